@@ -1,0 +1,300 @@
+"""The dataset folder layout and its immutable, numbered versions.
+
+``data_manifests/<name>/`` (see data_manifests/README.md)::
+
+    dataset.yaml            typed metadata: name, licence, sources, recipe, versions
+    recordings.jsonl.gz     one Lhotse Recording per raw file (source path kept)
+    ingest_index.jsonl.gz   per-file probe results, so a re-ingest reads only new/changed files
+    script.jsonl.gz         the attached script lines
+    versions/vN/            immutable: cuts.jsonl.gz, rejected.jsonl.gz, version.yaml
+    cuts.jsonl.gz           = the current version's cuts (kept in step with dataset.yaml)
+    rejected.jsonl.gz       = the current version's rejected items
+    audio/                  standardised audio written by the pipeline
+    stages/                 per-shard intermediate outputs (resume)
+    shar/, report/, reviews.sqlite
+
+A version is written once: its files are made read-only and ``write_version`` refuses an
+existing number, so "what made v3" can always be answered.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import shutil
+import stat
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tsukasa.corpus.manifests import atomic_path, read_cuts, read_rejected, write_jsonl, write_manifest
+from tsukasa.corpus.schema import RejectedItem
+from tsukasa.errors import DatasetError
+
+DEFAULT_ROOT = Path("data_manifests")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def default_root() -> Path:
+    """``$TSUKASA_ROOT`` or ``./data_manifests``."""
+    return Path(os.environ.get("TSUKASA_ROOT") or DEFAULT_ROOT)
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRecord(_Meta):
+    """A raw folder ingested into the dataset."""
+
+    path: str
+    script: str | None = None
+    added_at: datetime
+    title: str | None = None
+
+
+class VersionCounts(_Meta):
+    cuts: int = 0
+    rejected: int = 0
+    duration_s: float = 0.0
+    speakers: int = 0
+
+
+VersionKind = Literal["ingest", "run", "review", "edit", "import"]
+
+
+class VersionRecord(_Meta):
+    """Who/what/when made a version, and what it holds."""
+
+    number: int
+    kind: VersionKind
+    created_at: datetime
+    created_by: str
+    description: str = ""
+    parent: int | None = None
+    recipe: str | None = None
+    fingerprint: str | None = None
+    counts: VersionCounts = Field(default_factory=VersionCounts)
+
+
+class DatasetMeta(_Meta):
+    """``dataset.yaml``."""
+
+    name: str
+    licence: str = "unknown"
+    description: str = ""
+    created_at: datetime
+    sources: list[SourceRecord] = Field(default_factory=list)
+    recipe: str | None = None
+    current_version: int | None = None
+    versions: list[VersionRecord] = Field(default_factory=list)
+
+
+class Dataset:
+    """A dataset folder. Open with :meth:`open` or :meth:`create`; never hand-edit its versions."""
+
+    def __init__(self, path: Path, meta: DatasetMeta):
+        self.path = Path(path)
+        self.meta = meta
+
+    # --- opening ------------------------------------------------------------------------
+    @staticmethod
+    def check_name(name: str) -> str:
+        if not _NAME_RE.match(name):
+            raise DatasetError(f"invalid dataset name {name!r}: use letters, digits, '.', '_' or '-' (max 100 chars)")
+        return name
+
+    @classmethod
+    def create(cls, name: str, root: Path | None = None, *, licence: str = "unknown") -> Dataset:
+        cls.check_name(name)
+        path = (root or default_root()) / name
+        if (path / "dataset.yaml").exists():
+            raise DatasetError(f"dataset {name!r} already exists at {path}")
+        path.mkdir(parents=True, exist_ok=True)
+        ds = cls(path, DatasetMeta(name=name, licence=licence, created_at=_now()))
+        ds.save_meta()
+        return ds
+
+    @classmethod
+    def open(cls, name: str, root: Path | None = None) -> Dataset:
+        cls.check_name(name)
+        path = (root or default_root()) / name
+        meta_path = path / "dataset.yaml"
+        if not meta_path.exists():
+            raise DatasetError(f"no dataset {name!r} under {path.parent} (run `tsukasa ingest` first)")
+        try:
+            data = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+            meta = DatasetMeta.model_validate(data)
+        except (yaml.YAMLError, ValidationError) as exc:
+            first = str(exc).splitlines()[0:3]
+            raise DatasetError(f"{meta_path}: invalid dataset.yaml ({' '.join(first)})") from None
+        return cls(path, meta)
+
+    @classmethod
+    def open_or_create(cls, name: str, root: Path | None = None, *, licence: str | None = None) -> Dataset:
+        path = (root or default_root()) / name
+        if (path / "dataset.yaml").exists():
+            ds = cls.open(name, root)
+            if licence and ds.meta.licence != licence:
+                ds.meta.licence = licence
+                ds.save_meta()
+            return ds
+        return cls.create(name, root, licence=licence or "unknown")
+
+    def save_meta(self) -> None:
+        data = self.meta.model_dump(mode="json")
+        with atomic_path(self.path / "dataset.yaml") as tmp:
+            tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    # --- layout -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def recordings_path(self) -> Path:
+        return self.path / "recordings.jsonl.gz"
+
+    @property
+    def cuts_path(self) -> Path:
+        return self.path / "cuts.jsonl.gz"
+
+    @property
+    def rejected_path(self) -> Path:
+        return self.path / "rejected.jsonl.gz"
+
+    @property
+    def script_path(self) -> Path:
+        return self.path / "script.jsonl.gz"
+
+    @property
+    def ingest_index_path(self) -> Path:
+        return self.path / "ingest_index.jsonl.gz"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.path / "audio"
+
+    @property
+    def stages_dir(self) -> Path:
+        return self.path / "stages"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.path / "report"
+
+    def version_dir(self, number: int) -> Path:
+        return self.path / "versions" / f"v{number}"
+
+    # --- versions -----------------------------------------------------------------------
+    @property
+    def current_version(self) -> int | None:
+        return self.meta.current_version
+
+    def version(self, number: int) -> VersionRecord:
+        for v in self.meta.versions:
+            if v.number == number:
+                return v
+        raise DatasetError(f"dataset {self.name!r} has no version {number}")
+
+    def cuts(self, version: int | None = None, *, lazy: bool = True):  # noqa: ANN201 - lhotse.CutSet
+        """The cuts of ``version`` (default: current)."""
+        number = version if version is not None else self.current_version
+        if number is None:
+            raise DatasetError(f"dataset {self.name!r} has no version yet (run `tsukasa ingest`)")
+        self.version(number)
+        return read_cuts(self.version_dir(number) / "cuts.jsonl.gz", lazy=lazy)
+
+    def rejected(self, version: int | None = None) -> list[RejectedItem]:
+        number = version if version is not None else self.current_version
+        if number is None:
+            return []
+        return list(read_rejected(self.version_dir(number) / "rejected.jsonl.gz"))
+
+    def write_version(
+        self,
+        cuts: Iterable[Any],
+        rejected: Iterable[RejectedItem],
+        *,
+        kind: VersionKind,
+        description: str,
+        recipe: str | None = None,
+        fingerprint: str | None = None,
+        created_by: str | None = None,
+    ) -> VersionRecord:
+        """Write a new immutable version, make it current, and update the top-level copies."""
+        number = max((v.number for v in self.meta.versions), default=0) + 1
+        vdir = self.version_dir(number)
+        if vdir.exists():
+            raise DatasetError(f"{vdir} already exists: versions are immutable")
+        staging = vdir.with_name(f".{vdir.name}.staging-{os.getpid()}")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+
+        counts = VersionCounts()
+        speakers: set[str] = set()
+
+        def counted(items: Iterable[Any]) -> Iterable[Any]:
+            for cut in items:
+                counts.cuts += 1
+                counts.duration_s += float(cut.duration)
+                speakers.update(s.speaker for s in cut.supervisions if s.speaker)
+                yield cut
+
+        write_manifest(counted(cuts), staging / "cuts.jsonl.gz")
+        rejected = list(rejected)
+        counts.rejected = len(rejected)
+        write_jsonl((r.to_dict() for r in rejected), staging / "rejected.jsonl.gz")
+        counts.speakers = len(speakers)
+        counts.duration_s = round(counts.duration_s, 3)
+        record = VersionRecord(
+            number=number,
+            kind=kind,
+            created_at=_now(),
+            created_by=created_by or _user(),
+            description=description,
+            parent=self.current_version,
+            recipe=recipe,
+            fingerprint=fingerprint,
+            counts=counts,
+        )
+        (staging / "version.yaml").write_text(
+            yaml.safe_dump(record.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        for f in staging.iterdir():
+            f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(staging, vdir)  # the version appears whole or not at all
+
+        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
+            with atomic_path(self.path / fname) as tmp:
+                shutil.copyfile(vdir / fname, tmp)
+        self.meta.versions.append(record)
+        self.meta.current_version = number
+        self.save_meta()
+        return record
+
+    def set_current(self, number: int) -> None:
+        """Point the top-level manifests at an existing version (e.g. to roll back)."""
+        self.version(number)
+        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
+            with atomic_path(self.path / fname) as tmp:
+                shutil.copyfile(self.version_dir(number) / fname, tmp)
+        self.meta.current_version = number
+        self.save_meta()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,153 @@
+"""The embedded sample: a small, deterministic "raw game voice dump" built offline.
+
+Lines are synthesised with pyopenjtalk's bundled HTS voice; each "character" gets its own
+speed and pitch. The dump mixes what real dumps mix: 44.1 kHz stereo WAV, 48 kHz FLAC,
+Ogg Vorbis and MP3; some files hold two or three lines separated by pauses of 0.05–1.5 s;
+a script TSV names most files (one line per file) and lists the multi-line scenes as a
+folder-level script; and a few files are deliberately broken so the report shows what
+happens to bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_TITLE = "つかさの夏 (demo)"
+
+# (character, pyopenjtalk speed, half-tone shift)
+CHARACTERS: dict[str, tuple[float, float]] = {
+    "sakura": (1.1, 3.0),
+    "takeru": (0.95, -3.0),
+    "yui": (1.0, 0.0),
+}
+
+# One line per file: (file stem, character, text, format)
+SINGLE_LINES: list[tuple[str, str, str, str]] = [
+    ("sakura_001", "sakura", "おはよう、たけるくん。今日もいい天気だね。", "wav"),
+    ("sakura_002", "sakura", "ねえ、放課後に一緒に帰らない？", "wav"),
+    ("sakura_003", "sakura", "ふふっ、それは秘密です。", "wav"),
+    ("sakura_004", "sakura", "もう、遅刻しちゃうよ！", "ogg"),
+    ("takeru_001", "takeru", "ああ、おはよう。昨日は三時間しか寝てないんだ。", "flac"),
+    ("takeru_002", "takeru", "別にいいけど、どこに行くんだ？", "flac"),
+    ("takeru_003", "takeru", "はぁ……仕方ないな。", "flac"),
+    ("takeru_004", "takeru", "この問題、全然わからない。", "mp3"),
+    ("yui_001", "yui", "二人とも、待ってください。", "ogg"),
+    ("yui_002", "yui", "図書館で本を借りてきました。", "ogg"),
+    ("yui_003", "yui", "先輩、これを読んでみてください。", "mp3"),
+    ("yui_004", "yui", "明日の午後三時に駅前で会いましょう。", "mp3"),
+]
+
+# Several lines in one file: (file stem, [(character, text)], pauses between lines in seconds)
+SCENES: list[tuple[str, list[tuple[str, str]], list[float]]] = [
+    ("scene_01", [("sakura", "あれ、ゆいちゃんだ。"), ("yui", "こんにちは、さくら先輩。")], [0.6]),
+    ("scene_02", [("takeru", "雨が降ってきたな。"), ("sakura", "傘、持ってる？"), ("takeru", "いや、忘れた。")],
+     [0.12, 1.5]),  # fmt: skip
+    ("scene_03", [("yui", "それでは、また明日。"), ("sakura", "うん、またね！")], [0.05]),
+]
+
+
+@dataclass
+class SampleInfo:
+    raw_dir: Path
+    script: Path
+    good_files: int
+    bad_files: dict[str, str]  # file → the reason ingest should give
+
+
+def _tts(text: str, character: str) -> tuple[np.ndarray, int]:
+    import pyopenjtalk
+
+    speed, half_tone = CHARACTERS[character]
+    wav, sr = pyopenjtalk.tts(text, speed=speed, half_tone=half_tone)
+    return (np.asarray(wav, dtype=np.float32) / 32768.0 * 0.8), int(sr)
+
+
+def _write(path: Path, x: np.ndarray, sr: int, fmt: str) -> None:
+    """Write in the sample's mixed formats (resampled/duplicated to mimic real dumps)."""
+    import soundfile as sf
+
+    from tsukasa.corpus.audio import resample
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "wav":  # 44.1 kHz stereo, slightly different channel gains
+        y = resample(x, sr, 44100)
+        sf.write(path, np.stack([y, 0.9 * y], axis=1), 44100, subtype="PCM_16")
+    elif fmt == "flac":
+        sf.write(path, x, sr, subtype="PCM_24")
+    elif fmt == "ogg":
+        sf.write(path, resample(x, sr, 44100), 44100, format="OGG", subtype="VORBIS")
+    elif fmt == "mp3":
+        sf.write(path, resample(x, sr, 44100), 44100, format="MP3")
+    else:
+        raise ValueError(fmt)
+
+
+def build_sample(out_dir: str | Path) -> SampleInfo:
+    """(Re)build the sample dump in ``out_dir``; deterministic for a given library version."""
+    out = Path(out_dir)
+    raw = out / "raw"
+    if raw.exists():
+        shutil.rmtree(raw)
+    raw.mkdir(parents=True)
+    rows = ["file\ttext\tline_id\tspeaker\ttitle"]
+    for stem, character, text, fmt in SINGLE_LINES:
+        x, sr = _tts(text, character)
+        rel = f"{character}/{stem}.{fmt}"
+        _write(raw / rel, x, sr, fmt)
+        rows.append(f"{rel}\t{text}\t{stem}\t{character}\t{SAMPLE_TITLE}")
+    for stem, lines, pauses in SCENES:
+        parts = []
+        sr = 48000
+        for i, (character, text) in enumerate(lines):
+            x, sr = _tts(text, character)
+            parts.append(x)
+            if i < len(pauses):
+                parts.append(np.zeros(int(pauses[i] * sr), dtype=np.float32))
+            rows.append(f"\t{text}\t{stem}_{i + 1}\t{character}\t{SAMPLE_TITLE}")
+        _write(raw / "scenes" / f"{stem}.flac", np.concatenate(parts), sr, "flac")
+    good = len(SINGLE_LINES) + len(SCENES)
+    bad = _write_bad_files(raw)
+    script = out / "script.tsv"
+    script.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return SampleInfo(raw_dir=raw, script=script, good_files=good, bad_files=bad)
+
+
+def _write_bad_files(raw: Path) -> dict[str, str]:
+    import soundfile as sf
+
+    bad = raw / "broken"
+    bad.mkdir()
+    rng = np.random.default_rng(7)
+    (bad / "empty.wav").write_bytes(b"")
+    (bad / "corrupt.flac").write_bytes(b"fLaC" + rng.integers(0, 256, 4000, dtype=np.uint8).tobytes())
+    (bad / "readme_not_audio.wav").write_text("this is a text file with a .wav name\n", encoding="utf-8")
+    tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(24000) / 24000)).astype(np.float32)
+    sf.write(bad / "full.wav", tone, 24000, subtype="PCM_16")
+    data = (bad / "full.wav").read_bytes()
+    (bad / "truncated.wav").write_bytes(data[: len(data) // 2])
+    (bad / "full.wav").unlink()
+    sf.write(bad / "silent.wav", np.zeros(24000, dtype=np.float32), 24000, subtype="PCM_16")
+    sf.write(bad / "click.wav", tone[:1200], 24000, subtype="PCM_16")
+    nan = tone.copy()
+    nan[5000] = np.nan
+    sf.write(bad / "nan.wav", nan, 24000, subtype="FLOAT")
+    shutil.copyfile(raw / "yui" / "yui_002.ogg", bad / "yui_002_copy.ogg")
+    return {
+        "broken/empty.wav": "empty",
+        "broken/corrupt.flac": "corrupt",
+        "broken/readme_not_audio.wav": "not_audio",
+        "broken/truncated.wav": "truncated",
+        "broken/silent.wav": "silent",
+        "broken/click.wav": "too_short",
+        "broken/nan.wav": "non_finite",
+        "broken/yui_002_copy.ogg": "duplicate",
+    }
+
+
+def demo_dir() -> Path:
+    return Path(os.environ.get("TSUKASA_DEMO_DIR", "demo_raw"))

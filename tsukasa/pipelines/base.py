@@ -1,0 +1,212 @@
+"""The stage contract: small typed classes that turn a batch of cuts into (kept, rejected).
+
+A stage is deterministic for a given config and model, never imports Prefect, and never
+drops anything silently: every drop is a :class:`Rejection` with a reason code, which the
+flow writes to ``rejected.jsonl.gz``. ``fingerprint()`` (stage name + stage version +
+config + model versions) is half of the flow's cache key; bump ``version`` when the
+stage's behaviour changes so cached shards are recomputed.
+
+Per-item stages implement :meth:`Stage.process_cut`; stages that need the whole batch at
+once (batched ASR, script matching) override :meth:`Stage.process`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from tsukasa.corpus.schema import (
+    ProvenanceEntry,
+    RejectedItem,
+    ScriptLine,
+    SupervisionCustom,
+    read_supervision_custom,
+    with_supervision_custom,
+)
+from tsukasa.errors import ConfigError
+
+
+class StageConfig(BaseModel):
+    """Base for every stage's config: frozen, and a misspelled key is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+C = TypeVar("C", bound=StageConfig)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a cut was dropped: a stable reason code, a human detail, the measured value if any."""
+
+    reason_code: str
+    detail: str = ""
+    value: float | None = None
+
+
+@dataclass
+class StageContext:
+    """What a stage may need from its surroundings (the flow builds it; tests build their own).
+
+    ``work_dir`` is where a stage may write derived audio (e.g. standardised files);
+    ``script`` holds the folder-level script lines attached at ingest.
+    """
+
+    work_dir: Path
+    script: Sequence[ScriptLine] = ()
+    num_threads: int = 1
+
+    def __post_init__(self) -> None:
+        self.work_dir = Path(self.work_dir)
+
+
+@dataclass
+class StageResult:
+    kept: list[Any] = field(default_factory=list)
+    rejected: list[RejectedItem] = field(default_factory=list)
+
+
+StageKind = Literal["transform", "filter", "annotator"]
+
+
+class Stage(Generic[C]):
+    """Base class. Subclasses set ``name``, ``kind``, ``Config`` and implement ``process_cut``."""
+
+    name: ClassVar[str]
+    kind: ClassVar[StageKind] = "transform"
+    version: ClassVar[str] = "1"
+    Config: ClassVar[type[StageConfig]] = StageConfig
+
+    def __init__(self, config: C | None = None) -> None:
+        self.config: C = config if config is not None else self.Config()  # type: ignore[assignment]
+        self._lock = threading.Lock()
+
+    # --- identity -----------------------------------------------------------------------
+    def model_versions(self) -> dict[str, str]:
+        """Versions of the models/tools this stage uses (part of the fingerprint). Override."""
+        return {}
+
+    def fingerprint(self) -> str:
+        payload = {
+            "stage": self.name,
+            "stage_version": self.version,
+            "config": self.config.model_dump(mode="json"),
+            "models": self.model_versions(),
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def provenance(self, decisions: Iterable[str] = ()) -> ProvenanceEntry:
+        return ProvenanceEntry(
+            stage=self.name,
+            fingerprint=self.fingerprint(),
+            tool_versions=self.model_versions(),
+            decisions=list(decisions),
+        )
+
+    # --- work ---------------------------------------------------------------------------
+    def process(self, cuts: Iterable[Any], ctx: StageContext) -> StageResult:
+        """Run the stage over a batch. The default calls ``process_cut`` per cut."""
+        result = StageResult()
+        for cut in cuts:
+            out = self.process_cut(cut, ctx)
+            self._collect(cut, out, result)
+        return result
+
+    def process_cut(self, cut: Any, ctx: StageContext) -> Any:
+        """Return a cut, a list of cuts (e.g. segments), or a :class:`Rejection`."""
+        raise NotImplementedError(f"stage {self.name!r} implements neither process nor process_cut")
+
+    def _collect(self, cut: Any, out: Any, result: StageResult) -> None:
+        if isinstance(out, Rejection):
+            result.rejected.append(self.reject(cut, out))
+        elif isinstance(out, list):
+            for item in out:
+                if isinstance(item, Rejection):
+                    result.rejected.append(self.reject(cut, item))
+                else:
+                    result.kept.append(item)
+        else:
+            result.kept.append(out)
+
+    def reject(self, cut: Any, why: Rejection) -> RejectedItem:
+        """The rejected-manifest line for ``cut``: the whole cut is kept so nothing is lost."""
+        return RejectedItem(
+            id=cut.id,
+            kind="cut",
+            reason=why.reason_code,
+            detail=why.detail,
+            value=why.value,
+            stage=self.name,
+            path=source_path_of(cut),
+            item=cut.to_dict(),
+        )
+
+
+# --- helpers stages share -----------------------------------------------------------------
+
+
+def source_path_of(cut: Any) -> str | None:
+    """The raw source file of a cut (kept in ``cut.custom`` from ingest onwards)."""
+    custom = getattr(cut, "custom", None) or {}
+    return custom.get("source_path")
+
+
+def update_supervisions(cut: Any, fn: Callable[[Any, SupervisionCustom], SupervisionCustom]) -> Any:
+    """A new cut whose supervisions' custom fields are ``fn(supervision, custom)``."""
+    from lhotse.utils import fastcopy
+
+    sups = []
+    for sup in cut.supervisions:
+        custom = read_supervision_custom(sup, cut_id=cut.id)
+        sups.append(with_supervision_custom(sup, fn(sup, custom)))
+    return fastcopy(cut, supervisions=sups)
+
+
+# --- registry -----------------------------------------------------------------------------
+
+_REGISTRY: dict[str, type[Stage]] = {}
+
+
+def register_stage(cls: type[Stage]) -> type[Stage]:
+    """Class decorator: make a stage available to recipes by its ``name``."""
+    name = cls.name
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise ConfigError(f"two stages are registered as {name!r}: {_REGISTRY[name]} and {cls}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def _load_builtin_stages() -> None:
+    # Importing the modules registers their stages; done lazily so `import tsukasa` stays fast.
+    import importlib
+
+    for module in BUILTIN_STAGE_MODULES:
+        importlib.import_module(module)
+
+
+BUILTIN_STAGE_MODULES: list[str] = [
+    "tsukasa.pipelines.standardize",
+    "tsukasa.pipelines.segment",
+]
+
+
+def get_stage(name: str) -> type[Stage]:
+    _load_builtin_stages()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "(none)"
+        raise ConfigError(f"unknown stage {name!r}; known stages: {known}") from None
+
+
+def registered_stages() -> dict[str, type[Stage]]:
+    _load_builtin_stages()
+    return dict(sorted(_REGISTRY.items()))

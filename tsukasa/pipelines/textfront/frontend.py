@@ -1,0 +1,142 @@
+"""``phonemize(text) -> Phonemized``: the front-end's one entry point.
+
+Layers, small to large: :func:`~.cues.extract_cues` (non-verbal cues out of the text),
+:func:`~.normalize.normalize` (script markup, numbers, symbols), :func:`~.mixed.to_japanese`
+(romaji and Latin words → kana), :func:`~.questions.mark_questions` (sentence-final
+question particles → ``？`` so OpenJTalk flags the phrase), then OpenJTalk (pyopenjtalk-plus)
+once over the whole sentence, so accents are computed with the full context.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tsukasa.corpus.symbols import check_symbols
+from tsukasa.pipelines.textfront.labels import labels_to_prosody
+from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
+
+# Punctuation whose NJD pronunciation OpenJTalk turns into a pause.
+_PAUSE_PRON = frozenset("、。？！，．…‥")
+_KATAKANA_EXTRA = frozenset("ーヴヵヶ")
+
+
+@dataclass(frozen=True)
+class TextCue:
+    """A non-verbal cue found in the text (e.g. ``（笑）`` → laugh).
+
+    ``position`` is where it sits in the spoken part, as a fraction (0–1) of its morae:
+    stages turn it into a time estimate inside the supervision.
+    """
+
+    kind: str
+    label: str
+    position: float = 0.0
+
+
+@dataclass(frozen=True)
+class Phonemized:
+    """What the front-end knows about one line of text.
+
+    ``kana`` is the katakana pronunciation with ``、`` where a pause is made; ``phonemes``
+    uses pyopenjtalk's inventory (``pau`` for pauses); ``prosody`` is the space-separated
+    ESPnet-style sequence (``^ … $``); ``cues`` are the non-verbal cues found in the text.
+    """
+
+    text: str
+    normalized: str
+    kana: str
+    phonemes: list[str]
+    prosody: str
+    cues: list[TextCue] = field(default_factory=list)
+
+    @property
+    def prosody_tokens(self) -> list[str]:
+        return self.prosody.split()
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def _kana_from_njd(features: list[dict]) -> str:
+    out: list[str] = []
+    for f in features:
+        pron = f["pron"].replace("’", "")
+        if f["pos"] == "記号":
+            if pron and pron[0] in _PAUSE_PRON:
+                out.append("、")
+            elif pron and all(_is_katakana(c) for c in pron):
+                out.append(pron)  # e.g. a symbol read as a word (％ → パーセント)
+            continue
+        out.append(pron)
+    kana = "".join(out)
+    while "、、" in kana:
+        kana = kana.replace("、、", "、")
+    return kana.strip("、")
+
+
+def _is_katakana(c: str) -> bool:
+    return "ァ" <= c <= "ヺ" or c in _KATAKANA_EXTRA
+
+
+def japanese_to_phonemized(
+    text: str, *, original: str | None = None, user_dic: str | None = None, cues: list[TextCue] | None = None
+) -> Phonemized:
+    """Run OpenJTalk over already normalised Japanese text (no romaji left)."""
+    import pyopenjtalk
+
+    jt = jtalk(user_dic)
+    try:
+        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="Yuu")
+        labels = pyopenjtalk.make_label(features, jtalk=jt)
+    except (ValueError, RuntimeError) as exc:
+        raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None
+    phonemes, prosody = labels_to_prosody(labels)
+    check_symbols(phonemes, context=text)
+    check_symbols(prosody, context=text)
+    return Phonemized(
+        text=original if original is not None else text,
+        normalized=text,
+        kana=_kana_from_njd(features),
+        phonemes=phonemes,
+        prosody=" ".join(prosody),
+        cues=list(cues or []),
+    )
+
+
+def phonemize(text: str, *, user_dict: str | Path | None = None) -> Phonemized:
+    """Kana, phonemes, prosody and non-verbal cues of one line of Japanese (romaji/mixed allowed).
+
+    ``user_dict`` is a user-dictionary CSV (surface, reading, accent type); it is compiled once
+    and cached (see :mod:`.userdict`).
+    """
+    from tsukasa.pipelines.textfront.cues import extract_cues
+    from tsukasa.pipelines.textfront.mixed import to_japanese
+    from tsukasa.pipelines.textfront.normalize import normalize
+    from tsukasa.pipelines.textfront.questions import mark_questions
+    from tsukasa.pipelines.textfront.userdict import compiled_user_dict
+
+    if not isinstance(text, str):
+        raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
+    user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
+    spoken, cue_spans = extract_cues(text)
+    norm = normalize(spoken)
+    japanese = mark_questions(to_japanese(norm))
+    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic)
+    cues = _place_cues(cue_spans, spoken, result)
+    return Phonemized(
+        text=text,
+        normalized=norm,
+        kana=result.kana,
+        phonemes=result.phonemes,
+        prosody=result.prosody,
+        cues=cues,
+    )
+
+
+def _place_cues(cue_spans: list, spoken: str, result: Phonemized) -> list[TextCue]:
+    # A cue's position is estimated from the share of spoken characters before it: the text
+    # has no timing, and characters are a good enough proxy for where in the line it falls.
+    n = max(len(spoken), 1)
+    return [TextCue(kind=c.kind, label=c.label, position=min(1.0, c.offset / n)) for c in cue_spans]

@@ -1,0 +1,92 @@
+"""Heavy resources of the front-end, loaded lazily once and shared between threads.
+
+OpenJTalk (dictionary + NJD + JPCommon), the fugashi/UniDic tagger and our data tables
+take tens to hundreds of milliseconds to load, so each is built on first use under one
+lock and then reused. We keep our *own* OpenJTalk instances (one per user dictionary)
+instead of swapping pyopenjtalk's global one: swapping the global instance would change
+the readings of every other pyopenjtalk user in the process.
+
+OpenJTalk serialises calls on one instance internally; fugashi's tagger does not
+promise thread safety, so its calls go through :data:`TAGGER_LOCK`.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from tsukasa.errors import TsukasaError
+
+_LOCK = threading.RLock()
+TAGGER_LOCK = threading.Lock()
+_JTALK: dict[str, Any] = {}
+_TAGGER: list[Any] = []
+
+
+class TextFrontError(TsukasaError):
+    """The text front-end could not process a piece of text; the message names it."""
+
+
+def data_path(name: str) -> Path:
+    return Path(str(files("tsukasa.pipelines.textfront") / "data" / name))
+
+
+@lru_cache(maxsize=None)
+def read_table(name: str) -> tuple[tuple[str, ...], ...]:
+    """A TSV data table of the package (``#`` starts a comment line), as tuples of fields."""
+    rows = []
+    with open(data_path(name), encoding="utf-8", newline="") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            rows.append(tuple(line.split("\t")))
+    return tuple(rows)
+
+
+def jtalk(user_dic: str | None = None) -> Any:
+    """The OpenJTalk instance for a compiled user dictionary (``None``: system dictionary only)."""
+    key = user_dic or ""
+    inst = _JTALK.get(key)
+    if inst is not None:
+        return inst
+    with _LOCK:
+        inst = _JTALK.get(key)
+        if inst is None:
+            import pyopenjtalk
+            from pyopenjtalk.openjtalk import OpenJTalk
+
+            kwargs: dict[str, Any] = {"dn_mecab": pyopenjtalk.OPEN_JTALK_DICT_DIR}
+            if user_dic:
+                kwargs["userdic"] = user_dic.encode("utf-8")
+                kwargs["userdic_reading_protection"] = [True]
+            inst = OpenJTalk(**kwargs)
+            _JTALK[key] = inst
+    return inst
+
+
+def tagger() -> Any:
+    """The fugashi tagger with UniDic-lite (word boundaries and readings for romaji/loanwords)."""
+    if _TAGGER:
+        return _TAGGER[0]
+    with _LOCK:
+        if not _TAGGER:
+            import fugashi
+
+            _TAGGER.append(fugashi.Tagger())
+    return _TAGGER[0]
+
+
+def tool_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {pkg: version(pkg) for pkg in ("pyopenjtalk-plus", "fugashi", "unidic-lite")}
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return [row for row in csv.reader(fh)]
