@@ -116,7 +116,8 @@ def ingest(
     Example:  tsukasa ingest ./dump/sakura --dataset sakura --script ./dump/script.tsv
     """
     from tsukasa.corpus.dataset import Dataset
-    from tsukasa.corpus.ingest import IngestConfig, ingest as run_ingest
+    from tsukasa.corpus.ingest import IngestConfig
+    from tsukasa.corpus.ingest import ingest as run_ingest
 
     if not raw_dir.is_dir():
         raise TsukasaError(f"not a folder: {raw_dir}")

@@ -311,11 +311,13 @@ def _decide(
     by_hash: dict[str, str] = {}
     good = [(k, e) for k, e in sorted(entries.items()) if e.reason is None]
     # Which copy of duplicated content is kept: one that was already a recording (a new copy
-    # never displaces the original), then one the script names, then the first by path.
+    # never displaces the original), then one the script names, then the oldest file (a copy
+    # is newer than its original), then the first by path.
     good.sort(
         key=lambda ke: (
             recording_id(ke[1].sha256 or "", ke[1].path, config.id_hash_chars) not in existing_ids,
             ke[1].path not in preferred_paths,
+            ke[1].mtime_ns,
             ke[0],
         )
     )

@@ -1,0 +1,155 @@
+"""Ingest over real files: good files kept, every bad kind rejected by name, re-runs incremental."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_fixtures import tone, write_audio
+from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.ingest import ingest, load_script, recording_id
+from tsukasa.corpus.schema import read_supervision_custom
+from tsukasa.errors import ConfigError
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    write_audio(raw / "sakura" / "s001.wav", tone(1.0, 44100, channels=2), 44100)
+    write_audio(raw / "sakura" / "s002.flac", tone(1.2, 48000, freq=330), 48000, subtype="PCM_24")
+    write_audio(raw / "takeru" / "t001.ogg", tone(0.8, 22050, freq=150), 22050, format="OGG", subtype="VORBIS")
+    write_audio(raw / "takeru" / "t002.mp3", tone(1.5, 44100, freq=180), 44100, format="MP3")
+    bad = raw / "bad"
+    bad.mkdir()
+    (bad / "empty.wav").write_bytes(b"")
+    (bad / "notes.wav").write_text("not audio at all")
+    (bad / "corrupt.flac").write_bytes(b"fLaC" + bytes(range(256)) * 4)
+    full = write_audio(bad / "full.wav", tone(2.0, 16000), 16000)
+    (bad / "truncated.wav").write_bytes(full.read_bytes()[:20000])
+    full.unlink()
+    x = tone(1.0, 16000)
+    x[100] = np.nan
+    write_audio(bad / "nan.wav", x, 16000, subtype="FLOAT")
+    write_audio(bad / "silent.wav", np.zeros(16000, np.float32), 16000)
+    write_audio(bad / "short.wav", tone(0.05, 16000), 16000)
+    shutil.copyfile(raw / "sakura" / "s001.wav", bad / "s001_copy.wav")
+    (raw / "readme.txt").write_text("dump notes")
+    return raw
+
+
+EXPECTED_BAD = {
+    "bad/empty.wav": "empty",
+    "bad/notes.wav": "not_audio",
+    "bad/corrupt.flac": "corrupt",
+    "bad/truncated.wav": "truncated",
+    "bad/nan.wav": "non_finite",
+    "bad/silent.wav": "silent",
+    "bad/short.wav": "too_short",
+    "bad/s001_copy.wav": "duplicate",
+}
+
+
+def test_each_bad_kind_is_rejected_with_its_reason_and_good_files_kept(raw: Path, dataset_root: Path) -> None:
+    ds = Dataset.create("t", dataset_root)
+    report = ingest(raw, ds)
+    got = {os.path.relpath(r.path, raw): r.reason for r in report.rejected}
+    assert got == EXPECTED_BAD
+    assert all(r.detail for r in report.rejected)
+    recs = {Path(c.recording.sources[0].source).relative_to(raw).as_posix(): c for c in ds.cuts()}
+    assert sorted(recs) == ["sakura/s001.wav", "sakura/s002.flac", "takeru/t001.ogg", "takeru/t002.mp3"]
+    stereo = recs["sakura/s001.wav"].recording
+    assert stereo.num_channels == 2 and stereo.sampling_rate == 44100
+    assert stereo.load_audio().shape == (2, 44100)  # lhotse decodes it through its own backends
+    assert report.ignored == {".txt": 1}
+    # the rejected manifest on disk says the same
+    assert {os.path.relpath(r.path, raw): r.reason for r in ds.rejected()} == EXPECTED_BAD
+
+
+def test_recording_ids_are_hash_prefix_plus_path_slug(raw: Path, dataset_root: Path) -> None:
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds)
+    import hashlib
+
+    sha = hashlib.sha256((raw / "sakura" / "s002.flac").read_bytes()).hexdigest()
+    ids = {c.id for c in ds.cuts()}
+    assert recording_id(sha, "sakura/s002.flac") in ids
+    assert f"{sha[:12]}-sakura__s002.flac" in ids
+
+
+def test_ingest_twice_adds_nothing_and_reads_nothing(raw: Path, dataset_root: Path) -> None:
+    ds = Dataset.create("t", dataset_root)
+    first = ingest(raw, ds)
+    second = ingest(raw, Dataset.open("t", dataset_root))
+    assert second.scanned == 0 and second.unchanged == first.scanned
+    assert second.version is None  # nothing changed → no new version
+    ids = [c.id for c in Dataset.open("t", dataset_root).cuts()]
+    assert len(ids) == len(set(ids)) == 4
+
+
+def test_reingest_reads_only_new_or_changed_files(raw: Path, dataset_root: Path) -> None:
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds)
+    write_audio(raw / "yui" / "y001.wav", tone(1.0, 24000, freq=400), 24000)
+    write_audio(raw / "sakura" / "s002.flac", tone(1.0, 48000, freq=500), 48000)  # changed content
+    report = ingest(raw, Dataset.open("t", dataset_root))
+    assert report.scanned == 2
+    assert report.version == 2
+    paths = sorted(Path(c.recording.sources[0].source).name for c in Dataset.open("t", dataset_root).cuts())
+    assert paths == ["s001.wav", "s002.flac", "t001.ogg", "t002.mp3", "y001.wav"]
+
+
+def test_removed_file_is_reported_not_silently_forgotten(raw: Path, dataset_root: Path) -> None:
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds)
+    (raw / "takeru" / "t001.ogg").unlink()
+    report = ingest(raw, Dataset.open("t", dataset_root))
+    assert [r.path for r in report.rejected if r.reason == "source_missing"] == [str(raw / "takeru" / "t001.ogg")]
+
+
+def test_script_attached_by_file_and_by_folder(raw: Path, dataset_root: Path, tmp_path: Path) -> None:
+    script = tmp_path / "script.tsv"
+    script.write_text(
+        "file\ttext\tline_id\tspeaker\ttitle\n"
+        "sakura/s001.wav\tおはよう。\ts001\tsakura\t夏\n"
+        "s002\tまたね！\ts002\tsakura\t夏\n"  # by stem
+        "\t雨が降ってきたな。\tf001\ttakeru\t夏\n"  # folder-level
+        "missing.wav\tない。\tm1\t\t\n",
+        encoding="utf-8",
+    )
+    ds = Dataset.create("t", dataset_root)
+    report = ingest(raw, ds, script=script)
+    by_path = {c.custom["source_path"]: c for c in ds.cuts()}
+    sup = by_path["sakura/s001.wav"].supervisions[0]
+    assert sup.text == "おはよう。" and sup.speaker == "sakura"
+    src = read_supervision_custom(sup).source
+    assert (src.line_id, src.script_scope, src.title) == ("s001", "file", "夏")
+    assert by_path["sakura/s002.flac"].supervisions[0].text == "またね！"
+    assert by_path["takeru/t001.ogg"].supervisions == []
+    assert report.script_folder_lines == 1
+    assert report.script_unmatched and "missing.wav" in report.script_unmatched[0]
+    folder = [ln for ln in load_script(script) if ln.file is None]
+    assert [ln.text for ln in folder] == ["雨が降ってきたな。"]
+    assert ds.script_path.exists()
+
+
+def test_script_without_text_column_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "s.csv"
+    bad.write_text("file,line\na.wav,hello\n")
+    with pytest.raises(ConfigError, match="'text' column"):
+        load_script(bad)
+
+
+def test_duplicate_prefers_the_file_the_script_names(tmp_path: Path, dataset_root: Path) -> None:
+    raw = tmp_path / "raw"
+    write_audio(raw / "a_copy.wav", tone(1.0, 16000), 16000)
+    shutil.copyfile(raw / "a_copy.wav", raw / "z_original.wav")
+    script = tmp_path / "s.tsv"
+    script.write_text("file\ttext\nz_original.wav\tこんにちは\n", encoding="utf-8")
+    ds = Dataset.create("t", dataset_root)
+    report = ingest(raw, ds, script=script)
+    assert [Path(r.path).name for r in report.rejected] == ["a_copy.wav"]
+    assert [c.supervisions[0].text for c in ds.cuts()] == ["こんにちは"]

@@ -1,0 +1,81 @@
+"""The `tsukasa` command as a user runs it: real subprocesses, one-line errors, the demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.audio_fixtures import tone, write_audio
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["ingest", "/definitely/not/here", "--dataset", "x"], "not a folder"),
+        (["ingest", ".", "--dataset", "bad name"], "invalid dataset name"),
+        (["ingest", ".", "--dataset", "x", "--bogus"], "No such option: --bogus"),
+        (["ingest"], "Missing argument"),
+        (["ingest", ".", "--dataset", "x", "--workers", "0"], "--workers"),
+        (["ingest", ".", "--dataset", "x", "--script", "nope.tsv"], "script file not found"),
+    ],
+    ids=["missing-dir", "bad-name", "unknown-option", "missing-arg", "bad-value", "missing-script"],
+)
+def test_bad_arguments_give_one_line_and_nonzero_exit(tmp_path: Path, args: list[str], expect: str) -> None:
+    r = run(*args, cwd=tmp_path, env={"TSUKASA_ROOT": str(tmp_path / "dm")})
+    assert r.returncode != 0
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("error:") and expect in lines[0]
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_every_command_has_help_with_an_example(tmp_path: Path) -> None:
+    top = run("--help", cwd=tmp_path)
+    assert top.returncode == 0
+    commands = ["ingest", "demo"]
+    for cmd in commands:
+        assert cmd in top.stdout
+        r = run(cmd, "--help", cwd=tmp_path)
+        assert r.returncode == 0 and "Example" in r.stdout, cmd
+
+
+def test_ingest_command_prints_summary(tmp_path: Path) -> None:
+    write_audio(tmp_path / "raw" / "a.wav", tone(1.0, 16000), 16000)
+    (tmp_path / "raw" / "b.wav").write_bytes(b"")
+    r = run("ingest", "raw", "--dataset", "mini", "--root", "dm", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "1 recordings" in r.stdout and "empty" in r.stdout and "version v1" in r.stdout
+    assert (tmp_path / "dm" / "mini" / "cuts.jsonl.gz").exists()
+
+
+@pytest.mark.slow
+def test_demo_builds_sample_and_ingests_it(tmp_path: Path) -> None:
+    r = run("demo", "--out", "sample", "--root", "dm", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.demo import SCENES, SINGLE_LINES
+
+    ds = Dataset.open("demo", tmp_path / "dm")
+    v1 = ds.version(1)
+    assert v1.kind == "ingest" and v1.counts.cuts == len(SINGLE_LINES) + len(SCENES)
+    reasons = sorted(r.reason for r in ds.rejected(1))
+    assert reasons == sorted(
+        ["empty", "corrupt", "not_audio", "truncated", "silent", "too_short", "non_finite", "duplicate"]
+    )
+    formats = {Path(c.recording.sources[0].source).suffix for c in ds.cuts(1)}
+    assert formats == {".wav", ".flac", ".ogg", ".mp3"}
