@@ -131,6 +131,95 @@ def ingest(
     print_ingest_report(report)
 
 
+recipe_app = typer.Typer(help="Show and validate recipes (YAML chains of pipeline stages).", no_args_is_help=True)
+app.add_typer(recipe_app, name="recipe")
+
+RecipeArg = Annotated[
+    str | None, typer.Argument(help="A recipe YAML file or the name of a shipped recipe (default: 'default').")
+]
+
+
+@recipe_app.command("show")
+def recipe_show(recipe: RecipeArg = None) -> None:
+    """Print a recipe with every stage's full config (defaults filled in) and its fingerprint.
+
+    Example:  tsukasa recipe show            (the shipped default recipe)
+    """
+    from tsukasa.flows.recipe import load_recipe
+
+    r = load_recipe(recipe)
+    console.print(f"[bold]{r.name}[/] ({r.source}) — fingerprint {r.fingerprint()}, shard_size {r.shard_size}")
+    if r.description:
+        console.print(r.description)
+    for i, stage in enumerate(r.build(), 1):
+        cfg = stage.config.model_dump(mode="json")
+        console.print(f"{i}. [bold]{stage.name}[/] ({stage.kind}, v{stage.version}, {stage.fingerprint()})")
+        for key, value in cfg.items():
+            console.print(f"     {key}: {value}")
+
+
+@recipe_app.command("validate")
+def recipe_validate(recipe: Annotated[str, typer.Argument(help="Recipe YAML file to check.")]) -> None:
+    """Check a recipe completely (stages, keys, types) without touching any audio.
+
+    Example:  tsukasa recipe validate my_recipe.yaml
+    """
+    from tsukasa.flows.recipe import RecipeError, load_recipe
+
+    try:
+        r = load_recipe(recipe)
+    except RecipeError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    console.print(f"ok: {r.name} — {len(r.steps)} stages: {', '.join(s.stage for s in r.steps)}")
+
+
+@app.command()
+def run(
+    dataset: DatasetOpt,
+    recipe: Annotated[
+        str | None, typer.Option(help="Recipe YAML file or shipped recipe name (default: the shipped 'default').")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel tasks on the local runner.")] = 2,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Run the tasks on this Dask scheduler (e.g. tcp://10.0.0.5:8786).")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Run a curation recipe over a dataset's recordings as a resumable Prefect flow.
+
+    Shards are cached by input content + stage fingerprint: after a crash, run the same
+    command again and only unfinished shards are computed. The result is a new dataset version.
+
+    Example:  tsukasa run --dataset sakura --recipe recipes/strict.yaml
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.flows.curate import run_recipe
+    from tsukasa.flows.recipe import load_recipe
+
+    r = load_recipe(recipe)  # fully validated before any audio is read
+    ds = Dataset.open(dataset, root)
+    progress, update = _progress(f"run {r.name}")
+    with progress:
+        report = run_recipe(ds, r, workers=workers, dask_address=dask_address, progress=update)
+    print_run_report(report)
+
+
+def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.RunReport
+    state = f"new version v{report.version}" if report.new_version else f"unchanged, still v{report.version}"
+    console.print(
+        f"[bold]{report.dataset}[/]: recipe {report.recipe} → {report.cuts} cuts, {_fmt_hours(report.duration_s)} "
+        f"({state})"
+    )
+    table = Table("stage", "shards computed", "shards reused", title="Shards", title_justify="left")
+    for stage in dict.fromkeys([*report.computed, *report.cached]):
+        table.add_row(stage, str(report.computed[stage]), str(report.cached[stage]))
+    console.print(table)
+    if report.rejected:
+        console.print("Rejected: " + ", ".join(f"{n}× {k}" for k, n in report.rejected.most_common()))
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where to build the sample raw dump.")] = Path("demo_raw"),
@@ -165,13 +254,36 @@ def demo(
     with progress:
         report = run_ingest(info.raw_dir, ds, script=info.script, progress=update)
     print_ingest_report(report)
+
+    console.rule("[bold]3. Curate: the default recipe as a Prefect flow")
+    from tsukasa.flows.curate import run_recipe
+    from tsukasa.flows.recipe import load_recipe
+
+    progress, update = _progress("run default")
+    with progress:
+        run_report = run_recipe(ds, load_recipe(None), progress=update)
+    print_run_report(run_report)
+    _print_examples(ds)
     console.print(f"\nDataset folder: {ds.path}")
+
+
+def _print_examples(ds) -> None:  # noqa: ANN001 - tsukasa.corpus.dataset.Dataset
+    table = Table("cut", "start", "dur", "speaker", "text", title="First utterances", title_justify="left")
+    for i, cut in enumerate(ds.cuts()):
+        if i == 8:
+            break
+        sup = cut.supervisions[0] if cut.supervisions else None
+        table.add_row(cut.id[-30:], f"{cut.start:.2f}", f"{cut.duration:.2f}", sup.speaker if sup else "",
+                      (sup.text or "") if sup else "")  # fmt: skip
+    console.print(table)
 
 
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line on stderr."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # returns the code of a typer.Exit raised inside a command
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

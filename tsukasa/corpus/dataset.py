@@ -226,8 +226,13 @@ class Dataset:
         recipe: str | None = None,
         fingerprint: str | None = None,
         created_by: str | None = None,
+        skip_if_unchanged: bool = False,
     ) -> VersionRecord:
-        """Write a new immutable version, make it current, and update the top-level copies."""
+        """Write a new immutable version, make it current, and update the top-level copies.
+
+        With ``skip_if_unchanged`` a result byte-identical to the current version (a rerun
+        that found everything cached) returns the current version instead of a duplicate.
+        """
         number = max((v.number for v in self.meta.versions), default=0) + 1
         vdir = self.version_dir(number)
         if vdir.exists():
@@ -253,6 +258,9 @@ class Dataset:
         write_jsonl((r.to_dict() for r in rejected), staging / "rejected.jsonl.gz")
         counts.speakers = len(speakers)
         counts.duration_s = round(counts.duration_s, 3)
+        if skip_if_unchanged and self.current_version is not None and self._same_as_current(staging):
+            shutil.rmtree(staging)
+            return self.version(self.current_version)
         record = VersionRecord(
             number=number,
             kind=kind,
@@ -278,6 +286,13 @@ class Dataset:
         self.meta.current_version = number
         self.save_meta()
         return record
+
+    def _same_as_current(self, staging: Path) -> bool:
+        current = self.version_dir(self.current_version or 0)
+        return all(
+            (current / f).exists() and (current / f).read_bytes() == (staging / f).read_bytes()
+            for f in ("cuts.jsonl.gz", "rejected.jsonl.gz")
+        )
 
     def set_current(self, number: int) -> None:
         """Point the top-level manifests at an existing version (e.g. to roll back)."""

@@ -186,10 +186,25 @@ def _tiny() -> ModelConfig:
         prosody_mlstm=mlstm.model_copy(update={"num_blocks": 1}),
         decoder=DecoderConfig(channels=32, upsample_rates=(10, 6), resblock_kernels=(3,), harmonics=4),
         discriminator=DiscriminatorConfig(periods=(2, 3), resolutions=((512, 60, 240),), channels=4),
-        aux=AuxConfig(aligner_dim=32, pitch_dim=16, pitch_bins=64, bert_dim=32, bert_layers=1, bert_heads=2,
-                      bert_max_len=256),
-        train=TrainConfig(lr=2e-3, disc_lr=2e-3, betas=(0.8, 0.99), max_batch_duration=12.0, num_buckets=2,
-                          segment_frames=24, warmup_steps=0, checkpoint_every=100000),
+        aux=AuxConfig(
+            aligner_dim=32,
+            pitch_dim=16,
+            pitch_bins=64,
+            bert_dim=32,
+            bert_layers=1,
+            bert_heads=2,
+            bert_max_len=256,
+        ),
+        train=TrainConfig(
+            lr=2e-3,
+            disc_lr=2e-3,
+            betas=(0.8, 0.99),
+            max_batch_duration=12.0,
+            num_buckets=2,
+            segment_frames=24,
+            warmup_steps=0,
+            checkpoint_every=100000,
+        ),
     )
 
 
@@ -203,7 +218,9 @@ def _base_48k() -> ModelConfig:
         name="base-48k",
         audio=AudioConfig(sample_rate=48000, hop_length=600, n_mels=128),
         decoder=DecoderConfig(upsample_rates=(10, 6, 2)),
-        discriminator=DiscriminatorConfig(resolutions=((2048, 240, 1200), (4096, 480, 2400), (1024, 100, 480))),
+        discriminator=DiscriminatorConfig(
+            resolutions=((2048, 240, 1200), (4096, 480, 2400), (1024, 100, 480))
+        ),
     )
 
 

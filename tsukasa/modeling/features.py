@@ -24,7 +24,9 @@ def _hz_to_mel(f: np.ndarray) -> np.ndarray:
     f_sp, min_log_hz = 200.0 / 3, 1000.0
     logstep = np.log(6.4) / 27.0
     mel = f / f_sp
-    return np.where(f >= min_log_hz, min_log_hz / f_sp + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mel)
+    return np.where(
+        f >= min_log_hz, min_log_hz / f_sp + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mel
+    )
 
 
 def _mel_to_hz(m: np.ndarray) -> np.ndarray:
@@ -35,8 +37,9 @@ def _mel_to_hz(m: np.ndarray) -> np.ndarray:
     return np.where(m >= min_log_mel, min_log_hz * np.exp(logstep * (m - min_log_mel)), f_sp * m)
 
 
-def mel_filterbank(sample_rate: int, n_fft: int, n_mels: int, fmin: float = 0.0,
-                   fmax: float | None = None) -> np.ndarray:
+def mel_filterbank(
+    sample_rate: int, n_fft: int, n_mels: int, fmin: float = 0.0, fmax: float | None = None
+) -> np.ndarray:
     """Slaney mel filterbank, shape (n_mels, n_fft // 2 + 1), equal to librosa's default."""
     fmax = sample_rate / 2 if fmax is None else fmax
     fft_freqs = np.linspace(0, sample_rate / 2, n_fft // 2 + 1)
@@ -53,8 +56,13 @@ def mel_filterbank(sample_rate: int, n_fft: int, n_mels: int, fmin: float = 0.0,
 class MelSpectrogram(nn.Module):
     """Waveform (B, S) → log-mel (B, n_mels, S // hop + 1)."""
 
-    def __init__(self, audio: AudioConfig, n_fft: int | None = None, hop_length: int | None = None,
-                 win_length: int | None = None):
+    def __init__(
+        self,
+        audio: AudioConfig,
+        n_fft: int | None = None,
+        hop_length: int | None = None,
+        win_length: int | None = None,
+    ):
         super().__init__()
         self.n_fft = n_fft or audio.n_fft
         self.hop = hop_length or audio.hop_length
@@ -64,8 +72,16 @@ class MelSpectrogram(nn.Module):
         self.register_buffer("window", torch.hann_window(self.win), persistent=False)
 
     def forward(self, wav: torch.Tensor) -> torch.Tensor:
-        spec = torch.stft(wav.float(), self.n_fft, self.hop, self.win, self.window, center=True,
-                          pad_mode="reflect", return_complex=True)
+        spec = torch.stft(
+            wav.float(),
+            self.n_fft,
+            self.hop,
+            self.win,
+            self.window,
+            center=True,
+            pad_mode="reflect",
+            return_complex=True,
+        )
         mag = torch.sqrt(spec.real.square() + spec.imag.square() + 1e-9)
         return torch.log(torch.clamp(self.fb @ mag, min=1e-5))
 
@@ -76,8 +92,9 @@ def frame_energy(mel: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def track_f0(wav: torch.Tensor, audio: AudioConfig, threshold: float = 0.2,
-             silence_db: float = -50.0) -> torch.Tensor:
+def track_f0(
+    wav: torch.Tensor, audio: AudioConfig, threshold: float = 0.2, silence_db: float = -50.0
+) -> torch.Tensor:
     """YIN-style F0 in Hz per frame, 0 where unvoiced. (B, S) or (S,) → (B, S // hop + 1).
 
     The classical target the pitch extractor learns from and stage 1 decodes with: the cumulative
@@ -98,7 +115,7 @@ def track_f0(wav: torch.Tensor, audio: AudioConfig, threshold: float = 0.2,
     # Difference function d(tau) = sum (x_t - x_{t+tau})^2 via FFT autocorrelation.
     nfft = 1 << (2 * size - 1).bit_length()
     spec = torch.fft.rfft(frames, nfft)
-    acf = torch.fft.irfft(spec * spec.conj(), nfft)[..., :max_lag + 1]
+    acf = torch.fft.irfft(spec * spec.conj(), nfft)[..., : max_lag + 1]
     sq = frames.square().cumsum(-1)
     energy0 = sq[..., win - 1 : win]
     lags = torch.arange(max_lag + 1)

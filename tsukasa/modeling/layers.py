@@ -52,8 +52,11 @@ class AdainResBlock1d(nn.Module):
         self.conv2 = weight_norm(nn.Conv1d(c_out, c_out, 3, padding=1))
         self.skip = weight_norm(nn.Conv1d(c_in, c_out, 1, bias=False)) if c_in != c_out else nn.Identity()
         # learned upsampling of the residual path (depthwise transposed conv), nearest for the skip
-        self.pool = (weight_norm(nn.ConvTranspose1d(c_in, c_in, 3, stride=2, padding=1, output_padding=1,
-                                                    groups=c_in)) if upsample else nn.Identity())
+        self.pool = (
+            weight_norm(nn.ConvTranspose1d(c_in, c_in, 3, stride=2, padding=1, output_padding=1, groups=c_in))
+            if upsample
+            else nn.Identity()
+        )
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:

@@ -19,10 +19,16 @@ from xlstm.xlstm_large.model import mLSTMBlock, xLSTMLargeConfig
 from tsukasa.modeling.config import MLSTMConfig
 
 _KERNELS = {
-    "native": dict(chunkwise_kernel="chunkwise--native_custbw", sequence_kernel="native_sequence__native",
-                   step_kernel="native"),
-    "triton": dict(chunkwise_kernel="chunkwise--triton_limit_chunk", sequence_kernel="native_sequence__triton",
-                   step_kernel="triton"),
+    "native": dict(
+        chunkwise_kernel="chunkwise--native_custbw",
+        sequence_kernel="native_sequence__native",
+        step_kernel="native",
+    ),
+    "triton": dict(
+        chunkwise_kernel="chunkwise--triton_limit_chunk",
+        sequence_kernel="native_sequence__triton",
+        step_kernel="triton",
+    ),
 }
 
 
@@ -49,12 +55,25 @@ class MLSTMStack(nn.Module):
         self.cfg = cfg
         kernels = _KERNELS[resolve_backend(cfg.backend)]
         block_cfg = xLSTMLargeConfig(
-            embedding_dim=dim, num_heads=cfg.num_heads, num_blocks=cfg.num_blocks, vocab_size=1,
-            mode="train", chunk_size=cfg.chunk_size, return_last_states=True,
-            autocast_kernel_dtype="float32", **kernels,
+            embedding_dim=dim,
+            num_heads=cfg.num_heads,
+            num_blocks=cfg.num_blocks,
+            vocab_size=1,
+            mode="train",
+            chunk_size=cfg.chunk_size,
+            return_last_states=True,
+            autocast_kernel_dtype="float32",
+            **kernels,
         )
         self.blocks = nn.ModuleList(mLSTMBlock(block_cfg) for _ in range(cfg.num_blocks))
         self.norm = nn.LayerNorm(dim)
+        for block in self.blocks:
+            # Long memory from the start, as the original mLSTM init: forget-gate biases spread over
+            # [3, 6] per head (sigmoid ≈ 0.95–0.998). The block's default (≈ 0) forgets within a few steps.
+            layer = block.mlstm_layer
+            with torch.no_grad():
+                layer.fgate_preact.bias.copy_(torch.linspace(3.0, 6.0, cfg.num_heads))
+                layer.igate_preact.bias.normal_(0.0, 0.1)
 
     def _run_block(self, block: mLSTMBlock, x: torch.Tensor) -> torch.Tensor:
         T = x.shape[1]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from tsukasa.corpus.schema import (
     read_supervision_custom,
     with_supervision_custom,
 )
-from tsukasa.errors import ConfigError
+from tsukasa.errors import ConfigError, TsukasaError
 
 
 class StageConfig(BaseModel):
@@ -86,7 +85,6 @@ class Stage(Generic[C]):
 
     def __init__(self, config: C | None = None) -> None:
         self.config: C = config if config is not None else self.Config()  # type: ignore[assignment]
-        self._lock = threading.Lock()
 
     # --- identity -----------------------------------------------------------------------
     def model_versions(self) -> dict[str, str]:
@@ -116,7 +114,12 @@ class Stage(Generic[C]):
         """Run the stage over a batch. The default calls ``process_cut`` per cut."""
         result = StageResult()
         for cut in cuts:
-            out = self.process_cut(cut, ctx)
+            try:
+                out = self.process_cut(cut, ctx)
+            except TsukasaError as exc:
+                # An expected problem with this one input (bad audio, unknown symbol...): it is
+                # named and skipped, and the run goes on. Bugs (other exceptions) still fail loudly.
+                out = Rejection(getattr(exc, "reason", None) or "stage_error", str(exc)[:500])
             self._collect(cut, out, result)
         return result
 
@@ -195,6 +198,9 @@ def _load_builtin_stages() -> None:
 BUILTIN_STAGE_MODULES: list[str] = [
     "tsukasa.pipelines.standardize",
     "tsukasa.pipelines.segment",
+    "tsukasa.pipelines.textfront.stages",
+    "tsukasa.pipelines.asr.transcribe",
+    "tsukasa.pipelines.asr.match",
 ]
 
 

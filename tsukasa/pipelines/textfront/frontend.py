@@ -69,7 +69,9 @@ def _kana_from_njd(features: list[dict]) -> str:
             elif pron and all(_is_katakana(c) for c in pron):
                 out.append(pron)  # e.g. a symbol read as a word (％ → パーセント)
             continue
-        out.append(pron)
+        # An unreadable token (unknown script, stray symbol) keeps its surface as "pron";
+        # it has no phonemes, so it has no place in the pronunciation either.
+        out.append("".join(c for c in pron if _is_katakana(c)))
     kana = "".join(out)
     while "、、" in kana:
         kana = kana.replace("、、", "、")
@@ -88,7 +90,7 @@ def japanese_to_phonemized(
 
     jt = jtalk(user_dic)
     try:
-        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="Yuu")
+        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")
         labels = pyopenjtalk.make_label(features, jtalk=jt)
     except (ValueError, RuntimeError) as exc:
         raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None
@@ -98,7 +100,7 @@ def japanese_to_phonemized(
     return Phonemized(
         text=original if original is not None else text,
         normalized=text,
-        kana=_kana_from_njd(features),
+        kana=_kana_from_njd(features) if phonemes else "",
         phonemes=phonemes,
         prosody=" ".join(prosody),
         cues=list(cues or []),

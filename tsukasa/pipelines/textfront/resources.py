@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import threading
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ def data_path(name: str) -> Path:
     return Path(str(files("tsukasa.pipelines.textfront") / "data" / name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_table(name: str) -> tuple[tuple[str, ...], ...]:
     """A TSV data table of the package (``#`` starts a comment line), as tuples of fields."""
     rows = []

@@ -1,0 +1,322 @@
+"""Benchmark: our ``segment`` stage vs silero-vad's ``get_speech_timestamps`` (defaults), same run.
+
+Material (generated on the fly, seeded): "raw dump" sessions glued from the 48 Kokoro
+utterances in ``/work/shared/data/kokoro_dev`` (5 voices). Each session holds ``--utts``
+utterances drawn at random (so neighbours are sometimes the same voice), separated by gaps
+drawn log-uniformly from 30 ms to 3 s, with 0.2–1 s of lead/tail, then noise (a random mix
+of white and pink noise) at 30 dB SNR against the speech power, written in rotating formats
+(16-bit WAV 16 kHz, 24-bit FLAC 48 kHz, Ogg Vorbis 44.1 kHz, stereo 16-bit WAV 24 kHz).
+
+Ground truth: Kokoro files carry their own few ms of lead/tail silence, so each *clean*
+source's true speech span is measured first: 25 ms windows every 10 ms, first and last
+frame whose energy is within 40 dB of the file's loudest frame. The sources are then
+overlap-added so that the gap between one utterance's true end and the next one's true
+start is exactly the drawn gap; the reference utterances are those true spans.
+
+Scoring: hypotheses and references are matched one-to-one, greedily by IoU, a match needs
+IoU >= 0.5; F1 over utterances; start/end errors over matches (median); *merged* = a
+hypothesis that covers half or more of two or more references; *split* = a reference
+of which two or more hypotheses each cover 20 % or more. For our stage the hypothesis is
+the supervision (the speech; the cut adds up to ``pad_s`` of padding); silero's segments
+carry its default 30 ms padding, and a second line scores them with that padding removed.
+RTF = processing seconds / audio seconds, one process (2-core box), audio loading included.
+
+``--fit FILE`` instead collects every candidate pause on sessions with seeds disjoint from
+the benchmark's, labels it (a reference boundary inside it or not), fits the logistic
+boundary score and prints weights for ``tsukasa.pipelines.vad.BOUNDARY_WEIGHTS``.
+
+Usage: ``python benchmarks/bench_segment.py --sessions 20``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+KOKORO = Path("/work/shared/data/kokoro_dev")
+SR = 24000
+FORMATS = [
+    ("wav", 16000, "PCM_16", 1),
+    ("flac", 48000, "PCM_24", 1),
+    ("ogg", 44100, "VORBIS", 1),
+    ("wav", 24000, "PCM_16", 2),
+]
+
+
+@dataclass
+class Source:
+    voice: str
+    audio: np.ndarray  # 24 kHz mono float32
+    start: int  # true speech start (samples)
+    end: int
+
+
+def true_span(x: np.ndarray, sr: int, floor_db: float = 40.0) -> tuple[int, int]:
+    """First/last 10 ms frame within ``floor_db`` of the loudest frame (25 ms windows)."""
+    hop, win = int(sr * 0.01), int(sr * 0.025)
+    n = max(1, (len(x) - win) // hop + 1)
+    idx = np.arange(win)[None, :] + hop * np.arange(n)[:, None]
+    db = 10 * np.log10(np.mean(x[idx].astype(np.float64) ** 2, axis=1) + 1e-12)
+    act = np.flatnonzero(db > db.max() - floor_db)
+    return int(act[0] * hop), int(min(len(x), act[-1] * hop + win))
+
+
+def load_sources(root: Path = KOKORO) -> list[Source]:
+    out = []
+    with open(root / "manifest.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            x, sr = sf.read(root / row["file"], dtype="float32")
+            assert sr == SR
+            s, e = true_span(x, sr)
+            out.append(Source(row["voice"], x, s, e))
+    return out
+
+
+def _noise(rng: np.random.Generator, n: int) -> np.ndarray:
+    white = rng.standard_normal(n)
+    spec = np.fft.rfft(rng.standard_normal(n))
+    spec /= np.sqrt(np.maximum(np.arange(len(spec)), 1))
+    pink = np.fft.irfft(spec, n)
+    pink /= pink.std() + 1e-12
+    a = rng.uniform(0, 1)
+    mix = a * white + (1 - a) * pink
+    return mix / (mix.std() + 1e-12)
+
+
+def make_session(
+    sources: list[Source],
+    rng: np.random.Generator,
+    n_utts: int = 8,
+    gap_range: tuple[float, float] = (0.03, 3.0),
+    snr_db: float | None = 30.0,
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """A glued session at 24 kHz and its reference utterance spans (seconds)."""
+    picks = rng.choice(len(sources), size=n_utts, replace=False)
+    lead = rng.uniform(0.2, 1.0)
+    gaps = np.exp(rng.uniform(np.log(gap_range[0]), np.log(gap_range[1]), size=n_utts - 1))
+    refs, placements = [], []
+    t = lead
+    for k, i in enumerate(picks):
+        src = sources[i]
+        s_true = t
+        e_true = s_true + (src.end - src.start) / SR
+        placements.append((int(round(s_true * SR)) - src.start, src))
+        refs.append((s_true, e_true))
+        t = e_true + (gaps[k] if k < len(gaps) else 0.0)
+    total = int(round((t + rng.uniform(0.2, 1.0)) * SR))
+    x = np.zeros(total, dtype=np.float64)
+    for off, src in placements:
+        lo = max(0, off)
+        x[lo : off + len(src.audio)] += src.audio[lo - off :]
+    if snr_db is not None:
+        speech_power = np.mean(np.concatenate([x[int(s * SR) : int(e * SR)] for s, e in refs]) ** 2)
+        x += _noise(rng, total) * np.sqrt(speech_power / 10 ** (snr_db / 10))
+    return x.astype(np.float32), refs
+
+
+def write_session(x: np.ndarray, path_stem: Path, k: int) -> Path:
+    import soxr
+
+    ext, sr, subtype, ch = FORMATS[k % len(FORMATS)]
+    y = soxr.resample(x, SR, sr) if sr != SR else x
+    y = np.clip(y, -1, 1)
+    if ch == 2:
+        y = np.stack([y, 0.9 * y], axis=1)
+    path = path_stem.with_suffix("." + ext)
+    sf.write(path, y, sr, subtype=subtype)
+    return path
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> dict[str, list | int]:
+    pairs = []
+    for i, r in enumerate(refs):
+        for j, h in enumerate(hyps):
+            inter = _overlap(r, h)
+            if inter > 0:
+                pairs.append((inter / (max(r[1], h[1]) - min(r[0], h[0])), i, j))
+    used_r, used_h, starts, ends = set(), set(), [], []
+    for iou, i, j in sorted(pairs, reverse=True):
+        if iou < 0.5 or i in used_r or j in used_h:
+            continue
+        used_r.add(i)
+        used_h.add(j)
+        starts.append(abs(hyps[j][0] - refs[i][0]))
+        ends.append(abs(hyps[j][1] - refs[i][1]))
+    merged = sum(1 for h in hyps if sum(_overlap(r, h) >= 0.5 * (r[1] - r[0]) for r in refs) >= 2)
+    split = sum(1 for r in refs if sum(_overlap(r, h) >= 0.2 * (r[1] - r[0]) for h in hyps) >= 2)
+    return {
+        "tp": len(used_r),
+        "n_ref": len(refs),
+        "n_hyp": len(hyps),
+        "starts": starts,
+        "ends": ends,
+        "merged": merged,
+        "split": split,
+    }
+
+
+def summary(name: str, results: list[dict], audio_s: float, proc_s: float) -> str:
+    tp = sum(r["tp"] for r in results)
+    n_ref = sum(r["n_ref"] for r in results)
+    n_hyp = sum(r["n_hyp"] for r in results)
+    p, rc = tp / max(n_hyp, 1), tp / max(n_ref, 1)
+    f1 = 2 * p * rc / max(p + rc, 1e-9)
+    st = [e for r in results for e in r["starts"]]
+    en = [e for r in results for e in r["ends"]]
+    ms = sum(r["merged"] for r in results)
+    sp = sum(r["split"] for r in results)
+
+    def med(v: list[float]) -> float:
+        return 1000 * statistics.median(v) if v else float("nan")
+
+    return (
+        f"{name:<28} F1 {100 * f1:5.1f}% (P {100 * p:5.1f} R {100 * rc:5.1f})  "
+        f"median start/end err {med(st):5.1f}/{med(en):5.1f} ms  "
+        f"merged {ms} split {sp} ({100 * (ms + sp) / max(n_ref, 1):.1f}% of {n_ref})  "
+        f"RTF {proc_s / audio_s:.4f}"
+    )
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def run_ours(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float]:
+    from lhotse import MonoCut, Recording
+
+    from tsukasa.pipelines.base import StageContext
+    from tsukasa.pipelines.segment import SegmentStage
+    from tsukasa.pipelines.vad import load_vad_model
+
+    load_vad_model()  # model load is once per worker, not per file: keep it out of the RTF
+    stage = SegmentStage()
+    ctx = StageContext(work_dir=paths[0].parent)
+    out, elapsed = [], 0.0
+    for p in paths:
+        t0 = time.perf_counter()
+        rec = Recording.from_file(p)
+        cut = MonoCut(
+            p.stem, 0.0, rec.duration, 0, recording=rec, custom={"source_path": p.name, "source_root": str(p.parent)}
+        )
+        res = stage.process([cut], ctx)
+        elapsed += time.perf_counter() - t0
+        out.append(sorted((c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in res.kept))
+    return out, elapsed
+
+
+def _load16(p: Path) -> np.ndarray:
+    import soxr
+
+    x, sr = sf.read(p, dtype="float32", always_2d=True)
+    x = x.mean(axis=1)
+    return soxr.resample(x, sr, 16000).astype(np.float32) if sr != 16000 else x
+
+
+def run_silero(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float]:
+    import torch
+
+    from tsukasa.pipelines.vad import load_vad_model
+
+    model = load_vad_model()
+    from silero_vad import get_speech_timestamps
+
+    out, elapsed = [], 0.0
+    for p in paths:
+        t0 = time.perf_counter()
+        x = _load16(p)
+        ts = get_speech_timestamps(torch.from_numpy(x), model, return_seconds=True)
+        elapsed += time.perf_counter() - t0
+        out.append([(t["start"], t["end"]) for t in ts])
+    return out, elapsed
+
+
+def fit(n_sessions: int, n_utts: int, seed: int) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from tsukasa.pipelines import vad
+
+    sources = load_sources()
+    rng = np.random.default_rng(seed)
+    X, y, durs = [], [], []
+    for _ in range(n_sessions):
+        x, refs = make_session(sources, rng, n_utts)
+        x16 = vad.to_vad_rate(x, SR)
+        res = vad.segment_speech(x16, 16000)
+        bounds = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
+        for pz in res.pauses:
+            X.append(pz.features)
+            y.append(any(pz.start - 0.03 <= b <= pz.end + 0.03 for b in bounds))
+            durs.append(pz.duration)
+    X, y = np.array(X), np.array(y)
+    from sklearn.metrics import roc_auc_score
+
+    for k, name in enumerate(vad.FEATURE_NAMES):
+        short = np.array(durs) < 0.2
+        auc_all, auc_short = roc_auc_score(y, X[:, k]), roc_auc_score(y[short], X[short, k])
+        print(f"  {name:<16} AUC all {auc_all:.3f}  pauses<0.2s {auc_short:.3f}")
+    clf = LogisticRegression(max_iter=2000, C=1.0, class_weight="balanced").fit(X, y)
+    pred = clf.predict(X)
+    print(
+        f"{len(y)} pauses, {int(y.sum())} boundaries; train acc {np.mean(pred == y):.3f}; "
+        f"missed {int((~pred & y).sum())}, false {int((pred & ~y).sum())}"
+    )
+    print("FEATURE_NAMES =", vad.FEATURE_NAMES)
+    print("BOUNDARY_WEIGHTS =", tuple(round(float(w), 3) for w in clf.coef_[0]))
+    print("BOUNDARY_BIAS =", round(float(clf.intercept_[0]), 3))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--utts", type=int, default=8, help="utterances per session")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--fit", action="store_true", help="fit the boundary score instead (seed + 1000)")
+    args = ap.parse_args()
+    if args.fit:
+        fit(args.sessions, args.utts, args.seed + 1000)
+        return
+    sources = load_sources()
+    rng = np.random.default_rng(args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, refs = [], []
+        for k in range(args.sessions):
+            x, r = make_session(sources, rng, args.utts)
+            paths.append(write_session(x, Path(tmp) / f"session_{k:03d}", k))
+            refs.append(r)
+        audio_s = sum(sf.info(p).duration for p in paths)
+        ours, t_ours = run_ours(paths)
+        sil, t_sil = run_silero(paths)
+    pad = 0.030
+    sil_unpadded = [[(s + pad, e - pad) for s, e in h] for h in sil]
+    print(
+        f"{args.sessions} sessions, {sum(len(r) for r in refs)} utterances, {audio_s:.0f} s audio, "
+        f"gaps 30 ms-3 s log-uniform, 30 dB SNR"
+    )
+    print(summary("ours (segment stage)", [score(r, h) for r, h in zip(refs, ours, strict=True)], audio_s, t_ours))
+    print(summary("silero default", [score(r, h) for r, h in zip(refs, sil, strict=True)], audio_s, t_sil))
+    print(
+        summary(
+            "silero default, pad removed",
+            [score(r, h) for r, h in zip(refs, sil_unpadded, strict=True)],
+            audio_s,
+            t_sil,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

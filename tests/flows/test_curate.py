@@ -1,0 +1,158 @@
+"""The curation flow: real Prefect runs, kill -9 and resume, determinism, Dask parity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_fixtures import write_audio
+from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.ingest import ingest
+from tsukasa.flows.recipe import parse_recipe
+
+RECIPE = """name: test
+shard_size: 1
+stages:
+  - stage: standardize
+  - stage: segment
+"""
+N_FILES = 5
+N_STAGES = 2
+
+
+def _speech(seed: int) -> tuple[np.ndarray, int]:
+    """Two synthetic Japanese lines with a pause between them (pyopenjtalk's HTS voice)."""
+    import pyopenjtalk
+
+    lines = ["こんにちは、今日はいい天気ですね。", "また明日、学校で会いましょう。", "本当にありがとう。"]
+    a, sr = pyopenjtalk.tts(lines[seed % 3])
+    b, _ = pyopenjtalk.tts(lines[(seed + 1) % 3])
+    gap = np.zeros(int(sr * (0.4 + 0.2 * seed)))
+    return (np.concatenate([a, gap, b]) / 32768.0 * 0.8).astype(np.float32), int(sr)
+
+
+@pytest.fixture(scope="module")
+def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("raw")
+    for i in range(N_FILES):
+        x, sr = _speech(i)
+        write_audio(raw / f"line_{i}.flac", x, sr)
+    return raw
+
+
+def _fresh_dataset(root: Path, raw: Path) -> Dataset:
+    if (root / "d").exists():
+        shutil.rmtree(root / "d")
+    ds = Dataset.create("d", root)
+    ingest(raw, ds)
+    return ds
+
+
+def _run_cli(root: Path, recipe: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tsukasa.cli", "run", "--dataset", "d", "--recipe", str(recipe), "--root", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        start_new_session=True,  # its own process group: kill -9 takes the temporary Prefect server too
+    )  # fmt: skip
+
+
+def _outputs(ds_path: Path) -> set[Path]:
+    # finished outputs only: a run killed mid-write leaves a hidden temp file, which does not count
+    return {p for p in (ds_path / "stages").glob("[0-9]-*/*.cuts.jsonl.gz") if not p.name.startswith(".")}
+
+
+def _manifest_bytes(ds_path: Path) -> dict[str, bytes]:
+    return {f: (ds_path / f).read_bytes() for f in ("cuts.jsonl.gz", "rejected.jsonl.gz")}
+
+
+@pytest.mark.slow
+def test_kill_9_at_three_points_then_resume_gives_identical_manifests(
+    raw_dir: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "dm"
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(RECIPE)
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+
+    # 1. the uninterrupted reference run
+    ds = _fresh_dataset(root, raw_dir)
+    proc = _run_cli(root, recipe, env)
+    out, _ = proc.communicate(timeout=400)
+    assert proc.returncode == 0, out[-3000:]
+    reference = _manifest_bytes(ds.path)
+    total_tasks = len(_outputs(ds.path))
+    assert total_tasks == N_FILES * N_STAGES
+
+    # 2. same dataset from scratch, killed three times at growing points
+    ds = _fresh_dataset(root, raw_dir)
+    kills = 0
+    for target in (1, 4, 7):
+        before = len(_outputs(ds.path))
+        proc = _run_cli(root, recipe, env)
+        deadline = time.monotonic() + 300
+        while len(_outputs(ds.path)) < max(target, before + 1) and proc.poll() is None:
+            assert time.monotonic() < deadline, "flow made no progress"
+            time.sleep(0.01)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.communicate(timeout=60)
+        assert Dataset.open("d", root).current_version == 1, "a killed run must not publish a version"
+    assert kills == 3
+
+    # 3. resume: finished shards are reused, not recomputed
+    finished_before = len(_outputs(ds.path))
+    assert 0 < finished_before < total_tasks
+    proc = _run_cli(root, recipe, env)
+    out, _ = proc.communicate(timeout=400)
+    assert proc.returncode == 0, out[-3000:]
+    computed = sum(int(n) for n in _computed_counts(out))
+    assert computed == total_tasks - finished_before
+    assert _manifest_bytes(ds.path) == reference
+    ids = [c.id for c in Dataset.open("d", root).cuts()]
+    assert len(ids) == len(set(ids)) >= N_FILES * 2
+
+
+def _computed_counts(cli_output: str) -> list[str]:
+    """The 'shards computed' column of the run's summary table."""
+    rows = []
+    for line in cli_output.splitlines():
+        cells = [c.strip() for c in line.replace("┃", "│").split("│") if c.strip()]
+        if len(cells) == 3 and cells[0] in ("standardize", "segment"):
+            rows.append(cells[1])
+    assert len(rows) == N_STAGES, cli_output[-2000:]
+    return rows
+
+
+@pytest.mark.slow
+def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from prefect_dask import DaskTaskRunner
+
+    from tsukasa.flows.curate import run_recipe
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    root = tmp_path / "dm"
+    recipe = parse_recipe(RECIPE, "r.yaml")
+    ds = _fresh_dataset(root, raw_dir)
+    local = run_recipe(ds, recipe)
+    assert sum(local.computed.values()) == N_FILES * N_STAGES
+    reference = _manifest_bytes(ds.path)
+
+    again = run_recipe(Dataset.open("d", root), recipe)  # everything cached, no new version
+    assert sum(again.computed.values()) == 0 and not again.new_version
+    assert _manifest_bytes(ds.path) == reference
+
+    shutil.rmtree(ds.path / "stages")  # drop the cache: Dask must recompute everything
+    shutil.rmtree(ds.path / "audio")
+    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
+    dask = run_recipe(Dataset.open("d", root), recipe, task_runner=runner)
+    assert sum(dask.computed.values()) == N_FILES * N_STAGES
+    assert _manifest_bytes(ds.path) == reference

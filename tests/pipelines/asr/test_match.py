@@ -1,0 +1,89 @@
+"""match_script on real Whisper output (the session's transcribed cuts) and script lines."""
+
+from __future__ import annotations
+
+import random
+
+from tests.pipelines.asr.conftest import DISTRACTORS, SENTENCES, WRONG_FILE_LINE, AsrSession
+from tsukasa.corpus.schema import ScriptLine
+from tsukasa.pipelines.asr.match import MatchConfig, MatchScriptStage
+from tsukasa.pipelines.base import StageContext, get_stage
+
+
+def _lines(ids: list[str]) -> list[ScriptLine]:
+    texts = {**SENTENCES, **DISTRACTORS}
+    return [ScriptLine(text=texts[i], line_id=i, row=n) for n, i in enumerate(ids, 1)]
+
+
+def _transcribed(session: AsrSession, roles: list[str]) -> list:
+    return [session.kept[session.cuts[r].id] for r in roles]
+
+
+def _flags(cut) -> set[str]:
+    quality = cut.supervisions[0].custom.get("quality") or {}
+    return {f["code"] for f in quality.get("flags", [])}
+
+
+def test_shuffled_lines_with_30pct_distractors_assign_every_segment(asr_session: AsrSession, tmp_path) -> None:
+    roles = ["L01", "L02", "L03", "L04", "L05", "L06"]
+    ids = roles + list(DISTRACTORS)[:2]  # 2 distractors for 6 lines: 33%
+    random.Random(7).shuffle(ids)
+    result = get_stage("match_script")().process(
+        _transcribed(asr_session, roles), StageContext(work_dir=tmp_path, script=_lines(ids))
+    )
+    assert result.ordered is False  # shuffled: the order prior was judged and not used
+    got = {c.id: c.supervisions[0] for c in result.kept}
+    for role in roles:
+        sup = got[asr_session.cuts[role].id]
+        assert sup.custom["source"]["line_id"] == role
+        assert sup.text == SENTENCES[role]
+        assert sup.custom["asr"]["cer"] <= MatchConfig().mismatch_cer
+    assert sorted(line.line_id for line in result.unmatched_lines) == sorted(DISTRACTORS)[:2]
+    assert {r.reason for r in result.rejected} == {"script_line_unmatched"}
+
+
+def test_two_lines_in_one_segment_split_and_one_line_in_two_segments_joined(asr_session: AsrSession, tmp_path) -> None:
+    roles = ["L05", "L06", "two_lines", "join_a", "join_b"]
+    ids = ["X01", "L05", "L06", "L07", "L08", "X02", "L09", "X03"]  # ordered, with unrecorded lines
+    result = MatchScriptStage().process(
+        _transcribed(asr_session, roles), StageContext(work_dir=tmp_path, script=_lines(ids))
+    )
+    by_line = {c.supervisions[0].custom["source"]["line_id"]: c for c in result.kept}
+    assert set(by_line) == {"L05", "L06", "L07", "L08", "L09"}
+    two = asr_session.cuts["two_lines"]
+    first, second = by_line["L07"], by_line["L08"]
+    assert first.id.startswith(two.id) and second.id.startswith(two.id)
+    # The cut falls in the pause between the two sentences, not inside either.
+    assert abs(first.start - two.start) < 1e-6 and abs(first.end - second.start) < 1e-6
+    split_at = first.end - two.start
+    assert 1.3 < split_at < 2.3, split_at
+    assert first.supervisions[0].text == SENTENCES["L07"] and second.supervisions[0].text == SENTENCES["L08"]
+    joined = by_line["L09"]
+    a, b = asr_session.cuts["join_a"], asr_session.cuts["join_b"]
+    assert abs(joined.start - a.start) < 1e-6 and abs(joined.end - b.end) < 1e-6
+    assert joined.supervisions[0].text == SENTENCES["L09"]
+    assert sorted(line.line_id for line in result.unmatched_lines) == ["X01", "X02", "X03"]
+
+
+def test_wrong_folder_line_is_not_accepted(asr_session: AsrSession, tmp_path) -> None:
+    roles = ["L01", "L02", "L04"]
+    # The script has no line for L04's audio, only a different sentence in its place.
+    lines = _lines(["L01", "L02"]) + [ScriptLine(text=WRONG_FILE_LINE, line_id="W", row=3)]
+    result = MatchScriptStage().process(_transcribed(asr_session, roles), StageContext(tmp_path, script=lines))
+    cut = next(c for c in result.kept if c.id == asr_session.cuts["L04"].id)
+    assert "script_unmatched" in _flags(cut)
+    assert cut.supervisions[0].text != WRONG_FILE_LINE
+    assert [line.line_id for line in result.unmatched_lines] == ["W"]
+
+
+def test_wrong_per_file_line_is_flagged_and_kept(asr_session: AsrSession, tmp_path) -> None:
+    roles = ["wrong_file", "L01"]
+    result = MatchScriptStage().process(_transcribed(asr_session, roles), StageContext(tmp_path))
+    cut = next(c for c in result.kept if c.id == asr_session.cuts["wrong_file"].id)
+    sup = cut.supervisions[0]
+    assert "script_mismatch" in _flags(cut)
+    assert sup.custom["asr"]["cer"] > 0.5
+    assert sup.text == WRONG_FILE_LINE  # kept for review, not replaced by ASR, not dropped
+    assert sup.custom["source"]["line_id"] == "F1"
+    # Without a folder script the other segment passes through untouched.
+    assert next(c for c in result.kept if c.id == asr_session.cuts["L01"].id).supervisions[0].text

@@ -1,0 +1,216 @@
+"""The segment stage and its VAD refinement on real synthesized Japanese speech.
+
+Material is made in the test: pyopenjtalk's HTS voice (shipped in the wheel) speaks short
+sentences without commas, at different pitch shifts so neighbours can sound like different
+characters, glued with gaps from 30 ms to 3 s, with white noise at 30 dB SNR. The reference
+boundaries of each sentence are measured on the clean audio (first/last 10 ms frame within
+40 dB of the loudest), as in benchmarks/bench_segment.py.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from lhotse import MonoCut, Recording, SupervisionSegment
+
+from tsukasa.corpus.schema import SourceInfo, SupervisionCustom, read_supervision_custom
+from tsukasa.errors import TsukasaError
+from tsukasa.pipelines import vad
+from tsukasa.pipelines.base import StageContext, get_stage
+from tsukasa.pipelines.segment import SegmentConfig, SegmentStage
+
+SR = 24000
+SENTENCES = [
+    "今日はとてもいい天気ですね",
+    "明日は朝から雨が降るそうです",
+    "駅まで一緒に歩いて行きましょう",
+    "その本はもう読み終わりました",
+    "早く家に帰りたいな",
+    "先生が教室で待っています",
+    "新しい靴を買いに行こうよ",
+    "ここから海が見えるんだ",
+]
+HALF_TONES = [0.0, 4.0, -3.0, 2.0, 0.0, 5.0, -2.0, 3.0]
+
+
+@functools.cache
+def _sentence(i: int) -> np.ndarray:
+    import pyopenjtalk
+    import soxr
+
+    x, sr = pyopenjtalk.tts(SENTENCES[i], half_tone=HALF_TONES[i])
+    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
+    return (0.5 * y / np.abs(y).max()).astype(np.float32)
+
+
+def _true_span(x: np.ndarray) -> tuple[int, int]:
+    hop, win = SR // 100, int(SR * 0.025)
+    n = (len(x) - win) // hop + 1
+    idx = np.arange(win)[None, :] + hop * np.arange(n)[:, None]
+    db = 10 * np.log10(np.mean(x[idx].astype(np.float64) ** 2, axis=1) + 1e-12)
+    act = np.flatnonzero(db > db.max() - 40)
+    return int(act[0] * hop), int(act[-1] * hop + win)
+
+
+def _session(
+    order: list[int], gaps: list[float], seed: int = 0, lead: float = 0.5, snr_db: float = 30.0
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Sentences glued so the gap between true speech ends/starts is exactly ``gaps[k]``."""
+    pieces = []
+    for i in order:
+        x = _sentence(i)
+        s, e = _true_span(x)
+        pieces.append(x[s:e])
+    refs, t = [], lead
+    for k, p in enumerate(pieces):
+        refs.append((t, t + len(p) / SR))
+        t += len(p) / SR + (gaps[k] if k < len(gaps) else 0.0)
+    out = np.zeros(int((t + lead) * SR), dtype=np.float32)
+    for (s, _), p in zip(refs, pieces, strict=True):
+        i = int(round(s * SR))
+        out[i : i + len(p)] += p
+    rng = np.random.default_rng(seed)
+    power = np.mean(np.concatenate(pieces) ** 2)
+    out += rng.standard_normal(len(out)).astype(np.float32) * np.float32(np.sqrt(power / 10 ** (snr_db / 10)))
+    return out, refs
+
+
+def _cut(tmp: Path, name: str, audio: np.ndarray, *, script: str | None = None) -> MonoCut:
+    path = tmp / f"{name}.flac"
+    sf.write(path, audio, SR)
+    rec = Recording.from_file(path, recording_id=name)
+    custom = {"source_path": path.name, "source_root": str(tmp)}
+    sups = []
+    if script is not None:
+        sc = SupervisionCustom(source=SourceInfo(path=path.name, script_text=script, script_scope="file"))
+        sups = [
+            SupervisionSegment(
+                name, name, 0.0, rec.duration, text=script, language="ja", speaker="char", custom=sc.to_custom()
+            )
+        ]
+    return MonoCut(name, 0.0, rec.duration, 0, recording=rec, supervisions=sups, custom=custom)
+
+
+def _iou(a: tuple[float, float], b: tuple[float, float]) -> float:
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def _speech_spans(cuts: list[MonoCut]) -> list[tuple[float, float]]:
+    return [(c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in cuts]
+
+
+GAPS = [0.03, 0.06, 0.1, 0.15, 0.4, 1.0, 3.0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weakness: the boundary score (fitted on Kokoro voices) misses butted gaps "
+    "below ~0.5 s on the HTS voice; remove this mark when it passes",
+)
+def test_every_utterance_found_with_gaps_from_30ms_to_3s(tmp_path: Path) -> None:
+    audio, refs = _session(list(range(8)), GAPS)
+    result = SegmentStage().process([_cut(tmp_path, "sess", audio)], StageContext(tmp_path))
+    hyps = _speech_spans(result.kept)
+    assert len(hyps) == len(refs), (hyps, refs)
+    for ref, hyp in zip(refs, hyps, strict=True):
+        assert _iou(ref, hyp) >= 0.5, (ref, hyp)
+        assert abs(hyp[0] - ref[0]) <= 0.040, ("start", ref, hyp)
+        assert abs(hyp[1] - ref[1]) <= 0.040, ("end", ref, hyp)
+
+
+def test_children_ids_supervisions_padding_and_provenance(tmp_path: Path) -> None:
+    audio, refs = _session([0, 1, 2], [1.2, 1.5])
+    parent = _cut(tmp_path, "rec-abc", audio)
+    kept = SegmentStage().process([parent], StageContext(tmp_path)).kept
+    assert [c.id for c in kept] == ["rec-abc-000", "rec-abc-001", "rec-abc-002"]
+    for prev, nxt in zip(kept, kept[1:], strict=False):
+        assert prev.end <= nxt.start + 1e-6  # padding never reaches into a neighbour
+    for c in kept:
+        assert 0.0 <= c.start and c.end <= parent.duration + 1e-6
+        (sup,) = c.supervisions
+        assert sup.id == c.id and sup.language == "ja" and sup.text == ""
+        assert 0.0 <= sup.start and sup.end <= c.duration + 1e-6
+        custom = read_supervision_custom(sup)
+        assert custom.source is not None and custom.source.path == "rec-abc.flac"
+        (prov,) = custom.provenance
+        assert prov.stage == "segment" and prov.fingerprint == SegmentStage().fingerprint()
+        assert any(d.startswith("silero:") for d in prov.decisions)
+        assert any(d.startswith("utterance speech") for d in prov.decisions)
+        assert "silero-vad" in prov.tool_versions
+        assert c.load_audio().shape[1] == pytest.approx(c.duration * SR, abs=2)
+    # the split is a recorded decision
+    assert any("split at" in d for d in read_supervision_custom(kept[0].supervisions[0]).provenance[0].decisions)
+
+
+def test_noise_only_file_is_rejected_as_no_speech(tmp_path: Path) -> None:
+    noise = (np.random.default_rng(1).standard_normal(SR * 3) * 0.01).astype(np.float32)
+    result = SegmentStage().process([_cut(tmp_path, "hiss", noise)], StageContext(tmp_path))
+    assert result.kept == []
+    (rej,) = result.rejected
+    assert rej.reason == "no_speech" and rej.id == "hiss" and rej.path == "hiss.flac"
+    assert rej.item is not None and rej.item["id"] == "hiss"
+
+
+def test_script_file_with_two_lines_is_kept_whole_and_flagged(tmp_path: Path) -> None:
+    audio, refs = _session([3, 6], [1.2])
+    cut = _cut(tmp_path, "line01", audio, script="その本はもう読み終わりました")
+    (out,) = SegmentStage().process([cut], StageContext(tmp_path)).kept
+    (sup,) = out.supervisions
+    assert out.id == "line01-000" and sup.text == "その本はもう読み終わりました"
+    assert abs(out.start + sup.start - refs[0][0]) <= 0.04 and abs(out.start + sup.end - refs[1][1]) <= 0.04
+    custom = read_supervision_custom(sup)
+    flags = [f for f in custom.quality.flags if f.code == "multiple_lines"]
+    assert len(flags) == 1 and flags[0].value == 2
+    decisions = custom.provenance[-1].decisions
+    (points,) = [d for d in decisions if d.startswith("candidate split points")]
+    split_at = float(points.split(": ")[1].split(" s")[0])
+    assert refs[0][1] - 0.05 <= split_at <= refs[1][0] + 0.05
+
+
+def test_script_file_with_one_line_is_not_flagged(tmp_path: Path) -> None:
+    audio, _ = _session([1], [])
+    cut = _cut(tmp_path, "line02", audio, script="明日は朝から雨が降るそうです")
+    (out,) = SegmentStage().process([cut], StageContext(tmp_path)).kept
+    custom = read_supervision_custom(out.supervisions[0])
+    assert custom.quality is None or not any(f.code == "multiple_lines" for f in custom.quality.flags)
+
+
+def test_long_utterance_is_split_at_its_deepest_pause() -> None:
+    # two sentences 0.4 s apart, same voice; max duration shorter than both together
+    audio, refs = _session([0, 4], [0.4], lead=0.3)
+    params = vad.VadParams(max_duration_s=2.5, always_split_pause_s=10.0, boundary_threshold=0.999)
+    res = vad.segment_speech(audio, SR, params)
+    assert len(res.segments) == 2
+    assert any(d.startswith("max duration: split") for d in res.decisions)
+    assert refs[0][1] - 0.04 <= res.segments[0].end and res.segments[1].start <= refs[1][0] + 0.04
+    assert all(s.duration <= 2.5 for s in res.segments)
+
+
+def test_short_blip_is_rejected_as_too_short_under_its_own_id(tmp_path: Path) -> None:
+    audio, _ = _session([2], [], lead=1.0)
+    blip = _sentence(4)[int(0.2 * SR) : int(0.35 * SR)]
+    audio = np.concatenate([audio, np.zeros(SR, np.float32), blip, np.zeros(SR, np.float32)])
+    result = SegmentStage().process([_cut(tmp_path, "b", audio)], StageContext(tmp_path))
+    assert [c.id for c in result.kept] == ["b-000"]
+    assert [(r.reason, r.id) for r in result.rejected] == [("too_short", "b-001")]
+
+
+def test_config_is_frozen_strict_and_in_the_fingerprint() -> None:
+    with pytest.raises(ValueError):
+        SegmentConfig(pad_ms=10)  # misspelled key
+    assert get_stage("segment") is SegmentStage
+    assert SegmentStage(SegmentConfig(pad_s=0.2)).fingerprint() != SegmentStage().fingerprint()
+    assert issubclass(TsukasaError, Exception)
+
+
+def test_same_input_same_output(tmp_path: Path) -> None:
+    audio, _ = _session([5, 7], [0.12])
+    cut = _cut(tmp_path, "det", audio)
+    a = SegmentStage().process([cut], StageContext(tmp_path)).kept
+    b = SegmentStage().process([cut], StageContext(tmp_path)).kept
+    assert [c.to_dict() for c in a] == [c.to_dict() for c in b]

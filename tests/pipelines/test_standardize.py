@@ -1,0 +1,83 @@
+"""standardize: input → expected examples, run through the stage on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from lhotse import MonoCut, Recording
+
+from tests.audio_fixtures import tone, write_audio
+from tsukasa.pipelines.base import Rejection, StageContext
+from tsukasa.pipelines.standardize import Standardize, StandardizeConfig, integrated_loudness
+
+
+def _cut(path: Path) -> MonoCut:
+    rec = Recording.from_file(path, recording_id=path.stem)
+    return MonoCut(id=path.stem, start=0, duration=rec.duration, channel=0, recording=rec,
+                   custom={"source_path": path.name})  # fmt: skip
+
+
+def _stereo(left: float, right: float, sr: int = 44100) -> np.ndarray:
+    x = tone(2.0, sr, freq=330, amp=1.0)
+    return np.stack([left * x, right * x], axis=1)
+
+
+# (name, signal maker → (array, sr), config, check on the standardised mono signal)
+EXAMPLES = [
+    ("stereo-44k1-to-24k-mix", lambda: (_stereo(0.2, 0.1), 44100), StandardizeConfig(loudness_lufs=None),
+     lambda y, sr: sr == 24000 and np.abs(y).max() == pytest.approx(0.15, rel=0.02)),
+    ("louder-channel-kept", lambda: (_stereo(0.02, 0.3), 44100), StandardizeConfig(mono="louder", loudness_lufs=None),
+     lambda y, sr: np.abs(y).max() == pytest.approx(0.3, rel=0.02)),
+    ("48k-option", lambda: (tone(1.0, 16000), 16000), StandardizeConfig(sample_rate=48000, loudness_lufs=None),
+     lambda y, sr: sr == 48000 and len(y) == 48000),
+    ("dc-removed", lambda: (tone(2.0, 24000, amp=0.2) + 0.1, 24000), StandardizeConfig(loudness_lufs=None),
+     lambda y, sr: abs(float(np.mean(y))) < 1e-3),
+    ("loudness-to-target", lambda: (tone(3.0, 24000, amp=0.02), 24000), StandardizeConfig(loudness_lufs=-23.0),
+     lambda y, sr: integrated_loudness(y, sr) == pytest.approx(-23.0, abs=0.3)),
+    ("peak-limited", lambda: (tone(3.0, 24000, amp=0.5) * np.r_[np.full(24000, 0.05), np.full(48000, 1.0)][:72000], 24000),
+     StandardizeConfig(loudness_lufs=-10.0, peak_limit_dbfs=-3.0),
+     lambda y, sr: 20 * np.log10(np.abs(y).max()) <= -3.0 + 0.05),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "make", "config", "check"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_standardize_examples(tmp_path: Path, name: str, make, config: StandardizeConfig, check) -> None:
+    x, sr = make()
+    path = write_audio(tmp_path / f"{name}.flac", x, sr, subtype="PCM_24")
+    stage = Standardize(config)
+    result = stage.process([_cut(path)], StageContext(work_dir=tmp_path / "ds"))
+    assert not result.rejected
+    (cut,) = result.kept
+    y, out_sr = sf.read(cut.recording.sources[0].source, dtype="float32")
+    assert cut.recording.sampling_rate == out_sr == config.sample_rate
+    assert cut.duration == pytest.approx(len(x) / sr, abs=1e-3)
+    assert check(y, out_sr)
+    assert cut.load_audio().shape == (1, len(y))
+    prov = cut.custom["provenance"][-1]
+    assert prov["stage"] == "standardize" and prov["fingerprint"] == stage.fingerprint() and prov["decisions"]
+    assert cut.custom["source_path"] == path.name  # the raw source stays named
+
+
+def test_missing_source_is_rejected_with_reason(tmp_path: Path) -> None:
+    path = write_audio(tmp_path / "gone.wav", tone(1.0, 16000), 16000)
+    cut = _cut(path)
+    path.unlink()
+    result = Standardize().process([cut], StageContext(work_dir=tmp_path))
+    assert [r.reason for r in result.rejected] == ["source_missing"]
+    assert result.rejected[0].item["id"] == cut.id  # the whole cut is kept in rejected
+
+
+def test_fingerprint_follows_config() -> None:
+    assert Standardize().fingerprint() == Standardize(StandardizeConfig()).fingerprint()
+    assert Standardize().fingerprint() != Standardize(StandardizeConfig(sample_rate=48000)).fingerprint()
+
+
+def test_config_rejects_unknown_keys() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        StandardizeConfig(sample_rte=24000)
+    assert isinstance(Rejection("x"), Rejection)

@@ -1,0 +1,134 @@
+"""Fuzzing, thread safety, user dictionaries and the two stages of the text front-end."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tsukasa.corpus.symbols import SYMBOL_TO_ID
+from tsukasa.errors import TsukasaError
+from tsukasa.pipelines.base import StageContext, get_stage
+from tsukasa.pipelines.textfront import TextFrontError, normalize, phonemize
+
+# Text drawn from the alphabets scripts mix: kana, common kanji, Latin, digits, script
+# punctuation and markup characters, plus arbitrary Unicode.
+_ALPHABET = (
+    "あいうえおかきくけこさしすせそんっゃゅょーアイウエオカキクケコンッァヴ水木金日本語学校行見言"
+    "abcdefghijklmnopqrstuvwxyzABCNHK0123456789０１２"
+    "、。！？!?…‥～〜ー・「」『』（）()|｜《》[]{}<>\\/:%％&¥$＄ｗ♪★😀 \n"
+)
+_text = st.one_of(st.text(alphabet=_ALPHABET, max_size=40), st.text(max_size=20))
+_FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FUZZ
+@given(_text)
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@_FUZZ
+@given(_text)
+def test_phonemize_never_crashes_and_emits_known_symbols(text: str) -> None:
+    try:
+        p = phonemize(text)
+    except TsukasaError:
+        return  # a clear, user-facing error is allowed; anything else is a bug
+    assert all(s in SYMBOL_TO_ID for s in p.phonemes)
+    assert all(s in SYMBOL_TO_ID for s in p.prosody_tokens)
+    assert all(c.isspace() or c == "、" or "ァ" <= c <= "ヺ" or c == "ー" for c in p.kana)
+
+
+SENTENCES = [
+    "水をマレーシアから買わなくてはならないのです。",
+    "木曜日、停戦会談は、何の進展もないまま終了しました。",
+    "watashi wa gakkou e ikimasu.",
+    "（笑）はぁ…それって、どういうことかな。",
+    "3:15に¥1,500払った。",
+    "ABCとgameをしよう",
+] * 4
+
+
+def test_threads_give_the_same_results_as_one_thread() -> None:
+    single = [phonemize(s) for s in SENTENCES]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        multi = list(pool.map(phonemize, SENTENCES))
+    assert multi == single
+
+
+# --- user dictionary (character names of a game script) -----------------------------------------
+def test_user_dictionary_changes_reading_and_accent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\n星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    plain = phonemize("星詠司が来た。")
+    custom = phonemize("星詠司が来た。", user_dict=csv)
+    assert custom.kana.startswith("ホシヨミツカサガ")
+    assert plain.kana != custom.kana
+    assert custom.prosody.startswith("^ h o [ sh i y o ] m i ts u k a s a g a")
+    assert phonemize("星詠司が来た。").kana == plain.kana  # the global reading is untouched
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["名前,namae,1\n", "名前,ナマエ,9\n", "名前\n", "# only a comment\n"],
+)
+def test_bad_user_dictionary_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text(content, encoding="utf-8")
+    with pytest.raises(TextFrontError, match="bad.csv"):
+        phonemize("名前", user_dict=csv)
+
+
+# --- stages -------------------------------------------------------------------------------------
+def _cut(text: str, duration: float = 2.0):
+    from lhotse import MonoCut, Recording, SupervisionSegment
+    from lhotse.audio import AudioSource
+
+    rec = Recording(
+        id="r1", sources=[AudioSource(type="file", channels=[0], source="/nonexistent.wav")],
+        sampling_rate=24000, num_samples=int(duration * 24000), duration=duration,
+    )  # fmt: skip
+    sup = SupervisionSegment(id="c1", recording_id="r1", start=0.0, duration=duration, text=text, language="ja")
+    return MonoCut(id="c1", start=0.0, duration=duration, channel=0, recording=rec, supervisions=[sup])
+
+
+def test_phonemize_stage_fills_every_field(tmp_path: Path) -> None:
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    stage = get_stage("phonemize")()
+    res = stage.process([_cut("（笑）本当ですか。")], StageContext(work_dir=tmp_path))
+    assert not res.rejected
+    custom = read_supervision_custom(res.kept[0].supervisions[0])
+    assert custom.kana == "ホントーデスカ"
+    assert custom.phonemes == ["h", "o", "N", "t", "o", "o", "d", "e", "s", "u", "k", "a"]
+    assert custom.prosody is not None and custom.prosody.endswith("? $")
+    assert [(e.kind, e.source, e.label) for e in custom.nonverbal] == [("laugh", "text", "（笑）")]
+    assert custom.provenance[-1].stage == "phonemize"
+    assert res.kept[0].supervisions[0].text == "（笑）本当ですか。"  # the reference text is kept
+    # running it again does not duplicate the text events
+    again = stage.process(res.kept, StageContext(work_dir=tmp_path))
+    assert len(read_supervision_custom(again.kept[0].supervisions[0]).nonverbal) == 1
+
+
+def test_textnorm_stage_records_cues_and_rejects_unreadable(tmp_path: Path) -> None:
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    stage = get_stage("textnorm")()
+    res = stage.process([_cut("それは……どうかな（ため息）"), _cut("（笑）")], StageContext(work_dir=tmp_path))
+    assert [r.reason for r in res.rejected] == ["text_no_speech"]
+    events = read_supervision_custom(res.kept[0].supervisions[0]).nonverbal
+    assert [e.kind for e in events] == ["pause", "sigh"]
+    assert 0.0 < events[0].start < events[1].start <= 2.0
+
+
+def test_stage_fingerprint_depends_on_user_dict(tmp_path: Path) -> None:
+    csv = tmp_path / "d.csv"
+    csv.write_text("司,ツカサ,1\n", encoding="utf-8")
+    cls = get_stage("phonemize")
+    assert cls().fingerprint() != cls(cls.Config(user_dict=str(csv))).fingerprint()

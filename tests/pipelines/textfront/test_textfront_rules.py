@@ -1,0 +1,234 @@
+"""Table-driven tests of the text front-end's rules, one table per rule (source of each case cited)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tsukasa.corpus.symbols import SYMBOL_TO_ID
+from tsukasa.pipelines.textfront import Phonemized, TextFrontError, normalize, phonemize
+from tsukasa.pipelines.textfront.cli_support import g2p_lines
+from tsukasa.pipelines.textfront.cues import extract_cues
+from tsukasa.pipelines.textfront.labels import labels_to_prosody
+from tsukasa.pipelines.textfront.mixed import to_japanese
+from tsukasa.pipelines.textfront.questions import mark_questions
+from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana
+
+# --- readings, phonemes, prosody: JSUT basic5000 hand-checked labels (shared dev data) -------
+JSUT_CASES = [
+    ("水をマレーシアから買わなくてはならないのです。", "ミズヲマレーシアカラカワナクテワナラナイノデス",
+     "m i z u o m a r e e sh i a k a r a k a w a n a k u t e w a n a r a n a i n o d e s u"),
+    ("１週間して、そのニュースは本当になった。", "イッシューカンシテ、ソノニュースワホントーニナッタ",
+     "i cl sh u u k a N sh i t e pau s o n o ny u u s u w a h o N t o o n i n a cl t a"),
+    # という → トユー and 言う → ユー, but 言った stays イッタ (JSUT readings)
+    ("残酷ということは、彼の性質にはないことだ。", "ザンコクトユーコトワ、カレノセーシツニワナイコトダ", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,kana,phonemes", JSUT_CASES)
+def test_jsut_readings(text: str, kana: str, phonemes: str | None) -> None:
+    p = phonemize(text)
+    assert isinstance(p, Phonemized)
+    assert p.kana == kana
+    if phonemes is not None:
+        assert " ".join(p.phonemes) == phonemes
+
+
+def test_prosody_marks_follow_espnet_rules() -> None:
+    # JSUT BASIC5000_0001 gold prosody starts "^ m i [ z u o # m a [ r e ] e"
+    p = phonemize("水をマレーシアから買わなくてはならないのです。")
+    assert p.prosody.startswith("^ m i [ z u o # m a [ r e ] e")
+    assert p.prosody.endswith("$")
+    assert [t for t in p.prosody.split() if t not in "^$?_#[]"] == [x for x in p.phonemes]
+
+
+def test_labels_to_prosody_question_flag_on_pause() -> None:
+    import pyopenjtalk
+
+    _, pros = labels_to_prosody(pyopenjtalk.extract_fullcontext("行くの？いいよ。"))
+    assert pros[:1] == ["^"] and "?" in pros and pros.index("?") < pros.index("_")
+
+
+# --- questions: sentence-final particles (grammar references; JSUT intonation) ---------------
+QUESTION_CASES = [
+    ("これは本当ですか。", "これは本当ですか？"),
+    ("行きましょうか。", "行きましょうか。"),  # でしょうか/ましょうか mostly fall in read speech
+    ("いいですよ。", "いいですよ？"),
+    ("そうだよ。", "そうだよ。"),  # assertive だよ falls
+    ("言うのかな、知らない。", "言うのかな？知らない。"),
+    ("本当？", "本当？"),
+]
+
+
+@pytest.mark.parametrize("text,expected", QUESTION_CASES)
+def test_mark_questions(text: str, expected: str) -> None:
+    assert mark_questions(text) == expected
+
+
+def test_question_reaches_prosody() -> None:
+    assert phonemize("これは本当ですか。").prosody.endswith("? $")
+    assert phonemize("そうだよ。").prosody.endswith("a y o $")
+
+
+# --- normalisation: game/novel script conventions ---------------------------------------------
+NORMALIZE_CASES = [
+    # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}
+    ("|司《つかさ》は言った。", "つかさは言った。"),
+    ("｜司《つかさ》は言った。", "つかさは言った。"),
+    ("彼女は司(つかさ)だ。", "彼女はつかさだ。"),
+    ("[司](つかさ)だ", "つかさだ"),
+    ("{司|つかさ}だ", "つかさだ"),
+    ("東京（とうきょう）", "とうきょう"),
+    # game markup: RPG Maker escapes, HTML-ish colour tags, literal \n line breaks
+    ("\\C[2]勇者\\C[0]が来た", "勇者が来た"),
+    ("<color=#ff0000>危ない</color>！", "危ない！"),
+    ("こんにちは\\nさようなら", "こんにちはさようなら"),
+    ("【ユウキ】「行くぞ！」", "「行くぞ！」"),
+    # repeated / stretched characters (manga and chat writing)
+    ("すごーーーい！！！", "すごーい！"),
+    ("えっっっ？！", "えっ？"),
+    ("ね〜", "ねー"),
+    ("そうか……", "そうか…"),
+    # numbers: times, money, ranges, fractions, dates (everyday written Japanese)
+    ("3:15に", "3時15分に"),
+    ("¥1,500です", "1500円です"),
+    ("$5", "5ドル"),
+    ("3～5個", "3から5個"),
+    ("1/3", "3分の1"),
+    ("2024/3/5", "2024年3月5日"),
+    ("-5度", "マイナス5度"),
+    ("１２，３４５円", "12345円"),
+    # symbols and emoji / kaomoji (social-media style lines)
+    ("50%オフ♪", "50パーセントオフ"),
+    ("A&B", "AアンドB"),
+    ("よろしく(^_^)", "よろしく"),
+    ("よろしく（´・ω・｀）", "よろしく"),
+    ("最高😀", "最高"),
+    ("ｱｲｳ", "アイウ"),
+]
+
+
+@pytest.mark.parametrize("text,expected", NORMALIZE_CASES)
+def test_normalize(text: str, expected: str) -> None:
+    out = normalize(text)
+    assert out == expected
+    assert normalize(out) == out
+
+
+NUMBER_READINGS = [
+    ("3:15に", "サンジジューゴフンニ"),
+    ("¥1,500", "センゴヒャクエン"),
+    ("3～5個", "サンカラゴコ"),
+    ("1/3", "サンブンノイチ"),
+]
+
+
+@pytest.mark.parametrize("text,kana", NUMBER_READINGS)
+def test_number_readings(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+# --- non-verbal cues: visual-novel stage directions and manga interjections ------------------
+CUE_CASES = [
+    ("（笑）それはないよ", "それはないよ", [("laugh", "（笑）")]),
+    ("(ため息)もう嫌だ", "もう嫌だ", [("sigh", "(ため息)")]),
+    ("（息）行くよ", "行くよ", [("breath", "（息）")]),
+    ("「はぁ…」", "「はぁ…」", [("sigh", "はぁ…")]),
+    ("ふふっ、かわいい", "ふふっ、かわいい", [("laugh", "ふふっ")]),
+    ("んっ、重い", "んっ、重い", [("breath", "んっ")]),
+    ("それは……どうかな", "それは…どうかな", [("pause", "……")]),
+    ("草ｗｗ", "草", [("laugh", "ｗｗ")]),
+    ("はあく", "はあく", []),  # はあ inside a word is no cue
+]
+
+
+@pytest.mark.parametrize("text,spoken,cues", CUE_CASES)
+def test_extract_cues(text: str, spoken: str, cues: list[tuple[str, str]]) -> None:
+    out, spans = extract_cues(text)
+    assert out == spoken
+    assert [(c.kind, c.label) for c in spans] == cues
+
+
+def test_cue_spoken_part_stays_spoken() -> None:
+    p = phonemize("（笑）はぁ…それって、どういうことかな。")
+    assert p.kana.startswith("ハー、ソレッテ")
+    assert [c.kind for c in p.cues] == ["laugh", "sigh"]
+
+
+# --- romaji: Hepburn, Kunrei, Nihon-shiki, wapuro (romanisation standards, IME tables) ------
+ROMAJI_CASES = [
+    ("konnichiwa", "こんにちわ"),
+    ("kon'nichiha", "こんにちは"),
+    ("onna", "おんな"),
+    ("kannji", "かんじ"),  # wapuro nn
+    ("gen'in", "げんいん"),
+    ("genin", "げにん"),
+    ("shimbun", "しんぶん"),  # traditional Hepburn m before b
+    ("sempai", "せんぱい"),
+    ("matcha", "まっちゃ"),
+    ("gakkou", "がっこう"),
+    ("Tōkyō", "とうきょう"),
+    ("tôkyô", "とうきょう"),
+    ("sinbun", "しんぶん"),  # Kunrei
+    ("tyotto", "ちょっと"),
+    ("tukue", "つくえ"),
+    ("hudisan", "ふぢさん"),  # Nihon-shiki di
+    ("ra-men", "らーめん"),
+    ("xtu", "っ"),
+    ("fairu", "ふぁいる"),
+    ("english", None),
+    ("street", None),
+]
+
+
+@pytest.mark.parametrize("word,kana", ROMAJI_CASES)
+def test_romaji_parser(word: str, kana: str | None) -> None:
+    assert romaji_to_hiragana(word) == kana
+
+
+MIXED_CASES = [
+    # particles written as pronounced (wa/e/o) become は/へ/を
+    ("watashi wa gakkou e ikimasu", "わたしはがっこうへいきます"),
+    ("hon o yomu", "ほんをよむ"),
+    ("Sin'iti ha gakkou he ikimasita.", "しんいちはがっこうへいきました。"),
+    # mixed: romaji words inside Japanese, English loanwords, acronyms, unknown Latin strings
+    ("水をmareeshiaから買う", "水をまれえしあから買う"),
+    ("gameをしよう", "ゲームをしよう"),
+    ("NHKを見る", "エヌエイチケーを見る"),
+    ("xyzです", "エックスワイゼットです"),
+]
+
+
+@pytest.mark.parametrize("text,expected", MIXED_CASES)
+def test_mixed_to_japanese(text: str, expected: str) -> None:
+    assert to_japanese(normalize(text)) == expected
+
+
+def test_romaji_sentence_reads_like_japanese() -> None:
+    ja = phonemize("私は学校へ行きます。")
+    ro = phonemize("watashi wa gakkou e ikimasu.")
+    assert ro.phonemes == ja.phonemes
+    assert ro.kana == ja.kana
+
+
+# --- symbols and the CLI helper ------------------------------------------------------------------
+def test_output_symbols_are_in_table() -> None:
+    p = phonemize("ヴァイオリンを弾くのは、楽しいですか？ ABCとgame、50%！")
+    assert all(s in SYMBOL_TO_ID for s in p.phonemes + p.prosody_tokens)
+
+
+def test_g2p_lines_one_output_per_input() -> None:
+    lines = ["水を飲む\n", "\n", "本当ですか", ""]
+    out = list(g2p_lines(lines, "kana"))
+    assert out == ["ミズヲノム", "", "ホントーデスカ", ""]
+    assert list(g2p_lines(["水"], "phonemes")) == ["m i z u"]
+    assert list(g2p_lines(["水"], "prosody")) == ["^ m i [ z u $"]  # 水 is heiban (accent type 0)
+
+
+def test_g2p_lines_bad_format_is_an_error() -> None:
+    with pytest.raises(TextFrontError):
+        list(g2p_lines(["水"], "ipa"))  # type: ignore[arg-type]
+
+
+def test_phonemize_rejects_non_text() -> None:
+    with pytest.raises(TextFrontError):
+        phonemize(b"bytes")  # type: ignore[arg-type]

@@ -1,0 +1,268 @@
+"""The curation flow: a recipe over a dataset's recordings, shard by shard, resumable.
+
+Prefect orchestrates; the stages do the work. The recordings of the latest ingest are
+split into shards (sorted ids, ``shard_size`` per shard) written under ``stages/input``;
+each (shard, stage) is one Prefect task whose output manifests are persisted under
+``stages/<k>-<stage>/``. The task's cache key is the SHA-256 of its *input file's bytes*
+plus the stage fingerprint (Prefect's default key includes the run id and hashes paths as
+text, so it would neither survive a crash nor notice changed content). A rerun after a
+crash or ``kill -9`` therefore finds every finished shard in the result store and only
+computes the rest; the merge then writes the same bytes as an uninterrupted run.
+
+Runs on Prefect's local thread-pool runner by default, or on a Dask cluster through
+prefect-dask with the same code (``dask_address``). With no Prefect server configured a
+temporary local one is used; the settings from DESIGN.md are applied unless the user set
+them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
+from tsukasa.corpus.schema import ScriptLine
+from tsukasa.errors import DatasetError
+from tsukasa.flows.recipe import Recipe
+from tsukasa.pipelines.base import StageContext, get_stage
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+    "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def configure_prefect(home: Path | None = None) -> None:
+    """Offline-friendly Prefect settings; call before Prefect is imported. User settings win."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if home is not None and "PREFECT_HOME" not in os.environ and "PREFECT_API_URL" not in os.environ:
+        os.environ["PREFECT_HOME"] = str(home)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _input_manifest(input_path: str | dict[str, Any]) -> str:
+    # A stage's input is the shard file or, downstream, the previous task's result (resolved by Prefect).
+    return input_path["cuts"] if isinstance(input_path, dict) else input_path
+
+
+def stage_cache_key(stage_name: str, config: dict[str, Any], input_path: str | dict[str, Any]) -> str:
+    """Content hash of the input manifest + the stage fingerprint: stable across runs and machines."""
+    input_path = _input_manifest(input_path)
+    cls = get_stage(stage_name)
+    fingerprint = cls(cls.Config.model_validate(config)).fingerprint()
+    return f"{stage_name}-{fingerprint}-{file_sha256(input_path)[:32]}"
+
+
+# --- the task body (plain function: testable without Prefect) ----------------------------------
+
+
+def run_stage_on_shard(
+    stage_name: str,
+    config: dict[str, Any],
+    input_path: str | dict[str, Any],
+    out_dir: str,
+    dataset_dir: str,
+    shard: str,
+) -> dict[str, Any]:
+    """Run one stage over one shard manifest; write kept cuts and rejected items atomically."""
+    input_path = _input_manifest(input_path)
+    key = stage_cache_key(stage_name, config, input_path)
+    out = Path(out_dir)
+    cuts_path = out / f"{shard}.{key[-16:]}.cuts.jsonl.gz"
+    rejected_path = out / f"{shard}.{key[-16:]}.rejected.jsonl.gz"
+    if cuts_path.exists() and rejected_path.exists():
+        # Finished before a crash that came before Prefect recorded the result: same key, same output.
+        return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False}
+    cls = get_stage(stage_name)
+    stage = cls(cls.Config.model_validate(config))
+    ctx = StageContext(work_dir=Path(dataset_dir), script=_folder_script(Path(dataset_dir)))
+    result = stage.process(read_cuts(input_path, lazy=False), ctx)
+    write_jsonl((r.to_dict() for r in result.rejected), rejected_path)
+    write_manifest(result.kept, cuts_path)  # written last: its presence marks the shard done
+    return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True}
+
+
+def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
+    path = dataset_dir / "script.jsonl.gz"
+    if not path.exists():
+        return []
+    return [s for s in (ScriptLine.model_validate(d) for d in read_jsonl(path)) if s.file is None]
+
+
+def write_input_shards(ds: Dataset, version: int, shard_size: int) -> list[tuple[str, Path]]:
+    """Split the ingest version's cuts into shard manifests (deterministic names and bytes)."""
+    folder = ds.stages_dir / "input" / f"v{version}-n{shard_size}"
+    shards: list[tuple[str, Path]] = []
+    batch: list[Any] = []
+
+    def flush() -> None:
+        name = f"shard-{len(shards):05d}"
+        path = folder / f"{name}.cuts.jsonl.gz"
+        if not path.exists():
+            write_manifest(batch, path)
+        shards.append((name, path))
+        batch.clear()
+
+    for cut in ds.cuts(version):
+        batch.append(cut)
+        if len(batch) == shard_size:
+            flush()
+    if batch:
+        flush()
+    return shards
+
+
+# --- Prefect ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    dataset: str
+    recipe: str
+    version: int
+    new_version: bool
+    shards: int
+    cuts: int
+    duration_s: float
+    rejected: Counter = field(default_factory=Counter)
+    computed: Counter = field(default_factory=Counter)  # stage → shards computed in this run
+    cached: Counter = field(default_factory=Counter)  # stage → shards reused from earlier runs
+
+
+def _cache_key(_context: Any, params: dict[str, Any]) -> str:
+    return stage_cache_key(params["stage_name"], params["config"], params["input_path"])
+
+
+def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
+    from prefect import task
+    from prefect.cache_policies import CacheKeyFnPolicy
+
+    # The cache records live in the dataset (stages/_results), not in ~/.prefect: they travel with
+    # the data they describe, and a rerun from any process or machine that sees the folder finds them.
+    policy = CacheKeyFnPolicy(cache_key_fn=_cache_key).configure(key_storage=str(results_dir))
+    return task(
+        _stage_shard_task_body, name="stage-shard", persist_result=True, task_run_name="{stage_name}:{shard}",
+        cache_policy=policy,
+    )  # fmt: skip
+
+
+def _stage_shard_task_body(
+    stage_name: str, config: dict[str, Any], input_path: Any, out_dir: str, dataset_dir: str, shard: str
+) -> dict[str, Any]:
+    """What a Prefect task runs (a separate module-level function so Dask can pickle it by reference)."""
+    return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard)
+
+
+def run_recipe(
+    ds: Dataset,
+    recipe: Recipe,
+    *,
+    workers: int = 2,
+    dask_address: str | None = None,
+    task_runner: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunReport:
+    """Run ``recipe`` over the latest ingest of ``ds`` and write the result as a new version."""
+    ingests = [v for v in ds.meta.versions if v.kind == "ingest"]
+    if not ingests:
+        raise DatasetError(f"dataset {ds.name!r} has no ingested recordings (run `tsukasa ingest` first)")
+    source_version = ingests[-1].number
+    stages = recipe.build()  # validates configs (again) before any audio is read
+    configure_prefect(ds.path.parent / ".prefect")
+
+    from prefect import flow
+    from prefect.futures import as_completed
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    if task_runner is None:
+        if dask_address:
+            from prefect_dask import DaskTaskRunner
+
+            task_runner = DaskTaskRunner(address=dask_address)
+        else:
+            task_runner = ThreadPoolTaskRunner(max_workers=workers)
+    stage_task = _make_task(ds.stages_dir / "_results")
+    shards = write_input_shards(ds, source_version, recipe.shard_size)
+    # Only plain data goes into the flow's closure: Dask pickles the flow run context.
+    steps = list(enumerate(recipe.steps))
+    del stages
+
+    @flow(name=f"curate-{ds.name}", task_runner=task_runner, log_prints=False)
+    def curate() -> list[list[dict[str, Any]]]:
+        finals, all_futures = [], []
+        for shard_name, shard_path in shards:
+            upstream: Any = str(shard_path)  # a path, then the previous stage's future
+            chain = []
+            for i, step in steps:
+                fut = stage_task.submit(
+                    stage_name=step.stage,
+                    config=step.config,
+                    input_path=upstream,
+                    out_dir=str(ds.stages_dir / f"{i}-{step.stage}"),
+                    dataset_dir=str(ds.path),
+                    shard=shard_name,
+                )
+                chain.append(fut)
+                all_futures.append(fut)
+                upstream = fut
+            finals.append(chain)
+        done = 0
+        for _ in as_completed(all_futures):
+            done += 1
+            if progress:
+                progress(done, len(all_futures))
+        return [[{**f.result(), "state": f.state.name} for f in chain] for chain in finals]
+
+    results = curate()
+
+    report = RunReport(
+        dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0
+    )
+    previous = ds.current_version
+    for chain in results:
+        for (_, step), res in zip(steps, chain, strict=True):
+            if res["state"] == "Cached" or not res["computed"]:
+                report.cached[step.stage] += 1
+            else:
+                report.computed[step.stage] += 1
+    rejected = list(ds.rejected(source_version))
+    for chain in results:
+        for res in chain:
+            rejected.extend(read_rejected(res["cuts"].replace(".cuts.", ".rejected.")))
+    report.rejected = Counter(r.reason for r in rejected)
+
+    def final_cuts():
+        for chain in results:
+            yield from read_cuts(chain[-1]["cuts"])
+
+    version = ds.write_version(
+        final_cuts(),
+        rejected,
+        kind="run",
+        description=f"recipe {recipe.name} over ingest v{source_version} ({len(shards)} shards)",
+        recipe=recipe.name,
+        fingerprint=recipe.fingerprint(),
+        skip_if_unchanged=True,
+    )
+    report.version = version.number
+    report.new_version = version.number != previous
+    report.cuts = version.counts.cuts
+    report.duration_s = version.counts.duration_s
+    return report

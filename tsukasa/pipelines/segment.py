@@ -1,0 +1,187 @@
+"""The ``segment`` stage: one cut per utterance, found by silero-vad plus our refinement.
+
+The algorithm lives in :mod:`tsukasa.pipelines.vad` (pure numpy); this module turns its
+result into Lhotse cuts. Each utterance becomes a MonoCut ``<parent id>-<index:03d>`` over the
+padded span, with one supervision (same id) over the speech itself, so training can use the
+padding as context while timing-sensitive stages know where speech starts and ends. Every
+decision the refinement made lands in the supervision's ``custom.provenance``.
+
+A file the script names (``source.script_scope == "file"``, one line per file) stays ONE
+utterance spanning its speech, with the script text: the script is the reference, and
+splitting it would orphan the text. It is still checked: if the refinement would have split
+it, the supervision gets a ``multiple_lines`` quality flag with the line count, and the
+candidate split points are written to provenance for a reviewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
+
+from tsukasa.corpus.schema import (
+    QualityFlag,
+    QualityInfo,
+    RejectedItem,
+    SourceInfo,
+    SupervisionCustom,
+    read_supervision_custom,
+)
+from tsukasa.pipelines import vad
+from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, register_stage
+
+
+class SegmentConfig(StageConfig):
+    """Segmentation knobs (see :class:`tsukasa.pipelines.vad.VadParams` for what each does)."""
+
+    threshold: float = Field(0.5, gt=0.0, lt=1.0, description="silero speech probability")
+    min_pause_s: float = Field(0.03, ge=0.01, description="shortest pause that may separate utterances")
+    always_split_pause_s: float = Field(1.0, gt=0.0, description="pauses at least this long always split")
+    boundary_threshold: float = Field(0.5, gt=0.0, lt=1.0, description="boundary probability to split")
+    min_duration_s: float = Field(0.3, ge=0.0, description="shorter speech is rejected as too_short")
+    max_duration_s: float = Field(20.0, gt=0.0, description="longer utterances split at the deepest pause")
+    pad_s: float = Field(0.1, ge=0.0, description="padding each side, never into a neighbour")
+
+    def vad_params(self) -> vad.VadParams:
+        return vad.VadParams(
+            threshold=self.threshold,
+            min_pause_s=self.min_pause_s,
+            always_split_pause_s=self.always_split_pause_s,
+            boundary_threshold=self.boundary_threshold,
+            min_duration_s=self.min_duration_s,
+            max_duration_s=max(self.max_duration_s, 2 * self.min_duration_s + 0.01),
+            pad_s=self.pad_s,
+        )
+
+
+@dataclass(frozen=True)
+class FragmentRejection(Rejection):
+    """A rejected piece of a cut (e.g. speech too short to keep): rejected under its own id."""
+
+    fragment: Any = None
+
+
+@register_stage
+class SegmentStage(Stage[SegmentConfig]):
+    name = "segment"
+    kind = "transform"
+    version = "1"
+    Config = SegmentConfig
+
+    def model_versions(self) -> dict[str, str]:
+        return vad.vad_model_versions()
+
+    def reject(self, cut: Any, why: Rejection) -> RejectedItem:
+        if isinstance(why, FragmentRejection) and why.fragment is not None:
+            return super().reject(why.fragment, why)
+        return super().reject(cut, why)
+
+    def process_cut(self, cut: Any, ctx: StageContext) -> Any:
+        audio = cut.load_audio()
+        result = vad.segment_speech(audio, cut.sampling_rate, self.config.vad_params())
+        if not result.segments:
+            detail = "; ".join(result.decisions[-2:]) or "no speech"
+            if result.too_short:
+                longest = max(s.duration for s in result.too_short)
+                return Rejection("no_speech", f"only speech shorter than the minimum: {detail}", longest)
+            return Rejection("no_speech", detail, 0.0)
+        parent = _parent_custom(cut)
+        if parent.source is not None and parent.source.script_scope == "file":
+            return [self._one_line_cut(cut, parent, result)]
+        out: list[Any] = []
+        for i, seg in enumerate(result.segments):
+            out.append(self._child(cut, i, seg, parent, [*result.decisions, _span_note(seg)]))
+        base = len(result.segments)
+        for j, seg in enumerate(result.too_short):
+            child = self._child(cut, base + j, seg, parent, result.decisions)
+            out.append(
+                FragmentRejection(
+                    "too_short",
+                    f"speech {seg.start:.2f}-{seg.end:.2f} s of {cut.id} is {seg.duration * 1000:.0f} ms",
+                    round(seg.duration, 3),
+                    fragment=child,
+                )
+            )
+        return out
+
+    # --- building cuts -------------------------------------------------------------------
+
+    def _child(
+        self,
+        cut: Any,
+        index: int,
+        seg: vad.Segment,
+        parent: SupervisionCustom,
+        decisions: list[str],
+        *,
+        text: str | None = None,
+        custom: SupervisionCustom | None = None,
+    ) -> Any:
+        from lhotse import MonoCut, SupervisionSegment
+
+        cid = f"{cut.id}-{index:03d}"
+        start = cut.start + seg.pad_start
+        duration = seg.pad_end - seg.pad_start
+        custom = custom or SupervisionCustom(source=parent.source, provenance=list(parent.provenance))
+        custom = custom.with_provenance(self.provenance(decisions))
+        first = cut.supervisions[0] if cut.supervisions else None
+        sup = SupervisionSegment(
+            id=cid,
+            recording_id=cut.recording_id,
+            start=round(seg.start - seg.pad_start, 4),
+            duration=round(seg.end - seg.start, 4),
+            channel=cut.channel if isinstance(cut.channel, int) else 0,
+            text=text if text is not None else "",  # filled by transcription / script matching
+            language="ja",
+            speaker=first.speaker if first is not None else None,
+            custom=custom.to_custom() or None,
+        )
+        return MonoCut(
+            id=cid,
+            start=round(start, 4),
+            duration=round(duration, 4),
+            channel=cut.channel if isinstance(cut.channel, int) else 0,
+            recording=cut.recording,
+            supervisions=[sup],
+            custom=dict(cut.custom or {}),
+        )
+
+    def _one_line_cut(self, cut: Any, parent: SupervisionCustom, result: vad.VadResult) -> Any:
+        """The whole speech as one utterance; flag it when it sounds like several lines."""
+        segs = result.segments
+        splits = [p for p in result.pauses if p.probability >= self.config.boundary_threshold]
+        splits = [p for p in splits if segs[0].start < p.start and p.end < segs[-1].end]
+        span = vad.Segment(segs[0].start, segs[-1].end, segs[0].pad_start, segs[-1].pad_end)
+        decisions = [
+            "script names this file (one line per file): kept as one utterance",
+            *result.decisions,
+            _span_note(span),
+        ]
+        quality = parent.quality or QualityInfo()
+        if splits:
+            lines = len(splits) + 1
+            points = ", ".join(f"{p.middle:.2f} s (p={p.probability:.2f})" for p in splits)
+            decisions.append(f"candidate split points: {points}")
+            flag = QualityFlag(
+                code="multiple_lines",
+                value=float(lines),
+                detail=f"sounds like {lines} lines; candidate splits at {points}",
+            )
+            quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
+        custom = parent.model_copy(update={"quality": quality if quality != QualityInfo() else parent.quality})
+        text = cut.supervisions[0].text if cut.supervisions else ""
+        return self._child(cut, 0, span, parent, decisions, text=text or "", custom=custom)
+
+
+def _parent_custom(cut: Any) -> SupervisionCustom:
+    if cut.supervisions:
+        return read_supervision_custom(cut.supervisions[0], cut_id=cut.id)
+    path = (cut.custom or {}).get("source_path")
+    return SupervisionCustom(source=SourceInfo(path=path) if path else None)
+
+
+def _span_note(seg: vad.Segment) -> str:
+    return (
+        f"utterance speech {seg.start:.3f}-{seg.end:.3f} s, cut {seg.pad_start:.3f}-{seg.pad_end:.3f} s of the parent"
+    )

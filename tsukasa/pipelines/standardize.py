@@ -1,0 +1,139 @@
+"""``standardize``: one sample rate, one channel, no DC, one loudness — written to disk once.
+
+Every later stage, the exports and training read the standardised file, so resampling
+and loudness work happen once per recording instead of at every load. The output is a
+FLAC per recording under ``<work_dir>/audio/<fingerprint>/`` (written to a temp name and
+renamed); the raw source stays where it was and its path stays in ``cut.custom``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from tsukasa.corpus.audio import resample
+from tsukasa.corpus.manifests import atomic_path
+from tsukasa.corpus.schema import ProvenanceEntry
+from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, register_stage
+
+
+class StandardizeConfig(StageConfig):
+    sample_rate: Literal[16000, 22050, 24000, 44100, 48000] = 24000
+    mono: Literal["mix", "louder"] = Field("mix", description="mix all channels, or keep the louder one")
+    remove_dc: bool = True
+    loudness_lufs: float | None = Field(-23.0, le=0.0, description="integrated loudness target; None = keep")
+    peak_limit_dbfs: float = Field(-1.0, le=0.0, description="gain is reduced so the peak stays below this")
+    bit_depth: Literal[16, 24] = 16
+
+
+def to_mono(x: np.ndarray, policy: str) -> tuple[np.ndarray, str]:
+    """``(channels, n)`` → ``(n,)`` by mixing or by keeping the louder channel."""
+    if x.shape[0] == 1:
+        return x[0], "mono source"
+    if policy == "mix":
+        return x.mean(axis=0), f"mixed {x.shape[0]} channels"
+    rms = np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=1))
+    k = int(np.argmax(rms))
+    return x[k], f"kept louder channel {k} of {x.shape[0]}"
+
+
+def integrated_loudness(x: np.ndarray, sr: int) -> float:
+    """ITU-R BS.1770 integrated loudness (pyloudnorm); -inf for silence or clips < 400 ms."""
+    import pyloudnorm
+
+    if len(x) < int(0.4 * sr):
+        # BS.1770 gating needs one 400 ms block: pad short clips with their own repeats.
+        reps = math.ceil(0.4 * sr / max(len(x), 1))
+        x = np.tile(x, reps)
+    return float(pyloudnorm.Meter(sr).integrated_loudness(x.astype(np.float64)))
+
+
+def standardize_signal(x: np.ndarray, sr: int, config: StandardizeConfig) -> tuple[np.ndarray, list[str]]:
+    """The DSP chain on a ``(channels, n)`` float array; returns mono audio at the target rate."""
+    decisions = []
+    y, what = to_mono(x.astype(np.float32, copy=False), config.mono)
+    decisions.append(what)
+    if config.remove_dc:
+        dc = float(np.mean(y))
+        y = y - dc
+        decisions.append(f"removed DC offset {dc:+.5f}")
+    if sr != config.sample_rate:
+        y = resample(y, sr, config.sample_rate)
+        decisions.append(f"resampled {sr} → {config.sample_rate} Hz")
+    gain_db = 0.0
+    if config.loudness_lufs is not None:
+        lufs = integrated_loudness(y, config.sample_rate)
+        if math.isfinite(lufs):
+            gain_db = config.loudness_lufs - lufs
+            decisions.append(f"loudness {lufs:.1f} → {config.loudness_lufs:.1f} LUFS ({gain_db:+.1f} dB)")
+    peak = float(np.abs(y).max(initial=0.0))
+    if peak > 0:
+        limit = 10 ** (config.peak_limit_dbfs / 20)
+        peak_after = peak * 10 ** (gain_db / 20)
+        if peak_after > limit:
+            reduce_db = 20 * math.log10(peak_after / limit)
+            gain_db -= reduce_db
+            decisions.append(f"peak limit {config.peak_limit_dbfs} dBFS: gain reduced by {reduce_db:.1f} dB")
+    y = (y * 10 ** (gain_db / 20)).astype(np.float32)
+    return y, decisions
+
+
+@register_stage
+class Standardize(Stage[StandardizeConfig]):
+    """Mono, target rate, DC removed, loudness-normalised FLAC per recording."""
+
+    name = "standardize"
+    kind = "transform"
+    version = "1"
+    Config = StandardizeConfig
+
+    def model_versions(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        return {"soxr": version("soxr"), "pyloudnorm": version("pyloudnorm"), "soundfile": version("soundfile")}
+
+    def process_cut(self, cut: Any, ctx: StageContext) -> Any:
+        import soundfile as sf
+        from lhotse import AudioSource, Recording
+        from lhotse.audio.utils import AudioLoadingError
+        from lhotse.utils import fastcopy
+
+        try:
+            x = cut.recording.load_audio()  # (channels, n) at the source rate, all channels
+        except (AudioLoadingError, OSError, RuntimeError, ValueError) as exc:
+            source = cut.recording.sources[0].source
+            if not Path(source).exists():
+                return Rejection("source_missing", f"{source} no longer exists")
+            return Rejection("decode_failed", f"{type(exc).__name__}: {exc}"[:300])
+        y, decisions = standardize_signal(x, cut.recording.sampling_rate, self.config)
+        if not np.any(y):
+            return Rejection("silent", "all samples are zero after standardisation")
+        out = ctx.work_dir / "audio" / self.fingerprint()[:8] / f"{cut.recording.id}.flac"
+        with atomic_path(out) as tmp:
+            sf.write(tmp, y, self.config.sample_rate, subtype=f"PCM_{self.config.bit_depth}", format="FLAC")
+        rec = Recording(
+            id=cut.recording.id,
+            sources=[AudioSource(type="file", channels=[0], source=str(out.resolve()))],
+            sampling_rate=self.config.sample_rate,
+            num_samples=len(y),
+            duration=len(y) / self.config.sample_rate,
+            channel_ids=[0],
+        )
+        sups = [
+            fastcopy(s, channel=0, start=min(s.start, rec.duration), duration=min(s.duration, rec.duration - s.start))
+            for s in cut.supervisions
+        ]
+        custom = dict(cut.custom or {})
+        custom["provenance"] = [*custom.get("provenance", []), self.provenance(decisions).model_dump(mode="json")]
+        return fastcopy(
+            cut, recording=rec, start=0.0, duration=rec.duration, channel=0, supervisions=sups, custom=custom
+        )
+
+
+def cut_provenance(cut: Any) -> list[ProvenanceEntry]:
+    """Stage decisions recorded at cut level before utterances exist (e.g. by ``standardize``)."""
+    return [ProvenanceEntry.model_validate(p) for p in (cut.custom or {}).get("provenance", [])]

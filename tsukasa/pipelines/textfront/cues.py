@@ -1,0 +1,92 @@
+"""Non-verbal cues written in script text.
+
+Two kinds (table: ``data/cues.tsv``):
+
+* stage directions in brackets — （笑）, (ため息), （息）: not spoken, so they are removed
+  from the spoken text and become events;
+* spoken interjections — 「はぁ…」, 「ふふっ」, 「んっ」: they *are* spoken, so they stay,
+  and an event says a sigh/laugh/breath is heard there;
+* long ellipses (……, more than one ``…``) and trailing net laughter (ｗｗ) are cues too: the
+  ellipsis becomes a pause event (the spoken text keeps one ``…``, read as a pause), the
+  ``w`` run a laugh (removed: nobody reads it as letters).
+
+Emoji that stand for a sound (😂 laugh, 😭 cry, 😮‍💨 sigh) are cues; other emoji are dropped
+by normalisation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+
+@dataclass(frozen=True)
+class CueSpan:
+    kind: str
+    label: str
+    offset: int  # character offset in the spoken text where the cue sits
+
+
+_EMOJI_CUES = {"😂": "laugh", "🤣": "laugh", "😆": "laugh", "😹": "laugh", "😭": "cry", "😢": "cry",
+               "😮\u200d💨": "sigh", "😤": "breath", "😱": "scream", "🤧": "cough", "😷": "cough"}  # fmt: skip
+_BOUNDARY_BEFORE = r"(?:(?<=^)|(?<=[「『（(、。！？!?…‥\s　ー～〜」』]))"
+_TAIL = r"[っッー〜～…‥。、！？!?]*"
+_AFTER = r"(?=$|[」』）)、。！？!?…‥\s　])"
+_LONG_ELLIPSIS = re.compile(r"(?:…{2,}|‥{2,}|…‥|‥…|\.{6,}|・{6,})")
+_NET_LAUGH = re.compile(
+    r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
+    r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
+)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    rows = read_table("cues.tsv")
+    directions = sorted((r for r in rows if r[2] == "direction"), key=lambda r: -len(r[1]))
+    spoken = sorted((r for r in rows if r[2] == "spoken"), key=lambda r: -len(r[1]))
+    pats: list[tuple[re.Pattern[str], str, str]] = []
+    for kind, form, _ in directions:
+        pats.append((re.compile(rf"[（(]\s*{re.escape(form)}\s*[)）]"), kind, "direction"))
+    for kind, form, _ in spoken:
+        pats.append((re.compile(rf"{_BOUNDARY_BEFORE}{re.escape(form)}{_TAIL}{_AFTER}"), kind, "spoken"))
+    return tuple(pats)
+
+
+def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
+    """(spoken text, cues). Stage directions are cut out; spoken cues stay in the text."""
+    text = unicodedata.normalize("NFC", text)
+    cues: list[CueSpan] = []
+    for emo, kind in _EMOJI_CUES.items():
+        while emo in text:
+            i = text.index(emo)
+            cues.append(CueSpan(kind, emo, i))
+            text = text[:i] + text[i + len(emo) :]
+    for pat, kind, mode in _patterns():
+        if mode == "direction":
+            while (m := pat.search(text)) is not None:
+                cues.append(CueSpan(kind, m.group(0), m.start()))
+                text = text[: m.start()] + text[m.end() :]
+        else:
+            for m in pat.finditer(text):
+                cues.append(CueSpan(kind, m.group(0), m.start()))
+    for m in _LONG_ELLIPSIS.finditer(text):
+        cues.append(CueSpan("pause", m.group(0), m.start()))
+    text = _LONG_ELLIPSIS.sub("…", text)
+    while (m := _NET_LAUGH.search(text)) is not None:
+        cues.append(CueSpan("laugh", m.group(0), m.start()))
+        text = text[: m.start()] + text[m.end() :]
+    # Overlapping spoken forms (はぁ inside はぁはぁ) keep only the longest at one place.
+    cues.sort(key=lambda c: (c.offset, -len(c.label)))
+    kept: list[CueSpan] = []
+    for c in cues:
+        if kept and kept[-1].offset == c.offset and kept[-1].kind == c.kind:
+            continue
+        if kept and kept[-1].kind != "pause" and c.offset < kept[-1].offset + len(kept[-1].label):
+            if c.label.startswith(kept[-1].label) or kept[-1].label.startswith(c.label):
+                continue
+        kept.append(c)
+    return text.strip(), kept

@@ -1,0 +1,219 @@
+"""Normalisation of game / novel script text before reading it.
+
+Each pass is a small pure function; :func:`normalize` runs them in order and repeats until
+nothing changes, which makes it idempotent by construction (a pass that undid another
+would show up as a non-terminating loop, caught by the fuzz tests).
+
+What is *not* done here: romaji/Latin handling (:mod:`.mixed`) and non-verbal cues
+(:mod:`.cues`), which need the whole line and produce more than text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+# --- character classes ---------------------------------------------------------------------
+KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ"
+HIRA = r"\u3041-\u309f"
+KATA = r"\u30a0-\u30ffー"
+KANA = HIRA + KATA
+
+# --- game markup -----------------------------------------------------------------------------
+_MARKUP = [
+    (re.compile(r"\\[nNrR]"), ""),  # escaped line breaks inside a script line (visual only)
+    (re.compile(r"<br\s*/?>", re.I), ""),
+    (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
+    (re.compile(r"\[/?(?:color|size|b|i|u|s|font|speed|wait|r|p|l|cm|er)(?:[= ][^\]]*)?\]", re.I), ""),
+    # RPG Maker / KiriKiri style escapes: \C[2], \V[1], \I[5], \{, \}, \., \|, \!, \>, \<, \^
+    (re.compile(r"\\[A-Za-z]{1,3}\[[^\]]*\]"), ""),
+    (re.compile(r"\\[{}.|!<>^$]"), ""),
+    (re.compile(r"\{\\[^}]*\}"), ""),  # ASS subtitle override tags
+]
+_NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
+# A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted).
+_NAME_TAG = re.compile(
+    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|[^\s「『（(【]{1,12}(?=「.*」\s*$)|#[^\s「]{1,20}\s+)"
+)
+
+# --- ruby / furigana -------------------------------------------------------------------------
+_RUBY = [
+    re.compile(r"[|｜]([^|｜《》\n]{1,30}?)《([^《》\n]{1,40})》"),  # |漢字《かんじ》 (Aozora)
+    re.compile(rf"([{KANJI}]+)《([{KANA}]{{1,40}})》"),  # 漢字《かんじ》 (Aozora, no bar)
+    re.compile(r"\[([^\[\]\n]{1,30})\]\(([^()\n]{1,40})\)"),  # [漢字](かんじ) (Markdown-like)
+    re.compile(r"\{([^{}|\n]{1,30})\|([^{}|\n]{1,40})\}"),  # {漢字|かんじ} (Kakuyomu/denden)
+    re.compile(r"\[ruby=([^\]\n]{1,40})\]([^\[\n]{1,30})\[/ruby\]", re.I),  # [ruby=よみ]漢字[/ruby]
+]
+# 漢字(かんじ) / 漢字（かんじ）: only a reading when the parentheses hold nothing but kana and
+# follow kanji directly; the kana run must be at least as long as the kanji run (a reading is).
+_PAREN_READING = re.compile(rf"([{KANJI}]+)[(（]([{KANA}]+)[)）]")
+
+# --- repetition ------------------------------------------------------------------------------
+_REPEATS = [
+    (re.compile(r"[ー〜～~]{2,}"), "ー"),
+    (re.compile(r"ッ{2,}"), "ッ"),
+    (re.compile(r"っ{2,}"), "っ"),
+    (re.compile(r"[！!]{2,}"), "！"),
+    (re.compile(r"[？?]{2,}"), "？"),
+    (re.compile(r"[？?][！!]+|[！!][？?]+"), "？"),
+    (re.compile(r"(?:…|‥|\.{2,}|・{2,}){2,}"), "…"),
+    (re.compile(r"(?:\.{3,}|・{3,})"), "…"),
+    (re.compile(r"、{2,}"), "、"),
+    (re.compile(r"。{2,}"), "。"),
+]
+# A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel.
+_WAVE_AFTER_KANA = re.compile(rf"(?<=[{KANA}])[〜～~]")
+
+# --- numbers ---------------------------------------------------------------------------------
+_NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
+_DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
+_DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
+_FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
+_RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
+_MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
+_MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€": "ユーロ", "£": "ポンド"}
+_NEGATIVE = re.compile(r"(?<![\w\d])[-−](?=\d)")
+_PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
+
+# --- emoji / kaomoji -------------------------------------------------------------------------
+_KAOMOJI_CHARS = set("^_;´`・ω∀▽≧≦＿￣ﾟ°∇ε◕‿╹◡д∩∪●○◎☆★♪≡ಠ╯╰□︵┻━┳ﾉノヽ〃o0Oд¬･ΦσДΘθ＾＜＞<>*＊;；'\"-=~xX")
+_BRACKET_GROUP = re.compile(r"[(（]([^()（）]{1,20})[)）]")
+_VARIATION = re.compile("[\ufe0e\ufe0f\u200d\u20e3]|[\U0001f3fb-\U0001f3ff]")
+
+# NFKC folds these into ASCII or other forms that lose meaning in Japanese text; keep them.
+_NFKC_KEEP = {"…": "\ue000", "‥": "\ue001", "〜": "\ue002", "～": "\ue003", "・": "\ue004", "ー": "\ue005"}
+_ASCII_TO_JA = {"!": "！", "?": "？", ",": "、", ";": "、", ":": "、"}
+
+
+def _nfkc(text: str) -> str:
+    for ch, mark in _NFKC_KEEP.items():
+        text = text.replace(ch, mark)
+    text = unicodedata.normalize("NFKC", text)
+    for ch, mark in _NFKC_KEEP.items():
+        text = text.replace(mark, ch)
+    return text
+
+
+def strip_markup(text: str) -> str:
+    # Control and format characters (NUL, zero-width joiners, BOM) are never spoken.
+    text = "".join(c for c in text if c in "\r\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+    for pat, rep in _MARKUP:
+        text = pat.sub(rep, text)
+    text = _NEWLINES.sub("", text)
+    return _NAME_TAG.sub("", text, count=1) if _looks_like_dialogue(text) else text
+
+
+def _looks_like_dialogue(text: str) -> bool:
+    return bool(re.search(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「))", text)) or bool(re.search(r"「.*」\s*$", text))
+
+
+def apply_ruby(text: str) -> str:
+    """Replace ruby-annotated words with their given reading (the author knows best)."""
+    for i, pat in enumerate(_RUBY):
+        if i == 4:
+            text = pat.sub(lambda m: m.group(1), text)
+        else:
+            text = pat.sub(lambda m: m.group(2), text)
+
+    def paren(m: re.Match[str]) -> str:
+        base, reading = m.group(1), m.group(2)
+        return reading if len(reading) >= len(base) else m.group(0)
+
+    return _PAREN_READING.sub(paren, text)
+
+
+def _is_kaomoji(inner: str) -> bool:
+    if re.search(rf"[{HIRA}{KANJI}]", inner) and not re.search(r"[ωд∀▽]", inner):
+        return False
+    symbolic = sum(1 for c in inner if c in _KAOMOJI_CHARS or unicodedata.category(c)[0] in "PS")
+    return symbolic >= 2 and symbolic >= len(inner) / 2
+
+
+def remove_emoji_kaomoji(text: str) -> str:
+    text = _BRACKET_GROUP.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
+    text = _VARIATION.sub("", text)
+    return "".join(c for c in text if not _is_emoji(c))
+
+
+def _is_emoji(c: str) -> bool:
+    cp = ord(c)
+    return (
+        0x1F000 <= cp <= 0x1FAFF
+        or 0x2600 <= cp <= 0x27BF
+        and c not in "★☆♪♫♬♥♡"
+        or unicodedata.category(c) == "Co"  # private use: game fonts' icons
+    )
+
+
+def normalize_numbers(text: str) -> str:
+    text = _NUM_COMMA.sub("", text)
+    text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
+    text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
+    text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
+
+    def time(m: re.Match[str]) -> str:
+        h, mi, s = int(m.group(1)), int(m.group(2)), m.group(3)
+        out = f"{h}時" + (f"{mi}分" if mi else "")
+        return out + (f"{int(s)}秒" if s and int(s) else "")
+
+    text = _TIME.sub(time, text)
+    text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
+    text = _RANGE.sub("から", text)
+    text = _NEGATIVE.sub("マイナス", text)
+    text = _PLUS_NUM.sub("プラス", text)
+    return text
+
+
+def normalize_symbols(text: str) -> str:
+    table = _symbol_table()
+    text = _WAVE_AFTER_KANA.sub("ー", text)
+    out = []
+    for c in text:
+        rep = table.get(c)
+        out.append(c if rep is None else rep)
+    text = "".join(out)
+    for ascii_p, ja in _ASCII_TO_JA.items():
+        # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(ascii_p)}|{re.escape(ascii_p)}(?![A-Za-z ])", ja, text)
+    text = text.replace(".", "。") if not re.search(r"[A-Za-z0-9]\.[A-Za-z0-9]", text) else text
+    text = text.replace("(", "（").replace(")", "）")
+    return text
+
+
+def _symbol_table() -> dict[str, str]:
+    return {row[0]: (row[1] if len(row) > 1 else "") for row in read_table("symbols.tsv")}
+
+
+def squeeze_repeats(text: str) -> str:
+    for pat, rep in _REPEATS:
+        text = pat.sub(rep, text)
+    return text
+
+
+def _tidy_space(text: str) -> str:
+    # Spaces matter only between Latin words; around Japanese they are layout.
+    text = re.sub(r"[ \u3000]+", " ", text)
+    text = re.sub(rf"\s*([{KANA}{KANJI}、。！？「」『』（）…])\s*", r"\1", text)
+    text = re.sub(r"^[、。\s]+", "", text)
+    return text.strip()
+
+
+_PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeats, normalize_numbers,
+           normalize_symbols, squeeze_repeats, _tidy_space)  # fmt: skip
+
+
+def normalize(text: str) -> str:
+    """Script text → plain written Japanese that OpenJTalk reads well (Latin words kept).
+
+    Idempotent: ``normalize(normalize(t)) == normalize(t)``.
+    """
+    for _ in range(4):
+        before = text
+        for p in _PASSES:
+            text = p(text)
+        if text == before:
+            break
+    return text

@@ -1,0 +1,53 @@
+"""Questions and rising endings written without ``？``.
+
+OpenJTalk flags a phrase as interrogative (a final rise, ESPnet ``?``) only when ``？``
+follows it. Japanese writing ends questions and listener-directed sentences with ``。``
+(来ますか。 / いいですよ。) or nothing, so a clause whose ending rises (table
+``data/question_endings.tsv``, longest ending wins) gets its ``。``/``、`` turned into ``？``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+_CLOSERS = "」』）)"
+_SENTENCE_END = "。．！"
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, bool]], int]:
+    rows = read_table("question_endings.tsv")
+    table = {e: (where, rise == "yes") for e, where, rise in rows}
+    return table, max(len(e) for e in table)
+
+
+def _rises(stem: str, *, final: bool) -> bool:
+    table, longest = _table()
+    stem = stem.rstrip(_CLOSERS)
+    for n in range(min(longest, len(stem)), 0, -1):
+        hit = table.get(stem[-n:])
+        if hit is not None:
+            where, rise = hit
+            return rise and (final or where == "clause")
+    return False
+
+
+def mark_questions(text: str) -> str:
+    out = []
+    for part in re.split(r"(?<=[。．！？])", text):
+        if not part:
+            continue
+        stem = part.rstrip(_SENTENCE_END)
+        if not stem.endswith("？") and stem and _rises(stem, final=True):
+            part = stem + "？"
+        # Clauses inside the sentence (before 、) that end in a question ending rise as well.
+        clauses = part.split("、")
+        for i in range(len(clauses) - 1):
+            if clauses[i] and _rises(clauses[i], final=False):
+                clauses[i] += "？"
+        part = "、".join(clauses).replace("？、", "？")
+        out.append(part)
+    return "".join(out)

@@ -1,0 +1,109 @@
+"""Our romaji parser: one romaji word → hiragana, or ``None`` when it is not romaji.
+
+It accepts Hepburn, Kunrei-shiki, Nihon-shiki and wapuro spellings (syllable table in
+``data/romaji.tsv``) and applies the rules a letter-by-letter table gets wrong:
+
+* ``n``: ``n'`` and ``n-`` are ん; ``n`` before a consonant or at the end is ん;
+  ``nn`` before a vowel/``y`` is ん + na-row (konnichiwa, onna), elsewhere ん (wapuro kannji);
+  ``m`` before b/m/p is ん (traditional Hepburn: shimbun, sempai);
+* geminates: a doubled consonant (kk, ss, tt, pp, …) and ``tch`` (matcha) are っ;
+* long vowels: macrons and circumflexes (ā ī ū ē ō, â … ô) become the kana spelling of the
+  long vowel (おう for ō, えい for ē, as Japanese spells most of them; OpenJTalk then
+  pronounces them long); doubled vowels (oo, ou, ei, ii, uu) are spelled as written; a
+  hyphen after a vowel (wapuro ``ra-men``) is ー;
+* particles are decided by the caller (:mod:`.mixed`), which sees word boundaries.
+
+Hiragana (not katakana) is returned on purpose: OpenJTalk analyses hiragana as native
+words, so particles, long vowels (とうきょう → トーキョー) and accents come from its dictionary.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+_VOWELS = "aiueo"
+_LONG = {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ei", "ō": "ou",
+         "â": "aa", "î": "ii", "û": "uu", "ê": "ei", "ô": "ou"}  # fmt: skip
+_GEMINATE_OK = set("kgsztdhbpcfjmrvwy")
+
+
+@lru_cache(maxsize=1)
+def syllables() -> tuple[dict[str, str], int]:
+    table = {r: k for r, k in read_table("romaji.tsv")}
+    return table, max(len(r) for r in table)
+
+
+def _fold(word: str) -> str:
+    out = []
+    for c in word.lower():
+        if c in _LONG:
+            out.append(_LONG[c])
+            continue
+        # other accents (é in "café" written as romaji is rare): drop the mark
+        base = unicodedata.normalize("NFD", c)[0]
+        out.append(base)
+    return "".join(out).replace("’", "'")
+
+
+def romaji_to_hiragana(word: str) -> str | None:
+    """Hiragana for one romaji word, or ``None`` if the word cannot be read as romaji."""
+    w = _fold(word)
+    if not w or not any(c in _VOWELS for c in w) and w not in ("n", "nn", "n'"):
+        return None
+    table, longest = syllables()
+    out: list[str] = []
+    i, n = 0, len(w)
+    while i < n:
+        c = w[i]
+        nxt = w[i + 1] if i + 1 < n else ""
+        if c == "-" or c == "'":
+            if c == "-" and out and out[-1] and out[-1][-1] not in "んっ":
+                out.append("ー")
+            i += 1
+            continue
+        if c == "n":
+            if nxt == "'":
+                out.append("ん")
+                i += 2
+                continue
+            if nxt == "n":
+                after = w[i + 2] if i + 2 < n else ""
+                if after and (after in _VOWELS or after == "y"):
+                    out.append("ん")  # Hepburn "onna": ん + な; the second n starts the syllable
+                    i += 1
+                else:
+                    out.append("ん")  # wapuro "nn" = ん
+                    i += 2
+                continue
+            if not nxt or (nxt not in _VOWELS and nxt != "y"):
+                out.append("ん")
+                i += 1
+                continue
+        if c == "m" and nxt in ("b", "m", "p"):
+            out.append("ん")
+            i += 1
+            continue
+        if c == nxt and c in _GEMINATE_OK:
+            out.append("っ")
+            i += 1
+            continue
+        if c == "t" and w.startswith("ch", i + 1):
+            out.append("っ")
+            i += 1
+            continue
+        for size in range(min(longest, n - i), 0, -1):
+            kana = table.get(w[i : i + size])
+            if kana is not None:
+                out.append(kana)
+                i += size
+                break
+        else:
+            return None
+    return "".join(out)
+
+
+def is_romaji(word: str) -> bool:
+    return romaji_to_hiragana(word) is not None

@@ -1,0 +1,120 @@
+"""Pipeline stages of the text front-end: ``textnorm`` and ``phonemize``.
+
+``textnorm`` records the normalised reading text and the non-verbal cues written in the
+script; ``phonemize`` fills ``kana``, ``phonemes``, ``prosody`` (and ``nonverbal`` text cues)
+on every supervision. The supervision's ``text`` is never overwritten: it stays the
+reference transcript, and what we read is derivable from it and the stage fingerprint.
+A supervision whose text cannot be read (an unknown symbol, OpenJTalk failure) is rejected
+with the offending text, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from tsukasa.corpus.schema import NonverbalEvent, SupervisionCustom
+from tsukasa.errors import TsukasaError
+from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, register_stage, update_supervisions
+
+
+def _cue_events(cues: list, duration: float) -> list[NonverbalEvent]:
+    events = []
+    for c in cues:
+        t = round(max(0.0, c.position * duration), 3)
+        events.append(NonverbalEvent(start=t, end=t, kind=c.kind, source="text", label=c.label))
+    return events
+
+
+def _merge_events(old: list[NonverbalEvent], new: list[NonverbalEvent]) -> list[NonverbalEvent]:
+    # Re-running a stage must not duplicate its text events: drop earlier text events first.
+    return [e for e in old if e.source != "text"] + new
+
+
+class TextNormConfig(StageConfig):
+    reject_empty: bool = True  # a line that is only a stage direction has nothing to read
+
+
+@register_stage
+class TextNormStage(Stage[TextNormConfig]):
+    """Annotator: non-verbal cues from the script text → ``nonverbal`` events (source ``text``)."""
+
+    name: ClassVar[str] = "textnorm"
+    kind: ClassVar = "annotator"
+    version: ClassVar[str] = "1"
+    Config: ClassVar[type[StageConfig]] = TextNormConfig
+
+    def model_versions(self) -> dict[str, str]:
+        return {}
+
+    def process_cut(self, cut: Any, ctx: StageContext) -> Any:
+        from tsukasa.pipelines.textfront.cues import extract_cues
+        from tsukasa.pipelines.textfront.frontend import TextCue
+        from tsukasa.pipelines.textfront.normalize import normalize
+
+        empties: list[str] = []
+
+        def fn(sup: Any, custom: SupervisionCustom) -> SupervisionCustom:
+            spoken, spans = extract_cues(sup.text or "")
+            norm = normalize(spoken)
+            if sup.text and not norm:
+                empties.append(sup.text)
+            n = max(len(spoken), 1)
+            cues = [TextCue(c.kind, c.label, min(1.0, c.offset / n)) for c in spans]
+            events = _merge_events(custom.nonverbal, _cue_events(cues, sup.duration))
+            return custom.model_copy(update={"nonverbal": events}).with_provenance(
+                self.provenance([f"cues={len(cues)}"])
+            )
+
+        new = update_supervisions(cut, fn)
+        if empties and self.config.reject_empty:
+            return Rejection("text_no_speech", f"nothing to read in {empties[0]!r}")
+        return new
+
+
+class PhonemizeConfig(StageConfig):
+    user_dict: str | None = None  # CSV: surface, reading, accent type
+
+
+@register_stage
+class PhonemizeStage(Stage[PhonemizeConfig]):
+    """Annotator: kana, phonemes, prosody and text cues for every supervision with text."""
+
+    name: ClassVar[str] = "phonemize"
+    kind: ClassVar = "annotator"
+    version: ClassVar[str] = "1"
+    Config: ClassVar[type[StageConfig]] = PhonemizeConfig
+
+    def model_versions(self) -> dict[str, str]:
+        import hashlib
+        from pathlib import Path
+
+        from tsukasa.pipelines.textfront.resources import tool_versions
+
+        versions = tool_versions()
+        if self.config.user_dict:
+            p = Path(self.config.user_dict)
+            versions["user_dict"] = hashlib.sha256(p.read_bytes()).hexdigest()[:16] if p.is_file() else "missing"
+        return versions
+
+    def process_cut(self, cut: Any, ctx: StageContext) -> Any:
+        from tsukasa.pipelines.textfront.frontend import phonemize
+
+        failures: list[str] = []
+
+        def fn(sup: Any, custom: SupervisionCustom) -> SupervisionCustom:
+            if not sup.text:
+                return custom
+            try:
+                p = phonemize(sup.text, user_dict=self.config.user_dict)
+            except TsukasaError as exc:
+                failures.append(str(exc))
+                return custom
+            events = _merge_events(custom.nonverbal, _cue_events(p.cues, sup.duration))
+            return custom.model_copy(
+                update={"kana": p.kana, "phonemes": p.phonemes, "prosody": p.prosody, "nonverbal": events}
+            ).with_provenance(self.provenance())
+
+        new = update_supervisions(cut, fn)
+        if failures:
+            return Rejection("phonemize_failed", failures[0])
+        return new

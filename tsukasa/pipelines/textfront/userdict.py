@@ -1,0 +1,110 @@
+"""User dictionaries: CSV rows ``surface,reading,accent type`` compiled for OpenJTalk.
+
+Character names and invented words of a game are the front-end's worst errors (OpenJTalk
+reads 司 as シ or ツカサ at random-looking places), so a project ships a small CSV and we
+compile it with OpenJTalk's own MeCab dictionary compiler into a ``.dic`` that our private
+OpenJTalk instance loads (the global pyopenjtalk instance is left alone).
+
+Compiled dictionaries are cached by the CSV's content hash, so editing the CSV recompiles it
+and two processes never read a half-written file (written to a temp name, then renamed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path
+
+from tsukasa.pipelines.textfront.resources import TextFrontError, read_csv_rows
+
+_LOCK = threading.Lock()
+_COMPILED: dict[str, str] = {}
+_DEFAULT_COST = 100  # low cost: a user entry should win over the system dictionary's analysis
+
+
+def _to_katakana(s: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
+
+
+def _mora_count(kana: str) -> int:
+    small = set("ァィゥェォャュョヮ")
+    return sum(1 for c in kana if c not in small)
+
+
+def _full_width(s: str) -> str:
+    # OpenJTalk's MeCab sees full-width text (pyopenjtalk converts ASCII before analysis).
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in s)
+
+
+def parse_user_dict(path: str | Path) -> list[tuple[str, str, int]]:
+    """Validated ``(surface, katakana reading, accent type)`` rows; errors name file and row."""
+    path = Path(path)
+    if not path.is_file():
+        raise TextFrontError(f"user dictionary not found: {path}")
+    rows = []
+    for i, row in enumerate(read_csv_rows(path), start=1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        if i == 1 and row[0].strip().lower() == "surface":
+            continue  # header
+        if len(row) < 2:
+            raise TextFrontError(f"{path}:{i}: expected surface,reading[,accent type], got {row!r}")
+        surface = unicodedata.normalize("NFKC", row[0].strip())
+        reading = _to_katakana(unicodedata.normalize("NFKC", row[1].strip()))
+        if not surface or not reading or not all("ァ" <= c <= "ヺ" or c == "ー" for c in reading):
+            raise TextFrontError(f"{path}:{i}: the reading must be kana, got {row[1]!r}")
+        accent_text = row[2].strip() if len(row) > 2 else "0"
+        if not accent_text.isdigit() or int(accent_text) > _mora_count(reading):
+            raise TextFrontError(
+                f"{path}:{i}: accent type must be 0..{_mora_count(reading)} (morae of {reading}), got {accent_text!r}"
+            )
+        rows.append((surface, reading, int(accent_text)))
+    if not rows:
+        raise TextFrontError(f"user dictionary {path} has no entries")
+    return rows
+
+
+def _naist_csv(rows: list[tuple[str, str, int]]) -> str:
+    lines = []
+    for surface, reading, accent in rows:
+        s = _full_width(surface)
+        lines.append(f"{s},,,{_DEFAULT_COST},名詞,固有名詞,一般,*,*,*,{s},{reading},{reading},"
+                     f"{accent}/{_mora_count(reading)},*")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("TSUKASA_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "tsukasa")
+    return Path(base) / "userdict"
+
+
+def compiled_user_dict(path: str | Path) -> str:
+    """Path of the compiled ``.dic`` for a user-dictionary CSV (compiled once per content)."""
+    path = Path(path)
+    key = str(path.resolve())
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
+    cached = _COMPILED.get(key + digest)
+    if cached is not None:
+        return cached
+    with _LOCK:
+        rows = parse_user_dict(path)
+        import pyopenjtalk
+
+        out_dir = cache_dir()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        out = out_dir / f"{digest}.dic"
+        if not out.exists():
+            with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+                csv_path = Path(tmp) / "user.csv"
+                csv_path.write_text(_naist_csv(rows), encoding="utf-8")
+                tmp_dic = Path(tmp) / "user.dic"
+                try:
+                    pyopenjtalk.mecab_dict_index(str(csv_path), str(tmp_dic))
+                except RuntimeError as exc:
+                    raise TextFrontError(f"could not compile user dictionary {path}: {exc}") from None
+                os.replace(tmp_dic, out)
+        _COMPILED[key + digest] = str(out)
+        return str(out)
