@@ -9,7 +9,7 @@ STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export TSUKASA_CACHE ?= $(CURDIR)/.cache/tsukasa
 
-.PHONY: venv sysdeps demo test lint bench clean
+.PHONY: venv sysdeps demo test lint train-demo gpu-bundle clean
 
 venv: $(STAMP)
 
@@ -39,6 +39,26 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -n 2 -q
+
+# Train the auxiliary models and stage 1 (tiny config) on the demo dataset, on CPU, a few minutes.
+train-demo: venv
+	@test -f data_manifests/demo/cuts.jsonl.gz || $(BIN)/tsukasa demo
+	$(BIN)/tsukasa train aux aligner --dataset demo --steps 60 --log-every 20 --out runs/demo-aux
+	$(BIN)/tsukasa train aux pitch --dataset demo --steps 60 --log-every 20 --out runs/demo-aux
+	$(BIN)/tsukasa train aux bert --dataset demo --steps 60 --log-every 20 --out runs/demo-aux
+	$(BIN)/tsukasa train stage1 --dataset demo --config tiny --steps 120 --log-every 20 --out runs/demo-stage1
+
+# Wheels the GPU machine (Python 3.12, torch preinstalled, no package registry) lacks, for
+# carrying along with the working tree; install there with
+#   pip install --no-index --no-deps gpu_bundle/wheels/*.whl
+gpu-bundle: venv
+	mkdir -p gpu_bundle/wheels
+	$(BIN)/python -m pip download -q --only-binary=:all: --python-version 3.12 --no-deps -d gpu_bundle/wheels \
+	  xlstm==2.0.6 mlstm_kernels==2.0.6 accelerate==1.15.0 einops==0.8.2 safetensors==0.8.0 lhotse==1.33.0 \
+	  soundfile==0.14.0 pydantic==2.14.4 pydantic_core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 \
+	  pyyaml==6.0.4 intervaltree==3.2.1 sortedcontainers==2.4.0 cytoolz==1.2.0 toolz==1.2.0 tabulate==0.10.0 \
+	  audioread==3.1.0 cffi==2.1.1 pycparser==3.12 click==8.5.1 tqdm==4.70.1
+	du -sh gpu_bundle
 
 lint: venv
 	$(BIN)/ruff check tsukasa tests benchmarks

@@ -221,6 +221,108 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
 
 
 @app.command()
+def g2p(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="What to print per line: phonemes, kana or prosody.")
+    ] = "phonemes",
+    user_dict: Annotated[
+        Path | None, typer.Option(help="User dictionary CSV (surface, reading, accent type), e.g. character names.")
+    ] = None,
+) -> None:
+    """Japanese text (kanji/kana, romaji, or a mixture) → phonemes, kana or prosody, one line per line.
+
+    Reads stdin, prints exactly one output line per input line (empty in → empty out).
+
+    Example:  echo 'kyou wa ii tenki desu ne' | tsukasa g2p --format prosody
+    """
+    from tsukasa.pipelines.textfront.cli_support import g2p_lines
+
+    if format not in ("phonemes", "kana", "prosody"):
+        raise TsukasaError(f"unknown --format {format!r}: use phonemes, kana or prosody")
+    if user_dict is not None and not user_dict.is_file():
+        raise TsukasaError(f"user dictionary not found: {user_dict}")
+    lines = (line.rstrip("\n").rstrip("\r") for line in sys.stdin)
+    for out in g2p_lines(lines, format, **({"user_dict": str(user_dict)} if user_dict else {})):
+        sys.stdout.write(out + "\n")
+        sys.stdout.flush()
+
+
+train_app = typer.Typer(help="Train the model: auxiliary parts, then stage 1 (acoustic).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+ConfigOpt = Annotated[
+    str, typer.Option("--config", "-c", help="Model size: a preset (tiny, base-24k, base-48k) or a YAML/JSON file.")
+]
+
+
+def _train_data(dataset: str, root: Path | None) -> Path:
+    from tsukasa.corpus.dataset import Dataset
+
+    return Dataset.open(dataset, root).path
+
+
+def _log_printer(every: int):  # noqa: ANN202 - a callback
+    def on_log(row: dict) -> None:
+        step = int(row.get("step", 0))
+        if step % every == 0 or step == 1:
+            losses = "  ".join(f"{k}={v:.3f}" for k, v in row.items() if k != "step" and isinstance(v, float))
+            console.print(f"step {step:5d}  {losses}")
+
+    return on_log
+
+
+@train_app.command("stage1")
+def train_stage1_cmd(
+    dataset: DatasetOpt,
+    config: ConfigOpt = "tiny",
+    out: Annotated[Path, typer.Option(help="Checkpoint folder (resumed when it holds last.pt).")] = Path("runs/stage1"),
+    steps: Annotated[int, typer.Option(min=1, help="Train up to this global step.")] = 1000,
+    log_every: Annotated[int, typer.Option(min=1, help="Print losses every N steps.")] = 10,
+    cpu: Annotated[bool, typer.Option(help="Force CPU even when a GPU is present.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Stage 1 (acoustic): reconstruction + adversarial + aligner objectives, resumable.
+
+    Reads the dataset's Shar export when there is one, else its current cuts (phonemes must be
+    filled: run the default recipe first).
+
+    Example:  tsukasa train stage1 --dataset demo --config tiny --steps 200 --out runs/demo
+    """
+    from tsukasa.modeling.train_stage1 import train_stage1
+
+    result = train_stage1(
+        _train_data(dataset, root), out, config, steps=steps, cpu=cpu or None, on_log=_log_printer(log_every)
+    )
+    console.print(f"checkpoint: {result.checkpoint} ({result.skipped_steps} steps skipped by the NaN guard)")
+
+
+@train_app.command("aux")
+def train_aux_cmd(
+    part: Annotated[str, typer.Argument(help="aligner, pitch or bert")],
+    dataset: DatasetOpt,
+    config: ConfigOpt = "tiny",
+    out: Annotated[Path, typer.Option(help="Checkpoint folder.")] = Path("runs/aux"),
+    steps: Annotated[int, typer.Option(min=1, help="Train up to this global step.")] = 500,
+    log_every: Annotated[int, typer.Option(min=1, help="Print the loss every N steps.")] = 10,
+    cpu: Annotated[bool, typer.Option(help="Force CPU even when a GPU is present.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Train an auxiliary model from scratch on the dataset: text aligner, pitch extractor or phoneme BERT.
+
+    Example:  tsukasa train aux aligner --dataset demo --steps 300
+    """
+    from tsukasa.modeling.train_aux import train_aux
+
+    if part not in ("aligner", "pitch", "bert"):
+        raise TsukasaError(f"unknown auxiliary part {part!r}: use aligner, pitch or bert")
+    rows = train_aux(
+        part, _train_data(dataset, root), out, config, steps=steps, cpu=cpu or None, on_log=_log_printer(log_every)
+    )
+    if rows:
+        console.print(f"{part}: loss {rows[0]['loss']:.3f} → {rows[-1]['loss']:.3f} over {len(rows)} steps; {out}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where to build the sample raw dump.")] = Path("demo_raw"),
     dataset: Annotated[str, typer.Option(help="Name of the demo dataset.")] = "demo",

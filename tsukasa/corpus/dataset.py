@@ -65,7 +65,7 @@ class VersionCounts(_Meta):
     speakers: int = 0
 
 
-VersionKind = Literal["ingest", "run", "review", "edit", "import"]
+VersionKind = Literal["ingest", "run", "review", "edit", "import", "split"]
 
 
 class VersionRecord(_Meta):

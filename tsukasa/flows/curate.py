@@ -129,6 +129,40 @@ def write_input_shards(ds: Dataset, version: int, shard_size: int) -> list[tuple
     return shards
 
 
+def concat_manifests(paths: list[str], folder: Path) -> Path:
+    """One manifest holding the given shard outputs in order (named by content, written once)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(file_sha256(p).encode())
+    target = folder / f"merged.{h.hexdigest()[:16]}.cuts.jsonl.gz"
+    if not target.exists():
+        write_manifest((cut for p in paths for cut in read_cuts(p)), target)
+    return target
+
+
+def reshard(path: str, shard_size: int, folder: Path) -> list[tuple[str, Path]]:
+    """Split a dataset-scope stage's output back into shards for the per-shard stages after it."""
+    key = file_sha256(path)[:16]
+    out: list[tuple[str, Path]] = []
+    batch: list[Any] = []
+    for cut in read_cuts(path):
+        batch.append(cut)
+        if len(batch) == shard_size:
+            out.append(_write_shard(batch, folder / f"reshard-{key}", len(out)))
+            batch = []
+    if batch:
+        out.append(_write_shard(batch, folder / f"reshard-{key}", len(out)))
+    return out
+
+
+def _write_shard(batch: list[Any], folder: Path, index: int) -> tuple[str, Path]:
+    name = f"shard-{index:05d}"
+    path = folder / f"{name}.cuts.jsonl.gz"
+    if not path.exists():
+        write_manifest(batch, path)
+    return name, path
+
+
 # --- Prefect ---------------------------------------------------------------------------------
 
 
@@ -201,56 +235,76 @@ def run_recipe(
     stage_task = _make_task(ds.stages_dir / "_results")
     shards = write_input_shards(ds, source_version, recipe.shard_size)
     # Only plain data goes into the flow's closure: Dask pickles the flow run context.
-    steps = list(enumerate(recipe.steps))
+    steps = [(i, step, cls.scope) for (i, step), cls in zip(enumerate(recipe.steps), map(type, stages), strict=True)]
     del stages
 
     @flow(name=f"curate-{ds.name}", task_runner=task_runner, log_prints=False)
-    def curate() -> list[list[dict[str, Any]]]:
-        finals, all_futures = [], []
-        for shard_name, shard_path in shards:
-            upstream: Any = str(shard_path)  # a path, then the previous stage's future
-            chain = []
-            for i, step in steps:
-                fut = stage_task.submit(
-                    stage_name=step.stage,
-                    config=step.config,
-                    input_path=upstream,
-                    out_dir=str(ds.stages_dir / f"{i}-{step.stage}"),
-                    dataset_dir=str(ds.path),
-                    shard=shard_name,
-                )
-                chain.append(fut)
-                all_futures.append(fut)
-                upstream = fut
-            finals.append(chain)
-        done = 0
-        for _ in as_completed(all_futures):
-            done += 1
-            if progress:
-                progress(done, len(all_futures))
-        return [[{**f.result(), "state": f.state.name} for f in chain] for chain in finals]
+    def curate() -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+        """Per-shard chains of tasks; a dataset-scope stage (e.g. script matching) is a barrier:
+        the shards are merged, the stage runs once over the whole set, and the result is re-sharded."""
+        done: list[tuple[str, dict[str, Any]]] = []  # (stage, task result) for every task
+        current: list[tuple[str, Any]] = [(name, str(path)) for name, path in shards]
+        pending: list[tuple[str, Any]] = []
+        total = len(shards) * sum(1 for *_, scope in steps if scope == "shard") + sum(
+            1 for *_, scope in steps if scope == "dataset"
+        )
 
-    results = curate()
+        completed = 0
+
+        def wait_all() -> None:
+            nonlocal completed
+            for _ in as_completed([f for _, f in pending]):
+                completed += 1
+                if progress:
+                    progress(completed, max(total, completed))
+            done.extend((stage, {**f.result(), "state": f.state.name}) for stage, f in pending)
+            pending.clear()
+
+        for i, step, scope in steps:
+            out_dir = str(ds.stages_dir / f"{i}-{step.stage}")
+            if scope == "shard":
+                nxt = []
+                for name, upstream in current:
+                    fut = stage_task.submit(
+                        stage_name=step.stage, config=step.config, input_path=upstream, out_dir=out_dir,
+                        dataset_dir=str(ds.path), shard=name,
+                    )  # fmt: skip
+                    pending.append((step.stage, fut))
+                    nxt.append((name, fut))
+                current = nxt
+                continue
+            wait_all()  # barrier: every shard must be through the earlier stages
+            paths = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
+            merged = concat_manifests(paths, Path(out_dir) / "input")
+            fut = stage_task.submit(
+                stage_name=step.stage, config=step.config, input_path=str(merged), out_dir=out_dir,
+                dataset_dir=str(ds.path), shard="all",
+            )  # fmt: skip
+            pending.append((step.stage, fut))
+            wait_all()
+            current = [(n, str(p)) for n, p in reshard(fut.result()["cuts"], recipe.shard_size, Path(out_dir))]
+        wait_all()
+        finals = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
+        return done, finals
+
+    results, finals = curate()
 
     report = RunReport(
         dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0
     )
     previous = ds.current_version
-    for chain in results:
-        for (_, step), res in zip(steps, chain, strict=True):
-            if res["state"] == "Cached" or not res["computed"]:
-                report.cached[step.stage] += 1
-            else:
-                report.computed[step.stage] += 1
     rejected = list(ds.rejected(source_version))
-    for chain in results:
-        for res in chain:
-            rejected.extend(read_rejected(res["cuts"].replace(".cuts.", ".rejected.")))
+    for stage_name, res in results:
+        if res["state"] == "Cached" or not res["computed"]:
+            report.cached[stage_name] += 1
+        else:
+            report.computed[stage_name] += 1
+        rejected.extend(read_rejected(res["rejected"]))
     report.rejected = Counter(r.reason for r in rejected)
 
     def final_cuts():
-        for chain in results:
-            yield from read_cuts(chain[-1]["cuts"])
+        for path in finals:
+            yield from read_cuts(path)
 
     version = ds.write_version(
         final_cuts(),

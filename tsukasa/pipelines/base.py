@@ -82,6 +82,9 @@ class Stage(Generic[C]):
     kind: ClassVar[StageKind] = "transform"
     version: ClassVar[str] = "1"
     Config: ClassVar[type[StageConfig]] = StageConfig
+    # "shard": runs independently on each shard (the default, parallel); "dataset": needs every
+    # cut at once (e.g. matching segments to a folder script) — the flow merges shards for it.
+    scope: ClassVar[Literal["shard", "dataset"]] = "shard"
 
     def __init__(self, config: C | None = None) -> None:
         self.config: C = config if config is not None else self.Config()  # type: ignore[assignment]

@@ -40,22 +40,26 @@ SILERO_FRAME = 512  # samples per silero frame at 16 kHz (32 ms)
 HOP_S = 0.01  # energy/feature contour hop
 WIN_S = 0.025
 
-# Logistic weights of the boundary score over the features of :func:`pause_features`, in
-# this order; fitted on generated multi-voice sessions (kokoro voices, gaps 30 ms–3 s
-# log-uniform, 30 dB SNR noise) by benchmarks/bench_segment.py --fit, on seeds disjoint
-# from the benchmark's. The features are causes, not file ids: see the module docstring.
+# Features of :func:`pause_features`, in this order; the boundary model that scores them is a
+# small gradient-boosted tree ensemble fitted by benchmarks/fit_segment_boundary.py on Kokoro
+# sessions made from sentences the benchmark never uses, and shipped as BOUNDARY_MODEL_FILE.
+# Every feature is a cause of a line break, not an id of a file: see the module docstring.
 FEATURE_NAMES = (
-    "silero_dip",
-    "log_pause",
-    "decay_db",
-    "onset_db",
-    "pitch_reset_st",
-    "pitch_shift_st",
-    "timbre_dist",
-    "level_shift_db",
+    "silero_dip",  # 1 - silero's lowest speech probability across the pause
+    "log_pause",  # log(pause / 100 ms)
+    "speaker_sim",  # GE2E cosine similarity of up to 1.6 s of speech each side (-1: too little)
+    "final_fall_st",  # pitch of the last 150 ms before the pause vs the 2 s before it (semitones)
+    "onset_rise_st",  # pitch of the first 150 ms after vs the 2 s after
+    "reset_st",  # signed pitch step across the pause (first 150 ms after - last 150 ms before)
+    "pitch_shift_st",  # |median pitch 2 s after - 2 s before|: a different voice
+    "timbre_dist",  # mean-MFCC distance of the two sides
+    "level_shift_db",  # |median speech level after - before|: separately recorded lines
+    "decay_db",  # peak of the last 300 ms minus the last 50 ms: a line's final decay
+    "onset_db",  # the same at the start of the next stretch
+    "tail_db",  # level of the last 50 ms before the pause below the speech level
+    "final_run_s",  # length of the last voiced run before the pause: final-mora lengthening
 )
-BOUNDARY_WEIGHTS = (1.488, 0.588, 0.157, 0.049, 0.085, 0.289, 0.164, 0.188)
-BOUNDARY_BIAS = -9.13  # balanced fit -8.38, moved half-way (-0.75) back towards the prior
+BOUNDARY_MODEL_FILE = "segment_boundary.json"
 
 
 @dataclass(frozen=True)

@@ -262,8 +262,9 @@ class MatchScriptStage(Stage[MatchConfig]):
     """Script lines → ``text``, with the ASR reading as the check (``custom.asr.cer``)."""
 
     name = "match_script"
+    scope = "dataset"  # the folder script is matched one-to-one against every segment at once
     kind = "annotator"
-    version = "1"
+    version = "2"
     Config = MatchConfig
 
     def __init__(self, config: MatchConfig | None = None, *, kana_fn: KanaFn | None = None) -> None:
@@ -341,12 +342,14 @@ class MatchScriptStage(Stage[MatchConfig]):
             return ""
         return custom.asr.kana if custom.asr.kana is not None else self._kana(custom.asr.text or "")
 
-    def _finish(self, cut: Any, custom: SupervisionCustom, text: str, decisions: list[str]) -> Any:
+    def _finish(
+        self, cut: Any, custom: SupervisionCustom, text: str, decisions: list[str], speaker: str | None = None
+    ) -> Any:
         from lhotse.utils import fastcopy
 
         sup = cut.supervisions[0]
         custom = custom.with_provenance(self.provenance(decisions))
-        new_sup = with_supervision_custom(fastcopy(sup, text=text), custom)
+        new_sup = with_supervision_custom(fastcopy(sup, text=text, speaker=speaker or sup.speaker), custom)
         return fastcopy(cut, supervisions=[new_sup])
 
     def _score(self, custom: SupervisionCustom, script_text: str) -> tuple[SupervisionCustom, float | None]:
@@ -375,7 +378,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         decisions = [*decisions, f"line row {line.row}", f"cer={value}"]
         if value is not None and value > self.config.mismatch_cer:
             decisions.append("flagged script_mismatch")
-        return self._finish(cut, custom, line.text, decisions)
+        return self._finish(cut, custom, line.text, decisions, speaker=line.speaker)
 
     def _unmatched(self, cut: Any) -> Any:
         custom = _with_flag(_sup_custom(cut), QualityFlag(code="script_unmatched", detail="no script line reads alike"))
