@@ -42,6 +42,7 @@ import numpy as np
 import soundfile as sf
 
 KOKORO = Path("/work/shared/data/kokoro_dev")
+JSUT = Path("/work/shared/data/jsut_basic5000_dev.tsv")
 SR = 24000
 FORMATS = [
     ("wav", 16000, "PCM_16", 1),
@@ -80,6 +81,29 @@ def load_sources(root: Path = KOKORO) -> list[Source]:
     return out
 
 
+HTS_VOICES = ((0.0, 1.0), (4.0, 1.1), (-3.0, 0.95), (7.0, 1.05), (-6.0, 1.0))  # (half tones, speed)
+
+
+def hts_sources(n: int = 48, seed: int = 5, exclude: set[str] | None = None) -> list[Source]:
+    """``n`` JSUT dev sentences (commas included) spoken by pyopenjtalk's HTS voice, pitch-shifted
+    and sped up or down into five "characters": a voice family the boundary model never saw."""
+    import pyopenjtalk
+    import soxr
+
+    with open(JSUT, encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["id"] not in (exclude or set())]
+    rng = np.random.default_rng(seed)
+    out = []
+    for k, i in enumerate(sorted(rng.choice(len(rows), size=n, replace=False))):
+        half, speed = HTS_VOICES[k % len(HTS_VOICES)]
+        x, sr = pyopenjtalk.tts(rows[i]["text"], half_tone=half, speed=speed)
+        y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
+        y = 0.5 * y / (np.abs(y).max() + 1e-9)
+        s, e = true_span(y, SR)
+        out.append(Source(f"hts{half:+.0f}", y, s, e))
+    return out
+
+
 def _noise(rng: np.random.Generator, n: int) -> np.ndarray:
     white = rng.standard_normal(n)
     spec = np.fft.rfft(rng.standard_normal(n))
@@ -97,8 +121,9 @@ def make_session(
     n_utts: int = 8,
     gap_range: tuple[float, float] = (0.03, 3.0),
     snr_db: float | None = 30.0,
-) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """A glued session at 24 kHz and its reference utterance spans (seconds)."""
+    with_picks: bool = False,
+) -> tuple:
+    """A glued session at 24 kHz and its reference utterance spans (seconds) [and source indices]."""
     picks = rng.choice(len(sources), size=n_utts, replace=False)
     lead = rng.uniform(0.2, 1.0)
     gaps = np.exp(rng.uniform(np.log(gap_range[0]), np.log(gap_range[1]), size=n_utts - 1))
@@ -119,6 +144,8 @@ def make_session(
     if snr_db is not None:
         speech_power = np.mean(np.concatenate([x[int(s * SR) : int(e * SR)] for s, e in refs]) ** 2)
         x += _noise(rng, total) * np.sqrt(speech_power / 10 ** (snr_db / 10))
+    if with_picks:
+        return x.astype(np.float32), refs, [int(i) for i in picks]
     return x.astype(np.float32), refs
 
 

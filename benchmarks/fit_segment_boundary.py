@@ -76,14 +76,157 @@ def load_training_sources(cache: Path) -> list[Source]:
     return out
 
 
+EMPTY_MODEL = {"init": 0.0, "learning_rate": 0.0, "trees": [], "feature_names": [], "version": "none"}
+
+
+def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) -> dict[str, np.ndarray]:
+    """Every candidate pause of ``n_sessions`` glued sessions, with its features and label.
+
+    Sessions go through the benchmark's formats (resampling, Ogg, stereo) and get noise at
+    20-40 dB SNR, so the features see what the stage will see. A pause is a boundary when the
+    middle of a reference gap lies in it (+-30 ms). ``voices`` holds the voice(s) each pause
+    touches (the utterance it is in, or the two it separates), for leave-one-voice-out folds.
+    """
+    import tempfile
+
+    from bench_segment import write_session
+
+    from tsukasa.pipelines import vad
+
+    voice_of = {id(s): s.voice for s in sources}
+    rng = np.random.default_rng(seed)
+    X, y, vo, dur, kind = [], [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(n_sessions):
+            x, refs, picks = make_session(sources, rng, n_utts, snr_db=float(rng.uniform(20, 40)), with_picks=True)
+            path = write_session(x, Path(tmp) / f"s{k}", k)
+            audio, sr = sf.read(path, dtype="float32", always_2d=True)
+            res = vad.segment_speech(audio.T, sr, boundary=EMPTY_MODEL)
+            voices = [voice_of[id(sources[i])] for i in picks]
+            mids = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
+            for pz in res.pauses:
+                hit = [i for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03]
+                X.append(pz.features)
+                y.append(bool(hit))
+                dur.append(pz.duration)
+                if hit:
+                    vo.append(voices[hit[0]] + "|" + voices[hit[0] + 1])
+                    kind.append("boundary")
+                else:
+                    inside = [i for i, r in enumerate(refs) if r[0] <= pz.middle <= r[1]]
+                    vo.append(voices[inside[0]] if inside else "?")
+                    kind.append("comma" if pz.duration >= 0.2 else "short")
+            found = {i for pz in res.pauses for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03}
+            missed = [round(refs[i + 1][0] - refs[i][1], 3) for i in range(len(mids)) if i not in found]
+            if missed:
+                print(f"  session {k}: no candidate pause at gaps {missed}", flush=True)
+    return {
+        "X": np.array(X, dtype=np.float64),
+        "y": np.array(y),
+        "voices": np.array(vo),
+        "duration": np.array(dur),
+        "kind": np.array(kind),
+    }
+
+
+def make_model(seed: int = 0):  # noqa: ANN201 - sklearn estimator
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(
+        n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, min_samples_leaf=10, random_state=seed
+    )
+
+
+def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float = 0.5) -> None:
+    pred = p >= thr
+    miss = int((~pred & y).sum())
+    false = int((pred & ~y).sum())
+    per_kind = {k: int((pred & ~y & (kind == k)).sum()) for k in ("comma", "short")}
+    print(
+        f"{name:<24} pauses {len(y):5d} boundaries {int(y.sum()):4d}  missed {miss:3d} "
+        f"({100 * miss / max(1, y.sum()):.1f}%)  false splits {false:3d} "
+        f"(at comma pauses {per_kind['comma']}/{int((kind == 'comma').sum())}, "
+        f"short {per_kind['short']}/{int((kind == 'short').sum())})"
+    )
+
+
+def export(clf, path: Path, note: str) -> None:  # noqa: ANN001
+    """The fitted ensemble as plain arrays: the stage evaluates it in numpy (no pickle)."""
+    from importlib.metadata import version
+
+    from tsukasa.pipelines import vad
+
+    prior = float(clf.init_.class_prior_[1])
+    trees = []
+    for est in clf.estimators_[:, 0]:
+        t = est.tree_
+        trees.append(
+            {
+                "feature": t.feature.tolist(),
+                "threshold": [round(float(v), 6) for v in t.threshold],
+                "left": t.children_left.tolist(),
+                "right": t.children_right.tolist(),
+                "value": [round(float(v), 6) for v in t.value[:, 0, 0]],
+            }
+        )
+    data = {
+        "version": "2",
+        "feature_names": list(vad.FEATURE_NAMES),
+        "init": float(np.log(prior / (1 - prior))),
+        "learning_rate": float(clf.learning_rate),
+        "trees": trees,
+        "fitted_on": note,
+        "sklearn": version("scikit-learn"),
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.rename(path)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--step", choices=["synth", "cv", "fit"], required=True)
     ap.add_argument("--n", type=int, default=250, help="training sentences to synthesize")
     ap.add_argument("--cache", type=Path, default=CACHE)
+    ap.add_argument("--sessions", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
+    ap.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "tsukasa/pipelines/segment_boundary.json"
+    )
     args = ap.parse_args()
     if args.step == "synth":
         synth(args.n, args.cache)
+        return
+    from bench_segment import hts_sources
+
+    sources = load_training_sources(args.cache)
+    print(f"{len(sources)} training utterances (Kokoro, sentences disjoint from the benchmark's)")
+    data = collect(sources, args.sessions, seed=args.seed)
+    X, y, kind, voices = data["X"], data["y"], data["kind"], data["voices"]
+    if args.step == "cv":
+        from sklearn.metrics import roc_auc_score
+
+        from tsukasa.pipelines import vad
+
+        for k, name in enumerate(vad.FEATURE_NAMES):
+            print(f"  {name:<16} AUC {roc_auc_score(y, X[:, k]):.3f}")
+        oof = np.zeros(len(y))
+        for v in VOICES:
+            touches = np.array([v in s.split("|") for s in voices])
+            clf = make_model().fit(X[~touches], y[~touches])
+            oof[touches] = clf.predict_proba(X[touches])[:, 1]
+            report(f"held-out voice {v}", y[touches], oof[touches], kind[touches])
+        report("all folds", y, oof, kind)
+        train_ids = {sid for sid, _ in training_sentences(args.n)}
+        hts = hts_sources(48, seed=5, exclude=train_ids)
+        h = collect(hts, 12, seed=args.seed + 1)
+        clf = make_model().fit(X, y)
+        report("transfer to HTS voices", h["y"], clf.predict_proba(h["X"])[:, 1], h["kind"])
+        return
+    clf = make_model().fit(X, y)
+    report("training fit", y, clf.predict_proba(X)[:, 1], kind)
+    export(clf, args.out, f"{len(sources)} Kokoro utterances, {args.sessions} sessions, seed {args.seed}")
+    print("wrote", args.out)
 
 
 if __name__ == "__main__":

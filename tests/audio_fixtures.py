@@ -20,3 +20,20 @@ def write_audio(path: Path, x: np.ndarray, sr: int, **kwargs) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(path, x, sr, **kwargs)
     return path
+
+
+def shared_data_dir() -> Path:
+    """The development data folder: $TSUKASA_SHARED_DATA, else ``shared/data`` beside the checkout."""
+    import os
+
+    env = os.environ.get("TSUKASA_SHARED_DATA")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[1]
+    for candidate in (repo.parent / "shared" / "data", Path("/work/shared/data")):
+        if candidate.is_dir():
+            return candidate
+    return repo.parent / "shared" / "data"
+
+
+SHARED_DATA = shared_data_dir()

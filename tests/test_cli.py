@@ -47,11 +47,28 @@ def test_bad_arguments_give_one_line_and_nonzero_exit(tmp_path: Path, args: list
 def test_every_command_has_help_with_an_example(tmp_path: Path) -> None:
     top = run("--help", cwd=tmp_path)
     assert top.returncode == 0
-    commands = ["ingest", "demo"]
+    commands = ["ingest", "run", "g2p", "demo", "recipe show", "recipe validate", "train stage1", "train aux",
+                "dataset versions", "dataset diff", "dataset split", "dataset export-shar", "dataset export-hf",
+                "dataset report"]  # fmt: skip
     for cmd in commands:
-        assert cmd in top.stdout
-        r = run(cmd, "--help", cwd=tmp_path)
+        assert cmd.split()[0] in top.stdout
+        r = run(*cmd.split(), "--help", cwd=tmp_path)
         assert r.returncode == 0 and "Example" in r.stdout, cmd
+
+
+def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
+    lines = ["今日はいい天気ですね。", "", "kyou wa ii tenki desu ne", "これはpenですか？"]
+    for fmt in ("phonemes", "kana", "prosody"):
+        r = subprocess.run(
+            [sys.executable, "-m", "tsukasa.cli", "g2p", "--format", fmt],
+            input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        out = r.stdout.split("\n")[:-1]
+        assert len(out) == len(lines) and out[1] == "" and all(out[i] for i in (0, 2, 3)), (fmt, out)
+    r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "ipa"], input="あ\n",
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode != 0 and r.stderr.strip().startswith("error:")
 
 
 def test_ingest_command_prints_summary(tmp_path: Path) -> None:
@@ -79,3 +96,17 @@ def test_demo_builds_sample_and_ingests_it(tmp_path: Path) -> None:
     )
     formats = {Path(c.recording.sources[0].source).suffix for c in ds.cuts(1)}
     assert formats == {".wav", ".flac", ".ogg", ".mp3"}
+    # v2: the default recipe ran — utterances with script text and every pipeline field filled
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    assert ds.current_version == 2 and ds.version(2).kind == "run"
+    cuts = list(ds.cuts())
+    assert len(cuts) >= len(SINGLE_LINES) + sum(len(lines) for _, lines, _ in SCENES) - 2
+    scripted = 0
+    for cut in cuts:
+        assert cut.recording.sampling_rate == 24000 and cut.recording.num_channels == 1
+        (sup,) = cut.supervisions
+        custom = read_supervision_custom(sup)
+        assert custom.kana and custom.phonemes and custom.prosody and custom.asr and custom.provenance
+        scripted += bool(custom.source and custom.source.script_text == sup.text)
+    assert scripted >= len(cuts) - 2  # nearly every utterance carries its script line

@@ -322,6 +322,142 @@ def train_aux_cmd(
         console.print(f"{part}: loss {rows[0]['loss']:.3f} → {rows[-1]['loss']:.3f} over {len(rows)} steps; {out}")
 
 
+dataset_app = typer.Typer(help="Inspect, split and export datasets.", no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
+NameArg = Annotated[str, typer.Argument(help="Dataset name (a folder under --root).")]
+
+
+@dataset_app.command("versions")
+def dataset_versions(name: NameArg, root: RootOpt = None) -> None:
+    """List a dataset's immutable versions: who/what/when and counts.
+
+    Example:  tsukasa dataset versions sakura
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.diff import versions_table
+
+    rows = versions_table(Dataset.open(name, root))
+    table = Table("v", "kind", "when", "who", "cuts", "rejected", "hours", "speakers", "what")
+    for r in rows:
+        mark = "*" if r["current"] else ""
+        table.add_row(f"{r['version']}{mark}", r["kind"], r["created_at"], r["created_by"], str(r["cuts"]),
+                      str(r["rejected"]), f"{r['hours']:.3f}", str(r["speakers"]), r["description"])  # fmt: skip
+    console.print(table)
+    console.print("* = current version")
+
+
+@dataset_app.command("diff")
+def dataset_diff(
+    name: NameArg,
+    a: Annotated[int, typer.Argument(help="Older version number.")],
+    b: Annotated[int, typer.Argument(help="Newer version number.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the full diff as JSON.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Show cuts added/removed/changed between two versions, and which fields changed.
+
+    Example:  tsukasa dataset diff sakura 2 3
+    """
+    import json
+
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.diff import diff_versions
+
+    result = diff_versions(Dataset.open(name, root), a, b)
+    if json_out:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        console.print(result.summary())
+
+
+@dataset_app.command("split")
+def dataset_split(
+    name: NameArg,
+    by: Annotated[str, typer.Option(help="Group by 'speaker' or 'title' (no group crosses splits).")] = "speaker",
+    ratios: Annotated[str, typer.Option(help="train,valid,test fractions.")] = "0.8,0.1,0.1",
+    seed: Annotated[int, typer.Option(help="Seed of the deterministic assignment.")] = 0,
+    root: RootOpt = None,
+) -> None:
+    """Deterministic train/valid/test split by speaker or title (no leakage), written as a new version.
+
+    Example:  tsukasa dataset split sakura --by speaker --ratios 0.8,0.1,0.1
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.splits import split_dataset
+
+    if by not in ("speaker", "title"):
+        raise TsukasaError(f"--by must be 'speaker' or 'title', not {by!r}")
+    try:
+        fractions = tuple(float(x) for x in ratios.split(","))
+    except ValueError:
+        raise TsukasaError(f"--ratios must be three numbers like 0.8,0.1,0.1, not {ratios!r}") from None
+    console.print(split_dataset(Dataset.open(name, root), by=by, ratios=fractions, seed=seed).summary())
+
+
+@dataset_app.command("export-shar")
+def dataset_export_shar(
+    name: NameArg,
+    out: Annotated[str | None, typer.Option(help="Folder or fsspec URL (default <dataset>/shar).")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split (train/valid/test).")] = None,
+    shard_size: Annotated[int, typer.Option(min=1, help="Cuts per shard.")] = 1000,
+    audio_format: Annotated[str, typer.Option(help="flac (lossless) or opus (small, for carrying).")] = "flac",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing export.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Write the standardised audio and every custom field as Lhotse Shar (what training reads).
+
+    Example:  tsukasa dataset export-shar sakura --out s3://bucket/sakura --split train --audio-format opus
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.shar import export_shar
+
+    if audio_format not in ("flac", "opus"):
+        raise TsukasaError(f"--audio-format must be flac or opus, not {audio_format!r}")
+    result = export_shar(Dataset.open(name, root), out, split=split, shard_size=shard_size,
+                         audio_format=audio_format, overwrite=overwrite)  # fmt: skip
+    console.print(result.summary())
+
+
+@dataset_app.command("export-hf")
+def dataset_export_hf(
+    name: NameArg,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default <dataset>/hf).")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split.")] = None,
+    format: Annotated[str, typer.Option("--format", help="disk (save_to_disk) or parquet.")] = "disk",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing export.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Export a Hugging Face `datasets.Dataset` (audio, text, kana, phonemes, speaker, nonverbal, quality).
+
+    Example:  tsukasa dataset export-hf sakura --out hf/sakura --format parquet
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.hf import export_hf
+
+    if format not in ("disk", "parquet"):
+        raise TsukasaError(f"--format must be disk or parquet, not {format!r}")
+    console.print(export_hf(Dataset.open(name, root), out, split=split, format=format, overwrite=overwrite).summary())
+
+
+@dataset_app.command("report")
+def dataset_report(
+    name: NameArg,
+    version: Annotated[int | None, typer.Option(help="Version to describe (default: current).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default <dataset>/report).")] = None,
+    root: RootOpt = None,
+) -> None:
+    """Write a self-contained HTML report with plots (and JSON): hours, durations, SNR, loudness,
+    CER, speech rate, non-verbal events, rejection reasons with examples.
+
+    Example:  tsukasa dataset report sakura
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.report import write_report
+
+    paths = write_report(Dataset.open(name, root), version, out)
+    console.print(f"report: {paths.html}\njson:   {paths.json}")
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where to build the sample raw dump.")] = Path("demo_raw"),
@@ -366,7 +502,17 @@ def demo(
         run_report = run_recipe(ds, load_recipe(None), progress=update)
     print_run_report(run_report)
     _print_examples(ds)
+
+    console.rule("[bold]4. Report and training shards")
+    from tsukasa.corpus.report import write_report
+    from tsukasa.corpus.shar import export_shar
+
+    paths = write_report(ds)
+    console.print(f"HTML report: {paths.html}  (open it in a browser)")
+    console.print(export_shar(ds, overwrite=True).summary())
     console.print(f"\nDataset folder: {ds.path}")
+    console.print("Next: `make train-demo` trains the tiny model on these shards; "
+                  "`tsukasa dataset versions demo` lists what made each version.")  # fmt: skip
 
 
 def _print_examples(ds) -> None:  # noqa: ANN001 - tsukasa.corpus.dataset.Dataset

@@ -5,7 +5,10 @@ speed and pitch. The dump mixes what real dumps mix: 44.1 kHz stereo WAV, 48 kHz
 Ogg Vorbis and MP3; some files hold two or three lines separated by pauses of 0.05–1.5 s;
 a script TSV names most files (one line per file) and lists the multi-line scenes as a
 folder-level script; and a few files are deliberately broken so the report shows what
-happens to bad input.
+happens to bad input. A few lines carry non-verbal sounds for the ``nonverbal`` stage to find
+(:data:`NONVERBAL_EXTRAS`): a breath-like burst of shaped noise before the line, a laugh-like
+syllable train ("あははは", synthesised higher and faster) before it, or a pause of 0.45 s
+inside it (the line synthesised in two halves).
 """
 
 from __future__ import annotations
@@ -51,6 +54,15 @@ SCENES: list[tuple[str, list[tuple[str, str]], list[float]]] = [
 ]
 
 
+# Non-verbal extras per file stem: "breath" (shaped noise burst + 0.12 s before the line),
+# "laugh" ("あははは" + 0.3 s before the line), "pause:<text before>" (0.45 s pause after that text).
+NONVERBAL_EXTRAS: dict[str, list[str]] = {
+    "takeru_003": ["breath"],
+    "sakura_003": ["laugh"],
+    "yui_004": ["breath", "pause:明日の午後三時に"],
+}
+
+
 @dataclass
 class SampleInfo:
     raw_dir: Path
@@ -65,6 +77,41 @@ def _tts(text: str, character: str) -> tuple[np.ndarray, int]:
     speed, half_tone = CHARACTERS[character]
     wav, sr = pyopenjtalk.tts(text, speed=speed, half_tone=half_tone)
     return (np.asarray(wav, dtype=np.float32) / 32768.0 * 0.8), int(sr)
+
+
+def breath_burst(sr: int, seconds: float = 0.32, level: float = 0.02, seed: int = 0) -> np.ndarray:
+    """A breath-like sound: band-passed (400–4000 Hz) noise under a rise-and-fall envelope."""
+    from scipy.signal import butter, sosfilt
+
+    n = int(seconds * sr)
+    noise = np.random.default_rng(seed).standard_normal(n)
+    band = sosfilt(butter(4, [400, min(4000, 0.45 * sr)], btype="band", fs=sr, output="sos"), noise)
+    envelope = np.sin(np.pi * np.arange(n) / n) ** 1.5
+    y = band * envelope
+    return (level * y / (np.sqrt(np.mean(y**2)) + 1e-12)).astype(np.float32)
+
+
+def _line_audio(stem: str, character: str, text: str) -> tuple[np.ndarray, int]:
+    """The line's audio with its non-verbal extras (deterministic: fixed seeds)."""
+    extras = NONVERBAL_EXTRAS.get(stem, [])
+    pause = next((e.split(":", 1)[1] for e in extras if e.startswith("pause:")), None)
+    if pause and text.startswith(pause):
+        a, sr = _tts(pause, character)
+        b, _ = _tts(text[len(pause) :], character)
+        x = np.concatenate([a, np.zeros(int(0.45 * sr), dtype=np.float32), b])
+    else:
+        x, sr = _tts(text, character)
+    head: list[np.ndarray] = []
+    if "breath" in extras:
+        silence = np.zeros(int(0.12 * sr), np.float32)
+        head += [silence[: int(0.1 * sr)], breath_burst(sr, seed=len(stem)), silence]
+    if "laugh" in extras:
+        import pyopenjtalk
+
+        speed, half_tone = CHARACTERS[character]
+        laugh, _ = pyopenjtalk.tts("あははは", speed=speed * 1.2, half_tone=half_tone + 4.0)
+        head += [np.asarray(laugh, dtype=np.float32) / 32768.0 * 0.6, np.zeros(int(0.3 * sr), np.float32)]
+    return (np.concatenate([*head, x]) if head else x), sr
 
 
 def _write(path: Path, x: np.ndarray, sr: int, fmt: str) -> None:
@@ -96,7 +143,7 @@ def build_sample(out_dir: str | Path) -> SampleInfo:
     raw.mkdir(parents=True)
     rows = ["file\ttext\tline_id\tspeaker\ttitle"]
     for stem, character, text, fmt in SINGLE_LINES:
-        x, sr = _tts(text, character)
+        x, sr = _line_audio(stem, character, text)
         rel = f"{character}/{stem}.{fmt}"
         _write(raw / rel, x, sr, fmt)
         rows.append(f"{rel}\t{text}\t{stem}\t{character}\t{SAMPLE_TITLE}")

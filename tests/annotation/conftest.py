@@ -173,3 +173,69 @@ def fresh_pg_url(postgres_url: str) -> str:
     with psycopg.connect(postgres_url.replace("postgresql://", "postgresql://"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return postgres_url.rsplit("/", 1)[0] + "/" + name
+
+
+# --- a live app --------------------------------------------------------------------------------
+class LiveServer:
+    """The review app served by uvicorn in a thread on a free localhost port."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - FastAPI
+        import threading
+
+        import uvicorn
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 15
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("review app did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def review_app(review_dataset):
+    """(dataset, store, app) with two users: alice (annotator) and root (admin)."""
+    from tsukasa.annotation.app import create_app, open_review
+
+    ds, store = open_review(ds_name := review_dataset.name, root=review_dataset.path.parent)
+    assert ds_name == "rev"
+    store.add_user("alice", "alice-password", "annotator")
+    store.add_user("carol", "carol-password", "annotator")
+    store.add_user("root", "root-password", "admin")
+    yield ds, store, create_app(ds, store)
+    store.close()
+
+
+@pytest.fixture
+def live_app(review_app):
+    ds, store, app = review_app
+    server = LiveServer(app)
+    yield ds, store, server
+    server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -7,13 +7,13 @@ cuts are cropped to short utterances so tiny models train in seconds on 2 cores.
 from __future__ import annotations
 
 import csv
-import os
-from pathlib import Path
 
 import pytest
 from lhotse import CutSet, MonoCut, Recording, SupervisionSegment
 
-DATA = Path(os.environ.get("TSUKASA_SHARED_DATA", "/work/shared/data"))
+from tests.audio_fixtures import SHARED_DATA
+
+DATA = SHARED_DATA
 
 
 def kokoro_cuts(n: int = 6, max_duration: float = 2.0) -> CutSet:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -313,7 +312,9 @@ class ReviewStore:
 
     def set_password(self, name: str, password: str) -> None:
         with self.engine.begin() as conn:
-            n = conn.execute(users_t.update().where(users_t.c.name == name).values(password_hash=hash_password(password)))
+            n = conn.execute(
+                users_t.update().where(users_t.c.name == name).values(password_hash=hash_password(password))
+            )
             if n.rowcount == 0:
                 raise ReviewError(f"no user {name!r}")
             uid = conn.execute(sa.select(users_t.c.id).where(users_t.c.name == name)).scalar()
@@ -596,7 +597,16 @@ class ReviewStore:
             now = self.get_cut(cut_id).revision
             raise ReviewConflict(cut_id, base_revision, now, theirs)
         return ReviewEvent(
-            int(eid), cut_id, row.dataset_version, annotator, time, base_revision, base_revision + 1, status, diff, reason
+            int(eid),
+            cut_id,
+            row.dataset_version,
+            annotator,
+            time,
+            base_revision,
+            base_revision + 1,
+            status,
+            diff,
+            reason,
         )
 
     def events(self, cut_id: str | None = None, *, after_id: int = 0) -> list[ReviewEvent]:
@@ -606,11 +616,25 @@ class ReviewStore:
         with self.engine.connect() as conn:
             return [
                 ReviewEvent(
-                    r.id, r.cut_id, r.dataset_version, r.annotator, _utc(r.time), r.base_revision, r.revision,
-                    r.status, r.changes, r.reason,
+                    r.id,
+                    r.cut_id,
+                    r.dataset_version,
+                    r.annotator,
+                    _utc(r.time),
+                    r.base_revision,
+                    r.revision,
+                    r.status,
+                    r.changes,
+                    r.reason,
                 )  # fmt: skip
                 for r in conn.execute(q)
             ]
+
+    def reviewed_states(self) -> list[CutState]:
+        """Every cut with a decision (not pending), in queue order."""
+        with self.engine.connect() as conn:
+            q = sa.select(cuts_t).where(cuts_t.c.status != "pending").order_by(cuts_t.c.position)
+            return [_state(r) for r in conn.execute(q)]
 
     def rebuild_state(self) -> int:
         """Recompute every cut's state from its events (the projection is derived data). Returns cuts touched."""
@@ -618,7 +642,12 @@ class ReviewStore:
             originals = {r.cut_id: r.original for r in conn.execute(sa.select(cuts_t.c.cut_id, cuts_t.c.original))}
             conn.execute(
                 cuts_t.update().values(
-                    status="pending", revision=0, reviewer=None, reviewed_at=None, reason=None, current=cuts_t.c.original
+                    status="pending",
+                    revision=0,
+                    reviewer=None,
+                    reviewed_at=None,
+                    reason=None,
+                    current=cuts_t.c.original,
                 )
             )
             state: dict[str, dict[str, Any]] = {}
@@ -765,7 +794,3 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)

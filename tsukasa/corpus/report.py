@@ -39,6 +39,26 @@ class ReportPaths:
     summary: dict[str, Any]
 
 
+_CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "VL Gothic")
+
+
+def _use_cjk_font() -> bool:
+    """Use a CJK font for Japanese names when one is installed (Debian: fonts-noto-cjk); True if so."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [f for f in _CJK_FONTS if f in installed]
+    matplotlib.rcParams["font.family"] = [*cjk, "DejaVu Sans"]
+    return bool(cjk)
+
+
+def _plot_label(name: str, index: int, cjk: bool) -> str:
+    # Without a CJK font a Japanese name would render as boxes (and warn): show its row number in
+    # the table printed beside the plot instead.
+    return name if cjk or name.isascii() else f"[{index + 1}]"
+
+
 def _png(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
@@ -55,12 +75,13 @@ def _figure(title: str, png: str) -> str:
     )
 
 
-def _bar(data: dict[str, float], title: str, xlabel: str, limit: int = 25) -> str:
+def _bar(data: dict[str, float], title: str, xlabel: str, cjk: bool, limit: int = 25) -> str:
     import matplotlib.pyplot as plt
 
     items = list(data.items())[:limit]
+    labels = [_plot_label(k, i, cjk) for i, (k, _) in enumerate(items)]
     fig, ax = plt.subplots(figsize=(6, 0.35 * len(items) + 1.2))
-    ax.barh([k for k, _ in items][::-1], [v for _, v in items][::-1], color="#4c78a8")
+    ax.barh(labels[::-1], [v for _, v in items][::-1], color="#4c78a8")
     ax.set_xlabel(xlabel)
     ax.set_title(title + (f" (top {limit})" if len(data) > limit else ""))
     return _figure(title, _png(fig))
@@ -95,22 +116,29 @@ def render_html(table: Any, summary: dict[str, Any]) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
-    # Japanese names need a CJK font; fall back silently to what is installed (names still in tables).
-    matplotlib.rcParams["font.family"] = ["Noto Sans CJK JP", "IPAexGothic", "DejaVu Sans"]
+    cjk = _use_cjk_font()
 
     esc = html.escape
     parts = [
         f"<h1>Dataset report: {esc(str(summary['dataset']))} v{summary['version']}</h1>",
         _table(
-            [[summary["cuts"], summary["utterances"], round(summary["hours"], 3), summary["speakers"],
-              sum(r["count"] for r in summary["rejections"])]],  # fmt: skip
+            [
+                [
+                    summary["cuts"],
+                    summary["utterances"],
+                    round(summary["hours"], 3),
+                    summary["speakers"],
+                    sum(r["count"] for r in summary["rejections"]),
+                ]
+            ],  # fmt: skip
             ["cuts", "utterances", "hours", "speakers", "rejected"],
         ),
         "<h2>Hours</h2><div class='grid'>",
     ]
     for key, label in (("hours_by_speaker", "speaker"), ("hours_by_title", "title"), ("hours_by_split", "split")):
         if summary[key]:
-            parts.append(_bar(summary[key], f"Hours by {label}", "hours"))
+            rows = [[i + 1, k, v] for i, (k, v) in enumerate(summary[key].items())]
+            parts.append(_bar(summary[key], f"Hours by {label}", "hours", cjk) + _table(rows, ["#", label, "hours"]))
     parts.append("</div><h2>Distributions</h2><div class='grid'>")
     parts.append(_hist(table["duration"], "Utterance duration", "seconds"))
     parts.append(_hist(table["snr_db"], "SNR", "dB"))
@@ -128,7 +156,7 @@ def render_html(table: Any, summary: dict[str, Any]) -> str:
     parts.append(_table(stat_rows, ["measure", "n", "mean", "p5", "median", "p95"]))
     parts.append("<h2>Non-verbal events</h2><div class='grid'>")
     if summary["nonverbal_counts"]:
-        parts.append(_bar(summary["nonverbal_counts"], "Non-verbal events", "count"))
+        parts.append(_bar(summary["nonverbal_counts"], "Non-verbal events", "count", cjk))
         parts.append(_table([[k, v] for k, v in summary["nonverbal_counts"].items()], ["kind", "count"]))
     else:
         parts.append('<p class="note">No non-verbal events annotated.</p>')
@@ -139,7 +167,7 @@ def render_html(table: Any, summary: dict[str, Any]) -> str:
     parts.append("<h2>Rejections</h2>")
     rej = summary["rejections"]
     if rej:
-        parts.append("<div class='grid'>" + _bar({r["reason"]: r["count"] for r in rej}, "Rejections", "count"))
+        parts.append("<div class='grid'>" + _bar({r["reason"]: r["count"] for r in rej}, "Rejections", "count", cjk))
         parts.append(
             _table(
                 [[r["reason"], r["count"], ", ".join(r["stages"]), ", ".join(r["examples"])] for r in rej],

@@ -3,9 +3,9 @@
 A split is decided per *group* (a speaker, or a game/novel title), never per cut: a voice heard
 in training must not be the test voice, and lines of one title share vocabulary, characters and
 recording chain. Groups are ordered by a seeded hash of their name (so adding a new speaker never
-reshuffles the old ones much, and the same data + seed always gives the same split), each split
-with a non-zero ratio first gets one group when there are enough groups, and the rest go one by
-one to the split furthest below its target share of audio duration.
+moves an old one, and the same data + seed always gives the same split); with only a handful of
+groups, where hashing could leave valid or test empty, groups are dealt out to balance audio
+duration instead (see :func:`assign_groups`).
 
 Where it is written: ``cut.custom["split"]`` (``train``/``valid``/``test``) and
 ``cut.custom["split_by"]`` in a new dataset version of kind ``split``. Keeping it on the cut
@@ -52,22 +52,36 @@ def _check_ratios(ratios: Sequence[float]) -> tuple[float, float, float]:
     return tuple(r / total for r in ratios)  # type: ignore[return-value]
 
 
+def _unit(seed: int, group: str) -> float:
+    """A group's fixed position in [0, 1), from a seeded hash of its name."""
+    return int(hashlib.sha256(f"{seed}\0{group}".encode()).hexdigest()[:15], 16) / 16**15
+
+
 def assign_groups(
     durations: dict[str, float], ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0
 ) -> dict[str, str]:
-    """Group name → split name. Deterministic for the same groups, durations, ratios and seed."""
+    """Group name → split name. Deterministic for the same groups, durations, ratios and seed.
+
+    Normally a group's split depends only on its own name and the seed (its hash position against
+    the cumulative ratios), so a dataset that grows keeps every old speaker in the split it had.
+    When that would leave a wanted split empty (a handful of groups), the groups are instead
+    dealt out to balance audio duration: each wanted split first gets one group, then each group
+    goes to the split furthest below its target share.
+    """
     shares = _check_ratios(ratios)
-    order = sorted(durations, key=lambda g: hashlib.sha256(f"{seed}\0{g}".encode()).hexdigest())
+    edges = [shares[0], shares[0] + shares[1]]
+    by_hash = {g: SPLITS[sum(_unit(seed, g) >= e for e in edges)] for g in durations}
+    wanted = [s for s, r in zip(SPLITS, shares, strict=True) if r > 0]
+    if set(wanted) <= set(by_hash.values()) or len(durations) < len(wanted):
+        return by_hash
+    order = sorted(durations, key=lambda g: _unit(seed, g))
     total = sum(durations.values()) or 1.0
     filled = dict.fromkeys(SPLITS, 0.0)
     assignment: dict[str, str] = {}
-    wanted = [s for s, r in zip(SPLITS, shares, strict=True) if r > 0]
-    # Seed the smaller splits first so a 3-speaker dataset still gets a valid and a test speaker.
-    if len(order) >= len(wanted):
-        for name in sorted(wanted, key=lambda s: shares[SPLITS.index(s)]):
-            g = order.pop(0)
-            assignment[g] = name
-            filled[name] += durations[g]
+    for name in sorted(wanted, key=lambda s: shares[SPLITS.index(s)]):  # smallest splits first
+        g = order.pop(0)
+        assignment[g] = name
+        filled[name] += durations[g]
     for g in order:
         deficit = {s: shares[i] * total - filled[s] for i, s in enumerate(SPLITS) if shares[i] > 0}
         name = max(deficit, key=lambda s: (deficit[s], -SPLITS.index(s)))

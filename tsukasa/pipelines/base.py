@@ -204,6 +204,9 @@ BUILTIN_STAGE_MODULES: list[str] = [
     "tsukasa.pipelines.textfront.stages",
     "tsukasa.pipelines.asr.transcribe",
     "tsukasa.pipelines.asr.match",
+    "tsukasa.pipelines.quality",
+    "tsukasa.pipelines.nonverbal",
+    "tsukasa.pipelines.filters",
 ]
 
 

@@ -29,11 +29,15 @@ no Lhotse, no files.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tsukasa.errors import TsukasaError
 
 VAD_SAMPLE_RATE = 16000
 SILERO_FRAME = 512  # samples per silero frame at 16 kHz (32 ms)
@@ -306,41 +310,229 @@ def _median_st(f0: np.ndarray) -> float:
     return float(12.0 * np.log2(np.median(v) / 100.0)) if len(v) >= 3 else float("nan")
 
 
-def pause_features(c: Contours, a: int, b: int, lo: int, hi: int) -> tuple[float, ...]:
-    """Features of the pause at frames [a, b) between speech [lo, a) and [b, hi)."""
+def _tail_st(f0: np.ndarray, ref: np.ndarray) -> float:
+    """Median pitch of ``f0`` relative to the median of ``ref`` (semitones; 0 when unknown)."""
+    a, b = _median_st(f0), _median_st(ref)
+    return a - b if np.isfinite(a) and np.isfinite(b) else 0.0
+
+
+def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: float = -1.0) -> tuple[float, ...]:
+    """Features of the pause at frames [a, b) between speech [lo, a) and [b, hi) (see FEATURE_NAMES).
+
+    ``lo``/``hi`` bound the context: the nearest long pause (or file edge) on each side, so a
+    side never reaches into another line across a pause that is certainly a boundary.
+    """
     ctx = 30  # 300 ms of context for the energy shape
     pre = c.db[max(lo, a - ctx) : a]
     post = c.db[b : min(hi, b + ctx)]
-    decay = float(pre.max() - c.db[max(lo, a - 5) : a].mean()) if len(pre) else 0.0
+    tail = c.db[max(lo, a - 5) : a]
+    decay = float(pre.max() - tail.mean()) if len(pre) else 0.0
     onset = float(post.max() - c.db[b : min(hi, b + 5)].mean()) if len(post) else 0.0
-    near_pre = _median_st(c.f0[max(lo, a - 15) : a])
-    near_post = _median_st(c.f0[b : min(hi, b + 15)])
-    reset = abs(near_post - near_pre) if np.isfinite(near_pre) and np.isfinite(near_post) else 0.0
+    tail_db = float(c.speech_db - tail.mean()) if len(tail) else 0.0
+    near = 15  # 150 ms: about one mora
     far = 200  # up to 2 s each side: long enough for a voice's pitch and timbre to average out
     side_pre = slice(max(lo, a - far), a)
     side_post = slice(b, min(hi, b + far))
-    f_pre, f_post = _median_st(c.f0[side_pre]), _median_st(c.f0[side_post])
-    shift = abs(f_post - f_pre) if np.isfinite(f_pre) and np.isfinite(f_post) else 0.0
+    f_pre, f_post = c.f0[side_pre], c.f0[side_post]
+    near_pre, near_post = c.f0[max(lo, a - near) : a], c.f0[b : min(hi, b + near)]
+    final_fall = _tail_st(near_pre, f_pre)
+    onset_rise = _tail_st(near_post, f_post)
+    reset = _tail_st(near_post, near_pre)
+    m_pre, m_post = _median_st(f_pre), _median_st(f_post)
+    shift = abs(m_post - m_pre) if np.isfinite(m_pre) and np.isfinite(m_post) else 0.0
     voiced_pre = c.db[side_pre] > c.speech_db - 25.0
     voiced_post = c.db[side_post] > c.speech_db - 25.0
     if voiced_pre.sum() >= 5 and voiced_post.sum() >= 5:
-        m_pre = c.mfcc[:, side_pre][:, voiced_pre].mean(axis=1)
-        m_post = c.mfcc[:, side_post][:, voiced_post].mean(axis=1)
-        timbre = float(np.linalg.norm(m_pre - m_post) / np.sqrt(len(m_pre)))
+        mf_pre = c.mfcc[:, side_pre][:, voiced_pre].mean(axis=1)
+        mf_post = c.mfcc[:, side_post][:, voiced_post].mean(axis=1)
+        timbre = float(np.linalg.norm(mf_pre - mf_post) / np.sqrt(len(mf_pre)))
         # separately recorded lines rarely share a level; one speaker within a line does
         level = abs(float(np.median(c.db[side_pre][voiced_pre]) - np.median(c.db[side_post][voiced_post])))
     else:
         timbre = level = 0.0
+    # the last voiced run before the pause: Japanese lengthens a line's final mora
+    run = 0
+    for v in np.isfinite(c.f0[max(lo, a - 60) : a])[::-1]:
+        if not v:
+            break
+        run += 1
     log_pause = float(np.log((b - a) * HOP_S / 0.1))
     # silero is recurrent: inside a line it holds its belief through a closure, between
     # lines it lets go even when the gap is shorter than one of its frames
     dip = 1.0 - float(c.speech_prob[max(0, a - 3) : b + 3].min())
-    return (dip, log_pause, decay, onset, min(reset, 12.0), min(shift, 12.0), timbre, min(level, 20.0))
+    return (
+        dip,
+        log_pause,
+        float(speaker_sim),
+        float(np.clip(final_fall, -12, 12)),
+        float(np.clip(onset_rise, -12, 12)),
+        float(np.clip(reset, -12, 12)),
+        min(shift, 12.0),
+        timbre,
+        min(level, 20.0),
+        decay,
+        onset,
+        tail_db,
+        run * HOP_S,
+    )
 
 
-def boundary_probability(features: tuple[float, ...]) -> float:
-    z = BOUNDARY_BIAS + sum(w * f for w, f in zip(BOUNDARY_WEIGHTS, features, strict=True))
-    return float(1.0 / (1.0 + np.exp(-z)))
+# --- speaker similarity (GE2E) -------------------------------------------------------------
+
+_SPK_LOCK = threading.Lock()
+_SPK: Any = None
+SPK_FRAMES = 160  # GE2E partial utterance: 1.6 s of 10 ms mel frames
+SPK_MIN_FRAMES = 30
+
+
+def speaker_encoder_path() -> Path:
+    """The GE2E weights (``pretrained.pt``) shipped in the ``resemblyzer`` wheel.
+
+    We only read the weights file: importing resemblyzer pulls webrtcvad, which needs
+    ``pkg_resources``; the network (3-layer LSTM over 40 power-mel bands, linear, ReLU, L2
+    norm) is small enough to define here.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or not spec.submodule_search_locations:
+        raise SegmentModelError("segment needs the resemblyzer package for its speaker encoder weights")
+    path = Path(list(spec.submodule_search_locations)[0]) / "pretrained.pt"
+    if not path.is_file():
+        raise SegmentModelError(f"speaker encoder weights not found at {path}")
+    return path
+
+
+def load_speaker_encoder() -> Any:
+    """The GE2E speaker encoder (eval mode, CPU), loaded once per process."""
+    global _SPK
+    with _SPK_LOCK:
+        if _SPK is None:
+            import torch
+
+            class _GE2E(torch.nn.Module):
+                def __init__(self) -> None:
+                    super().__init__()
+                    self.lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
+                    self.linear = torch.nn.Linear(256, 256)
+
+                def forward(self, packed: Any) -> Any:
+                    _, (hidden, _) = self.lstm(packed)
+                    e = torch.relu(self.linear(hidden[-1]))
+                    return e / (e.norm(dim=1, keepdim=True) + 1e-9)
+
+            state = torch.load(speaker_encoder_path(), map_location="cpu", weights_only=True)["model_state"]
+            model = _GE2E()
+            model.load_state_dict({k: v for k, v in state.items() if k.startswith(("lstm.", "linear."))})
+            _SPK = model.eval()
+        return _SPK
+
+
+def _power_mel(x16: np.ndarray) -> np.ndarray:
+    """GE2E's input: 40-band power mel, 25 ms window, 10 ms hop, frame i centred on i * HOP_S."""
+    import librosa
+
+    m = librosa.feature.melspectrogram(y=x16, sr=VAD_SAMPLE_RATE, n_fft=400, hop_length=160, n_mels=40)
+    return m.T.astype(np.float32)
+
+
+def speaker_similarities(
+    x16: np.ndarray, active: np.ndarray, pairs: list[tuple[np.ndarray, np.ndarray]]
+) -> list[float]:
+    """GE2E cosine similarity of each (frames before, frames after) pair of speech-frame indices.
+
+    Each side is scaled to -30 dBFS first (as the encoder was trained); a side with fewer
+    than SPK_MIN_FRAMES speech frames gets -1 ("no evidence").
+    """
+    import torch
+
+    if not pairs:
+        return []
+    mel = _power_mel(x16)
+    n = min(len(mel), len(active))
+    seqs, owners = [], []
+    for k, (pre, post) in enumerate(pairs):
+        for side in (pre, post):
+            side = side[side < n]
+            if len(side) >= SPK_MIN_FRAMES:
+                m = mel[side]
+                power = float(m.sum(axis=1).mean()) / 200.0 + 1e-12  # ~ mean square of the waveform
+                seqs.append(torch.from_numpy(m * (10 ** (-30 / 10) / power)))
+                owners.append(k)
+    sims = [-1.0] * len(pairs)
+    if not seqs:
+        return sims
+    model = load_speaker_encoder()
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)
+    packed = torch.nn.utils.rnn.pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    with torch.inference_mode():
+        emb = model(packed).numpy()
+    by_pair: dict[int, list[np.ndarray]] = {}
+    for k, e in zip(owners, emb, strict=True):
+        by_pair.setdefault(k, []).append(e)
+    for k, es in by_pair.items():
+        if len(es) == 2:
+            sims[k] = float(np.dot(es[0], es[1]))
+    return sims
+
+
+def speech_frames_before(active: np.ndarray, a: int, lo: int, count: int = SPK_FRAMES) -> np.ndarray:
+    idx = np.flatnonzero(active[lo:a]) + lo
+    return idx[-count:]
+
+
+def speech_frames_after(active: np.ndarray, b: int, hi: int, count: int = SPK_FRAMES) -> np.ndarray:
+    idx = np.flatnonzero(active[b:hi]) + b
+    return idx[:count]
+
+
+# --- the boundary model ----------------------------------------------------------------------
+
+_BM: dict[str, Any] | None = None
+
+
+class SegmentModelError(TsukasaError):
+    """A model file the segment stage needs is missing or does not match this code."""
+
+
+def boundary_model() -> dict[str, Any]:
+    """The shipped tree ensemble (JSON: init log-odds, learning rate, trees as flat arrays)."""
+    global _BM
+    if _BM is None:
+        path = Path(__file__).with_name(BOUNDARY_MODEL_FILE)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["feature_names"]) != FEATURE_NAMES:
+            raise SegmentModelError(f"{path.name} was fitted on other features: refit with benchmarks/")
+        for t in data["trees"]:
+            for key in ("feature", "threshold", "left", "right", "value"):
+                t[key] = np.asarray(t[key])
+        _BM = data
+    return _BM
+
+
+def boundary_model_version() -> str:
+    return str(boundary_model()["version"])
+
+
+def boundary_probabilities(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
+    """P(line boundary) for each row of ``features`` (n_pauses x len(FEATURE_NAMES))."""
+    m = model or boundary_model()
+    x = np.asarray(features, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
+    z = np.full(len(x), float(m["init"]))
+    rows = np.arange(len(x))
+    for t in m["trees"]:
+        node = np.zeros(len(x), dtype=np.int64)
+        while True:
+            leaf = t["left"][node] < 0
+            if leaf.all():
+                break
+            f = t["feature"][node]
+            go_left = x[rows, np.maximum(f, 0)] <= t["threshold"][node]
+            nxt = np.where(go_left, t["left"][node], t["right"][node])
+            node = np.where(leaf, node, nxt)
+        z += float(m["learning_rate"]) * t["value"][node]
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 # --- the whole refinement ----------------------------------------------------------------
@@ -351,9 +543,17 @@ def _fmt(t: float) -> str:
 
 
 def segment_speech(
-    audio: np.ndarray, sample_rate: int, params: VadParams | None = None, model: Any | None = None
+    audio: np.ndarray,
+    sample_rate: int,
+    params: VadParams | None = None,
+    model: Any | None = None,
+    boundary: dict[str, Any] | None = None,
 ) -> VadResult:
-    """Split a waveform into utterances; see the module docstring for the steps."""
+    """Split a waveform into utterances; see the module docstring for the steps.
+
+    ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
+    one to collect pause features before any model exists).
+    """
     params = params or VadParams()
     x16 = to_vad_rate(audio, sample_rate)
     total = len(x16) / VAD_SAMPLE_RATE
@@ -398,14 +598,37 @@ def segment_speech(
         result.decisions.append("energy: only blips shorter than 30 ms")
         return result
 
-    # Score every pause between consecutive stretches.
+    # Score every pause between consecutive stretches. A side's context reaches back (and
+    # forward) to the nearest pause that is certainly a boundary, never across it.
+    long_gap = [
+        (b - a) * HOP_S >= params.always_split_pause_s for (_, a), (b, _) in zip(groups, groups[1:], strict=False)
+    ]
+    ctx_lo, ctx_hi = [], []
+    lo = 0
+    for k in range(len(groups) - 1):
+        ctx_lo.append(groups[lo][0])
+        if long_gap[k]:
+            lo = k + 1
+    hi = len(groups) - 1
+    for k in range(len(groups) - 2, -1, -1):
+        ctx_hi.append(groups[hi][1])
+        if long_gap[k]:
+            hi = k
+    ctx_hi.reverse()
+    bounds = [(a, b) for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
+    pairs = [
+        (speech_frames_before(active, a, l0), speech_frames_after(active, b, h1))
+        for (a, b), l0, h1 in zip(bounds, ctx_lo, ctx_hi, strict=True)
+    ]
+    sims = speaker_similarities(x16, active, pairs)
+    feats = [
+        pause_features(c, a, b, l0, h1, sim) for (a, b), l0, h1, sim in zip(bounds, ctx_lo, ctx_hi, sims, strict=True)
+    ]
+    probs_b = boundary_probabilities(np.array(feats), boundary) if feats else np.zeros(0)
     pauses: list[Pause] = []
-    for (lo, a), (b, hi) in zip(groups[:-1], groups[1:], strict=True):
-        feats = pause_features(c, a, b, lo, hi)
-        p = boundary_probability(feats)
-        if (b - a) * HOP_S >= params.always_split_pause_s:
-            p = 1.0
-        pauses.append(Pause(a * HOP_S, b * HOP_S, p, feats))
+    for (a, b), f, p in zip(bounds, feats, probs_b, strict=True):
+        p = 1.0 if (b - a) * HOP_S >= params.always_split_pause_s else float(p)
+        pauses.append(Pause(a * HOP_S, b * HOP_S, p, f))
     result.pauses = pauses
 
     # Utterances: split at pauses whose probability passes the threshold.

@@ -1,0 +1,88 @@
+"""Review → a new dataset version: edits applied, rejected cuts moved to ``rejected``, ``custom.review`` set.
+
+The store's events are made against its base version; the export reads exactly that version,
+so reviewing v3 and exporting always yields "v3 + these decisions", whatever became current
+meanwhile. Cuts nobody reviewed are copied unchanged, so a diff of the two versions shows exactly
+the reviewers' work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tsukasa.annotation.store import ReviewError, ReviewStore
+from tsukasa.corpus.dataset import Dataset, VersionRecord
+from tsukasa.corpus.schema import NonverbalEvent, RejectedItem, ReviewInfo, read_supervision_custom
+
+REJECT_REASON = "review_rejected"
+
+
+def apply_review(cut: Any, state: Any) -> Any:
+    """A copy of ``cut`` with the reviewed field values and ``custom.review`` on its first supervision."""
+    from lhotse import SupervisionSegment
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import with_supervision_custom
+
+    sups = list(cut.supervisions)
+    if not sups:  # a cut reviewed before it had a transcript: the reviewer's text becomes its supervision
+        sups = [SupervisionSegment(id=cut.id, recording_id=cut.recording_id, start=0.0, duration=cut.duration)]
+    sup = sups[0]
+    custom = read_supervision_custom(sup, cut.id)
+    cur, orig = state.current, state.original
+    update: dict[str, Any] = {}
+    for key in ("kana", "phonemes", "prosody"):
+        if cur.get(key) != orig.get(key):
+            update[key] = cur.get(key)
+    if cur.get("nonverbal") != orig.get("nonverbal"):
+        update["nonverbal"] = [NonverbalEvent.model_validate(e) for e in cur.get("nonverbal") or []]
+    update["review"] = ReviewInfo(
+        status=state.status,
+        reviewer=state.reviewer,
+        time=state.reviewed_at,
+        version=state.dataset_version,
+        reason=state.reason,
+    )
+    custom = custom.model_copy(update=update)
+    new_sup = with_supervision_custom(sup, custom)
+    if cur.get("text") != orig.get("text"):
+        new_sup = fastcopy(new_sup, text=cur.get("text") or "")
+    return fastcopy(cut, supervisions=[new_sup, *sups[1:]])
+
+
+def export_reviews(dataset: Dataset, store: ReviewStore, *, created_by: str | None = None) -> VersionRecord:
+    """Write the reviewed dataset as a new version (kind ``review``) and return its record.
+
+    Exporting twice without new events returns the existing version instead of a duplicate.
+    """
+    base = store.base_version
+    if base is None:
+        raise ReviewError(f"the review store of {dataset.name!r} holds no cuts yet (open the app once to load them)")
+    reviewed = {s.cut_id: s for s in store.reviewed_states()}
+    counts = {"accepted": 0, "edited": 0, "rejected": 0}
+    kept: list[Any] = []
+    rejected = list(dataset.rejected(base))
+    for cut in dataset.cuts(base):
+        state = reviewed.get(cut.id)
+        if state is None:
+            kept.append(cut)
+            continue
+        counts[state.status] += 1
+        new = apply_review(cut, state)
+        if state.status == "rejected":
+            rejected.append(
+                RejectedItem(
+                    id=cut.id,
+                    kind="cut",
+                    reason=REJECT_REASON,
+                    detail=f"{state.reviewer}: {state.reason or ''}".strip(),
+                    stage="review",
+                    item=new.to_dict(),
+                )
+            )
+        else:
+            kept.append(new)
+    desc = f"review of v{base}: {counts['accepted']} accepted, {counts['edited']} edited, {counts['rejected']} rejected"
+    return dataset.write_version(
+        kept, rejected, kind="review", description=desc, created_by=created_by, skip_if_unchanged=True
+    )
