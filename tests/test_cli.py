@@ -49,7 +49,7 @@ def test_every_command_has_help_with_an_example(tmp_path: Path) -> None:
     assert top.returncode == 0
     commands = ["ingest", "run", "g2p", "demo", "recipe show", "recipe validate", "train stage1", "train aux",
                 "dataset versions", "dataset diff", "dataset split", "dataset export-shar", "dataset export-hf",
-                "dataset report"]  # fmt: skip
+                "dataset report", "review serve", "review export", "review import", "review user add"]  # fmt: skip
     for cmd in commands:
         assert cmd.split()[0] in top.stdout
         r = run(*cmd.split(), "--help", cwd=tmp_path)

@@ -458,6 +458,99 @@ def dataset_report(
     console.print(f"report: {paths.html}\njson:   {paths.json}")
 
 
+review_app = typer.Typer(help="Review utterances in the browser; Label Studio import/export.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+DbOpt = Annotated[
+    str | None,
+    typer.Option(help="Review store URL (default sqlite:///<dataset>/reviews.sqlite; e.g. postgresql://u@host/db)."),
+]
+
+
+@review_app.command("serve")
+def review_serve_cmd(
+    name: NameArg,
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    root: RootOpt = None,
+) -> None:
+    """Serve the review web app for a dataset's current version (log in, listen, fix, accept/reject).
+
+    Keys on the review page: space play/pause, l loop, [ ] speed, enter accept, r reject, s skip,
+    n/p next/previous. Create a user first with `tsukasa review user add`.
+
+    Example:  tsukasa review serve demo --port 8765
+    """
+    from tsukasa.annotation.commands import review_serve
+
+    console.print(f"review app for {name}: http://{host}:{port}  (Ctrl+C stops)")
+    review_serve(name, root=root, db=db, host=host, port=port)
+
+
+@review_app.command("export")
+def review_export_cmd(
+    name: NameArg,
+    labelstudio: Annotated[
+        Path | None, typer.Option(help="Write Label Studio tasks (JSON) here instead of a new dataset version.")
+    ] = None,
+    db: DbOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Apply the review decisions as a new dataset version (rejected cuts → rejected, reason review_rejected).
+
+    Example:  tsukasa review export demo            (or: --labelstudio tasks.json)
+    """
+    from tsukasa.annotation.commands import review_export
+
+    console.print(review_export(name, root=root, db=db, labelstudio=labelstudio))
+
+
+@review_app.command("import")
+def review_import_cmd(
+    name: NameArg,
+    labelstudio: Annotated[Path, typer.Option(help="Label Studio JSON export to import as review events.")],
+    db: DbOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Import annotations made in Label Studio as review events (conflicts are reported, never overwritten).
+
+    Example:  tsukasa review import demo --labelstudio export.json
+    """
+    from tsukasa.annotation.commands import review_import
+
+    if not labelstudio.is_file():
+        raise TsukasaError(f"Label Studio file not found: {labelstudio}")
+    console.print(review_import(name, labelstudio, root=root, db=db))
+
+
+user_app = typer.Typer(help="Manage review users.", no_args_is_help=True)
+review_app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def review_user_add_cmd(
+    name: NameArg,
+    user: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="annotator or admin.")] = "annotator",
+    password: Annotated[
+        str | None, typer.Option(envvar="TSUKASA_REVIEW_PASSWORD", help="Password (prompted when omitted).")
+    ] = None,
+    db: DbOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Create a review user (password stored as a salted scrypt hash).
+
+    Example:  tsukasa review user add demo aoi --role admin
+    """
+    from tsukasa.annotation.commands import review_user_add
+
+    if role not in ("annotator", "admin"):
+        raise TsukasaError(f"--role must be annotator or admin, not {role!r}")
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    console.print(review_user_add(name, user, password, role=role, root=root, db=db))
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Where to build the sample raw dump.")] = Path("demo_raw"),
@@ -511,8 +604,14 @@ def demo(
     console.print(f"HTML report: {paths.html}  (open it in a browser)")
     console.print(export_shar(ds, overwrite=True).summary())
     console.print(f"\nDataset folder: {ds.path}")
-    console.print("Next: `make train-demo` trains the tiny model on these shards; "
-                  "`tsukasa dataset versions demo` lists what made each version.")  # fmt: skip
+    root_arg = f" --root {root}" if root else ""
+    console.rule("[bold]Next")
+    console.print(
+        f"Review in the browser:  tsukasa review user add {dataset} me --role admin{root_arg}\n"
+        f"                        tsukasa review serve {dataset}{root_arg}   → open http://127.0.0.1:8765\n"
+        "Train the tiny model:   make train-demo\n"
+        f"What made each version: tsukasa dataset versions {dataset}{root_arg}"
+    )
 
 
 def _print_examples(ds) -> None:  # noqa: ANN001 - tsukasa.corpus.dataset.Dataset
