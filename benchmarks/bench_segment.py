@@ -20,10 +20,18 @@ of which two or more hypotheses each cover 20 % or more. For our stage the hypot
 the supervision (the speech; the cut adds up to ``pad_s`` of padding); silero's segments
 carry its default 30 ms padding, and a second line scores them with that padding removed.
 RTF = processing seconds / audio seconds, one process (2-core box), audio loading included.
+Silero's timestamps are taken in samples (``return_seconds`` would round them to 0.1 s).
 
-``--fit FILE`` instead collects every candidate pause on sessions with seeds disjoint from
-the benchmark's, labels it (a reference boundary inside it or not), fits the logistic
-boundary score and prints weights for ``tsukasa.pipelines.vad.BOUNDARY_WEIGHTS``.
+Strict and lenient: the strict line is the issue's metric (a reference is one JSUT sentence,
+commas included). Kokoro pauses 0.3-0.9 s at commas; the lenient line glues back two
+hypotheses whose gap lies inside one such internal pause (>= 300 ms, measured on the clean
+source like the span) before scoring — see :func:`forgive_splits` for why; both are printed
+for every contender, and only the strict one is the goal.
+
+``--voices hts`` runs the same benchmark on pyopenjtalk's HTS voice in five pitch/speed
+"characters", sentences disjoint from the boundary model's training sentences: a transfer
+test to a voice family the Kokoro-fitted features were not designed on. The boundary model
+itself is fitted by ``benchmarks/fit_segment_boundary.py`` on sentences that neither run uses.
 
 Usage: ``python benchmarks/bench_segment.py --sessions 20``
 """
@@ -59,6 +67,21 @@ class Source:
     start: int  # true speech start (samples)
     end: int
 
+    def internal_pauses(self, min_s: float) -> list[tuple[float, float]]:
+        """Silences of at least ``min_s`` inside the true span (seconds from its start), measured
+        like the span itself (10 ms frames more than 40 dB below the loudest)."""
+        x = self.audio[self.start : self.end]
+        hop, win = int(SR * 0.01), int(SR * 0.025)
+        n = max(1, (len(x) - win) // hop + 1)
+        idx = np.arange(win)[None, :] + hop * np.arange(n)[:, None]
+        db = 10 * np.log10(np.mean(x[idx].astype(np.float64) ** 2, axis=1) + 1e-12)
+        q = np.concatenate([[0], (db < db.max() - 40).astype(np.int8), [0]])
+        d = np.diff(q)
+        runs = zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True)
+        # frame i covers [i*hop, i*hop+win): the silence is from the first quiet window's end
+        # to the last quiet window's start (the audible parts stay in the speech)
+        return [((a * hop + win / 2) / SR, ((b - 1) * hop + win / 2) / SR) for a, b in runs if (b - a) * 0.01 >= min_s]
+
 
 def true_span(x: np.ndarray, sr: int, floor_db: float = 40.0) -> tuple[int, int]:
     """First/last 10 ms frame within ``floor_db`` of the loudest frame (25 ms windows)."""
@@ -84,14 +107,20 @@ def load_sources(root: Path = KOKORO) -> list[Source]:
 HTS_VOICES = ((0.0, 1.0), (4.0, 1.1), (-3.0, 0.95), (7.0, 1.05), (-6.0, 1.0))  # (half tones, speed)
 
 
-def hts_sources(n: int = 48, seed: int = 5, exclude: set[str] | None = None) -> list[Source]:
+def hts_sources(
+    n: int = 48, seed: int = 5, exclude: set[str] | None = None, only: set[str] | None = None
+) -> list[Source]:
     """``n`` JSUT dev sentences (commas included) spoken by pyopenjtalk's HTS voice, pitch-shifted
     and sped up or down into five "characters": a voice family the boundary model never saw."""
     import pyopenjtalk
     import soxr
 
     with open(JSUT, encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["id"] not in (exclude or set())]
+        rows = [
+            r
+            for r in csv.DictReader(f, delimiter="\t")
+            if r["id"] not in (exclude or set()) and (only is None or r["id"] in only)
+        ]
     rng = np.random.default_rng(seed)
     out = []
     for k, i in enumerate(sorted(rng.choice(len(rows), size=n, replace=False))):
@@ -140,7 +169,8 @@ def make_session(
     x = np.zeros(total, dtype=np.float64)
     for off, src in placements:
         lo = max(0, off)
-        x[lo : off + len(src.audio)] += src.audio[lo - off :]
+        hi = min(total, off + len(src.audio))
+        x[lo:hi] += src.audio[lo - off : hi - off]
     if snr_db is not None:
         speech_power = np.mean(np.concatenate([x[int(s * SR) : int(e * SR)] for s, e in refs]) ** 2)
         x += _noise(rng, total) * np.sqrt(speech_power / 10 ** (snr_db / 10))
@@ -197,6 +227,29 @@ def score(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> d
     }
 
 
+def forgive_splits(
+    hyps: list[tuple[float, float]], pauses: list[tuple[float, float]], tol: float = 0.04
+) -> list[tuple[float, float]]:
+    """The lenient variant: glue back two neighbouring hypotheses whose gap lies inside one
+    internal pause (>= LENIENT_PAUSE_S) of a reference utterance, +- ``tol``.
+
+    Why this exists and is reported *beside* the strict figure, never instead of it: for TTS
+    data a cut at a >= 300 ms comma pause gives two prosodically complete phrases (the pause
+    is an intonation-phrase break, pyopenjtalk's ``pau``), which training can use as they are;
+    the issue's metric still counts it as a split line, and the strict line shows that.
+    """
+    out: list[tuple[float, float]] = []
+    for h in sorted(hyps):
+        if out and any(p0 - tol <= out[-1][1] and h[0] <= p1 + tol for p0, p1 in pauses):
+            out[-1] = (out[-1][0], h[1])
+        else:
+            out.append(h)
+    return out
+
+
+LENIENT_PAUSE_S = 0.3
+
+
 def summary(name: str, results: list[dict], audio_s: float, proc_s: float) -> str:
     tp = sum(r["tp"] for r in results)
     n_ref = sum(r["n_ref"] for r in results)
@@ -227,9 +280,11 @@ def run_ours(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float]
 
     from tsukasa.pipelines.base import StageContext
     from tsukasa.pipelines.segment import SegmentStage
-    from tsukasa.pipelines.vad import load_vad_model
+    from tsukasa.pipelines.vad import boundary_model, load_speaker_encoder, load_vad_model
 
-    load_vad_model()  # model load is once per worker, not per file: keep it out of the RTF
+    load_vad_model()  # model loads are once per worker, not per file: keep them out of the RTF
+    load_speaker_encoder()
+    boundary_model()
     stage = SegmentStage()
     ctx = StageContext(work_dir=paths[0].parent)
     out, elapsed = [], 0.0
@@ -265,45 +320,11 @@ def run_silero(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], floa
     for p in paths:
         t0 = time.perf_counter()
         x = _load16(p)
-        ts = get_speech_timestamps(torch.from_numpy(x), model, return_seconds=True)
+        # samples, not return_seconds (which rounds to 0.1 s and would inflate silero's errors)
+        ts = get_speech_timestamps(torch.from_numpy(x), model)
         elapsed += time.perf_counter() - t0
-        out.append([(t["start"], t["end"]) for t in ts])
+        out.append([(t["start"] / 16000, t["end"] / 16000) for t in ts])
     return out, elapsed
-
-
-def fit(n_sessions: int, n_utts: int, seed: int) -> None:
-    from sklearn.linear_model import LogisticRegression
-
-    from tsukasa.pipelines import vad
-
-    sources = load_sources()
-    rng = np.random.default_rng(seed)
-    X, y, durs = [], [], []
-    for _ in range(n_sessions):
-        x, refs = make_session(sources, rng, n_utts)
-        x16 = vad.to_vad_rate(x, SR)
-        res = vad.segment_speech(x16, 16000)
-        bounds = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
-        for pz in res.pauses:
-            X.append(pz.features)
-            y.append(any(pz.start - 0.03 <= b <= pz.end + 0.03 for b in bounds))
-            durs.append(pz.duration)
-    X, y = np.array(X), np.array(y)
-    from sklearn.metrics import roc_auc_score
-
-    for k, name in enumerate(vad.FEATURE_NAMES):
-        short = np.array(durs) < 0.2
-        auc_all, auc_short = roc_auc_score(y, X[:, k]), roc_auc_score(y[short], X[short, k])
-        print(f"  {name:<16} AUC all {auc_all:.3f}  pauses<0.2s {auc_short:.3f}")
-    clf = LogisticRegression(max_iter=2000, C=1.0, class_weight="balanced").fit(X, y)
-    pred = clf.predict(X)
-    print(
-        f"{len(y)} pauses, {int(y.sum())} boundaries; train acc {np.mean(pred == y):.3f}; "
-        f"missed {int((~pred & y).sum())}, false {int((pred & ~y).sum())}"
-    )
-    print("FEATURE_NAMES =", vad.FEATURE_NAMES)
-    print("BOUNDARY_WEIGHTS =", tuple(round(float(w), 3) for w in clf.coef_[0]))
-    print("BOUNDARY_BIAS =", round(float(clf.intercept_[0]), 3))
 
 
 def main() -> None:
@@ -311,38 +332,47 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--utts", type=int, default=8, help="utterances per session")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--fit", action="store_true", help="fit the boundary score instead (seed + 1000)")
+    ap.add_argument("--voices", choices=["kokoro", "hts"], default="kokoro", help="kokoro_dev, or pyopenjtalk HTS")
     args = ap.parse_args()
-    if args.fit:
-        fit(args.sessions, args.utts, args.seed + 1000)
-        return
-    sources = load_sources()
+    if args.voices == "kokoro":
+        sources = load_sources()
+    else:  # transfer: a voice family the boundary model never saw, sentences it never saw
+        from fit_segment_boundary import training_sentences
+
+        sources = hts_sources(48, seed=args.seed, exclude={sid for sid, _ in training_sentences(250)})
     rng = np.random.default_rng(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        paths, refs = [], []
+        paths, refs, inner = [], [], []
         for k in range(args.sessions):
-            x, r = make_session(sources, rng, args.utts)
+            x, r, picks = make_session(sources, rng, args.utts, with_picks=True)
             paths.append(write_session(x, Path(tmp) / f"session_{k:03d}", k))
             refs.append(r)
+            inner.append(
+                [
+                    (s0 + a, s0 + b)
+                    for (s0, _), i in zip(r, picks, strict=True)
+                    for a, b in sources[i].internal_pauses(LENIENT_PAUSE_S)
+                ]
+            )
         audio_s = sum(sf.info(p).duration for p in paths)
         ours, t_ours = run_ours(paths)
         sil, t_sil = run_silero(paths)
     pad = 0.030
     sil_unpadded = [[(s + pad, e - pad) for s, e in h] for h in sil]
+    n_inner = sum(len(p) for p in inner)
     print(
-        f"{args.sessions} sessions, {sum(len(r) for r in refs)} utterances, {audio_s:.0f} s audio, "
-        f"gaps 30 ms-3 s log-uniform, 30 dB SNR"
+        f"{args.sessions} sessions ({args.voices} voices), {sum(len(r) for r in refs)} utterances, {audio_s:.0f} s "
+        f"audio, gaps 30 ms-3 s log-uniform, 30 dB SNR; {n_inner} pauses >= {LENIENT_PAUSE_S * 1000:.0f} ms inside "
+        f"utterances"
     )
-    print(summary("ours (segment stage)", [score(r, h) for r, h in zip(refs, ours, strict=True)], audio_s, t_ours))
-    print(summary("silero default", [score(r, h) for r, h in zip(refs, sil, strict=True)], audio_s, t_sil))
-    print(
-        summary(
-            "silero default, pad removed",
-            [score(r, h) for r, h in zip(refs, sil_unpadded, strict=True)],
-            audio_s,
-            t_sil,
-        )
-    )
+    for label, hyps, t in (
+        ("ours (segment stage)", ours, t_ours),
+        ("silero default", sil, t_sil),
+        ("silero default, pad removed", sil_unpadded, t_sil),
+    ):
+        print(summary(label, [score(r, h) for r, h in zip(refs, hyps, strict=True)], audio_s, t))
+        lenient = [forgive_splits(h, p) for h, p in zip(hyps, inner, strict=True)]
+        print(summary("  lenient", [score(r, h) for r, h in zip(refs, lenient, strict=True)], audio_s, t))
 
 
 if __name__ == "__main__":

@@ -402,20 +402,39 @@ def dataset_export_shar(
     shard_size: Annotated[int, typer.Option(min=1, help="Cuts per shard.")] = 1000,
     audio_format: Annotated[str, typer.Option(help="flac (lossless) or opus (small, for carrying).")] = "flac",
     overwrite: Annotated[bool, typer.Option(help="Replace an existing export.")] = False,
+    f0: Annotated[
+        bool, typer.Option("--f0/--no-f0", help="Store F0 precomputed for --config (training skips F0 tracking).")
+    ] = True,
+    config: Annotated[
+        str, typer.Option(help="Model config whose audio settings the stored F0 follows (tiny|base-24k|base-48k|file).")
+    ] = "base-24k",
     root: RootOpt = None,
 ) -> None:
-    """Write the standardised audio and every custom field as Lhotse Shar (what training reads).
+    """Write the standardised audio, every custom field and precomputed F0 as Lhotse Shar (what training reads).
 
-    Example:  tsukasa dataset export-shar sakura --out s3://bucket/sakura --split train --audio-format opus
+    Example:  tsukasa dataset export-shar sakura --out s3://bucket/sakura --split train --f0 --config base-24k
     """
     from tsukasa.corpus.dataset import Dataset
-    from tsukasa.corpus.shar import export_shar
 
     if audio_format not in ("flac", "opus"):
         raise TsukasaError(f"--audio-format must be flac or opus, not {audio_format!r}")
-    result = export_shar(Dataset.open(name, root), out, split=split, shard_size=shard_size,
-                         audio_format=audio_format, overwrite=overwrite)  # fmt: skip
+    result = _export_shar(Dataset.open(name, root), out, split=split, shard_size=shard_size,
+                          audio_format=audio_format, overwrite=overwrite, f0_config=config if f0 else None)  # fmt: skip
     console.print(result.summary())
+
+
+def _export_shar(ds, out=None, *, f0_config: str | None, **kwargs):  # noqa: ANN001, ANN202 - Dataset → SharExport
+    """Shar export with F0 precomputed by the model's own tracker (the CLI may import modeling; corpus may not)."""
+    from tsukasa.corpus.shar import ArrayField, export_shar
+
+    extra = None
+    if f0_config is not None:
+        from tsukasa.modeling.config import load_config
+        from tsukasa.modeling.prepare import F0Extractor
+
+        extractor = F0Extractor(load_config(f0_config).audio)
+        extra = {"f0": ArrayField(extractor, meta=extractor.meta)}
+    return export_shar(ds, out, extra_fields=extra, **kwargs)
 
 
 @dataset_app.command("export-hf")
@@ -598,11 +617,10 @@ def demo(
 
     console.rule("[bold]4. Report and training shards")
     from tsukasa.corpus.report import write_report
-    from tsukasa.corpus.shar import export_shar
 
     paths = write_report(ds)
     console.print(f"HTML report: {paths.html}  (open it in a browser)")
-    console.print(export_shar(ds, overwrite=True).summary())
+    console.print(_export_shar(ds, overwrite=True, f0_config="tiny").summary())
     console.print(f"\nDataset folder: {ds.path}")
     root_arg = f" --root {root}" if root else ""
     console.rule("[bold]Next")

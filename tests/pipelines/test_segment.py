@@ -214,3 +214,46 @@ def test_same_input_same_output(tmp_path: Path) -> None:
     a = SegmentStage().process([cut], StageContext(tmp_path)).kept
     b = SegmentStage().process([cut], StageContext(tmp_path)).kept
     assert [c.to_dict() for c in a] == [c.to_dict() for c in b]
+
+
+def test_tree_ensemble_export_scores_like_scikit_learn() -> None:
+    """The shipped model is evaluated in numpy from JSON: it must score exactly as sklearn did."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((400, len(vad.FEATURE_NAMES)))
+    y = (X[:, 1] + 0.5 * X[:, 2] ** 2 + 0.3 * rng.standard_normal(400)) > 0.5
+    clf = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(X, y)
+    model = vad.export_tree_ensemble(clf)
+    import json
+
+    model = json.loads(json.dumps(model))  # exactly what the stage reads back
+    np.testing.assert_allclose(vad.boundary_probabilities(X, model), clf.predict_proba(X)[:, 1], atol=1e-9)
+
+
+def test_shipped_boundary_model_matches_the_features() -> None:
+    model = vad.boundary_model()
+    assert tuple(model["feature_names"]) == vad.FEATURE_NAMES
+    assert len(model["trees"]) >= 10
+    assert "segment-boundary" in SegmentStage().model_versions()
+
+
+def test_speaker_encoder_tells_two_kokoro_voices_apart() -> None:
+    """GE2E (resemblyzer's weights, our network definition): same voice closer than another voice."""
+    root = Path("/work/shared/data/kokoro_dev")
+    if not root.is_dir():
+        pytest.skip("shared dev data not present")
+    files = sorted(root.glob("*__jf_alpha.flac"))[:2] + sorted(root.glob("*__jm_kumo.flac"))[:1]
+    xs = [vad.to_vad_rate(*sf.read(f, dtype="float32")) for f in files]
+
+    def sim(a: np.ndarray, b: np.ndarray) -> float:
+        z = np.concatenate([a, b])
+        n = len(vad.energy_db(z))
+        na = len(a) // 160
+        active = vad.energy_db(z) > vad.energy_db(z).max() - 35
+        pre = np.flatnonzero(active[:na])[-160:]
+        post = np.flatnonzero(active[na:])[:160] + na
+        return vad.speaker_similarities(z, active[:n], [(pre, post)])[0]
+
+    same, other = sim(xs[0], xs[1]), sim(xs[0], xs[2])
+    assert same > other + 0.1, (same, other)

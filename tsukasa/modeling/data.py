@@ -2,17 +2,22 @@
 
 Phonemes arrive precomputed in ``supervision.custom["phonemes"]`` (the text front-end ran in the
 pipeline), so training needs no pyopenjtalk. Audio is resampled to the model's rate by Lhotse when
-the standardised audio differs. F0 targets come from the classical tracker (``features.track_f0``).
+the standardised audio differs. F0 targets come from the classical tracker (``features.track_f0``):
+precomputed in the shards when the export stored them (``prepare.F0Extractor``; used only when
+their recorded settings match this config), else tracked per batch.
 The dataset itself is deterministic: randomness (segment crops) lives in the trainer, whose RNG is
 checkpointed, so a resumed run sees exactly the batches an uninterrupted one would.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import torch
 from lhotse import CutSet
 from lhotse.dataset import DynamicBucketingSampler
@@ -21,6 +26,7 @@ from tsukasa.corpus.symbols import PAD_ID, SYMBOL_TO_ID, encode
 from tsukasa.errors import DatasetError
 from tsukasa.modeling.config import ModelConfig
 from tsukasa.modeling.features import MelSpectrogram, track_f0
+from tsukasa.modeling.prepare import F0_SILENCE_DB, F0_THRESHOLD, f0_meta, load_wav
 
 
 @dataclass
@@ -76,26 +82,53 @@ def cut_phonemes(cut) -> list[str]:
 
 
 class TtsDataset(torch.utils.data.Dataset):
-    """Lhotse-style map dataset: ``dataset[cuts]`` (a CutSet from the sampler) → :class:`Batch`."""
+    """Lhotse-style map dataset: ``dataset[cuts]`` (a CutSet from the sampler) → :class:`Batch`.
 
-    def __init__(self, cfg: ModelConfig, speakers: Sequence[str] = ()):
+    ``f0_sources`` counts where each item's F0 came from (``stored`` / ``tracked``), so a trainer or
+    benchmark can see whether the shards' precomputed F0 is really used.
+    """
+
+    def __init__(self, cfg: ModelConfig, speakers: Sequence[str] = (), use_stored_f0: bool = True):
         self.cfg = cfg
         self.mel = MelSpectrogram(cfg.audio)
         self.speakers = {s: i for i, s in enumerate(speakers)}
+        self.use_stored_f0 = use_stored_f0
+        self.f0_meta = f0_meta(cfg.audio)
+        self.f0_sources: Counter[str] = Counter()
+        self._warned = False
+
+    def _stored_f0(self, cut, n_samples: int) -> torch.Tensor | None:  # noqa: ANN001 - lhotse Cut
+        """The cut's precomputed F0 when it was made for this audio config and spans its frames."""
+        if not self.use_stored_f0 or not cut.has_custom("f0"):
+            return None
+        meta = cut.custom.get("f0_meta")
+        frames = n_samples // self.cfg.audio.hop_length + 1
+        if meta != self.f0_meta:
+            return self._mismatch(cut, f"was made with {meta}, this config needs {self.f0_meta}")
+        f0 = cut.load_custom("f0")
+        if f0.ndim != 1 or f0.shape[0] != frames:
+            return self._mismatch(cut, f"has shape {tuple(f0.shape)}, its audio has {frames} frames")
+        return torch.from_numpy(np.ascontiguousarray(f0, dtype=np.float32))
+
+    def _mismatch(self, cut, why: str) -> None:  # noqa: ANN001
+        # Stored F0 that does not fit is ignored (tracked instead): correct, but slow, so say it once.
+        if not self._warned:
+            warnings.warn(f"cut {cut.id}: stored F0 {why}; tracking F0 on the fly instead", stacklevel=3)
+            self._warned = True
+        return None
 
     def _item(self, cut) -> dict:
-        sr, hop = self.cfg.audio.sample_rate, self.cfg.audio.hop_length
-        if cut.sampling_rate != sr:
-            cut = cut.resample(sr)
+        hop = self.cfg.audio.hop_length
         ids = encode(cut_phonemes(cut), context=cut.id)
-        wav = torch.from_numpy(cut.load_audio()).float().mean(0)
+        wav = load_wav(cut, self.cfg.audio.sample_rate)
         sup = cut.supervisions[0]
         events = (sup.custom or {}).get("nonverbal") or []
         tags = [SYMBOL_TO_ID[f"<{e['kind']}>"] for e in events if f"<{e['kind']}>" in SYMBOL_TO_ID]
         frames = wav.shape[0] // hop + 1
         if len(ids) > frames:
             raise DatasetError(f"cut {cut.id}: {len(ids)} phonemes in only {frames} frames")
-        return dict(id=cut.id, ids=ids, wav=wav, speaker=self.speakers.get(sup.speaker, -1), tags=tags)
+        f0 = self._stored_f0(cut, wav.shape[0])
+        return dict(id=cut.id, ids=ids, wav=wav, speaker=self.speakers.get(sup.speaker, -1), tags=tags, f0=f0)
 
     def __getitem__(self, cuts: CutSet) -> Batch:
         items = [self._item(c) for c in cuts]
@@ -114,9 +147,17 @@ class TtsDataset(torch.utils.data.Dataset):
             tags[b, : len(it["tags"])] = torch.tensor(it["tags"], dtype=torch.long)
         n_samples = torch.tensor([it["wav"].shape[0] for it in items])
         frame_lengths = n_samples // hop + 1
+        f0 = torch.zeros(B, T)
+        missing = [b for b, it in enumerate(items) if it["f0"] is None]
+        for b, it in enumerate(items):
+            if it["f0"] is not None:
+                f0[b, : it["f0"].shape[0]] = it["f0"]
+        self.f0_sources.update(stored=B - len(missing), tracked=len(missing))
         with torch.no_grad():
             mels = self.mel(wavs)[..., :T]
-            f0 = track_f0(wavs, self.cfg.audio)[..., :T]
+            if missing:
+                tracked = track_f0(wavs[missing], self.cfg.audio, threshold=F0_THRESHOLD, silence_db=F0_SILENCE_DB)
+                f0[missing] = tracked[..., :T]
         pad = torch.arange(T)[None, :] >= frame_lengths[:, None]
         mels = mels.masked_fill(pad[:, None, :], torch.log(torch.tensor(1e-5)).item())
         f0 = f0.masked_fill(pad, 0.0)

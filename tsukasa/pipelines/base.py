@@ -207,6 +207,7 @@ BUILTIN_STAGE_MODULES: list[str] = [
     "tsukasa.pipelines.quality",
     "tsukasa.pipelines.nonverbal",
     "tsukasa.pipelines.filters",
+    "tsukasa.pipelines.denoise",
 ]
 
 

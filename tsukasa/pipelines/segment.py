@@ -66,7 +66,7 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "1"
+    version = "2"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:

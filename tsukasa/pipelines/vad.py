@@ -10,15 +10,22 @@ we then
    measured on the frames silero calls non-speech), and snap silero's coarse boundaries to
    that contour (silero's edges are off by up to a frame plus its hangover);
 2. score each pause as an utterance boundary from causes that differ between a line break
-   and a pause inside a line: the pause length (log), how far the energy decays into the
-   pause (lines end with a final fall, closures and commas stop abruptly), the pitch reset
-   across the pause, and a speaker/timbre change (median pitch and mean MFCCs of up to 1 s
-   of speech on each side). The score is a logistic combination whose weights were fitted
-   on generated sessions (see ``BOUNDARY_WEIGHTS``); pauses longer than
-   ``always_split_pause_s`` are always boundaries;
+   and a pause inside a line (see ``FEATURE_NAMES``): the pause length (log) and silero's
+   dip; a speaker change (GE2E cosine similarity of up to 1.6 s of speech each side, with
+   the encoder weights shipped in the ``resemblyzer`` wheel, and the median pitch, mean
+   MFCCs and level of each side); the sentence-final fall and the pitch reset across the
+   pause (Japanese lines end low, a comma phrase does not reset); how softly the speech
+   ends and restarts (a line's final decay and a new line's onset) and the length of the
+   last voiced run (final-mora lengthening). Length alone cannot work: Kokoro and actors
+   pause 0.3-0.9 s at commas, while butted lines are 30-150 ms apart. A side's context
+   stops at the nearest pause of at least ``always_split_pause_s`` (always a boundary).
+   The score is a small gradient-boosted tree ensemble (``segment_boundary.json``, fitted
+   by ``benchmarks/fit_segment_boundary.py`` on sentences the benchmark never uses,
+   evaluated here in numpy);
 3. enforce ``min_duration_s``/``max_duration_s``: a long utterance is split at its deepest
-   pause (highest boundary score, then longest), recursively; speech shorter than the
-   minimum is reported, not kept;
+   pause (the longest silence, so no speech is cut; then the highest boundary score),
+   recursively; a piece shorter than the minimum next to an uncertain pause rejoins its
+   neighbour, other speech shorter than the minimum is reported, not kept;
 4. pad each utterance by up to ``pad_s`` without reaching into a neighbour (at most half
    the gap) or outside the file.
 
@@ -61,6 +68,7 @@ FEATURE_NAMES = (
     "decay_db",  # peak of the last 300 ms minus the last 50 ms: a line's final decay
     "onset_db",  # the same at the start of the next stretch
     "tail_db",  # level of the last 50 ms before the pause below the speech level
+    "head_db",  # level of the first 50 ms after the pause below the speech level
     "final_run_s",  # length of the last voiced run before the pause: final-mora lengthening
 )
 BOUNDARY_MODEL_FILE = "segment_boundary.json"
@@ -150,7 +158,12 @@ def load_vad_model() -> Any:
 def vad_model_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {"silero-vad": version("silero-vad"), "onnxruntime": version("onnxruntime")}
+    return {
+        "silero-vad": version("silero-vad"),
+        "onnxruntime": version("onnxruntime"),
+        "resemblyzer": version("resemblyzer"),  # GE2E weights
+        "segment-boundary": boundary_model_version(),
+    }
 
 
 def to_vad_rate(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -329,6 +342,8 @@ def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: f
     decay = float(pre.max() - tail.mean()) if len(pre) else 0.0
     onset = float(post.max() - c.db[b : min(hi, b + 5)].mean()) if len(post) else 0.0
     tail_db = float(c.speech_db - tail.mean()) if len(tail) else 0.0
+    head = c.db[b : min(hi, b + 5)]
+    head_db = float(c.speech_db - head.mean()) if len(head) else 0.0
     near = 15  # 150 ms: about one mora
     far = 200  # up to 2 s each side: long enough for a voice's pitch and timbre to average out
     side_pre = slice(max(lo, a - far), a)
@@ -373,6 +388,7 @@ def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: f
         decay,
         onset,
         tail_db,
+        head_db,
         run * HOP_S,
     )
 
@@ -463,11 +479,19 @@ def speaker_similarities(
     if not seqs:
         return sims
     model = load_speaker_encoder()
-    lengths = torch.tensor([len(s) for s in seqs])
-    padded = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)
-    packed = torch.nn.utils.rnn.pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    # Full-length windows (the common case) run as one dense batch; only the shorter ones go
+    # through a packed batch, which torch runs step by step and is several times slower.
+    full = [i for i, q in enumerate(seqs) if len(q) == SPK_FRAMES]
+    rest = [i for i, q in enumerate(seqs) if len(q) != SPK_FRAMES]
+    emb = np.zeros((len(seqs), 256), dtype=np.float32)
     with torch.inference_mode():
-        emb = model(packed).numpy()
+        if full:
+            emb[full] = model(torch.stack([seqs[i] for i in full])).numpy()
+        if rest:
+            lengths = torch.tensor([len(seqs[i]) for i in rest])
+            padded = torch.nn.utils.rnn.pad_sequence([seqs[i] for i in rest], batch_first=True)
+            packed = torch.nn.utils.rnn.pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+            emb[rest] = model(packed).numpy()
     by_pair: dict[int, list[np.ndarray]] = {}
     for k, e in zip(owners, emb, strict=True):
         by_pair.setdefault(k, []).append(e)
@@ -504,10 +528,7 @@ def boundary_model() -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["feature_names"]) != FEATURE_NAMES:
             raise SegmentModelError(f"{path.name} was fitted on other features: refit with benchmarks/")
-        for t in data["trees"]:
-            for key in ("feature", "threshold", "left", "right", "value"):
-                t[key] = np.asarray(t[key])
-        _BM = data
+        _BM = _as_arrays(data)
     return _BM
 
 
@@ -515,9 +536,48 @@ def boundary_model_version() -> str:
     return str(boundary_model()["version"])
 
 
+def export_tree_ensemble(clf: Any, note: str = "", version: str = "2") -> dict[str, Any]:
+    """A fitted scikit-learn ``GradientBoostingClassifier`` (binary, log-loss) as plain arrays.
+
+    Why not pickle: a pickle is tied to the scikit-learn version and runs code on load; the
+    arrays are a few kB of JSON and :func:`boundary_probabilities` evaluates them in numpy.
+    """
+    from importlib.metadata import version as pkg_version
+
+    prior = float(clf.init_.class_prior_[1])
+    trees = []
+    for est in clf.estimators_[:, 0]:
+        t = est.tree_
+        trees.append(
+            {
+                "feature": t.feature.tolist(),
+                "threshold": [float(v) for v in t.threshold],
+                "left": t.children_left.tolist(),
+                "right": t.children_right.tolist(),
+                "value": [float(v) for v in t.value[:, 0, 0]],
+            }
+        )
+    return {
+        "version": version,
+        "feature_names": list(FEATURE_NAMES),
+        "init": float(np.log(prior / (1 - prior))),
+        "learning_rate": float(clf.learning_rate),
+        "trees": trees,
+        "fitted_on": note,
+        "sklearn": pkg_version("scikit-learn"),
+    }
+
+
+def _as_arrays(data: dict[str, Any]) -> dict[str, Any]:
+    for t in data["trees"]:
+        for key in ("feature", "threshold", "left", "right", "value"):
+            t[key] = np.asarray(t[key])
+    return data
+
+
 def boundary_probabilities(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
     """P(line boundary) for each row of ``features`` (n_pauses x len(FEATURE_NAMES))."""
-    m = model or boundary_model()
+    m = _as_arrays(model) if model is not None else boundary_model()
     x = np.asarray(features, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
     z = np.full(len(x), float(m["init"]))
     rows = np.arange(len(x))
@@ -631,12 +691,35 @@ def segment_speech(
         pauses.append(Pause(a * HOP_S, b * HOP_S, p, f))
     result.pauses = pauses
 
-    # Utterances: split at pauses whose probability passes the threshold.
+    # Utterances: split at pauses whose probability passes the threshold ...
+    split = [pz.probability >= params.boundary_threshold for pz in pauses]
+    # ... except where a split would leave a piece shorter than min_duration_s next to a pause
+    # that is not certain: such a piece is far more often a syllable cut off at a closure than
+    # a line of its own, and rejecting it as too short would lose speech. It rejoins the
+    # neighbour across the less likely of its two pauses.
+    changed = True
+    while changed:
+        changed = False
+        edges = [-1, *[k for k, sp in enumerate(split) if sp], len(groups) - 1]
+        for left, right in zip(edges, edges[1:], strict=False):
+            g0, g1 = left + 1, right
+            if (groups[g1][1] - groups[g0][0]) * HOP_S >= params.min_duration_s:
+                continue
+            cands = [k for k in (left, right) if 0 <= k < len(pauses) and pauses[k].probability < 1.0]
+            if cands:
+                k = min(cands, key=lambda i: pauses[i].probability)
+                split[k] = False
+                result.decisions.append(
+                    f"rejoined a {(groups[g1][1] - groups[g0][0]) * HOP_S * 1000:.0f} ms piece across "
+                    f"{_fmt(pauses[k].start)}-{_fmt(pauses[k].end)} s (p={pauses[k].probability:.2f})"
+                )
+                changed = True
+                break
     utts: list[tuple[int, int, list[Pause]]] = []  # (first group, last group, inner pauses)
     first = 0
     inner: list[Pause] = []
     for k, pz in enumerate(pauses):
-        if pz.probability >= params.boundary_threshold:
+        if split[k]:
             result.decisions.append(
                 f"split at {_fmt(pz.start)}-{_fmt(pz.end)} s (pause {pz.duration * 1000:.0f} ms, "
                 f"p={pz.probability:.2f})"
@@ -700,7 +783,7 @@ def _extend_edges(
 def _enforce_max(
     spans: list[tuple[float, float, list[Pause]]], params: VadParams, c: Contours, decisions: list[str]
 ) -> list[tuple[float, float, list[Pause]]]:
-    """Split spans longer than max_duration_s at their deepest pause, recursively."""
+    """Split spans longer than max_duration_s at their deepest (longest) pause, recursively."""
     out: list[tuple[float, float, list[Pause]]] = []
     todo = list(spans)
     while todo:
@@ -710,7 +793,8 @@ def _enforce_max(
             continue
         legal = [p for p in ps if p.start - s >= params.min_duration_s and e - p.end >= params.min_duration_s]
         if legal:
-            best = max(legal, key=lambda p: (p.probability, p.duration))
+            # the longest silence cuts no speech; the boundary score breaks ties
+            best = max(legal, key=lambda p: (round(p.duration, 2), p.probability))
             cut_a, cut_b = best.start, best.end
             why = f"pause {best.duration * 1000:.0f} ms, p={best.probability:.2f}"
         else:  # no pause at all: the quietest 10 ms frame away from the edges

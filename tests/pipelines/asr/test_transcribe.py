@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.pipelines.asr.conftest import SENTENCES, AsrSession
@@ -86,3 +87,21 @@ def test_base_weights_assemble_once_atomically(tmp_path) -> None:
     assert second == first and (second.path / "model.bin").stat().st_mtime_ns == stamp
     assert {p.name for p in first.path.parent.iterdir()} == {first.path.name}  # no temp left
     assert (first.path / "config.json").is_file() and (first.path / "tokenizer.json").is_file()
+
+
+def test_uncovered_speech_finds_a_segment_cut_short(asr_session: AsrSession) -> None:
+    """Regression (kokoro_dev dump2-015): a packed window ended early and a 5.5 s utterance came
+    back as its first 1.4 s, fluent and guard-free; the audible rest without words must show."""
+    import soxr
+
+    from tsukasa.corpus.schema import WordTiming
+    from tsukasa.pipelines.asr.transcribe import WHISPER_SR, uncovered_speech
+
+    sup = _sup(asr_session, "L03")
+    cut = asr_session.kept[asr_session.cuts["L03"].id]
+    audio = soxr.resample(cut.load_audio()[0], cut.sampling_rate, WHISPER_SR).astype("float32")
+    words = [WordTiming(**w) for w in sup.custom["asr"]["words"]]
+    assert uncovered_speech(audio, words) < 0.5  # the real transcript covers the speech
+    half = [w for w in words if w.end <= sup.duration / 2]
+    assert uncovered_speech(audio, half) > 0.3 * sup.duration  # words for the first half only
+    assert uncovered_speech(np.zeros(WHISPER_SR, dtype=np.float32), []) == 0.0  # silence needs no words

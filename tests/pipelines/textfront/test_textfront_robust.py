@@ -132,3 +132,11 @@ def test_stage_fingerprint_depends_on_user_dict(tmp_path: Path) -> None:
     csv.write_text("司,ツカサ,1\n", encoding="utf-8")
     cls = get_stage("phonemize")
     assert cls().fingerprint() != cls(cls.Config(user_dict=str(csv))).fingerprint()
+
+
+@_FUZZ
+@given(_text)
+def test_normalize_fast_path_equals_full_passes(text: str) -> None:
+    from tsukasa.pipelines.textfront.normalize import _normalize_passes
+
+    assert normalize(text) == _normalize_passes(text)

@@ -55,6 +55,11 @@ QUESTION_CASES = [
     ("いいですよ。", "いいですよ？"),
     ("そうだよ。", "そうだよ。"),  # assertive だよ falls
     ("言うのかな、知らない。", "言うのかな？知らない。"),
+    # sentence-final の/ぞ/わ rise (JSUT read speech, even ids; grammar references on 終助詞)
+    ("トイレに行かなくていいの。", "トイレに行かなくていいの？"),
+    ("聞いたぞ。", "聞いたぞ？"),
+    ("おしゃべりがしたいわ。", "おしゃべりがしたいわ？"),
+    ("そうなので。", "そうなので。"),
     ("本当？", "本当？"),
 ]
 
@@ -166,8 +171,11 @@ ROMAJI_CASES = [
     ("sempai", "せんぱい"),
     ("matcha", "まっちゃ"),
     ("gakkou", "がっこう"),
-    ("Tōkyō", "とうきょう"),
-    ("tôkyô", "とうきょう"),
+    # a macron/circumflex marks the pronounced long vowel (Hepburn: 先生 sensē, 大きい ōkii)
+    ("Tōkyō", "とーきょー"),
+    ("tôkyô", "とーきょー"),
+    ("sensē", "せんせー"),
+    ("ōkii", "おーきい"),
     ("sinbun", "しんぶん"),  # Kunrei
     ("tyotto", "ちょっと"),
     ("tukue", "つくえ"),
@@ -232,3 +240,50 @@ def test_g2p_lines_bad_format_is_an_error() -> None:
 def test_phonemize_rejects_non_text() -> None:
     with pytest.raises(TextFrontError):
         phonemize(b"bytes")  # type: ignore[arg-type]
+
+
+# --- accent phrases: dependent words with a phrase of their own (NHK accent dictionary; JSUT) --
+ACCENT_PHRASE_CASES = [
+    # 補助動詞 ください after a て-form: its own phrase, accent 3 (JSUT BASIC5000 gold "k u [ d a s a ] i")
+    ("添付で送ってください。", "o [ k u cl t e # k u [ d a s a ] i $"),
+    # 形式名詞 もの after a 連体形: its own phrase, accent 2 (JSUT gold "m o [ n o ] d a")
+    ("彼の良識を疑わせるものだ。", "# m o [ n o ] d a $"),
+    # sentence-initial もの (no inflected word before it) keeps the dictionary's phrase
+    ("ものがある。", "^ m o [ n o ] g a # a ] r u $"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", ACCENT_PHRASE_CASES)
+def test_accent_phrase_rules(text: str, fragment: str) -> None:
+    assert fragment in phonemize(text).prosody
+
+
+# --- fast paths give the same results as the full passes --------------------------------------
+FAST_PATH_CASES = [
+    "水をマレーシアから買わなくてはならないのです。",  # plain: kanji, kana, 。
+    "本当ですか？いいよ！",
+    "すごーーーい！！！",  # repeats: not plain
+    "、先頭の読点",
+    "ヵヶ々のテスト。",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_CASES)
+def test_normalize_fast_path_matches_passes(text: str) -> None:
+    from tsukasa.pipelines.textfront.normalize import _normalize_passes
+
+    assert normalize(text) == _normalize_passes(text)
+
+
+def test_fast_label_parse_matches_field_regexes() -> None:
+    import pyopenjtalk
+
+    from tsukasa.pipelines.textfront import labels as lab
+
+    for label in pyopenjtalk.extract_fullcontext("行くの？いいよ、水を買おう。"):
+        assert lab._FULL.match(label) is not None
+        a = lab._A.search(label)
+        assert a is not None
+        info = lab.parse_label(label)
+        assert info.phone == lab._PHONE.search(label).group(1)
+        assert (info.a1, info.a2, info.a3) == tuple(lab._num(a.group(i)) for i in (1, 2, 3))

@@ -12,10 +12,13 @@ at most ``pack_seconds`` separated by ``pad_seconds`` of silence, the windows ar
 batches by ``BatchedInferencePipeline`` (one clip timestamp per window), and every recognised
 word goes back to the segment under its midpoint. Per-segment figures then come from the
 words (avg log-prob = mean log word probability, compression ratio of the segment's text);
-the no-speech probability is the window's. A segment whose packed result is empty or trips a
-guard is decoded again *alone* (its own window), and that result, with its own figures,
-decides: packing can then never be the reason a segment is lost. ``pack_seconds=0`` decodes
-every segment alone.
+the no-speech probability is the window's. Batched decoding reads each window ONCE (no
+seek-and-continue, no temperature fallback), so when Whisper ends a window early the segments
+after that point come back empty or cut short. A segment whose packed result is empty, trips a
+guard, or leaves audible speech that no word covers (:func:`uncovered_speech`) is decoded again
+*alone* with Whisper's sequential decoder (seek-and-continue), and that result, with its
+own figures, decides: packing can then never be the reason a segment is lost or truncated.
+``pack_seconds=0`` decodes every segment alone (batched, one window each).
 
 Hallucination guards (reason codes): ``asr_repetition_loop`` (a unit of 1..N characters
 repeated many times in a row), ``asr_compression_ratio`` (gzip ratio of the text above the
@@ -30,6 +33,7 @@ line is the reference, ASR only verifies it, so the cut is kept and the code is 
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Iterable
@@ -57,7 +61,11 @@ class TranscribeConfig(StageConfig):
     language: str = "ja"
     beam_size: int = Field(default=5, ge=1)
     batch_size: int = Field(default=8, ge=1)
-    pack_seconds: float = Field(default=28.0, ge=0.0, le=MAX_WINDOW_S)  # 0 = each segment alone
+    # Windows of ~15 s, not 28: measured on kokoro_dev (bench_transcribe, 2026-11-25) 28 s windows
+    # held ~6 utterances; Whisper ended windows early (7 of 48 segments empty or cut short, decoded
+    # again alone) and carried one utterance's misreading into the next: kana CER 0.072. 15 s: 2
+    # re-decodes, CER 0.062 (baseline 0.067), 0.82x the VAD baseline's time; 10 s: 0.068, 0.94x.
+    pack_seconds: float = Field(default=15.0, ge=0.0, le=MAX_WINDOW_S)  # 0 = each segment alone
     pad_seconds: float = Field(default=0.4, ge=0.0)
     word_timestamps: bool = True
     guard_action: Literal["auto", "reject", "flag"] = "auto"
@@ -67,6 +75,13 @@ class TranscribeConfig(StageConfig):
     repetition_min_repeats: int = Field(default=3, ge=2)  # unit seen this many times in a row
     repetition_max_unit: int = Field(default=20, ge=1)
     repetition_min_chars: int = Field(default=10, ge=2)  # span length that makes it a loop
+    # A packed result that leaves this much audible speech without words is decoded again alone.
+    max_uncovered_s: float = Field(default=0.5, gt=0.0)
+    # Temperature fallback for solo decodes. Off by default: sampling makes the stage
+    # non-deterministic (a stage must be, for resume and fingerprints), and on a genuinely
+    # repeated phrase it trades a flagged loop for a different random text.
+    temperatures: tuple[float, ...] = (0.0,)
+    condition_on_previous_text: bool = False  # solo decodes of long segments only
 
 
 # --- hallucination guards (pure; tested on their own) -------------------------------------
@@ -102,6 +117,7 @@ class SegmentAsr:
     temperature: float | None
     solo: bool  # decoded in its own window (exact figures) rather than packed
     guards: list[QualityFlag] = field(default_factory=list)
+    retried: str | None = None  # why a packed result was replaced by a solo decode
 
 
 def evaluate_guards(res: SegmentAsr, cfg: TranscribeConfig) -> list[QualityFlag]:
@@ -132,7 +148,44 @@ def evaluate_guards(res: SegmentAsr, cfg: TranscribeConfig) -> list[QualityFlag]
     return flags
 
 
+def uncovered_speech(
+    audio: np.ndarray,
+    words: list[WordTiming],
+    *,
+    sample_rate: int = WHISPER_SR,
+    frame_s: float = 0.025,
+    floor_db: float = 30.0,
+    tolerance_s: float = 0.3,
+) -> float:
+    """Seconds of audible signal in ``audio`` that no recognised word covers.
+
+    Why: batched decoding reads each window once, with no seek-and-continue, so when Whisper
+    ends a packed window early the rest of a segment is silently missing from its text (seen
+    on kokoro_dev: a 6 s utterance transcribed as its first 3.6 s). No guard sees that, the
+    text is fluent. The audio does: frames within ``floor_db`` of the segment's loudest frame
+    count as audible, and those farther than ``tolerance_s`` from every word are uncovered.
+    """
+    hop = max(int(frame_s * sample_rate), 1)
+    n = len(audio) // hop
+    if n == 0:
+        return 0.0
+    frames = audio[: n * hop].astype(np.float64).reshape(n, hop)
+    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+    audible = db >= max(db.max() - floor_db, -60.0)
+    covered = np.zeros(n, dtype=bool)
+    for w in words:
+        a = max(int((w.start - tolerance_s) / frame_s), 0)
+        b = min(int(np.ceil((w.end + tolerance_s) / frame_s)), n)
+        covered[a:b] = True
+    return float(np.count_nonzero(audible & ~covered) * frame_s)
+
+
 # --- decoding ------------------------------------------------------------------------------
+
+
+def _clamp(t: float, duration: float) -> float:
+    """A word time inside [0, duration] at ms precision (rounded down at the end, never past it)."""
+    return min(max(round(t, 3), 0.0), math.floor(duration * 1000) / 1000)
 
 
 @dataclass
@@ -177,7 +230,7 @@ class Decoder:
         results: list[SegmentAsr | None] = [None] * len(units)
         long_ids = [i for i, u in enumerate(units) if len(u.audio) / WHISPER_SR > MAX_WINDOW_S - 0.05]
         for i in long_ids:
-            results[i] = self._decode_long(units[i])
+            results[i] = self.decode_alone(units[i])
         short = [i for i in range(len(units)) if i not in set(long_ids)]
         windows = [[short[j] for j in w] for w in _windows([units[i] for i in short], pack_s, cfg.pad_seconds)]
         pad = np.zeros(int(round(cfg.pad_seconds * WHISPER_SR)), dtype=np.float32)
@@ -249,8 +302,8 @@ class Decoder:
             timings = [
                 WordTiming(
                     word=w.word,
-                    start=round(min(max(w.start - s_start, 0.0), dur), 3),
-                    end=round(min(max(w.end - s_start, 0.0), dur), 3),
+                    start=_clamp(w.start - s_start, dur),
+                    end=_clamp(w.end - s_start, dur),
                     probability=round(float(w.probability), 4),
                 )
                 for w in words
@@ -272,8 +325,10 @@ class Decoder:
             )
         return out
 
-    def _decode_long(self, unit: _Unit) -> SegmentAsr:
-        """Over 30 s: Whisper's own sliding window (no VAD) over the segment."""
+    def decode_alone(self, unit: _Unit) -> SegmentAsr:
+        """One segment with Whisper's sequential decoder (no VAD): seek-and-continue over windows
+        (and temperature fallback when configured), which the batched pipeline lacks. Used for segments over 30 s
+        and for packed results that need a second look."""
         cfg = self.cfg
         segs, _ = self.model.transcribe(
             unit.audio,
@@ -281,11 +336,22 @@ class Decoder:
             beam_size=cfg.beam_size,
             word_timestamps=cfg.word_timestamps,
             vad_filter=False,
-            condition_on_previous_text=False,
+            temperature=list(cfg.temperatures),
+            condition_on_previous_text=cfg.condition_on_previous_text,
+            compression_ratio_threshold=cfg.max_compression_ratio,
+            log_prob_threshold=cfg.logprob_threshold,
+            no_speech_threshold=cfg.no_speech_threshold,
         )
         segs = list(segs)
+        dur = len(unit.audio) / WHISPER_SR
+        # Whisper's timings may run past the audio's end (30 s frame grid): keep them in the segment.
         words = [
-            WordTiming(word=w.word, start=round(w.start, 3), end=round(w.end, 3), probability=round(w.probability, 4))
+            WordTiming(
+                word=w.word,
+                start=_clamp(w.start, dur),
+                end=_clamp(w.end, dur),
+                probability=round(w.probability, 4),
+            )
             for s in segs
             for w in (s.words or [])
         ]
@@ -365,13 +431,22 @@ class TranscribeStage(Stage[TranscribeConfig]):
         results = decoder.decode(units, pack_s=pack)
         for r in results:
             r.guards = evaluate_guards(r, cfg)
-        # Second chance, alone: packing must never be the reason a segment is lost.
-        retry = [i for i, r in enumerate(results) if r.guards and not r.solo]
-        if retry:
-            again = decoder.decode([units[i] for i in retry], pack_s=0.0)
-            for i, r in zip(retry, again, strict=True):
-                r.guards = evaluate_guards(r, cfg)
-                results[i] = r
+        # Second chance, alone: packing must never be the reason a segment is lost or cut
+        # short. A packed result that trips a guard, or leaves audible speech without words
+        # (the window ended early), is decoded again in its own window with Whisper's sequential
+        # decoder (seek-and-continue), and that result decides.
+        for i, r in enumerate(results):
+            if r.solo:
+                continue
+            missing = uncovered_speech(units[i].audio, r.words)
+            why = ",".join(g.code for g in r.guards)
+            if missing > cfg.max_uncovered_s:
+                why = f"{why + ',' if why else ''}uncovered {missing:.2f} s"
+            if why:
+                again = decoder.decode_alone(units[i])
+                again.guards = evaluate_guards(again, cfg)
+                again.retried = why
+                results[i] = again
 
         by_cut: dict[int, dict[int, SegmentAsr]] = {}
         for u, r in zip(units, results, strict=True):
@@ -409,6 +484,8 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 words=res.words,
             )
             decisions = ["solo" if res.solo else "packed"]
+            if res.retried:
+                decisions.append(f"packed result replaced by a solo decode ({res.retried})")
             action = cfg.guard_action
             if action == "auto":
                 action = "flag" if has_script else "reject"

@@ -88,9 +88,11 @@ def japanese_to_phonemized(
     """Run OpenJTalk over already normalised Japanese text (no romaji left)."""
     import pyopenjtalk
 
+    from tsukasa.pipelines.textfront.accent import split_accent_phrases
+
     jt = jtalk(user_dic)
     try:
-        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")
+        features = split_accent_phrases(pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase"))
         labels = pyopenjtalk.make_label(features, jtalk=jt)
     except (ValueError, RuntimeError) as exc:
         raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None

@@ -43,7 +43,16 @@ def _num(value: str) -> int | None:
     return None if value == "xx" else int(value)
 
 
+# One pass over the fields we need (phone, A1-A3, E3, F1); the per-field regexes below are the
+# fallback for labels that do not have the full HTS layout.
+_FULL = re.compile(r"^[^-]*-([^+]+)\+.*?/A:(-?\d+|xx)\+(\d+|xx)\+(\d+|xx)/.*?/E:[^!]*!(\d+|xx)_.*?/F:(\d+|xx)_")
+
+
 def parse_label(label: str) -> LabelInfo:
+    m = _FULL.match(label)
+    if m is not None:
+        a1, a2, a3, e3, f1 = (_num(m.group(i)) for i in range(2, 7))
+        return LabelInfo(phone=m.group(1), a1=a1, a2=a2, a3=a3, e3=e3, f1=f1)
     phone_m = _PHONE.search(label)
     if phone_m is None:
         raise ValueError(f"not an HTS full-context label: {label!r}")

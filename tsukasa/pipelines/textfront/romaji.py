@@ -7,10 +7,9 @@ It accepts Hepburn, Kunrei-shiki, Nihon-shiki and wapuro spellings (syllable tab
   ``nn`` before a vowel/``y`` is ん + na-row (konnichiwa, onna), elsewhere ん (wapuro kannji);
   ``m`` before b/m/p is ん (traditional Hepburn: shimbun, sempai);
 * geminates: a doubled consonant (kk, ss, tt, pp, …) and ``tch`` (matcha) are っ;
-* long vowels: macrons and circumflexes (ā ī ū ē ō, â … ô) become the kana spelling of the
-  long vowel (おう for ō, えい for ē, as Japanese spells most of them; OpenJTalk then
-  pronounces them long); doubled vowels (oo, ou, ei, ii, uu) are spelled as written; a
-  hyphen after a vowel (wapuro ``ra-men``) is ー;
+* long vowels: macrons and circumflexes (ā ī ū ē ō, â … ô) become the vowel + ー (they
+  mark the pronunciation, and ē stands for both えい and ええ); doubled vowels (oo, ou, ei,
+  ii, uu) are spelled as written; a hyphen after a vowel (wapuro ``ra-men``) is ー;
 * particles are decided by the caller (:mod:`.mixed`), which sees word boundaries.
 
 Hiragana (not katakana) is returned on purpose: OpenJTalk analyses hiragana as native
@@ -25,8 +24,11 @@ from functools import lru_cache
 from tsukasa.pipelines.textfront.resources import read_table
 
 _VOWELS = "aiueo"
-_LONG = {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ei", "ō": "ou",
-         "â": "aa", "î": "ii", "û": "uu", "ê": "ei", "ô": "ou"}  # fmt: skip
+# A macron marks a long vowel *as pronounced* (Hepburn writes 先生 sensē, 大きい ōkii), so it
+# becomes the vowel + ー: spelling it おう/えい made OpenJTalk read unknown hiragana as written
+# (オウキイ, テイセン) where the word is said オーキイ, テーセン.
+_LONG = {"ā": "a-", "ī": "i-", "ū": "u-", "ē": "e-", "ō": "o-",
+         "â": "a-", "î": "i-", "û": "u-", "ê": "e-", "ô": "o-"}  # fmt: skip
 _GEMINATE_OK = set("kgsztdhbpcfjmrvwy")
 
 
