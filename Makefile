@@ -57,8 +57,9 @@ train-demo: venv
 	$(BIN)/tsukasa train stage1 --dataset demo --config tiny --steps 120 --log-every 20 --out runs/demo-stage1
 
 # Wheels the GPU machine (Python 3.12, torch preinstalled, no package registry) lacks, for
-# carrying along with the working tree; install there with
+# carrying along with the working tree (plus a small Opus Shar training set); there:
 #   pip install --no-index --no-deps gpu_bundle/wheels/*.whl
+#   python -m tsukasa.modeling stage1 --data gpu_bundle/shar --config base-24k --bf16 --steps 200 --out runs/gpu
 gpu-bundle: venv
 	mkdir -p gpu_bundle/wheels
 	$(BIN)/python -m pip download -q --only-binary=:all: --python-version 3.12 --no-deps -d gpu_bundle/wheels \
@@ -66,6 +67,9 @@ gpu-bundle: venv
 	  soundfile==0.14.0 pydantic==2.14.4 pydantic_core==2.50.5 annotated-types==0.8.0 typing-inspection==0.4.5 \
 	  pyyaml==6.0.4 intervaltree==3.2.1 sortedcontainers==2.4.0 cytoolz==1.2.0 toolz==1.2.0 tabulate==0.10.0 \
 	  audioread==3.1.0 cffi==2.1.1 pycparser==3.12 click==8.5.1 tqdm==4.70.1
+	# a small training set to carry: the demo dataset as Opus Shar with F0 precomputed for base-24k
+	@test -f data_manifests/demo/cuts.jsonl.gz || $(BIN)/tsukasa demo
+	$(BIN)/tsukasa dataset export-shar demo --out gpu_bundle/shar --audio-format opus --config base-24k --overwrite
 	du -sh gpu_bundle
 
 lint: venv

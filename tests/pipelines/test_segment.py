@@ -109,8 +109,8 @@ GAPS = [0.03, 0.06, 0.1, 0.15, 0.4, 1.0, 3.0]
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known weakness: the boundary score (fitted on Kokoro voices) misses butted gaps "
-    "below ~0.5 s on the HTS voice; remove this mark when it passes",
+    reason="known weakness: the boundary model (fitted on Kokoro voices) misses butted gaps below "
+    "~0.5 s between pitch-shifted HTS 'characters' (GE2E hears one speaker); remove when it passes",
 )
 def test_every_utterance_found_with_gaps_from_30ms_to_3s(tmp_path: Path) -> None:
     audio, refs = _session(list(range(8)), GAPS)
@@ -257,3 +257,45 @@ def test_speaker_encoder_tells_two_kokoro_voices_apart() -> None:
 
     same, other = sim(xs[0], xs[1]), sim(xs[0], xs[2])
     assert same > other + 0.1, (same, other)
+
+
+KOKORO = Path("/work/shared/data/kokoro_dev")
+
+
+def _kokoro(name: str) -> np.ndarray:
+    x, sr = sf.read(KOKORO / name, dtype="float32")
+    assert sr == SR
+    s, e = _true_span(x)
+    return x[s:e]
+
+
+@pytest.mark.skipif(not KOKORO.is_dir(), reason="shared dev data not present")
+def test_comma_pause_of_750ms_stays_inside_its_line() -> None:
+    """Length alone would split here: a held-out Kokoro line with a 0.75 s comma pause stays whole."""
+    comma = _kokoro("BASIC5000_0711__jf_nezumi.flac")  # ちまたでは、インターネット…
+    lead = np.zeros(SR // 2, np.float32)
+    audio = np.concatenate([lead, comma, lead])
+    audio += np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32) * 1e-3
+    res = vad.segment_speech(audio, SR)
+    assert [(round(s.start, 2), round(s.end, 2)) for s in res.segments] == pytest.approx(
+        [(0.5, 0.5 + len(comma) / SR)], abs=0.04
+    )
+    assert any(p.duration >= 0.5 for p in res.segments[0].inner_pauses)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weakness: 2 s pitch/timbre contexts reach across an undetected 60 ms boundary, "
+    "so the model (fitted on such blurred contexts) scores this clear voice change p~0.2",
+)
+@pytest.mark.skipif(not KOKORO.is_dir(), reason="shared dev data not present")
+def test_butted_voice_change_at_60ms_splits() -> None:
+    comma = _kokoro("BASIC5000_0711__jf_nezumi.flac")
+    other = _kokoro("BASIC5000_0269__jm_kumo.flac")
+    lead = np.zeros(SR // 2, np.float32)
+    audio = np.concatenate([lead, comma, np.zeros(int(0.06 * SR), np.float32), other, lead])
+    audio += np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32) * 1e-3
+    res = vad.segment_speech(audio, SR)
+    t_join = (len(lead) + len(comma)) / SR
+    assert len(res.segments) == 2, [(s.start, s.end) for s in res.segments]
+    assert abs(res.segments[0].end - t_join) <= 0.04 and abs(res.segments[1].start - (t_join + 0.06)) <= 0.04
