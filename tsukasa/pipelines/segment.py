@@ -79,7 +79,9 @@ class SegmentStage(Stage[SegmentConfig]):
 
     def process_cut(self, cut: Any, ctx: StageContext) -> Any:
         audio = cut.load_audio()
-        result = vad.segment_speech(audio, cut.sampling_rate, self.config.vad_params())
+        result = vad.segment_speech(
+            audio, cut.sampling_rate, self.config.vad_params(), num_threads=getattr(ctx, "num_threads", 1)
+        )
         if not result.segments:
             detail = "; ".join(result.decisions[-2:]) or "no speech"
             if result.too_short:

@@ -87,3 +87,75 @@ def test_wrong_per_file_line_is_flagged_and_kept(asr_session: AsrSession, tmp_pa
     assert sup.custom["source"]["line_id"] == "F1"
     # Without a folder script the other segment passes through untouched.
     assert next(c for c in result.kept if c.id == asr_session.cuts["L01"].id).supervisions[0].text
+
+
+def _by_line(result) -> dict:
+    sources = [(c, c.supervisions[0].custom.get("source")) for c in result.kept]
+    return {src["line_id"]: c for c, src in sources if src}
+
+
+def test_unordered_script_two_lines_in_one_segment_are_split(asr_session: AsrSession, tmp_path) -> None:
+    """Shuffled script: the two lines of one segment are not neighbours in it (nor in order),
+    yet the segment is split between them, and the rest still matches one-to-one."""
+    roles = ["L01", "L02", "L03", "L04", "L05", "L06", "two_lines"]
+    ids = ["L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "X01", "X02", "X03"]
+    random.Random(0).shuffle(ids)
+    assert ids.index("L08") < ids.index("L07") - 1  # far apart and reversed: no adjacency to lean on
+    result = MatchScriptStage().process(
+        _transcribed(asr_session, roles), StageContext(work_dir=tmp_path, script=_lines(ids))
+    )
+    assert result.ordered is False
+    by_line = _by_line(result)
+    assert set(by_line) == {"L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08"}
+    two = asr_session.cuts["two_lines"]
+    first, second = by_line["L07"], by_line["L08"]
+    assert first.id == f"{two.id}-split1" and second.id == f"{two.id}-split2"
+    assert abs(first.end - second.start) < 1e-6 and 1.3 < first.end - two.start < 2.3
+    assert first.supervisions[0].text == SENTENCES["L07"] and second.supervisions[0].text == SENTENCES["L08"]
+    for cut in (first, second):
+        assert cut.supervisions[0].custom["asr"]["cer"] <= MatchConfig().mismatch_cer
+    assert sorted(line.line_id for line in result.unmatched_lines) == ["X01", "X02", "X03"]
+
+
+def test_split_with_a_half_unlike_its_line_is_rejected(asr_session: AsrSession, tmp_path) -> None:
+    """The segment holds L07 + L08 but the script has L07 and an unrelated line in L08's place.
+    Split, the pair would pass on its combined CER (the good half carries the bad one); each half
+    must read like its own line, so the segment is not split onto the wrong line."""
+    roles = ["L05", "two_lines", "L06"]
+    lines = [
+        ScriptLine(text=SENTENCES["L05"], line_id="L05", row=1),
+        ScriptLine(text=SENTENCES["L07"], line_id="L07", row=2),
+        ScriptLine(text=WRONG_FILE_LINE, line_id="W", row=3),
+        ScriptLine(text=SENTENCES["L06"], line_id="L06", row=4),
+    ]
+    for order in ("ordered", "unordered"):
+        result = MatchScriptStage(MatchConfig(order=order)).process(
+            _transcribed(asr_session, roles), StageContext(work_dir=tmp_path, script=lines)
+        )
+        two = next(c for c in result.kept if c.id.startswith(asr_session.cuts["two_lines"].id))
+        assert not any("-split" in c.id for c in result.kept), order
+        assert two.supervisions[0].text != WRONG_FILE_LINE
+        flags = _flags(two)
+        assert "script_unmatched" in flags or "script_mismatch" in flags, (order, flags)
+        assert "W" in {line.line_id for line in result.unmatched_lines}
+
+
+def test_segments_apart_in_time_are_never_joined(asr_session: AsrSession, tmp_path) -> None:
+    """Two halves of one line follow each other in time: with another segment between them, or
+    from another recording, the same two readings must not be glued into one line."""
+    from lhotse.utils import fastcopy
+
+    from tests.pipelines.asr.conftest import _cut
+    from tsukasa.pipelines.asr.match import _adjacent_pairs
+
+    a, b = _transcribed(asr_session, ["join_a", "join_b"])
+    assert _adjacent_pairs([a, b], [a, b], 2.0) == [True]
+    # A scripted segment in the pause between them (not a candidate itself, but in the timeline).
+    src = {"script_text": "はい。", "script_scope": "file", "line_id": "F3"}
+    between = _cut(a.recording, "between", a.end + 0.01, max(b.start - a.end - 0.02, 0.01), "はい。", src)
+    assert _adjacent_pairs([a, b], [a, between, b], 2.0) == [False]
+    other = fastcopy(b, recording=fastcopy(b.recording, id="elsewhere"))
+    assert _adjacent_pairs([a, other], [a, other], 2.0) == [False]
+    # End to end: the line is not produced by joining across the segment between them.
+    result = MatchScriptStage().process([a, between, b], StageContext(work_dir=tmp_path, script=_lines(["L09"])))
+    assert sorted(c.id for c in result.kept) == sorted([a.id, "between", b.id])  # nothing joined

@@ -105,3 +105,53 @@ def test_uncovered_speech_finds_a_segment_cut_short(asr_session: AsrSession) -> 
     half = [w for w in words if w.end <= sup.duration / 2]
     assert uncovered_speech(audio, half) > 0.3 * sup.duration  # words for the first half only
     assert uncovered_speech(np.zeros(WHISPER_SR, dtype=np.float32), []) == 0.0  # silence needs no words
+
+
+def test_truncated_transcript_with_a_stretched_last_word_is_decoded_again(asr_session: AsrSession) -> None:
+    """Regression (kokoro_dev dump2-013): a 12 s segment of two sentences came back as the first
+    one, its last word's timing stretched over the second, so no speech looked uncovered. The
+    reading is too short for the audible speech; the segment must be decoded again alone."""
+    import soxr
+
+    from tsukasa.corpus.schema import WordTiming
+    from tsukasa.pipelines.asr.models import load_whisper
+    from tsukasa.pipelines.asr.transcribe import (
+        WHISPER_SR,
+        Decoder,
+        SegmentAsr,
+        _Unit,
+        second_look,
+        speaking_rate,
+        uncovered_speech,
+    )
+
+    cfg = asr_session.stage.config
+
+    def unit(role: str) -> _Unit:
+        cut = asr_session.kept[asr_session.cuts[role].id]
+        return _Unit(0, 0, soxr.resample(cut.load_audio()[0], cut.sampling_rate, WHISPER_SR).astype("float32"))
+
+    # Complete transcripts of the synthesised voice read at a normal rate: no false alarm.
+    for role in ("L02", "L03", "L09" if "L09" in asr_session.cuts else "L05"):
+        rate, audible = speaking_rate(unit(role).audio, _sup(asr_session, role).custom["asr"]["kana"])
+        assert rate > cfg.min_morae_per_s, (role, rate, audible)
+
+    sup = _sup(asr_session, "two_lines")
+    words = [WordTiming(**w) for w in sup.custom["asr"]["words"]]
+    first = reading(SENTENCES["L07"])
+    keep, read = [], ""
+    for w in words:  # the words of the first sentence only
+        if len(read) >= len(first):
+            break
+        keep.append(w)
+        read += reading(w.word)
+    stretched = [*keep[:-1], keep[-1].model_copy(update={"end": round(sup.duration, 3)})]
+    text = "".join(w.word for w in stretched)
+    truncated = SegmentAsr(text, stretched, -0.2, 0.01, 0.0, solo=True)
+    u = unit("two_lines")
+    assert uncovered_speech(u.audio, stretched) <= cfg.max_uncovered_s  # the coverage check is blind here
+    model = load_whisper(asr_session.stage.resolved(), cpu_threads=2)
+    [again] = second_look(Decoder(model, cfg), [u], [truncated])
+    assert again.sequential and again.retried and "morae/s" in again.retried
+    got = reading(again.text)
+    assert edit_distance(first + reading(SENTENCES["L08"]), got) <= 3, got

@@ -9,13 +9,16 @@ Two script modes (both arrive from ingest):
   ``script_mismatch`` (kept for review: neither silently accepted nor dropped).
 * **folder** lines (``StageContext.script``, no file named): segments without text are assigned
   to lines one-to-one by reading-level similarity (katakana from the text front-end vs the ASR
-  kana). Candidates are a segment or two adjacent segments of one recording (a line cut in two:
-  joined) against a line or two consecutive lines (a segment holding two lines: split at the
-  word timing between them). Candidates are accepted greedily by CER, lowest first, while their
-  CER is at most ``accept_cer``; with an ordered script, the first pass keeps only confident
-  matches and the rest are then restricted to lines between their matched neighbours (order as
-  a prior, not a rule: ``order="auto"`` trusts the order only when the confident matches are
-  themselves in order).
+  kana). Candidates are a segment or two segments of one recording that follow each other in
+  time (a line cut in two: joined) against a line or two lines (a segment holding two lines:
+  split at the word gap that best separates their readings, and only when each half reads
+  like its own line within ``accept_cer``). The assignment is solved exactly and globally (a
+  small set-packing integer program), maximising the reading explained by script lines less
+  the edits it needs. With an ordered script the confident matches (CER at most
+  ``confident_cer``) set a prior: a split pairs consecutive lines, and the other candidates
+  must fit between the lines of their matched neighbours (``order="auto"`` trusts the order
+  only when the confident matches are themselves in order). Without it, any two shortlisted
+  lines may share a segment, in either order.
 
 Reporting: a matched line becomes ``text``, its id ``custom.source.line_id``; an unmatched
 segment keeps its ASR text and gets the flag ``script_unmatched``; an unmatched line goes to
@@ -69,149 +72,261 @@ class MatchResult(StageResult):
 
 
 @dataclass(frozen=True)
+class SegReading:
+    """What matching knows of one segment: its ASR reading and, to split it, its words.
+
+    ``word_kana`` are the readings of the recognised words in order (only their lengths are
+    used: a word read alone can differ from the same word in context, e.g. the particle は,
+    while its length rarely does); ``word_gaps[k]`` is the silence in seconds between words
+    ``k`` and ``k + 1``.
+    """
+
+    kana: str
+    word_kana: tuple[str, ...] = ()
+    word_gaps: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Candidate:
-    """Segments ``segs`` (1 or 2 adjacent) spoken as lines ``lines`` (1 or 2 consecutive)."""
+    """Segments ``segs`` (1, or 2 adjacent in time) spoken as lines ``lines`` (1, or 2 in one segment).
+
+    ``errors`` is the edit distance behind ``cer``; for a split, ``part_cers`` are the CERs of
+    each half against its own line and ``split_word`` is the first word of the second half.
+    """
 
     segs: tuple[int, ...]
     lines: tuple[int, ...]
     cer: float
+    errors: int = 0
+    part_cers: tuple[float, ...] = ()
+    split_word: int | None = None
 
 
-# --- the matching algorithm (pure: indices in, candidates out) ------------------------------
+# --- the matching algorithm (pure: readings in, candidates out) -----------------------------
 
 
-def _cost(ref: str, hyp: str) -> float:
-    return cer(ref, hyp) if ref else 1.0
+def _distances_to_prefixes(ref: str, hyp: str) -> list[int]:
+    """``out[p] = edit_distance(ref, hyp[:p])`` for every ``p``: the last row of one DP table."""
+    prev = list(range(len(hyp) + 1))
+    for i, rc in enumerate(ref, 1):
+        cur = [i]
+        for p, hc in enumerate(hyp, 1):
+            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
+        prev = cur
+    return prev
 
 
-def match_readings(
-    seg_kana: Sequence[str],
-    line_kana: Sequence[str],
-    *,
-    adjacent: Sequence[bool],
-    cfg: MatchConfig,
-) -> tuple[list[Candidate], bool | None]:
-    """Assign segments to lines one-to-one by reading CER.
+def split_point(
+    seg: SegReading, first: str, second: str, *, pre: list[int] | None = None, suf: list[int] | None = None
+) -> tuple[int, int, int] | None:
+    """The word gap that best separates ``first`` and ``second`` in ``seg``: (k, err1, err2).
 
-    ``adjacent[i]`` says whether segments ``i`` and ``i+1`` may be one line cut in two.
-    Returns the accepted candidates and whether order was used (None: no anchors to judge).
+    Words ``[:k]`` are read as ``first`` and ``[k:]`` as ``second``; ``err1``/``err2`` are the
+    edit distances of each half against its own line. Only word gaps are candidates (a split
+    never cuts a word), chosen by the fewest total errors and then by the longest silence. The
+    word readings' cumulative lengths place each gap in the segment's reading (one position
+    either side is tried, to absorb a word read differently alone). None without two words.
     """
-    n_s, n_l = len(seg_kana), len(line_kana)
-    shortlist = _shortlists(seg_kana, line_kana, cfg.shortlist)
-    cands: list[Candidate] = []
-    for i in range(n_s):
-        if not seg_kana[i]:
-            continue
-        near = set(shortlist[i])
-        for j in sorted(near):
-            cands.append(Candidate((i,), (j,), _cost(line_kana[j], seg_kana[i])))
-        if cfg.allow_split:
-            for j in sorted({j for k in near for j in (k - 1, k) if 0 <= j and j + 1 < n_l}):
-                cands.append(Candidate((i,), (j, j + 1), _cost(line_kana[j] + line_kana[j + 1], seg_kana[i])))
-        if cfg.allow_join and i + 1 < n_s and adjacent[i] and seg_kana[i + 1]:
-            joined = seg_kana[i] + seg_kana[i + 1]
-            for j in sorted(near | set(shortlist[i + 1])):
-                cands.append(Candidate((i, i + 1), (j,), _cost(line_kana[j], joined)))
-    best_single_seg = {}
-    best_single_line = {}
-    for c in cands:
-        if len(c.segs) == 1 and len(c.lines) == 1:
-            best_single_seg[c.segs[0]] = min(best_single_seg.get(c.segs[0], 2.0), c.cer)
-            best_single_line[c.lines[0]] = min(best_single_line.get(c.lines[0], 2.0), c.cer)
+    n = len(seg.word_kana)
+    kana = seg.kana
+    if n < 2 or not kana:
+        return None
+    pre = pre if pre is not None else _distances_to_prefixes(first, kana)
+    suf = suf if suf is not None else _distances_to_prefixes(second[::-1], kana[::-1])[::-1]
+    lengths = [len(w) for w in seg.word_kana]
+    total = sum(lengths) or 1
+    best: tuple[int, float, int, int, int] | None = None  # (errors, -gap, k, err1, err2)
+    cum = 0
+    for k in range(1, n):
+        cum += lengths[k - 1]
+        centre = round(cum * len(kana) / total)
+        gap = seg.word_gaps[k - 1] if k - 1 < len(seg.word_gaps) else 0.0
+        for p in (centre - 1, centre, centre + 1):
+            if 0 < p < len(kana):
+                key = (pre[p] + suf[p], -gap, k, pre[p], suf[p])
+                if best is None or key < best:
+                    best = key
+    if best is None:
+        return None
+    return best[2], best[3], best[4]
 
-    def effective(c: Candidate) -> float:
-        # A split or join has to beat what its parts could get alone by a margin: two short
-        # readings glued together otherwise win on length alone.
-        if len(c.segs) == 1 and len(c.lines) == 1:
-            return c.cer
-        return c.cer + cfg.pair_margin
 
-    cands = [c for c in cands if c.cer <= cfg.accept_cer]
-    cands.sort(key=lambda c: (effective(c), len(c.segs) + len(c.lines), c.segs, c.lines))
+class _Shortlister:
+    """The ``k`` lines sharing the most kana bigrams with a reading.
 
-    def greedy(pool: Iterable[Candidate], used_s: set[int], used_l: set[int], limit: float) -> list[Candidate]:
-        taken = []
-        for c in pool:
-            if effective(c) > limit:
-                break
-            if used_s.intersection(c.segs) or used_l.intersection(c.lines):
-                continue
-            if len(c.segs) + len(c.lines) > 2 and not _pair_beats_singles(c, best_single_seg, best_single_line):
-                continue
-            taken.append(c)
-            used_s.update(c.segs)
-            used_l.update(c.lines)
-        return taken
+    Exact CER on every (segment, line) pair is quadratic in pure Python; a bigram index keeps
+    the exact comparison to a few lines per segment (0 = no shortlist: compare all).
+    """
 
-    if cfg.order == "unordered":
-        return greedy(cands, set(), set(), cfg.accept_cer + cfg.pair_margin), False
-    used_s: set[int] = set()
-    used_l: set[int] = set()
-    anchors = greedy(cands, used_s, used_l, cfg.confident_cer)
-    ordered = _is_ordered(anchors) if cfg.order == "auto" else True
-    if not ordered:
-        rest = greedy(cands, used_s, used_l, cfg.accept_cer + cfg.pair_margin)
-        return anchors + rest, False
-    # Ordered: a remaining segment may only take lines between those of its matched neighbours.
-    seg_to_line: dict[int, tuple[int, ...]] = {}
-    for c in anchors:
-        for s in c.segs:
-            seg_to_line[s] = c.lines
+    def __init__(self, line_kana: Sequence[str], k: int) -> None:
+        self.line_kana = line_kana
+        self.k = k
+        self.index: dict[str, list[int]] = {}
+        for j, lk in enumerate(line_kana):
+            for g in _bigrams(lk):
+                self.index.setdefault(g, []).append(j)
 
-    def window_ok(c: Candidate) -> bool:
-        before = [max(seg_to_line[s]) for s in seg_to_line if s < min(c.segs)]
-        after = [min(seg_to_line[s]) for s in seg_to_line if s > max(c.segs)]
-        lo = max(before) if before else -1
-        hi = min(after) if after else n_l
-        return lo < min(c.lines) and max(c.lines) < hi
-
-    taken = list(anchors)
-    for c in cands:
-        if effective(c) > cfg.accept_cer + cfg.pair_margin:
-            break
-        if used_s.intersection(c.segs) or used_l.intersection(c.lines) or not window_ok(c):
-            continue
-        if len(c.segs) + len(c.lines) > 2 and not _pair_beats_singles(c, best_single_seg, best_single_line):
-            continue
-        taken.append(c)
-        used_s.update(c.segs)
-        used_l.update(c.lines)
-        for s in c.segs:
-            seg_to_line[s] = c.lines
-    return taken, (True if anchors else None)
+    def __call__(self, kana: str) -> list[int]:
+        if self.k <= 0 or len(self.line_kana) <= self.k:
+            return [j for j, lk in enumerate(self.line_kana) if lk]
+        counts: dict[int, int] = {}
+        for g in _bigrams(kana):
+            for j in self.index.get(g, ()):
+                counts[j] = counts.get(j, 0) + 1
+        ranked = sorted(counts, key=lambda j: (-counts[j] / (len(_bigrams(self.line_kana[j])) ** 0.5 or 1), j))
+        return ranked[: self.k]
 
 
 def _bigrams(kana: str) -> set[str]:
     return {kana[k : k + 2] for k in range(len(kana) - 1)} or ({kana} if kana else set())
 
 
-def _shortlists(seg_kana: Sequence[str], line_kana: Sequence[str], k: int) -> list[list[int]]:
-    """Per segment, the ``k`` lines sharing the most kana bigrams with it.
+def _gain(c: Candidate, segs: Sequence[SegReading], line_kana: Sequence[str], cfg: MatchConfig) -> float:
+    """What taking ``c`` is worth: the segment reading it explains, less its errors.
 
-    Exact CER on every (segment, line) pair is quadratic in pure Python; a bigram index keeps
-    the exact comparison to a few lines per segment (0 = no shortlist: compare all).
+    Summed over an assignment, this is the reading explained by script lines minus the edits
+    needed to get there, so the best assignment is the one closest to the audio. A split or a
+    join pays ``pair_margin`` per line character: two short readings glued together would
+    otherwise win on length alone. A hair more for pairs breaks exact ties toward singles.
     """
-    if k <= 0 or len(line_kana) <= k:
-        return [list(range(len(line_kana))) for _ in seg_kana]
-    index: dict[str, list[int]] = {}
-    for j, lk in enumerate(line_kana):
-        for g in _bigrams(lk):
-            index.setdefault(g, []).append(j)
+    explained = sum(len(segs[s].kana) for s in c.segs)
+    paired = len(c.segs) + len(c.lines) > 2
+    penalty = cfg.pair_margin * sum(len(line_kana[j]) for j in c.lines) + 1e-3 if paired else 0.0
+    return explained - c.errors - penalty
+
+
+def _solve(cands: Sequence[Candidate], gains: Sequence[float], n_s: int, n_l: int) -> list[Candidate]:
+    """The exact best one-to-one assignment: a set-packing integer program (HiGHS, via scipy).
+
+    Every candidate is a 0/1 variable; each segment and each line may be used at most once.
+    Greedy acceptance (lowest CER first) gets this wrong whenever an early pick blocks two
+    better ones, and a split or join spans two segments or two lines, which a plain
+    segment x line assignment (``linear_sum_assignment``) cannot express.
+    """
+    if not cands:
+        return []
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    rows: list[int] = []
+    cols: list[int] = []
+    for x, c in enumerate(cands):
+        rows.extend(c.segs)
+        rows.extend(n_s + j for j in c.lines)
+        cols.extend([x] * (len(c.segs) + len(c.lines)))
+    a = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_s + n_l, len(cands))).tocsr()
+    res = milp(
+        c=-np.asarray(gains, dtype=float),
+        constraints=LinearConstraint(a, ub=np.ones(n_s + n_l)),
+        integrality=np.ones(len(cands)),
+        bounds=Bounds(0, 1),
+    )
+    if res.x is None:  # the problem is always feasible (all zeros): this is a solver failure
+        raise RuntimeError(f"script assignment failed: {res.message}")
+    return [c for c, v in zip(cands, res.x, strict=True) if v > 0.5]
+
+
+def match_readings(
+    segs: Sequence[SegReading],
+    line_kana: Sequence[str],
+    *,
+    adjacent: Sequence[bool],
+    cfg: MatchConfig,
+) -> tuple[list[Candidate], bool | None]:
+    """Assign segments to lines one-to-one by reading errors, globally.
+
+    ``adjacent[i]`` says whether segments ``i`` and ``i+1`` may be one line cut in two (same
+    recording, next to each other in time). Candidates: a segment as one line; two adjacent
+    segments as one line (join); one segment as two lines (split at a word gap, each half
+    within ``accept_cer`` of its own line). With the order prior the two lines of a split are
+    consecutive in the script and candidates must fit between the lines of the confident
+    matches around them; without it any two shortlisted lines may share a segment, in either
+    order. The assignment maximises the explained reading (:func:`_gain`) exactly.
+    Returns the accepted candidates and whether order was used (None: no anchors to judge).
+    """
+    n_s, n_l = len(segs), len(line_kana)
+    shortlist = _Shortlister(line_kana, cfg.shortlist)
+    near = [shortlist(sg.kana) if sg.kana else [] for sg in segs]
+
+    singles: list[Candidate] = []
+    joins: list[Candidate] = []
+    for i, sg in enumerate(segs):
+        for j in near[i]:
+            d = edit_distance(line_kana[j], sg.kana)
+            singles.append(Candidate((i,), (j,), d / len(line_kana[j]), d))
+        if cfg.allow_join and i + 1 < n_s and adjacent[i] and sg.kana and segs[i + 1].kana:
+            joined = sg.kana + segs[i + 1].kana
+            for j in sorted(set(near[i]) | set(near[i + 1]) | set(shortlist(joined))):
+                d = edit_distance(line_kana[j], joined)
+                joins.append(Candidate((i, i + 1), (j,), d / len(line_kana[j]), d))
+
+    # Order prior: judged on the confident single matches, themselves assigned globally.
+    ordered: bool | None = False
+    anchors: list[Candidate] = []
+    if cfg.order != "unordered":
+        confident = [c for c in singles if c.cer <= cfg.confident_cer]
+        anchors = _solve(confident, [_gain(c, segs, line_kana, cfg) for c in confident], n_s, n_l)
+        if cfg.order == "ordered" or _is_ordered(anchors):
+            ordered = True if anchors else None
+    use_order = ordered is True or cfg.order == "ordered"
+
+    splits: list[Candidate] = []
+    if cfg.allow_split:
+        for i, sg in enumerate(segs):
+            splits.extend(_split_candidates(i, sg, near[i], line_kana, consecutive=use_order, cfg=cfg))
+
+    cands = [c for c in singles + joins if c.cer <= cfg.accept_cer] + splits
+    if use_order and anchors:
+        seg_to_line = {s: c.lines for c in anchors for s in c.segs}
+        anchor_set = set(anchors)
+
+        def window_ok(c: Candidate) -> bool:
+            before = [max(seg_to_line[s]) for s in seg_to_line if s < min(c.segs)]
+            after = [min(seg_to_line[s]) for s in seg_to_line if s > max(c.segs)]
+            lo = max(before) if before else -1
+            hi = min(after) if after else n_l
+            return lo < min(c.lines) and max(c.lines) < hi
+
+        cands = [c for c in cands if c in anchor_set or window_ok(c)]
+    gains = [_gain(c, segs, line_kana, cfg) for c in cands]
+    keep = [k for k, g in enumerate(gains) if g > 0]
+    taken = _solve([cands[k] for k in keep], [gains[k] for k in keep], n_s, n_l)
+    return taken, ordered
+
+
+def _split_candidates(
+    i: int, seg: SegReading, near: Sequence[int], line_kana: Sequence[str], *, consecutive: bool, cfg: MatchConfig
+) -> list[Candidate]:
+    """Segment ``i`` read as two lines: consecutive ones (order prior) or any two of ``near``."""
+    if len(seg.word_kana) < 2 or not seg.kana:
+        return []
+    n_l = len(line_kana)
+    if consecutive:
+        pairs = sorted({(j, j + 1) for k in near for j in (k - 1, k) if 0 <= j and j + 1 < n_l})
+    else:
+        pairs = [(j, k) for j in near for k in near if j != k]
+    pairs = [(j, k) for j, k in pairs if line_kana[j] and line_kana[k]]
+    pre: dict[int, list[int]] = {}
+    suf: dict[int, list[int]] = {}
+    rev = seg.kana[::-1]
     out = []
-    for sk in seg_kana:
-        counts: dict[int, int] = {}
-        for g in _bigrams(sk):
-            for j in index.get(g, ()):
-                counts[j] = counts.get(j, 0) + 1
-        ranked = sorted(counts, key=lambda j: (-counts[j] / (len(_bigrams(line_kana[j])) ** 0.5 or 1), j))
-        out.append(ranked[:k])
+    for j, k in pairs:
+        if j not in pre:
+            pre[j] = _distances_to_prefixes(line_kana[j], seg.kana)
+        if k not in suf:
+            suf[k] = _distances_to_prefixes(line_kana[k][::-1], rev)[::-1]
+        found = split_point(seg, line_kana[j], line_kana[k], pre=pre[j], suf=suf[k])
+        if found is None:
+            continue
+        word, e1, e2 = found
+        c1, c2 = e1 / len(line_kana[j]), e2 / len(line_kana[k])
+        # Each half must read like its own line: a good half cannot carry a wrong one.
+        if c1 > cfg.accept_cer or c2 > cfg.accept_cer:
+            continue
+        total = len(line_kana[j]) + len(line_kana[k])
+        out.append(Candidate((i,), (j, k), (e1 + e2) / total, e1 + e2, (round(c1, 4), round(c2, 4)), word))
     return out
-
-
-def _pair_beats_singles(c: Candidate, best_seg: dict[int, float], best_line: dict[int, float]) -> bool:
-    """A split/join is taken only if its parts have no good single match of their own."""
-    parts = [best_seg.get(s, 2.0) for s in c.segs] if len(c.segs) > 1 else [best_line.get(j, 2.0) for j in c.lines]
-    return min(parts) > c.cer
 
 
 def _is_ordered(anchors: Sequence[Candidate]) -> bool | None:
@@ -223,15 +338,26 @@ def _is_ordered(anchors: Sequence[Candidate]) -> bool | None:
     return rising >= 0.9 * (len(pairs) - 1)
 
 
-def best_split(words_kana: Sequence[str], first: str, second: str) -> int:
-    """The word index ``k`` (1..n-1) where words[:k] reads most like ``first`` and words[k:] like ``second``."""
-    best_k, best = 1, None
-    for k in range(1, len(words_kana)):
-        left, right = "".join(words_kana[:k]), "".join(words_kana[k:])
-        cost = edit_distance(first, left) + edit_distance(second, right)
-        if best is None or cost < best:
-            best_k, best = k, cost
-    return best_k
+def _adjacent_pairs(candidates: Sequence[Any], all_cuts: Sequence[Any], max_gap: float) -> list[bool]:
+    """Whether candidates ``i`` and ``i + 1`` may be one line cut in two.
+
+    Only segments of one recording that follow each other in time with nothing in between:
+    no other input cut (a scripted segment, say) between them, and a pause of at most
+    ``max_gap`` seconds. Two halves of one line are never apart in time, so anything else
+    joined would be a different line's audio glued on.
+    """
+    timeline: dict[str, list[Any]] = {}
+    for cut in all_cuts:
+        timeline.setdefault(cut.recording_id, []).append(cut)
+    successor: dict[str, str] = {}
+    for cuts in timeline.values():
+        cuts.sort(key=lambda c: (c.start, c.end))
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            successor[a.id] = b.id
+    return [
+        a.recording_id == b.recording_id and successor.get(a.id) == b.id and -1e-3 <= b.start - a.end <= max_gap
+        for a, b in zip(candidates, candidates[1:], strict=False)
+    ]
 
 
 # --- the stage -----------------------------------------------------------------------------
@@ -294,13 +420,10 @@ class MatchScriptStage(Stage[MatchConfig]):
         candidates = [c for c in free if c.supervisions and not _has_script(c)]
         others = [c for c in free if c not in candidates]
         result.kept.extend(others)
-        seg_kana = [self._seg_kana(c) for c in candidates]
+        readings = [self._seg_reading(c) for c in candidates]
         line_kana = [self._kana(ln.text) for ln in lines]
-        adjacent = [
-            a.recording_id == b.recording_id and 0.0 <= b.start - a.end <= cfg.max_join_gap
-            for a, b in zip(candidates, candidates[1:], strict=False)
-        ]
-        taken, ordered = match_readings(seg_kana, line_kana, adjacent=adjacent, cfg=cfg)
+        adjacent = _adjacent_pairs(candidates, cut_list, cfg.max_join_gap)
+        taken, ordered = match_readings(readings, line_kana, adjacent=adjacent, cfg=cfg)
         result.ordered = ordered
         order_note = f"order={'used' if ordered else 'ignored'}"
         used_s = {s for c in taken for s in c.segs}
@@ -310,10 +433,11 @@ class MatchScriptStage(Stage[MatchConfig]):
             matched = [lines[j] for j in c.lines]
             if len(segs) == 2:
                 result.kept.append(self._assign(self._join(segs), matched[0], [order_note, "joined 2 segments"]))
-            elif len(matched) == 2:
-                first, second = self._split(segs[0], matched)
-                result.kept.append(self._assign(first, matched[0], [order_note, "split: first of 2 lines"]))
-                result.kept.append(self._assign(second, matched[1], [order_note, "split: second of 2 lines"]))
+            elif len(matched) == 2 and c.split_word is not None:
+                first, second = self._split(segs[0], c.split_word)
+                halves = f"half CERs {c.part_cers[0]}/{c.part_cers[1]}"
+                result.kept.append(self._assign(first, matched[0], [order_note, "split: first of 2 lines", halves]))
+                result.kept.append(self._assign(second, matched[1], [order_note, "split: second of 2 lines", halves]))
             else:
                 result.kept.append(self._assign(segs[0], matched[0], [order_note]))
         for i, cut in enumerate(candidates):
@@ -336,11 +460,14 @@ class MatchScriptStage(Stage[MatchConfig]):
         return result
 
     # --- pieces ----------------------------------------------------------------------------
-    def _seg_kana(self, cut: Any) -> str:
-        custom = _sup_custom(cut)
-        if custom.asr is None:
-            return ""
-        return custom.asr.kana if custom.asr.kana is not None else self._kana(custom.asr.text or "")
+    def _seg_reading(self, cut: Any) -> SegReading:
+        asr = _sup_custom(cut).asr
+        if asr is None:
+            return SegReading("")
+        kana = asr.kana if asr.kana is not None else self._kana(asr.text or "")
+        words = asr.words
+        gaps = tuple(max(b.start - a.end, 0.0) for a, b in zip(words, words[1:], strict=False))
+        return SegReading(kana, tuple(self._kana(w.word) for w in words), gaps)
 
     def _finish(
         self, cut: Any, custom: SupervisionCustom, text: str, decisions: list[str], speaker: str | None = None
@@ -447,21 +574,13 @@ class MatchScriptStage(Stage[MatchConfig]):
             custom=dict(first.custom or {}),
         )
 
-    def _split(self, cut: Any, lines: list[ScriptLine]) -> tuple[Any, Any]:
-        """Two cuts from one segment, cut at the word boundary between the two lines' readings."""
+    def _split(self, cut: Any, k: int) -> tuple[Any, Any]:
+        """Two cuts from one segment, cut in the silence between words ``k - 1`` and ``k``."""
         from lhotse import MonoCut, SupervisionSegment
 
         custom = _sup_custom(cut)
         words = list(custom.asr.words) if custom.asr else []
-        if len(words) < 2:
-            # No timings to cut at: fall back to the reading-length ratio of the two lines.
-            ka, kb = self._kana(lines[0].text), self._kana(lines[1].text)
-            t = cut.duration * len(ka) / max(len(ka) + len(kb), 1)
-            k = 0
-        else:
-            wk = [self._kana(w.word) for w in words]
-            k = best_split(wk, self._kana(lines[0].text), self._kana(lines[1].text))
-            t = (words[k - 1].end + words[k].start) / 2
+        t = (words[k - 1].end + words[k].start) / 2
         t = min(max(t, 0.01), cut.duration - 0.01)
         out = []
         for n, (off, dur, ws) in enumerate(((0.0, t, words[:k]), (t, cut.duration - t, words[k:])), 1):

@@ -14,10 +14,12 @@ word goes back to the segment under its midpoint. Per-segment figures then come 
 words (avg log-prob = mean log word probability, compression ratio of the segment's text);
 the no-speech probability is the window's. Batched decoding reads each window ONCE (no
 seek-and-continue, no temperature fallback), so when Whisper ends a window early the segments
-after that point come back empty or cut short. A segment whose packed result is empty, trips a
-guard, or leaves audible speech that no word covers (:func:`uncovered_speech`) is decoded again
-*alone* with Whisper's sequential decoder (seek-and-continue), and that result, with its
-own figures, decides: packing can then never be the reason a segment is lost or truncated.
+after that point come back empty or cut short. A segment whose batched result is empty, trips a
+guard, leaves audible speech that no word covers (:func:`uncovered_speech`), or reads too few
+morae for its audible speech (:func:`speaking_rate`: Whisper can stretch the last word's timing
+over the part it skipped, which hides the gap from the coverage check) is decoded again *alone*
+with Whisper's sequential decoder (seek-and-continue), and that result, with its own figures,
+decides: batching can then never be the reason a segment is lost or truncated.
 ``pack_seconds=0`` decodes every segment alone (batched, one window each).
 
 Hallucination guards (reason codes): ``asr_repetition_loop`` (a unit of 1..N characters
@@ -77,6 +79,14 @@ class TranscribeConfig(StageConfig):
     repetition_min_chars: int = Field(default=10, ge=2)  # span length that makes it a loop
     # A packed result that leaves this much audible speech without words is decoded again alone.
     max_uncovered_s: float = Field(default=0.5, gt=0.0)
+    # A batched result reading fewer morae per audible second than this is decoded again alone.
+    # Measured 2026-11-25 on kokoro_dev's 48 utterances with their gold kana: 8.0-10.3 morae per
+    # audible second (:func:`speaking_rate`); a segment missing ~40% of its text falls below 5.
+    # A false alarm only costs one solo decode (whose result then decides), so the bound sits
+    # well above the ~4 morae/s at which text is surely missing. Only judged on segments with
+    # at least ``rate_min_audible_s`` of audible speech: short ones have too few morae to judge.
+    min_morae_per_s: float = Field(default=5.0, ge=0.0)
+    rate_min_audible_s: float = Field(default=2.0, gt=0.0)
     # Temperature fallback for solo decodes. Off by default: sampling makes the stage
     # non-deterministic (a stage must be, for resume and fingerprints), and on a genuinely
     # repeated phrase it trades a flagged loop for a different random text.
@@ -118,6 +128,7 @@ class SegmentAsr:
     solo: bool  # decoded in its own window (exact figures) rather than packed
     guards: list[QualityFlag] = field(default_factory=list)
     retried: str | None = None  # why a packed result was replaced by a solo decode
+    sequential: bool = False  # decoded by Whisper's sequential decoder (seek-and-continue)
 
 
 def evaluate_guards(res: SegmentAsr, cfg: TranscribeConfig) -> list[QualityFlag]:
@@ -148,6 +159,17 @@ def evaluate_guards(res: SegmentAsr, cfg: TranscribeConfig) -> list[QualityFlag]
     return flags
 
 
+def _audible_frames(audio: np.ndarray, *, sample_rate: int, frame_s: float, floor_db: float) -> np.ndarray:
+    """Per ``frame_s`` frame: is it within ``floor_db`` of the segment's loudest frame."""
+    hop = max(int(frame_s * sample_rate), 1)
+    n = len(audio) // hop
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    frames = audio[: n * hop].astype(np.float64).reshape(n, hop)
+    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+    return db >= max(db.max() - floor_db, -60.0)
+
+
 def uncovered_speech(
     audio: np.ndarray,
     words: list[WordTiming],
@@ -165,19 +187,57 @@ def uncovered_speech(
     text is fluent. The audio does: frames within ``floor_db`` of the segment's loudest frame
     count as audible, and those farther than ``tolerance_s`` from every word are uncovered.
     """
-    hop = max(int(frame_s * sample_rate), 1)
-    n = len(audio) // hop
+    audible = _audible_frames(audio, sample_rate=sample_rate, frame_s=frame_s, floor_db=floor_db)
+    n = len(audible)
     if n == 0:
         return 0.0
-    frames = audio[: n * hop].astype(np.float64).reshape(n, hop)
-    db = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
-    audible = db >= max(db.max() - floor_db, -60.0)
     covered = np.zeros(n, dtype=bool)
     for w in words:
         a = max(int((w.start - tolerance_s) / frame_s), 0)
         b = min(int(np.ceil((w.end + tolerance_s) / frame_s)), n)
         covered[a:b] = True
     return float(np.count_nonzero(audible & ~covered) * frame_s)
+
+
+_SMALL_KANA = frozenset("ャュョァィゥェォヮ")
+
+
+def morae(kana: str) -> int:
+    """Morae in a katakana reading: every kana but the small ones that join the one before."""
+    return sum(1 for ch in kana if ch not in _SMALL_KANA)
+
+
+def speaking_rate(
+    audio: np.ndarray,
+    kana: str,
+    *,
+    sample_rate: int = WHISPER_SR,
+    frame_s: float = 0.025,
+    floor_db: float = 30.0,
+) -> tuple[float, float]:
+    """(morae per audible second, audible seconds) of a reading against its audio.
+
+    Why: a transcript cut short can still "cover" the audio when Whisper stretches the last
+    word's timing over everything it skipped (kokoro_dev: a 12 s segment of two sentences came
+    back as the first one, its last word spanning the second), so :func:`uncovered_speech`
+    sees nothing. The reading length cannot be stretched: Japanese is spoken at a fairly
+    steady mora rate, so too few morae for the audible speech means text is missing.
+    """
+    audible = _audible_frames(audio, sample_rate=sample_rate, frame_s=frame_s, floor_db=floor_db)
+    seconds = float(np.count_nonzero(audible) * frame_s)
+    return (morae(kana) / seconds if seconds > 0 else math.inf), seconds
+
+
+def second_look_reason(audio: np.ndarray, res: SegmentAsr, cfg: TranscribeConfig) -> str:
+    """Why a batched result must be decoded again alone ("" when it can stand)."""
+    why = [g.code for g in res.guards]
+    missing = uncovered_speech(audio, res.words)
+    if missing > cfg.max_uncovered_s:
+        why.append(f"uncovered {missing:.2f} s")
+    rate, seconds = speaking_rate(audio, reading(res.text) if res.text else "")
+    if seconds >= cfg.rate_min_audible_s and rate < cfg.min_morae_per_s:
+        why.append(f"{rate:.1f} morae/s over {seconds:.1f} s audible")
+    return ",".join(why)
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -364,7 +424,29 @@ class Decoder:
             no_speech_prob=max((s.no_speech_prob for s in segs), default=None),
             temperature=max((s.temperature for s in segs), default=None),
             solo=True,
+            sequential=True,
         )
+
+
+def second_look(decoder: Decoder, units: list[_Unit], results: list[SegmentAsr]) -> list[SegmentAsr]:
+    """Second chance, alone: batching must never be the reason a segment is lost or cut short.
+
+    A batched result (packed, or alone in a batched window: both read the window once, with
+    no seek-and-continue) that trips a guard, leaves audible speech without words, or reads
+    too few morae for its speech (:func:`second_look_reason`) is decoded again with Whisper's
+    sequential decoder, and that result decides.
+    """
+    out = list(results)
+    for i, r in enumerate(results):
+        if r.sequential:
+            continue
+        why = second_look_reason(units[i].audio, r, decoder.cfg)
+        if why:
+            again = decoder.decode_alone(units[i])
+            again.guards = evaluate_guards(again, decoder.cfg)
+            again.retried = why
+            out[i] = again
+    return out
 
 
 # --- the stage -----------------------------------------------------------------------------
@@ -431,22 +513,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
         results = decoder.decode(units, pack_s=pack)
         for r in results:
             r.guards = evaluate_guards(r, cfg)
-        # Second chance, alone: packing must never be the reason a segment is lost or cut
-        # short. A packed result that trips a guard, or leaves audible speech without words
-        # (the window ended early), is decoded again in its own window with Whisper's sequential
-        # decoder (seek-and-continue), and that result decides.
-        for i, r in enumerate(results):
-            if r.solo:
-                continue
-            missing = uncovered_speech(units[i].audio, r.words)
-            why = ",".join(g.code for g in r.guards)
-            if missing > cfg.max_uncovered_s:
-                why = f"{why + ',' if why else ''}uncovered {missing:.2f} s"
-            if why:
-                again = decoder.decode_alone(units[i])
-                again.guards = evaluate_guards(again, cfg)
-                again.retried = why
-                results[i] = again
+        results = second_look(decoder, units, results)
 
         by_cut: dict[int, dict[int, SegmentAsr]] = {}
         for u, r in zip(units, results, strict=True):
