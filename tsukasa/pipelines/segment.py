@@ -66,7 +66,7 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "2"
+    version = "3"  # iterative split with bounded contexts
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:

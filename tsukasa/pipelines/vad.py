@@ -13,15 +13,20 @@ we then
    and a pause inside a line (see ``FEATURE_NAMES``): the pause length (log) and silero's
    dip; a speaker change (GE2E cosine similarity of up to 1.6 s of speech each side, with
    the encoder weights shipped in the ``resemblyzer`` wheel, and the median pitch, mean
-   MFCCs and level of each side); the sentence-final fall and the pitch reset across the
-   pause (Japanese lines end low, a comma phrase does not reset); how softly the speech
-   ends and restarts (a line's final decay and a new line's onset) and the length of the
-   last voiced run (final-mora lengthening). Length alone cannot work: Kokoro and actors
-   pause 0.3-0.9 s at commas, while butted lines are 30-150 ms apart. A side's context
-   stops at the nearest pause of at least ``always_split_pause_s`` (always a boundary).
-   The score is a small gradient-boosted tree ensemble (``segment_boundary.json``, fitted
-   by ``benchmarks/fit_segment_boundary.py`` on sentences the benchmark never uses,
-   evaluated here in numpy);
+   MFCCs and level of each side, each also as a *contrast*: the change across the pause
+   minus the change between the halves of each side); the sentence-final fall (also placed
+   in the side's own pitch range) and the pitch reset across the pause; how softly the
+   speech ends and restarts, the energy slope of the last 150 ms, a devoiced final mora
+   (です/ます end in a hiss) and the last voiced run (final lengthening). Length alone cannot
+   work: Kokoro and actors pause 0.3-0.9 s at commas, while butted lines are 30-150 ms apart.
+   Splitting is iterative: every side's context stops at the nearest accepted boundary (at
+   first only the pauses of at least ``always_split_pause_s``); the most likely pause above
+   the threshold is accepted, the pauses whose context it shortens are rescored, until none
+   passes. (With fixed 2 s contexts, a butted pause's sides reach across their neighbours'
+   undetected boundaries and look alike.) The score is a small gradient-boosted tree
+   ensemble (``segment_boundary.json``, fitted by ``benchmarks/fit_segment_boundary.py`` on
+   sentences the benchmark never uses, with contexts bounded at the true boundaries, which is
+   where the iteration converges when it is right; evaluated here in numpy);
 3. enforce ``min_duration_s``/``max_duration_s``: a long utterance is split at its deepest
    pause (the longest silence, so no speech is cut; then the highest boundary score),
    recursively; a piece shorter than the minimum next to an uncertain pause rejoins its
@@ -58,7 +63,7 @@ WIN_S = 0.025
 FEATURE_NAMES = (
     "silero_dip",  # 1 - silero's lowest speech probability across the pause
     "log_pause",  # log(pause / 100 ms)
-    "speaker_sim",  # GE2E cosine similarity of up to 1.6 s of speech each side (-1: too little)
+    "speaker_sim",  # GE2E cosine of up to 1.6 s of speech each side, as two halves each (-1: too little)
     "final_fall_st",  # pitch of the last 150 ms before the pause vs the 2 s before it (semitones)
     "onset_rise_st",  # pitch of the first 150 ms after vs the 2 s after
     "reset_st",  # signed pitch step across the pause (first 150 ms after - last 150 ms before)
@@ -70,6 +75,14 @@ FEATURE_NAMES = (
     "tail_db",  # level of the last 50 ms before the pause below the speech level
     "head_db",  # level of the first 50 ms after the pause below the speech level
     "final_run_s",  # length of the last voiced run before the pause: final-mora lengthening
+    "final_in_range",  # last 150 ms pitch placed in the side's own range (0 = its 10th pct, 1 = its 90th)
+    "final_lengthening",  # last voiced run / median voiced run of the side: lengthening relative to its tempo
+    "tail_slope_db",  # energy slope over the last 150 ms (dB per 100 ms): a line fades, a comma stops
+    "speaker_contrast",  # GE2E: mean within-side cosine of halves minus the cosine across the pause
+    "pitch_contrast_st",  # |pitch step across the pause| minus the mean step between each side's halves
+    "timbre_contrast",  # MFCC distance across the pause minus the mean distance between each side's halves
+    "tail_tilt",  # MFCC c1 of the last 60 ms minus the side's voiced mean: a devoiced final (です, ます) hisses
+    "tail_unvoiced",  # share of audible frames in the last 100 ms without pitch: devoiced final mora
 )
 BOUNDARY_MODEL_FILE = "segment_boundary.json"
 
@@ -329,7 +342,28 @@ def _tail_st(f0: np.ndarray, ref: np.ndarray) -> float:
     return a - b if np.isfinite(a) and np.isfinite(b) else 0.0
 
 
-def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: float = -1.0) -> tuple[float, ...]:
+def _halves_contrast(pre: np.ndarray, post: np.ndarray, dist: Any) -> float:
+    """Change across the pause (last half before vs first half after) minus the mean change
+    between the halves of each side: how much more the voice changes *at* the pause than within
+    a line of the same voice. ``pre``/``post`` are per-frame rows; 0 when a side is too short."""
+    if len(pre) < 10 or len(post) < 10:
+        return 0.0
+    p0, p1 = pre[: len(pre) // 2], pre[len(pre) // 2 :]
+    q0, q1 = post[: len(post) // 2], post[len(post) // 2 :]
+    return float(dist(p1, q0) - 0.5 * (dist(p0, p1) + dist(q0, q1)))
+
+
+def _mfcc_dist(u: np.ndarray, v: np.ndarray) -> float:
+    return float(np.linalg.norm(u.mean(axis=0) - v.mean(axis=0)) / np.sqrt(u.shape[1]))
+
+
+def _pitch_dist(u: np.ndarray, v: np.ndarray) -> float:
+    return abs(float(np.median(u) - np.median(v)))
+
+
+def pause_features(
+    c: Contours, a: int, b: int, lo: int, hi: int, speaker: tuple[float, float] = (-1.0, 0.0)
+) -> tuple[float, ...]:
     """Features of the pause at frames [a, b) between speech [lo, a) and [b, hi) (see FEATURE_NAMES).
 
     ``lo``/``hi`` bound the context: the nearest long pause (or file edge) on each side, so a
@@ -365,12 +399,39 @@ def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: f
         level = abs(float(np.median(c.db[side_pre][voiced_pre]) - np.median(c.db[side_post][voiced_post])))
     else:
         timbre = level = 0.0
+    mf_rows_pre = c.mfcc[:, side_pre][:, voiced_pre].T if voiced_pre.any() else np.zeros((0, c.mfcc.shape[0]))
+    mf_rows_post = c.mfcc[:, side_post][:, voiced_post].T if voiced_post.any() else np.zeros((0, c.mfcc.shape[0]))
+    timbre_contrast = _halves_contrast(mf_rows_pre, mf_rows_post, _mfcc_dist)
+    st_rows_post = 12.0 * np.log2(f_post[np.isfinite(f_post)] / 100.0)
     # the last voiced run before the pause: Japanese lengthens a line's final mora
     run = 0
     for v in np.isfinite(c.f0[max(lo, a - 60) : a])[::-1]:
         if not v:
             break
         run += 1
+    # Relative to the speaker's own range and tempo within the bounded context: a low voice's
+    # comma and a high voice's line end can sit at the same absolute pitch step.
+    st_pre = 12.0 * np.log2(f_pre[np.isfinite(f_pre)] / 100.0)
+    st_near = 12.0 * np.log2(near_pre[np.isfinite(near_pre)] / 100.0)
+    if len(st_pre) >= 10 and len(st_near) >= 3:
+        p10, p90 = np.percentile(st_pre, [10, 90])
+        in_range = float(np.clip((np.median(st_near) - p10) / max(p90 - p10, 1.0), -1.0, 2.0))
+    else:
+        in_range = 0.5
+    voiced_runs = [e - s for s, e in _runs(np.isfinite(f_pre)) if e - s >= 3]
+    lengthening = float(np.clip(run / np.median(voiced_runs), 0.0, 5.0)) if voiced_runs and run else 1.0
+    last = c.db[max(lo, a - near) : a].astype(np.float64)
+    slope = float(np.polyfit(np.arange(len(last)), last, 1)[0] * 10.0) if len(last) >= 5 else 0.0
+    pitch_contrast = _halves_contrast(st_pre, st_rows_post, _pitch_dist)
+    # Japanese lines end in です/ます/た far more than phrases before a comma, and the final
+    # close vowel of す is usually devoiced: the line ends in a hiss, not a vowel.
+    t0 = max(lo, a - 6)
+    tilt = 0.0
+    if a > t0 and voiced_pre.any():
+        tilt = float(c.mfcc[0, t0:a].mean() - c.mfcc[0, side_pre][voiced_pre].mean())
+    last10 = slice(max(lo, a - 10), a)
+    audible = c.db[last10] > c.speech_db - 35.0
+    unvoiced = float((audible & ~np.isfinite(c.f0[last10])).sum() / max(1, audible.sum()))
     log_pause = float(np.log((b - a) * HOP_S / 0.1))
     # silero is recurrent: inside a line it holds its belief through a closure, between
     # lines it lets go even when the gap is shorter than one of its frames
@@ -378,7 +439,7 @@ def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: f
     return (
         dip,
         log_pause,
-        float(speaker_sim),
+        float(speaker[0]),
         float(np.clip(final_fall, -12, 12)),
         float(np.clip(onset_rise, -12, 12)),
         float(np.clip(reset, -12, 12)),
@@ -390,6 +451,14 @@ def pause_features(c: Contours, a: int, b: int, lo: int, hi: int, speaker_sim: f
         tail_db,
         head_db,
         run * HOP_S,
+        in_range,
+        lengthening,
+        float(np.clip(slope, -30.0, 30.0)),
+        float(speaker[1]),
+        float(np.clip(pitch_contrast, -12.0, 12.0)),
+        timbre_contrast,
+        float(np.clip(tilt, -100.0, 100.0)),
+        unvoiced,
     )
 
 
@@ -453,36 +522,93 @@ def _power_mel(x16: np.ndarray) -> np.ndarray:
 
 
 def speaker_similarities(
-    x16: np.ndarray, active: np.ndarray, pairs: list[tuple[np.ndarray, np.ndarray]], num_threads: int = 1
+    x16: np.ndarray,
+    active: np.ndarray,
+    pairs: list[tuple[np.ndarray, np.ndarray]],
+    num_threads: int = 1,
+    mel: np.ndarray | None = None,
 ) -> list[float]:
-    """GE2E cosine similarity of each (frames before, frames after) pair of speech-frame indices.
+    """GE2E cosine similarity of each (frames before, frames after) pair (see :func:`speaker_cues`)."""
+    return [sim for sim, _ in speaker_cues(x16, active, pairs, num_threads, mel)]
 
-    Each side is scaled to -30 dBFS first (as the encoder was trained); a side with fewer
-    than SPK_MIN_FRAMES speech frames gets -1 ("no evidence").
+
+def speaker_cues(
+    x16: np.ndarray,
+    active: np.ndarray,
+    pairs: list[tuple[np.ndarray, np.ndarray]],
+    num_threads: int = 1,
+    mel: np.ndarray | None = None,
+    cache: dict[tuple[int, int, int], np.ndarray] | None = None,
+) -> list[tuple[float, float]]:
+    """(similarity, contrast) of each (frames before, frames after) pair of speech-frame indices.
+
+    Each side is embedded as two halves (GE2E averages partial windows the same way); the
+    similarity is the cosine of the two sides' mean embeddings. Similar voices (Kokoro's four
+    female voices score 0.6-0.8 against each other, as high as one voice with other words),
+    so the *contrast* compares the change across the pause with the change within each
+    side: the nearest halves' cosine minus the mean of the within-side cosines. A voice that
+    changes at the pause changes more there than inside either side. Each half is scaled to
+    -30 dBFS first (as the encoder was trained); a side with fewer than SPK_MIN_FRAMES speech
+    frames gives similarity -1 ("no evidence"), a side too short to halve contrast 0.
+    ``cache`` keeps embeddings by window across calls: when the iterative split shortens one
+    side of a pause, the other side's windows are not run through the LSTM again.
     """
     import torch
 
     if not pairs:
         return []
-    mel = _power_mel(x16)
+    mel = _power_mel(x16) if mel is None else mel  # the iterative split passes it once per file
     n = min(len(mel), len(active))
-    seqs, owners = [], []
+    cache = {} if cache is None else cache
+    seqs, keys, owners = [], [], []
     for k, (pre, post) in enumerate(pairs):
-        for side in (pre, post):
+        for s_i, side in enumerate((pre, post)):
             side = side[side < n]
-            if len(side) >= SPK_MIN_FRAMES:
-                m = mel[side]
+            if len(side) >= 2 * SPK_MIN_FRAMES:
+                halves = [side[: len(side) // 2], side[len(side) // 2 :]]
+            elif len(side) >= SPK_MIN_FRAMES:
+                halves = [side]
+            else:
+                halves = []
+            for h_i, part in enumerate(halves):
+                key = (int(part[0]), int(part[-1]), len(part))
+                owners.append((k, s_i, h_i, key))
+                if key in cache or key in keys:
+                    continue
+                m = mel[part]
                 power = float(m.sum(axis=1).mean()) / 200.0 + 1e-12  # ~ mean square of the waveform
                 seqs.append(torch.from_numpy(m * (10 ** (-30 / 10) / power)))
-                owners.append(k)
-    sims = [-1.0] * len(pairs)
-    if not seqs:
-        return sims
+                keys.append(key)
+    out = [(-1.0, 0.0)] * len(pairs)
+    if seqs:
+        cache.update(zip(keys, _embed(seqs, num_threads), strict=True))
+    parts: dict[int, dict[int, list[np.ndarray]]] = {}
+    for k, s_i, _, key in owners:
+        parts.setdefault(k, {}).setdefault(s_i, []).append(cache[key])
+    for k, sides in parts.items():
+        if len(sides) < 2:
+            continue
+        pre, post = sides[0], sides[1]
+        e_pre, e_post = np.sum(pre, axis=0), np.sum(post, axis=0)
+        sim = float(np.dot(e_pre, e_post) / (np.linalg.norm(e_pre) * np.linalg.norm(e_post) + 1e-9))
+        contrast = 0.0
+        if len(pre) == 2 and len(post) == 2:
+            within = 0.5 * (float(np.dot(pre[0], pre[1])) + float(np.dot(post[0], post[1])))
+            contrast = within - float(np.dot(pre[1], post[0]))
+        out[k] = (sim, contrast)
+    return out
+
+
+def _embed(seqs: list[Any], num_threads: int) -> np.ndarray:
+    """GE2E embeddings of mel sequences (torch tensors, frames x 40), one row each."""
+    import torch
+
     model = load_speaker_encoder()
-    # Full-length windows (the common case) run as one dense batch; only the shorter ones go
+    # Equal-length windows (the common case) run as one dense batch; only the others go
     # through a packed batch, which torch runs step by step and is several times slower.
-    full = [i for i, q in enumerate(seqs) if len(q) == SPK_FRAMES]
-    rest = [i for i, q in enumerate(seqs) if len(q) != SPK_FRAMES]
+    common = max({len(q) for q in seqs}, key=lambda L: sum(len(q) == L for q in seqs))
+    full = [i for i, q in enumerate(seqs) if len(q) == common]
+    rest = [i for i, q in enumerate(seqs) if len(q) != common]
     emb = np.zeros((len(seqs), 256), dtype=np.float32)
     # Threads: the flow already runs one worker per core, and torch's OpenMP threads spin-wait;
     # on an oversubscribed 2-core box a 2-thread LSTM ran 30x slower than a 1-thread one
@@ -498,13 +624,7 @@ def speaker_similarities(
             packed = torch.nn.utils.rnn.pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
             emb[rest] = model(packed).numpy()
         torch.set_num_threads(before)
-    by_pair: dict[int, list[np.ndarray]] = {}
-    for k, e in zip(owners, emb, strict=True):
-        by_pair.setdefault(k, []).append(e)
-    for k, es in by_pair.items():
-        if len(es) == 2:
-            sims[k] = float(np.dot(es[0], es[1]))
-    return sims
+    return emb
 
 
 def speech_frames_before(active: np.ndarray, a: int, lo: int, count: int = SPK_FRAMES) -> np.ndarray:
@@ -608,28 +728,17 @@ def _fmt(t: float) -> str:
     return f"{t:.2f}"
 
 
-def segment_speech(
-    audio: np.ndarray,
-    sample_rate: int,
-    params: VadParams | None = None,
-    model: Any | None = None,
-    boundary: dict[str, Any] | None = None,
-    num_threads: int = 1,
-) -> VadResult:
-    """Split a waveform into utterances; see the module docstring for the steps.
-
-    ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
-    one to collect pause features before any model exists).
-    """
-    params = params or VadParams()
+def _speech_stretches(
+    audio: np.ndarray, sample_rate: int, params: VadParams, model: Any | None, result: VadResult
+) -> tuple[np.ndarray, Contours, np.ndarray, list[tuple[int, int]], float] | None:
+    """Silero, the contours, and the stretches of speech (10 ms frame runs) between candidate pauses."""
     x16 = to_vad_rate(audio, sample_rate)
     total = len(x16) / VAD_SAMPLE_RATE
-    result = VadResult()
     probs = speech_probabilities(x16, model)
     regions = silero_regions(probs, len(x16), params.threshold)
     result.decisions.append(f"silero: {len(regions)} speech region(s) at threshold {params.threshold}")
     if not regions:
-        return result
+        return None
     c = measure(x16, probs, params)
     n = len(c.db)
     quiet = c.db < c.quiet_db
@@ -649,7 +758,7 @@ def segment_speech(
     stretches = _runs(active)
     if not stretches:
         result.decisions.append("energy: silero's regions hold no frame above the quiet level")
-        return result
+        return None
 
     # Fill pauses shorter than min_pause_s: they are not candidates at all.
     min_gap = max(1, int(round(params.min_pause_s / HOP_S)))
@@ -663,43 +772,161 @@ def segment_speech(
     groups = [(a, b) for a, b in merged if b - a >= 3]
     if not groups:
         result.decisions.append("energy: only blips shorter than 30 ms")
-        return result
+        return None
 
-    # Score every pause between consecutive stretches. A side's context reaches back (and
-    # forward) to the nearest pause that is certainly a boundary, never across it.
-    long_gap = [
-        (b - a) * HOP_S >= params.always_split_pause_s for (_, a), (b, _) in zip(groups, groups[1:], strict=False)
+    return x16, c, active, groups, total
+
+
+CONTEXT_REACH = 400  # frames: a side's context never reaches further than 4 s from its pause
+
+
+class PauseTable:
+    """The candidate pauses between speech stretches, with features under a given set of cuts.
+
+    ``cut`` holds the indices of the pauses taken as boundaries: the context of pause k on
+    each side stops at the nearest cut pause (and at ``CONTEXT_REACH``). Features are cached
+    by their effective context, so rescoring after a new cut only recomputes the pauses whose
+    context it actually shortened.
+    """
+
+    def __init__(
+        self,
+        x16: np.ndarray,
+        c: Contours,
+        active: np.ndarray,
+        groups: list[tuple[int, int]],
+        params: VadParams,
+        num_threads: int = 1,
+    ) -> None:
+        self.x16, self.c, self.active, self.groups = x16, c, active, groups
+        self.params, self.num_threads = params, num_threads
+        self.bounds = [(a, b) for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
+        self._cache: dict[tuple[int, int, int], tuple[float, ...]] = {}
+        self._mel: np.ndarray | None = None
+        self._emb: dict[tuple[int, int, int], np.ndarray] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.bounds)
+
+    def long_pauses(self) -> list[int]:
+        """Pauses of at least ``always_split_pause_s``: boundaries whatever the model says."""
+        return [k for k, (a, b) in enumerate(self.bounds) if (b - a) * HOP_S >= self.params.always_split_pause_s]
+
+    def context(self, k: int, cut: set[int]) -> tuple[int, int]:
+        a, b = self.bounds[k]
+        left = max((j for j in cut if j < k), default=-1)
+        right = min((j for j in cut if j > k), default=len(self.groups) - 1)
+        lo = self.groups[left + 1][0]
+        hi = self.groups[right][1]
+        return max(lo, a - CONTEXT_REACH), min(hi, b + CONTEXT_REACH)
+
+    def context_changes(self, k: int, cut: set[int]) -> bool:
+        lo, hi = self.context(k, cut)
+        return (k, lo, hi) not in self._cache
+
+    def features(self, ks: list[int], cut: set[int]) -> np.ndarray:
+        keys = [(k, *self.context(k, cut)) for k in ks]
+        missing = sorted({key for key in keys if key not in self._cache})
+        if missing:
+            pairs = [
+                (
+                    speech_frames_before(self.active, self.bounds[k][0], lo),
+                    speech_frames_after(self.active, self.bounds[k][1], hi),
+                )
+                for k, lo, hi in missing
+            ]
+            if self._mel is None:
+                self._mel = _power_mel(self.x16)
+            sims = speaker_cues(self.x16, self.active, pairs, self.num_threads, self._mel, self._emb)
+            for (k, lo, hi), sim in zip(missing, sims, strict=True):
+                a, b = self.bounds[k]
+                self._cache[(k, lo, hi)] = pause_features(self.c, a, b, lo, hi, sim)
+        return np.array([self._cache[key] for key in keys], dtype=np.float64).reshape(len(ks), len(FEATURE_NAMES))
+
+
+def pause_table(
+    audio: np.ndarray,
+    sample_rate: int,
+    boundary_times: list[float],
+    params: VadParams | None = None,
+    tolerance_s: float = 0.03,
+) -> list[Pause]:
+    """Every candidate pause with features computed as the iterative split converges when right.
+
+    For fitting: contexts are cut at the pauses holding one of ``boundary_times`` (the true
+    line boundaries, within ``tolerance_s``) and at the long pauses, so the training features
+    are those :func:`segment_speech` sees once it has found the other boundaries. ``probability``
+    is 1.0 for a pause holding a boundary time, else 0.0 (the label).
+    """
+    params = params or VadParams()
+    setup = _speech_stretches(audio, sample_rate, params, None, VadResult())
+    if setup is None:
+        return []
+    x16, c, active, groups, _ = setup
+    table = PauseTable(x16, c, active, groups, params)
+    hits = {
+        k
+        for k, (a, b) in enumerate(table.bounds)
+        if any(a * HOP_S - tolerance_s <= t <= b * HOP_S + tolerance_s for t in boundary_times)
+    }
+    cut = hits | set(table.long_pauses())
+    feats = table.features(list(range(table.size)), cut) if table.size else np.zeros((0, len(FEATURE_NAMES)))
+    return [
+        Pause(a * HOP_S, b * HOP_S, 1.0 if k in hits else 0.0, tuple(f))
+        for k, ((a, b), f) in enumerate(zip(table.bounds, feats, strict=True))
     ]
-    ctx_lo, ctx_hi = [], []
-    lo = 0
-    for k in range(len(groups) - 1):
-        ctx_lo.append(groups[lo][0])
-        if long_gap[k]:
-            lo = k + 1
-    hi = len(groups) - 1
-    for k in range(len(groups) - 2, -1, -1):
-        ctx_hi.append(groups[hi][1])
-        if long_gap[k]:
-            hi = k
-    ctx_hi.reverse()
-    bounds = [(a, b) for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
-    pairs = [
-        (speech_frames_before(active, a, l0), speech_frames_after(active, b, h1))
-        for (a, b), l0, h1 in zip(bounds, ctx_lo, ctx_hi, strict=True)
-    ]
-    sims = speaker_similarities(x16, active, pairs, num_threads)
-    feats = [
-        pause_features(c, a, b, l0, h1, sim) for (a, b), l0, h1, sim in zip(bounds, ctx_lo, ctx_hi, sims, strict=True)
-    ]
-    probs_b = boundary_probabilities(np.array(feats), boundary) if feats else np.zeros(0)
+
+
+def segment_speech(
+    audio: np.ndarray,
+    sample_rate: int,
+    params: VadParams | None = None,
+    model: Any | None = None,
+    boundary: dict[str, Any] | None = None,
+    num_threads: int = 1,
+) -> VadResult:
+    """Split a waveform into utterances; see the module docstring for the steps.
+
+    ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
+    one to collect pause features before any model exists).
+    """
+    params = params or VadParams()
+    result = VadResult()
+    setup = _speech_stretches(audio, sample_rate, params, model, result)
+    if setup is None:
+        return result
+    x16, c, active, groups, total = setup
+    # Score the pauses, splitting iteratively: a side's context (pitch, timbre, speaker) stops
+    # at the nearest accepted boundary, never reaching across it. Contexts start bounded only at
+    # the certain (long) pauses; the most likely boundary is accepted, the pauses whose context
+    # it cuts are rescored, and so on until no pause passes the threshold. Without this, the 2 s
+    # contexts of a butted pause reach into the lines beyond their neighbours' undetected
+    # boundaries, and both sides look alike.
+    table = PauseTable(x16, c, active, groups, params, num_threads)
+    cut = set(table.long_pauses())
+    probs_b = np.ones(table.size)
+    accepted: dict[int, float] = {}
+    todo = [k for k in range(table.size) if k not in cut]
+    while todo:
+        probs_b[todo] = boundary_probabilities(table.features(todo, cut), boundary)
+        cands = [k for k in range(table.size) if k not in cut and probs_b[k] >= params.boundary_threshold]
+        if not cands:
+            break
+        best = max(cands, key=lambda k: probs_b[k])
+        accepted[best] = float(probs_b[best])
+        cut.add(best)
+        prev = max([k for k in cut if k < best], default=-1)
+        nxt = min([k for k in cut if k > best], default=table.size)
+        todo = [k for k in range(prev + 1, nxt) if k != best and table.context_changes(k, cut)]
     pauses: list[Pause] = []
-    for (a, b), f, p in zip(bounds, feats, probs_b, strict=True):
-        p = 1.0 if (b - a) * HOP_S >= params.always_split_pause_s else float(p)
-        pauses.append(Pause(a * HOP_S, b * HOP_S, p, f))
+    for k, (a, b) in enumerate(table.bounds):
+        p = 1.0 if k in cut and k not in accepted else accepted.get(k, float(probs_b[k]))
+        pauses.append(Pause(a * HOP_S, b * HOP_S, p, table.features([k], cut)[0] if table.size else ()))
     result.pauses = pauses
 
     # Utterances: split at pauses whose probability passes the threshold ...
-    split = [pz.probability >= params.boundary_threshold for pz in pauses]
+    split = [k in cut for k in range(len(pauses))]
     # ... except where a split would leave a piece shorter than min_duration_s next to a pause
     # that is not certain: such a piece is far more often a syllable cut off at a closure than
     # a line of its own, and rejecting it as too short would lose speech. It rejoins the
