@@ -40,17 +40,23 @@ def reading(text: str) -> str:
     return normalize_kana(phonemize(text).kana)
 
 
-def edit_distance(ref: str, hyp: str) -> int:
-    """Levenshtein distance (unit costs), O(len(ref) * len(hyp)) with two rows."""
-    if len(ref) < len(hyp):
-        ref, hyp = hyp, ref
+def distances_to_prefixes(ref: str, hyp: str) -> list[int]:
+    """``out[p] = edit_distance(ref, hyp[:p])`` for every ``p``: the last row of one DP table
+    (unit costs, two rows of memory). Script matching uses the whole row to find split points."""
     prev = list(range(len(hyp) + 1))
     for i, rc in enumerate(ref, 1):
         cur = [i]
-        for j, hc in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (rc != hc)))
+        for p, hc in enumerate(hyp, 1):
+            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
         prev = cur
-    return prev[-1]
+    return prev
+
+
+def edit_distance(ref: str, hyp: str) -> int:
+    """Levenshtein distance (unit costs); symmetric, so the shorter string indexes the row."""
+    if len(ref) < len(hyp):
+        ref, hyp = hyp, ref
+    return distances_to_prefixes(ref, hyp)[-1]
 
 
 def cer(ref: str, hyp: str) -> float:

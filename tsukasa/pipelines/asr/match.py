@@ -47,7 +47,7 @@ from tsukasa.corpus.schema import (
     read_supervision_custom,
     with_supervision_custom,
 )
-from tsukasa.pipelines.asr.kana import KanaFn, cer, edit_distance, reading
+from tsukasa.pipelines.asr.kana import KanaFn, cer, distances_to_prefixes, edit_distance, reading
 from tsukasa.pipelines.base import Stage, StageConfig, StageContext, StageResult, register_stage
 
 
@@ -105,17 +105,6 @@ class Candidate:
 # --- the matching algorithm (pure: readings in, candidates out) -----------------------------
 
 
-def _distances_to_prefixes(ref: str, hyp: str) -> list[int]:
-    """``out[p] = edit_distance(ref, hyp[:p])`` for every ``p``: the last row of one DP table."""
-    prev = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        cur = [i]
-        for p, hc in enumerate(hyp, 1):
-            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
-        prev = cur
-    return prev
-
-
 def split_point(
     seg: SegReading, first: str, second: str, *, pre: list[int] | None = None, suf: list[int] | None = None
 ) -> tuple[int, int, int] | None:
@@ -131,8 +120,8 @@ def split_point(
     kana = seg.kana
     if n < 2 or not kana:
         return None
-    pre = pre if pre is not None else _distances_to_prefixes(first, kana)
-    suf = suf if suf is not None else _distances_to_prefixes(second[::-1], kana[::-1])[::-1]
+    pre = pre if pre is not None else distances_to_prefixes(first, kana)
+    suf = suf if suf is not None else distances_to_prefixes(second[::-1], kana[::-1])[::-1]
     lengths = [len(w) for w in seg.word_kana]
     total = sum(lengths) or 1
     best: tuple[int, float, int, int, int] | None = None  # (errors, -gap, k, err1, err2)
@@ -313,9 +302,9 @@ def _split_candidates(
     out = []
     for j, k in pairs:
         if j not in pre:
-            pre[j] = _distances_to_prefixes(line_kana[j], seg.kana)
+            pre[j] = distances_to_prefixes(line_kana[j], seg.kana)
         if k not in suf:
-            suf[k] = _distances_to_prefixes(line_kana[k][::-1], rev)[::-1]
+            suf[k] = distances_to_prefixes(line_kana[k][::-1], rev)[::-1]
         found = split_point(seg, line_kana[j], line_kana[k], pre=pre[j], suf=suf[k])
         if found is None:
             continue
