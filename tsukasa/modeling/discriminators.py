@@ -15,6 +15,20 @@ from tsukasa.modeling.config import DiscriminatorConfig
 DiscOutput = tuple[list[torch.Tensor], list[list[torch.Tensor]]]  # logits per sub-disc, features per sub-disc
 
 
+def _conv_stack(
+    convs: nn.ModuleList, post: nn.Module, x: torch.Tensor
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Shared tail of every sub-discriminator: leaky-ReLU convs, a 1-channel post conv, and the
+    intermediate maps kept for the feature-matching loss."""
+    feats = []
+    for conv in convs:
+        x = F.leaky_relu(conv(x), 0.1)
+        feats.append(x)
+    x = post(x)
+    feats.append(x)
+    return x.flatten(1), feats
+
+
 class PeriodDiscriminator(nn.Module):
     """wav (B, S) folded to (B, 1, S / p, p), 2-D convs along time → logits, feature maps."""
 
@@ -31,13 +45,7 @@ class PeriodDiscriminator(nn.Module):
         pad = (-wav.shape[-1]) % self.period
         x = F.pad(wav[:, None], (0, pad), mode="reflect")
         x = x.view(x.shape[0], 1, -1, self.period)
-        feats = []
-        for conv in self.convs:
-            x = F.leaky_relu(conv(x), 0.1)
-            feats.append(x)
-        x = self.post(x)
-        feats.append(x)
-        return x.flatten(1), feats
+        return _conv_stack(self.convs, self.post, x)
 
 
 class ResolutionDiscriminator(nn.Module):
@@ -66,13 +74,7 @@ class ResolutionDiscriminator(nn.Module):
     def forward(self, wav: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         spec = torch.stft(wav, self.n_fft, self.hop, self.win, self.window, return_complex=True)
         x = torch.sqrt(spec.real.square() + spec.imag.square() + 1e-9)[:, None]  # (B, 1, F, T)
-        feats = []
-        for conv in self.convs:
-            x = F.leaky_relu(conv(x), 0.1)
-            feats.append(x)
-        x = self.post(x)
-        feats.append(x)
-        return x.flatten(1), feats
+        return _conv_stack(self.convs, self.post, x)
 
 
 class Discriminators(nn.Module):
