@@ -42,14 +42,15 @@ def to_mono(x: np.ndarray, policy: str) -> tuple[np.ndarray, str]:
 
 
 def integrated_loudness(x: np.ndarray, sr: int) -> float:
-    """ITU-R BS.1770 integrated loudness (pyloudnorm); -inf for silence or clips < 400 ms."""
-    import pyloudnorm
+    """BS.1770 loudness for gain setting: short clips are measured on repeats of themselves (the
+    gating needs one 400 ms block); -inf for silence. The meter itself is ``quality``'s."""
+    from tsukasa.pipelines.quality import integrated_loudness as measure
 
-    if len(x) < int(0.4 * sr):
-        # BS.1770 gating needs one 400 ms block: pad short clips with their own repeats.
-        reps = math.ceil(0.4 * sr / max(len(x), 1))
-        x = np.tile(x, reps)
-    return float(pyloudnorm.Meter(sr).integrated_loudness(x.astype(np.float64)))
+    min_len = int(0.4 * sr) + 1
+    if 0 < len(x) < min_len:
+        x = np.tile(x, math.ceil(min_len / len(x)))
+    value = measure(x, sr)
+    return -math.inf if value is None else value
 
 
 def standardize_signal(x: np.ndarray, sr: int, config: StandardizeConfig) -> tuple[np.ndarray, list[str]]:
