@@ -148,6 +148,19 @@ def test_children_ids_supervisions_padding_and_provenance(tmp_path: Path) -> Non
     assert any("split at" in d for d in read_supervision_custom(kept[0].supervisions[0]).provenance[0].decisions)
 
 
+def test_utterances_carry_the_standardize_decisions_in_provenance(tmp_path: Path) -> None:
+    from tsukasa.pipelines.standardize import Standardize
+
+    audio, _ = _session([0, 1], [1.5])
+    ctx = StageContext(tmp_path / "ds")
+    (std,) = Standardize().process([_cut(tmp_path, "rec-std", audio)], ctx).kept
+    kept = SegmentStage().process([std], ctx).kept
+    assert len(kept) == 2
+    for c in kept:
+        stages = [p.stage for p in read_supervision_custom(c.supervisions[0]).provenance]
+        assert stages == ["standardize", "segment"]
+
+
 def test_noise_only_file_is_rejected_as_no_speech(tmp_path: Path) -> None:
     noise = (np.random.default_rng(1).standard_normal(SR * 3) * 0.01).astype(np.float32)
     result = SegmentStage().process([_cut(tmp_path, "hiss", noise)], StageContext(tmp_path))

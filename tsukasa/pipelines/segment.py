@@ -66,7 +66,7 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "3"  # iterative split with bounded contexts
+    version = "4"  # utterances carry the recording-level provenance (standardize)
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -177,10 +177,17 @@ class SegmentStage(Stage[SegmentConfig]):
 
 
 def _parent_custom(cut: Any) -> SupervisionCustom:
+    """What each utterance inherits: the file's supervision fields and, first in its provenance,
+    the decisions stages made on the whole recording before utterances existed (``standardize``)."""
+    from tsukasa.pipelines.standardize import cut_provenance
+
     if cut.supervisions:
-        return read_supervision_custom(cut.supervisions[0], cut_id=cut.id)
-    path = (cut.custom or {}).get("source_path")
-    return SupervisionCustom(source=SourceInfo(path=path) if path else None)
+        custom = read_supervision_custom(cut.supervisions[0], cut_id=cut.id)
+    else:
+        path = (cut.custom or {}).get("source_path")
+        custom = SupervisionCustom(source=SourceInfo(path=path) if path else None)
+    carried = [p for p in cut_provenance(cut) if p not in custom.provenance]
+    return custom.model_copy(update={"provenance": [*carried, *custom.provenance]}) if carried else custom
 
 
 def _span_note(seg: vad.Segment) -> str:
