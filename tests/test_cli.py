@@ -32,8 +32,9 @@ def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedP
         (["ingest"], "Missing argument"),
         (["ingest", ".", "--dataset", "x", "--workers", "0"], "--workers"),
         (["ingest", ".", "--dataset", "x", "--script", "nope.tsv"], "script file not found"),
+        (["ingest", ".", "--dataset", "x", "--verify", "deep"], "--verify must be"),
     ],
-    ids=["missing-dir", "bad-name", "unknown-option", "missing-arg", "bad-value", "missing-script"],
+    ids=["missing-dir", "bad-name", "unknown-option", "missing-arg", "bad-value", "missing-script", "bad-verify"],
 )
 def test_bad_arguments_give_one_line_and_nonzero_exit(tmp_path: Path, args: list[str], expect: str) -> None:
     r = run(*args, cwd=tmp_path, env={"TSUKASA_ROOT": str(tmp_path / "dm")})

@@ -105,6 +105,14 @@ def ingest(
     licence: Annotated[str | None, typer.Option(help="Licence of the source material, kept in dataset.yaml.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Parallel file readers (default: CPU count).")] = None,
     min_duration: Annotated[float, typer.Option(help="Reject files shorter than this many seconds.")] = 0.2,
+    verify: Annotated[
+        str,
+        typer.Option(
+            help="quick: PCM WAV checked sample by sample, compressed files decoded until the first loud block "
+            "and their end checked; full: decode every sample of every file (also finds damage in the middle "
+            "of a compressed stream)."
+        ),
+    ] = "quick",
     root: RootOpt = None,
 ) -> None:
     """Register a folder of raw voice files as a dataset (one Lhotse Recording per good file).
@@ -123,7 +131,9 @@ def ingest(
         raise TsukasaError(f"not a folder: {raw_dir}")
     if script is not None and not script.is_file():
         raise TsukasaError(f"script file not found: {script}")
-    cfg = IngestConfig(min_duration=min_duration, **({"workers": workers} if workers else {}))
+    if verify not in ("quick", "full"):
+        raise TsukasaError(f"--verify must be 'quick' or 'full', not {verify!r}")
+    cfg = IngestConfig(min_duration=min_duration, verify=verify, **({"workers": workers} if workers else {}))
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     with progress:

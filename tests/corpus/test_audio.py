@@ -33,8 +33,13 @@ def test_probe_and_decode_formats(tmp_path: Path, ext: str, sr: int, channels: i
     assert rate == sr and data.shape[0] == channels and data.dtype == np.float32
     rms = float(np.sqrt(np.mean(data[0, len(data[0]) // 4 : -len(data[0]) // 4] ** 2)))
     assert rms == pytest.approx(0.3 / np.sqrt(2), rel=0.1)  # the 0.3-amplitude tone came back
-    scan = scan_file(path)
-    assert scan.peak == pytest.approx(np.abs(data).max(), rel=0.02)
+    true_peak = float(np.abs(data).max())
+    assert scan_file(path, mode="full").peak == pytest.approx(true_peak, rel=0.02)
+    quick = scan_file(path)  # the peak of the samples it read: exact when it read them all
+    if quick.coverage == "all":
+        assert quick.peak == pytest.approx(true_peak, rel=0.02)
+    else:
+        assert 1e-3 <= quick.peak <= true_peak * 1.02
 
 
 def test_bit_depth_is_reported(tmp_path: Path) -> None:
@@ -102,3 +107,117 @@ def test_nan_samples_are_found(tmp_path: Path) -> None:
     with pytest.raises(AudioError, match=r"0\.500 s") as exc:
         scan_file(path, block_frames=1000)
     assert exc.value.reason == "non_finite"
+
+
+# --- quick mode: what ingest runs by default --------------------------------------------------
+
+
+def _signal(kind: str, sr: int, channels: int, seconds: float = 3.0, seed: int = 0) -> np.ndarray:
+    """Speech-like test signals: tone+noise throughout, a late burst after silence, or near-silence."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * sr)
+    if kind == "loud":
+        x = 0.3 * np.sin(2 * np.pi * 220 * np.arange(n) / sr) + 0.02 * rng.standard_normal(n)
+    elif kind == "late_burst":  # silent for 2.8 s, then 0.2 s of sound: not a silent file
+        x = np.zeros(n)
+        x[-sr // 5 :] = 0.2 * rng.standard_normal(sr // 5)
+    else:  # "hiss": noise 70 dB below full scale, a silent file by the -60 dBFS rule
+        x = 10 ** (-70 / 20) * np.clip(rng.standard_normal(n), -3, 3) / 3
+    x = x.astype(np.float32)
+    if channels == 1:
+        return x
+    other = x[::-1].copy() if kind == "loud" else x * 0.5  # decorrelated channels: FLAC picks side coding
+    return np.stack([x, other], axis=1)
+
+
+QUICK_CASES = [
+    ("wav", "PCM_16", 1), ("wav", "PCM_24", 2), ("wav", "PCM_32", 1), ("wav", "PCM_U8", 1),
+    ("wav", "FLOAT", 2), ("wav", "DOUBLE", 1), ("flac", "PCM_16", 1), ("flac", "PCM_16", 2),
+    ("flac", "PCM_24", 2), ("ogg", "VORBIS", 1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ext", "subtype", "channels"), QUICK_CASES, ids=[f"{e}-{s}-{c}ch" for e, s, c in QUICK_CASES])
+@pytest.mark.parametrize("kind", ["loud", "late_burst", "hiss"])
+def test_quick_scan_agrees_with_a_full_decode(tmp_path: Path, ext: str, subtype: str, channels: int, kind: str) -> None:
+    import soundfile as sf
+
+    sr = 24000
+    fmt = {"ogg": "OGG"}.get(ext)
+    path = write_audio(tmp_path / f"a.{ext}", _signal(kind, sr, channels), sr, subtype=subtype, format=fmt)
+    data, _ = sf.read(path, dtype="float64", always_2d=True)
+    true_peak = float(np.abs(data).max())
+    full, quick = scan_file(path, mode="full"), scan_file(path)
+    info = sf.info(str(path))  # the header facts come from our own parsers for WAV/FLAC: they must match libsndfile
+    for scan in (full, quick):
+        assert (scan.info.format, scan.info.subtype, scan.info.sample_rate, scan.info.channels, scan.info.frames) == (
+            info.format, info.subtype, info.samplerate, info.channels, info.frames)  # fmt: skip
+        assert scan.content_hash == full.content_hash and scan.size == path.stat().st_size
+    assert full.coverage == "all" and full.peak == pytest.approx(true_peak, rel=0.01, abs=1e-4)
+    silent = true_peak < 1e-3
+    assert (quick.peak < 1e-3) == silent  # the silence verdict never differs from a full decode
+    if quick.coverage == "all":
+        assert quick.peak == pytest.approx(true_peak, rel=0.01, abs=1e-4)
+    else:
+        assert not silent and 1e-3 <= quick.peak <= true_peak * 1.01 + 1e-4
+
+
+def test_quick_scan_finds_truncated_flac_wherever_it_was_cut(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    x = _signal("loud", 44100, 2, seconds=2.0)
+    whole = write_audio(tmp_path / "whole.flac", x, 44100).read_bytes()
+    assert scan_file(tmp_path / "whole.flac").info.frames == len(x)
+    for keep in (0.2, 0.5, 0.9, 0.99, 0.999):
+        cut = tmp_path / f"cut{keep}.flac"
+        cut.write_bytes(whole[: int(len(whole) * keep)])
+        with pytest.raises(AudioError) as exc:
+            scan_file(cut)
+        assert exc.value.reason == "truncated", keep
+    cut = tmp_path / "last_bytes.flac"  # inside the final frame: only its CRC-16 tells
+    cut.write_bytes(whole[:-5])
+    with pytest.raises(AudioError) as exc:
+        scan_file(cut)
+    assert exc.value.reason == "truncated"
+    tagged = tmp_path / "tagged.flac"  # trailing ID3v1 tag: not truncated, and libsndfile still reads it
+    tagged.write_bytes(whole + b"TAG" + bytes(125))
+    assert scan_file(tagged).info.frames == sf.info(str(tagged)).frames
+
+
+def test_flac_crc16_matches_a_bitwise_reference() -> None:
+    from tsukasa.corpus.audio import _flac_crc16
+
+    def reference(data: bytes) -> int:
+        crc = 0
+        for byte in data:
+            crc ^= byte << 8
+            for _ in range(8):
+                crc = ((crc << 1) ^ 0x8005) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        return crc
+
+    rng = np.random.default_rng(1)
+    for n in (0, 1, 2, 63, 64, 65, 1000, 20000, 70000):
+        data = rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+        assert _flac_crc16(data) == reference(data), n
+
+
+def test_quick_and_full_ingest_agree(tmp_path: Path) -> None:
+    """Same recordings, same rejections with the same reasons, whichever verify mode runs."""
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.ingest import IngestConfig, ingest
+
+    raw = tmp_path / "raw"
+    for i, (kind, ext, subtype) in enumerate(
+        [("loud", "wav", "PCM_16"), ("late_burst", "flac", "PCM_16"), ("hiss", "flac", "PCM_24"),
+         ("hiss", "wav", "PCM_24"), ("loud", "flac", "PCM_24"), ("loud", "ogg", "VORBIS")]
+    ):  # fmt: skip
+        write_audio(raw / f"{i}.{ext}", _signal(kind, 24000, 1, seed=i), 24000, subtype=subtype)
+    whole = (raw / "4.flac").read_bytes()
+    (raw / "cut.flac").write_bytes(whole[: len(whole) // 2])
+    results = {}
+    for mode in ("quick", "full"):
+        ds = Dataset.create(mode, tmp_path / "dm")
+        ingest(raw, ds, config=IngestConfig(verify=mode))
+        results[mode] = (sorted(c.id for c in ds.cuts()), sorted((r.path, r.reason) for r in ds.rejected()))
+    assert results["quick"] == results["full"]
+    assert sorted(reason for _, reason in results["quick"][1]) == ["silent", "silent", "truncated"]

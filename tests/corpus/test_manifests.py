@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -53,7 +54,7 @@ def test_same_content_gives_same_bytes(tmp_path: Path) -> None:
     time.sleep(1.1)  # a gzip header with a timestamp would differ now
     write_jsonl([{"a": 1, "t": "声"}], tmp_path / "b.jsonl.gz")
     assert (tmp_path / "a.jsonl.gz").read_bytes() == (tmp_path / "b.jsonl.gz").read_bytes()
-    assert gzip.decompress((tmp_path / "a.jsonl.gz").read_bytes()).decode() == '{"a": 1, "t": "声"}\n'
+    assert gzip.decompress((tmp_path / "a.jsonl.gz").read_bytes()).decode() == '{"a":1,"t":"声"}\n'
 
 
 def test_cuts_round_trip_lazily(tmp_path: Path) -> None:
@@ -84,3 +85,44 @@ def test_malformed_line_names_file_and_line(tmp_path: Path) -> None:
     p.write_text('{"a": 1}\n{oops\n')
     with pytest.raises(DatasetError, match=r"x\.jsonl:2"):
         list(read_jsonl(p))
+
+
+def test_fast_manifest_dicts_equal_lhotses_own(tmp_path: Path) -> None:
+    """write_manifest converts cuts without dataclasses.asdict; the dicts must be lhotse's, key for key."""
+    from lhotse import MultiCut
+    from lhotse.array import Array
+    from lhotse.supervision import AlignmentItem
+
+    from tsukasa.corpus.manifests import manifest_dict
+
+    path = write_audio(tmp_path / "a.wav", tone(1.0, 16000, channels=2), 16000)
+    rec = Recording.from_file(path)
+    sup = SupervisionSegment(
+        id="s", recording_id=rec.id, start=0.1, duration=0.5, channel=0, text="こんにちは", language="ja",
+        custom={"kana": "コンニチワ", "nested": {"none_kept": None, "list": [1, 2.5, "x"]}, "t": (1, 2)},
+    )  # fmt: skip
+    aligned = sup.with_alignment("word", [AlignmentItem("こんにちは", 0.1, 0.5)])
+    f0 = Array(storage_type="numpy_files", storage_path=str(tmp_path), storage_key="f0.npy", shape=[10])
+    cases = [
+        rec,
+        rec.resample(8000),  # transforms: lhotse's own path
+        sup,
+        aligned,
+        MonoCut(id="c", start=0.0, duration=1.0, channel=0, recording=rec, supervisions=[sup]),
+        MonoCut(
+            id="d",
+            start=0.2,
+            duration=0.5,
+            channel=[0, 1],
+            recording=rec,
+            supervisions=[sup],
+            custom={"f0": f0, "source_path": "a.wav", "empty": None},
+        ),  # fmt: skip
+        MonoCut(id="e", start=0.0, duration=1.0, channel=0, recording=rec, supervisions=[aligned]),
+        MonoCut(id="f", start=0.0, duration=1.0, channel=0, recording=rec.resample(8000), supervisions=[]),
+        MonoCut(id="g", start=0.0, duration=1.0, channel=0, recording=rec, custom={"other": rec}),
+        MultiCut(id="m", start=0.0, duration=1.0, channel=[0, 1], recording=rec, supervisions=[sup]),
+    ]
+    for item in cases:
+        assert manifest_dict(item) == item.to_dict(), item.id
+        assert json.dumps(manifest_dict(item)) == json.dumps(item.to_dict()), item.id  # same bytes on disk

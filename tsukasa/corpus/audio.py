@@ -6,20 +6,19 @@ libraries. Other containers (m4a/aac, wma, webm...) go through torchcodec + the 
 FFmpeg libraries when both are present; otherwise the file is rejected with a clear
 reason. torchaudio is deliberately not used (see DESIGN.md: no CPU build).
 
-``scan_file`` is what ingest runs on every file: one pass that hashes the bytes and
-decodes the whole signal in blocks, so truncation, NaN/inf samples and silence are found
-without holding a long file in memory.
+``scan_file`` is what ingest runs on every file: one read that hashes the bytes and checks
+the samples for truncation, NaN/inf and silence — exactly and without decoding for PCM WAV,
+by sampled blocks (or, on request, a full decode) for compressed formats.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import math
 import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -172,31 +171,77 @@ def resample(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
     return np.stack([soxr.resample(ch, sr_in, sr_out, quality="HQ") for ch in x]).astype(np.float32, copy=False)
 
 
+ScanMode = Literal["quick", "full"]
+
+
+def content_hash(raw: bytes) -> str:
+    """Content hash used for recording ids and duplicate detection: 128-bit XXH3, hex.
+
+    XXH3 runs at memory speed (~20 µs for a 150 kB voice line, against ~65 µs for SHA-256),
+    which is what lets ingest keep up with a header-only probe. Ids and duplicate detection
+    need collision resistance against accidents, not against an adversary; 128 bits give that.
+    """
+    import xxhash
+
+    return xxhash.xxh3_128_hexdigest(raw)
+
+
 @dataclass(frozen=True)
 class ScanResult:
     """Everything ingest needs from one pass over a file."""
 
-    sha256: str
+    content_hash: str
     size: int
     info: AudioInfo
-    peak: float  # max |sample| over all channels
-    rms_dbfs: float
+    peak: float  # max |sample| over all channels (of the samples measured, see ``coverage``)
+    coverage: str  # "all": every sample measured; "sampled": up to the first loud block, and the end
 
 
-def scan_file(path: str | Path, *, block_frames: int = 1 << 18) -> ScanResult:
-    """Hash, probe and fully decode ``path``; raise :class:`AudioError` with a reason code.
+def scan_file(
+    path: str | Path,
+    *,
+    mode: ScanMode = "quick",
+    silence_peak: float = 1e-3,
+    block_frames: int = 1 << 18,
+) -> ScanResult:
+    """Hash and probe ``path`` and check its samples; raise :class:`AudioError` with a reason code.
 
     Reason codes: ``empty`` (zero bytes or zero frames), ``not_audio`` (no audio
     signature and no decoder accepts it), ``corrupt``, ``truncated`` (the header promises
     more than the file holds), ``unsupported_format``, ``non_finite`` (NaN/inf samples).
     Silence and length are judged by the caller from ``peak`` and ``info.duration``.
+
+    The file is read once. Integer/float PCM WAV (most raw dumps) is checked exactly in both
+    modes straight from those bytes: the header is parsed here, truncation is the ``data``
+    chunk's declared size against the bytes present, and the peak and NaN/inf checks run
+    over every sample as a numpy view without decoding. For compressed formats ``quick``
+    decodes up to the first block at or above ``silence_peak`` (all of a silent file) and
+    checks the end of the stream (see :func:`_quick_soundfile`); ``full`` decodes every
+    sample of every file, which also finds
+    damage in the middle of a compressed stream (the ``standardize`` stage, which decodes
+    everything anyway, rejects such files with ``decode_failed`` in quick mode).
     """
     path = Path(path)
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read()
     size = len(raw)
-    digest = hashlib.sha256(raw).hexdigest()
     if size == 0:
         raise AudioError("empty", "file has zero bytes")
+    digest = content_hash(raw)
+    wav = _parse_pcm_wav(raw)
+    if wav is not None:
+        info, peak, coverage = _scan_pcm_wav(raw, wav, silence_peak if mode == "quick" else None)
+        return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage=coverage)
+    if mode == "quick" and raw[:4] == b"fLaC":
+        flac = _quick_flac(raw, silence_peak)
+        if flac is not None:
+            info, peak = flac
+            return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage="sampled")
+    if mode == "quick":
+        quick = _quick_soundfile(path, raw, silence_peak)
+        if quick is not None:
+            info, peak, coverage = quick
+            return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage=coverage)
     is_audio_signature = looks_like_audio(raw[:16])
     try:
         info = _probe(path, io.BytesIO(raw), raw[:16])
@@ -209,19 +254,430 @@ def scan_file(path: str | Path, *, block_frames: int = 1 << 18) -> ScanResult:
     declared = _wav_declared_frames(raw) if info.format in ("WAV", "WAVEX", "RF64") else None
     if declared is not None and declared > info.frames:
         raise AudioError("truncated", f"header declares {declared} frames, file holds {info.frames}")
-    peak, sumsq, frames_read = _decode_stats(path, raw, info, block_frames)
+    peak, frames_read = _decode_stats(path, raw, info, block_frames)
     if frames_read < info.frames * 0.99 - 1:
         raise AudioError("truncated", f"header declares {info.frames} frames, decoded {frames_read}")
-    n = max(frames_read * info.channels, 1)
-    rms = math.sqrt(sumsq / n)
-    rms_dbfs = 20 * math.log10(rms) if rms > 0 else -math.inf
-    return ScanResult(sha256=digest, size=size, info=info, peak=peak, rms_dbfs=rms_dbfs)
+    return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage="all")
 
 
-def _decode_stats(path: Path, raw: bytes, info: AudioInfo, block_frames: int) -> tuple[float, float, int]:
-    """Peak, sum of squares and frames actually decoded; raises on NaN/inf or mid-stream errors."""
+@dataclass(frozen=True)
+class _WavLayout:
+    format_name: str  # "WAV" or "WAVEX" (WAVE_FORMAT_EXTENSIBLE), as libsndfile names them
+    subtype: str
+    sample_rate: int
+    channels: int
+    bits: int
+    data_offset: int
+    declared_bytes: int | None  # None when a streaming writer left the size at 0 / 0xFFFFFFFF
+
+
+# (format tag, bits per sample) → libsndfile's subtype name; anything else goes to libsndfile.
+_PCM_SUBTYPES = {(1, 8): "PCM_U8", (1, 16): "PCM_16", (1, 24): "PCM_24", (1, 32): "PCM_32",
+                 (3, 32): "FLOAT", (3, 64): "DOUBLE"}  # fmt: skip
+
+
+def _parse_pcm_wav(raw: bytes) -> _WavLayout | None:
+    """The layout of a little-endian RIFF WAV holding integer or float PCM, else None.
+
+    Only the plain layouts are taken (byte-aligned samples, block align = channels × bytes);
+    anything unusual — ADPCM, RIFX/RF64, odd bit depths, a missing chunk — returns None and
+    goes through libsndfile as before.
+    """
+    if len(raw) < 44 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
+        return None
+    pos, fmt = 12, None
+    while pos + 8 <= len(raw):
+        cid = raw[pos : pos + 4]
+        (size,) = struct.unpack_from("<I", raw, pos + 4)
+        if cid == b"fmt ":
+            if size < 16 or pos + 8 + size > len(raw):
+                return None
+            tag, channels, rate, _, align, bits = struct.unpack_from("<HHIIHH", raw, pos + 8)
+            name = "WAV"
+            if tag == 0xFFFE:
+                if size < 40:
+                    return None
+                (tag,) = struct.unpack_from("<H", raw, pos + 8 + 24)  # first bytes of the sub-format GUID
+                name = "WAVEX"
+            subtype = _PCM_SUBTYPES.get((tag, bits))
+            if subtype is None or channels == 0 or rate == 0 or align != channels * bits // 8:
+                return None
+            fmt = (name, subtype, rate, channels, bits)
+        elif cid == b"data":
+            if fmt is None:
+                return None
+            declared = None if size in (0, 0xFFFFFFFF) else size
+            name, subtype, rate, channels, bits = fmt
+            return _WavLayout(name, subtype, rate, channels, bits, pos + 8, declared)
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def _scan_pcm_wav(raw: bytes, w: _WavLayout, silence_peak: float | None) -> tuple[AudioInfo, float, str]:
+    """Frames, truncation, NaN/inf and the peak of a PCM WAV, from its bytes (no decoding).
+
+    With ``silence_peak`` set (quick mode) integer PCM is first measured over a window in
+    the middle of the file and, when that window already reaches the threshold, the rest is
+    not measured: the file is not silent whatever it holds elsewhere. Float files are always
+    measured whole, since a NaN may sit anywhere.
+    """
+    width = w.bits // 8
+    frame_bytes = width * w.channels
+    available = (len(raw) - w.data_offset) // frame_bytes
+    frames = available if w.declared_bytes is None else min(w.declared_bytes // frame_bytes, available)
+    if w.declared_bytes is not None and w.declared_bytes // frame_bytes > available:
+        declared = w.declared_bytes // frame_bytes
+        raise AudioError("truncated", f"header declares {declared} frames, file holds {available}")
+    if frames == 0:
+        raise AudioError("empty", "audio stream has zero frames")
+    info = AudioInfo(
+        format=w.format_name,
+        subtype=w.subtype,
+        sample_rate=w.sample_rate,
+        channels=w.channels,
+        frames=frames,
+        backend="soundfile",
+    )
+    if w.subtype in ("FLOAT", "DOUBLE"):
+        x = np.frombuffer(raw, dtype="<f4" if width == 4 else "<f8", count=frames * w.channels, offset=w.data_offset)
+        finite = np.isfinite(x)
+        if not finite.all():
+            bad = int(np.argmin(finite)) // w.channels
+            raise AudioError("non_finite", f"NaN/inf sample at {bad / w.sample_rate:.3f} s")
+        return info, float(max(x.max(), -x.min())), "all"
+    if silence_peak is not None and frames > 4 * 8192:
+        start = w.data_offset + (frames // 2 - 4096) * frame_bytes
+        peak = _int_pcm_peak(raw, w, start, 8192 * w.channels)
+        if peak >= silence_peak:
+            return info, peak, "sampled"
+    return info, _int_pcm_peak(raw, w, w.data_offset, frames * w.channels), "all"
+
+
+def _int_pcm_peak(raw: bytes, w: _WavLayout, offset: int, n: int) -> float:
+    """Peak of ``n`` integer samples starting at byte ``offset``, as a fraction of full scale."""
+    width = w.bits // 8
+    if width == 1:  # 8-bit WAV is unsigned
+        x = np.frombuffer(raw, dtype=np.uint8, count=n, offset=offset)
+        return max(int(x.max()) - 128, 128 - int(x.min())) / 128.0
+    # Wider samples: the two most significant bytes of each little-endian sample, read as int16
+    # through a strided view, bound the peak to within 2**-15 of full scale without converting
+    # any sample (far finer than any silence threshold).
+    top = np.ndarray(shape=(n,), dtype="<i2", buffer=raw, offset=offset + width - 2, strides=(width,))
+    return max(int(top.max()), -int(top.min())) / 32768.0
+
+
+def _quick_soundfile(path: Path, raw: bytes, silence_peak: float) -> tuple[AudioInfo, float, str] | None:
+    """Quick checks of a file libsndfile opens: (info, peak, coverage), or None if it cannot open it.
+
+    One open by path (libsndfile's own reads from the page cache; an in-memory buffer would
+    go through Python callbacks for every read). Decoding stops at the first block at or above
+    ``silence_peak`` — a voice line is loud within its first fraction of a second, while a
+    silent file is decoded to its end, so the verdict on silence is exact. Truncation is
+    checked without decoding for FLAC (the final frame is found, its CRC-8 and CRC-16
+    verified, and it must end on the sample count STREAMINFO declares); other codecs, or a
+    FLAC whose end cannot be read that way, decode their final block, which fails on a cut
+    stream.
+    """
+    import soundfile as sf
+
+    try:
+        f = sf.SoundFile(str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError):
+        return None  # the careful path names the problem
+    block = 4096
+    peak, frames = 0.0, 0
+    try:
+        with f:
+            info = AudioInfo(
+                format=f.format,
+                subtype=f.subtype,
+                sample_rate=int(f.samplerate),
+                channels=int(f.channels),
+                frames=int(f.frames),
+                backend="soundfile",
+            )
+            if info.frames == 0:
+                raise AudioError("empty", "audio stream has zero frames")
+            declared = _wav_declared_frames(raw) if info.format in ("WAV", "WAVEX", "RF64") else None
+            if declared is not None and declared > info.frames:
+                raise AudioError("truncated", f"header declares {declared} frames, file holds {info.frames}")
+            end_ok = flac_final_frame_ok(raw) if info.format == "FLAC" else None
+            if end_ok is False:
+                raise AudioError("truncated", f"the stream ends before the {info.frames} frames its header declares")
+            while peak < silence_peak:
+                x = f.read(block, dtype="float32", always_2d=True)
+                if x.shape[0] == 0:
+                    break
+                peak = _block_peak(x, peak, frames, info)
+                frames += x.shape[0]
+            if peak < silence_peak:  # decoded to the end: silent for certain (or cut short)
+                if frames < info.frames * 0.99 - 1:
+                    raise AudioError("truncated", f"header declares {info.frames} frames, decoded {frames}")
+                return info, peak, "all"
+            if end_ok is None:
+                if not f.seekable():
+                    return None
+                start = max(info.frames - block, frames)
+                f.seek(start)
+                x = f.read(block, dtype="float32", always_2d=True)
+                if x.shape[0] < (info.frames - start) * 0.99 - 1:
+                    raise AudioError("truncated", f"header declares {info.frames} frames, the stream ends before")
+                _block_peak(x, 0.0, start, info)  # NaN/inf check only: a seek into a lossy stream decodes a transient
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise AudioError("truncated", f"decoding stopped early ({_short(str(exc))})") from None
+    return info, peak, "sampled"
+
+
+# --- FLAC structure (https://xiph.org/flac/format.html) ---------------------------------------
+
+_FLAC_BLOCK_SIZES = {1: 192, **{c: 576 << (c - 2) for c in range(2, 6)}, **{c: 256 << (c - 8) for c in range(8, 16)}}
+_CRC8_TABLE: list[int] = []
+
+
+def _quick_flac(raw: bytes, silence_peak: float) -> tuple[AudioInfo, float] | None:
+    """(info, peak of the samples read) of an intact, audibly non-silent native FLAC, else None.
+
+    Everything comes from the bytes, without a decoder: the format from STREAMINFO, the end of
+    the stream from :func:`flac_final_frame_ok`, and loudness from the *warm-up samples* that
+    FIXED/LPC/VERBATIM subframes store as plain integers at the start of each frame — frames
+    from the middle of the file are visited until one holds a sample at or above
+    ``silence_peak``. None (the caller decodes instead) when the end cannot be verified or no
+    loud sample was found that way: a quiet or silent file always gets a real decode.
+    """
+    if len(raw) < 42 or raw[4] & 0x7F != 0:
+        return None
+    packed = int.from_bytes(raw[18:26], "big")
+    rate, channels, bps = packed >> 44, ((packed >> 41) & 7) + 1, ((packed >> 36) & 31) + 1
+    total = packed & ((1 << 36) - 1)
+    subtype = {8: "PCM_S8", 16: "PCM_16", 24: "PCM_24"}.get(bps)
+    if subtype is None or rate == 0 or total == 0 or flac_final_frame_ok(raw) is not True:
+        return None
+    info = AudioInfo(format="FLAC", subtype=subtype, sample_rate=rate, channels=channels, frames=total,
+                     backend="soundfile")  # fmt: skip
+    min_block = int.from_bytes(raw[8:10], "big")
     peak = 0.0
-    sumsq = 0.0
+    for frac in (0.5, 0.25, 0.75, 0.375, 0.625):
+        i = int(len(raw) * frac)
+        for _ in range(64):  # the next frame header after that point (a false sync fails its CRC-8)
+            i = raw.find(b"\xff", i + 1)
+            if i < 0:
+                break
+            if raw[i + 1 : i + 2] in (b"\xf8", b"\xf9") and _flac_frame_header(raw, i, min_block) is not None:
+                peak = max(peak, _flac_warmup_peak(raw, i, bps))
+                break
+        if peak >= silence_peak:
+            return info, peak
+    return None
+
+
+def _flac_warmup_peak(raw: bytes, i: int, bps: int) -> float:
+    """Largest |warm-up sample| of the first subframe of the frame at ``i``, as a fraction of full scale.
+
+    Left/mid subframes bound the signal directly; a side channel (L−R) only bounds it to half.
+    """
+    assignment = raw[i + 3] >> 4
+    size_code = (raw[i + 3] >> 1) & 7
+    bits = {0: bps, 1: 8, 2: 12, 4: 16, 5: 20, 6: 24, 7: 32}.get(size_code)
+    if bits is None or assignment > 10:
+        return 0.0
+    side = assignment == 9  # right/side: the first subframe is the side channel
+    scale = 2.0 ** (bits - 1) * (2 if side else 1)
+    bits += side
+    # header length: 4 fixed bytes, the coded number, optional block size / rate bytes, CRC-8
+    lead = raw[i + 4]
+    j = i + 5 + (0 if lead < 0x80 else 8 - (lead ^ 0xFF).bit_length() - 1)
+    j += {6: 1, 7: 2}.get(raw[i + 2] >> 4, 0) + {12: 1, 13: 2, 14: 2}.get(raw[i + 2] & 0x0F, 0) + 1
+    chunk = raw[j : j + 8 + 33 * 4]
+    v, nbits = int.from_bytes(chunk, "big"), len(chunk) * 8
+    pos = 0
+
+    def take(n: int) -> int:
+        nonlocal pos
+        pos += n
+        return (v >> (nbits - pos)) & ((1 << n) - 1)
+
+    if take(1):
+        return 0.0  # the padding bit must be zero
+    kind = take(6)
+    wasted = 0
+    if take(1):
+        wasted = 1
+        while pos < nbits and not take(1):
+            wasted += 1
+    if kind in (0, 1):
+        count = 1 if kind == 0 else 32  # CONSTANT holds one value; VERBATIM: its first samples
+    elif 8 <= kind <= 12:
+        count = kind - 8  # FIXED predictor of that order
+    elif kind >= 32:
+        count = kind - 31  # LPC order
+    else:
+        return 0.0
+    width = bits - wasted
+    if width <= 0 or pos + count * width > nbits:
+        return 0.0
+    peak = 0
+    for _ in range(min(count, 32)):
+        x = take(width)
+        if x >= 1 << (width - 1):
+            x -= 1 << width
+        peak = max(peak, abs(x) << wasted)
+    return peak / scale
+
+
+def flac_final_frame_ok(raw: bytes) -> bool | None:
+    """Whether a FLAC stream ends with an intact frame holding its last declared sample.
+
+    True: the final frame is whole (header CRC-8 and frame CRC-16 match) and ends on the
+    STREAMINFO sample count. False: the last intact frame header belongs to an earlier frame
+    (the file was cut). None: cannot tell (unknown length, trailing tags, variable block size
+    without sample numbers) — the caller decodes the end instead.
+    """
+    if raw[:4] != b"fLaC" or len(raw) < 42 or raw[4] & 0x7F != 0:
+        return None
+    # STREAMINFO is the first metadata block: min/max block size, frame sizes, rate, channels, bps, total.
+    min_block = int.from_bytes(raw[8:10], "big")
+    max_frame = int.from_bytes(raw[15:18], "big")
+    packed = int.from_bytes(raw[18:26], "big")
+    total = packed & ((1 << 36) - 1)
+    if total == 0:
+        return None
+    pos = 4
+    while True:  # skip the metadata blocks to where the frames start
+        if pos + 4 > len(raw):
+            return False
+        last = raw[pos] & 0x80
+        pos += 4 + int.from_bytes(raw[pos + 1 : pos + 4], "big")
+        if last:
+            break
+    window = (max_frame or 1 << 16) + 32
+    end = len(raw)
+    i = end
+    while True:
+        i = raw.rfind(b"\xff", max(pos, end - window), i)
+        if i < 0:
+            return False if end - window <= pos else None
+        if i + 1 < end and raw[i + 1] in (0xF8, 0xF9):
+            header = _flac_frame_header(raw, i, min_block)
+            if header is not None:
+                first, size = header
+                if first + size < total:
+                    return False
+                if first + size == total:
+                    return _flac_crc16(raw[i:end]) == 0 or None
+        if i == 0:
+            return None
+
+
+def _flac_frame_header(raw: bytes, i: int, min_block: int) -> tuple[int, int] | None:
+    """(first sample, block size) of the frame header at ``i`` when its CRC-8 is right, else None."""
+    if i + 6 > len(raw):
+        return None
+    variable = raw[i + 1] & 1
+    bs_code, rate_code = raw[i + 2] >> 4, raw[i + 2] & 0x0F
+    if bs_code == 0 or rate_code == 15 or raw[i + 3] & 1 or (raw[i + 3] >> 4) > 10:
+        return None
+    # The frame/sample number is UTF-8-style coded: leading ones give the count of extra bytes.
+    lead = raw[i + 4]
+    extra = 0 if lead < 0x80 else 8 - (lead ^ 0xFF).bit_length() - 1
+    if extra < 0 or extra > 6 or (lead >= 0x80 and extra == 0):
+        return None
+    number = lead & (0x7F >> extra) if extra else lead
+    j = i + 5
+    for _ in range(extra):
+        if j >= len(raw) or raw[j] & 0xC0 != 0x80:
+            return None
+        number = (number << 6) | (raw[j] & 0x3F)
+        j += 1
+    if bs_code == 6:
+        size, j = raw[j] + 1, j + 1
+    elif bs_code == 7:
+        size, j = int.from_bytes(raw[j : j + 2], "big") + 1, j + 2
+    else:
+        size = _FLAC_BLOCK_SIZES[bs_code]
+    j += {12: 1, 13: 2, 14: 2}.get(rate_code, 0)
+    if j >= len(raw) or _crc8(raw[i:j]) != raw[j]:
+        return None
+    return (number if variable else number * min_block), size
+
+
+def _crc8(data: bytes) -> int:
+    """FLAC header CRC-8 (polynomial x^8 + x^2 + x + 1, initial 0)."""
+    if not _CRC8_TABLE:
+        for b in range(256):
+            c = b
+            for _ in range(8):
+                c = ((c << 1) ^ 0x07) & 0xFF if c & 0x80 else (c << 1) & 0xFF
+            _CRC8_TABLE.append(c)
+    crc = 0
+    for b in data:
+        crc = _CRC8_TABLE[crc ^ b]
+    return crc
+
+
+def _flac_crc16(frame: bytes) -> int:
+    """FLAC frame CRC-16 (polynomial 0x8005, initial 0) of ``frame``; 0 when its footer matches.
+
+    With no initial value the CRC is linear over GF(2): the XOR of one term per byte, the
+    byte's table value multiplied by x^(8p) mod P for a byte p places from the end. Bytes are
+    taken 64 at a time through a (64, 256) table, and each group's 16-bit partial result is
+    moved to its place by two 256-entry tables per group — all numpy gathers, ~100× faster
+    than a byte loop in Python on a 10 kB frame.
+    """
+    n_groups = (len(frame) + 63) // 64
+    inner_table, outer_lo, outer_hi = _crc16_tables(n_groups)
+    rev = np.zeros(n_groups * 64, dtype=np.uint8)
+    rev[: len(frame)] = np.frombuffer(frame, dtype=np.uint8)[::-1]
+    inner = np.bitwise_xor.reduce(inner_table[np.arange(64), rev.reshape(n_groups, 64)], axis=1)
+    q = np.arange(n_groups)
+    moved = outer_lo[q, inner & 0xFF] ^ outer_hi[q, inner >> 8]
+    return int(np.bitwise_xor.reduce(moved, initial=0))
+
+
+_CRC16_CACHE: list[np.ndarray] = []
+
+
+def _crc16_tables(n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (64, 256) per-byte table and the (groups, 256) low/high-byte move tables, grown on demand."""
+
+    def times_x8(c: np.ndarray, base: np.ndarray) -> np.ndarray:  # c · x^8 mod P
+        return ((c << 8) & 0xFFFF) ^ base[c >> 8]
+
+    if not _CRC16_CACHE:
+        base = np.zeros(256, dtype=np.uint32)
+        for b in range(256):
+            c = b << 8
+            for _ in range(8):
+                c = ((c << 1) ^ 0x8005) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF
+            base[b] = c
+        inner = np.empty((64, 256), dtype=np.uint32)
+        inner[0] = base
+        for r in range(1, 64):
+            inner[r] = times_x8(inner[r - 1], base)
+        identity = np.arange(256, dtype=np.uint32)[None]
+        _CRC16_CACHE[:] = [base, inner, identity, identity << 8]
+    base, inner, lo, hi = _CRC16_CACHE
+    if len(lo) < n_groups:
+        if len(lo) == 1:  # row 1 moves a partial result by 64 bytes: x^512 · c
+            c_lo, c_hi = lo[0], hi[0]
+            for _ in range(64):
+                c_lo, c_hi = times_x8(c_lo, base), times_x8(c_hi, base)
+            lo, hi = np.concatenate([lo, c_lo[None]]), np.concatenate([hi, c_hi[None]])
+        rows_lo, rows_hi = [lo], [hi]
+        m_lo, m_hi = lo[1], hi[1]
+        c_lo, c_hi = lo[-1], hi[-1]
+        for _ in range(max(n_groups, 2 * len(lo)) - len(lo)):
+            c_lo = m_lo[c_lo & 0xFF] ^ m_hi[c_lo >> 8]
+            c_hi = m_lo[c_hi & 0xFF] ^ m_hi[c_hi >> 8]
+            rows_lo.append(c_lo[None])
+            rows_hi.append(c_hi[None])
+        lo, hi = np.concatenate(rows_lo), np.concatenate(rows_hi)
+        _CRC16_CACHE[2:] = [lo, hi]
+    return inner, lo, hi
+
+
+def _decode_stats(path: Path, raw: bytes, info: AudioInfo, block_frames: int) -> tuple[float, int]:
+    """Peak and frames actually decoded; raises on NaN/inf or mid-stream errors."""
+    peak = 0.0
     frames = 0
     if info.backend == "soundfile":
         import soundfile as sf
@@ -232,25 +688,23 @@ def _decode_stats(path: Path, raw: bytes, info: AudioInfo, block_frames: int) ->
                     block = f.read(block_frames, dtype="float32", always_2d=True)
                     if block.shape[0] == 0:
                         break
-                    peak, sumsq = _accumulate(block, peak, sumsq, frames, info)
+                    peak = _block_peak(block, peak, frames, info)
                     frames += block.shape[0]
         except (sf.LibsndfileError, RuntimeError) as exc:
             raise AudioError(
                 "truncated", f"decoding stopped after {frames} of {info.frames} frames ({_short(str(exc))})"
             ) from None
-        return peak, sumsq, frames
+        return peak, frames
     data, _ = decode(path, info=info)
-    peak, sumsq = _accumulate(data.T, peak, sumsq, 0, info)
-    return peak, sumsq, data.shape[1]
+    return _block_peak(data.T, peak, 0, info), data.shape[1]
 
 
-def _accumulate(block: np.ndarray, peak: float, sumsq: float, offset: int, info: AudioInfo) -> tuple[float, float]:
+def _block_peak(block: np.ndarray, peak: float, offset: int, info: AudioInfo) -> float:
     finite = np.isfinite(block)
     if not finite.all():
         bad = int(np.argmin(finite.all(axis=1)))
         raise AudioError("non_finite", f"NaN/inf sample at {(offset + bad) / info.sample_rate:.3f} s")
-    peak = max(peak, float(np.abs(block).max(initial=0.0)))
-    return peak, sumsq + float(np.square(block, dtype=np.float64).sum())
+    return max(peak, float(np.abs(block).max(initial=0.0)))
 
 
 def _wav_declared_frames(raw: bytes) -> int | None:
