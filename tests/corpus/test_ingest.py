@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from pathlib import Path
@@ -153,3 +154,22 @@ def test_duplicate_prefers_the_file_the_script_names(tmp_path: Path, dataset_roo
     report = ingest(raw, ds, script=script)
     assert [Path(r.path).name for r in report.rejected] == ["a_copy.wav"]
     assert [c.supervisions[0].text for c in ds.cuts()] == ["こんにちは"]
+
+
+def test_ingest_writes_exactly_what_lhotse_would(raw: Path, dataset_root: Path) -> None:
+    """Ingest builds recording and cut dicts itself; they must be Lhotse's own serialisation."""
+    from lhotse import MonoCut, Recording
+
+    from tsukasa.corpus.manifests import read_jsonl
+
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds, script=None)
+    recordings = list(read_jsonl(ds.recordings_path))
+    assert len(recordings) == 4
+    for d in recordings:
+        assert Recording.from_dict(copy.deepcopy(d)).to_dict() == d  # from_dict consumes its argument
+        source = d["sources"][0]["source"]
+        if not source.endswith(".mp3"):  # lhotse counts MP3 frames its own way
+            assert Recording.from_file(source, recording_id=d["id"]).to_dict() == d  # lhotse's own probe agrees
+    for d in read_jsonl(ds.path / "cuts.jsonl.gz"):
+        assert MonoCut.from_dict(copy.deepcopy(d)).to_dict() == d

@@ -248,8 +248,12 @@ class Dataset:
         def counted(items: Iterable[Any]) -> Iterable[Any]:
             for cut in items:
                 counts.cuts += 1
-                counts.duration_s += float(cut.duration)
-                speakers.update(s.speaker for s in cut.supervisions if s.speaker)
+                if isinstance(cut, dict):  # a cut given as its manifest dict
+                    counts.duration_s += float(cut["duration"])
+                    speakers.update(s["speaker"] for s in cut["supervisions"] if s.get("speaker"))
+                else:
+                    counts.duration_s += float(cut.duration)
+                    speakers.update(s.speaker for s in cut.supervisions if s.speaker)
                 yield cut
 
         write_manifest(counted(cuts), staging / "cuts.jsonl.gz")
@@ -279,9 +283,7 @@ class Dataset:
             f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(staging, vdir)  # the version appears whole or not at all
 
-        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
-            with atomic_path(self.path / fname) as tmp:
-                shutil.copyfile(vdir / fname, tmp)
+        self._publish(number)
         self.meta.versions.append(record)
         self.meta.current_version = number
         self.save_meta()
@@ -297,11 +299,28 @@ class Dataset:
     def set_current(self, number: int) -> None:
         """Point the top-level manifests at an existing version (e.g. to roll back)."""
         self.version(number)
-        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
-            with atomic_path(self.path / fname) as tmp:
-                shutil.copyfile(self.version_dir(number) / fname, tmp)
+        self._publish(number)
         self.meta.current_version = number
         self.save_meta()
+
+    def _publish(self, number: int) -> None:
+        """Make the top-level manifests the files of version ``number``.
+
+        A hard link to the immutable version file (already on disk, so nothing to copy or
+        fsync), renamed into place atomically; a copy where the filesystem has no hard links.
+        Writers always replace the top-level files, never write into them, so sharing the
+        read-only inode is safe.
+        """
+        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
+            src = self.version_dir(number) / fname
+            tmp = self.path / f".{fname}.publish-{os.getpid()}"
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(src, tmp)
+            except OSError:
+                with atomic_path(tmp) as staged:
+                    shutil.copyfile(src, staged)
+            os.replace(tmp, self.path / fname)
 
 
 def _now() -> datetime:

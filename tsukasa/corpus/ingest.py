@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord
-from tsukasa.corpus.manifests import read_jsonl, read_recordings, write_jsonl, write_manifest
+from tsukasa.corpus.manifests import manifest_dict, read_jsonl, read_recordings, write_json_lines, write_jsonl
 from tsukasa.corpus.schema import RejectedItem, ScriptLine, SourceInfo, SupervisionCustom
 from tsukasa.errors import ConfigError
 
@@ -197,20 +197,24 @@ def _scan(root: str, rel: str, st: os.stat_result, config: IngestConfig) -> Inde
     return IndexEntry(**entry)
 
 
-def _make_recording(entry: IndexEntry, rec_id: str):  # noqa: ANN202 - lhotse.Recording
-    from lhotse import AudioSource, Recording
+def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
+    """The Lhotse ``Recording`` of a good file, as its manifest dict.
 
+    Ingest writes every recording twice (``recordings.jsonl.gz`` and inside each cut), so it
+    builds the dicts Lhotse would serialise instead of objects it would then take apart;
+    ``tests/corpus/test_ingest.py`` checks they are exactly ``Recording.to_dict()``'s.
+    """
     info = entry.info
     assert info is not None
     channels = list(range(info.channels))
-    return Recording(
-        id=rec_id,
-        sources=[AudioSource(type="file", channels=channels, source=_abs(entry))],
-        sampling_rate=info.sample_rate,
-        num_samples=info.frames,
-        duration=info.frames / info.sample_rate,
-        channel_ids=channels,
-    )
+    return {
+        "id": rec_id,
+        "sources": [{"type": "file", "channels": channels, "source": _abs(entry)}],
+        "sampling_rate": info.sample_rate,
+        "num_samples": info.frames,
+        "duration": info.frames / info.sample_rate,
+        "channel_ids": list(channels),
+    }
 
 
 def ingest(
@@ -278,12 +282,12 @@ def ingest(
         report.script_file_lines = sum(1 for s in script_lines if s.file)
         report.script_folder_lines = sum(1 for s in script_lines if not s.file)
 
-    recs_sorted = sorted((rec for rec, _ in recordings.values()), key=lambda r: r.id)
-    write_jsonl([e.model_dump(mode="json") for _, e in sorted(merged.items())], dataset.ingest_index_path)
-    write_manifest(recs_sorted, dataset.recordings_path)
+    recs_sorted = sorted((rec for rec, _ in recordings.values()), key=lambda r: r["id"])
+    write_json_lines((e.model_dump_json().encode() for _, e in sorted(merged.items())), dataset.ingest_index_path)
+    write_jsonl(recs_sorted, dataset.recordings_path)
 
     report.recordings = len(recs_sorted)
-    report.duration_s = sum(r.duration for r in recs_sorted)
+    report.duration_s = sum(r["duration"] for r in recs_sorted)
     report.rejected = rejected
     for _, e in recordings.values():
         if e.info is not None:
@@ -295,7 +299,7 @@ def ingest(
             dataset.meta.sources.append(
                 SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
             )
-        cuts = (_recording_cut(*recordings[r.id], file_text.get(r.id)) for r in recs_sorted)
+        cuts = (_recording_cut(*recordings[r["id"]], file_text.get(r["id"])) for r in recs_sorted)
         version = dataset.write_version(
             cuts,
             rejected,
@@ -417,12 +421,12 @@ def _attach_script(
     return attached, unmatched
 
 
-def _recording_cut(recording: Any, entry: IndexEntry, line: ScriptLine | None) -> Any:
-    """The version-1 view of a recording: one MonoCut over the whole file (+ its script line)."""
-    from lhotse import MonoCut, SupervisionSegment
-
+def _recording_cut(recording: dict[str, Any], entry: IndexEntry, line: ScriptLine | None) -> dict[str, Any]:
+    """The version-1 view of a recording: one MonoCut over the whole file (+ its script line), as its dict."""
     supervisions = []
     if line is not None:
+        from lhotse import SupervisionSegment
+
         custom = SupervisionCustom(
             source=SourceInfo(
                 path=entry.path,
@@ -433,25 +437,25 @@ def _recording_cut(recording: Any, entry: IndexEntry, line: ScriptLine | None) -
                 script_scope="file",
             )
         )
-        supervisions.append(
-            SupervisionSegment(
-                id=recording.id,
-                recording_id=recording.id,
-                start=0.0,
-                duration=recording.duration,
-                channel=0,
-                text=line.text,
-                language="ja",
-                speaker=line.speaker,
-                custom=custom.to_custom(),
-            )
+        supervision = SupervisionSegment(
+            id=recording["id"],
+            recording_id=recording["id"],
+            start=0.0,
+            duration=recording["duration"],
+            channel=0,
+            text=line.text,
+            language="ja",
+            speaker=line.speaker,
+            custom=custom.to_custom(),
         )
-    return MonoCut(
-        id=recording.id,
-        start=0.0,
-        duration=recording.duration,
-        channel=0,
-        recording=recording,
-        supervisions=supervisions,
-        custom={"source_path": entry.path, "source_root": entry.source_root},
-    )
+        supervisions.append(manifest_dict(supervision))
+    return {
+        "id": recording["id"],
+        "start": 0.0,
+        "duration": recording["duration"],
+        "channel": 0,
+        "supervisions": supervisions,
+        "recording": recording,
+        "custom": {"source_path": entry.path, "source_root": entry.source_root},
+        "type": "MonoCut",
+    }

@@ -70,17 +70,22 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
     """
     import orjson
 
+    return write_json_lines(map(orjson.dumps, records), path)
+
+
+def write_json_lines(lines: Iterable[bytes], path: str | Path) -> int:
+    """Atomically write already-encoded JSON lines (e.g. pydantic's ``model_dump_json``); returns the count."""
     n = 0
     with atomic_path(path) as tmp, _open_write(tmp) as f:
-        lines = []
-        for record in records:
-            lines.append(orjson.dumps(record))
+        batch: list[bytes] = []
+        for line in lines:
+            batch.append(line)
             n += 1
-            if len(lines) >= 1024:  # a few large gzip writes instead of one per line
-                f.write(b"\n".join(lines) + b"\n")
-                lines.clear()
-        if lines:
-            f.write(b"\n".join(lines) + b"\n")
+            if len(batch) >= 1024:  # a few large gzip writes instead of one per line
+                f.write(b"\n".join(batch) + b"\n")
+                batch.clear()
+        if batch:
+            f.write(b"\n".join(batch) + b"\n")
     return n
 
 
@@ -119,6 +124,8 @@ def manifest_dict(item: Any) -> dict[str, Any]:
     from lhotse import MonoCut, Recording, SupervisionSegment
 
     kind = type(item)
+    if kind is dict:
+        return item  # already a manifest dict (ingest builds them directly)
     if kind is Recording and item.transforms is None:
         return _plain(item)
     if kind is SupervisionSegment and item.alignment is None:
