@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord
-from tsukasa.corpus.manifests import manifest_dict, read_jsonl, read_recordings, write_json_lines, write_jsonl
+from tsukasa.corpus.manifests import manifest_dict, read_jsonl, write_json_lines, write_jsonl
 from tsukasa.corpus.schema import RejectedItem, ScriptLine, SourceInfo, SupervisionCustom
 from tsukasa.errors import ConfigError
 
@@ -273,7 +273,7 @@ def ingest(
         script_lines = [ScriptLine.model_validate(d) for d in read_jsonl(dataset.script_path)]
     named = {s.file.replace("\\", "/").removeprefix("./") for s in script_lines or [] if s.file}
 
-    existing_ids = {r.id for r in read_recordings(dataset.recordings_path)}
+    existing_ids = {d["id"] for d in read_jsonl(dataset.recordings_path)} if dataset.recordings_path.exists() else set()
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
     file_text, unmatched = _attach_script(script_lines or [], recordings)
     report.script_unmatched = unmatched
