@@ -194,12 +194,15 @@ def test_romaji_parser(word: str, kana: str | None) -> None:
 
 
 MIXED_CASES = [
-    # particles written as pronounced (wa/e/o) become は/へ/を
-    ("watashi wa gakkou e ikimasu", "わたしはがっこうへいきます"),
-    ("hon o yomu", "ほんをよむ"),
-    ("Sin'iti ha gakkou he ikimasita.", "しんいちはがっこうへいきました。"),
-    # mixed: romaji words inside Japanese, English loanwords, acronyms, unknown Latin strings
-    ("水をmareeshiaから買う", "水をまれえしあから買う"),
+    # particles written as pronounced (wa/e/o) become は/へ/を; romaji words stay apart (a space
+    # is a word boundary for MeCab, which OpenJTalk drops)
+    ("watashi wa gakkou e ikimasu", "わたし は がっこう へ いきます"),
+    ("hon o yomu", "ほん を よむ"),
+    ("Sin'iti ha gakkou he ikimasita.", "しんいち は がっこう へ いきました。"),
+    # mixed: romaji words inside Japanese, English loanwords, acronyms, unknown Latin strings;
+    # a romaji word is set off from hiragana beside it, not from a kanji suffix
+    ("水をmareeshiaから買う", "水を まれえしあ から買う"),
+    ("kyōsē 的に", "きょうせい的に"),
     ("gameをしよう", "ゲームをしよう"),
     ("NHKを見る", "エヌエイチケーを見る"),
     ("xyzです", "エックスワイゼットです"),

@@ -44,15 +44,16 @@ _NET_LAUGH = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     rows = read_table("cues.tsv")
     directions = sorted((r for r in rows if r[2] == "direction"), key=lambda r: -len(r[1]))
     spoken = sorted((r for r in rows if r[2] == "spoken"), key=lambda r: -len(r[1]))
-    pats: list[tuple[re.Pattern[str], str, str]] = []
+    # Each pattern comes with its literal form: a pattern can only match where its form occurs.
+    pats: list[tuple[re.Pattern[str], str, str, str]] = []
     for kind, form, _ in directions:
-        pats.append((re.compile(rf"[（(]\s*{re.escape(form)}\s*[)）]"), kind, "direction"))
+        pats.append((re.compile(rf"[（(]\s*{re.escape(form)}\s*[)）]"), kind, "direction", form))
     for kind, form, _ in spoken:
-        pats.append((re.compile(rf"{_BOUNDARY_BEFORE}{re.escape(form)}{_TAIL}{_AFTER}"), kind, "spoken"))
+        pats.append((re.compile(rf"{_BOUNDARY_BEFORE}{re.escape(form)}{_TAIL}{_AFTER}"), kind, "spoken", form))
     return tuple(pats)
 
 
@@ -65,7 +66,9 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
             i = text.index(emo)
             cues.append(CueSpan(kind, emo, i))
             text = text[:i] + text[i + len(emo) :]
-    for pat, kind, mode in _patterns():
+    for pat, kind, mode, form in _patterns():
+        if form not in text:
+            continue  # a substring test is ~50x cheaper than the regex search it saves (issue 5 throughput)
         if mode == "direction":
             while (m := pat.search(text)) is not None:
                 cues.append(CueSpan(kind, m.group(0), m.start()))

@@ -9,12 +9,14 @@ once over the whole sentence, so accents are computed with the full context.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tsukasa.corpus.symbols import check_symbols
-from tsukasa.pipelines.textfront.labels import labels_to_prosody
+from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
+from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 
 # Punctuation whose NJD pronunciation OpenJTalk turns into a pause.
@@ -62,16 +64,18 @@ _CACHE_LOCK = threading.Lock()
 def _kana_from_njd(features: list[dict]) -> str:
     out: list[str] = []
     for f in features:
-        pron = f["pron"].replace("’", "")
+        pron = f["pron"]
         if f["pos"] == "記号":
+            pron = pron.replace("’", "")
             if pron and pron[0] in _PAUSE_PRON:
                 out.append("、")
-            elif pron and all(_is_katakana(c) for c in pron):
+            elif pron and _NOT_KATAKANA.search(pron) is None:
                 out.append(pron)  # e.g. a symbol read as a word (％ → パーセント)
             continue
         # An unreadable token (unknown script, stray symbol) keeps its surface as "pron";
-        # it has no phonemes, so it has no place in the pronunciation either.
-        out.append("".join(c for c in pron if _is_katakana(c)))
+        # it has no phonemes, so it has no place in the pronunciation either. (The devoicing
+        # mark ’ is not katakana either, so it goes too.)
+        out.append(_NOT_KATAKANA.sub("", pron))
     kana = "".join(out)
     while "、、" in kana:
         kana = kana.replace("、、", "、")
@@ -82,21 +86,40 @@ def _is_katakana(c: str) -> bool:
     return "ァ" <= c <= "ヺ" or c in _KATAKANA_EXTRA
 
 
+# Everything _is_katakana rejects (ヴヵヶ lie inside ァ-ヺ), as one regex: one C-level pass per word.
+_NOT_KATAKANA = re.compile("[^ァ-ヺー]")
+
+
 def japanese_to_phonemized(
-    text: str, *, original: str | None = None, user_dic: str | None = None, cues: list[TextCue] | None = None
+    text: str,
+    *,
+    original: str | None = None,
+    user_dic: str | None = None,
+    cues: list[TextCue] | None = None,
+    readings: list[SpelledReading] | None = None,
 ) -> Phonemized:
-    """Run OpenJTalk over already normalised Japanese text (no romaji left)."""
+    """Run OpenJTalk over already normalised Japanese text (no romaji left).
+
+    ``readings``: pronunciations the input spelled (romaji words), enforced on OpenJTalk's analysis.
+    """
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.accent import split_accent_phrases
 
     jt = jtalk(user_dic)
     try:
-        features = split_accent_phrases(pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase"))
-        labels = pyopenjtalk.make_label(features, jtalk=jt)
+        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")
+        if readings:  # before the accent rules: they count the morae of the spelled readings
+            features = force_readings(features, readings)
+        features = split_accent_phrases(features)
+        # Accent fields straight from the features (no label strings: they cost as much as g2p
+        # itself); real labels only when that reconstruction does not line up (see labels.py).
+        result = prosody_from_njd(features, jt.extract_phonemes(features))
+        if result is None:
+            result = labels_to_prosody(jt.make_label(features))
     except (ValueError, RuntimeError) as exc:
         raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None
-    phonemes, prosody = labels_to_prosody(labels)
+    phonemes, prosody = result
     check_symbols(phonemes, context=text)
     check_symbols(prosody, context=text)
     return Phonemized(
@@ -116,7 +139,7 @@ def phonemize(text: str, *, user_dict: str | Path | None = None) -> Phonemized:
     and cached (see :mod:`.userdict`).
     """
     from tsukasa.pipelines.textfront.cues import extract_cues
-    from tsukasa.pipelines.textfront.mixed import to_japanese
+    from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
     from tsukasa.pipelines.textfront.normalize import normalize
     from tsukasa.pipelines.textfront.questions import mark_questions
     from tsukasa.pipelines.textfront.userdict import compiled_user_dict
@@ -126,8 +149,9 @@ def phonemize(text: str, *, user_dict: str | Path | None = None) -> Phonemized:
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
     spoken, cue_spans = extract_cues(text)
     norm = normalize(spoken)
-    japanese = mark_questions(to_japanese(norm))
-    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic)
+    japanese, readings = to_japanese_with_readings(norm)
+    japanese = mark_questions(japanese)
+    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic, readings=readings)
     cues = _place_cues(cue_spans, spoken, result)
     return Phonemized(
         text=text,

@@ -11,14 +11,27 @@ documented and tested:
 * ``#`` accent-phrase boundary, ``[`` pitch rise after the first mora, ``]`` accent nucleus
   (the fall after the accented mora).
 
+The fields are the same for every phoneme of a mora, so the marks can only fall after a mora's
+last phoneme: :func:`_prosody_from_units` applies the rules once per mora.
+
 Devoiced vowels (upper case in OpenJTalk) are written lower case: devoicing is a
 phonetic rule the acoustic model learns from context, and hand-checked references
 (JSUT) do not mark it, so keeping it would only add disagreement.
+
+**Two sources of the same fields.** Formatting ~50 label strings of ~300 characters per
+sentence in C and parsing them back in Python cost about as much as the whole of
+``pyopenjtalk.g2p``. :func:`prosody_from_njd` therefore rebuilds A1-A3, E3 and F1 from the
+NJD features directly, following how OpenJTalk's JPCommon groups a sentence (words → morae →
+accent phrases, pauses at ``、``/``？``), with the phonemes from ``extract_phonemes`` (no label
+strings). It checks its mora structure against those phonemes and returns ``None`` when they
+disagree; the caller then falls back to real labels (:func:`labels_to_prosody`). Both sources
+feed the one mark function, and tests compare them on many sentences.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _PHONE = re.compile(r"-(.+?)\+")
@@ -26,7 +39,8 @@ _A = re.compile(r"/A:(-?\d+|xx)\+(\d+|xx)\+(\d+|xx)/")
 _E3 = re.compile(r"!(\d+|xx)_")
 _F1 = re.compile(r"/F:(\d+|xx)_")
 
-_VOWEL_LIKE = frozenset("aeiouAEIOU") | {"N", "cl"}
+_VOWEL_LIKE = frozenset("aeiouAEIOU") | {"N", "cl"}  # a mora ends with one of these
+_DEVOICED = {"A": "a", "I": "i", "U": "u", "E": "e", "O": "o"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,11 @@ class LabelInfo:
     a3: int | None
     e3: int | None
     f1: int | None
+
+
+# A unit of an utterance for the mark rules: a mora ``(phonemes, a1, a2, a3, f1)`` or a pause
+# ``(None, e3, None, None, None)`` (e3 = 1: the phrase before the pause is interrogative).
+Unit = tuple
 
 
 def _num(value: str) -> int | None:
@@ -77,37 +96,169 @@ def labels_to_prosody(labels: list[str]) -> tuple[list[str], list[str]]:
     same phoneme sequence with the marks inserted.
     """
     infos = [parse_label(lab) for lab in labels]
-    phonemes: list[str] = []
-    prosody: list[str] = []
-    n = len(infos)
-    for i, cur in enumerate(infos):
-        p = cur.phone
-        if p == "sil":
-            if i == 0:
-                prosody.append("^")
-            elif i == n - 1:
-                prosody.append("?" if cur.e3 == 1 else "$")
-                if cur.e3 == 1:
-                    prosody.append("$")
+    units: list[Unit] = []
+    mora: list[str] = []
+    final_q = False
+    for i, info in enumerate(infos):
+        if info.phone == "sil":
+            if i and i == len(infos) - 1:
+                final_q = info.e3 == 1
             continue
-        if p == "pau":
-            if cur.e3 == 1:
+        if info.phone == "pau":
+            units.append((None, info.e3, None, None, None))
+            continue
+        mora.append(_DEVOICED.get(info.phone, info.phone))
+        nxt = infos[i + 1].phone if i + 1 < len(infos) else "sil"
+        if info.phone in _VOWEL_LIKE or nxt in ("sil", "pau"):
+            units.append((mora, info.a1, info.a2, info.a3, info.f1))
+            mora = []
+    if not infos:
+        return [], []
+    return _prosody_from_units(units, final_q)
+
+
+def _prosody_from_units(units: Sequence[Unit], final_q: bool) -> tuple[list[str], list[str]]:
+    """The mark rules, over morae and pauses from either source (labels or NJD features)."""
+    phonemes: list[str] = []
+    prosody: list[str] = ["^"]
+    n = len(units)
+    for i, (ph, a1, a2, a3, f1) in enumerate(units):
+        if ph is None:
+            if a1 == 1:  # a pause unit carries e3 in the a1 slot
                 prosody.append("?")
             prosody.append("_")
             phonemes.append("pau")
             continue
-        if p in ("A", "I", "U", "E", "O"):
-            p = p.lower()
-        phonemes.append(p)
-        prosody.append(p)
-        nxt = infos[i + 1] if i + 1 < n else None
-        if cur.a1 is None or cur.a2 is None or cur.a3 is None or nxt is None:
+        phonemes.extend(ph)
+        prosody.extend(ph)
+        if a1 is None or a2 is None or a3 is None or i + 1 >= n:
             continue
-        a2_next = nxt.a2 if nxt.phone not in ("sil", "pau") else None
-        if cur.a3 == 1 and a2_next == 1 and p in _VOWEL_LIKE:
+        a2_next = units[i + 1][2]  # None after a mora that a pause follows
+        if a3 == 1 and a2_next == 1 and ph[-1] in _VOWEL_LIKE:
             prosody.append("#")
-        elif cur.a1 == 0 and a2_next == cur.a2 + 1 and cur.a2 != cur.f1:
+        elif a1 == 0 and a2_next == a2 + 1 and a2 != f1:
             prosody.append("]")
-        elif cur.a2 == 1 and a2_next == 2:
+        elif a2 == 1 and a2_next == 2:
             prosody.append("[")
+    prosody.extend(("?", "$") if final_q else ("$",))
     return phonemes, prosody
+
+
+# --- label fields straight from NJD features ------------------------------------------------
+# JPCommon reads a word's pronunciation as morae by longest match over its mora list: every
+# katakana letter ァ..ヶ except ヵ (and not ヷヸヹヺ) is a mora on its own, and these pairs are
+# one mora. Measured by feeding each letter and each letter + small kana to OpenJTalk's
+# ``extract_phonemes`` (pyopenjtalk-plus 0.4.1); tests re-measure it so an upgrade that changes
+# the list fails loudly instead of drifting.
+TWO_LETTER_MORAE = frozenset(
+    "イェ ウィ ウェ ウォ キェ キャ キュ キョ ギェ ギャ ギュ ギョ クァ クィ クゥ クェ クォ クヮ "
+    "グァ グィ グゥ グェ グォ グヮ シィ シェ シャ シュ ショ ジェ ジャ ジュ ジョ スィ ズィ チェ "
+    "チャ チュ チョ ヂャ ヂュ ヂョ ツァ ツィ ツェ ツォ ティ テャ テュ テョ ディ デェ デャ デュ "
+    "デョ トゥ ドゥ ニェ ニャ ニュ ニョ ヒェ ヒャ ヒュ ヒョ ビェ ビャ ビュ ビョ ピェ ピャ ピュ "
+    "ピョ ファ フィ フェ フォ フュ ミェ ミャ ミュ ミョ リェ リャ リュ リョ ヴァ ヴィ ヴェ ヴォ "
+    "ヴャ ヴュ ヴョ".split()
+)
+_SMALL_RE = re.compile("[ァィゥェォャュョヮ]")
+# A word's pronunciation as JPCommon reads it: leading long marks / devoicing marks (they belong
+# to the previous word), then letters of its mora list (ァ..ヴ and ヶ; not ヵ), long marks and
+# devoicing marks. JPCommon stops reading a word at the first other character, and so do we.
+_PRON = re.compile("([ー’]*)([ァ-ヴヶー’]*)")
+_LONG = "ー"
+_UNVOICE = "’"
+# JPCommon: a word pronounced 、 (OpenJTalk gives 。「」… etc. that pronunciation) or ！ sets the pause flag
+_PAUSE_PRONS = frozenset({"、", "！"})
+_QUESTION_PRON = "？"  # … and ？ marks the current accent phrase interrogative, then pauses
+_MAX_M = 49  # JPCommon clamps mora positions and counts in A and F to this
+
+
+def _mora_count(body: str) -> int:
+    """Morae in a run of mora letters, long marks and devoicing marks (two-letter morae count once)."""
+    n = len(body) - body.count(_UNVOICE)
+    if _SMALL_RE.search(body) is not None:
+        n -= sum(1 for m in _SMALL_RE.finditer(body) if m.start() and body[m.start() - 1 : m.end()] in TWO_LETTER_MORAE)
+    return n
+
+
+def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """(phonemes, prosody tokens) from NJD features and their ``extract_phonemes`` output.
+
+    Same result as :func:`labels_to_prosody` on ``make_label(features)``, without label strings.
+    ``None`` when the mora structure rebuilt from the features does not line up with
+    ``phonemes`` (an input our model of JPCommon does not cover): use the labels then.
+    """
+    # Walk the words the way JPCommon's push_word does. ``units`` is the utterance as one entry per
+    # mora (the index of its accent phrase) and -1 per pause. The latest word always sits in the
+    # latest phrase, so a word's phrase is known as soon as its chain flag is read.
+    units: list[int] = []
+    phrase_acc: list[int] = []
+    phrase_q: list[int] = []  # 1: interrogative
+    n_morae: list[int] = []
+    pause = False
+    for f in features:
+        pron = f["pron"]
+        if pron in _PAUSE_PRONS:
+            pause = True
+            continue
+        if pron == _QUESTION_PRON:
+            if units:
+                phrase_q[-1] = 1
+            pause = True
+            continue
+        lead, body = _PRON.match(pron).groups()
+        if lead and units and not pause:
+            # A long mark before the word's first mora lengthens the previous word (it is dropped at
+            # the start of the utterance and right after a pause).
+            n_long = lead.count(_LONG)
+            units.extend([len(phrase_acc) - 1] * n_long)
+            n_morae[-1] += n_long
+        count = _mora_count(body) if body else 0
+        if count == 0:
+            continue  # no mora of its own: JPCommon makes no word (its accent and chain flag are unused)
+        if pause:
+            if units:
+                units.append(-1)
+            pause = False
+        if not phrase_acc or f["chain_flag"] != 1:
+            phrase_acc.append(f["acc"])
+            phrase_q.append(0)
+            n_morae.append(0)
+        units.extend([len(phrase_acc) - 1] * count)
+        n_morae[-1] += count
+    if not units:
+        return ([], []) if not phonemes else None
+
+    # Line the morae up with the phonemes (a mora ends with a vowel, N or cl; pau stands alone).
+    # k ≥ 1 and count ≥ k, so only the upper clamps (and A1's lower one) can bite.
+    out: list[Unit] = []
+    u, n_units = 0, len(units)
+    k = 0  # mora index inside the current phrase
+    prev_ph = -1
+    mora: list[str] = []
+    for p in phonemes:
+        if p in _VOWEL_LIKE:
+            if u >= n_units:
+                return None
+            ph = units[u]
+            if ph < 0:
+                return None
+            mora.append(_DEVOICED.get(p, p))
+            k = k + 1 if ph == prev_ph else 1
+            prev_ph = ph
+            count = n_morae[ph]
+            a1 = k - (phrase_acc[ph] or count)
+            a1 = -_MAX_M if a1 < -_MAX_M else _MAX_M if a1 > _MAX_M else a1
+            a3 = count - k + 1
+            out.append((mora, a1, k if k < _MAX_M else _MAX_M, a3 if a3 < _MAX_M else _MAX_M,
+                        count if count < _MAX_M else _MAX_M))  # fmt: skip
+            mora = []
+            u += 1
+        elif p == "pau":
+            if mora or u >= n_units or units[u] >= 0:
+                return None
+            out.append((None, phrase_q[prev_ph], None, None, None))
+            u += 1
+        else:
+            mora.append(p)  # a consonant: only vowels are devoiced
+    if u != n_units or mora:
+        return None
+    return _prosody_from_units(out, phrase_q[prev_ph] == 1)

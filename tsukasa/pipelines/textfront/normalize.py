@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from tsukasa.pipelines.textfront.resources import read_table
 
@@ -97,21 +98,49 @@ def _nfkc(text: str) -> str:
     return text
 
 
+# Every markup pattern above starts with one of these characters: text without them has none.
+_MARKUP_START = re.compile(r"[\\<\[{]")
+_DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「))")
+_DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
+
+
 def strip_markup(text: str) -> str:
-    # Control and format characters (NUL, zero-width joiners, BOM) are never spoken.
-    text = "".join(c for c in text if c in "\r\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
-    for pat, rep in _MARKUP:
-        text = pat.sub(rep, text)
+    # Control and format characters (NUL, zero-width joiners, BOM) are never spoken. They are all
+    # non-printable, so a printable line (nearly every line) skips the per-character check.
+    if not text.isprintable():
+        text = _drop_control(text)
+    if _MARKUP_START.search(text) is not None:
+        text = _strip_markup_tags(text)
     text = _NEWLINES.sub("", text)
     return _NAME_TAG.sub("", text, count=1) if _looks_like_dialogue(text) else text
 
 
+def _drop_control(text: str) -> str:
+    return "".join(c for c in text if c in "\r\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+
+
+def _strip_markup_tags(text: str) -> str:
+    for pat, rep in _MARKUP:
+        text = pat.sub(rep, text)
+    return text
+
+
 def _looks_like_dialogue(text: str) -> bool:
-    return bool(re.search(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「))", text)) or bool(re.search(r"「.*」\s*$", text))
+    return _DIALOGUE_TAG.search(text) is not None or _DIALOGUE_QUOTE.search(text) is not None
+
+
+# Every ruby form above needs one of these characters: text without them has no ruby.
+_MAY_HAVE_RUBY = re.compile(r"[《\[{(（]")
 
 
 def apply_ruby(text: str) -> str:
     """Replace ruby-annotated words with their given reading (the author knows best)."""
+    if _MAY_HAVE_RUBY.search(text) is None:
+        return text
+    return _apply_ruby_all(text)
+
+
+def _apply_ruby_all(text: str) -> str:
     for i, pat in enumerate(_RUBY):
         if i == 4:
             text = pat.sub(lambda m: m.group(1), text)
@@ -135,7 +164,18 @@ def _is_kaomoji(inner: str) -> bool:
 def remove_emoji_kaomoji(text: str) -> str:
     text = _BRACKET_GROUP.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
     text = _VARIATION.sub("", text)
-    return "".join(c for c in text if not _is_emoji(c))
+    return _EMOJI.sub("", text)
+
+
+# The same set as _is_emoji, as one character class (a regex pass instead of a Python loop); the
+# private-use ranges are exactly Unicode category Co. Tests check the two agree on every code point.
+_KEPT_SYMBOLS = "★☆♪♫♬♥♡"
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+    + "".join(chr(c) for c in range(0x2600, 0x27C0) if chr(c) not in _KEPT_SYMBOLS)
+    + "]"
+)
+_DIGIT = re.compile(r"\d")
 
 
 def _is_emoji(c: str) -> bool:
@@ -149,6 +189,12 @@ def _is_emoji(c: str) -> bool:
 
 
 def normalize_numbers(text: str) -> str:
+    if _DIGIT.search(text) is None:
+        return text  # every rule rewrites a digit or the sign/comma/range next to one
+    return _normalize_numbers_all(text)
+
+
+def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
@@ -168,36 +214,59 @@ def normalize_numbers(text: str) -> str:
 
 
 def normalize_symbols(text: str) -> str:
-    table = _symbol_table()
     text = _WAVE_AFTER_KANA.sub("ー", text)
-    out = []
-    for c in text:
-        rep = table.get(c)
-        out.append(c if rep is None else rep)
-    text = "".join(out)
-    for ascii_p, ja in _ASCII_TO_JA.items():
+    text = text.translate(_symbol_table())
+    for ascii_p, pat, ja in _ASCII_PUNCT:
         # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(ascii_p)}|{re.escape(ascii_p)}(?![A-Za-z ])", ja, text)
-    text = text.replace(".", "。") if not re.search(r"[A-Za-z0-9]\.[A-Za-z0-9]", text) else text
+        if ascii_p in text:
+            text = pat.sub(ja, text)
+    text = text.replace(".", "。") if _DECIMAL_OR_ABBREV.search(text) is None else text
     text = text.replace("(", "（").replace(")", "）")
     return text
 
 
-def _symbol_table() -> dict[str, str]:
-    return {row[0]: (row[1] if len(row) > 1 else "") for row in read_table("symbols.tsv")}
+_ASCII_PUNCT = tuple(
+    (p, re.compile(rf"(?<![A-Za-z]){re.escape(p)}|{re.escape(p)}(?![A-Za-z ])"), ja) for p, ja in _ASCII_TO_JA.items()
+)
+_DECIMAL_OR_ABBREV = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
+
+
+@lru_cache(maxsize=1)
+def _symbol_table() -> dict[int, str]:
+    # A str.translate table: one C-level pass instead of a Python loop over the characters.
+    rows = read_table("symbols.tsv")
+    return {ord(row[0]): (row[1] if len(row) > 1 else "") for row in rows if len(row[0]) == 1}
+
+
+# Every repeat rule needs one of these pairs (or an ellipsis character): text without any is unchanged.
+_MAY_REPEAT = re.compile(r"[ー〜～~]{2}|ッッ|っっ|[！!？?][！!？?]|[…‥]|\.\.|・・|、、|。。")
 
 
 def squeeze_repeats(text: str) -> str:
+    if _MAY_REPEAT.search(text) is None:
+        return text
+    return _squeeze_all(text)
+
+
+def _squeeze_all(text: str) -> str:
     for pat, rep in _REPEATS:
         text = pat.sub(rep, text)
     return text
 
 
+_SPACES = re.compile(r"[ \u3000]+")
+# Whitespace next to a Japanese character or bracket goes. Matching the whitespace itself (not
+# every Japanese character with optional spaces around it) keeps this pass cheap.
+_JA_AND_PUNCT = rf"[{KANA}{KANJI}、。！？「」『』（）…]"
+_SPACE_AROUND_JA = re.compile(rf"\s+(?={_JA_AND_PUNCT})|(?<={_JA_AND_PUNCT})\s+")
+_LEADING_PUNCT = re.compile(r"^[、。\s]+")
+
+
 def _tidy_space(text: str) -> str:
     # Spaces matter only between Latin words; around Japanese they are layout.
-    text = re.sub(r"[ \u3000]+", " ", text)
-    text = re.sub(rf"\s*([{KANA}{KANJI}、。！？「」『』（）…])\s*", r"\1", text)
-    text = re.sub(r"^[、。\s]+", "", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_AROUND_JA.sub("", text)
+    text = _LEADING_PUNCT.sub("", text)
     return text.strip()
 
 
@@ -232,6 +301,7 @@ def _normalize_passes(text: str) -> str:
         before = text
         for p in _PASSES:
             text = p(text)
-        if text == before:
+        # Plain text is a fixed point of the passes (see _is_plain): no confirming round needed.
+        if text == before or _is_plain(text):
             break
     return text

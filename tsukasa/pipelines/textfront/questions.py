@@ -4,6 +4,10 @@ OpenJTalk flags a phrase as interrogative (a final rise, ESPnet ``?``) only when
 follows it. Japanese writing ends questions and listener-directed sentences with ``。``
 (来ますか。 / いいですよ。) or nothing, so a clause whose ending rises (table
 ``data/question_endings.tsv``, longest ending wins) gets its ``。``/``、`` turned into ``？``.
+
+An alternative question (歩きましょうか、それとも、バスで行きますか) rises on its first
+alternative whatever that clause ends with: ``それとも`` ("or else") tells the listener a
+second option follows, so the clause before it is itself a question.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import lru_cache
 from tsukasa.pipelines.textfront.resources import read_table
 
 _CLOSERS = "」』）)"
+_ALTERNATIVE = "それとも"  # 或いは/あるいは also join alternatives in statements (雨、あるいは雪)
 _SENTENCE_END = "。．！"
 
 
@@ -26,7 +31,7 @@ def _table() -> tuple[dict[str, tuple[str, bool]], int]:
 
 def _rises(stem: str, *, final: bool) -> bool:
     table, longest = _table()
-    stem = stem.rstrip(_CLOSERS)
+    stem = stem.rstrip(_CLOSERS).replace(" ", "")  # romaji words arrive space-separated (mixed.py)
     for n in range(min(longest, len(stem)), 0, -1):
         hit = table.get(stem[-n:])
         if hit is not None:
@@ -46,7 +51,8 @@ def mark_questions(text: str) -> str:
         # Clauses inside the sentence (before 、) that end in a question ending rise as well.
         clauses = part.split("、")
         for i in range(len(clauses) - 1):
-            if clauses[i] and _rises(clauses[i], final=False):
+            alternative = clauses[i + 1].startswith(_ALTERNATIVE) and not clauses[i].endswith(_ALTERNATIVE)
+            if clauses[i] and (alternative or _rises(clauses[i], final=False)):
                 clauses[i] += "？"
         part = "、".join(clauses).replace("？、", "？")
         out.append(part)

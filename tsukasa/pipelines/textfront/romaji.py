@@ -18,6 +18,7 @@ words, so particles, long vowels (とうきょう → トーキョー) and accen
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -29,7 +30,15 @@ _VOWELS = "aiueo"
 # (オウキイ, テイセン) where the word is said オーキイ, テーセン.
 _LONG = {"ā": "a-", "ī": "i-", "ū": "u-", "ē": "e-", "ō": "o-",
          "â": "a-", "î": "i-", "û": "u-", "ê": "e-", "ô": "o-"}  # fmt: skip
+# The same long vowels spelled the way a Japanese dictionary writes them in kana (先生 せんせい,
+# 東京 とうきょう): used for the *surface* given to OpenJTalk, so that it finds the word; the
+# pronunciation (with ー) is enforced afterwards (:mod:`.readings`).
+_LONG_AS_KANA = {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ei", "ō": "ou",
+                 "â": "aa", "î": "ii", "û": "uu", "ê": "ei", "ô": "ou"}  # fmt: skip
 _GEMINATE_OK = set("kgsztdhbpcfjmrvwy")
+# In Hepburn ち/ぢ/つ/づ are chi/ji/tsu/zu, so a Hepburn writer's ti/di/tu/du are the loanword
+# sounds ティ/ディ/トゥ/ドゥ (pātī, media); in Kunrei and wapuro they are ち/ぢ/つ/づ.
+_HEPBURN_ONLY = {"ti": "てぃ", "di": "でぃ", "tu": "とぅ", "du": "どぅ"}
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +47,13 @@ def syllables() -> tuple[dict[str, str], int]:
     return table, max(len(r) for r in table)
 
 
-def _fold(word: str) -> str:
+def _fold(word: str, long_vowels: dict[str, str] = _LONG) -> str:
+    if word.isascii():
+        return word.lower()  # no macron, accent or ’ to fold (the common case, without a per-letter loop)
     out = []
     for c in word.lower():
-        if c in _LONG:
-            out.append(_LONG[c])
+        if c in long_vowels:
+            out.append(long_vowels[c])
             continue
         # other accents (é in "café" written as romaji is rare): drop the mark
         base = unicodedata.normalize("NFD", c)[0]
@@ -50,9 +61,17 @@ def _fold(word: str) -> str:
     return "".join(out).replace("’", "'")
 
 
-def romaji_to_hiragana(word: str) -> str | None:
-    """Hiragana for one romaji word, or ``None`` if the word cannot be read as romaji."""
-    w = _fold(word)
+# Cached: the mixed-text reader asks about each word several times (span mode, Hepburn test, reading),
+# and short words (particles, desu, masu) recur in every line. Pure function of its arguments.
+@lru_cache(maxsize=1024)
+def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling: bool = False) -> str | None:
+    """Hiragana for one romaji word, or ``None`` if the word cannot be read as romaji.
+
+    ``hepburn``: the writer uses Hepburn (ti/di/tu/du are then ティ/ディ/トゥ/ドゥ).
+    ``dictionary_spelling``: macron long vowels as a dictionary spells them (ō → おう, ē → えい)
+    instead of the pronunciation (ō → おー).
+    """
+    w = _fold(word, _LONG_AS_KANA if dictionary_spelling else _LONG)
     if not w or not any(c in _VOWELS for c in w) and w not in ("n", "nn", "n'"):
         return None
     table, longest = syllables()
@@ -96,6 +115,10 @@ def romaji_to_hiragana(word: str) -> str | None:
             out.append("っ")
             i += 1
             continue
+        if hepburn and w[i : i + 2] in _HEPBURN_ONLY:
+            out.append(_HEPBURN_ONLY[w[i : i + 2]])
+            i += 2
+            continue
         for size in range(min(longest, n - i), 0, -1):
             kana = table.get(w[i : i + size])
             if kana is not None:
@@ -109,3 +132,15 @@ def romaji_to_hiragana(word: str) -> str | None:
 
 def is_romaji(word: str) -> bool:
     return romaji_to_hiragana(word) is not None
+
+
+_HEPBURN_MARK = re.compile(r"shi|chi|tsu|fu|j[aiueo]|sh[auo]|ch[auo]")
+_KUNREI_MARK = re.compile(r"si|tu|(?<![sc])hu|zi|sy[auo]|ty[auo]|zy[auo]")
+
+
+def uses_hepburn(words: list[str]) -> bool:
+    """Whether a writer's words show Hepburn spellings (shi, tsu, ja) and no Kunrei ones (si, tu, zya)."""
+    folded = [_fold(w) for w in words]
+    macron = any(c in "āīūēō" for w in words for c in w.lower())  # Kunrei marks long vowels with ^
+    hepburn = macron or any(_HEPBURN_MARK.search(w) for w in folded)
+    return hepburn and not any(_KUNREI_MARK.search(w) for w in folded)

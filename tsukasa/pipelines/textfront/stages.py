@@ -81,7 +81,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
 
     name: ClassVar[str] = "phonemize"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: romaji readings written back, question/accent rules of session 2
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

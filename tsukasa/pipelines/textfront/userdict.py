@@ -22,6 +22,11 @@ from tsukasa.pipelines.textfront.resources import TextFrontError, read_csv_rows
 
 _LOCK = threading.Lock()
 _COMPILED: dict[str, str] = {}
+# (path as given, device, inode, mtime, size) → compiled .dic. Phonemizing a line with a user
+# dictionary asked for the dictionary every time, and hashing the CSV each time cost more than
+# reading the line's accents; one stat() now tells whether the file can have changed (an edit
+# changes its mtime; another file at the same path has another inode).
+_BY_STAT: dict[tuple[str, int, int, int, int], str] = {}
 _DEFAULT_COST = 100  # low cost: a user entry should win over the system dictionary's analysis
 
 
@@ -83,7 +88,22 @@ def cache_dir() -> Path:
 
 def compiled_user_dict(path: str | Path) -> str:
     """Path of the compiled ``.dic`` for a user-dictionary CSV (compiled once per content)."""
-    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    stat_key = (str(path), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) if st is not None else None
+    if stat_key is not None:
+        hit = _BY_STAT.get(stat_key)
+        if hit is not None:
+            return hit
+    compiled = _compile_by_content(Path(path))
+    if stat_key is not None:
+        _BY_STAT[stat_key] = compiled
+    return compiled
+
+
+def _compile_by_content(path: Path) -> str:
     key = str(path.resolve())
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
     cached = _COMPILED.get(key + digest)

@@ -1,0 +1,194 @@
+"""Table-driven tests of the accuracy rules of session 2 (issue 5): question intonation, and
+romaji whose spelled pronunciation survives OpenJTalk's analysis. Sources are cited per table."""
+
+from __future__ import annotations
+
+import pytest
+
+from tsukasa.pipelines.textfront import phonemize
+from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
+from tsukasa.pipelines.textfront.questions import mark_questions
+from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
+from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, uses_hepburn
+
+# --- questions: falling vs rising sentence ends (grammar references on 終助詞 intonation) -----
+QUESTION_RULES = [
+    # 自問・詠嘆の「のか」, 「だろうか」 and 反語「ものか／もんか」 fall
+    ("誰が決めるのか。", "誰が決めるのか。"),
+    ("どれほど続いたのだろうか。", "どれほど続いたのだろうか。"),
+    ("二度と行くもんか。", "二度と行くもんか。"),
+    ("負けるものか。", "負けるものか。"),
+    # 確認・詰問の「じゃないか／じゃないの」 fall
+    ("一緒にやろうじゃないか。", "一緒にやろうじゃないか。"),
+    ("知らないだけじゃないの。", "知らないだけじゃないの。"),
+    # よ after an explanation or an urging request falls
+    ("だから言ったのですよ。", "だから言ったのですよ。"),
+    ("もうやめましょうよ。", "もうやめましょうよ。"),
+    ("早くしてくださいよ。", "早くしてくださいよ。"),
+    # a negative request, a confirmation だろ, a question-word predicate いかが rise
+    ("そんなに怒らないで。", "そんなに怒らないで？"),
+    ("本当は弱いだろ。", "本当は弱いだろ？"),
+    ("お茶はいかが。", "お茶はいかが？"),
+    # ないで before 、 is mostly "without doing": no rise there
+    ("何も言わないで、帰った。", "何も言わないで、帰った。"),
+    # an interjectory ね before 、 rises like a final one
+    ("それはね、秘密だよ。", "それはね？秘密だよ。"),  # assertive だよ falls
+    # alternative questions: the clause before それとも rises whatever its ending
+    ("歩きましょうか、それとも、バスで行きますか。", "歩きましょうか？それとも、バスで行きますか？"),
+    ("雨、あるいは雪。", "雨、あるいは雪。"),  # あるいは joins alternatives in statements too
+    # romaji words arrive space-separated: the ending is still found
+    ("いきましょう か。", "いきましょう か。"),
+    ("いきます か。", "いきます か？"),
+]
+
+
+@pytest.mark.parametrize("text,expected", QUESTION_RULES)
+def test_question_rules(text: str, expected: str) -> None:
+    assert mark_questions(text) == expected
+
+
+# --- romaji parser options (Hepburn / Kunrei tables; dictionary kana spelling of long vowels) --
+ROMAJI_OPTION_CASES = [
+    # Hepburn spells ち/ぢ chi/ji, so its ti/di are the loanword sounds ティ/ディ (pātī, media)
+    ("pātī", {"hepburn": True}, "ぱーてぃー"),
+    ("media", {"hepburn": True}, "めでぃあ"),
+    ("tiisai", {}, "ちいさい"),  # Kunrei/wapuro ti = ち
+    # the surface handed to OpenJTalk spells long vowels as a dictionary does (先生 せんせい)
+    ("sēkaku", {"dictionary_spelling": True}, "せいかく"),
+    ("Tōkyō", {"dictionary_spelling": True}, "とうきょう"),
+    ("sēkaku", {}, "せーかく"),  # the pronunciation keeps the long mark
+]
+
+
+@pytest.mark.parametrize("word,options,kana", ROMAJI_OPTION_CASES)
+def test_romaji_options(word: str, options: dict, kana: str) -> None:
+    assert romaji_to_hiragana(word, **options) == kana
+
+
+HEPBURN_CASES = [
+    (["Betī", "ga", "pātī", "ni", "kita"], True),  # macrons: Hepburn (Kunrei writes ^)
+    (["shukudai", "o", "suru"], True),
+    (["sinbun", "o", "yomu"], False),  # Kunrei si
+    (["shukudai", "hutatu"], False),  # mixed evidence: Kunrei wins (ti stays ち)
+    (["kare", "ga", "kita"], False),  # no evidence either way
+]
+
+
+@pytest.mark.parametrize("words,hepburn", HEPBURN_CASES)
+def test_uses_hepburn(words: list[str], hepburn: bool) -> None:
+    assert uses_hepburn(words) is hepburn
+
+
+def test_hepburn_particles_ha_he_are_words() -> None:
+    # A Hepburn writer writes the particle は as "wa": a lone "ha" is a word (保守派 hoshu ha).
+    text, _ = to_japanese_with_readings("hoshu ha shidōsha")
+    assert text == "ほしゅ は しどうしゃ"
+    _, readings = to_japanese_with_readings("hoshu ha shidōsha")
+    assert SpelledReading("は", "ハ") in readings
+    _, readings = to_japanese_with_readings("kare ha iku")  # no Hepburn evidence: particle
+    assert SpelledReading("は", "ワ") in readings
+
+
+# --- spelled readings survive OpenJTalk's analysis (JSUT sentences written in romaji) ---------
+ROMAJI_READING_CASES = [
+    # は inside a word is not the particle (はいって ≠ は + 行って)
+    ("Naka ni nani ga haitte iru.", "ナカニナニガハイッテイル"),
+    # a particle is not glued into a noun (かれは ≠ 枯れ葉)
+    ("Kare wa gakkō e ikimasu.", "カレワガッコーエイキマス"),
+    ("haha ni au.", "ハハニアウ"),
+    # a macron is a long vowel even where OpenJTalk does not know the word
+    ("ōkii", "オーキイ"),
+    ("Yoshio wa, sēkaku wa hahaoya ni nite iru.", "ヨシオワ、セーカクワハハオヤニニテイル"),
+    ("Betī ga pātī ni kita.", "ベティーガパーティーニキタ"),
+    # mixed: a romaji word set off from hiragana, a kanji suffix read with its word
+    ("onna は tēburu に te を伸ばした。", "オンナワテーブルニテヲノバシタ"),
+    ("bōto は、 kyōsē 的に haijo された。", "ボートワ、キョーセーテキニハイジョサレタ"),
+]
+
+
+@pytest.mark.parametrize("text,kana", ROMAJI_READING_CASES)
+def test_romaji_spelled_reading(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+def test_force_readings_respells_a_misread_word() -> None:
+    import pyopenjtalk
+
+    features = pyopenjtalk.run_frontend("なかになにがはいっている")
+    assert "ワイッテ" in "".join(f["pron"] for f in features)  # OpenJTalk alone: は + 行って
+    readings = [SpelledReading("なに", "ナニ"), SpelledReading("はいって", "ハイッテ")]
+    features = force_readings(features, readings)
+    assert "".join(f["pron"].replace("’", "") for f in features).endswith("ナニガハイッテイル")
+    assert sum(f["mora_size"] for f in features) == len("ナカニナニガハイッテイル")
+
+
+def test_force_readings_accepts_the_dictionary_long_vowel() -> None:
+    import pyopenjtalk
+
+    # A spelled ou (wapuro gakkou) is the dictionary's ー: OpenJTalk's reading is kept.
+    features = force_readings(pyopenjtalk.run_frontend("がっこう"), [SpelledReading("がっこう", "ガッコウ")])
+    assert "".join(f["pron"] for f in features) == "ガッコー"
+
+
+def test_force_readings_skips_what_it_cannot_find() -> None:
+    import pyopenjtalk
+
+    features = pyopenjtalk.run_frontend("水を飲む")
+    before = [dict(f) for f in features]
+    assert force_readings(features, [SpelledReading("はいって", "ハイッテ")]) == before
+
+
+# --- accent phrases and nuclei (NHK accent dictionary rules; JSUT basic5000 read speech) ----------
+ACCENT_CASES = [
+    # accent-bearing dependent words keep a phrase of their own (data/accent_phrases.tsv)
+    ("駅へ急がなければならない。", "# n a [ r a ] n a i $"),  # (なければ) なら]ない
+    ("悪は無限である。", "# a ] r u $"),  # (で) あ]る
+    ("それは本ではない。", "# n a ] i $"),  # (では) な]い
+    ("書いたことがある。", "# k o [ t o ] g a"),  # 形式名詞 こと]
+    # accent type where the dictionary and the reference disagree (data/accent_types.tsv)
+    ("人が来た。", "^ h i [ t o ] g a #"),
+    # a final-accented common noun loses its nucleus before の, not before が
+    ("町の明かりが見えた。", "^ m a [ ch i n o #"),
+    ("花が咲く。", "^ h a [ n a ] g a #"),
+    # sentence-final ます/です: no nucleus, except in a question
+    ("授業があります。", "# a [ r i m a s u $"),
+    ("授業がありますか。", "# a [ r i m a ] s u k a ? $"),
+    ("それは本です。", "# h o ] N d e s u $"),  # the noun's own nucleus stays
+]
+
+
+@pytest.mark.parametrize("text,fragment", ACCENT_CASES)
+def test_accent_rules(text: str, fragment: str) -> None:
+    assert fragment in phonemize(text).prosody
+
+
+def test_split_drops_a_nucleus_that_moved_into_the_split_tail() -> None:
+    from tsukasa.pipelines.textfront.accent import split_accent_phrases
+
+    # A phrase whose nucleus lay inside the words split off becomes flat instead of pointing
+    # past its own end.
+    features = [
+        {"string": "行か", "pos": "動詞", "pos_group1": "自立", "acc": 4, "mora_size": 2, "chain_flag": -1},
+        {"string": "なけれ", "pos": "助動詞", "pos_group1": "*", "acc": 0, "mora_size": 3, "chain_flag": 1},
+        {"string": "ば", "pos": "助詞", "pos_group1": "接続助詞", "acc": 0, "mora_size": 1, "chain_flag": 1},
+        {"string": "なら", "pos": "動詞", "pos_group1": "非自立", "acc": 0, "mora_size": 2, "chain_flag": 1},
+        {"string": "ない", "pos": "助動詞", "pos_group1": "*", "acc": 0, "mora_size": 2, "chain_flag": 1},
+    ]
+    features[0]["acc"] = 8  # nucleus on なら: inside what the なら row splits off
+    out = split_accent_phrases(features)
+    assert [f["chain_flag"] for f in out] == [-1, 1, 1, 0, 1]
+    assert out[0]["acc"] == 0 and out[3]["acc"] == 2
+
+
+INDEFINITE_CASES = [
+    # 不定の疑問詞 + も and 何の are flat; the question word alone keeps its accent
+    ("何もない。", "^ n a [ n i m o #"),
+    ("どこにもない。", "^ d o [ k o n i m o #"),
+    ("何の進展もない。", "^ n a [ N n o #"),
+    ("何がある。", "^ n a ] n i g a #"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", INDEFINITE_CASES)
+def test_indefinite_question_words_are_flat(text: str, fragment: str) -> None:
+    assert phonemize(text).prosody.startswith(fragment)

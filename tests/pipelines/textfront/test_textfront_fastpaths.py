@@ -1,0 +1,241 @@
+"""The front-end's fast paths give exactly what the slow, obviously-right paths give.
+
+Throughput work (issue 5) replaced label strings by accent fields rebuilt from NJD features and
+guarded regex passes with cheap "is there anything to do" checks. Each test here runs the fast
+path and the reference on the same input and demands identical output: real OpenJTalk, real
+JSUT sentences (shared dev data) and fuzzed text.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tsukasa.pipelines.textfront import labels as lab
+from tsukasa.pipelines.textfront.frontend import _is_katakana, _kana_from_njd, phonemize
+from tsukasa.pipelines.textfront.normalize import (
+    _EMOJI,
+    _NAME_TAG,
+    _NEWLINES,
+    KANA,
+    KANJI,
+    _apply_ruby_all,
+    _drop_control,
+    _is_emoji,
+    _looks_like_dialogue,
+    _normalize_numbers_all,
+    _squeeze_all,
+    _strip_markup_tags,
+    _tidy_space,
+    apply_ruby,
+    normalize_numbers,
+    squeeze_repeats,
+    strip_markup,
+)
+from tsukasa.pipelines.textfront.resources import jtalk
+
+JSUT = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "jsut_basic5000_dev.tsv"
+_FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Inputs that exercise JPCommon's corner cases: questions mid-sentence and at the end, pauses
+# from every punctuation kind (incl. ！), long marks after a pause or at the start, devoicing,
+# two-letter morae, numbers, symbols read as words, text with nothing to read.
+CORNER_CASES = [
+    "行くの？いいよ、水を買おう。",
+    "えっ！？本当に？",
+    "待って！行かないで。",
+    "ねえ、これは本当ですか？スーパーへ行こう。",
+    "ーあ、ーー。",
+    "ティーパーティーでシェフがヴァイオリンを弾く。",
+    "100%の力で、3.14メートル走った！",
+    "「はい」と言った…そして・・・",
+    "ヵヶ々ゝゞ",
+    "？？？",
+    "、。",
+    "",
+    "二、三週間待つ。",  # JPCommon drops this pause: our reconstruction must step aside
+]
+
+
+def _features(text: str) -> tuple[list[dict], object]:
+    """The features the front-end hands to OpenJTalk's label maker (after our accent-phrase rules)."""
+    import pyopenjtalk
+
+    from tsukasa.pipelines.textfront.accent import split_accent_phrases
+
+    jt = jtalk(None)
+    return split_accent_phrases(pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")), jt
+
+
+def _both(text: str) -> tuple[tuple[list[str], list[str]] | None, tuple[list[str], list[str]]]:
+    feats, jt = _features(text)
+    return lab.prosody_from_njd(feats, jt.extract_phonemes(feats)), lab.labels_to_prosody(jt.make_label(feats))
+
+
+# Romaji and mixed lines: their spelled readings are written into the features (readings.py)
+# before labels are made, which gives pronunciations OpenJTalk's dictionary never produces.
+ROMAJI_CASES = [
+    "watashi wa gakkou e ikimasu.",
+    "Tōkyō e ikimashō ka?",
+    "konnichiwa, genki desu ka?",
+    "kare wa haitte kita.",
+    "kyō wa sētā o kaimashita.",
+    "mizu を marēshia から買わなくてはならないのです。",
+    "この sētā は onna の hito の desu ka?",
+]
+
+
+def test_njd_fields_match_labels_with_spelled_readings() -> None:
+    from tsukasa.pipelines.textfront.cues import extract_cues
+    from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
+    from tsukasa.pipelines.textfront.normalize import normalize
+    from tsukasa.pipelines.textfront.questions import mark_questions
+    from tsukasa.pipelines.textfront.readings import force_readings
+
+    respelled = 0
+    for text in ROMAJI_CASES:
+        japanese, readings = to_japanese_with_readings(normalize(extract_cues(text)[0]))
+        feats, jt = _features(mark_questions(japanese))
+        before = [f["pron"] for f in feats]
+        feats = force_readings(feats, readings)
+        respelled += before != [f["pron"] for f in feats]
+        fast = lab.prosody_from_njd(feats, jt.extract_phonemes(feats))
+        assert fast is not None, text
+        assert fast == lab.labels_to_prosody(jt.make_label(feats)), text
+    assert respelled >= 1  # the cases do exercise respelled features
+
+
+def _jsut_sample(step: int = 25) -> list[str]:
+    with open(JSUT, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["text"] for r in rows[::step]]
+
+
+def test_njd_fields_match_labels_on_jsut_and_corner_cases() -> None:
+    texts = _jsut_sample() + CORNER_CASES
+    fallbacks = 0
+    for text in texts:
+        fast, reference = _both(text)
+        if fast is None:
+            fallbacks += 1
+            continue
+        assert fast == reference, text
+    # The reconstruction must be the normal path: 二、三 below is the one known exception.
+    assert fallbacks == 1, fallbacks
+
+
+def test_reconstruction_steps_aside_when_openjtalk_drops_a_pause() -> None:
+    # pyopenjtalk-plus reads 二、三 (an approximate number) without the pause its 、 would give.
+    fast, reference = _both("二、三週間待つ。")
+    assert fast is None
+    assert "pau" not in reference[0]
+    assert phonemize("二、三週間待つ。").phonemes == reference[0]
+
+
+_JA_ALPHABET = (
+    "あいうえおかきくけこしっゃゅょーアイウエオキシチテデファィェッンヴヵヶ水木金日本語学校行見言何二三"
+    "、。！？…・「」（）0123456789%％AB "
+)
+
+
+@_FUZZ
+@given(st.text(alphabet=_JA_ALPHABET, max_size=30))
+def test_njd_fields_match_labels_on_fuzzed_text(text: str) -> None:
+    fast, reference = _both(text)
+    if fast is not None:
+        assert fast == reference
+
+
+def test_two_letter_morae_table_matches_openjtalk() -> None:
+    # Re-measure JPCommon's mora list: a letter + small kana is one mora exactly when
+    # extract_phonemes gives one vowel-final group for it.
+    import pyopenjtalk
+
+    jt = jtalk(None)
+    base = pyopenjtalk.run_frontend("カ", jtalk=jt)[0]
+
+    def morae(pron: str) -> int:
+        feat = dict(base, pron=pron, read=pron, string=pron, mora_size=len(pron))
+        return sum(p in lab._VOWEL_LIKE for p in jt.extract_phonemes([feat]))
+
+    letters = [chr(c) for c in range(ord("ァ"), ord("ヶ") + 1) if chr(c) != "ヵ"]
+    assert all(morae(c) == 1 for c in letters)
+    measured = {a + b for a in letters for b in "ァィゥェォャュョヮ" if morae(a + b) == 1}
+    assert measured == lab.TWO_LETTER_MORAE
+
+
+@_FUZZ
+@given(st.lists(st.text(alphabet="アイキシテファヴーッンャュョィェ’、？！・Aa漢", max_size=8), max_size=6))
+def test_kana_regex_keeps_exactly_the_katakana(prons: list[str]) -> None:
+    feats = [{"pron": p, "pos": "名詞"} for p in prons]
+    expected = "".join("".join(c for c in p if _is_katakana(c)) for p in prons)
+    while "、、" in expected:
+        expected = expected.replace("、、", "、")
+    assert _kana_from_njd(feats) == expected.strip("、")
+
+
+# --- normalisation: each guarded pass equals its unguarded rules ------------------------------
+_NORM_ALPHABET = (
+    "ab AZ09１２,.!?;:-+/~〜～ーーッっ！！？？…‥・、。()（）[]{}<>|｜《》\\\u3000\t\n"
+    "漢字かなカナ¥$€£%％😂😀☀★♪\u200b\ufeff\x00"
+)
+_norm_text = st.text(alphabet=_NORM_ALPHABET, max_size=30)
+
+
+@_FUZZ
+@given(_norm_text)
+def test_guarded_passes_equal_their_rules(text: str) -> None:
+    assert squeeze_repeats(text) == _squeeze_all(text)
+    assert normalize_numbers(text) == _normalize_numbers_all(text)
+    assert apply_ruby(text) == _apply_ruby_all(text)
+    unguarded = _NEWLINES.sub("", _strip_markup_tags(_drop_control(text)))
+    unguarded = _NAME_TAG.sub("", unguarded, count=1) if _looks_like_dialogue(unguarded) else unguarded
+    assert strip_markup(text) == unguarded
+
+
+@_FUZZ
+@given(_norm_text)
+def test_tidy_space_removes_whitespace_next_to_japanese_only(text: str) -> None:
+    # The original formulation: every Japanese character swallows the whitespace around it.
+    spaced = re.sub(r"[ \u3000]+", " ", text)
+    reference = re.sub(rf"\s*([{KANA}{KANJI}、。！？「」『』（）…])\s*", r"\1", spaced)
+    reference = re.sub(r"^[、。\s]+", "", reference).strip()
+    assert _tidy_space(text) == reference
+
+
+def test_emoji_class_equals_the_emoji_rule_on_every_code_point() -> None:
+    chars = (chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert [c for c in chars if (_EMOJI.match(c) is not None) != _is_emoji(c)] == []
+
+
+@_FUZZ
+@given(st.text(max_size=30))
+def test_printable_text_has_nothing_for_the_control_filter(text: str) -> None:
+    # strip_markup skips the per-character filter on printable text: it must be a no-op there.
+    if text.isprintable():
+        assert _drop_control(text) == text
+
+
+# --- user dictionary: asked once per line, re-read only when the file changes -------------------
+def test_user_dictionary_edit_is_noticed_without_rehashing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from tsukasa.pipelines.textfront.userdict import compiled_user_dict
+
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv_path = tmp_path / "names.csv"
+    csv_path.write_text("surface,reading,accent\n星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    first = compiled_user_dict(csv_path)
+    assert compiled_user_dict(csv_path) == first  # the stat cache answers
+    assert phonemize("星詠司が来た。", user_dict=csv_path).kana.startswith("ホシヨミツカサ")
+    # Same size, new content, and an mtime that surely differs: the new reading is used.
+    csv_path.write_text("surface,reading,accent\n星詠司,セイエイツカサ,3\n", encoding="utf-8")
+    st = csv_path.stat()
+    os.utime(csv_path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert compiled_user_dict(csv_path) != first
+    assert phonemize("星詠司が来た。", user_dict=csv_path).kana.startswith("セイエイツカサ")

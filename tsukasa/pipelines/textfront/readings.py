@@ -1,0 +1,137 @@
+"""Readings that the input spells: romaji decides the pronunciation, OpenJTalk only the analysis.
+
+Romaji is a phonetic spelling: ``haitte`` *is* ハイッテ and ``kare wa`` *is* カレワ. Written in
+hiragana for OpenJTalk (so that words, particles and accents come from its dictionary), the
+same kana can be analysed into a different reading — はいって as the particle は + 行って
+(ワイッテ), かれは as one noun 枯れ葉 (カレハ), ばっは with a particle は inside. Those are
+errors the romaji writer did not make, so after OpenJTalk's analysis every romaji word's
+pronunciation is checked against its spelling and, where they differ, the spelled one is
+written into the words' NJD features (accent types, phrases and part of speech stay OpenJTalk's).
+
+A spelled ``ou``/``ei`` may be read long (がっこう → ガッコー): that is how OpenJTalk's
+dictionary spells its long vowels, so it is accepted; a macron (ō) must be read long.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+_SMALL = frozenset("ァィゥェォャュョヮ")
+_HIRA_TO_KATA = {chr(c): chr(c + 0x60) for c in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+@dataclass(frozen=True)
+class SpelledReading:
+    """``surface`` (hiragana given to OpenJTalk) is pronounced ``pron`` (katakana)."""
+
+    surface: str
+    pron: str
+
+
+def to_katakana(kana: str) -> str:
+    return "".join(_HIRA_TO_KATA.get(c, c) for c in kana)
+
+
+@lru_cache(maxsize=1)
+def _vowels() -> dict[str, str]:
+    """Katakana → its vowel letter, from the romaji table (one-kana rows)."""
+    out = {}
+    for romaji, kana in read_table("romaji.tsv"):
+        if romaji[-1] in "aiueo":
+            out[to_katakana(kana[-1])] = romaji[-1]
+    return out
+
+
+def _matches_spelling(pron: str, heard: str) -> bool:
+    """Whether OpenJTalk's ``heard`` is the spelled ``pron``: a spelled ``ou``/``ei`` (and ``uu``)
+    may also be heard as the long mark.
+
+    Compared letter by letter (each spelled letter is one heard letter): compiling a regex per
+    romaji word, as this once did, cost more than OpenJTalk's analysis of the word.
+    """
+    if len(heard) != len(pron):
+        return False
+    vowels = _vowels()
+    for i, (c, h) in enumerate(zip(pron, heard, strict=True)):
+        if c == h:
+            continue
+        before = vowels.get(pron[i - 1]) if i else None
+        if h != "ー" or not ((c == "ウ" and before in ("o", "u")) or (c == "イ" and before == "e")):
+            return False
+    return True
+
+
+def _morae(pron: str) -> int:
+    return sum(1 for c in pron if c not in _SMALL and c != "’")
+
+
+def _clean(pron: str) -> str:
+    return pron.replace("’", "")
+
+
+def force_readings(features: list[dict], readings: list[SpelledReading]) -> list[dict]:
+    """Write each spelled reading into the features that cover its surface (in place, and returned).
+
+    Readings are found in order in the concatenated feature surfaces; a reading whose surface
+    is not covered by whole features (OpenJTalk joined it with its neighbour) is left alone.
+    """
+    if not readings:
+        return features
+    starts: list[int] = []
+    pos = 0
+    for f in features:
+        starts.append(pos)
+        pos += len(f["string"])
+    joined = "".join(f["string"] for f in features)
+    ends = [s + len(f["string"]) for s, f in zip(starts, features, strict=True)]
+    cursor = 0
+    for reading in readings:
+        at = joined.find(reading.surface, cursor)
+        if at < 0:
+            continue
+        end = at + len(reading.surface)
+        cursor = end
+        if at not in starts or end not in ends:
+            continue
+        first, last = starts.index(at), ends.index(end)
+        words = features[first : last + 1]
+        if any(w["pos"] == "記号" for w in words):
+            continue
+        heard = "".join(_clean(w["pron"]) for w in words)
+        if _matches_spelling(reading.pron, heard):
+            continue
+        _respell(words, heard, reading.pron)
+    return features
+
+
+def _respell(words: list[dict], heard: str, spelled: str) -> None:
+    """Share ``spelled`` out over ``words`` where their current prons line up with it."""
+    cuts = [0]
+    for w in words:
+        cuts.append(cuts[-1] + len(_clean(w["pron"])))
+    matcher = difflib.SequenceMatcher(a=heard, b=spelled, autojunk=False)
+    mapped = [_map_position(matcher, c) for c in cuts]
+    mapped[0], mapped[-1] = 0, len(spelled)
+    pieces = [spelled[mapped[i] : mapped[i + 1]] for i in range(len(words))]
+    if any(not p or p[0] in _SMALL for p in pieces):
+        return  # a word would lose all its morae or start mid-mora: keep OpenJTalk's reading
+    for w, piece in zip(words, pieces, strict=True):
+        w["pron"] = piece
+        w["read"] = piece
+        # ``acc`` stays: it is the accent of the whole chained phrase, counted from its start.
+        w["mora_size"] = _morae(piece)
+
+
+def _map_position(matcher: difflib.SequenceMatcher, pos: int) -> int:
+    """Position in ``b`` that corresponds to position ``pos`` in ``a``."""
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if a0 <= pos < a1 or (pos == a1 and tag == "equal"):
+            if tag == "equal":
+                return b0 + (pos - a0)
+            # inside a replaced stretch: proportionally (ワワ → ハハ maps mora to mora)
+            return b0 + round((pos - a0) * (b1 - b0) / max(a1 - a0, 1))
+    return len(matcher.b)
