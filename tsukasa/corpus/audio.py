@@ -549,21 +549,23 @@ def flac_final_frame_ok(raw: bytes) -> bool | None:
         pos += 4 + int.from_bytes(raw[pos + 1 : pos + 4], "big")
         if last:
             break
+    sync = raw[pos : pos + 2]  # the first frame's sync code also fixes the blocking strategy
+    if sync not in (b"\xff\xf8", b"\xff\xf9"):
+        return None
     window = (max_frame or 1 << 16) + 32
-    end = len(raw)
+    end = len(raw) - 128 if raw[-128:-125] == b"TAG" else len(raw)  # an ID3v1 tag some taggers append
     i = end
     while True:
-        i = raw.rfind(b"\xff", max(pos, end - window), i)
+        i = raw.rfind(sync, max(pos, end - window), i + 1)
         if i < 0:
             return False if end - window <= pos else None
-        if i + 1 < end and raw[i + 1] in (0xF8, 0xF9):
-            header = _flac_frame_header(raw, i, min_block)
-            if header is not None:
-                first, size = header
-                if first + size < total:
-                    return False
-                if first + size == total:
-                    return _flac_crc16(raw[i:end]) == 0 or None
+        header = _flac_frame_header(raw, i, min_block)
+        if header is not None:
+            first, size = header
+            if first + size < total:
+                return False
+            if first + size == total:
+                return _flac_crc16(raw[i:end]) == 0 or None
         if i == 0:
             return None
 
@@ -625,12 +627,15 @@ def _flac_crc16(frame: bytes) -> int:
     """
     n_groups = (len(frame) + 63) // 64
     inner_table, outer_lo, outer_hi = _crc16_tables(n_groups)
-    rev = np.zeros(n_groups * 64, dtype=np.uint8)
-    rev[: len(frame)] = np.frombuffer(frame, dtype=np.uint8)[::-1]
-    inner = np.bitwise_xor.reduce(inner_table[np.arange(64), rev.reshape(n_groups, 64)], axis=1)
-    q = np.arange(n_groups)
-    moved = outer_lo[q, inner & 0xFF] ^ outer_hi[q, inner >> 8]
+    # byte p places from the end → row p % 64 of the inner table, group p // 64 (zero bytes add nothing)
+    rev = np.frombuffer(frame[::-1] + bytes(n_groups * 64 - len(frame)), dtype=np.uint8).reshape(n_groups, 64)
+    inner = np.bitwise_xor.reduce(inner_table.ravel().take(rev + _CRC16_ROWS), axis=1)
+    groups = np.arange(n_groups) * 256
+    moved = outer_lo.ravel().take(groups + (inner & 0xFF)) ^ outer_hi.ravel().take(groups + (inner >> 8))
     return int(np.bitwise_xor.reduce(moved, initial=0))
+
+
+_CRC16_ROWS = (np.arange(64, dtype=np.intp) * 256)[None]
 
 
 _CRC16_CACHE: list[np.ndarray] = []
