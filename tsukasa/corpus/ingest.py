@@ -139,26 +139,35 @@ def find_files(raw_dir: Path) -> tuple[list[Path], Counter]:
     Files with an audio extension are always candidates (so a broken one gets a reason);
     files with an unknown extension are candidates when their bytes look like audio.
     """
+    rel, ignored = _walk_audio(str(raw_dir))
+    return [Path(raw_dir, r) for r in rel], ignored
+
+
+def _walk_audio(root: str) -> tuple[list[str], Counter]:
+    """``find_files`` on strings: candidate paths relative to ``root`` (POSIX separators), sorted."""
     candidates, ignored = [], Counter()
-    for dirpath, dirnames, filenames in os.walk(raw_dir):
+    prefix = len(root.rstrip(os.sep)) + 1
+    for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        rel_dir = dirpath[prefix:].replace(os.sep, "/")
+        for name in filenames:
             if name.startswith("."):
                 continue
-            p = Path(dirpath) / name
-            ext = p.suffix.lower()
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            ext = os.path.splitext(name)[1].lower()
+            ext = "" if ext == "." else ext
             if ext in AUDIO_EXTENSIONS:
-                candidates.append(p)
+                candidates.append(rel)
             elif ext in _TEXT_EXTENSIONS:
                 ignored[ext] += 1
             else:
                 try:
-                    with open(p, "rb") as f:
+                    with open(os.path.join(dirpath, name), "rb") as f:
                         head = f.read(16)
                 except OSError:
                     head = b""
                 if head and looks_like_audio(head):
-                    candidates.append(p)
+                    candidates.append(rel)
                 else:
                     ignored[ext or "(none)"] += 1
     return sorted(candidates), ignored
@@ -233,20 +242,20 @@ def ingest(
     script_lines = load_script(script) if script else None  # validate before any audio is read
 
     report = IngestReport(dataset=dataset.name, source_root=str(root))
-    files, report.ignored = find_files(root)
+    rel_paths, report.ignored = _walk_audio(str(root))
 
     old_index = _load_index(dataset.ingest_index_path)
     todo, entries = [], {}
-    root_s, prefix = str(root), len(str(root)) + 1
-    for p in files:
-        key = (root_s, str(p)[prefix:].replace(os.sep, "/"))
+    root_s = str(root)
+    for rel in rel_paths:
+        key = (root_s, rel)
         old = old_index.get(key)
-        st = os.stat(p)
+        st = os.stat(os.path.join(root_s, rel))
         if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             entries[key] = old
             report.unchanged += 1
         else:
-            todo.append((key[1], st))
+            todo.append((rel, st))
 
     # Files go to the threads in batches: a voice line scans in ~50 µs, about what handing one
     # task to a thread pool costs. Reading, hashing, numpy and libsndfile release the GIL.

@@ -46,11 +46,15 @@ def _open_write(path: Path):  # noqa: ANN202 - a binary file object
 
 
 class _GzipOwner:
-    """GzipFile with a fixed header (mtime 0, no name) that closes its underlying file."""
+    """GzipFile with a fixed header (mtime 0, no name) that closes its underlying file.
+
+    Level 1: JSON manifests compress ~8× even so, about 3× faster than level 6 for ~20%
+    more bytes — manifests are tiny beside the audio, and ingest writes three of them.
+    """
 
     def __init__(self, raw: Any) -> None:
         self._raw = raw
-        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=1)
 
     def write(self, data: bytes) -> int:
         return self._gz.write(data)
