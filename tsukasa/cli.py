@@ -103,7 +103,7 @@ def ingest(
         typer.Option(help="TSV/CSV script: column 'text', optional 'file', 'line_id', 'speaker', 'title'."),
     ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence of the source material, kept in dataset.yaml.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Parallel file readers (default: CPU count).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Reader threads (default: 2 per core, <= 16).")] = None,
     min_duration: Annotated[float, typer.Option(help="Reject files shorter than this many seconds.")] = 0.2,
     verify: Annotated[
         str,

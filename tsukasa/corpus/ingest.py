@@ -52,7 +52,11 @@ class IngestConfig(BaseModel):
         description="quick: PCM WAV checked sample by sample from its bytes, compressed files by a middle and "
         "a final block (fully when those are silent); full: decode every sample of every file",
     )
-    workers: int = Field(default_factory=lambda: max(os.cpu_count() or 1, 1), ge=1)
+    workers: int = Field(
+        default_factory=lambda: min(2 * (os.cpu_count() or 1), 16),
+        ge=1,
+        description="reader threads: twice the cores, so reads from disk overlap the checks of files already read",
+    )
     id_hash_chars: int = Field(12, ge=8, le=64)
 
 
