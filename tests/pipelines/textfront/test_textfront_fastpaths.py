@@ -239,3 +239,50 @@ def test_user_dictionary_edit_is_noticed_without_rehashing(tmp_path: Path, monke
     os.utime(csv_path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     assert compiled_user_dict(csv_path) != first
     assert phonemize("星詠司が来た。", user_dict=csv_path).kana.startswith("セイエイツカサ")
+
+
+# --- normalisation: romaji/mixed lines skip the confirming round ----------------------------------
+_LATIN_ALPHABET = "aZkōĀ '-,!?？！、。かっカッー漢.;(1\u3000"
+_latin_text = st.text(alphabet=_LATIN_ALPHABET, max_size=14) | st.builds(
+    lambda words, end: " ".join(words) + end,
+    st.lists(st.text(alphabet="akōZ'-,!?？、は漢", min_size=1, max_size=5), min_size=1, max_size=4),
+    st.sampled_from(["", ".", "?", "!", " .", "?.", "。"]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_latin_text)
+def test_plain_latin_text_is_a_fixed_point_of_the_passes(text: str) -> None:
+    from tsukasa.pipelines.textfront.normalize import _PASSES, _is_plain_latin, normalize
+
+    once = text
+    for p in _PASSES:
+        once = p(once)
+    if _is_plain_latin(text):
+        assert once == text
+    # and the fast exit gives what running rounds until nothing changes gives
+    ref = text
+    for _ in range(4):
+        before = ref
+        for p in _PASSES:
+            ref = p(ref)
+        if ref == before:
+            break
+    assert normalize(text) == ref
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Mizu o marēshia kara kawanakute wa naranai nodesu。", True),  # a romaji line after one round
+        ("mokuyōbi、tēsen kaidanは、何のshintenもないままshūryōしました。", True),  # a mixed line
+        ("Sore wa, hontō desu ka? Hai.", False),  # ASCII . is still to become 。
+        ("kore wa ？", False),  # a space before Japanese punctuation is still to go
+        ("desu ka？ Sore", False),  # NFKC makes ？ ASCII, and between Latin words it stays ASCII
+        ("a  b", False),
+    ],
+)
+def test_plain_latin_check_cases(text: str, plain: bool) -> None:
+    from tsukasa.pipelines.textfront.normalize import _is_plain_latin
+
+    assert _is_plain_latin(text) is plain

@@ -57,16 +57,28 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     return tuple(pats)
 
 
+@lru_cache(maxsize=1)
+def _any_form() -> re.Pattern[str]:
+    """One search for all the table's literal forms: a line with none (most lines) skips the table."""
+    return re.compile("|".join(re.escape(form) for _, _, _, form in _patterns()))
+
+
+# _NET_LAUGH needs a w at the end of the line or two in a row; _LONG_ELLIPSIS needs one of these.
+_MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])")
+_MAY_ELLIPSIS = re.compile(r"[…‥]|\.{6}|・{6}")
+
+
 def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     """(spoken text, cues). Stage directions are cut out; spoken cues stay in the text."""
     text = unicodedata.normalize("NFC", text)
     cues: list[CueSpan] = []
-    for emo, kind in _EMOJI_CUES.items():
-        while emo in text:
-            i = text.index(emo)
-            cues.append(CueSpan(kind, emo, i))
-            text = text[:i] + text[i + len(emo) :]
-    for pat, kind, mode, form in _patterns():
+    if not text.isascii():  # every emoji cue is outside ASCII (romaji lines skip the loop)
+        for emo, kind in _EMOJI_CUES.items():
+            while emo in text:
+                i = text.index(emo)
+                cues.append(CueSpan(kind, emo, i))
+                text = text[:i] + text[i + len(emo) :]
+    for pat, kind, mode, form in _patterns() if _any_form().search(text) is not None else ():
         if form not in text:
             continue  # a substring test is ~50x cheaper than the regex search it saves (issue 5 throughput)
         if mode == "direction":
@@ -76,10 +88,11 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
         else:
             for m in pat.finditer(text):
                 cues.append(CueSpan(kind, m.group(0), m.start()))
-    for m in _LONG_ELLIPSIS.finditer(text):
-        cues.append(CueSpan("pause", m.group(0), m.start()))
-    text = _LONG_ELLIPSIS.sub("…", text)
-    while (m := _NET_LAUGH.search(text)) is not None:
+    if _MAY_ELLIPSIS.search(text) is not None:
+        for m in _LONG_ELLIPSIS.finditer(text):
+            cues.append(CueSpan("pause", m.group(0), m.start()))
+        text = _LONG_ELLIPSIS.sub("…", text)
+    while _MAY_LAUGH.search(text) is not None and (m := _NET_LAUGH.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
         text = text[: m.start()] + text[m.end() :]
     # Overlapping spoken forms (はぁ inside はぁはぁ) keep only the longest at one place.

@@ -14,11 +14,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tsukasa.corpus.symbols import check_symbols
+from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 
+# The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
+# names the offending symbol) runs only when that test fails.
+_KNOWN_SYMBOLS = frozenset(SYMBOL_TO_ID)
 # Punctuation whose NJD pronunciation OpenJTalk turns into a pause.
 _PAUSE_PRON = frozenset("、。？！，．…‥")
 _KATAKANA_EXTRA = frozenset("ーヴヵヶ")
@@ -120,8 +123,9 @@ def japanese_to_phonemized(
     except (ValueError, RuntimeError) as exc:
         raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None
     phonemes, prosody = result
-    check_symbols(phonemes, context=text)
-    check_symbols(prosody, context=text)
+    if not (_KNOWN_SYMBOLS.issuperset(phonemes) and _KNOWN_SYMBOLS.issuperset(prosody)):
+        check_symbols(phonemes, context=text)
+        check_symbols(prosody, context=text)
     return Phonemized(
         text=original if original is not None else text,
         normalized=text,

@@ -62,8 +62,27 @@ def _is_acronym(word: str) -> bool:
     return word.isupper() and len(word) <= 5 and word.isascii()
 
 
+def _between(gap: str) -> str:
+    """The Japanese punctuation for what stands between two Latin words (spaces are dropped)."""
+    if not gap or gap == " ":
+        return ""  # nearly every gap: skip the per-character pass
+    return "".join(_PUNCT.get(c, "") for c in gap)
+
+
+# One reading object per particle, made once (they recur in every romaji line).
+_PARTICLE_READINGS = {lw: SpelledReading(k, _PARTICLE_PRON[k]) for lw, k in _PARTICLES.items()}
+
+
+@lru_cache(maxsize=8192)
+def _romaji_word(word: str, pron: str, hepburn: bool) -> tuple[str, SpelledReading]:
+    """(surface given to OpenJTalk, its spelled reading) of a romaji word; pure, so cached per word."""
+    kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
+    return kana, SpelledReading(kana, to_katakana(pron))
+
+
 def _convert_span(span: str, hepburn: bool, readings: list[SpelledReading], *, prefer_romaji: bool = False) -> str:
-    words = _WORD.findall(span)
+    matches = list(_WORD.finditer(span))
+    words = [m.group(0) for m in matches]
     readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
     n_romaji = sum(r is not None for r in readings_here)
     single = len(words) == 1
@@ -72,25 +91,25 @@ def _convert_span(span: str, hepburn: bool, readings: list[SpelledReading], *, p
         romaji_mode = False  # a lone known English word in Japanese text is a loanword
     out: list[str] = []
     pos = 0
-    for m, pron in zip(_WORD.finditer(span), readings_here, strict=True):
-        between = "".join(_PUNCT.get(c, "") for c in span[pos : m.start()])
+    for m, w, pron in zip(matches, words, readings_here, strict=True):
+        between = _between(span[pos : m.start()])
         if out and romaji_mode and not between:
             between = " "  # a word boundary MeCab respects (and drops)
         out.append(between)
-        w = m.group(0)
         lw = w.lower()
         # Hepburn writes particles as pronounced (wa, e): there a lone "ha"/"he" is a word (派, 屁).
         if romaji_mode and not single and lw in _PARTICLES and not (hepburn and lw in ("ha", "he")):
-            kana = _PARTICLES[lw]
-            readings.append(SpelledReading(kana, _PARTICLE_PRON[kana]))
+            reading = _PARTICLE_READINGS[lw]
+            kana = reading.surface
+            readings.append(reading)
         elif romaji_mode and pron is not None:
-            kana = romaji_to_hiragana(w, hepburn=hepburn, dictionary_spelling=True) or pron
-            readings.append(SpelledReading(kana, to_katakana(pron)))
+            kana, reading = _romaji_word(w, pron, hepburn)
+            readings.append(reading)
         else:
             kana = english_word(w)
         out.append(kana)
         pos = m.end()
-    out.append("".join(_PUNCT.get(c, "") for c in span[pos:]))
+    out.append(_between(span[pos:]))
     return "".join(out)
 
 
@@ -111,7 +130,8 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
     hepburn = uses_hepburn(words)
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
-    n_romaji = sum(1 for w in words if w.lower() not in loanwords() and romaji_to_hiragana(w) is not None)
+    known = loanwords()
+    n_romaji = sum(1 for w in words if w.lower() not in known and romaji_to_hiragana(w) is not None)
     readings: list[SpelledReading] = []
     out: list[str] = []
     pos = 0

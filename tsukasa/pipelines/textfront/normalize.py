@@ -214,15 +214,21 @@ def _normalize_numbers_all(text: str) -> str:
 
 
 def normalize_symbols(text: str) -> str:
-    text = _WAVE_AFTER_KANA.sub("ー", text)
-    text = text.translate(_symbol_table())
+    if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rule rewrites
+        text = _WAVE_AFTER_KANA.sub("ー", text)
+    text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
         # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
         if ascii_p in text:
             text = pat.sub(ja, text)
-    text = text.replace(".", "。") if _DECIMAL_OR_ABBREV.search(text) is None else text
-    text = text.replace("(", "（").replace(")", "）")
+    if "." in text and _DECIMAL_OR_ABBREV.search(text) is None:
+        text = text.replace(".", "。")
+    if "(" in text or ")" in text:
+        text = text.replace("(", "（").replace(")", "）")
     return text
+
+
+_SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
 
 
 _ASCII_PUNCT = tuple(
@@ -235,7 +241,8 @@ _DECIMAL_OR_ABBREV = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
 def _symbol_table() -> dict[int, str]:
     # A str.translate table: one C-level pass instead of a Python loop over the characters.
     rows = read_table("symbols.tsv")
-    return {ord(row[0]): (row[1] if len(row) > 1 else "") for row in rows if len(row[0]) == 1}
+    _SYMBOLS.update({ord(row[0]): (row[1] if len(row) > 1 else "") for row in rows if len(row[0]) == 1})
+    return _SYMBOLS
 
 
 # Every repeat rule needs one of these pairs (or an ellipsis character): text without any is unchanged.
@@ -286,14 +293,54 @@ def _is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None and _PLAIN_SUSPECT.search(text) is None
 
 
+# The same for romaji and mixed lines once a first round has run: plain Japanese plus Latin words
+# (macrons too) with single spaces between them and the ASCII , ! ? that normalize_symbols keeps
+# (after a letter, before a letter or space). Without that check they ran every pass a second
+# time only to find nothing changed (~half of normalisation's cost on a romaji line). Fuzz tests
+# check that one round of passes leaves every such text unchanged.
+_LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
+_PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！{_LATIN},!? ]+")
+_PLAIN_LATIN_SUSPECT = re.compile(
+    r"^[、。 ]| $|  |([、。？！っッー])\1|[！!？?][！!？?]"
+    r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
+    r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
+    rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
+)
+
+
+def _is_plain_latin(text: str) -> bool:
+    return _PLAIN_LATIN.fullmatch(text) is not None and _PLAIN_LATIN_SUSPECT.search(text) is None
+
+
 def normalize(text: str) -> str:
     """Script text → plain written Japanese that OpenJTalk reads well (Latin words kept).
 
     Idempotent: ``normalize(normalize(t)) == normalize(t)``.
     """
-    if _is_plain(text):
+    if _is_plain(text) or _is_plain_latin(text):
         return text
-    return _normalize_passes(text)
+    latin = _latin_line(text)
+    return latin if latin is not None else _normalize_passes(text)
+
+
+_FINAL_MARK = {".": "。", "?": "？", "!": "！"}
+
+
+def _latin_line(text: str) -> str | None:
+    """What the passes make of a romaji or mixed line that needs only its layout fixed, else ``None``.
+
+    Such a line (the plain-Latin characters of :func:`_is_plain_latin`, and perhaps a final
+    ``.``/``?``/``!``) is changed by exactly two passes: normalize_symbols makes the final mark
+    Japanese (。？！) and _tidy_space drops the spaces next to Japanese characters. When the result
+    is plain, that is the answer: no round of nine passes, no confirming round. Fuzz tests compare
+    it with the passes.
+    """
+    end = _FINAL_MARK.get(text[-1:], "")
+    body = text[:-1] if end else text
+    if not body or _PLAIN_LATIN.fullmatch(body) is None:
+        return None
+    out = _tidy_space(body) + end if " " in body else body + end
+    return out if _is_plain_latin(out) else None
 
 
 def _normalize_passes(text: str) -> str:
@@ -302,6 +349,6 @@ def _normalize_passes(text: str) -> str:
         for p in _PASSES:
             text = p(text)
         # Plain text is a fixed point of the passes (see _is_plain): no confirming round needed.
-        if text == before or _is_plain(text):
+        if text == before or _is_plain(text) or _is_plain_latin(text):
             break
     return text

@@ -21,7 +21,8 @@ from functools import lru_cache
 from tsukasa.pipelines.textfront.resources import read_table
 
 _SMALL = frozenset("ァィゥェォャュョヮ")
-_HIRA_TO_KATA = {chr(c): chr(c + 0x60) for c in range(ord("ぁ"), ord("ゖ") + 1)}
+# A str.translate table (one C-level pass; a per-character dict lookup cost more than the parse).
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class SpelledReading:
 
 
 def to_katakana(kana: str) -> str:
-    return "".join(_HIRA_TO_KATA.get(c, c) for c in kana)
+    return kana.translate(_HIRA_TO_KATA)
 
 
 @lru_cache(maxsize=1)
@@ -81,13 +82,19 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
     """
     if not readings:
         return features
-    starts: list[int] = []
+    # Word index by start and end offset (the first word there, as list.index gave): one dict
+    # lookup per reading instead of two list scans.
+    start_at: dict[int, int] = {}
+    end_at: dict[int, int] = {}
+    strings: list[str] = []
     pos = 0
-    for f in features:
-        starts.append(pos)
-        pos += len(f["string"])
-    joined = "".join(f["string"] for f in features)
-    ends = [s + len(f["string"]) for s, f in zip(starts, features, strict=True)]
+    for i, f in enumerate(features):
+        s = f["string"]
+        strings.append(s)
+        start_at.setdefault(pos, i)
+        pos += len(s)
+        end_at.setdefault(pos, i)
+    joined = "".join(strings)
     cursor = 0
     for reading in readings:
         at = joined.find(reading.surface, cursor)
@@ -95,14 +102,21 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
             continue
         end = at + len(reading.surface)
         cursor = end
-        if at not in starts or end not in ends:
+        first, last = start_at.get(at), end_at.get(end)
+        if first is None or last is None:
             continue
-        first, last = starts.index(at), ends.index(end)
-        words = features[first : last + 1]
-        if any(w["pos"] == "記号" for w in words):
-            continue
-        heard = "".join(_clean(w["pron"]) for w in words)
-        if _matches_spelling(reading.pron, heard):
+        if first == last:  # one word (the common case)
+            word = features[first]
+            if word["pos"] == "記号":
+                continue
+            heard = _clean(word["pron"])
+            words = [word]
+        else:
+            words = features[first : last + 1]
+            if any(w["pos"] == "記号" for w in words):
+                continue
+            heard = "".join(_clean(w["pron"]) for w in words)
+        if heard == reading.pron or _matches_spelling(reading.pron, heard):
             continue
         _respell(words, heard, reading.pron)
     return features

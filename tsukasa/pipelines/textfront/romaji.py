@@ -47,31 +47,48 @@ def syllables() -> tuple[dict[str, str], int]:
     return table, max(len(r) for r in table)
 
 
-def _fold(word: str, long_vowels: dict[str, str] = _LONG) -> str:
-    if word.isascii():
-        return word.lower()  # no macron, accent or ’ to fold (the common case, without a per-letter loop)
-    out = []
-    for c in word.lower():
-        if c in long_vowels:
-            out.append(long_vowels[c])
-            continue
+_LONG_TABLE = str.maketrans(_LONG)
+_LONG_AS_KANA_TABLE = str.maketrans(_LONG_AS_KANA)
+
+
+def _fold(word: str, dictionary_spelling: bool = False) -> str:
+    w = word.lower()
+    if w.isascii():
+        return w  # no macron, accent or ’ to fold (the common case, without a per-letter pass)
+    w = w.translate(_LONG_AS_KANA_TABLE if dictionary_spelling else _LONG_TABLE)
+    if not w.isascii():
         # other accents (é in "café" written as romaji is rare): drop the mark
-        base = unicodedata.normalize("NFD", c)[0]
-        out.append(base)
-    return "".join(out).replace("’", "'")
+        w = "".join(c if c.isascii() else unicodedata.normalize("NFD", c)[0] for c in w)
+    return w.replace("’", "'")
 
 
-# Cached: the mixed-text reader asks about each word several times (span mode, Hepburn test, reading),
-# and short words (particles, desu, masu) recur in every line. Pure function of its arguments.
-@lru_cache(maxsize=1024)
+_HEPBURN_SENSITIVE = re.compile(r"[td][iu]")
+
+
+# Cached as a whole too: a repeated question is then one C-level lookup, not a fold and a key.
+@lru_cache(maxsize=8192)
 def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling: bool = False) -> str | None:
     """Hiragana for one romaji word, or ``None`` if the word cannot be read as romaji.
 
     ``hepburn``: the writer uses Hepburn (ti/di/tu/du are then ティ/ディ/トゥ/ドゥ).
     ``dictionary_spelling``: macron long vowels as a dictionary spells them (ō → おう, ē → えい)
     instead of the pronunciation (ō → おー).
+
+    The mixed-text reader asks about each word up to three times with different flags (span mode,
+    reading, dictionary surface). The flags only matter for a word with a macron/circumflex
+    (``dictionary_spelling``) or one holding ti/di/tu/du (``hepburn``), so every other call of a
+    word shares one cache entry of :func:`_parse`: one parse per word instead of three.
     """
-    w = _fold(word, _LONG_AS_KANA if dictionary_spelling else _LONG)
+    if word.isascii():
+        w = word.lower()  # what _fold does to an ASCII word, whatever the long-vowel table
+    else:
+        w = _fold(word, dictionary_spelling)
+    return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)
+
+
+# Cached on the folded word: short words (particles, desu, masu) recur in every line. Pure function.
+@lru_cache(maxsize=8192)
+def _parse(w: str, hepburn: bool) -> str | None:
     if not w or not any(c in _VOWELS for c in w) and w not in ("n", "nn", "n'"):
         return None
     table, longest = syllables()
@@ -140,7 +157,10 @@ _KUNREI_MARK = re.compile(r"si|tu|(?<![sc])hu|zi|sy[auo]|ty[auo]|zy[auo]")
 
 def uses_hepburn(words: list[str]) -> bool:
     """Whether a writer's words show Hepburn spellings (shi, tsu, ja) and no Kunrei ones (si, tu, zya)."""
-    folded = [_fold(w) for w in words]
-    macron = any(c in "āīūēō" for w in words for c in w.lower())  # Kunrei marks long vowels with ^
-    hepburn = macron or any(_HEPBURN_MARK.search(w) for w in folded)
-    return hepburn and not any(_KUNREI_MARK.search(w) for w in folded)
+    # One search over the words joined by spaces: no mark pattern can match across a space, and
+    # the lookbehind in (?<![sc])hu sees the space as it saw a word start.
+    joined = " ".join(words)
+    folded = _fold(joined)  # a per-character map: folding the joined words is folding each word
+    macron = not joined.isascii() and any(c in "āīūēō" for c in joined.lower())  # Kunrei marks long vowels with ^
+    hepburn = macron or _HEPBURN_MARK.search(folded) is not None
+    return hepburn and _KUNREI_MARK.search(folded) is None
