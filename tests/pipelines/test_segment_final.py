@@ -1,0 +1,112 @@
+"""The sentence-final cue (``tsukasa.pipelines.sentence_final``) of the segment stage.
+
+The CNN is fitted in torch (benchmarks/fit_segment_boundary.py) and scored in numpy from the
+shipped weights: the two must compute the same function. Its windows must stay inside the
+pause's context like every other feature. And the shipped model must do its job on speech it
+never saw: HTS sentences written for this test (not JSUT), where the pause after a sentence's
+end must look more final than a comma pause inside a sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from tsukasa.pipelines import sentence_final, vad
+
+SR = 24000
+
+
+def test_numpy_scoring_computes_the_torch_network() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    net = sentence_final.torch_net().eval()
+    x = np.random.default_rng(0).standard_normal((7, sentence_final.CHANNELS, sentence_final.PRE + sentence_final.POST))
+    with torch.no_grad():
+        want = net(torch.from_numpy(x.astype(np.float32))).numpy()
+    got = sentence_final.logits(x, sentence_final.weights_from_torch(net))
+    np.testing.assert_allclose(got, want, atol=1e-4)
+    # an ensemble file (m0., m1. prefixes) scores the mean of its members
+    other = sentence_final.torch_net().eval()
+    with torch.no_grad():
+        want2 = other(torch.from_numpy(x.astype(np.float32))).numpy()
+    ens = {f"m{i}.{k}": v for i, n in enumerate((net, other)) for k, v in sentence_final.weights_from_torch(n).items()}
+    np.testing.assert_allclose(sentence_final.logits(x, ens), 0.5 * (want + want2), atol=1e-4)
+    assert sentence_final.logits(np.zeros((0, sentence_final.CHANNELS, 64)), {}).shape == (0,)
+
+
+def test_windows_stay_inside_the_context() -> None:
+    rng = np.random.default_rng(1)
+    mel = rng.uniform(1e-4, 1.0, (300, sentence_final.N_MELS))
+    active = np.ones(300, dtype=bool)
+    frames = sentence_final.MelFrames(mel, active)
+    a, b = 100, 110
+    w = frames.window(a, b, lo=80, hi=120)
+    valid = w[sentence_final.N_MELS]
+    pre = sentence_final.PRE
+    # 20 frames before a (80..99) and 10 after b (110..119) are inside the context
+    assert valid[:pre].sum() == 20 and valid[pre - 20 : pre].all()
+    assert valid[pre:].sum() == 10 and valid[pre : pre + 10].all()
+    assert np.all(w[: sentence_final.N_MELS, : pre - 20] == sentence_final.FLOOR)
+    # what lies outside the context never changes the window
+    mel2 = mel.copy()
+    mel2[:80] *= 50.0
+    mel2[120:] *= 0.01
+    np.testing.assert_array_equal(sentence_final.MelFrames(mel2, active).window(a, b, 80, 120), w)
+
+
+def test_shipped_weights_load_and_are_small() -> None:
+    weights = sentence_final.load_weights()
+    assert weights is not None, "segment_final.npz is missing: run benchmarks/fit_segment_boundary.py --step fit"
+    assert sentence_final.MODEL_FILE.stat().st_size < 2_000_000
+    assert sentence_final.model_version() != "none"
+    assert "segment-final" in vad.vad_model_versions()
+
+
+# Sentences written for this test (not JSUT, so never fitted on), each with a comma pause.
+COMMA_SENTENCES = [
+    "昨日は、朝から夜まで雨が降っていました",
+    "この町には、古い神社がたくさんあります",
+    "駅の前で、友達と待ち合わせをしたんだ",
+    "週末になったら、みんなで海へ行こう",
+]
+
+
+@functools.cache
+def _hts(i: int) -> np.ndarray:
+    import pyopenjtalk
+    import soxr
+
+    x, sr = pyopenjtalk.tts(COMMA_SENTENCES[i], half_tone=[0.0, 3.0, -2.0, 1.0][i])
+    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
+    y = (0.5 * y / np.abs(y).max()).astype(np.float32)
+    db = 10 * np.log10(np.convolve(y.astype(np.float64) ** 2, np.ones(600) / 600, mode="same") + 1e-12)
+    act = np.flatnonzero(db > db.max() - 40)
+    return y[act[0] : act[-1]]
+
+
+def test_sentence_end_looks_more_final_than_a_comma() -> None:
+    if sentence_final.load_weights() is None:
+        pytest.skip("no shipped sentence-final model")
+    lead = np.zeros(SR // 2, np.float32)
+    gap = np.zeros(int(0.08 * SR), np.float32)  # butted lines: the pause length says nothing
+    pieces, joins, t = [lead], [], len(lead) / SR
+    for i in range(len(COMMA_SENTENCES)):
+        x = _hts(i)
+        pieces += [x, gap]
+        t += len(x) / SR
+        joins.append(t + 0.04)
+        t += len(gap) / SR
+    audio = np.concatenate([*pieces, lead])
+    audio += np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32) * 3e-3
+    pauses = vad.pause_table(audio, SR, joins[:-1])
+    col = vad.FEATURE_NAMES.index("final_form")
+    ends = [p.features[col] for p in pauses if p.probability == 1.0]
+    commas = [p.features[col] for p in pauses if p.probability == 0.0 and p.duration >= 0.15]
+    assert len(ends) == len(COMMA_SENTENCES) - 1 and len(commas) >= 3, (ends, commas)
+    # every sentence end above the median comma, and on average clearly above
+    assert min(ends) > float(np.median(commas)), (ends, commas)
+    assert float(np.mean(ends)) > float(np.mean(commas)) + 1.0, (ends, commas)
