@@ -221,9 +221,10 @@ def scan_file(
     damage in the middle of a compressed stream (the ``standardize`` stage, which decodes
     everything anyway, rejects such files with ``decode_failed`` in quick mode).
     """
-    path = Path(path)
-    with open(path, "rb") as f:
-        raw = f.read()
+    # Strings, not Path objects, on the path every file takes: ingest calls this for each file of
+    # a dump, and the Path is only needed when a file leaves the fast paths below.
+    with open(path, "rb", buffering=0) as f:
+        raw = f.readall()
     size = len(raw)
     if size == 0:
         raise AudioError("empty", "file has zero bytes")
@@ -237,6 +238,7 @@ def scan_file(
         if flac is not None:
             info, peak = flac
             return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage="sampled")
+    path = Path(path)
     if mode == "quick":
         quick = _quick_soundfile(path, raw, silence_peak)
         if quick is not None:

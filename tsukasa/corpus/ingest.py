@@ -207,7 +207,9 @@ def _scan(root: str, rel: str, st: os.stat_result, config: IngestConfig) -> Inde
         return IndexEntry(**entry, reason="silent", detail=f"peak {peak_text} dBFS < {config.silence_peak_dbfs} dBFS")
     if scan.info.duration < config.min_duration:
         return IndexEntry(**entry, reason="too_short", detail=f"{scan.info.duration:.3f} s < {config.min_duration} s")
-    return IndexEntry.model_construct(**entry)  # every value comes from scan_file: validating again costs ~5 µs a file
+    # Validating is cheaper than model_construct here (pydantic-core in Rust vs a Python loop;
+    # measured 2.2 vs 3.3 µs a file) and AudioInfo instances are not revalidated.
+    return IndexEntry(**entry)
 
 
 def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
