@@ -253,6 +253,18 @@ ACCENT_PHRASE_CASES = [
     ("彼の良識を疑わせるものだ。", "# m o [ n o ] d a $"),
     # sentence-initial もの (no inflected word before it) keeps the dictionary's phrase
     ("ものがある。", "^ m o [ n o ] g a # a ] r u $"),
+    # a する form after a case particle is a verb phrase of its own (を|しました), and keeps the
+    # nucleus OpenJTalk's chain rules gave the tail (INHERIT rows of accent_phrases.tsv)
+    ("毎朝、散歩をしました。", "o # sh i [ m a ] sh i t a $"),
+    ("宿題を先にしよう。", "n i # sh i [ y o ] o $"),
+    # 〜てはいけない: いけ starts its own phrase after は (grammar: prohibition construction)
+    ("廊下を走ってはいけません。", "w a # i [ k e"),
+    # ではなく: なく carries ない's accent 1 in a phrase of its own
+    ("答えは一つではなく二つある。", "w a # n a ] k u #"),
+    # accent types (accent_types.tsv): ある is 1 (NHK), kept in the ば-conditional: あ]れば
+    ("お金があれば旅行に行ける。", "# a ] r e b a #"),
+    # 他の is read like ほかの (ほか is 0, NHK): flat
+    ("他の店も見てみよう。", "^ h o [ k a n o #"),
 ]
 
 

@@ -25,6 +25,9 @@ speech the fall on ま/で merges into the utterance-final lowering, and the ref
 last phrase without a nucleus more often than with one (40 of 65 sentence-final ます phrases on
 the even ids; odd ids confirm the gain). A question (？) keeps it.
 
+Session 3 added verb phrases after a particle (する forms: を|しました; いけ in 〜てはいけない)
+that keep OpenJTalk's own nucleus (accent ``-1`` = :data:`INHERIT` in the table).
+
 A second, much smaller table (``data/accent_types.tsv``) corrects the accent type of a word
 that heads a phrase where the dictionary and the reference reading disagree (人 ひと: 0 → 2).
 """
@@ -34,6 +37,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.resources import read_table
+
+# Table accent meaning "keep the nucleus OpenJTalk placed inside the split-off tail" (else flat).
+INHERIT = -1
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +64,9 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
     word, 0 = starts a phrase; the phrase's accent is the ``acc`` of its first word, counted in
     morae over the whole phrase, so it may fall on a later word: しま]した) and returns them.
     The phrase that loses its tail keeps its nucleus only if the nucleus lay before the split;
-    otherwise it becomes flat.
+    otherwise it becomes flat, and a row whose accent is :data:`INHERIT` gives that nucleus to
+    the new phrase (を しま]した → を | しま]した: OpenJTalk's chain rules already place the
+    nucleus of a verb's inflection right; only the phrase boundary was missing).
     """
     rules = _rules()
     types = _types()
@@ -82,10 +90,13 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
         if accent > tail:
             continue
         before = sum(f["mora_size"] for f in features[head:i])
+        inherited = 0
         if features[head]["acc"] > before:
+            inherited = features[head]["acc"] - before
             features[head]["acc"] = 0
         feat["chain_flag"] = 0
-        feat["acc"] = accent
+        # INHERIT: the nucleus OpenJTalk's chain rules put into the tail (し|ま]した) stays there.
+        feat["acc"] = inherited if accent == INHERIT else accent
         head = i
     _deaccent_before_no(features)
     _flatten_indefinites(features)
