@@ -336,3 +336,15 @@ def test_pause_contexts_stop_at_accepted_boundaries() -> None:
     np.testing.assert_allclose(cut_5[local], cut_2[local], rtol=1e-5, atol=1e-6)
     open_5, open_2 = np.array(first_pause(5, False).features), np.array(first_pause(2, False).features)
     assert not np.allclose(open_5[local], open_2[local])
+
+
+def test_sequence_vad_matches_streaming() -> None:
+    """The stage runs silero's sequence export (one ONNX call per 512 frames) for speed: it must
+    give exactly the probabilities of silero's own streaming frame loop, state carried across
+    the 512-frame blocks included (the session is longer than one block)."""
+    audio, _ = _session([0, 1, 2, 3, 4, 5, 6, 7], [0.05, 0.3, 1.0, 0.1, 2.0, 0.5, 1.5])
+    x16 = vad.to_vad_rate(audio, SR)
+    assert len(x16) > 512 * vad.SILERO_FRAME
+    fast = vad.speech_probabilities(x16)
+    stream = vad.speech_probabilities(x16, vad.load_vad_model())
+    np.testing.assert_array_equal(fast, stream)

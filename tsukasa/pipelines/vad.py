@@ -153,11 +153,14 @@ class VadResult:
 
 _MODEL_LOCK = threading.Lock()
 _MODEL: Any = None
+_SEQ_MODEL: Any = None
 
 
 def load_vad_model() -> Any:
     """The silero-vad ONNX model shipped in the ``silero-vad`` wheel, loaded once per process.
 
+    This is silero's streaming wrapper (one 32 ms frame per call, the model ``get_speech_timestamps``
+    takes); :func:`speech_probabilities` runs the sequence export of the same network instead.
     Importing silero_vad calls ``torch.set_num_threads(1)`` for the whole process; we put the
     caller's setting back so other stages in the same worker keep their threads.
     """
@@ -172,6 +175,28 @@ def load_vad_model() -> Any:
             torch.set_num_threads(threads)
             _MODEL = load_silero_vad(onnx=True)
         return _MODEL
+
+
+def load_vad_sequence_model() -> Any:
+    """silero's "sequence" ONNX export (``silero_vad_16k_sequence.onnx``), loaded once per process.
+
+    Why: the streaming wrapper calls ONNX Runtime once per 32 ms frame from a Python loop, and
+    the per-call overhead was most of its cost (about 70 %). The sequence export runs the same
+    network over up to 512 frames per call, carrying the LSTM state inside the graph; its
+    probabilities are bit-identical to the streaming loop's (checked on the benchmark sessions,
+    and by ``test_sequence_vad_matches_streaming``).
+    """
+    global _SEQ_MODEL
+    with _MODEL_LOCK:
+        if _SEQ_MODEL is None:
+            import torch
+
+            threads = torch.get_num_threads()
+            from silero_vad import load_silero_vad
+
+            torch.set_num_threads(threads)
+            _SEQ_MODEL = load_silero_vad(onnx=True, sequence=True)
+        return _SEQ_MODEL
 
 
 def vad_model_versions() -> dict[str, str]:
@@ -199,13 +224,20 @@ def to_vad_rate(audio: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def speech_probabilities(audio16k: np.ndarray, model: Any | None = None) -> np.ndarray:
-    """Silero's speech probability per 32 ms frame: the same frame loop ``get_speech_timestamps`` runs."""
-    import torch
+    """Silero's speech probability per 32 ms frame: the same frames ``get_speech_timestamps`` scores.
 
-    model = model if model is not None else load_vad_model()
+    By default through the sequence export (:func:`load_vad_sequence_model`); a streaming model
+    passed as ``model`` (:func:`load_vad_model`) runs silero's own frame loop instead.
+    """
     if len(audio16k) == 0:
         return np.zeros(0, dtype=np.float32)
-    with _MODEL_LOCK:  # the ONNX wrapper keeps recurrent state: one stream at a time
+    if model is None:
+        seq = load_vad_sequence_model()
+        # stateless between calls (the state is an input), so no lock is needed
+        return np.asarray(seq.audio_forward(audio16k, VAD_SAMPLE_RATE), dtype=np.float32).reshape(-1)
+    import torch
+
+    with _MODEL_LOCK:  # the streaming wrapper keeps recurrent state: one stream at a time
         probs = model.audio_forward(torch.from_numpy(audio16k), VAD_SAMPLE_RATE)
     return probs.numpy().reshape(-1).astype(np.float32)
 
@@ -924,6 +956,25 @@ def segment_speech(
     ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
     one to collect pause features before any model exists).
     """
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn, which librosa needs
+
+    # BLAS threads capped at the stage's budget: every product here is small (the CNN's im2col,
+    # the mel filterbank), and after each call OpenBLAS's helper threads spin-wait on the other
+    # core. On the 2-core box that spinning cost more than the products themselves: the
+    # process's CPU time for 20 benchmark sessions fell from 25.8 s to 16.5 s with one thread,
+    # and wall time fell too. The encoder's torch threads are set in :func:`_embed`.
+    with threadpool_limits(limits=max(1, num_threads), user_api="blas"):
+        return _segment_speech(audio, sample_rate, params, model, boundary, num_threads)
+
+
+def _segment_speech(
+    audio: np.ndarray,
+    sample_rate: int,
+    params: VadParams | None,
+    model: Any | None,
+    boundary: dict[str, Any] | None,
+    num_threads: int,
+) -> VadResult:
     params = params or VadParams()
     result = VadResult()
     setup = _speech_stretches(audio, sample_rate, params, model, result)
@@ -964,9 +1015,12 @@ def segment_speech(
             todo += [k for k in range(prev + 1, nxt) if table.context_changes(k, cut)]
         todo = sorted(set(todo))
     pauses: list[Pause] = []
+    # The features under the final cuts, for the record: one batch, not one encoder call per
+    # pause (an accepted pause's context was cut again by its neighbours' later acceptance).
+    final = table.features(list(range(table.size)), cut) if table.size else np.zeros((0, len(FEATURE_NAMES)))
     for k, (a, b) in enumerate(table.bounds):
         p = 1.0 if k in cut and k not in accepted else accepted.get(k, float(probs_b[k]))
-        pauses.append(Pause(a * HOP_S, b * HOP_S, p, table.features([k], cut)[0] if table.size else ()))
+        pauses.append(Pause(a * HOP_S, b * HOP_S, p, final[k]))
     result.pauses = pauses
 
     # Utterances: split at pauses whose probability passes the threshold ...
