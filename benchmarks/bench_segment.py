@@ -289,12 +289,9 @@ def run_ours(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float]
 
     from tsukasa.pipelines.base import StageContext
     from tsukasa.pipelines.segment import SegmentStage
-    from tsukasa.pipelines.vad import boundary_model, load_speaker_encoder, load_vad_model, load_vad_sequence_model
+    from tsukasa.pipelines.vad import load_models
 
-    load_vad_model()  # model loads are once per worker, not per file: keep them out of the RTF
-    load_vad_sequence_model()
-    load_speaker_encoder()
-    boundary_model()
+    load_models()  # model loads and imports are once per worker, not per file: keep them out of the RTF
     stage = SegmentStage()
     ctx = StageContext(work_dir=paths[0].parent)
     out, elapsed = [], 0.0
