@@ -30,7 +30,7 @@ def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedP
         (["ingest", ".", "--dataset", "bad name"], "invalid dataset name"),
         (["ingest", ".", "--dataset", "x", "--bogus"], "No such option: --bogus"),
         (["ingest"], "Missing argument"),
-        (["ingest", ".", "--dataset", "x", "--workers", "0"], "--workers"),
+        (["ingest", ".", "--dataset", "x", "--read-ahead", "-1"], "--read-ahead"),
         (["ingest", ".", "--dataset", "x", "--script", "nope.tsv"], "script file not found"),
         (["ingest", ".", "--dataset", "x", "--verify", "deep"], "--verify must be"),
     ],

@@ -103,7 +103,9 @@ def ingest(
         typer.Option(help="TSV/CSV script: column 'text', optional 'file', 'line_id', 'speaker', 'title'."),
     ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence of the source material, kept in dataset.yaml.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Reader threads (default: 2 per core, <= 16).")] = None,
+    read_ahead: Annotated[
+        int, typer.Option(min=0, max=1024, help="Files the kernel reads ahead of the one being checked (0: off).")
+    ] = 16,
     min_duration: Annotated[float, typer.Option(help="Reject files shorter than this many seconds.")] = 0.2,
     verify: Annotated[
         str,
@@ -133,7 +135,7 @@ def ingest(
         raise TsukasaError(f"script file not found: {script}")
     if verify not in ("quick", "full"):
         raise TsukasaError(f"--verify must be 'quick' or 'full', not {verify!r}")
-    cfg = IngestConfig(min_duration=min_duration, verify=verify, **({"workers": workers} if workers else {}))
+    cfg = IngestConfig(min_duration=min_duration, verify=verify, read_ahead=read_ahead)
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     with progress:

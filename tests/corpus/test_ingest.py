@@ -12,7 +12,7 @@ import pytest
 
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.corpus.dataset import Dataset
-from tsukasa.corpus.ingest import ingest, load_script, recording_id
+from tsukasa.corpus.ingest import IngestConfig, ingest, load_script, recording_id
 from tsukasa.corpus.schema import read_supervision_custom
 from tsukasa.errors import ConfigError
 
@@ -68,6 +68,22 @@ def test_each_bad_kind_is_rejected_with_its_reason_and_good_files_kept(raw: Path
     assert report.ignored == {".txt": 1}
     # the rejected manifest on disk says the same
     assert {os.path.relpath(r.path, raw): r.reason for r in ds.rejected()} == EXPECTED_BAD
+
+
+def test_read_ahead_changes_nothing_but_timing(raw: Path, dataset_root: Path) -> None:
+    """The kernel read-ahead hint (posix_fadvise) must not change a single manifest byte, and the
+    progress callback still counts every file."""
+    seen: list[tuple[int, int]] = []
+    reports = {}
+    for ahead in (0, 3):
+        ds = Dataset.create(f"ahead{ahead}", dataset_root)
+        reports[ahead] = ingest(
+            raw, ds, config=IngestConfig(read_ahead=ahead), progress=lambda d, t: seen.append((d, t))
+        )
+    a, b = (Dataset.open(f"ahead{n}", dataset_root) for n in (0, 3))
+    assert [c.to_dict() for c in a.cuts()] == [c.to_dict() for c in b.cuts()]
+    assert [r.reason for r in reports[0].rejected] == [r.reason for r in reports[3].rejected]
+    assert seen[-1] == (reports[3].scanned, reports[3].scanned) and reports[3].scanned == 12
 
 
 def test_recording_ids_are_hash_prefix_plus_path_slug(raw: Path, dataset_root: Path) -> None:

@@ -1,6 +1,6 @@
 """Ingest a raw voice dump: one Lhotse Recording per good audio file, every bad file named.
 
-What happens, per file (in parallel, with a progress bar):
+What happens, per file (in order, the kernel reading ahead; with a progress bar):
   read bytes once → XXH3-128 content hash → probe → sample checks → verdict: empty, not
   audio, corrupt, truncated, NaN/inf, all-silent, too short; then exact-duplicate content
   across the folder (kept once). PCM WAV is checked exactly from its bytes; compressed
@@ -21,8 +21,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,10 +51,12 @@ class IngestConfig(BaseModel):
         description="quick: PCM WAV checked sample by sample from its bytes, compressed files by a middle and "
         "a final block (fully when those are silent); full: decode every sample of every file",
     )
-    workers: int = Field(
-        default_factory=lambda: min(2 * (os.cpu_count() or 1), 16),
-        ge=1,
-        description="reader threads: twice the cores, so reads from disk overlap the checks of files already read",
+    read_ahead: int = Field(
+        16,
+        ge=0,
+        le=1024,
+        description="files the kernel is asked to read ahead of the one being checked (posix_fadvise), so "
+        "disk reads overlap the checks; 0 turns it off",
     )
     id_hash_chars: int = Field(12, ge=8, le=64)
 
@@ -190,12 +191,12 @@ def recording_id(content_hash: str, relpath: str, hash_chars: int = 12) -> str:
 # --- the run --------------------------------------------------------------------------------
 
 
-def _scan(root: str, rel: str, st: os.stat_result, config: IngestConfig) -> IndexEntry:
+def _scan(
+    root: str, rel: str, st: os.stat_result, config: IngestConfig, path: str, silence_peak: float
+) -> IndexEntry:
     entry: dict[str, Any] = {"source_root": root, "path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     try:
-        scan = scan_file(
-            os.path.join(root, rel), mode=config.verify, silence_peak=10 ** (config.silence_peak_dbfs / 20)
-        )
+        scan = scan_file(path, mode=config.verify, silence_peak=silence_peak)
     except AudioError as exc:
         return IndexEntry(**entry, reason=exc.reason, detail=exc.detail)
     except OSError as exc:
@@ -210,6 +211,40 @@ def _scan(root: str, rel: str, st: os.stat_result, config: IngestConfig) -> Inde
     # Validating is cheaper than model_construct here (pydantic-core in Rust vs a Python loop;
     # measured 2.2 vs 3.3 µs a file) and AudioInfo instances are not revalidated.
     return IndexEntry(**entry)
+
+
+def _prefetch(path: str) -> None:
+    """Ask the kernel to start reading ``path`` into the page cache (non-blocking; no-op elsewhere)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # the scan itself names the problem
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    finally:
+        os.close(fd)
+
+
+def _scan_all(root: str, todo: list[tuple[str, os.stat_result]], config: IngestConfig) -> Iterator[IndexEntry]:
+    """Scan ``todo`` in order, one file at a time, with the next ``config.read_ahead`` files being
+    read by the kernel meanwhile.
+
+    Why not a thread pool: measured on 2 cores, hashing and checking a voice line holds the GIL
+    for about half of its ~55 µs, and threads handing the GIL back and forth made the warm-cache
+    scan *slower* than one thread (0.21 s vs 0.15 s for 2,000 files). What threads were good for
+    is overlapping disk reads on a cold cache, and ``posix_fadvise(WILLNEED)`` gets that from the
+    kernel's own asynchronous readahead: measured cold, 0.28 s with 16 files ahead against
+    0.75 s without (the bare ``soundfile.info`` loop: 0.47 s).
+    """
+    silence_peak = 10 ** (config.silence_peak_dbfs / 20)
+    ahead = config.read_ahead if hasattr(os, "posix_fadvise") else 0
+    paths = [os.path.join(root, rel) for rel, _ in todo]
+    for path in paths[:ahead]:
+        _prefetch(path)
+    for i, (rel, st) in enumerate(todo):
+        if i + ahead < len(paths) and ahead:
+            _prefetch(paths[i + ahead])
+        yield _scan(root, rel, st, config, paths[i], silence_peak)
 
 
 def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
@@ -263,18 +298,12 @@ def ingest(
         else:
             todo.append((rel, st))
 
-    # Files go to the threads in batches: a voice line scans in ~50 µs, about what handing one
-    # task to a thread pool costs. Reading, hashing, numpy and libsndfile release the GIL.
-    batch = max(1, min(64, len(todo) // (config.workers * 8) or 1))
-    batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
     done = 0
-    with ThreadPoolExecutor(max_workers=config.workers) as pool:
-        for scanned in pool.map(lambda items: [_scan(root_s, rel, st, config) for rel, st in items], batches):
-            for entry in scanned:
-                entries[(entry.source_root, entry.path)] = entry
-            done += len(scanned)
-            if progress:
-                progress(done, len(todo))
+    for entry in _scan_all(root_s, todo, config):
+        entries[(entry.source_root, entry.path)] = entry
+        done += 1
+        if progress and (done % 64 == 0 or done == len(todo)):
+            progress(done, len(todo))
     report.scanned = len(todo)
 
     # Entries of other source folders stay; files gone from this folder are reported.
