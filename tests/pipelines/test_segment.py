@@ -348,3 +348,46 @@ def test_sequence_vad_matches_streaming() -> None:
     fast = vad.speech_probabilities(x16)
     stream = vad.speech_probabilities(x16, vad.load_vad_model())
     np.testing.assert_array_equal(fast, stream)
+
+
+def test_logit_bound_holds_whatever_the_speaker_cues_say() -> None:
+    """The bound that lets most pauses skip the speaker encoder: never below the exact score for
+    any speaker values, and equal to it when no column is unknown."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(0.0, 2.0, (300, len(vad.FEATURE_NAMES)))
+    exact = np.log(vad.boundary_probabilities(x)) - np.log1p(-vad.boundary_probabilities(x))
+    np.testing.assert_allclose(vad.boundary_logit_bounds(x, ()), exact, atol=1e-9)
+    blind = x.copy()
+    blind[:, list(vad.SPEAKER_COLUMNS)] = np.nan
+    bound = vad.boundary_logit_bounds(blind, vad.SPEAKER_COLUMNS)
+    for sim, contrast in [(-1.0, 0.0), (0.2, 0.5), (0.95, -0.3), (0.6, 0.05)]:
+        y = x.copy()
+        y[:, vad.SPEAKER_COLUMNS[0]], y[:, vad.SPEAKER_COLUMNS[1]] = sim, contrast
+        p = vad.boundary_probabilities(y)
+        assert np.all(np.log(p) - np.log1p(-p) <= bound + 1e-9)
+
+
+def test_bounded_scoring_splits_exactly_like_full_scoring() -> None:
+    """Skipping the speaker encoder for pauses that cannot reach the threshold changes nothing
+    but those pauses' recorded probabilities (upper bounds, below the threshold)."""
+    audio, _ = _session([0, 1, 2, 3, 4, 5], [0.05, 0.4, 0.09, 1.2, 0.2], seed=3)
+    # max_duration_s=1.5 splits the lines at their inner pauses, ties broken by exact probability
+    for params in (vad.VadParams(), vad.VadParams(max_duration_s=1.5)):
+        fast = vad.segment_speech(audio, SR, params)
+        full = vad.segment_speech(audio, SR, params, full_scores=True)
+        assert fast.decisions == full.decisions
+        assert [(s.start, s.end, s.pad_start, s.pad_end) for s in fast.segments] == [
+            (s.start, s.end, s.pad_start, s.pad_end) for s in full.segments
+        ]
+        assert len(fast.pauses) == len(full.pauses) > 10
+        skipped = 0
+        for f, e in zip(fast.pauses, full.pauses, strict=True):
+            if np.isnan(f.features[vad.SPEAKER_COLUMNS[0]]):  # settled by its bound
+                skipped += 1
+                assert e.probability <= f.probability + 1e-12 and f.probability < params.boundary_threshold
+            else:
+                assert f.probability == pytest.approx(e.probability, abs=1e-6)
+        if params.max_duration_s < 2:
+            assert any("max duration" in d and "pause" in d for d in fast.decisions)
+        else:
+            assert skipped > 0
