@@ -19,7 +19,8 @@ hypothesis that covers half or more of two or more references; *split* = a refer
 of which two or more hypotheses each cover 20 % or more. For our stage the hypothesis is
 the supervision (the speech; the cut adds up to ``pad_s`` of padding); silero's segments
 carry its default 30 ms padding, and a second line scores them with that padding removed.
-RTF = processing seconds / audio seconds, one process (2-core box), audio loading included.
+RTF = processing seconds / audio seconds, one process (2-core box), audio loading included;
+model loads and librosa's lazy imports (once per worker, ``vad.load_models``) are not.
 Silero's timestamps are taken in samples (``return_seconds`` would round them to 0.1 s).
 
 Strict and lenient: the strict line is the issue's metric (a reference is one JSUT sentence,
