@@ -1,6 +1,6 @@
 """Ingest throughput vs a bare ``soundfile.info`` loop over the same files.
 
-    python benchmarks/bench_ingest.py [--files 2000] [--read-ahead N] [--rounds 3] [--cold]
+    python benchmarks/bench_ingest.py [--files 2000] [--workers N] [--read-ahead N] [--rounds 3] [--cold]
 
 Generates N short files (WAV 16/24-bit and FLAC, 16–48 kHz, mono/stereo, 0.5–3 s of tone +
 noise), then in one run times:
@@ -65,6 +65,7 @@ def drop_cache(cold: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=None, help="scan processes (default: ingest's own default)")
     ap.add_argument("--read-ahead", type=int, default=None, help="files read ahead (default: ingest's own default)")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds per contender (median reported)")
     ap.add_argument("--cold", action="store_true",
@@ -91,7 +92,9 @@ def main() -> None:
         generate(warm, 20, seed=1)
         for f in find_files(warm)[0]:
             sf.info(str(f))
-        workers = {"read_ahead": args.read_ahead} if args.read_ahead is not None else {}
+        workers: dict[str, int] = {"read_ahead": args.read_ahead} if args.read_ahead is not None else {}
+        if args.workers:
+            workers["workers"] = args.workers
         for mode in ("quick", "full"):
             ingest(warm, Dataset.create(f"warm-{mode}", Path(tmp) / "dm"), config=IngestConfig(verify=mode, **workers))
 
@@ -123,7 +126,7 @@ def main() -> None:
           f"  ({base_s:.2f} s)")  # fmt: skip
     for mode, what in (("quick", "hash + checks from the bytes"), ("full", "hash + decode every sample")):
         t = timings_med[mode]
-        print(f"tsukasa ingest --verify {mode:5s} (ahead {IngestConfig(**workers).read_ahead}): {n / t:8.1f} files/s  "
+        print(f"tsukasa ingest --verify {mode:5s} ({IngestConfig(**workers).workers} p): {n / t:8.1f} files/s  "
               f"{audio_s / t:9.1f} audio-s/s  ({t:.2f} s; {what})  ratio {base_s / t:.2f}x")  # fmt: skip
     rounds = ", ".join(f"{b / q:.2f}" for b, q in zip(base_runs, timings["quick"], strict=True))
     ratio = base_s / timings_med["quick"]

@@ -103,6 +103,9 @@ def ingest(
         typer.Option(help="TSV/CSV script: column 'text', optional 'file', 'line_id', 'speaker', 'title'."),
     ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence of the source material, kept in dataset.yaml.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Scan processes (default: one per core, <= 8).")
+    ] = None,
     read_ahead: Annotated[
         int, typer.Option(min=0, max=1024, help="Files the kernel reads ahead of the one being checked (0: off).")
     ] = 16,
@@ -135,7 +138,9 @@ def ingest(
         raise TsukasaError(f"script file not found: {script}")
     if verify not in ("quick", "full"):
         raise TsukasaError(f"--verify must be 'quick' or 'full', not {verify!r}")
-    cfg = IngestConfig(min_duration=min_duration, verify=verify, read_ahead=read_ahead)
+    cfg = IngestConfig(
+        min_duration=min_duration, verify=verify, read_ahead=read_ahead, **({"workers": workers} if workers else {})
+    )
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     with progress:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.corpus.dataset import Dataset
-from tsukasa.corpus.ingest import IngestConfig, ingest, load_script, recording_id
+from tsukasa.corpus.ingest import PARALLEL_MIN_FILES, IngestConfig, ingest, load_script, recording_id
 from tsukasa.corpus.schema import read_supervision_custom
 from tsukasa.errors import ConfigError
 
@@ -84,6 +84,25 @@ def test_read_ahead_changes_nothing_but_timing(raw: Path, dataset_root: Path) ->
     assert [c.to_dict() for c in a.cuts()] == [c.to_dict() for c in b.cuts()]
     assert [r.reason for r in reports[0].rejected] == [r.reason for r in reports[3].rejected]
     assert seen[-1] == (reports[3].scanned, reports[3].scanned) and reports[3].scanned == 12
+
+
+def test_parallel_scan_gives_the_same_manifests_as_one_process(tmp_path: Path, dataset_root: Path) -> None:
+    """Above PARALLEL_MIN_FILES the scan runs in worker processes; results must come back whole,
+    in order, with bad files still named."""
+    raw = tmp_path / "many"
+    rng = np.random.default_rng(0)
+    for i in range(PARALLEL_MIN_FILES + 40):
+        write_audio(raw / f"c{i % 3}" / f"l{i:04d}.wav", tone(0.25, 8000, freq=float(rng.uniform(100, 400))), 8000)
+    (raw / "c0" / "broken.wav").write_bytes(b"RIFF....WAVEfmt garbage")
+    reports = {}
+    for workers in (1, 2):
+        ds = Dataset.create(f"w{workers}", dataset_root)
+        reports[workers] = ingest(raw, ds, config=IngestConfig(workers=workers))
+    one, two = (Dataset.open(f"w{n}", dataset_root) for n in (1, 2))
+    assert one.ingest_index_path.read_bytes() == two.ingest_index_path.read_bytes()
+    assert [c.to_dict() for c in one.cuts()] == [c.to_dict() for c in two.cuts()]
+    assert reports[2].recordings == PARALLEL_MIN_FILES + 40
+    assert [(os.path.relpath(r.path, raw), r.reason) for r in reports[2].rejected] == [("c0/broken.wav", "corrupt")]
 
 
 def test_recording_ids_are_hash_prefix_plus_path_slug(raw: Path, dataset_root: Path) -> None:

@@ -1,6 +1,6 @@
 """Ingest a raw voice dump: one Lhotse Recording per good audio file, every bad file named.
 
-What happens, per file (in order, the kernel reading ahead; with a progress bar):
+What happens, per file (in parallel processes, each reading ahead; with a progress bar):
   read bytes once → XXH3-128 content hash → probe → sample checks → verdict: empty, not
   audio, corrupt, truncated, NaN/inf, all-silent, too short; then exact-duplicate content
   across the folder (kept once). PCM WAV is checked exactly from its bytes; compressed
@@ -39,6 +39,10 @@ from tsukasa.errors import ConfigError
 _TEXT_EXTENSIONS = {".txt", ".tsv", ".csv", ".json", ".yaml", ".yml", ".md", ".xml", ".ini", ".png", ".jpg"}
 
 
+# Below this many files to read, starting processes costs more than it saves.
+PARALLEL_MIN_FILES = 512
+
+
 class IngestConfig(BaseModel):
     """Thresholds for the per-file checks."""
 
@@ -50,6 +54,13 @@ class IngestConfig(BaseModel):
         "quick",
         description="quick: PCM WAV checked sample by sample from its bytes, compressed files by a middle and "
         "a final block (fully when those are silent); full: decode every sample of every file",
+    )
+    workers: int = Field(
+        default_factory=lambda: min(os.cpu_count() or 1, 8),
+        ge=1,
+        le=64,
+        description="processes that scan files in parallel (one per core by default); small folders "
+        f"(under {PARALLEL_MIN_FILES} files to read) are scanned in this process",
     )
     read_ahead: int = Field(
         16,
@@ -247,6 +258,62 @@ def _scan_all(root: str, todo: list[tuple[str, os.stat_result]], config: IngestC
         yield _scan(root, rel, st, config, paths[i], silence_peak)
 
 
+def _scan_parallel(root: str, todo: list[tuple[str, os.stat_result]], config: IngestConfig) -> Iterator[IndexEntry]:
+    """:func:`_scan_all` split over ``config.workers`` processes, results in ``todo``'s order.
+
+    Processes, not threads: a file's checks hold the GIL for about half of their time, and
+    threads handing it back and forth were slower than one thread (measured). Each process
+    scans contiguous chunks in order with its own read-ahead; chunks are small enough for a
+    steady progress bar. Processes are forked where the platform can (Linux): the children
+    only read files and compute, and inherit the imported modules instead of importing them
+    again (~0.5 s with spawn). Results travel as plain tuples (cheaper to pickle than models).
+    """
+    workers = min(config.workers, max(1, len(todo) // (PARALLEL_MIN_FILES // 2)))
+    if workers <= 1:
+        yield from _scan_all(root, todo, config)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(64, len(todo) // (workers * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for rows in pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks]):
+            for row in rows:
+                yield _entry_from_row(root, row)
+
+
+_Row = tuple[str, int, int, str | None, tuple[str, str, int, int, int, str] | None, float | None, str | None,
+             str | None, str]  # fmt: skip
+
+
+def _scan_chunk(job: tuple[str, list[tuple[str, os.stat_result]], IngestConfig]) -> list[_Row]:
+    """One process's share (see :func:`_scan_parallel`)."""
+    root, chunk, config = job
+    rows: list[_Row] = []
+    for e in _scan_all(root, chunk, config):
+        i = e.info
+        info = None if i is None else (i.format, i.subtype, i.sample_rate, i.channels, i.frames, i.backend)
+        rows.append((e.path, e.size, e.mtime_ns, e.content_hash, info, e.peak, e.coverage, e.reason, e.detail))
+    return rows
+
+
+def _entry_from_row(root: str, row: _Row) -> IndexEntry:
+    path, size, mtime_ns, digest, info, peak, coverage, reason, detail = row
+    audio_info = None
+    if info is not None:
+        fmt, subtype, rate, channels, frames, backend = info
+        audio_info = AudioInfo(
+            format=fmt, subtype=subtype, sample_rate=rate, channels=channels, frames=frames, backend=backend
+        )
+    return IndexEntry(
+        source_root=root, path=path, size=size, mtime_ns=mtime_ns, content_hash=digest, info=audio_info,
+        peak=peak, coverage=coverage, reason=reason, detail=detail,
+    )  # fmt: skip
+
+
 def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
     """The Lhotse ``Recording`` of a good file, as its manifest dict.
 
@@ -299,7 +366,7 @@ def ingest(
             todo.append((rel, st))
 
     done = 0
-    for entry in _scan_all(root_s, todo, config):
+    for entry in _scan_parallel(root_s, todo, config):
         entries[(entry.source_root, entry.path)] = entry
         done += 1
         if progress and (done % 64 == 0 or done == len(todo)):
