@@ -107,22 +107,20 @@ def _speech_spans(cuts: list[MonoCut]) -> list[tuple[float, float]]:
 GAPS = [0.03, 0.06, 0.1, 0.15, 0.4, 1.0, 3.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known weakness: every line is found now (sentence-final CNN cue), but two ends in a devoiced "
-    "す (降るそうです, 待っています) come out 40 ms early: the HTS voice's final hiss fades over its "
-    "last 60-80 ms to within 1-5 dB of the 30 dB-SNR noise floor (in the 4-8 kHz band too), where the "
-    "reference (40 dB below the clean file's peak) still counts it; remove when it passes",
-)
 def test_every_utterance_found_with_gaps_from_30ms_to_3s(tmp_path: Path) -> None:
     audio, refs = _session(list(range(8)), GAPS)
     result = SegmentStage().process([_cut(tmp_path, "sess", audio)], StageContext(tmp_path))
     hyps = _speech_spans(result.kept)
     assert len(hyps) == len(refs), (hyps, refs)
+    # Boundaries and references lie on a 5 ms grid, so "within 40 ms" is compared with a float
+    # tolerance: two ends in a devoiced す (降るそうです, 待っています) are exactly 40 ms early (the
+    # HTS hiss fades to within a few dB of the 30 dB-SNR noise floor), which 4.25 - 4.29 makes
+    # -0.040000000000000924 in floating point.
+    tol = 0.040 + 1e-9
     for ref, hyp in zip(refs, hyps, strict=True):
         assert _iou(ref, hyp) >= 0.5, (ref, hyp)
-        assert abs(hyp[0] - ref[0]) <= 0.040, ("start", ref, hyp)
-        assert abs(hyp[1] - ref[1]) <= 0.040, ("end", ref, hyp)
+        assert abs(hyp[0] - ref[0]) <= tol, ("start", ref, hyp)
+        assert abs(hyp[1] - ref[1]) <= tol, ("end", ref, hyp)
 
 
 def test_children_ids_supervisions_padding_and_provenance(tmp_path: Path) -> None:
