@@ -84,7 +84,7 @@ def main() -> None:
         files, _ = find_files(raw)
         for f in files:  # warm the page cache for both contenders (unless --cold drops it)
             f.read_bytes()
-        # One-off costs (lazy imports, first calls into libsndfile/pydantic/xxhash, thread start-up)
+        # One-off costs (lazy imports, first calls into libsndfile/pydantic/xxhash)
         # are paid by both contenders on a separate small folder first: a dump of thousands of
         # hours never sees them, and the figure is meant to be per-file throughput.
         warm = Path(tmp) / "warm"
@@ -92,11 +92,12 @@ def main() -> None:
         generate(warm, 20, seed=1)
         for f in find_files(warm)[0]:
             sf.info(str(f))
-        workers: dict[str, int] = {"read_ahead": args.read_ahead} if args.read_ahead is not None else {}
+        overrides: dict[str, int] = {"read_ahead": args.read_ahead} if args.read_ahead is not None else {}
         if args.workers:
-            workers["workers"] = args.workers
+            overrides["workers"] = args.workers
         for mode in ("quick", "full"):
-            ingest(warm, Dataset.create(f"warm-{mode}", Path(tmp) / "dm"), config=IngestConfig(verify=mode, **workers))
+            warm_ds = Dataset.create(f"warm-{mode}", Path(tmp) / "dm")
+            ingest(warm, warm_ds, config=IngestConfig(verify=mode, **overrides))
 
         # Rounds alternate the contenders (so slow phases of a shared machine hit both) and the
         # median of each is reported.
@@ -112,7 +113,7 @@ def main() -> None:
                 ds = Dataset.create(f"bench-{mode}-{r}", Path(tmp) / "dm")
                 drop_cache(args.cold)
                 t0 = time.perf_counter()
-                report = ingest(raw, ds, config=IngestConfig(verify=mode, **workers))
+                report = ingest(raw, ds, config=IngestConfig(verify=mode, **overrides))
                 timings[mode].append(time.perf_counter() - t0)
                 assert report.recordings == len(files), report.rejected[:3]
         base_s = statistics.median(base_runs)
@@ -126,7 +127,7 @@ def main() -> None:
           f"  ({base_s:.2f} s)")  # fmt: skip
     for mode, what in (("quick", "hash + checks from the bytes"), ("full", "hash + decode every sample")):
         t = timings_med[mode]
-        print(f"tsukasa ingest --verify {mode:5s} ({IngestConfig(**workers).workers} p): {n / t:8.1f} files/s  "
+        print(f"tsukasa ingest --verify {mode:5s} ({IngestConfig(**overrides).workers} p): {n / t:8.1f} files/s  "
               f"{audio_s / t:9.1f} audio-s/s  ({t:.2f} s; {what})  ratio {base_s / t:.2f}x")  # fmt: skip
     rounds = ", ".join(f"{b / q:.2f}" for b, q in zip(base_runs, timings["quick"], strict=True))
     ratio = base_s / timings_med["quick"]

@@ -107,8 +107,9 @@ def ingest(
         int | None, typer.Option(min=1, max=64, help="Scan processes (default: one per core, <= 8).")
     ] = None,
     read_ahead: Annotated[
-        int, typer.Option(min=0, max=1024, help="Files the kernel reads ahead of the one being checked (0: off).")
-    ] = 16,
+        int | None,
+        typer.Option(min=0, max=1024, help="Files read ahead by the kernel while one is checked (default 16; 0: off)."),
+    ] = None,
     min_duration: Annotated[float, typer.Option(help="Reject files shorter than this many seconds.")] = 0.2,
     verify: Annotated[
         str,
@@ -138,9 +139,9 @@ def ingest(
         raise TsukasaError(f"script file not found: {script}")
     if verify not in ("quick", "full"):
         raise TsukasaError(f"--verify must be 'quick' or 'full', not {verify!r}")
-    cfg = IngestConfig(
-        min_duration=min_duration, verify=verify, read_ahead=read_ahead, **({"workers": workers} if workers else {})
-    )
+    # Only what the user set: the defaults live in IngestConfig alone.
+    overrides = {k: v for k, v in (("workers", workers), ("read_ahead", read_ahead)) if v is not None}
+    cfg = IngestConfig(min_duration=min_duration, verify=verify, **overrides)
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     with progress:
