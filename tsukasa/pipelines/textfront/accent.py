@@ -25,8 +25,8 @@ speech the fall on ま/で merges into the utterance-final lowering, and the ref
 last phrase without a nucleus more often than with one (40 of 65 sentence-final ます phrases on
 the even ids; odd ids confirm the gain). A question (？) keeps it.
 
-Session 3 added verb phrases after a particle (する forms: を|しました; いけ in 〜てはいけない)
-that keep OpenJTalk's own nucleus (accent ``-1`` = :data:`INHERIT` in the table).
+Verb phrases after a particle (する forms: を|しました; いけ in 〜てはいけない)
+split off too and keep OpenJTalk's own nucleus (accent ``-1`` = :data:`INHERIT` in the table).
 
 A second, much smaller table (``data/accent_types.tsv``) corrects the accent type of a word
 that heads a phrase where the dictionary and the reference reading disagree (人 ひと: 0 → 2).
