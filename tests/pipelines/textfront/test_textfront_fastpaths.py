@@ -286,3 +286,16 @@ def test_plain_latin_check_cases(text: str, plain: bool) -> None:
     from tsukasa.pipelines.textfront.normalize import _is_plain_latin
 
     assert _is_plain_latin(text) is plain
+
+
+def test_full_width_mark_after_latin_goes_through_the_passes() -> None:
+    """Regression (found by the fuzz test above): NFKC makes ！ ASCII, a following space keeps it
+    ASCII, and the layout-only shortcut had dropped that space first and kept the full-width mark."""
+    from tsukasa.pipelines.textfront.normalize import _PASSES, normalize
+
+    for text in ("Z！ -", "desu ka？ sore wa", "Hai！ wakarimashita"):
+        ref = text
+        for _ in range(4):
+            for p in _PASSES:
+                ref = p(ref)
+        assert normalize(text) == ref
