@@ -154,6 +154,18 @@ ACCENT_CASES = [
     ("授業があります。", "# a [ r i m a s u $"),
     ("授業がありますか。", "# a [ r i m a ] s u k a ? $"),
     ("それは本です。", "# h o ] N d e s u $"),  # the noun's own nucleus stays
+    # a split-off INHERIT tail whose nucleus lay before the split gets the accent OpenJTalk's chain
+    # rules (Sagisaka's 付属語アクセント結合規則) give it as a phrase of its own: いけませ]ん
+    ("廊下を走ってはいけません。", "# i [ k e m a s e ] N $"),
+    # a flat verb + ないで: nucleus on な (NHK 日本語発音アクセント新辞典, 活用形: イカナ]イデ)
+    ("何も言わないで帰った。", "# i [ w a n a ] i d e #"),
+    # passive/causative follow the stem (NHK; 明解日本語アクセント辞典 付録): a flat verb's stays
+    # flat, an accented verb's 連用形 + た has the nucleus before れ/せ, a サ変 noun keeps its own
+    ("彼の名前が呼ばれる。", "# y o [ b a r e r u $"),  # 呼ぶ 0
+    ("手紙が出された。", "# d a [ s a ] r e t a $"),  # 出す 1
+    ("子供を歩かせた。", "# a [ r u k a ] s e t a $"),  # 歩く 2
+    ("新製品が注目される。", "# ch u [ u m o k u s a r e r u $"),  # 注目 0
+    ("犯人が排除された。", "# h a ] i j o s a r e t a $"),  # 排除 1
 ]
 
 
@@ -192,3 +204,18 @@ INDEFINITE_CASES = [
 @pytest.mark.parametrize("text,fragment", INDEFINITE_CASES)
 def test_indefinite_question_words_are_flat(text: str, fragment: str) -> None:
     assert phonemize(text).prosody.startswith(fragment)
+
+
+@pytest.mark.parametrize("text", ["しました", "いけません", "したがって", "東京駅前", "見られなかった"])
+def test_chained_accent_matches_openjtalk_for_a_phrase_read_alone(text: str) -> None:
+    # _chained_accent re-applies NJD's accent-combination rules from a word's own accent: on a
+    # phrase read alone it must give what OpenJTalk itself gave the phrase's head.
+    import pyopenjtalk
+
+    from tsukasa.pipelines.textfront.accent import _chained_accent, _dictionary_accent
+
+    features = pyopenjtalk.run_frontend(text)
+    features[0]["acc"] = _dictionary_accent(
+        features[0]["orig"] if features[0]["pos"] == "動詞" else features[0]["string"]
+    )
+    assert _chained_accent(features, 0) == pyopenjtalk.run_frontend(text)[0]["acc"]

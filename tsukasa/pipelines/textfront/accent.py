@@ -28,6 +28,13 @@ the even ids; odd ids confirm the gain). A question (？) keeps it.
 Verb phrases after a particle (する forms: を|しました; いけ in 〜てはいけない)
 split off too and keep OpenJTalk's own nucleus (accent ``-1`` = :data:`INHERIT` in the table).
 
+Inflection rules OpenJTalk's chain rules get wrong (session 3, measured on the even ids, each
+kept only for a gain in nucleus F1 without a loss in phrase-boundary F1): an INHERIT tail whose
+nucleus lay before the split gets the accent the chain rules give it as a phrase of its own
+(:func:`_chained_accent`: いけませ]ん); a flat verb's 〜ないで has its nucleus on な
+(:func:`_accent_naide`); passive/causative れる/られる/せる/させる follow the stem's own
+accent (:func:`_accent_passive`: つかわれる flat, ださ]れた, は]いじょされた).
+
 A second, much smaller table (``data/accent_types.tsv``) corrects the accent type of a word
 that heads a phrase where the dictionary and the reference reading disagree (人 ひと: 0 → 2).
 """
@@ -95,12 +102,19 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
             inherited = features[head]["acc"] - before
             features[head]["acc"] = 0
         feat["chain_flag"] = 0
-        # INHERIT: the nucleus OpenJTalk's chain rules put into the tail (し|ま]した) stays there.
-        feat["acc"] = inherited if accent == INHERIT else accent
+        # INHERIT: the nucleus OpenJTalk's chain rules put into the tail (し|ま]した) stays there;
+        # when the nucleus lay before the split (走]って|は|いけません), the tail gets the accent
+        # the chain rules give it as a phrase of its own (いけませ]ん), as OpenJTalk would.
+        if accent == INHERIT:
+            feat["acc"] = inherited or _chained_accent(features, i)
+        else:
+            feat["acc"] = accent
         head = i
     _deaccent_before_no(features)
     _flatten_indefinites(features)
     _flatten_final_polite(features)
+    _accent_naide(features)
+    _accent_passive(features)
     return features
 
 
@@ -152,3 +166,142 @@ def _flatten_final_polite(features: list[dict]) -> None:
     before = sum(f["mora_size"] for f in features[head:last])
     if head < last and features[head]["acc"] == before + 1:
         features[head]["acc"] = 0
+
+
+def _rule_for(chain_rule: str, prev_pos: str) -> tuple[str, int] | None:
+    """The (rule, offset) of a chain-rule field (``動詞%F2@1/助詞%F2@1``) that applies after ``prev_pos``."""
+    for part in chain_rule.split("/"):
+        pos, sep, rule = part.partition("%")
+        if not sep:
+            pos, rule = "", part
+        if pos and pos != prev_pos:
+            continue
+        name, _, add = rule.partition("@")
+        return name, int(add) if add else 0
+    return None
+
+
+def _chained_accent(features: list[dict], start: int) -> int:
+    """Accent of the phrase that starts at ``start``, combined by OpenJTalk's chain rules.
+
+    The rules of NJD's ``njd_set_accent_type`` (Sagisaka's accent-combination rules for
+    dependent words, 付属語アクセント結合規則: F1 dependent keeps the head's accent, F2 puts the
+    nucleus ``@n`` morae into the word only after a flat head, F3 only after an accented head, F4
+    always, F5 flattens; the C rules are those of compound nouns), applied to the chained words
+    after ``start`` with the word at ``start`` as the head: its ``acc`` is its own (dictionary)
+    accent, since OpenJTalk only rewrote the accent of the phrase's original head.
+    """
+    acc = features[start]["acc"]
+    size = features[start]["mora_size"]
+    for k in range(start + 1, len(features)):
+        f = features[k]
+        if f["chain_flag"] != 1:
+            break
+        hit = _rule_for(f["chain_rule"], features[k - 1]["pos"])
+        if hit is not None:
+            name, add = hit
+            if name == "F2" and acc == 0 or name == "F3" and acc != 0 or name == "F4":
+                acc = size + add
+            elif name == "F5" or name == "C4":
+                acc = 0
+            elif name == "C1":
+                acc = size + f["acc"]
+            elif name == "C2":
+                acc = size + 1
+            elif name == "C3":
+                acc = size
+        size += f["mora_size"]
+    return acc if 0 <= acc <= size else 0
+
+
+def _accent_naide(features: list[dict]) -> None:
+    """A flat phrase ``<verb> ないで`` takes its nucleus on な (いかな]いで, しな]いで).
+
+    NHK 日本語発音アクセント新辞典 (活用形のアクセント): a flat verb's 〜ない is flat (いかない) but
+    its 〜ないで is イカナ]イデ; OpenJTalk's chain rules keep the whole phrase flat.
+    """
+    head: int | None = None
+    before = 0
+    for i, f in enumerate(features):
+        if f["chain_flag"] != 1:
+            head, before = i, 0
+        elif (
+            head is not None
+            and features[head]["acc"] == 0
+            and f["string"] == "ない"
+            and f["pos"] == "助動詞"
+            and i + 1 < len(features)
+            and features[i + 1]["chain_flag"] == 1
+            and features[i + 1]["string"] == "で"
+            and features[i + 1]["pos"] == "助詞"
+        ):
+            features[head]["acc"] = before + 1
+        before += f["mora_size"]
+
+
+_VOICE_SUFFIXES = frozenset({"れる", "られる", "せる", "させる", "れ", "られ", "せ", "させ"})
+
+
+@lru_cache(maxsize=4096)
+def _dictionary_accent(word: str) -> int | None:
+    """OpenJTalk's dictionary accent of one word read alone (None: it is not one word)."""
+    import pyopenjtalk
+
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    words = [f for f in pyopenjtalk.run_frontend(word, jtalk=jtalk(None)) if f["pos"] != "記号"]
+    return words[0]["acc"] if len(words) == 1 and words[0]["string"] == word else None
+
+
+def _accent_passive(features: list[dict]) -> None:
+    """Passive / causative (れる, られる, せる, させる) follow the accent of the stem they attach to.
+
+    Tokyo accent (NHK 日本語発音アクセント新辞典, 活用形のアクセント; 秋永『明解日本語アクセント辞典』
+    付録): the passive and causative of a flat verb are flat (つかわれる, つかわれた), those of an
+    accented verb have the nucleus on れ/せ (だされ]る) and, in the 連用形 + た/て, on the mora
+    before it (ださ]れた, あるか]せた); a サ変 noun + される keeps the noun's own accent (ちゅうもく
+    される flat, は]いじょされた). OpenJTalk's chain rules give 〜れ]る and a flat 〜れた whatever
+    the stem, so the stem's dictionary accent is looked up (the head's ``acc`` was overwritten).
+    """
+    head: int | None = None
+    before = 0  # morae of the phrase before word i
+    for i, f in enumerate(features):
+        if f["chain_flag"] != 1:
+            head, before = i, 0
+        elif head is not None and f["pos"] == "動詞" and f["pos_group1"] == "接尾" and f["string"] in _VOICE_SUFFIXES:
+            _voice_rule(features, head, i, before)
+        before += f["mora_size"]
+
+
+def _voice_rule(features: list[dict], head: int, i: int, before: int) -> None:
+    stem = features[head]
+    suffix = features[i]
+    in_suffix = before < stem["acc"] <= before + suffix["mora_size"]
+    if i == head + 1 and stem["pos"] == "動詞" and stem["pos_group1"] == "自立":
+        own = _dictionary_accent(stem["orig"])
+        if own is None:
+            return
+        if own == 0 and in_suffix:  # C1 put it on れ/せ: a flat verb's passive stays flat
+            stem["acc"] = 0
+        elif own and suffix["cform"] == "連用形" and stem["acc"] in (0, _phrase_morae(features, head)):
+            # C4 flattened it (or F2 of た put it on the last mora): ださ]れた
+            stem["acc"] = before + suffix["mora_size"] - 1
+    elif (
+        i == head + 2
+        and stem["pos"] == "名詞"
+        and stem["pos_group1"] == "サ変接続"
+        and features[head + 1]["pos"] == "動詞"
+        and features[head + 1]["orig"] == "する"
+    ):
+        own = _dictionary_accent(stem["string"])
+        if own is not None and own <= stem["mora_size"]:
+            stem["acc"] = own
+
+
+def _phrase_morae(features: list[dict], head: int) -> int:
+    size = features[head]["mora_size"]
+    for f in features[head + 1 :]:
+        if f["chain_flag"] != 1:
+            break
+        size += f["mora_size"]
+    return size
