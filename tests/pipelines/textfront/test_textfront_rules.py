@@ -206,12 +206,40 @@ MIXED_CASES = [
     ("gameをしよう", "ゲームをしよう"),
     ("NHKを見る", "エヌエイチケーを見る"),
     ("xyzです", "エックスワイゼットです"),
+    # inside Japanese text a romaji word the dictionary holds in katakana (a loanword or foreign
+    # name) is written in katakana, as Japanese writes it: a kanji affix is then read with it
+    # (高レベル コーレベル, バレリーナ達 タチ) and a particle after it needs no space
+    ("高 reberu の試合", "高レベルの試合"),
+    ("barerīna 達は", "バレリーナ達は"),
+    ("熱い sōsēji はいかが", "熱いソーセージはいかが"),
+    # ... but not a word that is a particle or auxiliary in hiragana (ga ガ, kara カラ, yo ヨ)
+    ("これ kara 見て", "これ から見て"),
+    # a line of romaji alone keeps hiragana (measured better there: no affixes to read with)
+    ("reberu ga takai", "れべる が たかい"),
 ]
 
 
 @pytest.mark.parametrize("text,expected", MIXED_CASES)
 def test_mixed_to_japanese(text: str, expected: str) -> None:
     assert to_japanese(normalize(text)) == expected
+
+
+MIXED_READING_CASES = [
+    # (mixed input, kana of the same sentence written in Japanese)
+    ("高 reberu の試合。", "コーレベルノシアイ"),
+    ("barerīna 達は踊る。", "バレリーナタチワオドル"),
+    ("熱い dakkusufunto ・ sōsēji はいかが。", "アツイダックスフントソーセージワイカガ"),
+    # MeCab cuts hiragana おうじょ inside a mora (おうじ + ょ: ジ + ヨ); the spelled word stays one
+    # word with the reading it spelled (JSUT BASIC5000_0838 read オージョ)
+    ("ōjo は、彼を見た。", "オージョワ、カレヲミタ"),
+]
+
+
+@pytest.mark.parametrize("text,kana", MIXED_READING_CASES)
+def test_mixed_reads_like_japanese(text: str, kana: str) -> None:
+    p = phonemize(text)
+    assert p.kana.replace("、", "") == kana.replace("、", "")
+    assert "y" not in p.phonemes or "ヨ" in kana  # no ジ + ヨ split of ジョ
 
 
 def test_romaji_sentence_reads_like_japanese() -> None:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 # Table accent meaning "keep the nucleus OpenJTalk placed inside the split-off tail" (else flat).
 INHERIT = -1
@@ -242,15 +242,10 @@ def _accent_naide(features: list[dict]) -> None:
 _VOICE_SUFFIXES = frozenset({"れる", "られる", "せる", "させる", "れ", "られ", "せ", "させ"})
 
 
-@lru_cache(maxsize=4096)
 def _dictionary_accent(word: str) -> int | None:
     """OpenJTalk's dictionary accent of one word read alone (None: it is not one word)."""
-    import pyopenjtalk
-
-    from tsukasa.pipelines.textfront.resources import jtalk
-
-    words = [f for f in pyopenjtalk.run_frontend(word, jtalk=jtalk(None)) if f["pos"] != "記号"]
-    return words[0]["acc"] if len(words) == 1 and words[0]["string"] == word else None
+    words = [w for w in dictionary_words(word) if w.pos != "記号"]
+    return words[0].accent if len(words) == 1 and words[0].surface == word else None
 
 
 def _accent_passive(features: list[dict]) -> None:

@@ -23,12 +23,13 @@ import re
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
-from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, uses_hepburn
 
 _LETTERS = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû"
 _WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
 _SPAN = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*(?:[\s,.!?;:\"]+[{_LETTERS}][{_LETTERS}'’\-]*)*[.,!?]?")
+_JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u9fff]")  # kana and kanji
 _PARTICLES = {"wa": "は", "ha": "は", "e": "へ", "he": "へ", "o": "を", "wo": "を"}
 _PARTICLE_PRON = {"は": "ワ", "へ": "エ", "を": "ヲ"}  # as OpenJTalk spells the particles
 _PUNCT = {",": "、", ".": "。", "!": "！", "?": "？", ";": "、", ":": "、", '"': ""}
@@ -74,13 +75,51 @@ _PARTICLE_READINGS = {lw: SpelledReading(k, _PARTICLE_PRON[k]) for lw, k in _PAR
 
 
 @lru_cache(maxsize=8192)
-def _romaji_word(word: str, pron: str, hepburn: bool) -> tuple[str, SpelledReading]:
-    """(surface given to OpenJTalk, its spelled reading) of a romaji word; pure, so cached per word."""
+def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tuple[str, SpelledReading]:
+    """(surface given to OpenJTalk, its spelled reading) of a romaji word; pure, so cached per word.
+
+    In Japanese text a word the dictionary holds in katakana is given in katakana
+    (:func:`_katakana_noun`); a line of romaji alone has no kanji affixes to read with it, and
+    there the hiragana reading measured better (accent F1 on romaji JSUT, even ids).
+    """
     kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
-    return kana, SpelledReading(kana, to_katakana(pron))
+    spelled = to_katakana(pron)
+    if in_japanese and _katakana_noun(spelled) and not _function_word(kana):
+        kana = spelled
+    return kana, SpelledReading(kana, spelled)
 
 
-def _convert_span(span: str, hepburn: bool, readings: list[SpelledReading], *, prefer_romaji: bool = False) -> str:
+def _katakana_noun(katakana: str) -> bool:
+    """Whether OpenJTalk's dictionary holds ``katakana`` as one noun written in katakana.
+
+    Such a romaji word (reberu, barerīna, sōsēji, girisha, neko) is given to OpenJTalk in
+    katakana, as Japanese text writes loanwords and foreign names: it is then analysed as that
+    word, so a kanji affix beside it is read as it is with the word (高レベル コーレベル, not
+    高れべる タカレベル; バレリーナ達 タチ, not イタル) and the word gets its own accent. Words the
+    dictionary does not know (chain rule ``*``: an unknown-word guess) stay hiragana.
+    """
+    words = dictionary_words(katakana)
+    return len(words) == 1 and words[0].surface == katakana and words[0].pos == "名詞" and words[0].chain_rule != "*"
+
+
+# Parts of speech a romaji word keeps in hiragana even when its katakana is a dictionary noun
+# (ga ガ, kara カラ, yori ヨリ, dake ダケ, yo ヨ, kana カナ): it is the particle or auxiliary there.
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "接続詞", "感動詞", "フィラー"})
+
+
+def _function_word(hiragana: str) -> bool:
+    words = dictionary_words(hiragana)
+    return len(words) == 1 and words[0].pos in _FUNCTION_POS
+
+
+def _convert_span(
+    span: str,
+    hepburn: bool,
+    readings: list[SpelledReading],
+    *,
+    prefer_romaji: bool = False,
+    in_japanese: bool = False,
+) -> str:
     matches = list(_WORD.finditer(span))
     words = [m.group(0) for m in matches]
     readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
@@ -103,7 +142,7 @@ def _convert_span(span: str, hepburn: bool, readings: list[SpelledReading], *, p
             kana = reading.surface
             readings.append(reading)
         elif romaji_mode and pron is not None:
-            kana, reading = _romaji_word(w, pron, hepburn)
+            kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             readings.append(reading)
         else:
             kana = english_word(w)
@@ -132,6 +171,7 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
     # too (日, 目), not as the English word the loanword table knows.
     known = loanwords()
     n_romaji = sum(1 for w in words if w.lower() not in known and romaji_to_hiragana(w) is not None)
+    in_japanese = _JAPANESE.search(text) is not None
     readings: list[SpelledReading] = []
     out: list[str] = []
     pos = 0
@@ -139,7 +179,7 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
         # Spaces around a Latin span in Japanese text are typographic, not word boundaries ...
         out.append(text[pos : m.start()].rstrip(" 　"))
         before = len(readings)
-        kana = _convert_span(m.group(0), hepburn, readings, prefer_romaji=n_romaji >= 2)
+        kana = _convert_span(m.group(0), hepburn, readings, prefer_romaji=n_romaji >= 2, in_japanese=in_japanese)
         pos = m.end()
         while pos < len(text) and text[pos] in " 　":
             pos += 1
@@ -147,9 +187,12 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
             # ... but a romaji word does end there: keep MeCab from joining it with hiragana
             # beside it (onna は → おんな は, not おんなは; この sētā → この せいたあ), while a
             # kanji suffix or prefix (kyōsē 的, 反 sēfu) stays attached to be read with it.
-            if out and out[-1] and _is_hiragana(out[-1][-1]):
+            # A word given in katakana (a dictionary loanword) needs no space: the change of
+            # script is a boundary to MeCab, and a space would cut a particle off the word
+            # (ソーセージ はいかが: はい + かが, not the particle は).
+            if out and out[-1] and _is_hiragana(out[-1][-1]) and _is_hiragana(kana[0]):
                 kana = " " + kana
-            if pos < len(text) and _is_hiragana(text[pos]):
+            if pos < len(text) and _is_hiragana(text[pos]) and _is_hiragana(kana[-1]):
                 kana += " "
         out.append(kana)
     out.append(text[pos:])

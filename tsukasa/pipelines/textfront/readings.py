@@ -96,6 +96,7 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
         end_at.setdefault(pos, i)
     joined = "".join(strings)
     cursor = 0
+    merged: list[tuple[int, int, str]] = []
     for reading in readings:
         at = joined.find(reading.surface, cursor)
         if at < 0:
@@ -116,10 +117,37 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
             if any(w["pos"] == "記号" for w in words):
                 continue
             heard = "".join(_clean(w["pron"]) for w in words)
+            if any(_clean(w["pron"])[:1] in _SMALL for w in words[1:]):
+                # MeCab cut the spelled word inside a mora (おうじょ → おうじ + ょ, read ジ + ヨ):
+                # the word is one word, with the reading it spelled.
+                merged.append((first, last, reading.pron))
+                continue
         if heard == reading.pron or _matches_spelling(reading.pron, heard):
             continue
         _respell(words, heard, reading.pron)
-    return features
+    return _merge_words(features, merged) if merged else features
+
+
+def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> list[dict]:
+    """``features`` with each (first, last, pron) span made one word: the first word's analysis,
+    the span's surface and the spelled pronunciation."""
+    out: list[dict] = []
+    ends = {first: (last, pron) for first, last, pron in spans}
+    i = 0
+    while i < len(features):
+        if i not in ends:
+            out.append(features[i])
+            i += 1
+            continue
+        last, pron = ends[i]
+        word = dict(features[i])
+        word["string"] = "".join(f["string"] for f in features[i : last + 1])
+        word["pron"] = word["read"] = pron
+        word["mora_size"] = _morae(pron)
+        word["acc"] = min(int(word["acc"]), word["mora_size"])
+        out.append(word)
+        i = last + 1
+    return out
 
 
 def _respell(words: list[dict], heard: str, spelled: str) -> None:

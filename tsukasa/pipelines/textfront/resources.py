@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import csv
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tsukasa.errors import TsukasaError
 
@@ -67,6 +67,29 @@ def jtalk(user_dic: str | None = None) -> Any:
             inst = OpenJTalk(**kwargs)
             _JTALK[key] = inst
     return inst
+
+
+class DictionaryWord(NamedTuple):
+    """One word of MeCab's analysis in OpenJTalk's system dictionary."""
+
+    surface: str
+    pos: str
+    accent: int | None  # the dictionary accent type; None for a word the dictionary does not hold
+    chain_rule: str  # "*" for a word the dictionary does not hold (an unknown-word guess)
+
+
+@lru_cache(maxsize=16384)
+def dictionary_words(text: str) -> tuple[DictionaryWord, ...]:
+    """MeCab's words for ``text`` read alone (no NJD rules: ~8 µs a word, against ~150 µs for
+    ``pyopenjtalk.run_frontend``), for look-ups of one word: is it in the dictionary, as what,
+    with which accent. Cached: the same words recur."""
+    out = []
+    for line in jtalk().run_mecab(text):
+        f = line.split(",")
+        known = len(f) > 11
+        accent = f[10].split("/")[0] if known else ""
+        out.append(DictionaryWord(f[0], f[1], int(accent) if accent.isdigit() else None, f[11] if known else "*"))
+    return tuple(out)
 
 
 def tagger() -> Any:
