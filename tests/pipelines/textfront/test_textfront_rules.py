@@ -132,6 +132,33 @@ def test_number_readings(text: str, kana: str) -> None:
     assert phonemize(text).kana == kana
 
 
+# --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
+CONTEXT_READING_CASES = [
+    # 対 between numerals is the ratio タイ; 一対 (a pair) stays ツイ (数詞の読み; JSUT even ids)
+    ("２対１で不利", "ニタイイチデフリ"),
+    ("一対の靴", "イッツイノクツ"),
+    # 来る after a case particle is the verb クル; 来る四月 stays the 連体詞 reading
+    ("ここに来るべきだ", "ココニクルベキダ"),
+    ("来る４月に", "クルシガツニ"),
+    # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
+    ("絵を描いている", "エヲカイテイル"),
+    # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns
+    ("土、日、月の午前", "ド、ニチ、ゲツノゴゼン"),
+    ("火、水は休み", "カ、スイワヤスミ"),
+    ("月が出た", "ツキガデタ"),
+    ("土に水をやる", "ツチニミズヲヤル"),
+    # the conjectural う after an adjective's かろ is a long vowel, as after verbs (行こう イコー)
+    ("速かろうが遅かろうが", "ハヤカローガオソカローガ"),
+    ("行こう", "イコー"),
+]
+
+
+@pytest.mark.parametrize("text,kana", CONTEXT_READING_CASES)
+def test_context_readings(text: str, kana: str) -> None:
+    p = phonemize(text)
+    assert p.kana == kana
+
+
 # --- non-verbal cues: visual-novel stage directions and manga interjections ------------------
 CUE_CASES = [
     ("（笑）それはないよ", "それはないよ", [("laugh", "（笑）")]),

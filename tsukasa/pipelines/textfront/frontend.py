@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
+from tsukasa.pipelines.textfront.context_readings import apply_context_readings
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
@@ -114,6 +115,7 @@ def japanese_to_phonemized(
         features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
+        features = apply_context_readings(features)  # before the accent rules, like the above
         features = split_accent_phrases(features)
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).

@@ -1,0 +1,106 @@
+"""Readings decided by the words around a word, fixed on OpenJTalk's NJD features.
+
+OpenJTalk's dictionary gives a word one best reading whatever surrounds it; a few readings are
+decided by grammar instead: 対 between numerals is タイ (２対１), not the "pair" ツイ; a list of
+single-kanji weekdays (土、日、月) is read ド、ニチ、ゲツ, not ツチ、ヒ、ツキ; the conjectural
+う after an adjective's かろ is a long vowel (速かろう ハヤカロー), as OpenJTalk already makes it
+after verbs and だろ. The rows live in ``data/context_readings.tsv``; this module only matches them.
+
+Cost: one dict look-up per word (rows are keyed by surface), so a sentence without a listed
+word costs a loop over its features and nothing else.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from tsukasa.pipelines.textfront.resources import read_table
+
+_SMALL = frozenset("ァィゥェォャュョヮ")
+# Katakana ending in the vowel o (the conjectural う after them is a long vowel).
+_O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
+_LIST_MARKS = frozenset("、・，")
+
+
+class _Row(NamedTuple):
+    pron: str  # OpenJTalk's pron that the row replaces ("*": any)
+    before: str
+    after: str
+    reading: str
+    accent: int | None
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
+    words: dict[str, list[_Row]] = {}
+    weekdays: dict[str, _Row] = {}
+    for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
+        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent))
+        if kind == "word":
+            words.setdefault(surface, []).append(row)
+        elif kind == "weekday":
+            weekdays[surface] = row
+        else:
+            raise ValueError(f"context_readings.tsv: unknown kind {kind!r}")
+    return {k: tuple(v) for k, v in words.items()}, weekdays
+
+
+def _matches(cond: str, word: dict | None) -> bool:
+    if cond == "*":
+        return True
+    if word is None:
+        return False
+    if cond.startswith("pos:"):
+        return f"{word['pos']},{word['pos_group1']}".startswith(cond[4:])
+    return word["string"] == cond
+
+
+def _morae(pron: str) -> int:
+    return sum(1 for c in pron if c not in _SMALL and c != "’")
+
+
+def _set_reading(word: dict, reading: str, accent: int | None) -> None:
+    word["pron"] = word["read"] = reading
+    word["mora_size"] = _morae(reading)
+    if accent is not None:
+        word["acc"] = accent
+    word["acc"] = min(int(word["acc"]), word["mora_size"])
+
+
+def apply_context_readings(features: list[dict]) -> list[dict]:
+    """Rewrite, in place (and return), the readings the table's contexts decide."""
+    words, weekdays = _tables()
+    n = len(features)
+    for i, f in enumerate(features):
+        s = f["string"]
+        rows = words.get(s)
+        if rows is not None:
+            prev = features[i - 1] if i else None
+            nxt = features[i + 1] if i + 1 < n else None
+            for row in rows:
+                if (
+                    (row.pron == "*" or row.pron == f["pron"])
+                    and _matches(row.before, prev)
+                    and _matches(row.after, nxt)
+                ):
+                    _set_reading(f, row.reading, row.accent)
+                    break
+        elif s in weekdays and f["pos"] == "名詞" and _in_weekday_list(features, i, weekdays):
+            row = weekdays[s]
+            _set_reading(f, row.reading, row.accent)
+        elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
+            prev = features[i - 1]
+            if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
+                f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
+    return features
+
+
+def _in_weekday_list(features: list[dict], i: int, weekdays: dict[str, _Row]) -> bool:
+    """Whether word ``i`` is next to another single-kanji weekday, across one list mark."""
+    for j, k in ((i - 2, i - 1), (i + 2, i + 1)):
+        if 0 <= j < len(features) and features[k]["string"] in _LIST_MARKS:
+            other = features[j]
+            if other["string"] in weekdays and other["pos"] == "名詞":
+                return True
+    return False
