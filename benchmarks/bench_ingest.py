@@ -68,8 +68,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="scan processes (default: ingest's own default)")
     ap.add_argument("--read-ahead", type=int, default=None, help="files read ahead (default: ingest's own default)")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds per contender (median reported)")
-    ap.add_argument("--cold", action="store_true",
-                    help="drop the OS page cache before each contender (root only): raw dumps usually sit on disk")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="drop the OS page cache before each contender (root only): raw dumps usually sit on disk",
+    )
     args = ap.parse_args()
 
     import lhotse  # noqa: F401 - imported up front: a one-off ~1 s cost (torch) that is not per-file work

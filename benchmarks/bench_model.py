@@ -76,18 +76,14 @@ def params_and_steps(presets: list[str], device: str, batch: int, seconds: float
             model.zero_grad(set_to_none=True)  # noqa: B023 (run inside this iteration)
 
         t = _time(step, 2)
-        print(
-            f"{name:10s} {total:9.2f} {gen:11.2f} {t:12.3f}  (batch {batch} × {seconds}s, {seg} frames)"
-        )
+        print(f"{name:10s} {total:9.2f} {gen:11.2f} {t:12.3f}  (batch {batch} × {seconds}s, {seg} frames)")
 
 
 def encoder_vs_bilstm(device: str, lengths: list[int], batch: int) -> None:
     cfg = load_config("base-24k")
     d = cfg.hidden_dim
     enc = TextEncoder(cfg).to(device)
-    bilstm = nn.LSTM(
-        d, d // 2, num_layers=cfg.text_mlstm.num_blocks, batch_first=True, bidirectional=True
-    ).to(device)
+    bilstm = nn.LSTM(d, d // 2, num_layers=cfg.text_mlstm.num_blocks, batch_first=True, bidirectional=True).to(device)
     emb = nn.Embedding(cfg.n_symbols, d).to(device)
     print(
         f"text encoder width {d}: mLSTM {cfg.text_mlstm.num_blocks} blocks "

@@ -48,8 +48,11 @@ SINGLE_LINES: list[tuple[str, str, str, str]] = [
 # Several lines in one file: (file stem, [(character, text)], pauses between lines in seconds)
 SCENES: list[tuple[str, list[tuple[str, str]], list[float]]] = [
     ("scene_01", [("sakura", "あれ、ゆいちゃんだ。"), ("yui", "こんにちは、さくら先輩。")], [0.6]),
-    ("scene_02", [("takeru", "雨が降ってきたな。"), ("sakura", "傘、持ってる？"), ("takeru", "いや、忘れた。")],
-     [0.12, 1.5]),  # fmt: skip
+    (
+        "scene_02",
+        [("takeru", "雨が降ってきたな。"), ("sakura", "傘、持ってる？"), ("takeru", "いや、忘れた。")],
+        [0.12, 1.5],
+    ),  # fmt: skip
     ("scene_03", [("yui", "それでは、また明日。"), ("sakura", "うん、またね！")], [0.05]),
 ]
 

@@ -74,9 +74,7 @@ def _manifest_bytes(ds_path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_kill_9_at_three_points_then_resume_gives_identical_manifests(
-    raw_dir: Path, tmp_path: Path
-) -> None:
+def test_kill_9_at_three_points_then_resume_gives_identical_manifests(raw_dir: Path, tmp_path: Path) -> None:
     root = tmp_path / "dm"
     recipe = tmp_path / "r.yaml"
     recipe.write_text(RECIPE)

@@ -63,9 +63,7 @@ def test_presets_derive_sizes() -> None:
         128,
     )
     b48 = load_config("base-48k")
-    assert (
-        b48.audio.sample_rate == 48000 and b48.audio.hop_length % math.prod(b48.decoder.upsample_rates) == 0
-    )
+    assert b48.audio.sample_rate == 48000 and b48.audio.hop_length % math.prod(b48.decoder.upsample_rates) == 0
 
 
 def test_config_file_overrides_preset_and_rejects_typos(tmp_path) -> None:
@@ -235,9 +233,7 @@ def test_save_load_gives_identical_outputs(tmp_path) -> None:
     loaded.eval()
     mel = torch.randn(B, CFG.audio.n_mels, T)
     with torch.no_grad():
-        torch.testing.assert_close(
-            model.text_encoder(ids, lengths), loaded.text_encoder(ids, lengths), rtol=0, atol=0
-        )
+        torch.testing.assert_close(model.text_encoder(ids, lengths), loaded.text_encoder(ids, lengths), rtol=0, atol=0)
         torch.testing.assert_close(model.acoustic_style(mel), loaded.acoustic_style(mel), rtol=0, atol=0)
         args = (torch.randn(B, D, T), torch.full((B, T), 200.0), torch.randn(B, T), torch.randn(B, S))
         torch.manual_seed(1)

@@ -64,7 +64,7 @@ class Example:
 def _two_lines(tmp: Path) -> list[Any]:
     a, b = _speech("今日はいい天気ですね。"), _speech("また明日会いましょう。", half_tone=4)
     gap = np.zeros(int(1.2 * SR), np.float32)
-    return [_cut(tmp, "two", np.concatenate([gap[:SR // 4], a, gap, b, gap[:SR // 4]]))]
+    return [_cut(tmp, "two", np.concatenate([gap[: SR // 4], a, gap, b, gap[: SR // 4]]))]
 
 
 def _script_lines() -> list[Any]:

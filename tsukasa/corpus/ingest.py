@@ -202,9 +202,7 @@ def recording_id(content_hash: str, relpath: str, hash_chars: int = 12) -> str:
 # --- the run --------------------------------------------------------------------------------
 
 
-def _scan(
-    root: str, rel: str, st: os.stat_result, config: IngestConfig, path: str, silence_peak: float
-) -> IndexEntry:
+def _scan(root: str, rel: str, st: os.stat_result, config: IngestConfig, path: str, silence_peak: float) -> IndexEntry:
     entry: dict[str, Any] = {"source_root": root, "path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     try:
         scan = scan_file(path, mode=config.verify, silence_peak=silence_peak)

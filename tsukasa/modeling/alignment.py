@@ -31,9 +31,7 @@ def _mas_single(logp: np.ndarray) -> np.ndarray:
 
 
 @torch.no_grad()
-def monotonic_alignment(
-    attn: torch.Tensor, text_lengths: torch.Tensor, frame_lengths: torch.Tensor
-) -> torch.Tensor:
+def monotonic_alignment(attn: torch.Tensor, text_lengths: torch.Tensor, frame_lengths: torch.Tensor) -> torch.Tensor:
     """Soft attention (B, N, T) (probabilities over phonemes per frame) → hard path (B, N, T).
 
     Requires text_length ≤ frame_length per item (a phoneme gets at least one frame).

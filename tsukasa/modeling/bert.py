@@ -43,9 +43,7 @@ class PhonemeBert(nn.Module):
         super().__init__()
         d = cfg.aux.bert_dim
         self.embedding = nn.Embedding(cfg.n_symbols, d, padding_idx=PAD_ID)
-        layer = nn.TransformerEncoderLayer(
-            d, cfg.aux.bert_heads, 4 * d, dropout=0.1, batch_first=True, norm_first=True
-        )
+        layer = nn.TransformerEncoderLayer(d, cfg.aux.bert_heads, 4 * d, dropout=0.1, batch_first=True, norm_first=True)
         self.encoder = nn.TransformerEncoder(layer, cfg.aux.bert_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, cfg.n_symbols)

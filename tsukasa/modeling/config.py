@@ -147,9 +147,7 @@ class ModelConfig(_Config):
     def _check(self) -> ModelConfig:
         up = math.prod(self.decoder.upsample_rates)
         if self.audio.hop_length % up:
-            raise ValueError(
-                f"hop_length {self.audio.hop_length} is not divisible by the decoder upsampling {up}"
-            )
+            raise ValueError(f"hop_length {self.audio.hop_length} is not divisible by the decoder upsampling {up}")
         if self.n_symbols < len(SYMBOLS):
             raise ValueError(f"n_symbols {self.n_symbols} < symbol table size {len(SYMBOLS)}")
         return self
@@ -218,9 +216,7 @@ def _base_48k() -> ModelConfig:
         name="base-48k",
         audio=AudioConfig(sample_rate=48000, hop_length=600, n_mels=128),
         decoder=DecoderConfig(upsample_rates=(10, 6, 2)),
-        discriminator=DiscriminatorConfig(
-            resolutions=((2048, 240, 1200), (4096, 480, 2400), (1024, 100, 480))
-        ),
+        discriminator=DiscriminatorConfig(resolutions=((2048, 240, 1200), (4096, 480, 2400), (1024, 100, 480))),
     )
 
 

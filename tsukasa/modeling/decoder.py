@@ -23,9 +23,7 @@ from tsukasa.modeling.layers import AdaIN1d, AdainResBlock1d
 class HarmonicSource(nn.Module):
     """F0 (B, T) Hz at frame rate → excitation (B, 1, T * hop): learned mix of harmonics + noise."""
 
-    def __init__(
-        self, sample_rate: int, hop: int, harmonics: int, sine_amp: float = 0.1, noise_std: float = 0.003
-    ):
+    def __init__(self, sample_rate: int, hop: int, harmonics: int, sine_amp: float = 0.1, noise_std: float = 0.003):
         super().__init__()
         self.sample_rate, self.hop, self.harmonics = sample_rate, hop, harmonics
         self.sine_amp, self.noise_std = sine_amp, noise_std
@@ -81,9 +79,7 @@ class Decoder(nn.Module):
             c_out = c // 2 ** (i + 1)
             self.ups.append(
                 weight_norm(
-                    nn.ConvTranspose1d(
-                        c // 2**i, c_out, 2 * r, stride=r, padding=r // 2 + r % 2, output_padding=r % 2
-                    )
+                    nn.ConvTranspose1d(c // 2**i, c_out, 2 * r, stride=r, padding=r // 2 + r % 2, output_padding=r % 2)
                 )
             )
             stride = math.prod(rates[i + 1 :])
@@ -102,9 +98,7 @@ class Decoder(nn.Module):
     def _fit(x: torch.Tensor, length: int) -> torch.Tensor:
         return x[..., :length] if x.shape[-1] >= length else F.pad(x, (0, length - x.shape[-1]))
 
-    def forward(
-        self, asr: torch.Tensor, f0: torch.Tensor, energy: torch.Tensor, style: torch.Tensor
-    ) -> torch.Tensor:
+    def forward(self, asr: torch.Tensor, f0: torch.Tensor, energy: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         T = asr.shape[-1]
         f0_feat = self.f0_conv(f0[:, None] / 100.0)  # Hz → O(1)
         n_feat = self.n_conv(energy[:, None])
@@ -114,9 +108,7 @@ class Decoder(nn.Module):
 
         src = self.source(f0)  # (B, 1, T * hop)
         if self.kind == "istftnet":
-            spec = torch.stft(
-                src[:, 0], self.n_fft, self.istft_hop, self.n_fft, self.stft_window, return_complex=True
-            )
+            spec = torch.stft(src[:, 0], self.n_fft, self.istft_hop, self.n_fft, self.stft_window, return_complex=True)
             src = torch.cat([spec.abs(), spec.angle()], dim=1)  # (B, n_fft + 2, frames)
         for up, noise_conv, blocks in zip(self.ups, self.noise_convs, self.resblocks, strict=True):
             x = up(F.leaky_relu(x, 0.1))

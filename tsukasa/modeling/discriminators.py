@@ -15,9 +15,7 @@ from tsukasa.modeling.config import DiscriminatorConfig
 DiscOutput = tuple[list[torch.Tensor], list[list[torch.Tensor]]]  # logits per sub-disc, features per sub-disc
 
 
-def _conv_stack(
-    convs: nn.ModuleList, post: nn.Module, x: torch.Tensor
-) -> tuple[torch.Tensor, list[torch.Tensor]]:
+def _conv_stack(convs: nn.ModuleList, post: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Shared tail of every sub-discriminator: leaky-ReLU convs, a 1-channel post conv, and the
     intermediate maps kept for the feature-matching loss."""
     feats = []

@@ -24,9 +24,7 @@ def _hz_to_mel(f: np.ndarray) -> np.ndarray:
     f_sp, min_log_hz = 200.0 / 3, 1000.0
     logstep = np.log(6.4) / 27.0
     mel = f / f_sp
-    return np.where(
-        f >= min_log_hz, min_log_hz / f_sp + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mel
-    )
+    return np.where(f >= min_log_hz, min_log_hz / f_sp + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mel)
 
 
 def _mel_to_hz(m: np.ndarray) -> np.ndarray:
@@ -92,9 +90,7 @@ def frame_energy(mel: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def track_f0(
-    wav: torch.Tensor, audio: AudioConfig, threshold: float = 0.2, silence_db: float = -50.0
-) -> torch.Tensor:
+def track_f0(wav: torch.Tensor, audio: AudioConfig, threshold: float = 0.2, silence_db: float = -50.0) -> torch.Tensor:
     """YIN-style F0 in Hz per frame, 0 where unvoiced. (B, S) or (S,) → (B, S // hop + 1).
 
     The classical target the pitch extractor learns from and stage 1 decodes with: the cumulative

@@ -23,9 +23,7 @@ class MultiResolutionMelLoss(nn.Module):
         for f in scales:
             hop = max(1, int(audio.hop_length * f))
             win = 4 * hop
-            self.mels.append(
-                MelSpectrogram(audio, n_fft=1 << (win - 1).bit_length(), hop_length=hop, win_length=win)
-            )
+            self.mels.append(MelSpectrogram(audio, n_fft=1 << (win - 1).bit_length(), hop_length=hop, win_length=win))
 
     def forward(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
         return sum(F.l1_loss(m(fake), m(real)) for m in self.mels) / len(self.mels)
@@ -40,9 +38,7 @@ def discriminator_loss(real_logits: list[torch.Tensor], fake_logits: list[torch.
     return sum(torch.mean((1 - r) ** 2) + torch.mean(f**2) for r, f in pairs) / len(real_logits)
 
 
-def feature_matching_loss(
-    real_feats: list[list[torch.Tensor]], fake_feats: list[list[torch.Tensor]]
-) -> torch.Tensor:
+def feature_matching_loss(real_feats: list[list[torch.Tensor]], fake_feats: list[list[torch.Tensor]]) -> torch.Tensor:
     total, n = 0.0, 0
     for rs, fs in zip(real_feats, fake_feats, strict=True):
         for r, f in zip(rs, fs, strict=True):

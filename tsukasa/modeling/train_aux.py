@@ -76,9 +76,7 @@ def train_aux(
     )
     seed_everything(cfg.train.seed)
     model = TsukasaModel(cfg)
-    opt = torch.optim.AdamW(
-        getattr(model, part).parameters(), lr=cfg.train.lr, weight_decay=cfg.train.weight_decay
-    )
+    opt = torch.optim.AdamW(getattr(model, part).parameters(), lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
     model, opt = acc.prepare(model, opt)
     batches = Batches(
         make_loader(

@@ -58,18 +58,14 @@ class Stage1Trainer:
         self.model = TsukasaModel(cfg)
         self.disc = Discriminators(cfg.discriminator)
         gen_params = [p for n, p in self.model.named_parameters() if n.split(".")[0] in self.STAGE1_PARTS]
-        self.opt_g = torch.optim.AdamW(
-            gen_params, lr=self.t.lr, betas=self.t.betas, weight_decay=self.t.weight_decay
-        )
+        self.opt_g = torch.optim.AdamW(gen_params, lr=self.t.lr, betas=self.t.betas, weight_decay=self.t.weight_decay)
         self.opt_d = torch.optim.AdamW(
             self.disc.parameters(), lr=self.t.disc_lr, betas=self.t.betas, weight_decay=self.t.weight_decay
         )
         warm = max(1, self.t.warmup_steps)
         self.sched_g = torch.optim.lr_scheduler.LambdaLR(self.opt_g, lambda s: min(1.0, (s + 1) / warm))
         self.sched_d = torch.optim.lr_scheduler.LambdaLR(self.opt_d, lambda s: min(1.0, (s + 1) / warm))
-        self.model, self.disc, self.opt_g, self.opt_d = self.acc.prepare(
-            self.model, self.disc, self.opt_g, self.opt_d
-        )
+        self.model, self.disc, self.opt_g, self.opt_d = self.acc.prepare(self.model, self.disc, self.opt_g, self.opt_d)
         self.mel_loss = MultiResolutionMelLoss(cfg.audio).to(self.acc.device)
         sampler = make_sampler(
             cuts,
