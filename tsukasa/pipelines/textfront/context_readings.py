@@ -15,9 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from tsukasa.pipelines.textfront.readings import mora_count
 from tsukasa.pipelines.textfront.resources import read_table
 
-_SMALL = frozenset("ァィゥェォャュョヮ")
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
 _LIST_MARKS = frozenset("、・，")
@@ -56,13 +56,9 @@ def _matches(cond: str, word: dict | None) -> bool:
     return word["string"] == cond
 
 
-def _morae(pron: str) -> int:
-    return sum(1 for c in pron if c not in _SMALL and c != "’")
-
-
 def _set_reading(word: dict, reading: str, accent: int | None) -> None:
     word["pron"] = word["read"] = reading
-    word["mora_size"] = _morae(reading)
+    word["mora_size"] = mora_count(reading)
     if accent is not None:
         word["acc"] = accent
     word["acc"] = min(int(word["acc"]), word["mora_size"])

@@ -66,7 +66,8 @@ def _matches_spelling(pron: str, heard: str) -> bool:
     return True
 
 
-def _morae(pron: str) -> int:
+def mora_count(pron: str) -> int:
+    """Morae in a katakana pronunciation (small kana join the mora before them)."""
     return sum(1 for c in pron if c not in _SMALL and c != "’")
 
 
@@ -143,7 +144,7 @@ def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> lis
         word = dict(features[i])
         word["string"] = "".join(f["string"] for f in features[i : last + 1])
         word["pron"] = word["read"] = pron
-        word["mora_size"] = _morae(pron)
+        word["mora_size"] = mora_count(pron)
         word["acc"] = min(int(word["acc"]), word["mora_size"])
         out.append(word)
         i = last + 1
@@ -165,7 +166,7 @@ def _respell(words: list[dict], heard: str, spelled: str) -> None:
         w["pron"] = piece
         w["read"] = piece
         # ``acc`` stays: it is the accent of the whole chained phrase, counted from its start.
-        w["mora_size"] = _morae(piece)
+        w["mora_size"] = mora_count(piece)
 
 
 def _map_position(matcher: difflib.SequenceMatcher, pos: int) -> int:

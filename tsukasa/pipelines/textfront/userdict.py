@@ -18,6 +18,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
+from tsukasa.pipelines.textfront.readings import mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import TextFrontError, read_csv_rows
 
 _LOCK = threading.Lock()
@@ -28,15 +29,6 @@ _COMPILED: dict[str, str] = {}
 # changes its mtime; another file at the same path has another inode).
 _BY_STAT: dict[tuple[str, int, int, int, int], str] = {}
 _DEFAULT_COST = 100  # low cost: a user entry should win over the system dictionary's analysis
-
-
-def _to_katakana(s: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
-
-
-def _mora_count(kana: str) -> int:
-    small = set("ァィゥェォャュョヮ")
-    return sum(1 for c in kana if c not in small)
 
 
 def _full_width(s: str) -> str:
@@ -58,13 +50,13 @@ def parse_user_dict(path: str | Path) -> list[tuple[str, str, int]]:
         if len(row) < 2:
             raise TextFrontError(f"{path}:{i}: expected surface,reading[,accent type], got {row!r}")
         surface = unicodedata.normalize("NFKC", row[0].strip())
-        reading = _to_katakana(unicodedata.normalize("NFKC", row[1].strip()))
+        reading = to_katakana(unicodedata.normalize("NFKC", row[1].strip()))
         if not surface or not reading or not all("ァ" <= c <= "ヺ" or c == "ー" for c in reading):
             raise TextFrontError(f"{path}:{i}: the reading must be kana, got {row[1]!r}")
         accent_text = row[2].strip() if len(row) > 2 else "0"
-        if not accent_text.isdigit() or int(accent_text) > _mora_count(reading):
+        if not accent_text.isdigit() or int(accent_text) > mora_count(reading):
             raise TextFrontError(
-                f"{path}:{i}: accent type must be 0..{_mora_count(reading)} (morae of {reading}), got {accent_text!r}"
+                f"{path}:{i}: accent type must be 0..{mora_count(reading)} (morae of {reading}), got {accent_text!r}"
             )
         rows.append((surface, reading, int(accent_text)))
     if not rows:
@@ -77,7 +69,7 @@ def _naist_csv(rows: list[tuple[str, str, int]]) -> str:
     for surface, reading, accent in rows:
         s = _full_width(surface)
         lines.append(f"{s},,,{_DEFAULT_COST},名詞,固有名詞,一般,*,*,*,{s},{reading},{reading},"
-                     f"{accent}/{_mora_count(reading)},*")  # fmt: skip
+                     f"{accent}/{mora_count(reading)},*")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
