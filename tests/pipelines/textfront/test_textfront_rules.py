@@ -109,6 +109,11 @@ NORMALIZE_CASES = [
     ("よろしく（´・ω・｀）", "よろしく"),
     ("最高😀", "最高"),
     ("ｱｲｳ", "アイウ"),
+    # 中黒 (style guides, e.g. 記者ハンドブック): between kanji words it lists them and is read
+    # with a break; between the katakana parts of a foreign name it is not read
+    ("月・水・金", "月、水、金"),
+    ("東京･大阪", "東京、大阪"),
+    ("ロッキー・ルチアーノ", "ロッキールチアーノ"),
 ]
 
 
@@ -137,9 +142,11 @@ CONTEXT_READING_CASES = [
     # 対 between numerals is the ratio タイ; 一対 (a pair) stays ツイ (数詞の読み; JSUT even ids)
     ("２対１で不利", "ニタイイチデフリ"),
     ("一対の靴", "イッツイノクツ"),
-    # 来る after a case particle is the verb クル; 来る四月 stays the 連体詞 reading
+    # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
-    ("来る４月に", "クルシガツニ"),
+    ("来る４月に", "キタルシガツニ"),
+    ("来る10日に", "キタルトーカニ"),
+    ("彼が来る10日前", "カレガクルトーカマエ"),  # a verb ending a clause, before a date: クル
     # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
     ("絵を描いている", "エヲカイテイル"),
     # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns

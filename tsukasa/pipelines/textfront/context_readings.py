@@ -12,6 +12,7 @@ word costs a loop over its features and nothing else.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -21,6 +22,8 @@ from tsukasa.pipelines.textfront.resources import read_table
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
 _LIST_MARKS = frozenset("、・，")
+# A word that is a date or a numbered day (４月, 10日, 三月, ２０２５年): 来る before it is きたる.
+_DATE = re.compile(r"(?:[0-9０-９]+|[一二三四五六七八九十]+)[月日年]")
 
 
 class _Row(NamedTuple):
@@ -49,8 +52,12 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
 def _matches(cond: str, word: dict | None) -> bool:
     if cond == "*":
         return True
+    if cond == "start":  # the start of a sentence or clause
+        return word is None or word["pos"] == "記号"
     if word is None:
         return False
+    if cond == "date":
+        return _DATE.match(word["string"]) is not None
     if cond.startswith("pos:"):
         return f"{word['pos']},{word['pos_group1']}".startswith(cond[4:])
     return word["string"] == cond

@@ -216,6 +216,11 @@ def _normalize_numbers_all(text: str) -> str:
 def normalize_symbols(text: str) -> str:
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rule rewrites
         text = _WAVE_AFTER_KANA.sub("ー", text)
+    if "・" in text or "･" in text:
+        # 中黒 between kanji words lists them (月・水・金, 東京・大阪): read with a break, as OpenJTalk
+        # reads ・ itself. Dropped (the table's rule), 月水金 is analysed as one word (オマケキン).
+        # Between katakana it joins the parts of one foreign name (ロッキー・ルチアーノ): dropped.
+        text = _NAKAGURO_LIST.sub("、", text)
     text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
         # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
@@ -229,6 +234,7 @@ def normalize_symbols(text: str) -> str:
 
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
+_NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々])[・･](?=[\u3400-\u9fff々])")
 
 
 _ASCII_PUNCT = tuple(
