@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord
@@ -87,6 +87,7 @@ class IndexEntry(BaseModel):
     coverage: str | None = None  # which samples the peak covers: "all" or "sampled"
     reason: str | None = None  # None = good audio
     detail: str = ""
+    _json: bytes | None = PrivateAttr(default=None)  # the index line a worker process sent
 
 
 @dataclass
@@ -278,14 +279,26 @@ def _scan_parallel(root: str, todo: list[tuple[str, os.stat_result]], config: In
     size = max(64, len(todo) // (workers * 8))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for rows in pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks]):
-            yield from map(IndexEntry.model_validate, rows)
+        for lines in pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks]):
+            for line in lines:
+                entry = IndexEntry.model_validate_json(line)
+                entry._json = line
+                yield entry
 
 
-def _scan_chunk(job: tuple[str, list[tuple[str, os.stat_result]], IngestConfig]) -> list[dict[str, Any]]:
-    """One process's share (see :func:`_scan_parallel`), as plain dicts for the trip back."""
+def _scan_chunk(job: tuple[str, list[tuple[str, os.stat_result]], IngestConfig]) -> list[bytes]:
+    """One process's share (see :func:`_scan_parallel`), as the entries' index lines.
+
+    JSON bytes rather than dicts for the trip back: a bytes object pickles ~20× faster than the
+    dict, and the parent writes the same line to the ingest index without serialising it again.
+    """
     root, chunk, config = job
-    return [e.model_dump() for e in _scan_all(root, chunk, config)]
+    return [e.model_dump_json().encode() for e in _scan_all(root, chunk, config)]
+
+
+def _index_line(entry: IndexEntry) -> bytes:
+    """``entry``'s line in ``ingest_index.jsonl.gz`` (the worker's own bytes when it sent them)."""
+    return entry._json or entry.model_dump_json().encode()
 
 
 def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
@@ -368,7 +381,7 @@ def ingest(
         report.script_folder_lines = sum(1 for s in script_lines if not s.file)
 
     recs_sorted = sorted((rec for rec, _ in recordings.values()), key=lambda r: r["id"])
-    write_json_lines((e.model_dump_json().encode() for _, e in sorted(merged.items())), dataset.ingest_index_path)
+    write_json_lines((_index_line(e) for _, e in sorted(merged.items())), dataset.ingest_index_path)
     write_jsonl(recs_sorted, dataset.recordings_path)
 
     report.recordings = len(recs_sorted)

@@ -125,11 +125,11 @@ def manifest_dict(item: Any) -> dict[str, Any]:
     transforms, alignments, a Recording inside ``custom``, other cut types) goes through
     lhotse's own ``to_dict``. ``tests/corpus/test_manifests.py`` checks the two agree.
     """
-    from lhotse import MonoCut, Recording, SupervisionSegment
-
     kind = type(item)
     if kind is dict:
         return item  # already a manifest dict (ingest builds them directly)
+    from lhotse import MonoCut, Recording, SupervisionSegment
+
     if kind is Recording and item.transforms is None:
         return _plain(item)
     if kind is SupervisionSegment and item.alignment is None:
