@@ -4,9 +4,10 @@ A run of Latin words (with the spaces and ASCII punctuation between them) is a *
 Each span is read in one of two modes:
 
 * **romaji** when most of its words parse as romaji (:mod:`.romaji`): every word becomes
-  hiragana, the particles ``wa``/``ha``, ``e``/``he``, ``o``/``wo`` written alone become
-  は/へ/を (so OpenJTalk reads them as particles: ワ, エ, オ), and words that are not romaji
-  fall back to the English rules;
+  hiragana (inside Japanese text, katakana when the dictionary holds it so: reberu → レベル),
+  the particles ``wa``/``ha``, ``e``/``he``, ``o``/``wo`` written alone become は/へ/を (so
+  OpenJTalk reads them as particles: ワ, エ, オ), and words that are not romaji fall back to
+  the English rules;
 * **English** otherwise: a word found in the loanword table gets its katakana, an
   all-capital short word is an acronym, anything else is spelled with letter names.
 
