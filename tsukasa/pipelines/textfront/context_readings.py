@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tsukasa.pipelines.textfront.readings import mora_count
+from tsukasa.pipelines.textfront.readings import set_reading
 from tsukasa.pipelines.textfront.resources import read_table
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
@@ -63,14 +63,6 @@ def _matches(cond: str, word: dict | None) -> bool:
     return word["string"] == cond
 
 
-def _set_reading(word: dict, reading: str, accent: int | None) -> None:
-    word["pron"] = word["read"] = reading
-    word["mora_size"] = mora_count(reading)
-    if accent is not None:
-        word["acc"] = accent
-    word["acc"] = min(int(word["acc"]), word["mora_size"])
-
-
 def apply_context_readings(features: list[dict]) -> list[dict]:
     """Rewrite, in place (and return), the readings the table's contexts decide."""
     words, weekdays = _tables()
@@ -87,11 +79,11 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
                     and _matches(row.before, prev)
                     and _matches(row.after, nxt)
                 ):
-                    _set_reading(f, row.reading, row.accent)
+                    set_reading(f, row.reading, row.accent)
                     break
         elif s in weekdays and f["pos"] == "名詞" and _in_weekday_list(features, i, weekdays):
             row = weekdays[s]
-            _set_reading(f, row.reading, row.accent)
+            set_reading(f, row.reading, row.accent)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:

@@ -71,6 +71,16 @@ def mora_count(pron: str) -> int:
     return sum(1 for c in pron if c not in _SMALL and c != "’")
 
 
+def set_reading(word: dict, pron: str, accent: int | None = None) -> None:
+    """Give an NJD word the pronunciation ``pron`` (and accent type ``accent``; None keeps its
+    own), keeping its mora count and an accent that fits inside the new reading."""
+    word["pron"] = word["read"] = pron
+    word["mora_size"] = mora_count(pron)
+    if accent is not None:
+        word["acc"] = accent
+    word["acc"] = min(int(word["acc"]), word["mora_size"])
+
+
 def _clean(pron: str) -> str:
     return pron.replace("’", "")
 
@@ -143,9 +153,7 @@ def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> lis
         last, pron = ends[i]
         word = dict(features[i])
         word["string"] = "".join(f["string"] for f in features[i : last + 1])
-        word["pron"] = word["read"] = pron
-        word["mora_size"] = mora_count(pron)
-        word["acc"] = min(int(word["acc"]), word["mora_size"])
+        set_reading(word, pron)
         out.append(word)
         i = last + 1
     return out
