@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-# Tests run offline and must never reach a Prefect server or the network.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
-os.environ.setdefault("PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS", "false")
+from tsukasa.flows.curate import configure_prefect
+
+# Tests run offline and must never reach a Prefect server or the network. The Prefect settings
+# (telemetry off, the temporary server's start timeout) are set here, before any test imports
+# Prefect: Prefect reads them once at import, so setting them later in run_recipe came too late
+# in a worker where a test had imported prefect_dask first (the 20 s default timeout applied).
+configure_prefect()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
