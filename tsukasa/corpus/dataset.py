@@ -36,6 +36,17 @@ from tsukasa.corpus.manifests import atomic_path, read_cuts, read_rejected, writ
 from tsukasa.corpus.schema import RejectedItem
 from tsukasa.errors import DatasetError
 
+# libyaml's safe loader/dumper when PyYAML was built with it (its wheels are): the same YAML,
+# 5-8x faster than the pure-Python ones (dataset.yaml grows with every version, and is read
+# by every command that opens the dataset and written by every one that changes it).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _yaml_text(data: Any) -> str:
+    return yaml.dump(data, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False)
+
+
 DEFAULT_ROOT = Path("data_manifests")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -128,7 +139,7 @@ class Dataset:
         if not meta_path.exists():
             raise DatasetError(f"no dataset {name!r} under {path.parent} (run `tsukasa ingest` first)")
         try:
-            data = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+            data = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
             meta = DatasetMeta.model_validate(data)
         except (yaml.YAMLError, ValidationError) as exc:
             first = str(exc).splitlines()[0:3]
@@ -149,7 +160,7 @@ class Dataset:
     def save_meta(self) -> None:
         data = self.meta.model_dump(mode="json")
         with atomic_path(self.path / "dataset.yaml") as tmp:
-            tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            tmp.write_text(_yaml_text(data), encoding="utf-8")
 
     # --- layout -------------------------------------------------------------------------
     @property
@@ -276,9 +287,7 @@ class Dataset:
             fingerprint=fingerprint,
             counts=counts,
         )
-        (staging / "version.yaml").write_text(
-            yaml.safe_dump(record.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        (staging / "version.yaml").write_text(_yaml_text(record.model_dump(mode="json")), encoding="utf-8")
         for f in staging.iterdir():
             f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(staging, vdir)  # the version appears whole or not at all
