@@ -154,3 +154,24 @@ def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_
     dask = run_recipe(Dataset.open("d", root), recipe, task_runner=runner)
     assert sum(dask.computed.values()) == N_FILES * N_STAGES
     assert _manifest_bytes(ds.path) == reference
+
+
+def test_offline_prefect_settings_apply_when_prefect_was_imported_first(tmp_path: Path) -> None:
+    """Prefect reads the environment once, at import: a program that imported it before running
+    a recipe still gets telemetry off and the long server-start timeout inside the run."""
+    script = (
+        "import prefect\n"
+        "from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED as A\n"
+        "from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as S\n"
+        "from tsukasa.flows.curate import configure_prefect, prefect_settings\n"
+        "configure_prefect()\n"
+        "print(S.value(), A.value())\n"
+        "with prefect_settings():\n"
+        "    print(S.value(), A.value())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    before, inside = out.stdout.split("\n")[:2]
+    assert before != "180 False"  # outside the context: Prefect's own defaults (the environment came too late)
+    assert inside == "180 False"

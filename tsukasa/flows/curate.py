@@ -17,6 +17,7 @@ them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections import Counter
@@ -49,6 +50,20 @@ def configure_prefect(home: Path | None = None) -> None:
         os.environ.setdefault(key, value)
     if home is not None and "PREFECT_HOME" not in os.environ and "PREFECT_API_URL" not in os.environ:
         os.environ["PREFECT_HOME"] = str(home)
+
+
+def prefect_settings() -> contextlib.AbstractContextManager:
+    """A Prefect settings context holding :data:`PREFECT_DEFAULTS` (or the user's values).
+
+    Prefect reads the environment once, when it is imported: in a process that imported it
+    before :func:`configure_prefect` ran (a notebook, a program that also uses Prefect), the
+    environment defaults alone would not apply, and a loaded machine would hit Prefect's own
+    20 s server-start timeout, with telemetry on. Call after :func:`configure_prefect`.
+    """
+    from prefect import settings
+
+    updates = {getattr(settings, key): os.environ[key] for key in PREFECT_DEFAULTS if hasattr(settings, key)}
+    return settings.temporary_settings(updates=updates)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -289,7 +304,8 @@ def run_recipe(
         finals = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
         return done, finals
 
-    results, finals = curate()
+    with prefect_settings():
+        results, finals = curate()
 
     report = RunReport(
         dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0
