@@ -41,6 +41,7 @@ that heads a phrase where the dictionary and the reference reading disagree (人
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
@@ -220,14 +221,9 @@ def _accent_naide(features: list[dict]) -> None:
     NHK 日本語発音アクセント新辞典 (活用形のアクセント): a flat verb's 〜ない is flat (いかない) but
     its 〜ないで is イカナ]イデ; OpenJTalk's chain rules keep the whole phrase flat.
     """
-    head: int | None = None
-    before = 0
-    for i, f in enumerate(features):
-        if f["chain_flag"] != 1:
-            head, before = i, 0
-        elif (
-            head is not None
-            and features[head]["acc"] == 0
+    for i, f, head, before in _chained_words(features):
+        if (
+            features[head]["acc"] == 0
             and f["string"] == "ない"
             and f["pos"] == "助動詞"
             and i + 1 < len(features)
@@ -236,6 +232,18 @@ def _accent_naide(features: list[dict]) -> None:
             and features[i + 1]["pos"] == "助詞"
         ):
             features[head]["acc"] = before + 1
+
+
+def _chained_words(features: list[dict]) -> Iterator[tuple[int, dict, int, int]]:
+    """(index, word, index of its phrase's head, morae of the phrase before it) for every word
+    chained into an accent phrase (every word but the heads)."""
+    head: int | None = None
+    before = 0
+    for i, f in enumerate(features):
+        if f["chain_flag"] != 1:
+            head, before = i, 0
+        elif head is not None:
+            yield i, f, head, before
         before += f["mora_size"]
 
 
@@ -258,14 +266,9 @@ def _accent_passive(features: list[dict]) -> None:
     される flat, は]いじょされた). OpenJTalk's chain rules give 〜れ]る and a flat 〜れた whatever
     the stem, so the stem's dictionary accent is looked up (the head's ``acc`` was overwritten).
     """
-    head: int | None = None
-    before = 0  # morae of the phrase before word i
-    for i, f in enumerate(features):
-        if f["chain_flag"] != 1:
-            head, before = i, 0
-        elif head is not None and f["pos"] == "動詞" and f["pos_group1"] == "接尾" and f["string"] in _VOICE_SUFFIXES:
+    for i, f, head, before in _chained_words(features):
+        if f["pos"] == "動詞" and f["pos_group1"] == "接尾" and f["string"] in _VOICE_SUFFIXES:
             _voice_rule(features, head, i, before)
-        before += f["mora_size"]
 
 
 def _voice_rule(features: list[dict], head: int, i: int, before: int) -> None:
