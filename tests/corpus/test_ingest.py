@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -170,6 +171,24 @@ def test_script_attached_by_file_and_by_folder(raw: Path, dataset_root: Path, tm
     folder = [ln for ln in load_script(script) if ln.file is None]
     assert [ln.text for ln in folder] == ["雨が降ってきたな。"]
     assert ds.script_path.exists()
+
+
+def test_objects_made_before_ingest_are_frozen_during_it_and_released_after(
+    raw: Path, dataset_root: Path, tmp_path: Path
+) -> None:
+    """The cyclic GC skips the pre-existing heap while ingest runs (a full collection over
+    torch's objects cost 130 ms), and gets it back afterwards — also when ingest fails."""
+    before = gc.get_freeze_count()
+    seen: list[int] = []
+    report = ingest(
+        raw, Dataset.create("t", dataset_root), progress=lambda done, total: seen.append(gc.get_freeze_count())
+    )
+    assert report.recordings == 4
+    assert seen and min(seen) > before
+    assert gc.get_freeze_count() == before
+    with pytest.raises(ConfigError):
+        ingest(raw, Dataset.open("t", dataset_root), script=tmp_path / "missing.tsv")
+    assert gc.get_freeze_count() == before
 
 
 def test_script_without_text_column_is_a_clear_error(tmp_path: Path) -> None:

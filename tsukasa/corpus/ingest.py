@@ -15,7 +15,9 @@ changes anything writes a new dataset version whose cuts are one MonoCut per rec
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import math
 import os
@@ -330,6 +332,38 @@ def ingest(
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest ``raw_dir`` into ``dataset``; returns what happened. Never raises for a bad file."""
+    with _old_objects_frozen():
+        return _ingest(raw_dir, dataset, script=script, config=config, progress=progress)
+
+
+@contextlib.contextmanager
+def _old_objects_frozen() -> Iterator[None]:
+    """Keep the objects that existed before ingest out of the cyclic GC while it runs.
+
+    Why: with torch and lhotse imported the interpreter holds ~200k tracked objects, and the
+    index entries and manifest dicts ingest creates trigger full (generation 2) collections
+    that walk all of them — measured 130 ms each on 2 cores, against ~0.4 s for the whole
+    ingest of 2,000 files, recurring as the dump grows. ``gc.freeze`` moves those objects to
+    the permanent generation, so collections only look at what ingest made; it also keeps the
+    forked scan processes from touching (and so copying) the parent's pages when they collect,
+    which is what the ``gc`` docs recommend before a fork. Nothing is leaked: the objects are
+    handed back to the collector afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _ingest(
+    raw_dir: str | Path,
+    dataset: Dataset,
+    *,
+    script: str | Path | None,
+    config: IngestConfig | None,
+    progress: Callable[[int, int], None] | None,
+) -> IngestReport:
     config = config or IngestConfig()
     root = Path(raw_dir).resolve()
     if not root.is_dir():
