@@ -61,12 +61,27 @@ QUESTION_CASES = [
     ("おしゃべりがしたいわ。", "おしゃべりがしたいわ？"),
     ("そうなので。", "そうなので。"),
     ("本当？", "本当？"),
+    # a rising ending counts only on a word boundary: kana content words that end in the same
+    # characters (世界 せかい, 赤い あかい, 電話 でんわ, the imperatives 〜せよ, 見よ) do not rise
+    ("こんにちは、せかい", "こんにちは、せかい"),
+    ("そらがあかい。", "そらがあかい。"),
+    ("でんわ。", "でんわ。"),
+    ("直ちに集合せよ。", "直ちに集合せよ。"),
+    ("星を見よ。", "星を見よ。"),
+    ("するかい。", "するかい？"),
+    ("いきますか、それとも。", "いきますか？それとも。"),
 ]
 
 
 @pytest.mark.parametrize("text,expected", QUESTION_CASES)
 def test_mark_questions(text: str, expected: str) -> None:
     assert mark_questions(text) == expected
+
+
+def test_romaji_word_ending_like_a_particle_does_not_rise() -> None:
+    """Romaji reaches the question rules as hiragana: sekai (せかい) is a noun, not ...かい?"""
+    assert "?" not in phonemize("konnichiwa, sekai").prosody
+    assert phonemize("genki desu ka").prosody.endswith("? $")
 
 
 def test_question_reaches_prosody() -> None:

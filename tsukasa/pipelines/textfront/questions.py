@@ -8,6 +8,12 @@ follows it. Japanese writing ends questions and listener-directed sentences with
 An alternative question (歩きましょうか、それとも、バスで行きますか) rises on its first
 alternative whatever that clause ends with: ``それとも`` ("or else") tells the listener a
 second option follows, so the clause before it is itself a question.
+
+A rising ending counts only when it does not start inside a content word of MeCab's
+analysis (:func:`_starts_a_word`): the table matches characters, and a content word written in kana
+can end in the same characters as a particle — せかい (世界) in かい, あかい in かい, でんわ in
+わ, an imperative 見よ or 〜せよ in よ, and romaji lines, which reach this module as hiragana, are full
+of such words. Only clauses that match a rising ending pay for the look-up.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 _CLOSERS = "」』）)"
 _ALTERNATIVE = "それとも"  # 或いは/あるいは also join alternatives in statements (雨、あるいは雪)
@@ -36,8 +42,29 @@ def _rises(stem: str, *, final: bool) -> bool:
         hit = table.get(stem[-n:])
         if hit is not None:
             where, rise = hit
-            return rise and (final or where == "clause")
+            return rise and (final or where == "clause") and _starts_a_word(stem, n)
     return False
+
+
+# Characters of context MeCab gets before a matched ending: enough for the words that end the
+# clause to be cut as in the whole sentence, short enough for the look-up to stay cheap (and cached).
+_CONTEXT = 6
+_FUNCTION_POS = frozenset({"助詞", "助動詞"})
+
+
+def _starts_a_word(stem: str, n: int) -> bool:
+    """False when the last ``n`` characters of ``stem`` begin inside a content word of MeCab's
+    analysis (せかい, あかい, かねがね); an ending that begins inside a function word still counts
+    (the dictionary holds だよ as one auxiliary, and だよね ends in よね)."""
+    tail = stem[-(n + _CONTEXT) :]
+    start = len(tail) - n
+    pos = 0
+    for word in dictionary_words(tail):
+        end = pos + len(word.surface)
+        if end > start:
+            return pos == start or word.pos in _FUNCTION_POS
+        pos = end
+    return True
 
 
 def mark_questions(text: str) -> str:
