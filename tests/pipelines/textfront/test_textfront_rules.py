@@ -298,6 +298,31 @@ def test_romaji_sentence_reads_like_japanese() -> None:
     assert ro.kana == ja.kana
 
 
+# A romaji line is cut into the accent phrases of the same sentence in Japanese text: a word
+# MeCab cuts into pieces stays one phrase (marēshia), a particle written apart after a space is
+# not the clause-initial conjunction が/で/けど, a helper verb written apart after a て-form
+# (sunde ita, matte imasu) is chained as in していた. Accent *positions* may still differ: they
+# come from the hiragana words' dictionary entries.
+ROMAJI_PHRASE_CASES = [
+    ("Mukashi, mukashi, hitori no rōjin ga sunde ita.", "昔、昔、一人の老人が住んでいた。"),
+    ("Ōgoe de nakinagara, onnanoko wa hahaoya o sagashite ita.", "大声で泣きながら、女の子は母親を探していた。"),
+    ("Watashi wa Marēshia ni sunde imasu.", "私はマレーシアに住んでいます。"),
+    ("Ame da ga, iku.", "雨だが、行く。"),
+    ("Ame da kedo, iku.", "雨だけど、行く。"),
+    ("Demo, iku yo.", "でも、行くよ。"),  # a conjunction opening the clause stays one
+]
+
+
+def _phrase_breaks(prosody: str) -> list[str]:
+    """The prosody with accent marks removed: phonemes and phrase/pause boundaries only."""
+    return [t for t in prosody.split() if t not in ("[", "]")]
+
+
+@pytest.mark.parametrize("romaji,japanese", ROMAJI_PHRASE_CASES)
+def test_romaji_line_has_the_accent_phrases_of_its_japanese(romaji: str, japanese: str) -> None:
+    assert _phrase_breaks(phonemize(romaji).prosody) == _phrase_breaks(phonemize(japanese).prosody)
+
+
 # --- symbols and the CLI helper ------------------------------------------------------------------
 def test_output_symbols_are_in_table() -> None:
     p = phonemize("ヴァイオリンを弾くのは、楽しいですか？ ABCとgame、50%！")

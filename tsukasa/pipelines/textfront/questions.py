@@ -37,12 +37,13 @@ def _table() -> tuple[dict[str, tuple[str, bool]], int]:
 
 def _rises(stem: str, *, final: bool) -> bool:
     table, longest = _table()
-    stem = stem.rstrip(_CLOSERS).replace(" ", "")  # romaji words arrive space-separated (mixed.py)
+    spaced = stem.rstrip(_CLOSERS)
+    stem = spaced.replace(" ", "")  # romaji words arrive space-separated (mixed.py)
     for n in range(min(longest, len(stem)), 0, -1):
         hit = table.get(stem[-n:])
         if hit is not None:
             where, rise = hit
-            return rise and (final or where == "clause") and _starts_a_word(stem, n)
+            return rise and (final or where == "clause") and _starts_a_word(spaced, n)
     return False
 
 
@@ -53,11 +54,16 @@ _FUNCTION_POS = frozenset({"助詞", "助動詞"})
 
 
 def _starts_a_word(stem: str, n: int) -> bool:
-    """False when the last ``n`` characters of ``stem`` begin inside a content word of MeCab's
-    analysis (せかい, あかい, かねがね); an ending that begins inside a function word still counts
-    (the dictionary holds だよ as one auxiliary, and だよね ends in よね)."""
+    """False when the last ``n`` characters of ``stem`` (spaces not counted) begin inside a content
+    word of MeCab's analysis (せかい, あかい, かねがね); an ending that begins inside a function
+    word still counts (the dictionary holds だよ as one auxiliary, and だよね ends in よね).
+
+    The spaces between romaji words are kept for MeCab: they are the writer's word boundaries
+    (iku yo: いく + よ, where いくよ alone could be one word)."""
     tail = stem[-(n + _CONTEXT) :]
-    start = len(tail) - n
+    while len(tail) < len(stem) and len(tail) - tail.count(" ") < n + _CONTEXT:
+        tail = stem[-(len(tail) + 1) :]
+    start = len(tail) - tail.count(" ") - n
     pos = 0
     for word in dictionary_words(tail):
         end = pos + len(word.surface)

@@ -8,6 +8,13 @@ errors the romaji writer did not make, so after OpenJTalk's analysis every romaj
 pronunciation is checked against its spelling and, where they differ, the spelled one is
 written into the words' NJD features (accent types, phrases and part of speech stay OpenJTalk's).
 
+The spaces that keep romaji words apart for MeCab also carry the writer's word boundaries, and
+two analyses follow from them (:func:`_keep_written_words`): a word MeCab cut into pieces
+(まれー + し + あ for marēshia) is one accent phrase, not three; and a word written apart that
+belongs to the word before — a particle MeCab took for the clause-initial conjunction after the
+space (ga, de, kedo: が/で/けど are also 接続詞), a helper verb after a て-form (shite iru,
+matte imasu) — is chained to it as it is in Japanese text (ろうじんが, していた).
+
 A spelled ``ou``/``ei`` may be read long (がっこう → ガッコー): that is how OpenJTalk's
 dictionary spells its long vowels, so it is accepted; a macron (ō) must be read long.
 """
@@ -117,6 +124,7 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
         first, last = start_at.get(at), end_at.get(end)
         if first is None or last is None:
             continue
+        _keep_written_words(features, first, last)
         if first == last:  # one word (the common case)
             word = features[first]
             if word["pos"] == "記号":
@@ -137,6 +145,41 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
             continue
         _respell(words, heard, reading.pron)
     return _merge_words(features, merged) if merged else features
+
+
+# Verbs that follow a て-form as helpers (いる, おく, しまう, くる...): MeCab's dictionary makes them
+# 非自立 and NJD chains them when they are written together (していた), but a helper written apart
+# (shite ita → して いた) is analysed as a verb of its own that starts an accent phrase.
+_HELPER_VERBS = frozenset({"いる", "おる", "ある", "おく", "しまう", "くる", "いく", "ゆく", "くれる", "もらう", "みる",
+                           "あげる", "やる", "いただく", "くださる", "みせる"})  # fmt: skip
+
+
+def _keep_written_words(features: list[dict], first: int, last: int) -> None:
+    """Make the analysis of the romaji word in ``features[first : last + 1]`` respect where its
+    writer put the word boundaries (see the module docstring)."""
+    for w in features[first + 1 : last + 1]:
+        if w["chain_flag"] == 0:  # one written word, one accent phrase at most
+            w["chain_flag"] = 1
+    if first == 0:
+        return
+    head, before = features[first], features[first - 1]
+    if before["pos"] == "記号" or head["chain_flag"] == 1:
+        return
+    if head["pos"] == "接続詞" and first == last:
+        # A conjunction only opens a clause: mid-clause, が/で/けど is the particle.
+        # (the sub-groups as the dictionary has them: JPCommon rejects a 格助詞 without 一般)
+        conjunctive = before["pos"] in ("動詞", "形容詞", "助動詞")
+        head.update(pos="助詞", pos_group1="接続助詞" if conjunctive else "格助詞",
+                    pos_group2="*" if conjunctive else "一般", pos_group3="*", chain_flag=1)  # fmt: skip
+    elif (
+        head["pos"] == "動詞"
+        and head["pos_group1"] == "自立"
+        and head["orig"] in _HELPER_VERBS
+        and before["pos"] == "助詞"
+        and before["string"] in ("て", "で")
+    ):
+        head["pos_group1"] = "非自立"
+        head["chain_flag"] = 1
 
 
 def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> list[dict]:
