@@ -310,6 +310,8 @@ ROMAJI_PHRASE_CASES = [
     ("Ame da ga, iku.", "雨だが、行く。"),
     ("Ame da kedo, iku.", "雨だけど、行く。"),
     ("Demo, iku yo.", "でも、行くよ。"),  # a conjunction opening the clause stays one
+    ("Ame ga futta kara, ie ni ita.", "雨が降ったから、家にいた。"),
+    ("Ringo oyobi mikan o kau.", "りんごおよびみかんを買う。"),  # a real conjunction keeps its phrase
 ]
 
 

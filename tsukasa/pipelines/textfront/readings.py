@@ -12,7 +12,7 @@ The spaces that keep romaji words apart for MeCab also carry the writer's word b
 two analyses follow from them (:func:`_keep_written_words`): a word MeCab cut into pieces
 (まれー + し + あ for marēshia) is one accent phrase, not three; and a word written apart that
 belongs to the word before — a particle MeCab took for the clause-initial conjunction after the
-space (ga, de, kedo: が/で/けど are also 接続詞), a helper verb after a て-form (shite iru,
+space (ga, de, kara: が/で/から are also 接続詞), a helper verb after a て-form (shite iru,
 matte imasu) — is chained to it as it is in Japanese text (ろうじんが, していた).
 
 A spelled ``ou``/``ei`` may be read long (がっこう → ガッコー): that is how OpenJTalk's
@@ -154,18 +154,24 @@ _HELPER_VERBS = frozenset({"いる", "おる", "ある", "おく", "しまう", 
                            "あげる", "やる", "いただく", "くださる", "みせる"})  # fmt: skip
 
 
+# Particles (and the particle-led forms でも, じゃ, によって's よって) that the dictionary also holds
+# as clause-initial conjunctions (が "but", で "so", から "so", でも "but"...). Real conjunctions
+# (および, かつ, また) are left alone: they do start a phrase, mid-clause too.
+_PARTICLE_OR_CONJUNCTION = frozenset({"が", "で", "けど", "けれど", "けれども", "から", "て", "でも", "じゃ", "よって"})
+
+
 def _keep_written_words(features: list[dict], first: int, last: int) -> None:
     """Make the analysis of the romaji word in ``features[first : last + 1]`` respect where its
     writer put the word boundaries (see the module docstring)."""
     for w in features[first + 1 : last + 1]:
-        if w["chain_flag"] == 0:  # one written word, one accent phrase at most
+        if w["chain_flag"] == 0 and w["pos"] != "記号":  # one written word, one accent phrase at most
             w["chain_flag"] = 1
     if first == 0:
         return
     head, before = features[first], features[first - 1]
     if before["pos"] == "記号" or head["chain_flag"] == 1:
         return
-    if head["pos"] == "接続詞" and first == last:
+    if head["pos"] == "接続詞" and first == last and head["string"] in _PARTICLE_OR_CONJUNCTION:
         # A conjunction only opens a clause: mid-clause, が/で/けど is the particle.
         # (the sub-groups as the dictionary has them: JPCommon rejects a 格助詞 without 一般)
         conjunctive = before["pos"] in ("動詞", "形容詞", "助動詞")
