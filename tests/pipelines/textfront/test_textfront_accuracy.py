@@ -142,7 +142,10 @@ def test_force_readings_skips_what_it_cannot_find() -> None:
 ACCENT_CASES = [
     # accent-bearing dependent words keep a phrase of their own (data/accent_phrases.tsv)
     ("駅へ急がなければならない。", "# n a [ r a ] n a i $"),  # (なければ) なら]ない
-    ("悪は無限である。", "# a ] r u $"),  # (で) あ]る
+    ("それは悲しいことである。", "# a ] r u $"),  # (ことで) あ]る: after a formal noun
+    ("彼女は幸せである。", "sh i [ a w a s e d e a ] r u $"),  # a flat noun's copula: one phrase, ア]ル
+    ("それは無駄であった。", "m u [ d a d e a ] cl t a $"),
+    ("世界の屋根である。", "# a ] r u $"),  # an accented noun: the reference goes both ways; split kept
     ("それは本ではない。", "# n a ] i $"),  # (では) な]い
     ("書いたことがある。", "# k o [ t o ] g a"),  # 形式名詞 こと]
     # accent type where the dictionary and the reference disagree (data/accent_types.tsv)
