@@ -1,6 +1,7 @@
 """Ingest throughput vs a bare ``soundfile.info`` loop over the same files.
 
-    python benchmarks/bench_ingest.py [--files 2000] [--workers N] [--read-ahead N] [--rounds 3] [--cold]
+    python benchmarks/bench_ingest.py [--files 2000] [--workers N] [--parallel-min-files N]
+        [--read-ahead N] [--rounds 3] [--cold]
 
 Generates N short files (WAV 16/24-bit and FLAC, 16–48 kHz, mono/stereo, 0.5–3 s of tone +
 noise), then in one run times:
@@ -66,6 +67,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=None, help="scan processes (default: ingest's own default)")
+    ap.add_argument(
+        "--parallel-min-files", type=int, default=None, help="files from which processes are used (default: ingest's)"
+    )
     ap.add_argument("--read-ahead", type=int, default=None, help="files read ahead (default: ingest's own default)")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds per contender (median reported)")
     ap.add_argument(
@@ -78,7 +82,7 @@ def main() -> None:
     import lhotse  # noqa: F401 - imported up front: a one-off ~1 s cost (torch) that is not per-file work
 
     from tsukasa.corpus.dataset import Dataset
-    from tsukasa.corpus.ingest import IngestConfig, find_files, ingest
+    from tsukasa.corpus.ingest import IngestConfig, find_files, ingest, scan_processes
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
@@ -98,6 +102,8 @@ def main() -> None:
         overrides: dict[str, int] = {"read_ahead": args.read_ahead} if args.read_ahead is not None else {}
         if args.workers:
             overrides["workers"] = args.workers
+        if args.parallel_min_files:
+            overrides["parallel_min_files"] = args.parallel_min_files
         for mode in ("quick", "full"):
             warm_ds = Dataset.create(f"warm-{mode}", Path(tmp) / "dm")
             ingest(warm, warm_ds, config=IngestConfig(verify=mode, **overrides))
@@ -130,7 +136,8 @@ def main() -> None:
           f"  ({base_s:.2f} s)")  # fmt: skip
     for mode, what in (("quick", "hash + checks from the bytes"), ("full", "hash + decode every sample")):
         t = timings_med[mode]
-        print(f"tsukasa ingest --verify {mode:5s} ({IngestConfig(**overrides).workers} p): {n / t:8.1f} files/s  "
+        procs = scan_processes(n, IngestConfig(**overrides))
+        print(f"tsukasa ingest --verify {mode:5s} ({procs} p): {n / t:8.1f} files/s  "
               f"{audio_s / t:9.1f} audio-s/s  ({t:.2f} s; {what})  ratio {base_s / t:.2f}x")  # fmt: skip
     rounds = ", ".join(f"{b / q:.2f}" for b, q in zip(base_runs, timings["quick"], strict=True))
     ratio = base_s / timings_med["quick"]

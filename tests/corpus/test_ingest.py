@@ -13,7 +13,7 @@ import pytest
 
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.corpus.dataset import Dataset
-from tsukasa.corpus.ingest import PARALLEL_MIN_FILES, IngestConfig, ingest, load_script, recording_id
+from tsukasa.corpus.ingest import IngestConfig, ingest, load_script, recording_id
 from tsukasa.corpus.schema import read_supervision_custom
 from tsukasa.errors import ConfigError
 
@@ -87,23 +87,58 @@ def test_read_ahead_changes_nothing_but_timing(raw: Path, dataset_root: Path) ->
     assert seen[-1] == (reports[3].scanned, reports[3].scanned) and reports[3].scanned == 12
 
 
-def test_parallel_scan_gives_the_same_manifests_as_one_process(tmp_path: Path, dataset_root: Path) -> None:
-    """Above PARALLEL_MIN_FILES the scan runs in worker processes; results must come back whole,
-    in order, with bad files still named."""
+class _MarkingChunk:
+    marks: Path | None = None
+    real = None
+
+
+def _marking_chunk(job: tuple) -> list[bytes]:
+    """``ingest._scan_chunk`` that also records which process ran it (module level: workers unpickle it)."""
+    (_MarkingChunk.marks / str(os.getpid())).touch()
+    return _MarkingChunk.real(job)
+
+
+def test_parallel_scan_gives_the_same_manifests_as_one_process(
+    tmp_path: Path, dataset_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``parallel_min_files`` on, the scan runs in worker processes; results must come back
+    whole, in order, with bad files still named."""
+    import tsukasa.corpus.ingest as ingest_module
+
     raw = tmp_path / "many"
     rng = np.random.default_rng(0)
-    for i in range(PARALLEL_MIN_FILES + 40):
+    n = 300
+    for i in range(n):
         write_audio(raw / f"c{i % 3}" / f"l{i:04d}.wav", tone(0.25, 8000, freq=float(rng.uniform(100, 400))), 8000)
     (raw / "c0" / "broken.wav").write_bytes(b"RIFF....WAVEfmt garbage")
+    # Each chunk leaves a file named after the process that scanned it (forked workers see the patch).
+    marks = tmp_path / "scanned_by"
+    marks.mkdir()
+    monkeypatch.setattr(_MarkingChunk, "marks", marks)
+    monkeypatch.setattr(_MarkingChunk, "real", staticmethod(ingest_module._scan_chunk))
+    monkeypatch.setattr(ingest_module, "_scan_chunk", _marking_chunk)
     reports = {}
     for workers in (1, 2):
         ds = Dataset.create(f"w{workers}", dataset_root)
-        reports[workers] = ingest(raw, ds, config=IngestConfig(workers=workers))
+        reports[workers] = ingest(raw, ds, config=IngestConfig(workers=workers, parallel_min_files=64))
+    assert {p.name for p in marks.iterdir()} - {str(os.getpid())}, "no worker process scanned anything"
     one, two = (Dataset.open(f"w{n}", dataset_root) for n in (1, 2))
     assert one.ingest_index_path.read_bytes() == two.ingest_index_path.read_bytes()
     assert [c.to_dict() for c in one.cuts()] == [c.to_dict() for c in two.cuts()]
-    assert reports[2].recordings == PARALLEL_MIN_FILES + 40
+    assert reports[2].recordings == n
     assert [(os.path.relpath(r.path, raw), r.reason) for r in reports[2].rejected] == [("c0/broken.wav", "corrupt")]
+
+
+def test_small_dumps_are_scanned_in_this_process(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:
+    """Below ``parallel_min_files`` no process is started (it would cost more than it saves)."""
+    import tsukasa.corpus.ingest as ingest_module
+
+    raw = tmp_path / "few"
+    for i in range(40):
+        write_audio(raw / f"l{i:03d}.wav", tone(0.25, 8000, freq=200.0 + i), 8000)
+    monkeypatch.setattr(ingest_module, "_scan_chunk", lambda job: pytest.fail("a worker process was used"))
+    report = ingest(raw, Dataset.create("few", dataset_root), config=IngestConfig(workers=2, parallel_min_files=64))
+    assert report.recordings == 40
 
 
 def test_recording_ids_are_hash_prefix_plus_path_slug(raw: Path, dataset_root: Path) -> None:
