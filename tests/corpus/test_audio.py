@@ -201,6 +201,23 @@ def test_flac_crc16_matches_a_bitwise_reference() -> None:
         assert _flac_crc16(data) == reference(data), n
 
 
+def test_flac_crc8_matches_a_bitwise_reference() -> None:
+    from tsukasa.corpus.audio import _crc8
+
+    def reference(data: bytes) -> int:
+        crc = 0
+        for byte in data:
+            crc ^= byte
+            for _ in range(8):
+                crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+        return crc
+
+    rng = np.random.default_rng(2)
+    for n in (0, 1, 5, 16, 300):
+        data = rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+        assert _crc8(data) == reference(data), n
+
+
 def test_quick_and_full_ingest_agree(tmp_path: Path) -> None:
     """Same recordings, same rejections with the same reasons, whichever verify mode runs."""
     from tsukasa.corpus.dataset import Dataset

@@ -433,7 +433,6 @@ def _quick_soundfile(path: Path, raw: bytes, silence_peak: float) -> tuple[Audio
 # --- FLAC structure (https://xiph.org/flac/format.html) ---------------------------------------
 
 _FLAC_BLOCK_SIZES = {1: 192, **{c: 576 << (c - 2) for c in range(2, 6)}, **{c: 256 << (c - 8) for c in range(8, 16)}}
-_CRC8_TABLE: list[int] = []
 
 
 def _quick_flac(raw: bytes, silence_peak: float) -> tuple[AudioInfo, float] | None:
@@ -605,81 +604,19 @@ def _flac_frame_header(raw: bytes, i: int, min_block: int) -> tuple[int, int] | 
 
 
 def _crc8(data: bytes) -> int:
-    """FLAC header CRC-8 (polynomial x^8 + x^2 + x + 1, initial 0)."""
-    if not _CRC8_TABLE:
-        for b in range(256):
-            c = b
-            for _ in range(8):
-                c = ((c << 1) ^ 0x07) & 0xFF if c & 0x80 else (c << 1) & 0xFF
-            _CRC8_TABLE.append(c)
-    crc = 0
-    for b in data:
-        crc = _CRC8_TABLE[crc ^ b]
-    return crc
+    """FLAC header CRC-8 (polynomial x^8 + x^2 + x + 1, initial 0: CRC-8/SMBUS)."""
+    import fastcrc
+
+    return fastcrc.crc8.smbus(data)
 
 
 def _flac_crc16(frame: bytes) -> int:
-    """FLAC frame CRC-16 (polynomial 0x8005, initial 0) of ``frame``; 0 when its footer matches.
+    """FLAC frame CRC-16 (polynomial 0x8005, initial 0: CRC-16/UMTS) of ``frame``; 0 when its footer
+    matches. fastcrc's table-driven Rust takes ~0.3 µs for a 8 kB frame, against ~65 µs for the
+    numpy formulation this replaced and milliseconds for a byte loop in Python."""
+    import fastcrc
 
-    With no initial value the CRC is linear over GF(2): the XOR of one term per byte, the
-    byte's table value multiplied by x^(8p) mod P for a byte p places from the end. Bytes are
-    taken 64 at a time through a (64, 256) table, and each group's 16-bit partial result is
-    moved to its place by two 256-entry tables per group — all numpy gathers, ~100× faster
-    than a byte loop in Python on a 10 kB frame.
-    """
-    n_groups = (len(frame) + 63) // 64
-    inner_table, outer_lo, outer_hi = _crc16_tables(n_groups)
-    # byte p places from the end → row p % 64 of the inner table, group p // 64 (zero bytes add nothing)
-    rev = np.frombuffer(frame[::-1] + bytes(n_groups * 64 - len(frame)), dtype=np.uint8).reshape(n_groups, 64)
-    inner = np.bitwise_xor.reduce(inner_table.ravel().take(rev + _CRC16_ROWS), axis=1)
-    groups = np.arange(n_groups) * 256
-    moved = outer_lo.ravel().take(groups + (inner & 0xFF)) ^ outer_hi.ravel().take(groups + (inner >> 8))
-    return int(np.bitwise_xor.reduce(moved, initial=0))
-
-
-_CRC16_ROWS = (np.arange(64, dtype=np.intp) * 256)[None]
-
-
-_CRC16_CACHE: list[np.ndarray] = []
-
-
-def _crc16_tables(n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (64, 256) per-byte table and the (groups, 256) low/high-byte move tables, grown on demand."""
-
-    def times_x8(c: np.ndarray, base: np.ndarray) -> np.ndarray:  # c · x^8 mod P
-        return ((c << 8) & 0xFFFF) ^ base[c >> 8]
-
-    if not _CRC16_CACHE:
-        base = np.zeros(256, dtype=np.uint32)
-        for b in range(256):
-            c = b << 8
-            for _ in range(8):
-                c = ((c << 1) ^ 0x8005) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF
-            base[b] = c
-        inner = np.empty((64, 256), dtype=np.uint32)
-        inner[0] = base
-        for r in range(1, 64):
-            inner[r] = times_x8(inner[r - 1], base)
-        identity = np.arange(256, dtype=np.uint32)[None]
-        _CRC16_CACHE[:] = [base, inner, identity, identity << 8]
-    base, inner, lo, hi = _CRC16_CACHE
-    if len(lo) < n_groups:
-        if len(lo) == 1:  # row 1 moves a partial result by 64 bytes: x^512 · c
-            c_lo, c_hi = lo[0], hi[0]
-            for _ in range(64):
-                c_lo, c_hi = times_x8(c_lo, base), times_x8(c_hi, base)
-            lo, hi = np.concatenate([lo, c_lo[None]]), np.concatenate([hi, c_hi[None]])
-        rows_lo, rows_hi = [lo], [hi]
-        m_lo, m_hi = lo[1], hi[1]
-        c_lo, c_hi = lo[-1], hi[-1]
-        for _ in range(max(n_groups, 2 * len(lo)) - len(lo)):
-            c_lo = m_lo[c_lo & 0xFF] ^ m_hi[c_lo >> 8]
-            c_hi = m_lo[c_hi & 0xFF] ^ m_hi[c_hi >> 8]
-            rows_lo.append(c_lo[None])
-            rows_hi.append(c_hi[None])
-        lo, hi = np.concatenate(rows_lo), np.concatenate(rows_hi)
-        _CRC16_CACHE[2:] = [lo, hi]
-    return inner, lo, hi
+    return fastcrc.crc16.umts(frame)
 
 
 def _decode_stats(path: Path, raw: bytes, info: AudioInfo, block_frames: int) -> tuple[float, int]:
