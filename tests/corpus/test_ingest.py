@@ -262,3 +262,23 @@ def test_ingest_writes_exactly_what_lhotse_would(raw: Path, dataset_root: Path) 
             assert Recording.from_file(source, recording_id=d["id"]).to_dict() == d  # lhotse's own probe agrees
     for d in read_jsonl(ds.path / "cuts.jsonl.gz"):
         assert MonoCut.from_dict(copy.deepcopy(d)).to_dict() == d
+
+
+def test_files_opened_ahead_are_closed_whether_the_scan_finishes_or_stops(tmp_path: Path) -> None:
+    """The scan keeps the next ``read_ahead`` files open (read by the kernel meanwhile); none may
+    stay open, also when the consumer stops early."""
+    from tsukasa.corpus.ingest import _scan_all
+
+    for i in range(30):
+        write_audio(tmp_path / f"l{i:02d}.wav", tone(0.25, 8000, freq=200.0 + i), 8000)
+    todo = [(p.name, p.stat()) for p in sorted(tmp_path.glob("*.wav"))]
+    open_fds = lambda: len(os.listdir("/proc/self/fd"))  # noqa: E731
+    before = open_fds()
+    entries = list(_scan_all(str(tmp_path), todo, IngestConfig(read_ahead=8)))
+    assert [e.path for e in entries] == [rel for rel, _ in todo] and all(e.reason is None for e in entries)
+    assert open_fds() == before
+    scan = _scan_all(str(tmp_path), todo, IngestConfig(read_ahead=8))
+    next(scan)
+    assert open_fds() > before  # the files ahead are open...
+    scan.close()
+    assert open_fds() == before  # ...and closed when the scan is abandoned

@@ -203,6 +203,7 @@ def scan_file(
     mode: ScanMode = "quick",
     silence_peak: float = 1e-3,
     block_frames: int = 1 << 18,
+    fd: int | None = None,
 ) -> ScanResult:
     """Hash and probe ``path`` and check its samples; raise :class:`AudioError` with a reason code.
 
@@ -220,10 +221,13 @@ def scan_file(
     sample of every file, which also finds
     damage in the middle of a compressed stream (the ``standardize`` stage, which decodes
     everything anyway, rejects such files with ``decode_failed`` in quick mode).
+
+    ``fd``: ``path`` already opened for reading (ingest opens files ahead to have the kernel
+    read them in); it is read from its start and closed here.
     """
     # Strings, not Path objects, on the path every file takes: ingest calls this for each file of
     # a dump, and the Path is only needed when a file leaves the fast paths below.
-    with open(path, "rb", buffering=0) as f:
+    with open(path if fd is None else fd, "rb", buffering=0) as f:
         raw = f.readall()
     size = len(raw)
     if size == 0:
