@@ -23,8 +23,15 @@ two folds by id; sessions are glued within one fold; a CNN fitted on one fold sc
 other fold's pauses, and the trees are fitted on those out-of-fold logits. The shipped CNN is
 the ensemble of the two fold networks (mean logit), so the trees' thresholds keep meaning.
 
+Since 2026-12-03 the corpus also holds Kokoro utterances in *random* voices (``--step random``):
+each plain and colloquial sentence in its own Dirichlet blend of the five stock style vectors
+(:func:`random_blend`), kept at least 0.6 (L1 over the weights) away from the four blends that
+``bench_segment --voices kokoro-unseen`` measures, so those stay voices never fitted on. They
+form one cross-validation family ("random").
+
 Steps (``--step``):
   more    synthesize the training corpus (idempotent, resumes).
+  random  the random-voice Kokoro utterances (``--shard i/n`` splits them over processes).
   cv      leave-one-voice-out cross-validation of the trees (the held-out voice's pauses are
           scored by trees fitted without any pause that touches that voice; HTS variants are
           held out as one family), plus the CNN's own out-of-fold accuracy.
