@@ -446,6 +446,7 @@ def main() -> None:
 
     sources = load_corpus()
     n_k = sum(not s.voice.startswith("hts") for s in sources)
+    n_rand = sum(s.voice.startswith("rand") for s in sources)
     print(
         f"{len(sources)} training utterances ({n_k} Kokoro, {len(sources) - n_k} HTS), sentences disjoint "
         "from both benchmarks"
@@ -485,7 +486,8 @@ def main() -> None:
     export(
         clf,
         args.out_dir / "segment_boundary.json",
-        f"{n_k} Kokoro (10 voices) + {len(sources) - n_k} HTS utterances in {2 * args.sessions} sessions, "
+        f"{n_k} Kokoro ({n_k - n_rand} in the 10 fixed voices, {n_rand} in random blends) + "
+        f"{len(sources) - n_k} HTS utterances in {2 * args.sessions} sessions, "
         f"seed {args.seed}; sentences disjoint from both benchmarks; contexts bounded at the true "
         "boundaries; final_form = out-of-fold sentence-final CNN logits",
     )
