@@ -29,6 +29,13 @@ each plain and colloquial sentence in its own Dirichlet blend of the five stock 
 ``bench_segment --voices kokoro-unseen`` measures, so those stay voices never fitted on. They
 form one cross-validation family ("random").
 
+Since the same day's next session: a third copy of the corpus ends each sentence the way game lines
+often do and written prose does not, in a te-form or on a conjunctive particle (``--step hanging``,
+:func:`continuation`: 買ってきて。 〜けど。), in random Kokoro voices and HTS variants; and both
+models weight each pause so that Kokoro and HTS carry half of the total each
+(:func:`synthesizer_weights`), because the corpus had become 70 % Kokoro and refits that added
+Kokoro lost on HTS what they gained on unseen Kokoro voices.
+
 Steps (``--step``):
   more    synthesize the training corpus (idempotent, resumes).
   random  the random-voice Kokoro utterances (``--shard i/n`` splits them over processes).
@@ -402,7 +409,19 @@ def collect(sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int 
 # --- the sentence-final CNN ------------------------------------------------------------------
 
 
-def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40):  # noqa: ANN201 - torch module
+def synthesizer_weights(voices: np.ndarray) -> np.ndarray:
+    """Per-pause weights giving each synthesizer (Kokoro, HTS) half of the total weight.
+
+    Why: the corpus grew Kokoro-heavy (random voices, continuation endings: ~70 % of the pauses),
+    and each refit that added Kokoro got better on unseen Kokoro voices and worse on the HTS
+    family (measured 2026-12-02/03): the models specialise on the majority synthesizer. Real
+    game voices are neither, so neither family should dominate what is learnt."""
+    hts = np.array([str(v).split("|")[0].startswith("hts") for v in voices])
+    w = np.where(hts, 0.5 / max(1, hts.sum()), 0.5 / max(1, (~hts).sum()))
+    return w * len(w)
+
+
+def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weight: np.ndarray | None = None):  # noqa: ANN201 - torch module
     import torch
 
     from tsukasa.pipelines import sentence_final
@@ -412,6 +431,7 @@ def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40):  # n
     net = sentence_final.torch_net()
     xs = torch.from_numpy(W.astype(np.float32))
     ys = torch.from_numpy(y.astype(np.float32))
+    ws = torch.from_numpy((np.ones(len(y)) if weight is None else weight).astype(np.float32))
     opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-3)
     pos_weight = torch.tensor(float((~y).sum()) / max(1.0, float(y.sum())))
     gen = torch.Generator().manual_seed(seed)
@@ -432,7 +452,9 @@ def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40):  # n
             mask = (band >= lo[:, None]) & (band < (lo + width)[:, None])
             xb = xb.clone()
             xb[:, : sentence_final.N_MELS] = xb[:, : sentence_final.N_MELS].masked_fill(mask[:, :, None], 0.0)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(xb), ys[idx], pos_weight=pos_weight)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                net(xb), ys[idx], weight=ws[idx], pos_weight=pos_weight
+            )
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -533,11 +555,12 @@ def main() -> None:
         data["fold"] = np.concatenate([np.full(len(p["y"]), f) for f, p in enumerate(parts)])
         np.savez(cached, **data)
     X, W, y, kind, voices, fold = data["X"], data["W"], data["y"], data["kind"], data["voices"], data["fold"]
+    weight = synthesizer_weights(voices)
     # out-of-fold CNN logits become the trees' final_form feature
     col = vad.FEATURE_NAMES.index("final_form")
     nets = []
     for f in (0, 1):
-        net = fit_cnn(W[fold != f], y[fold != f], seed=f)
+        net = fit_cnn(W[fold != f], y[fold != f], seed=f, weight=weight[fold != f])
         nets.append(net)
         X[fold == f, col] = cnn_logits(net, W[fold == f])
         report(f"CNN alone, fold {f} held out", y[fold == f], 1 / (1 + np.exp(-X[fold == f, col])), kind[fold == f])
@@ -547,14 +570,14 @@ def main() -> None:
     oof = np.zeros(len(y))
     for g in groups:
         touches = np.array([g in {family(v) for v in s.split("|")} for s in voices])
-        clf = make_model().fit(X[~touches], y[~touches])
+        clf = make_model().fit(X[~touches], y[~touches], sample_weight=weight[~touches])
         oof[touches] = clf.predict_proba(X[touches])[:, 1]
         report(f"held-out voice {g}", y[touches], oof[touches], kind[touches])
     report("all folds", y, oof, kind)
     if args.step == "cv":
         return
     export_cnn(nets, args.out_dir / "segment_final.npz")
-    clf = make_model().fit(X, y)
+    clf = make_model().fit(X, y, sample_weight=weight)
     report("training fit", y, clf.predict_proba(X)[:, 1], kind)
     export(
         clf,
@@ -562,7 +585,8 @@ def main() -> None:
         f"{n_k} Kokoro ({n_k - n_rand} in the 10 fixed voices, {n_rand} in random blends) + "
         f"{len(sources) - n_k} HTS utterances in {2 * args.sessions} sessions, "
         f"seed {args.seed}; sentences disjoint from both benchmarks; contexts bounded at the true "
-        "boundaries; final_form = out-of-fold sentence-final CNN logits",
+        "boundaries; final_form = out-of-fold sentence-final CNN logits; corpus incl. the continuation-ending "
+        "copy (--step hanging); Kokoro and HTS pauses weighted to half the total each",
     )
     print("wrote", args.out_dir / "segment_final.npz", "and", args.out_dir / "segment_boundary.json")
 
