@@ -110,3 +110,51 @@ def test_sentence_end_looks_more_final_than_a_comma() -> None:
     # every sentence end above the median comma, and on average clearly above
     assert min(ends) > float(np.median(commas)), (ends, commas)
     assert float(np.mean(ends)) > float(np.mean(commas)) + 1.0, (ends, commas)
+
+
+@functools.cache
+def _fit_script():  # noqa: ANN202 - a module
+    """benchmarks/fit_segment_boundary.py, imported by path (benchmarks/ is not a package)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    folder = str(Path(__file__).resolve().parents[2] / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("fit_segment_boundary")
+
+
+@pytest.mark.parametrize(
+    ("sid", "text", "expected"),
+    [
+        # past tense → te-form with the same euphonic stem (even ids take the te-form)
+        ("BASIC5000_0002", "本を読んだ。", "本を読んで。"),
+        ("BASIC5000_0004", "彼はすぐに帰った。", "彼はすぐに帰って。"),
+        ("BASIC5000_0006", "昨日はとても寒かった。", "昨日はとても寒くて。"),
+        # a request drops ください, whatever the id
+        ("BASIC5000_0003", "窓を開けてください。", "窓を開けて。"),
+        # questions and final particles take no continuation ending
+        ("BASIC5000_0008", "ミュージカルは、見なかったのですか。", None),
+        ("BASIC5000_0010", "いい天気だね。", None),
+    ],
+)
+def test_continuation_copy_ends_in_a_te_form(sid: str, text: str, expected: str | None) -> None:
+    """The fitting corpus's continuation copy (game lines ending 〜て。) is grammatical Japanese."""
+    assert _fit_script().continuation(sid, text) == expected
+
+
+def test_continuation_copy_hangs_plain_forms_on_a_conjunctive_particle() -> None:
+    fit = _fit_script()
+    endings = {fit.continuation(f"BASIC5000_{k:04d}", "毎日、駅まで走る。") for k in range(1, 9, 2)}
+    assert endings == {f"毎日、駅まで走る{p}。" for p in fit.HANGING}
+    # のに does not follow the copula だ (静かだのに): けど instead
+    assert all(not e.endswith("だのに。") for k in range(40) if (e := fit.continuation(f"X_{k}", "静かだ。")))
+
+
+def test_synthesizer_weights_give_kokoro_and_hts_half_each() -> None:
+    voices = np.array(["hts+3", "hts-2", "jf_alpha", "rand00001", "rand00002", "jm_kumo|hts+1", "mix_alpha_kumo"])
+    w = _fit_script().synthesizer_weights(voices)
+    hts = np.array([v.startswith("hts") for v in voices])  # a pause's family is its first voice's
+    assert w[hts].sum() == pytest.approx(w[~hts].sum())
+    assert w.mean() == pytest.approx(1.0)  # the loss keeps its scale
