@@ -35,6 +35,9 @@ often do and written prose does not, in a te-form or on a conjunctive particle (
 models weight each pause so that Kokoro and HTS carry half of the total each
 (:func:`synthesizer_weights`), because the corpus had become 70 % Kokoro and refits that added
 Kokoro lost on HTS what they gained on unseen Kokoro voices.
+Measured and NOT kept (benchmarks/RESULTS.md, 2026-12-03): the shipped models are still the
+earlier fit (944 Kokoro utterances in the ten fixed voices + 2,000 HTS, unweighted); ``--step fit``
+with these defaults reproduces the refit that was measured, not the shipped one.
 
 Steps (``--step``):
   more    synthesize the training corpus (idempotent, resumes).
