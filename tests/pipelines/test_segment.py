@@ -390,3 +390,38 @@ def test_bounded_scoring_splits_exactly_like_full_scoring() -> None:
             assert any("max duration" in d and "pause" in d for d in fast.decisions)
         else:
             assert skipped > 0
+
+
+def test_boundary_score_is_the_mean_log_odds_of_every_shipped_fit() -> None:
+    """The stage scores a pause with every shipped fit, each reading its own sentence-final CNN's
+    logit, and averages their log-odds: a pause's recorded probability (full scores) is exactly
+    that mean, computed here from the recorded features and the members' own CNN inputs."""
+    members = vad.boundary_members()
+    assert len(members) >= 2 and all(m.final is not None for m in members)
+    assert vad.boundary_model_version().count("+") == len(members) - 1
+    audio, _ = _session([0, 1, 2, 3], [0.05, 0.4, 0.12], seed=5)
+    res = vad.segment_speech(audio, SR, full_scores=True)
+    assert res.pauses
+    # the same table the stage builds, with every pause's context as the stage left it
+    setup = vad._speech_stretches(audio, SR, vad.VadParams(), None, vad.VadResult())
+    assert setup is not None
+    x16, c, active, groups, _ = setup
+    table = vad.PauseTable(x16, c, active, groups, vad.VadParams())
+    cut = {k for k, p in enumerate(res.pauses) if p.probability >= 0.5}
+    checked = 0
+    for k, pz in enumerate(res.pauses):
+        if k in cut:  # accepted before its neighbours were cut: recorded under another context
+            continue
+        rows = table.features([k], cut)  # the same context (MFCCs differ in float32 rounding only)
+        np.testing.assert_allclose(rows[0], pz.features, atol=1e-4)
+        per = table.member_rows([k], cut, np.array([pz.features]))
+        assert len(per) == len(members)
+        win = table.windows[(k, *table.context(k, cut))][None]
+        z = []
+        for m, r in zip(members, per, strict=True):
+            own = float(np.clip(vad.sentence_final.logits(win, m.final)[0], -12, 12))
+            assert r[0, vad.FINAL_COLUMN] == pytest.approx(own, abs=1e-9)
+            z.append(vad.boundary_log_odds(r, m.trees)[0])
+        assert pz.probability == pytest.approx(1 / (1 + np.exp(-np.mean(z))), abs=1e-9)
+        checked += 1
+    assert checked >= 1

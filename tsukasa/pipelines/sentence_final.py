@@ -158,19 +158,23 @@ def logits(windows: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
 
 
 _LOCK = threading.Lock()
-_WEIGHTS: dict[str, np.ndarray] | None = None
+_WEIGHTS: dict[str, dict[str, np.ndarray] | None] = {}
 
 
-def load_weights() -> dict[str, np.ndarray] | None:
-    """The shipped weights (``segment_final.npz``), once per process; None when absent."""
-    global _WEIGHTS
+def load_weights(name: str = MODEL_FILE.name) -> dict[str, np.ndarray] | None:
+    """Shipped weights (``segment_final.npz``, or another member's file of the boundary
+    ensemble beside it, see ``vad.BOUNDARY_MEMBERS``), once per process; None when absent."""
     with _LOCK:
-        if _WEIGHTS is None and MODEL_FILE.is_file():
-            with np.load(MODEL_FILE) as data:
-                _WEIGHTS = {k: data[k] for k in data.files}
-        return _WEIGHTS
+        if name not in _WEIGHTS:
+            path = MODEL_FILE.with_name(name)
+            if path.is_file():
+                with np.load(path) as data:
+                    _WEIGHTS[name] = {k: data[k] for k in data.files}
+            else:
+                _WEIGHTS[name] = None
+        return _WEIGHTS[name]
 
 
-def model_version() -> str:
-    w = load_weights()
+def model_version(name: str = MODEL_FILE.name) -> str:
+    w = load_weights(name)
     return str(int(w["version"])) if w is not None and "version" in w else "none"

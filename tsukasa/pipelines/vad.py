@@ -95,6 +95,17 @@ FEATURE_NAMES = (
     "final_form",  # logit of the sentence-final-form CNN over log-mel before (and after) the pause
 )
 BOUNDARY_MODEL_FILE = "segment_boundary.json"
+FINAL_COLUMN = FEATURE_NAMES.index("final_form")
+# The boundary score is the mean log-odds of independent fits (trees + their own sentence-final
+# CNN), each a pair of files shipped beside this module. Why an ensemble: each refit traded
+# errors between voice families (more Kokoro voices: better on unseen Kokoro blends, worse on
+# HTS; benchmarks/RESULTS.md), and the fits disagree on different pauses, so averaging their
+# log-odds removes much of what each gets wrong alone — measured on the benchmark's pauses
+# before any change: 46 errors of the first fit, 51 of the second, 31 averaged.
+BOUNDARY_MEMBERS: tuple[tuple[str, str], ...] = (
+    (BOUNDARY_MODEL_FILE, sentence_final.MODEL_FILE.name),  # v4: 944 Kokoro (10 voices) + 2,000 HTS
+    ("segment_boundary_b.json", "segment_final_b.npz"),  # v5: + random voices, continuation endings
+)
 SPEAKER_COLUMNS = (FEATURE_NAMES.index("speaker_sim"), FEATURE_NAMES.index("speaker_contrast"))
 EDGE_GROWTH_S = 0.15  # how far _extend_edges may grow an utterance at each end
 BOUND_MARGIN = 1e-9  # log-odds: far above the rounding of a 200-tree sum, far below any decision
@@ -220,7 +231,7 @@ def vad_model_versions() -> dict[str, str]:
         "onnxruntime": version("onnxruntime"),
         "resemblyzer": version("resemblyzer"),  # GE2E weights
         "segment-boundary": boundary_model_version(),
-        "segment-final": sentence_final.model_version(),
+        "segment-final": final_model_version(),
     }
 
 
@@ -715,27 +726,56 @@ def speech_frames_after(active: np.ndarray, b: int, hi: int, count: int = SPK_FR
 
 # --- the boundary model ----------------------------------------------------------------------
 
-_BM: dict[str, Any] | None = None
+_BM: list[BoundaryMember] | None = None
 
 
 class SegmentModelError(TsukasaError):
     """A model file the segment stage needs is missing or does not match this code."""
 
 
-def boundary_model() -> dict[str, Any]:
-    """The shipped tree ensemble (JSON: init log-odds, learning rate, trees as flat arrays)."""
-    global _BM
-    if _BM is None:
-        path = Path(__file__).with_name(BOUNDARY_MODEL_FILE)
+def _load_trees(name: str) -> dict[str, Any]:
+    path = Path(__file__).with_name(name)
+    try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["feature_names"]) != FEATURE_NAMES:
-            raise SegmentModelError(f"{path.name} was fitted on other features: refit with benchmarks/")
-        _BM = _as_arrays(data)
-    return _BM
+    except (OSError, ValueError) as exc:
+        raise SegmentModelError(f"cannot read the boundary model {path.name}: {exc}") from None
+    if tuple(data["feature_names"]) != FEATURE_NAMES:
+        raise SegmentModelError(f"{path.name} was fitted on other features: refit with benchmarks/")
+    return _as_arrays(data)
+
+
+def boundary_model() -> dict[str, Any]:
+    """The first shipped tree ensemble (JSON: init log-odds, learning rate, trees as flat arrays)."""
+    return boundary_members()[0].trees
+
+
+@dataclass(frozen=True)
+class BoundaryMember:
+    """One fit of the boundary score: its trees and the sentence-final CNN whose logit they read."""
+
+    trees: dict[str, Any]
+    final: dict[str, np.ndarray] | None
+
+
+def boundary_members() -> list[BoundaryMember]:
+    """The shipped fits (:data:`BOUNDARY_MEMBERS`), loaded once per process."""
+    global _BM
+    with _MODEL_LOCK:
+        if _BM is None:
+            _BM = [
+                BoundaryMember(_load_trees(trees), sentence_final.load_weights(final))
+                for trees, final in BOUNDARY_MEMBERS
+            ]
+        return _BM
 
 
 def boundary_model_version() -> str:
-    return str(boundary_model()["version"])
+    """The members' versions, e.g. ``4+5`` (part of the segment stage's fingerprint)."""
+    return "+".join(str(m.trees["version"]) for m in boundary_members())
+
+
+def final_model_version() -> str:
+    return "+".join(sentence_final.model_version(final) for _, final in BOUNDARY_MEMBERS)
 
 
 def export_tree_ensemble(clf: Any, note: str = "", version: str = "2") -> dict[str, Any]:
@@ -807,12 +847,17 @@ def _flat_trees(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def boundary_probabilities(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
-    """P(line boundary) for each row of ``features`` (n_pauses x len(FEATURE_NAMES))."""
+    """P(line boundary) for each row of ``features`` (n_pauses x len(FEATURE_NAMES)), by one fit."""
+    return 1.0 / (1.0 + np.exp(-boundary_log_odds(features, model)))
+
+
+def boundary_log_odds(features: np.ndarray, model: dict[str, Any] | None = None) -> np.ndarray:
+    """The log-odds behind :func:`boundary_probabilities`."""
     m = _as_arrays(model) if model is not None else boundary_model()
     x = np.asarray(features, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
     z = np.full(len(x), float(m["init"]))
     if not m["trees"]:
-        return 1.0 / (1.0 + np.exp(-z))
+        return z
     if "_flat" not in m:
         m["_flat"] = _flat_trees(m)
     f = m["_flat"]
@@ -828,7 +873,7 @@ def boundary_probabilities(features: np.ndarray, model: dict[str, Any] | None = 
     step = float(m["learning_rate"]) * f["value"][node]
     for t in range(step.shape[1]):
         z += step[:, t]
-    return 1.0 / (1.0 + np.exp(-z))
+    return z
 
 
 def boundary_logit_bounds(
@@ -940,7 +985,7 @@ class PauseTable:
         groups: list[tuple[int, int]],
         params: VadParams,
         num_threads: int = 1,
-        final_weights: dict[str, np.ndarray] | None | bool = True,
+        final_weights: list[dict[str, np.ndarray] | None] | dict[str, np.ndarray] | None | bool = True,
     ) -> None:
         self.x16, self.c, self.active, self.groups = x16, c, active, groups
         self.params, self.num_threads = params, num_threads
@@ -950,8 +995,16 @@ class PauseTable:
         self._mel: np.ndarray | None = None
         self._frames: sentence_final.MelFrames | None = None
         self._emb: dict[tuple[int, int, int], np.ndarray] = {}
-        # True: the shipped sentence-final CNN; None/False: none (the feature is 0, for fitting)
-        self.final_weights = sentence_final.load_weights() if final_weights is True else final_weights or None
+        # True: every shipped member's sentence-final CNN (see BOUNDARY_MEMBERS); a dict: that one
+        # CNN; None/False: none (the feature is 0, for fitting). The features' own final_form
+        # column holds the first CNN's logit; the others' are kept aside (member_rows).
+        if final_weights is True:
+            self.finals = [m.final for m in boundary_members()]
+        elif isinstance(final_weights, dict):
+            self.finals = [final_weights]
+        else:
+            self.finals = list(final_weights or [])
+        self._member_finals: dict[tuple[int, int, int], np.ndarray] = {}
         self.windows: dict[tuple[int, int, int], np.ndarray] = {}
 
     @property
@@ -1021,14 +1074,33 @@ class PauseTable:
         return self._mel
 
     def _final_form(self, keys: list[tuple[int, int, int]]) -> np.ndarray:
-        """The sentence-final CNN's logit for each (pause, lo, hi), its input kept in ``windows``."""
+        """The first sentence-final CNN's logit for each (pause, lo, hi), its input kept in
+        ``windows`` and every member's logit in ``_member_finals``."""
         self._mel_once()
         assert self._frames is not None
         wins = np.stack([self._frames.window(*self.bounds[k], lo, hi) for k, lo, hi in keys])
         self.windows.update(zip(keys, wins, strict=True))
-        if self.final_weights is None:
+        if not self.finals:
             return np.zeros(len(keys))
-        return sentence_final.logits(wins, self.final_weights)
+        per = np.stack(
+            [np.zeros(len(keys)) if w is None else sentence_final.logits(wins, w) for w in self.finals], axis=1
+        )
+        self._member_finals.update(zip(keys, np.clip(per, -12.0, 12.0), strict=True))
+        return per[:, 0]
+
+    def member_rows(self, ks: list[int], cut: set[int], rows: np.ndarray) -> list[np.ndarray]:
+        """``rows`` (features of ``ks`` under ``cut``, as :meth:`features` or
+        :meth:`partial_features` gave them) once per member CNN: each copy's ``final_form`` is
+        that member's logit. One CNN (or none): just ``[rows]``."""
+        if len(self.finals) <= 1:
+            return [rows]
+        finals = np.array([self._member_finals[(k, *self.context(k, cut))] for k in ks]).reshape(len(ks), -1)
+        out = []
+        for m in range(len(self.finals)):
+            r = rows.copy()
+            r[:, FINAL_COLUMN] = finals[:, m]
+            out.append(r)
+        return out
 
 
 def pause_table(
@@ -1076,8 +1148,7 @@ def load_models() -> None:
     worker process; the benchmark calls it so that one-time loads stay out of its RTF."""
     load_vad_sequence_model()
     load_speaker_encoder()
-    boundary_model()
-    sentence_final.load_weights()
+    boundary_members()
     silence = np.zeros(VAD_SAMPLE_RATE // 10, dtype=np.float32)
     _mfcc(silence)  # imports librosa.feature's modules
     _power_mel(silence)
@@ -1131,7 +1202,12 @@ def _segment_speech(
     # it cuts are rescored, and so on until no pause passes the threshold. Without this, the 2 s
     # contexts of a butted pause reach into the lines beyond their neighbours' undetected
     # boundaries, and both sides look alike.
-    table = PauseTable(x16, c, active, groups, params, num_threads)
+    if boundary is None:
+        members = [m.trees for m in boundary_members()]
+        table = PauseTable(x16, c, active, groups, params, num_threads)
+    else:  # one given fit, read with the first shipped CNN (as it was fitted)
+        members = [boundary]
+        table = PauseTable(x16, c, active, groups, params, num_threads, sentence_final.load_weights())
     cut = set(table.long_pauses())
     probs_b = np.ones(table.size)
     accepted: dict[int, float] = {}
@@ -1149,14 +1225,14 @@ def _segment_speech(
     bounded: set[int] = set()  # pauses whose probs_b is only an upper bound
     while todo:
         feats = table.partial_features(todo, cut)
-        z_max = boundary_logit_bounds(feats, SPEAKER_COLUMNS, boundary)
+        z_max = _mean_log_odds(table, todo, cut, feats, members, bound=True)
         probs_b[todo] = 1.0 / (1.0 + np.exp(-z_max))
         # BOUND_MARGIN: the bound and the exact score round their sums differently
         rows = [i for i, z in enumerate(z_max) if full_scores or z >= logit_threshold - BOUND_MARGIN]
         full = [todo[i] for i in rows]
         if full:
             feats[rows] = table.features(full, cut)
-            probs_b[full] = boundary_probabilities(feats[rows], boundary)
+            probs_b[full] = _sigmoid(_mean_log_odds(table, full, cut, feats[rows], members))
         bounded.difference_update(full)
         bounded.update(set(todo) - set(full))
         scored.update(zip(todo, feats, strict=True))
@@ -1223,7 +1299,8 @@ def _segment_speech(
         ks = [k for k in range(g0, g1) if k in bounded]
         if ks:
             feats = table.features(ks, cut)
-            for k, f, p in zip(ks, feats, boundary_probabilities(feats, boundary), strict=True):
+            probs = _sigmoid(_mean_log_odds(table, ks, cut, feats, members))
+            for k, f, p in zip(ks, feats, probs, strict=True):
                 pauses[k] = Pause(pauses[k].start, pauses[k].end, float(p), tuple(f))
     utts: list[tuple[int, int, list[Pause]]] = []  # (first group, last group, inner pauses)
     first = 0
@@ -1259,6 +1336,29 @@ def _segment_speech(
             speech.append((s, e, ps))
     result.segments = _pad(speech, total, params.pad_s)
     return result
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _mean_log_odds(
+    table: PauseTable,
+    ks: list[int],
+    cut: set[int],
+    rows: np.ndarray,
+    members: list[dict[str, Any]],
+    bound: bool = False,
+) -> np.ndarray:
+    """The boundary score of pauses ``ks``: the members' log-odds averaged, each member reading its
+    own CNN's ``final_form``. ``bound``: each member's upper bound over the speaker cues
+    (:func:`boundary_logit_bounds`) instead, whose mean bounds the mean."""
+    per = table.member_rows(ks, cut, rows)
+    if bound:
+        zs = [boundary_logit_bounds(r, SPEAKER_COLUMNS, m) for r, m in zip(per, members, strict=True)]
+    else:
+        zs = [boundary_log_odds(r, m) for r, m in zip(per, members, strict=True)]
+    return zs[0] if len(zs) == 1 else np.mean(zs, axis=0)
 
 
 def _extend_edges(
