@@ -27,10 +27,12 @@ we then
    first only the pauses of at least ``always_split_pause_s``); the most likely pause above
    the threshold is accepted, the pauses whose context it shortens are rescored, until none
    passes. (With fixed 2 s contexts, a butted pause's sides reach across their neighbours'
-   undetected boundaries and look alike.) The score is a small gradient-boosted tree
-   ensemble (``segment_boundary.json``, fitted by ``benchmarks/fit_segment_boundary.py`` on
-   sentences the benchmark never uses, with contexts bounded at the true boundaries, which is
-   where the iteration converges when it is right; evaluated here in numpy). The speaker cues
+   undetected boundaries and look alike.) The score is the mean log-odds of two fits
+   (:data:`BOUNDARY_MEMBERS`), each a small gradient-boosted tree ensemble
+   (``segment_boundary*.json``) reading its own sentence-final CNN, fitted by
+   ``benchmarks/fit_segment_boundary.py`` on sentences the benchmark never uses, with contexts
+   bounded at the true boundaries, which is where the iteration converges when it is right;
+   evaluated here in numpy. The speaker cues
    cost more than all the others together, so each round scores the cheap cues first and runs
    the encoder only for the pauses whose score, bounded over every value the speaker cues could
    take, can still reach the threshold (about one in eight on the benchmarks): the same
