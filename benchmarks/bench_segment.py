@@ -43,6 +43,9 @@ fitted on, but not on voices never fitted on (Kokoro's stock voices and the HTS 
 training). Voices never seen are measured by ``--voices kokoro-unseen`` and by the fitting
 script's leave-one-voice-out cross-validation (each Kokoro voice and the HTS family in turn).
 
+The stage scores pauses with every shipped fit (``vad.BOUNDARY_MEMBERS``, log-odds averaged);
+``--members 0`` or ``--members 1`` runs one fit alone, for comparison in the same conditions.
+
 Usage: ``python benchmarks/bench_segment.py --sessions 20``
 """
 
@@ -410,7 +413,20 @@ def main() -> None:
         default="kokoro",
         help="kokoro_dev; its sentences in Kokoro voice blends never fitted on; or pyopenjtalk HTS",
     )
+    ap.add_argument(
+        "--members",
+        help="ablation: score with only these shipped fits (indices into vad.BOUNDARY_MEMBERS, e.g. 0 or 1; "
+        "default: all of them, as the stage does)",
+    )
     args = ap.parse_args()
+    if args.members:
+        from tsukasa.pipelines import vad
+
+        try:
+            chosen = [vad.BOUNDARY_MEMBERS[int(i)] for i in args.members.split(",")]
+        except (ValueError, IndexError):
+            raise SystemExit(f"--members: indices 0-{len(vad.BOUNDARY_MEMBERS) - 1}, comma-separated") from None
+        vad.BOUNDARY_MEMBERS = tuple(chosen)
     if args.voices == "kokoro":
         sources = load_sources()
     elif args.voices == "kokoro-unseen":
