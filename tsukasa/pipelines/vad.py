@@ -1096,7 +1096,9 @@ class PauseTable:
         that member's logit. One CNN (or none): just ``[rows]``."""
         if len(self.finals) <= 1:
             return [rows]
-        finals = np.array([self._member_finals[(k, *self.context(k, cut))] for k in ks]).reshape(len(ks), -1)
+        if not ks:
+            return [rows for _ in self.finals]
+        finals = np.array([self._member_finals[(k, *self.context(k, cut))] for k in ks])
         out = []
         for m in range(len(self.finals)):
             r = rows.copy()
