@@ -10,7 +10,6 @@ once over the whole sentence, so accents are computed with the full context.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,9 +59,6 @@ class Phonemized:
     @property
     def prosody_tokens(self) -> list[str]:
         return self.prosody.split()
-
-
-_CACHE_LOCK = threading.Lock()
 
 
 def _kana_from_njd(features: list[dict]) -> str:
