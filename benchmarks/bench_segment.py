@@ -45,6 +45,8 @@ script's leave-one-voice-out cross-validation (each Kokoro voice and the HTS fam
 
 The stage scores pauses with every shipped fit (``vad.BOUNDARY_MEMBERS``, log-odds averaged);
 ``--members 0`` or ``--members 1`` runs one fit alone, for comparison in the same conditions.
+``--errors`` lists our errors by utterance (each sentence is spoken in ~10 sessions of a 60-session
+run, and the errors cluster on a few sentence endings).
 
 Usage: ``python benchmarks/bench_segment.py --sessions 20``
 """
@@ -56,7 +58,8 @@ import csv
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +82,7 @@ class Source:
     audio: np.ndarray  # 24 kHz mono float32
     start: int  # true speech start (samples)
     end: int
+    text: str = field(default="", kw_only=True)  # what is said (for --errors)
 
     def internal_pauses(self, min_s: float) -> list[tuple[float, float]]:
         """Silences of at least ``min_s`` inside the true span (seconds from its start), measured
@@ -113,7 +117,7 @@ def load_sources(root: Path = KOKORO) -> list[Source]:
             x, sr = sf.read(root / row["file"], dtype="float32")
             assert sr == SR
             s, e = true_span(x, sr)
-            out.append(Source(row["voice"], x, s, e))
+            out.append(Source(row["voice"], x, s, e, text=row["text"]))
     return out
 
 
@@ -148,7 +152,7 @@ def hts_sources(
         half, speed = HTS_VOICES[k % len(HTS_VOICES)]
         y = hts_utterance(rows[i]["text"], half, speed)
         s, e = true_span(y, SR)
-        out.append(Source(f"hts{half:+.0f}", y, s, e))
+        out.append(Source(f"hts{half:+.0f}", y, s, e, text=rows[i]["text"]))
     return out
 
 
@@ -203,7 +207,7 @@ def unseen_kokoro_sources(root: Path = KOKORO) -> list[Source]:
         x, sr = sf.read(path, dtype="float32")
         assert sr == SR
         s, e = true_span(x, sr)
-        out.append(Source(voice, x, s, e))
+        out.append(Source(voice, x, s, e, text=row["text"]))
     return out
 
 
@@ -302,6 +306,20 @@ def score(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> d
         "merged": merged,
         "split": split,
     }
+
+
+def error_sources(
+    refs: list[tuple[float, float]], hyps: list[tuple[float, float]], picks: list[int]
+) -> tuple[list[int], list[int]]:
+    """Source indices behind the errors of one session: for each merged boundary, the utterance
+    that ends before it (whose ending was read as a continuation); for each split reference, that
+    utterance. Same coverage rules as :func:`score`."""
+    merged = []
+    for h in hyps:
+        covered = [i for i, r in enumerate(refs) if _overlap(r, h) >= 0.5 * (r[1] - r[0])]
+        merged += [picks[i] for i, j in zip(covered, covered[1:], strict=False) if j == i + 1]
+    split = [picks[i] for i, r in enumerate(refs) if sum(_overlap(r, h) >= 0.2 * (r[1] - r[0]) for h in hyps) >= 2]
+    return merged, split
 
 
 def forgive_splits(
@@ -418,6 +436,12 @@ def main() -> None:
         help="ablation: score with only these shipped fits (indices into vad.BOUNDARY_MEMBERS, e.g. 0 or 1; "
         "default: all of them, as the stage does)",
     )
+    ap.add_argument(
+        "--errors",
+        action="store_true",
+        help="also list our errors by utterance: which sentence endings were merged with the next line, "
+        "which lines were split, out of how many times each was spoken",
+    )
     args = ap.parse_args()
     if args.members:
         from tsukasa.pipelines import vad
@@ -437,11 +461,12 @@ def main() -> None:
         sources = hts_sources(48, seed=args.seed, exclude={sid for sid, _ in training_sentences(250)})
     rng = np.random.default_rng(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        paths, refs, inner = [], [], []
+        paths, refs, inner, chosen = [], [], [], []
         for k in range(args.sessions):
             x, r, picks = make_session(sources, rng, args.utts, with_picks=True)
             paths.append(write_session(x, Path(tmp) / f"session_{k:03d}", k))
             refs.append(r)
+            chosen.append(picks)
             inner.append(
                 [
                     (s0 + a, s0 + b)
@@ -468,6 +493,27 @@ def main() -> None:
         print(summary(label, [score(r, h) for r, h in zip(refs, hyps, strict=True)], audio_s, t))
         lenient = [forgive_splits(h, p) for h, p in zip(hyps, inner, strict=True)]
         print(summary("  lenient", [score(r, h) for r, h in zip(refs, lenient, strict=True)], audio_s, t))
+    if args.errors:
+        print_errors(sources, refs, ours, chosen)
+
+
+def print_errors(
+    sources: list[Source], refs: list[list[tuple[float, float]]], hyps: list[list[tuple[float, float]]], picks: list
+) -> None:
+    """Our errors by utterance (``--errors``): each sentence is spoken in several sessions, and the
+    errors cluster on a few sentence endings, so this says which ones."""
+    spoken: Counter[int] = Counter(i for p in picks for i in p)
+    merged: Counter[int] = Counter()
+    split: Counter[int] = Counter()
+    for r, h, p in zip(refs, hyps, picks, strict=True):
+        m, s = error_sources(r, h, p)
+        merged.update(m)
+        split.update(s)
+    print(f"our errors by utterance (merged = its ending was joined to the next line): {sum(merged.values())} "
+          f"merged, {sum(split.values())} split")  # fmt: skip
+    for i in sorted(set(merged) | set(split), key=lambda i: -(merged[i] + split[i])):
+        src = sources[i]
+        print(f"  merged {merged[i]:2d} split {split[i]:2d} of {spoken[i]:2d}  {src.voice:<24} {src.text}")
 
 
 if __name__ == "__main__":

@@ -160,3 +160,21 @@ def test_synthesizer_weights_give_kokoro_and_hts_half_each() -> None:
     hts = np.array([v.startswith("hts") for v in voices])  # a pause's family is its first voice's
     assert w[hts].sum() == pytest.approx(w[~hts].sum())
     assert w.mean() == pytest.approx(1.0)  # the loss keeps its scale
+
+
+def test_benchmark_error_listing_names_the_ending_before_each_merged_boundary() -> None:
+    """``bench_segment --errors`` blames a merge on the utterance whose ending was read as a
+    continuation, and a split on the utterance that was cut, counted the way ``score`` counts."""
+    _fit_script()  # puts benchmarks/ on the path
+    import bench_segment
+
+    refs = [(0.0, 1.0), (1.05, 2.0), (2.5, 3.5), (4.0, 5.0)]
+    picks = [7, 3, 9, 4]  # source index of each reference utterance
+    # lines 0-1-2 merged into one hypothesis (two missed boundaries), line 3 cut in two
+    hyps = [(0.0, 3.5), (4.0, 4.5), (4.6, 5.0)]
+    merged, split = bench_segment.error_sources(refs, hyps, picks)
+    assert merged == [7, 3]
+    assert split == [4]
+    counted = bench_segment.score(refs, hyps)
+    assert (counted["merged"], counted["split"]) == (1, 1)  # score counts merged hypotheses
+    assert bench_segment.error_sources(refs, [(a, b) for a, b in refs], picks) == ([], [])
