@@ -295,8 +295,8 @@ def score(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> d
         used_h.add(j)
         starts.append(abs(hyps[j][0] - refs[i][0]))
         ends.append(abs(hyps[j][1] - refs[i][1]))
-    merged = sum(1 for h in hyps if sum(_overlap(r, h) >= 0.5 * (r[1] - r[0]) for r in refs) >= 2)
-    split = sum(1 for r in refs if sum(_overlap(r, h) >= 0.2 * (r[1] - r[0]) for h in hyps) >= 2)
+    merged = sum(1 for h in hyps if len(_covered_refs(refs, h)) >= 2)
+    split = len(_split_refs(refs, hyps))
     return {
         "tp": len(used_r),
         "n_ref": len(refs),
@@ -308,6 +308,16 @@ def score(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> d
     }
 
 
+def _covered_refs(refs: list[tuple[float, float]], h: tuple[float, float]) -> list[int]:
+    """References of which hypothesis ``h`` covers half or more (two or more: a merge)."""
+    return [i for i, r in enumerate(refs) if _overlap(r, h) >= 0.5 * (r[1] - r[0])]
+
+
+def _split_refs(refs: list[tuple[float, float]], hyps: list[tuple[float, float]]) -> list[int]:
+    """References of which two or more hypotheses each cover 20 % or more (a split)."""
+    return [i for i, r in enumerate(refs) if sum(_overlap(r, h) >= 0.2 * (r[1] - r[0]) for h in hyps) >= 2]
+
+
 def error_sources(
     refs: list[tuple[float, float]], hyps: list[tuple[float, float]], picks: list[int]
 ) -> tuple[list[int], list[int]]:
@@ -316,10 +326,9 @@ def error_sources(
     utterance. Same coverage rules as :func:`score`."""
     merged = []
     for h in hyps:
-        covered = [i for i, r in enumerate(refs) if _overlap(r, h) >= 0.5 * (r[1] - r[0])]
+        covered = _covered_refs(refs, h)
         merged += [picks[i] for i, j in zip(covered, covered[1:], strict=False) if j == i + 1]
-    split = [picks[i] for i, r in enumerate(refs) if sum(_overlap(r, h) >= 0.2 * (r[1] - r[0]) for h in hyps) >= 2]
-    return merged, split
+    return merged, [picks[i] for i in _split_refs(refs, hyps)]
 
 
 def forgive_splits(
