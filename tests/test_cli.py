@@ -72,6 +72,20 @@ def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
     assert r.returncode != 0 and r.stderr.strip().startswith("error:")
 
 
+def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana", "--user-dict", str(names)],
+        input="星詠司です\n", capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "TSUKASA_CACHE": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "ホシヨミツカサデス\n"
+    r = run("g2p", "--english", "katakana", cwd=tmp_path)
+    assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "--english" in r.stderr
+
+
 def test_ingest_command_prints_summary(tmp_path: Path) -> None:
     write_audio(tmp_path / "raw" / "a.wav", tone(1.0, 16000), 16000)
     (tmp_path / "raw" / "b.wav").write_bytes(b"")

@@ -246,21 +246,31 @@ def g2p(
     user_dict: Annotated[
         Path | None, typer.Option(help="User dictionary CSV (surface, reading, accent type), e.g. character names.")
     ] = None,
+    english: Annotated[
+        str,
+        typer.Option(
+            help="English words the loanword table lacks: 'model' (katakana from e2k, e.g. weather → ウェザー) "
+            "or 'letters' (letter names)."
+        ),
+    ] = "model",
 ) -> None:
     """Japanese text (kanji/kana, romaji, or a mixture) → phonemes, kana or prosody, one line per line.
 
     Reads stdin, prints exactly one output line per input line (empty in → empty out).
 
     Example:  echo 'kyou wa ii tenki desu ne' | tsukasa g2p --format prosody
+    Example:  echo '司のdeadlineは明日' | tsukasa g2p --format kana --user-dict names.csv
     """
     from tsukasa.pipelines.textfront.cli_support import g2p_lines
 
     if format not in ("phonemes", "kana", "prosody"):
         raise TsukasaError(f"unknown --format {format!r}: use phonemes, kana or prosody")
+    if english not in ("model", "letters"):
+        raise TsukasaError(f"unknown --english {english!r}: use model or letters")
     if user_dict is not None and not user_dict.is_file():
         raise TsukasaError(f"user dictionary not found: {user_dict}")
     lines = (line.rstrip("\n").rstrip("\r") for line in sys.stdin)
-    for out in g2p_lines(lines, format, **({"user_dict": str(user_dict)} if user_dict else {})):
+    for out in g2p_lines(lines, format, user_dict=str(user_dict) if user_dict else None, english=english):
         sys.stdout.write(out + "\n")
         sys.stdout.flush()
 

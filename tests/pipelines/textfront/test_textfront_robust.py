@@ -51,6 +51,7 @@ SENTENCES = [
     "（笑）はぁ…それって、どういうことかな。",
     "3:15に¥1,500払った。",
     "ABCとgameをしよう",
+    "今日はgood weatherですね",  # e2k's model, shared by the threads
 ] * 4
 
 

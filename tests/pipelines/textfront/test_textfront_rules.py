@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID
@@ -9,7 +11,7 @@ from tsukasa.pipelines.textfront import Phonemized, TextFrontError, normalize, p
 from tsukasa.pipelines.textfront.cli_support import g2p_lines
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody
-from tsukasa.pipelines.textfront.mixed import to_japanese
+from tsukasa.pipelines.textfront.mixed import loanwords, to_japanese
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana
 
@@ -291,6 +293,31 @@ def test_mixed_reads_like_japanese(text: str, kana: str) -> None:
     assert "y" not in p.phonemes or "ヨ" in kana  # no ジ + ヨ split of ジョ
 
 
+# English words the loanword table lacks: katakana from e2k's character model when the string is
+# a pronounceable word (chat/game text: "good weather", "deadline"); strings that are not words
+# (xyzzy, nhk) and all-capital acronyms keep their letter names (issue 5: unknown Latin strings).
+ENGLISH_CASES = [
+    ("今日はgood weatherですね", "キョーワグッドウェザーデスネ"),
+    ("deadlineまでに終わらせる", "デッドラインマデニオワラセル"),
+    ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
+    ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
+    ("NHKのnewsを見た", "エヌエイチケーノニュースヲミタ"),
+]
+
+
+@pytest.mark.parametrize("text,kana", ENGLISH_CASES)
+def test_english_words_outside_the_table_are_read_as_loanwords(text: str, kana: str) -> None:
+    assert "weather" not in loanwords() and "deadline" not in loanwords()  # the model's words, not the table's
+    assert phonemize(text).kana == kana
+
+
+def test_english_letters_mode_spells_every_unknown_word() -> None:
+    assert phonemize("good weather", english="letters").kana == "グッドダブリューイーエーティーエイチイーアール"
+    assert phonemize("good weather").kana == "グッドウェザー"
+    with pytest.raises(TextFrontError):
+        phonemize("good weather", english="katakana")  # type: ignore[arg-type]
+
+
 def test_romaji_sentence_reads_like_japanese() -> None:
     ja = phonemize("私は学校へ行きます。")
     ro = phonemize("watashi wa gakkou e ikimasu.")
@@ -337,6 +364,17 @@ def test_g2p_lines_one_output_per_input() -> None:
     assert out == ["ミズヲノム", "", "ホントーデスカ", ""]
     assert list(g2p_lines(["水"], "phonemes")) == ["m i z u"]
     assert list(g2p_lines(["水"], "prosody")) == ["^ m i [ z u $"]  # 水 is heiban (accent type 0)
+
+
+def test_g2p_lines_applies_the_user_dictionary_and_english_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv_path = tmp_path / "names.csv"
+    csv_path.write_text("星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    assert list(g2p_lines(["星詠司です"], "kana")) != ["ホシヨミツカサデス"]
+    assert list(g2p_lines(["星詠司です"], "kana", user_dict=str(csv_path))) == ["ホシヨミツカサデス"]
+    assert list(g2p_lines(["weather"], "kana", english="letters")) == ["ダブリューイーエーティーエイチイーアール"]
 
 
 def test_g2p_lines_bad_format_is_an_error() -> None:

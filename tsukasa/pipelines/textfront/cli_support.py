@@ -17,8 +17,17 @@ from tsukasa.pipelines.textfront.resources import TextFrontError
 G2PFormat = Literal["phonemes", "kana", "prosody"]
 
 
-def g2p_lines(lines: Iterable[str], fmt: G2PFormat) -> Iterator[str]:
-    """Yield the ``fmt`` rendering of each input line (trailing newline removed)."""
+def g2p_lines(
+    lines: Iterable[str],
+    fmt: G2PFormat,
+    *,
+    user_dict: str | None = None,
+    english: Literal["model", "letters"] = "model",
+) -> Iterator[str]:
+    """Yield the ``fmt`` rendering of each input line (trailing newline removed).
+
+    ``user_dict`` and ``english`` are passed to :func:`~.frontend.phonemize`.
+    """
     if fmt not in ("phonemes", "kana", "prosody"):
         raise TextFrontError(f"unknown g2p format {fmt!r}; use phonemes, kana or prosody")
     for number, raw in enumerate(lines, start=1):
@@ -27,7 +36,7 @@ def g2p_lines(lines: Iterable[str], fmt: G2PFormat) -> Iterator[str]:
             yield ""
             continue
         try:
-            p = phonemize(line)
+            p = phonemize(line, user_dict=user_dict, english=english)
         except TsukasaError as exc:
             raise TextFrontError(f"line {number} ({line!r}): {exc}") from None
         if fmt == "phonemes":

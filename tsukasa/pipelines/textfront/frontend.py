@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings
@@ -134,11 +135,15 @@ def japanese_to_phonemized(
     )
 
 
-def phonemize(text: str, *, user_dict: str | Path | None = None) -> Phonemized:
+def phonemize(
+    text: str, *, user_dict: str | Path | None = None, english: Literal["model", "letters"] = "model"
+) -> Phonemized:
     """Kana, phonemes, prosody and non-verbal cues of one line of Japanese (romaji/mixed allowed).
 
     ``user_dict`` is a user-dictionary CSV (surface, reading, accent type); it is compiled once
-    and cached (see :mod:`.userdict`).
+    and cached (see :mod:`.userdict`). ``english``: how an English word that the loanword
+    table does not hold is read — ``"model"`` (katakana from e2k when it is a pronounceable
+    word, see :mod:`.english`) or ``"letters"`` (always letter names).
     """
     from tsukasa.pipelines.textfront.cues import extract_cues
     from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
@@ -148,10 +153,12 @@ def phonemize(text: str, *, user_dict: str | Path | None = None) -> Phonemized:
 
     if not isinstance(text, str):
         raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
+    if english not in ("model", "letters"):
+        raise TextFrontError(f"unknown english mode {english!r}; use model or letters")
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
     spoken, cue_spans = extract_cues(text)
     norm = normalize(spoken)
-    japanese, readings = to_japanese_with_readings(norm)
+    japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
     result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic, readings=readings)
     cues = _place_cues(cue_spans, spoken, result)

@@ -9,7 +9,9 @@ Each span is read in one of two modes:
   OpenJTalk reads them as particles: ワ, エ, オ), and words that are not romaji fall back to
   the English rules;
 * **English** otherwise: a word found in the loanword table gets its katakana, an
-  all-capital short word is an acronym, anything else is spelled with letter names.
+  all-capital short word is an acronym (letter names), any other word that is pronounceable
+  gets katakana from e2k's character model (:mod:`.english`: weather → ウェザー), and what is
+  not (xyzzy, nhk) is spelled with letter names. ``english="letters"`` turns the model off.
 
 The converted text is joined back into the sentence, and the *whole* sentence is then read
 by OpenJTalk, so accents and particle readings come from the full context. Romaji words are
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
@@ -33,6 +36,7 @@ _SPAN = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*(?:[\s,.!?;:\"]+[{_LETTERS}
 _JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u9fff]")  # kana and kanji
 _PARTICLES = {"wa": "は", "ha": "は", "e": "へ", "he": "へ", "o": "を", "wo": "を"}
 _PARTICLE_PRON = {"は": "ワ", "へ": "エ", "を": "ヲ"}  # as OpenJTalk spells the particles
+EnglishMode = Literal["model", "letters"]
 _PUNCT = {",": "、", ".": "。", "!": "！", "?": "？", ";": "、", ":": "、", '"': ""}
 
 
@@ -51,12 +55,19 @@ def spell_letters(word: str) -> str:
     return "".join(names.get(c.lower(), "") for c in word if c.isascii() and c.isalpha())
 
 
-def english_word(word: str) -> str:
-    """Katakana for a non-romaji Latin word: loanword table, else letter names."""
+def english_word(word: str, english: EnglishMode = "model") -> str:
+    """Katakana for a non-romaji Latin word: the loanword table, else (not for an acronym)
+    e2k's transliteration of a pronounceable word, else letter names."""
     core = word.strip("'’-")
     hit = loanwords().get(core.lower())
     if hit is not None:
         return hit
+    if english == "model" and not _is_acronym(core):
+        from tsukasa.pipelines.textfront.english import transliterate
+
+        guess = transliterate(core)
+        if guess is not None:
+            return guess
     return spell_letters(core)
 
 
@@ -120,6 +131,7 @@ def _convert_span(
     *,
     prefer_romaji: bool = False,
     in_japanese: bool = False,
+    english: EnglishMode = "model",
 ) -> str:
     matches = list(_WORD.finditer(span))
     words = [m.group(0) for m in matches]
@@ -146,7 +158,7 @@ def _convert_span(
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             readings.append(reading)
         else:
-            kana = english_word(w)
+            kana = english_word(w, english)
         out.append(kana)
         pos = m.end()
     out.append(_between(span[pos:]))
@@ -157,7 +169,7 @@ def _is_hiragana(c: str) -> bool:
     return "ぁ" <= c <= "ゖ"
 
 
-def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
+def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tuple[str, list[SpelledReading]]:
     """``text`` with every Latin span replaced by kana, and the romaji words' spelled readings.
 
     Romaji words inside a span are separated by spaces (word boundaries for MeCab; OpenJTalk
@@ -180,7 +192,9 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
         # Spaces around a Latin span in Japanese text are typographic, not word boundaries ...
         out.append(text[pos : m.start()].rstrip(" 　"))
         before = len(readings)
-        kana = _convert_span(m.group(0), hepburn, readings, prefer_romaji=n_romaji >= 2, in_japanese=in_japanese)
+        kana = _convert_span(
+            m.group(0), hepburn, readings, prefer_romaji=n_romaji >= 2, in_japanese=in_japanese, english=english
+        )
         pos = m.end()
         while pos < len(text) and text[pos] in " 　":
             pos += 1
@@ -200,6 +214,6 @@ def to_japanese_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
     return "".join(out).strip(" "), readings
 
 
-def to_japanese(text: str) -> str:
+def to_japanese(text: str, english: EnglishMode = "model") -> str:
     """Replace every Latin span in ``text`` by kana (romaji → hiragana, English → katakana)."""
-    return to_japanese_with_readings(text)[0]
+    return to_japanese_with_readings(text, english)[0]

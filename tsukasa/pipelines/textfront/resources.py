@@ -107,7 +107,7 @@ def tagger() -> Any:
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {pkg: version(pkg) for pkg in ("pyopenjtalk-plus", "fugashi", "unidic-lite")}
+    return {pkg: version(pkg) for pkg in ("pyopenjtalk-plus", "fugashi", "unidic-lite", "e2k")}
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:

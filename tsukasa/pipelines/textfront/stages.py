@@ -10,7 +10,7 @@ with the offending text, never silently dropped.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from tsukasa.corpus.schema import NonverbalEvent, SupervisionCustom
 from tsukasa.errors import TsukasaError
@@ -73,6 +73,8 @@ class TextNormStage(Stage[TextNormConfig]):
 
 class PhonemizeConfig(StageConfig):
     user_dict: str | None = None  # CSV: surface, reading, accent type
+    # English words the loanword table lacks: katakana from e2k ("model") or letter names.
+    english: Literal["model", "letters"] = "model"
 
 
 @register_stage
@@ -81,7 +83,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
 
     name: ClassVar[str] = "phonemize"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "2"  # 2: romaji readings written back, question/accent rules of session 2
+    version: ClassVar[str] = "3"  # 2: romaji readings written back; 3: English words via e2k
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -105,7 +107,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
             if not sup.text:
                 return custom
             try:
-                p = phonemize(sup.text, user_dict=self.config.user_dict)
+                p = phonemize(sup.text, user_dict=self.config.user_dict, english=self.config.english)
             except TsukasaError as exc:
                 failures.append(str(exc))
                 return custom

@@ -11,11 +11,14 @@ and two processes never read a half-written file (written to a temp name, then r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from tsukasa.pipelines.textfront.readings import mora_count, to_katakana
@@ -95,6 +98,34 @@ def compiled_user_dict(path: str | Path) -> str:
     return compiled
 
 
+@contextlib.contextmanager
+def _c_stdout_to_stderr() -> Iterator[None]:
+    """Send what C code writes to file descriptor 1 to stderr meanwhile.
+
+    MeCab's dictionary compiler prints its progress ("reading ... emitting double-array") on
+    the C-level stdout, which is ``tsukasa g2p``'s output channel: one line out per line in.
+    The descriptor is process-wide, so this runs only around the (rare, locked) compilation.
+    """
+    try:
+        out_fd = sys.stdout.fileno()
+        err_fd = sys.stderr.fileno()
+    except (AttributeError, ValueError, OSError):  # no real descriptors (e.g. captured streams)
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(out_fd)
+    try:
+        os.dup2(err_fd, out_fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None).fflush(None)  # C stdio buffers: out before fd 1 is stdout again
+        os.dup2(saved, out_fd)
+        os.close(saved)
+
+
 def _compile_by_content(path: Path) -> str:
     key = str(path.resolve())
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
@@ -114,7 +145,8 @@ def _compile_by_content(path: Path) -> str:
                 csv_path.write_text(_naist_csv(rows), encoding="utf-8")
                 tmp_dic = Path(tmp) / "user.dic"
                 try:
-                    pyopenjtalk.mecab_dict_index(str(csv_path), str(tmp_dic))
+                    with _c_stdout_to_stderr():
+                        pyopenjtalk.mecab_dict_index(str(csv_path), str(tmp_dic))
                 except RuntimeError as exc:
                     raise TextFrontError(f"could not compile user dictionary {path}: {exc}") from None
                 os.replace(tmp_dic, out)

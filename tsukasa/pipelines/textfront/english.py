@@ -1,0 +1,67 @@
+"""English words that the loanword table does not hold: katakana from e2k's character model.
+
+Game and chat text mixes in English freely (今日はgood weatherですね, deadlineまでに): a loanword
+table can only ever hold the common words, and spelling the rest with letter names
+(ダブリューイーエーティーエイチイーアール for "weather") is what plain pyopenjtalk does and nobody
+says. e2k (public domain, numpy only, weights inside the wheel) ships two small models that
+cover the rest the way Japanese writes gairaigo:
+
+* ``NGram``: whether a Latin string is *pronounceable* as a word at all (a character n-gram
+  score against CMUdict words vs acronyms and random strings). Strings it rejects (xyzzy,
+  ussr, nhk) keep their letter names, as the issue asks for unknown non-words.
+* ``C2K``: English spelling → katakana (a GRU encoder–decoder trained on Wiktionary and
+  JMdict loanwords; greedy decoding, so the result is deterministic).
+
+Accents are left to OpenJTalk: most outputs are dictionary nouns there (ウェザー, デッドライン),
+and for the others its unknown-word rule gives a phrase accent in context.
+
+The models load once (~0.4 s) on the first unknown English word; a line without one never
+loads them. Each word costs a few milliseconds, so results are cached per word. Inference is
+pure numpy with no state between calls, so the shared models are safe across threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Any
+
+_LOCK = threading.Lock()
+_MODELS: list[Any] = []  # [C2K, NGram] once loaded
+_KATAKANA = re.compile("[ァ-ヺー]+")
+_ASCII_WORD = re.compile("[a-z]+(?:['’\\-][a-z]+)*")
+
+
+def _models() -> tuple[Any, Any]:
+    if not _MODELS:
+        with _LOCK:
+            if not _MODELS:
+                from e2k import C2K, NGram
+
+                _MODELS.extend([C2K(), NGram()])
+    return _MODELS[0], _MODELS[1]
+
+
+@lru_cache(maxsize=8192)
+def transliterate(word: str) -> str | None:
+    """Katakana for an English word, or None when it is not a pronounceable word.
+
+    ``word`` is ASCII letters (with inner apostrophes/hyphens); case is ignored. None also
+    for anything the model cannot spell in katakana: the caller then spells letter names.
+    """
+    core = word.lower().replace("’", "'")
+    if not _ASCII_WORD.fullmatch(core):
+        return None
+    c2k, ngram = _models()
+    letters = core.replace("'", "").replace("-", "")
+    if len(letters) < 2 or not ngram(letters):
+        return None
+    kana = c2k(letters)
+    return kana if kana and _KATAKANA.fullmatch(kana) else None
+
+
+def model_version() -> str:
+    from importlib.metadata import version
+
+    return version("e2k")
