@@ -21,6 +21,11 @@ the Japanese text. The romaji rules (readings.py, mixed.py, romaji.py) were also
 the even ids' romaji/mixed sentences only. Their error is compared with the Japanese-text error *on
 the same sentences*. Prints figures; asserts nothing.
 
+**English-mixed set**: the same sentences with their English loanwords written in English
+(:func:`english_mixed_set`: UniDic's lemma names the source word, バス-bus → busに乗った), read with
+e2k's model (the default), with letter names only (``english="letters"``, what the front-end did
+before) and by plain pyopenjtalk; each compared with our reading of the Japanese text.
+
 **Throughput** is timed single-threaded, same sentences for pyopenjtalk ``g2p`` and ours, twice:
 whole passes one after the other (best of two), and interleaved sentence by sentence (each
 sentence's best of four, in rotating order; :func:`interleaved_rates`), which a shared machine's changing load
@@ -142,10 +147,10 @@ def baseline(text: str) -> Output:
     return Output(kana, phonemes, prosody)
 
 
-def ours(text: str) -> Output:
+def ours(text: str, english: str = "model") -> Output:
     from tsukasa.pipelines.textfront import phonemize
 
-    p = phonemize(text)
+    p = phonemize(text, english=english)  # type: ignore[arg-type]
     return Output(p.kana, p.phonemes, p.prosody_tokens)
 
 
@@ -265,6 +270,63 @@ def gold_romaji_sets(rows: list[dict]) -> list[tuple[int, str, str]]:
     return out
 
 
+_ENGLISH_LEMMA = re.compile(r"^([ァ-ヺー]+)-([a-z]{3,})$")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def english_mixed_set(rows: list[dict]) -> list[tuple[int, str, list[str]]]:
+    """(row index, sentence with its English loanwords written in English, the English words).
+
+    UniDic (unidic-lite, through fugashi) records a loanword's source word in its lemma
+    (コーヒー-coffee); a katakana word whose lemma names a lower-case Latin source is written in
+    that spelling, as a chat or game line would (バスに乗った → busに乗った). Proper nouns
+    (America, Inglez, Duits) are capitalised in UniDic and left out, and so are clipped
+    loanwords, whose katakana has fewer morae than the English word has vowel groups
+    (テレビ-television, ビル-building): written in full they are read in full, which the
+    gold kana does not say. Two loanwords in a row are written as two words (mail address).
+    None of these rules looks at what our front-end answers.
+    """
+    from tsukasa.pipelines.textfront.readings import mora_count
+    from tsukasa.pipelines.textfront.resources import tagger
+
+    out = []
+    for idx, r in enumerate(rows):
+        text, words, pos, pieces = r["text"], [], 0, []
+        for w in tagger()(text):
+            at = text.find(w.surface, pos)
+            m = _ENGLISH_LEMMA.match(w.feature.lemma or "")
+            if at < 0 or m is None or m.group(1) != w.surface:
+                continue
+            english = m.group(2)
+            if mora_count(w.surface) < len(_VOWEL_GROUPS.findall(english)):
+                continue
+            between = text[pos:at]
+            if not between and pieces:  # two loanwords in a row (メール|アドレス): "mail address"
+                between = " "
+            pieces.append(between + english)
+            words.append(english)
+            pos = at + len(w.surface)
+        if words:
+            out.append((idx, "".join(pieces) + text[pos:], words))
+    return out
+
+
+def english_word_sources(words: list[str]) -> dict[str, int]:
+    """How each English word is read: loanword table, e2k's model, or letter names."""
+    from tsukasa.pipelines.textfront.english import transliterate
+    from tsukasa.pipelines.textfront.mixed import _is_acronym, loanwords
+
+    counts = {"table": 0, "model": 0, "letters": 0}
+    for w in words:
+        if w.lower() in loanwords():
+            counts["table"] += 1
+        elif not _is_acronym(w) and transliterate(w) is not None:
+            counts["model"] += 1
+        else:
+            counts["letters"] += 1
+    return counts
+
+
 def _plain_g2p(text: str) -> object:
     import pyopenjtalk
 
@@ -322,6 +384,39 @@ def score(outs: list[Output], golds: list[Output], keep: Callable[[int], bool]) 
     return s
 
 
+def english_report(
+    texts: list[str], golds: list[Output], our_outs: list[Output], halves: dict[str, Callable[[int], bool]]
+) -> None:
+    """English-mixed lines (loanwords written in English): e2k's model vs letter names vs pyopenjtalk."""
+    sets = english_mixed_set([{"text": t} for t in texts])
+    idx = [i for i, _, _ in sets]
+    lines = [s for _, s, _ in sets]
+    words = [w for _, _, ws in sets for w in ws]
+    src = english_word_sources(words)
+    print(f"# english-mixed: {len(sets)} sentences, {len(words)} English words ({len(set(words))} distinct): "
+          f"{src['table']} from the loanword table, {src['model']} from e2k's model, {src['letters']} letter "
+          f"names; e.g. {lines[0]!r}")  # fmt: skip
+    sub_golds = [golds[i] for i in idx]
+    runs = {
+        "tsukasa japanese text": [our_outs[i] for i in idx],
+        "tsukasa english (model)": [ours(t) for t in lines],
+        "tsukasa english (letters)": [ours(t, english="letters") for t in lines],
+        "pyopenjtalk english": [baseline(t) for t in lines],
+    }
+    for half, keep_full in halves.items():
+
+        def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
+            return kf(idx[k])
+
+        scores = {name: score(outs, sub_golds, keep) for name, outs in runs.items()}
+        for name, sc in scores.items():
+            print(sc.row(f"{name:<26}{half}"))
+        ja = scores["tsukasa japanese text"]
+        print(f"  {half}: english - japanese PER {scores['tsukasa english (model)'].per - ja.per:+.2f} points "
+              f"(letters {scores['tsukasa english (letters)'].per - ja.per:+.2f}, "
+              f"pyopenjtalk {scores['pyopenjtalk english'].per - ja.per:+.2f})")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -355,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
     rb, ro = interleaved_rates([(_plain_g2p, texts), (_phonemize, texts)])
     print(f"throughput (Japanese text, interleaved): pyopenjtalk {rb:.1f} sent/s, ours {ro:.1f} sent/s, "
           f"ratio {ro / rb:.2f}x")  # fmt: skip
+    english_report(texts, golds, our_outs, halves)
     if args.no_romaji:
         return
     sets = gold_romaji_sets(rows)

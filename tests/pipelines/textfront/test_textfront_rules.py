@@ -302,6 +302,12 @@ ENGLISH_CASES = [
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
     ("NHKのnewsを見た", "エヌエイチケーノニュースヲミタ"),
+    # a lone word that is also valid romaji (page ぱげ, message めっさげ) but spells no Japanese
+    # word is English inside Japanese text; romaji that does spell one stays romaji
+    ("pageをめくる", "ページヲメクル"),
+    ("messageを送った", "メッセージヲオクッタ"),
+    ("sakuraが咲いた", "サクラガサイタ"),
+    ("tsukasaが来た", "ツカサガキタ"),
 ]
 
 

@@ -119,6 +119,31 @@ def _katakana_noun(katakana: str) -> bool:
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "接続詞", "感動詞", "フィラー"})
 
 
+def _english_not_japanese(word: str, hiragana: str | None) -> bool:
+    """Whether a lone Latin word inside Japanese text is English although it parses as romaji.
+
+    Inside Japanese text a lone Latin word is usually English (ページをめくる written pageを
+    めくる), and plenty of English words happen to be valid romaji letter by letter (page ぱげ,
+    note のて, message めっさげ, gasoline がそりね). Its romaji reading is kept when it is a
+    Japanese word — MeCab reads the hiragana as one word in its dictionary form (さくら, てんき,
+    せんせい; not an inflected form such as みれ of みれる, which nearly any two kana make), or the
+    katakana as one noun the dictionary holds (ミズ, アニメ) — and otherwise the word is English
+    when e2k's n-gram model scores it clearly English (:func:`.english.clearly_english`):
+    UniDic-lite misses many plain nouns in hiragana (まど, いちにち), so the dictionary alone
+    would turn romaji words into English.
+    """
+    if hiragana is None:
+        return False
+    words = dictionary_words(hiragana)
+    if len(words) == 1 and words[0].accent is not None and words[0].base == words[0].surface:
+        return False
+    if _katakana_noun(to_katakana(hiragana)):
+        return False
+    from tsukasa.pipelines.textfront.english import clearly_english, transliterate
+
+    return clearly_english(word) and transliterate(word) is not None
+
+
 def _function_word(hiragana: str) -> bool:
     words = dictionary_words(hiragana)
     return len(words) == 1 and words[0].pos in _FUNCTION_POS
@@ -141,6 +166,15 @@ def _convert_span(
     romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words)
     if single and words[0].lower() in loanwords() and not prefer_romaji:
         romaji_mode = False  # a lone known English word in Japanese text is a loanword
+    elif (
+        single
+        and romaji_mode
+        and in_japanese
+        and not prefer_romaji
+        and english == "model"
+        and _english_not_japanese(words[0], readings_here[0])
+    ):
+        romaji_mode = False  # page, note, message: letters that spell no Japanese word
     out: list[str] = []
     pos = 0
     for m, w, pron in zip(matches, words, readings_here, strict=True):

@@ -76,6 +76,7 @@ class DictionaryWord(NamedTuple):
     pos: str
     accent: int | None  # the dictionary accent type; None for a word the dictionary does not hold
     chain_rule: str  # "*" for a word the dictionary does not hold (an unknown-word guess)
+    base: str = ""  # the dictionary form (みれる for みれ); "" for an unknown word
 
 
 @lru_cache(maxsize=16384)
@@ -88,7 +89,11 @@ def dictionary_words(text: str) -> tuple[DictionaryWord, ...]:
         f = line.split(",")
         known = len(f) > 11
         accent = f[10].split("/")[0] if known else ""
-        out.append(DictionaryWord(f[0], f[1], int(accent) if accent.isdigit() else None, f[11] if known else "*"))
+        out.append(
+            DictionaryWord(
+                f[0], f[1], int(accent) if accent.isdigit() else None, f[11] if known else "*", f[7] if known else ""
+            )
+        )
     return tuple(out)
 
 
