@@ -68,7 +68,13 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
     console.print(
         f"[bold]{report.dataset}[/]: {report.recordings} recordings, {_fmt_hours(report.duration_s)} "
         f"({report.scanned} files read, {report.unchanged} unchanged)"
-        + (f" → version v{report.version}" if report.version else " — nothing changed, no new version")
+        + (
+            f" → version v{report.version}"
+            if report.version
+            else f" — same as ingest v{report.same_as_version}, no new version"
+            if report.same_as_version
+            else " — nothing changed, no new version"
+        )
     )
     if report.formats:
         table = Table("format", "files", title="Formats kept", title_justify="left")

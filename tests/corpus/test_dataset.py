@@ -37,6 +37,22 @@ def test_versions_are_numbered_immutable_and_current_is_at_top(tmp_path: Path, d
     assert len(list(Dataset.open("t", dataset_root).cuts())) == 1
 
 
+def test_a_result_identical_to_an_earlier_version_is_not_written_again(tmp_path: Path, dataset_root: Path) -> None:
+    write_audio(tmp_path / "raw" / "a.wav", tone(1.0, 16000), 16000)
+    ds = Dataset.create("t", dataset_root)
+    ingest(tmp_path / "raw", ds)
+    cuts = list(ds.cuts())
+    ds.write_version(cuts[:0], [], kind="edit", description="a later version, made current")
+    # the ingest result again (what a re-ingest with nothing new produces), against version 1
+    same = ds.write_version(cuts, [], kind="ingest", description="again", unchanged_since=1)
+    assert same.number == 1
+    assert [v.number for v in ds.meta.versions] == [1, 2] and ds.current_version == 2
+    assert not ds.version_dir(3).exists()
+    # anything different is a new version
+    new = ds.write_version(cuts, [], kind="ingest", description="changed", unchanged_since=2)
+    assert new.number == 3 and ds.current_version == 3
+
+
 def test_existing_version_dir_is_never_overwritten(tmp_path: Path, dataset_root: Path) -> None:
     ds = Dataset.create("t", dataset_root)
     ds.version_dir(1).mkdir(parents=True)

@@ -208,6 +208,24 @@ def test_script_attached_by_file_and_by_folder(raw: Path, dataset_root: Path, tm
     assert ds.script_path.exists()
 
 
+def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
+    raw: Path, dataset_root: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "script.tsv"
+    script.write_text("file\ttext\ns001\tおはよう。\n", encoding="utf-8")
+    first = ingest(raw, Dataset.create("t", dataset_root), script=script)
+    assert first.version == 1
+    again = ingest(raw, Dataset.open("t", dataset_root), script=script)
+    assert again.version is None and again.same_as_version == 1
+    ds = Dataset.open("t", dataset_root)
+    assert [v.number for v in ds.meta.versions] == [1] and ds.current_version == 1
+    script.write_text("file\ttext\ns001\tおはようございます。\n", encoding="utf-8")
+    edited = ingest(raw, Dataset.open("t", dataset_root), script=script)
+    assert edited.version == 2
+    texts = {c.custom["source_path"]: c.supervisions for c in Dataset.open("t", dataset_root).cuts()}
+    assert texts["sakura/s001.wav"][0].text == "おはようございます。"
+
+
 def test_objects_made_before_ingest_are_frozen_during_it_and_released_after(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

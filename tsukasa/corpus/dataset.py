@@ -238,11 +238,15 @@ class Dataset:
         fingerprint: str | None = None,
         created_by: str | None = None,
         skip_if_unchanged: bool = False,
+        unchanged_since: int | None = None,
     ) -> VersionRecord:
         """Write a new immutable version, make it current, and update the top-level copies.
 
         With ``skip_if_unchanged`` a result byte-identical to the current version (a rerun
         that found everything cached) returns the current version instead of a duplicate.
+        ``unchanged_since=N`` does the same against version N (e.g. the last ingest, when a
+        recipe run has been made current since): nothing is written and N is returned, and the
+        current version stays what it was.
         """
         number = max((v.number for v in self.meta.versions), default=0) + 1
         vdir = self.version_dir(number)
@@ -273,9 +277,10 @@ class Dataset:
         write_jsonl((r.to_dict() for r in rejected), staging / "rejected.jsonl.gz")
         counts.speakers = len(speakers)
         counts.duration_s = round(counts.duration_s, 3)
-        if skip_if_unchanged and self.current_version is not None and self._same_as_current(staging):
+        same_as = self.current_version if skip_if_unchanged else unchanged_since
+        if same_as is not None and self._same_as(staging, same_as):
             shutil.rmtree(staging)
-            return self.version(self.current_version)
+            return self.version(same_as)
         record = VersionRecord(
             number=number,
             kind=kind,
@@ -298,8 +303,8 @@ class Dataset:
         self.save_meta()
         return record
 
-    def _same_as_current(self, staging: Path) -> bool:
-        current = self.version_dir(self.current_version or 0)
+    def _same_as(self, staging: Path, number: int) -> bool:
+        current = self.version_dir(number)
         return all(
             (current / f).exists() and (current / f).read_bytes() == (staging / f).read_bytes()
             for f in ("cuts.jsonl.gz", "rejected.jsonl.gz")

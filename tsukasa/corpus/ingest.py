@@ -120,7 +120,8 @@ class IngestReport:
     script_file_lines: int = 0
     script_folder_lines: int = 0
     script_unmatched: list[str] = field(default_factory=list)
-    version: int | None = None
+    version: int | None = None  # the new version, None when nothing changed
+    same_as_version: int | None = None  # the ingest version this run's result is identical to
 
     @property
     def rejected_by_reason(self) -> Counter:
@@ -470,13 +471,18 @@ def _ingest(
                 SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
             )
         cuts = (_recording_cut(*recordings[r["id"]], file_text.get(r["id"])) for r in recs_sorted)
+        last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
         version = dataset.write_version(
             cuts,
             rejected,
             kind="ingest",
             description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged)",
+            unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
         )
-        report.version = version.number
+        if version.number != last_ingest:
+            report.version = version.number
+        else:
+            report.same_as_version = version.number
     return report
 
 
