@@ -93,6 +93,9 @@ def test_ingest_command_prints_summary(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "1 recordings" in r.stdout and "empty" in r.stdout and "version v1" in r.stdout
     assert (tmp_path / "dm" / "mini" / "cuts.jsonl.gz").exists()
+    (tmp_path / "nothing").mkdir()
+    r = run("ingest", "nothing", "--dataset", "none", "--root", "dm", cwd=tmp_path)
+    assert r.returncode == 0 and "no audio files found" in r.stdout
 
 
 @pytest.mark.slow

@@ -76,6 +76,8 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
             else " — nothing changed, no new version"
         )
     )
+    if not report.recordings and not report.rejected:
+        console.print(f"[yellow]no audio files found under {report.source_root}[/]")
     if report.formats:
         table = Table("format", "files", title="Formats kept", title_justify="left")
         for fmt, n in sorted(report.formats.items()):
