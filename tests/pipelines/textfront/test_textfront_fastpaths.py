@@ -24,6 +24,7 @@ from tsukasa.pipelines.textfront.normalize import (
     _NEWLINES,
     KANA,
     KANJI,
+    _abbreviation_pattern,
     _apply_ruby_all,
     _drop_control,
     _is_emoji,
@@ -33,6 +34,7 @@ from tsukasa.pipelines.textfront.normalize import (
     _strip_markup_tags,
     _tidy_space,
     apply_ruby,
+    expand_abbreviations,
     normalize_numbers,
     squeeze_repeats,
     strip_markup,
@@ -181,7 +183,7 @@ def test_kana_regex_keeps_exactly_the_katakana(prons: list[str]) -> None:
 
 # --- normalisation: each guarded pass equals its unguarded rules ------------------------------
 _NORM_ALPHABET = (
-    "ab AZ09１２,.!?;:-+/~〜～ーーッっ！！？？…‥・、。()（）[]{}<>|｜《》\\\u3000\t\n"
+    "ab AZ09１２,.!?;:-+/~〜～ーーッっ！！？？…‥・、。()（）[]{}<>|｜《》\\\u3000\t\nLvNoMr"
     "漢字かなカナ¥$€£%％😂😀☀★♪\u200b\ufeff\x00"
 )
 _norm_text = st.text(alphabet=_NORM_ALPHABET, max_size=30)
@@ -193,6 +195,8 @@ def test_guarded_passes_equal_their_rules(text: str) -> None:
     assert squeeze_repeats(text) == _squeeze_all(text)
     assert normalize_numbers(text) == _normalize_numbers_all(text)
     assert apply_ruby(text) == _apply_ruby_all(text)
+    pattern, readings = _abbreviation_pattern()
+    assert expand_abbreviations(text) == pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
     unguarded = _NEWLINES.sub("", _strip_markup_tags(_drop_control(text)))
     unguarded = _NAME_TAG.sub("", unguarded, count=1) if _looks_like_dialogue(unguarded) else unguarded
     assert strip_markup(text) == unguarded

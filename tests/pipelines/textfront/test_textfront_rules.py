@@ -146,6 +146,25 @@ NUMBER_READINGS = [
     ("¥1,500", "センゴヒャクエン"),
     ("3～5個", "サンカラゴコ"),
     ("1/3", "サンブンノイチ"),
+    # a wave dash after a number, a counter or a kanji word joins a range (event notices, schedules:
+    # 15:30〜16:00, 東京〜大阪, 3日〜); after kana, or after a kanji that hiragana continues, it stretches
+    ("15:30〜16:00", "ジューゴジサンジュップンカラジューロクジ"),
+    ("18時〜開始", "ジューハチジカラカイシ"),
+    ("東京〜大阪", "トーキョーカラオーサカ"),
+    ("3時〜の会議", "サンジカラノカイギ"),
+    ("すご〜い", "スゴーイ"),
+    ("凄〜い", "スゴーイ"),
+    # units in Latin letters after a number (data/units.tsv: JIS unit names), and 走 after a unit
+    ("5km", "ゴキロメートル"),
+    ("2.5GB", "ニーテンゴギガバイト"),
+    ("100m走", "ヒャクメートルソー"),
+    ("20℃", "ニジュード"),
+    # abbreviations before a number or a name (data/abbreviations.tsv; game UI and novels)
+    ("Lv.99の勇者", "レベルキュージューキューノユーシャ"),
+    ("LV5", "レベルゴ"),
+    ("No.1ホスト", "ナンバーワンホスト"),
+    ("No.12", "ナンバージューニ"),
+    ("Mr.スミス", "ミスタースミス"),
 ]
 
 

@@ -66,6 +66,12 @@ _REPEATS = [
 ]
 # A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel.
 _WAVE_AFTER_KANA = re.compile(rf"(?<=[{KANA}])[〜～~]")
+# After a digit, or after a kanji not followed by hiragana (凄〜い stretches; 3時〜の会議 is a range
+# because a digit stands right before the counter).
+_WAVE_RANGE = re.compile(
+    rf"(?:(?<=\d)|(?<=\d[{KANJI}])|(?<=\d[{KANJI}]{{2}}))\s*[〜～~]\s*"
+    rf"|(?<=[{KANJI}])\s*[〜～~]\s*(?![{HIRA}])"
+)
 
 # --- numbers ---------------------------------------------------------------------------------
 _NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -194,8 +200,32 @@ def normalize_numbers(text: str) -> str:
     return _normalize_numbers_all(text)
 
 
+@lru_cache(maxsize=1)
+def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    units = {u: r for u, r in read_table("units.tsv")}
+    alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?<=\d)\s?({alternatives})(?![A-Za-z])"), units
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = read_table("abbreviations.tsv")
+    readings = {a: r for a, _, r in rows}
+
+    def alternatives(kind: str) -> str:
+        return "|".join(re.escape(a) for a, before, _ in sorted(rows, key=lambda r: -len(r[0])) if before == kind)
+
+    pattern = (
+        rf"(?<![A-Za-z])(?:({alternatives('exact')})(?!\d)"
+        rf"|({alternatives('number')})\s?(?=\d)|({alternatives('name')})\s?)"
+    )
+    return re.compile(pattern), readings
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    units, unit_readings = _unit_pattern()
+    text = units.sub(lambda m: unit_readings[m.group(1)], text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
@@ -213,8 +243,19 @@ def _normalize_numbers_all(text: str) -> str:
     return text
 
 
+def expand_abbreviations(text: str) -> str:
+    """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
+    if "." not in text and "Lv" not in text and "LV" not in text:
+        return text  # every row has a period but Lv/LV
+    pattern, readings = _abbreviation_pattern()
+    return pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
+
+
 def normalize_symbols(text: str) -> str:
-    if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rule rewrites
+    if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
+        # A wave dash after a number, a counter or a kanji word joins a range (15時30分〜16時,
+        # 東京〜大阪, 3日〜): から. After kana it stretches the vowel (ね〜, すご〜い): ー.
+        text = _WAVE_RANGE.sub("から", text)
         text = _WAVE_AFTER_KANA.sub("ー", text)
     if "・" in text or "･" in text:
         # 中黒 between kanji words lists them (月・水・金, 東京・大阪): read with a break, as OpenJTalk
@@ -283,8 +324,8 @@ def _tidy_space(text: str) -> str:
     return text.strip()
 
 
-_PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeats, normalize_numbers,
-           normalize_symbols, squeeze_repeats, _tidy_space)  # fmt: skip
+_PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeats, expand_abbreviations,
+           normalize_numbers, normalize_symbols, squeeze_repeats, _tidy_space)  # fmt: skip
 
 
 # Text made only of kanji, kana and 、。？！ (most script lines) is already normal: no pass
