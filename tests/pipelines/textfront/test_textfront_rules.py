@@ -131,6 +131,15 @@ NORMALIZE_CASES = [
     ("月・水・金", "月、水、金"),
     ("東京･大阪", "東京、大阪"),
     ("ロッキー・ルチアーノ", "ロッキールチアーノ"),
+    # Aozora Bunko annotations (青空文庫 注記) are not read
+    ("［＃ここから太字］強い［＃ここで太字終わり］", "強い"),
+    # Roman numeral and circled-number characters (NFKC would make III / one number 123)
+    ("Ⅲ世", "3世"),
+    ("①②③", "1、2、3"),
+    ("手順①を見て", "手順1を見て"),
+    # a long mark with no vowel before it lengthens nothing
+    ("ーあ", "あ"),
+    ("あ、ーい", "あ、い"),
 ]
 
 
@@ -165,6 +174,10 @@ NUMBER_READINGS = [
     ("No.1ホスト", "ナンバーワンホスト"),
     ("No.12", "ナンバージューニ"),
     ("Mr.スミス", "ミスタースミス"),
+    # hyphenated digit groups: a code (phone, postal) when 3+ groups or a leading 0, else a range
+    ("03-1234-5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
+    ("〒100-0001", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ"),
+    ("3-5人", "サンカラゴニン"),
 ]
 
 

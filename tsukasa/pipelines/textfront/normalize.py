@@ -32,6 +32,8 @@ _MARKUP = [
     (re.compile(r"\\[A-Za-z]{1,3}\[[^\]]*\]"), ""),
     (re.compile(r"\\[{}.|!<>^$]"), ""),
     (re.compile(r"\{\\[^}]*\}"), ""),  # ASS subtitle override tags
+    # Aozora Bunko annotations: ［＃ここから太字］, ［＃「強い」に傍点］ (also after NFKC: [#...])
+    (re.compile(r"[［\[][＃#][^］\]\n]*[］\]]"), ""),
 ]
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted).
@@ -80,6 +82,20 @@ _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
 _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
+# Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
+# 〒100-0001) — when there are three or more groups or a group starts with 0; read digit by digit
+# with の between the groups, as Japanese reads them (ゼロサンノイチニーサンヨン...). Otherwise
+# the hyphen is a range (3-5人: さんからご).
+_CODE = re.compile(r"(?<![\d\-‐])\d+(?:[\-‐]\d+)+(?![\d\-‐])")
+
+
+def _code(m: re.Match[str]) -> str:
+    groups = re.split(r"[\-‐]", m.group(0))
+    if len(groups) >= 3 or any(g.startswith("0") for g in groups):
+        return "の".join(groups)
+    return m.group(0)
+
+
 _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
 _MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€": "ユーロ", "£": "ポンド"}
 _NEGATIVE = re.compile(r"(?<![\w\d])[-−](?=\d)")
@@ -95,7 +111,26 @@ _NFKC_KEEP = {"…": "\ue000", "‥": "\ue001", "〜": "\ue002", "～": "\ue003"
 _ASCII_TO_JA = {"!": "！", "?": "？", ",": "、", ";": "、", ":": "、"}
 
 
+# Number forms NFKC would get wrong: Roman numeral characters become Latin letters (Ⅲ世 → III世,
+# spelled アイアイアイ) and a run of circled list numbers one number (①②③ → 123, ヒャクニジューサン).
+# Both become Arabic digits first; adjacent circled numbers are kept apart by 、 (read as a list).
+_ROMAN_CHARS = "".join(chr(c) for c in (*range(0x2160, 0x216C), *range(0x2170, 0x217C)))
+_ROMAN_TO_DIGITS = {ord(c): str(int(unicodedata.numeric(c))) for c in _ROMAN_CHARS}
+_CIRCLED_CHARS = "".join(
+    chr(c) for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
+)
+_CIRCLED_RUN = re.compile(f"[{_CIRCLED_CHARS}]+")
+_NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}]")
+
+
+def _number_forms(text: str) -> str:
+    text = text.translate(_ROMAN_TO_DIGITS)
+    return _CIRCLED_RUN.sub(lambda m: "、".join(str(int(unicodedata.numeric(c))) for c in m.group(0)), text)
+
+
 def _nfkc(text: str) -> str:
+    if _NUMBER_FORMS.search(text) is not None:
+        text = _number_forms(text)
     for ch, mark in _NFKC_KEEP.items():
         text = text.replace(ch, mark)
     text = unicodedata.normalize("NFKC", text)
@@ -105,7 +140,7 @@ def _nfkc(text: str) -> str:
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
-_MARKUP_START = re.compile(r"[\\<\[{]")
+_MARKUP_START = re.compile(r"[\\<\[{［]")
 _DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「))")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 
@@ -236,6 +271,7 @@ def _normalize_numbers_all(text: str) -> str:
         return out + (f"{int(s)}秒" if s and int(s) else "")
 
     text = _TIME.sub(time, text)
+    text = _CODE.sub(_code, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)
@@ -271,7 +307,14 @@ def normalize_symbols(text: str) -> str:
         text = text.replace(".", "。")
     if "(" in text or ")" in text:
         text = text.replace("(", "（").replace(")", "）")
+    if "ー" in text:
+        # A long mark with no vowel before it (a line or clause that starts with ー or 〜) lengthens
+        # nothing; OpenJTalk warns and spells it as a mora of its own.
+        text = _ORPHAN_LONG.sub("", text)
     return text
+
+
+_ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")
 
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
@@ -333,7 +376,7 @@ _PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeat
 # Checking that with two regexes skips nine passes run twice each (a third of the front-end's
 # own time on plain text); tests compare the fast path with the full passes.
 _PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！]+")
-_PLAIN_SUSPECT = re.compile(r"^[、。]|([、。？！っッー])\1|[？！][？！]")
+_PLAIN_SUSPECT = re.compile(r"^[、。ー]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー")
 
 
 def _is_plain(text: str) -> bool:
@@ -348,7 +391,7 @@ def _is_plain(text: str) -> bool:
 _LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
-    r"^[、。 ]| $|  |([、。？！っッー])\1|[！!？?][！!？?]"
+    r"^[、。 ー]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
