@@ -140,6 +140,14 @@ NORMALIZE_CASES = [
     # a long mark with no vowel before it lengthens nothing
     ("ーあ", "あ"),
     ("あ、ーい", "あ、い"),
+    # a small vowel after a kana of the same vowel stretches it; は keeps its ぁ (OpenJTalk reads
+    # はぁ ハー but はー as the particle ワー); a lone sigh はー and laughter ははは go to katakana
+    ("すぅ", "すー"),
+    ("スゥ", "スー"),
+    ("ファイル", "ファイル"),
+    ("はぁはぁ", "はぁはぁ"),
+    ("すー、はー", "すー、ハー"),
+    ("ははは", "ハハハ"),
 ]
 
 
@@ -226,6 +234,18 @@ CUE_CASES = [
     ("それは……どうかな", "それは…どうかな", [("pause", "……")]),
     ("草ｗｗ", "草", [("laugh", "ｗｗ")]),
     ("はあく", "はあく", []),  # はあ inside a word is no cue
+    # any bracket pair scripts use for directions; delivery directions are not spoken either
+    ("【笑】そうか", "そうか", [("laugh", "【笑】")]),
+    ("[笑]", "", [("laugh", "[笑]")]),
+    ("（小声で）内緒だよ", "内緒だよ", [("other", "（小声で）")]),
+    # spoken sounds drawn out, repeated, or in katakana (manga / light-novel onomatopoeia)
+    ("あははは！", "あははは！", [("laugh", "あははは！")]),
+    ("ゴホッゴホッ", "ゴホッゴホッ", [("cough", "ゴホッゴホッ")]),
+    ("くすくすくす", "くすくすくす", [("laugh", "くすくすくす")]),
+    ("フフッ", "フフッ", [("laugh", "フフッ")]),
+    # zzz is a sleeping breath, not three letter names
+    ("zzz", "", [("breath", "zzz")]),
+    ("（どうしよう…）", "（どうしよう…）", []),  # a bracketed thought is spoken (inner voice)
 ]
 
 

@@ -51,10 +51,21 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     # Each pattern comes with its literal form: a pattern can only match where its form occurs.
     pats: list[tuple[re.Pattern[str], str, str, str]] = []
     for kind, form, _ in directions:
-        pats.append((re.compile(rf"[（(]\s*{re.escape(form)}\s*[)）]"), kind, "direction", form))
+        # （笑） (笑) ［笑］ [笑] 【笑】: every bracket scripts use for stage directions
+        pats.append((re.compile(rf"[（(［\[【]\s*{re.escape(form)}\s*[)）］\]】]"), kind, "direction", form))
     for kind, form, _ in spoken:
-        pats.append((re.compile(rf"{_BOUNDARY_BEFORE}{re.escape(form)}{_TAIL}{_AFTER}"), kind, "spoken", form))
+        # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
+        # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
+        for variant in dict.fromkeys((form, _katakana(form))):
+            core = variant.rstrip("っッ") or variant  # the literal every match contains (くすっ → くす)
+            last = re.escape(core[-1])
+            pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*[っッ]?)+{_TAIL}{_AFTER}"
+            pats.append((re.compile(pattern), kind, "spoken", core))
     return tuple(pats)
+
+
+def _katakana(kana: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +74,7 @@ def _any_form() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(form) for _, _, _, form in _patterns()))
 
 
+_SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
 # _NET_LAUGH needs a w at the end of the line or two in a row; _LONG_ELLIPSIS needs one of these.
 _MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])")
 _MAY_ELLIPSIS = re.compile(r"[…‥]|\.{6}|・{6}")
@@ -94,6 +106,9 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
         text = _LONG_ELLIPSIS.sub("…", text)
     while _MAY_LAUGH.search(text) is not None and (m := _NET_LAUGH.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
+        text = text[: m.start()] + text[m.end() :]
+    while ("z" in text or "Z" in text or "ｚ" in text or "Ｚ" in text) and (m := _SNORE.search(text)) is not None:
+        cues.append(CueSpan("breath", m.group(0), m.start()))  # zzz: sleeping breath, not letters
         text = text[: m.start()] + text[m.end() :]
     # Overlapping spoken forms (はぁ inside はぁはぁ) keep only the longest at one place.
     cues.sort(key=lambda c: (c.offset, -len(c.label)))

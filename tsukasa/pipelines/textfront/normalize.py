@@ -316,6 +316,44 @@ def normalize_symbols(text: str) -> str:
 
 _ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")
 
+# A small vowel after a kana of the same vowel stretches it (すぅ, ふぅ, そぉ, いぃ: written
+# breaths and drawls): ー, which OpenJTalk reads as a long vowel (it reads すぅ スウ, ふぅ フゥ).
+# A small vowel after another vowel is a mora of its own kind (ファ, ティ, ウィ) and stays.
+# は and へ keep their small vowel: OpenJTalk reads はぁ ハー and へぇ ヘー, but はー as the particle
+# ワー (はぁはぁ would become ワーワー).
+_VOWEL_ROWS = {  # hiragana; the katakana of each row is added below
+    "ぁ": "あかさたなまやらわがざだばぱぁゃゎ",
+    "ぃ": "いきしちにひみりぎじぢびぴぃ",
+    "ぅ": "うくすつぬふむゆるぐずづぶぷぅゅゔ",
+    "ぇ": "えけせてねめれげぜでべぺぇ",
+    "ぉ": "おこそとのほもよろをごぞどぼぽぉょ",
+}
+
+
+def _with_katakana(kana: str) -> str:
+    return kana + "".join(chr(ord(c) + 0x60) for c in kana)
+
+
+_SAME_VOWEL_SMALL = re.compile(
+    "|".join(f"(?<=[{_with_katakana(row)}])[{_with_katakana(small)}]" for small, row in _VOWEL_ROWS.items())
+)
+# OpenJTalk takes a lone はー / はあっ (a sigh or exhale: すー、はー) for the particle は and reads
+# ワー / ワアッ; written in katakana it reads ハー / ハーッ.
+_SIGH_HA = re.compile(r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))")
+# Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
+# ははは ハハワ. In katakana it reads ハハハ.
+_LAUGH_HA = re.compile(r"は{3,}")
+_STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
+
+
+def stretch_vowels(text: str) -> str:
+    """すぅ → すー, ふぅ → ふー; a lone sigh はー / はあっ → ハー / ハーっ, laughter ははは → ハハハ
+    (OpenJTalk reads the は of those as the particle ワ)."""
+    if _STRETCH.search(text) is None:
+        return text
+    text = _SIGH_HA.sub("ハー", _SAME_VOWEL_SMALL.sub("ー", text))
+    return _LAUGH_HA.sub(lambda m: "ハ" * len(m.group(0)), text)
+
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
 _NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々])[・･](?=[\u3400-\u9fff々])")
@@ -368,7 +406,7 @@ def _tidy_space(text: str) -> str:
 
 
 _PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeats, expand_abbreviations,
-           normalize_numbers, normalize_symbols, squeeze_repeats, _tidy_space)  # fmt: skip
+           normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats, _tidy_space)  # fmt: skip
 
 
 # Text made only of kanji, kana and 、。？！ (most script lines) is already normal: no pass
@@ -380,7 +418,7 @@ _PLAIN_SUSPECT = re.compile(r"^[、。ー]|([、。？！っッー])\1|[？！][
 
 
 def _is_plain(text: str) -> bool:
-    return _PLAIN.fullmatch(text) is not None and _PLAIN_SUSPECT.search(text) is None
+    return _PLAIN.fullmatch(text) is not None and _PLAIN_SUSPECT.search(text) is None and _STRETCH.search(text) is None
 
 
 # The same for romaji and mixed lines once a first round has run: plain Japanese plus Latin words
@@ -399,7 +437,11 @@ _PLAIN_LATIN_SUSPECT = re.compile(
 
 
 def _is_plain_latin(text: str) -> bool:
-    return _PLAIN_LATIN.fullmatch(text) is not None and _PLAIN_LATIN_SUSPECT.search(text) is None
+    return (
+        _PLAIN_LATIN.fullmatch(text) is not None
+        and _PLAIN_LATIN_SUSPECT.search(text) is None
+        and _STRETCH.search(text) is None
+    )
 
 
 def normalize(text: str) -> str:
