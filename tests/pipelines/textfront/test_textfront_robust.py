@@ -135,6 +135,19 @@ def test_stage_fingerprint_depends_on_user_dict(tmp_path: Path) -> None:
     assert cls().fingerprint() != cls(cls.Config(user_dict=str(csv))).fingerprint()
 
 
+def test_phonemize_stage_reads_english_words_as_configured(tmp_path: Path) -> None:
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    cls = get_stage("phonemize")
+    letters = cls(cls.Config(english="letters"))
+    assert letters.fingerprint() != cls().fingerprint()
+    kana = []
+    for stage in (cls(), letters):
+        res = stage.process([_cut("今日はgood weatherですね")], StageContext(work_dir=tmp_path))
+        kana.append(read_supervision_custom(res.kept[0].supervisions[0]).kana)
+    assert kana == ["キョーワグッドウェザーデスネ", "キョーワグッドダブリューイーエーティーエイチイーアールデスネ"]
+
+
 @_FUZZ
 @given(_text)
 def test_normalize_fast_path_equals_full_passes(text: str) -> None:
