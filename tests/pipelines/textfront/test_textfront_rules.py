@@ -131,6 +131,9 @@ NORMALIZE_CASES = [
     ("月・水・金", "月、水、金"),
     ("東京･大阪", "東京、大阪"),
     ("ロッキー・ルチアーノ", "ロッキールチアーノ"),
+    # a Latin gloss after a Japanese word is for the reader (a reading or a translation)
+    ("東京(Tokyo)へ行く", "東京へ行く"),
+    ("会社（company）", "会社"),
     # Aozora Bunko annotations (青空文庫 注記) are not read
     ("［＃ここから太字］強い［＃ここで太字終わり］", "強い"),
     # Roman numeral and circled-number characters (NFKC would make III / one number 123)

@@ -192,7 +192,12 @@ def _apply_ruby_all(text: str) -> str:
         base, reading = m.group(1), m.group(2)
         return reading if len(reading) >= len(base) else m.group(0)
 
-    return _PAREN_READING.sub(paren, text)
+    return _LATIN_GLOSS.sub("", _PAREN_READING.sub(paren, text))
+
+
+# A Latin gloss in brackets right after a Japanese word — 東京(Tokyo), 会社（company） — is a
+# reading or a translation for the reader, not something a voice actor says.
+_LATIN_GLOSS = re.compile(rf"(?<=[{KANJI}{KATA}])[(（][A-Za-z][A-Za-z .'’\-]*[)）]")
 
 
 def _is_kaomoji(inner: str) -> bool:
