@@ -525,7 +525,7 @@ def main() -> None:
     ap.add_argument("--step", choices=["more", "hts", "spoken", "random", "hanging", "cv", "fit"], required=True)
     ap.add_argument("--shard", default="0/1", help="random/hanging: this process's share, i/n")
     ap.add_argument("--n", type=int, default=2405, help="corpus sentences to synthesize")
-    ap.add_argument("--sessions", type=int, default=200, help="training sessions per sentence fold")
+    ap.add_argument("--sessions", type=int, default=300, help="training sessions per sentence fold (shipped fits: 300)")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
     ap.add_argument("--pauses", type=Path, help="reuse this collected-pauses file (else keyed by corpus size)")
     ap.add_argument("--out-dir", type=Path, default=REPO / "tsukasa/pipelines")
