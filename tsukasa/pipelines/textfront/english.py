@@ -43,6 +43,14 @@ def _models() -> tuple[Any, Any]:
     return _MODELS[0], _MODELS[1]
 
 
+def _letters(word: str) -> str | None:
+    """The lower-case letters e2k reads (don't → dont), or None for anything but an ASCII word."""
+    core = word.lower().replace("’", "'")
+    if not _ASCII_WORD.fullmatch(core):
+        return None
+    return core.replace("'", "").replace("-", "")
+
+
 @lru_cache(maxsize=8192)
 def transliterate(word: str) -> str | None:
     """Katakana for an English word, or None when it is not a pronounceable word.
@@ -50,11 +58,10 @@ def transliterate(word: str) -> str | None:
     ``word`` is ASCII letters (with inner apostrophes/hyphens); case is ignored. None also
     for anything the model cannot spell in katakana: the caller then spells letter names.
     """
-    core = word.lower().replace("’", "'")
-    if not _ASCII_WORD.fullmatch(core):
+    letters = _letters(word)
+    if letters is None:
         return None
     c2k, ngram = _models()
-    letters = core.replace("'", "").replace("-", "")
     if len(letters) < 2 or not ngram(letters):
         return None
     kana = c2k(letters)
@@ -72,8 +79,8 @@ CLEARLY_ENGLISH_SCORE = 1.2
 
 def clearly_english(word: str) -> bool:
     """Whether e2k's character n-gram model scores ``word`` well inside English spelling."""
-    core = word.lower().replace("’", "'")
-    if not _ASCII_WORD.fullmatch(core):
+    letters = _letters(word)
+    if letters is None:
         return False
     _, ngram = _models()
-    return float(ngram.score(core.replace("'", "").replace("-", ""))) >= CLEARLY_ENGLISH_SCORE
+    return float(ngram.score(letters)) >= CLEARLY_ENGLISH_SCORE

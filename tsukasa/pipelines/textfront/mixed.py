@@ -251,12 +251,7 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
     hepburn = uses_hepburn(words)
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
-    known, function = loanwords(), function_words()
-    n_romaji = sum(
-        1
-        for w in words
-        if w.lower() not in known and w.lower() not in function and w != "I" and romaji_to_hiragana(w) is not None
-    )
+    n_romaji = sum(1 for w in words if _romaji_evidence(w, romaji_to_hiragana(w), prefer_romaji=False, single=False))
     in_japanese = _JAPANESE.search(text) is not None
     readings: list[SpelledReading] = []
     out: list[str] = []
