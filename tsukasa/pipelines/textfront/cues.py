@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.readings import to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 
@@ -56,16 +57,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     for kind, form, _ in spoken:
         # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
         # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
-        for variant in dict.fromkeys((form, _katakana(form))):
+        for variant in dict.fromkeys((form, to_katakana(form))):
             core = variant.rstrip("っッ") or variant  # the literal every match contains (くすっ → くす)
             last = re.escape(core[-1])
             pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*[っッ]?)+{_TAIL}{_AFTER}"
             pats.append((re.compile(pattern), kind, "spoken", core))
     return tuple(pats)
-
-
-def _katakana(kana: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
 
 
 @lru_cache(maxsize=1)

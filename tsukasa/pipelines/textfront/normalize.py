@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.readings import to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 # --- character classes ---------------------------------------------------------------------
@@ -335,12 +336,8 @@ _VOWEL_ROWS = {  # hiragana; the katakana of each row is added below
 }
 
 
-def _with_katakana(kana: str) -> str:
-    return kana + "".join(chr(ord(c) + 0x60) for c in kana)
-
-
 _SAME_VOWEL_SMALL = re.compile(
-    "|".join(f"(?<=[{_with_katakana(row)}])[{_with_katakana(small)}]" for small, row in _VOWEL_ROWS.items())
+    "|".join(f"(?<=[{row}{to_katakana(row)}])[{small}{to_katakana(small)}]" for small, row in _VOWEL_ROWS.items())
 )
 # OpenJTalk takes a lone はー / はあっ (a sigh or exhale: すー、はー) for the particle は and reads
 # ワー / ワアッ; written in katakana it reads ハー / ハーッ.
