@@ -151,6 +151,13 @@ NORMALIZE_CASES = [
     ("はぁはぁ", "はぁはぁ"),
     ("すー、はー", "すー、ハー"),
     ("ははは", "ハハハ"),
+    # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
+    ("ぎゃあああ", "ぎゃー"),
+    ("ああああ", "あー"),
+    ("ああ", "ああ"),
+    # voicing marks on kana without a voiced form (a strained scream) are dropped, not spaced out
+    ("あ゛ー", "あー"),
+    ("か゛", "が"),
 ]
 
 
@@ -381,6 +388,7 @@ ENGLISH_LINE_CASES = [
     ("Me ga itai", "メガイタイ"),
     ("Sore to kore", "ソレトコレ"),
     ("goを打つ", "ゴヲウツ"),  # a lone function word in Japanese text stays romaji (碁)
+    ("A君とBさん", "エークントビーサン"),  # a capital letter alone is a letter, not the article "a"
 ]
 
 

@@ -65,6 +65,8 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     """Katakana for a non-romaji Latin word: the loanword table, else (not for an acronym)
     e2k's transliteration of a pronounceable word, else letter names."""
     core = word.strip("'’-")
+    if len(core) == 1 and core.isupper() and core != "I":
+        return spell_letters(core)  # a capital letter alone is a letter (A君 エー, プランB), not the article
     lower = core.lower().replace("’", "'")
     hit = loanwords().get(lower) or function_words().get(lower)
     if hit is not None:

@@ -129,15 +129,27 @@ def _number_forms(text: str) -> str:
     return _CIRCLED_RUN.sub(lambda m: "、".join(str(int(unicodedata.numeric(c))) for c in m.group(0)), text)
 
 
+# The spacing (han)dakuten ゛ ゜ (and half-width ﾞ ﾟ) are written after kana that have no voiced
+# form too (あ゛ー, a strained scream). NFKC turns the spacing ones into a space + combining mark,
+# which splits the word; as combining marks they join a kana that has a voiced form (か゛ → が)
+# and are dropped where none exists (あ゛ → あ).
+_SPACING_VOICING = {ord("゛"): "\u3099", ord("゜"): "\u309a", ord("ﾞ"): "\u3099", ord("ﾟ"): "\u309a"}
+_VOICING = re.compile("[\u3099\u309a\u309b\u309c\uff9e\uff9f]")
+_LOOSE_VOICING = re.compile("[\u3099\u309a]")
+
+
 def _nfkc(text: str) -> str:
     if _NUMBER_FORMS.search(text) is not None:
         text = _number_forms(text)
+    voicing = _VOICING.search(text) is not None
+    if voicing:
+        text = unicodedata.normalize("NFC", text.translate(_SPACING_VOICING))
     for ch, mark in _NFKC_KEEP.items():
         text = text.replace(ch, mark)
     text = unicodedata.normalize("NFKC", text)
     for ch, mark in _NFKC_KEEP.items():
         text = text.replace(mark, ch)
-    return text
+    return _LOOSE_VOICING.sub("", text) if voicing else text
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
@@ -339,21 +351,27 @@ _VOWEL_ROWS = {  # hiragana; the katakana of each row is added below
 _SAME_VOWEL_SMALL = re.compile(
     "|".join(f"(?<=[{row}{to_katakana(row)}])[{small}{to_katakana(small)}]" for small, row in _VOWEL_ROWS.items())
 )
+# Three or more of the same vowel kana after a kana ending in that vowel stretch it as well
+# (ああああ, ぎゃあああ: a scream). Two can be a particle and the next word (もおおいに, にいいあう;
+# JSUT), one a word's own mora (ああ, さあ).
+_VOWEL_RUN = re.compile(
+    "|".join(f"(?<=[{row}{to_katakana(row)}])[{row[0]}{to_katakana(row[0])}]{{3,}}" for row in _VOWEL_ROWS.values())
+)
 # OpenJTalk takes a lone はー / はあっ (a sigh or exhale: すー、はー) for the particle は and reads
 # ワー / ワアッ; written in katakana it reads ハー / ハーッ.
 _SIGH_HA = re.compile(r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))")
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
 # ははは ハハワ. In katakana it reads ハハハ.
 _LAUGH_HA = re.compile(r"は{3,}")
-_STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
+_STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
 
 
 def stretch_vowels(text: str) -> str:
-    """すぅ → すー, ふぅ → ふー; a lone sigh はー / はあっ → ハー / ハーっ, laughter ははは → ハハハ
+    """すぅ → すー, ああああ → あー; a lone sigh はー / はあっ → ハー / ハーっ, laughter ははは → ハハハ
     (OpenJTalk reads the は of those as the particle ワ)."""
     if _STRETCH.search(text) is None:
         return text
-    text = _SIGH_HA.sub("ハー", _SAME_VOWEL_SMALL.sub("ー", text))
+    text = _SIGH_HA.sub("ハー", _VOWEL_RUN.sub("ー", _SAME_VOWEL_SMALL.sub("ー", text)))
     return _LAUGH_HA.sub(lambda m: "ハ" * len(m.group(0)), text)
 
 
