@@ -128,3 +128,14 @@ def test_demo_builds_sample_and_ingests_it(tmp_path: Path) -> None:
         assert custom.kana and custom.phonemes and custom.prosody and custom.asr and custom.provenance
         scripted += bool(custom.source and custom.source.script_text == sup.text)
     assert scripted >= len(cuts) - 2  # nearly every utterance carries its script line
+    # scene_02: the script names the file on three rows, so it became exactly those three lines
+    from tsukasa.demo import PER_FILE_SCENES
+
+    for stem, lines, _ in SCENES:
+        if stem not in PER_FILE_SCENES:
+            continue
+        mine = sorted((c for c in cuts if c.custom.get("source_path") == f"scenes/{stem}.flac"), key=lambda c: c.start)
+        got = [(c.supervisions[0].text, c.supervisions[0].speaker) for c in mine]
+        assert got == [(text, character) for character, text in lines]
+        indices = [read_supervision_custom(c.supervisions[0]).source.line_index for c in mine]
+        assert indices == list(range(len(lines)))

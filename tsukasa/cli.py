@@ -98,6 +98,11 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
             f"Script: {report.script_lines} lines ({report.script_file_lines} name a file, "
             f"{report.script_folder_lines} are folder-level)"
         )
+        if report.script_multi_line_files:
+            console.print(
+                f"  {report.script_multi_line_files} file(s) named on several rows: `tsukasa run` splits each "
+                "into that many utterances"
+            )
     for msg in report.script_unmatched:
         console.print(f"[yellow]script {msg}[/]")
 

@@ -3,12 +3,12 @@
 Lines are synthesised with pyopenjtalk's bundled HTS voice; each "character" gets its own
 speed and pitch. The dump mixes what real dumps mix: 44.1 kHz stereo WAV, 48 kHz FLAC,
 Ogg Vorbis and MP3; some files hold two or three lines separated by pauses of 0.05–1.5 s;
-a script TSV names most files (one line per file) and lists the multi-line scenes as a
-folder-level script; and a few files are deliberately broken so the report shows what
-happens to bad input. A few lines carry non-verbal sounds for the ``nonverbal`` stage to find
-(:data:`NONVERBAL_EXTRAS`): a breath-like burst of shaped noise before the line, a laugh-like
-syllable train ("あははは", synthesised higher and faster) before it, or a pause of 0.45 s
-inside it (the line synthesised in two halves).
+a script TSV names most files (one line per file), names one multi-line scene on a row per
+line, and lists the other scenes as a folder-level script; and a few files are deliberately
+broken so the report shows what happens to bad input. A few lines carry non-verbal sounds for
+the ``nonverbal`` stage to find (:data:`NONVERBAL_EXTRAS`): a breath-like burst of shaped
+noise before the line, a laugh-like syllable train ("あははは", synthesised higher and faster)
+before it, or a pause of 0.45 s inside it (the line synthesised in two halves).
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ SCENES: list[tuple[str, list[tuple[str, str]], list[float]]] = [
     ),  # fmt: skip
     ("scene_03", [("yui", "それでは、また明日。"), ("sakura", "うん、またね！")], [0.05]),
 ]
+# Scenes whose lines the script names against the file (one row per line, in order), as game
+# scripts often do; the other scenes' lines are a folder-level script, matched by reading.
+PER_FILE_SCENES = frozenset({"scene_02"})
 
 
 # Non-verbal extras per file stem: "breath" (shaped noise burst + 0.12 s before the line),
@@ -158,7 +161,8 @@ def build_sample(out_dir: str | Path) -> SampleInfo:
             parts.append(x)
             if i < len(pauses):
                 parts.append(np.zeros(int(pauses[i] * sr), dtype=np.float32))
-            rows.append(f"\t{text}\t{stem}_{i + 1}\t{character}\t{SAMPLE_TITLE}")
+            named = f"scenes/{stem}.flac" if stem in PER_FILE_SCENES else ""
+            rows.append(f"{named}\t{text}\t{stem}_{i + 1}\t{character}\t{SAMPLE_TITLE}")
         _write(raw / "scenes" / f"{stem}.flac", np.concatenate(parts), sr, "flac")
     good = len(SINGLE_LINES) + len(SCENES)
     bad = _write_bad_files(raw)

@@ -208,6 +208,41 @@ def test_script_attached_by_file_and_by_folder(raw: Path, dataset_root: Path, tm
     assert ds.script_path.exists()
 
 
+def test_file_named_on_several_rows_keeps_every_line_in_row_order(
+    raw: Path, dataset_root: Path, tmp_path: Path
+) -> None:
+    """A voice file holding a short exchange: the script lists each line against the same file.
+    Every line is kept (before, the last row replaced the others); a repeated row is counted once."""
+    script = tmp_path / "script.tsv"
+    script.write_text(
+        "file\ttext\tline_id\tspeaker\n"
+        "takeru/t002.mp3\t雨が降ってきたな。\tc1\ttakeru\n"
+        "sakura/s001.wav\tおはよう。\ts001\tsakura\n"
+        "takeru/t002.mp3\t傘、持ってる？\tc2\tsakura\n"
+        "takeru/t002.mp3\t雨が降ってきたな。\tc1\ttakeru\n"  # the same row again
+        "t002\tいや、忘れた。\tc3\ttakeru\n",  # by stem
+        encoding="utf-8",
+    )
+    report = ingest(raw, Dataset.create("t", dataset_root), script=script)
+    assert report.script_multi_line_files == 1
+    assert [m for m in report.script_unmatched if "repeats row 2" in m] == [
+        "row 5: repeats row 2 for file 'takeru/t002.mp3'; counted once"
+    ]
+    by_path = {c.custom["source_path"]: c for c in Dataset.open("t", dataset_root).cuts()}
+    (sup,) = by_path["takeru/t002.mp3"].supervisions
+    assert sup.text == "雨が降ってきたな。傘、持ってる？いや、忘れた。"
+    assert sup.speaker is None  # two characters speak in it
+    src = read_supervision_custom(sup).source
+    assert src.script_scope == "file" and src.line_id is None
+    assert [(ln.text, ln.line_id, ln.character) for ln in src.script_lines] == [
+        ("雨が降ってきたな。", "c1", "takeru"),
+        ("傘、持ってる？", "c2", "sakura"),
+        ("いや、忘れた。", "c3", "takeru"),
+    ]
+    one = read_supervision_custom(by_path["sakura/s001.wav"].supervisions[0]).source
+    assert one.script_lines is None and one.line_id == "s001"
+
+
 def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

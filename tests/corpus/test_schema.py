@@ -17,6 +17,7 @@ from tsukasa.corpus.schema import (
     RejectedItem,
     ReviewInfo,
     SchemaError,
+    ScriptLineRef,
     SourceInfo,
     SupervisionCustom,
     WordTiming,
@@ -58,10 +59,35 @@ FULL = SupervisionCustom(
 )
 
 
+# A voice file the script names on two rows, before the segment stage splits it.
+MULTI_LINE = SupervisionCustom(
+    source=SourceInfo(
+        path="scene_02.flac",
+        script_text="雨が降ってきたな。傘、持ってる？",
+        script_scope="file",
+        script_lines=[
+            ScriptLineRef(text="雨が降ってきたな。", line_id="c1", character="takeru"),
+            ScriptLineRef(text="傘、持ってる？"),
+        ],
+    )
+)
+# One of its utterances afterwards.
+LINE_OF_FILE = SupervisionCustom(
+    source=SourceInfo(path="scene_02.flac", script_text="傘、持ってる？", script_scope="file", line_index=1)
+)
+
+
 @pytest.mark.parametrize(
     "custom",
-    [FULL, SupervisionCustom(), SupervisionCustom(kana="ア"), SupervisionCustom(review=ReviewInfo())],
-    ids=["full", "empty", "kana-only", "default-review"],
+    [
+        FULL,
+        SupervisionCustom(),
+        SupervisionCustom(kana="ア"),
+        SupervisionCustom(review=ReviewInfo()),
+        MULTI_LINE,
+        LINE_OF_FILE,
+    ],
+    ids=["full", "empty", "kana-only", "default-review", "multi-line-file", "line-of-file"],
 )
 def test_custom_round_trip_is_exact(custom: SupervisionCustom) -> None:
     d = custom.to_custom()
@@ -84,6 +110,15 @@ def test_errors_name_cut_and_field() -> None:
     assert "cut 'cut-42'" in str(exc.value)
     assert "custom.asr.avg_logprob" in str(exc.value)
     assert exc.value.field == "custom.asr.avg_logprob"
+
+
+def test_script_line_of_a_file_errors_name_the_line() -> None:
+    bad = MULTI_LINE.to_custom()
+    del bad["source"]["script_lines"][1]["text"]
+    with pytest.raises(SchemaError, match=r"custom\.source\.script_lines\.1\.text"):
+        SupervisionCustom.from_custom(bad, cut_id="scene")
+    with pytest.raises(SchemaError, match=r"custom\.source\.line_index"):
+        SupervisionCustom.from_custom({"source": {"line_index": -1}}, cut_id="scene-000")
 
 
 def test_unknown_field_is_an_error_not_ignored() -> None:

@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 from lhotse import MonoCut, Recording, SupervisionSegment
 
-from tsukasa.corpus.schema import SourceInfo, SupervisionCustom, read_supervision_custom
+from tsukasa.corpus.schema import ScriptLineRef, SourceInfo, SupervisionCustom, read_supervision_custom
 from tsukasa.errors import TsukasaError
 from tsukasa.pipelines import vad
 from tsukasa.pipelines.base import StageContext, get_stage
@@ -79,17 +79,24 @@ def _session(
     return out, refs
 
 
-def _cut(tmp: Path, name: str, audio: np.ndarray, *, script: str | None = None) -> MonoCut:
+def _cut(
+    tmp: Path, name: str, audio: np.ndarray, *, script: str | None = None, lines: list[ScriptLineRef] | None = None
+) -> MonoCut:
+    """A file cut as ingest writes it; ``lines``: the script names the file on several rows."""
     path = tmp / f"{name}.flac"
     sf.write(path, audio, SR)
     rec = Recording.from_file(path, recording_id=name)
     custom = {"source_path": path.name, "source_root": str(tmp)}
     sups = []
+    if lines is not None:
+        script = "".join(ln.text for ln in lines)
     if script is not None:
-        sc = SupervisionCustom(source=SourceInfo(path=path.name, script_text=script, script_scope="file"))
+        source = SourceInfo(path=path.name, script_text=script, script_scope="file", script_lines=lines)
+        sc = SupervisionCustom(source=source)
+        speaker = None if lines else "char"
         sups = [
             SupervisionSegment(
-                name, name, 0.0, rec.duration, text=script, language="ja", speaker="char", custom=sc.to_custom()
+                name, name, 0.0, rec.duration, text=script, language="ja", speaker=speaker, custom=sc.to_custom()
             )
         ]
     return MonoCut(name, 0.0, rec.duration, 0, recording=rec, supervisions=sups, custom=custom)
@@ -191,6 +198,79 @@ def test_script_file_with_one_line_is_not_flagged(tmp_path: Path) -> None:
     (out,) = SegmentStage().process([cut], StageContext(tmp_path)).kept
     custom = read_supervision_custom(out.supervisions[0])
     assert custom.quality is None or not any(f.code == "multiple_lines" for f in custom.quality.flags)
+
+
+def _script_lines(order: list[int]) -> list[ScriptLineRef]:
+    return [ScriptLineRef(text=SENTENCES[i], line_id=f"L{i}", character=f"char{i}") for i in order]
+
+
+def test_file_the_script_names_on_three_rows_becomes_those_three_lines(tmp_path: Path) -> None:
+    """A 50 ms gap between two lines of the SAME voice, then a 0.15 s gap: with the usual threshold
+    raised out of reach nothing would split; the script's count alone finds both boundaries."""
+    audio, refs = _session([0, 4, 2], [0.05, 0.15])
+    lines = _script_lines([0, 4, 2])
+    cut = _cut(tmp_path, "scene", audio, lines=lines)
+    stage = SegmentStage(SegmentConfig(boundary_threshold=0.999))
+    out = stage.process([cut], StageContext(tmp_path)).kept
+    assert [c.id for c in out] == ["scene-000", "scene-001", "scene-002"]
+    for c, ref, line, i in zip(out, refs, lines, range(3), strict=True):
+        sup = c.supervisions[0]
+        assert (sup.text, sup.speaker) == (line.text, line.character)
+        source = read_supervision_custom(sup).source
+        assert (source.line_id, source.line_index, source.script_text) == (line.line_id, i, line.text)
+        assert source.script_lines is None and source.script_scope == "file"
+        assert abs(c.start + sup.start - ref[0]) <= 0.04 and abs(c.start + sup.end - ref[1]) <= 0.04
+    # Both boundaries were taken below the (raised) threshold: each side says so, for review.
+    flags = [[f.code for f in read_supervision_custom(c.supervisions[0]).quality.flags] for c in out]
+    assert flags == [["uncertain_split"], ["uncertain_split", "uncertain_split"], ["uncertain_split"]]
+    decisions = read_supervision_custom(out[1].supervisions[0]).provenance[-1].decisions
+    assert "script line 2 of 3" in decisions and any("script gives 3 lines" in d for d in decisions)
+
+    # The match stage then verifies each line on its own instead of joining the file back together.
+    from tsukasa.pipelines.asr.match import MatchScriptStage
+
+    matched = MatchScriptStage().process(out, StageContext(tmp_path)).kept
+    assert sorted(c.supervisions[0].text for c in matched) == sorted(ln.text for ln in lines)
+
+
+def test_file_with_fewer_lines_than_the_script_says_stays_whole_with_every_line(tmp_path: Path) -> None:
+    audio, refs = _session([1], [])
+    lines = _script_lines([1, 5, 6])
+    cut = _cut(tmp_path, "short", audio, lines=lines)
+    (out,) = SegmentStage().process([cut], StageContext(tmp_path)).kept
+    sup = out.supervisions[0]
+    custom = read_supervision_custom(sup)
+    assert sup.text == "".join(ln.text for ln in lines)
+    assert custom.source.script_lines == lines  # nothing lost: a reviewer sees all three
+    (flag,) = [f for f in custom.quality.flags if f.code == "line_count_mismatch"]
+    assert flag.value == 1 and "3 lines" in flag.detail
+    assert abs(out.start + sup.start - refs[0][0]) <= 0.04
+
+
+def test_split_by_count_with_bounds_picks_what_full_scoring_picks() -> None:
+    audio, _ = _session([0, 4, 2, 5], [0.05, 0.4, 0.1], seed=3)
+    fast = vad.segment_speech(audio, SR, lines=4)
+    full = vad.segment_speech(audio, SR, lines=4, full_scores=True)
+    assert fast.lines_met and full.lines_met
+    assert [(s.start, s.end) for s in fast.segments] == [(s.start, s.end) for s in full.segments]
+    inside = [{id(p) for s in r.segments for p in s.inner_pauses} for r in (fast, full)]
+    splits = [
+        [p.probability for p in r.pauses if id(p) not in ins] for r, ins in zip((fast, full), inside, strict=True)
+    ]
+    assert len(splits[0]) == 3 and splits[0] == pytest.approx(splits[1])
+
+
+def test_split_by_count_refuses_pieces_below_the_minimum_duration() -> None:
+    # one sentence, 12 lines asked for, no probability floor: the pieces' minimum length still holds
+    audio, _ = _session([2], [])
+    params = vad.VadParams(min_duration_s=0.3, script_min_probability=1e-12)
+    res = vad.segment_speech(audio, SR, params, lines=12)
+    assert res.lines_met is False and len(res.segments) == 1
+    assert any("splits into at most" in d for d in res.decisions)
+    # with the default floor, two lines are refused already: no pause inside a line is that likely
+    res = vad.segment_speech(audio, SR, lines=2)
+    assert res.lines_met is False and len(res.segments) == 1
+    assert any("< 0.05: split as usual" in d for d in res.decisions)
 
 
 def test_long_utterance_is_split_at_its_deepest_pause() -> None:

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord
 from tsukasa.corpus.manifests import manifest_dict, read_jsonl, write_json_lines, write_jsonl
-from tsukasa.corpus.schema import RejectedItem, ScriptLine, SourceInfo, SupervisionCustom
+from tsukasa.corpus.schema import RejectedItem, ScriptLine, ScriptLineRef, SourceInfo, SupervisionCustom
 from tsukasa.errors import ConfigError
 
 # Files that are part of a dump but never audio: skipped without a rejection.
@@ -119,6 +119,7 @@ class IngestReport:
     script_lines: int = 0
     script_file_lines: int = 0
     script_folder_lines: int = 0
+    script_multi_line_files: int = 0  # files the script names on more than one row
     script_unmatched: list[str] = field(default_factory=list)
     version: int | None = None  # the new version, None when nothing changed
     same_as_version: int | None = None  # the ingest version this run's result is identical to
@@ -448,6 +449,7 @@ def _ingest(
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
     file_text, unmatched = _attach_script(script_lines or [], recordings)
     report.script_unmatched = unmatched
+    report.script_multi_line_files = sum(1 for lines in file_text.values() if len(lines) > 1)
     if script_lines:
         report.script_lines = len(script_lines)
         report.script_file_lines = sum(1 for s in script_lines if s.file)
@@ -564,9 +566,15 @@ def _save_script(dataset: Dataset, lines: list[ScriptLine]) -> None:
 
 def _attach_script(
     lines: list[ScriptLine], recordings: dict[str, tuple[Any, IndexEntry]]
-) -> tuple[dict[str, ScriptLine], list[str]]:
+) -> tuple[dict[str, list[ScriptLine]], list[str]]:
     """Map per-file script lines to recording ids by relative path (with or without extension)
-    or, when unique, by file stem."""
+    or, when unique, by file stem.
+
+    A file named on several rows gets all of them, in row order: game dumps keep short
+    exchanges (or a line and its retake) in one file, and the script then lists each line.
+    Before, the last row silently replaced the others — a lost line. A row that repeats an
+    earlier row for the same file (same text and line id) is reported and not added twice.
+    """
     by_path: dict[str, str] = {}
     by_stem: dict[str, list[str]] = {}
     if not any(line.file for line in lines):
@@ -575,11 +583,10 @@ def _attach_script(
         by_path[e.path] = rid
         by_path.setdefault(Path(e.path).with_suffix("").as_posix(), rid)
         by_stem.setdefault(Path(e.path).stem, []).append(rid)
-    attached: dict[str, ScriptLine] = {}
+    attached: dict[str, list[ScriptLine]] = {}
     unmatched: list[str] = []
-    for line in lines:
-        if not line.file:
-            continue
+    for line in sorted((ln for ln in lines if ln.file), key=lambda ln: ln.row):
+        assert line.file is not None
         key = line.file.replace("\\", "/").removeprefix("./")
         rid = by_path.get(key) or by_path.get(Path(key).with_suffix("").as_posix())
         if rid is None:
@@ -592,25 +599,43 @@ def _attach_script(
             rid = stems[0] if stems else None
         if rid is None:
             unmatched.append(f"row {line.row}: file {line.file!r} not found among the good audio files")
-        else:
-            attached[rid] = line
+            continue
+        same = [ln for ln in attached.get(rid, []) if (ln.text, ln.line_id) == (line.text, line.line_id)]
+        if same:
+            unmatched.append(f"row {line.row}: repeats row {same[0].row} for file {line.file!r}; counted once")
+            continue
+        attached.setdefault(rid, []).append(line)
     return attached, unmatched
 
 
-def _recording_cut(recording: dict[str, Any], entry: IndexEntry, line: ScriptLine | None) -> dict[str, Any]:
-    """The version-1 view of a recording: one MonoCut over the whole file (+ its script line), as its dict."""
+def _recording_cut(recording: dict[str, Any], entry: IndexEntry, lines: list[ScriptLine] | None) -> dict[str, Any]:
+    """The version-1 view of a recording: one MonoCut over the whole file (+ its script lines), as its dict.
+
+    Several lines (a multi-line file) share one supervision until ``segment`` splits the file:
+    its text is the lines joined, and ``source.script_lines`` keeps each with its id and speaker.
+    """
     supervisions = []
-    if line is not None:
+    if lines:
         from lhotse import SupervisionSegment
 
+        first = lines[0]
+        speakers = {ln.speaker for ln in lines}
+        speaker = first.speaker if len(speakers) == 1 else None
+        text = "".join(ln.text for ln in lines) if len(lines) > 1 else first.text
+        many = (
+            [ScriptLineRef(text=ln.text, line_id=ln.line_id, character=ln.speaker) for ln in lines]
+            if len(lines) > 1
+            else None
+        )
         custom = SupervisionCustom(
             source=SourceInfo(
                 path=entry.path,
-                title=line.title,
-                character=line.speaker,
-                line_id=line.line_id,
-                script_text=line.text,
+                title=first.title,
+                character=speaker,
+                line_id=first.line_id if many is None else None,
+                script_text=text,
                 script_scope="file",
+                script_lines=many,
             )
         )
         supervision = SupervisionSegment(
@@ -619,9 +644,9 @@ def _recording_cut(recording: dict[str, Any], entry: IndexEntry, line: ScriptLin
             start=0.0,
             duration=recording["duration"],
             channel=0,
-            text=line.text,
+            text=text,
             language="ja",
-            speaker=line.speaker,
+            speaker=speaker,
             custom=custom.to_custom(),
         )
         supervisions.append(manifest_dict(supervision))

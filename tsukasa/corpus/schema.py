@@ -118,8 +118,22 @@ class QualityInfo(_Model):
         return v
 
 
+class ScriptLineRef(_Model):
+    """One of several script lines that name the same file (a voice file holding a short exchange)."""
+
+    text: str
+    line_id: str | None = None
+    character: str | None = None
+
+
 class SourceInfo(_Model):
-    """Where the utterance came from: the raw file and, when known, the game/novel script line."""
+    """Where the utterance came from: the raw file and, when known, the game/novel script line.
+
+    A file the script names on several rows holds that many lines, in row order: before
+    segmentation its one supervision carries them all in ``script_lines`` (``script_text`` is
+    their concatenation); the ``segment`` stage splits the file into that many utterances and
+    gives each its own line, with ``line_index`` saying which one it is.
+    """
 
     path: str | None = None  # source file, relative to the ingested folder
     title: str | None = None
@@ -128,6 +142,8 @@ class SourceInfo(_Model):
     licence: str | None = None
     script_text: str | None = None  # the script line as given (before normalisation)
     script_scope: Literal["file", "folder"] | None = None
+    script_lines: list[ScriptLineRef] | None = None  # every line of a multi-line file, in script order
+    line_index: int | None = Field(default=None, ge=0)  # which of the file's script lines this utterance is
 
 
 ReviewStatus = Literal["pending", "accepted", "rejected", "edited"]

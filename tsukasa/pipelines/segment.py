@@ -11,6 +11,15 @@ utterance spanning its speech, with the script text: the script is the reference
 splitting it would orphan the text. It is still checked: if the refinement would have split
 it, the supervision gets a ``multiple_lines`` quality flag with the line count, and the
 candidate split points are written to provenance for a reviewer.
+
+A file the script names on N rows (``source.script_lines``) holds N lines: it is split into
+exactly N utterances at the N − 1 most likely pauses (:func:`vad.segment_speech` with
+``lines``), and utterance *i* gets line *i*'s text, speaker and line id (``source.line_index``
+= *i*). Knowing the count turns the hardest case — lines butted together with a 50 ms gap, or
+a line break no louder than a comma — into picking the best candidates, which the threshold
+alone can miss. A boundary accepted below the usual threshold is flagged ``uncertain_split`` on
+both pieces; when the audio cannot hold N lines the file stays one utterance with all its
+lines and a ``line_count_mismatch`` flag, so a reviewer decides and nothing is lost.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from tsukasa.corpus.schema import (
     QualityFlag,
     QualityInfo,
     RejectedItem,
+    ScriptLineRef,
     SourceInfo,
     SupervisionCustom,
     read_supervision_custom,
@@ -42,6 +52,12 @@ class SegmentConfig(StageConfig):
     min_duration_s: float = Field(0.3, ge=0.0, description="shorter speech is rejected as too_short")
     max_duration_s: float = Field(20.0, gt=0.0, description="longer utterances split at the deepest pause")
     pad_s: float = Field(0.1, ge=0.0, description="padding each side, never into a neighbour")
+    script_min_probability: float = Field(
+        0.05,
+        gt=0.0,
+        lt=1.0,
+        description="a file the script names on N rows is split at its N-1 most likely pauses, none below this",
+    )
 
     def vad_params(self) -> vad.VadParams:
         return vad.VadParams(
@@ -52,6 +68,7 @@ class SegmentConfig(StageConfig):
             min_duration_s=self.min_duration_s,
             max_duration_s=max(self.max_duration_s, 2 * self.min_duration_s + 0.01),
             pad_s=self.pad_s,
+            script_min_probability=self.script_min_probability,
         )
 
 
@@ -66,7 +83,7 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "5"  # sentence-final CNN cue + refitted boundary trees: boundaries change
+    version = "6"  # 5: sentence-final CNN cue + refitted trees; 6: multi-line script files split by count
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -79,8 +96,15 @@ class SegmentStage(Stage[SegmentConfig]):
 
     def process_cut(self, cut: Any, ctx: StageContext) -> Any:
         audio = cut.load_audio()
+        parent = _parent_custom(cut)
+        source = parent.source
+        script_lines = source.script_lines if source is not None and source.script_scope == "file" else None
         result = vad.segment_speech(
-            audio, cut.sampling_rate, self.config.vad_params(), num_threads=getattr(ctx, "num_threads", 1)
+            audio,
+            cut.sampling_rate,
+            self.config.vad_params(),
+            num_threads=getattr(ctx, "num_threads", 1),
+            lines=len(script_lines) if script_lines and len(script_lines) > 1 else None,
         )
         if not result.segments:
             detail = "; ".join(result.decisions[-2:]) or "no speech"
@@ -88,8 +112,11 @@ class SegmentStage(Stage[SegmentConfig]):
                 longest = max(s.duration for s in result.too_short)
                 return Rejection("no_speech", f"only speech shorter than the minimum: {detail}", longest)
             return Rejection("no_speech", detail, 0.0)
-        parent = _parent_custom(cut)
-        if parent.source is not None and parent.source.script_scope == "file":
+        if script_lines and len(script_lines) > 1:
+            if result.lines_met:
+                return self._script_line_cuts(cut, parent, result, script_lines)
+            return [self._one_line_cut(cut, parent, result, expected=len(script_lines))]
+        if source is not None and source.script_scope == "file":
             return [self._one_line_cut(cut, parent, result)]
         out: list[Any] = []
         for i, seg in enumerate(result.segments):
@@ -119,6 +146,7 @@ class SegmentStage(Stage[SegmentConfig]):
         *,
         text: str | None = None,
         custom: SupervisionCustom | None = None,
+        speaker: str | None = None,
     ) -> Any:
         from lhotse import MonoCut, SupervisionSegment
 
@@ -136,7 +164,7 @@ class SegmentStage(Stage[SegmentConfig]):
             channel=cut.channel if isinstance(cut.channel, int) else 0,
             text=text if text is not None else "",  # filled by transcription / script matching
             language="ja",
-            speaker=first.speaker if first is not None else None,
+            speaker=speaker if speaker is not None else (first.speaker if first is not None else None),
             custom=custom.to_custom() or None,
         )
         return MonoCut(
@@ -149,19 +177,71 @@ class SegmentStage(Stage[SegmentConfig]):
             custom=dict(cut.custom or {}),
         )
 
-    def _one_line_cut(self, cut: Any, parent: SupervisionCustom, result: vad.VadResult) -> Any:
-        """The whole speech as one utterance; flag it when it sounds like several lines."""
+    def _script_line_cuts(
+        self, cut: Any, parent: SupervisionCustom, result: vad.VadResult, lines: list[ScriptLineRef]
+    ) -> list[Any]:
+        """One utterance per script line (``result`` holds exactly ``len(lines)`` segments)."""
+        assert parent.source is not None
+        inside = {id(p) for seg in result.segments for p in seg.inner_pauses}
+        splits = [p for p in result.pauses if id(p) not in inside]  # the len(lines) - 1 accepted ones
+        out = []
+        for i, (seg, line) in enumerate(zip(result.segments, lines, strict=True)):
+            source = parent.source.model_copy(
+                update={
+                    "character": line.character,
+                    "line_id": line.line_id,
+                    "script_text": line.text,
+                    "script_lines": None,
+                    "line_index": i,
+                }
+            )
+            flags = []
+            neighbours = (("previous", splits[i - 1] if i else None), ("next", splits[i] if i < len(splits) else None))
+            for side, pause in neighbours:
+                if pause is not None and pause.probability < self.config.boundary_threshold:
+                    flags.append(
+                        QualityFlag(
+                            code="uncertain_split",
+                            value=round(pause.probability, 3),
+                            detail=(
+                                f"split from the {side} line at {pause.middle:.2f} s with p={pause.probability:.2f} "
+                                f"because the script gives {len(lines)} lines"
+                            ),
+                        )
+                    )
+            quality = parent.quality
+            if flags:
+                base = quality or QualityInfo()
+                quality = base.model_copy(update={"flags": [*base.flags, *flags]})
+            custom = parent.model_copy(update={"source": source, "quality": quality})
+            decisions = [*result.decisions, f"script line {i + 1} of {len(lines)}", _span_note(seg)]
+            out.append(
+                self._child(cut, i, seg, parent, decisions, text=line.text, custom=custom, speaker=line.character)
+            )
+        return out
+
+    def _one_line_cut(
+        self, cut: Any, parent: SupervisionCustom, result: vad.VadResult, expected: int | None = None
+    ) -> Any:
+        """The whole speech as one utterance; flag it when it sounds like several lines.
+
+        ``expected``: the script gives this file that many lines, but the audio could not be
+        split into them (``line_count_mismatch``)."""
         segs = result.segments
         splits = [p for p in result.pauses if p.probability >= self.config.boundary_threshold]
         splits = [p for p in splits if segs[0].start < p.start and p.end < segs[-1].end]
         span = vad.Segment(segs[0].start, segs[-1].end, segs[0].pad_start, segs[-1].pad_end)
-        decisions = [
-            "script names this file (one line per file): kept as one utterance",
-            *result.decisions,
-            _span_note(span),
-        ]
+        what = f"script gives this file {expected} lines" if expected else "script names this file (one line per file)"
+        decisions = [f"{what}: kept as one utterance", *result.decisions, _span_note(span)]
         quality = parent.quality or QualityInfo()
-        if splits:
+        if expected:
+            flag = QualityFlag(
+                code="line_count_mismatch",
+                value=float(len(splits) + 1),
+                detail=f"the script gives {expected} lines; the audio sounds like {len(splits) + 1}",
+            )
+            quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
+        elif splits:
             lines = len(splits) + 1
             points = ", ".join(f"{p.middle:.2f} s (p={p.probability:.2f})" for p in splits)
             decisions.append(f"candidate split points: {points}")

@@ -128,6 +128,7 @@ class VadParams:
     min_duration_s: float = 0.3
     max_duration_s: float = 20.0
     pad_s: float = 0.1
+    script_min_probability: float = 0.05  # a script's line count never splits at a pause less likely than this
     floor_margin_db: float = 8.0  # a frame is "quiet" below noise floor + margin ...
     speech_margin_db: float = 35.0  # ... or below the speech level minus this
 
@@ -177,6 +178,9 @@ class VadResult:
     too_short: list[Segment] = field(default_factory=list)  # speech below min_duration_s
     decisions: list[str] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)  # every candidate pause with its score
+    # ``lines`` given: True when the audio was split into exactly that many utterances; False when
+    # it could not be (the segments are then those of the usual, threshold-based split).
+    lines_met: bool | None = None
 
 
 # --- silero ------------------------------------------------------------------------------
@@ -1170,8 +1174,18 @@ def segment_speech(
     boundary: dict[str, Any] | None = None,
     num_threads: int = 1,
     full_scores: bool = False,
+    lines: int | None = None,
 ) -> VadResult:
     """Split a waveform into utterances; see the module docstring for the steps.
+
+    ``lines``: how many utterances the file is known to hold (a script names it on that many
+    rows). Instead of every pause above the threshold, the ``lines - 1`` most likely pauses are
+    accepted, one at a time with the others rescored after each (:func:`_split_by_count`),
+    whatever their probability, as long as no piece falls under ``min_duration_s``; pieces are
+    neither rejoined nor split for length, so utterance *i* is line *i*. When the audio cannot
+    hold that many (too few pauses, or more pauses of ``always_split_pause_s`` than lines − 1),
+    or a needed pause below ``script_min_probability``), the usual split is made and
+    ``lines_met`` is False.
 
     ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
     one to collect pause features before any model exists). ``full_scores`` runs the speaker
@@ -1186,7 +1200,7 @@ def segment_speech(
     # process's CPU time for 20 benchmark sessions fell from 25.8 s to 16.5 s with one thread,
     # and wall time fell too. The encoder's torch threads are set in :func:`_embed`.
     with threadpool_limits(limits=max(1, num_threads), user_api="blas"):
-        return _segment_speech(audio, sample_rate, params, model, boundary, num_threads, full_scores)
+        return _segment_speech(audio, sample_rate, params, model, boundary, num_threads, full_scores, lines)
 
 
 def _segment_speech(
@@ -1197,6 +1211,7 @@ def _segment_speech(
     boundary: dict[str, Any] | None,
     num_threads: int,
     full_scores: bool,
+    lines: int | None = None,
 ) -> VadResult:
     params = params or VadParams()
     result = VadResult()
@@ -1219,7 +1234,16 @@ def _segment_speech(
     cut = set(table.long_pauses())
     probs_b = np.ones(table.size)
     accepted: dict[int, float] = {}
-    todo = [k for k in range(table.size) if k not in cut]
+    scored: dict[int, np.ndarray] = {}  # each pause's latest features, those behind probs_b
+    bounded: set[int] = set()  # pauses whose probs_b is only an upper bound
+    forced = False
+    if lines is not None and lines > 1:
+        forced = _split_by_count(table, members, params, lines - 1, cut, probs_b, accepted, scored, result, full_scores)
+        result.lines_met = forced
+        if not forced:  # back to the usual split, from the long pauses alone
+            cut, accepted, scored = set(table.long_pauses()), {}, {}
+            probs_b[:] = 1.0
+    todo = [] if forced else [k for k in range(table.size) if k not in cut]
     # Contexts never cross a cut, so the stretches between cuts evolve independently: each round
     # accepts the most likely pause of *every* stretch at once (the same cuts one-at-a-time
     # greedy would reach, in fewer rounds, with the rescoring batched through the encoder).
@@ -1229,8 +1253,6 @@ def _segment_speech(
     # as scoring every pause in full, at a fraction of the encoder time. Such a pause's
     # probability is that upper bound (below the threshold) and its speaker cues stay NaN.
     logit_threshold = float(np.log(params.boundary_threshold / (1.0 - params.boundary_threshold)))
-    scored: dict[int, np.ndarray] = {}  # each pause's latest features, those behind probs_b
-    bounded: set[int] = set()  # pauses whose probs_b is only an upper bound
     while todo:
         feats = table.partial_features(todo, cut)
         z_max = _mean_log_odds(table, todo, cut, feats, members, bound=True)
@@ -1280,7 +1302,7 @@ def _segment_speech(
     # that is not certain: such a piece is far more often a syllable cut off at a closure than
     # a line of its own, and rejecting it as too short would lose speech. It rejoins the
     # neighbour across the less likely of its two pauses.
-    changed = True
+    changed = not forced  # forced: every piece is a script line, and none is below the minimum
     while changed:
         changed = False
         edges = [-1, *[k for k, sp in enumerate(split) if sp], len(groups) - 1]
@@ -1331,7 +1353,8 @@ def _segment_speech(
         (groups[g0][0] * HOP_S, min(groups[g1][1] * HOP_S, total), ps) for g0, g1, ps in utts
     ]
     spans = _extend_edges(spans, c, total)
-    spans = _enforce_max(spans, params, c, result.decisions)
+    if not forced:  # a script line longer than max_duration_s is still one line
+        spans = _enforce_max(spans, params, c, result.decisions)
 
     speech: list[tuple[float, float, list[Pause]]] = []
     for s, e, ps in spans:
@@ -1344,6 +1367,111 @@ def _segment_speech(
             speech.append((s, e, ps))
     result.segments = _pad(speech, total, params.pad_s)
     return result
+
+
+def _split_by_count(
+    table: PauseTable,
+    members: list[dict[str, Any]],
+    params: VadParams,
+    need: int,
+    cut: set[int],
+    probs: np.ndarray,
+    accepted: dict[int, float],
+    scored: dict[int, np.ndarray],
+    result: VadResult,
+    full_scores: bool = False,
+) -> bool:
+    """Accept the ``need`` most likely boundaries (with ``cut``'s long pauses among them), in place.
+
+    The same greedy search as the threshold split — the most likely pause is accepted, the
+    pauses whose context it cuts are rescored — but it stops at a count instead of a
+    probability. Ranking needs exact scores only near the top: every pause gets its cheap upper
+    bound (:func:`boundary_logit_bounds`), and the encoder runs for the best-bounded pauses
+    until one's exact score beats every other bound (the same picks as scoring all in full,
+    which ``full_scores`` does).
+    A pause is eligible only if both pieces it would leave hold at least ``min_duration_s`` of
+    speech, and it is taken only if its probability is at least ``script_min_probability``: a
+    pause inside a line scores near 0 (0.00–0.03 on the test sessions, where line breaks score
+    ≥ 0.98), so a script that lists more lines than the file holds is caught rather than obeyed
+    by cutting a line at a closure. False (``cut`` and the scores then mean nothing) when the
+    count cannot be met.
+    """
+    groups = table.groups
+    if len(cut) > need:
+        result.decisions.append(
+            f"script gives {need + 1} lines, but {len(cut) + 1} pieces are separated by pauses of at least "
+            f"{params.always_split_pause_s:g} s: split as usual"
+        )
+        return False
+
+    def long_enough(k: int) -> bool:
+        left = max((j for j in cut if j < k), default=-1)
+        right = min((j for j in cut if j > k), default=len(groups) - 1)
+        before = (groups[k][1] - groups[left + 1][0]) * HOP_S
+        after = (groups[right][1] - groups[k + 1][0]) * HOP_S
+        return min(before, after) >= params.min_duration_s
+
+    exact: set[int] = set()  # pauses whose probs are exact; the others hold an upper bound
+    todo = [k for k in range(table.size) if k not in cut]
+    while True:
+        if todo and full_scores:
+            _score_exactly(table, members, todo, cut, probs, scored, exact)
+        elif todo:  # cheap bounds first, as in the threshold split: the encoder runs only where it can matter
+            feats = table.partial_features(todo, cut)
+            probs[todo] = _sigmoid(_mean_log_odds(table, todo, cut, feats, members, bound=True))
+            exact.difference_update(todo)
+            scored.update(zip(todo, feats, strict=True))
+        if len(cut) >= need:
+            break
+        legal = [k for k in range(table.size) if k not in cut and long_enough(k)]
+        if not legal:
+            result.decisions.append(
+                f"script gives {need + 1} lines, but the speech splits into at most {len(cut) + 1} pieces of "
+                f"at least {params.min_duration_s:g} s: split as usual"
+            )
+            return False
+        while True:  # the best exact score beats every other pause's bound: the same pick as full scoring
+            best = max(legal, key=lambda k: probs[k])
+            if best in exact:
+                break
+            _score_exactly(table, members, [best], cut, probs, scored, exact)
+        if probs[best] < params.script_min_probability:
+            result.decisions.append(
+                f"script gives {need + 1} lines, but after {len(cut) + 1} piece(s) the most likely pause left "
+                f"({_fmt(table.bounds[best][0] * HOP_S)} s) has p={probs[best]:.3f} < "
+                f"{params.script_min_probability:g}: split as usual"
+            )
+            return False
+        accepted[best] = float(probs[best])
+        cut.add(best)
+        prev = max((k for k in cut if k < best), default=-1)
+        nxt = min((k for k in cut if k > best), default=table.size)
+        todo = [k for k in range(prev + 1, nxt) if k not in cut and table.context_changes(k, cut)]
+    # A pause left inside a line keeps its bound as probability (speaker cues NaN), as in the
+    # threshold split, where every bound lies below the threshold; here one may not, and a
+    # bound is no probability to flag a reviewer with: those few get their exact score.
+    loose = [k for k in range(table.size) if k not in cut and k not in exact and probs[k] >= params.boundary_threshold]
+    if loose:
+        _score_exactly(table, members, loose, cut, probs, scored, exact)
+    result.decisions.append(
+        f"script gives {need + 1} lines: split at the {need} most likely pause(s), whatever their probability"
+    )
+    return True
+
+
+def _score_exactly(
+    table: PauseTable,
+    members: list[dict[str, Any]],
+    ks: list[int],
+    cut: set[int],
+    probs: np.ndarray,
+    scored: dict[int, np.ndarray],
+    exact: set[int],
+) -> None:
+    feats = table.features(ks, cut)
+    probs[ks] = _sigmoid(_mean_log_odds(table, ks, cut, feats, members))
+    scored.update(zip(ks, feats, strict=True))
+    exact.update(ks)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

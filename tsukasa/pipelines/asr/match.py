@@ -6,7 +6,9 @@ Two script modes (both arrive from ingest):
   file's text. The segments of one file are one line, so when the segment stage cut it into
   several they are joined back into one cut; the CER between the ASR reading and the script
   reading goes to ``custom.asr.cer`` and a CER above ``mismatch_cer`` adds the flag
-  ``script_mismatch`` (kept for review: neither silently accepted nor dropped).
+  ``script_mismatch`` (kept for review: neither silently accepted nor dropped). A file the
+  script names on several rows was split by the segment stage into one utterance per line
+  (``custom.source.line_index``): each line is verified on its own.
 * **folder** lines (``StageContext.script``, no file named): segments without text are assigned
   to lines one-to-one by reading-level similarity (katakana from the text front-end vs the ASR
   kana). Candidates are a segment or two segments of one recording that follow each other in
@@ -390,12 +392,13 @@ class MatchScriptStage(Stage[MatchConfig]):
         cfg = self.config
         cut_list = sorted(cuts, key=_order_key)
         result = MatchResult()
-        per_file: dict[str, list[Any]] = {}
+        per_file: dict[tuple[str, int | None], list[Any]] = {}
         free: list[Any] = []
         for cut in cut_list:
             custom = _sup_custom(cut) if cut.supervisions else SupervisionCustom()
             if custom.source is not None and custom.source.script_scope == "file":
-                per_file.setdefault(cut.recording_id, []).append(cut)
+                # one group per script line: a multi-line file's utterances each carry their own
+                per_file.setdefault((cut.recording_id, custom.source.line_index), []).append(cut)
             else:
                 free.append(cut)
         for group in per_file.values():
