@@ -99,10 +99,8 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
             f"{report.script_folder_lines} are folder-level)"
         )
         if report.script_multi_line_files:
-            console.print(
-                f"  {report.script_multi_line_files} file(s) named on several rows: `tsukasa run` splits each "
-                "into that many utterances"
-            )
+            n = report.script_multi_line_files
+            console.print(f"  {n} file(s) named on several rows: one utterance per row after `tsukasa run`")
     for msg in report.script_unmatched:
         console.print(f"[yellow]script {msg}[/]")
 
