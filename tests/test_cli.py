@@ -86,6 +86,18 @@ def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:
     assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "--english" in r.stderr
 
 
+def test_g2p_reads_placeholders_given_and_names_the_others(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana", "--placeholder", "name=ゆうき"],
+        input="{name}さん、おはよう。\n\\N[1]、行くよ。\n", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "ユーキサン、オハヨー\nイクヨ\n"
+    assert "line 2: placeholder \\N[1] not read" in r.stderr
+    r = run("g2p", "--placeholder", "name", cwd=tmp_path)
+    assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "KEY=READING" in r.stderr
+
+
 def test_ingest_command_prints_summary(tmp_path: Path) -> None:
     write_audio(tmp_path / "raw" / "a.wav", tone(1.0, 16000), 16000)
     (tmp_path / "raw" / "b.wav").write_bytes(b"")

@@ -264,6 +264,15 @@ def g2p(
             "or 'letters' (letter names)."
         ),
     ] = "model",
+    placeholder: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--placeholder",
+            "-p",
+            help="KEY=READING for a runtime placeholder ({name}, %name%, \\N[1] → name, N[1]); repeatable. "
+            "Placeholders without one are not read and are named on stderr.",
+        ),
+    ] = None,
 ) -> None:
     """Japanese text (kanji/kana, romaji, or a mixture) → phonemes, kana or prosody, one line per line.
 
@@ -271,8 +280,10 @@ def g2p(
 
     Example:  echo 'kyou wa ii tenki desu ne' | tsukasa g2p --format prosody
     Example:  echo '司のdeadlineは明日' | tsukasa g2p --format kana --user-dict names.csv
+    Example:  echo '{name}さん、おはよう' | tsukasa g2p --format kana --placeholder name=ゆうき
     """
     from tsukasa.pipelines.textfront.cli_support import g2p_lines
+    from tsukasa.pipelines.textfront.placeholders import parse_reading_options
 
     if format not in ("phonemes", "kana", "prosody"):
         raise TsukasaError(f"unknown --format {format!r}: use phonemes, kana or prosody")
@@ -280,8 +291,22 @@ def g2p(
         raise TsukasaError(f"unknown --english {english!r}: use model or letters")
     if user_dict is not None and not user_dict.is_file():
         raise TsukasaError(f"user dictionary not found: {user_dict}")
+    readings = parse_reading_options(placeholder or [])
+
+    def unread(number: int, found: list[str]) -> None:
+        keys = ", ".join(found)
+        err_console.print(f"line {number}: placeholder {keys} not read (give --placeholder KEY=READING)", markup=False)
+
     lines = (line.rstrip("\n").rstrip("\r") for line in sys.stdin)
-    for out in g2p_lines(lines, format, user_dict=str(user_dict) if user_dict else None, english=english):
+    outputs = g2p_lines(
+        lines,
+        format,
+        user_dict=str(user_dict) if user_dict else None,
+        english=english,
+        placeholders=readings,
+        on_unread=unread,
+    )
+    for out in outputs:
         sys.stdout.write(out + "\n")
         sys.stdout.flush()
 

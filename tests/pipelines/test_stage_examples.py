@@ -100,6 +100,17 @@ EXAMPLES = [
             lambda t: [_cut(t, "ph", _speech("こんにちは。"), text="こんにちは。")],
             lambda r: _custom(r).kana == "コンニチワ" and _custom(r).phonemes[:3] == ["k", "o", "N"]
             and _custom(r).prosody.startswith("^") and _custom(r).prosody.endswith("$")),
+    Example("phonemize", "placeholder-read-from-config",
+            lambda t: [_cut(t, "pr", _speech("ゆうきさん、おはよう。"), text="{name}さん、おはよう。")],
+            lambda r: _custom(r).kana.startswith("ユーキサン") and _custom(r).quality is None,
+            config={"placeholders": {"name": "ゆうき"}}),
+    Example("phonemize", "placeholder-without-reading-flagged",
+            lambda t: [_cut(t, "pf", _speech("ゆうきさん、おはよう。"), text="{name}さん、おはよう。")],
+            lambda r: _custom(r).kana == "サン、オハヨー"
+            and [(f.code, f.value) for f in _custom(r).quality.flags] == [("placeholder", 1.0)]),
+    Example("textnorm", "placeholder-only-line-is-not-empty",
+            lambda t: [_cut(t, "tp", _speech("ゆうき！"), text="\\N[1]！")],
+            lambda r: len(r.kept) == 1 and not r.rejected),
     Example("quality", "measures-filled",
             lambda t: [_cut(t, "q", _speech("こんにちは。"), text="こんにちは。",
                             custom=SupervisionCustom(kana="コンニチワ"))],

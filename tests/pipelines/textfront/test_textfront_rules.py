@@ -450,6 +450,61 @@ def test_output_symbols_are_in_table() -> None:
     assert all(s in SYMBOL_TO_ID for s in p.phonemes + p.prosody_tokens)
 
 
+# Placeholders a game fills in at run time, by the engines that write them (RPG Maker, Ren'Py,
+# printf / .NET / Python format strings, JS/Ruby interpolation): (line, key of each, text without them).
+PLACEHOLDER_CASES = [
+    ("{name}さん、おはよう。", ["name"], "さん、おはよう。"),
+    ("{0}個のアイテムを手に入れた。", ["0"], "個のアイテムを手に入れた。"),
+    ("{{user}}、待って。", ["user"], "、待って。"),
+    ("${hero}の番だ。", ["hero"], "の番だ。"),
+    ("#{name}くん", ["name"], "くん"),
+    ("$PLAYERの番だ。", ["PLAYER"], "の番だ。"),
+    ("%sさん、こんにちは。", ["s"], "さん、こんにちは。"),
+    ("%d匹のスライム", ["d"], "匹のスライム"),
+    ("%1$sと%2$s", ["1", "2"], "と"),
+    ("%name%、起きて。", ["name"], "、起きて。"),
+    ("\\N[1]は剣を手に入れた！", ["N[1]"], "は剣を手に入れた！"),
+    ("\\P[2]が仲間になった。", ["P[2]"], "が仲間になった。"),
+    ("\\V[3]ゴールド手に入れた。", ["V[3]"], "ゴールド手に入れた。"),
+    ("ねえ、[player_name]くん。", ["player_name"], "ねえ、くん。"),
+    ("[name]、行くよ。", ["name"], "、行くよ。"),
+    # not placeholders: a speaker tag, markup, ruby, money, percentages, a kanji in braces
+    ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
+    ("[r]改行[p]", [], "[r]改行[p]"),
+    ("{漢字|かんじ}", [], "{漢字|かんじ}"),
+    ("[漢字](かんじ)", [], "[漢字](かんじ)"),
+    ("これは$5だ。成功率100%です。", [], "これは$5だ。成功率100%です。"),
+    ("\\C[2]赤い\\C[0]宝石", [], "\\C[2]赤い\\C[0]宝石"),
+]
+
+
+@pytest.mark.parametrize("text,keys,rest", PLACEHOLDER_CASES)
+def test_placeholders_found_by_engine_syntax(text: str, keys: list[str], rest: str) -> None:
+    from tsukasa.pipelines.textfront.placeholders import fill_placeholders
+
+    filled, unread = fill_placeholders(text)
+    assert [ph.key for ph in unread] == keys
+    assert filled == rest
+
+
+def test_placeholder_gets_the_reading_given_for_its_key_and_is_never_read_as_words() -> None:
+    # before: {name} was read as romaji ナメ, %s as パーセントエス, \N[1] as イチ
+    p = phonemize("{name}さん、%sを\\N[1]に渡して。", placeholders={"name": "ゆうき", "N[1]": "アレン"})
+    assert p.kana == "ユーキサン、ヲアレンニワタシテ"
+    assert p.placeholders == ["%s"]
+    assert "ナメ" not in phonemize("{name}さん").kana and phonemize("{name}さん").placeholders == ["{name}"]
+
+
+def test_placeholder_reading_options_parse_and_reject_malformed() -> None:
+    from tsukasa.pipelines.textfront.placeholders import parse_reading_options
+
+    assert parse_reading_options(["name=ゆうき", "{hero}=アレン", "N[1]=たける"]) == {
+        "name": "ゆうき", "hero": "アレン", "N[1]": "たける",
+    }  # fmt: skip
+    with pytest.raises(TextFrontError, match="KEY=READING"):
+        parse_reading_options(["name"])
+
+
 def test_g2p_lines_one_output_per_input() -> None:
     lines = ["水を飲む\n", "\n", "本当ですか", ""]
     out = list(g2p_lines(lines, "kana"))

@@ -7,7 +7,7 @@ input line gives an empty output line (so outputs stay aligned with inputs, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal
 
 from tsukasa.errors import TsukasaError
@@ -23,10 +23,13 @@ def g2p_lines(
     *,
     user_dict: str | None = None,
     english: Literal["model", "letters"] = "model",
+    placeholders: Mapping[str, str] | None = None,
+    on_unread: Callable[[int, list[str]], None] | None = None,
 ) -> Iterator[str]:
     """Yield the ``fmt`` rendering of each input line (trailing newline removed).
 
-    ``user_dict`` and ``english`` are passed to :func:`~.frontend.phonemize`.
+    ``user_dict``, ``english`` and ``placeholders`` are passed to :func:`~.frontend.phonemize`;
+    ``on_unread(line number, placeholders)`` hears of placeholders left without a reading.
     """
     if fmt not in ("phonemes", "kana", "prosody"):
         raise TextFrontError(f"unknown g2p format {fmt!r}; use phonemes, kana or prosody")
@@ -36,9 +39,11 @@ def g2p_lines(
             yield ""
             continue
         try:
-            p = phonemize(line, user_dict=user_dict, english=english)
+            p = phonemize(line, user_dict=user_dict, english=english, placeholders=placeholders)
         except TsukasaError as exc:
             raise TextFrontError(f"line {number} ({line!r}): {exc}") from None
+        if p.placeholders and on_unread is not None:
+            on_unread(number, p.placeholders)
         if fmt == "phonemes":
             yield " ".join(p.phonemes)
         elif fmt == "kana":

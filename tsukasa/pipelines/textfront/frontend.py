@@ -10,6 +10,7 @@ once over the whole sentence, so accents are computed with the full context.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -56,6 +57,9 @@ class Phonemized:
     phonemes: list[str]
     prosody: str
     cues: list[TextCue] = field(default_factory=list)
+    # Runtime placeholders ({name}, %s, \N[1]) left without a reading: not read, so the audio
+    # says something this reading lacks (see :mod:`.placeholders`).
+    placeholders: list[str] = field(default_factory=list)
 
     @property
     def prosody_tokens(self) -> list[str]:
@@ -136,18 +140,25 @@ def japanese_to_phonemized(
 
 
 def phonemize(
-    text: str, *, user_dict: str | Path | None = None, english: Literal["model", "letters"] = "model"
+    text: str,
+    *,
+    user_dict: str | Path | None = None,
+    english: Literal["model", "letters"] = "model",
+    placeholders: Mapping[str, str] | None = None,
 ) -> Phonemized:
     """Kana, phonemes, prosody and non-verbal cues of one line of Japanese (romaji/mixed allowed).
 
     ``user_dict`` is a user-dictionary CSV (surface, reading, accent type); it is compiled once
     and cached (see :mod:`.userdict`). ``english``: how an English word that the loanword
     table does not hold is read — ``"model"`` (katakana from e2k when it is a pronounceable
-    word, see :mod:`.english`) or ``"letters"`` (always letter names).
+    word, see :mod:`.english`) or ``"letters"`` (always letter names). ``placeholders``:
+    readings for runtime placeholders by key (``{"name": "ゆうき"}`` reads ``{name}`` and
+    ``%name%``); the others are left out and listed in :attr:`Phonemized.placeholders`.
     """
     from tsukasa.pipelines.textfront.cues import extract_cues
     from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
     from tsukasa.pipelines.textfront.normalize import normalize
+    from tsukasa.pipelines.textfront.placeholders import fill_placeholders
     from tsukasa.pipelines.textfront.questions import mark_questions
     from tsukasa.pipelines.textfront.userdict import compiled_user_dict
 
@@ -156,7 +167,8 @@ def phonemize(
     if english not in ("model", "letters"):
         raise TextFrontError(f"unknown english mode {english!r}; use model or letters")
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
-    spoken, cue_spans = extract_cues(text)
+    filled, unread = fill_placeholders(text, placeholders)
+    spoken, cue_spans = extract_cues(filled)
     norm = normalize(spoken)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
@@ -169,6 +181,7 @@ def phonemize(
         phonemes=result.phonemes,
         prosody=result.prosody,
         cues=cues,
+        placeholders=[ph.text for ph in unread],
     )
 
 

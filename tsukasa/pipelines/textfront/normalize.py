@@ -25,7 +25,7 @@ KANA = HIRA + KATA
 
 # --- game markup -----------------------------------------------------------------------------
 _MARKUP = [
-    (re.compile(r"\\[nNrR]"), ""),  # escaped line breaks inside a script line (visual only)
+    (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
     (re.compile(r"\[/?(?:color|size|b|i|u|s|font|speed|wait|r|p|l|cm|er)(?:[= ][^\]]*)?\]", re.I), ""),

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from tsukasa.corpus.schema import NonverbalEvent, SupervisionCustom
+from pydantic import Field
+
+from tsukasa.corpus.schema import NonverbalEvent, QualityFlag, QualityInfo, SupervisionCustom
 from tsukasa.errors import TsukasaError
 from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, register_stage, update_supervisions
 
@@ -50,13 +52,15 @@ class TextNormStage(Stage[TextNormConfig]):
         from tsukasa.pipelines.textfront.cues import extract_cues
         from tsukasa.pipelines.textfront.frontend import TextCue
         from tsukasa.pipelines.textfront.normalize import normalize
+        from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 
         empties: list[str] = []
 
         def fn(sup: Any, custom: SupervisionCustom) -> SupervisionCustom:
-            spoken, spans = extract_cues(sup.text or "")
+            filled, unread = fill_placeholders(sup.text or "")
+            spoken, spans = extract_cues(filled)
             norm = normalize(spoken)
-            if sup.text and not norm:
+            if sup.text and not norm and not unread:  # {name}！ says a name: not empty (phonemize flags it)
                 empties.append(sup.text)
             n = max(len(spoken), 1)
             cues = [TextCue(c.kind, c.label, min(1.0, c.offset / n)) for c in spans]
@@ -75,6 +79,9 @@ class PhonemizeConfig(StageConfig):
     user_dict: str | None = None  # CSV: surface, reading, accent type
     # English words the loanword table lacks: katakana from e2k ("model") or letter names.
     english: Literal["model", "letters"] = "model"
+    # Readings of runtime placeholders by key ({name}, %name%, \N[1] → "name", "N[1]"): what the
+    # voice says there. A placeholder without one is not read and flags the supervision.
+    placeholders: dict[str, str] = Field(default_factory=dict)
 
 
 @register_stage
@@ -83,7 +90,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
 
     name: ClassVar[str] = "phonemize"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "3"  # 2: romaji readings written back; 3: English words via e2k
+    version: ClassVar[str] = "4"  # 2: romaji readings written back; 3: English words via e2k; 4: placeholders
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -107,14 +114,34 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
             if not sup.text:
                 return custom
             try:
-                p = phonemize(sup.text, user_dict=self.config.user_dict, english=self.config.english)
+                p = phonemize(
+                    sup.text,
+                    user_dict=self.config.user_dict,
+                    english=self.config.english,
+                    placeholders=self.config.placeholders,
+                )
             except TsukasaError as exc:
                 failures.append(str(exc))
                 return custom
             events = _merge_events(custom.nonverbal, _cue_events(p.cues, sup.duration))
-            return custom.model_copy(
-                update={"kana": p.kana, "phonemes": p.phonemes, "prosody": p.prosody, "nonverbal": events}
-            ).with_provenance(self.provenance())
+            update: dict[str, Any] = {"kana": p.kana, "phonemes": p.phonemes, "prosody": p.prosody, "nonverbal": events}
+            decisions = []
+            quality = custom.quality or QualityInfo()
+            flags = [f for f in quality.flags if f.code != "placeholder"]  # a re-run replaces its own flag
+            if p.placeholders:
+                listed = ", ".join(p.placeholders)
+                decisions.append(f"placeholders not read: {listed}")
+                flags.append(
+                    QualityFlag(
+                        code="placeholder",
+                        value=float(len(p.placeholders)),
+                        detail=f"the game fills in {listed}: the audio says words the text lacks "
+                        "(give phonemize.placeholders a reading for each key)",
+                    )
+                )
+            if flags != quality.flags:
+                update["quality"] = quality.model_copy(update={"flags": flags})
+            return custom.model_copy(update=update).with_provenance(self.provenance(decisions))
 
         new = update_supervisions(cut, fn)
         if failures:

@@ -1,0 +1,128 @@
+"""Runtime placeholders in game script lines: ``{name}``, ``%s``, ``\\N[1]``, ``[player]``...
+
+A game fills these in when it shows the line (the player's name, a party member, a number of
+gold pieces), so the script text does not say what the voice says. Read as text they are
+garbage — ``{name}`` was romaji ナメ, ``%s`` パーセントエス, ``\\N[1]`` イチ — and a line that holds
+one is a line whose audio and text disagree. So they are found before anything else reads the
+line, replaced by a reading when the user gives one for that key (the name the voice actor
+says, e.g. ``name=ゆうき``), and otherwise taken out and *reported*: the ``phonemize`` stage
+flags such a supervision ``placeholder`` so it can be reviewed or filtered, never silently
+trained on with a missing word.
+
+The forms, with the engines that write them:
+
+=====================================  ===========================  =====================
+form                                   key                          where from
+=====================================  ===========================  =====================
+``{name}``, ``{0}``, ``{{user}}``      ``name``, ``0``, ``user``    Python / C# format strings, templates
+``${name}``, ``#{name}``               ``name``                     JS / Ruby interpolation (RPG Maker MV/MZ)
+``$PLAYER``                            ``PLAYER``                   shell-style, all capitals
+``%s``, ``%d``, ``%1``, ``%1$s``       ``s``, ``d``, ``1``, ``1``   printf / Windows message strings
+``%name%``                             ``name``                     Windows / batch style
+``\\N[1]``, ``\\P[2]``, ``\\V[3]``     ``N[1]``, ``P[2]``, ``V[3]`` RPG Maker: actor / party member name, variable
+``[player_name]`` (inside a line)      ``player_name``              Ren'Py interpolation
+=====================================  ===========================  =====================
+
+A bracketed ASCII word that is a markup tag (``[color]``, ``[r]``) or that opens the line as a
+speaker tag (``[Yui]「…」``, ``[Yui] text``) is not a placeholder: normalisation handles those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_ID = r"[A-Za-z_][A-Za-z0-9_]*"
+# Bracket tags normalize.strip_markup removes (KiriKiri, BBCode): not variables.
+_MARKUP_WORDS = frozenset(
+    {"color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er", "ruby", "rt", "rb"}
+)
+_PLACEHOLDER = re.compile(
+    "|".join(
+        (
+            rf"\{{\{{\s*(?P<double>{_ID}|\d+)\s*\}}\}}",  # {{user}}
+            rf"[$#]\{{\s*(?P<interp>{_ID})\s*\}}",  # ${name}, #{name}
+            rf"\{{\s*(?P<brace>{_ID}|\d+)\s*\}}",  # {name}, {0}
+            r"\\(?P<rpg>[NPV])\[(?P<rpg_arg>\d+)\]",  # \N[1], \P[2], \V[3]
+            r"%(?P<pos>\d)(?:\$[sdif])?",  # %1, %1$s
+            rf"%(?P<win>{_ID})%",  # %name%
+            r"%(?P<printf>[sdif])(?![A-Za-z])",  # %s, %d
+            r"\$(?P<caps>[A-Z][A-Z0-9_]{2,})(?![A-Za-z0-9_])",  # $PLAYER
+            rf"(?<!\[)\[(?P<renpy>{_ID})\](?![(\]])",  # [player_name] inside a line (not [漢字](よみ) ruby)
+        )
+    )
+)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One placeholder found in a line: its text as written and the key a reading is given for."""
+
+    text: str
+    key: str
+    start: int
+
+
+def find_placeholders(text: str) -> list[Placeholder]:
+    """Every placeholder in ``text``, in order (see the module docstring for the forms)."""
+    out = []
+    for m in _PLACEHOLDER.finditer(text):
+        key = _key(m)
+        if key is None:
+            continue
+        out.append(Placeholder(m.group(0), key, m.start()))
+    return out
+
+
+def _key(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    if groups["rpg"]:
+        return f"{groups['rpg']}[{groups['rpg_arg']}]"
+    if groups["renpy"]:
+        if groups["renpy"].lower() in _MARKUP_WORDS:
+            return None  # a markup tag
+        rest = m.string[m.end() :]
+        if not m.string[: m.start()].strip() and (not rest or rest[0].isspace() or rest[0] in "「『"):
+            return None  # a speaker tag opening the line: [Yui]「…」, [Yui] text
+        return groups["renpy"]
+    for name in ("double", "interp", "brace", "pos", "win", "printf", "caps"):
+        if groups[name]:
+            return groups[name]
+    return None  # pragma: no cover - every alternative has a group
+
+
+def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> tuple[str, list[Placeholder]]:
+    """``text`` with each placeholder replaced by ``readings[key]`` when given, else removed;
+    and the placeholders left without a reading (the line's audio says something its text does not)."""
+    found = find_placeholders(text)
+    if not found:
+        return text, []
+    readings = readings or {}
+    parts: list[str] = []
+    unresolved: list[Placeholder] = []
+    pos = 0
+    for ph in found:
+        parts.append(text[pos : ph.start])
+        value = readings.get(ph.key)
+        if value is None:
+            unresolved.append(ph)
+        else:
+            parts.append(value)
+        pos = ph.start + len(ph.text)
+    parts.append(text[pos:])
+    return "".join(parts), unresolved
+
+
+def parse_reading_options(options: list[str]) -> dict[str, str]:
+    """``KEY=READING`` strings (the CLI's ``--placeholder``) → a mapping; a malformed one is an error."""
+    from tsukasa.pipelines.textfront.resources import TextFrontError
+
+    out: dict[str, str] = {}
+    for opt in options:
+        key, sep, value = opt.partition("=")
+        key = key.strip().strip("{}%$#").strip()
+        if not sep or not key or not value.strip():
+            raise TextFrontError(f"placeholder reading {opt!r}: write KEY=READING, e.g. name=ゆうき")
+        out[key] = value.strip()
+    return out
