@@ -279,6 +279,31 @@ def test_objects_made_before_ingest_are_frozen_during_it_and_released_after(
     assert gc.get_freeze_count() == before
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp932", "euc-jp"])
+def test_script_in_any_encoding_japanese_scripts_come_in_reads_the_same(tmp_path: Path, encoding: str) -> None:
+    """Game scripts are as often Shift-JIS (cp932) as UTF-8; EUC-JP in older dumps, UTF-16 from Windows tools."""
+    text = "file\ttext\tspeaker\nsakura/s001.wav\tおはようございます、先輩！\tさくら\n\t雨が降ってきたな。\t武\n"
+    script = tmp_path / f"script_{encoding}.tsv"
+    script.write_bytes(text.encode(encoding))
+    lines = load_script(script)
+    assert [(ln.file, ln.text, ln.speaker) for ln in lines] == [
+        ("sakura/s001.wav", "おはようございます、先輩！", "さくら"),
+        (None, "雨が降ってきたな。", "武"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [(b"", "script is empty"), (b"\x81 \x81 text", "cannot read the script as UTF-8")],
+    ids=["empty", "undecodable"],
+)
+def test_unreadable_script_is_one_clear_error(tmp_path: Path, data: bytes, message: str) -> None:
+    script = tmp_path / "s.tsv"
+    script.write_bytes(data)
+    with pytest.raises(ConfigError, match=message):
+        load_script(script)
+
+
 def test_script_without_text_column_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "s.csv"
     bad.write_text("file,line\na.wav,hello\n")

@@ -132,12 +132,51 @@ class IngestReport:
 # --- script files ---------------------------------------------------------------------------
 
 
+# Encodings Japanese game and novel scripts come in, in the order they are tried after a BOM.
+_SCRIPT_ENCODINGS = ("utf-8", "cp932", "euc-jp")
+_JAPANESE = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff]")
+
+
+def decode_script(data: bytes, path: Path | str = "script") -> tuple[str, str]:
+    """The script's text and the encoding it was read with.
+
+    Why not UTF-8 only: scripts extracted from Japanese games are as often Shift-JIS (cp932) as
+    UTF-8, and older ones EUC-JP; a traceback on the first 0x82 byte helped nobody. A BOM decides
+    (UTF-8, UTF-16); else strict UTF-8 (Shift-JIS text is essentially never valid UTF-8); else
+    whichever of cp932 and EUC-JP decodes strictly into more kana and kanji — both can decode the
+    other's bytes (EUC-JP kana read as cp932 are half-width katakana), so the count decides.
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise ConfigError(f"{path}: not valid {codec} after its byte-order mark ({exc.reason})") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    decoded = []
+    for codec in _SCRIPT_ENCODINGS[1:]:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        decoded.append((len(_JAPANESE.findall(text)), codec, text))
+    if not decoded:
+        raise ConfigError(f"{path}: cannot read the script as UTF-8, UTF-16, Shift-JIS (cp932) or EUC-JP")
+    _, codec, text = max(decoded, key=lambda d: d[0])
+    return text, codec
+
+
 def load_script(path: str | Path) -> list[ScriptLine]:
     """Read a TSV/CSV script: column ``text`` required; ``file``, ``line_id``, ``speaker``, ``title`` optional."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"script file not found: {path}")
-    raw = path.read_text(encoding="utf-8-sig")
+    raw, _ = decode_script(path.read_bytes(), path)
+    if not raw.strip():
+        raise ConfigError(f"{path}: script is empty (it needs a header row with a 'text' column)")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in raw.splitlines()[0] else ","
     reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]
