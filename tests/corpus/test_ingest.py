@@ -243,6 +243,26 @@ def test_file_named_on_several_rows_keeps_every_line_in_row_order(
     assert one.script_lines is None and one.line_id == "s001"
 
 
+def test_script_names_match_across_case_and_unicode_form(tmp_path: Path, dataset_root: Path) -> None:
+    """Windows games name files in any case; macOS archives store kana decomposed (NFD)."""
+    import unicodedata
+
+    raw = tmp_path / "raw"
+    write_audio(raw / "voice" / "a001.ogg", tone(1.0, 22050), 22050, format="OGG", subtype="VORBIS")
+    nfd = unicodedata.normalize("NFD", "ボイス_が01")
+    write_audio(raw / "scene" / f"{nfd}.wav", tone(1.0, 16000, freq=300), 16000)
+    write_audio(raw / "voice" / "b.001.wav", tone(1.0, 16000, freq=500), 16000)
+    script = tmp_path / "s.tsv"
+    script.write_text(
+        "file\ttext\nVOICE\\A001.OGG\tおはよう。\nscene/ボイス_が01.wav\tがんばって。\nb.001\tまたね。\n",
+        encoding="utf-8",
+    )
+    report = ingest(raw, Dataset.create("t", dataset_root), script=script)
+    assert report.script_unmatched == []
+    texts = {c.custom["source_path"]: c.supervisions[0].text for c in Dataset.open("t", dataset_root).cuts()}
+    assert texts == {"voice/a001.ogg": "おはよう。", f"scene/{nfd}.wav": "がんばって。", "voice/b.001.wav": "またね。"}
+
+
 def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -614,28 +615,24 @@ def _attach_script(
     Before, the last row silently replaced the others — a lost line. A row that repeats an
     earlier row for the same file (same text and line id) is reported and not added twice.
     """
-    by_path: dict[str, str] = {}
-    by_stem: dict[str, list[str]] = {}
     if not any(line.file for line in lines):
         return {}, []
-    for rid, (_, e) in sorted(recordings.items()):
-        by_path[e.path] = rid
-        by_path.setdefault(Path(e.path).with_suffix("").as_posix(), rid)
-        by_stem.setdefault(Path(e.path).stem, []).append(rid)
+    # Exact names first; then names folded for case and Unicode form: dumps extracted from Windows
+    # games name files in any case (VOICE/A001.OGG for voice/a001.ogg), and archives made on macOS
+    # store kana with decomposed voicing marks (NFD), which a script typed elsewhere does not use.
+    exact = _FileIndex(recordings, fold=False)
+    folded = _FileIndex(recordings, fold=True)
     attached: dict[str, list[ScriptLine]] = {}
     unmatched: list[str] = []
     for line in sorted((ln for ln in lines if ln.file), key=lambda ln: ln.row):
         assert line.file is not None
         key = line.file.replace("\\", "/").removeprefix("./")
-        rid = by_path.get(key) or by_path.get(Path(key).with_suffix("").as_posix())
-        if rid is None:
-            stems = by_stem.get(Path(key).stem, [])
-            if len(stems) > 1:
-                unmatched.append(
-                    f"row {line.row}: file {line.file!r} is ambiguous ({len(stems)} files share that name)"
-                )
-                continue
-            rid = stems[0] if stems else None
+        rid, ambiguous = exact.find(key)
+        if rid is None and not ambiguous:
+            rid, ambiguous = folded.find(key)
+        if ambiguous:
+            unmatched.append(f"row {line.row}: file {line.file!r} is ambiguous ({ambiguous} files share that name)")
+            continue
         if rid is None:
             unmatched.append(f"row {line.row}: file {line.file!r} not found among the good audio files")
             continue
@@ -645,6 +642,40 @@ def _attach_script(
             continue
         attached.setdefault(rid, []).append(line)
     return attached, unmatched
+
+
+class _FileIndex:
+    """Recording ids by relative path (with and without extension) and by file stem."""
+
+    def __init__(self, recordings: dict[str, tuple[Any, IndexEntry]], *, fold: bool) -> None:
+        self.fold = fold
+        self.by_path: dict[str, str] = {}
+        self.by_stem: dict[str, list[str]] = {}
+        for rid, (_, e) in sorted(recordings.items()):
+            path = self._norm(e.path)
+            self.by_path[path] = rid
+            self.by_path.setdefault(_without_suffix(path), rid)
+            self.by_stem.setdefault(_without_suffix(path.rsplit("/", 1)[-1]), []).append(rid)
+
+    def _norm(self, name: str) -> str:
+        return unicodedata.normalize("NFC", name).casefold() if self.fold else name
+
+    def find(self, name: str) -> tuple[str | None, int]:
+        """(recording id or None, how many files share the stem when that makes it ambiguous)."""
+        name = self._norm(name)
+        rid = self.by_path.get(name) or self.by_path.get(_without_suffix(name))
+        if rid is not None:
+            return rid, 0
+        stems = self.by_stem.get(_without_suffix(name.rsplit("/", 1)[-1]), [])
+        if len(stems) > 1:
+            return None, len(stems)
+        return (stems[0] if stems else None), 0
+
+
+def _without_suffix(name: str) -> str:
+    """``name`` without an audio extension (a dot inside a stem, voice.001, stays)."""
+    base, dot, ext = name.rpartition(".")
+    return base if dot and base and "/" not in ext and len(ext) <= 5 and not ext.isdigit() else name
 
 
 def _recording_cut(recording: dict[str, Any], entry: IndexEntry, lines: list[ScriptLine] | None) -> dict[str, Any]:
