@@ -233,6 +233,22 @@ def test_file_the_script_names_on_three_rows_becomes_those_three_lines(tmp_path:
     assert sorted(c.supervisions[0].text for c in matched) == sorted(ln.text for ln in lines)
 
 
+def test_stray_syllable_beyond_a_long_pause_is_no_script_line(tmp_path: Path) -> None:
+    """A 0.2 s scrap of speech 1.6 s before two butted lines: the two lines are still the two
+    script lines (the scrap is rejected as too short under its own id), not scrap + both lines."""
+    audio, refs = _session([0, 4], [0.05], lead=2.0)
+    x = _sentence(5)
+    s, _ = _true_span(x)
+    i, n = int(0.2 * SR), int(0.2 * SR)
+    audio[i : i + n] += x[s : s + n]
+    lines = _script_lines([0, 4])
+    result = SegmentStage().process([_cut(tmp_path, "scrap", audio, lines=lines)], StageContext(tmp_path))
+    assert [c.supervisions[0].text for c in result.kept] == [ln.text for ln in lines]
+    for c, ref in zip(result.kept, refs, strict=True):
+        assert abs(c.start + c.supervisions[0].start - ref[0]) <= 0.04
+    assert [r.reason for r in result.rejected] == ["too_short"]
+
+
 def test_file_with_fewer_lines_than_the_script_says_stays_whole_with_every_line(tmp_path: Path) -> None:
     audio, refs = _session([1], [])
     lines = _script_lines([1, 5, 6])

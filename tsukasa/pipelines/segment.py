@@ -114,14 +114,22 @@ class SegmentStage(Stage[SegmentConfig]):
             return Rejection("no_speech", detail, 0.0)
         if script_lines and len(script_lines) > 1:
             if result.lines_met:
-                return self._script_line_cuts(cut, parent, result, script_lines)
+                return [
+                    *self._script_line_cuts(cut, parent, result, script_lines),
+                    *self._too_short(cut, parent, result),
+                ]
             return [self._one_line_cut(cut, parent, result, expected=len(script_lines))]
         if source is not None and source.script_scope == "file":
             return [self._one_line_cut(cut, parent, result)]
         out: list[Any] = []
         for i, seg in enumerate(result.segments):
             out.append(self._child(cut, i, seg, parent, [*result.decisions, _span_note(seg)]))
+        return [*out, *self._too_short(cut, parent, result)]
+
+    def _too_short(self, cut: Any, parent: SupervisionCustom, result: vad.VadResult) -> list[FragmentRejection]:
+        """Speech too short to keep (a click, a stray syllable), rejected under its own id after the utterances."""
         base = len(result.segments)
+        out = []
         for j, seg in enumerate(result.too_short):
             child = self._child(cut, base + j, seg, parent, result.decisions)
             out.append(
@@ -183,7 +191,12 @@ class SegmentStage(Stage[SegmentConfig]):
         """One utterance per script line (``result`` holds exactly ``len(lines)`` segments)."""
         assert parent.source is not None
         inside = {id(p) for seg in result.segments for p in seg.inner_pauses}
-        splits = [p for p in result.pauses if id(p) not in inside]  # the len(lines) - 1 accepted ones
+        between = [p for p in result.pauses if id(p) not in inside]
+        # the accepted boundary between each two lines (a too-short piece may lie beyond a long pause)
+        splits = [
+            next((p for p in between if a.end - 1e-6 <= p.middle <= b.start + 1e-6), None)
+            for a, b in zip(result.segments, result.segments[1:], strict=False)
+        ]
         out = []
         for i, (seg, line) in enumerate(zip(result.segments, lines, strict=True)):
             source = parent.source.model_copy(

@@ -1238,7 +1238,7 @@ def _segment_speech(
     bounded: set[int] = set()  # pauses whose probs_b is only an upper bound
     forced = False
     if lines is not None and lines > 1:
-        forced = _split_by_count(table, members, params, lines - 1, cut, probs_b, accepted, scored, result, full_scores)
+        forced = _split_by_count(table, members, params, lines, cut, probs_b, accepted, scored, result, full_scores)
         result.lines_met = forced
         if not forced:  # back to the usual split, from the long pauses alone
             cut, accepted, scored = set(table.long_pauses()), {}, {}
@@ -1366,6 +1366,9 @@ def _segment_speech(
         else:
             speech.append((s, e, ps))
     result.segments = _pad(speech, total, params.pad_s)
+    if forced and len(result.segments) != lines:  # never hand the caller a count it did not ask for
+        result.lines_met = False
+        result.decisions.append(f"script gives {lines} lines, but {len(result.segments)} utterance(s) came out")
     return result
 
 
@@ -1373,7 +1376,7 @@ def _split_by_count(
     table: PauseTable,
     members: list[dict[str, Any]],
     params: VadParams,
-    need: int,
+    lines: int,
     cut: set[int],
     probs: np.ndarray,
     accepted: dict[int, float],
@@ -1381,7 +1384,11 @@ def _split_by_count(
     result: VadResult,
     full_scores: bool = False,
 ) -> bool:
-    """Accept the ``need`` most likely boundaries (with ``cut``'s long pauses among them), in place.
+    """Cut the speech into ``lines`` pieces of at least ``min_duration_s`` at the most likely
+    pauses (``cut``'s long pauses among them), in place.
+
+    A piece shorter than the minimum beyond a long pause (a click, a breath, a stray syllable
+    before the first line) is no line: it is not counted, and the stage reports it as too short.
 
     The same greedy search as the threshold split — the most likely pause is accepted, the
     pauses whose context it cuts are rescored — but it stops at a count instead of a
@@ -1397,9 +1404,15 @@ def _split_by_count(
     count cannot be met.
     """
     groups = table.groups
-    if len(cut) > need:
+
+    def pieces() -> int:  # pieces between the cuts that are long enough to be a line
+        edges = [-1, *sorted(cut), len(groups) - 1]
+        spans = ((groups[a + 1][0], groups[b][1]) for a, b in zip(edges, edges[1:], strict=False))
+        return sum(1 for lo, hi in spans if (hi - lo) * HOP_S >= params.min_duration_s)
+
+    if pieces() > lines:
         result.decisions.append(
-            f"script gives {need + 1} lines, but {len(cut) + 1} pieces are separated by pauses of at least "
+            f"script gives {lines} lines, but {pieces()} pieces are separated by pauses of at least "
             f"{params.always_split_pause_s:g} s: split as usual"
         )
         return False
@@ -1421,12 +1434,12 @@ def _split_by_count(
             probs[todo] = _sigmoid(_mean_log_odds(table, todo, cut, feats, members, bound=True))
             exact.difference_update(todo)
             scored.update(zip(todo, feats, strict=True))
-        if len(cut) >= need:
+        if pieces() >= lines:
             break
         legal = [k for k in range(table.size) if k not in cut and long_enough(k)]
         if not legal:
             result.decisions.append(
-                f"script gives {need + 1} lines, but the speech splits into at most {len(cut) + 1} pieces of "
+                f"script gives {lines} lines, but the speech splits into at most {pieces()} pieces of "
                 f"at least {params.min_duration_s:g} s: split as usual"
             )
             return False
@@ -1437,7 +1450,7 @@ def _split_by_count(
             _score_exactly(table, members, [best], cut, probs, scored, exact)
         if probs[best] < params.script_min_probability:
             result.decisions.append(
-                f"script gives {need + 1} lines, but after {len(cut) + 1} piece(s) the most likely pause left "
+                f"script gives {lines} lines, but after {pieces()} piece(s) the most likely pause left "
                 f"({_fmt(table.bounds[best][0] * HOP_S)} s) has p={probs[best]:.3f} < "
                 f"{params.script_min_probability:g}: split as usual"
             )
@@ -1454,7 +1467,7 @@ def _split_by_count(
     if loose:
         _score_exactly(table, members, loose, cut, probs, scored, exact)
     result.decisions.append(
-        f"script gives {need + 1} lines: split at the {need} most likely pause(s), whatever their probability"
+        f"script gives {lines} lines: split at the most likely pause(s), down to p={params.script_min_probability:g}"
     )
     return True
 
