@@ -64,6 +64,65 @@ def test_other_containers_go_through_ffmpeg(tmp_path: Path) -> None:
     assert 0.2 < np.abs(data).max() < 0.4
 
 
+@pytest.mark.skipif(not ffmpeg_available(), reason="FFmpeg libraries not installed (make installs ffmpeg)")
+def test_cri_adx_game_voice_is_ingested_through_ffmpeg(tmp_path: Path, dataset_root: Path) -> None:
+    """CRIWARE ADX, as Japanese game dumps hold it (FFmpeg has an ADX encoder, so the test makes one)."""
+    import shutil
+    import subprocess
+
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.ingest import ingest
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("the ffmpeg command is needed to create an ADX test file")
+    wav = write_audio(tmp_path / "src.wav", tone(1.5, 44100), 44100)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    adx = raw / "VO_001.adx"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(wav), "-c:a", "adpcm_adx", str(adx)], check=True)
+    report = ingest(raw, Dataset.create("t", dataset_root))
+    assert report.recordings == 1 and not report.rejected
+    (cut,) = Dataset.open("t", dataset_root).cuts()
+    assert cut.duration == pytest.approx(1.5, abs=0.05) and cut.recording.sampling_rate == 44100
+    assert 0.2 < np.abs(cut.load_audio()).max() < 0.4
+
+
+def _hca_header(cipher: int, *, masked: bool = False) -> bytes:
+    """A CRI HCA header (chunk layout as the format has it): fmt, comp, ciph, pad."""
+    chunks = [
+        (b"fmt\x00", bytes([1]) + (44100).to_bytes(3, "big") + (4).to_bytes(4, "big") + bytes(4)),
+        (b"comp", (0x0100).to_bytes(2, "big") + bytes(10)),
+        (b"ciph", cipher.to_bytes(2, "big")),
+        (b"pad\x00", b""),
+    ]
+
+    def name(n: bytes) -> bytes:
+        return bytes(c | 0x80 if c else 0 for c in n) if masked else n
+
+    body = b"".join(name(n) + payload for n, payload in chunks)
+    size = 8 + len(body) + 2
+    return name(b"HCA\x00") + (0x0200).to_bytes(2, "big") + size.to_bytes(2, "big") + body + b"\x00\x00"
+
+
+@pytest.mark.parametrize("masked", [False, True], ids=["plain", "masked-header"])
+def test_key_encrypted_hca_is_rejected_as_encrypted(tmp_path: Path, masked: bool) -> None:
+    # FFmpeg would decode it into noise without the game's key: it must not pass as audio
+    path = tmp_path / "VO_002.hca"
+    path.write_bytes(_hca_header(56, masked=masked) + bytes(4 * 256))
+    with pytest.raises(AudioError) as exc:
+        scan_file(path)
+    assert exc.value.reason == "encrypted" and "key" in exc.value.detail
+
+
+def test_hca_without_a_key_is_not_called_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "VO_003.hca"
+    path.write_bytes(_hca_header(0) + bytes(4 * 256))  # a header with empty blocks: no real audio in it
+    try:
+        scan_file(path)
+    except AudioError as exc:
+        assert exc.reason != "encrypted"
+
+
 def test_unknown_container_without_decoder_names_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "a.m4a"
     path.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(200))

@@ -2,9 +2,11 @@
 
 soundfile (libsndfile 1.2: wav/flac/ogg-vorbis/opus/mp3/aiff...) is the primary backend
 — it is what lhotse's own backends use for these formats and it needs no system
-libraries. Other containers (m4a/aac, wma, webm...) go through torchcodec + the system
-FFmpeg libraries when both are present; otherwise the file is rejected with a clear
-reason. torchaudio is deliberately not used (see DESIGN.md: no CPU build).
+libraries. Other containers (m4a/aac, wma, webm...) and the formats games ship voices in
+(CRI ADX/HCA, ATRAC3/9) go through torchcodec + the system FFmpeg libraries when both are
+present; otherwise the file is rejected with a clear reason. A key-encrypted HCA file is
+rejected as ``encrypted`` (FFmpeg would decode it into noise). torchaudio is deliberately not
+used (see DESIGN.md: no CPU build).
 
 ``scan_file`` is what ingest runs on every file: one read that hashes the bytes and checks
 the samples for truncation, NaN/inf and silence — exactly and without decoding for PCM WAV,
@@ -27,13 +29,20 @@ from tsukasa.errors import TsukasaError
 
 SOUNDFILE_EXTENSIONS = {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".caf"}
 FFMPEG_EXTENSIONS = {".m4a", ".aac", ".mp4", ".wma", ".webm", ".mka", ".ac3", ".amr", ".3gp"}
+# What Japanese game voice dumps are made of besides those: CRIWARE's ADX / HCA (and the AAX
+# container of ADX), Sony's ATRAC3 / ATRAC9 in RIFF. FFmpeg decodes all of them.
+GAME_EXTENSIONS = {".adx", ".hca", ".aax", ".at3", ".at9"}
+FFMPEG_EXTENSIONS |= GAME_EXTENSIONS
 AUDIO_EXTENSIONS = SOUNDFILE_EXTENSIONS | FFMPEG_EXTENSIONS
 
 # Magic bytes of audio containers; used to tell "not audio at all" from "corrupt audio".
 _MAGIC: tuple[tuple[int, bytes], ...] = (
     (0, b"RIFF"), (0, b"RIFX"), (0, b"RF64"), (0, b"fLaC"), (0, b"OggS"), (0, b"ID3"), (0, b"FORM"),
     (0, b"caff"), (4, b"ftyp"), (0, b"\x1a\x45\xdf\xa3"), (0, b"\x30\x26\xb2\x75"), (0, b"#!AMR"),
+    (0, b"HCA\x00"), (0, b"\xc8\xc3\xc1\x00"),  # CRI HCA, plain and with its header masked
 )  # fmt: skip
+_HCA_MAGIC = (b"HCA\x00", b"\xc8\xc3\xc1\x00")
+_HCA_CIPH = (b"ciph", bytes(c | 0x80 for c in b"ciph"))
 
 
 class AudioError(TsukasaError):
@@ -209,7 +218,8 @@ def scan_file(
 
     Reason codes: ``empty`` (zero bytes or zero frames), ``not_audio`` (no audio
     signature and no decoder accepts it), ``corrupt``, ``truncated`` (the header promises
-    more than the file holds), ``unsupported_format``, ``non_finite`` (NaN/inf samples).
+    more than the file holds), ``unsupported_format``, ``non_finite`` (NaN/inf samples),
+    ``encrypted`` (a CRI HCA file keyed per game).
     Silence and length are judged by the caller from ``peak`` and ``info.duration``.
 
     The file is read once. Integer/float PCM WAV (most raw dumps) is checked exactly in both
@@ -233,6 +243,8 @@ def scan_file(
     if size == 0:
         raise AudioError("empty", "file has zero bytes")
     digest = content_hash(raw)
+    if raw[:4] in _HCA_MAGIC:
+        _check_hca_cipher(raw)
     wav = _parse_pcm_wav(raw)
     if wav is not None:
         info, peak, coverage = _scan_pcm_wav(raw, wav, silence_peak if mode == "quick" else None)
@@ -264,6 +276,29 @@ def scan_file(
     if frames_read < info.frames * 0.99 - 1:
         raise AudioError("truncated", f"header declares {info.frames} frames, decoded {frames_read}")
     return ScanResult(content_hash=digest, size=size, info=info, peak=peak, coverage="all")
+
+
+def _check_hca_cipher(raw: bytes) -> None:
+    """Reject a CRI HCA file encrypted with a per-game key (``ciph`` type 56).
+
+    Why here: FFmpeg decodes such a file without complaint — into noise — so without this
+    check a keyed HCA dump would be ingested as loud, "valid" audio. Types 0 (none) and 1 (the
+    format's fixed table) decode as they are. The ``ciph`` chunk sits in the header, whose
+    chunk names are masked (bit 7 set) in some games.
+    """
+    header_size = int.from_bytes(raw[6:8], "big") if len(raw) >= 8 else 0
+    header = raw[: max(header_size, 8)]
+    for name in _HCA_CIPH:
+        at = header.find(name)
+        if at >= 0 and at + 6 <= len(header):
+            kind = int.from_bytes(header[at + 4 : at + 6], "big")
+            if kind == 56:
+                raise AudioError(
+                    "encrypted",
+                    "CRI HCA encrypted with a per-game key (ciph type 56): decrypt it with the game's key "
+                    "first (e.g. vgmstream with the key file) and ingest the result",
+                )
+            return
 
 
 @dataclass(frozen=True)
