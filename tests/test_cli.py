@@ -98,6 +98,18 @@ def test_g2p_reads_placeholders_given_and_names_the_others(tmp_path: Path) -> No
     assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "KEY=READING" in r.stderr
 
 
+def test_ingest_reads_a_shift_jis_voice_list_with_its_own_column_names(tmp_path: Path) -> None:
+    write_audio(tmp_path / "raw" / "vo_001.wav", tone(1.0, 16000), 16000)
+    (tmp_path / "list.csv").write_bytes("vo,msg,キャラ\nvo_001,おはよう。,ゆい\n".encode("cp932"))
+    r = run("ingest", "raw", "--dataset", "sj", "--root", "dm", "--script", "list.csv",
+            "--script-columns", "file=vo,text=msg", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Script: 1 lines (1 name a file" in r.stdout and "column 'キャラ' read as speaker" in r.stdout
+    r = run("ingest", "raw", "--dataset", "sj", "--root", "dm", "--script", "list.csv",
+            "--script-columns", "voice=vo", cwd=tmp_path)  # fmt: skip
+    assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "unknown column 'voice'" in r.stderr
+
+
 def test_ingest_command_prints_summary(tmp_path: Path) -> None:
     write_audio(tmp_path / "raw" / "a.wav", tone(1.0, 16000), 16000)
     (tmp_path / "raw" / "b.wav").write_bytes(b"")

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tsukasa.errors import TsukasaError
@@ -101,8 +102,10 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
         if report.script_multi_line_files:
             n = report.script_multi_line_files
             console.print(f"  {n} file(s) named on several rows: one utterance per row after `tsukasa run`")
+    for msg in report.script_notes:
+        console.print(f"script {msg}", markup=False)
     for msg in report.script_unmatched:
-        console.print(f"[yellow]script {msg}[/]")
+        console.print(f"[yellow]script {escape(msg)}[/]")
 
 
 @app.command()
@@ -111,7 +114,18 @@ def ingest(
     dataset: DatasetOpt,
     script: Annotated[
         Path | None,
-        typer.Option(help="TSV/CSV script: column 'text', optional 'file', 'line_id', 'speaker', 'title'."),
+        typer.Option(
+            help="TSV/CSV script (UTF-8, UTF-16, Shift-JIS or EUC-JP): column 'text', optional 'file', "
+            "'line_id', 'speaker', 'title'; a file named on several rows holds that many lines."
+        ),
+    ] = None,
+    script_columns: Annotated[
+        str | None,
+        typer.Option(
+            help="Which header holds each column when the script names them otherwise, e.g. "
+            "'file=voice,text=セリフ,speaker=キャラ' (common names such as voice, セリフ, キャラ are "
+            "recognised anyway)."
+        ),
     ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence of the source material, kept in dataset.yaml.")] = None,
     workers: Annotated[
@@ -139,11 +153,13 @@ def ingest(
     changed files.
 
     Example:  tsukasa ingest ./dump/sakura --dataset sakura --script ./dump/script.tsv
+    Example:  tsukasa ingest ./dump --dataset game --script voices.csv --script-columns file=vo,text=msg
     """
     from tsukasa.corpus.dataset import Dataset
-    from tsukasa.corpus.ingest import IngestConfig
+    from tsukasa.corpus.ingest import IngestConfig, parse_script_columns
     from tsukasa.corpus.ingest import ingest as run_ingest
 
+    columns = parse_script_columns(script_columns)
     if not raw_dir.is_dir():
         raise TsukasaError(f"not a folder: {raw_dir}")
     if script is not None and not script.is_file():
@@ -156,7 +172,7 @@ def ingest(
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     with progress:
-        report = run_ingest(raw_dir, ds, script=script, config=cfg, progress=update)
+        report = run_ingest(raw_dir, ds, script=script, config=cfg, progress=update, script_columns=columns)
     print_ingest_report(report)
 
 

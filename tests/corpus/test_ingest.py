@@ -324,6 +324,42 @@ def test_unreadable_script_is_one_clear_error(tmp_path: Path, data: bytes, messa
         load_script(script)
 
 
+def test_script_columns_under_other_names_and_rows_without_text(raw: Path, dataset_root: Path, tmp_path: Path) -> None:
+    """A fan-made voice list: Japanese headers, a row for a breath without text, an explicit mapping."""
+    script = tmp_path / "voices.csv"
+    script.write_text(
+        "ボイス,キャラ,セリフ,備考\nsakura/s001.wav,さくら,おはよう。,\nsakura/s002.flac,さくら,,息\n", encoding="utf-8"
+    )
+    report = ingest(raw, Dataset.create("t", dataset_root), script=script)
+    assert report.script_notes == [
+        "column 'セリフ' read as text",
+        "column 'ボイス' read as file",
+        "column 'キャラ' read as speaker",
+        "row 3: empty text, skipped (file 'sakura/s002.flac')",
+    ]
+    texts = {c.custom["source_path"]: c.supervisions for c in Dataset.open("t", dataset_root).cuts()}
+    assert [(s.text, s.speaker) for s in texts["sakura/s001.wav"]] == [("おはよう。", "さくら")]
+    assert texts["sakura/s002.flac"] == []
+    # an explicit mapping wins over the names; a wrong one is one clear error
+    lines = load_script(script, columns={"text": "備考", "file": "ボイス"}, notes=[])
+    assert [(ln.file, ln.text) for ln in lines] == [("sakura/s002.flac", "息")]
+    with pytest.raises(ConfigError, match="no column 'serifu' for text"):
+        load_script(script, columns={"text": "serifu"})
+    with pytest.raises(ConfigError, match="empty 'text'"):
+        load_script(script)  # without notes to report to, a row without text is an error
+
+
+def test_script_columns_option_is_parsed_and_checked() -> None:
+    from tsukasa.corpus.ingest import parse_script_columns
+
+    assert parse_script_columns("file=vo, text=msg") == {"file": "vo", "text": "msg"}
+    assert parse_script_columns(None) == {}
+    with pytest.raises(ConfigError, match="unknown column 'voice'"):
+        parse_script_columns("voice=vo")
+    with pytest.raises(ConfigError, match="COLUMN=HEADER"):
+        parse_script_columns("file")
+
+
 def test_script_without_text_column_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "s.csv"
     bad.write_text("file,line\na.wav,hello\n")

@@ -122,6 +122,7 @@ class IngestReport:
     script_folder_lines: int = 0
     script_multi_line_files: int = 0  # files the script names on more than one row
     script_unmatched: list[str] = field(default_factory=list)
+    script_notes: list[str] = field(default_factory=list)  # columns read under other names, rows skipped
     version: int | None = None  # the new version, None when nothing changed
     same_as_version: int | None = None  # the ingest version this run's result is identical to
 
@@ -170,8 +171,46 @@ def decode_script(data: bytes, path: Path | str = "script") -> tuple[str, str]:
     return text, codec
 
 
-def load_script(path: str | Path) -> list[ScriptLine]:
-    """Read a TSV/CSV script: column ``text`` required; ``file``, ``line_id``, ``speaker``, ``title`` optional."""
+# Script columns and the other names voice lists give them (used when the column itself is
+# missing): English tools' names and the Japanese headers fan-made voice lists use.
+SCRIPT_COLUMNS = ("text", "file", "line_id", "speaker", "title")
+_COLUMN_ALIASES = {
+    "text": ("serif", "dialogue", "transcript", "セリフ", "台詞", "本文", "テキスト"),
+    "file": ("voice", "voice_file", "filename", "file_name", "path", "ファイル", "ファイル名", "音声", "ボイス"),
+    "line_id": ("id", "line", "番号"),
+    "speaker": ("character", "chara", "name", "キャラ", "キャラクター", "キャラ名", "話者", "名前"),
+    "title": ("game", "work", "作品", "タイトル"),
+}
+
+
+def parse_script_columns(spec: str | None) -> dict[str, str]:
+    """``"file=voice,text=セリフ"`` (the CLI's ``--script-columns``) → ``{"file": "voice", "text": "セリフ"}``."""
+    out: dict[str, str] = {}
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, header = part.partition("=")
+        key, header = key.strip().lower(), header.strip()
+        if not sep or not header:
+            raise ConfigError(
+                f"--script-columns: write COLUMN=HEADER pairs, e.g. file=voice,text=セリフ (got {part!r})"
+            )
+        if key not in SCRIPT_COLUMNS:
+            raise ConfigError(f"--script-columns: unknown column {key!r}; use {', '.join(SCRIPT_COLUMNS)}")
+        out[key] = header
+    return out
+
+
+def load_script(
+    path: str | Path, *, columns: dict[str, str] | None = None, notes: list[str] | None = None
+) -> list[ScriptLine]:
+    """Read a TSV/CSV script: column ``text`` required; ``file``, ``line_id``, ``speaker``, ``title`` optional.
+
+    ``columns`` names the header that holds a column (``{"text": "セリフ"}``); a column neither
+    named there nor present under its own name is looked for under its common other names
+    (voice → file, キャラ → speaker...). A row without text is an error, or, when ``notes`` is
+    given, skipped and described there (a voice list often has rows for breaths and effects).
+    """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"script file not found: {path}")
@@ -180,26 +219,58 @@ def load_script(path: str | Path) -> list[ScriptLine]:
         raise ConfigError(f"{path}: script is empty (it needs a header row with a 'text' column)")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in raw.splitlines()[0] else ","
     reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
-    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-    if "text" not in columns:
-        raise ConfigError(f"{path}: script needs a 'text' column (found: {', '.join(columns) or 'none'})")
-    known = {"text", "file", "line_id", "speaker", "title"}
+    headers = {(c or "").strip().casefold(): c for c in (reader.fieldnames or []) if c and c.strip()}
+    source = _script_headers(path, headers, columns or {}, notes)
     lines = []
     for row_no, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k and k.strip().lower() in known}
-        if not row.get("text"):
-            raise ConfigError(f"{path}:{row_no}: empty 'text'")
+        values = {col: (row.get(header) or "").strip() for col, header in source.items()}
+        if not values.get("text"):
+            if notes is None:
+                raise ConfigError(f"{path}:{row_no}: empty 'text'")
+            notes.append(
+                f"row {row_no}: empty text, skipped" + (f" (file {values['file']!r})" if values.get("file") else "")
+            )
+            continue
         lines.append(
             ScriptLine(
-                text=row["text"],
-                file=row.get("file") or None,
-                line_id=row.get("line_id") or None,
-                speaker=row.get("speaker") or None,
-                title=row.get("title") or None,
+                text=values["text"],
+                file=values.get("file") or None,
+                line_id=values.get("line_id") or None,
+                speaker=values.get("speaker") or None,
+                title=values.get("title") or None,
                 row=row_no,
             )
         )
     return lines
+
+
+def _script_headers(
+    path: Path, headers: dict[str, str], columns: dict[str, str], notes: list[str] | None
+) -> dict[str, str]:
+    """Which header (as written) holds each script column."""
+    found: dict[str, str] = {}
+    for col in SCRIPT_COLUMNS:
+        if col in columns:
+            header = headers.get(columns[col].strip().casefold())
+            if header is None:
+                raise ConfigError(
+                    f"{path}: no column {columns[col]!r} for {col} (found: {', '.join(headers.values())})"
+                )
+            found[col] = header
+        elif col in headers:
+            found[col] = headers[col]
+        else:
+            alias = next((a for a in _COLUMN_ALIASES[col] if a.casefold() in headers), None)
+            if alias is not None and headers[alias.casefold()] not in found.values():
+                found[col] = headers[alias.casefold()]
+                if notes is not None:
+                    notes.append(f"column {found[col]!r} read as {col}")
+    if "text" not in found:
+        raise ConfigError(
+            f"{path}: script needs a 'text' column (found: {', '.join(headers.values()) or 'none'}); "
+            "name it with --script-columns text=HEADER"
+        )
+    return found
 
 
 # --- walking and ids --------------------------------------------------------------------------
@@ -410,10 +481,13 @@ def ingest(
     script: str | Path | None = None,
     config: IngestConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
+    script_columns: dict[str, str] | None = None,
 ) -> IngestReport:
-    """Ingest ``raw_dir`` into ``dataset``; returns what happened. Never raises for a bad file."""
+    """Ingest ``raw_dir`` into ``dataset``; returns what happened. Never raises for a bad file.
+
+    ``script_columns``: which header holds each script column (see :func:`load_script`)."""
     with _old_objects_frozen():
-        return _ingest(raw_dir, dataset, script=script, config=config, progress=progress)
+        return _ingest(raw_dir, dataset, script=script, config=config, progress=progress, script_columns=script_columns)
 
 
 @contextlib.contextmanager
@@ -443,14 +517,17 @@ def _ingest(
     script: str | Path | None,
     config: IngestConfig | None,
     progress: Callable[[int, int], None] | None,
+    script_columns: dict[str, str] | None = None,
 ) -> IngestReport:
     config = config or IngestConfig()
     root = Path(raw_dir).resolve()
     if not root.is_dir():
         raise ConfigError(f"not a folder: {raw_dir}")
-    script_lines = load_script(script) if script else None  # validate before any audio is read
+    notes: list[str] = []
+    # validated before any audio is read
+    script_lines = load_script(script, columns=script_columns, notes=notes) if script else None
 
-    report = IngestReport(dataset=dataset.name, source_root=str(root))
+    report = IngestReport(dataset=dataset.name, source_root=str(root), script_notes=notes)
     rel_paths, report.ignored = _walk_audio(str(root))
 
     old_index = _load_index(dataset.ingest_index_path)
