@@ -134,8 +134,8 @@ class IngestReport:
 # --- script files ---------------------------------------------------------------------------
 
 
-# Encodings Japanese game and novel scripts come in, in the order they are tried after a BOM.
-_SCRIPT_ENCODINGS = ("utf-8", "cp932", "euc-jp")
+# The legacy encodings Japanese game and novel scripts come in besides UTF-8 (see decode_script).
+_LEGACY_ENCODINGS = ("cp932", "euc-jp")
 _JAPANESE = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff]")
 
 
@@ -159,7 +159,7 @@ def decode_script(data: bytes, path: Path | str = "script") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     decoded = []
-    for codec in _SCRIPT_ENCODINGS[1:]:
+    for codec in _LEGACY_ENCODINGS:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:

@@ -1179,13 +1179,13 @@ def segment_speech(
     """Split a waveform into utterances; see the module docstring for the steps.
 
     ``lines``: how many utterances the file is known to hold (a script names it on that many
-    rows). Instead of every pause above the threshold, the ``lines - 1`` most likely pauses are
-    accepted, one at a time with the others rescored after each (:func:`_split_by_count`),
-    whatever their probability, as long as no piece falls under ``min_duration_s``; pieces are
-    neither rejoined nor split for length, so utterance *i* is line *i*. When the audio cannot
-    hold that many (too few pauses, or more pauses of ``always_split_pause_s`` than lines − 1),
-    or a needed pause below ``script_min_probability``), the usual split is made and
-    ``lines_met`` is False.
+    rows). Instead of every pause above the threshold, the most likely pauses are accepted, one
+    at a time with the others rescored after each (:func:`_split_by_count`), until there are
+    that many pieces of at least ``min_duration_s``; a pause below ``script_min_probability``
+    is never taken. Pieces are neither rejoined nor split for length, so utterance *i* is line
+    *i*. When the audio cannot be cut that way (too few pauses, more pieces beyond pauses of
+    ``always_split_pause_s`` than lines, or a needed pause too unlikely), the usual split is
+    made and ``lines_met`` is False.
 
     ``boundary`` replaces the shipped boundary model (the fitting script passes an empty
     one to collect pause features before any model exists). ``full_scores`` runs the speaker

@@ -24,11 +24,14 @@ KATA = r"\u30a0-\u30ffー"
 KANA = HIRA + KATA
 
 # --- game markup -----------------------------------------------------------------------------
+# Square-bracket tags of KiriKiri / BBCode scripts ([r], [p], [color=red]...): stripped below, and
+# never taken for a Ren'Py-style placeholder ([player_name]; see placeholders.py).
+BRACKET_TAGS = ("color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er")
 _MARKUP = [
     (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
-    (re.compile(r"\[/?(?:color|size|b|i|u|s|font|speed|wait|r|p|l|cm|er)(?:[= ][^\]]*)?\]", re.I), ""),
+    (re.compile(rf"\[/?(?:{'|'.join(BRACKET_TAGS)})(?:[= ][^\]]*)?\]", re.I), ""),
     # RPG Maker / KiriKiri style escapes: \C[2], \V[1], \I[5], \{, \}, \., \|, \!, \>, \<, \^
     (re.compile(r"\\[A-Za-z]{1,3}\[[^\]]*\]"), ""),
     (re.compile(r"\\[{}.|!<>^$]"), ""),

@@ -33,11 +33,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tsukasa.pipelines.textfront.normalize import BRACKET_TAGS
+
 _ID = r"[A-Za-z_][A-Za-z0-9_]*"
-# Bracket tags normalize.strip_markup removes (KiriKiri, BBCode): not variables.
-_MARKUP_WORDS = frozenset(
-    {"color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er", "ruby", "rt", "rb"}
-)
+_MARKUP_WORDS = frozenset(BRACKET_TAGS)  # tags normalisation strips: not variables
 _PLACEHOLDER = re.compile(
     "|".join(
         (
