@@ -379,6 +379,29 @@ def test_duplicate_prefers_the_file_the_script_names(tmp_path: Path, dataset_roo
     assert [c.supervisions[0].text for c in ds.cuts()] == ["こんにちは"]
 
 
+def test_duplicate_preference_and_script_lines_follow_names_as_the_script_writes_them(
+    tmp_path: Path, dataset_root: Path
+) -> None:
+    """The script names the copy by stem and in capitals: that copy is still the one kept. A row
+    naming a dropped duplicate (b2: b1 was a recording before the script came) gives its line to
+    the copy kept, and the report says so."""
+    raw = tmp_path / "raw"
+    write_audio(raw / "b1.wav", tone(1.0, 16000, freq=500), 16000)
+    shutil.copyfile(raw / "b1.wav", raw / "b2.wav")
+    ingest(raw, Dataset.create("t", dataset_root))
+    write_audio(raw / "a_copy.wav", tone(1.0, 16000), 16000)
+    shutil.copyfile(raw / "a_copy.wav", raw / "z_original.wav")
+    script = tmp_path / "s.tsv"
+    script.write_text("file\ttext\nZ_ORIGINAL\tこんにちは\nb2\tまたね\n", encoding="utf-8")
+    ds = Dataset.open("t", dataset_root)
+    report = ingest(raw, ds, script=script)
+    assert sorted(Path(r.path).name for r in report.rejected) == ["a_copy.wav", "b2.wav"]
+    texts = {c.custom["source_path"]: [s.text for s in c.supervisions] for c in ds.cuts()}
+    assert texts == {"z_original.wav": ["こんにちは"], "b1.wav": ["またね"]}
+    assert report.script_unmatched == []
+    assert report.script_notes == ["row 3: file 'b2' is a duplicate; its line goes to the copy kept"]
+
+
 def test_ingest_writes_exactly_what_lhotse_would(raw: Path, dataset_root: Path) -> None:
     """Ingest builds recording and cut dicts itself; they must be Lhotse's own serialisation."""
     from lhotse import MonoCut, Recording

@@ -560,11 +560,13 @@ def _ingest(
         _save_script(dataset, script_lines)
     elif dataset.script_path.exists():
         script_lines = [ScriptLine.model_validate(d) for d in read_jsonl(dataset.script_path)]
-    named = {s.file.replace("\\", "/").removeprefix("./") for s in script_lines or [] if s.file}
+    good = [e for e in merged.values() if e.reason is None]
+    # the files the script names, found as _attach_script finds them: a named copy is the one kept
+    named = _FileNames([(e.path, e.path) for e in good]).resolve_all(script_lines or [])
 
     existing_ids = {d["id"] for d in read_jsonl(dataset.recordings_path)} if dataset.recordings_path.exists() else set()
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
-    file_text, unmatched = _attach_script(script_lines or [], recordings)
+    file_text, unmatched = _attach_script(script_lines or [], recordings, good, notes=report.script_notes)
     report.script_unmatched = unmatched
     report.script_multi_line_files = sum(1 for lines in file_text.values() if len(lines) > 1)
     if script_lines:
@@ -682,31 +684,36 @@ def _save_script(dataset: Dataset, lines: list[ScriptLine]) -> None:
 
 
 def _attach_script(
-    lines: list[ScriptLine], recordings: dict[str, tuple[Any, IndexEntry]]
+    lines: list[ScriptLine],
+    recordings: dict[str, tuple[Any, IndexEntry]],
+    good: list[IndexEntry],
+    notes: list[str] | None = None,
 ) -> tuple[dict[str, list[ScriptLine]], list[str]]:
-    """Map per-file script lines to recording ids by relative path (with or without extension)
-    or, when unique, by file stem.
+    """Map per-file script lines to recording ids (see :class:`_FileNames` for how a name is found).
 
     A file named on several rows gets all of them, in row order: game dumps keep short
     exchanges (or a line and its retake) in one file, and the script then lists each line.
     Before, the last row silently replaced the others — a lost line. A row that repeats an
-    earlier row for the same file (same text and line id) is reported and not added twice.
+    earlier row for the same file (same text and line id) is reported and not added twice. A
+    row naming a file dropped as a duplicate goes to the copy that was kept (``good``: every
+    good file, duplicates included), and ``notes`` says so.
     """
     if not any(line.file for line in lines):
         return {}, []
-    # Exact names first; then names folded for case and Unicode form: dumps extracted from Windows
-    # games name files in any case (VOICE/A001.OGG for voice/a001.ogg), and archives made on macOS
-    # store kana with decomposed voicing marks (NFD), which a script typed elsewhere does not use.
-    exact = _FileIndex(recordings, fold=False)
-    folded = _FileIndex(recordings, fold=True)
+    kept = _FileNames([(e.path, rid) for rid, (_, e) in recordings.items()])
+    copies: _FileNames | None = None
+    by_hash = {e.content_hash: rid for rid, (_, e) in recordings.items()}
     attached: dict[str, list[ScriptLine]] = {}
     unmatched: list[str] = []
     for line in sorted((ln for ln in lines if ln.file), key=lambda ln: ln.row):
         assert line.file is not None
-        key = line.file.replace("\\", "/").removeprefix("./")
-        rid, ambiguous = exact.find(key)
+        rid, ambiguous = kept.find(line.file)
         if rid is None and not ambiguous:
-            rid, ambiguous = folded.find(key)
+            copies = copies or _FileNames([(e.path, e) for e in good])
+            dup, _ = copies.find(line.file)
+            rid = by_hash.get(dup.content_hash) if dup is not None else None
+            if rid is not None and notes is not None:
+                notes.append(f"row {line.row}: file {line.file!r} is a duplicate; its line goes to the copy kept")
         if ambiguous:
             unmatched.append(f"row {line.row}: file {line.file!r} is ambiguous ({ambiguous} files share that name)")
             continue
@@ -721,28 +728,54 @@ def _attach_script(
     return attached, unmatched
 
 
-class _FileIndex:
-    """Recording ids by relative path (with and without extension) and by file stem."""
+class _FileNames:
+    """Values by the relative path of their file, found the way script rows name files.
 
-    def __init__(self, recordings: dict[str, tuple[Any, IndexEntry]], *, fold: bool) -> None:
+    A name is a relative path (``\\`` or ``/``, with or without extension) or a unique file stem.
+    Exact names are tried first; then names folded for case and Unicode form: dumps extracted
+    from Windows games name files in any case (VOICE/A001.OGG for voice/a001.ogg), and archives
+    made on macOS store kana with decomposed voicing marks (NFD), which a script typed elsewhere
+    does not use.
+    """
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        self._exact = _NameIndex(items, fold=False)
+        self._folded = _NameIndex(items, fold=True)
+
+    def find(self, name: str) -> tuple[Any, int]:
+        """(value or None, how many files share the stem when that makes the name ambiguous)."""
+        key = name.replace("\\", "/").removeprefix("./")
+        value, ambiguous = self._exact.find(key)
+        if value is None and not ambiguous:
+            value, ambiguous = self._folded.find(key)
+        return value, ambiguous
+
+    def resolve_all(self, lines: list[ScriptLine]) -> set[Any]:
+        """The values of every file the script's rows name (unambiguously)."""
+        return {v for ln in lines if ln.file and (v := self.find(ln.file)[0]) is not None}
+
+
+class _NameIndex:
+    def __init__(self, items: list[tuple[str, Any]], *, fold: bool) -> None:
         self.fold = fold
-        self.by_path: dict[str, str] = {}
-        self.by_stem: dict[str, list[str]] = {}
-        for rid, (_, e) in sorted(recordings.items()):
-            path = self._norm(e.path)
-            self.by_path[path] = rid
-            self.by_path.setdefault(_without_suffix(path), rid)
-            self.by_stem.setdefault(_without_suffix(path.rsplit("/", 1)[-1]), []).append(rid)
+        self.by_path: dict[str, Any] = {}
+        self.by_stem: dict[str, list[Any]] = {}
+        for path, value in sorted(items, key=lambda pv: pv[0]):
+            path = self._norm(path)
+            self.by_path[path] = value
+            self.by_path.setdefault(_without_suffix(path), value)
+            self.by_stem.setdefault(_without_suffix(path.rsplit("/", 1)[-1]), []).append(value)
 
     def _norm(self, name: str) -> str:
         return unicodedata.normalize("NFC", name).casefold() if self.fold else name
 
-    def find(self, name: str) -> tuple[str | None, int]:
-        """(recording id or None, how many files share the stem when that makes it ambiguous)."""
+    def find(self, name: str) -> tuple[Any, int]:
         name = self._norm(name)
-        rid = self.by_path.get(name) or self.by_path.get(_without_suffix(name))
-        if rid is not None:
-            return rid, 0
+        value = self.by_path.get(name)
+        if value is None:
+            value = self.by_path.get(_without_suffix(name))
+        if value is not None:
+            return value, 0
         stems = self.by_stem.get(_without_suffix(name.rsplit("/", 1)[-1]), [])
         if len(stems) > 1:
             return None, len(stems)
