@@ -76,6 +76,44 @@ def test_wrong_folder_line_is_not_accepted(asr_session: AsrSession, tmp_path) ->
     assert [line.line_id for line in result.unmatched_lines] == ["W"]
 
 
+def _as_unsplit_multi_line_file(cut, texts: list[str]):
+    """The cut as segment leaves a file the script names on several rows when the audio could not split it."""
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import (
+        QualityFlag,
+        QualityInfo,
+        ScriptLineRef,
+        SourceInfo,
+        read_supervision_custom,
+        with_supervision_custom,
+    )
+
+    sup = cut.supervisions[0]
+    lines = [ScriptLineRef(text=t, line_id=f"S{i}", character=f"c{i}") for i, t in enumerate(texts)]
+    source = SourceInfo(script_text="".join(texts), script_scope="file", script_lines=lines)
+    flag = QualityFlag(code="line_count_mismatch", value=1.0)
+    custom = read_supervision_custom(sup).model_copy(update={"source": source, "quality": QualityInfo(flags=[flag])})
+    return fastcopy(cut, supervisions=[with_supervision_custom(fastcopy(sup, text="".join(texts)), custom)])
+
+
+def test_multi_line_file_the_audio_could_not_split_is_split_by_its_words(asr_session: AsrSession, tmp_path) -> None:
+    two = asr_session.kept[asr_session.cuts["two_lines"].id]
+    cut = _as_unsplit_multi_line_file(two, [SENTENCES["L07"], SENTENCES["L08"]])
+    result = MatchScriptStage().process([cut], StageContext(tmp_path))
+    first, second = sorted(result.kept, key=lambda c: c.start)
+    assert [c.supervisions[0].text for c in (first, second)] == [SENTENCES["L07"], SENTENCES["L08"]]
+    assert [c.supervisions[0].speaker for c in (first, second)] == ["c0", "c1"]
+    sources = [c.supervisions[0].custom["source"] for c in (first, second)]
+    assert [(s["line_id"], s["line_index"]) for s in sources] == [("S0", 0), ("S1", 1)]
+    assert "line_count_mismatch" not in _flags(first) | _flags(second)
+    assert 1.3 < first.end - two.start < 2.3  # in the pause between the sentences
+    # Lines that the words do not bear out stay whole, flagged, with every line kept.
+    wrong = _as_unsplit_multi_line_file(two, [SENTENCES["L07"], DISTRACTORS["X01"]])
+    (kept,) = MatchScriptStage().process([wrong], StageContext(tmp_path)).kept
+    assert "line_count_mismatch" in _flags(kept) and len(kept.supervisions[0].custom["source"]["script_lines"]) == 2
+
+
 def test_wrong_per_file_line_is_flagged_and_kept(asr_session: AsrSession, tmp_path) -> None:
     roles = ["wrong_file", "L01"]
     result = MatchScriptStage().process(_transcribed(asr_session, roles), StageContext(tmp_path))

@@ -8,7 +8,10 @@ Two script modes (both arrive from ingest):
   reading goes to ``custom.asr.cer`` and a CER above ``mismatch_cer`` adds the flag
   ``script_mismatch`` (kept for review: neither silently accepted nor dropped). A file the
   script names on several rows was split by the segment stage into one utterance per line
-  (``custom.source.line_index``): each line is verified on its own.
+  (``custom.source.line_index``): each line is verified on its own. Where the audio alone could
+  not split it (it arrives whole with ``source.script_lines`` and ``line_count_mismatch``), the
+  ASR words do: line by line at the word gap that best separates its reading from the rest's,
+  kept only when every piece reads like its own line within ``accept_cer``.
 * **folder** lines (``StageContext.script``, no file named): segments without text are assigned
   to lines one-to-one by reading-level similarity (katakana from the text front-end vs the ASR
   kana). Candidates are a segment or two segments of one recording that follow each other in
@@ -402,7 +405,7 @@ class MatchScriptStage(Stage[MatchConfig]):
             else:
                 free.append(cut)
         for group in per_file.values():
-            result.kept.append(self._verify_file_line(group))
+            result.kept.extend(self._verify_file_lines(group))
 
         lines = [ln for ln in ctx.script if ln.file is None]
         if not lines:
@@ -503,11 +506,65 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom = _with_flag(_sup_custom(cut), QualityFlag(code="script_unmatched", detail="no script line reads alike"))
         return self._finish(cut, custom, cut.supervisions[0].text or "", ["no script line matched"])
 
-    def _verify_file_line(self, group: list[Any]) -> Any:
+    def _verify_file_lines(self, group: list[Any]) -> list[Any]:
+        """One per-file line verified; or, for a file whose several lines the audio could not
+        separate (segment left it whole: ``source.script_lines``), those lines split by the words."""
+        cut = group[0] if len(group) == 1 else self._join(group)
+        source = _sup_custom(cut).source
+        lines = source.script_lines if source is not None else None
+        if lines and len(lines) > 1 and self.config.allow_split:
+            pieces = self._split_lines(cut, [ln.text for ln in lines])
+            if pieces is not None:
+                return [self._script_line(piece, i, lines, at) for i, (piece, at) in enumerate(pieces)]
+        return [self._verify_file_line(group, cut)]
+
+    def _split_lines(self, cut: Any, texts: list[str]) -> list[tuple[Any, str]] | None:
+        """``cut`` in ``len(texts)`` pieces at the word gaps that best separate the lines' readings,
+        one line at a time (the first against all the rest); None unless every piece reads like its
+        own line within ``accept_cer``. Each piece comes with where it was cut."""
+        pieces: list[tuple[Any, str]] = []
+        rest, note = cut, "start"
+        for i in range(len(texts) - 1):
+            first, remainder = self._kana(texts[i]), self._kana("".join(texts[i + 1 :]))
+            seg = self._seg_reading(rest)
+            point = split_point(seg, first, remainder)
+            if point is None or not first or not remainder:
+                return None
+            k, err1, err2 = point
+            if err1 / len(first) > self.config.accept_cer or err2 / len(remainder) > self.config.accept_cer:
+                return None
+            head, rest = self._split(rest, k)
+            pieces.append((head, note))
+            note = f"split by ASR words before word {k} (line {i + 1}: {err1} edits, the rest: {err2})"
+        pieces.append((rest, note))
+        return pieces
+
+    def _script_line(self, cut: Any, i: int, lines: list[Any], note: str) -> Any:
+        custom = _sup_custom(cut)
+        assert custom.source is not None
+        line = lines[i]
+        source = custom.source.model_copy(
+            update={
+                "character": line.character,
+                "line_id": line.line_id,
+                "script_text": line.text,
+                "script_lines": None,
+                "line_index": i,
+            }
+        )
+        quality = custom.quality
+        if quality is not None:  # the audio could not split it; the words did
+            flags = [f for f in quality.flags if f.code != "line_count_mismatch"]
+            quality = quality.model_copy(update={"flags": flags})
+        custom, value = self._score(custom.model_copy(update={"source": source, "quality": quality}), line.text)
+        decisions = [f"script line {i + 1} of {len(lines)}", note, f"cer={value}"]
+        if value is not None and value > self.config.mismatch_cer:
+            decisions.append("flagged script_mismatch")
+        return self._finish(cut, custom, line.text, decisions, speaker=line.character)
+
+    def _verify_file_line(self, group: list[Any], cut: Any) -> Any:
         decisions = []
-        cut = group[0]
         if len(group) > 1:
-            cut = self._join(group)
             decisions.append(f"joined {len(group)} segments of one per-file line")
         custom = _sup_custom(cut)
         text = cut.supervisions[0].text or (custom.source.script_text if custom.source else "") or ""
