@@ -263,6 +263,20 @@ def test_script_names_match_across_case_and_unicode_form(tmp_path: Path, dataset
     assert texts == {"voice/a001.ogg": "おはよう。", f"scene/{nfd}.wav": "がんばって。", "voice/b.001.wav": "またね。"}
 
 
+def test_line_id_that_names_a_file_attaches_the_line_to_it(raw: Path, dataset_root: Path, tmp_path: Path) -> None:
+    """A voice list keyed by the id its files are named after has no file column at all."""
+    script = tmp_path / "s.tsv"
+    script.write_text("id\ttext\nS001\tおはよう。\nX99\t雨が降ってきたな。\n", encoding="utf-8")
+    report = ingest(raw, Dataset.create("t", dataset_root), script=script)
+    assert (report.script_file_lines, report.script_folder_lines) == (1, 1)
+    assert "row 2: line id 'S001' names file 'sakura/s001.wav'" in report.script_notes
+    texts = {c.custom["source_path"]: [s.text for s in c.supervisions] for c in Dataset.open("t", dataset_root).cuts()}
+    assert texts["sakura/s001.wav"] == ["おはよう。"]
+    # the other row stays the folder's script (matched later by reading)
+    saved = [ln for ln in load_script(script) if ln.line_id == "X99"]
+    assert saved and saved[0].file is None
+
+
 def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

@@ -556,13 +556,15 @@ def _ingest(
     merged.update(entries)
     missing = [v for k, v in old_index.items() if k[0] == str(root) and k not in entries]
 
+    good = [e for e in merged.values() if e.reason is None]
+    files = _FileNames([(e.path, e.path) for e in good])
     if script_lines is not None:
+        script_lines = _files_named_by_line_id(script_lines, files, report.script_notes)
         _save_script(dataset, script_lines)
     elif dataset.script_path.exists():
         script_lines = [ScriptLine.model_validate(d) for d in read_jsonl(dataset.script_path)]
-    good = [e for e in merged.values() if e.reason is None]
     # the files the script names, found as _attach_script finds them: a named copy is the one kept
-    named = _FileNames([(e.path, e.path) for e in good]).resolve_all(script_lines or [])
+    named = files.resolve_all(script_lines or [])
 
     existing_ids = {d["id"] for d in read_jsonl(dataset.recordings_path)} if dataset.recordings_path.exists() else set()
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
@@ -681,6 +683,20 @@ def _abs(e: IndexEntry) -> str:
 
 def _save_script(dataset: Dataset, lines: list[ScriptLine]) -> None:
     write_jsonl([s.model_dump(mode="json", exclude_none=True) for s in lines], dataset.script_path)
+
+
+def _files_named_by_line_id(lines: list[ScriptLine], files: _FileNames, notes: list[str]) -> list[ScriptLine]:
+    """Rows without a file whose line id is a file's name (voice lists often key each line by the
+    id its voice file is named after: 0001 → 0001.ogg) become that file's lines, with a note;
+    the other rows without a file stay the folder's script."""
+    out = []
+    for line in lines:
+        path = files.find(line.line_id)[0] if line.file is None and line.line_id else None
+        if path is not None:
+            notes.append(f"row {line.row}: line id {line.line_id!r} names file {path!r}")
+            line = line.model_copy(update={"file": path})
+        out.append(line)
+    return out
 
 
 def _attach_script(
