@@ -163,15 +163,15 @@ def test_offline_prefect_settings_apply_when_prefect_was_imported_first(tmp_path
         "import prefect\n"
         "from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED as A\n"
         "from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as S\n"
+        "from prefect.settings import PREFECT_HOME as H\n"
         "from tsukasa.flows.curate import configure_prefect, prefect_settings\n"
-        "configure_prefect()\n"
-        "print(S.value(), A.value())\n"
+        f"configure_prefect({str(tmp_path / 'ds_prefect')!r})\n"
+        "print(S.value(), A.value(), H.value())\n"
         "with prefect_settings():\n"
-        "    print(S.value(), A.value())\n"
+        "    print(S.value(), A.value(), H.value())\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     before, inside = out.stdout.split("\n")[:2]
-    assert before != "180 False"  # outside the context: Prefect's own defaults (the environment came too late)
-    assert inside == "180 False"
+    assert not before.startswith("180 False")  # outside: Prefect's own defaults (the environment came too late)
+    assert inside == f"180 False {tmp_path / 'ds_prefect'}"  # inside: ours, the dataset's Prefect home included

@@ -62,7 +62,10 @@ def prefect_settings() -> contextlib.AbstractContextManager:
     """
     from prefect import settings
 
-    updates = {getattr(settings, key): os.environ[key] for key in PREFECT_DEFAULTS if hasattr(settings, key)}
+    # PREFECT_HOME too: configure_prefect points it into the dataset root when the user set none,
+    # and a Prefect imported earlier would otherwise keep its server database in ~/.prefect.
+    keys = [*PREFECT_DEFAULTS, "PREFECT_HOME"]
+    updates = {getattr(settings, k): os.environ[k] for k in keys if k in os.environ and hasattr(settings, k)}
     return settings.temporary_settings(updates=updates)
 
 
