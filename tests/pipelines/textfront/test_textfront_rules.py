@@ -224,7 +224,38 @@ CONTEXT_READING_CASES = [
     # the conjectural う after an adjective's かろ is a long vowel, as after verbs (行こう イコー)
     ("速かろうが遅かろうが", "ハヤカローガオソカローガ"),
     ("行こう", "イコー"),
+    # 兄/姉 after the honorific お are おにい/おねえ (game lines: お兄様 was オアニサマ); alone, アニ
+    ("お兄様、待って", "オニーサマ、マッテ"),
+    ("お姉さまの部屋", "オネーサマノヘヤ"),
+    ("兄は学生です", "アニワガクセーデス"),
 ]
+
+
+# Drawn-out word endings (game and anime voice lines call across a room): the word is read as
+# written without the stretch, then stretched; a ー inside a word stays the word's own.
+STRETCH_CASES = [
+    ("お兄ちゃーん！", "オニーチャーン"),  # was オアニチャーン: MeCab found no お兄ちゃ-ーん
+    ("お母さーん！", "オカーサーン"),  # was オハハサーン
+    ("父さーん", "トーサーン"),  # was チチサーン
+    ("兄さーん！", "ニーサーン"),  # was アニサーン
+    ("お兄様ー！", "オニーサマー"),
+    ("ゆいちゃーんっ！", "ユイチャーンッ"),
+    ("やめてー！", "ヤメテー"),
+    ("すごーい！", "スゴーイ"),  # inside a word: as before
+    ("ぼーっとしている", "ボーットシテイル"),
+    ("じゃねーか", "ジャネーカ"),
+]
+
+
+@pytest.mark.parametrize("text,kana", STRETCH_CASES)
+def test_drawn_out_word_endings_keep_the_words_reading(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+def test_stretch_moves_the_accent_nucleus_with_it() -> None:
+    # お兄ちゃん is オニ]ーチャン; stretched, the nucleus stays on ニ and the phrase gains a mora
+    assert phonemize("お兄ちゃーん").prosody == "^ o [ n i ] i ch a a N $"
+    assert phonemize("お兄ちゃん").prosody == "^ o [ n i ] i ch a N $"
 
 
 @pytest.mark.parametrize("text,kana", CONTEXT_READING_CASES)

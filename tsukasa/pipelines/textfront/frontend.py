@@ -110,10 +110,14 @@ def japanese_to_phonemized(
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.accent import split_accent_phrases
+    from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
 
     jt = jtalk(user_dic)
+    analysed, stretches = take_stretches(text)
     try:
-        features = pyopenjtalk.run_frontend(text, jtalk=jt, iu_pronunciation="YuuBase")
+        features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
+        if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
+            features = restore_stretches(features, stretches)
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above

@@ -1,0 +1,99 @@
+"""Drawn-out word endings in hiragana (お兄ちゃーん, お母さーん, お兄さまー): read the word, then stretch it.
+
+Calling someone across a room stretches the last vowel of the name or its suffix, and scripts
+write that with ー. MeCab's dictionary holds お兄ちゃん, お母さん, お兄さま as words; with a ー
+inside they are not found, and the kanji fall back to other readings: お兄ちゃーん was read
+オアニチャーン, お母さーん オハハサーン, 兄さーん アニサーン. So a run of ー after a hiragana
+letter that ends a word (before ん at the end of the word, before punctuation, or at the end of
+the line) is taken out of the text OpenJTalk analyses (:func:`take_stretches`) and put back into
+the pronunciation of the word it stretched (:func:`restore_stretches`): オニーチャーン,
+オカーサーン, ニーサーン. The mora count and the phrase's accent follow the inserted morae.
+
+Only word endings, and only of words longer than the stretched letter: inside a word a written
+ー is often the word itself (ぼーっと, じゃねーか, ってゆーか, たまーに), and so it is in
+interjections (もー、 あー): OpenJTalk already reads those as written. (もー was the one JSUT
+sentence the first version of this rule changed: taken apart, も became a flat particle.)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from tsukasa.pipelines.textfront.readings import mora_count, to_katakana
+
+# ー (one or more) after a hiragana letter that is not a word of its own (something other than
+# punctuation stands before it: もー、 あー are interjections the dictionary holds with their ー),
+# followed by an optional ん and then (after an optional small っ) punctuation, a closing bracket,
+# a space or the end of the line.
+_STRETCH = re.compile(r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])ー+(?=(ん?)[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))")
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """``count`` long marks were taken out after ``letter``, which ``tail`` (ん or nothing) follows."""
+
+    letter: str
+    tail: str
+    count: int
+
+
+def take_stretches(text: str) -> tuple[str, list[Stretch]]:
+    """``text`` without the word-final stretches, and the stretches in order."""
+    if "ー" not in text:
+        return text, []
+    stretches: list[Stretch] = []
+
+    def cut(m: re.Match[str]) -> str:
+        stretches.append(Stretch(text[m.start() - 1], m.group(1), len(m.group(0))))
+        return ""
+
+    return _STRETCH.sub(cut, text), stretches
+
+
+def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[dict]:
+    """Put each stretch back into the pronunciation of the word holding its letter (in place),
+    right after that letter.
+
+    The letter is found in order in the features' surfaces; the rest of its word's surface (ん,
+    んっ or nothing) must end the pronunciation, right after the letter's katakana, else the
+    stretch is left out (the word was read some other way, and a long mark in the wrong place
+    would be worse than none).
+    """
+    if not stretches:
+        return features
+    starts: list[int] = []  # start offset of each word's surface in the joined text
+    pos = 0
+    for f in features:
+        starts.append(pos)
+        pos += len(f["string"])
+    joined = "".join(f["string"] for f in features)
+    cursor = 0
+    for s in stretches:
+        at = joined.find(s.letter + s.tail, cursor)
+        if at < 0:
+            continue
+        cursor = at + 1
+        i = bisect_right(starts, at) - 1
+        word = features[i]
+        rest = to_katakana(word["string"][at - starts[i] + 1 :])
+        pron = word["pron"]
+        insert_at = len(pron) - len(rest)
+        if word["pos"] == "記号" or not pron.endswith(rest) or not pron[:insert_at].endswith(to_katakana(s.letter)):
+            continue
+        word["pron"] = pron[:insert_at] + "ー" * s.count + pron[insert_at:]
+        word["mora_size"] += s.count
+        _shift_nucleus(features, i, mora_count(pron[:insert_at]), s.count)
+    return features
+
+
+def _shift_nucleus(features: list[dict], i: int, morae_before: int, count: int) -> None:
+    """``count`` morae were inserted into word ``i`` after its first ``morae_before`` morae: a
+    phrase nucleus that lay after that point moves with them (acc counts morae from the phrase's head)."""
+    head = i
+    while head > 0 and features[head]["chain_flag"] == 1:
+        head -= 1
+    offset = sum(f["mora_size"] for f in features[head:i]) + morae_before
+    if features[head]["acc"] > offset:
+        features[head]["acc"] += count
