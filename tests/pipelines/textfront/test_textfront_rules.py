@@ -181,6 +181,11 @@ NUMBER_READINGS = [
     ("3時〜の会議", "サンジカラノカイギ"),
     ("すご〜い", "スゴーイ"),
     ("凄〜い", "スゴーイ"),
+    # ... and after a kanji word that ends there it stretches too: a call or a whine reaches nothing
+    # (先輩〜！ was read センパイカラ, "from senpai")
+    ("先輩〜！", "センパイー"),
+    ("嫌〜、待って", "イヤー、マッテ"),
+    ("月曜〜金曜", "ゲツヨーカラキンヨー"),
     # units in Latin letters after a number (data/units.tsv: JIS unit names), and 走 after a unit
     ("5km", "ゴキロメートル"),
     ("2.5GB", "ニーテンゴギガバイト"),

@@ -70,13 +70,14 @@ _REPEATS = [
     (re.compile(r"、{2,}"), "、"),
     (re.compile(r"。{2,}"), "。"),
 ]
-# A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel.
-_WAVE_AFTER_KANA = re.compile(rf"(?<=[{KANA}])[〜～~]")
-# After a digit, or after a kanji not followed by hiragana (凄〜い stretches; 3時〜の会議 is a range
-# because a digit stands right before the counter).
+# A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel, and so
+# after a kanji word that ends there (先輩〜！, 嫌〜: a call or a whine, nothing for a range to reach).
+_WAVE_AFTER_KANA = re.compile(rf"(?<=[{KANA}])[〜～~]|(?<=[{KANJI}])[〜～~]+(?=[、。，．！？!?…‥」』）)\s]|$)")
+# After a digit, or between a kanji word and a word (東京〜大阪; 凄〜い stretches; 3時〜の会議 is a
+# range because a digit stands right before the counter).
 _WAVE_RANGE = re.compile(
     rf"(?:(?<=\d)|(?<=\d[{KANJI}])|(?<=\d[{KANJI}]{{2}}))\s*[〜～~]\s*"
-    rf"|(?<=[{KANJI}])\s*[〜～~]\s*(?![{HIRA}])"
+    rf"|(?<=[{KANJI}])\s*[〜～~]\s*(?=[{KANJI}{KATA}0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
 )
 
 # --- numbers ---------------------------------------------------------------------------------
