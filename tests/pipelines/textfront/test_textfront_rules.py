@@ -150,6 +150,9 @@ NORMALIZE_CASES = [
     ("ファイル", "ファイル"),
     ("はぁはぁ", "はぁはぁ"),
     ("すー、はー", "すー、ハー"),
+    ("は？何言ってんの", "ハ？何言ってんの"),  # a lone は is the puzzled "huh", not the particle
+    ("は、はい", "ハ、はい"),  # a stammer
+    ("私は、学生です", "私は、学生です"),  # the particle after a word stays
     ("ははは", "ハハハ"),
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
     ("ぎゃあああ", "ぎゃー"),

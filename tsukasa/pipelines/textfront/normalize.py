@@ -362,20 +362,29 @@ _VOWEL_RUN = re.compile(
     "|".join(f"(?<=[{row}{to_katakana(row)}])[{row[0]}{to_katakana(row[0])}]{{3,}}" for row in _VOWEL_ROWS.values())
 )
 # OpenJTalk takes a lone はー / はあっ (a sigh or exhale: すー、はー) for the particle は and reads
-# ワー / ワアッ; written in katakana it reads ハー / ハーッ.
-_SIGH_HA = re.compile(r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))")
+# ワー / ワアッ; written in katakana it reads ハー / ハーッ. So does a lone は between punctuation:
+# the puzzled は？, the stammered は、はい (were ワ？, ワ、ハイ). (Not after a space: in mixed
+# text, "pen は" is a word and its particle.)
+_SIGH_HA = re.compile(
+    r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))"
+    r"|(?:^|(?<=[、。！？「『（…‥]))は(?=っ?(?:$|[、。！？」』）…‥]))"
+)
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
 # ははは ハハワ. In katakana it reads ハハハ.
 _LAUGH_HA = re.compile(r"は{3,}")
 _STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
 
 
+def _sigh(m: re.Match[str]) -> str:
+    return "ハー" if len(m.group(0)) > 1 else "ハ"
+
+
 def stretch_vowels(text: str) -> str:
-    """すぅ → すー, ああああ → あー; a lone sigh はー / はあっ → ハー / ハーっ, laughter ははは → ハハハ
+    """すぅ → すー, ああああ → あー; a lone は / はー / はあっ → ハ / ハー / ハーっ, laughter ははは → ハハハ
     (OpenJTalk reads the は of those as the particle ワ)."""
     if _STRETCH.search(text) is None:
         return text
-    text = _SIGH_HA.sub("ハー", _VOWEL_RUN.sub("ー", _SAME_VOWEL_SMALL.sub("ー", text)))
+    text = _SIGH_HA.sub(_sigh, _VOWEL_RUN.sub("ー", _SAME_VOWEL_SMALL.sub("ー", text)))
     return _LAUGH_HA.sub(lambda m: "ハ" * len(m.group(0)), text)
 
 
