@@ -32,34 +32,52 @@ _STRETCH = re.compile(r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])�
 
 @dataclass(frozen=True)
 class Stretch:
-    """``count`` long marks were taken out after ``letter``, which ``tail`` (ん or nothing) follows."""
+    """``count`` long marks were taken out after ``letter``, which ``tail`` (ん or nothing) follows;
+    ``at`` is the letter's index in the text without the stretches, ``context`` that text from the
+    letter through the first character after the word (to find it again if OpenJTalk rewrote the text)."""
 
     letter: str
     tail: str
     count: int
+    at: int
+    context: str
 
 
 def take_stretches(text: str) -> tuple[str, list[Stretch]]:
     """``text`` without the word-final stretches, and the stretches in order."""
     if "ー" not in text:
         return text, []
-    stretches: list[Stretch] = []
-
-    def cut(m: re.Match[str]) -> str:
-        stretches.append(Stretch(text[m.start() - 1], m.group(1), len(m.group(0))))
-        return ""
-
-    return _STRETCH.sub(cut, text), stretches
+    matches = list(_STRETCH.finditer(text))
+    if not matches:
+        return text, []
+    parts: list[str] = []
+    pos = 0
+    for m in matches:
+        parts.append(text[pos : m.start()])
+        pos = m.end()
+    parts.append(text[pos:])
+    out = "".join(parts)
+    stretches = []
+    removed = 0
+    for m in matches:
+        at = m.start() - 1 - removed
+        removed += len(m.group(0))
+        tail = m.group(1)
+        follow = at + 1 + len(tail)
+        follow += 1 if out[follow : follow + 1] in ("っ", "ッ") else 0
+        stretches.append(Stretch(text[m.start() - 1], tail, len(m.group(0)), at, out[at : follow + 1]))
+    return out, stretches
 
 
 def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[dict]:
     """Put each stretch back into the pronunciation of the word holding its letter (in place),
     right after that letter.
 
-    The letter is found in order in the features' surfaces; the rest of its word's surface (ん,
-    んっ or nothing) must end the pronunciation, right after the letter's katakana, else the
-    stretch is left out (the word was read some other way, and a long mark in the wrong place
-    would be worse than none).
+    The letter is found by its index when the features spell the analysed text exactly (they
+    do, but for what OpenJTalk rewrites, e.g. digits), else by its context, in order. The rest
+    of its word's surface (ん, んっ or nothing) must end the pronunciation, right after the
+    letter's katakana, else the stretch is left out (the word was read some other way, and a
+    long mark in the wrong place would be worse than none).
     """
     if not stretches:
         return features
@@ -71,9 +89,12 @@ def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[di
     joined = "".join(f["string"] for f in features)
     cursor = 0
     for s in stretches:
-        at = joined.find(s.letter + s.tail, cursor)
-        if at < 0:
-            continue
+        if joined[s.at : s.at + len(s.context)] == s.context:
+            at = s.at
+        else:
+            at = joined.find(s.context, cursor)
+            if at < 0:
+                continue
         cursor = at + 1
         i = bisect_right(starts, at) - 1
         word = features[i]
