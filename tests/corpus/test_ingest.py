@@ -277,6 +277,25 @@ def test_line_id_that_names_a_file_attaches_the_line_to_it(raw: Path, dataset_ro
     assert saved and saved[0].file is None
 
 
+def test_file_name_in_shift_jis_bytes_is_rejected_by_name_and_the_run_goes_on(
+    tmp_path: Path, dataset_root: Path
+) -> None:
+    """A Japanese archive unpacked on Linux keeps Shift-JIS names: no JSON manifest can hold them
+    (it was a serialisation traceback); the file is named, with the fix, and the others ingest."""
+    raw = tmp_path / "raw"
+    write_audio(raw / "ok.wav", tone(1.0, 16000), 16000)
+    write_audio(raw / "tmp.wav", tone(1.0, 16000, freq=300), 16000)
+    os.rename(os.fsencode(raw / "tmp.wav"), os.fsencode(raw) + b"/" + "ボイス_01.wav".encode("cp932"))
+    ds = Dataset.create("t", dataset_root)
+    report = ingest(raw, ds)
+    assert report.recordings == 1
+    (bad,) = report.rejected
+    assert (bad.reason, bad.path) == ("bad_filename", "ボイス_01.wav") and "convmv" in bad.detail
+    assert [r.reason for r in ds.rejected()] == ["bad_filename"]
+    again = ingest(raw, Dataset.open("t", dataset_root))  # nothing new: no version, the name still reported
+    assert again.version is None and [r.reason for r in again.rejected] == ["bad_filename"]
+
+
 def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

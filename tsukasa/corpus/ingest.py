@@ -529,6 +529,9 @@ def _ingest(
 
     report = IngestReport(dataset=dataset.name, source_root=str(root), script_notes=notes)
     rel_paths, report.ignored = _walk_audio(str(root))
+    bad_names = [rel for rel in rel_paths if _undecodable(rel)]
+    if bad_names:  # no manifest can hold these names: reported, never read
+        rel_paths = [rel for rel in rel_paths if not _undecodable(rel)]
 
     old_index = _load_index(dataset.ingest_index_path)
     todo, entries = [], {}
@@ -568,6 +571,8 @@ def _ingest(
 
     existing_ids = {d["id"] for d in read_jsonl(dataset.recordings_path)} if dataset.recordings_path.exists() else set()
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
+    if bad_names:
+        rejected = sorted([*rejected, *map(_bad_name, bad_names)], key=lambda r: (r.path or "", r.id))
     file_text, unmatched = _attach_script(script_lines or [], recordings, good, notes=report.script_notes)
     report.script_unmatched = unmatched
     report.script_multi_line_files = sum(1 for lines in file_text.values() if len(lines) > 1)
@@ -607,6 +612,29 @@ def _ingest(
         else:
             report.same_as_version = version.number
     return report
+
+
+def _undecodable(name: str) -> bool:
+    """A path whose bytes are not UTF-8 (Python walks them as lone surrogates): the common case is
+    a Japanese archive unpacked on Linux, whose names stay Shift-JIS. JSON manifests cannot hold it."""
+    return any("\udc80" <= c <= "\udcff" for c in name)
+
+
+def _bad_name(rel: str) -> RejectedItem:
+    raw = os.fsencode(rel)
+    try:
+        shown, how = raw.decode("cp932"), "it reads as Shift-JIS"
+    except UnicodeDecodeError:
+        shown, how = raw.decode("utf-8", "replace"), "and not Shift-JIS either"
+    return RejectedItem(
+        id=slugify(shown),
+        kind="file",
+        reason="bad_filename",
+        stage="ingest",
+        path=shown,
+        detail=f"file name is not UTF-8 ({how}): rename the files to UTF-8, e.g. convmv -f cp932 -t utf8 -r --notest "
+        "DIR, and ingest again",
+    )
 
 
 def _load_index(path: Path) -> dict[tuple[str, str], IndexEntry]:
