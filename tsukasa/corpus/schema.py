@@ -145,6 +145,13 @@ class SourceInfo(_Model):
     script_lines: list[ScriptLineRef] | None = None  # every line of a multi-line file, in script order
     line_index: int | None = Field(default=None, ge=0)  # which of the file's script lines this utterance is
 
+    def for_line(self, i: int) -> SourceInfo:
+        """The source of the utterance that is line ``i`` of this multi-line file."""
+        assert self.script_lines is not None
+        line = self.script_lines[i]
+        update = {"character": line.character, "line_id": line.line_id, "script_text": line.text}
+        return self.model_copy(update={**update, "script_lines": None, "line_index": i})
+
 
 ReviewStatus = Literal["pending", "accepted", "rejected", "edited"]
 

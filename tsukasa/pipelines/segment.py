@@ -199,15 +199,7 @@ class SegmentStage(Stage[SegmentConfig]):
         ]
         out = []
         for i, (seg, line) in enumerate(zip(result.segments, lines, strict=True)):
-            source = parent.source.model_copy(
-                update={
-                    "character": line.character,
-                    "line_id": line.line_id,
-                    "script_text": line.text,
-                    "script_lines": None,
-                    "line_index": i,
-                }
-            )
+            source = parent.source.for_line(i)
             flags = []
             neighbours = (("previous", splits[i - 1] if i else None), ("next", splits[i] if i < len(splits) else None))
             for side, pause in neighbours:

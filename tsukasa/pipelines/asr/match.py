@@ -543,15 +543,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom = _sup_custom(cut)
         assert custom.source is not None
         line = lines[i]
-        source = custom.source.model_copy(
-            update={
-                "character": line.character,
-                "line_id": line.line_id,
-                "script_text": line.text,
-                "script_lines": None,
-                "line_index": i,
-            }
-        )
+        source = custom.source.for_line(i)
         quality = custom.quality
         if quality is not None:  # the audio could not split it; the words did
             flags = [f for f in quality.flags if f.code != "line_count_mismatch"]
