@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal
 
 from tsukasa.errors import TsukasaError
-from tsukasa.pipelines.textfront.frontend import phonemize
+from tsukasa.pipelines.textfront.frontend import phonemize, text_excerpt
 from tsukasa.pipelines.textfront.resources import TextFrontError
 
 G2PFormat = Literal["phonemes", "kana", "prosody"]
@@ -41,7 +41,7 @@ def g2p_lines(
         try:
             p = phonemize(line, user_dict=user_dict, english=english, placeholders=placeholders)
         except TsukasaError as exc:
-            raise TextFrontError(f"line {number} ({line!r}): {exc}") from None
+            raise TextFrontError(f"line {number} ({text_excerpt(line)}): {exc}") from None
         if p.placeholders and on_unread is not None:
             on_unread(number, p.placeholders)
         if fmt == "phonemes":

@@ -87,6 +87,11 @@ def _kana_from_njd(features: list[dict]) -> str:
     return kana.strip("、")
 
 
+def text_excerpt(text: str, limit: int = 40) -> str:
+    """``text`` for an error message: a long line (a whole chapter pasted as one) is cut, not echoed."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 def _is_katakana(c: str) -> bool:
     return "ァ" <= c <= "ヺ" or c in _KATAKANA_EXTRA
 
@@ -128,7 +133,7 @@ def japanese_to_phonemized(
         if result is None:
             result = labels_to_prosody(jt.make_label(features))
     except (ValueError, RuntimeError) as exc:
-        raise TextFrontError(f"OpenJTalk failed on {text!r}: {exc}") from None
+        raise TextFrontError(f"OpenJTalk failed on {text_excerpt(text)} ({len(text)} characters): {exc}") from None
     phonemes, prosody = result
     if not (_KNOWN_SYMBOLS.issuperset(phonemes) and _KNOWN_SYMBOLS.issuperset(prosody)):
         check_symbols(phonemes, context=text)
