@@ -296,6 +296,32 @@ def test_file_name_in_shift_jis_bytes_is_rejected_by_name_and_the_run_goes_on(
     assert again.version is None and [r.reason for r in again.rejected] == ["bad_filename"]
 
 
+def test_broken_links_and_pipes_are_named_not_opened(tmp_path: Path, dataset_root: Path) -> None:
+    """A dump copied with its links can hold broken ones (a traceback before), and reading a named
+    pipe would block forever: both are rejected as unreadable, by name, and the run goes on."""
+    import signal
+
+    raw = tmp_path / "raw"
+    write_audio(raw / "ok.wav", tone(1.0, 16000), 16000)
+    (raw / "broken.wav").symlink_to(tmp_path / "gone" / "x.wav")
+    os.mkfifo(raw / "pipe.wav")
+    os.mkfifo(raw / "pipe.bin")  # no audio extension: sniffing it must not open it either
+    old = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("ingest blocked on a named pipe"))
+    signal.alarm(60)
+    try:
+        report = ingest(raw, Dataset.create("t", dataset_root))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert report.recordings == 1
+    got = {Path(r.path).name: (r.reason, r.detail) for r in report.rejected}
+    assert got == {
+        "broken.wav": ("unreadable", "broken symbolic link"),
+        "pipe.wav": ("unreadable", "not a regular file (a named pipe)"),
+    }
+    assert report.ignored[".bin"] == 1
+
+
 def test_same_script_again_makes_no_new_version_but_an_edited_one_does(
     raw: Path, dataset_root: Path, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ import io
 import math
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -304,11 +305,14 @@ def _walk_audio(root: str) -> tuple[list[str], Counter]:
             elif ext in _TEXT_EXTENSIONS:
                 ignored[ext] += 1
             else:
-                try:
-                    with open(os.path.join(dirpath, name), "rb") as f:
-                        head = f.read(16)
-                except OSError:
-                    head = b""
+                head = b""
+                path = os.path.join(dirpath, name)
+                if os.path.isfile(path):  # never open a pipe or a device to sniff it: that can block
+                    try:
+                        with open(path, "rb") as f:
+                            head = f.read(16)
+                    except OSError:
+                        pass
                 if head and looks_like_audio(head):
                     candidates.append(rel)
                 else:
@@ -539,7 +543,13 @@ def _ingest(
     for rel in rel_paths:
         key = (root_s, rel)
         old = old_index.get(key)
-        st = os.stat(os.path.join(root_s, rel))
+        st, problem = _stat_regular(os.path.join(root_s, rel))
+        if problem is not None:  # a broken link, a named pipe (reading one would block forever)...
+            entries[key] = IndexEntry(
+                source_root=root_s, path=rel, size=0, mtime_ns=0, reason="unreadable", detail=problem
+            )
+            continue
+        assert st is not None
         if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             entries[key] = old
             report.unchanged += 1
@@ -612,6 +622,19 @@ def _ingest(
         else:
             report.same_as_version = version.number
     return report
+
+
+def _stat_regular(path: str) -> tuple[os.stat_result | None, str | None]:
+    """(stat, None) for a regular file (through links); (None, why) for what cannot be read as one."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        broken = os.path.islink(path)
+        return None, "broken symbolic link" if broken else f"cannot stat file ({exc.strerror})"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "named pipe" if stat.S_ISFIFO(st.st_mode) else "directory" if stat.S_ISDIR(st.st_mode) else "device"
+        return None, f"not a regular file (a {kind})"
+    return st, None
 
 
 def _undecodable(name: str) -> bool:
