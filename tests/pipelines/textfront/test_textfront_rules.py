@@ -150,6 +150,11 @@ NORMALIZE_CASES = [
     ("ファイル", "ファイル"),
     ("はぁはぁ", "はぁはぁ"),
     ("すー、はー", "すー、ハー"),
+    # kaomoji arms outside the face, a face NFKC would decompose, net emoticons (chat-style lines)
+    ("了解です( ｀ー´)ノ", "了解です"),
+    ("よろしく(・ω・)ゞ", "よろしく"),
+    ("もうダメだorz", "もうダメだ"),
+    ("ノートを買う", "ノートを買う"),
     ("は？何言ってんの", "ハ？何言ってんの"),  # a lone は is the puzzled "huh", not the particle
     ("は、はい", "ハ、はい"),  # a stammer
     ("私は、学生です", "私は、学生です"),  # the particle after a word stays

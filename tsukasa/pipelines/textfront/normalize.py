@@ -224,8 +224,17 @@ def _is_kaomoji(inner: str) -> bool:
     return symbolic >= 2 and symbolic >= len(inner) / 2
 
 
+# A kaomoji's arms and hands stand outside its brackets: ( ｀ー´)ノ, (・ω・)ゞ, ヽ(・∀・)ﾉ — once the
+# face is gone they would be read as kana (リョーカイデス、ノ).
+_KAOMOJI_WITH_ARMS = re.compile(r"[ヽ＼\\٩ლ]?([(（][^()（）]{1,20}[)）])[ノﾉゞ۶ლσっ彡／/]*")
+# Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own.
+_TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])")
+
+
 def remove_emoji_kaomoji(text: str) -> str:
-    text = _BRACKET_GROUP.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
+    text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)[1:-1]) else m.group(0), text)
+    if "orz" in text or "OTL" in text or "otz" in text:
+        text = _TEXT_EMOTICON.sub("", text)
     text = _VARIATION.sub("", text)
     return _EMOJI.sub("", text)
 
@@ -438,8 +447,11 @@ def _tidy_space(text: str) -> str:
     return text.strip()
 
 
-_PASSES = (apply_ruby, strip_markup, _nfkc, remove_emoji_kaomoji, squeeze_repeats, expand_abbreviations,
-           normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats, _tidy_space)  # fmt: skip
+# remove_emoji_kaomoji runs before NFKC too: NFKC decomposes a face's marks (´ into a space and a
+# combining accent), after which ( ｀ー´) no longer looks like a face.
+_PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji, squeeze_repeats,
+           expand_abbreviations, normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats,
+           _tidy_space)  # fmt: skip
 
 
 # Text made only of kanji, kana and 、。？！ (most script lines) is already normal: no pass
@@ -482,7 +494,11 @@ def normalize(text: str) -> str:
 
     Idempotent: ``normalize(normalize(t)) == normalize(t)``.
     """
-    if _is_plain(text) or _is_plain_latin(text):
+    if _is_plain(text):
+        return text
+    if _TEXT_EMOTICON.search(text) is not None:  # orz reads as plain Latin, but it is no word
+        return _normalize_passes(text)
+    if _is_plain_latin(text):
         return text
     latin = _latin_line(text)
     return latin if latin is not None else _normalize_passes(text)
