@@ -201,6 +201,8 @@ NUMBER_READINGS = [
     ("20℃", "ニジュード"),
     # abbreviations before a number or a name (data/abbreviations.tsv; game UI and novels)
     ("Lv.99の勇者", "レベルキュージューキューノユーシャ"),
+    ("AM10:00集合", "ゴゼンジュージシューゴー"),  # AM/PM before a time: 午前/午後 (was アムジュージ)
+    ("PM 3:30から", "ゴゴサンジサンジュップンカラ"),
     ("LV5", "レベルゴ"),
     ("No.1ホスト", "ナンバーワンホスト"),
     ("No.12", "ナンバージューニ"),

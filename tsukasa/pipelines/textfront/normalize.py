@@ -274,6 +274,11 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _periodless_abbreviations() -> tuple[str, ...]:
+    return tuple(a for a, _, _ in read_table("abbreviations.tsv") if "." not in a)
+
+
+@lru_cache(maxsize=1)
 def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     rows = read_table("abbreviations.tsv")
     readings = {a: r for a, _, r in rows}
@@ -312,9 +317,9 @@ def _normalize_numbers_all(text: str) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
-    if "." not in text and "Lv" not in text and "LV" not in text:
-        return text  # every row has a period but Lv/LV
     pattern, readings = _abbreviation_pattern()
+    if "." not in text and not any(a in text for a in _periodless_abbreviations()):
+        return text  # every row has a period but these
     return pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
 
 
