@@ -100,6 +100,13 @@ NORMALIZE_CASES = [
     ("[司](つかさ)だ", "つかさだ"),
     ("{司|つかさ}だ", "つかさだ"),
     ("東京（とうきょう）", "とうきょう"),
+    # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
+    ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),
+    ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),
+    # Ren'Py text tags: style, colour, size, waits and page breaks are not spoken
+    ("{b}太字{/b}です", "太字です"),
+    ("{color=#f00}赤{/color}い{w=0.5}花{nw}", "赤い花"),
+    ("{size=+10}大きい{/size}声", "大きい声"),
     # game markup: RPG Maker escapes, HTML-ish colour tags, literal \n line breaks
     ("\\C[2]勇者\\C[0]が来た", "勇者が来た"),
     ("<color=#ff0000>危ない</color>！", "危ない！"),
@@ -520,6 +527,7 @@ PLACEHOLDER_CASES = [
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
     ("[r]改行[p]", [], "[r]改行[p]"),
     ("{漢字|かんじ}", [], "{漢字|かんじ}"),
+    ("{b}強く{/b}{nw}", [], "{b}強く{/b}{nw}"),  # Ren'Py text tags, stripped by normalisation
     ("[漢字](かんじ)", [], "[漢字](かんじ)"),
     ("これは$5だ。成功率100%です。", [], "これは$5だ。成功率100%です。"),
     ("\\C[2]赤い\\C[0]宝石", [], "\\C[2]赤い\\C[0]宝石"),

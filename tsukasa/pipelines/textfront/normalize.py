@@ -27,6 +27,12 @@ KANA = HIRA + KATA
 # Square-bracket tags of KiriKiri / BBCode scripts ([r], [p], [color=red]...): stripped below, and
 # never taken for a Ren'Py-style placeholder ([player_name]; see placeholders.py).
 BRACKET_TAGS = ("color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er")
+# Ren'Py text tags ({b}…{/b}, {color=#f00}, {w=0.5}, {nw}, {p}...): stripped below, and never taken
+# for a {name} placeholder (placeholders.py). {rb}/{rt} (Ren'Py's ruby) are read by apply_ruby first.
+RENPY_TAGS = (
+    "a", "alpha", "alt", "art", "b", "clear", "color", "cps", "done", "fast", "font", "i", "image", "k",
+    "noalt", "nw", "outlinecolor", "p", "plain", "rb", "rt", "s", "shader", "size", "space", "u", "vspace", "w",
+)  # fmt: skip
 _MARKUP = [
     (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
@@ -36,6 +42,7 @@ _MARKUP = [
     (re.compile(r"\\[A-Za-z]{1,3}\[[^\]]*\]"), ""),
     (re.compile(r"\\[{}.|!<>^$]"), ""),
     (re.compile(r"\{\\[^}]*\}"), ""),  # ASS subtitle override tags
+    (re.compile(rf"\{{/?(?:{'|'.join(RENPY_TAGS)})(?:=[^{{}}]*)?\}}"), ""),  # Ren'Py text tags
     # Aozora Bunko annotations: ［＃ここから太字］, ［＃「強い」に傍点］ (also after NFKC: [#...])
     (re.compile(r"[［\[][＃#][^］\]\n]*[］\]]"), ""),
 ]
@@ -52,7 +59,12 @@ _RUBY = [
     re.compile(r"\[([^\[\]\n]{1,30})\]\(([^()\n]{1,40})\)"),  # [漢字](かんじ) (Markdown-like)
     re.compile(r"\{([^{}|\n]{1,30})\|([^{}|\n]{1,40})\}"),  # {漢字|かんじ} (Kakuyomu/denden)
     re.compile(r"\[ruby=([^\]\n]{1,40})\]([^\[\n]{1,30})\[/ruby\]", re.I),  # [ruby=よみ]漢字[/ruby]
+    re.compile(r"\{rb\}([^{}\n]{1,30})\{/rb\}\{rt\}([^{}\n]{1,40})\{/rt\}"),  # {rb}漢字{/rb}{rt}かんじ{/rt} (Ren'Py)
+    # [ruby text="ほし"]星 (KiriKiri KAG: the reading of the one character after the tag)
+    re.compile(r"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{1,20})\"?\s*\](.)", re.I),
 ]
+# Which group of each _RUBY pattern holds the reading (the others hold it in group 2).
+_READING_GROUP = {4: 1, 6: 1}
 # 漢字(かんじ) / 漢字（かんじ）: only a reading when the parentheses hold nothing but kana and
 # follow kanji directly; the kana run must be at least as long as the kanji run (a reading is).
 _PAREN_READING = re.compile(rf"([{KANJI}]+)[(（]([{KANA}]+)[)）]")
@@ -200,10 +212,8 @@ def apply_ruby(text: str) -> str:
 
 def _apply_ruby_all(text: str) -> str:
     for i, pat in enumerate(_RUBY):
-        if i == 4:
-            text = pat.sub(lambda m: m.group(1), text)
-        else:
-            text = pat.sub(lambda m: m.group(2), text)
+        group = _READING_GROUP.get(i, 2)
+        text = pat.sub(lambda m, g=group: m.group(g), text)
 
     def paren(m: re.Match[str]) -> str:
         base, reading = m.group(1), m.group(2)
@@ -522,13 +532,20 @@ def _latin_line(text: str) -> str | None:
     is plain, that is the answer: no round of nine passes, no confirming round. Fuzz tests compare
     it with the passes.
 
-    Except for a full-width ？/！ right after a Latin letter: NFKC makes it ASCII first, and the
-    ASCII mark stays ASCII when a space follows it, a space _tidy_space may then drop ('Z！ -'
-    becomes 'Z! -' through the passes; found by the fuzz test). Such lines take the passes.
+    Except for a long mark (after a space it lengthens nothing, and normalize_symbols drops it:
+    'Z ー' is 'Z'; found by the fuzz test), and a full-width ？/！ right after a Latin letter: NFKC
+    makes it ASCII first, and the ASCII mark stays ASCII when a space follows it, a space
+    _tidy_space may then drop ('Z！ -' becomes 'Z! -' through the passes; found by the fuzz test).
+    Such lines take the passes.
     """
     end = _FINAL_MARK.get(text[-1:], "")
     body = text[:-1] if end else text
-    if not body or _PLAIN_LATIN.fullmatch(body) is None or _WIDE_MARK_AFTER_LATIN.search(body) is not None:
+    if (
+        not body
+        or _PLAIN_LATIN.fullmatch(body) is None
+        or _WIDE_MARK_AFTER_LATIN.search(body) is not None
+        or "ー" in body  # a long mark after a space lengthens nothing and goes (normalize_symbols): passes
+    ):
         return None
     out = _tidy_space(body) + end if " " in body else body + end
     return out if _is_plain_latin(out) else None

@@ -23,8 +23,9 @@ form                                   key                          where from
 ``[player_name]`` (inside a line)      ``player_name``              Ren'Py interpolation
 =====================================  ===========================  =====================
 
-A bracketed ASCII word that is a markup tag (``[color]``, ``[r]``) or that opens the line as a
-speaker tag (``[Yui]「…」``, ``[Yui] text``) is not a placeholder: normalisation handles those.
+A bracketed ASCII word that is a markup tag (``[color]``, ``[r]``, Ren'Py's ``{b}``, ``{nw}``) or
+that opens the line as a speaker tag (``[Yui]「…」``, ``[Yui] text``) is not a placeholder:
+normalisation handles those.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tsukasa.pipelines.textfront.normalize import BRACKET_TAGS
+from tsukasa.pipelines.textfront.normalize import BRACKET_TAGS, RENPY_TAGS
 
 _ID = r"[A-Za-z_][A-Za-z0-9_]*"
-_MARKUP_WORDS = frozenset(BRACKET_TAGS)  # tags normalisation strips: not variables
+_MARKUP_WORDS = frozenset(BRACKET_TAGS)  # [tags] normalisation strips: not variables
+_BRACE_TAGS = frozenset(RENPY_TAGS)  # {tags} likewise (Ren'Py: {b}, {nw}, {p}...)
 _PLACEHOLDER = re.compile(
     "|".join(
         (
@@ -85,6 +87,8 @@ def _key(m: re.Match[str]) -> str | None:
         if not m.string[: m.start()].strip() and (not rest or rest[0].isspace() or rest[0] in "「『"):
             return None  # a speaker tag opening the line: [Yui]「…」, [Yui] text
         return groups["renpy"]
+    if groups["brace"] and groups["brace"] in _BRACE_TAGS:
+        return None
     for name in ("double", "interp", "brace", "pos", "win", "printf", "caps"):
         if groups[name]:
             return groups[name]
