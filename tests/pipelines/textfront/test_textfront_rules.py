@@ -105,6 +105,9 @@ NORMALIZE_CASES = [
     ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),
     # Ren'Py text tags: style, colour, size, waits and page breaks are not spoken
     ("{b}太字{/b}です", "太字です"),
+    # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
+    ('[font size=30]大きい[resetfont]声[wait time=500]', "大きい声"),
+    ('[graph storage="heart.png"]好き[l][r]', "好き"),
     ("{color=#f00}赤{/color}い{w=0.5}花{nw}", "赤い花"),
     ("{size=+10}大きい{/size}声", "大きい声"),
     # game markup: RPG Maker escapes, HTML-ish colour tags, literal \n line breaks
@@ -522,6 +525,7 @@ PLACEHOLDER_CASES = [
     ("\\P[2]が仲間になった。", ["P[2]"], "が仲間になった。"),
     ("\\V[3]ゴールド手に入れた。", ["V[3]"], "ゴールド手に入れた。"),
     ("ねえ、[player_name]くん。", ["player_name"], "ねえ、くん。"),
+    ('[emb exp="f.name"]さん、おはよう', ["f.name"], "さん、おはよう"),
     ("[name]、行くよ。", ["name"], "、行くよ。"),
     # not placeholders: a speaker tag, markup, ruby, money, percentages, a kanji in braces
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),

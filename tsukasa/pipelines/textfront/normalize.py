@@ -26,7 +26,12 @@ KANA = HIRA + KATA
 # --- game markup -----------------------------------------------------------------------------
 # Square-bracket tags of KiriKiri / BBCode scripts ([r], [p], [color=red]...): stripped below, and
 # never taken for a Ren'Py-style placeholder ([player_name]; see placeholders.py).
-BRACKET_TAGS = ("color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er")
+BRACKET_TAGS = (
+    "color", "size", "b", "i", "u", "s", "font", "speed", "wait", "r", "p", "l", "cm", "er",
+    # KiriKiri KAG / TyranoScript tags that take no attributes (with attributes, any tag is markup)
+    "ct", "resetfont", "resetstyle", "endlink", "nowait", "endnowait", "locklink", "unlocklink", "hr",
+    "wa", "wb", "wc", "wf", "wl", "wm", "wq", "ws", "wt", "wv",
+)  # fmt: skip
 # Ren'Py text tags ({b}…{/b}, {color=#f00}, {w=0.5}, {nw}, {p}...): stripped below, and never taken
 # for a {name} placeholder (placeholders.py). {rb}/{rt} (Ren'Py's ruby) are read by apply_ruby first.
 RENPY_TAGS = (
@@ -38,6 +43,8 @@ _MARKUP = [
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
     (re.compile(rf"\[/?(?:{'|'.join(BRACKET_TAGS)})(?:[= ][^\]]*)?\]", re.I), ""),
+    # any KAG / TyranoScript tag with attributes: [font size=30], [wait time=500], [graph storage="x"]
+    (re.compile(r"\[[A-Za-z_]\w*(?:\s+[A-Za-z_][\w.]*\s*=\s*(?:\"[^\"\]]*\"|'[^'\]]*'|[^\s\]]*))+\s*\]"), ""),
     # RPG Maker / KiriKiri style escapes: \C[2], \V[1], \I[5], \{, \}, \., \|, \!, \>, \<, \^
     (re.compile(r"\\[A-Za-z]{1,3}\[[^\]]*\]"), ""),
     (re.compile(r"\\[{}.|!<>^$]"), ""),
