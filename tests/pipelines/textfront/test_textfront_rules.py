@@ -115,6 +115,9 @@ NORMALIZE_CASES = [
     ("<color=#ff0000>危ない</color>！", "危ない！"),
     ("こんにちは\\nさようなら", "こんにちはさようなら"),
     ("【ユウキ】「行くぞ！」", "「行くぞ！」"),
+    ("〈ナレーション〉昔々", "昔々"),  # labels before narration / system lines are not spoken
+    ("＜システム＞セーブしました", "セーブしました"),
+    ("彼は〈悪魔〉と呼ばれた", "彼は〈悪魔〉と呼ばれた"),  # inside a line it is a quotation: kept
     # repeated / stretched characters (manga and chat writing)
     ("すごーーーい！！！", "すごーい！"),
     ("えっっっ？！", "えっ？"),

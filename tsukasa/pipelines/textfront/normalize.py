@@ -54,9 +54,11 @@ _MARKUP = [
     (re.compile(r"[［\[][＃#][^］\]\n]*[］\]]"), ""),
 ]
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
-# A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted).
+# A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
+# and the labels scripts put before narration or system lines: 〈ナレーション〉, ＜システム＞, ≪警告≫.
 _NAME_TAG = re.compile(
-    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|[^\s「『（(【]{1,12}(?=「.*」\s*$)|#[^\s「]{1,20}\s+)"
+    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|[^\s「『（(【]{1,12}(?=「.*」\s*$)|#[^\s「]{1,20}\s+"
+    r"|〈[^〉]{1,20}〉|＜[^＞]{1,20}＞|≪[^≫]{1,20}≫)"
 )
 
 # --- ruby / furigana -------------------------------------------------------------------------
@@ -177,7 +179,7 @@ def _nfkc(text: str) -> str:
 
 # Every markup pattern above starts with one of these characters: text without them has none.
 _MARKUP_START = re.compile(r"[\\<\[{［]")
-_DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「))")
+_DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「)|〈[^〉]+〉|＜[^＞]+＞|≪[^≫]+≫)")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 
 
