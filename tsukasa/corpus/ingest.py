@@ -569,15 +569,14 @@ def _ingest(
     merged.update(entries)
     missing = [v for k, v in old_index.items() if k[0] == str(root) and k not in entries]
 
-    good = [e for e in merged.values() if e.reason is None]
-    files = _FileNames([(e.path, e.path) for e in good])
+    good = _FileNames([(e.path, e) for e in merged.values() if e.reason is None])  # every good file, by name
     if script_lines is not None:
-        script_lines = _files_named_by_line_id(script_lines, files, report.script_notes)
+        script_lines = _files_named_by_line_id(script_lines, good, report.script_notes)
         _save_script(dataset, script_lines)
     elif dataset.script_path.exists():
         script_lines = [ScriptLine.model_validate(d) for d in read_jsonl(dataset.script_path)]
     # the files the script names, found as _attach_script finds them: a named copy is the one kept
-    named = files.resolve_all(script_lines or [])
+    named = {e.path for e in good.resolve_all(script_lines or [])}
 
     existing_ids = {d["id"] for d in read_jsonl(dataset.recordings_path)} if dataset.recordings_path.exists() else set()
     recordings, rejected = _decide(merged, existing_ids, config, missing, named)
@@ -742,10 +741,10 @@ def _files_named_by_line_id(lines: list[ScriptLine], files: _FileNames, notes: l
     the other rows without a file stay the folder's script."""
     out = []
     for line in lines:
-        path = files.find(line.line_id)[0] if line.file is None and line.line_id else None
-        if path is not None:
-            notes.append(f"row {line.row}: line id {line.line_id!r} names file {path!r}")
-            line = line.model_copy(update={"file": path})
+        entry = files.find(line.line_id)[0] if line.file is None and line.line_id else None
+        if entry is not None:
+            notes.append(f"row {line.row}: line id {line.line_id!r} names file {entry.path!r}")
+            line = line.model_copy(update={"file": entry.path})
         out.append(line)
     return out
 
@@ -753,7 +752,7 @@ def _files_named_by_line_id(lines: list[ScriptLine], files: _FileNames, notes: l
 def _attach_script(
     lines: list[ScriptLine],
     recordings: dict[str, tuple[Any, IndexEntry]],
-    good: list[IndexEntry],
+    good: _FileNames,
     notes: list[str] | None = None,
 ) -> tuple[dict[str, list[ScriptLine]], list[str]]:
     """Map per-file script lines to recording ids (see :class:`_FileNames` for how a name is found).
@@ -763,12 +762,11 @@ def _attach_script(
     Before, the last row silently replaced the others — a lost line. A row that repeats an
     earlier row for the same file (same text and line id) is reported and not added twice. A
     row naming a file dropped as a duplicate goes to the copy that was kept (``good``: every
-    good file, duplicates included), and ``notes`` says so.
+    good file by name, duplicates included), and ``notes`` says so.
     """
     if not any(line.file for line in lines):
         return {}, []
     kept = _FileNames([(e.path, rid) for rid, (_, e) in recordings.items()])
-    copies: _FileNames | None = None
     by_hash = {e.content_hash: rid for rid, (_, e) in recordings.items()}
     attached: dict[str, list[ScriptLine]] = {}
     unmatched: list[str] = []
@@ -776,8 +774,7 @@ def _attach_script(
         assert line.file is not None
         rid, ambiguous = kept.find(line.file)
         if rid is None and not ambiguous:
-            copies = copies or _FileNames([(e.path, e) for e in good])
-            dup, _ = copies.find(line.file)
+            dup, _ = good.find(line.file)
             rid = by_hash.get(dup.content_hash) if dup is not None else None
             if rid is not None and notes is not None:
                 notes.append(f"row {line.row}: file {line.file!r} is a duplicate; its line goes to the copy kept")
@@ -817,9 +814,9 @@ class _FileNames:
             value, ambiguous = self._folded.find(key)
         return value, ambiguous
 
-    def resolve_all(self, lines: list[ScriptLine]) -> set[Any]:
+    def resolve_all(self, lines: list[ScriptLine]) -> list[Any]:
         """The values of every file the script's rows name (unambiguously)."""
-        return {v for ln in lines if ln.file and (v := self.find(ln.file)[0]) is not None}
+        return [v for ln in lines if ln.file and (v := self.find(ln.file)[0]) is not None]
 
 
 class _NameIndex:
