@@ -106,7 +106,7 @@ NORMALIZE_CASES = [
     # Ren'Py text tags: style, colour, size, waits and page breaks are not spoken
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
-    ('[font size=30]大きい[resetfont]声[wait time=500]', "大きい声"),
+    ("[font size=30]大きい[resetfont]声[wait time=500]", "大きい声"),
     ('[graph storage="heart.png"]好き[l][r]', "好き"),
     ("{color=#f00}赤{/color}い{w=0.5}花{nw}", "赤い花"),
     ("{size=+10}大きい{/size}声", "大きい声"),

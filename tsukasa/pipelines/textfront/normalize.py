@@ -129,7 +129,6 @@ _PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
 
 # --- emoji / kaomoji -------------------------------------------------------------------------
 _KAOMOJI_CHARS = set("^_;´`・ω∀▽≧≦＿￣ﾟ°∇ε◕‿╹◡д∩∪●○◎☆★♪≡ಠ╯╰□︵┻━┳ﾉノヽ〃o0Oд¬･ΦσДΘθ＾＜＞<>*＊;；'\"-=~xX")
-_BRACKET_GROUP = re.compile(r"[(（]([^()（）]{1,20})[)）]")
 _VARIATION = re.compile("[\ufe0e\ufe0f\u200d\u20e3]|[\U0001f3fb-\U0001f3ff]")
 
 # NFKC folds these into ASCII or other forms that lose meaning in Japanese text; keep them.
@@ -245,13 +244,13 @@ def _is_kaomoji(inner: str) -> bool:
 
 # A kaomoji's arms and hands stand outside its brackets: ( ｀ー´)ノ, (・ω・)ゞ, ヽ(・∀・)ﾉ — once the
 # face is gone they would be read as kana (リョーカイデス、ノ).
-_KAOMOJI_WITH_ARMS = re.compile(r"[ヽ＼\\٩ლ]?([(（][^()（）]{1,20}[)）])[ノﾉゞ۶ლσっ彡／/]*")
+_KAOMOJI_WITH_ARMS = re.compile(r"[ヽ＼\\٩ლ]?[(（]([^()（）]{1,20})[)）][ノﾉゞ۶ლσっ彡／/]*")
 # Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own.
 _TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])")
 
 
 def remove_emoji_kaomoji(text: str) -> str:
-    text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)[1:-1]) else m.group(0), text)
+    text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
     if "orz" in text or "OTL" in text or "otz" in text:
         text = _TEXT_EMOTICON.sub("", text)
     text = _VARIATION.sub("", text)
@@ -294,7 +293,7 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _periodless_abbreviations() -> tuple[str, ...]:
-    return tuple(a for a, _, _ in read_table("abbreviations.tsv") if "." not in a)
+    return tuple(a for a in _abbreviation_pattern()[1] if "." not in a)
 
 
 @lru_cache(maxsize=1)

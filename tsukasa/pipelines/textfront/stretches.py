@@ -50,13 +50,7 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
     matches = list(_STRETCH.finditer(text))
     if not matches:
         return text, []
-    parts: list[str] = []
-    pos = 0
-    for m in matches:
-        parts.append(text[pos : m.start()])
-        pos = m.end()
-    parts.append(text[pos:])
-    out = "".join(parts)
+    out = _STRETCH.sub("", text)
     stretches = []
     removed = 0
     for m in matches:
