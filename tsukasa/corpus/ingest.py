@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import csv
+import functools
 import gc
 import io
 import math
@@ -535,7 +536,8 @@ def _ingest(
     rel_paths, report.ignored = _walk_audio(str(root))
     bad_names = [rel for rel in rel_paths if _undecodable(rel)]
     if bad_names:  # no manifest can hold these names: reported, never read
-        rel_paths = [rel for rel in rel_paths if not _undecodable(rel)]
+        bad = set(bad_names)
+        rel_paths = [rel for rel in rel_paths if rel not in bad]
 
     old_index = _load_index(dataset.ingest_index_path)
     todo, entries = [], {}
@@ -639,7 +641,11 @@ def _stat_regular(path: str) -> tuple[os.stat_result | None, str | None]:
 def _undecodable(name: str) -> bool:
     """A path whose bytes are not UTF-8 (Python walks them as lone surrogates): the common case is
     a Japanese archive unpacked on Linux, whose names stay Shift-JIS. JSON manifests cannot hold it."""
-    return any("\udc80" <= c <= "\udcff" for c in name)
+    try:
+        name.encode("utf-8")  # lone surrogates (undecodable bytes) cannot be encoded strictly
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _bad_name(rel: str) -> RejectedItem:
@@ -803,8 +809,17 @@ class _FileNames:
     """
 
     def __init__(self, items: list[tuple[str, Any]]) -> None:
-        self._exact = _NameIndex(items, fold=False)
-        self._folded = _NameIndex(items, fold=True)
+        self._items = items
+
+    # Built on first use: most ingests have no per-file script, and the two indexes cost
+    # ~10 µs a file (a tenth of a warm ingest) for nothing then.
+    @functools.cached_property
+    def _exact(self) -> _NameIndex:
+        return _NameIndex(self._items, fold=False)
+
+    @functools.cached_property
+    def _folded(self) -> _NameIndex:
+        return _NameIndex(self._items, fold=True)
 
     def find(self, name: str) -> tuple[Any, int]:
         """(value or None, how many files share the stem when that makes the name ambiguous)."""
