@@ -8,6 +8,7 @@ import pytest
 from lhotse.utils import fastcopy
 
 from tests.corpus.processed import build_processed
+from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.diff import changed_fields, diff_versions, versions_table
 from tsukasa.corpus.schema import RejectedItem
 from tsukasa.errors import DatasetError
@@ -52,9 +53,18 @@ def test_diff_reports_known_edits_and_versions_stay_immutable(tmp_path: Path, da
 
 def test_an_existing_version_cannot_be_written_again(tmp_path: Path, dataset_root: Path) -> None:
     ds = build_processed(dataset_root, tmp_path, n=3)
-    ds.meta.versions = ds.meta.versions[:1]  # a stale view that would reuse number 2
+    (ds.path / "versions" / "v3").mkdir()  # e.g. left by hand: the next number is taken on disk
     with pytest.raises(DatasetError, match="immutable"):
-        ds.write_version(list(ds.cuts(1)), [], kind="edit", description="overwrite v2")
+        ds.write_version(list(ds.cuts(1)), [], kind="edit", description="overwrite v3")
+
+
+def test_a_stale_view_writes_the_next_version_and_keeps_the_others(tmp_path: Path, dataset_root: Path) -> None:
+    """Another writer's versions since this object was opened are re-read under the lock, never dropped."""
+    ds = build_processed(dataset_root, tmp_path, n=3)
+    ds.meta.versions = ds.meta.versions[:1]  # a stale view that would reuse number 2
+    record = ds.write_version(list(ds.cuts(1)), [], kind="edit", description="after v2")
+    assert record.number == 3
+    assert [v.number for v in Dataset.open(ds.name, dataset_root).meta.versions] == [1, 2, 3]
 
 
 def test_diff_of_unknown_version_is_a_named_error(tmp_path: Path, dataset_root: Path) -> None:

@@ -19,12 +19,13 @@ existing number, so "what made v3" can always be answered.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import re
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tsukasa.corpus.lock import dataset_lock
 from tsukasa.corpus.manifests import atomic_path, read_cuts, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import RejectedItem
 from tsukasa.errors import DatasetError
@@ -48,6 +50,9 @@ def _yaml_text(data: Any) -> str:
 
 
 DEFAULT_ROOT = Path("data_manifests")
+# A writer that is only writing a version (or dataset.yaml) waits this long for another
+# holder, since such holds are short; a command (ingest, run) fails at once instead.
+_SHORT_WAIT_S = 60.0
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -124,11 +129,11 @@ class Dataset:
     def create(cls, name: str, root: Path | None = None, *, licence: str = "unknown") -> Dataset:
         cls.check_name(name)
         path = (root or default_root()) / name
-        if (path / "dataset.yaml").exists():
-            raise DatasetError(f"dataset {name!r} already exists at {path}")
-        path.mkdir(parents=True, exist_ok=True)
-        ds = cls(path, DatasetMeta(name=name, licence=licence, created_at=_now()))
-        ds.save_meta()
+        with dataset_lock(path, f"create {name}", wait_s=_SHORT_WAIT_S):
+            if (path / "dataset.yaml").exists():
+                raise DatasetError(f"dataset {name!r} already exists at {path}")
+            ds = cls(path, DatasetMeta(name=name, licence=licence, created_at=_now()))
+            ds.save_meta()
         return ds
 
     @classmethod
@@ -152,10 +157,25 @@ class Dataset:
         if (path / "dataset.yaml").exists():
             ds = cls.open(name, root)
             if licence and ds.meta.licence != licence:
-                ds.meta.licence = licence
-                ds.save_meta()
+                with ds.writing(f"set licence of {name}", wait_s=_SHORT_WAIT_S):
+                    ds.meta.licence = licence
+                    ds.save_meta()
             return ds
         return cls.create(name, root, licence=licence or "unknown")
+
+    @contextlib.contextmanager
+    def writing(self, command: str, *, wait_s: float = 0.0) -> Iterator[Dataset]:
+        """Hold this dataset's writer lock while changing it (see :mod:`tsukasa.corpus.lock`).
+
+        Every command that writes a version holds it from the moment it reads the state it
+        builds on. The outermost hold re-reads ``dataset.yaml``, so what another writer added
+        since this object was opened is kept: make changes to :attr:`meta` inside the block.
+        ``wait_s`` = 0 fails at once with ``DatasetBusy`` naming the holder.
+        """
+        with dataset_lock(self.path, command, wait_s=wait_s) as outermost:
+            if outermost and (self.path / "dataset.yaml").exists():
+                self.meta = Dataset.open(self.path.name, self.path.parent).meta
+            yield self
 
     def save_meta(self) -> None:
         data = self.meta.model_dump(mode="json")
@@ -248,60 +268,61 @@ class Dataset:
         recipe run has been made current since): nothing is written and N is returned, and the
         current version stays what it was.
         """
-        number = max((v.number for v in self.meta.versions), default=0) + 1
-        vdir = self.version_dir(number)
-        if vdir.exists():
-            raise DatasetError(f"{vdir} already exists: versions are immutable")
-        staging = vdir.with_name(f".{vdir.name}.staging-{os.getpid()}")
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
+        with self.writing(f"write a {kind} version", wait_s=_SHORT_WAIT_S):
+            number = max((v.number for v in self.meta.versions), default=0) + 1
+            vdir = self.version_dir(number)
+            if vdir.exists():
+                raise DatasetError(f"{vdir} already exists: versions are immutable")
+            for stale in vdir.parent.glob(f".{vdir.name}.staging-*"):  # a writer killed mid-way (we hold the lock)
+                shutil.rmtree(stale)
+            staging = vdir.with_name(f".{vdir.name}.staging-{os.getpid()}")
+            staging.mkdir(parents=True)
 
-        counts = VersionCounts()
-        speakers: set[str] = set()
+            counts = VersionCounts()
+            speakers: set[str] = set()
 
-        def counted(items: Iterable[Any]) -> Iterable[Any]:
-            for cut in items:
-                counts.cuts += 1
-                if isinstance(cut, dict):  # a cut given as its manifest dict
-                    counts.duration_s += float(cut["duration"])
-                    speakers.update(s["speaker"] for s in cut["supervisions"] if s.get("speaker"))
-                else:
-                    counts.duration_s += float(cut.duration)
-                    speakers.update(s.speaker for s in cut.supervisions if s.speaker)
-                yield cut
+            def counted(items: Iterable[Any]) -> Iterable[Any]:
+                for cut in items:
+                    counts.cuts += 1
+                    if isinstance(cut, dict):  # a cut given as its manifest dict
+                        counts.duration_s += float(cut["duration"])
+                        speakers.update(s["speaker"] for s in cut["supervisions"] if s.get("speaker"))
+                    else:
+                        counts.duration_s += float(cut.duration)
+                        speakers.update(s.speaker for s in cut.supervisions if s.speaker)
+                    yield cut
 
-        write_manifest(counted(cuts), staging / "cuts.jsonl.gz")
-        rejected = list(rejected)
-        counts.rejected = len(rejected)
-        write_jsonl((r.to_dict() for r in rejected), staging / "rejected.jsonl.gz")
-        counts.speakers = len(speakers)
-        counts.duration_s = round(counts.duration_s, 3)
-        same_as = self.current_version if skip_if_unchanged else unchanged_since
-        if same_as is not None and self._same_as(staging, same_as):
-            shutil.rmtree(staging)
-            return self.version(same_as)
-        record = VersionRecord(
-            number=number,
-            kind=kind,
-            created_at=_now(),
-            created_by=created_by or _user(),
-            description=description,
-            parent=self.current_version,
-            recipe=recipe,
-            fingerprint=fingerprint,
-            counts=counts,
-        )
-        (staging / "version.yaml").write_text(_yaml_text(record.model_dump(mode="json")), encoding="utf-8")
-        for f in staging.iterdir():
-            f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(staging, vdir)  # the version appears whole or not at all
+            write_manifest(counted(cuts), staging / "cuts.jsonl.gz")
+            rejected = list(rejected)
+            counts.rejected = len(rejected)
+            write_jsonl((r.to_dict() for r in rejected), staging / "rejected.jsonl.gz")
+            counts.speakers = len(speakers)
+            counts.duration_s = round(counts.duration_s, 3)
+            same_as = self.current_version if skip_if_unchanged else unchanged_since
+            if same_as is not None and self._same_as(staging, same_as):
+                shutil.rmtree(staging)
+                return self.version(same_as)
+            record = VersionRecord(
+                number=number,
+                kind=kind,
+                created_at=_now(),
+                created_by=created_by or _user(),
+                description=description,
+                parent=self.current_version,
+                recipe=recipe,
+                fingerprint=fingerprint,
+                counts=counts,
+            )
+            (staging / "version.yaml").write_text(_yaml_text(record.model_dump(mode="json")), encoding="utf-8")
+            for f in staging.iterdir():
+                f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(staging, vdir)  # the version appears whole or not at all
 
-        self._publish(number)
-        self.meta.versions.append(record)
-        self.meta.current_version = number
-        self.save_meta()
-        return record
+            self._publish(number)
+            self.meta.versions.append(record)
+            self.meta.current_version = number
+            self.save_meta()
+            return record
 
     def _same_as(self, staging: Path, number: int) -> bool:
         current = self.version_dir(number)
@@ -312,10 +333,11 @@ class Dataset:
 
     def set_current(self, number: int) -> None:
         """Point the top-level manifests at an existing version (e.g. to roll back)."""
-        self.version(number)
-        self._publish(number)
-        self.meta.current_version = number
-        self.save_meta()
+        with self.writing(f"set the current version to v{number}", wait_s=_SHORT_WAIT_S):
+            self.version(number)
+            self._publish(number)
+            self.meta.current_version = number
+            self.save_meta()
 
     def _publish(self, number: int) -> None:
         """Make the top-level manifests the files of version ``number``.

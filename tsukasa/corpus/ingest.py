@@ -491,7 +491,7 @@ def ingest(
     """Ingest ``raw_dir`` into ``dataset``; returns what happened. Never raises for a bad file.
 
     ``script_columns``: which header holds each script column (see :func:`load_script`)."""
-    with _old_objects_frozen():
+    with dataset.writing(f"tsukasa ingest {raw_dir}"), _old_objects_frozen():
         return _ingest(raw_dir, dataset, script=script, config=config, progress=progress, script_columns=script_columns)
 
 

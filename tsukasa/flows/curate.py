@@ -233,7 +233,24 @@ def run_recipe(
     task_runner: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
-    """Run ``recipe`` over the latest ingest of ``ds`` and write the result as a new version."""
+    """Run ``recipe`` over the latest ingest of ``ds`` and write the result as a new version.
+
+    The dataset's writer lock is held for the whole run (a second run, or an ingest, of the same
+    dataset fails at once naming this one); a run killed halfway releases it with its process."""
+    with ds.writing(f"tsukasa run --recipe {recipe.name}"):
+        return _run_recipe(ds, recipe, workers=workers, dask_address=dask_address, task_runner=task_runner,
+                           progress=progress)  # fmt: skip
+
+
+def _run_recipe(
+    ds: Dataset,
+    recipe: Recipe,
+    *,
+    workers: int,
+    dask_address: str | None,
+    task_runner: Any,
+    progress: Callable[[int, int], None] | None,
+) -> RunReport:
     ingests = [v for v in ds.meta.versions if v.kind == "ingest"]
     if not ingests:
         raise DatasetError(f"dataset {ds.name!r} has no ingested recordings (run `tsukasa ingest` first)")
