@@ -6,6 +6,9 @@ import copy
 import gc
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +163,40 @@ def test_ingest_twice_adds_nothing_and_reads_nothing(raw: Path, dataset_root: Pa
     assert second.version is None  # nothing changed → no new version
     ids = [c.id for c in Dataset.open("t", dataset_root).cuts()]
     assert len(ids) == len(set(ids)) == 4
+
+
+# A re-ingest killed (kill -9) just before its version is written, as a crash would: the
+# files it read and the script it was given must not count as ingested when it is run again.
+_KILLED_BEFORE_VERSION = """
+import os, signal, sys
+from pathlib import Path
+from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.ingest import ingest
+Dataset.write_version = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+ingest(Path(sys.argv[1]), Dataset.open("t", Path(sys.argv[2])), script=sys.argv[3] if len(sys.argv) > 3 else None)
+"""
+
+
+def test_a_reingest_killed_before_its_version_is_redone_when_run_again(
+    raw: Path, dataset_root: Path, tmp_path: Path
+) -> None:
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds)
+    write_audio(raw / "yui" / "y001.wav", tone(1.0, 24000, freq=400), 24000)
+    script = tmp_path / "script.tsv"
+    script.write_text("file\ttext\nyui/y001.wav\tこんにちは\n", encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_BEFORE_VERSION, str(raw), str(dataset_root), str(script)], timeout=300
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert Dataset.open("t", dataset_root).current_version == 1
+    assert not ds.script_path.exists()  # the script is saved with the version it belongs to, not before
+
+    report = ingest(raw, Dataset.open("t", dataset_root))  # run again (here without the script)
+    assert report.version == 2  # before: the index already held y001.wav, so nothing was "new"
+    paths = sorted(Path(c.recording.sources[0].source).name for c in Dataset.open("t", dataset_root).cuts())
+    assert "y001.wav" in paths and len(paths) == 5
+    assert not ds.script_path.exists()
 
 
 def test_reingest_reads_only_new_or_changed_files(raw: Path, dataset_root: Path) -> None:

@@ -574,7 +574,6 @@ def _ingest(
     good = _FileNames([(e.path, e) for e in merged.values() if e.reason is None])  # every good file, by name
     if script_lines is not None:
         script_lines = _files_named_by_line_id(script_lines, good, report.script_notes)
-        _save_script(dataset, script_lines)
     elif dataset.script_path.exists():
         script_lines = [ScriptLine.model_validate(d) for d in read_jsonl(dataset.script_path)]
     # the files the script names, found as _attach_script finds them: a named copy is the one kept
@@ -593,7 +592,6 @@ def _ingest(
         report.script_folder_lines = sum(1 for s in script_lines if not s.file)
 
     recs_sorted = sorted((rec for rec, _ in recordings.values()), key=lambda r: r["id"])
-    write_json_lines((_index_line(e) for _, e in sorted(merged.items())), dataset.ingest_index_path)
     write_jsonl(recs_sorted, dataset.recordings_path)
 
     report.recordings = len(recs_sorted)
@@ -622,6 +620,12 @@ def _ingest(
             report.version = version.number
         else:
             report.same_as_version = version.number
+    # The script and the index are written last: they are what the next run compares against
+    # (a script already attached, a file already read), so a run killed before its version
+    # exists must leave them as the last version saw them, and then does its work again.
+    if script is not None:
+        _save_script(dataset, script_lines or [])
+    write_json_lines((_index_line(e) for _, e in sorted(merged.items())), dataset.ingest_index_path)
     return report
 
 
