@@ -45,6 +45,19 @@ def test_bad_arguments_give_one_line_and_nonzero_exit(tmp_path: Path, args: list
     assert "Traceback" not in r.stderr + r.stdout
 
 
+def test_an_unusable_dataset_root_is_one_line_naming_the_path(tmp_path: Path) -> None:
+    """The machine, not the input: here TSUKASA_ROOT runs through a file (as root, permission
+    bits do not stop writes, so a read-only folder cannot stand in for it)."""
+    (tmp_path / "raw").mkdir()
+    write_audio(tmp_path / "raw" / "a.wav", tone(0.6), 24000)
+    (tmp_path / "not_a_folder").write_text("x")
+    r = run("ingest", "raw", "--dataset", "x", cwd=tmp_path, env={"TSUKASA_ROOT": str(tmp_path / "not_a_folder" / "dm")})
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 1 and len(lines) == 1, r.stderr
+    assert lines[0].startswith("error: Not a directory: ") and "not_a_folder" in lines[0]
+    assert "Traceback" not in r.stderr + r.stdout
+
+
 def test_every_command_has_help_with_an_example(tmp_path: Path) -> None:
     top = run("--help", cwd=tmp_path)
     assert top.returncode == 0
