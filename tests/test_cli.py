@@ -51,7 +51,8 @@ def test_an_unusable_dataset_root_is_one_line_naming_the_path(tmp_path: Path) ->
     (tmp_path / "raw").mkdir()
     write_audio(tmp_path / "raw" / "a.wav", tone(0.6), 24000)
     (tmp_path / "not_a_folder").write_text("x")
-    r = run("ingest", "raw", "--dataset", "x", cwd=tmp_path, env={"TSUKASA_ROOT": str(tmp_path / "not_a_folder" / "dm")})
+    root = tmp_path / "not_a_folder" / "dm"
+    r = run("ingest", "raw", "--dataset", "x", cwd=tmp_path, env={"TSUKASA_ROOT": str(root)})
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 1 and len(lines) == 1, r.stderr
     assert lines[0].startswith("error: Not a directory: ") and "not_a_folder" in lines[0]
