@@ -16,6 +16,7 @@ import pytest
 from tests.audio_fixtures import write_audio
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.ingest import ingest
+from tsukasa.errors import ConfigError
 from tsukasa.flows.recipe import parse_recipe
 
 RECIPE = """name: test
@@ -175,3 +176,17 @@ def test_offline_prefect_settings_apply_when_prefect_was_imported_first(tmp_path
     before, inside = out.stdout.split("\n")[:2]
     assert not before.startswith("180 False")  # outside: Prefect's own defaults (the environment came too late)
     assert inside == f"180 False {tmp_path / 'ds_prefect'}"  # inside: ours, the dataset's Prefect home included
+
+
+def test_dask_address_is_checked_before_the_flow_starts() -> None:
+    from distributed import LocalCluster
+
+    from tsukasa.flows.curate import check_dask_scheduler
+
+    with LocalCluster(n_workers=0, processes=False, scheduler_port=0, dashboard_address=None) as cluster:
+        check_dask_scheduler(cluster.scheduler_address, timeout_s=30)  # a live scheduler passes
+        address = cluster.scheduler_address
+    with pytest.raises(ConfigError, match=f"no Dask scheduler answers at {address}"):
+        check_dask_scheduler(address, timeout_s=1)  # the same address once it is gone
+    with pytest.raises(ConfigError, match="unknown address scheme"):
+        check_dask_scheduler("nonsense://host:1")

@@ -29,7 +29,7 @@ from typing import Any
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import ScriptLine
-from tsukasa.errors import DatasetError
+from tsukasa.errors import ConfigError, DatasetError
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import StageContext, get_stage
 
@@ -67,6 +67,34 @@ def prefect_settings() -> contextlib.AbstractContextManager:
     keys = [*PREFECT_DEFAULTS, "PREFECT_HOME"]
     updates = {getattr(settings, k): os.environ[k] for k in keys if k in os.environ and hasattr(settings, k)}
     return settings.temporary_settings(updates=updates)
+
+
+DASK_CONNECT_TIMEOUT_S = 10.0
+
+
+def check_dask_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S) -> None:
+    """Fail with one line when no Dask scheduler answers at ``address``, before the flow starts.
+
+    Without this, a mistyped address or a scheduler that is not up yet showed up as Prefect's
+    log of a crashed flow run — a long distributed traceback — after distributed's 30 s default
+    connect timeout.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await connect(address, timeout=timeout_s)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, TimeoutError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(
+            f"no Dask scheduler answers at {address} ({first}); start one (`dask scheduler`, then "
+            "`dask worker ADDRESS` on each machine) or drop --dask-address to run on this machine"
+        ) from None
 
 
 def file_sha256(path: str | Path) -> str:
@@ -266,6 +294,7 @@ def _run_recipe(
         if dask_address:
             from prefect_dask import DaskTaskRunner
 
+            check_dask_scheduler(dask_address)
             task_runner = DaskTaskRunner(address=dask_address)
         else:
             task_runner = ThreadPoolTaskRunner(max_workers=workers)
