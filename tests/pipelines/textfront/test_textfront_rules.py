@@ -425,6 +425,14 @@ ENGLISH_CASES = [
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
     ("NHKのnewsを見た", "エヌエイチケーノニュースヲミタ"),
+    # capital acronyms whose lower case is a table word (data/acronyms.tsv): letters, not the word
+    ("AMラジオを聞く", "エーエムラジオヲキク"),  # was アムラジオ (am, as in "I am")
+    ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
+    # an English phrase in capitals (title screens, shouted lines) is words, not acronyms
+    ("PRESS START BUTTON", "プレススタートボタン"),  # PRESS was spelled ピーアールイーエスエス
+    ("I AM A HERO", "アイアムアヒーロー"),
+    ("DVD BOX", "ディーブイディーボックス"),  # a non-word in it keeps its letters
+    ("NPC AI", "エヌピーシーエーアイ"),  # no table word: acronyms
     # a lone word that is also valid romaji (page ぱげ, message めっさげ) but spells no Japanese
     # word is English inside Japanese text; romaji that does spell one stays romaji
     ("pageをめくる", "ページヲメクル"),

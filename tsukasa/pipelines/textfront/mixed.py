@@ -41,6 +41,12 @@ _PUNCT = {",": "、", ".": "。", "!": "！", "?": "？", ";": "、", ":": "、"
 
 
 @lru_cache(maxsize=1)
+def acronyms() -> dict[str, str]:
+    """Capital acronyms read as letters although their lower case is a table word (AM, IT)."""
+    return {w: k for w, k in read_table("acronyms.tsv")}
+
+
+@lru_cache(maxsize=1)
 def loanwords() -> dict[str, str]:
     return {w: k for w, k in read_table("loanwords.tsv")}
 
@@ -68,7 +74,7 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     if len(core) == 1 and core.isupper() and core != "I":
         return spell_letters(core)  # a capital letter alone is a letter (A君 エー, プランB), not the article
     lower = core.lower().replace("’", "'")
-    hit = loanwords().get(lower) or function_words().get(lower)
+    hit = acronyms().get(core) or loanwords().get(lower) or function_words().get(lower)
     if hit is not None:
         return hit
     if english == "model" and not _is_acronym(core):
@@ -98,6 +104,16 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     if lower in loanwords() or word == "I":
         return False
     return single or lower not in function_words()
+
+
+def _shouted_english(words: list[str]) -> bool:
+    """Whether ``words`` are an English phrase in capitals (I AM A HERO, PRESS START BUTTON):
+    two or more words, all capitals, at least one of them a table word. Title screens and
+    shouted lines are written so; their words are words, not acronyms to spell (PRESS was
+    ピーアールイーエスエス). A lone capital word stays an acronym unless a table knows it (NHK, NPC)."""
+    if len(words) < 2 or not all(w.isupper() for w in words):
+        return False
+    return any(w.lower() in loanwords() or w.lower() in function_words() for w in words)
 
 
 def _is_acronym(word: str) -> bool:
@@ -204,6 +220,7 @@ def _convert_span(
         and _english_not_japanese(words[0], readings_here[0])
     ):
         romaji_mode = False  # page, note, message: letters that spell no Japanese word
+    shouted = not romaji_mode and _shouted_english(words)
     out: list[str] = []
     pos = 0
     phrase_tail = -1  # index of the second word of a two-word table entry (thank you サンキュー)
@@ -229,7 +246,7 @@ def _convert_span(
             if pair in loanwords() and not _between(span[m.end() : matches[i + 1].start()]):
                 kana, phrase_tail = loanwords()[pair], i + 1
             else:
-                kana = english_word(w, english)
+                kana = english_word(lw if shouted else w, english)  # I AM A HERO: am, not AM radio
         out.append(kana)
         pos = m.end()
     out.append(_between(span[pos:]))
