@@ -220,6 +220,12 @@ NUMBER_READINGS = [
     ("No.1ホスト", "ナンバーワンホスト"),
     ("No.12", "ナンバージューニ"),
     ("Mr.スミス", "ミスタースミス"),
+    # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
+    ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),  # was ヒャッカイ + 復し
+    ("3回転した", "サンカイテンシタ"),  # was サンカイコロガシタ
+    ("3回答えた", "サンカイコタエタ"),  # a real counter before a verb stays one
+    ("1人前", "イチニンマエ"),  # a counter word: no space that would make it ヒトマエ
+    ("1週間", "イッシューカン"),
     # hyphenated digit groups: a code (phone, postal) when 3+ groups or a leading 0, else a range
     ("03-1234-5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
     ("〒100-0001", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ"),

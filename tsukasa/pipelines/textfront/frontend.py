@@ -115,12 +115,16 @@ def japanese_to_phonemized(
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.accent import split_accent_phrases
+    from tsukasa.pipelines.textfront.counters import respace_false_counters
     from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
 
     jt = jtalk(user_dic)
     analysed, stretches = take_stretches(text)
     try:
         features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
+        respaced = None if stretches else respace_false_counters(analysed, features)
+        if respaced is not None:  # HPが100回復した: 回復, not the counter 回 (counters.py)
+            features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
         if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
             features = restore_stretches(features, stretches)
         if readings:  # before the accent rules: they count the morae of the spelled readings
