@@ -20,6 +20,7 @@ import contextlib
 import csv
 import functools
 import gc
+import gzip
 import io
 import math
 import os
@@ -33,7 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord
@@ -103,7 +105,59 @@ class IndexEntry(BaseModel):
     coverage: str | None = None  # which samples the peak covers: "all" or "sampled"
     reason: str | None = None  # None = good audio
     detail: str = ""
-    _json: bytes | None = PrivateAttr(default=None)  # the index line a worker process sent
+
+
+_Stamp = tuple[int, int]  # (size, mtime_ns): what tells a re-ingest that a file changed
+
+
+class _Entry:
+    """One file of the ingest index as ingest holds it in memory: the fields it decides on, and
+    the file's index line (the JSON of its :class:`IndexEntry`) for everything else.
+
+    Why not the pydantic model itself: a model instance with its nested ``AudioInfo`` held
+    ~2.9 KB a file (measured with tracemalloc), which for a dump of thousands of hours of short
+    lines (1,000 h of 3 s lines is 1.2 M files) is gigabytes before anything is written. This
+    holds ~0.6 KB: seven slots, the line's bytes and the strings it points to; the rest is
+    parsed from the line (orjson, ~1.5 µs) the few times it is needed — the recording's
+    format, a rejection's detail. A scan makes and validates the model, so every line is one.
+    """
+
+    __slots__ = ("source_root", "path", "size", "mtime_ns", "content_hash", "reason", "line")
+
+    def __init__(
+        self,
+        source_root: str,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        content_hash: str | None,
+        reason: str | None,
+        line: bytes,
+    ) -> None:
+        self.source_root = source_root
+        self.path = path
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.content_hash = content_hash
+        self.reason = reason
+        self.line = line
+
+    @classmethod
+    def of(cls, entry: IndexEntry) -> _Entry:
+        return cls(entry.source_root, entry.path, entry.size, entry.mtime_ns, entry.content_hash, entry.reason,
+                   entry.model_dump_json().encode())  # fmt: skip
+
+    @classmethod
+    def from_line(cls, line: bytes, roots: dict[str, str]) -> _Entry:
+        """The entry of an index line (a worker's, or the previous run's); ``roots`` keeps one
+        string per source folder instead of one per file."""
+        d = orjson.loads(line)
+        root = roots.setdefault(d["source_root"], d["source_root"])
+        return cls(root, d["path"], d["size"], d["mtime_ns"], d["content_hash"], d.get("reason"), line)
+
+    def fields(self) -> dict[str, Any]:
+        """Every field of the index line (info as a dict, detail, peak, ...)."""
+        return orjson.loads(self.line)
 
 
 @dataclass
@@ -335,9 +389,9 @@ def recording_id(content_hash: str, relpath: str, hash_chars: int = 12) -> str:
 
 
 def _scan(
-    root: str, rel: str, st: os.stat_result, config: IngestConfig, path: str, silence_peak: float, fd: int | None
+    root: str, rel: str, stamp: _Stamp, config: IngestConfig, path: str, silence_peak: float, fd: int | None
 ) -> IndexEntry:
-    entry: dict[str, Any] = {"source_root": root, "path": rel, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    entry: dict[str, Any] = {"source_root": root, "path": rel, "size": stamp[0], "mtime_ns": stamp[1]}
     try:
         scan = scan_file(path, mode=config.verify, silence_peak=silence_peak, fd=fd)
     except AudioError as exc:
@@ -373,7 +427,7 @@ def _open_ahead(path: str) -> int | None:
     return fd
 
 
-def _scan_all(root: str, todo: list[tuple[str, os.stat_result]], config: IngestConfig) -> Iterator[IndexEntry]:
+def _scan_all(root: str, todo: list[tuple[str, _Stamp]], config: IngestConfig) -> Iterator[IndexEntry]:
     """Scan ``todo`` in order, one file at a time, with the next ``config.read_ahead`` files open
     and being read by the kernel meanwhile.
 
@@ -389,18 +443,18 @@ def _scan_all(root: str, todo: list[tuple[str, os.stat_result]], config: IngestC
     paths = [os.path.join(root, rel) for rel, _ in todo]
     opened: collections.deque[int | None] = collections.deque(_open_ahead(p) for p in paths[:ahead])
     try:
-        for i, (rel, st) in enumerate(todo):
+        for i, (rel, stamp) in enumerate(todo):
             if ahead and i + ahead < len(paths):
                 opened.append(_open_ahead(paths[i + ahead]))
             fd = opened.popleft() if ahead else None
-            yield _scan(root, rel, st, config, paths[i], silence_peak, fd)
+            yield _scan(root, rel, stamp, config, paths[i], silence_peak, fd)
     finally:  # a scan stopped early leaves no descriptor open
         for fd in opened:
             if fd is not None:
                 os.close(fd)
 
 
-def _scan_parallel(root: str, todo: list[tuple[str, os.stat_result]], config: IngestConfig) -> Iterator[IndexEntry]:
+def _scan_parallel(root: str, todo: list[tuple[str, _Stamp]], config: IngestConfig) -> Iterator[_Entry]:
     """:func:`_scan_all` split over ``config.workers`` processes: this one and ``workers - 1``
     forked helpers.
 
@@ -415,7 +469,7 @@ def _scan_parallel(root: str, todo: list[tuple[str, os.stat_result]], config: In
     """
     workers = scan_processes(len(todo), config)
     if workers <= 1:
-        yield from _scan_all(root, todo, config)
+        yield from map(_Entry.of, _scan_all(root, todo, config))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -430,12 +484,11 @@ def _scan_parallel(root: str, todo: list[tuple[str, os.stat_result]], config: In
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         results = pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks])
-        yield from _scan_all(root, todo[:own], config)
+        yield from map(_Entry.of, _scan_all(root, todo[:own], config))
+        roots = {root: root}
         for lines in results:
             for line in lines:
-                entry = IndexEntry.model_validate_json(line)
-                entry._json = line
-                yield entry
+                yield _Entry.from_line(line, roots)
 
 
 def scan_processes(files: int, config: IngestConfig) -> int:
@@ -444,7 +497,7 @@ def scan_processes(files: int, config: IngestConfig) -> int:
     return min(config.workers, max(1, files // (config.parallel_min_files // 2)))
 
 
-def _scan_chunk(job: tuple[str, list[tuple[str, os.stat_result]], IngestConfig]) -> list[bytes]:
+def _scan_chunk(job: tuple[str, list[tuple[str, _Stamp]], IngestConfig]) -> list[bytes]:
     """One process's share (see :func:`_scan_parallel`), as the entries' index lines.
 
     JSON bytes rather than dicts for the trip back: a bytes object pickles ~20× faster than the
@@ -454,27 +507,23 @@ def _scan_chunk(job: tuple[str, list[tuple[str, os.stat_result]], IngestConfig])
     return [e.model_dump_json().encode() for e in _scan_all(root, chunk, config)]
 
 
-def _index_line(entry: IndexEntry) -> bytes:
-    """``entry``'s line in ``ingest_index.jsonl.gz`` (the worker's own bytes when it sent them)."""
-    return entry._json or entry.model_dump_json().encode()
-
-
-def _make_recording(entry: IndexEntry, rec_id: str) -> dict[str, Any]:
-    """The Lhotse ``Recording`` of a good file, as its manifest dict.
+def _make_recording(entry: _Entry, rec_id: str, info: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Lhotse ``Recording`` of a good file, as its manifest dict (``info``: the entry's, when
+    the caller parsed it already).
 
     Ingest writes every recording twice (``recordings.jsonl.gz`` and inside each cut), so it
     builds the dicts Lhotse would serialise instead of objects it would then take apart;
-    ``tests/corpus/test_ingest.py`` checks they are exactly ``Recording.to_dict()``'s.
+    ``tests/corpus/test_ingest.py`` checks they are exactly ``Recording.to_dict()``'s. They are
+    made when written, not kept: ~0.8 KB a file.
     """
-    info = entry.info
-    assert info is not None
-    channels = list(range(info.channels))
+    info = info if info is not None else entry.fields()["info"]
+    channels = list(range(info["channels"]))
     return {
         "id": rec_id,
         "sources": [{"type": "file", "channels": channels, "source": _abs(entry)}],
-        "sampling_rate": info.sample_rate,
-        "num_samples": info.frames,
-        "duration": info.frames / info.sample_rate,
+        "sampling_rate": info["sample_rate"],
+        "num_samples": info["frames"],
+        "duration": info["frames"] / info["sample_rate"],
         "channel_ids": list(channels),
     }
 
@@ -547,8 +596,8 @@ def _ingest(
         old = old_index.get(key)
         st, problem = _stat_regular(os.path.join(root_s, rel))
         if problem is not None:  # a broken link, a named pipe (reading one would block forever)...
-            entries[key] = IndexEntry(
-                source_root=root_s, path=rel, size=0, mtime_ns=0, reason="unreadable", detail=problem
+            entries[key] = _Entry.of(
+                IndexEntry(source_root=root_s, path=rel, size=0, mtime_ns=0, reason="unreadable", detail=problem)
             )
             continue
         assert st is not None
@@ -556,7 +605,7 @@ def _ingest(
             entries[key] = old
             report.unchanged += 1
         else:
-            todo.append((rel, st))
+            todo.append((rel, (st.st_size, st.st_mtime_ns)))  # not the stat result: ~650 B a file
 
     done = 0
     for entry in _scan_parallel(root_s, todo, config):
@@ -567,7 +616,7 @@ def _ingest(
     report.scanned = len(todo)
 
     # Entries of other source folders stay; files gone from this folder are reported.
-    merged: dict[tuple[str, str], IndexEntry] = {k: v for k, v in old_index.items() if k[0] != str(root)}
+    merged: dict[tuple[str, str], _Entry] = {k: v for k, v in old_index.items() if k[0] != str(root)}
     merged.update(entries)
     missing = [v for k, v in old_index.items() if k[0] == str(root) and k not in entries]
 
@@ -591,15 +640,19 @@ def _ingest(
         report.script_file_lines = sum(1 for s in script_lines if s.file)
         report.script_folder_lines = sum(1 for s in script_lines if not s.file)
 
-    recs_sorted = sorted((rec for rec, _ in recordings.values()), key=lambda r: r["id"])
-    write_jsonl(recs_sorted, dataset.recordings_path)
+    rec_ids = sorted(recordings)
 
-    report.recordings = len(recs_sorted)
-    report.duration_s = sum(r["duration"] for r in recs_sorted)
+    def recording_dicts() -> Iterator[dict[str, Any]]:  # counted for the report as they are written
+        for rid in rec_ids:
+            info = recordings[rid].fields()["info"]
+            rec = _make_recording(recordings[rid], rid, info)
+            report.duration_s += rec["duration"]
+            report.formats[f"{info['format']}/{info['subtype']} {info['sample_rate']} Hz {info['channels']}ch"] += 1
+            yield rec
+
+    write_jsonl(recording_dicts(), dataset.recordings_path)
+    report.recordings = len(rec_ids)
     report.rejected = rejected
-    for _, e in recordings.values():
-        if e.info is not None:
-            report.formats[f"{e.info.format}/{e.info.subtype} {e.info.sample_rate} Hz {e.info.channels}ch"] += 1
 
     changed = report.scanned > 0 or missing or script is not None or dataset.current_version is None
     if changed:
@@ -607,7 +660,10 @@ def _ingest(
             dataset.meta.sources.append(
                 SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
             )
-        cuts = (_recording_cut(*recordings[r["id"]], file_text.get(r["id"])) for r in recs_sorted)
+        cuts = (
+            _recording_cut(_make_recording(recordings[rid], rid), recordings[rid], file_text.get(rid))
+            for rid in rec_ids
+        )
         last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
         version = dataset.write_version(
             cuts,
@@ -625,7 +681,7 @@ def _ingest(
     # exists must leave them as the last version saw them, and then does its work again.
     if script is not None:
         _save_script(dataset, script_lines or [])
-    write_json_lines((_index_line(e) for _, e in sorted(merged.items())), dataset.ingest_index_path)
+    write_json_lines((e.line for _, e in sorted(merged.items())), dataset.ingest_index_path)
     return report
 
 
@@ -669,26 +725,35 @@ def _bad_name(rel: str) -> RejectedItem:
     )
 
 
-def _load_index(path: Path) -> dict[tuple[str, str], IndexEntry]:
-    """The previous runs' per-file results; entries of an older index format are re-scanned."""
-    index: dict[tuple[str, str], IndexEntry] = {}
-    for d in read_jsonl(path) if path.exists() else ():
-        if "content_hash" not in d:  # written before ids used XXH3: scan the file again
-            continue
-        e = IndexEntry.model_validate(d)
-        index[(e.source_root, e.path)] = e
+def _load_index(path: Path) -> dict[tuple[str, str], _Entry]:
+    """The previous runs' per-file results; a line of an older index format (or one that cannot
+    be read) is left out, so its file is simply scanned again."""
+    index: dict[tuple[str, str], _Entry] = {}
+    if not path.exists():
+        return index
+    roots: dict[str, str] = {}
+    with gzip.open(path, "rb") as f:
+        for raw in f:
+            line = raw.rstrip(b"\n")
+            if not line:
+                continue
+            try:
+                e = _Entry.from_line(line, roots)  # KeyError: written before ids used XXH3 (no content_hash)
+            except (KeyError, TypeError, orjson.JSONDecodeError):
+                continue
+            index[(e.source_root, e.path)] = e
     return index
 
 
 def _decide(
-    entries: dict[tuple[str, str], IndexEntry],
+    entries: dict[tuple[str, str], _Entry],
     existing_ids: set[str],
     config: IngestConfig,
-    missing: list[IndexEntry],
+    missing: list[_Entry],
     preferred_paths: set[str] = frozenset(),
-) -> tuple[dict[str, tuple[Any, IndexEntry]], list[RejectedItem]]:
+) -> tuple[dict[str, _Entry], list[RejectedItem]]:
     """Good files → recordings (duplicates kept once); bad files → rejected items."""
-    recordings: dict[str, tuple[Any, IndexEntry]] = {}
+    recordings: dict[str, _Entry] = {}
     rejected: list[RejectedItem] = []
     by_hash: dict[str, str] = {}
     good = [
@@ -714,12 +779,17 @@ def _decide(
             )
             continue
         by_hash[e.content_hash or ""] = rid
-        recordings[rid] = (_make_recording(e, rid), e)
+        recordings[rid] = e
     for _, e in sorted(entries.items()):
         if e.reason is not None:
             rejected.append(
                 RejectedItem(
-                    id=slugify(e.path), kind="file", reason=e.reason, detail=e.detail, stage="ingest", path=_abs(e)
+                    id=slugify(e.path),
+                    kind="file",
+                    reason=e.reason,
+                    detail=e.fields()["detail"],
+                    stage="ingest",
+                    path=_abs(e),
                 )
             )
     for e in missing:
@@ -737,7 +807,7 @@ def _decide(
     return recordings, rejected
 
 
-def _abs(e: IndexEntry) -> str:
+def _abs(e: _Entry) -> str:
     return os.path.join(e.source_root, e.path)
 
 
@@ -761,7 +831,7 @@ def _files_named_by_line_id(lines: list[ScriptLine], files: _FileNames, notes: l
 
 def _attach_script(
     lines: list[ScriptLine],
-    recordings: dict[str, tuple[Any, IndexEntry]],
+    recordings: dict[str, _Entry],
     good: _FileNames,
     notes: list[str] | None = None,
 ) -> tuple[dict[str, list[ScriptLine]], list[str]]:
@@ -776,8 +846,8 @@ def _attach_script(
     """
     if not any(line.file for line in lines):
         return {}, []
-    kept = _FileNames([(e.path, rid) for rid, (_, e) in recordings.items()])
-    by_hash = {e.content_hash: rid for rid, (_, e) in recordings.items()}
+    kept = _FileNames([(e.path, rid) for rid, e in recordings.items()])
+    by_hash = {e.content_hash: rid for rid, e in recordings.items()}
     attached: dict[str, list[ScriptLine]] = {}
     unmatched: list[str] = []
     for line in sorted((ln for ln in lines if ln.file), key=lambda ln: ln.row):
@@ -871,7 +941,7 @@ def _without_suffix(name: str) -> str:
     return base if dot and base and "/" not in ext and len(ext) <= 5 and not ext.isdigit() else name
 
 
-def _recording_cut(recording: dict[str, Any], entry: IndexEntry, lines: list[ScriptLine] | None) -> dict[str, Any]:
+def _recording_cut(recording: dict[str, Any], entry: _Entry, lines: list[ScriptLine] | None) -> dict[str, Any]:
     """The version-1 view of a recording: one MonoCut over the whole file (+ its script lines), as its dict.
 
     Several lines (a multi-line file) share one supervision until ``segment`` splits the file:
