@@ -257,10 +257,16 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
         f"[bold]{report.dataset}[/]: recipe {report.recipe} → {report.cuts} cuts, {_fmt_hours(report.duration_s)} "
         f"({state})"
     )
-    table = Table("stage", "shards computed", "shards reused", title="Shards", title_justify="left")
-    for stage in dict.fromkeys([*report.computed, *report.cached]):
-        table.add_row(stage, str(report.computed[stage]), str(report.cached[stage]))
+    table = Table("stage", "shards computed", "shards reused", "cuts kept", "rejected", "compute s",
+                  title="Stages", title_justify="left")  # fmt: skip
+    for st in report.stages:
+        dropped = ", ".join(f"{n} {reason}" for reason, n in st.rejected.most_common()) or "0"
+        table.add_row(st.stage, str(st.shards_computed), str(st.shards_reused), str(st.kept), dropped,
+                      f"{st.compute_s:.1f}")  # fmt: skip
     console.print(table)
+    if report.new_version:
+        console.print(f"Kept with the version: versions/v{report.version}/run.yaml "
+                      f"(`tsukasa dataset versions {report.dataset} --show {report.version}`)")  # fmt: skip
     if report.rejected:
         console.print("Rejected: " + ", ".join(f"{n}× {k}" for k, n in report.rejected.most_common()))
 
@@ -408,15 +414,32 @@ NameArg = Annotated[str, typer.Argument(help="Dataset name (a folder under --roo
 
 
 @dataset_app.command("versions")
-def dataset_versions(name: NameArg, root: RootOpt = None) -> None:
+def dataset_versions(
+    name: NameArg,
+    show: Annotated[
+        int | None,
+        typer.Option("--show", help="Print what made version N: its version.yaml, and run.yaml for a recipe run."),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
     """List a dataset's immutable versions: who/what/when and counts.
 
     Example:  tsukasa dataset versions sakura
+              tsukasa dataset versions sakura --show 2   (what the run behind v2 did, stage by stage)
     """
     from tsukasa.corpus.dataset import Dataset
     from tsukasa.corpus.diff import versions_table
 
-    rows = versions_table(Dataset.open(name, root))
+    ds = Dataset.open(name, root)
+    if show is not None:
+        ds.version(show)  # a one-line error for a version that does not exist
+        for fname in ("version.yaml", "run.yaml"):
+            path = ds.version_dir(show) / fname
+            if path.exists():
+                console.print(f"[bold]# {path}[/]")
+                console.print(path.read_text(encoding="utf-8"), markup=False, highlight=False)
+        return
+    rows = versions_table(ds)
     table = Table("v", "kind", "when", "who", "cuts", "rejected", "hours", "speakers", "what")
     for r in rows:
         mark = "*" if r["current"] else ""

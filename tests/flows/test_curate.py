@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from tests.audio_fixtures import write_audio
 from tsukasa.corpus.dataset import Dataset
@@ -125,7 +126,7 @@ def _computed_counts(cli_output: str) -> list[str]:
     rows = []
     for line in cli_output.splitlines():
         cells = [c.strip() for c in line.replace("┃", "│").split("│") if c.strip()]
-        if len(cells) == 3 and cells[0] in ("standardize", "segment"):
+        if len(cells) == 6 and cells[0] in ("standardize", "segment"):
             rows.append(cells[1])
     assert len(rows) == N_STAGES, cli_output[-2000:]
     return rows
@@ -145,9 +146,32 @@ def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_
     assert sum(local.computed.values()) == N_FILES * N_STAGES
     reference = _manifest_bytes(ds.path)
 
+    # What the run did is kept with the version it made, stage by stage.
+    run_yaml = ds.path / "versions" / f"v{local.version}" / "run.yaml"
+    kept = yaml.safe_load(run_yaml.read_text(encoding="utf-8"))
+    assert [st["stage"] for st in kept["stages"]] == ["standardize", "segment"]
+    standardize, segment = kept["stages"]
+    assert standardize["shards_computed"] == segment["shards_computed"] == N_FILES
+    assert standardize["kept"] == N_FILES and standardize["rejected"] == {}
+    assert segment["kept"] == local.cuts == len(list(Dataset.open("d", root).cuts()))
+    assert segment["compute_s"] > 0 and kept["runner"].startswith("ThreadPoolTaskRunner")
+    shown = subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", "dataset", "versions", "d", "--show", str(local.version), "--root",
+         str(root)], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert shown.returncode == 0 and "stage: segment" in shown.stdout and "kind: run" in shown.stdout
+
     again = run_recipe(Dataset.open("d", root), recipe)  # everything cached, no new version
     assert sum(again.computed.values()) == 0 and not again.new_version
     assert _manifest_bytes(ds.path) == reference
+    assert [(st.shards_reused, st.kept) for st in again.stages] == [(N_FILES, N_FILES), (N_FILES, local.cuts)]
+
+    # Shard files deleted behind the cache's back (disk clean-up): recomputed, not a missing-path crash.
+    for f in (ds.path / "stages" / "1-segment").glob("*.jsonl.gz"):
+        f.unlink()
+    redone = run_recipe(Dataset.open("d", root), recipe)
+    assert (redone.computed["segment"], redone.cached["standardize"]) == (N_FILES, N_FILES)
+    assert _manifest_bytes(ds.path) == reference and not redone.new_version
 
     shutil.rmtree(ds.path / "stages")  # drop the cache: Dask must recompute everything
     shutil.rmtree(ds.path / "audio")
@@ -190,3 +214,38 @@ def test_dask_address_is_checked_before_the_flow_starts() -> None:
         check_dask_scheduler(address, timeout_s=1)  # the same address once it is gone
     with pytest.raises(ConfigError, match="unknown address scheme"):
         check_dask_scheduler("nonsense://host:1")
+
+
+def test_a_stage_gives_the_same_bytes_whatever_runs_beside_it(raw_dir: Path, tmp_path: Path) -> None:
+    """Tasks share a process (thread pool, Dask worker). ``segment`` caps BLAS threads while it runs;
+    that used to change the BLAS thread count under a ``transcribe`` running beside it, and with it
+    faster-whisper's features and transcripts (7 of 25 differed) — so a resumed run, whose tasks
+    overlap differently, did not give the bytes of an uninterrupted one."""
+    import threading
+
+    from tsukasa.flows.curate import run_stage_on_shard
+
+    ds = _fresh_dataset(tmp_path / "dm", raw_dir)
+    manifest = str(ds.cuts_path)
+
+    def transcribe(out: str) -> bytes:
+        res = run_stage_on_shard("transcribe", {}, manifest, out, str(ds.path), "s0")
+        return Path(res["cuts"]).read_bytes()
+
+    alone = transcribe(str(tmp_path / "alone"))
+    stop = threading.Event()
+
+    def segment_beside() -> None:
+        i = 0
+        while not stop.is_set():
+            run_stage_on_shard("segment", {}, manifest, str(tmp_path / f"seg{i}"), str(ds.path), "s1")
+            i += 1
+
+    beside = threading.Thread(target=segment_beside)
+    beside.start()
+    try:
+        together = transcribe(str(tmp_path / "together"))
+    finally:
+        stop.set()
+        beside.join(timeout=300)
+    assert together == alone

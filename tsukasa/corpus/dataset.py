@@ -259,8 +259,12 @@ class Dataset:
         created_by: str | None = None,
         skip_if_unchanged: bool = False,
         unchanged_since: int | None = None,
+        extra_files: dict[str, str] | None = None,
     ) -> VersionRecord:
         """Write a new immutable version, make it current, and update the top-level copies.
+
+        ``extra_files``: more text files that belong to the version (``run.yaml``: what the run
+        that made it did), written and made read-only with it.
 
         With ``skip_if_unchanged`` a result byte-identical to the current version (a rerun
         that found everything cached) returns the current version instead of a duplicate.
@@ -268,6 +272,9 @@ class Dataset:
         recipe run has been made current since): nothing is written and N is returned, and the
         current version stays what it was.
         """
+        for name in extra_files or {}:
+            if name in ("version.yaml", "cuts.jsonl.gz", "rejected.jsonl.gz") or Path(name).name != name:
+                raise DatasetError(f"cannot add {name!r} to a version: a plain file name of its own is needed")
         with self.writing(f"write a {kind} version", wait_s=_SHORT_WAIT_S):
             number = max((v.number for v in self.meta.versions), default=0) + 1
             vdir = self.version_dir(number)
@@ -314,6 +321,8 @@ class Dataset:
                 counts=counts,
             )
             (staging / "version.yaml").write_text(_yaml_text(record.model_dump(mode="json")), encoding="utf-8")
+            for name, text in (extra_files or {}).items():
+                (staging / name).write_text(text, encoding="utf-8")
             for f in staging.iterdir():
                 f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             os.replace(staging, vdir)  # the version appears whole or not at all

@@ -18,11 +18,14 @@ them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,12 @@ def prefect_settings() -> contextlib.AbstractContextManager:
 
 
 DASK_CONNECT_TIMEOUT_S = 10.0
+
+
+def _run_yaml(report: RunReport) -> str:
+    import yaml
+
+    return yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False)
 
 
 def check_dask_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S) -> None:
@@ -121,6 +130,30 @@ def stage_cache_key(stage_name: str, config: dict[str, Any], input_path: str | d
 # --- the task body (plain function: testable without Prefect) ----------------------------------
 
 
+@functools.cache
+def pin_blas_threads() -> None:
+    """One BLAS thread for the whole process, set once and never restored.
+
+    Why: tasks run side by side in one process (the thread pool runner, a Dask worker), and a
+    stage that caps BLAS threads while it runs (``segment``: ``threadpool_limits`` around its
+    small products) changed them for the stage running next to it. OpenBLAS's float32 products
+    are not bit-identical across thread counts, so faster-whisper's log-mel features moved and
+    about one transcript in four changed (measured: 7 of 25 with ``segment`` running alongside)
+    — a resumed run, whose tasks overlap differently, then differed from an uninterrupted one.
+    With the count fixed at one, a stage's own cap of one sets and restores the same value.
+    The pool of tasks is where the cores go; the products here are small.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def shard_outputs(out_dir: str | Path, shard: str, key: str) -> tuple[Path, Path]:
+    """The kept-cuts and rejected manifests of one (stage, shard) with cache key ``key``."""
+    out = Path(out_dir)
+    return out / f"{shard}.{key[-16:]}.cuts.jsonl.gz", out / f"{shard}.{key[-16:]}.rejected.jsonl.gz"
+
+
 def run_stage_on_shard(
     stage_name: str,
     config: dict[str, Any],
@@ -132,19 +165,22 @@ def run_stage_on_shard(
     """Run one stage over one shard manifest; write kept cuts and rejected items atomically."""
     input_path = _input_manifest(input_path)
     key = stage_cache_key(stage_name, config, input_path)
-    out = Path(out_dir)
-    cuts_path = out / f"{shard}.{key[-16:]}.cuts.jsonl.gz"
-    rejected_path = out / f"{shard}.{key[-16:]}.rejected.jsonl.gz"
+    cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
     if cuts_path.exists() and rejected_path.exists():
         # Finished before a crash that came before Prefect recorded the result: same key, same output.
-        return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False}
+        kept = sum(1 for _ in read_jsonl(cuts_path))
+        return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False, "kept": kept, "seconds": 0.0}
+    started = time.perf_counter()
+    pin_blas_threads()
     cls = get_stage(stage_name)
     stage = cls(cls.Config.model_validate(config))
     ctx = StageContext(work_dir=Path(dataset_dir), script=_folder_script(Path(dataset_dir)))
     result = stage.process(read_cuts(input_path, lazy=False), ctx)
     write_jsonl((r.to_dict() for r in result.rejected), rejected_path)
-    write_manifest(result.kept, cuts_path)  # written last: its presence marks the shard done
-    return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True}
+    n_kept = write_manifest(result.kept, cuts_path)  # written last: its presence marks the shard done
+    seconds = round(time.perf_counter() - started, 3)
+    return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True, "kept": n_kept,
+            "seconds": seconds}  # fmt: skip
 
 
 def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
@@ -215,6 +251,18 @@ def _write_shard(batch: list[Any], folder: Path, index: int) -> tuple[str, Path]
 
 
 @dataclass
+class StageSummary:
+    """What one stage of a run did, over all its shards."""
+
+    stage: str
+    shards_computed: int = 0
+    shards_reused: int = 0
+    kept: int = 0  # cuts out of the stage
+    rejected: Counter = field(default_factory=Counter)  # reason → cuts the stage dropped
+    compute_s: float = 0.0  # summed over the shards computed in this run (tasks run in parallel)
+
+
+@dataclass
 class RunReport:
     dataset: str
     recipe: str
@@ -226,10 +274,47 @@ class RunReport:
     rejected: Counter = field(default_factory=Counter)
     computed: Counter = field(default_factory=Counter)  # stage → shards computed in this run
     cached: Counter = field(default_factory=Counter)  # stage → shards reused from earlier runs
+    stages: list[StageSummary] = field(default_factory=list)  # in recipe order
+    runner: str = ""
+    started_at: str = ""
+    wall_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as ``versions/vN/run.yaml`` keeps it: what ran, where, and what each stage did."""
+        return {
+            "dataset": self.dataset,
+            "recipe": self.recipe,
+            "runner": self.runner,
+            "started_at": self.started_at,
+            "wall_s": self.wall_s,
+            "shards": self.shards,
+            "stages": [
+                {
+                    "stage": st.stage,
+                    "shards_computed": st.shards_computed,
+                    "shards_reused": st.shards_reused,
+                    "kept": st.kept,
+                    "rejected": dict(st.rejected.most_common()),
+                    "compute_s": st.compute_s,
+                }
+                for st in self.stages
+            ],
+        }
 
 
-def _cache_key(_context: Any, params: dict[str, Any]) -> str:
-    return stage_cache_key(params["stage_name"], params["config"], params["input_path"])
+def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = None) -> str | None:
+    """The task's cache key; None (run it, cache nothing) when a cache record exists but the shard
+    files it points to are gone — deleted to free disk, or ``stages/`` copied without them.
+
+    Before, such a record was trusted: the run handed a missing path to the next stage and
+    crashed there. Running the task writes the same files again (their names come from this
+    key), so the old record is right again for the next run.
+    """
+    key = stage_cache_key(params["stage_name"], params["config"], params["input_path"])
+    if results_dir is not None and (Path(results_dir) / key).exists():
+        if not all(p.exists() for p in shard_outputs(params["out_dir"], params["shard"], key)):
+            return None
+    return key
 
 
 def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
@@ -238,7 +323,8 @@ def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
 
     # The cache records live in the dataset (stages/_results), not in ~/.prefect: they travel with
     # the data they describe, and a rerun from any process or machine that sees the folder finds them.
-    policy = CacheKeyFnPolicy(cache_key_fn=_cache_key).configure(key_storage=str(results_dir))
+    key_fn = functools.partial(_cache_key, results_dir=str(results_dir))
+    policy = CacheKeyFnPolicy(cache_key_fn=key_fn).configure(key_storage=str(results_dir))
     return task(
         _stage_shard_task_body, name="stage-shard", persist_result=True, task_run_name="{stage_name}:{shard}",
         cache_policy=policy,
@@ -353,21 +439,35 @@ def _run_recipe(
         finals = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
         return done, finals
 
+    started_at, t0 = datetime.now(UTC).replace(microsecond=0), time.perf_counter()
     with prefect_settings():
         results, finals = curate()
 
     report = RunReport(
-        dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0
-    )
+        dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0,
+        runner=f"dask {dask_address}" if dask_address else type(task_runner).__name__ + (
+            f" ({workers} workers)" if isinstance(task_runner, ThreadPoolTaskRunner) else ""),
+        started_at=started_at.isoformat(),
+    )  # fmt: skip
     previous = ds.current_version
     rejected = list(ds.rejected(source_version))
+    summaries = {step.stage: StageSummary(step.stage) for _, step, _ in steps}
     for stage_name, res in results:
+        summary = summaries[stage_name]
         if res["state"] == "Cached" or not res["computed"]:
             report.cached[stage_name] += 1
+            summary.shards_reused += 1
         else:
             report.computed[stage_name] += 1
-        rejected.extend(read_rejected(res["rejected"]))
+            summary.shards_computed += 1
+            summary.compute_s = round(summary.compute_s + res.get("seconds", 0.0), 3)
+        summary.kept += res.get("kept", 0)  # results persisted by older runs carry no counts
+        dropped = list(read_rejected(res["rejected"]))
+        summary.rejected.update(r.reason for r in dropped)
+        rejected.extend(dropped)
     report.rejected = Counter(r.reason for r in rejected)
+    report.stages = list(summaries.values())
+    report.wall_s = round(time.perf_counter() - t0, 1)
 
     def final_cuts():
         for path in finals:
@@ -381,6 +481,8 @@ def _run_recipe(
         recipe=recipe.name,
         fingerprint=recipe.fingerprint(),
         skip_if_unchanged=True,
+        extra_files={"run.yaml": _run_yaml(report)},  # the run that made the version; a rerun that
+        # changes nothing keeps the version and its run.yaml, and only prints its own report
     )
     report.version = version.number
     report.new_version = version.number != previous
