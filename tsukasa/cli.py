@@ -731,7 +731,8 @@ def demo(
         f"Review in the browser:  tsukasa review user add {dataset} me --role admin{root_arg}\n"
         f"                        tsukasa review serve {dataset}{root_arg}   → open http://127.0.0.1:8765\n"
         "Train the tiny model:   make train-demo\n"
-        f"What made each version: tsukasa dataset versions {dataset}{root_arg}"
+        f"What made each version: tsukasa dataset versions {dataset}{root_arg}\n"
+        f"What the run did:       tsukasa dataset versions {dataset} --show {run_report.version}{root_arg}"
     )
 
 
