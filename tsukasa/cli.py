@@ -418,7 +418,10 @@ def dataset_versions(
     name: NameArg,
     show: Annotated[
         int | None,
-        typer.Option("--show", help="Print what made version N: its version.yaml, and run.yaml for a recipe run."),
+        typer.Option(
+            "--show",
+            help="Print what made version N: its version.yaml, and what the ingest or recipe run behind it did.",
+        ),
     ] = None,
     root: RootOpt = None,
 ) -> None:
@@ -433,7 +436,7 @@ def dataset_versions(
     ds = Dataset.open(name, root)
     if show is not None:
         ds.version(show)  # a one-line error for a version that does not exist
-        for fname in ("version.yaml", "run.yaml"):
+        for fname in ("version.yaml", "ingest.yaml", "run.yaml"):
             path = ds.version_dir(show) / fname
             if path.exists():
                 console.print(f"[bold]# {path}[/]")

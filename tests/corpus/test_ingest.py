@@ -9,10 +9,12 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.corpus.dataset import Dataset
@@ -72,6 +74,10 @@ def test_each_bad_kind_is_rejected_with_its_reason_and_good_files_kept(raw: Path
     assert report.ignored == {".txt": 1}
     # the rejected manifest on disk says the same
     assert {os.path.relpath(r.path, raw): r.reason for r in ds.rejected()} == EXPECTED_BAD
+    # and what the ingest did is kept with the version it made
+    kept = yaml.safe_load((ds.version_dir(report.version) / "ingest.yaml").read_text(encoding="utf-8"))
+    assert kept["rejected"] == dict(Counter(EXPECTED_BAD.values()))
+    assert (kept["files_read"], kept["recordings"], kept["ignored"]) == (report.scanned, 4, {".txt": 1})
 
 
 def test_read_ahead_changes_nothing_but_timing(raw: Path, dataset_root: Path) -> None:

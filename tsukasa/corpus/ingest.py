@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
@@ -185,6 +186,28 @@ class IngestReport:
     @property
     def rejected_by_reason(self) -> Counter:
         return Counter(r.reason for r in self.rejected)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as ``versions/vN/ingest.yaml`` keeps it (the rejected items themselves are in
+        that version's ``rejected.jsonl.gz``)."""
+        return {
+            "source_root": self.source_root,
+            "files_read": self.scanned,
+            "files_unchanged": self.unchanged,
+            "recordings": self.recordings,
+            "hours": round(self.duration_s / 3600, 4),
+            "formats": dict(sorted(self.formats.items())),
+            "rejected": dict(self.rejected_by_reason.most_common()),
+            "ignored": dict(self.ignored.most_common()),
+            "script": {
+                "lines": self.script_lines,
+                "file_lines": self.script_file_lines,
+                "folder_lines": self.script_folder_lines,
+                "multi_line_files": self.script_multi_line_files,
+                "unmatched": list(self.script_unmatched),
+                "notes": list(self.script_notes),
+            },
+        }
 
 
 # --- script files ---------------------------------------------------------------------------
@@ -671,6 +694,7 @@ def _ingest(
             kind="ingest",
             description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged)",
             unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
+            extra_files={"ingest.yaml": yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False)},
         )
         if version.number != last_ingest:
             report.version = version.number
