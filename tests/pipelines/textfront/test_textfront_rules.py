@@ -220,6 +220,10 @@ NUMBER_READINGS = [
     ("No.1ホスト", "ナンバーワンホスト"),
     ("No.12", "ナンバージューニ"),
     ("Mr.スミス", "ミスタースミス"),
+    # game status text: a star rating, a multiplier written x, the level cap
+    ("★5キャラ", "ホシゴキャラ"),  # the star was silent decoration: ゴキャラ
+    ("ダメージx3", "ダメージカケルサン"),  # was エックスサン
+    ("Lv.MAX", "レベルマックス"),  # was エルブイ、エムエーエックス
     # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
     ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),  # was ヒャッカイ + 復し
     ("3回転した", "サンカイテンシタ"),  # was サンカイコロガシタ

@@ -126,6 +126,11 @@ _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
 _MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€": "ユーロ", "£": "ポンド"}
 _NEGATIVE = re.compile(r"(?<![\w\d])[-−](?=\d)")
 _PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
+# Game text: a star before a number is a rarity or rating (★5キャラ ホシゴ; the star alone is
+# decoration and silent), and an x between a Japanese word and a number is a multiplier
+# (ダメージx3 read like ×3, not エックスサン).
+_STAR_RATING = re.compile(r"[★☆](?=\d)")
+_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)")
 
 # --- emoji / kaomoji -------------------------------------------------------------------------
 _KAOMOJI_CHARS = set("^_;´`・ω∀▽≧≦＿￣ﾟ°∇ε◕‿╹◡д∩∪●○◎☆★♪≡ಠ╯╰□︵┻━┳ﾉノヽ〃o0Oд¬･ΦσДΘθ＾＜＞<>*＊;；'\"-=~xX")
@@ -330,6 +335,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)
     text = _PLUS_NUM.sub("プラス", text)
+    text = _STAR_RATING.sub("星", text)
+    text = _TIMES_X.sub("×", text)
     return text
 
 
