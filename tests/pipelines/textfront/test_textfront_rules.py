@@ -266,6 +266,11 @@ CONTEXT_READING_CASES = [
     ("お兄様、待って", "オニーサマ、マッテ"),
     ("お姉さまの部屋", "オネーサマノヘヤ"),
     ("兄は学生です", "アニワガクセーデス"),
+    # a word right after a closing bracket or quote is analysed as after 、 (the pause OpenJTalk
+    # reads there anyway): 「必殺技」炎の剣 read 炎 as the suffix エン (game skill names, titles)
+    ("「必殺技」炎の剣！", "ヒッサツワザ、ホノオノケン"),
+    ("《必殺技》炎の剣！", "ヒッサツワザ、ホノオノケン"),
+    ("彼は「炎」と言った。", "カレワ、ホノオ、トイッタ"),
 ]
 
 

@@ -100,6 +100,13 @@ def _is_katakana(c: str) -> bool:
 _NOT_KATAKANA = re.compile("[^ァ-ヺー]")
 
 
+# Brackets and quotes are read as a pause (OpenJTalk turns each into 、 itself), but MeCab analyses
+# the word beside a 括弧 differently from one beside 、: 「必殺技」炎の剣 read 炎 as the suffix エン
+# (胃炎), where 必殺技、炎の剣 reads ホノオ. One character for one keeps every index the stretch and
+# cue bookkeeping hold; the phonemes and pauses OpenJTalk makes are the same (a run of 、 is one pause).
+_BRACKETS_AS_COMMAS = str.maketrans(dict.fromkeys("「」『』（）《》〈〉【】〔〕［］｛｝()[]{}", "、"))
+
+
 def japanese_to_phonemized(
     text: str,
     *,
@@ -120,6 +127,7 @@ def japanese_to_phonemized(
 
     jt = jtalk(user_dic)
     analysed, stretches = take_stretches(text)
+    analysed = analysed.translate(_BRACKETS_AS_COMMAS)
     try:
         features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
         respaced = None if stretches else respace_false_counters(analysed, features)
