@@ -45,6 +45,17 @@ def test_bad_arguments_give_one_line_and_nonzero_exit(tmp_path: Path, args: list
     assert "Traceback" not in r.stderr + r.stdout
 
 
+def test_an_archive_given_as_the_dump_says_how_to_unpack_it(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "voices.zip", "w") as z:
+        z.writestr("a.txt", "x")
+    r = run("ingest", "voices.zip", "--dataset", "x", cwd=tmp_path, env={"TSUKASA_ROOT": str(tmp_path / "dm")})
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 1 and len(lines) == 1, r.stderr
+    assert "not a folder: voices.zip (.zip archive: unpack it first, e.g. `unzip -O cp932 voices.zip" in lines[0]
+
+
 def test_an_unusable_dataset_root_is_one_line_naming_the_path(tmp_path: Path) -> None:
     """The machine, not the input: here TSUKASA_ROOT runs through a file (as root, permission
     bits do not stop writes, so a read-only folder cannot stand in for it)."""

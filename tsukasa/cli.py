@@ -65,6 +65,19 @@ def _progress(description: str):  # noqa: ANN202 - returns (context manager, cal
     return progress, update
 
 
+_ARCHIVES = {".zip": "unzip -O cp932 {} -d DIR", ".7z": "7z x {} -oDIR", ".rar": "unrar x {} DIR",
+             ".lzh": "lha xw=DIR {}", ".tar": "tar -xf {} -C DIR", ".gz": "tar -xzf {} -C DIR"}  # fmt: skip
+
+
+def _archive_hint(path: Path) -> str:
+    """For a voice dump given as its archive: how to unpack it (ingest reads folders). Japanese zips
+    store Shift-JIS names, hence ``-O cp932``; names left undecodable are rejected as bad_filename."""
+    command = _ARCHIVES.get(path.suffix.lower())
+    if command is None or not path.is_file():
+        return ""
+    return f" ({path.suffix.lower()} archive: unpack it first, e.g. `{command.format(path)}`, then ingest DIR)"
+
+
 def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest.IngestReport
     console.print(
         f"[bold]{report.dataset}[/]: {report.recordings} recordings, {_fmt_hours(report.duration_s)} "
@@ -161,7 +174,7 @@ def ingest(
 
     columns = parse_script_columns(script_columns)
     if not raw_dir.is_dir():
-        raise TsukasaError(f"not a folder: {raw_dir}")
+        raise TsukasaError(f"not a folder: {raw_dir}{_archive_hint(raw_dir)}")
     if script is not None and not script.is_file():
         raise TsukasaError(f"script file not found: {script}")
     if verify not in ("quick", "full"):
