@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def _computed_counts(cli_output: str) -> list[str]:
 
 @pytest.mark.slow
 def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    from prefect_dask import DaskTaskRunner
+    from distributed import LocalCluster
 
     from tsukasa.flows.curate import run_recipe
 
@@ -175,10 +176,31 @@ def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_
 
     shutil.rmtree(ds.path / "stages")  # drop the cache: Dask must recompute everything
     shutil.rmtree(ds.path / "audio")
-    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 1, "processes": False, "threads_per_worker": 2})
-    dask = run_recipe(Dataset.open("d", root), recipe, task_runner=runner)
-    assert sum(dask.computed.values()) == N_FILES * N_STAGES
+    # A cluster of worker processes, reached by its address as `tsukasa run --dask-address` does:
+    # the tasks, the flow run context and the Prefect API they report to must all cross processes
+    # (an in-process cluster hid that none of them did). Workers start in another directory.
+    workers_cwd = tmp_path / "elsewhere"
+    workers_cwd.mkdir()
+    here = os.getcwd()
+    os.chdir(workers_cwd)
+    try:
+        cluster = LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None)
+    finally:
+        os.chdir(here)
+    seen: list[tuple[int, int]] = []
+    lock = threading.Lock()  # a progress callback holds locks (the CLI's rich bar does): never pickled
+
+    def progress(done: int, total: int) -> None:
+        with lock:
+            seen.append((done, total))
+
+    monkeypatch.chdir(tmp_path)  # a relative dataset root, as the default ./data_manifests is
+    with cluster:
+        dask = run_recipe(Dataset.open("d", Path("dm")), recipe, dask_address=cluster.scheduler_address,
+                          progress=progress)  # fmt: skip
+    assert sum(dask.computed.values()) == N_FILES * N_STAGES and seen[-1] == (N_FILES * N_STAGES,) * 2
     assert _manifest_bytes(ds.path) == reference
+    assert not dask.new_version  # the same bytes as the local runner's version
 
 
 def test_offline_prefect_settings_apply_when_prefect_was_imported_first(tmp_path: Path) -> None:
@@ -221,7 +243,6 @@ def test_a_stage_gives_the_same_bytes_whatever_runs_beside_it(raw_dir: Path, tmp
     that used to change the BLAS thread count under a ``transcribe`` running beside it, and with it
     faster-whisper's features and transcripts (7 of 25 differed) — so a resumed run, whose tasks
     overlap differently, did not give the bytes of an uninterrupted one."""
-    import threading
 
     from tsukasa.flows.curate import run_stage_on_shard
 

@@ -115,7 +115,8 @@ class Dataset:
     """A dataset folder. Open with :meth:`open` or :meth:`create`; never hand-edit its versions."""
 
     def __init__(self, path: Path, meta: DatasetMeta):
-        self.path = Path(path)
+        # Absolute: the flows hand these paths to Dask workers, whose working directory is not ours.
+        self.path = Path(path).absolute()
         self.meta = meta
 
     # --- opening ------------------------------------------------------------------------

@@ -22,8 +22,9 @@ import functools
 import hashlib
 import os
 import time
+import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,10 +76,43 @@ def prefect_settings() -> contextlib.AbstractContextManager:
 DASK_CONNECT_TIMEOUT_S = 10.0
 
 
+# Progress callbacks of the runs in this process, by token (see _run_recipe): called from the flow.
+_PROGRESS: dict[str, Callable[[int, int], None] | None] = {}
+
+
+def _report_progress(token: str, done: int, total: int) -> None:
+    callback = _PROGRESS.get(token)
+    if callback is not None:
+        callback(done, total)
+
+
 def _run_yaml(report: RunReport) -> str:
     import yaml
 
     return yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False)
+
+
+@contextlib.contextmanager
+def _api_for_workers(remote: bool) -> Iterator[None]:
+    """On a Dask cluster without a Prefect server configured: start the temporary one Prefect would
+    start anyway, and name it in the settings every task carries to its worker.
+
+    Why: with no ``PREFECT_API_URL``, each Dask worker process tried to start a temporary Prefect
+    server of its own to report its task to, and timed out; the run never finished. Workers on
+    this machine reach this one; for workers on other machines run ``prefect server start
+    --host 0.0.0.0`` and set ``PREFECT_API_URL`` where ``tsukasa run`` runs.
+    """
+    from prefect import settings
+
+    if not remote or settings.get_current_settings().api.url:
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # stopped when this process exits (Prefect registers it), like its own
+    with settings.temporary_settings(updates={settings.PREFECT_API_URL: server.api_url}):
+        yield
 
 
 def check_dask_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S) -> None:
@@ -386,7 +420,11 @@ def _run_recipe(
             task_runner = ThreadPoolTaskRunner(max_workers=workers)
     stage_task = _make_task(ds.stages_dir / "_results")
     shards = write_input_shards(ds, source_version, recipe.shard_size)
-    # Only plain data goes into the flow's closure: Dask pickles the flow run context.
+    # Only plain data goes into the flow's closure: Dask pickles the flow run context, the flow
+    # function with it (by value: it is defined here), so a progress callback (the CLI's rich
+    # progress bar holds locks) stays out of it and is found by a token instead. It did not,
+    # and no run ever reached a Dask cluster of worker processes: tested with one now.
+    progress_token = uuid.uuid4().hex
     steps = [(i, step, cls.scope) for (i, step), cls in zip(enumerate(recipe.steps), map(type, stages), strict=True)]
     del stages
 
@@ -407,8 +445,7 @@ def _run_recipe(
             nonlocal completed
             for _ in as_completed([f for _, f in pending]):
                 completed += 1
-                if progress:
-                    progress(completed, max(total, completed))
+                _report_progress(progress_token, completed, max(total, completed))
             done.extend((stage, {**f.result(), "state": f.state.name}) for stage, f in pending)
             pending.clear()
 
@@ -440,8 +477,12 @@ def _run_recipe(
         return done, finals
 
     started_at, t0 = datetime.now(UTC).replace(microsecond=0), time.perf_counter()
-    with prefect_settings():
-        results, finals = curate()
+    _PROGRESS[progress_token] = progress
+    try:
+        with prefect_settings(), _api_for_workers(dask_address is not None):
+            results, finals = curate()
+    finally:
+        _PROGRESS.pop(progress_token, None)
 
     report = RunReport(
         dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0,
