@@ -324,10 +324,17 @@ def energy_db(x: np.ndarray, sr: int = VAD_SAMPLE_RATE) -> np.ndarray:
     win = int(round(sr * WIN_S))
     n = max(1, int(np.ceil(len(x) / hop)))
     xp = np.pad(x.astype(np.float64), (win // 2, win + hop))
-    cs = np.concatenate([[0.0], np.cumsum(xp * xp)])
+    np.square(xp, out=xp)  # in place, and the running sum written straight into cs: 2 copies, not 4
+    cs = np.empty(len(xp) + 1)
+    cs[0] = 0.0
+    np.cumsum(xp, out=cs[1:])
+    del xp
     starts = np.arange(n) * hop
     e = (cs[starts + win] - cs[starts]) / win
     return (10.0 * np.log10(e + 1e-10)).astype(np.float32)
+
+
+_PITCH_BLOCK = 1024  # voiced 10 ms frames per block of _pitch
 
 
 def _pitch(x: np.ndarray, voiced: np.ndarray) -> np.ndarray:
@@ -347,26 +354,61 @@ def _pitch(x: np.ndarray, voiced: np.ndarray) -> np.ndarray:
     if len(idx) == 0:
         return f0
     yp = np.pad(y, (win // 2, win + hop))
-    frames = np.lib.stride_tricks.sliding_window_view(yp, win)[idx * hop]  # the voiced frames, copied once
-    frames = frames - frames.mean(axis=1, keepdims=True)
-    spec = np.fft.rfft(frames, n=2 * win, axis=1)
-    ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, : lag_max + 1]
-    ac0 = ac[:, :1] + 1e-9
-    norm = ac / ac0 / (1.0 - np.arange(lag_max + 1) / win)[None, :]
-    seg = norm[:, lag_min : lag_max + 1]
-    best = seg.argmax(axis=1)
-    strength = seg[np.arange(len(idx)), best]
-    lag = best + lag_min
-    good = strength > 0.45
-    f0[idx[good]] = sr / lag[good]
+    view = np.lib.stride_tricks.sliding_window_view(yp, win)
+    taper = (1.0 - np.arange(lag_max + 1) / win)[None, :]
+    # In blocks of frames: each frame's autocorrelation is its own, so the result is the same,
+    # but memory no longer grows with the file (a 5-minute file peaked at ~350 MB here, a drama
+    # track of an hour would have needed ~4 GB; now ~12 MB a block).
+    for start in range(0, len(idx), _PITCH_BLOCK):
+        part = idx[start : start + _PITCH_BLOCK]
+        frames = view[part * hop]  # the voiced frames, copied once
+        frames = frames - frames.mean(axis=1, keepdims=True)
+        spec = np.fft.rfft(frames, n=2 * win, axis=1)
+        ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, : lag_max + 1]
+        ac0 = ac[:, :1] + 1e-9
+        norm = ac / ac0 / taper
+        seg = norm[:, lag_min : lag_max + 1]
+        best = seg.argmax(axis=1)
+        strength = seg[np.arange(len(part)), best]
+        lag = best + lag_min
+        good = strength > 0.45
+        f0[part[good]] = sr / lag[good]
     return f0
+
+
+_FRAME_BLOCK = 4096  # STFT frames per block in _framewise (41 s of audio at a 10 ms hop)
+
+
+def _framewise(x: np.ndarray, n_fft: int, hop: int, compute: Any) -> np.ndarray:
+    """``compute(segment)`` (a frame-wise feature of a ``center=False`` STFT, bands x frames) over
+    blocks of frames, joined: the frames of librosa's default ``center=True`` (zero-padded by
+    ``n_fft // 2``), each computed from exactly the samples it would see in one call.
+
+    Why: one call keeps the whole file's complex STFT in memory (~75 MB a minute of audio
+    across the two features here), which for an hour-long drama track ran to gigabytes.
+    """
+    pad = n_fft // 2
+    n_frames = 1 + len(x) // hop
+    blocks = []
+    for f0 in range(0, n_frames, _FRAME_BLOCK):
+        f1 = min(n_frames, f0 + _FRAME_BLOCK)
+        lo, hi = f0 * hop - pad, (f1 - 1) * hop + n_fft - pad
+        seg = x[max(lo, 0) : min(hi, len(x))]
+        if lo < 0 or hi > len(x):
+            seg = np.pad(seg, (max(-lo, 0), max(hi - len(x), 0)))
+        blocks.append(compute(seg))
+    return np.concatenate(blocks, axis=1)
 
 
 def _mfcc(x: np.ndarray) -> np.ndarray:
     import librosa
 
     hop = int(VAD_SAMPLE_RATE * HOP_S)
-    m = librosa.feature.mfcc(y=x, sr=VAD_SAMPLE_RATE, n_mfcc=13, n_fft=512, hop_length=hop, n_mels=40)
+    mel = _framewise(x, 512, hop, lambda seg: librosa.feature.melspectrogram(
+        y=seg, sr=VAD_SAMPLE_RATE, n_fft=512, hop_length=hop, n_mels=40, center=False))  # fmt: skip
+    # librosa.feature.mfcc(y=...) is power_to_db of that mel, then the DCT: the dB floor (80 dB
+    # below the loudest frame) is the whole file's, so it is taken on the joined mel.
+    m = librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=13)
     return m[1:].astype(np.float32)  # c0 is loudness, already in db
 
 
@@ -614,7 +656,8 @@ def _power_mel(x16: np.ndarray) -> np.ndarray:
     """GE2E's input: 40-band power mel, 25 ms window, 10 ms hop, frame i centred on i * HOP_S."""
     import librosa
 
-    m = librosa.feature.melspectrogram(y=x16, sr=VAD_SAMPLE_RATE, n_fft=400, hop_length=160, n_mels=40)
+    m = _framewise(x16, 400, 160, lambda seg: librosa.feature.melspectrogram(
+        y=seg, sr=VAD_SAMPLE_RATE, n_fft=400, hop_length=160, n_mels=40, center=False))  # fmt: skip
     return m.T.astype(np.float32)
 
 
