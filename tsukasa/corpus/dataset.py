@@ -45,7 +45,8 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _yaml_text(data: Any) -> str:
+def yaml_text(data: Any) -> str:
+    """YAML as every file of a dataset writes it: key order kept, Japanese as is."""
     return yaml.dump(data, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False)
 
 
@@ -181,7 +182,7 @@ class Dataset:
     def save_meta(self) -> None:
         data = self.meta.model_dump(mode="json")
         with atomic_path(self.path / "dataset.yaml") as tmp:
-            tmp.write_text(_yaml_text(data), encoding="utf-8")
+            tmp.write_text(yaml_text(data), encoding="utf-8")
 
     # --- layout -------------------------------------------------------------------------
     @property
@@ -321,7 +322,7 @@ class Dataset:
                 fingerprint=fingerprint,
                 counts=counts,
             )
-            (staging / "version.yaml").write_text(_yaml_text(record.model_dump(mode="json")), encoding="utf-8")
+            (staging / "version.yaml").write_text(yaml_text(record.model_dump(mode="json")), encoding="utf-8")
             for name, text in (extra_files or {}).items():
                 (staging / name).write_text(text, encoding="utf-8")
             for f in staging.iterdir():

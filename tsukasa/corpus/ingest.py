@@ -35,11 +35,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
-from tsukasa.corpus.dataset import Dataset, SourceRecord
+from tsukasa.corpus.dataset import Dataset, SourceRecord, yaml_text
 from tsukasa.corpus.manifests import manifest_dict, read_jsonl, write_json_lines, write_jsonl
 from tsukasa.corpus.schema import RejectedItem, ScriptLine, ScriptLineRef, SourceInfo, SupervisionCustom
 from tsukasa.errors import ConfigError
@@ -694,7 +693,7 @@ def _ingest(
             kind="ingest",
             description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged)",
             unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
-            extra_files={"ingest.yaml": yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False)},
+            extra_files={"ingest.yaml": yaml_text(report.to_dict())},
         )
         if version.number != last_ingest:
             report.version = version.number

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.dataset import Dataset, yaml_text
 from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import ScriptLine
 from tsukasa.errors import ConfigError, DatasetError
@@ -84,12 +84,6 @@ def _report_progress(token: str, done: int, total: int) -> None:
     callback = _PROGRESS.get(token)
     if callback is not None:
         callback(done, total)
-
-
-def _run_yaml(report: RunReport) -> str:
-    import yaml
-
-    return yaml.safe_dump(report.to_dict(), allow_unicode=True, sort_keys=False)
 
 
 @contextlib.contextmanager
@@ -306,12 +300,20 @@ class RunReport:
     cuts: int
     duration_s: float
     rejected: Counter = field(default_factory=Counter)
-    computed: Counter = field(default_factory=Counter)  # stage → shards computed in this run
-    cached: Counter = field(default_factory=Counter)  # stage → shards reused from earlier runs
     stages: list[StageSummary] = field(default_factory=list)  # in recipe order
     runner: str = ""
     started_at: str = ""
     wall_s: float = 0.0
+
+    @property
+    def computed(self) -> Counter:
+        """Stage → shards computed in this run."""
+        return Counter({st.stage: st.shards_computed for st in self.stages})
+
+    @property
+    def cached(self) -> Counter:
+        """Stage → shards reused from earlier runs."""
+        return Counter({st.stage: st.shards_reused for st in self.stages})
 
     def to_dict(self) -> dict[str, Any]:
         """The run as ``versions/vN/run.yaml`` keeps it: what ran, where, and what each stage did."""
@@ -496,10 +498,8 @@ def _run_recipe(
     for stage_name, res in results:
         summary = summaries[stage_name]
         if res["state"] == "Cached" or not res["computed"]:
-            report.cached[stage_name] += 1
             summary.shards_reused += 1
         else:
-            report.computed[stage_name] += 1
             summary.shards_computed += 1
             summary.compute_s = round(summary.compute_s + res.get("seconds", 0.0), 3)
         summary.kept += res.get("kept", 0)  # results persisted by older runs carry no counts
@@ -522,7 +522,7 @@ def _run_recipe(
         recipe=recipe.name,
         fingerprint=recipe.fingerprint(),
         skip_if_unchanged=True,
-        extra_files={"run.yaml": _run_yaml(report)},  # the run that made the version; a rerun that
+        extra_files={"run.yaml": yaml_text(report.to_dict())},  # the run that made the version; a rerun that
         # changes nothing keeps the version and its run.yaml, and only prints its own report
     )
     report.version = version.number
