@@ -123,3 +123,27 @@ def test_a_crashed_version_write_leaves_nothing_the_next_writer_trips_on(tmp_pat
     assert ingest(raw, ds).version == 1
     assert not stale.exists()
     assert sorted(p.name for p in (ds.path / "versions").iterdir()) == ["v1"]
+
+
+# A writer killed (kill -9) after its version was renamed into place, before dataset.yaml was saved.
+KILLED_BEFORE_META = """
+import os, signal, sys
+from pathlib import Path
+from tsukasa.corpus.dataset import Dataset
+ds = Dataset.open(sys.argv[1], Path(sys.argv[2]))
+cuts = list(ds.cuts(1))
+Dataset.save_meta = lambda self: os.kill(os.getpid(), signal.SIGKILL)
+ds.write_version(cuts[:1], [], kind="edit", description="killed before dataset.yaml")
+"""
+
+
+def test_a_version_left_unrecorded_by_a_killed_writer_is_adopted(tmp_path: Path, dataset_root: Path) -> None:
+    ingest(_raw(tmp_path), Dataset.create("orphan", dataset_root))
+    killed = subprocess.run([sys.executable, "-c", KILLED_BEFORE_META, "orphan", str(dataset_root)], timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    ds = Dataset.open("orphan", dataset_root)
+    assert [v.number for v in ds.meta.versions] == [1] and (ds.path / "versions" / "v2" / "version.yaml").exists()
+    record = ds.write_version(list(ds.cuts(1)), [], kind="edit", description="next")  # was: "v2 already exists"
+    meta = Dataset.open("orphan", dataset_root).meta
+    assert record.number == 3 and [v.number for v in meta.versions] == [1, 2, 3]
+    assert meta.versions[1].description == "killed before dataset.yaml" and meta.current_version == 3

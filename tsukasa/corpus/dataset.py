@@ -279,6 +279,8 @@ class Dataset:
                 raise DatasetError(f"cannot add {name!r} to a version: a plain file name of its own is needed")
         with self.writing(f"write a {kind} version", wait_s=_SHORT_WAIT_S):
             number = max((v.number for v in self.meta.versions), default=0) + 1
+            while self._adopt_orphan(number):
+                number += 1
             vdir = self.version_dir(number)
             if vdir.exists():
                 raise DatasetError(f"{vdir} already exists: versions are immutable")
@@ -334,6 +336,30 @@ class Dataset:
             self.meta.current_version = number
             self.save_meta()
             return record
+
+    def _adopt_orphan(self, number: int) -> bool:
+        """Record version ``number`` if a writer killed between renaming it into place and saving
+        ``dataset.yaml`` left it whole but unrecorded; True when it did.
+
+        Why: the rename makes a version appear complete (its ``version.yaml`` says what made it),
+        and before, the next writer then stopped on "already exists" until someone edited
+        ``dataset.yaml`` by hand. Only called under the writer lock, so no writer is mid-way.
+        A folder without a readable ``version.yaml`` of that number is not adopted.
+        """
+        if any(v.number == number for v in self.meta.versions):
+            return False
+        try:
+            data = yaml.load(
+                (self.version_dir(number) / "version.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER
+            )
+            record = VersionRecord.model_validate(data)
+        except (OSError, yaml.YAMLError, ValidationError):
+            return False
+        if record.number != number:
+            return False
+        self.meta.versions.append(record)
+        self.save_meta()
+        return True
 
     def _same_as(self, staging: Path, number: int) -> bool:
         current = self.version_dir(number)
