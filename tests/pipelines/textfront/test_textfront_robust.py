@@ -52,6 +52,8 @@ SENTENCES = [
     "3:15に¥1,500払った。",
     "ABCとgameをしよう",
     "今日はgood weatherですね",  # e2k's model, shared by the threads
+    "HPが100回復した。3回答えた。",  # the counter check: fugashi's tagger, shared by the threads
+    "「必殺技」炎の剣！PRESS START",
 ] * 4
 
 

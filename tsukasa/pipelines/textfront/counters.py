@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tsukasa.pipelines.textfront.resources import tagger
+from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
 
 _NUMERAL = "0-9０-９〇一二三四五六七八九十百千万億"
 # numeral, then a kanji (the counter), then another kanji: the only places this module looks
@@ -66,12 +66,14 @@ def _unidic_word_from(text: str, i: int) -> int:
     in a window around it; only a noun counts (回復, 回転), not a counter cut alone (回)."""
     lo = max(0, i - 8)
     window = text[lo : i + 8]
+    with TAGGER_LOCK:  # fugashi's tagger is not thread-safe (resources.py)
+        words = [(w.white_space, w.surface, w.feature.pos1) for w in tagger()(window)]
     pos = lo
-    for word in tagger()(window):
-        start = pos + len(word.white_space)
+    for white_space, surface, pos1 in words:
+        start = pos + len(white_space)
         if start == i:
-            return len(word.surface) if word.feature.pos1 == "名詞" else 0
+            return len(surface) if pos1 == "名詞" else 0
         if start > i:
             return 0
-        pos = start + len(word.surface)
+        pos = start + len(surface)
     return 0
