@@ -81,7 +81,9 @@ def _archive_hint(path: Path) -> str:
 def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest.IngestReport
     console.print(
         f"[bold]{report.dataset}[/]: {report.recordings} recordings, {_fmt_hours(report.duration_s)} "
-        f"({report.scanned} files read, {report.unchanged} unchanged)"
+        f"({report.scanned} files read, {report.unchanged} unchanged"
+        + (f", {report.resumed} read before an interruption" if report.resumed else "")
+        + ")"
         + (
             f" → version v{report.version}"
             if report.version

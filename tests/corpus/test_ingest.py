@@ -205,6 +205,38 @@ def test_a_reingest_killed_before_its_version_is_redone_when_run_again(
     assert not ds.script_path.exists()
 
 
+# An ingest killed (kill -9) in the middle of reading the dump, after six files, checkpointing every two.
+_KILLED_MID_SCAN = """
+import os, signal, sys
+from pathlib import Path
+from tsukasa.corpus import ingest as ing
+from tsukasa.corpus.dataset import Dataset
+real, calls = ing._scan, []
+def scan(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+ing._scan = scan
+ing.ingest(Path(sys.argv[1]), Dataset.create("k", Path(sys.argv[2])), config=ing.IngestConfig(checkpoint_every=2))
+"""
+
+
+def test_an_ingest_killed_mid_scan_resumes_from_its_checkpoint(raw: Path, dataset_root: Path) -> None:
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_SCAN, str(raw), str(dataset_root)], timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    ds = Dataset.open("k", dataset_root)
+    assert ds.current_version is None and (ds.path / "ingest_index.partial.jsonl").exists()
+
+    report = ingest(raw, ds)  # the same command again
+    assert (report.resumed, report.scanned, report.version) == (6, 6, 1)  # the six read before are not read again
+    assert not (ds.path / "ingest_index.partial.jsonl").exists()
+    clean = Dataset.create("clean", dataset_root)
+    ingest(raw, clean)
+    assert [c.to_dict() for c in ds.cuts()] == [c.to_dict() for c in clean.cuts()]
+    assert [r.to_dict() for r in ds.rejected()] == [r.to_dict() for r in clean.rejected()]
+
+
 def test_reingest_reads_only_new_or_changed_files(raw: Path, dataset_root: Path) -> None:
     ds = Dataset.create("t", dataset_root)
     ingest(raw, ds)

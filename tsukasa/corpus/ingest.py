@@ -88,6 +88,12 @@ class IngestConfig(BaseModel):
         "disk reads overlap the checks; 0 turns it off",
     )
     id_hash_chars: int = Field(12, ge=8, le=64)
+    checkpoint_every: int = Field(
+        1024,
+        ge=1,
+        description="files scanned between appends to ingest_index.partial.jsonl, which a run started again "
+        "after a crash reads instead of scanning those files again",
+    )
 
 
 class IndexEntry(BaseModel):
@@ -168,6 +174,7 @@ class IngestReport:
     source_root: str
     scanned: int = 0  # files read this run
     unchanged: int = 0  # files reused from the index
+    resumed: int = 0  # files an interrupted run had read (its checkpoint), not read again
     ignored: Counter = field(default_factory=Counter)  # non-audio files by extension
     recordings: int = 0
     duration_s: float = 0.0
@@ -193,6 +200,7 @@ class IngestReport:
             "source_root": self.source_root,
             "files_read": self.scanned,
             "files_unchanged": self.unchanged,
+            "files_resumed": self.resumed,
             "recordings": self.recordings,
             "hours": round(self.duration_s / 3600, 4),
             "formats": dict(sorted(self.formats.items())),
@@ -611,6 +619,8 @@ def _ingest(
         rel_paths = [rel for rel in rel_paths if rel not in bad]
 
     old_index = _load_index(dataset.ingest_index_path)
+    checkpoint = dataset.path / "ingest_index.partial.jsonl"
+    resumed = _load_index(checkpoint)  # what a killed run had read: reused, counted apart
     todo, entries = [], {}
     root_s = str(root)
     for rel in rel_paths:
@@ -623,18 +633,31 @@ def _ingest(
             )
             continue
         assert st is not None
+        part = resumed.get(key)
         if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
             entries[key] = old
             report.unchanged += 1
+        elif part is not None and part.size == st.st_size and part.mtime_ns == st.st_mtime_ns:
+            entries[key] = part
+            report.resumed += 1
         else:
             todo.append((rel, (st.st_size, st.st_mtime_ns)))  # not the stat result: ~650 B a file
 
     done = 0
-    for entry in _scan_parallel(root_s, todo, config):
-        entries[(entry.source_root, entry.path)] = entry
-        done += 1
-        if progress and (done % 64 == 0 or done == len(todo)):
-            progress(done, len(todo))
+    # Each batch of scanned files is appended to the checkpoint (and flushed to the OS), so a run
+    # killed after hours of reading a cold dump starts again where it stopped, not from zero.
+    with open(checkpoint, "ab") as ckpt:
+        batch: list[bytes] = []
+        for entry in _scan_parallel(root_s, todo, config):
+            entries[(entry.source_root, entry.path)] = entry
+            batch.append(entry.line)
+            done += 1
+            if len(batch) >= config.checkpoint_every or done == len(todo):
+                ckpt.write(b"\n".join(batch) + b"\n")
+                ckpt.flush()
+                batch.clear()
+            if progress and (done % 64 == 0 or done == len(todo)):
+                progress(done, len(todo))
     report.scanned = len(todo)
 
     # Entries of other source folders stay; files gone from this folder are reported.
@@ -676,35 +699,36 @@ def _ingest(
     report.recordings = len(rec_ids)
     report.rejected = rejected
 
-    changed = report.scanned > 0 or missing or script is not None or dataset.current_version is None
-    if changed:
-        if not any(s.path == str(root) for s in dataset.meta.sources):
-            dataset.meta.sources.append(
-                SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
-            )
-        cuts = (
-            _recording_cut(_make_recording(recordings[rid], rid), recordings[rid], file_text.get(rid))
-            for rid in rec_ids
+    # Always offered: unchanged_since makes a byte-identical result the same version. Deciding from
+    # "files read this run" instead missed files a killed run had read (resumed) or indexed.
+    if not any(s.path == str(root) for s in dataset.meta.sources):
+        dataset.meta.sources.append(
+            SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
         )
-        last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
-        version = dataset.write_version(
-            cuts,
-            rejected,
-            kind="ingest",
-            description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged)",
-            unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
-            extra_files={"ingest.yaml": yaml_text(report.to_dict())},
-        )
-        if version.number != last_ingest:
-            report.version = version.number
-        else:
-            report.same_as_version = version.number
+    cuts = (
+        _recording_cut(_make_recording(recordings[rid], rid), recordings[rid], file_text.get(rid)) for rid in rec_ids
+    )
+    last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
+    version = dataset.write_version(
+        cuts,
+        rejected,
+        kind="ingest",
+        description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged"
+        + (f", {report.resumed} read before an interruption)" if report.resumed else ")"),
+        unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
+        extra_files={"ingest.yaml": yaml_text(report.to_dict())},
+    )
+    if version.number != last_ingest:
+        report.version = version.number
+    else:
+        report.same_as_version = version.number
     # The script and the index are written last: they are what the next run compares against
     # (a script already attached, a file already read), so a run killed before its version
     # exists must leave them as the last version saw them, and then does its work again.
     if script is not None:
         _save_script(dataset, script_lines or [])
     write_json_lines((e.line for _, e in sorted(merged.items())), dataset.ingest_index_path)
+    checkpoint.unlink(missing_ok=True)  # its files are in the index now
     return report
 
 
@@ -750,19 +774,19 @@ def _bad_name(rel: str) -> RejectedItem:
 
 def _load_index(path: Path) -> dict[tuple[str, str], _Entry]:
     """The previous runs' per-file results; a line of an older index format (or one that cannot
-    be read) is left out, so its file is simply scanned again."""
+    be read: the torn last line of a checkpoint) is left out, so its file is simply scanned again."""
     index: dict[tuple[str, str], _Entry] = {}
     if not path.exists():
         return index
     roots: dict[str, str] = {}
-    with gzip.open(path, "rb") as f:
+    with gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb") as f:
         for raw in f:
             line = raw.rstrip(b"\n")
             if not line:
                 continue
             try:
                 e = _Entry.from_line(line, roots)  # KeyError: written before ids used XXH3 (no content_hash)
-            except (KeyError, TypeError, orjson.JSONDecodeError):
+            except (KeyError, TypeError, ValueError):  # orjson.JSONDecodeError is a ValueError
                 continue
             index[(e.source_root, e.path)] = e
     return index
