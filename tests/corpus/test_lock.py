@@ -143,6 +143,10 @@ def test_a_version_left_unrecorded_by_a_killed_writer_is_adopted(tmp_path: Path,
     assert killed.returncode == -signal.SIGKILL
     ds = Dataset.open("orphan", dataset_root)
     assert [v.number for v in ds.meta.versions] == [1] and (ds.path / "versions" / "v2" / "version.yaml").exists()
+    top, v1 = ds.path / "cuts.jsonl.gz", ds.path / "versions" / "v1" / "cuts.jsonl.gz"
+    assert not os.path.samefile(top, v1)  # the killed writer had published v2 while v1 stays current
+    with ds.writing("any writer"):
+        assert os.path.samefile(top, v1)  # put back in step with dataset.yaml as soon as the lock is taken
     record = ds.write_version(list(ds.cuts(1)), [], kind="edit", description="next")  # was: "v2 already exists"
     meta = Dataset.open("orphan", dataset_root).meta
     assert record.number == 3 and [v.number for v in meta.versions] == [1, 2, 3]

@@ -177,7 +177,20 @@ class Dataset:
         with dataset_lock(self.path, command, wait_s=wait_s) as outermost:
             if outermost and (self.path / "dataset.yaml").exists():
                 self.meta = Dataset.open(self.path.name, self.path.parent).meta
+                self._republish_if_stale()
             yield self
+
+    def _republish_if_stale(self) -> None:
+        """Make the top-level manifests the current version's again if a writer killed between
+        publishing its version and saving ``dataset.yaml`` left them pointing elsewhere."""
+        number = self.current_version
+        if number is None:
+            return
+        for fname in ("cuts.jsonl.gz", "rejected.jsonl.gz"):
+            top, own = self.path / fname, self.version_dir(number) / fname
+            if own.exists() and not (top.exists() and os.path.samefile(top, own)):
+                self._publish(number)
+                return
 
     def save_meta(self) -> None:
         data = self.meta.model_dump(mode="json")
