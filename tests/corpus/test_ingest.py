@@ -237,6 +237,23 @@ def test_an_ingest_killed_mid_scan_resumes_from_its_checkpoint(raw: Path, datase
     assert [r.to_dict() for r in ds.rejected()] == [r.to_dict() for r in clean.rejected()]
 
 
+def test_reingest_judges_indexed_files_under_the_new_settings_without_reading_them(
+    raw: Path, dataset_root: Path
+) -> None:
+    """--min-duration or the silence level given again re-judges what the index holds; --verify full
+    after a quick ingest reads again only the files the quick scan sampled."""
+    ingest(raw, Dataset.create("t", dataset_root))
+    lower = ingest(raw, Dataset.open("t", dataset_root), config=IngestConfig(min_duration=0.01))
+    assert lower.scanned == 0 and lower.version == 2
+    assert "bad/short.wav" not in {os.path.relpath(r.path, raw) for r in lower.rejected}  # now a recording
+    higher = ingest(raw, Dataset.open("t", dataset_root), config=IngestConfig(min_duration=1.1))
+    short = {os.path.relpath(r.path, raw) for r in higher.rejected if r.reason == "too_short"}
+    assert higher.scanned == 0 and short == {"bad/short.wav", "sakura/s001.wav", "bad/s001_copy.wav", "takeru/t001.ogg"}
+    full = ingest(raw, Dataset.open("t", dataset_root), config=IngestConfig(verify="full"))
+    assert 0 < full.scanned < full.scanned + full.unchanged  # only the sampled files were read again
+    assert {os.path.relpath(r.path, raw): r.reason for r in full.rejected} == EXPECTED_BAD
+
+
 def test_reingest_reads_only_new_or_changed_files(raw: Path, dataset_root: Path) -> None:
     ds = Dataset.create("t", dataset_root)
     ingest(raw, ds)

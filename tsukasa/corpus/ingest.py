@@ -429,15 +429,56 @@ def _scan(
     except OSError as exc:
         return IndexEntry(**entry, reason="unreadable", detail=f"cannot read file ({exc.strerror})")
     entry.update(content_hash=scan.content_hash, info=scan.info, peak=scan.peak, coverage=scan.coverage)
-    peak_dbfs = 20 * math.log10(scan.peak) if scan.peak > 0 else -math.inf
-    if peak_dbfs < config.silence_peak_dbfs:
-        peak_text = "-inf" if math.isinf(peak_dbfs) else f"{peak_dbfs:.1f}"
-        return IndexEntry(**entry, reason="silent", detail=f"peak {peak_text} dBFS < {config.silence_peak_dbfs} dBFS")
-    if scan.info.duration < config.min_duration:
-        return IndexEntry(**entry, reason="too_short", detail=f"{scan.info.duration:.3f} s < {config.min_duration} s")
+    verdict = _verdict(scan.peak, scan.info.duration, config)
+    if verdict is not None:
+        return IndexEntry(**entry, reason=verdict[0], detail=verdict[1])
     # Validating is cheaper than model_construct here (pydantic-core in Rust vs a Python loop;
     # measured 2.2 vs 3.3 µs a file) and AudioInfo instances are not revalidated.
     return IndexEntry(**entry)
+
+
+def _verdict(peak: float, duration: float, config: IngestConfig) -> tuple[str, str] | None:
+    """(reason, detail) when a decodable file is silent or too short under ``config``, else None."""
+    peak_dbfs = 20 * math.log10(peak) if peak > 0 else -math.inf
+    if peak_dbfs < config.silence_peak_dbfs:
+        peak_text = "-inf" if math.isinf(peak_dbfs) else f"{peak_dbfs:.1f}"
+        return "silent", f"peak {peak_text} dBFS < {config.silence_peak_dbfs} dBFS"
+    if duration < config.min_duration:
+        return "too_short", f"{duration:.3f} s < {config.min_duration} s"
+    return None
+
+
+_REJUDGED = frozenset({None, "silent", "too_short"})  # verdicts that depend on this run's settings
+
+
+def _reusable(prev: _Entry | None, stamp: _Stamp, config: IngestConfig) -> _Entry | None:
+    """``prev`` (an earlier scan of the file) judged under this run's settings, when the file is
+    unchanged since (same size and mtime) and need not be read again; else None."""
+    if prev is None or (prev.size, prev.mtime_ns) != stamp:
+        return None
+    return _rejudge(prev, config)
+
+
+def _rejudge(e: _Entry, config: IngestConfig) -> _Entry | None:
+    """An indexed file judged again under this run's settings, from what its scan stored; None
+    when it must be read again (``--verify full`` after a quick scan that sampled it).
+
+    Why: the index used to keep a file's old verdict, so a re-ingest with ``--min-duration 0.5``
+    (or a lower one) or another silence level changed nothing for the files already read.
+    """
+    if e.reason not in _REJUDGED:
+        return e  # corrupt, truncated, ...: facts about the bytes, not settings
+    d = e.fields()
+    if d.get("info") is None or d.get("peak") is None:
+        return None
+    if config.verify == "full" and d.get("coverage") != "all":
+        return None
+    info = d["info"]
+    duration = info["frames"] / info["sample_rate"] if info["sample_rate"] else 0.0
+    reason, detail = _verdict(d["peak"], duration, config) or (None, "")
+    if reason == e.reason and detail == d.get("detail", ""):
+        return e
+    return _Entry.of(IndexEntry.model_validate({**d, "reason": reason, "detail": detail}))
 
 
 def _open_ahead(path: str) -> int | None:
@@ -625,7 +666,6 @@ def _ingest(
     root_s = str(root)
     for rel in rel_paths:
         key = (root_s, rel)
-        old = old_index.get(key)
         st, problem = _stat_regular(os.path.join(root_s, rel))
         if problem is not None:  # a broken link, a named pipe (reading one would block forever)...
             entries[key] = _Entry.of(
@@ -633,15 +673,15 @@ def _ingest(
             )
             continue
         assert st is not None
-        part = resumed.get(key)
-        if old is not None and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
-            entries[key] = old
+        stamp = (st.st_size, st.st_mtime_ns)  # not the stat result: ~650 B a file
+        if (e := _reusable(old_index.get(key), stamp, config)) is not None:
+            entries[key] = e
             report.unchanged += 1
-        elif part is not None and part.size == st.st_size and part.mtime_ns == st.st_mtime_ns:
-            entries[key] = part
+        elif (e := _reusable(resumed.get(key), stamp, config)) is not None:
+            entries[key] = e
             report.resumed += 1
         else:
-            todo.append((rel, (st.st_size, st.st_mtime_ns)))  # not the stat result: ~650 B a file
+            todo.append((rel, stamp))
 
     done = 0
     # Each batch of scanned files is appended to the checkpoint (and flushed to the OS), so a run
