@@ -29,15 +29,15 @@ def respace_false_counters(text: str, features: list[dict]) -> str | None:
     """``text`` with a space before each counter that UniDic reads as a word's first kanji, or
     None when there is none (then OpenJTalk's analysis ``features`` stands)."""
     matches = list(_CANDIDATE.finditer(text))
-    if not matches or not _counter_then_verb(features):
+    splits = _counter_verb_splits(features) if matches else set()
+    if not splits:
         return None
-    cuts = []
-    for m in matches:
-        i = m.start()
-        if text[i] in _NUMERAL:
-            continue  # 十, 百 inside a number
-        if _unidic_word_from(text, i) > 1 and _openjtalk_splits(features, text[i], text[i + 1]):
-            cuts.append(i)
+    cuts = [
+        i
+        for i in (m.start() for m in matches)
+        # 十, 百 inside a number are not counters; UniDic (the costly look) only where OpenJTalk split
+        if text[i] not in _NUMERAL and (text[i], text[i + 1]) in splits and _unidic_word_from(text, i) > 1
+    ]
     if not cuts:
         return None
     for i in reversed(cuts):
@@ -45,20 +45,14 @@ def respace_false_counters(text: str, features: list[dict]) -> str | None:
     return text
 
 
-def _counter_then_verb(features: list[dict]) -> bool:
-    return any(
-        a["pos"] == "名詞" and a["pos_group1"] == "数" and b["pos_group2"] == "助数詞" and c["pos"] == "動詞"
+def _counter_verb_splits(features: list[dict]) -> set[tuple[str, str]]:
+    """(counter, first character of the verb) wherever OpenJTalk cut numeral + one-character
+    counter + verb (百 | 回 | 復し)."""
+    return {
+        (b["string"], c["string"][:1])
         for a, b, c in zip(features, features[1:], features[2:], strict=False)
-    )
-
-
-def _openjtalk_splits(features: list[dict], counter: str, kanji: str) -> bool:
-    """Whether OpenJTalk cut ``counter`` off as a counter before a verb that starts with ``kanji``."""
-    return any(
-        a["pos_group1"] == "数" and b["string"] == counter and b["pos_group2"] == "助数詞"
-        and c["pos"] == "動詞" and c["string"].startswith(kanji)
-        for a, b, c in zip(features, features[1:], features[2:], strict=False)
-    )  # fmt: skip
+        if a["pos"] == "名詞" and a["pos_group1"] == "数" and b["pos_group2"] == "助数詞" and c["pos"] == "動詞"
+    }
 
 
 def _unidic_word_from(text: str, i: int) -> int:
