@@ -270,3 +270,22 @@ def test_a_stage_gives_the_same_bytes_whatever_runs_beside_it(raw_dir: Path, tmp
         stop.set()
         beside.join(timeout=300)
     assert together == alone
+
+
+def test_a_stage_runs_on_a_shard_whose_every_cut_was_rejected(tmp_path: Path) -> None:
+    """A shard emptied by an earlier stage (every file a tone: segment finds no speech) is still
+    a shard: the next stage used to crash on it (Lhotse loads an empty manifest as None) and the
+    whole run stopped with a traceback."""
+    from lhotse import CutSet
+
+    from tsukasa.corpus.manifests import read_cuts, read_recordings, write_manifest
+    from tsukasa.flows.curate import run_stage_on_shard
+
+    empty = tmp_path / "empty.cuts.jsonl.gz"
+    write_manifest(CutSet.from_cuts([]), empty)
+    assert len(read_cuts(empty, lazy=False)) == 0
+    assert len(read_recordings(empty)) == 0
+    for stage in ("textnorm", "transcribe"):
+        res = run_stage_on_shard(stage, {}, str(empty), str(tmp_path / stage), str(tmp_path), "s0")
+        assert res["computed"] and res["kept"] == 0
+        assert list(read_cuts(res["cuts"])) == []

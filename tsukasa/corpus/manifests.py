@@ -190,7 +190,12 @@ def read_cuts(path: str | Path, *, lazy: bool = True):  # noqa: ANN201 - lhotse.
     path = Path(path)
     if not path.exists():
         raise DatasetError(f"manifest not found: {path}")
-    return CutSet.from_jsonl_lazy(path) if lazy else CutSet.from_file(path)
+    if lazy:
+        return CutSet.from_jsonl_lazy(path)
+    # Lhotse's loader returns None for a manifest with no lines (a shard whose every cut an
+    # earlier stage rejected): the next stage then crashed iterating None.
+    cuts = CutSet.from_file(path)
+    return cuts if cuts is not None else CutSet.from_cuts([])
 
 
 def read_recordings(path: str | Path, *, lazy: bool = False):  # noqa: ANN201 - lhotse.RecordingSet
@@ -199,7 +204,10 @@ def read_recordings(path: str | Path, *, lazy: bool = False):  # noqa: ANN201 - 
     path = Path(path)
     if not path.exists():
         return RecordingSet.from_recordings([])
-    return RecordingSet.from_jsonl_lazy(path) if lazy else RecordingSet.from_file(path)
+    if lazy:
+        return RecordingSet.from_jsonl_lazy(path)
+    recordings = RecordingSet.from_file(path)  # None for a file with no lines, as for cuts
+    return recordings if recordings is not None else RecordingSet.from_recordings([])
 
 
 def read_rejected(path: str | Path) -> Iterator[RejectedItem]:
