@@ -108,7 +108,10 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
             table.add_row(reason, str(len(items)), f"{Path(items[0].path or items[0].id).name}: {items[0].detail}")
         console.print(table)
     if report.ignored:
-        console.print("Skipped non-audio files: " + ", ".join(f"{n}× {ext}" for ext, n in report.ignored.items()))
+        console.print(
+            "Skipped (not audio or hidden): " + ", ".join(f"{n}× {ext}" for ext, n in report.ignored.items()),
+            markup=False,
+        )
     if report.script_lines:
         console.print(
             f"Script: {report.script_lines} lines ({report.script_file_lines} name a file, "

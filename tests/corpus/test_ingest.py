@@ -590,3 +590,23 @@ def test_files_opened_ahead_are_closed_whether_the_scan_finishes_or_stops(tmp_pa
     assert open_fds() > before  # the files ahead are open...
     scan.close()
     assert open_fds() == before  # ...and closed when the scan is abandoned
+
+
+def test_hidden_entries_are_counted_and_wave64_rf64_au_are_audio(dataset_root: Path, tmp_path: Path) -> None:
+    """Hidden files and folders (.DS_Store, .git) are not walked but the report counts them, so
+    nothing in the dump is skipped unsaid; Wave64 / RF64 / Sun .au files, which libsndfile
+    reads, were skipped as "not audio"."""
+    import soundfile as sf
+
+    raw = tmp_path / "raw"
+    x = tone(1.0, 16000)
+    write_audio(raw / "ok.wav", x, 16000)
+    (raw / ".DS_Store").write_bytes(b"\0" * 64)
+    write_audio(raw / ".cache" / "old.wav", x * 0.5, 16000)
+    for name, fmt in (("a.w64", "W64"), ("b.rf64", "RF64"), ("c.au", "AU")):
+        sf.write(raw / name, x * (0.3 + 0.1 * len(fmt)), 16000, format=fmt)
+    sf.write(raw / "sniffed.dat", x * 0.9, 16000, format="W64")  # no audio extension: found by its bytes
+    report = ingest(raw, Dataset.create("t", dataset_root))
+    assert report.recordings == 5 and not report.rejected
+    assert report.ignored == {"hidden file": 1, "hidden folder": 1}
+    assert {key.split("/")[0] for key in report.formats} == {"WAV", "W64", "RF64", "AU"}

@@ -27,7 +27,10 @@ from pydantic import BaseModel, ConfigDict
 
 from tsukasa.errors import TsukasaError
 
-SOUNDFILE_EXTENSIONS = {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".caf"}
+SOUNDFILE_EXTENSIONS = {
+    ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".caf",
+    ".w64", ".rf64", ".au", ".snd",  # Sony Wave64 and RF64 (WAV over 4 GB), Sun/NeXT audio
+}  # fmt: skip
 FFMPEG_EXTENSIONS = {".m4a", ".aac", ".mp4", ".wma", ".webm", ".mka", ".ac3", ".amr", ".3gp"}
 # What Japanese game voice dumps are made of besides those: CRIWARE's ADX / HCA (and the AAX
 # container of ADX), Sony's ATRAC3 / ATRAC9 in RIFF. FFmpeg decodes all of them.
@@ -38,7 +41,7 @@ AUDIO_EXTENSIONS = SOUNDFILE_EXTENSIONS | FFMPEG_EXTENSIONS
 # Magic bytes of audio containers; used to tell "not audio at all" from "corrupt audio".
 _MAGIC: tuple[tuple[int, bytes], ...] = (
     (0, b"RIFF"), (0, b"RIFX"), (0, b"RF64"), (0, b"fLaC"), (0, b"OggS"), (0, b"ID3"), (0, b"FORM"),
-    (0, b"caff"), (4, b"ftyp"), (0, b"\x1a\x45\xdf\xa3"), (0, b"\x30\x26\xb2\x75"), (0, b"#!AMR"),
+    (0, b"caff"), (0, b"riff"), (0, b".snd"), (4, b"ftyp"), (0, b"\x1a\x45\xdf\xa3"), (0, b"\x30\x26\xb2\x75"), (0, b"#!AMR"),
     (0, b"HCA\x00"), (0, b"\xc8\xc3\xc1\x00"),  # CRI HCA, plain and with its header masked
 )  # fmt: skip
 _HCA_MAGIC = (b"HCA\x00", b"\xc8\xc3\xc1\x00")

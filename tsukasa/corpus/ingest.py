@@ -44,6 +44,7 @@ from tsukasa.corpus.schema import RejectedItem, ScriptLine, ScriptLineRef, Sourc
 from tsukasa.errors import ConfigError
 
 # Files that are part of a dump but never audio: skipped without a rejection.
+HIDDEN_FILES, HIDDEN_FOLDERS = "hidden file", "hidden folder"  # keys of IngestReport.ignored
 _TEXT_EXTENSIONS = {".txt", ".tsv", ".csv", ".json", ".yaml", ".yml", ".md", ".xml", ".ini", ".png", ".jpg"}
 
 
@@ -175,7 +176,7 @@ class IngestReport:
     scanned: int = 0  # files read this run
     unchanged: int = 0  # files reused from the index
     resumed: int = 0  # files an interrupted run had read (its checkpoint), not read again
-    ignored: Counter = field(default_factory=Counter)  # non-audio files by extension
+    ignored: Counter = field(default_factory=Counter)  # non-audio files by extension; hidden ones
     recordings: int = 0
     duration_s: float = 0.0
     formats: Counter = field(default_factory=Counter)
@@ -377,10 +378,16 @@ def _walk_audio(root: str) -> tuple[list[str], Counter]:
     candidates, ignored = [], Counter()
     prefix = len(root.rstrip(os.sep)) + 1
     for dirpath, dirnames, filenames in os.walk(root):
+        # Hidden entries (.DS_Store, .git, editors' swap files) are not walked, but counted:
+        # nothing under the dump is skipped without the report saying so.
+        hidden = sum(d.startswith(".") for d in dirnames)
+        if hidden:
+            ignored[HIDDEN_FOLDERS] += hidden
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = dirpath[prefix:].replace(os.sep, "/")
         for name in filenames:
             if name.startswith("."):
+                ignored[HIDDEN_FILES] += 1
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
             ext = os.path.splitext(name)[1].lower()
