@@ -41,7 +41,8 @@ AUDIO_EXTENSIONS = SOUNDFILE_EXTENSIONS | FFMPEG_EXTENSIONS
 # Magic bytes of audio containers; used to tell "not audio at all" from "corrupt audio".
 _MAGIC: tuple[tuple[int, bytes], ...] = (
     (0, b"RIFF"), (0, b"RIFX"), (0, b"RF64"), (0, b"fLaC"), (0, b"OggS"), (0, b"ID3"), (0, b"FORM"),
-    (0, b"caff"), (0, b"riff"), (0, b".snd"), (4, b"ftyp"), (0, b"\x1a\x45\xdf\xa3"), (0, b"\x30\x26\xb2\x75"), (0, b"#!AMR"),
+    (0, b"caff"), (0, b"riff"), (0, b".snd"), (4, b"ftyp"), (0, b"\x1a\x45\xdf\xa3"), (0, b"\x30\x26\xb2\x75"),
+    (0, b"#!AMR"),
     (0, b"HCA\x00"), (0, b"\xc8\xc3\xc1\x00"),  # CRI HCA, plain and with its header masked
 )  # fmt: skip
 _HCA_MAGIC = (b"HCA\x00", b"\xc8\xc3\xc1\x00")
