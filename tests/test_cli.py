@@ -188,3 +188,44 @@ def test_demo_builds_sample_and_ingests_it(tmp_path: Path) -> None:
         assert got == [(text, character) for character, text in lines]
         indices = [read_supervision_custom(c.supervisions[0]).source.line_index for c in mine]
         assert indices == list(range(len(lines)))
+
+
+# Ctrl-C after the seventh file of an ingest: SIGINT to itself, as a terminal sends it.
+_CTRL_C_MID_INGEST = """
+import os, signal, sys
+from tsukasa import cli
+from tsukasa.corpus import ingest as ing
+real, calls = ing._scan, []
+def scan(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 7:
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(*args, **kwargs)
+ing._scan = scan
+sys.argv = ["tsukasa", "ingest", sys.argv[1], "--dataset", "c", "--root", sys.argv[2]]
+cli.main()
+"""
+
+
+def test_ctrl_c_during_ingest_is_one_line_and_the_same_command_resumes(tmp_path: Path) -> None:
+    """Typer used to swallow Ctrl-C (exit 130, no word); the files read before it are kept
+    (the batch in hand included) and not read again."""
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.ingest import ingest
+
+    raw = tmp_path / "raw"
+    for i in range(10):
+        write_audio(raw / f"l{i:02d}.wav", tone(0.5, 16000, freq=200 + 30 * i), 16000)
+    root = tmp_path / "dm"
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_MID_INGEST, str(raw), str(root)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "interrupted: no version was written; the files read so far are kept in the ingest checkpoint and the "
+        "same command resumes from there"
+    ]
+    ds = Dataset.open("c", root)
+    assert ds.current_version is None
+    report = ingest(raw, ds)  # also takes the writer lock: the interrupted run released it
+    assert (report.resumed, report.scanned, report.recordings) == (7, 3, 10)

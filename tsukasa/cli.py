@@ -7,7 +7,9 @@ usage error. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +21,22 @@ from rich.table import Table
 from tsukasa.errors import TsukasaError
 
 console = Console()
+
+
+class Interrupted(TsukasaError):
+    """Ctrl-C in a long command, with what was kept and how to go on (one line, exit 130)."""
+
+
+@contextlib.contextmanager
+def _on_interrupt(kept: str) -> Iterator[None]:
+    """Turn Ctrl-C into :class:`Interrupted`: typer used to swallow it and exit 130 without a
+    word, leaving the user to guess whether the work so far was lost."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(kept) from None
+
+
 err_console = Console(stderr=True)
 
 app = typer.Typer(
@@ -189,7 +207,11 @@ def ingest(
     cfg = IngestConfig(min_duration=min_duration, verify=verify, **overrides)
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
-    with progress:
+    kept = (
+        "no version was written; the files read so far are kept in the ingest checkpoint and the same "
+        "command resumes from there"
+    )
+    with _on_interrupt(kept), progress:
         report = run_ingest(raw_dir, ds, script=script, config=cfg, progress=update, script_columns=columns)
     print_ingest_report(report)
 
@@ -264,7 +286,8 @@ def run(
     r = load_recipe(recipe)  # fully validated before any audio is read
     ds = Dataset.open(dataset, root)
     progress, update = _progress(f"run {r.name}")
-    with progress:
+    kept = "no version was written; finished shards are kept and the same command resumes from them"
+    with _on_interrupt(kept), progress:
         report = run_recipe(ds, r, workers=workers, dask_address=dask_address, progress=update)
     print_run_report(report)
 
@@ -725,7 +748,11 @@ def demo(
 
     console.rule("[bold]2. Ingest")
     progress, update = _progress("ingest")
-    with progress:
+    kept = (
+        "no version was written; the files read so far are kept in the ingest checkpoint and the same "
+        "command resumes from there"
+    )
+    with _on_interrupt(kept), progress:
         report = run_ingest(info.raw_dir, ds, script=info.script, progress=update)
     print_ingest_report(report)
 
@@ -772,6 +799,8 @@ def main() -> None:
     """Entry point: run the app, turning expected errors into one line on stderr."""
     try:
         rc = app(standalone_mode=False)  # returns the code of a typer.Exit raised inside a command
+        if rc == 130:  # typer turns Ctrl-C into a silent exit 130
+            print("interrupted", file=sys.stderr)
         if isinstance(rc, int) and rc:
             sys.exit(rc)
     except typer.Exit as exc:
@@ -787,6 +816,9 @@ def main() -> None:
             sys.exit(0)
         print(f"error: {message}{hint}", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", 2))
+    except Interrupted as exc:
+        print(f"interrupted: {exc}", file=sys.stderr)
+        sys.exit(130)
     except TsukasaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -289,3 +289,37 @@ def test_a_stage_runs_on_a_shard_whose_every_cut_was_rejected(tmp_path: Path) ->
         res = run_stage_on_shard(stage, {}, str(empty), str(tmp_path / stage), str(tmp_path), "s0")
         assert res["computed"] and res["kept"] == 0
         assert list(read_cuts(res["cuts"])) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_run_with_one_line_and_the_same_command_resumes(raw_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) used to end the run with exit
+    130 and not a word: typer swallows KeyboardInterrupt. Now one line says what was kept."""
+    root = tmp_path / "dm"
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(RECIPE)
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    ds = _fresh_dataset(root, raw_dir)
+    proc = _run_cli(root, recipe, env)
+    deadline = time.monotonic() + 300
+    while not _outputs(ds.path) and proc.poll() is None:
+        assert time.monotonic() < deadline, "flow made no progress"
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=60)
+        pytest.fail("the run did not stop on Ctrl-C:\n" + out[-5000:])
+    assert proc.returncode == 130, out[-3000:]
+    assert "Traceback" not in out
+    assert out.strip().splitlines()[-1].startswith("interrupted: no version was written; finished shards are kept")
+    assert Dataset.open("d", root).current_version == 1
+    done = len(_outputs(ds.path))
+
+    proc = _run_cli(root, recipe, env)  # the same command again
+    out, _ = proc.communicate(timeout=400)
+    assert proc.returncode == 0, out[-3000:]
+    assert sum(int(n) for n in _computed_counts(out)) == N_FILES * N_STAGES - done

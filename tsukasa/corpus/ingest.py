@@ -25,7 +25,9 @@ import io
 import math
 import os
 import re
+import signal
 import stat
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -560,13 +562,24 @@ def _scan_parallel(root: str, todo: list[tuple[str, _Stamp]], config: IngestConf
     rest = todo[own:]
     size = max(64, len(rest) // ((workers - 1) * 8))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        results = pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks])
-        yield from map(_Entry.of, _scan_all(root, todo[:own], config))
-        roots = {root: root}
-        for lines in results:
-            for line in lines:
-                yield _Entry.from_line(line, roots)
+    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_ignore_sigint) as pool:
+        try:
+            results = pool.map(_scan_chunk, [(root, chunk, config) for chunk in chunks])
+            yield from map(_Entry.of, _scan_all(root, todo[:own], config))
+            roots = {root: root}
+            for lines in results:
+                for line in lines:
+                    yield _Entry.from_line(line, roots)
+        except BaseException:  # Ctrl-C, or the consumer stopped: wait for the chunks in hand only
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _ignore_sigint() -> None:
+    """Helpers leave Ctrl-C to this process, which stops the ingest and reports it once: a
+    terminal sends SIGINT to the whole process group, and each helper printed a traceback from
+    whichever libsndfile callback it was in."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def scan_processes(files: int, config: IngestConfig) -> int:
@@ -618,8 +631,52 @@ def ingest(
     """Ingest ``raw_dir`` into ``dataset``; returns what happened. Never raises for a bad file.
 
     ``script_columns``: which header holds each script column (see :func:`load_script`)."""
-    with dataset.writing(f"tsukasa ingest {raw_dir}"), _old_objects_frozen():
+    with dataset.writing(f"tsukasa ingest {raw_dir}"), _old_objects_frozen(), _CTRL_C.deferred():
         return _ingest(raw_dir, dataset, script=script, config=config, progress=progress, script_columns=script_columns)
+
+
+class _DeferredInterrupt:
+    """Ctrl-C during ingest takes effect between files, where the scan can stop cleanly.
+
+    Why: SIGINT raises KeyboardInterrupt wherever Python happens to be, and while soundfile is
+    decoding a compressed file that is inside one of its cffi callbacks, where the exception is
+    printed ("Exception ignored from cffi callback") and *discarded*: the ingest went on to the
+    end as if nothing had been pressed. The handler only notes the request; the scan loop acts on
+    it (:meth:`check`). A second Ctrl-C interrupts at once. Installed only by the main thread and
+    only over Python's default handler (an application's own handler is left alone).
+    """
+
+    def __init__(self) -> None:
+        self.pending = False
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread() or (
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield
+            return
+
+        def note(signum: int, frame: object) -> None:
+            if self.pending:
+                raise KeyboardInterrupt
+            self.pending = True
+
+        self.pending = False
+        signal.signal(signal.SIGINT, note)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self.pending = False
+
+    def check(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+_CTRL_C = _DeferredInterrupt()
 
 
 @contextlib.contextmanager
@@ -693,18 +750,26 @@ def _ingest(
     done = 0
     # Each batch of scanned files is appended to the checkpoint (and flushed to the OS), so a run
     # killed after hours of reading a cold dump starts again where it stopped, not from zero.
+    # Ctrl-C (see _DeferredInterrupt) stops between files and still saves the batch in hand.
     with open(checkpoint, "ab") as ckpt:
         batch: list[bytes] = []
-        for entry in _scan_parallel(root_s, todo, config):
-            entries[(entry.source_root, entry.path)] = entry
-            batch.append(entry.line)
-            done += 1
-            if len(batch) >= config.checkpoint_every or done == len(todo):
+        try:
+            for entry in _scan_parallel(root_s, todo, config):
+                entries[(entry.source_root, entry.path)] = entry
+                batch.append(entry.line)
+                done += 1
+                if len(batch) >= config.checkpoint_every or done == len(todo):
+                    ckpt.write(b"\n".join(batch) + b"\n")
+                    ckpt.flush()
+                    batch.clear()
+                if progress and (done % 64 == 0 or done == len(todo)):
+                    progress(done, len(todo))
+                _CTRL_C.check()
+        except KeyboardInterrupt:
+            if batch:
                 ckpt.write(b"\n".join(batch) + b"\n")
-                ckpt.flush()
-                batch.clear()
-            if progress and (done % 64 == 0 or done == len(todo)):
-                progress(done, len(todo))
+            raise
+    _CTRL_C.check()  # pressed after the last file: stop before anything is written
     report.scanned = len(todo)
 
     # Entries of other source folders stay; files gone from this folder are reported.

@@ -87,23 +87,26 @@ def _report_progress(token: str, done: int, total: int) -> None:
 
 
 @contextlib.contextmanager
-def _api_for_workers(remote: bool) -> Iterator[None]:
-    """On a Dask cluster without a Prefect server configured: start the temporary one Prefect would
-    start anyway, and name it in the settings every task carries to its worker.
+def _temporary_api() -> Iterator[None]:
+    """With no Prefect server configured: start the temporary one Prefect would start anyway, in
+    its own session (:mod:`tsukasa.flows.prefect_server`), and name it in the settings every
+    task carries to its worker.
 
-    Why: with no ``PREFECT_API_URL``, each Dask worker process tried to start a temporary Prefect
-    server of its own to report its task to, and timed out; the run never finished. Workers on
-    this machine reach this one; for workers on other machines run ``prefect server start
-    --host 0.0.0.0`` and set ``PREFECT_API_URL`` where ``tsukasa run`` runs.
+    Why its own session: Prefect's own temporary server shared the terminal's process group,
+    so Ctrl-C killed it too and the run then hung for minutes retrying to report its crash.
+    Why name it: on a Dask cluster with no ``PREFECT_API_URL``, each worker process tried to
+    start a temporary server of its own to report its task to, and timed out; the run never
+    finished. Workers on this machine reach this one; for workers on other machines run
+    ``prefect server start --host 0.0.0.0`` and set ``PREFECT_API_URL`` where ``tsukasa run`` runs.
     """
     from prefect import settings
 
-    if not remote or settings.get_current_settings().api.url:
+    if settings.get_current_settings().api.url:
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
+    from tsukasa.flows.prefect_server import TemporaryServer
 
-    server = SubprocessASGIServer()
+    server = TemporaryServer()
     server.start()  # stopped when this process exits (Prefect registers it), like its own
     with settings.temporary_settings(updates={settings.PREFECT_API_URL: server.api_url}):
         yield
@@ -481,7 +484,7 @@ def _run_recipe(
     started_at, t0 = datetime.now(UTC).replace(microsecond=0), time.perf_counter()
     _PROGRESS[progress_token] = progress
     try:
-        with prefect_settings(), _api_for_workers(dask_address is not None):
+        with prefect_settings(), _temporary_api():
             results, finals = curate()
     finally:
         _PROGRESS.pop(progress_token, None)
