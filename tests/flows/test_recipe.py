@@ -29,8 +29,11 @@ def test_shipped_default_recipe_is_valid() -> None:
         ("stages: []\n", ["r.yaml:1: the recipe has no stages"]),
         ("name: x\nshard_size: 0\nstages:\n  - stage: standardize\n", ["r.yaml:2: shard_size"]),
         ("nmae: x\nstages:\n  - stage: standardize\n", ["r.yaml:1: unknown key 'nmae'"]),
+        ("stages:\n  - stage: segment\n    config:\n      max_duration_s: 10\n      max_duration_s: 20\n",
+         ["r.yaml:5: duplicate key 'max_duration_s' (first on line 4)"]),
     ],
-    ids=["unknown-stage", "unknown-key", "mistyped-value", "entry-typo", "bad-yaml", "empty", "shard-size", "top-typo"],
+    ids=["unknown-stage", "unknown-key", "mistyped-value", "entry-typo", "bad-yaml", "empty", "shard-size", "top-typo",
+         "duplicate-key"],
 )  # fmt: skip
 def test_errors_name_file_line_and_key(text: str, expected: list[str]) -> None:
     with pytest.raises(RecipeError) as exc:

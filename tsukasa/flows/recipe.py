@@ -83,6 +83,25 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
 
 
+def _duplicate_keys(node: yaml.Node | None, source: str) -> list[str]:
+    """A key given twice in one mapping: YAML loaders keep the last silently, so a recipe edited
+    by appending ``max_duration_s: 10`` under an older value ran with whichever came last."""
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first:
+                    problems.append(f"{source}:{_line(key)}: duplicate key {key.value!r} (first on line "
+                                    f"{first[key.value]}); give each key once")  # fmt: skip
+                first.setdefault(key.value, _line(key))
+            problems.extend(_duplicate_keys(value, source))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            problems.extend(_duplicate_keys(item, source))
+    return problems
+
+
 def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
     """Parse and validate a recipe; raises :class:`RecipeError` listing every problem."""
     try:
@@ -94,7 +113,7 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
         raise RecipeError([f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(data, dict) or root is None:
         raise RecipeError([f"{source}:1: a recipe is a mapping with a 'stages' list"])
-    problems: list[str] = []
+    problems: list[str] = _duplicate_keys(root, source)
     top = _mapping(root)
     for key in data:
         if key not in ("name", "description", "shard_size", "stages"):
