@@ -118,6 +118,8 @@ NORMALIZE_CASES = [
     ("〈ナレーション〉昔々", "昔々"),  # labels before narration / system lines are not spoken
     ("＜システム＞セーブしました", "セーブしました"),
     ("彼は〈悪魔〉と呼ばれた", "彼は〈悪魔〉と呼ばれた"),  # inside a line it is a quotation: kept
+    ("＜重要＞", "<重要>"),  # a label alone on its line is what is said (was stripped to nothing)
+    ("【警告】", "【警告】"),
     # repeated / stretched characters (manga and chat writing)
     ("すごーーーい！！！", "すごーい！"),
     ("えっっっ？！", "えっ？"),
@@ -224,6 +226,11 @@ NUMBER_READINGS = [
     ("★5キャラ", "ホシゴキャラ"),  # the star was silent decoration: ゴキャラ
     ("ダメージx3", "ダメージカケルサン"),  # was エックスサン
     ("Lv.MAX", "レベルマックス"),  # was エルブイ、エムエーエックス
+    ("3*4=12", "サンカケルヨンイコールジューニ"),  # an asterisk between numbers multiplies (was サンジューヨン)
+    ("HP＊2", "エイチピーカケルニ"),
+    # 中黒 between numbers lists them (school years, months; was read as one number: ジューニネンセー)
+    ("１・２年生", "イチ、ニネンセー"),
+    ("1・2・3", "イチ、ニ、サン"),
     # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
     ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),  # was ヒャッカイ + 復し
     ("3回転した", "サンカイテンシタ"),  # was サンカイコロガシタ

@@ -131,6 +131,9 @@ _PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
 # (ダメージx3 read like ×3, not エックスサン).
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
 _TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)")
+# An asterisk between numbers multiplies (3*4 サンカケルヨン): dropped, the digits ran into one
+# number (サンジューヨン).
+_TIMES_STAR = re.compile(r"(?<=[\dA-Za-z])\s*\*\s*(?=\d)")
 
 # --- emoji / kaomoji -------------------------------------------------------------------------
 _KAOMOJI_CHARS = set("^_;´`・ω∀▽≧≦＿￣ﾟ°∇ε◕‿╹◡д∩∪●○◎☆★♪≡ಠ╯╰□︵┻━┳ﾉノヽ〃o0Oд¬･ΦσДΘθ＾＜＞<>*＊;；'\"-=~xX")
@@ -195,7 +198,11 @@ def strip_markup(text: str) -> str:
     if _MARKUP_START.search(text) is not None:
         text = _strip_markup_tags(text)
     text = _NEWLINES.sub("", text)
-    return _NAME_TAG.sub("", text, count=1) if _looks_like_dialogue(text) else text
+    if not _looks_like_dialogue(text):
+        return text
+    # A label alone on its line (＜重要＞, 【警告】) is what is said: stripped, nothing was left.
+    spoken = _NAME_TAG.sub("", text, count=1)
+    return spoken if any(ch.isalnum() for ch in spoken) else text
 
 
 def _drop_control(text: str) -> str:
@@ -337,6 +344,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _PLUS_NUM.sub("プラス", text)
     text = _STAR_RATING.sub("星", text)
     text = _TIMES_X.sub("×", text)
+    if "*" in text:
+        text = _TIMES_STAR.sub("×", text)
     return text
 
 
@@ -358,6 +367,8 @@ def normalize_symbols(text: str) -> str:
         # 中黒 between kanji words lists them (月・水・金, 東京・大阪): read with a break, as OpenJTalk
         # reads ・ itself. Dropped (the table's rule), 月水金 is analysed as one word (オマケキン).
         # Between katakana it joins the parts of one foreign name (ロッキー・ルチアーノ): dropped.
+        # Between numbers it lists them too (1・2年生 イチ、ニネンセー): dropped, they ran into one
+        # number (ジューニネンセー, 1・2・3 ヒャクニジューサン).
         text = _NAKAGURO_LIST.sub("、", text)
     text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
@@ -428,7 +439,7 @@ def stretch_vowels(text: str) -> str:
 
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
-_NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々])[・･](?=[\u3400-\u9fff々])")
+_NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々0-9])[・･](?=[\u3400-\u9fff々0-9])")
 
 
 _ASCII_PUNCT = tuple(
