@@ -231,6 +231,15 @@ NUMBER_READINGS = [
     # 中黒 between numbers lists them (school years, months; was read as one number: ジューニネンセー)
     ("１・２年生", "イチ、ニネンセー"),
     ("1・2・3", "イチ、ニ、サン"),
+    # a weekday in brackets after a date is the day's name (event notices, in-game calendars; was ヒ)
+    ("12月3日(火)", "ジューニガツミッカ、カヨービ"),
+    ("5日（土・祝）に", "イツカ、ドヨービ、シュクジツ、ニ"),
+    # English ordinals and versions in titles and patch notes (were サンアールディー, バー、ニーテンゼロ)
+    ("3rdシーズン", "サードシーズン"),
+    ("1stアルバム", "ファーストアルバム"),
+    ("ver.2.0", "バージョンニーテンゼロ"),
+    ("24h営業", "ニジューヨジカンエーギョー"),
+    ("P.S. 元気？", "ピーエスゲンキ"),
     # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
     ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),  # was ヒャッカイ + 復し
     ("3回転した", "サンカイテンシタ"),  # was サンカイコロガシタ

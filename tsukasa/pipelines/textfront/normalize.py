@@ -131,6 +131,15 @@ _PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
 # (ダメージx3 read like ×3, not エックスサン).
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
 _TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)")
+# A weekday in brackets after a date (12月3日(火), 5日（土・祝）): the day's name, not the element
+# (ヒ, ツチ); the brackets are read as a break as everywhere.
+_DATE_WEEKDAY = re.compile(r"(?<=日)\s*([（(])([月火水木金土日])(?:[・･]([祝休]))?([)）])")
+# English ordinals in game and music titles (1st アルバム, 3rd シーズン) as Japanese says them, not
+# the digit then the letters (サンアールディー); 21st and the like stay as they are.
+_ORDINALS = {"1st": "ファースト", "2nd": "セカンド", "3rd": "サード", "4th": "フォース", "5th": "フィフス",
+             "6th": "シックス", "7th": "セブンス", "8th": "エイス", "9th": "ナインス", "10th": "テンス",
+             "11th": "イレブンス", "12th": "トゥエルフス"}  # fmt: skip
+_ORDINAL = re.compile(rf"(?<![\dA-Za-z.])({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})(?![A-Za-z\d])")
 # An asterisk between numbers multiplies (3*4 サンカケルヨン): dropped, the digits ran into one
 # number (サンジューヨン).
 _TIMES_STAR = re.compile(r"(?<=[\dA-Za-z])\s*\*\s*(?=\d)")
@@ -336,6 +345,8 @@ def _normalize_numbers_all(text: str) -> str:
         out = f"{h}時" + (f"{mi}分" if mi else "")
         return out + (f"{int(s)}秒" if s and int(s) else "")
 
+    if "日" in text:
+        text = _DATE_WEEKDAY.sub(_weekday, text)
     text = _TIME.sub(time, text)
     text = _CODE.sub(_code, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
@@ -346,7 +357,14 @@ def _normalize_numbers_all(text: str) -> str:
     text = _TIMES_X.sub("×", text)
     if "*" in text:
         text = _TIMES_STAR.sub("×", text)
+    if "st" in text or "nd" in text or "rd" in text or "th" in text:
+        text = _ORDINAL.sub(lambda m: _ORDINALS[m.group(1)], text)
     return text
+
+
+def _weekday(m: re.Match[str]) -> str:
+    holiday = {"祝": "・祝日", "休": "・休日"}.get(m.group(3) or "", "")
+    return f"{m.group(1)}{m.group(2)}曜日{holiday}{m.group(4)}"
 
 
 def expand_abbreviations(text: str) -> str:
