@@ -172,6 +172,9 @@ NORMALIZE_CASES = [
     ("ノートを買う", "ノートを買う"),
     ("は？何言ってんの", "ハ？何言ってんの"),  # a lone は is the puzzled "huh", not the particle
     ("は、はい", "ハ、はい"),  # a stammer
+    ("へ？", "ヘ？"),  # the puzzled "eh?" (was エ？, the particle)
+    ("「へ？」", "「ヘ？」"),
+    ("東京へ。", "東京へ。"),  # the particle after a word stays
     ("私は、学生です", "私は、学生です"),  # the particle after a word stays
     ("ははは", "ハハハ"),
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
@@ -305,6 +308,10 @@ STRETCH_CASES = [
     ("すごーい！", "スゴーイ"),  # inside a word: as before
     ("ぼーっとしている", "ボーットシテイル"),
     ("じゃねーか", "ジャネーカ"),
+    # ... inside quotation brackets too (voice scripts quote every line; the ー was lost: タダイマ)
+    ("「ただいまー」", "タダイマー"),
+    ("「にゃーん」", "ニャーン"),
+    ("「お兄ちゃーん！」", "オニーチャーン"),
 ]
 
 

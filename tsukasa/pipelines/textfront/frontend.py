@@ -126,8 +126,9 @@ def japanese_to_phonemized(
     from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
 
     jt = jtalk(user_dic)
-    analysed, stretches = take_stretches(text)
-    analysed = analysed.translate(_BRACKETS_AS_COMMAS)
+    # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
+    # ー when that text still held the 」 OpenJTalk was then given as 、.
+    analysed, stretches = take_stretches(text.translate(_BRACKETS_AS_COMMAS))
     try:
         features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
         respaced = None if stretches else respace_false_counters(analysed, features)

@@ -435,7 +435,7 @@ _VOWEL_RUN = re.compile(
 # text, "pen は" is a word and its particle.)
 _SIGH_HA = re.compile(
     r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))"
-    r"|(?:^|(?<=[、。！？「『（…‥]))は(?=っ?(?:$|[、。！？」』）…‥]))"
+    r"|(?:^|(?<=[、。！？「『（…‥]))[はへ](?=っ?(?:$|[、。！？」』）…‥]))"  # へ？ too (was エ？, the particle)
 )
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
 # ははは ハハワ. In katakana it reads ハハハ.
@@ -444,6 +444,8 @@ _STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_
 
 
 def _sigh(m: re.Match[str]) -> str:
+    if m.group(0) == "へ":
+        return "ヘ"
     return "ハー" if len(m.group(0)) > 1 else "ハ"
 
 
