@@ -266,6 +266,10 @@ CONTEXT_READING_CASES = [
     # 対 between numerals is the ratio タイ; 一対 (a pair) stays ツイ (数詞の読み; JSUT even ids)
     ("２対１で不利", "ニタイイチデフリ"),
     ("一対の靴", "イッツイノクツ"),
+    # 痛 alone is the cry いた (voice lines; was ツー, the 痛 of 頭痛); inside words it stays
+    ("痛……", "イタ"),
+    ("痛、何するの", "イタ、ナニスルノ"),
+    ("頭痛がする", "ズツーガスル"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
