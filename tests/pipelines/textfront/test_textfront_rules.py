@@ -270,6 +270,11 @@ CONTEXT_READING_CASES = [
     ("痛……", "イタ"),
     ("痛、何するの", "イタ、ナニスルノ"),
     ("頭痛がする", "ズツーガスル"),
+    # 空く of a hungry stomach is すく (was あく); two words back: お腹 + が (JSUT even id 508 too)
+    ("お腹が空いた", "オナカガスイタ"),
+    ("お腹空いた", "オナカスイタ"),
+    ("お腹が空きました", "オナカガスキマシタ"),
+    ("席が空いた", "セキガアイタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

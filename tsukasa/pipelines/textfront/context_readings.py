@@ -49,9 +49,22 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     return {k: tuple(v) for k, v in words.items()}, weekdays
 
 
+def _matches_before(cond: str, features: list[dict], i: int) -> bool:
+    """``cond`` against the words before word ``i``: space-separated conditions match the words
+    right before it in order (お腹|腹 が: お腹 or 腹, then が)."""
+    if " " not in cond:
+        return _matches(cond, features[i - 1] if i else None)
+    parts = cond.split()
+    if i < len(parts):
+        return False
+    return all(_matches(c, features[i - len(parts) + k]) for k, c in enumerate(parts))
+
+
 def _matches(cond: str, word: dict | None) -> bool:
     if cond == "*":
         return True
+    if "|" in cond:
+        return any(_matches(c, word) for c in cond.split("|"))
     if cond == "start":  # the start of a sentence or clause
         return word is None or word["pos"] == "記号"
     if word is None:
@@ -71,12 +84,11 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
         s = f["string"]
         rows = words.get(s)
         if rows is not None:
-            prev = features[i - 1] if i else None
             nxt = features[i + 1] if i + 1 < n else None
             for row in rows:
                 if (
                     (row.pron == "*" or row.pron == f["pron"])
-                    and _matches(row.before, prev)
+                    and _matches_before(row.before, features, i)
                     and _matches(row.after, nxt)
                 ):
                     set_reading(f, row.reading, row.accent)

@@ -81,10 +81,13 @@ def mora_count(pron: str) -> int:
 def set_reading(word: dict, pron: str, accent: int | None = None) -> None:
     """Give an NJD word the pronunciation ``pron`` (and accent type ``accent``; None keeps its
     own), keeping its mora count and an accent that fits inside the new reading."""
+    before = int(word["mora_size"])
     word["pron"] = word["read"] = pron
     word["mora_size"] = mora_count(pron)
     if accent is not None:
         word["acc"] = accent
+    elif word["mora_size"] == before:
+        return  # same length: keep the accent as OpenJTalk wrote it (one past the end: on what follows)
     word["acc"] = min(int(word["acc"]), word["mora_size"])
 
 
