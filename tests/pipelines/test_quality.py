@@ -82,3 +82,55 @@ def test_quality_stage_fills_every_measurement(tmp_path) -> None:
     assert info.snr_db is not None and info.snr_db > 20  # clean synthetic speech
     assert 3.0 < info.speech_rate < 14.0
     assert info.loudness_lufs is not None and info.duration == pytest.approx(cut.supervisions[0].duration)
+
+
+def test_clipping_in_a_resampled_source_is_still_found(tmp_path) -> None:
+    """Resampling rounds flat tops off: a 48 kHz file with a third of its samples clipped measured
+    0 after ``standardize`` took it to 24 kHz. The clipped stretches are found on the source
+    samples, kept with the cut, and counted for the part of the recording each cut covers."""
+    from lhotse import MonoCut, Recording
+
+    from tests.audio_fixtures import write_audio
+    from tsukasa.pipelines.base import StageContext, get_stage
+
+    sr = 48000
+    t = np.arange(2 * sr) / sr
+    x = 0.3 * np.sin(2 * np.pi * 220 * t)
+    x[sr:] = np.clip(2.5 * np.sin(2 * np.pi * 220 * t[sr:]), -1, 1)  # the second half clips
+    path = write_audio(tmp_path / "clipped.wav", x, sr)
+    rec = Recording.from_file(path, recording_id="clipped")
+    cut = MonoCut(id="clipped", start=0, duration=rec.duration, channel=0, recording=rec)
+    (std,) = get_stage("standardize")().process([cut], StageContext(work_dir=tmp_path)).kept
+    assert q.clipping_ratio(std.load_audio()[0]) < 1e-3  # what the quality stage used to see
+    assert std.custom["source_clipping"]["ratio"] == pytest.approx(q.clipping_ratio(x), abs=0.01)
+    assert q.clipping_ratio(x) > 0.2
+    assert any("source clipped" in d for d in std.custom["provenance"][-1]["decisions"])
+
+    from lhotse import SupervisionSegment
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    def part(offset: float) -> MonoCut:  # what segment makes: a cut over part of the recording
+        sup = SupervisionSegment(id=f"u{offset}", recording_id="clipped", start=offset, duration=1.0, text="あー")
+        return fastcopy(std, id=f"u{offset}", start=offset, duration=1.0, supervisions=[sup])
+
+    stage = q.QualityStage(q.QualityConfig(dnsmos=False))
+    kept = stage.process([part(0.0), part(1.0)], StageContext(work_dir=tmp_path)).kept
+    clean, clipped = (read_supervision_custom(c.supervisions[0]).quality for c in kept)
+    assert clean.clipping_ratio < 1e-3 and "clipping" not in [f.code for f in clean.flags]
+    assert clipped.clipping_ratio == pytest.approx(2 * q.clipping_ratio(x), abs=0.02)
+    assert "clipping" in [f.code for f in clipped.flags]
+
+
+def test_clean_source_has_no_clipping_record(tmp_path) -> None:
+    from lhotse import MonoCut, Recording
+
+    from tests.audio_fixtures import tone, write_audio
+    from tsukasa.pipelines.base import StageContext, get_stage
+
+    path = write_audio(tmp_path / "clean.wav", tone(1.0, 48000, freq=110, amp=0.5), 48000)  # a wide crest
+    rec = Recording.from_file(path, recording_id="clean")
+    cut = MonoCut(id="clean", start=0, duration=rec.duration, channel=0, recording=rec)
+    (std,) = get_stage("standardize")().process([cut], StageContext(work_dir=tmp_path)).kept
+    assert "source_clipping" not in std.custom

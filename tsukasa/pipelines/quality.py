@@ -11,7 +11,10 @@ known answer); the stage puts them into ``custom.quality`` of every supervision:
   (``None`` + flag ``snr_unknown``) rather than a made-up number.
 * **clipping ratio** (:func:`clipping_ratio`): share of samples in flat runs (>= 3 samples) at
   the cut's own peak. Measured relative to the peak, not to full scale, because ``standardize``
-  scales clipped audio down (a flat top stays flat under a gain).
+  scales clipped audio down (a flat top stays flat under a gain). Resampling does not keep a
+  flat top flat, though: a 48 kHz file with a third of its samples clipped measured 0 at 24 kHz.
+  So ``standardize`` finds the clipped stretches on the *source* samples
+  (``cut.custom["source_clipping"]``) and the ratio here is the larger of the two.
 * **loudness** (BS.1770 integrated, pyloudnorm) and **peak** (dBFS), **DC offset** (mean).
 * **effective bandwidth** (:func:`effective_bandwidth`): the highest frequency whose long-term
   spectrum (active frames only) is within ``floor_db`` of the spectrum's maximum. 16 kHz audio
@@ -98,20 +101,50 @@ def snr_db(x: np.ndarray, sr: int, *, min_separation_db: float = 3.0) -> float |
     return float(min(100.0, 10 * math.log10(max(signal, 1e-20) / noise)))
 
 
-def clipping_ratio(x: np.ndarray, *, tolerance: float = 1e-3, min_run: int = 3) -> float:
-    """Share of samples in flat runs (>= ``min_run``) within ``tolerance`` of the peak magnitude."""
+def clipped_mask(x: np.ndarray, *, tolerance: float = 1e-3, min_run: int = 3) -> np.ndarray:
+    """Samples in flat runs (>= ``min_run``) within ``tolerance`` of the peak magnitude (bool)."""
     a = np.abs(np.asarray(x, dtype=np.float64).reshape(-1))
-    if len(a) == 0:
-        return 0.0
-    peak = float(a.max())
-    if peak < 1e-3:
-        return 0.0
-    hot = a >= peak * (1.0 - tolerance)
-    # run lengths of consecutive hot samples
+    if len(a) == 0 or float(a.max()) < 1e-3:
+        return np.zeros(len(a), dtype=bool)
+    hot = a >= float(a.max()) * (1.0 - tolerance)
     edges = np.diff(np.concatenate([[0], hot.astype(np.int8), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    lengths = ends - starts
-    return float(lengths[lengths >= min_run].sum() / len(a))
+    mask = np.zeros(len(a), dtype=bool)
+    for s0, e0 in zip(starts, ends, strict=True):
+        if e0 - s0 >= min_run:
+            mask[s0:e0] = True
+    return mask
+
+
+def clipping_ratio(x: np.ndarray, *, tolerance: float = 1e-3, min_run: int = 3) -> float:
+    """Share of samples in flat runs (>= ``min_run``) within ``tolerance`` of the peak magnitude."""
+    mask = clipped_mask(x, tolerance=tolerance, min_run=min_run)
+    return float(mask.mean()) if len(mask) else 0.0
+
+
+def clipped_regions(mask: np.ndarray, sr: int, *, merge_s: float = 0.05) -> list[list[float]]:
+    """``[start_s, end_s, share]`` for the stretches of a clipped-sample mask, runs closer than
+    ``merge_s`` merged (the peaks of one syllable clip once per pitch period); ``share`` is the
+    clipped part of the stretch. Compact enough to keep in a manifest."""
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > merge_s * sr)
+    firsts = np.concatenate([[0], breaks + 1])
+    lasts = np.concatenate([breaks, [len(idx) - 1]])
+    regions = []
+    for f, la in zip(firsts, lasts, strict=True):
+        start, end = int(idx[f]), int(idx[la]) + 1
+        regions.append([round(start / sr, 4), round(end / sr, 4), round(float(la - f + 1) / (end - start), 4)])
+    return regions
+
+
+def regions_ratio(regions: list[list[float]], start: float, end: float) -> float:
+    """Clipped share of ``[start, end)`` (seconds) from :func:`clipped_regions`."""
+    if end <= start:
+        return 0.0
+    clipped = sum(max(0.0, min(e, end) - max(s, start)) * share for s, e, share in regions)
+    return min(1.0, clipped / (end - start))
 
 
 def integrated_loudness(x: np.ndarray, sr: int) -> float | None:
@@ -208,13 +241,18 @@ class QualityConfig(StageConfig):
     flag_dnsmos_ovrl: float = 2.5
 
 
-def measure(x: np.ndarray, sr: int, config: QualityConfig | None = None) -> QualityInfo:
-    """Every metric of one waveform (no speech rate: that needs the text) with its flags."""
+def measure(
+    x: np.ndarray, sr: int, config: QualityConfig | None = None, *, source_clipping: float = 0.0
+) -> QualityInfo:
+    """Every metric of one waveform (no speech rate: that needs the text) with its flags.
+
+    ``source_clipping``: the clipped share measured on the source samples before resampling
+    (see the module notes); the reported ratio is the larger of it and this waveform's own."""
     config = config or QualityConfig()
     y = np.asarray(x, dtype=np.float32).reshape(-1)
     flags: list[QualityFlag] = []
     snr = snr_db(y, sr)
-    clip = clipping_ratio(y)
+    clip = max(clipping_ratio(y), source_clipping)
     lufs = integrated_loudness(y, sr)
     peak = peak_dbfs(y)
     dc = float(np.mean(y)) if len(y) else 0.0
@@ -270,7 +308,7 @@ class QualityStage(Stage[QualityConfig]):
 
     name: ClassVar[str] = "quality"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: clipping ratio also from the source samples
     Config: ClassVar[type[StageConfig]] = QualityConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -285,7 +323,9 @@ class QualityStage(Stage[QualityConfig]):
         audio = cut.load_audio()
         sr = int(cut.sampling_rate)
         # The whole cut (padding included) is measured: the padding is where the noise is.
-        info = measure(audio, sr, self.config)
+        regions = ((cut.custom or {}).get("source_clipping") or {}).get("regions", [])
+        source_clip = regions_ratio(regions, float(cut.start), float(cut.start + cut.duration))
+        info = measure(audio, sr, self.config, source_clipping=source_clip)
 
         def fn(sup: Any, custom: SupervisionCustom) -> SupervisionCustom:
             old = custom.quality or QualityInfo()
