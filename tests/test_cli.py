@@ -109,6 +109,13 @@ def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:
     assert r.stdout == "ホシヨミツカサデス\n"
     r = run("g2p", "--english", "katakana", cwd=tmp_path)
     assert r.returncode != 0 and r.stderr.strip().startswith("error:") and "--english" in r.stderr
+    names.write_text("星詠司,hoshiyomi\n", encoding="utf-8")  # a bad dictionary: its error, not line 1's
+    r = subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", "g2p", "--user-dict", str(names)],
+        input="星詠司です\n", capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.startswith("error: 1 bad row(s) in the user dictionary: ") and "line 1" not in r.stderr
 
 
 def test_g2p_reads_placeholders_given_and_names_the_others(tmp_path: Path) -> None:

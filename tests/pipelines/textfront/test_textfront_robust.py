@@ -88,6 +88,21 @@ def test_bad_user_dictionary_is_a_clear_error(tmp_path: Path, content: str) -> N
         phonemize("名前", user_dict=csv)
 
 
+def test_every_bad_row_of_a_user_dictionary_is_named_at_once(tmp_path: Path) -> None:
+    """A CSV of many names is fixed in one pass: every bad row, with what is wrong with it (the
+    first one alone used to be reported, and an empty surface was called a bad reading)."""
+    csv = tmp_path / "names.csv"
+    csv.write_text("司,ツカサ,1\nbad row\n,アア,1\n星,ホシ,9\n詠,yomi\n", encoding="utf-8")
+    with pytest.raises(TextFrontError) as exc:
+        phonemize("司", user_dict=csv)
+    message = str(exc.value)
+    assert message.startswith("4 bad row(s) in the user dictionary: ")
+    for row, what in ((2, "expected surface,reading"), (3, "the surface (first column) is empty"),
+                      (4, "accent type must be 0..2"), (5, "the reading must be kana")):  # fmt: skip
+        assert f"names.csv:{row}: {what}" in message
+    assert "\n" not in message  # one line on the command line
+
+
 # --- stages -------------------------------------------------------------------------------------
 def _cut(text: str, duration: float = 2.0):
     from lhotse import MonoCut, Recording, SupervisionSegment

@@ -33,6 +33,10 @@ def g2p_lines(
     """
     if fmt not in ("phonemes", "kana", "prosody"):
         raise TextFrontError(f"unknown g2p format {fmt!r}; use phonemes, kana or prosody")
+    if user_dict is not None:  # checked before the first line: its errors are not the line's
+        from tsukasa.pipelines.textfront.userdict import parse_user_dict
+
+        parse_user_dict(user_dict)
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         if not line.strip():

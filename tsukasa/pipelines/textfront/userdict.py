@@ -40,31 +40,46 @@ def _full_width(s: str) -> str:
 
 
 def parse_user_dict(path: str | Path) -> list[tuple[str, str, int]]:
-    """Validated ``(surface, katakana reading, accent type)`` rows; errors name file and row."""
+    """Validated ``(surface, katakana reading, accent type)`` rows.
+
+    Every bad row is named (file:row: what is wrong) in one error, not only the first: a CSV
+    of a few hundred character names is fixed in one pass."""
     path = Path(path)
     if not path.is_file():
         raise TextFrontError(f"user dictionary not found: {path}")
-    rows = []
+    rows, problems = [], []
     for i, row in enumerate(read_csv_rows(path), start=1):
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         if i == 1 and row[0].strip().lower() == "surface":
             continue  # header
-        if len(row) < 2:
-            raise TextFrontError(f"{path}:{i}: expected surface,reading[,accent type], got {row!r}")
+        problem = _row_problem(row)
+        if problem is not None:
+            problems.append(f"{path}:{i}: {problem}")
+            continue
         surface = unicodedata.normalize("NFKC", row[0].strip())
         reading = to_katakana(unicodedata.normalize("NFKC", row[1].strip()))
-        if not surface or not reading or not all("ァ" <= c <= "ヺ" or c == "ー" for c in reading):
-            raise TextFrontError(f"{path}:{i}: the reading must be kana, got {row[1]!r}")
-        accent_text = row[2].strip() if len(row) > 2 else "0"
-        if not accent_text.isdigit() or int(accent_text) > mora_count(reading):
-            raise TextFrontError(
-                f"{path}:{i}: accent type must be 0..{mora_count(reading)} (morae of {reading}), got {accent_text!r}"
-            )
-        rows.append((surface, reading, int(accent_text)))
+        rows.append((surface, reading, int(row[2].strip()) if len(row) > 2 else 0))
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise TextFrontError(f"{len(problems)} bad row(s) in the user dictionary: " + "; ".join(problems[:5]) + more)
     if not rows:
         raise TextFrontError(f"user dictionary {path} has no entries")
     return rows
+
+
+def _row_problem(row: list[str]) -> str | None:
+    if len(row) < 2:
+        return f"expected surface,reading[,accent type], got {row!r}"
+    if not unicodedata.normalize("NFKC", row[0].strip()):
+        return "the surface (first column) is empty"
+    reading = to_katakana(unicodedata.normalize("NFKC", row[1].strip()))
+    if not reading or not all("ァ" <= c <= "ヺ" or c == "ー" for c in reading):
+        return f"the reading must be kana, got {row[1]!r}"
+    accent_text = row[2].strip() if len(row) > 2 else "0"
+    if not accent_text.isdigit() or int(accent_text) > mora_count(reading):
+        return f"accent type must be 0..{mora_count(reading)} (morae of {reading}), got {accent_text!r}"
+    return None
 
 
 def _naist_csv(rows: list[tuple[str, str, int]]) -> str:
