@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -274,12 +274,13 @@ class Dataset:
         created_by: str | None = None,
         skip_if_unchanged: bool = False,
         unchanged_since: int | None = None,
-        extra_files: dict[str, str] | None = None,
+        extra_files: dict[str, str] | Callable[[], dict[str, str]] | None = None,
     ) -> VersionRecord:
         """Write a new immutable version, make it current, and update the top-level copies.
 
         ``extra_files``: more text files that belong to the version (``run.yaml``: what the run
-        that made it did), written and made read-only with it.
+        that made it did), written and made read-only with it; or a function giving them, called
+        once the cuts are written (ingest counts its report while the cuts stream past).
 
         With ``skip_if_unchanged`` a result byte-identical to the current version (a rerun
         that found everything cached) returns the current version instead of a duplicate.
@@ -287,9 +288,15 @@ class Dataset:
         recipe run has been made current since): nothing is written and N is returned, and the
         current version stays what it was.
         """
-        for name in extra_files or {}:
-            if name in ("version.yaml", "cuts.jsonl.gz", "rejected.jsonl.gz") or Path(name).name != name:
-                raise DatasetError(f"cannot add {name!r} to a version: a plain file name of its own is needed")
+
+        def checked(files: dict[str, str] | None) -> dict[str, str]:
+            for name in files or {}:
+                if name in ("version.yaml", "cuts.jsonl.gz", "rejected.jsonl.gz") or Path(name).name != name:
+                    raise DatasetError(f"cannot add {name!r} to a version: a plain file name of its own is needed")
+            return files or {}
+
+        if not callable(extra_files):
+            extra_files = checked(extra_files)  # before any work
         with self.writing(f"write a {kind} version", wait_s=_SHORT_WAIT_S):
             number = max((v.number for v in self.meta.versions), default=0) + 1
             while self._adopt_orphan(number):
@@ -338,7 +345,7 @@ class Dataset:
                 counts=counts,
             )
             (staging / "version.yaml").write_text(yaml_text(record.model_dump(mode="json")), encoding="utf-8")
-            for name, text in (extra_files or {}).items():
+            for name, text in checked(extra_files() if callable(extra_files) else extra_files).items():
                 (staging / name).write_text(text, encoding="utf-8")
             for f in staging.iterdir():
                 f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)

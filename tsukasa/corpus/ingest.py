@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tsukasa.corpus.audio import AUDIO_EXTENSIONS, AudioError, AudioInfo, ScanMode, looks_like_audio, scan_file
 from tsukasa.corpus.dataset import Dataset, SourceRecord, yaml_text
-from tsukasa.corpus.manifests import manifest_dict, read_jsonl, write_json_lines, write_jsonl
+from tsukasa.corpus.manifests import json_lines_writer, manifest_dict, read_jsonl, write_json_lines, write_jsonl
 from tsukasa.corpus.schema import RejectedItem, ScriptLine, ScriptLineRef, SourceInfo, SupervisionCustom
 from tsukasa.errors import ConfigError
 
@@ -798,18 +798,24 @@ def _ingest(
         report.script_folder_lines = sum(1 for s in script_lines if not s.file)
 
     rec_ids = sorted(recordings)
-
-    def recording_dicts() -> Iterator[dict[str, Any]]:  # counted for the report as they are written
-        for rid in rec_ids:
-            info = recordings[rid].fields()["info"]
-            rec = _make_recording(recordings[rid], rid, info)
-            report.duration_s += rec["duration"]
-            report.formats[f"{info['format']}/{info['subtype']} {info['sample_rate']} Hz {info['channels']}ch"] += 1
-            yield rec
-
-    write_jsonl(recording_dicts(), dataset.recordings_path)
     report.recordings = len(rec_ids)
     report.rejected = rejected
+
+    def cut_dicts(write_recording: Callable[[bytes], None]) -> Iterator[dict[str, Any]]:
+        """The version's cuts; each recording's line goes to ``recordings.jsonl.gz`` on the way.
+
+        One pass, each recording made and encoded once: its line is embedded in its cut as an
+        ``orjson.Fragment`` (the same bytes the dict would give). Making, encoding and
+        compressing the recordings twice was a quarter of ingest's serial time (2,000 files)."""
+        for rid in rec_ids:
+            entry = recordings[rid]
+            info = entry.fields()["info"]
+            line = orjson.dumps(_make_recording(entry, rid, info))
+            write_recording(line)
+            duration = info["frames"] / info["sample_rate"]
+            report.duration_s += duration
+            report.formats[f"{info['format']}/{info['subtype']} {info['sample_rate']} Hz {info['channels']}ch"] += 1
+            yield _recording_cut(rid, duration, orjson.Fragment(line), entry, file_text.get(rid))
 
     # Always offered: unchanged_since makes a byte-identical result the same version. Deciding from
     # "files read this run" instead missed files a killed run had read (resumed) or indexed.
@@ -817,19 +823,17 @@ def _ingest(
         dataset.meta.sources.append(
             SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
         )
-    cuts = (
-        _recording_cut(_make_recording(recordings[rid], rid), recordings[rid], file_text.get(rid)) for rid in rec_ids
-    )
     last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
-    version = dataset.write_version(
-        cuts,
-        rejected,
-        kind="ingest",
-        description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged"
-        + (f", {report.resumed} read before an interruption)" if report.resumed else ")"),
-        unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
-        extra_files={"ingest.yaml": yaml_text(report.to_dict())},
-    )
+    with json_lines_writer(dataset.recordings_path) as write_recording:
+        version = dataset.write_version(
+            cut_dicts(write_recording),
+            rejected,
+            kind="ingest",
+            description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged"
+            + (f", {report.resumed} read before an interruption)" if report.resumed else ")"),
+            unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
+            extra_files=lambda: {"ingest.yaml": yaml_text(report.to_dict())},  # after the pass counted
+        )
     if version.number != last_ingest:
         report.version = version.number
     else:
@@ -967,7 +971,9 @@ def _decide(
 
 
 def _abs(e: _Entry) -> str:
-    return os.path.join(e.source_root, e.path)
+    # Joined by hand: e.path is relative and POSIX-separated, and os.path.join (~1.5 µs) was
+    # measurable in the serial part of ingest (called for every recording).
+    return f"{e.source_root.rstrip('/')}/{e.path}"
 
 
 def _save_script(dataset: Dataset, lines: list[ScriptLine]) -> None:
@@ -1100,7 +1106,9 @@ def _without_suffix(name: str) -> str:
     return base if dot and base and "/" not in ext and len(ext) <= 5 and not ext.isdigit() else name
 
 
-def _recording_cut(recording: dict[str, Any], entry: _Entry, lines: list[ScriptLine] | None) -> dict[str, Any]:
+def _recording_cut(
+    rec_id: str, duration: float, recording: Any, entry: _Entry, lines: list[ScriptLine] | None
+) -> dict[str, Any]:
     """The version-1 view of a recording: one MonoCut over the whole file (+ its script lines), as its dict.
 
     Several lines (a multi-line file) share one supervision until ``segment`` splits the file:
@@ -1131,10 +1139,10 @@ def _recording_cut(recording: dict[str, Any], entry: _Entry, lines: list[ScriptL
             )
         )
         supervision = SupervisionSegment(
-            id=recording["id"],
-            recording_id=recording["id"],
+            id=rec_id,
+            recording_id=rec_id,
             start=0.0,
-            duration=recording["duration"],
+            duration=duration,
             channel=0,
             text=text,
             language="ja",
@@ -1143,12 +1151,12 @@ def _recording_cut(recording: dict[str, Any], entry: _Entry, lines: list[ScriptL
         )
         supervisions.append(manifest_dict(supervision))
     return {
-        "id": recording["id"],
+        "id": rec_id,
         "start": 0.0,
-        "duration": recording["duration"],
+        "duration": duration,
         "channel": 0,
         "supervisions": supervisions,
-        "recording": recording,
+        "recording": recording,  # its dict, or its encoded line as an orjson.Fragment
         "custom": {"source_path": entry.path, "source_root": entry.source_root},
         "type": "MonoCut",
     }

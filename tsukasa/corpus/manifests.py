@@ -79,18 +79,41 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
 
 def write_json_lines(lines: Iterable[bytes], path: str | Path) -> int:
     """Atomically write already-encoded JSON lines (e.g. pydantic's ``model_dump_json``); returns the count."""
-    n = 0
-    with atomic_path(path) as tmp, _open_write(tmp) as f:
-        batch: list[bytes] = []
+    with json_lines_writer(path) as write:
         for line in lines:
-            batch.append(line)
-            n += 1
-            if len(batch) >= 1024:  # a few large gzip writes instead of one per line
-                f.write(b"\n".join(batch) + b"\n")
-                batch.clear()
-        if batch:
-            f.write(b"\n".join(batch) + b"\n")
-    return n
+            write(line)
+        return write.count
+
+
+class _LineSink:
+    """Batches encoded lines into a few large writes (gzip compresses per write call)."""
+
+    def __init__(self, f: Any) -> None:
+        self._f, self._batch, self.count = f, [], 0
+
+    def __call__(self, line: bytes) -> None:
+        self._batch.append(line)
+        self.count += 1
+        if len(self._batch) >= 1024:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._batch:
+            self._f.write(b"\n".join(self._batch) + b"\n")
+            self._batch.clear()
+
+
+@contextlib.contextmanager
+def json_lines_writer(path: str | Path) -> Iterator[_LineSink]:
+    """A callable taking one encoded JSON line at a time, written atomically to ``path`` (gzip
+    when the name ends in .gz) when the block ends without an error.
+
+    For a writer fed beside another one: ingest writes each recording's line to
+    ``recordings.jsonl.gz`` while it builds the cut that embeds the same line, in one pass."""
+    with atomic_path(path) as tmp, _open_write(tmp) as f:
+        sink = _LineSink(f)
+        yield sink
+        sink.flush()
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
