@@ -371,47 +371,68 @@ def find_files(raw_dir: Path) -> tuple[list[Path], Counter]:
     Files with an audio extension are always candidates (so a broken one gets a reason);
     files with an unknown extension are candidates when their bytes look like audio.
     """
-    rel, ignored = _walk_audio(str(raw_dir))
+    rel, ignored, _ = _walk_audio(str(raw_dir))
     return [Path(raw_dir, r) for r in rel], ignored
 
 
-def _walk_audio(root: str) -> tuple[list[str], Counter]:
-    """``find_files`` on strings: candidate paths relative to ``root`` (POSIX separators), sorted."""
-    candidates, ignored = [], Counter()
-    prefix = len(root.rstrip(os.sep)) + 1
-    for dirpath, dirnames, filenames in os.walk(root):
-        # Hidden entries (.DS_Store, .git, editors' swap files) are not walked, but counted:
-        # nothing under the dump is skipped without the report saying so.
-        hidden = sum(d.startswith(".") for d in dirnames)
-        if hidden:
-            ignored[HIDDEN_FOLDERS] += hidden
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = dirpath[prefix:].replace(os.sep, "/")
-        for name in filenames:
-            if name.startswith("."):
-                ignored[HIDDEN_FILES] += 1
-                continue
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            ext = os.path.splitext(name)[1].lower()
-            ext = "" if ext == "." else ext
-            if ext in AUDIO_EXTENSIONS:
-                candidates.append(rel)
-            elif ext in _TEXT_EXTENSIONS:
-                ignored[ext] += 1
-            else:
-                head = b""
-                path = os.path.join(dirpath, name)
-                if os.path.isfile(path):  # never open a pipe or a device to sniff it: that can block
-                    try:
-                        with open(path, "rb") as f:
-                            head = f.read(16)
-                    except OSError:
-                        pass
-                if head and looks_like_audio(head):
-                    candidates.append(rel)
+def _walk_audio(root: str) -> tuple[list[str], Counter, bytes]:
+    """``find_files`` on strings: candidate paths relative to ``root`` (POSIX separators), sorted,
+    the skipped entries counted, and for each candidate 1 when the directory listing already
+    says it is a regular file (not a link, a pipe or a device): such a file needs no ``stat``
+    before it is opened.
+
+    Walked with ``os.scandir`` (what ``os.walk`` uses, minus the names-only view) because the
+    listing's file types are free, and a ``stat`` per file before the scan was ~3.5 µs a file of
+    ingest's serial time. Symbolic links to folders are not followed (as ``os.walk``); hidden
+    entries are counted, and so are folders that cannot be listed.
+    """
+    found: list[tuple[str, int]] = []
+    ignored: Counter = Counter()
+    stack = [("", root)]
+    while stack:
+        rel_dir, folder = stack.pop()
+        try:
+            listing = os.scandir(folder)
+        except OSError:
+            ignored["unreadable folder"] += 1
+            continue
+        with listing:
+            for entry in listing:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if name.startswith("."):
+                        ignored[HIDDEN_FOLDERS] += 1
+                    elif not entry.is_symlink():
+                        stack.append((f"{rel_dir}/{name}" if rel_dir else name, entry.path))
+                    continue
+                if name.startswith("."):
+                    ignored[HIDDEN_FILES] += 1
+                    continue
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                ext = os.path.splitext(name)[1].lower()
+                ext = "" if ext == "." else ext
+                if ext in AUDIO_EXTENSIONS:
+                    found.append((rel, entry.is_file(follow_symlinks=False)))
+                elif ext in _TEXT_EXTENSIONS:
+                    ignored[ext] += 1
                 else:
-                    ignored[ext or "(none)"] += 1
-    return sorted(candidates), ignored
+                    head = b""
+                    if entry.is_file():  # never open a pipe or a device to sniff it: that can block
+                        try:
+                            with open(entry.path, "rb") as f:
+                                head = f.read(16)
+                        except OSError:
+                            pass
+                    if head and looks_like_audio(head):
+                        found.append((rel, entry.is_file(follow_symlinks=False)))
+                    else:
+                        ignored[ext or "(none)"] += 1
+    found.sort()
+    return [rel for rel, _ in found], ignored, bytes(int(regular) for _, regular in found)
 
 
 def slugify(relpath: str) -> str:
@@ -428,8 +449,14 @@ def recording_id(content_hash: str, relpath: str, hash_chars: int = 12) -> str:
 
 
 def _scan(
-    root: str, rel: str, stamp: _Stamp, config: IngestConfig, path: str, silence_peak: float, fd: int | None
+    root: str, rel: str, stamp: _Stamp | None, config: IngestConfig, path: str, silence_peak: float, fd: int | None
 ) -> IndexEntry:
+    if stamp is None:  # not stat-ed while walking (a first ingest): from the descriptor
+        try:
+            st = os.fstat(fd) if fd is not None else os.stat(path)
+            stamp = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = (0, 0)  # the read below fails and names the problem
     entry: dict[str, Any] = {"source_root": root, "path": rel, "size": stamp[0], "mtime_ns": stamp[1]}
     try:
         scan = scan_file(path, mode=config.verify, silence_peak=silence_peak, fd=fd)
@@ -507,7 +534,7 @@ def _open_ahead(path: str) -> int | None:
     return fd
 
 
-def _scan_all(root: str, todo: list[tuple[str, _Stamp]], config: IngestConfig) -> Iterator[IndexEntry]:
+def _scan_all(root: str, todo: list[tuple[str, _Stamp | None]], config: IngestConfig) -> Iterator[IndexEntry]:
     """Scan ``todo`` in order, one file at a time, with the next ``config.read_ahead`` files open
     and being read by the kernel meanwhile.
 
@@ -534,7 +561,7 @@ def _scan_all(root: str, todo: list[tuple[str, _Stamp]], config: IngestConfig) -
                 os.close(fd)
 
 
-def _scan_parallel(root: str, todo: list[tuple[str, _Stamp]], config: IngestConfig) -> Iterator[_Entry]:
+def _scan_parallel(root: str, todo: list[tuple[str, _Stamp | None]], config: IngestConfig) -> Iterator[_Entry]:
     """:func:`_scan_all` split over ``config.workers`` processes: this one and ``workers - 1``
     forked helpers.
 
@@ -588,7 +615,7 @@ def scan_processes(files: int, config: IngestConfig) -> int:
     return min(config.workers, max(1, files // (config.parallel_min_files // 2)))
 
 
-def _scan_chunk(job: tuple[str, list[tuple[str, _Stamp]], IngestConfig]) -> list[bytes]:
+def _scan_chunk(job: tuple[str, list[tuple[str, _Stamp | None]], IngestConfig]) -> list[bytes]:
     """One process's share (see :func:`_scan_parallel`), as the entries' index lines.
 
     JSON bytes rather than dicts for the trip back: a bytes object pickles ~20× faster than the
@@ -717,18 +744,24 @@ def _ingest(
     script_lines = load_script(script, columns=script_columns, notes=notes) if script else None
 
     report = IngestReport(dataset=dataset.name, source_root=str(root), script_notes=notes)
-    rel_paths, report.ignored = _walk_audio(str(root))
+    rel_paths, report.ignored, regular = _walk_audio(str(root))
     bad_names = [rel for rel in rel_paths if _undecodable(rel)]
     if bad_names:  # no manifest can hold these names: reported, never read
         bad = set(bad_names)
-        rel_paths = [rel for rel in rel_paths if rel not in bad]
+        keep = [i for i, rel in enumerate(rel_paths) if rel not in bad]
+        rel_paths, regular = [rel_paths[i] for i in keep], bytes(regular[i] for i in keep)
 
     old_index = _load_index(dataset.ingest_index_path)
     checkpoint = dataset.path / "ingest_index.partial.jsonl"
     resumed = _load_index(checkpoint)  # what a killed run had read: reused, counted apart
-    todo, entries = [], {}
+    todo: list[tuple[str, _Stamp | None]] = []
+    entries: dict[tuple[str, str], _Entry] = {}
     root_s = str(root)
-    for rel in rel_paths:
+    nothing_to_reuse = not old_index and not resumed
+    for rel, is_regular in zip(rel_paths, regular, strict=True):
+        if nothing_to_reuse and is_regular:
+            todo.append((rel, None))  # size and mtime come from the open file (fstat) in the scan
+            continue
         key = (root_s, rel)
         st, problem = _stat_regular(os.path.join(root_s, rel))
         if problem is not None:  # a broken link, a named pipe (reading one would block forever)...
