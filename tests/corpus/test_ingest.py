@@ -110,8 +110,8 @@ def _marking_chunk(job: tuple) -> list[bytes]:
 def test_parallel_scan_gives_the_same_manifests_as_one_process(
     tmp_path: Path, dataset_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From ``parallel_min_files`` on, the scan runs in worker processes; results must come back
-    whole, in order, with bad files still named."""
+    """From ``parallel_min_files`` on, the scan runs in worker processes (sharing the chunks with
+    this one); results must come back whole, manifests identical, with bad files still named."""
     import tsukasa.corpus.ingest as ingest_module
 
     raw = tmp_path / "many"
