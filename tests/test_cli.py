@@ -95,6 +95,11 @@ def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "ipa"], input="あ\n",
                        capture_output=True, text=True, timeout=120)  # fmt: skip
     assert r.returncode != 0 and r.stderr.strip().startswith("error:")
+    # ！/？ before the first mora: OpenJTalk's C code warned on stderr ("First mora should not be
+    # question flag") for every such line; the marks mark nothing there and are dropped.
+    r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana"],
+                       input="！すごい\n？なに\n「！」\n", capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert (r.returncode, r.stdout, r.stderr) == (0, "スゴイ\nナニ\n\n", "")
 
 
 def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:

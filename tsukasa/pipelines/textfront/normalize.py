@@ -401,10 +401,18 @@ def normalize_symbols(text: str) -> str:
         # A long mark with no vowel before it (a line or clause that starts with ー or 〜) lengthens
         # nothing; OpenJTalk warns and spells it as a mora of its own.
         text = _ORPHAN_LONG.sub("", text)
+    if text[:1] in _NON_WORD_START and (m := _LEADING_NON_WORD.match(text)) is not None:
+        # ！ or ？ before the first mora (「！」, ？なに, ‼すごい) marks nothing OpenJTalk can carry:
+        # it printed "First mora should not be question flag" on stderr, into g2p's output.
+        lead = m.group(0)
+        if "！" in lead or "？" in lead:
+            text = lead.replace("！", "").replace("？", "") + text[m.end() :]
     return text
 
 
 _ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")
+_LEADING_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD_START = frozenset("！？、。…‥「」『』（）【】〈〉《》 　")
 
 # A small vowel after a kana of the same vowel stretches it (すぅ, ふぅ, そぉ, いぃ: written
 # breaths and drawls): ー, which OpenJTalk reads as a long vowel (it reads すぅ スウ, ふぅ フゥ).
@@ -520,7 +528,7 @@ _PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_k
 # Checking that with two regexes skips nine passes run twice each (a third of the front-end's
 # own time on plain text); tests compare the fast path with the full passes.
 _PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！]+")
-_PLAIN_SUSPECT = re.compile(r"^[、。ー]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー")
+_PLAIN_SUSPECT = re.compile(r"^[、。ー！？]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー")
 
 
 def _is_plain(text: str) -> bool:
@@ -535,7 +543,7 @@ def _is_plain(text: str) -> bool:
 _LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
-    r"^[、。 ー]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
+    r"^[、。 ー！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
