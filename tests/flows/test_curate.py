@@ -67,6 +67,21 @@ def _run_cli(root: Path, recipe: Path, env: dict) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def _cli_setup(tmp_path: Path) -> tuple[Path, Path, dict]:
+    """Dataset root, the test recipe's file and the environment for runs of the CLI."""
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(RECIPE)
+    return tmp_path / "dm", recipe, {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+
+
+def _wait_for_outputs(proc: subprocess.Popen, ds_path: Path, count: int) -> None:
+    """Until ``count`` shard outputs exist or the run ends."""
+    deadline = time.monotonic() + 300
+    while len(_outputs(ds_path)) < count and proc.poll() is None:
+        assert time.monotonic() < deadline, "flow made no progress"
+        time.sleep(0.01)
+
+
 def _outputs(ds_path: Path) -> set[Path]:
     # finished outputs only: a run killed mid-write leaves a hidden temp file, which does not count
     return {p for p in (ds_path / "stages").glob("[0-9]-*/*.cuts.jsonl.gz") if not p.name.startswith(".")}
@@ -78,10 +93,7 @@ def _manifest_bytes(ds_path: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_kill_9_at_three_points_then_resume_gives_identical_manifests(raw_dir: Path, tmp_path: Path) -> None:
-    root = tmp_path / "dm"
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text(RECIPE)
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    root, recipe, env = _cli_setup(tmp_path)
 
     # 1. the uninterrupted reference run
     ds = _fresh_dataset(root, raw_dir)
@@ -98,10 +110,7 @@ def test_kill_9_at_three_points_then_resume_gives_identical_manifests(raw_dir: P
     for target in (1, 4, 7):
         before = len(_outputs(ds.path))
         proc = _run_cli(root, recipe, env)
-        deadline = time.monotonic() + 300
-        while len(_outputs(ds.path)) < max(target, before + 1) and proc.poll() is None:
-            assert time.monotonic() < deadline, "flow made no progress"
-            time.sleep(0.01)
+        _wait_for_outputs(proc, ds.path, max(target, before + 1))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
@@ -295,16 +304,10 @@ def test_a_stage_runs_on_a_shard_whose_every_cut_was_rejected(tmp_path: Path) ->
 def test_ctrl_c_stops_a_run_with_one_line_and_the_same_command_resumes(raw_dir: Path, tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the process group, as a terminal sends it) used to end the run with exit
     130 and not a word: typer swallows KeyboardInterrupt. Now one line says what was kept."""
-    root = tmp_path / "dm"
-    recipe = tmp_path / "r.yaml"
-    recipe.write_text(RECIPE)
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    root, recipe, env = _cli_setup(tmp_path)
     ds = _fresh_dataset(root, raw_dir)
     proc = _run_cli(root, recipe, env)
-    deadline = time.monotonic() + 300
-    while not _outputs(ds.path) and proc.poll() is None:
-        assert time.monotonic() < deadline, "flow made no progress"
-        time.sleep(0.01)
+    _wait_for_outputs(proc, ds.path, 1)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
     try:
