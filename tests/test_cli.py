@@ -241,3 +241,14 @@ def test_ctrl_c_during_ingest_is_one_line_and_the_same_command_resumes(tmp_path:
     assert ds.current_version is None
     report = ingest(raw, ds)  # also takes the writer lock: the interrupted run released it
     assert (report.resumed, report.scanned, report.recordings) == (7, 3, 10)
+
+
+def test_ingest_exclude_and_include_flags(tmp_path: Path) -> None:
+    raw = tmp_path / "dump"
+    write_audio(raw / "voice" / "a.wav", tone(0.5, 16000), 16000)
+    write_audio(raw / "bgm" / "title.wav", tone(0.5, 16000, freq=300), 16000)
+    write_audio(raw / "voice" / "se_click.wav", tone(0.5, 16000, freq=500), 16000)
+    r = run("ingest", str(raw), "--dataset", "g", "--root", "dm", "--exclude", "bgm", "--exclude", "se_*", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "g: 1 recordings" in r.stdout
+    assert "1× folder excluded by --exclude, 1× excluded by --exclude" in " ".join(r.stdout.split())

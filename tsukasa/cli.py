@@ -171,6 +171,20 @@ def ingest(
         int | None,
         typer.Option(min=0, max=1024, help="Files read ahead by the kernel while one is checked (default 16; 0: off)."),
     ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only ingest files matching this glob (repeatable). Without / it matches a file or folder "
+            "name at any depth ('*.ogg'); with / the path from RAW_DIR ('voice/*')."
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Leave out files or folders matching this glob (repeatable), e.g. --exclude bgm --exclude 'se_*': "
+            "game dumps hold music and sound effects beside the voices."
+        ),
+    ] = None,
     min_duration: Annotated[float, typer.Option(help="Reject files shorter than this many seconds.")] = 0.2,
     verify: Annotated[
         str,
@@ -190,6 +204,7 @@ def ingest(
 
     Example:  tsukasa ingest ./dump/sakura --dataset sakura --script ./dump/script.tsv
     Example:  tsukasa ingest ./dump --dataset game --script voices.csv --script-columns file=vo,text=msg
+    Example:  tsukasa ingest ./dump --dataset game --exclude bgm --exclude 'se_*'
     """
     from tsukasa.corpus.dataset import Dataset
     from tsukasa.corpus.ingest import IngestConfig, parse_script_columns
@@ -204,7 +219,8 @@ def ingest(
         raise TsukasaError(f"--verify must be 'quick' or 'full', not {verify!r}")
     # Only what the user set: the defaults live in IngestConfig alone.
     overrides = {k: v for k, v in (("workers", workers), ("read_ahead", read_ahead)) if v is not None}
-    cfg = IngestConfig(min_duration=min_duration, verify=verify, **overrides)
+    patterns = {"include": tuple(include or ()), "exclude": tuple(exclude or ())}
+    cfg = IngestConfig(min_duration=min_duration, verify=verify, **patterns, **overrides)
     ds = Dataset.open_or_create(dataset, root, licence=licence)
     progress, update = _progress("ingest")
     kept = (

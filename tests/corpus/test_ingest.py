@@ -610,3 +610,36 @@ def test_hidden_entries_are_counted_and_wave64_rf64_au_are_audio(dataset_root: P
     assert report.recordings == 5 and not report.rejected
     assert report.ignored == {"hidden file": 1, "hidden folder": 1}
     assert {key.split("/")[0] for key in report.formats} == {"WAV", "W64", "RF64", "AU"}
+
+
+def test_include_and_exclude_patterns_leave_files_out_without_calling_them_missing(
+    dataset_root: Path, tmp_path: Path
+) -> None:
+    """Game dumps hold music and sound effects beside the voices. --exclude/--include take globs:
+    without / a name at any depth (bgm, se_*), with / a path from the dump folder; an excluded
+    folder is not walked. A file an earlier ingest read and this run's patterns leave out is
+    not "source_missing": the report counts it, and it comes back unread when the patterns go."""
+    raw = tmp_path / "dump"
+    layout = ["voice/sakura/s001.wav", "voice/sakura/se_sigh.wav", "voice/yui/y001.flac", "bgm/title.wav",
+              "se/click.wav", "system/voice_test.wav"]  # fmt: skip
+    for i, rel in enumerate(layout):
+        write_audio(raw / rel, tone(0.5, 16000, freq=200 + 40 * i), 16000)
+    ds = Dataset.create("g", dataset_root)
+
+    def sources(report_version: int) -> list[str]:
+        return sorted(c.custom["source_path"] for c in Dataset.open("g", dataset_root).cuts(report_version))
+
+    first = ingest(raw, ds, config=IngestConfig(exclude=("bgm", "se", "se_*")))
+    assert sources(first.version) == ["system/voice_test.wav", "voice/sakura/s001.wav", "voice/yui/y001.flac"]
+    assert first.ignored == {"folder excluded by --exclude": 2, "excluded by --exclude": 1}
+    assert not first.rejected and first.scanned == 3
+
+    narrow = ingest(raw, Dataset.open("g", dataset_root), config=IngestConfig(include=("voice/*",), exclude=("se_*",)))
+    assert sources(narrow.version) == ["voice/sakura/s001.wav", "voice/yui/y001.flac"]
+    assert narrow.ignored["not matched by --include"] == 3 and not narrow.rejected  # none called missing
+
+    everything = ingest(raw, Dataset.open("g", dataset_root))
+    assert sources(everything.version) == sorted(layout)
+    assert (everything.scanned, everything.unchanged) == (3, 3)  # the set-aside files were not read again
+    kept = yaml.safe_load((Dataset.open("g", dataset_root).path / "versions" / "v1" / "ingest.yaml").read_text())
+    assert kept["exclude"] == ["bgm", "se", "se_*"] and kept["include"] == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import csv
+import fnmatch
 import functools
 import gc
 import gzip
@@ -89,6 +90,17 @@ class IngestConfig(BaseModel):
         le=1024,
         description="files the kernel is asked to read ahead of the one being checked (posix_fadvise), so "
         "disk reads overlap the checks; 0 turns it off",
+    )
+    include: tuple[str, ...] = Field(
+        (),
+        description="glob patterns: only files matching one of them are ingested (a pattern without / "
+        "matches the file or folder name at any depth, e.g. '*.ogg'; with / the path from the dump "
+        "folder, e.g. 'voice/*', where * also crosses folders)",
+    )
+    exclude: tuple[str, ...] = Field(
+        (),
+        description="glob patterns (as include) for files and folders to leave out, e.g. 'bgm', 'se_*' "
+        "(game dumps hold music and sound effects beside the voices)",
     )
     id_hash_chars: int = Field(12, ge=8, le=64)
     checkpoint_every: int = Field(
@@ -170,6 +182,37 @@ class _Entry:
 
 
 @dataclass
+class PathFilter:
+    """``--include`` / ``--exclude`` glob patterns over paths relative to the dump folder.
+
+    Like .gitignore: a pattern without ``/`` matches a file or folder *name* at any depth
+    (``bgm``, ``se_*``, ``*.ogg``); a pattern with ``/`` matches the relative path (``voice/*``,
+    ``*/system/*``; ``*`` also crosses folders). An excluded folder is not walked at all.
+    """
+
+    def __init__(self, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+        self.include, self.exclude = tuple(include), tuple(exclude)
+
+    def __bool__(self) -> bool:
+        return bool(self.include or self.exclude)
+
+    @staticmethod
+    def _hit(patterns: tuple[str, ...], rel: str) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(rel if "/" in p else name, p.strip("/")) for p in patterns)
+
+    def excluded(self, rel: str) -> bool:
+        return self._hit(self.exclude, rel)
+
+    def included(self, rel: str) -> bool:
+        """A file is ingested when no exclude pattern and (if any are given) an include pattern matches."""
+        return not self.excluded(rel) and (not self.include or self._hit(self.include, rel))
+
+
+EXCLUDED, NOT_INCLUDED = "excluded by --exclude", "not matched by --include"  # keys of IngestReport.ignored
+
+
+@dataclass
 class IngestReport:
     """What one ingest run did (printed by the CLI)."""
 
@@ -191,6 +234,8 @@ class IngestReport:
     script_notes: list[str] = field(default_factory=list)  # columns read under other names, rows skipped
     version: int | None = None  # the new version, None when nothing changed
     same_as_version: int | None = None  # the ingest version this run's result is identical to
+    include: tuple[str, ...] = ()  # the run's --include / --exclude patterns
+    exclude: tuple[str, ...] = ()
 
     @property
     def rejected_by_reason(self) -> Counter:
@@ -209,6 +254,8 @@ class IngestReport:
             "formats": dict(sorted(self.formats.items())),
             "rejected": dict(self.rejected_by_reason.most_common()),
             "ignored": dict(self.ignored.most_common()),
+            "include": list(self.include),
+            "exclude": list(self.exclude),
             "script": {
                 "lines": self.script_lines,
                 "file_lines": self.script_file_lines,
@@ -375,7 +422,7 @@ def find_files(raw_dir: Path) -> tuple[list[Path], Counter]:
     return [Path(raw_dir, r) for r in rel], ignored
 
 
-def _walk_audio(root: str) -> tuple[list[str], Counter, bytes]:
+def _walk_audio(root: str, paths: PathFilter | None = None) -> tuple[list[str], Counter, bytes]:
     """``find_files`` on strings: candidate paths relative to ``root`` (POSIX separators), sorted,
     the skipped entries counted, and for each candidate 1 when the directory listing already
     says it is a regular file (not a link, a pipe or a device): such a file needs no ``stat``
@@ -403,16 +450,21 @@ def _walk_audio(root: str) -> tuple[list[str], Counter, bytes]:
                     is_dir = entry.is_dir()
                 except OSError:
                     is_dir = False
+                rel = f"{rel_dir}/{name}" if rel_dir else name
                 if is_dir:
                     if name.startswith("."):
                         ignored[HIDDEN_FOLDERS] += 1
+                    elif paths and paths.excluded(rel):
+                        ignored["folder " + EXCLUDED] += 1
                     elif not entry.is_symlink():
-                        stack.append((f"{rel_dir}/{name}" if rel_dir else name, entry.path))
+                        stack.append((rel, entry.path))
                     continue
                 if name.startswith("."):
                     ignored[HIDDEN_FILES] += 1
                     continue
-                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if paths and not paths.included(rel):
+                    ignored[EXCLUDED if paths.excluded(rel) else NOT_INCLUDED] += 1
+                    continue
                 ext = os.path.splitext(name)[1].lower()
                 ext = "" if ext == "." else ext
                 if ext in AUDIO_EXTENSIONS:
@@ -746,7 +798,9 @@ def _ingest(
     script_lines = load_script(script, columns=script_columns, notes=notes) if script else None
 
     report = IngestReport(dataset=dataset.name, source_root=str(root), script_notes=notes)
-    rel_paths, report.ignored, regular = _walk_audio(str(root))
+    paths = PathFilter(config.include, config.exclude)
+    report.include, report.exclude = paths.include, paths.exclude
+    rel_paths, report.ignored, regular = _walk_audio(str(root), paths)
     bad_names = [rel for rel in rel_paths if _undecodable(rel)]
     if bad_names:  # no manifest can hold these names: reported, never read
         bad = set(bad_names)
@@ -810,7 +864,11 @@ def _ingest(
     # Entries of other source folders stay; files gone from this folder are reported.
     merged: dict[tuple[str, str], _Entry] = {k: v for k, v in old_index.items() if k[0] != str(root)}
     merged.update(entries)
-    missing = [v for k, v in old_index.items() if k[0] == str(root) and k not in entries]
+    # Files left out by this run's patterns are not "gone": they leave the version unreported as
+    # missing (the report counts them) and stay in the index, ready if the patterns change back.
+    left_out = [(k, v) for k, v in old_index.items() if k[0] == str(root) and k not in entries]
+    set_aside = {k: v for k, v in left_out if paths and not paths.included(k[1])}
+    missing = [v for k, v in left_out if k not in set_aside]
 
     good = _FileNames([(e.path, e) for e in merged.values() if e.reason is None])  # every good file, by name
     if script_lines is not None:
@@ -878,7 +936,7 @@ def _ingest(
     # exists must leave them as the last version saw them, and then does its work again.
     if script is not None:
         _save_script(dataset, script_lines or [])
-    write_json_lines((e.line for _, e in sorted(merged.items())), dataset.ingest_index_path)
+    write_json_lines((e.line for _, e in sorted({**merged, **set_aside}.items())), dataset.ingest_index_path)
     checkpoint.unlink(missing_ok=True)  # its files are in the index now
     return report
 
