@@ -82,6 +82,26 @@ def _wait_for_outputs(proc: subprocess.Popen, ds_path: Path, count: int) -> None
         time.sleep(0.01)
 
 
+def _assert_no_server_left_by(pid: int, wait_s: float = 30.0) -> None:
+    """The run's temporary Prefect server lives in its own session (out of reach of Ctrl-C in the
+    terminal), so a kill -9 of the run's process group does not reach it: it must end by itself
+    when the run dies (PR_SET_PDEATHSIG), not stay behind holding a port."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        left = []
+        for proc_dir in Path("/proc").glob("[0-9]*"):
+            try:
+                argv = (proc_dir / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"tsukasa.flows.prefect_server" in argv and str(pid).encode() in argv:
+                left.append(proc_dir.name)
+        if not left:
+            return
+        assert time.monotonic() < deadline, f"temporary Prefect server(s) {left} outlived the killed run {pid}"
+        time.sleep(0.2)
+
+
 def _outputs(ds_path: Path) -> set[Path]:
     # finished outputs only: a run killed mid-write leaves a hidden temp file, which does not count
     return {p for p in (ds_path / "stages").glob("[0-9]-*/*.cuts.jsonl.gz") if not p.name.startswith(".")}
@@ -116,6 +136,7 @@ def test_kill_9_at_three_points_then_resume_gives_identical_manifests(raw_dir: P
             kills += 1
         proc.communicate(timeout=60)
         assert Dataset.open("d", root).current_version == 1, "a killed run must not publish a version"
+        _assert_no_server_left_by(proc.pid)
     assert kills == 3
 
     # 3. resume: finished shards are reused, not recomputed
