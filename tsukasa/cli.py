@@ -109,6 +109,8 @@ def print_ingest_report(report) -> None:  # noqa: ANN001 - tsukasa.corpus.ingest
             if report.same_as_version
             else " — nothing changed, no new version"
         )
+        + (f" in {report.wall_s:.1f} s" if report.wall_s else "")
+        + (f" ({report.scanned / report.wall_s:,.0f} files read/s)" if report.wall_s and report.scanned else "")
     )
     if not report.recordings and not report.rejected:
         console.print(f"[yellow]no audio files found under {report.source_root}[/]")

@@ -78,6 +78,7 @@ def test_each_bad_kind_is_rejected_with_its_reason_and_good_files_kept(raw: Path
     kept = yaml.safe_load((ds.version_dir(report.version) / "ingest.yaml").read_text(encoding="utf-8"))
     assert kept["rejected"] == dict(Counter(EXPECTED_BAD.values()))
     assert (kept["files_read"], kept["recordings"], kept["ignored"]) == (report.scanned, 4, {".txt": 1})
+    assert 0 < kept["wall_seconds"] <= report.wall_s  # timed up to the version, the report to the end
 
 
 def test_read_ahead_changes_nothing_but_timing(raw: Path, dataset_root: Path) -> None:

@@ -29,6 +29,7 @@ import re
 import signal
 import stat
 import threading
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -235,6 +236,7 @@ class IngestReport:
     version: int | None = None  # the new version, None when nothing changed
     same_as_version: int | None = None  # the ingest version this run's result is identical to
     include: tuple[str, ...] = ()  # the run's --include / --exclude patterns
+    wall_s: float = 0.0  # the whole run, walk to index
     exclude: tuple[str, ...] = ()
 
     @property
@@ -251,6 +253,7 @@ class IngestReport:
             "files_resumed": self.resumed,
             "recordings": self.recordings,
             "hours": round(self.duration_s / 3600, 4),
+            "wall_seconds": round(self.wall_s, 3),
             "formats": dict(sorted(self.formats.items())),
             "rejected": dict(self.rejected_by_reason.most_common()),
             "ignored": dict(self.ignored.most_common()),
@@ -789,6 +792,7 @@ def _ingest(
     progress: Callable[[int, int], None] | None,
     script_columns: dict[str, str] | None = None,
 ) -> IngestReport:
+    started = time.perf_counter()
     config = config or IngestConfig()
     root = Path(raw_dir).resolve()
     if not root.is_dir():
@@ -917,6 +921,11 @@ def _ingest(
             SourceRecord(path=str(root), script=str(script) if script else None, added_at=datetime.now(UTC))
         )
     last_ingest = max((v.number for v in dataset.meta.versions if v.kind == "ingest"), default=None)
+
+    def version_files() -> dict[str, str]:  # once the cuts are written: the pass counted the report
+        report.wall_s = time.perf_counter() - started
+        return {"ingest.yaml": yaml_text(report.to_dict())}
+
     with json_lines_writer(dataset.recordings_path) as write_recording:
         version = dataset.write_version(
             cut_dicts(write_recording),
@@ -925,7 +934,7 @@ def _ingest(
             description=f"ingest {root} ({report.scanned} files read, {report.unchanged} unchanged"
             + (f", {report.resumed} read before an interruption)" if report.resumed else ")"),
             unchanged_since=last_ingest,  # e.g. the same script given again: no duplicate version
-            extra_files=lambda: {"ingest.yaml": yaml_text(report.to_dict())},  # after the pass counted
+            extra_files=version_files,
         )
     if version.number != last_ingest:
         report.version = version.number
@@ -938,6 +947,7 @@ def _ingest(
         _save_script(dataset, script_lines or [])
     write_json_lines((e.line for _, e in sorted({**merged, **set_aside}.items())), dataset.ingest_index_path)
     checkpoint.unlink(missing_ok=True)  # its files are in the index now
+    report.wall_s = time.perf_counter() - started
     return report
 
 
