@@ -347,3 +347,36 @@ def test_ctrl_c_stops_a_run_with_one_line_and_the_same_command_resumes(raw_dir: 
     out, _ = proc.communicate(timeout=400)
     assert proc.returncode == 0, out[-3000:]
     assert sum(int(n) for n in _computed_counts(out)) == N_FILES * N_STAGES - done
+
+
+def test_a_bug_in_a_stage_stops_the_run_with_one_line_and_a_kept_traceback(
+    raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage raising something other than a named input problem is a bug: the run stops with
+    StageFailed naming the stage and shard (one line on the command line), the traceback goes to
+    the dataset's logs/, and no version is written."""
+    from typing import ClassVar
+
+    from tsukasa.flows.curate import StageFailed, run_recipe
+    from tsukasa.pipelines import base
+
+    class Buggy(base.Stage[base.StageConfig]):
+        name: ClassVar[str] = "buggy_for_test"
+        kind: ClassVar = "annotator"
+        Config: ClassVar[type[base.StageConfig]] = base.StageConfig
+
+        def process_cut(self, cut, ctx):  # noqa: ANN001, ANN201
+            return {}["missing key"]  # a plain bug: KeyError
+
+    monkeypatch.setitem(base._REGISTRY, Buggy.name, Buggy)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    ds = _fresh_dataset(tmp_path / "dm", raw_dir)
+    recipe = parse_recipe("name: t\nshard_size: 5\nstages:\n  - stage: buggy_for_test\n", "r.yaml")
+    with pytest.raises(StageFailed) as exc:
+        run_recipe(ds, recipe)
+    message = str(exc.value)
+    assert "stage 'buggy_for_test' failed on shard-00000 (KeyError: 'missing key')" in message
+    assert "\n" not in message
+    (log,) = (ds.path / "logs").iterdir()
+    assert str(log) in message and "KeyError" in log.read_text() and "process_cut" in log.read_text()
+    assert Dataset.open("d", tmp_path / "dm").current_version == 1

@@ -33,7 +33,7 @@ from typing import Any
 from tsukasa.corpus.dataset import Dataset, yaml_text
 from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import ScriptLine
-from tsukasa.errors import ConfigError, DatasetError
+from tsukasa.errors import ConfigError, DatasetError, TsukasaError
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import StageContext, get_stage
 
@@ -370,11 +370,38 @@ def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
     )  # fmt: skip
 
 
+class StageFailed(TsukasaError):
+    """A stage raised something other than a named problem with an input: a bug. The run stops
+    with one line naming the stage and shard; the traceback is kept in the dataset's ``logs/``."""
+
+
 def _stage_shard_task_body(
     stage_name: str, config: dict[str, Any], input_path: Any, out_dir: str, dataset_dir: str, shard: str
 ) -> dict[str, Any]:
-    """What a Prefect task runs (a separate module-level function so Dask can pickle it by reference)."""
-    return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard)
+    """What a Prefect task runs (a separate module-level function so Dask can pickle it by reference).
+
+    A bug in a stage used to end ``tsukasa run`` with three copies of its traceback (Prefect's
+    task log, its flow log, the CLI's own) and no word of which shard it was. Now the traceback
+    goes to ``<dataset>/logs/`` and the run ends with :class:`StageFailed`: one line, where to
+    look, and that finished shards are kept (the same command resumes once it is fixed)."""
+    try:
+        return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard)
+    except TsukasaError:
+        raise  # a named problem: its message is already the one line
+    except Exception as exc:
+        import traceback
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        log = Path(dataset_dir) / "logs" / f"{stamp}-{stage_name}-{shard}.txt"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(
+            f"stage {stage_name}, shard {shard}, input {input_path}\n\n" + traceback.format_exc(), encoding="utf-8"
+        )
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise StageFailed(
+            f"stage {stage_name!r} failed on {shard} ({type(exc).__name__}: {first}); this is a bug in the stage, "
+            f"not a problem with one input: traceback in {log}; finished shards are kept"
+        ) from None
 
 
 def run_recipe(
