@@ -475,6 +475,10 @@ ENGLISH_CASES = [
     # capital acronyms whose lower case is a table word (data/acronyms.tsv): letters, not the word
     ("AMラジオを聞く", "エーエムラジオヲキク"),  # was アムラジオ (am, as in "I am")
     ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
+    ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
+    ("NASAの探査機", "ナサノタンサキ"),  # acronyms read as words were spelled (エヌエーエスエー)
+    ("FIFAワールドカップ", "フィファワールドカップ"),
+    ("WHO ARE YOU", "フーアーユー"),  # a shouted English phrase keeps its words
     # an English phrase in capitals (title screens, shouted lines) is words, not acronyms
     ("PRESS START BUTTON", "プレススタートボタン"),  # PRESS was spelled ピーアールイーエスエス
     ("I AM A HERO", "アイアムアヒーロー"),
