@@ -243,6 +243,13 @@ NUMBER_READINGS = [
     ("ver.2.0", "バージョンニーテンゼロ"),
     ("24h営業", "ニジューヨジカンエーギョー"),
     ("P.S. 元気？", "ピーエスゲンキ"),
+    # news and sports text: areas and volumes, the World Cup, blood types
+    ("100m²の土地", "ヒャクヘーホーメートルノトチ"),  # was ヒャクメートルニ
+    ("10㎡", "ジューヘーホーメートル"),
+    ("3m³", "サンリッポーメートル"),
+    ("W杯予選", "ワールドカップヨセン"),  # was ダブリューハイ
+    ("O型の人", "オーガタノヒト"),  # was オーカタ: MeCab took the spelled オー for the interjection
+    ("COVID-19", "コビッドジューキュー"),  # was spelled
     # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
     ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),  # was ヒャッカイ + 復し
     ("3回転した", "サンカイテンシタ"),  # was サンカイコロガシタ

@@ -367,10 +367,14 @@ def _weekday(m: re.Match[str]) -> str:
     return f"{m.group(1)}{m.group(2)}曜日{holiday}{m.group(4)}"
 
 
+def _has_periodless_abbreviation(text: str) -> bool:
+    return any(a in text for a in _periodless_abbreviations())
+
+
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
     pattern, readings = _abbreviation_pattern()
-    if "." not in text and not any(a in text for a in _periodless_abbreviations()):
+    if "." not in text and not _has_periodless_abbreviation(text):
         return text  # every row has a period but these
     return pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
 
@@ -565,8 +569,8 @@ def normalize(text: str) -> str:
     """
     if _is_plain(text):
         return text
-    if _TEXT_EMOTICON.search(text) is not None:  # orz reads as plain Latin, but it is no word
-        return _normalize_passes(text)
+    if _TEXT_EMOTICON.search(text) is not None or _has_periodless_abbreviation(text):
+        return _normalize_passes(text)  # orz, W杯: plain Latin to the fast paths, but rewritten
     if _is_plain_latin(text):
         return text
     latin = _latin_line(text)
