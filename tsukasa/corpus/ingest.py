@@ -182,7 +182,6 @@ class _Entry:
         return orjson.loads(self.line)
 
 
-@dataclass
 class PathFilter:
     """``--include`` / ``--exclude`` glob patterns over paths relative to the dump folder.
 
