@@ -235,8 +235,8 @@ class IngestReport:
     version: int | None = None  # the new version, None when nothing changed
     same_as_version: int | None = None  # the ingest version this run's result is identical to
     include: tuple[str, ...] = ()  # the run's --include / --exclude patterns
-    wall_s: float = 0.0  # the whole run, walk to index
     exclude: tuple[str, ...] = ()
+    wall_s: float = 0.0  # the whole run, walk to index
 
     @property
     def rejected_by_reason(self) -> Counter:
