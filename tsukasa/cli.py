@@ -27,6 +27,9 @@ class Interrupted(TsukasaError):
     """Ctrl-C in a long command, with what was kept and how to go on (one line, exit 130)."""
 
 
+_DEMO_STOPPED = "the demo stopped; `tsukasa demo` starts it again from scratch"
+
+
 @contextlib.contextmanager
 def _on_interrupt(kept: str) -> Iterator[None]:
     """Turn Ctrl-C into :class:`Interrupted`: typer used to swallow it and exit 130 without a
@@ -766,11 +769,7 @@ def demo(
 
     console.rule("[bold]2. Ingest")
     progress, update = _progress("ingest")
-    kept = (
-        "no version was written; the files read so far are kept in the ingest checkpoint and the same "
-        "command resumes from there"
-    )
-    with _on_interrupt(kept), progress:
+    with _on_interrupt(_DEMO_STOPPED), progress:
         report = run_ingest(info.raw_dir, ds, script=info.script, progress=update)
     print_ingest_report(report)
 
@@ -779,7 +778,7 @@ def demo(
     from tsukasa.flows.recipe import load_recipe
 
     progress, update = _progress("run default")
-    with progress:
+    with _on_interrupt(_DEMO_STOPPED), progress:
         run_report = run_recipe(ds, load_recipe(None), progress=update)
     print_run_report(run_report)
     _print_examples(ds)
