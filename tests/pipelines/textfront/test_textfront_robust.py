@@ -171,3 +171,25 @@ def test_normalize_fast_path_equals_full_passes(text: str) -> None:
     from tsukasa.pipelines.textfront.normalize import _normalize_passes
 
     assert normalize(text) == _normalize_passes(text)
+
+
+def test_a_paragraph_longer_than_openjtalk_takes_is_read_in_sentences() -> None:
+    """OpenJTalk refuses ~5,400 Japanese characters ("Input text is too long after
+    normalization"): a novel's paragraph on one line was an error. It is read in parts cut after
+    。！？ (then 、), joined with a pause; each part reads as it would alone."""
+    from tsukasa.pipelines.textfront.frontend import LONG_TEXT_CHARS
+
+    sentences = ["今日はいい天気ですね。", "明日の朝、駅で会いましょう。", "本当に行くの？"]
+    text = "".join(sentences[i % 3] for i in range(700))  # ~8,000 characters
+    assert len(text) > 5 * LONG_TEXT_CHARS
+    long = phonemize(text)
+    alone = [phonemize(s) for s in sentences]
+    per_sentence = [alone[i % 3] for i in range(700)]
+    expected: list[str] = []
+    for p in per_sentence:
+        expected += (["pau"] if expected else []) + p.phonemes
+    assert long.phonemes == expected
+    assert long.prosody.startswith("^ " + alone[0].prosody[2:-2]) and long.prosody.endswith(" $")
+    assert long.prosody.count("?") == sum(p.prosody.count("?") for p in per_sentence)
+    assert long.kana.startswith(alone[0].kana + "、" + alone[1].kana)
+    assert set(long.prosody.split()) <= set(SYMBOL_TO_ID)

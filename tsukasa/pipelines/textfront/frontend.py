@@ -119,6 +119,8 @@ def japanese_to_phonemized(
 
     ``readings``: pronunciations the input spelled (romaji words), enforced on OpenJTalk's analysis.
     """
+    if len(text) > LONG_TEXT_CHARS:
+        return _long_text_to_phonemized(text, original=original, user_dic=user_dic, cues=cues, readings=readings)
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.accent import split_accent_phrases
@@ -157,6 +159,62 @@ def japanese_to_phonemized(
         kana=_kana_from_njd(features) if phonemes else "",
         phonemes=phonemes,
         prosody=" ".join(prosody),
+        cues=list(cues or []),
+    )
+
+
+# OpenJTalk refuses a text of more than ~16 KB once it has made it full-width (~5,400 Japanese
+# characters: "Input text is too long after normalization"), so a paragraph given as one line
+# failed. Longer texts are read in parts of at most this many characters, cut after 。！？ (else
+# after 、, else anywhere), and joined with a pause: the accents of a sentence never depend on the
+# next one, and a pause is what the joined sentences get anyway.
+LONG_TEXT_CHARS = 1000
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+_CLAUSE_END = re.compile(r"(?<=、)")
+
+
+def _long_text_parts(text: str, limit: int = LONG_TEXT_CHARS) -> list[str]:
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if len(sentence) <= limit:
+            pieces.append(sentence)
+            continue
+        for clause in _CLAUSE_END.split(sentence):
+            pieces.extend(clause[i : i + limit] for i in range(0, len(clause), limit))
+    parts, current = [], ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > limit:
+            parts.append(current)
+            current = ""
+        current += piece
+    return [p for p in (*parts, current) if p.strip()]
+
+
+def _long_text_to_phonemized(
+    text: str,
+    *,
+    original: str | None,
+    user_dic: str | None,
+    cues: list[TextCue] | None,
+    readings: list[SpelledReading] | None,
+) -> Phonemized:
+    """:func:`japanese_to_phonemized` of each part of a long text (see LONG_TEXT_CHARS), joined."""
+    results = []
+    for part in _long_text_parts(text):
+        mine = [r for r in readings or [] if r.surface in part]
+        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine)
+        if result.phonemes:
+            results.append(result)
+    phonemes: list[str] = []
+    for result in results:
+        phonemes += (["pau"] if phonemes else []) + result.phonemes
+    inner = [r.prosody.removeprefix("^ ").removesuffix(" $") for r in results]
+    return Phonemized(
+        text=original if original is not None else text,
+        normalized=text,
+        kana="、".join(r.kana for r in results),
+        phonemes=phonemes,
+        prosody=f"^ {' _ '.join(inner)} $" if results else "",
         cues=list(cues or []),
     )
 
