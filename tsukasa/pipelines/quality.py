@@ -102,17 +102,23 @@ def snr_db(x: np.ndarray, sr: int, *, min_separation_db: float = 3.0) -> float |
 
 
 def clipped_mask(x: np.ndarray, *, tolerance: float = 1e-3, min_run: int = 3) -> np.ndarray:
-    """Samples in flat runs (>= ``min_run``) within ``tolerance`` of the peak magnitude (bool)."""
-    a = np.abs(np.asarray(x, dtype=np.float64).reshape(-1))
-    if len(a) == 0 or float(a.max()) < 1e-3:
+    """Samples in flat runs (>= ``min_run``) within ``tolerance`` of the peak magnitude (bool).
+
+    In the input's own float type: ``standardize`` runs it on every source channel, and a float64
+    copy of a 30-minute 48 kHz channel alone would be ~700 MB."""
+    x = np.asarray(x).reshape(-1)
+    a = np.abs(x if x.dtype.kind == "f" else x.astype(np.float32))
+    peak = float(a.max()) if len(a) else 0.0
+    if peak < 1e-3:
         return np.zeros(len(a), dtype=bool)
-    hot = a >= float(a.max()) * (1.0 - tolerance)
-    edges = np.diff(np.concatenate([[0], hot.astype(np.int8), [0]]))
+    hot = a >= peak * (1.0 - tolerance)
+    del a
+    edges = np.diff(hot.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    mask = np.zeros(len(a), dtype=bool)
-    for s0, e0 in zip(starts, ends, strict=True):
-        if e0 - s0 >= min_run:
-            mask[s0:e0] = True
+    long_runs = (ends - starts) >= min_run
+    mask = np.zeros(len(hot), dtype=bool)
+    for s0, e0 in zip(starts[long_runs], ends[long_runs], strict=True):
+        mask[s0:e0] = True
     return mask
 
 
