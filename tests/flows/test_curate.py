@@ -350,7 +350,7 @@ def test_ctrl_c_stops_a_run_with_one_line_and_the_same_command_resumes(raw_dir: 
 
 
 def test_a_bug_in_a_stage_stops_the_run_with_one_line_and_a_kept_traceback(
-    raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A stage raising something other than a named input problem is a bug: the run stops with
     StageFailed naming the stage and shard (one line on the command line), the traceback goes to
@@ -380,3 +380,6 @@ def test_a_bug_in_a_stage_stops_the_run_with_one_line_and_a_kept_traceback(
     (log,) = (ds.path / "logs").iterdir()
     assert str(log) in message and "KeyError" in log.read_text() and "process_cut" in log.read_text()
     assert Dataset.open("d", tmp_path / "dm").current_version == 1
+    logged = capfd.readouterr()
+    assert "StageFailed" in logged.out + logged.err  # Prefect's own log lines name it...
+    assert "Traceback" not in logged.out + logged.err  # ...without the wrapper's traceback, twice

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import logging
 import os
 import time
 import uuid
@@ -375,6 +376,27 @@ class StageFailed(TsukasaError):
     with one line naming the stage and shard; the traceback is kept in the dataset's ``logs/``."""
 
 
+class _NoStageFailedTraceback(logging.Filter):
+    """Prefect logs a failed task and then its flow with the exception's traceback; for a
+    :class:`StageFailed` that is the wrapper's own frames twice (the stage's traceback is in the
+    log file its message names), so those records keep their one line and lose the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], StageFailed):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_QUIET = _NoStageFailedTraceback()
+
+
+def _quiet_stage_failures() -> None:
+    for name in ("prefect.task_runs", "prefect.flow_runs"):
+        logger = logging.getLogger(name)
+        if _QUIET not in logger.filters:
+            logger.addFilter(_QUIET)
+
+
 def _stage_shard_task_body(
     stage_name: str, config: dict[str, Any], input_path: Any, out_dir: str, dataset_dir: str, shard: str
 ) -> dict[str, Any]:
@@ -437,6 +459,7 @@ def _run_recipe(
     source_version = ingests[-1].number
     stages = recipe.build()  # validates configs (again) before any audio is read
     configure_prefect(ds.path.parent / ".prefect")
+    _quiet_stage_failures()
 
     from prefect import flow
     from prefect.futures import as_completed
