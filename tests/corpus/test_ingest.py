@@ -644,3 +644,25 @@ def test_include_and_exclude_patterns_leave_files_out_without_calling_them_missi
     assert (everything.scanned, everything.unchanged) == (3, 3)  # the set-aside files were not read again
     kept = yaml.safe_load((Dataset.open("g", dataset_root).path / "versions" / "v1" / "ingest.yaml").read_text())
     assert kept["exclude"] == ["bgm", "se", "se_*"] and kept["include"] == []
+
+
+def test_a_folder_that_cannot_be_listed_is_counted(
+    dataset_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the walk cannot list (permissions; root here reads everything, so the refusal is
+    injected) is counted in the report, not skipped unsaid, and the rest of the dump ingests."""
+    import tsukasa.corpus.ingest as ingest_module
+
+    raw = tmp_path / "dump"
+    write_audio(raw / "ok" / "a.wav", tone(0.5, 16000), 16000)
+    write_audio(raw / "locked" / "b.wav", tone(0.5, 16000, freq=300), 16000)
+    real_scandir = os.scandir
+
+    def scandir(path):  # noqa: ANN001, ANN202
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(ingest_module.os, "scandir", scandir)
+    report = ingest(raw, Dataset.create("u", dataset_root))
+    assert report.recordings == 1 and report.ignored == {"unreadable folder": 1}
