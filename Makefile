@@ -9,7 +9,7 @@ STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export TSUKASA_CACHE ?= $(CURDIR)/.cache/tsukasa
 
-.PHONY: venv sysdeps demo test lint train-demo gpu-bundle clean
+.PHONY: venv sysdeps demo test fuzz lint train-demo gpu-bundle clean
 
 venv: $(STAMP)
 
@@ -49,6 +49,14 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -n 2 -q
+
+# The property tests with fresh random examples (make test draws the same ones every run), over
+# FUZZ_ROUNDS seeds; a failure prints the example and a @reproduce_failure blob to keep.
+FUZZ_ROUNDS ?= 20
+fuzz: venv
+	@for i in $$(seq 1 $(FUZZ_ROUNDS)); do \
+	  TSUKASA_HYPOTHESIS=fuzz $(BIN)/python -m pytest -q -m "not slow" \
+	    $$(grep -rl "@given" tests) || exit 1; done
 
 # Train the auxiliary models and stage 1 (tiny config) on the demo dataset, on CPU, a few minutes.
 train-demo: venv

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tsukasa.flows.curate import configure_prefect
 
@@ -15,6 +16,13 @@ from tsukasa.flows.curate import configure_prefect
 # in a worker where a test had imported prefect_dask first (the 20 s default timeout applied).
 configure_prefect()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# `make test` (and so CI) draws the same fuzz examples every run: a green suite here is a green
+# suite there. A random draw once failed CI on a case no local run had drawn (' -?', fixed and
+# kept as an @example). Fresh random draws are `make fuzz`'s job: TSUKASA_HYPOTHESIS=fuzz.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("TSUKASA_HYPOTHESIS", "repeatable"))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tsukasa.pipelines.textfront import labels as lab
@@ -256,6 +256,8 @@ _latin_text = st.text(alphabet=_LATIN_ALPHABET, max_size=14) | st.builds(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_latin_text)
+@example(" -?")  # found by CI: a mark with no word before it is dropped by the passes, kept by _latin_line
+@example("-?")
 def test_plain_latin_text_is_a_fixed_point_of_the_passes(text: str) -> None:
     from tsukasa.pipelines.textfront.normalize import _PASSES, _is_plain_latin, normalize
 

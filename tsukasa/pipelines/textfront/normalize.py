@@ -405,7 +405,7 @@ def normalize_symbols(text: str) -> str:
         # A long mark with no vowel before it (a line or clause that starts with ー or 〜) lengthens
         # nothing; OpenJTalk warns and spells it as a mora of its own.
         text = _ORPHAN_LONG.sub("", text)
-    if text[:1] in _NON_WORD_START and (m := _LEADING_NON_WORD.match(text)) is not None:
+    if text and not _is_word_char(text[0]) and (m := _LEADING_NON_WORD.match(text)) is not None:
         # ！ or ？ before the first mora (「！」, ？なに, ‼すごい) marks nothing OpenJTalk can carry:
         # it printed "First mora should not be question flag" on stderr, into g2p's output.
         lead = m.group(0)
@@ -416,7 +416,12 @@ def normalize_symbols(text: str) -> str:
 
 _ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")
 _LEADING_NON_WORD = re.compile(r"[^\w]+")
-_NON_WORD_START = frozenset("！？、。…‥「」『』（）【】〈〉《》 　")
+
+
+def _is_word_char(ch: str) -> bool:
+    """What ``\\w`` matches, without a regex call on every line."""
+    return ch.isalnum() or ch == "_"
+
 
 # A small vowel after a kana of the same vowel stretches it (すぅ, ふぅ, そぉ, いぃ: written
 # breaths and drawls): ー, which OpenJTalk reads as a long vowel (it reads すぅ スウ, ふぅ フゥ).
@@ -547,7 +552,7 @@ def _is_plain(text: str) -> bool:
 _LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
-    r"^[、。 ー！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
+    r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
@@ -603,6 +608,7 @@ def _latin_line(text: str) -> str | None:
         or _PLAIN_LATIN.fullmatch(body) is None
         or _WIDE_MARK_AFTER_LATIN.search(body) is not None
         or "ー" in body  # a long mark after a space lengthens nothing and goes (normalize_symbols): passes
+        or (end and _LEADING_NON_WORD.fullmatch(body) is not None)  # '-?': a mark with no word before it goes
     ):
         return None
     out = _tidy_space(body) + end if " " in body else body + end
