@@ -20,7 +20,6 @@ from tsukasa.pipelines.textfront import labels as lab
 from tsukasa.pipelines.textfront.frontend import _is_katakana, _kana_from_njd, phonemize
 from tsukasa.pipelines.textfront.normalize import (
     _EMOJI,
-    _NAME_TAG,
     _NEWLINES,
     KANA,
     KANJI,
@@ -32,6 +31,7 @@ from tsukasa.pipelines.textfront.normalize import (
     _normalize_numbers_all,
     _squeeze_all,
     _strip_markup_tags,
+    _strip_name_tag,
     _tidy_space,
     apply_ruby,
     expand_abbreviations,
@@ -198,7 +198,7 @@ def test_guarded_passes_equal_their_rules(text: str) -> None:
     pattern, readings = _abbreviation_pattern()
     assert expand_abbreviations(text) == pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
     unguarded = _NEWLINES.sub("", _strip_markup_tags(_drop_control(text)))
-    unguarded = _NAME_TAG.sub("", unguarded, count=1) if _looks_like_dialogue(unguarded) else unguarded
+    unguarded = _strip_name_tag(unguarded) if _looks_like_dialogue(unguarded) else unguarded
     assert strip_markup(text) == unguarded
 
 

@@ -115,6 +115,16 @@ NORMALIZE_CASES = [
     ("<color=#ff0000>危ない</color>！", "危ない！"),
     ("こんにちは\\nさようなら", "こんにちはさようなら"),
     ("【ユウキ】「行くぞ！」", "「行くぞ！」"),
+    ("春香「おはよう」", "「おはよう」"),  # bare name tags (plain-text VN script dumps)
+    ("？？？「誰だ」", "「誰だ」"),  # the unknown speaker
+    ("もも「おはよう」", "「おはよう」"),  # a hiragana name that ends like a particle (も)
+    ("春香「彼は『はい』と言った」", "「彼は『はい』と言った」"),
+    # ... but narration that ends in a quotation is read whole (it lost everything before the 「)
+    ("私の名前は「ツカサ」", "私の名前は「ツカサ」"),
+    ("これは「ペン」", "これは「ペン」"),
+    ("答えは「はい」か「いいえ」", "答えは「はい」か「いいえ」"),
+    ("次回、「決戦」", "次回、「決戦」"),
+    ("第3章「約束の場所」", "第3章「約束の場所」"),  # a chapter heading
     ("〈ナレーション〉昔々", "昔々"),  # labels before narration / system lines are not spoken
     ("＜システム＞セーブしました", "セーブしました"),
     ("彼は〈悪魔〉と呼ばれた", "彼は〈悪魔〉と呼ばれた"),  # inside a line it is a quotation: kept
@@ -236,7 +246,7 @@ NUMBER_READINGS = [
     ("1・2・3", "イチ、ニ、サン"),
     # a weekday in brackets after a date is the day's name (event notices, in-game calendars; was ヒ)
     ("12月3日(火)", "ジューニガツミッカ、カヨービ"),
-    ("5日（土・祝）に", "イツカ、ドヨービ、シュクジツ、ニ"),
+    ("5日（土・祝）に", "イツカ、ドヨービ、シュクジツニ"),
     # English ordinals and versions in titles and patch notes (were サンアールディー, バー、ニーテンゼロ)
     ("3rdシーズン", "サードシーズン"),
     ("1stアルバム", "ファーストアルバム"),
@@ -305,7 +315,12 @@ CONTEXT_READING_CASES = [
     # reads there anyway): 「必殺技」炎の剣 read 炎 as the suffix エン (game skill names, titles)
     ("「必殺技」炎の剣！", "ヒッサツワザ、ホノオノケン"),
     ("《必殺技》炎の剣！", "ヒッサツワザ、ホノオノケン"),
-    ("彼は「炎」と言った。", "カレワ、ホノオ、トイッタ"),
+    # ... but a particle right after a closing quote runs on from the quotation without a pause
+    # (novel narration, game dialogue): a pause there began a phrase with って (マッテ、ッテイッタ)
+    ("彼は「炎」と言った。", "カレワ、ホノオトイッタ"),
+    ("「「待って」って言ったのに」", "マッテッテイッタノニ"),
+    ("「約束の場所」は名作だ。", "ヤクソクノバショワメーサクダ"),
+    ("「ただいまー」と言った。", "タダイマートイッタ"),  # the stretch found again across the space
 ]
 
 

@@ -57,9 +57,32 @@ _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
 # and the labels scripts put before narration or system lines: 〈ナレーション〉, ＜システム＞, ≪警告≫.
 _NAME_TAG = re.compile(
-    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|[^\s「『（(【]{1,12}(?=「.*」\s*$)|#[^\s「]{1,20}\s+"
+    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|#[^\s「]{1,20}\s+"
     r"|〈[^〉]{1,20}〉|＜[^＞]{1,20}＞|≪[^≫]{1,20}≫)"
 )
+# The bare form, 名前「…」: the rest of the line must be ONE quotation (one level of 「」 may nest
+# in it). 答えは「はい」か「いいえ」 holds two and is narration; it lost 答えは and read か alone.
+_BARE_NAME = re.compile(r"^\s*([^\s「『（(【]{1,12})(?=「(?:[^「」]|「[^「」]*」)*」\s*$)")
+# What a speaker name never is: a phrase ending in a particle after a word (私の名前は「ツカサ」,
+# タイトルは「約束の場所」, 次回、「決戦」: narration that quotes, read whole) or a chapter heading
+# (第3章「約束の場所」). A hiragana name may end like a particle (もも, ゆきの, まこと), so a
+# one-kana particle counts only after a kanji/katakana/Latin character, or as は/が/を closing three
+# or more hiragana (これは, わたしが). Unknown speakers (？？？「誰だ」) stay names.
+_NOT_A_NAME = re.compile(
+    rf"[、。，．,.…‥！!「」]|^第[\d{KANJI}]+[章話部幕節回巻編]|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
+    rf"|[^ぁ-ゖ][はがをへもにでとのや]$|^[ぁ-ゖ]{{2,}}[はがを]$"
+)
+
+
+def _strip_name_tag(text: str) -> str:
+    m = _NAME_TAG.match(text)
+    if m is not None:
+        return text[m.end() :]
+    m = _BARE_NAME.match(text)
+    if m is not None and _NOT_A_NAME.search(m.group(1)) is None:
+        return text[m.end() :]
+    return text
+
 
 # --- ruby / furigana -------------------------------------------------------------------------
 _RUBY = [
@@ -210,7 +233,7 @@ def strip_markup(text: str) -> str:
     if not _looks_like_dialogue(text):
         return text
     # A label alone on its line (＜重要＞, 【警告】) is what is said: stripped, nothing was left.
-    spoken = _NAME_TAG.sub("", text, count=1)
+    spoken = _strip_name_tag(text)
     return spoken if any(ch.isalnum() for ch in spoken) else text
 
 

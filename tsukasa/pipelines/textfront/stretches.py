@@ -59,8 +59,20 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
         tail = m.group(1)
         follow = at + 1 + len(tail)
         follow += 1 if out[follow : follow + 1] in ("っ", "ッ") else 0
-        stretches.append(Stretch(text[m.start() - 1], tail, len(m.group(0)), at, out[at : follow + 1]))
+        if " " in out or "\u3000" in out:
+            # OpenJTalk drops spaces from its analysis (a closing quote before a particle is one:
+            # 「ただいまー」と); index and context are those of the text without them.
+            squeezed = "".join(out[at:].split())
+            stretches.append(
+                Stretch(text[m.start() - 1], tail, len(m.group(0)), at - _spaces(out, at), squeezed[: follow - at + 1])
+            )
+        else:
+            stretches.append(Stretch(text[m.start() - 1], tail, len(m.group(0)), at, out[at : follow + 1]))
     return out, stretches
+
+
+def _spaces(text: str, end: int) -> int:
+    return sum(1 for c in text[:end] if c.isspace())
 
 
 def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[dict]:
