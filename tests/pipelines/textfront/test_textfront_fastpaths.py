@@ -184,7 +184,7 @@ def test_kana_regex_keeps_exactly_the_katakana(prons: list[str]) -> None:
 # --- normalisation: each guarded pass equals its unguarded rules ------------------------------
 _NORM_ALPHABET = (
     "ab AZ09１２,.!?;:-+/~〜～ーーッっ！！？？…‥・、。()（）[]{}<>|｜《》\\\u3000\t\nLvNoMr"
-    "漢字かなカナ¥$€£%％😂😀☀★♪\u200b\ufeff\x00"
+    "漢字かなカナ¥$€£%％😂😀☀★♪×〇○BF\u200b\ufeff\x00"
 )
 _norm_text = st.text(alphabet=_NORM_ALPHABET, max_size=30)
 

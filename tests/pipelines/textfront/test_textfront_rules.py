@@ -255,6 +255,15 @@ NUMBER_READINGS = [
     ("P.S. 元気？", "ピーエスゲンキ"),
     # news and sports text: areas and volumes, the World Cup, blood types
     ("100m²の土地", "ヒャクヘーホーメートルノトチ"),  # was ヒャクメートルニ
+    # floors on signs and dungeon levels (was ジューエフ, ビーニエフ); B5 alone is a paper size
+    ("地下10Fに到達した", "チカジュッカイニトータツシタ"),
+    ("B2Fへ降りる", "チカニカイエオリル"),
+    ("B5サイズ", "ビーゴサイズ"),
+    # × away from numbers is the cross mark (censored words, quiz marks), not times (was カケル)
+    ("××はダメ", "バツバツワダメ"),
+    ("×印をつける", "バツジルシヲツケル"),
+    ("〇×クイズ", "マルバツクイズ"),
+    ("ダメージ×2", "ダメージカケルニ"),
     ("10㎡", "ジューヘーホーメートル"),
     ("3m³", "サンリッポーメートル"),
     ("W杯予選", "ワールドカップヨセン"),  # was ダブリューハイ

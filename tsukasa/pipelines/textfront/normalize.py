@@ -355,8 +355,14 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(pattern), readings
 
 
+# A basement floor (B2F): 地下, then the floor (was ビーニエフ). Not B5 alone: a paper size.
+_BASEMENT = re.compile(r"(?<![A-Za-z\d])B(\d{1,3})F(?![A-Za-z\d])")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    if "B" in text:
+        text = _BASEMENT.sub(r"地下\1階", text)
     units, unit_readings = _unit_pattern()
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
@@ -402,7 +408,16 @@ def expand_abbreviations(text: str) -> str:
     return pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
 
 
+# × away from numbers is the cross mark, not times: a censored word (××はダメ), a wrong answer
+# (×印), a quiz (〇×クイズ, with its circle). OpenJTalk reads every × as カケル (カケルカケルワダメ).
+# In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
+_CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
+_CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
+
+
 def normalize_symbols(text: str) -> str:
+    if "×" in text:
+        text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
         # A wave dash after a number, a counter or a kanji word joins a range (15時30分〜16時,
         # 東京〜大阪, 3日〜): から. After kana it stretches the vowel (ね〜, すご〜い): ー.
