@@ -134,8 +134,11 @@ def test_parallel_scan_gives_the_same_manifests_as_one_process(
     assert {p.name for p in marks.iterdir()} - {str(os.getpid())}, "no worker process scanned anything"
     one, two = (Dataset.open(f"w{n}", dataset_root) for n in (1, 2))
     assert one.ingest_index_path.read_bytes() == two.ingest_index_path.read_bytes()
+    # the recordings are made by the process that scanned each file: the same bytes either way
+    assert one.recordings_path.read_bytes() == two.recordings_path.read_bytes()
     assert [c.to_dict() for c in one.cuts()] == [c.to_dict() for c in two.cuts()]
     assert reports[2].recordings == n
+    assert reports[1].formats == reports[2].formats and reports[1].duration_s == reports[2].duration_s
     assert [(os.path.relpath(r.path, raw), r.reason) for r in reports[2].rejected] == [("c0/broken.wav", "corrupt")]
 
 
