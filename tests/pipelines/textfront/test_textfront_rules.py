@@ -107,6 +107,9 @@ NORMALIZE_CASES = [
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
     ("[font size=30]大きい[resetfont]声[wait time=500]", "大きい声"),
+    ("@bg storage=room", ""),  # a KAG command line (was アットビージーストレージイコールルーム)
+    ('@playse buf=0 storage="se01.ogg"', ""),
+    ("@user こんにちは", "アットuserこんにちは"),  # not a command (no attribute): read as written
     ('[graph storage="heart.png"]好き[l][r]', "好き"),
     ("{color=#f00}赤{/color}い{w=0.5}花{nw}", "赤い花"),
     ("{size=+10}大きい{/size}声", "大きい声"),
@@ -617,6 +620,7 @@ PLACEHOLDER_CASES = [
     ("\\N[1]は剣を手に入れた！", ["N[1]"], "は剣を手に入れた！"),
     ("\\P[2]が仲間になった。", ["P[2]"], "が仲間になった。"),
     ("\\V[3]ゴールド手に入れた。", ["V[3]"], "ゴールド手に入れた。"),
+    ("所持金は\\V[1]\\Gです。", ["V[1]", "G"], "所持金はです。"),  # \G: the currency unit (was ジー)
     ("ねえ、[player_name]くん。", ["player_name"], "ねえ、くん。"),
     ('[emb exp="f.name"]さん、おはよう', ["f.name"], "さん、おはよう"),
     ("[name]、行くよ。", ["name"], "、行くよ。"),

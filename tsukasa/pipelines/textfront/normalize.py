@@ -52,6 +52,9 @@ _MARKUP = [
     (re.compile(rf"\{{/?(?:{'|'.join(RENPY_TAGS)})(?:=[^{{}}]*)?\}}"), ""),  # Ren'Py text tags
     # Aozora Bunko annotations: ［＃ここから太字］, ［＃「強い」に傍点］ (also after NFKC: [#...])
     (re.compile(r"[［\[][＃#][^］\]\n]*[］\]]"), ""),
+    # a KiriKiri KAG command line (@bg storage=room, @playse buf=0 storage="x.ogg"): never spoken
+    # (was read アットビージーストレージイコールルーム)
+    (re.compile(r"(?m)^\s*@[A-Za-z_]\w*(?:\s+[A-Za-z_][\w.]*\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S*))+\s*$"), ""),
 ]
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
@@ -217,7 +220,7 @@ def _nfkc(text: str) -> str:
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
-_MARKUP_START = re.compile(r"[\\<\[{［]")
+_MARKUP_START = re.compile(r"[\\<\[{［@]")
 _DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「)|〈[^〉]+〉|＜[^＞]+＞|≪[^≫]+≫)")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 

@@ -20,6 +20,7 @@ form                                   key                          where from
 ``%s``, ``%d``, ``%1``, ``%1$s``       ``s``, ``d``, ``1``, ``1``   printf / Windows message strings
 ``%name%``                             ``name``                     Windows / batch style
 ``\\N[1]``, ``\\P[2]``, ``\\V[3]``     ``N[1]``, ``P[2]``, ``V[3]`` RPG Maker: actor / party member name, variable
+``\\G``                               ``G``                        RPG Maker: the currency unit (ゴールド, 円...)
 ``[player_name]`` (inside a line)      ``player_name``              Ren'Py interpolation
 ``[emb exp="f.name"]``                 ``f.name``                   KiriKiri KAG / TyranoScript
 =====================================  ===========================  =====================
@@ -47,6 +48,7 @@ _PLACEHOLDER = re.compile(
             rf"[$#]\{{\s*(?P<interp>{_ID})\s*\}}",  # ${name}, #{name}
             rf"\{{\s*(?P<brace>{_ID}|\d+)\s*\}}",  # {name}, {0}
             r"\\(?P<rpg>[NPV])\[(?P<rpg_arg>\d+)\]",  # \N[1], \P[2], \V[3]
+            r"\\(?P<gold>G)(?![A-Za-z\[])",  # \G: RPG Maker's currency unit, named in the game's database
             r"\[emb\s+exp\s*=\s*[\"']?(?P<emb>[^\"'\]]+?)[\"']?\s*\]",  # [emb exp="f.name"] (KAG, TyranoScript)
             r"%(?P<pos>\d)(?:\$[sdif])?",  # %1, %1$s
             rf"%(?P<win>{_ID})%",  # %name%
@@ -91,7 +93,7 @@ def _key(m: re.Match[str]) -> str | None:
         return groups["renpy"]
     if groups["brace"] and groups["brace"] in _BRACE_TAGS:
         return None
-    for name in ("double", "interp", "brace", "pos", "win", "printf", "caps", "emb"):
+    for name in ("double", "interp", "brace", "pos", "win", "printf", "caps", "emb", "gold"):
         if groups[name]:
             return groups[name]
     return None  # pragma: no cover - every alternative has a group
