@@ -270,6 +270,13 @@ NUMBER_READINGS = [
     ("10㎡", "ジューヘーホーメートル"),
     ("3m³", "サンリッポーメートル"),
     ("W杯予選", "ワールドカップヨセン"),  # was ダブリューハイ
+    # slash dates whose day no month number reaches (was 25分の12); gauges and scales stay fractions
+    ("12/25はクリスマスだ", "ジューニガツニジューゴニチワクリスマスダ"),
+    ("HP10/30", "エイチピーサンジューブンノジュー"),
+    ("1/24スケール", "ニジューヨンブンノイチスケール"),
+    # a score before what it decides: 対 (was サンノゼロ, read as a code)
+    ("3-0で勝った", "サンタイゼロデカッタ"),
+    ("2-1の勝利", "ニタイイチノショーリ"),
     ("O型の人", "オーガタノヒト"),  # was オーカタ: MeCab took the spelled オー for the interjection
     ("COVID-19", "コビッドジューキュー"),  # was spelled
     # a counter that is the first kanji of a word (counters.py; RPG battle text): UniDic decides
@@ -510,6 +517,11 @@ ENGLISH_CASES = [
     ("AMラジオを聞く", "エーエムラジオヲキク"),  # was アムラジオ (am, as in "I am")
     ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
     ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
+    ("LINEで送って", "ラインデオクッテ"),  # the app (was エルアイエヌイー)
+    ("Wi-Fiが繋がらない", "ワイファイガツナガラナイ"),  # was ウィーフィ (two romaji words)
+    # a capitalised function word alone in Japanese text is English, not a romaji particle (was ノ)
+    ("Yes/Noで答えて", "イエス、ノーデコタエテ"),
+    ("noを押す", "ノヲオス"),  # lower case: romaji as before
     ("NASAの探査機", "ナサノタンサキ"),  # acronyms read as words were spelled (エヌエーエスエー)
     ("FIFAワールドカップ", "フィファワールドカップ"),
     ("WHO ARE YOU", "フーアーユー"),  # a shouted English phrase keeps its words

@@ -93,8 +93,10 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     where its letters also spell romaji (よう, ろゔぇ, がめ, ちめ): "I love you" and "Game over" are
     English lines. An English function word that spells romaji too (to と, go ご, no の, are あれ)
     says nothing either way ("Let's go" is English, "kimi no na wa" romaji), except alone in
-    Japanese text, where it stays romaji as before. In a plainly romaji line (``prefer_romaji``: two
-    or more romaji words outside the table) every word that parses counts as romaji.
+    Japanese text, where it stays romaji as before — unless it is capitalised: romaji written into
+    Japanese text writes its particles in lower case, and Yes/Noで答えて read No as の. In a plainly
+    romaji line (``prefer_romaji``: two or more romaji words outside the table) every word that
+    parses counts as romaji.
     """
     if reading is None:
         return False
@@ -103,7 +105,7 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     lower = word.lower()
     if lower in loanwords() or word == "I":
         return False
-    return single or lower not in function_words()
+    return (single and not word[:1].isupper()) or lower not in function_words()
 
 
 def _shouted_english(words: list[str]) -> bool:

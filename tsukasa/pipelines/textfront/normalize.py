@@ -132,6 +132,16 @@ _NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
 _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
+# A slash date without a weekday: month 1-12 over a day that no month number reaches (13-31), as
+# 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
+# (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
+# A score before what a score decides (3-0で勝った, 2-1の勝利): 対. Read as a code or a range it was
+# サンノゼロ / サンカラゼロ.
+_SCORE = re.compile(
+    r"(?<![\d\-])(\d{1,2})\s?[-－–]\s?(\d{1,2})(?![\d\-])"
+    r"(?=で(?:勝|負|敗|引|リード|快勝|完勝|大勝|圧勝|惜敗|逆転)|の(?:勝利|完封|引き分け|接戦|大差))"
+)
+_DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])(?![\d/])(?!\s*スケール)")
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
@@ -371,6 +381,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
+    if "/" in text:
+        text = _DATE_MD_LATE.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
 
     def time(m: re.Match[str]) -> str:
         h, mi, s = int(m.group(1)), int(m.group(2)), m.group(3)
@@ -380,6 +392,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "日" in text:
         text = _DATE_WEEKDAY.sub(_weekday, text)
     text = _TIME.sub(time, text)
+    if "-" in text or "－" in text or "–" in text:
+        text = _SCORE.sub(r"\1対\2", text)
     text = _CODE.sub(_code, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     text = _RANGE.sub("から", text)
