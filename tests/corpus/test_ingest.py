@@ -576,6 +576,36 @@ def test_ingest_writes_exactly_what_lhotse_would(raw: Path, dataset_root: Path) 
         assert MonoCut.from_dict(copy.deepcopy(d)).to_dict() == d
 
 
+def test_script_supervisions_are_the_bytes_lhotse_would_write(raw: Path, dataset_root: Path, tmp_path: Path) -> None:
+    """With a script, each cut's supervision is built as a dict (making lhotse objects imported
+    torch: ~1.7 s per ingest); its bytes must be those of lhotse's own SupervisionSegment."""
+    import orjson
+    from lhotse import SupervisionSegment
+
+    from tsukasa.corpus.manifests import manifest_dict, read_jsonl
+
+    script = tmp_path / "s.tsv"
+    script.write_text(
+        "file\ttext\tspeaker\tline_id\n"
+        "s001\tおはよう。\tさくら\tL1\n"
+        "t001\tまたね。\t\tL2\n"  # no speaker
+        "s002\t行くよ。\tさくら\tL3\ns002\t待って！\tたける\tL4\n",  # two lines, two speakers
+        encoding="utf-8",
+    )
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds, script=script)
+    cuts = {Path(d["custom"]["source_path"]).stem: d for d in read_jsonl(ds.path / "cuts.jsonl.gz")}
+    assert set(cuts) >= {"s001", "s002", "t001"}
+    for stem in ("s001", "s002", "t001"):
+        (sup,) = cuts[stem]["supervisions"]
+        fields = {k: v for k, v in sup.items()}
+        lhotse_sup = SupervisionSegment(**copy.deepcopy(fields))
+        assert orjson.dumps(sup) == orjson.dumps(manifest_dict(lhotse_sup))
+    assert cuts["s001"]["supervisions"][0]["speaker"] == "さくら"
+    assert "speaker" not in cuts["t001"]["supervisions"][0]
+    assert "speaker" not in cuts["s002"]["supervisions"][0]  # two speakers: none for the whole file
+
+
 def test_files_opened_ahead_are_closed_whether_the_scan_finishes_or_stops(tmp_path: Path) -> None:
     """The scan keeps the next ``read_ahead`` files open (read by the kernel meanwhile); none may
     stay open, also when the consumer stops early."""

@@ -169,6 +169,11 @@ def manifest_dict(item: Any) -> dict[str, Any]:
     return item.to_dict()
 
 
+def plain_dict(value: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-ready copy of a ``custom`` dict, as lhotse's ``to_dict`` writes it inside a manifest."""
+    return _plain(value)
+
+
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _LEAVES = (str, int, float, bool)
 
