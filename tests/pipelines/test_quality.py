@@ -84,6 +84,24 @@ def test_quality_stage_fills_every_measurement(tmp_path) -> None:
     assert info.loudness_lufs is not None and info.duration == pytest.approx(cut.supervisions[0].duration)
 
 
+@pytest.mark.parametrize("seconds", [1.3, 4.0, 11.5])  # doubled to 10.4 s, doubled to 16 s, three hops as it is
+def test_dnsmos_scores_are_speechmos_own(seconds: float) -> None:
+    """dnsmos_p835 runs speechmos's P.835 model over speechmos's windows without the P.808 model
+    it does not keep: the scores must be exactly those of ``speechmos.dnsmos.run``."""
+    from speechmos import dnsmos
+
+    from tests.pipelines.test_nonverbal import LAYOUT, build_utterance
+    from tests.pipelines.test_nonverbal import SR as sr
+    from tsukasa.pipelines.vad import to_vad_rate
+
+    x, _ = build_utterance(LAYOUT)
+    x = np.tile(x, int(np.ceil(seconds * sr / len(x))))[: int(seconds * sr)]
+    x = x + 0.003 * np.random.default_rng(0).standard_normal(len(x)).astype(np.float32)
+    ours = q.dnsmos_p835(x, sr)
+    ref = dnsmos.run(np.clip(to_vad_rate(x, sr), -1.0, 1.0).astype(np.float32), q.DNSMOS_RATE)
+    assert (ours.sig, ours.bak, ours.ovrl) == tuple(round(float(ref[k]), 3) for k in ("sig_mos", "bak_mos", "ovrl_mos"))
+
+
 def test_clipping_in_a_resampled_source_is_still_found(tmp_path) -> None:
     """Resampling rounds flat tops off: a 48 kHz file with a third of its samples clipped measured
     0 after ``standardize`` took it to 24 kHz. The clipped stretches are found on the source
