@@ -144,8 +144,13 @@ def _rec_of(entry: IndexEntry, config: IngestConfig) -> _Rec | None:
     rid = recording_id(entry.content_hash, entry.path, config.id_hash_chars)
     source = f"{entry.source_root.rstrip('/')}/{entry.path}"
     line = orjson.dumps(_recording_dict(rid, source, info.channels, info.sample_rate, info.frames))
-    fmt = f"{info.format}/{info.subtype} {info.sample_rate} Hz {info.channels}ch"
+    fmt = _format_key(info.format, info.subtype, info.sample_rate, info.channels)
     return rid, line, info.frames / info.sample_rate, fmt
+
+
+def _format_key(format_name: str, subtype: str, sample_rate: int, channels: int) -> str:
+    """How the ingest summary counts a format (``WAV/PCM_16 24000 Hz 1ch``)."""
+    return f"{format_name}/{subtype} {sample_rate} Hz {channels}ch"
 
 
 class _Entry:
@@ -943,7 +948,7 @@ def _ingest(
                 info = entry.fields()["info"]
                 line = orjson.dumps(_make_recording(entry, rid, info))
                 duration = info["frames"] / info["sample_rate"]
-                fmt = f"{info['format']}/{info['subtype']} {info['sample_rate']} Hz {info['channels']}ch"
+                fmt = _format_key(info["format"], info["subtype"], info["sample_rate"], info["channels"])
             write_recording(line)
             report.duration_s += duration
             formats[fmt] += 1

@@ -113,9 +113,7 @@ _CLOSE_BEFORE_KANA = re.compile(r"[」』）)】〉》](?=[ぁ-ゖ])")
 
 
 def _brackets_to_pauses(text: str) -> str:
-    if "」" in text or "』" in text or "）" in text or ")" in text or "】" in text or "〉" in text or "》" in text:
-        text = _CLOSE_BEFORE_KANA.sub(" ", text)
-    return text.translate(_BRACKETS_AS_COMMAS)
+    return _CLOSE_BEFORE_KANA.sub(" ", text).translate(_BRACKETS_AS_COMMAS)
 
 
 def japanese_to_phonemized(

@@ -132,15 +132,15 @@ _NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
 _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
-# A slash date without a weekday: month 1-12 over a day that no month number reaches (13-31), as
-# 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
-# (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
 # A score before what a score decides (3-0で勝った, 2-1の勝利): 対. Read as a code or a range it was
 # サンノゼロ / サンカラゼロ.
 _SCORE = re.compile(
     r"(?<![\d\-])(\d{1,2})\s?[-－–]\s?(\d{1,2})(?![\d\-])"
     r"(?=で(?:勝|負|敗|引|リード|快勝|完勝|大勝|圧勝|惜敗|逆転)|の(?:勝利|完封|引き分け|接戦|大差))"
 )
+# A slash date without a weekday: month 1-12 over a day that no month number reaches (13-31), as
+# 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
+# (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
 _DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])(?![\d/])(?!\s*スケール)")
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")

@@ -59,7 +59,7 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
         tail = m.group(1)
         follow = at + 1 + len(tail)
         follow += 1 if out[follow : follow + 1] in ("っ", "ッ") else 0
-        if " " in out or "\u3000" in out:
+        if _SPACE.search(out) is not None:
             # OpenJTalk drops spaces from its analysis (a closing quote before a particle is one:
             # 「ただいまー」と); index and context are those of the text without them.
             squeezed = "".join(out[at:].split())
@@ -71,8 +71,11 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
     return out, stretches
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _spaces(text: str, end: int) -> int:
-    return sum(1 for c in text[:end] if c.isspace())
+    return len(_SPACE.findall(text, 0, end))
 
 
 def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[dict]:
