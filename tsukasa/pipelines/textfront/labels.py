@@ -179,6 +179,21 @@ def _mora_count(body: str) -> int:
     return n
 
 
+# (long marks before the first mora, morae) of each pronunciation seen: words recur (particles,
+# auxiliaries), and the regexes were a third of this function's time. Bounded: cleared when full.
+_PRON_PARTS: dict[str, tuple[int, int]] = {}
+_PRON_PARTS_MAX = 1 << 16
+
+
+def _pron_parts(pron: str) -> tuple[int, int]:
+    lead, body = _PRON.match(pron).groups()  # type: ignore[union-attr]  # the pattern matches any string
+    parts = (lead.count(_LONG) if lead else 0, _mora_count(body) if body else 0)
+    if len(_PRON_PARTS) >= _PRON_PARTS_MAX:
+        _PRON_PARTS.clear()
+    _PRON_PARTS[pron] = parts
+    return parts
+
+
 def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple[list[str], list[str]] | None:
     """(phonemes, prosody tokens) from NJD features and their ``extract_phonemes`` output.
 
@@ -204,14 +219,15 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
                 phrase_q[-1] = 1
             pause = True
             continue
-        lead, body = _PRON.match(pron).groups()
-        if lead and units and not pause:
+        parts = _PRON_PARTS.get(pron)
+        if parts is None:
+            parts = _pron_parts(pron)
+        n_long, count = parts
+        if n_long and units and not pause:
             # A long mark before the word's first mora lengthens the previous word (it is dropped at
             # the start of the utterance and right after a pause).
-            n_long = lead.count(_LONG)
             units.extend([len(phrase_acc) - 1] * n_long)
             n_morae[-1] += n_long
-        count = _mora_count(body) if body else 0
         if count == 0:
             continue  # no mora of its own: JPCommon makes no word (its accent and chain flag are unused)
         if pause:
