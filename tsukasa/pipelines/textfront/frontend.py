@@ -16,10 +16,19 @@ from pathlib import Path
 from typing import Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
+from tsukasa.pipelines.textfront.accent import split_accent_phrases
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings
+from tsukasa.pipelines.textfront.counters import respace_false_counters
+from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
+from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
+from tsukasa.pipelines.textfront.normalize import normalize
+from tsukasa.pipelines.textfront.placeholders import fill_placeholders
+from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
+from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
+from tsukasa.pipelines.textfront.userdict import compiled_user_dict
 
 # The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
 # names the offending symbol) runs only when that test fails.
@@ -132,10 +141,6 @@ def japanese_to_phonemized(
         return _long_text_to_phonemized(text, original=original, user_dic=user_dic, cues=cues, readings=readings)
     import pyopenjtalk
 
-    from tsukasa.pipelines.textfront.accent import split_accent_phrases
-    from tsukasa.pipelines.textfront.counters import respace_false_counters
-    from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
-
     jt = jtalk(user_dic)
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
     # ー when that text still held the 」 OpenJTalk was then given as 、.
@@ -244,13 +249,6 @@ def phonemize(
     readings for runtime placeholders by key (``{"name": "ゆうき"}`` reads ``{name}`` and
     ``%name%``); the others are left out and listed in :attr:`Phonemized.placeholders`.
     """
-    from tsukasa.pipelines.textfront.cues import extract_cues
-    from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
-    from tsukasa.pipelines.textfront.normalize import normalize
-    from tsukasa.pipelines.textfront.placeholders import fill_placeholders
-    from tsukasa.pipelines.textfront.questions import mark_questions
-    from tsukasa.pipelines.textfront.userdict import compiled_user_dict
-
     if not isinstance(text, str):
         raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
     if english not in ("model", "letters"):
