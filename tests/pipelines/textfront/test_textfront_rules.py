@@ -121,6 +121,7 @@ NORMALIZE_CASES = [
     ("春香「おはよう」", "「おはよう」"),  # bare name tags (plain-text VN script dumps)
     ("？？？「誰だ」", "「誰だ」"),  # the unknown speaker
     ("もも「おはよう」", "「おはよう」"),  # a hiragana name that ends like a particle (も)
+    ("いろは「待って」", "「待って」"),  # ... and the -ha names (いろは, このは)
     ("春香「彼は『はい』と言った」", "「彼は『はい』と言った」"),
     # ... but narration that ends in a quotation is read whole (it lost everything before the 「)
     ("私の名前は「ツカサ」", "私の名前は「ツカサ」"),

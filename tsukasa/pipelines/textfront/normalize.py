@@ -68,12 +68,14 @@ _NAME_TAG = re.compile(
 _BARE_NAME = re.compile(r"^\s*([^\s「『（(【]{1,12})(?=「(?:[^「」]|「[^「」]*」)*」\s*$)")
 # What a speaker name never is: a phrase ending in a particle after a word (私の名前は「ツカサ」,
 # タイトルは「約束の場所」, 次回、「決戦」: narration that quotes, read whole) or a chapter heading
-# (第3章「約束の場所」). A hiragana name may end like a particle (もも, ゆきの, まこと), so a
-# one-kana particle counts only after a kanji/katakana/Latin character, or as は/が/を closing three
-# or more hiragana (これは, わたしが). Unknown speakers (？？？「誰だ」) stay names.
+# (第3章「約束の場所」). A hiragana name may end like a particle (もも, ゆきの, まこと, and the -ha
+# names いろは, このは, ことは), so a one-kana particle counts only after a kanji/katakana/Latin
+# character, after a pronoun written in hiragana (これは, わたしが), or as を. Unknown speakers
+# (？？？「誰だ」) stay names.
 _NOT_A_NAME = re.compile(
     rf"[、。，．,.…‥！!「」]|^第[\d{KANJI}]+[章話部幕節回巻編]|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
-    rf"|[^ぁ-ゖ][はがをへもにでとのや]$|^[ぁ-ゖ]{{2,}}[はがを]$"
+    rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
+    rf"|^(?:これ|それ|あれ|どれ|ここ|そこ|あそこ|わたし|あたし|ぼく|おれ|きみ|あなた|かれ|かのじょ|みんな|だれ|なに)[はがもの]$"
 )
 
 
