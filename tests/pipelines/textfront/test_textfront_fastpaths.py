@@ -19,11 +19,14 @@ from hypothesis import strategies as st
 from tsukasa.pipelines.textfront import labels as lab
 from tsukasa.pipelines.textfront.frontend import _is_katakana, _kana_from_njd, phonemize
 from tsukasa.pipelines.textfront.normalize import (
+    _EMAIL,
     _EMOJI,
     _NEWLINES,
+    _URL,
     KANA,
     KANJI,
     _abbreviation_pattern,
+    _address,
     _apply_ruby_all,
     _drop_control,
     _is_emoji,
@@ -36,6 +39,7 @@ from tsukasa.pipelines.textfront.normalize import (
     apply_ruby,
     expand_abbreviations,
     normalize_numbers,
+    read_addresses,
     squeeze_repeats,
     strip_markup,
 )
@@ -184,7 +188,7 @@ def test_kana_regex_keeps_exactly_the_katakana(prons: list[str]) -> None:
 # --- normalisation: each guarded pass equals its unguarded rules ------------------------------
 _NORM_ALPHABET = (
     "ab AZ09１２,.!?;:-+/~〜～ーーッっ！！？？…‥・、。()（）[]{}<>|｜《》\\\u3000\t\nLvNoMr"
-    "漢字かなカナ¥$€£%％😂😀☀★♪×〇○BF\u200b\ufeff\x00"
+    "漢字かなカナ¥$€£%％😂😀☀★♪×〇○BF@w\u200b\ufeff\x00"
 )
 _norm_text = st.text(alphabet=_NORM_ALPHABET, max_size=30)
 
@@ -200,6 +204,7 @@ def test_guarded_passes_equal_their_rules(text: str) -> None:
     unguarded = _NEWLINES.sub("", _strip_markup_tags(_drop_control(text)))
     unguarded = _strip_name_tag(unguarded) if _looks_like_dialogue(unguarded) else unguarded
     assert strip_markup(text) == unguarded
+    assert read_addresses(text) == _EMAIL.sub(_address, _URL.sub(_address, text))
 
 
 @_FUZZ

@@ -519,6 +519,10 @@ ENGLISH_CASES = [
     ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
     ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
     ("LINEで送って", "ラインデオクッテ"),  # the app (was エルアイエヌイー)
+    # web and mail addresses as read aloud (the dots were sentence ends, https was spelled)
+    ("メールはinfo@example.jpまで", "メールワインフォアットエグザンプルドットジェーピーマデ"),
+    ("詳しくはhttps://example.com/newsを見て", "クワシクワエグザンプルドットコムスラッシュニュースヲミテ"),
+    ("http://example.com/?q=1", "エグザンプルドットコム"),  # no query read
     ("Wi-Fiが繋がらない", "ワイファイガツナガラナイ"),  # was ウィーフィ (two romaji words)
     # a capitalised function word alone in Japanese text is English, not a romaji particle (was ノ)
     ("Yes/Noで答えて", "イエス、ノーデコタエテ"),

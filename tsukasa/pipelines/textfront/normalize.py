@@ -419,6 +419,27 @@ def _has_periodless_abbreviation(text: str) -> bool:
     return any(a in text for a in _periodless_abbreviations())
 
 
+# Web and mail addresses, read the way Japanese reads them aloud: the scheme left out, ドット,
+# スラッシュ, アット between the parts (info@example.jp インフォアットエグザンプルドットジェーピー);
+# the parts are then read as any Latin word. Without this the dots became sentence ends
+# (エグザンプル、ジェーピー) and https エイチティーティーピーエス. A query or fragment is not read.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9.])www\.)[A-Za-z0-9\-._~/%:@]+(?:[?#][\x21-\x7e]*)?")
+_ADDRESS_MARKS = str.maketrans({".": "ドット", "/": "スラッシュ", "@": "アット", "-": "ハイフン", "_": "アンダーバー"})
+
+
+def read_addresses(text: str) -> str:
+    if "@" not in text and "://" not in text and "www." not in text:
+        return text
+    return _EMAIL.sub(_address, _URL.sub(_address, text))
+
+
+def _address(m: re.Match[str]) -> str:
+    address = re.sub(r"^https?://", "", m.group(0))
+    address = re.split(r"[?#]", address, maxsplit=1)[0].rstrip("/.:")
+    return address.translate(_ADDRESS_MARKS)
+
+
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
     pattern, readings = _abbreviation_pattern()
@@ -584,8 +605,8 @@ def _tidy_space(text: str) -> str:
 
 # remove_emoji_kaomoji runs before NFKC too: NFKC decomposes a face's marks (´ into a space and a
 # combining accent), after which ( ｀ー´) no longer looks like a face.
-_PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji, squeeze_repeats,
-           expand_abbreviations, normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats,
+_PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji, read_addresses,
+           squeeze_repeats, expand_abbreviations, normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats,
            _tidy_space)  # fmt: skip
 
 
