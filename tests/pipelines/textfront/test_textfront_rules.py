@@ -341,6 +341,7 @@ CONTEXT_READING_CASES = [
     ("「「待って」って言ったのに」", "マッテッテイッタノニ"),
     ("「約束の場所」は名作だ。", "ヤクソクノバショワメーサクダ"),
     ("「ただいまー」と言った。", "タダイマートイッタ"),  # the stretch found again across the space
+    ("〝それ〟は突然やってきた。", "ソレワトツゼンヤッテキタ"),  # novels' double-prime quotes too (was ソレ、ワ)
 ]
 
 

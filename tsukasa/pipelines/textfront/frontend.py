@@ -113,12 +113,12 @@ _NOT_KATAKANA = re.compile("[^ァ-ヺー]")
 # the word beside a 括弧 differently from one beside 、: 「必殺技」炎の剣 read 炎 as the suffix エン
 # (胃炎), where 必殺技、炎の剣 reads ホノオ. One character for one keeps every index the stretch and
 # cue bookkeeping hold; the phonemes and pauses OpenJTalk makes are the same (a run of 、 is one pause).
-_BRACKETS_AS_COMMAS = str.maketrans(dict.fromkeys("「」『』（）《》〈〉【】〔〕［］｛｝()[]{}", "、"))
+_BRACKETS_AS_COMMAS = str.maketrans(dict.fromkeys("「」『』（）《》〈〉【】〔〕［］｛｝()[]{}〝〟“”", "、"))
 # Except a closing quote that a particle or auxiliary follows: 「待って」って言った, 『はい』と答えた,
-# 「約束の場所」は名作だ. The quotation runs on into it without a pause, and a pause there made
+# 「約束の場所」は名作だ, 〝それ〟は. The quotation runs on into it without a pause, and a pause there made
 # OpenJTalk start a phrase with って (マッテ、ッテイッタ). A space (one character for one) keeps
 # the word boundary for MeCab and adds no pause.
-_CLOSE_BEFORE_KANA = re.compile(r"[」』）)】〉》](?=[ぁ-ゖ])")
+_CLOSE_BEFORE_KANA = re.compile(r"[」』）)】〉》〟”](?=[ぁ-ゖ])")
 
 
 def _brackets_to_pauses(text: str) -> str:
