@@ -435,9 +435,11 @@ def read_addresses(text: str) -> str:
 
 
 def _address(m: re.Match[str]) -> str:
-    address = re.sub(r"^https?://", "", m.group(0))
-    address = re.split(r"[?#]", address, maxsplit=1)[0].rstrip("/.:")
+    address = _SCHEME_OR_QUERY.sub("", m.group(0)).rstrip("/.:")
     return address.translate(_ADDRESS_MARKS)
+
+
+_SCHEME_OR_QUERY = re.compile(r"^https?://|[?#].*")
 
 
 def expand_abbreviations(text: str) -> str:
