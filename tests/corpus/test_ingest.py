@@ -19,6 +19,7 @@ import yaml
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.ingest import IngestConfig, ingest, load_script, recording_id
+from tsukasa.corpus.manifests import read_jsonl
 from tsukasa.corpus.schema import read_supervision_custom
 from tsukasa.errors import ConfigError
 
@@ -256,6 +257,23 @@ def test_reingest_judges_indexed_files_under_the_new_settings_without_reading_th
     full = ingest(raw, Dataset.open("t", dataset_root), config=IngestConfig(verify="full"))
     assert 0 < full.scanned < full.scanned + full.unchanged  # only the sampled files were read again
     assert {os.path.relpath(r.path, raw): r.reason for r in full.rejected} == EXPECTED_BAD
+
+
+def test_a_higher_silence_level_reads_sampled_files_again_instead_of_trusting_their_partial_peak(
+    tmp_path: Path, dataset_root: Path
+) -> None:
+    """A quick scan stops measuring a file at its first loud window, so the stored peak is a lower
+    bound: a loud line whose middle is quiet must not turn "silent" under a stricter level."""
+    sr = 24000
+    quiet_middle = np.concatenate([tone(1.0, sr, amp=0.5), tone(1.0, sr, amp=0.01), tone(1.0, sr, amp=0.5)])
+    raw = tmp_path / "raw"
+    write_audio(raw / "line.wav", quiet_middle, sr)
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds)
+    first = next(read_jsonl(ds.ingest_index_path))
+    assert first["coverage"] == "sampled" and first["peak"] < 0.02  # the middle window only
+    again = ingest(raw, Dataset.open("t", dataset_root), config=IngestConfig(silence_peak_dbfs=-20))
+    assert again.scanned == 1 and again.recordings == 1 and not again.rejected
 
 
 def test_reingest_reads_only_new_or_changed_files(raw: Path, dataset_root: Path) -> None:

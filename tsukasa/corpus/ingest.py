@@ -589,6 +589,10 @@ def _rejudge(e: _Entry, config: IngestConfig) -> _Entry | None:
     info = d["info"]
     duration = info["frames"] / info["sample_rate"] if info["sample_rate"] else 0.0
     reason, detail = _verdict(d["peak"], duration, config) or (None, "")
+    if reason == "silent" and d.get("coverage") == "sampled":
+        # A sampled peak is only a lower bound (the scan stopped at the first loud window): it
+        # proves a file loud, never quiet. Under a higher silence level it must be measured whole.
+        return None
     if reason == e.reason and detail == d.get("detail", ""):
         return e
     return _Entry.of(IndexEntry.model_validate({**d, "reason": reason, "detail": detail}), config)
