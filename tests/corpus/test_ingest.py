@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import gzip
 import os
 import shutil
 import signal
@@ -153,6 +154,40 @@ def test_small_dumps_are_scanned_in_this_process(tmp_path: Path, dataset_root: P
     monkeypatch.setattr(ingest_module, "_scan_chunk", lambda job: pytest.fail("a worker process was used"))
     report = ingest(raw, Dataset.create("few", dataset_root), config=IngestConfig(workers=2, parallel_min_files=64))
     assert report.recordings == 40
+
+
+def test_index_lines_are_exactly_what_the_index_entry_model_writes(raw: Path, dataset_root: Path) -> None:
+    """Scans encode each file's index line themselves (no pydantic model per file); every line —
+    good files and each kind of bad one — must be the model's own JSON, field order included."""
+    from tsukasa.corpus.ingest import IndexEntry
+
+    ds = Dataset.create("t", dataset_root)
+    ingest(raw, ds, config=IngestConfig(min_duration=0.3))
+    lines = gzip.decompress(ds.ingest_index_path.read_bytes()).splitlines()
+    reasons = set()
+    for line in lines:
+        entry = IndexEntry.model_validate_json(line)
+        assert entry.model_dump_json().encode() == line
+        reasons.add(entry.reason)
+    assert None in reasons and {"silent", "too_short", "corrupt", "empty"} <= reasons
+
+
+def test_ingest_with_a_script_imports_neither_lhotse_nor_torch(raw: Path, dataset_root: Path, tmp_path: Path) -> None:
+    """Importing lhotse pulls in torch: ~1.7 s on every `tsukasa ingest`, and a parent holding
+    torch forks its scan processes slower. Ingest writes lhotse's manifest dicts itself."""
+    script = tmp_path / "script.tsv"
+    script.write_text("file\ttext\tspeaker\nsakura/s001.wav\tおはよう。\tsakura\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom tsukasa.corpus.dataset import Dataset\n"
+        "from tsukasa.corpus.ingest import ingest\n"
+        "r = ingest(Path(sys.argv[1]), Dataset.create('t', Path(sys.argv[2])), script=sys.argv[3])\n"
+        "print(r.recordings, r.script_lines, sorted(m for m in ('torch', 'lhotse') if m in sys.modules))\n"
+    )
+    args = [sys.executable, "-c", code, str(raw), str(dataset_root), str(script)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("[")[1].strip() == "]"  # no torch, no lhotse
+    assert int(done.stdout.split()[0]) > 0 and done.stdout.split()[1] == "1"
 
 
 def test_recording_ids_are_hash_prefix_plus_path_slug(raw: Path, dataset_root: Path) -> None:
