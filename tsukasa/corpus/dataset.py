@@ -313,15 +313,21 @@ class Dataset:
             speakers: set[str] = set()
 
             def counted(items: Iterable[Any]) -> Iterable[Any]:
+                # Plain locals, stored once at the end: assigning a pydantic model's fields runs its
+                # __setattr__ machinery (~0.7 µs each), twice per cut (~3 ms of an ingest of 2,000 files).
+                n, duration = 0, 0.0
                 for cut in items:
-                    counts.cuts += 1
+                    n += 1
                     if isinstance(cut, dict):  # a cut given as its manifest dict
-                        counts.duration_s += float(cut["duration"])
-                        speakers.update(s["speaker"] for s in cut["supervisions"] if s.get("speaker"))
+                        duration += float(cut["duration"])
+                        for sup in cut["supervisions"]:
+                            if sup.get("speaker"):
+                                speakers.add(sup["speaker"])
                     else:
-                        counts.duration_s += float(cut.duration)
+                        duration += float(cut.duration)
                         speakers.update(s.speaker for s in cut.supervisions if s.speaker)
                     yield cut
+                counts.cuts, counts.duration_s = n, duration
 
             write_manifest(counted(cuts), staging / "cuts.jsonl.gz")
             rejected = list(rejected)
