@@ -317,6 +317,11 @@ CONTEXT_READING_CASES = [
     ("来る４月に", "キタルシガツニ"),
     ("来る10日に", "キタルトーカニ"),
     ("彼が来る10日前", "カレガクルトーカマエ"),  # a verb ending a clause, before a date: クル
+    # 七 of a day of the month after 十 is なな (じゅうななにち; JSUT even ids); 7日 and 7月 stay
+    ("２月２７日の三時", "ニガツニジューナナニチノサンジ"),
+    ("8月17日に", "ハチガツジューナナニチニ"),
+    ("7月7日", "シチガツナノカ"),
+    ("17人", "ジューシチニン"),
     # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
     ("絵を描いている", "エヲカイテイル"),
     # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns
