@@ -495,8 +495,9 @@ def _walk_audio(root: str, paths: PathFilter | None = None) -> tuple[list[str], 
                 if paths and not paths.included(rel):
                     ignored[EXCLUDED if paths.excluded(rel) else NOT_INCLUDED] += 1
                     continue
-                ext = os.path.splitext(name)[1].lower()
-                ext = "" if ext == "." else ext
+                # (what os.path.splitext gives for a name that does not start with a dot, ~3× faster)
+                stem, dot, suffix = name.rpartition(".")
+                ext = "." + suffix.lower() if dot and stem and suffix else ""
                 if ext in AUDIO_EXTENSIONS:
                     found.append((rel, entry.is_file(follow_symlinks=False)))
                 elif ext in _TEXT_EXTENSIONS:
@@ -1103,12 +1104,13 @@ def _decide(
     by_hash: dict[str, str] = {}
     good = [
         (e.rec[0] if e.rec is not None else recording_id(e.content_hash or "", e.path, config.id_hash_chars), k, e)
-        for k, e in sorted(entries.items())
+        for k, e in entries.items()
         if e.reason is None
     ]
     # Which copy of duplicated content is kept: one that was already a recording (a new copy
     # never displaces the original), then one the script names, then the oldest file (a copy
-    # is newer than its original), then the first by path.
+    # is newer than its original), then the first by path. The key ends in the (unique) index
+    # key, so the order never depends on the order entries came back from the scan.
     good.sort(key=lambda rke: (rke[0] not in existing_ids, rke[2].path not in preferred_paths, rke[2].mtime_ns, rke[1]))
     for rid, _, e in good:
         if e.content_hash in by_hash:
@@ -1125,7 +1127,7 @@ def _decide(
             continue
         by_hash[e.content_hash or ""] = rid
         recordings[rid] = e
-    for _, e in sorted(entries.items()):
+    for e in entries.values():  # in any order: the list is sorted by absolute path below
         if e.reason is not None:
             rejected.append(
                 RejectedItem(
