@@ -322,6 +322,11 @@ CONTEXT_READING_CASES = [
     ("8月17日に", "ハチガツジューナナニチニ"),
     ("7月7日", "シチガツナノカ"),
     ("17人", "ジューシチニン"),
+    # 良い before a sentence-final or conjunctive particle is the spoken いい; before a noun, よい
+    ("行ったら良いかを", "イッタライイカヲ"),
+    ("独身であれば良いのに", "ドクシンデアレバイイノニ"),
+    ("もう良いよ", "モーイイヨ"),
+    ("良い状態で", "ヨイジョータイデ"),
     # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
     ("絵を描いている", "エヲカイテイル"),
     # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns
