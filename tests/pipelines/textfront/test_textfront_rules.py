@@ -327,6 +327,9 @@ CONTEXT_READING_CASES = [
     ("独身であれば良いのに", "ドクシンデアレバイイノニ"),
     ("もう良いよ", "モーイイヨ"),
     ("良い状態で", "ヨイジョータイデ"),
+    # 強 before そう is the adjective (喧嘩強そう); after a counter it stays the suffix きょう
+    ("喧嘩強そうだが", "ケンカツヨソーダガ"),
+    ("3割強の人", "サンワリキョーノヒト"),
     # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
     ("絵を描いている", "エヲカイテイル"),
     # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns
