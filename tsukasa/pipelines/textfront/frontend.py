@@ -28,6 +28,7 @@ from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
+from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa
 from tsukasa.pipelines.textfront.userdict import compiled_user_dict
 
 # The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
@@ -147,8 +148,11 @@ def japanese_to_phonemized(
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     try:
         features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
-        respaced = None if stretches else respace_false_counters(analysed, features)
-        if respaced is not None:  # HPが100回復した: 回復, not the counter 回 (counters.py)
+        respaced = None
+        if not stretches:  # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: は (topic_wa.py)
+            respaced = respace_false_counters(analysed, features)
+            respaced = respace_topic_wa(respaced or analysed, features) or respaced
+        if respaced is not None:
             features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
         if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
             features = restore_stretches(features, stretches)

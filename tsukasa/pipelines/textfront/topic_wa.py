@@ -1,0 +1,118 @@
+"""The particle は inside a run of hiragana: 私はくちがきけなかった, 従姉妹にはね, 特別なはからい.
+
+OpenJTalk's dictionary (NAIST-jdic) cuts hiragana runs by word cost alone, and a は followed by
+kana is easily swallowed by a word that starts with it — 私 | はくち (白痴) | が, に | はね (跳ね)
+— and read ハ instead of the particle's ワ; or, the other way round, a word that starts with は is
+cut into the particle and a shorter word — 特別な | は | からい (辛い) for はからい (計らい), read
+ワカライ. Game and novel lines are written in far more hiragana than news text, so this is common
+there. UniDic (fugashi), which the front-end loads anyway, cuts all three right.
+
+Only where the two analyses disagree about one は, and only in shapes where the grammar around
+it makes the disagreement telling:
+
+* OpenJTalk has the は inside a content word after kana (かれは 枯れ葉 | はじめて; not 実は, 要は),
+  or starting one after any word but punctuation (私 | はくち, に | はね; a sentence-initial はい
+  stays), and UniDic has the particle there: spaces around は make OpenJTalk cut it;
+* OpenJTalk has the particle は after an attributive form (な, この, an adjective: a topic は
+  cannot follow one),
+  and UniDic has a content word starting with that は: spaces around UniDic's word.
+
+A half-width space is no node and no pause for OpenJTalk; it only bounds the words (counters.py
+does the same). UniDic runs only when OpenJTalk's words have one of these shapes.
+"""
+
+from __future__ import annotations
+
+from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
+
+_HA = "は"
+_CONTENT = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞"})
+# attributive words after which は cannot be the topic particle (特別な|は, この|は)
+_ATTRIBUTIVE_AUX = frozenset({"な"})
+
+
+def respace_topic_wa(text: str, features: list[dict]) -> str | None:
+    """``text`` with spaces that make OpenJTalk cut each は as UniDic does (see the module's
+    docstring), or None when no は is in doubt."""
+    if _HA not in text:
+        return None
+    doubts = _doubtful(features)
+    if not doubts:
+        return None
+    spans = _spans(text, [f["string"] for f in features])
+    if spans is None:
+        return None
+    unidic = _unidic_spans(text)
+    cuts: set[int] = set()
+    for k, j, shape in doubts:
+        i = spans[k][0] + j
+        if shape == "particle":  # OpenJTalk: は inside or starting a word; UniDic: the particle
+            if unidic.get(i) == (i + 1, "助詞"):
+                cuts.update((i, i + 1))
+        else:  # OpenJTalk: the particle は; UniDic: a longer content word starting there
+            end, pos = unidic.get(i, (i, ""))
+            if end > i + 1 and pos in _CONTENT:
+                cuts.update((i, end))
+    if not cuts:
+        return None
+    for i in sorted(cuts, reverse=True):
+        text = f"{text[:i]} {text[i:]}"
+    return text
+
+
+def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
+    """(feature index, index of は in its surface, shape) of each は OpenJTalk may have cut wrongly."""
+    out = []
+    for k, f in enumerate(features):
+        s = f["string"]
+        if _HA not in s or f["pos"] == "記号":
+            continue
+        prev = features[k - 1] if k else None
+        if s == _HA:
+            if f["pos"] == "助詞" and prev is not None and k + 1 < len(features):
+                attributive = (
+                    prev["pos"] == "連体詞"
+                    or (prev["pos"] == "助動詞" and prev["string"] in _ATTRIBUTIVE_AUX)
+                    or (prev["pos"] == "形容詞" and prev["cform"] == "基本形")  # すばらしい | はなし
+                )
+                if attributive and _is_hiragana(features[k + 1]["string"][:1]):
+                    out.append((k, 0, "word"))
+        elif f["pos"] != "助詞":
+            for j, ch in enumerate(s):
+                if ch != _HA:
+                    continue
+                # inside a word only after kana (かれは): after a kanji it is a lexicalised adverb
+                # (実は, 要は), whose kanji UniDic would read otherwise once cut (ミ, カナメ)
+                if (j and _is_hiragana(s[j - 1])) or (not j and prev is not None and prev["pos"] != "記号"):
+                    out.append((k, j, "particle"))
+    return out
+
+
+def _is_hiragana(c: str) -> bool:
+    return "ぁ" <= c <= "ゖ"
+
+
+def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]] | None:
+    """Each surface's (start, end) in ``text``, skipping spaces; None when they do not spell it
+    (OpenJTalk normalised a character): then nothing is changed."""
+    out, pos = [], 0
+    for s in surfaces:
+        while pos < len(text) and text[pos] in " \u3000":
+            pos += 1
+        if not text.startswith(s, pos):
+            return None
+        out.append((pos, pos + len(s)))
+        pos += len(s)
+    return out
+
+
+def _unidic_spans(text: str) -> dict[int, tuple[int, str]]:
+    """UniDic's words as {start: (end, part of speech)}."""
+    with TAGGER_LOCK:  # fugashi's tagger is not thread-safe (resources.py)
+        words = [(w.white_space, w.surface, w.feature.pos1) for w in tagger()(text)]
+    out, pos = {}, 0
+    for white_space, surface, pos1 in words:
+        start = pos + len(white_space)
+        out[start] = (start + len(surface), pos1)
+        pos = start + len(surface)
+    return out
