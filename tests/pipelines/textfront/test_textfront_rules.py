@@ -406,6 +406,7 @@ TOPIC_WA_CASES = [
     ("特別なはからいが必要だ", "トクベツナハカライガヒツヨーダ"),  # was は + からい (辛い)
     ("かれははじめてだった", "カレワハジメテダッタ"),  # was かれは (枯れ葉)
     ("ほんとはね", "ホントワネ"),  # a ？ added for the rising ね made it はね
+    ("お兄ちゃーん、あたしはねー", "オニーチャーン、アタシワネー"),  # with stretches in the line too
     ("すばらしいはなしだね。", "スバラシイハナシダネ"),  # an adjective's attributive form, then はなし
     # left as they were: lexicalised adverbs, greetings, a sentence-initial はい, real particles
     ("実は、だれも知らない。", "ジツワ、ダレモシラナイ"),

@@ -148,10 +148,10 @@ def japanese_to_phonemized(
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     try:
         features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
-        respaced = None
-        if not stretches:  # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: は (topic_wa.py)
-            respaced = respace_false_counters(analysed, features)
-            respaced = respace_topic_wa(respaced or analysed, features) or respaced
+        # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
+        # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing.
+        respaced = None if stretches else respace_false_counters(analysed, features)
+        respaced = respace_topic_wa(respaced or analysed, features) or respaced
         if respaced is not None:
             features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
         if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
