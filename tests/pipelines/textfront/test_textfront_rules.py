@@ -330,6 +330,11 @@ CONTEXT_READING_CASES = [
     # 強 before そう is the adjective (喧嘩強そう); after a counter it stays the suffix きょう
     ("喧嘩強そうだが", "ケンカツヨソーダガ"),
     ("3割強の人", "サンワリキョーノヒト"),
+    # 一行 after a person or group noun is the party いっこう (勇者一行: fantasy and RPG narration);
+    # a line of text before 目/ずつ and after 第
+    ("勇者一行は旅立った", "ユーシャイッコーワタビダッタ"),
+    ("一行目を読んで", "イチギョーメヲヨンデ"),
+    ("第一行", "ダイイチギョー"),
     # 描いた/描いて: かいた (NHK 日本語発音アクセント新辞典 lists かく; JSUT read speech)
     ("絵を描いている", "エヲカイテイル"),
     # single-kanji weekdays in a list are 音読み (曜日の略称, NHK ことばのハンドブック); alone they are nouns
