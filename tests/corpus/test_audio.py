@@ -297,3 +297,26 @@ def test_quick_and_full_ingest_agree(tmp_path: Path) -> None:
         results[mode] = (sorted(c.id for c in ds.cuts()), sorted((r.path, r.reason) for r in ds.rejected()))
     assert results["quick"] == results["full"]
     assert sorted(reason for _, reason in results["quick"][1]) == ["silent", "silent", "truncated"]
+
+
+def test_read_whole_reads_every_byte_whatever_the_measured_size_says(tmp_path: Path) -> None:
+    """Ingest passes the size it measured to save a stat; a file that grew or shrank since (a dump
+    still being copied) must still be read whole, never cut at the old size."""
+    import os
+
+    from tsukasa.corpus.audio import read_whole
+
+    f = tmp_path / "line.wav"
+    data = os.urandom(300_000)
+    f.write_bytes(data)
+    assert read_whole(str(f)) == data
+    assert read_whole(str(f), size_hint=1000) == data  # grew since measured
+    assert read_whole(str(f), size_hint=900_000) == data  # shrank since measured
+    fd = os.open(f, os.O_RDONLY)
+    assert read_whole(str(f), fd=fd, size_hint=len(data)) == data
+    with pytest.raises(OSError):
+        os.fstat(fd)  # the descriptor it was given is closed
+    f.write_bytes(b"")
+    assert read_whole(str(f)) == b""
+    with pytest.raises(IsADirectoryError):
+        read_whole(str(tmp_path))

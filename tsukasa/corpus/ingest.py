@@ -544,7 +544,7 @@ def _scan(
         except OSError:
             stamp = (0, 0)  # the read below fails and names the problem
     try:
-        scan = scan_file(path, mode=config.verify, silence_peak=silence_peak, fd=fd)
+        scan = scan_file(path, mode=config.verify, silence_peak=silence_peak, fd=fd, size_hint=stamp[0] or None)
     except AudioError as exc:
         return _index_entry(root, rel, stamp, None, None, None, None, exc.reason, exc.detail, config)
     except OSError as exc:
