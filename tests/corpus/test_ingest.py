@@ -752,3 +752,38 @@ def test_a_folder_that_cannot_be_listed_is_counted(
     monkeypatch.setattr(ingest_module.os, "scandir", scandir)
     report = ingest(raw, Dataset.create("u", dataset_root))
     assert report.recordings == 1 and report.ignored == {"unreadable folder": 1}
+
+
+def test_read_ahead_is_asked_only_for_files_not_in_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest asks the kernel to read a file ahead (posix_fadvise) only when its last byte is not
+    cached: on a warm cache the advice cost ~5 % of an ingest, on disk it makes ingest fast."""
+    from tsukasa.corpus import ingest as ing
+
+    if ing._NOWAIT is None:
+        pytest.skip("this platform has no RWF_NOWAIT reads (the scan advises every file, as before)")
+    f = tmp_path / "line.wav"
+    write_audio(f, tone(2.0, 24000), 24000)
+    fd = os.open(f, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # drop this file's clean pages
+        if ing._in_page_cache(fd, size):
+            pytest.skip("this file system keeps file pages in memory (tmpfs): nothing to read ahead")
+        advised = []
+        real = os.posix_fadvise
+        monkeypatch.setattr(os, "posix_fadvise", lambda *a: advised.append(a[1:]) or real(*a))  # record, then advise
+        held = ing._open_ahead(str(f))
+        assert held is not None and held[1] == (size, os.fstat(fd).st_mtime_ns)
+        os.close(held[0])
+        assert len(advised) == 1  # not cached: read ahead
+        os.pread(fd, size, 0)  # now it is
+        assert ing._in_page_cache(fd, size)
+        held = ing._open_ahead(str(f))
+        assert held is not None
+        os.close(held[0])
+        assert len(advised) == 1  # cached: no advice
+    finally:
+        os.close(fd)

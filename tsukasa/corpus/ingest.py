@@ -640,21 +640,45 @@ def _rejudge(e: _Entry, config: IngestConfig) -> _Entry | None:
     return _Entry.of(IndexEntry.model_validate({**d, "reason": reason, "detail": detail}), config)
 
 
-def _open_ahead(path: str) -> int | None:
-    """Open ``path`` and ask the kernel to start reading it into the page cache (non-blocking).
+# One byte, read without blocking (RWF_NOWAIT), tells whether a file's end is in the page cache.
+_PROBE = [bytearray(1)]
+_NOWAIT = getattr(os, "RWF_NOWAIT", None)
+
+
+def _open_ahead(path: str) -> tuple[int, _Stamp] | None:
+    """Open ``path`` and, unless it is in the page cache already, ask the kernel to start
+    reading it (non-blocking); (descriptor, (size, mtime)), or None when it cannot be opened
+    (the scan then opens it by path and names the problem).
 
     The descriptor is kept and read when the file's turn comes, so reading ahead costs no
-    second ``open``; None when the file cannot be opened (the scan then opens it by path and
-    names the problem)."""
+    second ``open``. Whether the file is cached is one non-blocking read of its *last* byte (a
+    file read whole before ends in the cache; a header-only probe by another tool leaves its end
+    on disk): ``posix_fadvise`` walks the file's pages even when all are there, and on a warm
+    cache that cost ~5 % of a whole ingest (2,000 files: 0.79–0.83× → 0.86–0.87× without it),
+    where on disk it is what makes ingest as fast as a header-only loop."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
     try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        st = os.fstat(fd)
     except OSError:
-        pass  # advice only
-    return fd
+        return fd, (0, 0)
+    if not _in_page_cache(fd, st.st_size):
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass  # advice only
+    return fd, (st.st_size, st.st_mtime_ns)
+
+
+def _in_page_cache(fd: int, size: int) -> bool:
+    if _NOWAIT is None or size == 0:
+        return False
+    try:
+        return os.preadv(fd, _PROBE, size - 1, _NOWAIT) == 1
+    except OSError:  # BlockingIOError: on disk; EOPNOTSUPP: a file system without RWF_NOWAIT
+        return False
 
 
 def _scan_all(root: str, todo: list[tuple[str, _Stamp | None]], config: IngestConfig) -> Iterator[_Entry]:
@@ -671,17 +695,20 @@ def _scan_all(root: str, todo: list[tuple[str, _Stamp | None]], config: IngestCo
     silence_peak = 10 ** (config.silence_peak_dbfs / 20)
     ahead = config.read_ahead if hasattr(os, "posix_fadvise") else 0
     paths = [os.path.join(root, rel) for rel, _ in todo]
-    opened: collections.deque[int | None] = collections.deque(_open_ahead(p) for p in paths[:ahead])
+    opened: collections.deque[tuple[int, _Stamp] | None] = collections.deque(_open_ahead(p) for p in paths[:ahead])
     try:
         for i, (rel, stamp) in enumerate(todo):
             if ahead and i + ahead < len(paths):
                 opened.append(_open_ahead(paths[i + ahead]))
-            fd = opened.popleft() if ahead else None
+            fd = None
+            if ahead and (held := opened.popleft()) is not None:
+                fd, measured = held
+                stamp = stamp or measured  # the walk's stat, else the one made on opening
             yield _scan(root, rel, stamp, config, paths[i], silence_peak, fd)
     finally:  # a scan stopped early leaves no descriptor open
-        for fd in opened:
-            if fd is not None:
-                os.close(fd)
+        for held in opened:
+            if held is not None:
+                os.close(held[0])
 
 
 def _scan_parallel(root: str, todo: list[tuple[str, _Stamp | None]], config: IngestConfig) -> Iterator[_Entry]:
