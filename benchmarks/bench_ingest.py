@@ -1,7 +1,7 @@
 """Ingest throughput vs a bare ``soundfile.info`` loop over the same files.
 
     python benchmarks/bench_ingest.py [--files 2000] [--workers N] [--parallel-min-files N]
-        [--read-ahead N] [--rounds 3] [--cold]
+        [--read-ahead N] [--rounds 7] [--cold]
 
 Generates N short files (WAV 16/24-bit and FLAC, 16–48 kHz, mono/stereo, 0.5–3 s of tone +
 noise), then in one run times:
@@ -72,7 +72,7 @@ def main() -> None:
         "--parallel-min-files", type=int, default=None, help="files from which processes are used (default: ingest's)"
     )
     ap.add_argument("--read-ahead", type=int, default=None, help="files read ahead (default: ingest's own default)")
-    ap.add_argument("--rounds", type=int, default=3, help="timed rounds per contender (median reported)")
+    ap.add_argument("--rounds", type=int, default=7, help="timed rounds per contender (median reported)")
     ap.add_argument(
         "--cold",
         action="store_true",
