@@ -134,12 +134,12 @@ def main() -> None:
     print(f"# bench_ingest {date.today()} on {platform.node()} ({os.cpu_count()} cores), {n} files, "
           f"{audio_s:.0f} s audio, {cache}")  # fmt: skip
     print(f"baseline soundfile.info loop      : {n / base_s:8.1f} files/s  {audio_s / base_s:9.1f} audio-s/s"
-          f"  ({base_s:.2f} s)")  # fmt: skip
+          f"  ({base_s * 1000:.1f} ms)")  # fmt: skip
     for mode, what in (("quick", "hash + checks from the bytes"), ("full", "hash + decode every sample")):
         t = timings_med[mode]
         procs = scan_processes(n, IngestConfig(**overrides))
         print(f"tsukasa ingest --verify {mode:5s} ({procs} p): {n / t:8.1f} files/s  "
-              f"{audio_s / t:9.1f} audio-s/s  ({t:.2f} s; {what})  ratio {base_s / t:.2f}x")  # fmt: skip
+              f"{audio_s / t:9.1f} audio-s/s  ({t * 1000:.1f} ms; {what})  ratio {base_s / t:.2f}x")  # fmt: skip
     rounds = ", ".join(f"{b / q:.2f}" for b, q in zip(base_runs, timings["quick"], strict=True))
     ratio = base_s / timings_med["quick"]
     print(f"ratio ours (default, quick)/baseline: {ratio:.2f}x   (goal >= 0.8x); per round: {rounds}")
