@@ -567,6 +567,18 @@ def print_errors(
     for i in sorted(set(merged) | set(split), key=lambda i: -(merged[i] + split[i])):
         src = sources[i]
         print(f"  merged {merged[i]:2d} split {split[i]:2d} of {spoken[i]:2d}  {src.voice:<24} {src.text}")
+    # Each merged boundary: the silence between the two lines, and whether the voice changed there
+    # (a merge across a long gap, or across a change of speaker, is a different failure).
+    gaps = []
+    for r, h, p in zip(refs, hyps, picks, strict=True):
+        for hyp in h:
+            covered = _covered_refs(r, hyp)
+            for a, b in zip(covered, covered[1:], strict=False):
+                if b == a + 1:
+                    gaps.append((r[b][0] - r[a][1], sources[p[a]].voice != sources[p[b]].voice))
+    if gaps:
+        listed = ", ".join(f"{g * 1000:.0f} ms{' (voice changed)' if changed else ''}" for g, changed in sorted(gaps))
+        print(f"  gaps at the merged boundaries: {listed}")
 
 
 if __name__ == "__main__":
