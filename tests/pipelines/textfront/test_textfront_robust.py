@@ -78,6 +78,18 @@ def test_user_dictionary_changes_reading_and_accent(tmp_path: Path, monkeypatch:
     assert phonemize("星詠司が来た。").kana == plain.kana  # the global reading is untouched
 
 
+def test_user_dictionary_names_in_hiragana_are_not_cut_at_their_ha(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Character names written in hiragana often hold は (ちはや, かずは). UniDic, which does not
+    know them, cuts them at the particle は; the topic-は check must leave a user's word whole."""
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\nちはや,チハヤ,1\nかずは,カズハ,1\n", encoding="utf-8")
+    assert phonemize("私とちはやが来た", user_dict=csv).kana == "ワタシトチハヤガキタ"
+    assert phonemize("私とかずはが来た", user_dict=csv).kana == "ワタシトカズハガキタ"
+
+
 @pytest.mark.parametrize(
     "content",
     ["名前,namae,1\n", "名前,ナマエ,9\n", "名前\n", "# only a comment\n"],

@@ -65,8 +65,8 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
     out = []
     for k, f in enumerate(features):
         s = f["string"]
-        if _HA not in s or f["pos"] == "記号":
-            continue
+        if _HA not in s or f["pos"] == "記号" or f.get("is_reading_protected"):
+            continue  # a user-dictionary word (こはる, a character's name) is the user's word
         prev = features[k - 1] if k else None
         if s == _HA:
             if f["pos"] == "助詞" and prev is not None and k + 1 < len(features):
