@@ -420,6 +420,9 @@ TOPIC_WA_CASES = [
     ("はい、そうです", "ハイ、ソーデス"),
     ("ごはんをたべる", "ゴハンヲタベル"),
     ("彼女ははねた。", "カノジョワハネタ"),
+    # hiragana names UniDic does not know, which it cuts into pieces around a particle は
+    ("私とちはやが来た", "ワタシトチハヤガキタ"),  # ち (a symbol to UniDic) | は | や
+    ("私とことはが来た", "ワタシトコトハガキタ"),  # こと | は | が: は cannot stand before が
 ]
 
 

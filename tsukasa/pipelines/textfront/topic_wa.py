@@ -17,7 +17,9 @@ it makes the disagreement telling:
   cannot follow one),
   and UniDic has a content word starting with that は: spaces around UniDic's word.
 
-A half-width space is no node and no pause for OpenJTalk; it only bounds the words (counters.py
+UniDic is trusted only where its own words around that は read as grammar: a hiragana name it does
+not know comes back in pieces (ちはや as ち | は | や, ことは as こと | は | が), and a user-dictionary
+word is the user's word. A half-width space is no node and no pause for OpenJTalk; it only bounds the words (counters.py
 does the same). UniDic runs only when OpenJTalk's words have one of these shapes.
 """
 
@@ -42,15 +44,15 @@ def respace_topic_wa(text: str, features: list[dict]) -> str | None:
     spans = _spans(text, [f["string"] for f in features])
     if spans is None:
         return None
-    unidic = _unidic_spans(text)
+    unidic, ending = _unidic_spans(text)
     cuts: set[int] = set()
     for k, j, shape in doubts:
         i = spans[k][0] + j
         if shape == "particle":  # OpenJTalk: は inside or starting a word; UniDic: the particle
-            if unidic.get(i) == (i + 1, "助詞"):
+            if unidic.get(i, (0, "", ""))[:2] == (i + 1, "助詞") and _fits_a_topic(text, i, unidic, ending):
                 cuts.update((i, i + 1))
         else:  # OpenJTalk: the particle は; UniDic: a longer content word starting there
-            end, pos = unidic.get(i, (i, ""))
+            end, pos, _ = unidic.get(i, (i, "", ""))
             if end > i + 1 and pos in _CONTENT:
                 cuts.update((i, end))
     if not cuts:
@@ -106,13 +108,30 @@ def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]] | None:
     return out
 
 
-def _unidic_spans(text: str) -> dict[int, tuple[int, str]]:
-    """UniDic's words as {start: (end, part of speech)}."""
+def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
+    """Whether UniDic's words around its particle は at ``i`` read as grammar, not as the pieces of
+    a word it does not know (a hiragana name: ち|は|や for ちはや, こと|は|が for ことは): the word
+    before is a word (not a symbol, nor one hiragana letter unless a particle: に|は, て|は), and the
+    word after is not a case or binding particle (は|が cannot be)."""
+    before = ending.get(i)
+    if before is None:
+        return False
+    start, pos1, _ = before
+    if pos1 in ("記号", "補助記号") or (i - start == 1 and _is_hiragana(text[start]) and pos1 != "助詞"):
+        return False
+    after = unidic.get(i + 1)
+    return after is None or after[1] != "助詞" or after[2] == "終助詞"
+
+
+def _unidic_spans(text: str) -> tuple[dict[int, tuple[int, str, str]], dict[int, tuple[int, str, str]]]:
+    """UniDic's words as {start: (end, pos1, pos2)} and {end: (start, pos1, pos2)}."""
     with TAGGER_LOCK:  # fugashi's tagger is not thread-safe (resources.py)
-        words = [(w.white_space, w.surface, w.feature.pos1) for w in tagger()(text)]
-    out, pos = {}, 0
-    for white_space, surface, pos1 in words:
+        words = [(w.white_space, w.surface, w.feature.pos1, w.feature.pos2) for w in tagger()(text)]
+    by_start, by_end, pos = {}, {}, 0
+    for white_space, surface, pos1, pos2 in words:
         start = pos + len(white_space)
-        out[start] = (start + len(surface), pos1)
-        pos = start + len(surface)
-    return out
+        end = start + len(surface)
+        by_start[start] = (end, pos1, pos2)
+        by_end[end] = (start, pos1, pos2)
+        pos = end
+    return by_start, by_end
