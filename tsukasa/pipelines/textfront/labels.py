@@ -22,8 +22,9 @@ phonetic rule the acoustic model learns from context, and hand-checked reference
 sentence in C and parsing them back in Python cost about as much as the whole of
 ``pyopenjtalk.g2p``. :func:`prosody_from_njd` therefore rebuilds A1-A3, E3 and F1 from the
 NJD features directly, following how OpenJTalk's JPCommon groups a sentence (words → morae →
-accent phrases, pauses at ``、``/``？``), with the phonemes from ``extract_phonemes`` (no label
-strings). It checks its mora structure against those phonemes and returns ``None`` when they
+accent phrases, pauses at ``、``/``？``), with the phonemes rebuilt from the same features
+(:func:`phonemes_from_njd`, each mora's phonemes measured from OpenJTalk itself; its
+``extract_phonemes`` only where a pronunciation falls outside that table) and no label strings. It checks its mora structure against those phonemes and returns ``None`` when they
 disagree; the caller then falls back to real labels (:func:`labels_to_prosody`). Both sources
 feed the one mark function, and tests compare them on many sentences.
 """
@@ -31,6 +32,7 @@ feed the one mark function, and tests compare them on many sentences.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -169,6 +171,8 @@ _UNVOICE = "’"
 _PAUSE_PRONS = frozenset({"、", "！"})
 _QUESTION_PRON = "？"  # … and ？ marks the current accent phrase interrogative, then pauses
 _MAX_M = 49  # JPCommon clamps mora positions and counts in A and F to this
+# pyopenjtalk-plus marks the 、 of an approximate number (二、三週間) so; JPCommon makes no pause there.
+_NUMBER_SEPARATOR = "数の区切り"
 
 
 def _mora_count(body: str) -> int:
@@ -212,7 +216,8 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
     for f in features:
         pron = f["pron"]
         if pron in _PAUSE_PRONS:
-            pause = True
+            if f["pos_group3"] != _NUMBER_SEPARATOR:
+                pause = True
             continue
         if pron == _QUESTION_PRON:
             if units:
@@ -278,3 +283,103 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
     if u != n_units or mora:
         return None
     return _prosody_from_units(out, phrase_q[prev_ph] == 1)
+
+
+# --- phonemes straight from NJD features -----------------------------------------------------
+# ``extract_phonemes`` (NJD → JPCommon in C) took ~34 µs of a sentence's ~490 µs, a third of
+# everything the front-end adds to OpenJTalk's own analysis. JPCommon's phonemes are its mora
+# list read off each word's pronunciation, so they are rebuilt here from the same walk as the
+# accent fields: each mora's phonemes are *measured* from the installed OpenJTalk (one
+# ``extract_phonemes`` per mora, once, lazily), a long mark repeats the phoneme before it, and a
+# pause falls where :func:`prosody_from_njd` puts one. Devoicing is left out (lower case), as the
+# prosody path writes it anyway. Tests compare the result with ``extract_phonemes`` on JSUT,
+# corner cases and fuzzed text.
+_MORA_PHONEMES: dict[str, tuple[str, ...]] = {}
+_PRON_PHONEMES: dict[str, tuple[int, tuple[str, ...]] | None] = {}
+_TABLE_LOCK = threading.Lock()
+
+
+def _mora_phonemes() -> dict[str, tuple[str, ...]]:
+    if _MORA_PHONEMES:
+        return _MORA_PHONEMES
+    with _TABLE_LOCK:
+        if not _MORA_PHONEMES:
+            import pyopenjtalk
+
+            from tsukasa.pipelines.textfront.resources import jtalk
+
+            jt = jtalk(None)
+            base = pyopenjtalk.run_frontend("ア", jtalk=jt)[0]
+            table = {}
+            letters = [chr(c) for c in range(ord("ァ"), ord("ヴ") + 1)] + ["ヶ"]
+            for mora in (*letters, *sorted(TWO_LETTER_MORAE)):
+                word = {**base, "string": mora, "orig": mora, "read": mora, "pron": mora, "mora_size": 1}
+                table[mora] = tuple(p.lower() if p in _DEVOICED else p for p in jt.extract_phonemes([word]))
+            _MORA_PHONEMES.update(table)
+    return _MORA_PHONEMES
+
+
+def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
+    """(long marks before the first mora, the phonemes of the morae after them) of one word's
+    pronunciation; None when a mora is not in the measured table (then JPCommon decides)."""
+    table = _mora_phonemes()
+    lead, body = _PRON.match(pron).groups()  # type: ignore[union-attr]  # the pattern matches any string
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if c == _UNVOICE:
+            i += 1
+            continue
+        if c == _LONG:
+            if not out:
+                return None  # a long mark after a devoicing mark at the word's start: rare, let JPCommon say
+            out.append(out[-1])
+            i += 1
+            continue
+        two = table.get(body[i : i + 2]) if i + 1 < n else None
+        if two is not None and body[i : i + 2] in TWO_LETTER_MORAE:
+            out.extend(two)
+            i += 2
+            continue
+        one = table.get(c)
+        if one is None:
+            return None
+        out.extend(one)
+        i += 1
+    parts = (lead.count(_LONG) if lead else 0, tuple(out))
+    if len(_PRON_PHONEMES) >= _PRON_PARTS_MAX:
+        _PRON_PHONEMES.clear()
+    _PRON_PHONEMES[pron] = parts
+    return parts
+
+
+def phonemes_from_njd(features: Sequence[dict]) -> list[str] | None:
+    """What ``extract_phonemes(features)`` gives (devoiced vowels in lower case), without JPCommon;
+    None when a word's pronunciation holds something the measured mora table does not (the caller
+    then asks JPCommon)."""
+    out: list[str] = []
+    pause = False
+    for f in features:
+        pron = f["pron"]
+        if pron in _PAUSE_PRONS:
+            if f["pos_group3"] != _NUMBER_SEPARATOR:
+                pause = True
+            continue
+        if pron == _QUESTION_PRON:
+            pause = True
+            continue
+        parts = _PRON_PHONEMES.get(pron) if pron in _PRON_PHONEMES else _pron_phonemes(pron)
+        if parts is None:
+            return None
+        n_long, phonemes = parts
+        if n_long and out and not pause:
+            out.extend([out[-1]] * n_long)  # lengthens the previous word (see prosody_from_njd)
+        if not phonemes:
+            continue
+        if pause:
+            if out:
+                out.append("pau")
+            pause = False
+        out.extend(phonemes)
+    return out
