@@ -90,7 +90,7 @@ class IngestConfig(BaseModel):
         ge=0,
         le=1024,
         description="files the kernel is asked to read ahead of the one being checked (posix_fadvise), so "
-        "disk reads overlap the checks; 0 turns it off",
+        "disk reads overlap the checks; files already in the page cache are not asked for; 0 turns it off",
     )
     include: tuple[str, ...] = Field(
         (),
