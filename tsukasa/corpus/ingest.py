@@ -186,11 +186,8 @@ class _Entry:
 
     @classmethod
     def of(cls, entry: IndexEntry, config: IngestConfig) -> _Entry:
-        rec = None
-        if entry.reason is None and entry.info is not None and entry.content_hash is not None:
-            rec = _rec_of(entry.source_root, entry.path, entry.content_hash, entry.info, config)
-        return cls(entry.source_root, entry.path, entry.size, entry.mtime_ns, entry.content_hash, entry.reason,
-                   entry.model_dump_json().encode(), rec)  # fmt: skip
+        return _index_entry(entry.source_root, entry.path, (entry.size, entry.mtime_ns), entry.content_hash,
+                            entry.info, entry.peak, entry.coverage, entry.reason, entry.detail, config)  # fmt: skip
 
     def state(self) -> tuple:
         """Everything but the source folder, for the trip back from a scan process: a tuple of

@@ -24,7 +24,8 @@ sentence in C and parsing them back in Python cost about as much as the whole of
 NJD features directly, following how OpenJTalk's JPCommon groups a sentence (words → morae →
 accent phrases, pauses at ``、``/``？``), with the phonemes rebuilt from the same features
 (:func:`phonemes_from_njd`, each mora's phonemes measured from OpenJTalk itself; its
-``extract_phonemes`` only where a pronunciation falls outside that table) and no label strings. It checks its mora structure against those phonemes and returns ``None`` when they
+``extract_phonemes`` only where a pronunciation falls outside that table) and no label
+strings. It checks its mora structure against those phonemes and returns ``None`` when they
 disagree; the caller then falls back to real labels (:func:`labels_to_prosody`). Both sources
 feed the one mark function, and tests compare them on many sentences.
 """
