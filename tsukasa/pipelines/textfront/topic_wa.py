@@ -14,13 +14,14 @@ it makes the disagreement telling:
   or starting one after any word but punctuation (私 | はくち, に | はね; a sentence-initial はい
   stays), and UniDic has the particle there: spaces around は make OpenJTalk cut it;
 * OpenJTalk has the particle は after an attributive form (な, この, an adjective: a topic は
-  cannot follow one),
-  and UniDic has a content word starting with that は: spaces around UniDic's word.
+  cannot follow one), and UniDic has a content word starting with that は: spaces around
+  UniDic's word.
 
-UniDic is trusted only where its own words around that は read as grammar: a hiragana name it does
-not know comes back in pieces (ちはや as ち | は | や, ことは as こと | は | が), and a user-dictionary
-word is the user's word. A half-width space is no node and no pause for OpenJTalk; it only bounds the words (counters.py
-does the same). UniDic runs only when OpenJTalk's words have one of these shapes.
+UniDic is trusted only where its own words around that は read as grammar: a hiragana name it
+does not know comes back in pieces (ちはや as ち | は | や, ことは as こと | は | が), and a
+user-dictionary word is the user's word. A half-width space is no node and no pause for
+OpenJTalk; it only bounds the words (counters.py does the same). UniDic runs only when
+OpenJTalk's words have one of these shapes.
 """
 
 from __future__ import annotations
