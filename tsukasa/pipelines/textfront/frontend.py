@@ -20,7 +20,7 @@ from tsukasa.pipelines.textfront.accent import split_accent_phrases
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings
 from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
-from tsukasa.pipelines.textfront.labels import labels_to_prosody, phonemes_from_njd, prosody_from_njd
+from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import normalize
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
@@ -162,8 +162,9 @@ def japanese_to_phonemized(
         features = split_accent_phrases(features)
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).
-        phonemes = phonemes_from_njd(features)  # JPCommon's phonemes without JPCommon (labels.py)
-        result = prosody_from_njd(features, phonemes if phonemes is not None else jt.extract_phonemes(features))
+        # JPCommon's phonemes are rebuilt in the same walk; a pronunciation outside the measured mora
+        # table asks JPCommon for them (labels.py).
+        result = prosody_from_njd(features) or prosody_from_njd(features, jt.extract_phonemes(features))
         if result is None:
             result = labels_to_prosody(jt.make_label(features))
     except (ValueError, RuntimeError) as exc:

@@ -199,12 +199,17 @@ def _pron_parts(pron: str) -> tuple[int, int]:
     return parts
 
 
-def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple[list[str], list[str]] | None:
-    """(phonemes, prosody tokens) from NJD features and their ``extract_phonemes`` output.
+def prosody_from_njd(
+    features: Sequence[dict], phonemes: Sequence[str] | None = None
+) -> tuple[list[str], list[str]] | None:
+    """(phonemes, prosody tokens) from NJD features (and their ``extract_phonemes`` output, if given).
 
     Same result as :func:`labels_to_prosody` on ``make_label(features)``, without label strings.
-    ``None`` when the mora structure rebuilt from the features does not line up with
-    ``phonemes`` (an input our model of JPCommon does not cover): use the labels then.
+    Without ``phonemes`` they are rebuilt in the same walk from each mora's measured phonemes
+    (:func:`_pron_phonemes`). ``None`` when a pronunciation falls outside that table (ask JPCommon
+    for the phonemes and call again), or when the mora structure rebuilt from the features does
+    not line up with given ``phonemes`` (an input our model of JPCommon does not cover: use the
+    labels then).
     """
     # Walk the words the way JPCommon's push_word does. ``units`` is the utterance as one entry per
     # mora (the index of its accent phrase) and -1 per pause. The latest word always sits in the
@@ -213,6 +218,7 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
     phrase_acc: list[int] = []
     phrase_q: list[int] = []  # 1: interrogative
     n_morae: list[int] = []
+    own: list[str] | None = [] if phonemes is None else None  # the phonemes, when rebuilt here
     pause = False
     for f in features:
         pron = f["pron"]
@@ -229,16 +235,24 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
         if parts is None:
             parts = _pron_parts(pron)
         n_long, count = parts
+        if own is not None:
+            spelled = _PRON_PHONEMES[pron] if pron in _PRON_PHONEMES else _pron_phonemes(pron)
+            if spelled is None:
+                return None
         if n_long and units and not pause:
             # A long mark before the word's first mora lengthens the previous word (it is dropped at
-            # the start of the utterance and right after a pause).
+            # the start of the utterance and right after a pause), repeating its last phoneme.
             units.extend([len(phrase_acc) - 1] * n_long)
             n_morae[-1] += n_long
+            if own is not None:
+                own.extend([own[-1]] * n_long)
         if count == 0:
             continue  # no mora of its own: JPCommon makes no word (its accent and chain flag are unused)
         if pause:
             if units:
                 units.append(-1)
+                if own is not None:
+                    own.append("pau")
             pause = False
         if not phrase_acc or f["chain_flag"] != 1:
             phrase_acc.append(f["acc"])
@@ -246,6 +260,10 @@ def prosody_from_njd(features: Sequence[dict], phonemes: Sequence[str]) -> tuple
             n_morae.append(0)
         units.extend([len(phrase_acc) - 1] * count)
         n_morae[-1] += count
+        if own is not None:
+            own.extend(spelled[1])
+    if own is not None:
+        phonemes = own
     if not units:
         return ([], []) if not phonemes else None
 
@@ -356,31 +374,8 @@ def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
 
 
 def phonemes_from_njd(features: Sequence[dict]) -> list[str] | None:
-    """What ``extract_phonemes(features)`` gives (devoiced vowels in lower case), without JPCommon;
-    None when a word's pronunciation holds something the measured mora table does not (the caller
-    then asks JPCommon)."""
-    out: list[str] = []
-    pause = False
-    for f in features:
-        pron = f["pron"]
-        if pron in _PAUSE_PRONS:
-            if f["pos_group3"] != _NUMBER_SEPARATOR:
-                pause = True
-            continue
-        if pron == _QUESTION_PRON:
-            pause = True
-            continue
-        parts = _PRON_PHONEMES.get(pron) if pron in _PRON_PHONEMES else _pron_phonemes(pron)
-        if parts is None:
-            return None
-        n_long, phonemes = parts
-        if n_long and out and not pause:
-            out.extend([out[-1]] * n_long)  # lengthens the previous word (see prosody_from_njd)
-        if not phonemes:
-            continue
-        if pause:
-            if out:
-                out.append("pau")
-            pause = False
-        out.extend(phonemes)
-    return out
+    """What ``extract_phonemes(features)`` gives (devoiced vowels in lower case), without JPCommon:
+    the phonemes :func:`prosody_from_njd` rebuilds; None when a pronunciation falls outside the
+    measured mora table (then JPCommon decides)."""
+    result = prosody_from_njd(features)
+    return None if result is None else result[0]
