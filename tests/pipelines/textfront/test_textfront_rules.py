@@ -99,6 +99,14 @@ NORMALIZE_CASES = [
     ("彼女は司(つかさ)だ。", "彼女はつかさだ。"),
     ("[司](つかさ)だ", "つかさだ"),
     ("{司|つかさ}だ", "つかさだ"),
+    ("｛司｜つかさ｝だ", "つかさだ"),  # full-width, as Japanese IMEs type them (was 司つかさ: the ｜ was lost)
+    ("［司］（つかさ）だ", "つかさだ"),
+    # HTML ruby (EPUB and web-novel text), one base or one per character, with <rb>/<rp> or without
+    ("<ruby>司<rt>つかさ</rt></ruby>だ", "つかさだ"),
+    (
+        "<ruby><rb>星</rb><rp>(</rp><rt>ほし</rt><rp>)</rp><rb>詠</rb><rp>(</rp><rt>よみ</rt><rp>)</rp></ruby>さん",
+        "ほしよみさん",
+    ),
     ("東京（とうきょう）", "とうきょう"),
     # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
     ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),

@@ -93,12 +93,21 @@ def _strip_name_tag(text: str) -> str:
 _RUBY = [
     re.compile(r"[|｜]([^|｜《》\n]{1,30}?)《([^《》\n]{1,40})》"),  # |漢字《かんじ》 (Aozora)
     re.compile(rf"([{KANJI}]+)《([{KANA}]{{1,40}})》"),  # 漢字《かんじ》 (Aozora, no bar)
-    re.compile(r"\[([^\[\]\n]{1,30})\]\(([^()\n]{1,40})\)"),  # [漢字](かんじ) (Markdown-like)
-    re.compile(r"\{([^{}|\n]{1,30})\|([^{}|\n]{1,40})\}"),  # {漢字|かんじ} (Kakuyomu/denden)
+    # [漢字](かんじ) (Markdown-like) and {漢字|かんじ} (Kakuyomu/denden), half- or full-width (｛漢字｜かんじ｝:
+    # ruby runs before NFKC, and the full-width bar was lost to it)
+    re.compile(r"[\[［]([^\[\]［］\n]{1,30})[\]］][(（]([^()（）\n]{1,40})[)）]"),
+    re.compile(r"[{｛]([^{}｛｝|｜\n]{1,30})[|｜]([^{}｛｝|｜\n]{1,40})[}｝]"),
     re.compile(r"\[ruby=([^\]\n]{1,40})\]([^\[\n]{1,30})\[/ruby\]", re.I),  # [ruby=よみ]漢字[/ruby]
     re.compile(r"\{rb\}([^{}\n]{1,30})\{/rb\}\{rt\}([^{}\n]{1,40})\{/rt\}"),  # {rb}漢字{/rb}{rt}かんじ{/rt} (Ren'Py)
     # [ruby text="ほし"]星 (KiriKiri KAG: the reading of the one character after the tag)
     re.compile(r"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{1,20})\"?\s*\](.)", re.I),
+    # HTML ruby, per base: <ruby>漢字<rt>かんじ</rt></ruby>, <ruby><rb>漢</rb><rp>(</rp><rt>かん</rt><rp>)</rp>
+    # <rb>字</rb><rt>じ</rt></ruby> (EPUB and web-novel text); the <ruby> tags go with the markup
+    re.compile(
+        r"(?:(?<=<ruby>)|(?<=</rt>)|(?<=</rp>))(?:<rb>)?([^<>\n]{1,30}?)(?:</rb>)?(?:<rp>[^<>\n]*</rp>)?"
+        r"<rt>([^<>\n]{0,40})</rt>(?:<rp>[^<>\n]*</rp>)?",
+        re.I,
+    ),
 ]
 # Which group of each _RUBY pattern holds the reading (the others hold it in group 2).
 _READING_GROUP = {4: 1, 6: 1}
@@ -267,7 +276,7 @@ def _looks_like_dialogue(text: str) -> bool:
 
 
 # Every ruby form above needs one of these characters: text without them has no ruby.
-_MAY_HAVE_RUBY = re.compile(r"[《\[{(（]")
+_MAY_HAVE_RUBY = re.compile(r"[《\[{(（｛［<]")
 
 
 def apply_ruby(text: str) -> str:
