@@ -115,6 +115,9 @@ NORMALIZE_CASES = [
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
     ("[font size=30]大きい[resetfont]声[wait time=500]", "大きい声"),
+    # any other tag pair around text, BBCode style (forum-style and custom engine scripts): tags go
+    ("[name]春香[/name]「今日もよろしくね」", "「今日もよろしくね」"),  # was ナメ、ハルカ、ナメ: a speaker tag
+    ("「[em]大事[/em]なこと」", "「大事なこと」"),
     ("@bg storage=room", ""),  # a KAG command line (was アットビージーストレージイコールルーム)
     ('@playse buf=0 storage="se01.ogg"', ""),
     ("@user こんにちは", "アットuserこんにちは"),  # not a command (no attribute): read as written
@@ -705,6 +708,7 @@ PLACEHOLDER_CASES = [
     ("[漢字](かんじ)", [], "[漢字](かんじ)"),
     ("これは$5だ。成功率100%です。", [], "これは$5だ。成功率100%です。"),
     ("\\C[2]赤い\\C[0]宝石", [], "\\C[2]赤い\\C[0]宝石"),
+    ("[name]春香[/name]「おはよう」", [], "[name]春香[/name]「おはよう」"),  # a tag pair (was: name unread)
 ]
 
 

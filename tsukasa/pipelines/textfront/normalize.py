@@ -43,6 +43,8 @@ _MARKUP = [
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
     (re.compile(rf"\[/?(?:{'|'.join(BRACKET_TAGS)})(?:[= ][^\]]*)?\]", re.I), ""),
+    # any other tag pair around text, BBCode style ([name]春香[/name], [em]…[/em]): the tags go, the text stays
+    (re.compile(r"\[([A-Za-z_]\w*)(?:=[^\]\n]*)?\]([^\n]*?)\[/\1\]", re.I), r"\2"),
     # any KAG / TyranoScript tag with attributes: [font size=30], [wait time=500], [graph storage="x"]
     (re.compile(r"\[[A-Za-z_]\w*(?:\s+[A-Za-z_][\w.]*\s*=\s*(?:\"[^\"\]]*\"|'[^'\]]*'|[^\s\]]*))+\s*\]"), ""),
     # RPG Maker / KiriKiri style escapes: \C[2], \V[1], \I[5], \{, \}, \., \|, \!, \>, \<, \^

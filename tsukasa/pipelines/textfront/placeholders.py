@@ -25,9 +25,10 @@ form                                   key                          where from
 ``[emb exp="f.name"]``                 ``f.name``                   KiriKiri KAG / TyranoScript
 =====================================  ===========================  =====================
 
-A bracketed ASCII word that is a markup tag (``[color]``, ``[r]``, Ren'Py's ``{b}``, ``{nw}``) or
-that opens the line as a speaker tag (``[Yui]「…」``, ``[Yui] text``) is not a placeholder:
-normalisation handles those.
+A bracketed ASCII word that is a markup tag (``[color]``, ``[r]``, Ren'Py's ``{b}``, ``{nw}``),
+that opens the line as a speaker tag (``[Yui]「…」``, ``[Yui] text``) or that a closing tag of the
+same name follows (``[name]春香[/name]``, BBCode style) is not a placeholder: normalisation handles
+those.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def _key(m: re.Match[str]) -> str | None:
         rest = m.string[m.end() :]
         if not m.string[: m.start()].strip() and (not rest or rest[0].isspace() or rest[0] in "「『"):
             return None  # a speaker tag opening the line: [Yui]「…」, [Yui] text
+        if f"[/{groups['renpy'].lower()}]" in rest.lower():
+            return None  # a tag pair around text, BBCode style: [name]春香[/name], [ruby]…[/ruby]
         return groups["renpy"]
     if groups["brace"] and groups["brace"] in _BRACE_TAGS:
         return None
