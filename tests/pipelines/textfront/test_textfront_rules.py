@@ -115,6 +115,14 @@ NORMALIZE_CASES = [
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
     ("[font size=30]大きい[resetfont]声[wait time=500]", "大きい声"),
+    # a speaker before a colon with no quotation marks (transcripts, plain-text dumps): a person's name
+    # in the dictionary, with an honorific, or the unknown speaker; a label such as 注意： is read
+    ("春香：はい、わかりました。", "はい、わかりました。"),
+    ("田中先生: 静かに", "静かに"),
+    ("？？？：誰だ", "誰だ"),
+    ("春香：ユイ：はい", "はい"),
+    ("注意：危険です", "注意、危険です"),
+    ("東京：晴れ", "東京、晴れ"),
     # any other tag pair around text, BBCode style (forum-style and custom engine scripts): tags go
     ("[name]春香[/name]「今日もよろしくね」", "「今日もよろしくね」"),  # was ナメ、ハルカ、ナメ: a speaker tag
     ("「[em]大事[/em]なこと」", "「大事なこと」"),

@@ -256,11 +256,43 @@ def strip_markup(text: str) -> str:
     if _MARKUP_START.search(text) is not None:
         text = _strip_markup_tags(text)
     text = _NEWLINES.sub("", text)
+    if "：" in text or ":" in text:
+        text = _strip_colon_speaker(text)
     if not _looks_like_dialogue(text):
         return text
     # A label alone on its line (＜重要＞, 【警告】) is what is said: stripped, nothing was left.
     spoken = _strip_name_tag(text)
     return spoken if any(ch.isalnum() for ch in spoken) else text
+
+
+# A speaker written before a colon with no quotation marks: 春香：はい, 田中先生: 静かに, ？？？：誰だ
+# (transcripts and plain-text script dumps). Taken out only when the label is a person's name in
+# OpenJTalk's dictionary (its words 人名, with an honorific after them) or the unknown speaker ？？？:
+# a label such as 注意：, ヒント：, 東京： is read, as it was.
+_COLON_SPEAKER = re.compile(r"^\s*([^\s\d、。，．,.!！?？「」『』（）()【】：:]{1,12}|[？?]{1,5})\s*[：:]\s*(?=\S)")
+_HONORIFICS = frozenset({"先生", "先輩", "様", "殿", "氏", "君"})
+_PERSON = ["名詞", "固有名詞", "人名"]  # MeCab's part of speech of a person's name (春香, 田中)
+_PERSON_SUFFIX = ["名詞", "接尾", "人名"]  # さん, ちゃん, くん
+
+
+def _strip_colon_speaker(text: str) -> str:
+    # every such label at the start at once (春香：ユイ：…), so that normalising twice changes nothing
+    while (m := _COLON_SPEAKER.match(text)) is not None:
+        label = m.group(1)
+        if not (set(label) <= set("？?") or _is_person_name(label)):
+            break
+        text = text[m.end() :]
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _is_person_name(label: str) -> bool:
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    words = [line.split(",") for line in jtalk().run_mecab(label)]
+    if not words or words[0][1:4] != _PERSON:
+        return False
+    return all(w[1:4] in (_PERSON, _PERSON_SUFFIX) or w[0] in _HONORIFICS for w in words[1:])
 
 
 def _drop_control(text: str) -> str:
