@@ -603,6 +603,8 @@ ENGLISH_CASES = [
     ("I AM A HERO", "アイアムアヒーロー"),
     ("DVD BOX", "ディーブイディーボックス"),  # a non-word in it keeps its letters
     ("NPC AI", "エヌピーシーエーアイ"),  # no table word: acronyms
+    ("勇者 vs 魔王", "ユーシャバーサスマオー"),  # versus in match-ups and battle titles (was ブイエス)
+    ("巨人VS阪神", "キョジンバーサスハンシン"),
     # a lone word that is also valid romaji (page ぱげ, message めっさげ) but spells no Japanese
     # word is English inside Japanese text; romaji that does spell one stays romaji
     ("pageをめくる", "ページヲメクル"),
