@@ -54,6 +54,7 @@ SENTENCES = [
     "今日はgood weatherですね",  # e2k's model, shared by the threads
     "HPが100回復した。3回答えた。",  # the counter check: fugashi's tagger, shared by the threads
     "私はくちがきけなかった。かれははじめてだった。",  # the は check: fugashi's tagger too
+    "春香：はい、わかりました。",  # the colon speaker check: OpenJTalk's MeCab from normalisation
     "「必殺技」炎の剣！PRESS START",
 ] * 4
 
