@@ -23,7 +23,7 @@ sentence in C and parsing them back in Python cost about as much as the whole of
 ``pyopenjtalk.g2p``. :func:`prosody_from_njd` therefore rebuilds A1-A3, E3 and F1 from the
 NJD features directly, following how OpenJTalk's JPCommon groups a sentence (words → morae →
 accent phrases, pauses at ``、``/``？``), with the phonemes rebuilt from the same features
-(:func:`phonemes_from_njd`, each mora's phonemes measured from OpenJTalk itself; its
+(in the same walk, each mora's phonemes measured from OpenJTalk itself; its
 ``extract_phonemes`` only where a pronunciation falls outside that table) and no label
 strings. It checks its mora structure against those phonemes and returns ``None`` when they
 disagree; the caller then falls back to real labels (:func:`labels_to_prosody`). Both sources
@@ -371,11 +371,3 @@ def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
         _PRON_PHONEMES.clear()
     _PRON_PHONEMES[pron] = parts
     return parts
-
-
-def phonemes_from_njd(features: Sequence[dict]) -> list[str] | None:
-    """What ``extract_phonemes(features)`` gives (devoiced vowels in lower case), without JPCommon:
-    the phonemes :func:`prosody_from_njd` rebuilds; None when a pronunciation falls outside the
-    measured mora table (then JPCommon decides)."""
-    result = prosody_from_njd(features)
-    return None if result is None else result[0]
