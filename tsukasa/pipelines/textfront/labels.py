@@ -184,15 +184,17 @@ def _mora_count(body: str) -> int:
     return n
 
 
-# (long marks before the first mora, morae) of each pronunciation seen: words recur (particles,
-# auxiliaries), and the regexes were a third of this function's time. Bounded: cleared when full.
-_PRON_PARTS: dict[str, tuple[int, int]] = {}
+# (long marks before the first mora, morae, the morae's phonemes or None) of each pronunciation
+# seen: words recur (particles, auxiliaries), and the regexes were a third of this function's time.
+# Bounded: cleared when full.
+_PronParts = tuple[int, int, "tuple[str, ...] | None"]
+_PRON_PARTS: dict[str, _PronParts] = {}
 _PRON_PARTS_MAX = 1 << 16
 
 
-def _pron_parts(pron: str) -> tuple[int, int]:
+def _pron_parts(pron: str) -> _PronParts:
     lead, body = _PRON.match(pron).groups()  # type: ignore[union-attr]  # the pattern matches any string
-    parts = (lead.count(_LONG) if lead else 0, _mora_count(body) if body else 0)
+    parts = (lead.count(_LONG) if lead else 0, _mora_count(body) if body else 0, _spell(body))
     if len(_PRON_PARTS) >= _PRON_PARTS_MAX:
         _PRON_PARTS.clear()
     _PRON_PARTS[pron] = parts
@@ -206,7 +208,7 @@ def prosody_from_njd(
 
     Same result as :func:`labels_to_prosody` on ``make_label(features)``, without label strings.
     Without ``phonemes`` they are rebuilt in the same walk from each mora's measured phonemes
-    (:func:`_pron_phonemes`). ``None`` when a pronunciation falls outside that table (ask JPCommon
+    (:func:`_spell`). ``None`` when a pronunciation falls outside that table (ask JPCommon
     for the phonemes and call again), or when the mora structure rebuilt from the features does
     not line up with given ``phonemes`` (an input our model of JPCommon does not cover: use the
     labels then).
@@ -234,11 +236,9 @@ def prosody_from_njd(
         parts = _PRON_PARTS.get(pron)
         if parts is None:
             parts = _pron_parts(pron)
-        n_long, count = parts
-        if own is not None:
-            spelled = _PRON_PHONEMES[pron] if pron in _PRON_PHONEMES else _pron_phonemes(pron)
-            if spelled is None:
-                return None
+        n_long, count, spelled = parts
+        if own is not None and spelled is None:
+            return None
         if n_long and units and not pause:
             # A long mark before the word's first mora lengthens the previous word (it is dropped at
             # the start of the utterance and right after a pause), repeating its last phoneme.
@@ -261,7 +261,7 @@ def prosody_from_njd(
         units.extend([len(phrase_acc) - 1] * count)
         n_morae[-1] += count
         if own is not None:
-            own.extend(spelled[1])
+            own.extend(spelled)  # type: ignore[arg-type]  # not None: checked above
     if own is not None:
         phonemes = own
     if not units:
@@ -314,7 +314,6 @@ def prosody_from_njd(
 # prosody path writes it anyway. Tests compare the result with ``extract_phonemes`` on JSUT,
 # corner cases and fuzzed text.
 _MORA_PHONEMES: dict[str, tuple[str, ...]] = {}
-_PRON_PHONEMES: dict[str, tuple[int, tuple[str, ...]] | None] = {}
 _TABLE_LOCK = threading.Lock()
 
 
@@ -338,11 +337,10 @@ def _mora_phonemes() -> dict[str, tuple[str, ...]]:
     return _MORA_PHONEMES
 
 
-def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
-    """(long marks before the first mora, the phonemes of the morae after them) of one word's
-    pronunciation; None when a mora is not in the measured table (then JPCommon decides)."""
+def _spell(body: str) -> tuple[str, ...] | None:
+    """The phonemes of a pronunciation's morae (after its leading long marks), read by longest
+    match over the measured table; None when a mora is not in it (then JPCommon decides)."""
     table = _mora_phonemes()
-    lead, body = _PRON.match(pron).groups()  # type: ignore[union-attr]  # the pattern matches any string
     out: list[str] = []
     i, n = 0, len(body)
     while i < n:
@@ -356,8 +354,8 @@ def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
             out.append(out[-1])
             i += 1
             continue
-        two = table.get(body[i : i + 2]) if i + 1 < n else None
-        if two is not None and body[i : i + 2] in TWO_LETTER_MORAE:
+        two = table.get(body[i : i + 2]) if i + 1 < n else None  # its two-letter keys: TWO_LETTER_MORAE
+        if two is not None:
             out.extend(two)
             i += 2
             continue
@@ -366,8 +364,4 @@ def _pron_phonemes(pron: str) -> tuple[int, tuple[str, ...]] | None:
             return None
         out.extend(one)
         i += 1
-    parts = (lead.count(_LONG) if lead else 0, tuple(out))
-    if len(_PRON_PHONEMES) >= _PRON_PARTS_MAX:
-        _PRON_PHONEMES.clear()
-    _PRON_PHONEMES[pron] = parts
-    return parts
+    return tuple(out)
