@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
+from tsukasa.pipelines.textfront.resources import unidic_words
 
 _NUMERAL = "0-9０-９〇一二三四五六七八九十百千万億"
 # numeral, then a kanji (the counter), then another kanji: the only places this module looks
@@ -59,15 +59,9 @@ def _unidic_word_from(text: str, i: int) -> int:
     """Length of UniDic's word starting at character ``i`` (0 when no word starts there), read
     in a window around it; only a noun counts (回復, 回転), not a counter cut alone (回)."""
     lo = max(0, i - 8)
-    window = text[lo : i + 8]
-    with TAGGER_LOCK:  # fugashi's tagger is not thread-safe (resources.py)
-        words = [(w.white_space, w.surface, w.feature.pos1) for w in tagger()(window)]
-    pos = lo
-    for white_space, surface, pos1 in words:
-        start = pos + len(white_space)
-        if start == i:
-            return len(surface) if pos1 == "名詞" else 0
-        if start > i:
+    for w in unidic_words(text[lo : i + 8]):
+        if w.start + lo == i:
+            return w.end - w.start if w.pos1 == "名詞" else 0
+        if w.start + lo > i:
             return 0
-        pos = start + len(surface)
     return 0

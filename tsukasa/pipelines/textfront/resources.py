@@ -109,6 +109,28 @@ def tagger() -> Any:
     return _TAGGER[0]
 
 
+class UnidicWord(NamedTuple):
+    """One word of UniDic's analysis, with its place in the text it was cut from."""
+
+    start: int
+    end: int
+    pos1: str
+    pos2: str
+
+
+def unidic_words(text: str) -> list[UnidicWord]:
+    """UniDic's words for ``text`` with their character offsets (fugashi reports the white space
+    before each word, not its offset)."""
+    with TAGGER_LOCK:  # fugashi's tagger is not thread-safe
+        words = [(w.white_space, w.surface, w.feature.pos1, w.feature.pos2) for w in tagger()(text)]
+    out, pos = [], 0
+    for white_space, surface, pos1, pos2 in words:
+        start = pos + len(white_space)
+        pos = start + len(surface)
+        out.append(UnidicWord(start, pos, pos1, pos2))
+    return out
+
+
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import version
 

@@ -26,7 +26,7 @@ OpenJTalk's words have one of these shapes.
 
 from __future__ import annotations
 
-from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
+from tsukasa.pipelines.textfront.resources import unidic_words
 
 _HA = "は"
 _CONTENT = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞"})
@@ -126,13 +126,5 @@ def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
 
 def _unidic_spans(text: str) -> tuple[dict[int, tuple[int, str, str]], dict[int, tuple[int, str, str]]]:
     """UniDic's words as {start: (end, pos1, pos2)} and {end: (start, pos1, pos2)}."""
-    with TAGGER_LOCK:  # fugashi's tagger is not thread-safe (resources.py)
-        words = [(w.white_space, w.surface, w.feature.pos1, w.feature.pos2) for w in tagger()(text)]
-    by_start, by_end, pos = {}, {}, 0
-    for white_space, surface, pos1, pos2 in words:
-        start = pos + len(white_space)
-        end = start + len(surface)
-        by_start[start] = (end, pos1, pos2)
-        by_end[end] = (start, pos1, pos2)
-        pos = end
-    return by_start, by_end
+    words = unidic_words(text)
+    return {w.start: (w.end, w.pos1, w.pos2) for w in words}, {w.end: (w.start, w.pos1, w.pos2) for w in words}
