@@ -271,8 +271,8 @@ def strip_markup(text: str) -> str:
 # a label such as 注意：, ヒント：, 東京： is read, as it was.
 _COLON_SPEAKER = re.compile(r"^\s*([^\s\d、。，．,.!！?？「」『』（）()【】：:]{1,12}|[？?]{1,5})\s*[：:]\s*(?=\S)")
 _HONORIFICS = frozenset({"先生", "先輩", "様", "殿", "氏", "君"})
-_PERSON = ["名詞", "固有名詞", "人名"]  # MeCab's part of speech of a person's name (春香, 田中)
-_PERSON_SUFFIX = ["名詞", "接尾", "人名"]  # さん, ちゃん, くん
+_PERSON = ("名詞", ("固有名詞", "人名"))  # MeCab's part of speech of a person's name (春香, 田中)
+_PERSON_SUFFIX = ("名詞", ("接尾", "人名"))  # さん, ちゃん, くん
 
 
 def _strip_colon_speaker(text: str) -> str:
@@ -285,14 +285,13 @@ def _strip_colon_speaker(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=4096)
 def _is_person_name(label: str) -> bool:
-    from tsukasa.pipelines.textfront.resources import jtalk
+    from tsukasa.pipelines.textfront.resources import dictionary_words
 
-    words = [line.split(",") for line in jtalk().run_mecab(label)]
-    if not words or words[0][1:4] != _PERSON:
+    words = [(w.surface, (w.pos, w.groups)) for w in dictionary_words(label)]
+    if not words or words[0][1] != _PERSON:
         return False
-    return all(w[1:4] in (_PERSON, _PERSON_SUFFIX) or w[0] in _HONORIFICS for w in words[1:])
+    return all(pos in (_PERSON, _PERSON_SUFFIX) or surface in _HONORIFICS for surface, pos in words[1:])
 
 
 def _drop_control(text: str) -> str:

@@ -77,6 +77,7 @@ class DictionaryWord(NamedTuple):
     accent: int | None  # the dictionary accent type; None for a word the dictionary does not hold
     chain_rule: str  # "*" for a word the dictionary does not hold (an unknown-word guess)
     base: str = ""  # the dictionary form (みれる for みれ); "" for an unknown word
+    groups: tuple[str, ...] = ()  # the finer part of speech (固有名詞, 人名 for 春香)
 
 
 @lru_cache(maxsize=16384)
@@ -91,7 +92,12 @@ def dictionary_words(text: str) -> tuple[DictionaryWord, ...]:
         accent = f[10].split("/")[0] if known else ""
         out.append(
             DictionaryWord(
-                f[0], f[1], int(accent) if accent.isdigit() else None, f[11] if known else "*", f[7] if known else ""
+                f[0],
+                f[1],
+                int(accent) if accent.isdigit() else None,
+                f[11] if known else "*",
+                f[7] if known else "",
+                tuple(f[2:4]),
             )
         )
     return tuple(out)
