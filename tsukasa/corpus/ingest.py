@@ -195,12 +195,12 @@ class _Entry:
         return self.path, self.size, self.mtime_ns, self.content_hash, self.reason, self.line, self.rec
 
     @classmethod
-    def from_line(cls, line: bytes, roots: dict[str, str], rec: _Rec | None = None) -> _Entry:
-        """The entry of an index line (a worker's, or the previous run's); ``roots`` keeps one
-        string per source folder instead of one per file."""
+    def from_line(cls, line: bytes, roots: dict[str, str]) -> _Entry:
+        """The entry of an index line from an earlier run; ``roots`` keeps one string per source
+        folder instead of one per file. (Scan processes send :meth:`state` instead.)"""
         d = orjson.loads(line)
         root = roots.setdefault(d["source_root"], d["source_root"])
-        return cls(root, d["path"], d["size"], d["mtime_ns"], d["content_hash"], d.get("reason"), line, rec)
+        return cls(root, d["path"], d["size"], d["mtime_ns"], d["content_hash"], d.get("reason"), line)
 
     def fields(self) -> dict[str, Any]:
         """Every field of the index line (info as a dict, detail, peak, ...)."""
