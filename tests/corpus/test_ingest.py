@@ -144,6 +144,41 @@ def test_parallel_scan_gives_the_same_manifests_as_one_process(
     assert [(os.path.relpath(r.path, raw), r.reason) for r in reports[2].rejected] == [("c0/broken.wav", "corrupt")]
 
 
+class _DyingChunk:
+    flag: Path | None = None
+    real = None
+
+
+def _dying_chunk(job: tuple) -> list:
+    """``ingest._scan_chunk`` in a helper that is killed (as by the OOM killer) on its second chunk."""
+    if _DyingChunk.flag.exists():
+        os._exit(9)
+    _DyingChunk.flag.touch()
+    return _DyingChunk.real(job)
+
+
+def test_a_scan_helper_that_dies_loses_no_file(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:
+    """A helper process that dies mid-scan must not lose the chunks it took: this process scans
+    them itself, and the manifests are those of a one-process run."""
+    import tsukasa.corpus.ingest as ingest_module
+
+    raw = tmp_path / "many"
+    for i in range(300):
+        write_audio(raw / f"l{i:04d}.wav", tone(0.25, 8000, freq=100.0 + i), 8000)
+    monkeypatch.setattr(_DyingChunk, "flag", tmp_path / "helper_scanned_once")
+    monkeypatch.setattr(_DyingChunk, "real", staticmethod(ingest_module._scan_chunk))
+    monkeypatch.setattr(ingest_module, "_scan_chunk", _dying_chunk)
+    reports = {}
+    for w in (2, 1):
+        config = IngestConfig(workers=w, parallel_min_files=64)
+        reports[w] = ingest(raw, Dataset.create(f"w{w}", dataset_root), config=config)
+    assert _DyingChunk.flag.exists(), "the helper never ran"
+    assert reports[2].recordings == reports[1].recordings == 300 and not reports[2].rejected
+    one, two = (Dataset.open(f"w{w}", dataset_root) for w in (1, 2))
+    assert one.ingest_index_path.read_bytes() == two.ingest_index_path.read_bytes()
+    assert one.recordings_path.read_bytes() == two.recordings_path.read_bytes()
+
+
 def test_small_dumps_are_scanned_in_this_process(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:
     """Below ``parallel_min_files`` no process is started (it would cost more than it saves)."""
     import tsukasa.corpus.ingest as ingest_module
