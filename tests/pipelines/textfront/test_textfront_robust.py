@@ -91,6 +91,29 @@ def test_user_dictionary_names_in_hiragana_are_not_cut_at_their_ha(
     assert phonemize("私とかずはが来た", user_dict=csv).kana == "ワタシトカズハガキタ"
 
 
+
+@pytest.mark.parametrize(
+    ("line", "kana"),
+    [
+        ("エルフィーナ：行くわよ！", "イクワヨ"),  # a plain-text script dump: speaker, colon, line
+        ("エルフィーナ様：行くわよ！", "イクワヨ"),  # with an honorific
+        ("ｴﾙﾌｨｰﾅ: 行くわよ", "イクワヨ"),  # half-width katakana and an ASCII colon
+        ("かずは：ただいま", "タダイマ"),  # a hiragana name MeCab does not know at all
+        ("エルフィーナの剣：伝説の剣", "エルフィーナノケン、デンセツノケン"),  # a label, not a speaker
+        ("注意：足元に気をつけて。", "チューイ、アシモトニキヲツケテ"),  # not a name: read as before
+    ],
+)
+def test_a_user_dictionary_name_before_a_colon_is_the_speaker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, kana: str
+) -> None:
+    """Names a game invents are not 人名 in OpenJTalk's dictionary, so the colon-speaker check of
+    normalisation read them aloud (エルフィーナ、イクワヨ); the project's user dictionary knows them."""
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\nエルフィーナ,エルフィーナ,3\nかずは,カズハ,1\n", encoding="utf-8")
+    assert phonemize(line, user_dict=csv).kana == kana
+
+
 @pytest.mark.parametrize(
     "content",
     ["名前,namae,1\n", "名前,ナマエ,9\n", "名前\n", "# only a comment\n"],

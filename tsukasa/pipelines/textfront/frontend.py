@@ -22,14 +22,14 @@ from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
-from tsukasa.pipelines.textfront.normalize import normalize
+from tsukasa.pipelines.textfront.normalize import normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
 from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa
-from tsukasa.pipelines.textfront.userdict import compiled_user_dict
+from tsukasa.pipelines.textfront.userdict import compiled_user_dict, user_dict_surfaces
 
 # The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
 # names the offending symbol) runs only when that test fails.
@@ -262,6 +262,8 @@ def phonemize(
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
     filled, unread = fill_placeholders(text, placeholders)
     spoken, cue_spans = extract_cues(filled)
+    if user_dict is not None:  # a character of the game's own dictionary before a colon is the speaker
+        spoken = strip_colon_speaker(spoken, user_dict_surfaces(user_dict))
     norm = normalize(spoken)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)

@@ -275,14 +275,34 @@ _PERSON = ("名詞", ("固有名詞", "人名"))  # MeCab's part of speech of a 
 _PERSON_SUFFIX = ("名詞", ("接尾", "人名"))  # さん, ちゃん, くん
 
 
-def _strip_colon_speaker(text: str) -> str:
+def _strip_colon_speaker(text: str, names: frozenset[str] = frozenset()) -> str:
     # every such label at the start at once (春香：ユイ：…), so that normalising twice changes nothing
     while (m := _COLON_SPEAKER.match(text)) is not None:
         label = m.group(1)
-        if not (set(label) <= set("？?") or _is_person_name(label)):
+        if not (set(label) <= set("？?") or _is_given_name(label, names) or _is_person_name(label)):
             break
         text = text[m.end() :]
     return text
+
+
+def strip_colon_speaker(text: str, names: frozenset[str]) -> str:
+    """``text`` without a speaker label before a colon at its start that is one of ``names``
+    (a project's character names: its user dictionary's words), with or without an honorific
+    (エルフィーナ様：行くわよ). Names MeCab knows as a person's name are stripped by
+    :func:`normalize` anyway; a game's own names are what its dictionary holds."""
+    if not names or ("：" not in text and ":" not in text):
+        return text
+    return _strip_colon_speaker(text, names)
+
+
+_NAME_SUFFIXES = tuple(_HONORIFICS | {"さん", "ちゃん", "くん", "さま", "たん"})
+
+
+def _is_given_name(label: str, names: frozenset[str]) -> bool:
+    if not names:
+        return False
+    label = unicodedata.normalize("NFKC", label)
+    return label in names or any(label.endswith(s) and label[: -len(s)] in names for s in _NAME_SUFFIXES)
 
 
 def _is_person_name(label: str) -> bool:

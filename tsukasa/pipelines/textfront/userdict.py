@@ -91,6 +91,19 @@ def _naist_csv(rows: list[tuple[str, str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def user_dict_surfaces(path: str | Path) -> frozenset[str]:
+    """The words of a user-dictionary CSV (NFKC), e.g. to know a line's speaker label by name.
+    Read once per compiled content (the same key as :func:`compiled_user_dict`)."""
+    compiled = compiled_user_dict(path)
+    hit = _SURFACES.get(compiled)
+    if hit is None:
+        hit = _SURFACES[compiled] = frozenset(surface for surface, _, _ in parse_user_dict(path))
+    return hit
+
+
+_SURFACES: dict[str, frozenset[str]] = {}
+
+
 def cache_dir() -> Path:
     base = os.environ.get("TSUKASA_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "tsukasa")
     return Path(base) / "userdict"
