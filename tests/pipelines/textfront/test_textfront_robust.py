@@ -91,7 +91,6 @@ def test_user_dictionary_names_in_hiragana_are_not_cut_at_their_ha(
     assert phonemize("私とかずはが来た", user_dict=csv).kana == "ワタシトカズハガキタ"
 
 
-
 @pytest.mark.parametrize(
     ("line", "kana"),
     [
