@@ -309,6 +309,13 @@ NUMBER_READINGS = [
     ("03-1234-5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
     ("〒100-0001", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ"),
     ("3-5人", "サンカラゴニン"),
+    # a stage number of a game (was ニカラサン: a range), and two groups that do not run upwards
+    ("ステージ2-3をクリアした", "ステージニノサンヲクリアシタ"),
+    ("STAGE 3-5", "ステージサンノゴ"),
+    ("ワールド1-1", "ワールドイチノイチ"),  # equal ends: never a range (was イチカライチ)
+    ("答えは4-2", "コタエワヨンノニ"),  # falling: not a range either (was ヨンカラニ)
+    ("レベル10-20の敵", "レベルジューカラニジューノテキ"),  # a range of levels stays one
+    ("2-3日かかる", "ニカラミッカカカル"),
 ]
 
 

@@ -166,9 +166,19 @@ _CODE = re.compile(r"(?<![\d\-‐])\d+(?:[\-‐]\d+)+(?![\d\-‐])")
 
 def _code(m: re.Match[str]) -> str:
     groups = re.split(r"[\-‐]", m.group(0))
-    if len(groups) >= 3 or any(g.startswith("0") for g in groups):
+    # A range runs upwards (3-5人): two equal or falling groups (1-1, 4-2) are a section or level
+    # number, read with の like a code (was イチカライチ, ヨンカラニ).
+    if len(groups) >= 3 or any(g.startswith("0") for g in groups) or int(groups[0]) >= int(groups[1]):
         return "の".join(groups)
     return m.group(0)
+
+
+# N-M right after a game's stage word is a stage number, not a range: ステージ2-3 ステージニノサン
+# (was ニカラサン), ワールド1-2, エリア4-1. Not after レベル or 第: レベル10-20の敵 and 第1-2章 are ranges.
+_STAGE_NUMBER = re.compile(
+    r"((?:ステージ|ワールド|エリア|チャプター|ミッション|クエスト|[Ss]tage|STAGE|[Ww]orld|WORLD|[Aa]rea|AREA)\s?)"
+    r"(\d+)\s?[\-‐－–]\s?(\d+)(?![\d\-‐－–])"
+)
 
 
 _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
@@ -457,6 +467,7 @@ def _normalize_numbers_all(text: str) -> str:
         text = _DATE_WEEKDAY.sub(_weekday, text)
     text = _TIME.sub(time, text)
     if "-" in text or "－" in text or "–" in text:
+        text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
     text = _CODE.sub(_code, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
