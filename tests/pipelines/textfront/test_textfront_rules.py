@@ -316,6 +316,12 @@ NUMBER_READINGS = [
     ("答えは4-2", "コタエワヨンノニ"),  # falling: not a range either (was ヨンカラニ)
     ("レベル10-20の敵", "レベルジューカラニジューノテキ"),  # a range of levels stays one
     ("2-3日かかる", "ニカラミッカカカル"),
+    # a sign after kana or a particle (was a pause: キオンワ、ゴド); after a letter or kanji it is not one
+    ("気温は-5℃", "キオンワマイナスゴド"),
+    ("攻撃力が-10された", "コーゲキリョクガマイナスジューサレタ"),  # was イチゼロ
+    ("ダメージ-5", "ダメージマイナスゴ"),
+    ("HPが+50", "エイチピーガプラスゴジュー"),
+    ("B-29", "ビーニジューキュー"),
 ]
 
 

@@ -183,8 +183,12 @@ _STAGE_NUMBER = re.compile(
 
 _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
 _MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€": "ユーロ", "£": "ポンド"}
-_NEGATIVE = re.compile(r"(?<![\w\d])[-−](?=\d)")
-_PLUS_NUM = re.compile(r"(?<![\w\d])\+(?=\d)")
+# A sign before a number, unless a Latin letter, a digit or a kanji comes right before it (A-5 and
+# B-29 are names, 3-5 and 5時-6時 ranges): after kana or a particle it is a sign (気温は-5℃ マイナスゴド,
+# ダメージ-5; \w used to exclude every Japanese character, and the minus became a pause: キオンワ、ゴド).
+_NOT_SIGNED_AFTER = r"(?<![A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff々〆ヵヶ])"
+_NEGATIVE = re.compile(_NOT_SIGNED_AFTER + r"[-−](?=\d)")
+_PLUS_NUM = re.compile(_NOT_SIGNED_AFTER + r"\+(?=\d)")
 # Game text: a star before a number is a rarity or rating (★5キャラ ホシゴ; the star alone is
 # decoration and silent), and an x between a Japanese word and a number is a multiplier
 # (ダメージx3 read like ×3, not エックスサン).
