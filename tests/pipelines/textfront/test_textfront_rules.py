@@ -415,6 +415,14 @@ STRETCH_CASES = [
     ("「ただいまー」", "タダイマー"),
     ("「にゃーん」", "ニャーン"),
     ("「お兄ちゃーん！」", "オニーチャーン"),
+    # a stretched particle lengthens its sound, not its letter (the ー was lost: ワタシワ)
+    ("私はー", "ワタシワー"),
+    ("東京へー", "トーキョーエー"),
+    # は right after a clipped っ is no particle: laughter, a greeting (was ワッハッワ, オッワヨー)
+    ("わっはっは", "ワッハッハ"),
+    ("おっはよー！", "オッハヨー"),
+    ("おっはー", "オッハー"),
+    ("ちょっとは休め", "チョットワヤスメ"),  # after と: the particle, as before
 ]
 
 

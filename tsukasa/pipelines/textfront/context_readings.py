@@ -4,7 +4,8 @@ OpenJTalk's dictionary gives a word one best reading whatever surrounds it; a fe
 decided by grammar instead: 対 between numerals is タイ (２対１), not the "pair" ツイ; a list of
 single-kanji weekdays (土、日、月) is read ド、ニチ、ゲツ, not ツチ、ヒ、ツキ; the conjectural
 う after an adjective's かろ is a long vowel (速かろう ハヤカロー), as OpenJTalk already makes it
-after verbs and だろ. The rows live in ``data/context_readings.tsv``; this module only matches them.
+after verbs and だろ; は right after a clipped っ is never the particle (わっはっは, おっはよー).
+The rows live in ``data/context_readings.tsv``; this module only matches them.
 
 Cost: one dict look-up per word (rows are keyed by surface), so a sentence without a listed
 word costs a loop over its features and nothing else.
@@ -100,6 +101,19 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
+    return features
+
+
+def read_clipped_ha(features: list[dict]) -> list[dict]:
+    """``は`` right after a clipped ``っ`` reads ハ (in place; returned).
+
+    No particle follows a clipped っ (an interjection, a verb stem before た/て): such a は is a
+    syllable of laughter or a greeting that MeCab cut apart (わっはっは, おっはよ: was ワ). Run
+    before a stretch is put back, which looks for the letter's own kana (おっはー オッハー)."""
+    for i in range(1, len(features)):
+        f = features[i]
+        if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):
+            set_reading(f, "ハ")
     return features
 
 

@@ -78,6 +78,11 @@ def _spaces(text: str, end: int) -> int:
     return len(_SPACE.findall(text, 0, end))
 
 
+# Particles spelled by another kana than they sound: a stretched particle (それはー, 東京へー)
+# lengthens the sound (ソレワー), and the letter's own kana (ハ) is not in the pronunciation.
+_PARTICLE_SOUND = {"は": "ワ", "へ": "エ", "を": "オ"}
+
+
 def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[dict]:
     """Put each stretch back into the pronunciation of the word holding its letter (in place),
     right after that letter.
@@ -110,7 +115,9 @@ def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[di
         rest = to_katakana(word["string"][at - starts[i] + 1 :])
         pron = word["pron"]
         insert_at = len(pron) - len(rest)
-        if word["pos"] == "記号" or not pron.endswith(rest) or not pron[:insert_at].endswith(to_katakana(s.letter)):
+        letter = _PARTICLE_SOUND.get(s.letter, "") if word["pos"] == "助詞" else ""
+        letter = letter if pron[:insert_at].endswith(letter or "\0") else to_katakana(s.letter)
+        if word["pos"] == "記号" or not pron.endswith(rest) or not pron[:insert_at].endswith(letter):
             continue
         word["pron"] = pron[:insert_at] + "ー" * s.count + pron[insert_at:]
         word["mora_size"] += s.count
