@@ -393,6 +393,14 @@ CONTEXT_READING_CASES = [
     ("「約束の場所」は名作だ。", "ヤクソクノバショワメーサクダ"),
     ("「ただいまー」と言った。", "タダイマートイッタ"),  # the stretch found again across the space
     ("〝それ〟は突然やってきた。", "ソレワトツゼンヤッテキタ"),  # novels' double-prime quotes too (was ソレ、ワ)
+    # 明後日 is あさって in speech (the dictionary's only reading is the formal ミョーゴニチ)
+    ("明後日、来れる？", "アサッテ、コレル"),
+    # 20 years of age is はたち (二十歳 in the dictionary; in digits it was counted ニジュッサイ)
+    ("20歳になったら", "ハタチニナッタラ"),
+    ("120歳", "ヒャクニジュッサイ"),
+    # okurigana read twice where MeCab cut it off the stem (晴 ハレ + れ レ: ハレレ in pyopenjtalk too)
+    ("明日は晴れのち曇り。", "アシタワハレノチクモリ"),
+    ("高さは", "タカサワ"),  # a suffix after a stem that does not already read it: as before
 ]
 
 

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tsukasa.pipelines.textfront.readings import set_reading
+from tsukasa.pipelines.textfront.readings import set_reading, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
@@ -104,17 +104,30 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
     return features
 
 
-def read_clipped_ha(features: list[dict]) -> list[dict]:
-    """``は`` right after a clipped ``っ`` reads ハ (in place; returned).
+def mend_cut_readings(features: list[dict]) -> list[dict]:
+    """``は`` right after a clipped ``っ`` reads ハ, and okurigana is read once (in place; returned).
 
     No particle follows a clipped っ (an interjection, a verb stem before た/て): such a は is a
     syllable of laughter or a greeting that MeCab cut apart (わっはっは, おっはよ: was ワ). Run
-    before a stretch is put back, which looks for the letter's own kana (おっはー オッハー)."""
+    before a stretch is put back, which looks for the letter's own kana (おっはー オッハー).
+
+    A kanji word whose reading already ends in the kana of the suffix MeCab cut after it read
+    that kana twice: 明日は晴れのち曇り is 晴 (a verb stem the dictionary reads ハレ) + れ (接尾 レ),
+    ハレレ in pyopenjtalk too. The stem loses the kana its okurigana spells."""
     for i in range(1, len(features)):
         f = features[i]
         if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):
             set_reading(f, "ハ")
+        elif f["pos_group1"] == "接尾" and len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
+            stem = features[i - 1]
+            pron = stem["pron"].replace("’", "")
+            kana = to_katakana(f["string"])
+            if len(pron) > len(kana) and pron.endswith(kana) and _KANJI_WORD.fullmatch(stem["string"]):
+                set_reading(stem, pron[: -len(kana)])
     return features
+
+
+_KANJI_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]+")
 
 
 def _in_weekday_list(features: list[dict], i: int, weekdays: dict[str, _Row]) -> bool:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.accent import split_accent_phrases
-from tsukasa.pipelines.textfront.context_readings import apply_context_readings, read_clipped_ha
+from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
 from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
@@ -154,7 +154,7 @@ def japanese_to_phonemized(
         respaced = respace_topic_wa(respaced or analysed, features) or respaced
         if respaced is not None:
             features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
-        features = read_clipped_ha(features)  # わっはっは: before a stretch looks for the letter's kana
+        features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
         if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
             features = restore_stretches(features, stretches)
         if readings:  # before the accent rules: they count the morae of the spelled readings

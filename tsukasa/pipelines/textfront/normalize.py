@@ -450,8 +450,15 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 _BASEMENT = re.compile(r"(?<![A-Za-z\d])B(\d{1,3})F(?![A-Za-z\d])")
 
 
+# 20 years of age is はたち in speech (二十歳 is in the dictionary as such); written in digits
+# OpenJTalk counted it, ニジュッサイ. Not 120歳, nor 20.5歳.
+_HATACHI = re.compile(r"(?<![\d.,０-９一二三四五六七八九十百千])20(?:歳|才)")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    if "20" in text:
+        text = _HATACHI.sub("二十歳", text)
     if "B" in text:
         text = _BASEMENT.sub(r"地下\1階", text)
     units, unit_readings = _unit_pattern()
