@@ -793,9 +793,9 @@ def _scan_parallel(root: str, todo: list[tuple[str, _Stamp | None]], config: Ing
 def _widen_pipe(fd: int) -> None:
     """Let a helper's pipe hold ~1 MB (Linux; 64 KB by default), so a helper seldom waits for
     this process to read: it reads only between its own chunks."""
-    import fcntl
+    with contextlib.suppress(ImportError, AttributeError, OSError):  # no fcntl on Windows
+        import fcntl
 
-    with contextlib.suppress(AttributeError, OSError):
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
