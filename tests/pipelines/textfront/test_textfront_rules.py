@@ -395,6 +395,11 @@ CONTEXT_READING_CASES = [
     ("〝それ〟は突然やってきた。", "ソレワトツゼンヤッテキタ"),  # novels' double-prime quotes too (was ソレ、ワ)
     # 明後日 is あさって in speech (the dictionary's only reading is the formal ミョーゴニチ)
     ("明後日、来れる？", "アサッテ、コレル"),
+    # 役割語 of novels and games: 貴女 is あなた (was キジョ); 某 opening a clause is それがし, 某社 stays
+    ("貴女は誰？", "アナタワダレ"),
+    ("某は武士である。", "ソレガシワブシデアル"),
+    ("某社の社長", "ボーシャノシャチョー"),
+    ("田中某という男", "タナカボートユーオトコ"),
     # 20 years of age is はたち (二十歳 in the dictionary; in digits it was counted ニジュッサイ)
     ("20歳になったら", "ハタチニナッタラ"),
     ("120歳", "ヒャクニジュッサイ"),
