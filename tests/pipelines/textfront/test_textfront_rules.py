@@ -294,6 +294,10 @@ NUMBER_READINGS = [
     ("12/25はクリスマスだ", "ジューニガツニジューゴニチワクリスマスダ"),
     ("HP10/30", "エイチピーサンジューブンノジュー"),
     ("1/24スケール", "ニジューヨンブンノイチスケール"),
+    # ... and a slash date whose month is at least its day (an improper fraction speech seldom has)
+    ("12/3に会おう", "ジューニガツミッカニアオー"),  # was サンブンノジューニ
+    ("5/5は休み", "ゴガツイツカワヤスミ"),
+    ("1/2の確率", "ニブンノイチノカクリツ"),  # a proper fraction stays one
     # a score before what it decides: 対 (was サンノゼロ, read as a code)
     ("3-0で勝った", "サンタイゼロデカッタ"),
     ("2-1の勝利", "ニタイイチノショーリ"),

@@ -155,6 +155,14 @@ _SCORE = re.compile(
 # 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
 # (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
 _DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])(?![\d/])(?!\s*スケール)")
+# ... and one whose month is at least its day (12/3に会おう, 5/5は休み; was 3分の12): as a fraction
+# that would be improper, which speech seldom has. 1/2, 3/4 stay fractions.
+_DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(?![\d/])(?!\s*スケール)")
+
+
+def _early_date(m: re.Match[str]) -> str:
+    month, day = int(m.group(1)), int(m.group(2))
+    return f"{month}月{day}日" if month >= day else m.group(0)
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
@@ -468,6 +476,7 @@ def _normalize_numbers_all(text: str) -> str:
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
     if "/" in text:
         text = _DATE_MD_LATE.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
+        text = _DATE_MD_EARLY.sub(_early_date, text)
 
     def time(m: re.Match[str]) -> str:
         h, mi, s = int(m.group(1)), int(m.group(2)), m.group(3)
