@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -110,8 +111,31 @@ def _marking_chunk(job: tuple) -> list[bytes]:
     return _MarkingChunk.real(job)
 
 
+class _SlowParent:
+    pid = 0
+    real = None
+
+
+def _slow_parent_scan_all(root: str, todo: list, config: IngestConfig):  # noqa: ANN201 - a generator
+    """``ingest._scan_all`` that waits 20 ms per chunk in the test's own process only, so a helper,
+    which starts a few ms after the fork (more on a loaded machine), always gets chunks to take:
+    without it this process may steal them all first, which is right but tests nothing."""
+    if os.getpid() == _SlowParent.pid:
+        time.sleep(0.02)
+    yield from _SlowParent.real(root, todo, config)
+
+
+@pytest.fixture
+def slow_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tsukasa.corpus.ingest as ingest_module
+
+    monkeypatch.setattr(_SlowParent, "pid", os.getpid())
+    monkeypatch.setattr(_SlowParent, "real", staticmethod(ingest_module._scan_all))
+    monkeypatch.setattr(ingest_module, "_scan_all", _slow_parent_scan_all)
+
+
 def test_parallel_scan_gives_the_same_manifests_as_one_process(
-    tmp_path: Path, dataset_root: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, dataset_root: Path, monkeypatch: pytest.MonkeyPatch, slow_parent: None
 ) -> None:
     """From ``parallel_min_files`` on, the scan runs in worker processes (sharing the chunks with
     this one); results must come back whole, manifests identical, with bad files still named."""
@@ -157,7 +181,9 @@ def _dying_chunk(job: tuple) -> list:
     return _DyingChunk.real(job)
 
 
-def test_a_scan_helper_that_dies_loses_no_file(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:
+def test_a_scan_helper_that_dies_loses_no_file(
+    tmp_path: Path, dataset_root: Path, monkeypatch: pytest.MonkeyPatch, slow_parent: None
+) -> None:
     """A helper process that dies mid-scan must not lose the chunks it took: this process scans
     them itself, and the manifests are those of a one-process run."""
     import tsukasa.corpus.ingest as ingest_module
@@ -177,6 +203,29 @@ def test_a_scan_helper_that_dies_loses_no_file(tmp_path: Path, dataset_root: Pat
     one, two = (Dataset.open(f"w{w}", dataset_root) for w in (1, 2))
     assert one.ingest_index_path.read_bytes() == two.ingest_index_path.read_bytes()
     assert one.recordings_path.read_bytes() == two.recordings_path.read_bytes()
+
+
+def _helper_dying_mid_message(root, chunks, config, untaken, lock, conn) -> None:  # noqa: ANN001
+    """A scan helper killed while sending: takes the first chunk, writes half a message, exits."""
+    import struct
+
+    with lock:
+        untaken[0] = 1
+    os.write(conn.fileno(), struct.pack("!i", 1000) + b"0123456789")
+    os._exit(9)
+
+
+def test_a_scan_helper_killed_while_sending_loses_no_file(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:
+    """Half a message in the pipe reads as a dead helper (not a crash of the ingest): the chunk
+    it took is scanned here."""
+    import tsukasa.corpus.ingest as ingest_module
+
+    raw = tmp_path / "many"
+    for i in range(200):
+        write_audio(raw / f"l{i:04d}.wav", tone(0.25, 8000, freq=100.0 + i), 8000)
+    monkeypatch.setattr(ingest_module, "_scan_helper", _helper_dying_mid_message)
+    report = ingest(raw, Dataset.create("d", dataset_root), config=IngestConfig(workers=2, parallel_min_files=64))
+    assert report.recordings == 200 and not report.rejected
 
 
 def test_small_dumps_are_scanned_in_this_process(tmp_path: Path, dataset_root: Path, monkeypatch) -> None:

@@ -753,7 +753,7 @@ def _scan_parallel(root: str, todo: list[tuple[str, _Stamp | None]], config: Ing
         for conn in wait(list(helpers), timeout=None if block else 0):
             try:
                 i, states = pickle.loads(conn.recv_bytes())
-            except EOFError:  # the helper is done (or died): its end of the pipe is closed
+            except (EOFError, OSError):  # the helper is done, or died (mid-message: OSError)
                 helpers.pop(conn).join()
                 conn.close()
                 continue
