@@ -164,6 +164,39 @@ def _computed_counts(cli_output: str) -> list[str]:
     return rows
 
 
+
+@pytest.mark.slow
+def test_the_cache_travels_with_the_dataset_not_prefect_home(raw_dir: Path, tmp_path: Path) -> None:
+    """Each cache record holds its value in the dataset (stages/_results). Before, the value lay
+    under PREFECT_HOME/storage by absolute path: a rerun after that folder was deleted (or with
+    another PREFECT_HOME, another root) crashed with Prefect's traceback. Now it reuses every
+    shard; and an older run's record (metadata only, its value gone) is redone, not a crash."""
+    from tsukasa.flows.curate import _whole_record
+
+    root, recipe, env = _cli_setup(tmp_path)
+    ds = _fresh_dataset(root, raw_dir)
+
+    def run(prefect_home: str) -> str:
+        proc = _run_cli(root, recipe, {**env, "PREFECT_HOME": str(tmp_path / prefect_home)})
+        out, _ = proc.communicate(timeout=600)
+        assert proc.returncode == 0, out[-2000:]
+        return out
+
+    assert _computed_counts(run("first_home")) == [str(N_FILES)] * N_STAGES
+    reference = _manifest_bytes(ds.path)
+    shutil.rmtree(tmp_path / "first_home")  # deleted to free disk, or another machine or user
+    assert _computed_counts(run("second_home")) == ["0"] * N_STAGES
+    assert _manifest_bytes(ds.path) == reference
+
+    record = sorted((ds.path / "stages" / "_results").glob("segment-*"))[0]
+    assert _whole_record(record)
+    record.write_text(  # what runs before this change wrote: metadata pointing into PREFECT_HOME
+        '{"storage_key": "/gone/prefect/storage/x", "expiration": null, "serializer": {"type": "pickle"}, '
+        '"prefect_version": "3.9.1", "storage_block_id": null}'
+    )
+    run("second_home")  # the shard's task runs again (its files are there: nothing recomputed)
+    assert _whole_record(record) and _manifest_bytes(ds.path) == reference
+
 @pytest.mark.slow
 def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
     from distributed import LocalCluster

@@ -351,23 +351,44 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
     key), so the old record is right again for the next run.
     """
     key = stage_cache_key(params["stage_name"], params["config"], params["input_path"])
-    if results_dir is not None and (Path(results_dir) / key).exists():
-        if not all(p.exists() for p in shard_outputs(params["out_dir"], params["shard"], key)):
+    record = Path(results_dir) / key if results_dir is not None else None
+    if record is not None and record.exists():
+        if not _whole_record(record):  # an older run's record, whose value is elsewhere: run again
+            record.unlink(missing_ok=True)
+        elif not all(p.exists() for p in shard_outputs(params["out_dir"], params["shard"], key)):
             return None
     return key
+
+
+def _whole_record(path: Path) -> bool:
+    """Whether ``path`` is a Prefect result record holding its value (metadata and result in one
+    file, as :func:`_make_task` writes them). Runs before the eleventh session wrote only the
+    metadata here, pointing at the value under ``PREFECT_HOME/storage``: once that folder was
+    deleted or moved (or the dataset was), every later run crashed reading it."""
+    import orjson
+
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and "metadata" in data and "result" in data
 
 
 def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
     from prefect import task
     from prefect.cache_policies import CacheKeyFnPolicy
 
-    # The cache records live in the dataset (stages/_results), not in ~/.prefect: they travel with
-    # the data they describe, and a rerun from any process or machine that sees the folder finds them.
+    # The cache records live in the dataset (stages/_results), not in PREFECT_HOME: they travel
+    # with the data they describe, and a rerun from any process or machine that sees the folder
+    # finds them. Each record is one file holding its value too (result storage rooted there, no
+    # separate key storage), read by its key relative to the folder. With only the metadata here,
+    # as before, the value stayed in PREFECT_HOME/storage under an absolute path: deleting that
+    # folder, or running with another PREFECT_HOME or root, crashed every later run.
+    results_dir = results_dir.resolve()  # Dask workers may start in another directory
     key_fn = functools.partial(_cache_key, results_dir=str(results_dir))
-    policy = CacheKeyFnPolicy(cache_key_fn=key_fn).configure(key_storage=str(results_dir))
     return task(
         _stage_shard_task_body, name="stage-shard", persist_result=True, task_run_name="{stage_name}:{shard}",
-        cache_policy=policy,
+        cache_policy=CacheKeyFnPolicy(cache_key_fn=key_fn), result_storage=Path(results_dir),
     )  # fmt: skip
 
 
