@@ -164,7 +164,6 @@ def _computed_counts(cli_output: str) -> list[str]:
     return rows
 
 
-
 @pytest.mark.slow
 def test_the_cache_travels_with_the_dataset_not_prefect_home(raw_dir: Path, tmp_path: Path) -> None:
     """Each cache record holds its value in the dataset (stages/_results). Before, the value lay
@@ -196,6 +195,7 @@ def test_the_cache_travels_with_the_dataset_not_prefect_home(raw_dir: Path, tmp_
     )
     run("second_home")  # the shard's task runs again (its files are there: nothing recomputed)
     assert _whole_record(record) and _manifest_bytes(ds.path) == reference
+
 
 @pytest.mark.slow
 def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:

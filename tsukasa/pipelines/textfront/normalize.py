@@ -163,6 +163,8 @@ _DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(
 def _early_date(m: re.Match[str]) -> str:
     month, day = int(m.group(1)), int(m.group(2))
     return f"{month}月{day}日" if month >= day else m.group(0)
+
+
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
