@@ -362,7 +362,7 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
 
 def _whole_record(path: Path) -> bool:
     """Whether ``path`` is a Prefect result record holding its value (metadata and result in one
-    file, as :func:`_make_task` writes them). Runs before the eleventh session wrote only the
+    file, as :func:`_make_task` writes them). Runs before 2026-12-04 wrote only the
     metadata here, pointing at the value under ``PREFECT_HOME/storage``: once that folder was
     deleted or moved (or the dataset was), every later run crashed reading it."""
     import orjson
