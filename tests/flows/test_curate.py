@@ -198,6 +198,29 @@ def test_the_cache_travels_with_the_dataset_not_prefect_home(raw_dir: Path, tmp_
 
 
 @pytest.mark.slow
+def test_a_moved_dataset_runs_where_it_is_now(raw_dir: Path, tmp_path: Path) -> None:
+    """Stage outputs name the dataset's own files (standardised audio) by absolute path. A
+    dataset moved to another folder found its old outputs by their cache key and handed on paths
+    into the old folder: the next stage failed with FileNotFoundError, reported as a bug. The
+    key holds the dataset's location now, so a moved dataset recomputes and names its own files."""
+    root, recipe, env = _cli_setup(tmp_path)
+    _fresh_dataset(root, raw_dir)
+    first = _run_cli(root, recipe, env)
+    out, _ = first.communicate(timeout=600)
+    assert first.returncode == 0, out[-2000:]
+
+    moved = tmp_path / "moved_root"
+    shutil.move(root, moved)
+    again = _run_cli(moved, recipe, env)
+    out, _ = again.communicate(timeout=600)
+    assert again.returncode == 0, out[-2000:]
+    assert _computed_counts(out) == [str(N_FILES)] * N_STAGES  # recomputed here, not reused from there
+    cuts = list(Dataset.open("d", moved).cuts())
+    audio = [s.source for c in cuts for s in c.recording.sources]
+    assert len(cuts) >= N_FILES and all(a.startswith(str(moved)) and Path(a).is_file() for a in audio)
+
+
+@pytest.mark.slow
 def test_same_input_same_bytes_and_dask_runner_matches_local(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
     from distributed import LocalCluster
 

@@ -151,12 +151,23 @@ def _input_manifest(input_path: str | dict[str, Any]) -> str:
     return input_path["cuts"] if isinstance(input_path, dict) else input_path
 
 
-def stage_cache_key(stage_name: str, config: dict[str, Any], input_path: str | dict[str, Any]) -> str:
-    """Content hash of the input manifest + the stage fingerprint: stable across runs and machines."""
+def stage_cache_key(
+    stage_name: str, config: dict[str, Any], input_path: str | dict[str, Any], dataset_dir: str | Path
+) -> str:
+    """Content hash of the input manifest + the stage fingerprint + where the dataset is: stable
+    across runs and machines that see the dataset at the same path.
+
+    Why the location: a stage's output names files inside the dataset by absolute path (the audio
+    ``standardize`` writes under ``audio/``, and every later stage carries those cuts). A dataset
+    moved or copied elsewhere found its old outputs by the old key and handed on paths into the
+    old folder (a FileNotFoundError reported as a bug in the next stage); now it recomputes them
+    where it is."""
     input_path = _input_manifest(input_path)
     cls = get_stage(stage_name)
     fingerprint = cls(cls.Config.model_validate(config)).fingerprint()
-    return f"{stage_name}-{fingerprint}-{file_sha256(input_path)[:32]}"
+    where = str(Path(dataset_dir).resolve())
+    content = hashlib.sha256(f"{file_sha256(input_path)}\0{where}".encode()).hexdigest()
+    return f"{stage_name}-{fingerprint}-{content[:32]}"
 
 
 # --- the task body (plain function: testable without Prefect) ----------------------------------
@@ -196,7 +207,7 @@ def run_stage_on_shard(
 ) -> dict[str, Any]:
     """Run one stage over one shard manifest; write kept cuts and rejected items atomically."""
     input_path = _input_manifest(input_path)
-    key = stage_cache_key(stage_name, config, input_path)
+    key = stage_cache_key(stage_name, config, input_path, dataset_dir)
     cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
     if cuts_path.exists() and rejected_path.exists():
         # Finished before a crash that came before Prefect recorded the result: same key, same output.
@@ -350,7 +361,7 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
     crashed there. Running the task writes the same files again (their names come from this
     key), so the old record is right again for the next run.
     """
-    key = stage_cache_key(params["stage_name"], params["config"], params["input_path"])
+    key = stage_cache_key(params["stage_name"], params["config"], params["input_path"], params["dataset_dir"])
     record = Path(results_dir) / key if results_dir is not None else None
     if record is not None and record.exists():
         if not _whole_record(record):  # an older run's record, whose value is elsewhere: run again
