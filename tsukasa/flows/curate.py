@@ -25,7 +25,7 @@ import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,26 +234,51 @@ def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
 
 
 def write_input_shards(ds: Dataset, version: int, shard_size: int) -> list[tuple[str, Path]]:
-    """Split the ingest version's cuts into shard manifests (deterministic names and bytes)."""
-    folder = ds.stages_dir / "input" / f"v{version}-n{shard_size}"
-    shards: list[tuple[str, Path]] = []
+    """Split the ingest version's cuts into shard manifests (deterministic names and bytes; see
+    :func:`content_shards`)."""
+    return content_shards(ds.cuts(version), shard_size, ds.stages_dir / "input" / f"v{version}-n{shard_size}")
+
+
+# A shard never grows past this many times shard_size (a long run of cuts without a boundary).
+MAX_SHARD_FACTOR = 3
+
+
+def opens_shard(cut_id: str, shard_size: int) -> bool:
+    """Whether the cut ``cut_id`` starts a shard: one id in ``shard_size`` does, chosen by a hash
+    of the id alone (so shards hold ``shard_size`` cuts on average)."""
+    if shard_size <= 1:
+        return True
+    return int.from_bytes(hashlib.blake2b(cut_id.encode(), digest_size=8).digest(), "big") % shard_size == 0
+
+
+def content_shards(cuts: Iterable[Any], shard_size: int, folder: Path) -> list[tuple[str, Path]]:
+    """Cut ``cuts`` (in their manifest order) into shard manifests at content-defined boundaries.
+
+    Why not every ``shard_size`` cuts: a re-ingest that adds files (a dump grows, a patch adds
+    voice lines) inserts their recordings all over the id order, and fixed-size shards then all
+    shifted: every shard after the first new file had new content, so every stage ran again on
+    most of the dataset. Here a shard starts at each cut whose id :func:`opens_shard` picks, so a
+    new cut changes only the shard it lands in (or splits it in two); the others keep their
+    bytes, their cache keys and their names (the hash of their first cut's id).
+    """
+    out: list[tuple[str, Path]] = []
     batch: list[Any] = []
 
     def flush() -> None:
-        name = f"shard-{len(shards):05d}"
+        name = "shard-" + hashlib.blake2b(batch[0].id.encode(), digest_size=6).hexdigest()
         path = folder / f"{name}.cuts.jsonl.gz"
         if not path.exists():
             write_manifest(batch, path)
-        shards.append((name, path))
+        out.append((name, path))
         batch.clear()
 
-    for cut in ds.cuts(version):
-        batch.append(cut)
-        if len(batch) == shard_size:
+    for cut in cuts:
+        if batch and (opens_shard(cut.id, shard_size) or len(batch) >= MAX_SHARD_FACTOR * shard_size):
             flush()
+        batch.append(cut)
     if batch:
         flush()
-    return shards
+    return out
 
 
 def concat_manifests(paths: list[str], folder: Path) -> Path:
@@ -268,26 +293,10 @@ def concat_manifests(paths: list[str], folder: Path) -> Path:
 
 
 def reshard(path: str, shard_size: int, folder: Path) -> list[tuple[str, Path]]:
-    """Split a dataset-scope stage's output back into shards for the per-shard stages after it."""
-    key = file_sha256(path)[:16]
-    out: list[tuple[str, Path]] = []
-    batch: list[Any] = []
-    for cut in read_cuts(path):
-        batch.append(cut)
-        if len(batch) == shard_size:
-            out.append(_write_shard(batch, folder / f"reshard-{key}", len(out)))
-            batch = []
-    if batch:
-        out.append(_write_shard(batch, folder / f"reshard-{key}", len(out)))
-    return out
-
-
-def _write_shard(batch: list[Any], folder: Path, index: int) -> tuple[str, Path]:
-    name = f"shard-{index:05d}"
-    path = folder / f"{name}.cuts.jsonl.gz"
-    if not path.exists():
-        write_manifest(batch, path)
-    return name, path
+    """Split a dataset-scope stage's output back into shards for the per-shard stages after it
+    (content-defined, as :func:`content_shards`: a change to a few cuts leaves the other shards
+    after the barrier as they were)."""
+    return content_shards(read_cuts(path), shard_size, folder / f"reshard-{file_sha256(path)[:16]}")
 
 
 # --- Prefect ---------------------------------------------------------------------------------
