@@ -170,6 +170,18 @@ NORMALIZE_CASES = [
     # symbols and emoji / kaomoji (social-media style lines)
     ("50%オフ♪", "50パーセントオフ"),
     ("A&B", "AアンドB"),
+    # signs read only inside a word (chat lines, music and tech talk): a sharp after a letter, a
+    # number sign before digits, an underscore between words; elsewhere decoration, and silent
+    # (the table's '#' row was read as a comment line, and '#' reached OpenJTalk: F#の → エフ、ノ)
+    ("C#で書く", "Cシャープで書く"),
+    ("Ｆ＃のコード", "Fシャープのコード"),
+    ("#1の曲", "ナンバー1の曲"),
+    ("#タグ", "タグ"),
+    ("見出し##", "見出し"),
+    ("snake_case", "snake case"),
+    ("x86_64", "x86 64"),
+    ("田中__さん", "田中さん"),
+    ("営業中〼", "営業中ます"),
     ("よろしく(^_^)", "よろしく"),
     ("よろしく（´・ω・｀）", "よろしく"),
     ("最高😀", "最高"),

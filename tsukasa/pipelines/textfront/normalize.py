@@ -567,6 +567,8 @@ def normalize_symbols(text: str) -> str:
         # Between numbers it lists them too (1・2年生 イチ、ニネンセー): dropped, they ran into one
         # number (ジューニネンセー, 1・2・3 ヒャクニジューサン).
         text = _NAKAGURO_LIST.sub("、", text)
+    if "#" in text or "_" in text:
+        text = _read_in_words(text)
     text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
         # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
@@ -587,6 +589,20 @@ def normalize_symbols(text: str) -> str:
         if "！" in lead or "？" in lead:
             text = lead.replace("！", "").replace("？", "") + text[m.end() :]
     return text
+
+
+# Signs that are read only inside a word: a sharp after a letter (C#, F#m, the key or the language:
+# シャープ), a number sign before digits (#3, an episode or a rank: ナンバー), an underscore
+# between letters or digits (snake_case, x86_64: a break, else the parts ran into one word or one
+# number, ハッセンロッピャクロクジューヨン). Anywhere else they are decoration (#タグ, ___): silent.
+_IN_WORD_SIGNS = re.compile(
+    r"(?P<sharp>(?<=[A-Za-z])#)|(?P<number>#(?=\d))|(?P<break>(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9]))"
+)
+_IN_WORD_READING = {"sharp": "シャープ", "number": "ナンバー", "break": " "}
+
+
+def _read_in_words(text: str) -> str:
+    return _IN_WORD_SIGNS.sub(lambda m: _IN_WORD_READING[m.lastgroup or "break"], text)
 
 
 _ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")

@@ -37,12 +37,16 @@ def data_path(name: str) -> Path:
 
 @cache
 def read_table(name: str) -> tuple[tuple[str, ...], ...]:
-    """A TSV data table of the package (``#`` starts a comment line), as tuples of fields."""
+    """A TSV data table of the package, as tuples of fields.
+
+    ``#`` starts a comment line, except ``#<TAB>``: a row whose key is the character ``#``
+    (symbols.tsv). Before, that row was read as a comment and ``#`` reached OpenJTalk unread.
+    """
     rows = []
     with open(data_path(name), encoding="utf-8", newline="") as fh:
         for line in fh:
             line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
+            if not line.strip() or (line.startswith("#") and not line.startswith("#\t")):
                 continue
             rows.append(tuple(line.split("\t")))
     return tuple(rows)
