@@ -165,6 +165,11 @@ NORMALIZE_CASES = [
     ("3～5個", "3から5個"),
     ("1/3", "3分の1"),
     ("2024/3/5", "2024年3月5日"),
+    # hyphenated digit groups: a phone number or ID is read digit by digit (with or without a
+    # leading 0), an address or section of short groups as numbers (business letters, addresses)
+    ("212-836-1725に", "二一二の八三六の一七二五に"),
+    ("03-1234-5678", "03の1234の5678"),
+    ("港区3-15-2", "港区3の15の2"),
     ("-5度", "マイナス5度"),
     ("１２，３４５円", "12345円"),
     # symbols and emoji / kaomoji (social-media style lines)
@@ -244,6 +249,8 @@ NUMBER_READINGS = [
     ("¥1,500", "センゴヒャクエン"),
     ("3～5個", "サンカラゴコ"),
     ("1/3", "サンブンノイチ"),
+    ("212-836-1725", "ニーイチニーノハチサンロクノイチナナニーゴー"),  # was ニヒャクジューニノ...
+    ("ISBN978-4-06-123456-7", "アイエスビーエヌキューナナハチノヨンノゼロロクノイチニーサンヨンゴーロクノナナ"),
     # a wave dash after a number, a counter or a kanji word joins a range (event notices, schedules:
     # 15:30〜16:00, 東京〜大阪, 3日〜); after kana, or after a kanji that hiragana continues, it stretches
     ("15:30〜16:00", "ジューゴジサンジュップンカラジューロクジ"),

@@ -178,9 +178,18 @@ def _code(m: re.Match[str]) -> str:
     groups = re.split(r"[\-‐]", m.group(0))
     # A range runs upwards (3-5人): two equal or falling groups (1-1, 4-2) are a section or level
     # number, read with の like a code (was イチカライチ, ヨンカラニ).
+    if len(groups) >= 3 and any(len(g) >= 3 for g in groups) and not groups[0].startswith("0"):
+        # A phone number or ID with no leading 0 (212-836-1725, ISBN 978-4-06-123456-7): OpenJTalk
+        # reads digit by digit only a group list that starts with 0, and read these as numbers
+        # (ニヒャクジューニノハッピャク...). Kanji digits it reads one by one. Groups of at most two
+        # digits are an address or a section (3-15-2: サンノジューゴノニ) and stay numbers.
+        return "の".join(g.translate(_KANJI_DIGITS) for g in groups)
     if len(groups) >= 3 or any(g.startswith("0") for g in groups) or int(groups[0]) >= int(groups[1]):
         return "の".join(groups)
     return m.group(0)
+
+
+_KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 
 
 # N-M right after a game's stage word is a stage number, not a range: ステージ2-3 ステージニノサン
