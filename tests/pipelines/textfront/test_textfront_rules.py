@@ -771,6 +771,11 @@ PLACEHOLDER_CASES = [
     ("ねえ、[player_name]くん。", ["player_name"], "ねえ、くん。"),
     ('[emb exp="f.name"]さん、おはよう', ["f.name"], "さん、おはよう"),
     ("[name]、行くよ。", ["name"], "、行くよ。"),
+    # a title after a removed name keeps the reading it has after a name (様 alone is ヨー, 君 キミ)
+    ("%s様、お待ちしておりました。", ["s"], "さま、お待ちしておりました。"),
+    ("{hero}殿", ["hero"], "どの"),
+    ("\\N[1]君", ["N[1]"], "くん"),
+    ("{name}様子がおかしい", ["name"], "様子がおかしい"),  # part of a word: 様子
     # not placeholders: a speaker tag, markup, ruby, money, percentages, a kanji in braces
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
     ("[r]改行[p]", [], "[r]改行[p]"),

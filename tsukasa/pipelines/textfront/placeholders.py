@@ -115,13 +115,28 @@ def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> t
     for ph in found:
         parts.append(text[pos : ph.start])
         value = readings.get(ph.key)
+        pos = ph.start + len(ph.text)
         if value is None:
             unresolved.append(ph)
+            suffix, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
+            if suffix in _NAME_SUFFIXES and not _starts_compound(after):
+                # The name this stood for is gone; the title after it, read alone, is another word
+                # (様 ヨー, 殿 トノ, 君 キミ): write the reading it has after a name.
+                parts.append(_NAME_SUFFIXES[suffix])
+                pos += 1
         else:
             parts.append(value)
-        pos = ph.start + len(ph.text)
     parts.append(text[pos:])
     return "".join(parts), unresolved
+
+
+# Titles after a name whose kanji, with no name before them, read as another word.
+_NAME_SUFFIXES = {"様": "さま", "殿": "どの", "君": "くん"}
+
+
+def _starts_compound(ch: str) -> bool:
+    """A kanji (or 々) after the title makes it part of a word: 様子, 君主, 殿下, 様々."""
+    return bool(ch) and ("\u3400" <= ch <= "\u9fff" or ch == "々")
 
 
 def parse_reading_options(options: list[str]) -> dict[str, str]:
