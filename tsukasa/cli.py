@@ -670,7 +670,6 @@ def review_serve_cmd(
     """
     from tsukasa.annotation.commands import review_serve
 
-    console.print(f"review app for {name}: http://{host}:{port}  (Ctrl+C stops)")
     review_serve(name, root=root, db=db, host=host, port=port)
 
 

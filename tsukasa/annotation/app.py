@@ -354,6 +354,6 @@ def serve(
 
     dataset, store = open_review(name, root=root, db=db)
     if not store.users():
-        raise TsukasaError(f"no review users yet: run `tsukasa review user add NAME --role admin {name}` first")
+        raise TsukasaError(f"no review users yet: run `tsukasa review user add {name} USER --role admin` first")
     print(f"Review app for {name!r} ({store.count()} cuts) on http://{host}:{port}/  (Ctrl+C stops)")
     uvicorn.run(create_app(dataset, store), host=host, port=port, log_level="warning")
