@@ -254,6 +254,38 @@ def test_files_added_to_a_dump_recompute_only_the_shards_they_land_in(tmp_path: 
     assert ids("d") == ids("f") and len(ids("d")) == 50
 
 
+def test_a_recipe_edit_recomputes_the_stage_it_changes(tmp_path: Path, monkeypatch) -> None:
+    """A stage's outputs were named by its input's hash alone: after a config edit (or a new
+    stage version) the task found the old output under the same name and reported it finished,
+    so a recipe edit changed nothing. Now the name holds the whole cache key."""
+    import soundfile as sf
+
+    from tsukasa.flows.curate import run_recipe
+    from tsukasa.pipelines.standardize import integrated_loudness
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    raw = tmp_path / "raw"
+    rng = np.random.default_rng(5)
+    for i in range(6):
+        write_audio(raw / f"l{i}.wav", (0.1 * rng.standard_normal(12000)).astype(np.float32), 8000)
+    ds = Dataset.create("d", tmp_path / "dm")
+    ingest(raw, ds)
+
+    def run(lufs: float):
+        text = f"name: t\nshard_size: 2\nstages:\n  - stage: standardize\n    config:\n      loudness_lufs: {lufs}\n"
+        report = run_recipe(Dataset.open("d", tmp_path / "dm"), parse_recipe(text, "r.yaml"))
+        cut = next(iter(Dataset.open("d", tmp_path / "dm").cuts()))
+        y, sr = sf.read(cut.recording.sources[0].source)
+        return report, integrated_loudness(y, sr)
+
+    first, loud_first = run(-23.0)
+    edited, loud_edited = run(-16.0)
+    assert edited.computed["standardize"] == edited.shards == first.shards  # not reused from -23
+    assert loud_first == pytest.approx(-23.0, abs=0.5) and loud_edited == pytest.approx(-16.0, abs=0.5)
+    back, loud_back = run(-23.0)
+    assert back.computed["standardize"] == 0 and loud_back == pytest.approx(-23.0, abs=0.5)
+
+
 def test_content_shards_average_shard_size_and_never_grow_past_three_times_it(tmp_path: Path) -> None:
     from lhotse import MonoCut
 

@@ -192,9 +192,15 @@ def pin_blas_threads() -> None:
 
 
 def shard_outputs(out_dir: str | Path, shard: str, key: str) -> tuple[Path, Path]:
-    """The kept-cuts and rejected manifests of one (stage, shard) with cache key ``key``."""
+    """The kept-cuts and rejected manifests of one (stage, shard) with cache key ``key``.
+
+    Named by a hash of the *whole* key. They were named by its last 16 characters, which are the
+    input's content hash alone: a stage whose config or version changed found its old output
+    under the same name and handed it on as finished, so a recipe edit changed nothing.
+    """
     out = Path(out_dir)
-    return out / f"{shard}.{key[-16:]}.cuts.jsonl.gz", out / f"{shard}.{key[-16:]}.rejected.jsonl.gz"
+    tag = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return out / f"{shard}.{tag}.cuts.jsonl.gz", out / f"{shard}.{tag}.rejected.jsonl.gz"
 
 
 def run_stage_on_shard(
