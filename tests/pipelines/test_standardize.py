@@ -37,6 +37,9 @@ EXAMPLES = [
      lambda y, sr: abs(float(np.mean(y))) < 1e-3),
     ("loudness-to-target", lambda: (tone(3.0, 24000, amp=0.02), 24000), StandardizeConfig(loudness_lufs=-23.0),
      lambda y, sr: integrated_loudness(y, sr) == pytest.approx(-23.0, abs=0.3)),
+    # quieter than BS.1770's -70 LUFS gate (peak -70 dBFS): was left as it was, now normalised too
+    ("quiet-below-the-gate", lambda: (tone(3.0, 24000, amp=0.0003), 24000), StandardizeConfig(loudness_lufs=-23.0),
+     lambda y, sr: integrated_loudness(y, sr) == pytest.approx(-23.0, abs=0.3)),
     ("peak-limited", lambda: (tone(3.0, 24000, amp=0.5) * np.r_[np.full(24000, 0.05), np.full(48000, 1.0)], 24000),
      StandardizeConfig(loudness_lufs=-10.0, peak_limit_dbfs=-3.0),
      lambda y, sr: 20 * np.log10(np.abs(y).max()) <= -3.0 + 0.05),

@@ -54,6 +54,15 @@ def integrated_loudness(x: np.ndarray, sr: int) -> float:
     if 0 < len(x) < min_len:
         x = np.tile(x, math.ceil(min_len / len(x)))
     value = measure(x, sr)
+    if value is None:
+        # BS.1770's absolute gate (-70 LUFS) reads a very quiet recording (a whisper mastered at
+        # -57 dBFS peak) as silence, and it used to stay that quiet: silero then found a scrap of
+        # it and ASR nothing. Loudness scales with gain, so measure it at a probe gain instead.
+        peak = float(np.abs(x).max(initial=0.0))
+        if peak > 0:
+            probe = measure(x * (0.5 / peak), sr)
+            if probe is not None:
+                return probe - 20 * math.log10(0.5 / peak)
     return -math.inf if value is None else value
 
 
@@ -75,6 +84,8 @@ def standardize_signal(x: np.ndarray, sr: int, config: StandardizeConfig) -> tup
         if math.isfinite(lufs):
             gain_db = config.loudness_lufs - lufs
             decisions.append(f"loudness {lufs:.1f} → {config.loudness_lufs:.1f} LUFS ({gain_db:+.1f} dB)")
+        else:
+            decisions.append("loudness not measurable (no 400 ms block above the gate): gain unchanged")
     peak = float(np.abs(y).max(initial=0.0))
     if peak > 0:
         limit = 10 ** (config.peak_limit_dbfs / 20)
@@ -93,7 +104,9 @@ class Standardize(Stage[StandardizeConfig]):
 
     name = "standardize"
     kind = "transform"
-    version = "2"  # 2: clipping found on the source samples (custom.source_clipping)
+    # 2: clipping found on the source samples (custom.source_clipping); 3: recordings quieter than
+    # BS.1770's -70 LUFS gate are normalised too (they were left as they were)
+    version = "3"
     Config = StandardizeConfig
 
     def model_versions(self) -> dict[str, str]:
