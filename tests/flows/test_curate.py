@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -284,6 +285,38 @@ def test_a_recipe_edit_recomputes_the_stage_it_changes(tmp_path: Path, monkeypat
     assert loud_first == pytest.approx(-23.0, abs=0.5) and loud_edited == pytest.approx(-16.0, abs=0.5)
     back, loud_back = run(-23.0)
     assert back.computed["standardize"] == 0 and loud_back == pytest.approx(-23.0, abs=0.5)
+
+
+@pytest.mark.slow
+def test_a_fixed_folder_script_is_matched_again(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """match_script reads the dataset's folder-level script, which is not in its input manifest:
+    a script fixed and re-ingested over the same audio left the stage's cache key unchanged, and
+    the run kept the text of the old lines. The key holds the script's lines now."""
+    from tsukasa.flows.curate import run_recipe
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    lines = ["こんにちは、今日はいい天気ですね。", "また明日、学校で会いましょう。", "本当にありがとう。"]
+    recipe = parse_recipe(
+        "name: t\nshard_size: 5\nstages:\n  - stage: standardize\n  - stage: segment\n"
+        "  - stage: transcribe\n  - stage: match_script\n", "r.yaml"
+    )  # fmt: skip
+
+    def ingest_and_run(script_lines: list[str]) -> tuple[dict[str, str], Any]:
+        """The text each matched script row ended up on, and the run's report."""
+        script = tmp_path / "script.tsv"
+        script.write_text("text\n" + "\n".join(script_lines) + "\n", encoding="utf-8")
+        ingest(raw_dir, Dataset.open("d", tmp_path / "dm"), script=script)
+        report = run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+        sups = [s for c in Dataset.open("d", tmp_path / "dm").cuts() for s in c.supervisions]
+        return {s.custom["source"]["line_id"]: s.text for s in sups if s.custom["source"].get("line_id")}, report
+
+    Dataset.create("d", tmp_path / "dm")
+    matched, _ = ingest_and_run(lines)
+    assert matched.get("row-4") == lines[2]
+    fixed = lines[:2] + ["本当に、ありがとうございます。"]
+    matched, report = ingest_and_run(fixed)
+    assert report.computed["match_script"] == 1 and report.computed["transcribe"] == 0
+    assert matched.get("row-4") == fixed[2]
 
 
 def test_content_shards_average_shard_size_and_never_grow_past_three_times_it(tmp_path: Path) -> None:

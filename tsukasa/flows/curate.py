@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import os
 import time
@@ -161,12 +162,17 @@ def stage_cache_key(
     ``standardize`` writes under ``audio/``, and every later stage carries those cuts). A dataset
     moved or copied elsewhere found its old outputs by the old key and handed on paths into the
     old folder (a FileNotFoundError reported as a bug in the next stage); now it recomputes them
-    where it is."""
+    where it is.
+
+    A stage that reads the folder-level script (``match_script``) is keyed by those lines too: a
+    script fixed and re-ingested over the same audio left its input unchanged, and the run handed
+    on the matches to the old lines."""
     input_path = _input_manifest(input_path)
     cls = get_stage(stage_name)
     fingerprint = cls(cls.Config.model_validate(config)).fingerprint()
     where = str(Path(dataset_dir).resolve())
-    content = hashlib.sha256(f"{file_sha256(input_path)}\0{where}".encode()).hexdigest()
+    script = _script_digest(Path(dataset_dir)) if cls.reads_script else ""
+    content = hashlib.sha256(f"{file_sha256(input_path)}\0{where}\0{script}".encode()).hexdigest()
     return f"{stage_name}-{fingerprint}-{content[:32]}"
 
 
@@ -230,6 +236,12 @@ def run_stage_on_shard(
     seconds = round(time.perf_counter() - started, 3)
     return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True, "kept": n_kept,
             "seconds": seconds}  # fmt: skip
+
+
+def _script_digest(dataset_dir: Path) -> str:
+    """Hash of the folder-level script lines a stage would see (their canonical JSON)."""
+    lines = [s.model_dump(mode="json") for s in _folder_script(dataset_dir)]
+    return hashlib.sha256(json.dumps(lines, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _folder_script(dataset_dir: Path) -> list[ScriptLine]:

@@ -85,6 +85,9 @@ class Stage(Generic[C]):
     # "shard": runs independently on each shard (the default, parallel); "dataset": needs every
     # cut at once (e.g. matching segments to a folder script) — the flow merges shards for it.
     scope: ClassVar[Literal["shard", "dataset"]] = "shard"
+    # True when ``process`` reads ``StageContext.script`` (the dataset's folder-level script): its
+    # output then depends on that script too, and a cache of it must be keyed by the script.
+    reads_script: ClassVar[bool] = False
 
     def __init__(self, config: C | None = None) -> None:
         self.config: C = config if config is not None else self.Config()  # type: ignore[assignment]

@@ -383,6 +383,7 @@ class MatchScriptStage(Stage[MatchConfig]):
 
     name = "match_script"
     scope = "dataset"  # the folder script is matched one-to-one against every segment at once
+    reads_script = True
     kind = "annotator"
     version = "2"
     Config = MatchConfig
