@@ -514,6 +514,34 @@ def dataset_versions(
     console.print("* = current version")
 
 
+@dataset_app.command("prune")
+def dataset_prune(
+    name: NameArg,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Free disk: delete stage caches of earlier runs and standardised audio that no version names.
+
+    Keeps every file a version's manifests name (versions stay playable), the caches the last
+    finished run used (so it re-runs from cache), and anything a killed run wrote after it (so
+    that run still resumes). Nothing outside the dataset folder is touched.
+
+    Example:  tsukasa dataset prune sakura --dry-run
+              tsukasa dataset prune sakura
+    """
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.flows.prune import prune
+
+    report = prune(Dataset.open(name, root), dry_run=dry_run)
+    verb = "would free" if dry_run else "freed"
+    console.print(f"{name}: {verb} {report.bytes / 1e6:.1f} MB in {report.files} file(s); kept "
+                  f"{report.kept_stage_files} stage file(s) and {report.kept_audio_files} audio file(s)")  # fmt: skip
+    for kind, (files, size) in sorted(report.removed.items()):
+        console.print(f"  {kind}: {files} file(s), {size / 1e6:.1f} MB")
+    if not report.stage_caches_checked:
+        console.print("  stage caches kept: no run has finished since prune was added (run once, then prune)")
+
+
 @dataset_app.command("diff")
 def dataset_diff(
     name: NameArg,

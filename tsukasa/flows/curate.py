@@ -36,6 +36,7 @@ from tsukasa.corpus.dataset import Dataset, yaml_text
 from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import ScriptLine
 from tsukasa.errors import ConfigError, DatasetError, TsukasaError
+from tsukasa.flows.prune import write_live_set
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import StageContext, get_stage
 
@@ -543,10 +544,11 @@ def _run_recipe(
     del stages
 
     @flow(name=f"curate-{ds.name}", task_runner=task_runner, log_prints=False)
-    def curate() -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    def curate() -> tuple[list[tuple[str, dict[str, Any]]], list[str], list[str]]:
         """Per-shard chains of tasks; a dataset-scope stage (e.g. script matching) is a barrier:
         the shards are merged, the stage runs once over the whole set, and the result is re-sharded."""
         done: list[tuple[str, dict[str, Any]]] = []  # (stage, task result) for every task
+        barrier_files: list[str] = []  # merged inputs and re-shards of dataset-scope stages
         current: list[tuple[str, Any]] = [(name, str(path)) for name, path in shards]
         pending: list[tuple[str, Any]] = []
         total = len(shards) * sum(1 for *_, scope in steps if scope == "shard") + sum(
@@ -586,15 +588,16 @@ def _run_recipe(
             pending.append((step.stage, fut))
             wait_all()
             current = [(n, str(p)) for n, p in reshard(fut.result()["cuts"], recipe.shard_size, Path(out_dir))]
+            barrier_files.extend([str(merged)] + [p for _, p in current])
         wait_all()
         finals = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
-        return done, finals
+        return done, finals, barrier_files
 
     started_at, t0 = datetime.now(UTC).replace(microsecond=0), time.perf_counter()
     _PROGRESS[progress_token] = progress
     try:
         with prefect_settings(), _temporary_api():
-            results, finals = curate()
+            results, finals, barrier_files = curate()
     finally:
         _PROGRESS.pop(progress_token, None)
 
@@ -637,6 +640,9 @@ def _run_recipe(
         extra_files={"run.yaml": yaml_text(report.to_dict())},  # the run that made the version; a rerun that
         # changes nothing keeps the version and its run.yaml, and only prints its own report
     )
+    # The caches this run used: what `tsukasa dataset prune` keeps (the rest are older runs').
+    used = [p for _, p in shards] + barrier_files + [res[k] for _, res in results for k in ("cuts", "rejected")]
+    write_live_set(ds, used)
     report.version = version.number
     report.new_version = version.number != previous
     report.cuts = version.counts.cuts

@@ -1,0 +1,192 @@
+"""``tsukasa dataset prune``: free the disk that caches of earlier runs hold, and nothing else.
+
+Every recipe edit or new stage version makes a run write new stage outputs (``stages/``) and,
+for ``standardize``/``denoise``, a whole new copy of the audio (``audio/<fingerprint>/``); the
+old ones stay, because a cache cannot know it will not be asked again. Over thousands of hours
+that is a full copy of the audio per config tried. Prune keeps:
+
+* every file under ``audio/`` that a manifest of **any version** names (``versions/vN/`` cuts
+  and rejected items, the current ones at the top): versions are immutable and stay playable;
+* the caches the **last finished run** used (``stages/live.json``, written at the end of each
+  run): the same command re-runs from cache after a prune;
+* anything written **after** that run finished (a run killed or still unfinished, whose
+  finished shards a resume needs): judged by modification time against ``live.json``.
+
+and deletes the rest of ``stages/`` and ``audio/``: stage outputs, their Prefect cache records
+(``stages/_results``), input shards of older ingests and unreferenced standardised audio. A
+dataset that has no ``live.json`` yet (no run finished since this was added) has its stage
+caches left alone. Nothing outside the dataset folder is ever touched (raw sources included).
+It holds the dataset's writer lock, so it never runs beside a run or an ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tsukasa.corpus.dataset import Dataset
+from tsukasa.corpus.manifests import atomic_path, read_jsonl
+
+LIVE = "live.json"
+
+
+def write_live_set(ds: Dataset, paths: Iterable[str | Path]) -> None:
+    """Record the stage files a finished run used (paths inside the dataset, kept relative so a
+    moved dataset keeps its record)."""
+    root = ds.path.resolve()
+    rel = sorted({str(Path(p).resolve().relative_to(root)) for p in paths if _inside(Path(p).resolve(), root)})
+    with atomic_path(ds.stages_dir / LIVE) as tmp:
+        tmp.write_text(json.dumps({"files": rel}, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+@dataclass
+class PruneReport:
+    """What prune deleted (or, with ``dry_run``, would delete), by kind: files and bytes."""
+
+    dataset: str
+    dry_run: bool
+    removed: dict[str, list[int]] = field(default_factory=dict)  # kind → [files, bytes]
+    kept_stage_files: int = 0
+    kept_audio_files: int = 0
+    stage_caches_checked: bool = True
+
+    def add(self, kind: str, size: int) -> None:
+        files_bytes = self.removed.setdefault(kind, [0, 0])
+        files_bytes[0] += 1
+        files_bytes[1] += size
+
+    @property
+    def files(self) -> int:
+        return sum(f for f, _ in self.removed.values())
+
+    @property
+    def bytes(self) -> int:
+        return sum(b for _, b in self.removed.values())
+
+
+def prune(ds: Dataset, *, dry_run: bool = False) -> PruneReport:
+    """Delete stage caches and audio no version and no resumable run needs (see the module doc)."""
+    with ds.writing("tsukasa dataset prune"):
+        return _prune(ds, dry_run=dry_run)
+
+
+def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
+    report = PruneReport(ds.name, dry_run)
+    live_file = ds.stages_dir / LIVE
+    since = live_file.stat().st_mtime if live_file.exists() else None
+    live: set[str] = set()
+    if since is not None:
+        live = set(json.loads(live_file.read_text(encoding="utf-8"))["files"])
+    else:
+        report.stage_caches_checked = False
+
+    root = ds.path.resolve()
+    stages, audio = root / "stages", root / "audio"
+    stage_files = [p for p in _files(stages) if p.name != LIVE] if stages.is_dir() else []
+    if since is None:
+        kept_stage = set(stage_files)  # no finished run has said which caches it uses: all stay
+    else:
+        kept_stage = {p for p in stage_files if _rel(p, root) in live or p.stat().st_mtime > since}
+        tags = {_output_tag(p.name) for p in kept_stage} - {""}
+        for p in stage_files:
+            if p in kept_stage:
+                continue
+            if p.parent.name == "_results" and _record_tag(p.name) in tags:
+                kept_stage.add(p)  # the Prefect record of a kept output
+                continue
+            _remove(p, "stage caches", report, dry_run)
+    report.kept_stage_files = len(kept_stage)
+
+    # Audio a version or a kept stage output names (by its path below audio/, which survives a
+    # move of the dataset): a kept cache never points at deleted audio.
+    manifests = _version_manifests(ds) + [p for p in kept_stage if p.name.endswith(".jsonl.gz")]
+    named = _audio_named_in(manifests)
+    for p in _files(audio) if audio.is_dir() else []:
+        if str(p.relative_to(audio)) in named or (since is not None and p.stat().st_mtime > since):
+            report.kept_audio_files += 1
+            continue
+        _remove(p, "standardised audio no version names", report, dry_run)
+    if not dry_run:
+        for folder in (ds.stages_dir, ds.audio_dir):
+            _drop_empty_dirs(folder)
+    return report
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            yield Path(dirpath) / name
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))
+
+
+def _output_tag(name: str) -> str:
+    """``shard-x.<tag>.cuts.jsonl.gz`` → tag (the hash of the cache key that names the output)."""
+    parts = name.split(".")
+    return parts[1] if len(parts) == 5 and parts[2] in ("cuts", "rejected") else ""
+
+
+def _record_tag(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _version_manifests(ds: Dataset) -> list[Path]:
+    out = [ds.cuts_path, ds.rejected_path]
+    versions = ds.path / "versions"
+    if versions.is_dir():
+        out += sorted(versions.glob("v*/*.jsonl.gz"))
+    return [p for p in out if p.exists()]
+
+
+def _audio_named_in(manifests: Iterable[Path]) -> set[str]:
+    named: set[str] = set()
+    for path in manifests:
+        for item in read_jsonl(path):
+            named.update(_audio_keys(item))
+    return named
+
+
+def _audio_keys(value: Any) -> Iterator[str]:
+    """Every ``<folder>/<file>`` below an ``/audio/`` in a string anywhere in ``value``."""
+    if isinstance(value, str):
+        if "/audio/" in value:
+            yield value.rsplit("/audio/", 1)[1]
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _audio_keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _audio_keys(v)
+
+
+def _remove(path: Path, kind: str, report: PruneReport, dry_run: bool) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    report.add(kind, size)
+    if not dry_run:
+        path.unlink(missing_ok=True)
+
+
+def _drop_empty_dirs(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for dirpath, _, _ in sorted(os.walk(folder), key=lambda t: -len(t[0])):
+        d = Path(dirpath)
+        if d != folder:
+            try:
+                d.rmdir()
+            except OSError:
+                pass  # not empty
