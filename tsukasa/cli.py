@@ -824,7 +824,8 @@ def demo(
         f"                        tsukasa review serve {dataset}{root_arg}   → open http://127.0.0.1:8765\n"
         "Train the tiny model:   make train-demo\n"
         f"What made each version: tsukasa dataset versions {dataset}{root_arg}\n"
-        f"What the run did:       tsukasa dataset versions {dataset} --show {run_report.version}{root_arg}"
+        f"What the run did:       tsukasa dataset versions {dataset} --show {run_report.version}{root_arg}\n"
+        f"Free old runs' caches:  tsukasa dataset prune {dataset} --dry-run{root_arg}"
     )
 
 
