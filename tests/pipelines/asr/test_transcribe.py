@@ -78,6 +78,26 @@ def test_missing_model_is_a_one_line_error(tmp_path) -> None:
         resolve_model(str(tmp_path / "empty"))
 
 
+def test_a_model_re_exported_in_place_changes_the_stage_fingerprint(tmp_path) -> None:
+    """A local model directory was identified by its name alone: weights re-exported into it (a
+    fine-tune) reused the old transcripts from cache. Its weights' size and time are in the id."""
+    import os
+
+    from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
+
+    model = tmp_path / "my-whisper"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    (model / "model.bin").write_bytes(b"\0" * 64)
+    stage = lambda: TranscribeStage(TranscribeConfig(model=str(model)))  # noqa: E731
+    before = stage().fingerprint()
+    assert stage().fingerprint() == before  # stable while the weights stay
+    (model / "model.bin").write_bytes(b"\1" * 80)
+    os.utime(model / "model.bin", ns=(1, 1))
+    assert resolve_model(str(model)).model_id.startswith("ct2:my-whisper@")
+    assert stage().fingerprint() != before
+
+
 def test_base_weights_assemble_once_atomically(tmp_path) -> None:
     from tsukasa.pipelines.asr.models import assemble_base
 

@@ -146,7 +146,12 @@ def resolve_model(name_or_path: str = DEFAULT_MODEL) -> ResolvedModel:
         raise ModelNotFoundError(
             f"{path.resolve()} is not a CTranslate2 Whisper model: model.bin and config.json are required"
         )
-    return ResolvedModel(path.resolve(), f"ct2:{path.resolve().name}")
+    # The weights' size and modification time are in the id (and so in the transcribe stage's
+    # fingerprint): a model re-exported into the same directory (a fine-tune) recomputes the
+    # transcripts instead of reusing those of the old weights. Cheap: no hashing of model.bin.
+    st = (path / "model.bin").stat()
+    tag = hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:8]
+    return ResolvedModel(path.resolve(), f"ct2:{path.resolve().name}@{tag}")
 
 
 _LOADED: dict[tuple[str, str, str, int], Any] = {}
