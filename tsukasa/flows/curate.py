@@ -394,9 +394,28 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
     if record is not None and record.exists():
         if not _whole_record(record):  # an older run's record, whose value is elsewhere: run again
             record.unlink(missing_ok=True)
+        elif not _record_names_its_outputs(record, shard_outputs(params["out_dir"], params["shard"], key)):
+            # Written before outputs were named by the whole key, it may name another config's
+            # output (the old names ignored the config): not trusted, the task runs again.
+            record.unlink(missing_ok=True)
         elif not all(p.exists() for p in shard_outputs(params["out_dir"], params["shard"], key)):
             return None
     return key
+
+
+def _record_names_its_outputs(path: Path, outputs: tuple[Path, Path]) -> bool:
+    """Whether the cached value in the record at ``path`` names the outputs its key names."""
+    from prefect.results import ResultRecord
+
+    try:
+        value = ResultRecord.deserialize(path.read_bytes()).result
+    except Exception:  # noqa: BLE001 - an unreadable record is simply not trusted
+        return False
+    return (
+        isinstance(value, dict)
+        and Path(str(value.get("cuts", ""))).name == outputs[0].name
+        and Path(str(value.get("rejected", ""))).name == outputs[1].name
+    )
 
 
 def _whole_record(path: Path) -> bool:
