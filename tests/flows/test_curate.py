@@ -339,6 +339,39 @@ def test_a_fixed_folder_script_is_matched_again(raw_dir: Path, tmp_path: Path, m
     assert matched.get("row-4") == fixed[2]
 
 
+def test_deleted_standardised_audio_is_written_again_by_the_next_run(tmp_path: Path, monkeypatch) -> None:
+    """`audio/` looks like a cache and gets deleted: the run reused its cached outputs and said
+    "unchanged", leaving a version whose cuts named missing files, and exports failed with Lhotse's
+    error printing the cut twice. Now the stage that wrote the audio runs again (same names, same
+    bytes: the version stays), and an export of a version with missing audio says so in one line."""
+    from tsukasa.flows.curate import run_recipe
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    raw = tmp_path / "raw"
+    rng = np.random.default_rng(9)
+    for i in range(4):
+        write_audio(raw / f"l{i}.wav", (0.1 * rng.standard_normal(12000)).astype(np.float32), 8000)
+    root = tmp_path / "dm"
+    ingest(raw, Dataset.create("d", root))
+    recipe = parse_recipe("name: t\nshard_size: 2\nstages:\n  - stage: standardize\n  - stage: filter\n", "r.yaml")
+    first = run_recipe(Dataset.open("d", root), recipe)
+    audio = lambda: [s.source for c in Dataset.open("d", root).cuts() for s in c.recording.sources]  # noqa: E731
+    assert all(Path(a).is_file() for a in audio())
+
+    shutil.rmtree(root / "d" / "audio")
+    export = subprocess.run(
+        [sys.executable, "-m", "tsukasa.cli", "dataset", "export-shar", "d", "--root", str(root)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert export.returncode == 1 and export.stderr.strip().startswith("error: cut ")
+    assert "is missing" in export.stderr and len(export.stderr.strip().splitlines()) == 1
+
+    again = run_recipe(Dataset.open("d", root), recipe)
+    assert again.computed["standardize"] == first.shards  # the audio is written again...
+    assert again.computed["filter"] == 0 and not again.new_version  # ...byte for byte: the rest stays
+    assert all(Path(a).is_file() for a in audio())
+
+
 def test_content_shards_average_shard_size_and_never_grow_past_three_times_it(tmp_path: Path) -> None:
     from lhotse import MonoCut
 

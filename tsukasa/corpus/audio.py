@@ -83,6 +83,22 @@ class AudioInfo(BaseModel):
         return {"FLOAT": 32, "DOUBLE": 64}.get(self.subtype)
 
 
+def require_audio(cut: object) -> None:
+    """Raise a one-line :class:`~tsukasa.errors.DatasetError` naming a cut whose audio file is gone.
+
+    Exports read every cut's audio; a file deleted since (``audio/`` taken for a cache and
+    removed) made Lhotse's load error print the whole cut twice instead of saying what is missing.
+    """
+    from tsukasa.errors import DatasetError
+
+    for source in getattr(getattr(cut, "recording", None), "sources", None) or []:
+        if source.type == "file" and not Path(str(source.source)).is_file():
+            raise DatasetError(
+                f"cut {getattr(cut, 'id', '?')}: its audio {source.source} is missing (deleted?); "
+                "`tsukasa run` with the same recipe writes it again"
+            )
+
+
 def looks_like_audio(head: bytes) -> bool:
     """True when the first bytes carry a known audio container signature (or an MPEG frame sync)."""
     for offset, magic in _MAGIC:

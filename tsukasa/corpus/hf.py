@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tsukasa.corpus.audio import require_audio
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.splits import filter_split
-from tsukasa.errors import ConfigError, DatasetError
+from tsukasa.errors import ConfigError, DatasetError, TsukasaError
 
 HfFormat = Literal["disk", "parquet"]
 
@@ -64,6 +65,7 @@ def hf_features():  # noqa: ANN201 - datasets.Features
 def _flac_bytes(cut: Any) -> bytes:
     import soundfile as sf
 
+    require_audio(cut)
     buf = io.BytesIO()
     sf.write(buf, cut.load_audio()[0], cut.sampling_rate, format="FLAC", subtype="PCM_16")
     return buf.getvalue()
@@ -146,12 +148,19 @@ def export_hf(
     # Rows stream through the generator into Arrow files in a private temp cache (never
     # ~/.cache), so the export never holds the audio of the whole dataset in memory.
     with tempfile.TemporaryDirectory(prefix="tsukasa-hf-") as cache:
-        data = datasets.Dataset.from_generator(
-            _rows_from_manifest,
-            features=hf_features(),
-            cache_dir=cache,
-            gen_kwargs={"manifest": str(ds.version_dir(number) / "cuts.jsonl.gz"), "split": split},
-        )
+        try:
+            data = datasets.Dataset.from_generator(
+                _rows_from_manifest,
+                features=hf_features(),
+                cache_dir=cache,
+                gen_kwargs={"manifest": str(ds.version_dir(number) / "cuts.jsonl.gz"), "split": split},
+            )
+        except datasets.exceptions.DatasetGenerationError as exc:
+            # `datasets` wraps what the generator raised; a named problem (a missing audio file)
+            # is ours to say in one line, not a traceback.
+            if isinstance(exc.__cause__, TsukasaError):
+                raise exc.__cause__ from None
+            raise
         n = len(data)
         if n == 0:
             raise DatasetError(f"nothing to export: v{number}{f' split {split!r}' if split else ''} has no utterances")

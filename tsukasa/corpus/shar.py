@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tsukasa.corpus.audio import require_audio
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.splits import filter_split
 from tsukasa.errors import ConfigError, DatasetError
@@ -98,6 +99,7 @@ def _standardised(cuts: Iterable[Any], audio_dir: Path) -> Iterable[Any]:
             raise DatasetError(
                 f"cut {cut.id}: audio is not standardised ({where}); run a recipe with the standardize stage first"
             )
+        require_audio(cut)  # was Lhotse's load error with the whole cut printed twice
         yield cut
 
 

@@ -222,7 +222,7 @@ def run_stage_on_shard(
     input_path = _input_manifest(input_path)
     key = stage_cache_key(stage_name, config, input_path, dataset_dir)
     cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
-    if cuts_path.exists() and rejected_path.exists():
+    if outputs_whole(stage_name, (cuts_path, rejected_path)):
         # Finished before a crash that came before Prefect recorded the result: same key, same output.
         kept = sum(1 for _ in read_jsonl(cuts_path))
         return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False, "kept": kept, "seconds": 0.0}
@@ -398,9 +398,27 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
             # Written before outputs were named by the whole key, it may name another config's
             # output (the old names ignored the config): not trusted, the task runs again.
             record.unlink(missing_ok=True)
-        elif not all(p.exists() for p in shard_outputs(params["out_dir"], params["shard"], key)):
+        elif not outputs_whole(params["stage_name"], shard_outputs(params["out_dir"], params["shard"], key)):
             return None
     return key
+
+
+def outputs_whole(stage_name: str, outputs: tuple[Path, Path]) -> bool:
+    """Whether a (stage, shard)'s outputs can be handed on: both manifests exist and, for a stage
+    that writes audio (standardize, denoise), every audio file its cuts name exists too.
+
+    Why: ``audio/`` looks like a cache and gets deleted; the run then reused the cached outputs,
+    wrote "unchanged", and left a version whose every cut named a missing file (exports failed on
+    it). Now the stage runs again and writes the same files back under the same names."""
+    if not all(p.exists() for p in outputs):
+        return False
+    if not get_stage(stage_name).writes_audio:
+        return True
+    for item in read_jsonl(outputs[0]):
+        for source in (item.get("recording") or {}).get("sources") or []:
+            if source.get("type") == "file" and not os.path.isfile(source["source"]):
+                return False
+    return True
 
 
 def _record_names_its_outputs(path: Path, outputs: tuple[Path, Path]) -> bool:

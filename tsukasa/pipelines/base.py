@@ -88,6 +88,9 @@ class Stage(Generic[C]):
     # True when ``process`` reads ``StageContext.script`` (the dataset's folder-level script): its
     # output then depends on that script too, and a cache of it must be keyed by the script.
     reads_script: ClassVar[bool] = False
+    # True when ``process`` writes audio files into the dataset (``audio/``) that its output cuts
+    # name: a cached output is only whole while those files exist.
+    writes_audio: ClassVar[bool] = False
 
     def __init__(self, config: C | None = None) -> None:
         self.config: C = config if config is not None else self.Config()  # type: ignore[assignment]

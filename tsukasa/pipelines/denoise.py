@@ -288,6 +288,7 @@ class Denoise(Stage[DenoiseConfig]):
     """Transform: each recording denoised once; each cut keeps the version DNSMOS prefers."""
 
     name: ClassVar[str] = "denoise"
+    writes_audio: ClassVar[bool] = True
     kind: ClassVar = "transform"
     version: ClassVar[str] = "1"
     Config: ClassVar[type[StageConfig]] = DenoiseConfig

@@ -103,6 +103,7 @@ class Standardize(Stage[StandardizeConfig]):
     """Mono, target rate, DC removed, loudness-normalised FLAC per recording."""
 
     name = "standardize"
+    writes_audio = True
     kind = "transform"
     # 2: clipping found on the source samples (custom.source_clipping); 3: recordings quieter than
     # BS.1770's -70 LUFS gate are normalised too (they were left as they were)
