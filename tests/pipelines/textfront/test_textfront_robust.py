@@ -181,6 +181,15 @@ def test_textnorm_stage_records_cues_and_rejects_unreadable(tmp_path: Path) -> N
     assert 0.0 < events[0].start < events[1].start <= 2.0
 
 
+def test_phonemize_stage_rejects_a_line_with_a_word_it_cannot_read(tmp_path: Path) -> None:
+    """OpenJTalk read letters of other scripts and math signs as pauses: a line saying 한국 was
+    kept with silence in its phonemes. It is rejected now, naming the characters."""
+    stage = get_stage("phonemize")()
+    res = stage.process([_cut("これは한국の本です。"), _cut("――そうか、分かった。")], StageContext(work_dir=tmp_path))
+    assert [r.reason for r in res.rejected] == ["phonemize_failed"]
+    assert "한국" in res.rejected[0].detail and len(res.kept) == 1  # a dash is a pause, not a word
+
+
 def test_stage_fingerprint_depends_on_user_dict(tmp_path: Path) -> None:
     csv = tmp_path / "d.csv"
     csv.write_text("司,ツカサ,1\n", encoding="utf-8")

@@ -187,6 +187,23 @@ NORMALIZE_CASES = [
     ("x86_64", "x86 64"),
     ("田中__さん", "田中さん"),
     ("営業中〼", "営業中ます"),
+    # math and science signs in explanations and tips (were dropped, or read as a pause): read
+    ("100≒99", "100ニアリーイコール99"),
+    ("√2", "ルート2"),
+    ("60kg±2kg", "60キログラムプラスマイナス2キログラム"),
+    ("x²+y²", "xの2乗プラスyの2乗"),  # NFKC made 10³ the number 103
+    ("10³", "10の3乗"),
+    ("2^10", "2の10乗"),
+    ("100m²", "100平方メートル"),  # a unit after a number stays the units table's
+    ("½", "2分の1"),  # NFKC's 1⁄2 (a fraction slash): was イチ、ニ
+    ("東経135°", "東経135度"),
+    ("Tsukasa™", "Tsukasa"),  # a mark, not the letters TM
+    # accented Latin letters in loanwords and names: folded (OpenJTalk read each as a pause:
+    # カフ、); the macron and circumflex vowels of romaji stay
+    ("caféで", "cafeで"),
+    ("Pokémon", "Pokemon"),
+    ("Straße", "Strasse"),
+    ("Tōkyō", "Tōkyō"),
     ("よろしく(^_^)", "よろしく"),
     ("よろしく（´・ω・｀）", "よろしく"),
     ("最高😀", "最高"),
@@ -844,6 +861,18 @@ def test_text_too_long_for_openjtalk_is_read_in_parts() -> None:
     # it is read sentence by sentence, one pause between two (see test_textfront_robust.py)
     p = phonemize("今日はいい天気ですね。" * 600)
     assert p.phonemes.count("pau") == 599 and p.kana.count("キョーワ") == 600
+
+
+@pytest.mark.parametrize("text,unread", [("한국어", "한국어"), ("Жизнь", "Жизнь"), ("∑の記号", "∑"), ("これは¢", "¢")])
+def test_a_word_with_no_reading_is_an_error_naming_it(text: str, unread: str) -> None:
+    # OpenJTalk reads what it cannot say as a pause: the phonemes lacked a word the audio says
+    with pytest.raises(TextFrontError, match=f"no reading for '{unread}'"):
+        phonemize(text)
+
+
+@pytest.mark.parametrize("text", ["――待って", "──そうか", "※注意", "【速報】雨", "〃"])
+def test_punctuation_and_decoration_are_no_error(text: str) -> None:
+    phonemize(text)  # dashes, brackets and marks stay pauses or silence
 
 
 def test_phonemize_rejects_non_text() -> None:

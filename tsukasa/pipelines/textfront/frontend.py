@@ -97,6 +97,30 @@ def _kana_from_njd(features: list[dict]) -> str:
     return kana.strip("、")
 
 
+# Unicode categories of characters that stand for words: letters of any script, numbers and
+# math and currency signs. OpenJTalk reads what it cannot say as a pause (한국, Жизнь, ∑: 、), which
+# put lines whose audio says a word into the phonemes as silence. Punctuation and decoration
+# (dashes ──, brackets, ※) stay pauses or silence.
+_WORD_CATEGORIES = ("L", "N", "Sm", "Sc")
+
+
+def unread_characters(features: list[dict]) -> list[str]:
+    """The characters of word-like symbols OpenJTalk left unread (in order, each once)."""
+    import unicodedata
+
+    out: list[str] = []
+    for f in features:
+        if f["pos"] != "記号" or f["mora_size"]:
+            continue
+        pron = f["pron"].replace("’", "")
+        if pron and pron[0] not in _PAUSE_PRON and _NOT_KATAKANA.search(pron) is None:
+            continue  # a symbol read as a word (％ → パーセント)
+        for ch in f["string"]:
+            if ch not in out and unicodedata.category(ch).startswith(_WORD_CATEGORIES):
+                out.append(ch)
+    return out
+
+
 def text_excerpt(text: str, limit: int = 40) -> str:
     """``text`` for an error message: a long line (a whole chapter pasted as one) is cut, not echoed."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
@@ -170,6 +194,12 @@ def japanese_to_phonemized(
             result = labels_to_prosody(jt.make_label(features))
     except (ValueError, RuntimeError) as exc:
         raise TextFrontError(f"OpenJTalk failed on {text_excerpt(text)} ({len(text)} characters): {exc}") from None
+    unread = unread_characters(features)
+    if unread:
+        raise TextFrontError(
+            f"no reading for {''.join(unread)!r} in {text_excerpt(original or text)}: a word the audio says but the "
+            "phonemes would lack (give it a reading in a user dictionary, or write it in kana)"
+        )
     phonemes, prosody = result
     if not (_KNOWN_SYMBOLS.issuperset(phonemes) and _KNOWN_SYMBOLS.issuperset(prosody)):
         check_symbols(phonemes, context=text)

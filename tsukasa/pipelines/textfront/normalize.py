@@ -244,12 +244,52 @@ _CIRCLED_CHARS = "".join(
     chr(c) for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
 )
 _CIRCLED_RUN = re.compile(f"[{_CIRCLED_CHARS}]+")
-_NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}]")
+# Superscript digits are a power (x², 10³: NFKC made them x2 and 103, ヒャクサン): の…乗. So are
+# digits after ^ between a number or letter and digits (10^3, 2^10). ™ and ℠ are marks, not the
+# letters NFKC spells them with (ティーエム); a vulgar fraction (½) is NFKC's 1⁄2, whose fraction
+# slash no rule read (イチ、ニ): a slash, then 2分の1.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# (A unit after a number, 100m² 5cm³, is the units table's: 平方メートル.)
+_POWER = re.compile(
+    f"(?P<unit>\\d\\s?[A-Za-z]{{1,3}}[{_SUPERSCRIPTS}])|(?<=[0-9A-Za-z)）])(?P<power>[{_SUPERSCRIPTS}]+)"
+)
+_CARET_POWER = re.compile(r"(?<=[0-9A-Za-z)])\^(\d+)")
+_MARKS_NOT_LETTERS = {ord("™"): "", ord("℠"): ""}
+_NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}{_SUPERSCRIPTS}™℠]")
 
 
 def _number_forms(text: str) -> str:
-    text = text.translate(_ROMAN_TO_DIGITS)
+    text = text.translate(_ROMAN_TO_DIGITS).translate(_MARKS_NOT_LETTERS)
+    text = _POWER.sub(_power, text)
     return _CIRCLED_RUN.sub(lambda m: "、".join(str(int(unicodedata.numeric(c))) for c in m.group(0)), text)
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
+
+
+def _power(m: re.Match[str]) -> str:
+    if m.group("unit"):
+        return m.group(0)
+    return f"の{m.group('power').translate(_SUPERSCRIPT_DIGITS)}乗"
+
+
+# Latin letters with diacritics in loanwords and names (café, Pokémon, naïve, Ångström, Müller):
+# OpenJTalk cannot read them, and read each as a pause (カフ、). Folded to the plain letter; the
+# macron and circumflex vowels stay: they are romaji long vowels (Tōkyō, Tôkyô).
+_ROMAJI_LONG = frozenset("ĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû")
+_ACCENTED_LATIN = re.compile("[À-ÖØ-öø-ɏ]")
+_LIGATURES = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+              "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h", "ŧ": "t"}  # fmt: skip
+
+
+def _fold_latin(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    if ch in _ROMAJI_LONG:
+        return ch
+    if ch in _LIGATURES:
+        return _LIGATURES[ch]
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if base.isascii() else ch
 
 
 # The spacing (han)dakuten ゛ ゜ (and half-width ﾞ ﾟ) are written after kana that have no voiced
@@ -272,6 +312,10 @@ def _nfkc(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for ch, mark in _NFKC_KEEP.items():
         text = text.replace(mark, ch)
+    if "⁄" in text:
+        text = text.replace("⁄", "/")
+    if _ACCENTED_LATIN.search(text) is not None:
+        text = _ACCENTED_LATIN.sub(_fold_latin, text)
     return _LOOSE_VOICING.sub("", text) if voicing else text
 
 
@@ -469,6 +513,11 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 _BASEMENT = re.compile(r"(?<![A-Za-z\d])B(\d{1,3})F(?![A-Za-z\d])")
 
 
+# ° after a number with no scale letter after it is an angle or a temperature (東経135°, 38.5°): 度
+# (it was dropped). °C and °F are the units table's.
+_DEGREES = re.compile(r"(?<=\d)\s?°(?![CF])")
+
+
 # 20 years of age is はたち in speech (二十歳 is in the dictionary as such); written in digits
 # OpenJTalk counted it, ニジュッサイ. Not 120歳, nor 20.5歳.
 _HATACHI = re.compile(r"(?<![\d.,０-９一二三四五六七八九十百千])20(?:歳|才)")
@@ -480,6 +529,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _HATACHI.sub("二十歳", text)
     if "B" in text:
         text = _BASEMENT.sub(r"地下\1階", text)
+    if "°" in text:
+        text = _DEGREES.sub("度", text)
     units, unit_readings = _unit_pattern()
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
@@ -501,6 +552,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
     text = _CODE.sub(_code, text)
+    if "^" in text:
+        text = _CARET_POWER.sub(r"の\1乗", text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)

@@ -42,7 +42,7 @@ class TextNormStage(Stage[TextNormConfig]):
 
     name: ClassVar[str] = "textnorm"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: math signs, powers, fractions, accented Latin letters, # and _ (eleventh session)
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -90,7 +90,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
 
     name: ClassVar[str] = "phonemize"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "4"  # 2: romaji readings written back; 3: English words via e2k; 4: placeholders
+    # 2: romaji readings written back; 3: English words via e2k; 4: placeholders; 5: a word with no
+    # reading (other scripts, unknown signs) is an error, not a pause; normalisation of the 11th session
+    version: ClassVar[str] = "5"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
