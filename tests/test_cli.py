@@ -100,6 +100,11 @@ def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana"],
                        input="！すごい\n？なに\n「！」\n", capture_output=True, text=True, timeout=120)  # fmt: skip
     assert (r.returncode, r.stdout, r.stderr) == (0, "スゴイ\nナニ\n\n", "")
+    # a line with a word that has no reading: an empty line in its place, named on stderr, exit 1
+    r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana"],
+                       input="水\n한국어\n木\n", capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 1 and r.stdout == "ミズ\n\nキ\n"
+    assert r.stderr.startswith("line 2: no reading for '한국어'") and r.stderr.strip().endswith("[2]")
 
 
 def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:

@@ -360,7 +360,9 @@ def g2p(
 ) -> None:
     """Japanese text (kanji/kana, romaji, or a mixture) → phonemes, kana or prosody, one line per line.
 
-    Reads stdin, prints exactly one output line per input line (empty in → empty out).
+    Reads stdin, prints exactly one output line per input line (empty in → empty out). A line
+    with a word it cannot read (another script, an unknown sign) gets an empty line, is named on
+    stderr, and the exit status is 1.
 
     Example:  echo 'kyou wa ii tenki desu ne' | tsukasa g2p --format prosody
     Example:  echo '司のdeadlineは明日' | tsukasa g2p --format kana --user-dict names.csv
@@ -381,6 +383,12 @@ def g2p(
         keys = ", ".join(found)
         err_console.print(f"line {number}: placeholder {keys} not read (give --placeholder KEY=READING)", markup=False)
 
+    failed: list[int] = []
+
+    def unreadable(number: int, message: str) -> None:
+        failed.append(number)
+        err_console.print(f"line {number}: {message}", markup=False)
+
     lines = (line.rstrip("\n").rstrip("\r") for line in sys.stdin)
     outputs = g2p_lines(
         lines,
@@ -389,10 +397,13 @@ def g2p(
         english=english,
         placeholders=readings,
         on_unread=unread,
+        on_error=unreadable,
     )
     for out in outputs:
         sys.stdout.write(out + "\n")
         sys.stdout.flush()
+    if failed:  # every line was answered (empty for these); the exit status says some were not read
+        raise TsukasaError(f"{len(failed)} line(s) could not be read (empty output lines): {failed[:10]}")
 
 
 train_app = typer.Typer(help="Train the model: auxiliary parts, then stage 1 (acoustic).", no_args_is_help=True)

@@ -25,11 +25,14 @@ def g2p_lines(
     english: Literal["model", "letters"] = "model",
     placeholders: Mapping[str, str] | None = None,
     on_unread: Callable[[int, list[str]], None] | None = None,
+    on_error: Callable[[int, str], None] | None = None,
 ) -> Iterator[str]:
     """Yield the ``fmt`` rendering of each input line (trailing newline removed).
 
     ``user_dict``, ``english`` and ``placeholders`` are passed to :func:`~.frontend.phonemize`;
-    ``on_unread(line number, placeholders)`` hears of placeholders left without a reading.
+    ``on_unread(line number, placeholders)`` hears of placeholders left without a reading. A line
+    that cannot be read raises, or with ``on_error(line number, message)`` is reported there and
+    yields an empty line, so the output keeps one line per input line.
     """
     if fmt not in ("phonemes", "kana", "prosody"):
         raise TextFrontError(f"unknown g2p format {fmt!r}; use phonemes, kana or prosody")
@@ -45,7 +48,11 @@ def g2p_lines(
         try:
             p = phonemize(line, user_dict=user_dict, english=english, placeholders=placeholders)
         except TsukasaError as exc:
-            raise TextFrontError(f"line {number} ({text_excerpt(line)}): {exc}") from None
+            if on_error is None:
+                raise TextFrontError(f"line {number} ({text_excerpt(line)}): {exc}") from None
+            on_error(number, str(exc))
+            yield ""
+            continue
         if p.placeholders and on_unread is not None:
             on_unread(number, p.placeholders)
         if fmt == "phonemes":
