@@ -381,13 +381,15 @@ def g2p(
 
     def unread(number: int, found: list[str]) -> None:
         keys = ", ".join(found)
-        err_console.print(f"line {number}: placeholder {keys} not read (give --placeholder KEY=READING)", markup=False)
+        err_console.print(
+            f"line {number}: placeholder {keys} not read (give --placeholder KEY=READING)", markup=False, soft_wrap=True
+        )
 
     failed: list[int] = []
 
     def unreadable(number: int, message: str) -> None:
         failed.append(number)
-        err_console.print(f"line {number}: {message}", markup=False)
+        err_console.print(f"line {number}: {message}", markup=False, soft_wrap=True)
 
     lines = (line.rstrip("\n").rstrip("\r") for line in sys.stdin)
     outputs = g2p_lines(
