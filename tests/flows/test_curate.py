@@ -579,6 +579,54 @@ def test_ctrl_c_stops_a_run_with_one_line_and_the_same_command_resumes(raw_dir: 
     assert sum(int(n) for n in _computed_counts(out)) == N_FILES * N_STAGES - done
 
 
+def test_a_passing_io_failure_is_retried_and_a_full_disk_named(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """An OSError in a task is the machine, not the stage: a network filesystem's EIO passes on a
+    second try (Prefect retries the task), a full disk does not (one line naming it). Both were
+    reported as "a bug in the stage" with a traceback file, and nothing was retried."""
+    import errno
+    from typing import ClassVar
+
+    from tsukasa.flows import curate
+    from tsukasa.flows.curate import StageIOError, run_recipe
+    from tsukasa.pipelines import base
+
+    failures: dict[str, int] = {}
+
+    class Flaky(base.Stage[base.StageConfig]):
+        name: ClassVar[str] = "flaky_io_for_test"
+        kind: ClassVar = "annotator"
+        Config: ClassVar[type[base.StageConfig]] = base.StageConfig
+        fail: ClassVar[dict[str, int]] = {}  # errno → how many times to fail before working
+
+        def process(self, cuts, ctx):  # noqa: ANN001, ANN201
+            cuts = list(cuts)
+            for code, times in self.fail.items():
+                seen = failures.get(cuts[0].id, 0)
+                if seen < times:
+                    failures[cuts[0].id] = seen + 1
+                    raise OSError(int(code), os.strerror(int(code)), "/mnt/nfs/part.flac")
+            return base.StageResult(kept=cuts, rejected=[])
+
+    monkeypatch.setitem(base._REGISTRY, Flaky.name, Flaky)
+    monkeypatch.setattr(curate, "IO_RETRY_DELAY_S", 0.0)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    ds = _fresh_dataset(tmp_path / "dm", raw_dir)
+    recipe = parse_recipe("name: t\nshard_size: 5\nstages:\n  - stage: flaky_io_for_test\n", "r.yaml")
+
+    Flaky.fail = {str(errno.EIO): 1}  # fails once per shard, then works
+    report = run_recipe(ds, recipe)
+    assert report.cuts == N_FILES and failures and all(n == 1 for n in failures.values())
+
+    failures.clear()
+    Flaky.fail = {str(errno.ENOSPC): 99}
+    recipe = parse_recipe("name: t2\nshard_size: 4\nstages:\n  - stage: flaky_io_for_test\n", "r.yaml")
+    with pytest.raises(StageIOError) as exc:
+        run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+    assert "No space left on device (/mnt/nfs/part.flac)" in str(exc.value) and "\n" not in str(exc.value)
+    assert all(n == 1 for n in failures.values())  # not retried: a full disk stays full
+    assert not (ds.path / "logs").exists()  # no "bug" traceback file
+
+
 def test_a_bug_in_a_stage_stops_the_run_with_one_line_and_a_kept_traceback(
     raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

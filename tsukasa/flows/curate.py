@@ -18,6 +18,7 @@ them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -465,7 +466,34 @@ def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
     return task(
         _stage_shard_task_body, name="stage-shard", persist_result=True, task_run_name="{stage_name}:{shard}",
         cache_policy=CacheKeyFnPolicy(cache_key_fn=key_fn), result_storage=Path(results_dir),
+        retries=IO_RETRIES, retry_delay_seconds=IO_RETRY_DELAY_S, retry_condition_fn=_transient_failure,
     )  # fmt: skip
+
+
+# A shard whose task met a passing I/O failure (a network filesystem's EIO or stale handle, a
+# timeout) is run again this many times, this many seconds apart, before the run stops.
+IO_RETRIES = 2
+IO_RETRY_DELAY_S = 2.0
+# errno values a second try can get past; a full disk or a read-only mount it cannot.
+_TRANSIENT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EIO", "ESTALE", "ETIMEDOUT", "EAGAIN", "ECONNRESET", "ECONNABORTED",
+                                      "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "EREMOTEIO") if hasattr(errno, name)
+)  # fmt: skip
+
+
+class StageIOError(TsukasaError):
+    """A shard's task failed on the machine's I/O, not on a bug or a bad input: named in one line
+    (no traceback). ``transient`` ones (see :data:`_TRANSIENT_ERRNOS`) are retried first."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+def _transient_failure(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect's retry condition: retry only a transient :class:`StageIOError`."""
+    exc = state.result(raise_on_failure=False)
+    return isinstance(exc, StageIOError) and exc.transient
 
 
 class StageFailed(TsukasaError):
@@ -479,7 +507,7 @@ class _NoStageFailedTraceback(logging.Filter):
     log file its message names), so those records keep their one line and lose the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], StageFailed):
+        if record.exc_info and isinstance(record.exc_info[1], (StageFailed, StageIOError)):
             record.exc_info, record.exc_text = None, None
         return True
 
@@ -507,6 +535,17 @@ def _stage_shard_task_body(
         return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard)
     except TsukasaError:
         raise  # a named problem: its message is already the one line
+    except OSError as exc:
+        # The machine, not the stage: a disk that filled up, a network filesystem that failed a
+        # read. Was reported as "a bug in the stage" with a traceback file.
+        transient = exc.errno in _TRANSIENT_ERRNOS
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise StageIOError(
+            f"stage {stage_name!r} on {shard}: {exc.strerror or exc}{where}; "
+            + (f"tried {IO_RETRIES + 1} times; " if transient else "")
+            + "finished shards are kept, and the same command resumes",
+            transient=transient,
+        ) from None
     except Exception as exc:
         import traceback
 
