@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.audio_fixtures import write_audio
+from tests.flows._data import noise_dataset
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.ingest import ingest
 from tsukasa.errors import ConfigError
@@ -265,12 +266,7 @@ def test_a_recipe_edit_recomputes_the_stage_it_changes(tmp_path: Path, monkeypat
     from tsukasa.pipelines.standardize import integrated_loudness
 
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    raw = tmp_path / "raw"
-    rng = np.random.default_rng(5)
-    for i in range(6):
-        write_audio(raw / f"l{i}.wav", (0.1 * rng.standard_normal(12000)).astype(np.float32), 8000)
-    ds = Dataset.create("d", tmp_path / "dm")
-    ingest(raw, ds)
+    noise_dataset(tmp_path, 6, seed=5)
 
     def run(lufs: float):
         text = f"name: t\nshard_size: 2\nstages:\n  - stage: standardize\n    config:\n      loudness_lufs: {lufs}\n"
@@ -347,12 +343,8 @@ def test_deleted_standardised_audio_is_written_again_by_the_next_run(tmp_path: P
     from tsukasa.flows.curate import run_recipe
 
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    raw = tmp_path / "raw"
-    rng = np.random.default_rng(9)
-    for i in range(4):
-        write_audio(raw / f"l{i}.wav", (0.1 * rng.standard_normal(12000)).astype(np.float32), 8000)
     root = tmp_path / "dm"
-    ingest(raw, Dataset.create("d", root))
+    noise_dataset(tmp_path, 4, seed=9)
     recipe = parse_recipe("name: t\nshard_size: 2\nstages:\n  - stage: standardize\n  - stage: filter\n", "r.yaml")
     first = run_recipe(Dataset.open("d", root), recipe)
     audio = lambda: [s.source for c in Dataset.open("d", root).cuts() for s in c.recording.sources]  # noqa: E731

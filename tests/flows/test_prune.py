@@ -7,12 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from tests.audio_fixtures import write_audio
+from tests.flows._data import noise_dataset
 from tsukasa.corpus.dataset import Dataset
-from tsukasa.corpus.ingest import ingest
 from tsukasa.flows.recipe import parse_recipe
 
 
@@ -31,13 +29,7 @@ def _audio_named_by_versions(ds: Dataset) -> list[str]:
 @pytest.fixture()
 def dataset(tmp_path: Path, monkeypatch) -> Dataset:
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    raw = tmp_path / "raw"
-    rng = np.random.default_rng(11)
-    for i in range(6):
-        write_audio(raw / f"l{i}.wav", (0.1 * rng.standard_normal(12000)).astype(np.float32), 8000)
-    ds = Dataset.create("d", tmp_path / "dm")
-    ingest(raw, ds)
-    return ds
+    return noise_dataset(tmp_path, 6, seed=11)
 
 
 def test_prune_deletes_old_caches_and_keeps_versions_and_the_last_run(dataset: Dataset, tmp_path: Path) -> None:
