@@ -721,15 +721,26 @@ def review_export_cmd(
         Path | None, typer.Option(help="Write Label Studio tasks (JSON) here instead of a new dataset version.")
     ] = None,
     db: DbOpt = None,
+    onto_base: Annotated[
+        bool,
+        typer.Option(
+            "--onto-base",
+            help="Export onto the reviewed version even though a later version (a new run) is current: "
+            "that version's changes are not in the export.",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """Apply the review decisions as a new dataset version (rejected cuts → rejected, reason review_rejected).
+
+    The export is the reviewed version plus the decisions; if a later run made a newer version
+    meanwhile, the export stops and says so (it would drop that run's changes) unless --onto-base.
 
     Example:  tsukasa review export demo            (or: --labelstudio tasks.json)
     """
     from tsukasa.annotation.commands import review_export
 
-    console.print(review_export(name, root=root, db=db, labelstudio=labelstudio))
+    console.print(review_export(name, root=root, db=db, labelstudio=labelstudio, onto_base=onto_base))
 
 
 @review_app.command("import")

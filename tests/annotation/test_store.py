@@ -149,3 +149,27 @@ def test_users_and_sessions(store):
 def test_unreachable_database_is_a_clear_error():
     with pytest.raises(ReviewError, match="cannot open review store"):
         ReviewStore.open("postgresql://nobody:secret@127.0.0.1:1/none")
+
+
+def test_export_after_a_later_run_says_what_it_would_drop(store, review_dataset):
+    """Reviews are made on one version; a `tsukasa run` may make a newer one meanwhile. Exporting
+    "the reviewed version + decisions" then quietly superseded the run's changes. It stops and
+    says so now; --onto-base (onto_base=True) exports anyway; earlier exports never block it."""
+    from tsukasa.annotation.export import export_reviews
+
+    ds = review_dataset
+    base = store.base_version
+    first = store.next_cut("alice")
+    store.record(first.cut_id, "alice", base_revision=0, decision="accept", changes={"text": "直した"})
+    exported = export_reviews(ds, store)  # nothing newer: fine
+    second = store.next_cut("alice", after=first.cut_id)
+    store.record(second.cut_id, "alice", base_revision=0, decision="reject", reason="noise")
+    again = export_reviews(ds, store)  # the newer version is this store's own export: fine
+    assert again.number == exported.number + 1
+
+    run = ds.write_version(list(ds.cuts(base))[1:], ds.rejected(base), kind="run", description="recipe v2 over ingest")
+    with pytest.raises(ReviewError, match=rf"reviews are on v{base}, but v{run.number} \(run: recipe v2"):
+        export_reviews(ds, store)
+    assert ds.current_version == run.number  # nothing written
+    forced = export_reviews(ds, store, onto_base=True)
+    assert forced.number == run.number + 1 and forced.kind == "review"

@@ -50,14 +50,29 @@ def apply_review(cut: Any, state: Any) -> Any:
     return fastcopy(cut, supervisions=[new_sup, *sups[1:]])
 
 
-def export_reviews(dataset: Dataset, store: ReviewStore, *, created_by: str | None = None) -> VersionRecord:
+def export_reviews(
+    dataset: Dataset, store: ReviewStore, *, created_by: str | None = None, onto_base: bool = False
+) -> VersionRecord:
     """Write the reviewed dataset as a new version (kind ``review``) and return its record.
 
     Exporting twice without new events returns the existing version instead of a duplicate.
+
+    The export is "the reviewed version + the decisions". When a later version that is not an
+    export of these reviews is current (a ``tsukasa run`` with a new recipe, a split), writing it
+    would quietly supersede that version's changes: that is refused with one line unless
+    ``onto_base`` says it is meant.
     """
     base = store.base_version
     if base is None:
         raise ReviewError(f"the review store of {dataset.name!r} holds no cuts yet (open the app once to load them)")
+    newer = [v for v in dataset.meta.versions if v.number > base and not _export_of(v, base)]
+    if newer and not onto_base:
+        latest = newer[-1]
+        raise ReviewError(
+            f"the reviews are on v{base}, but v{latest.number} ({latest.kind}: {latest.description}) came after it: "
+            f"exporting writes v{base} + the decisions and would drop what v{latest.number} changed; "
+            "pass --onto-base if that is meant"
+        )
     reviewed = {s.cut_id: s for s in store.reviewed_states()}
     counts = {"accepted": 0, "edited": 0, "rejected": 0}
     kept: list[Any] = []
@@ -86,3 +101,8 @@ def export_reviews(dataset: Dataset, store: ReviewStore, *, created_by: str | No
     return dataset.write_version(
         kept, rejected, kind="review", description=desc, created_by=created_by, skip_if_unchanged=True
     )
+
+
+def _export_of(version: VersionRecord, base: int) -> bool:
+    """Whether ``version`` is an earlier export of reviews made on ``base``."""
+    return version.kind == "review" and version.description.startswith(f"review of v{base}:")
