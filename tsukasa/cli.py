@@ -729,18 +729,29 @@ def review_export_cmd(
             "that version's changes are not in the export.",
         ),
     ] = False,
+    onto_current: Annotated[
+        bool,
+        typer.Option(
+            "--onto-current",
+            help="Apply the decisions to the current version's cuts that a later run left unchanged "
+            "(same id, recording and span); the others are counted as not carried.",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """Apply the review decisions as a new dataset version (rejected cuts → rejected, reason review_rejected).
 
     The export is the reviewed version plus the decisions; if a later run made a newer version
-    meanwhile, the export stops and says so (it would drop that run's changes) unless --onto-base.
+    meanwhile, the export stops and says so (it would drop that run's changes): --onto-current
+    applies the decisions to the new version's unchanged cuts, --onto-base exports as before.
 
     Example:  tsukasa review export demo            (or: --labelstudio tasks.json)
     """
     from tsukasa.annotation.commands import review_export
 
-    console.print(review_export(name, root=root, db=db, labelstudio=labelstudio, onto_base=onto_base))
+    console.print(
+        review_export(name, root=root, db=db, labelstudio=labelstudio, onto_base=onto_base, onto_current=onto_current)
+    )
 
 
 @review_app.command("import")

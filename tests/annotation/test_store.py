@@ -167,9 +167,26 @@ def test_export_after_a_later_run_says_what_it_would_drop(store, review_dataset)
     again = export_reviews(ds, store)  # the newer version is this store's own export: fine
     assert again.number == exported.number + 1
 
-    run = ds.write_version(list(ds.cuts(base))[1:], ds.rejected(base), kind="run", description="recipe v2 over ingest")
+    # a later run: the first cut is gone, the second re-segmented (other span), the rest unchanged
+    from lhotse.utils import fastcopy
+
+    cuts = list(ds.cuts(base))
+    by_id = {c.id: c for c in cuts}
+    later = [
+        fastcopy(c, duration=c.duration - 0.05) if c.id == second.cut_id else c for c in cuts if c.id != first.cut_id
+    ]
+    run = ds.write_version(later, ds.rejected(base), kind="run", description="recipe v2 over ingest")
     with pytest.raises(ReviewError, match=rf"reviews are on v{base}, but v{run.number} \(run: recipe v2"):
         export_reviews(ds, store)
     assert ds.current_version == run.number  # nothing written
+
+    third = store.next_cut("alice", after=second.cut_id)
+    store.record(third.cut_id, "alice", base_revision=0, decision="accept", changes={"text": "三つ目"})
+    onto = export_reviews(ds, store, onto_current=True)
+    assert onto.description.endswith(f"1 edited, 0 rejected; 2 not carried (cut changed or gone in v{run.number})")
+    out = {c.id: c for c in ds.cuts(onto.number)}
+    assert out[third.cut_id].supervisions[0].text == "三つ目"  # the decision on an unchanged cut carried
+    assert out[second.cut_id].duration == pytest.approx(by_id[second.cut_id].duration - 0.05)  # the run's cut kept
+    assert first.cut_id not in out and second.cut_id not in {r.id for r in ds.rejected(onto.number)}
     forced = export_reviews(ds, store, onto_base=True)
-    assert forced.number == run.number + 1 and forced.kind == "review"
+    assert forced.kind == "review" and {c.id for c in ds.cuts(forced.number)} == set(by_id) - {second.cut_id}

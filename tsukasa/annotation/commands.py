@@ -29,7 +29,8 @@ def review_user_add(name: str, user: str, password: str, *, role: str = "annotat
 
 
 def review_export(name: str, *, root: Path | None = None, db: str | None = None,
-                  labelstudio: Path | None = None, onto_base: bool = False) -> str:  # fmt: skip
+                  labelstudio: Path | None = None, onto_base: bool = False,
+                  onto_current: bool = False) -> str:  # fmt: skip
     """Without ``labelstudio``: write the reviewed dataset as a new version. With it: write Label Studio tasks."""
     from tsukasa.annotation.app import allowed_audio_roots, open_review
     from tsukasa.annotation.export import export_reviews
@@ -41,7 +42,7 @@ def review_export(name: str, *, root: Path | None = None, db: str | None = None,
             clips = Path(labelstudio).with_suffix("").with_name(Path(labelstudio).stem + "_clips")
             n = export_labelstudio(store, labelstudio, clips_dir=clips, roots=allowed_audio_roots(ds))
             return f"{n} Label Studio tasks written to {labelstudio} (config beside it, audio clips in {clips})"
-        record = export_reviews(ds, store, onto_base=onto_base)
+        record = export_reviews(ds, store, onto_base=onto_base, onto_current=onto_current)
         return f"version v{record.number} of {name!r}: {record.description}"
     finally:
         store.close()

@@ -51,37 +51,51 @@ def apply_review(cut: Any, state: Any) -> Any:
 
 
 def export_reviews(
-    dataset: Dataset, store: ReviewStore, *, created_by: str | None = None, onto_base: bool = False
+    dataset: Dataset,
+    store: ReviewStore,
+    *,
+    created_by: str | None = None,
+    onto_base: bool = False,
+    onto_current: bool = False,
 ) -> VersionRecord:
     """Write the reviewed dataset as a new version (kind ``review``) and return its record.
 
     Exporting twice without new events returns the existing version instead of a duplicate.
 
     The export is "the reviewed version + the decisions". When a later version that is not an
-    export of these reviews is current (a ``tsukasa run`` with a new recipe, a split), writing it
-    would quietly supersede that version's changes: that is refused with one line unless
-    ``onto_base`` says it is meant.
+    export of these reviews is current (a ``tsukasa run`` with a new recipe, a split), writing that
+    would quietly supersede the later version's changes, so it is refused with one line unless the
+    caller says which is meant: ``onto_base`` (the reviewed version + decisions, as before) or
+    ``onto_current`` (the current version + the decisions on cuts it still has unchanged: same id,
+    recording and span; the fields a reviewer edited take the reviewer's values, the others keep
+    the new run's; decisions on cuts the run changed are counted as not carried).
     """
     base = store.base_version
     if base is None:
         raise ReviewError(f"the review store of {dataset.name!r} holds no cuts yet (open the app once to load them)")
+    if onto_base and onto_current:
+        raise ReviewError("choose one of --onto-base and --onto-current")
     newer = [v for v in dataset.meta.versions if v.number > base and not _export_of(v, base)]
-    if newer and not onto_base:
+    if newer and not (onto_base or onto_current):
         latest = newer[-1]
         raise ReviewError(
             f"the reviews are on v{base}, but v{latest.number} ({latest.kind}: {latest.description}) came after it: "
-            f"exporting writes v{base} + the decisions and would drop what v{latest.number} changed; "
-            "pass --onto-base if that is meant"
+            f"exporting v{base} + the decisions would drop what v{latest.number} changed; pass --onto-current "
+            f"(the decisions onto v{latest.number}'s unchanged cuts) or --onto-base"
         )
+    target = newer[-1].number if (newer and onto_current) else base
     reviewed = {s.cut_id: s for s in store.reviewed_states()}
+    spans = {c.id: _span(c) for c in dataset.cuts(base)} if target != base else {}
     counts = {"accepted": 0, "edited": 0, "rejected": 0}
     kept: list[Any] = []
-    rejected = list(dataset.rejected(base))
-    for cut in dataset.cuts(base):
+    rejected = list(dataset.rejected(target))
+    carried = 0
+    for cut in dataset.cuts(target):
         state = reviewed.get(cut.id)
-        if state is None:
-            kept.append(cut)
+        if state is None or (target != base and spans.get(cut.id) != _span(cut)):
+            kept.append(cut)  # unreviewed, or a cut the later run changed: the decision was on other audio
             continue
+        carried += 1
         counts[state.status] += 1
         new = apply_review(cut, state)
         if state.status == "rejected":
@@ -97,12 +111,24 @@ def export_reviews(
             )
         else:
             kept.append(new)
-    desc = f"review of v{base}: {counts['accepted']} accepted, {counts['edited']} edited, {counts['rejected']} rejected"
+    desc = (
+        f"review of v{base}"
+        + (f" onto v{target}" if target != base else "")
+        + (f": {counts['accepted']} accepted, {counts['edited']} edited, {counts['rejected']} rejected")
+    )
+    if len(reviewed) > carried:
+        desc += f"; {len(reviewed) - carried} not carried (cut changed or gone in v{target})"
     return dataset.write_version(
         kept, rejected, kind="review", description=desc, created_by=created_by, skip_if_unchanged=True
     )
 
 
+def _span(cut: Any) -> tuple[str, int, int]:
+    """What audio a cut is: its recording and its span in ms (a decision belongs to that audio)."""
+    return (cut.recording_id, round(cut.start * 1000), round(cut.duration * 1000))
+
+
 def _export_of(version: VersionRecord, base: int) -> bool:
     """Whether ``version`` is an earlier export of reviews made on ``base``."""
-    return version.kind == "review" and version.description.startswith(f"review of v{base}:")
+    prefixes = (f"review of v{base}:", f"review of v{base} onto ")
+    return version.kind == "review" and version.description.startswith(prefixes)
