@@ -296,7 +296,10 @@ def run(
     """Run a curation recipe over a dataset's recordings as a resumable Prefect flow.
 
     Shards are cached by input content + stage fingerprint: after a crash, run the same
-    command again and only unfinished shards are computed. The result is a new dataset version.
+    command again and only unfinished shards are computed. Edit a stage's config in the recipe
+    and that stage and the ones after it run again; files added to the dump recompute only the
+    shards they land in. The result is a new dataset version (what it did: `tsukasa dataset
+    versions NAME --show N`); `tsukasa dataset prune NAME` frees the caches of earlier runs.
 
     Example:  tsukasa run --dataset sakura --recipe recipes/strict.yaml
     """
