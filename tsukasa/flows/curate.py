@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tsukasa.corpus.dataset import Dataset, yaml_text
 from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
@@ -474,6 +474,12 @@ def _make_task(results_dir: Path):  # noqa: ANN202 - a Prefect Task
 # timeout) is run again this many times, this many seconds apart, before the run stops.
 IO_RETRIES = 2
 IO_RETRY_DELAY_S = 2.0
+# errno values of the machine's state, which a second try does not change: a full disk or quota,
+# a read-only mount, no permission, no file handles or memory left.
+_MACHINE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EMFILE", "ENFILE", "ENOMEM")
+    if hasattr(errno, name)
+)  # fmt: skip
 # errno values a second try can get past; a full disk or a read-only mount it cannot.
 _TRANSIENT_ERRNOS = frozenset(
     getattr(errno, name) for name in ("EIO", "ESTALE", "ETIMEDOUT", "EAGAIN", "ECONNRESET", "ECONNABORTED",
@@ -536,6 +542,8 @@ def _stage_shard_task_body(
     except TsukasaError:
         raise  # a named problem: its message is already the one line
     except OSError as exc:
+        if exc.errno not in _TRANSIENT_ERRNOS | _MACHINE_ERRNOS:
+            return _stage_bug(exc, stage_name, input_path, dataset_dir, shard)  # e.g. a missing file: traceback kept
         # The machine, not the stage: a disk that filled up, a network filesystem that failed a
         # read. Was reported as "a bug in the stage" with a traceback file.
         transient = exc.errno in _TRANSIENT_ERRNOS
@@ -547,19 +555,24 @@ def _stage_shard_task_body(
             transient=transient,
         ) from None
     except Exception as exc:
-        import traceback
+        return _stage_bug(exc, stage_name, input_path, dataset_dir, shard)
 
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        log = Path(dataset_dir) / "logs" / f"{stamp}-{stage_name}-{shard}.txt"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(
-            f"stage {stage_name}, shard {shard}, input {input_path}\n\n" + traceback.format_exc(), encoding="utf-8"
-        )
-        first = str(exc).splitlines()[0][:200] if str(exc) else ""
-        raise StageFailed(
-            f"stage {stage_name!r} failed on {shard} ({type(exc).__name__}: {first}); this is a bug in the stage, "
-            f"not a problem with one input: traceback in {log}; finished shards are kept"
-        ) from None
+
+def _stage_bug(exc: BaseException, stage_name: str, input_path: Any, dataset_dir: str, shard: str) -> NoReturn:
+    """Keep the traceback of ``exc`` (being handled) in the dataset's logs and raise :class:`StageFailed`."""
+    import traceback
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    log = Path(dataset_dir) / "logs" / f"{stamp}-{stage_name}-{shard}.txt"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(
+        f"stage {stage_name}, shard {shard}, input {input_path}\n\n" + traceback.format_exc(), encoding="utf-8"
+    )
+    first = str(exc).splitlines()[0][:200] if str(exc) else ""
+    raise StageFailed(
+        f"stage {stage_name!r} failed on {shard} ({type(exc).__name__}: {first}); this is a bug in the stage, "
+        f"not a problem with one input: traceback in {log}; finished shards are kept"
+    ) from None
 
 
 def run_recipe(
