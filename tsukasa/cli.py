@@ -291,6 +291,14 @@ def run(
     dask_address: Annotated[
         str | None, typer.Option(help="Run the tasks on this Dask scheduler (e.g. tcp://10.0.0.5:8786).")
     ] = None,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help="Say, stage by stage, how many shards would come from cache and how many "
+            "would be computed; run nothing.",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """Run a curation recipe over a dataset's recordings as a resumable Prefect flow.
@@ -302,6 +310,7 @@ def run(
     versions NAME --show N`); `tsukasa dataset prune NAME` frees the caches of earlier runs.
 
     Example:  tsukasa run --dataset sakura --recipe recipes/strict.yaml
+    Example:  tsukasa run --dataset sakura --recipe recipes/strict.yaml --plan   (what it would compute)
     """
     from tsukasa.corpus.dataset import Dataset
     from tsukasa.flows.curate import run_recipe
@@ -309,6 +318,22 @@ def run(
 
     r = load_recipe(recipe)  # fully validated before any audio is read
     ds = Dataset.open(dataset, root)
+    if plan:
+        from tsukasa.flows.plan import plan_recipe
+
+        n_shards, stages = plan_recipe(ds, r)
+        table = Table("stage", "from cache", "to compute", "after a computed stage",
+                      title=f"Plan: recipe {r.name} over {n_shards} shard(s)", title_justify="left")  # fmt: skip
+        for st in stages:
+            table.add_row(st.stage, str(st.cached), str(st.to_compute), str(st.may_compute))
+        console.print(table)
+        known, maybe = sum(st.to_compute for st in stages), sum(st.may_compute for st in stages)
+        if known + maybe == 0:
+            console.print("nothing to compute: every shard comes from cache")
+        else:
+            console.print(f"{known} task(s) to compute, and up to {maybe} after them (cached if the computed "
+                          "stages give the same output again); run without --plan to start")  # fmt: skip
+        return
     progress, update = _progress(f"run {r.name}")
     kept = "no version was written; finished shards are kept and the same command resumes from them"
     with _on_interrupt(kept), progress:
