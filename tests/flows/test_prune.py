@@ -80,13 +80,13 @@ def test_prune_keeps_what_a_killed_run_finished(dataset: Dataset, tmp_path: Path
 
 
 def test_prune_without_a_finished_run_keeps_every_stage_cache(dataset: Dataset, tmp_path: Path) -> None:
-    from tsukasa.flows.curate import run_recipe
-    from tsukasa.flows.prune import LIVE, prune
+    from tsukasa.flows.curate import LIVE_FILE, run_recipe
+    from tsukasa.flows.prune import prune
 
     root = tmp_path / "dm"
     run_recipe(Dataset.open("d", root), _recipe(-23.0))
     ds = Dataset.open("d", root)
-    (ds.stages_dir / LIVE).unlink()  # as a dataset whose runs all finished before prune existed
+    (ds.stages_dir / LIVE_FILE).unlink()  # as a dataset whose runs all finished before prune existed
     report = prune(ds)
     assert report.files == 0 and not report.stage_caches_checked
 

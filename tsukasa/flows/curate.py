@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tsukasa.corpus.dataset import Dataset, yaml_text
-from tsukasa.corpus.manifests import read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
+from tsukasa.corpus.manifests import atomic_path, read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import ScriptLine
 from tsukasa.errors import ConfigError, DatasetError, TsukasaError
-from tsukasa.flows.prune import write_live_set
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import StageContext, get_stage
 
@@ -207,8 +206,27 @@ def shard_outputs(out_dir: str | Path, shard: str, key: str) -> tuple[Path, Path
     under the same name and handed it on as finished, so a recipe edit changed nothing.
     """
     out = Path(out_dir)
-    tag = hashlib.sha256(key.encode()).hexdigest()[:16]
+    tag = output_tag(key)
     return out / f"{shard}.{tag}.cuts.jsonl.gz", out / f"{shard}.{tag}.rejected.jsonl.gz"
+
+
+def output_tag(key: str) -> str:
+    """The part of a (stage, shard) output's file name that stands for its cache key."""
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+# What the last finished run used, under stages/ (`tsukasa dataset prune` keeps it).
+LIVE_FILE = "live.json"
+
+
+def write_live_set(ds: Dataset, paths: Iterable[str | Path]) -> None:
+    """Record the stage files a finished run used (paths inside the dataset, kept relative so a
+    moved dataset keeps its record)."""
+    root = ds.path.resolve()
+    resolved = (Path(p).resolve() for p in paths)
+    rel = sorted({str(q.relative_to(root)) for q in resolved if q.is_relative_to(root)})
+    with atomic_path(ds.stages_dir / LIVE_FILE) as tmp:
+        tmp.write_text(json.dumps({"files": rel}, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
 def run_stage_on_shard(

@@ -21,7 +21,6 @@ It holds the dataset's writer lock, so it never runs beside a run or an ingest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -30,22 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from tsukasa.corpus.dataset import Dataset
-from tsukasa.corpus.manifests import atomic_path, read_jsonl
-
-LIVE = "live.json"
-
-
-def write_live_set(ds: Dataset, paths: Iterable[str | Path]) -> None:
-    """Record the stage files a finished run used (paths inside the dataset, kept relative so a
-    moved dataset keeps its record)."""
-    root = ds.path.resolve()
-    rel = sorted({str(Path(p).resolve().relative_to(root)) for p in paths if _inside(Path(p).resolve(), root)})
-    with atomic_path(ds.stages_dir / LIVE) as tmp:
-        tmp.write_text(json.dumps({"files": rel}, ensure_ascii=False, indent=0), encoding="utf-8")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+from tsukasa.corpus.manifests import read_jsonl
+from tsukasa.flows.curate import LIVE_FILE, output_tag
 
 
 @dataclass
@@ -81,7 +66,7 @@ def prune(ds: Dataset, *, dry_run: bool = False) -> PruneReport:
 
 def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
     report = PruneReport(ds.name, dry_run)
-    live_file = ds.stages_dir / LIVE
+    live_file = ds.stages_dir / LIVE_FILE
     since = live_file.stat().st_mtime if live_file.exists() else None
     live: set[str] = set()
     if since is not None:
@@ -91,7 +76,7 @@ def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
 
     root = ds.path.resolve()
     stages, audio = root / "stages", root / "audio"
-    stage_files = [p for p in _files(stages) if p.name != LIVE] if stages.is_dir() else []
+    stage_files = [p for p in _files(stages) if p.name != LIVE_FILE] if stages.is_dir() else []
     if since is None:
         kept_stage = set(stage_files)  # no finished run has said which caches it uses: all stay
     else:
@@ -100,7 +85,7 @@ def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
         for p in stage_files:
             if p in kept_stage:
                 continue
-            if p.parent.name == "_results" and _record_tag(p.name) in tags:
+            if p.parent.name == "_results" and output_tag(p.name) in tags:
                 kept_stage.add(p)  # the Prefect record of a kept output
                 continue
             _remove(p, "stage caches", report, dry_run)
@@ -135,10 +120,6 @@ def _output_tag(name: str) -> str:
     """``shard-x.<tag>.cuts.jsonl.gz`` → tag (the hash of the cache key that names the output)."""
     parts = name.split(".")
     return parts[1] if len(parts) == 5 and parts[2] in ("cuts", "rejected") else ""
-
-
-def _record_tag(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _version_manifests(ds: Dataset) -> list[Path]:
