@@ -180,8 +180,8 @@ def _code(m: re.Match[str]) -> str:
     # number, read with の like a code (was イチカライチ, ヨンカラニ).
     if len(groups) >= 3 and any(len(g) >= 3 for g in groups) and not groups[0].startswith("0"):
         # A phone number or ID with no leading 0 (212-836-1725, ISBN 978-4-06-123456-7): OpenJTalk
-        # reads digit by digit only a group list that starts with 0, and read these as numbers
-        # (ニヒャクジューニノハッピャク...). Kanji digits it reads one by one. Groups of at most two
+        # reads groups digit by digit only when the first starts with 0, and read these as numbers
+        # (ニヒャクジューニノハッピャク...); kanji digits it reads one by one. Groups of at most two
         # digits are an address or a section (3-15-2: サンノジューゴノニ) and stay numbers.
         return "の".join(g.translate(_KANJI_DIGITS) for g in groups)
     if len(groups) >= 3 or any(g.startswith("0") for g in groups) or int(groups[0]) >= int(groups[1]):
