@@ -339,6 +339,14 @@ def run(
     with _on_interrupt(kept), progress:
         report = run_recipe(ds, r, workers=workers, dask_address=dask_address, progress=update)
     print_run_report(report)
+    from tsukasa.annotation.commands import reviews_not_in_current
+
+    try:
+        hint = reviews_not_in_current(dataset, root=root)
+    except TsukasaError:
+        hint = None  # an unreadable review store is `tsukasa review`'s to report, not the run's
+    if hint:
+        console.print(f"[yellow]note:[/] {hint}", soft_wrap=True)
 
 
 def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.RunReport

@@ -190,3 +190,28 @@ def test_export_after_a_later_run_says_what_it_would_drop(store, review_dataset)
     assert first.cut_id not in out and second.cut_id not in {r.id for r in ds.rejected(onto.number)}
     forced = export_reviews(ds, store, onto_base=True)
     assert forced.kind == "review" and {c.id for c in ds.cuts(forced.number)} == set(by_id) - {second.cut_id}
+
+
+def test_a_run_after_reviews_is_told_the_decisions_are_not_in_its_version(review_dataset):
+    """A run builds from the ingest: the decisions stay in the store but are not in its version.
+    `tsukasa run` says so (this is the function it asks), and stops saying so once exported onto it."""
+    from tsukasa.annotation.commands import reviews_not_in_current
+    from tsukasa.annotation.export import export_reviews
+
+    ds = review_dataset
+    name, root = ds.name, ds.path.parent
+    assert reviews_not_in_current(name, root=root) is None  # no store yet
+    store = ReviewStore.open(default_url(ds.path))
+    store.load_cuts(ds.cuts(), ds.current_version)
+    base = store.base_version
+    assert reviews_not_in_current(name, root=root) is None  # a store, no decision
+    cut = store.next_cut("alice")
+    store.add_user("alice", "alice-password")
+    store.record(cut.cut_id, "alice", base_revision=0, decision="reject", reason="noise")
+    assert reviews_not_in_current(name, root=root) is None  # the current version is the reviewed one
+    run = ds.write_version(list(ds.cuts(base)), ds.rejected(base), kind="run", description="a later run")
+    hint = reviews_not_in_current(name, root=root)
+    assert hint is not None and f"made on v{base} are not in v{run.number}" in hint and "--onto-current" in hint
+    export_reviews(ds, store, onto_current=True)
+    assert reviews_not_in_current(name, root=root) is None
+    store.close()

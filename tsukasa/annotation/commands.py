@@ -58,3 +58,30 @@ def review_import(name: str, labelstudio: Path, *, root: Path | None = None, db:
         return import_labelstudio(store, labelstudio).summary()
     finally:
         store.close()
+
+
+def reviews_not_in_current(name: str, *, root: Path | None = None) -> str | None:
+    """A hint when the dataset's default review store holds decisions the current version lacks
+    (a run made a new version after the reviews, or after their export); None otherwise.
+
+    A run builds from the ingest: the reviewers' decisions are kept in the store, but the new
+    version does not have them until they are exported onto it. Said after a run, so that the
+    data engineer does not train on a version that quietly lost the annotators' work.
+    """
+    from tsukasa.annotation.export import is_export_of
+
+    ds = Dataset.open(name, root)
+    if not (ds.path / "reviews.sqlite").exists() or ds.current_version is None:
+        return None
+    store = ReviewStore.open(default_url(ds.path))
+    try:
+        base, decided = store.base_version, len(store.reviewed_states())
+    finally:
+        store.close()
+    current = ds.version(ds.current_version)
+    if base is None or not decided or current.number == base or is_export_of(current, base):
+        return None
+    return (
+        f"{decided} review decision(s) made on v{base} are not in v{current.number}: "
+        f"`tsukasa review export {name} --onto-current` applies them to its unchanged cuts"
+    )

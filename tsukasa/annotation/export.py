@@ -75,7 +75,7 @@ def export_reviews(
         raise ReviewError(f"the review store of {dataset.name!r} holds no cuts yet (open the app once to load them)")
     if onto_base and onto_current:
         raise ReviewError("choose one of --onto-base and --onto-current")
-    newer = [v for v in dataset.meta.versions if v.number > base and not _export_of(v, base)]
+    newer = [v for v in dataset.meta.versions if v.number > base and not is_export_of(v, base)]
     if newer and not (onto_base or onto_current):
         latest = newer[-1]
         raise ReviewError(
@@ -128,7 +128,7 @@ def _span(cut: Any) -> tuple[str, int, int]:
     return (cut.recording_id, round(cut.start * 1000), round(cut.duration * 1000))
 
 
-def _export_of(version: VersionRecord, base: int) -> bool:
-    """Whether ``version`` is an earlier export of reviews made on ``base``."""
+def is_export_of(version: VersionRecord, base: int) -> bool:
+    """Whether ``version`` is an export of reviews made on ``base``."""
     prefixes = (f"review of v{base}:", f"review of v{base} onto ")
     return version.kind == "review" and version.description.startswith(prefixes)
