@@ -33,6 +33,7 @@ from tsukasa.pipelines.textfront.normalize import (
     _looks_like_dialogue,
     _normalize_numbers_all,
     _squeeze_all,
+    _strip_colon_speaker,
     _strip_markup_tags,
     _strip_name_tag,
     _tidy_space,
@@ -185,6 +186,7 @@ def test_njd_fields_match_labels_on_fuzzed_text(text: str) -> None:
 
 @_FUZZ
 @given(st.text(alphabet=_JA_ALPHABET, max_size=30))
+@example("Aー0")  # a word of long marks alone, after a letter and before a number: JPCommon drops it
 def test_rebuilt_phonemes_equal_jpcommons_on_fuzzed_text(text: str) -> None:
     feats, jt = _features(text)
     ours = _rebuilt(feats)
@@ -246,14 +248,17 @@ _norm_text = st.text(alphabet=_NORM_ALPHABET, max_size=30)
 
 @_FUZZ
 @given(_norm_text)
+@example("?:0")  # the unknown speaker's colon label (？？？：), which the reference lacked
 def test_guarded_passes_equal_their_rules(text: str) -> None:
     assert squeeze_repeats(text) == _squeeze_all(text)
     assert normalize_numbers(text) == _normalize_numbers_all(text)
     assert apply_ruby(text) == _apply_ruby_all(text)
     pattern, readings = _abbreviation_pattern()
     assert expand_abbreviations(text) == pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
-    unguarded = _NEWLINES.sub("", _strip_markup_tags(_drop_control(text)))
-    unguarded = _strip_name_tag(unguarded) if _looks_like_dialogue(unguarded) else unguarded
+    unguarded = _strip_colon_speaker(_NEWLINES.sub("", _strip_markup_tags(_drop_control(text))))
+    if _looks_like_dialogue(unguarded):
+        spoken = _strip_name_tag(unguarded)
+        unguarded = spoken if any(ch.isalnum() for ch in spoken) else unguarded  # a label alone is said
     assert strip_markup(text) == unguarded
     assert read_addresses(text) == _EMAIL.sub(_address, _URL.sub(_address, text))
 

@@ -222,6 +222,7 @@ def prosody_from_njd(
     n_morae: list[int] = []
     own: list[str] | None = [] if phonemes is None else None  # the phonemes, when rebuilt here
     pause = False
+    prev_pos = ""
     for f in features:
         pron = f["pron"]
         if pron in _PAUSE_PRONS:
@@ -237,8 +238,12 @@ def prosody_from_njd(
         if parts is None:
             parts = _pron_parts(pron)
         n_long, count, spelled = parts
-        if own is not None and spelled is None:
+        if own is not None and (spelled is None or (n_long and not count and prev_pos == "記号")):
+            # A word of long marks alone after a symbol (a letter: Aー0): JPCommon sometimes drops
+            # it (エイゼロ, before a number) and sometimes lengthens the letter (Aー水); found by
+            # fuzzing. Its own phonemes decide. (After a word, as the う of だろう, it lengthens.)
             return None
+        prev_pos = f["pos"]
         if n_long and units and not pause:
             # A long mark before the word's first mora lengthens the previous word (it is dropped at
             # the start of the utterance and right after a pause), repeating its last phoneme.
