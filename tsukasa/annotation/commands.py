@@ -75,7 +75,8 @@ def reviews_not_in_current(name: str, *, root: Path | None = None) -> str | None
         return None
     store = ReviewStore.open(default_url(ds.path))
     try:
-        base, decided = store.base_version, len(store.reviewed_states())
+        overall = store.progress()["overall"]  # counted by status in SQL, not loaded cut by cut
+        base, decided = store.base_version, sum(n for status, n in overall.items() if status != "pending")
     finally:
         store.close()
     current = ds.version(ds.current_version)
