@@ -196,7 +196,11 @@ def test_the_cache_travels_with_the_dataset_not_prefect_home(raw_dir: Path, tmp_
         '{"storage_key": "/gone/prefect/storage/x", "expiration": null, "serializer": {"type": "pickle"}, '
         '"prefect_version": "3.9.1", "storage_block_id": null}'
     )
-    run("second_home")  # the shard's task runs again (its files are there: nothing recomputed)
+    run("second_home")  # its outputs are on disk: found before Prefect is asked, no crash
+    assert _manifest_bytes(ds.path) == reference
+    for output in (ds.path / "stages").glob("*-segment/*.jsonl.gz"):
+        output.unlink()  # now the task reaches Prefect, whose cache finds the old record
+    run("second_home")  # ... which is not trusted: the task runs and writes a whole one
     assert _whole_record(record) and _manifest_bytes(ds.path) == reference
 
 
@@ -254,6 +258,49 @@ def test_files_added_to_a_dump_recompute_only_the_shards_they_land_in(tmp_path: 
     run_recipe(fresh, recipe)
     ids = lambda name: [c.id for c in Dataset.open(name, tmp_path / "dm").cuts()]  # noqa: E731
     assert ids("d") == ids("f") and len(ids("d")) == 50
+
+
+def test_a_rerun_hands_prefect_only_the_tasks_that_must_compute(tmp_path: Path, monkeypatch) -> None:
+    """Every (shard, stage) used to be submitted to Prefect, whose cache then answered for the
+    finished ones at ~30 ms a task: a rerun that computed nothing took minutes on a mid-size dump
+    and hours on a large one. Outputs already on disk under their cache key are now found before
+    submitting; the result is the same as a fresh run's."""
+    from tsukasa.flows import curate
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    submitted: list[tuple[str, str]] = []
+    real_make_task = curate._make_task
+
+    def counting_task(results_dir: Path) -> Any:
+        task = real_make_task(results_dir)
+
+        class Counting:
+            def submit(self, **kwargs: Any) -> Any:
+                submitted.append((kwargs["stage_name"], kwargs["shard"]))
+                return task.submit(**kwargs)
+
+        return Counting()
+
+    monkeypatch.setattr(curate, "_make_task", counting_task)
+    ds = noise_dataset(tmp_path, 12, seed=11)
+    recipe = parse_recipe("name: t\nshard_size: 3\nstages:\n  - stage: standardize\n  - stage: filter\n", "r.yaml")
+    first = curate.run_recipe(ds, recipe)
+    assert len(submitted) == 2 * first.shards == sum(first.computed.values())
+    reference = (ds.path / "cuts.jsonl.gz").read_bytes()
+
+    submitted.clear()
+    again = curate.run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+    assert submitted == [] and sum(again.computed.values()) == 0
+    assert again.cached == first.computed and again.stages[0].kept == first.stages[0].kept == 12
+    assert (ds.path / "cuts.jsonl.gz").read_bytes() == reference
+
+    # One shard's filter output deleted: only that task reaches Prefect (its input is on disk).
+    victim = sorted((ds.stages_dir / "1-filter").glob("*.cuts.jsonl.gz"))[0]
+    victim.unlink()
+    submitted.clear()
+    third = curate.run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+    assert submitted == [("filter", victim.name.split(".")[0])] and third.computed["filter"] == 1
+    assert (ds.path / "cuts.jsonl.gz").read_bytes() == reference
 
 
 def test_a_recipe_edit_recomputes_the_stage_it_changes(tmp_path: Path, monkeypatch) -> None:

@@ -78,6 +78,10 @@ def prefect_settings() -> contextlib.AbstractContextManager:
 
 DASK_CONNECT_TIMEOUT_S = 10.0
 
+# Whether the flow looks for a task's output on disk before submitting it (see ``submit`` in
+# :func:`_run_recipe`); False submits every task, as before (benchmarks/bench_rerun.py's baseline).
+FIND_CACHED_BEFORE_SUBMIT = True
+
 
 # Progress callbacks of the runs in this process, by token (see _run_recipe): called from the flow.
 _PROGRESS: dict[str, Callable[[int, int], None] | None] = {}
@@ -107,10 +111,18 @@ def _temporary_api() -> Iterator[None]:
     if settings.get_current_settings().api.url:
         yield
         return
-    from tsukasa.flows.prefect_server import TemporaryServer
+    from tsukasa.flows.prefect_server import TemporaryServer, log_tail, server_log
 
     server = TemporaryServer()
-    server.start()  # stopped when this process exits (Prefect registers it), like its own
+    try:
+        server.start()  # stopped when this process exits (Prefect registers it), like its own
+    except RuntimeError as exc:  # Prefect's "timed out ..." with the exit code, never the reason
+        tail = log_tail()
+        raise TsukasaError(
+            f"Prefect's temporary server did not start ({str(exc).splitlines()[0][:160]})"
+            + (f"; its log ends: {tail}" if tail else "")
+            + f"; full log: {server_log()}. Or set PREFECT_API_URL to a Prefect server you run"
+        ) from None
     with settings.temporary_settings(updates={settings.PREFECT_API_URL: server.api_url}):
         yield
 
@@ -154,7 +166,11 @@ def _input_manifest(input_path: str | dict[str, Any]) -> str:
 
 
 def stage_cache_key(
-    stage_name: str, config: dict[str, Any], input_path: str | dict[str, Any], dataset_dir: str | Path
+    stage_name: str,
+    config: dict[str, Any],
+    input_path: str | dict[str, Any],
+    dataset_dir: str | Path,
+    fingerprint: str | None = None,
 ) -> str:
     """Content hash of the input manifest + the stage fingerprint + where the dataset is: stable
     across runs and machines that see the dataset at the same path.
@@ -167,14 +183,24 @@ def stage_cache_key(
 
     A stage that reads the folder-level script (``match_script``) is keyed by those lines too: a
     script fixed and re-ingested over the same audio left its input unchanged, and the run handed
-    on the matches to the old lines."""
+    on the matches to the old lines.
+
+    ``fingerprint``: the stage's, when the caller computed it already (a run does, once per step:
+    building it asks the installed packages' metadata for their versions, ~3 ms a call)."""
     input_path = _input_manifest(input_path)
     cls = get_stage(stage_name)
-    fingerprint = cls(cls.Config.model_validate(config)).fingerprint()
+    if fingerprint is None:
+        fingerprint = stage_fingerprint(stage_name, config)
     where = str(Path(dataset_dir).resolve())
     script = _script_digest(Path(dataset_dir)) if cls.reads_script else ""
     content = hashlib.sha256(f"{file_sha256(input_path)}\0{where}\0{script}".encode()).hexdigest()
     return f"{stage_name}-{fingerprint}-{content[:32]}"
+
+
+def stage_fingerprint(stage_name: str, config: dict[str, Any]) -> str:
+    """The fingerprint (config + stage version + model versions) of a recipe step."""
+    cls = get_stage(stage_name)
+    return cls(cls.Config.model_validate(config)).fingerprint()
 
 
 # --- the task body (plain function: testable without Prefect) ----------------------------------
@@ -229,6 +255,26 @@ def write_live_set(ds: Dataset, paths: Iterable[str | Path]) -> None:
         tmp.write_text(json.dumps({"files": rel}, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
+def cached_result(
+    stage_name: str,
+    config: dict[str, Any],
+    input_path: str,
+    out_dir: str | Path,
+    shard: str,
+    dataset_dir: str | Path,
+    fingerprint: str | None = None,
+) -> dict[str, Any] | None:
+    """What the (stage, shard) task returns when its output is already on disk, or None when it
+    must run. Its outputs are named by the whole cache key (:func:`shard_outputs`), so whole files
+    under that name are this very computation's result, whichever run wrote them."""
+    key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
+    cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
+    if not outputs_whole(stage_name, (cuts_path, rejected_path)):
+        return None
+    kept = sum(1 for _ in read_jsonl(cuts_path))
+    return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False, "kept": kept, "seconds": 0.0}
+
+
 def run_stage_on_shard(
     stage_name: str,
     config: dict[str, Any],
@@ -236,15 +282,15 @@ def run_stage_on_shard(
     out_dir: str,
     dataset_dir: str,
     shard: str,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """Run one stage over one shard manifest; write kept cuts and rejected items atomically."""
     input_path = _input_manifest(input_path)
-    key = stage_cache_key(stage_name, config, input_path, dataset_dir)
+    # Finished before a crash that came before Prefect recorded the result: same key, same output.
+    if (done := cached_result(stage_name, config, input_path, out_dir, shard, dataset_dir, fingerprint)) is not None:
+        return done
+    key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
     cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
-    if outputs_whole(stage_name, (cuts_path, rejected_path)):
-        # Finished before a crash that came before Prefect recorded the result: same key, same output.
-        kept = sum(1 for _ in read_jsonl(cuts_path))
-        return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False, "kept": kept, "seconds": 0.0}
     started = time.perf_counter()
     pin_blas_threads()
     cls = get_stage(stage_name)
@@ -408,7 +454,8 @@ def _cache_key(_context: Any, params: dict[str, Any], results_dir: str | None = 
     crashed there. Running the task writes the same files again (their names come from this
     key), so the old record is right again for the next run.
     """
-    key = stage_cache_key(params["stage_name"], params["config"], params["input_path"], params["dataset_dir"])
+    key = stage_cache_key(params["stage_name"], params["config"], params["input_path"], params["dataset_dir"],
+                          params.get("fingerprint"))  # fmt: skip
     record = Path(results_dir) / key if results_dir is not None else None
     if record is not None and record.exists():
         if not _whole_record(record):  # an older run's record, whose value is elsewhere: run again
@@ -547,7 +594,13 @@ def _quiet_stage_failures() -> None:
 
 
 def _stage_shard_task_body(
-    stage_name: str, config: dict[str, Any], input_path: Any, out_dir: str, dataset_dir: str, shard: str
+    stage_name: str,
+    config: dict[str, Any],
+    input_path: Any,
+    out_dir: str,
+    dataset_dir: str,
+    shard: str,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """What a Prefect task runs (a separate module-level function so Dask can pickle it by reference).
 
@@ -556,7 +609,7 @@ def _stage_shard_task_body(
     goes to ``<dataset>/logs/`` and the run ends with :class:`StageFailed`: one line, where to
     look, and that finished shards are kept (the same command resumes once it is fixed)."""
     try:
-        return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard)
+        return run_stage_on_shard(stage_name, config, input_path, out_dir, dataset_dir, shard, fingerprint)
     except TsukasaError:
         raise  # a named problem: its message is already the one line
     except OSError as exc:
@@ -648,6 +701,7 @@ def _run_recipe(
     # and no run ever reached a Dask cluster of worker processes: tested with one now.
     progress_token = uuid.uuid4().hex
     steps = [(i, step, cls.scope) for (i, step), cls in zip(enumerate(recipe.steps), map(type, stages), strict=True)]
+    fingerprints = [stage.fingerprint() for stage in stages]  # once per step, not once per task
     del stages
 
     @flow(name=f"curate-{ds.name}", task_runner=task_runner, log_prints=False)
@@ -672,29 +726,41 @@ def _run_recipe(
             done.extend((stage, {**f.result(), "state": f.state.name}) for stage, f in pending)
             pending.clear()
 
+        def submit(i: int, step: Any, upstream: Any, out_dir: str, shard: str) -> Any:
+            """The shard's output path when it is on disk already, else a submitted task's future.
+
+            Why not submit every task and let Prefect's cache answer: each task costs Prefect
+            ~30 ms to create, look up and record even when cached (measured: a no-op rerun of 900
+            tasks took 34 s), which over a large dataset's 300,000 (shard, stage) pairs is hours
+            for a rerun that computes nothing, and most of a resume. An output already written
+            under its cache key's name is found here in ~1 ms, and only the rest reach Prefect."""
+            nonlocal completed
+            if FIND_CACHED_BEFORE_SUBMIT and isinstance(upstream, str):  # input known: a shard file or cached output
+                hit = cached_result(step.stage, step.config, upstream, out_dir, shard, ds.path, fingerprints[i])
+                if hit is not None:
+                    done.append((step.stage, {**hit, "state": "Cached"}))
+                    completed += 1
+                    _report_progress(progress_token, completed, max(total, completed))
+                    return hit["cuts"]
+            fut = stage_task.submit(
+                stage_name=step.stage, config=step.config, input_path=upstream, out_dir=out_dir,
+                dataset_dir=str(ds.path), shard=shard, fingerprint=fingerprints[i],
+            )  # fmt: skip
+            pending.append((step.stage, fut))
+            return fut
+
         for i, step, scope in steps:
             out_dir = str(ds.stages_dir / f"{i}-{step.stage}")
             if scope == "shard":
-                nxt = []
-                for name, upstream in current:
-                    fut = stage_task.submit(
-                        stage_name=step.stage, config=step.config, input_path=upstream, out_dir=out_dir,
-                        dataset_dir=str(ds.path), shard=name,
-                    )  # fmt: skip
-                    pending.append((step.stage, fut))
-                    nxt.append((name, fut))
-                current = nxt
+                current = [(name, submit(i, step, upstream, out_dir, name)) for name, upstream in current]
                 continue
             wait_all()  # barrier: every shard must be through the earlier stages
             paths = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]
             merged = concat_manifests(paths, Path(out_dir) / "input")
-            fut = stage_task.submit(
-                stage_name=step.stage, config=step.config, input_path=str(merged), out_dir=out_dir,
-                dataset_dir=str(ds.path), shard="all",
-            )  # fmt: skip
-            pending.append((step.stage, fut))
+            out = submit(i, step, str(merged), out_dir, "all")
             wait_all()
-            current = [(n, str(p)) for n, p in reshard(fut.result()["cuts"], recipe.shard_size, Path(out_dir))]
+            out_cuts = out if isinstance(out, str) else out.result()["cuts"]
+            current = [(n, str(p)) for n, p in reshard(out_cuts, recipe.shard_size, Path(out_dir))]
             barrier_files.extend([str(merged)] + [p for _, p in current])
         wait_all()
         finals = [u if isinstance(u, str) else u.result()["cuts"] for _, u in current]

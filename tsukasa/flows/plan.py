@@ -2,9 +2,9 @@
 
 Over thousands of hours a data engineer wants to know, before launching, whether an edit to the
 recipe costs two shards or all of them. The plan walks each shard's chain of stages with the same
-cache keys and output names the flow uses (:func:`~tsukasa.flows.curate.stage_cache_key`,
-:func:`~tsukasa.flows.curate.shard_outputs`, :func:`~tsukasa.flows.curate.outputs_whole`): a
-stage whose output is whole is cached, and its output is the next stage's input; at the first
+cache keys and output names the flow uses (:func:`~tsukasa.flows.curate.cached_result`, which the
+flow itself asks before it submits a task): a stage whose output is whole is cached, and its
+output is the next stage's input; at the first
 stage that is not, that stage is to compute, and every later one of the shard *may* compute: its
 input is not known until then (a stage that computes the same output again — its files were
 deleted — leaves the later stages cached). A dataset-scope stage (``match_script``) is known only
@@ -19,14 +19,7 @@ from pathlib import Path
 
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.errors import DatasetError
-from tsukasa.flows.curate import (
-    concat_manifests,
-    outputs_whole,
-    reshard,
-    shard_outputs,
-    stage_cache_key,
-    write_input_shards,
-)
+from tsukasa.flows.curate import cached_result, concat_manifests, reshard, write_input_shards
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import get_stage
 
@@ -47,7 +40,7 @@ def plan_recipe(ds: Dataset, recipe: Recipe) -> tuple[int, list[StagePlan]]:
     ingests = [v for v in ds.meta.versions if v.kind == "ingest"]
     if not ingests:
         raise DatasetError(f"dataset {ds.name!r} has no ingested recordings (run `tsukasa ingest` first)")
-    recipe.build()  # validates the configs, as a run does
+    fingerprints = [stage.fingerprint() for stage in recipe.build()]  # validates the configs, as a run does
     shards = write_input_shards(ds, ingests[-1].number, recipe.shard_size)
     plans = [StagePlan(step.stage) for step in recipe.steps]
     # Each shard's current input; None once a stage before it must compute (its output is unknown).
@@ -62,7 +55,7 @@ def plan_recipe(ds: Dataset, recipe: Recipe) -> tuple[int, list[StagePlan]]:
                 current = [(name, None) for name, _ in current]
                 continue
             merged = concat_manifests([p for p in inputs if p is not None], out_dir / "input")
-            cached = _cached_output(step.stage, step.config, str(merged), out_dir, "all", ds.path)
+            cached = _cached_output(step.stage, step.config, str(merged), out_dir, "all", ds.path, fingerprints[i])
             if cached is None:
                 plan.to_compute += 1
                 current = [(name, None) for name, _ in current]
@@ -76,7 +69,7 @@ def plan_recipe(ds: Dataset, recipe: Recipe) -> tuple[int, list[StagePlan]]:
                 plan.may_compute += 1
                 nxt.append((name, None))
                 continue
-            cached = _cached_output(step.stage, step.config, upstream, out_dir, name, ds.path)
+            cached = _cached_output(step.stage, step.config, upstream, out_dir, name, ds.path, fingerprints[i])
             if cached is None:
                 plan.to_compute += 1
             else:
@@ -87,8 +80,7 @@ def plan_recipe(ds: Dataset, recipe: Recipe) -> tuple[int, list[StagePlan]]:
 
 
 def _cached_output(
-    stage: str, config: dict, input_path: str, out_dir: Path, shard: str, dataset_dir: Path
+    stage: str, config: dict, input_path: str, out_dir: Path, shard: str, dataset_dir: Path, fingerprint: str
 ) -> str | None:
-    key = stage_cache_key(stage, config, input_path, dataset_dir)
-    outputs = shard_outputs(out_dir, shard, key)
-    return str(outputs[0]) if outputs_whole(stage, outputs) else None
+    hit = cached_result(stage, config, input_path, out_dir, shard, dataset_dir, fingerprint)
+    return None if hit is None else hit["cuts"]
