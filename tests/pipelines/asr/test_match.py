@@ -197,3 +197,95 @@ def test_segments_apart_in_time_are_never_joined(asr_session: AsrSession, tmp_pa
     # End to end: the line is not produced by joining across the segment between them.
     result = MatchScriptStage().process([a, between, b], StageContext(work_dir=tmp_path, script=_lines(["L09"])))
     assert sorted(c.id for c in result.kept) == sorted([a.id, "between", b.id])  # nothing joined
+
+
+def test_anchor_window_is_the_scan_it_replaced() -> None:
+    """The order prior's window (after every earlier anchor's lines, before every later one's) was
+    a scan of all anchors per candidate — quadratic; bisection must give the same answers."""
+    from tsukasa.pipelines.asr.match import Candidate, _AnchorWindow
+
+    rnd = random.Random(3)
+    for _ in range(200):
+        n_lines = rnd.randint(1, 40)
+        segs = rnd.sample(range(60), rnd.randint(1, 12))
+        anchors = []
+        for s in segs:
+            line = rnd.randrange(n_lines)
+            join = rnd.random() < 0.2 and s + 1 not in segs
+            anchors.append(Candidate((s, s + 1) if join else (s,), (line,), 0.0))
+        seg_to_line = {s: c.lines for c in anchors for s in c.segs}
+        window = _AnchorWindow(anchors, n_lines)
+        for _ in range(20):
+            first = rnd.randrange(62)
+            c = Candidate((first,) if rnd.random() < 0.7 else (first, first + 1),
+                          tuple(sorted(rnd.sample(range(n_lines), min(n_lines, rnd.randint(1, 2))))), 0.1)  # fmt: skip
+            before = [max(seg_to_line[s]) for s in seg_to_line if s < min(c.segs)]
+            after = [min(seg_to_line[s]) for s in seg_to_line if s > max(c.segs)]
+            lo, hi = max(before, default=-1), min(after, default=n_lines)
+            assert window.fits(c) == (lo < min(c.lines) and max(c.lines) < hi)
+
+
+def test_a_script_of_hundreds_of_real_lines_is_matched_line_for_line() -> None:
+    """A folder script the size of a small game's (JSUT's readings as lines, ASR-like errors in
+    the segments): every segment finds its own line, in order and shuffled."""
+    import csv
+
+    from tests.audio_fixtures import SHARED_DATA
+    from tsukasa.pipelines.asr.kana import normalize_kana
+    from tsukasa.pipelines.asr.match import SegReading, match_readings
+
+    data = SHARED_DATA / "jsut_basic5000_dev.tsv"
+    if not data.exists():
+        import pytest
+
+        pytest.skip(f"development data (JSUT readings) not found at {data}")
+    rows = list(csv.DictReader(data.open(encoding="utf-8"), delimiter="\t"))[:400]
+    lines = [normalize_kana(r["kana"]) for r in rows]
+    alphabet = sorted(set("".join(lines)))
+    rnd = random.Random(5)
+    for shuffled in (False, True):
+        order = list(range(len(lines)))
+        if shuffled:
+            rnd.shuffle(order)
+        segs = []
+        for j in order:
+            chars = list(lines[j])
+            for _ in range(rnd.randint(0, 2)):  # a misheard mora or two
+                chars[rnd.randrange(len(chars))] = rnd.choice(alphabet)
+            text = "".join(chars)
+            segs.append(SegReading(text, tuple(text[k : k + 3] for k in range(0, len(text), 3))))
+        taken, ordered = match_readings(segs, lines, adjacent=[False] * len(segs), cfg=MatchConfig())
+        assert ordered is (not shuffled)
+        assert sorted((c.segs, c.lines) for c in taken) == sorted(((i,), (j,)) for i, j in enumerate(order))
+
+
+def test_the_shortlist_of_a_large_script_counts_rare_bigrams_first() -> None:
+    """Counting every posting of common bigrams made a query scan a share of the whole script.
+    Past the postings budget the rarest bigrams pick a pool that is ranked on all bigrams: the
+    right line stays on the shortlist; under the budget the ranking is the exact one."""
+    from tsukasa.pipelines.asr.match import _bigrams, _Shortlister
+
+    rnd = random.Random(9)
+    alphabet = "アイウエオカキクケコサシスセソンーッ"
+    common = ["デス", "マス", "シタ", "ケド", "ヨネ"]
+    lines = list(dict.fromkeys(
+        "".join(rnd.choice(alphabet) for _ in range(rnd.randint(5, 14))) + rnd.choice(common) for _ in range(3000)
+    ))  # fmt: skip
+
+    def exact(kana: str, k: int) -> list[int]:
+        grams = _bigrams(kana)
+        score = {j: len(grams & _bigrams(ln)) / (len(_bigrams(ln)) ** 0.5 or 1) for j, ln in enumerate(lines)}
+        return sorted((j for j in score if score[j] > 0), key=lambda j: (-score[j], j))[:k]
+
+    class Small(_Shortlister):
+        POSTINGS_BUDGET = 300
+
+    wide, small = _Shortlister(lines, 16), Small(lines, 16)
+    found = 0
+    for j in rnd.sample(range(len(lines)), 200):
+        chars = list(lines[j])
+        chars[rnd.randrange(len(chars))] = rnd.choice(alphabet)  # one misheard mora
+        query = "".join(chars)
+        assert wide(query) == exact(query, 16)  # 3,000 short lines fit the real budget: exact
+        found += j in small(query)
+    assert found >= 198  # the budget bites on every query here, and the right line stays

@@ -41,15 +41,40 @@ def reading(text: str) -> str:
 
 
 def distances_to_prefixes(ref: str, hyp: str) -> list[int]:
-    """``out[p] = edit_distance(ref, hyp[:p])`` for every ``p``: the last row of one DP table
-    (unit costs, two rows of memory). Script matching uses the whole row to find split points."""
-    prev = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        cur = [i]
-        for p, hc in enumerate(hyp, 1):
-            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
-        prev = cur
-    return prev
+    """``out[p] = edit_distance(ref, hyp[:p])`` for every ``p`` (unit costs): the last row of the
+    DP table. Script matching uses the whole row to find split points.
+
+    Computed bit-parallel (Myers 1999, in Hyyrö's form for the distance between whole strings):
+    one Python integer holds the vertical differences of a whole DP column, so each character of
+    ``hyp`` costs a dozen integer operations instead of ``len(ref)`` cell updates — ~9x faster on
+    20-mora lines, where matching a folder script spent 90 % of its time (tested cell for cell
+    against the plain DP).
+    """
+    m = len(ref)
+    if m == 0:
+        return list(range(len(hyp) + 1))
+    peq: dict[str, int] = {}  # character -> the rows of ref where it stands, as bits
+    for i, ch in enumerate(ref):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    mask, top = (1 << m) - 1, 1 << (m - 1)
+    pv, mv, score = mask, 0, m  # column 0: every vertical difference is +1; D[m][0] = m
+    out = [m]
+    for ch in hyp:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask  # row 0 grows by one per character: D[0][p] = p
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+        out.append(score)
+    return out
 
 
 def edit_distance(ref: str, hyp: str) -> int:

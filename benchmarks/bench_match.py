@@ -1,0 +1,144 @@
+"""Script matching at the size of a game's folder script: how fast `match_script` assigns
+segments to lines as the script grows, against the plain algorithms it used before (same run).
+
+    .venv/bin/python benchmarks/bench_match.py [--lines 1000 4000 16000 64000] [--baseline-max 4000]
+
+Lines are made from JSUT's hand-checked readings (``../shared/data``) cut into game-length
+pieces (8–25 kana) and, past the ~4,800 distinct pieces, a piece with the start of another
+appended; each line's segment is its reading with 0–2 morae replaced (ASR-like errors), in
+script order. Timed: :func:`tsukasa.pipelines.asr.match.match_readings`, the whole assignment
+(shortlist, exact distances, split and join candidates, order prior, solve). The baseline swaps
+in what the stage did before: the edit-distance table filled cell by cell, every posting of every
+bigram counted and all sharing lines sorted per query, and a scan of every anchor per candidate
+for the order window. Prints lines per second and how many segments got their own line; asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import random
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "jsut_basic5000_dev.tsv"
+
+
+def script_lines(n: int, seed: int = 0) -> list[str]:
+    from tsukasa.pipelines.asr.kana import normalize_kana
+
+    rows = list(csv.DictReader(DATA.open(encoding="utf-8"), delimiter="\t"))
+    rnd = random.Random(seed)
+    pieces = []
+    for row in rows:
+        kana, i = normalize_kana(row["kana"]), 0
+        while i < len(kana):
+            size = rnd.randint(8, 25)
+            pieces.append(kana[i : i + size])
+            i += size
+    pieces = [p for p in dict.fromkeys(pieces) if len(p) >= 6]
+    out = list(pieces)
+    while len(out) < n:
+        out.append(rnd.choice(pieces) + rnd.choice(pieces)[: rnd.randint(3, 12)])
+        if len(out) % 1000 == 0:
+            out = list(dict.fromkeys(out))
+    return list(dict.fromkeys(out))[:n]
+
+
+def segments(lines: list[str], seed: int = 1) -> list:
+    from tsukasa.pipelines.asr.match import SegReading
+
+    rnd = random.Random(seed)
+    alphabet = sorted(set("".join(lines)))
+    out = []
+    for line in lines:
+        chars = list(line)
+        for _ in range(rnd.randint(0, 2)):
+            chars[rnd.randrange(len(chars))] = rnd.choice(alphabet)
+        text = "".join(chars)
+        out.append(SegReading(text, tuple(text[k : k + 3] for k in range(0, len(text), 3))))
+    return out
+
+
+def _plain_prefix_distances(ref: str, hyp: str) -> list[int]:
+    prev = list(range(len(hyp) + 1))
+    for i, rc in enumerate(ref, 1):
+        cur = [i]
+        for p, hc in enumerate(hyp, 1):
+            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
+        prev = cur
+    return prev
+
+
+@contextlib.contextmanager
+def plain_algorithms() -> Iterator[None]:
+    """The stage as it was before 2026-12-04 (twelfth session), swapped in for the baseline."""
+    from tsukasa.pipelines.asr import kana, match
+
+    def shortlist_all(self, kana_text: str) -> list[int]:  # noqa: ANN001
+        if self.k <= 0 or len(self.line_kana) <= self.k:
+            return [j for j, lk in enumerate(self.line_kana) if lk]
+        counts: dict[int, int] = {}
+        for g in match._bigrams(kana_text):
+            for j in self.index.get(g, ()):
+                counts[j] = counts.get(j, 0) + 1
+        return sorted(counts, key=lambda j: (-counts[j] / (len(match._bigrams(self.line_kana[j])) ** 0.5 or 1), j))[
+            : self.k
+        ]
+
+    class ScanWindow:
+        def __init__(self, anchors: Sequence, n_lines: int) -> None:
+            self.seg_to_line = {s: c.lines for c in anchors for s in c.segs}
+            self.n_lines = n_lines
+
+        def fits(self, c) -> bool:  # noqa: ANN001
+            before = [max(self.seg_to_line[s]) for s in self.seg_to_line if s < min(c.segs)]
+            after = [min(self.seg_to_line[s]) for s in self.seg_to_line if s > max(c.segs)]
+            return max(before, default=-1) < min(c.lines) and max(c.lines) < min(after, default=self.n_lines)
+
+    saved = (kana.distances_to_prefixes, match.distances_to_prefixes, match._Shortlister.__call__, match._AnchorWindow)
+    kana.distances_to_prefixes = match.distances_to_prefixes = _plain_prefix_distances
+    match._Shortlister.__call__, match._AnchorWindow = shortlist_all, ScanWindow
+    try:
+        yield
+    finally:
+        kana.distances_to_prefixes, match.distances_to_prefixes, match._Shortlister.__call__, match._AnchorWindow = (
+            saved
+        )
+
+
+def timed(lines: list[str], segs: list) -> tuple[float, int]:
+    from tsukasa.pipelines.asr.match import MatchConfig, match_readings
+
+    t = time.perf_counter()
+    taken, _ = match_readings(segs, lines, adjacent=[False] * len(segs), cfg=MatchConfig())
+    return time.perf_counter() - t, sum(c.segs == c.lines for c in taken)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lines", type=int, nargs="+", default=[1000, 4000, 16000, 64000])
+    ap.add_argument("--baseline-max", type=int, default=4000, help="largest script the baseline is timed on")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    head = ("lines", "ours s", "lines/s", "right", "before s", "lines/s", "right", "ratio")
+    print(" ".join(f"{h:>9}" for h in head))
+    for n in args.lines:
+        lines = script_lines(n)
+        segs = segments(lines)
+        ours, right = timed(lines, segs)
+        row = f"{len(lines):9d} {ours:9.2f} {len(lines) / ours:9.0f} {right:9d}"
+        if n <= args.baseline_max:
+            with plain_algorithms():
+                before, right_b = timed(lines, segs)
+            row += f" {before:9.2f} {len(lines) / before:9.0f} {right_b:9d} {ours / before:9.3f}"
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
