@@ -65,16 +65,6 @@ def segments(lines: list[str], seed: int = 1) -> list:
     return out
 
 
-def _plain_prefix_distances(ref: str, hyp: str) -> list[int]:
-    prev = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        cur = [i]
-        for p, hc in enumerate(hyp, 1):
-            cur.append(min(prev[p] + 1, cur[p - 1] + 1, prev[p - 1] + (rc != hc)))
-        prev = cur
-    return prev
-
-
 @contextlib.contextmanager
 def plain_algorithms() -> Iterator[None]:
     """The stage as it was before 2026-12-04 (twelfth session), swapped in for the baseline."""
@@ -102,7 +92,7 @@ def plain_algorithms() -> Iterator[None]:
             return max(before, default=-1) < min(c.lines) and max(c.lines) < min(after, default=self.n_lines)
 
     saved = (kana.distances_to_prefixes, match.distances_to_prefixes, match._Shortlister.__call__, match._AnchorWindow)
-    kana.distances_to_prefixes = match.distances_to_prefixes = _plain_prefix_distances
+    kana.distances_to_prefixes = match.distances_to_prefixes = kana.plain_prefix_distances
     match._Shortlister.__call__, match._AnchorWindow = shortlist_all, ScanWindow
     try:
         yield
