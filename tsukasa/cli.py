@@ -567,21 +567,32 @@ def dataset_versions(
 def dataset_prune(
     name: NameArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")] = False,
+    keep_audio_of: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-audio-of",
+            metavar="N",
+            help="Also delete standardised audio that only versions older "
+            "than the N newest (and the current one) name; those versions stop playing and are marked.",
+        ),
+    ] = None,  # fmt: skip
     root: RootOpt = None,
 ) -> None:
     """Free disk: delete stage caches of earlier runs and standardised audio that no version names.
 
     Keeps every file a version's manifests name (versions stay playable), the caches the last
     finished run used (so it re-runs from cache), and anything a killed run wrote after it (so
-    that run still resumes). Nothing outside the dataset folder is touched.
+    that run still resumes). Nothing outside the dataset folder is touched. With --keep-audio-of N
+    only the N newest versions keep their audio: each config tried is a whole copy of it.
 
     Example:  tsukasa dataset prune sakura --dry-run
               tsukasa dataset prune sakura
+              tsukasa dataset prune sakura --keep-audio-of 2
     """
     from tsukasa.corpus.dataset import Dataset
     from tsukasa.flows.prune import prune
 
-    report = prune(Dataset.open(name, root), dry_run=dry_run)
+    report = prune(Dataset.open(name, root), dry_run=dry_run, keep_audio_of=keep_audio_of)
     verb = "would free" if dry_run else "freed"
     console.print(f"{name}: {verb} {report.bytes / 1e6:.1f} MB in {report.files} file(s); kept "
                   f"{report.kept_stage_files} stage file(s) and {report.kept_audio_files} audio file(s)")  # fmt: skip
@@ -589,6 +600,9 @@ def dataset_prune(
         console.print(f"  {kind}: {files} file(s), {size / 1e6:.1f} MB")
     if not report.stage_caches_checked:
         console.print("  stage caches kept: no run has finished since prune was added (run once, then prune)")
+    if report.audio_pruned_versions:
+        listed = ", ".join(f"v{n}" for n in report.audio_pruned_versions)
+        console.print(f"  {'would stop' if dry_run else 'no longer'} playing (audio deleted, manifests kept): {listed}")
 
 
 @dataset_app.command("diff")

@@ -108,3 +108,42 @@ def test_prune_cli_dry_run_says_what_it_would_free(dataset: Dataset, tmp_path: P
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert missing.returncode != 0 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_keep_audio_of_drops_older_versions_audio_and_marks_them(dataset: Dataset, tmp_path: Path) -> None:
+    """Each config tried is a whole copy of the standardised audio, which versions kept forever.
+    --keep-audio-of 1 keeps the current version's audio only: the older run version keeps its
+    manifests, is marked, and its export stops with one line; its recipe run again writes it back."""
+    from tsukasa.corpus.shar import export_shar
+    from tsukasa.errors import ConfigError, DatasetError
+    from tsukasa.flows.curate import run_recipe
+    from tsukasa.flows.prune import prune
+
+    root = tmp_path / "dm"
+    run_recipe(Dataset.open("d", root), _recipe(-23.0))
+    run_recipe(Dataset.open("d", root), _recipe(-16.0))
+    ds = Dataset.open("d", root)
+    old, current = [v.number for v in ds.meta.versions if v.kind == "run"]
+    old_audio = [s.source for c in ds.cuts(old) for s in c.recording.sources]
+    current_audio = [s.source for c in ds.cuts(current) for s in c.recording.sources]
+
+    with pytest.raises(ConfigError, match="at least 1"):
+        prune(ds, keep_audio_of=0)
+    dry = prune(ds, dry_run=True, keep_audio_of=1)
+    assert dry.audio_pruned_versions == [old] and all(Path(a).is_file() for a in old_audio)
+    report = prune(ds, keep_audio_of=1)
+    assert report.audio_pruned_versions == [old]
+    assert report.removed["standardised audio no kept version names"][0] == len(set(old_audio))
+    assert not any(Path(a).is_file() for a in old_audio) and all(Path(a).is_file() for a in current_audio)
+
+    ds = Dataset.open("d", root)
+    assert ds.version(old).audio_pruned_at is not None and ds.version(current).audio_pruned_at is None
+    assert len(list(ds.cuts(old))) == len(old_audio)  # the record of what it was stays
+    with pytest.raises(DatasetError, match=rf"v{old} .*no longer plays.*--keep-audio-of"):
+        export_shar(ds, tmp_path / "shar-old", version=old)
+    export_shar(ds, tmp_path / "shar-current")  # the current version exports as before
+
+    again = run_recipe(Dataset.open("d", root), _recipe(-23.0))  # the old recipe: its audio comes back
+    assert again.computed["standardize"] == again.shards
+    assert all(Path(a).is_file() for a in old_audio)
+    export_shar(Dataset.open("d", root), tmp_path / "shar-old", version=old)  # it plays again

@@ -97,6 +97,9 @@ class VersionRecord(_Meta):
     recipe: str | None = None
     fingerprint: str | None = None
     counts: VersionCounts = Field(default_factory=VersionCounts)
+    # When `tsukasa dataset prune --keep-audio-of N` deleted standardised audio this version names:
+    # its manifests stay (the record of what it was), but it no longer plays or exports.
+    audio_pruned_at: datetime | None = None
 
 
 class DatasetMeta(_Meta):
@@ -194,6 +197,9 @@ class Dataset:
 
     def save_meta(self) -> None:
         data = self.meta.model_dump(mode="json")
+        for version in data["versions"]:
+            if version.get("audio_pruned_at") is None:  # only pruned versions carry the key: a dataset
+                version.pop("audio_pruned_at", None)  # never pruned so stays readable by older releases
         with atomic_path(self.path / "dataset.yaml") as tmp:
             tmp.write_text(yaml_text(data), encoding="utf-8")
 
@@ -247,6 +253,23 @@ class Dataset:
             if v.number == number:
                 return v
         raise DatasetError(f"dataset {self.name!r} has no version {number}")
+
+    def require_playable(self, number: int) -> None:
+        """One-line :class:`DatasetError` when ``prune --keep-audio-of`` deleted audio version
+        ``number`` names (exports would otherwise fail on the first missing file)."""
+        pruned = self.version(number).audio_pruned_at
+        if pruned is not None and not self._audio_all_there(number):  # a rerun may have written it back
+            raise DatasetError(
+                f"v{number} of {self.name!r} no longer plays: `tsukasa dataset prune --keep-audio-of` deleted its "
+                f"standardised audio on {pruned:%Y-%m-%d}; use a newer version, or run its recipe again "
+                f"(`tsukasa run`), which writes that audio back"
+            )
+
+    def _audio_all_there(self, number: int) -> bool:
+        return all(
+            Path(str(src.source)).is_file() for cut in self.cuts(number) for src in cut.recording.sources
+            if src.type == "file"
+        )  # fmt: skip
 
     def cuts(self, version: int | None = None, *, lazy: bool = True):  # noqa: ANN201 - lhotse.CutSet
         """The cuts of ``version`` (default: current)."""

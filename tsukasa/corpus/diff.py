@@ -31,7 +31,9 @@ def versions_table(ds: Dataset) -> list[dict[str, Any]]:
                 "kind": v.kind,
                 "created_at": v.created_at.isoformat(),
                 "created_by": v.created_by,
-                "description": v.description,
+                "description": v.description
+                + (f" [audio pruned {v.audio_pruned_at:%Y-%m-%d}]" if v.audio_pruned_at else ""),
+                "audio_pruned_at": v.audio_pruned_at.isoformat() if v.audio_pruned_at else None,
                 "parent": v.parent,
                 "recipe": v.recipe,
                 "cuts": v.counts.cuts,

@@ -136,7 +136,7 @@ def export_hf(
     number = version if version is not None else ds.current_version
     if number is None:
         raise DatasetError(f"dataset {ds.name!r} has no version yet (run `tsukasa ingest`)")
-    ds.version(number)
+    ds.require_playable(number)
     if split is not None:  # fail here with our message, not wrapped inside the datasets builder
         next(iter(filter_split(ds.cuts(number), split)), None)
     target = Path(out) if out is not None else ds.path / ("hf" if split is None else f"hf-{split}")

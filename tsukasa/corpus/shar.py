@@ -160,6 +160,8 @@ def export_shar(
         raise ConfigError(f"shard size must be at least 1, got {shard_size}")
     number = version if version is not None else ds.current_version
     cuts: Iterable[Any] = ds.cuts(number)
+    if number is not None:
+        ds.require_playable(number)
     if split is not None:
         cuts = filter_split(cuts, split)
     if out is None:

@@ -6,7 +6,12 @@ old ones stay, because a cache cannot know it will not be asked again. Over thou
 that is a full copy of the audio per config tried. Prune keeps:
 
 * every file under ``audio/`` that a manifest of **any version** names (``versions/vN/`` cuts
-  and rejected items, the current ones at the top): versions are immutable and stay playable;
+  and rejected items, the current ones at the top): versions are immutable and stay playable —
+  unless ``keep_audio_of=N`` (``--keep-audio-of N``) says to keep the audio of the N newest
+  versions (and the current one) only. Each config tried is a full copy of the audio, so over
+  thousands of hours old versions' audio is most of the disk. A version whose audio goes keeps
+  its manifests (what it was, `dataset diff` against it) and is marked ``audio_pruned_at``:
+  exports of it stop with one line, and running its recipe again writes the audio back;
 * the caches the **last finished run** used (``stages/live.json``, written at the end of each
   run): the same command re-runs from cache after a prune;
 * anything written **after** that run finished (a run killed or still unfinished, whose
@@ -25,11 +30,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.corpus.manifests import read_jsonl
+from tsukasa.errors import ConfigError
 from tsukasa.flows.curate import LIVE_FILE, output_tag
 
 
@@ -43,6 +50,7 @@ class PruneReport:
     kept_stage_files: int = 0
     kept_audio_files: int = 0
     stage_caches_checked: bool = True
+    audio_pruned_versions: list[int] = field(default_factory=list)  # versions that no longer play
 
     def add(self, kind: str, size: int) -> None:
         files_bytes = self.removed.setdefault(kind, [0, 0])
@@ -58,13 +66,17 @@ class PruneReport:
         return sum(b for _, b in self.removed.values())
 
 
-def prune(ds: Dataset, *, dry_run: bool = False) -> PruneReport:
-    """Delete stage caches and audio no version and no resumable run needs (see the module doc)."""
+def prune(ds: Dataset, *, dry_run: bool = False, keep_audio_of: int | None = None) -> PruneReport:
+    """Delete stage caches and audio no version and no resumable run needs (see the module doc);
+    with ``keep_audio_of=N``, audio only older versions name goes too."""
+    if keep_audio_of is not None and keep_audio_of < 1:
+        raise ConfigError(f"--keep-audio-of must be at least 1 (the current version always keeps its audio), "
+                          f"not {keep_audio_of}")  # fmt: skip
     with ds.writing("tsukasa dataset prune"):
-        return _prune(ds, dry_run=dry_run)
+        return _prune(ds, dry_run=dry_run, keep_audio_of=keep_audio_of)
 
 
-def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
+def _prune(ds: Dataset, *, dry_run: bool, keep_audio_of: int | None = None) -> PruneReport:
     report = PruneReport(ds.name, dry_run)
     live_file = ds.stages_dir / LIVE_FILE
     since = live_file.stat().st_mtime if live_file.exists() else None
@@ -93,17 +105,47 @@ def _prune(ds: Dataset, *, dry_run: bool) -> PruneReport:
 
     # Audio a version or a kept stage output names (by its path below audio/, which survives a
     # move of the dataset): a kept cache never points at deleted audio.
-    manifests = _version_manifests(ds) + [p for p in kept_stage if p.name.endswith(".jsonl.gz")]
+    kept_versions = _versions_keeping_audio(ds, keep_audio_of)
+    manifests = _version_manifests(ds, kept_versions) + [p for p in kept_stage if p.name.endswith(".jsonl.gz")]
     named = _audio_named_in(manifests)
+    removed: set[str] = set()
     for p in _files(audio) if audio.is_dir() else []:
-        if str(p.relative_to(audio)) in named or (since is not None and p.stat().st_mtime > since):
+        key = str(p.relative_to(audio))
+        if key in named or (since is not None and p.stat().st_mtime > since):
             report.kept_audio_files += 1
             continue
-        _remove(p, "standardised audio no version names", report, dry_run)
+        kind = (
+            "standardised audio no version names"
+            if keep_audio_of is None
+            else "standardised audio no kept version names"
+        )
+        _remove(p, kind, report, dry_run)
+        removed.add(key)
+    if keep_audio_of is not None and removed:
+        for v in ds.meta.versions:
+            if (
+                v.number not in kept_versions
+                and _audio_named_in(_version_manifests(ds, {v.number}, top=False)) & removed
+            ):
+                report.audio_pruned_versions.append(v.number)
+        if not dry_run and report.audio_pruned_versions:
+            now = datetime.now(UTC).replace(microsecond=0)
+            for v in ds.meta.versions:
+                if v.number in report.audio_pruned_versions and v.audio_pruned_at is None:
+                    v.audio_pruned_at = now
+            ds.save_meta()
     if not dry_run:
         for folder in (ds.stages_dir, ds.audio_dir):
             _drop_empty_dirs(folder)
     return report
+
+
+def _versions_keeping_audio(ds: Dataset, keep_audio_of: int | None) -> set[int]:
+    """Every version (no limit), or the ``keep_audio_of`` newest ones and the current one."""
+    numbers = sorted(v.number for v in ds.meta.versions)
+    if keep_audio_of is None:
+        return set(numbers)
+    return set(numbers[-keep_audio_of:]) | ({ds.current_version} if ds.current_version is not None else set())
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -122,11 +164,11 @@ def _output_tag(name: str) -> str:
     return parts[1] if len(parts) == 5 and parts[2] in ("cuts", "rejected") else ""
 
 
-def _version_manifests(ds: Dataset) -> list[Path]:
-    out = [ds.cuts_path, ds.rejected_path]
-    versions = ds.path / "versions"
-    if versions.is_dir():
-        out += sorted(versions.glob("v*/*.jsonl.gz"))
+def _version_manifests(ds: Dataset, numbers: set[int], *, top: bool = True) -> list[Path]:
+    """The manifests of versions ``numbers`` (and, with ``top``, the current ones at the top)."""
+    out = [ds.cuts_path, ds.rejected_path] if top else []
+    for number in sorted(numbers):
+        out += sorted(ds.version_dir(number).glob("*.jsonl.gz"))
     return [p for p in out if p.exists()]
 
 
