@@ -210,6 +210,7 @@ def test_demo_builds_sample_and_ingests_it(tmp_path: Path) -> None:
 # Ctrl-C after the seventh file of an ingest: SIGINT to itself, as a terminal sends it.
 _CTRL_C_MID_INGEST = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a suite started in the background ignores it
 from tsukasa import cli
 from tsukasa.corpus import ingest as ing
 real, calls = ing._scan, []

@@ -68,6 +68,9 @@ def _run_cli(root: Path, recipe: Path, env: dict) -> subprocess.Popen:
         [sys.executable, "-m", "tsukasa.cli", "run", "--dataset", "d", "--recipe", str(recipe), "--root", str(root)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         start_new_session=True,  # its own process group: kill -9 takes the temporary Prefect server too
+        # Ctrl-C as a terminal delivers it, even when the suite itself was started in the background
+        # (`make test &` from a script): such a shell ignores SIGINT for its jobs and their children.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
 
 
