@@ -91,12 +91,20 @@ def require_audio(cut: object) -> None:
     """
     from tsukasa.errors import DatasetError
 
+    missing = missing_audio(cut)
+    if missing is not None:
+        raise DatasetError(
+            f"cut {getattr(cut, 'id', '?')}: its audio {missing} is missing (deleted?); "
+            "`tsukasa run` with the same recipe writes it again"
+        )
+
+
+def missing_audio(cut: object) -> str | None:
+    """The first audio file ``cut`` names that does not exist, or None."""
     for source in getattr(getattr(cut, "recording", None), "sources", None) or []:
         if source.type == "file" and not Path(str(source.source)).is_file():
-            raise DatasetError(
-                f"cut {getattr(cut, 'id', '?')}: its audio {source.source} is missing (deleted?); "
-                "`tsukasa run` with the same recipe writes it again"
-            )
+            return str(source.source)
+    return None
 
 
 def looks_like_audio(head: bytes) -> bool:

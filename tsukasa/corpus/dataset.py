@@ -266,10 +266,9 @@ class Dataset:
             )
 
     def _audio_all_there(self, number: int) -> bool:
-        return all(
-            Path(str(src.source)).is_file() for cut in self.cuts(number) for src in cut.recording.sources
-            if src.type == "file"
-        )  # fmt: skip
+        from tsukasa.corpus.audio import missing_audio
+
+        return all(missing_audio(cut) is None for cut in self.cuts(number))
 
     def cuts(self, version: int | None = None, *, lazy: bool = True):  # noqa: ANN201 - lhotse.CutSet
         """The cuts of ``version`` (default: current)."""

@@ -268,11 +268,14 @@ def cached_result(
     must run. Its outputs are named by the whole cache key (:func:`shard_outputs`), so whole files
     under that name are this very computation's result, whichever run wrote them."""
     key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
-    cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
-    if not outputs_whole(stage_name, (cuts_path, rejected_path)):
+    return _result_if_whole(stage_name, shard_outputs(out_dir, shard, key))
+
+
+def _result_if_whole(stage_name: str, outputs: tuple[Path, Path]) -> dict[str, Any] | None:
+    if not outputs_whole(stage_name, outputs):
         return None
-    kept = sum(1 for _ in read_jsonl(cuts_path))
-    return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": False, "kept": kept, "seconds": 0.0}
+    kept = sum(1 for _ in read_jsonl(outputs[0]))
+    return {"cuts": str(outputs[0]), "rejected": str(outputs[1]), "computed": False, "kept": kept, "seconds": 0.0}
 
 
 def run_stage_on_shard(
@@ -286,11 +289,11 @@ def run_stage_on_shard(
 ) -> dict[str, Any]:
     """Run one stage over one shard manifest; write kept cuts and rejected items atomically."""
     input_path = _input_manifest(input_path)
-    # Finished before a crash that came before Prefect recorded the result: same key, same output.
-    if (done := cached_result(stage_name, config, input_path, out_dir, shard, dataset_dir, fingerprint)) is not None:
-        return done
     key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
     cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
+    # Finished before a crash that came before Prefect recorded the result: same key, same output.
+    if (done := _result_if_whole(stage_name, (cuts_path, rejected_path))) is not None:
+        return done
     started = time.perf_counter()
     pin_blas_threads()
     cls = get_stage(stage_name)
