@@ -265,15 +265,33 @@ def cached_result(
     fingerprint: str | None = None,
 ) -> dict[str, Any] | None:
     """What the (stage, shard) task returns when its output is already on disk, or None when it
-    must run. Its outputs are named by the whole cache key (:func:`shard_outputs`), so whole files
-    under that name are this very computation's result, whichever run wrote them."""
-    key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
-    return _result_if_whole(stage_name, shard_outputs(out_dir, shard, key))
+    must run (see :func:`cached_outputs`)."""
+    outputs = cached_outputs(stage_name, config, input_path, out_dir, shard, dataset_dir, fingerprint)
+    return None if outputs is None else _result(outputs)
+
+
+def cached_outputs(
+    stage_name: str,
+    config: dict[str, Any],
+    input_path: str,
+    out_dir: str | Path,
+    shard: str,
+    dataset_dir: str | Path,
+    fingerprint: str | None = None,
+) -> tuple[Path, Path] | None:
+    """The (stage, shard)'s kept and rejected manifests when they are whole on disk, else None.
+    They are named by the whole cache key (:func:`shard_outputs`), so whole files under that name
+    are this very computation's result, whichever run wrote them."""
+    outputs = shard_outputs(out_dir, shard, stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint))
+    return outputs if outputs_whole(stage_name, outputs) else None
 
 
 def _result_if_whole(stage_name: str, outputs: tuple[Path, Path]) -> dict[str, Any] | None:
-    if not outputs_whole(stage_name, outputs):
-        return None
+    return _result(outputs) if outputs_whole(stage_name, outputs) else None
+
+
+def _result(outputs: tuple[Path, Path]) -> dict[str, Any]:
+    """A finished task's result read back from its outputs (``kept`` counted for the run report)."""
     kept = sum(1 for _ in read_jsonl(outputs[0]))
     return {"cuts": str(outputs[0]), "rejected": str(outputs[1]), "computed": False, "kept": kept, "seconds": 0.0}
 

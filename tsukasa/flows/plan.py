@@ -2,7 +2,7 @@
 
 Over thousands of hours a data engineer wants to know, before launching, whether an edit to the
 recipe costs two shards or all of them. The plan walks each shard's chain of stages with the same
-cache keys and output names the flow uses (:func:`~tsukasa.flows.curate.cached_result`, which the
+cache keys and output names the flow uses (:func:`~tsukasa.flows.curate.cached_outputs`, which the
 flow itself asks before it submits a task): a stage whose output is whole is cached, and its
 output is the next stage's input; at the first
 stage that is not, that stage is to compute, and every later one of the shard *may* compute: its
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tsukasa.corpus.dataset import Dataset
 from tsukasa.errors import DatasetError
-from tsukasa.flows.curate import cached_result, concat_manifests, reshard, write_input_shards
+from tsukasa.flows.curate import cached_outputs, concat_manifests, reshard, write_input_shards
 from tsukasa.flows.recipe import Recipe
 from tsukasa.pipelines.base import get_stage
 
@@ -82,5 +82,5 @@ def plan_recipe(ds: Dataset, recipe: Recipe) -> tuple[int, list[StagePlan]]:
 def _cached_output(
     stage: str, config: dict, input_path: str, out_dir: Path, shard: str, dataset_dir: Path, fingerprint: str
 ) -> str | None:
-    hit = cached_result(stage, config, input_path, out_dir, shard, dataset_dir, fingerprint)
-    return None if hit is None else hit["cuts"]
+    outputs = cached_outputs(stage, config, input_path, out_dir, shard, dataset_dir, fingerprint)
+    return None if outputs is None else str(outputs[0])  # not read: the plan needs no counts
