@@ -255,21 +255,6 @@ def write_live_set(ds: Dataset, paths: Iterable[str | Path]) -> None:
         tmp.write_text(json.dumps({"files": rel}, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
-def cached_result(
-    stage_name: str,
-    config: dict[str, Any],
-    input_path: str,
-    out_dir: str | Path,
-    shard: str,
-    dataset_dir: str | Path,
-    fingerprint: str | None = None,
-) -> dict[str, Any] | None:
-    """What the (stage, shard) task returns when its output is already on disk, or None when it
-    must run (see :func:`cached_outputs`)."""
-    outputs = cached_outputs(stage_name, config, input_path, out_dir, shard, dataset_dir, fingerprint)
-    return None if outputs is None else _result(outputs)
-
-
 def cached_outputs(
     stage_name: str,
     config: dict[str, Any],
@@ -286,11 +271,7 @@ def cached_outputs(
     return outputs if outputs_whole(stage_name, outputs) else None
 
 
-def _result_if_whole(stage_name: str, outputs: tuple[Path, Path]) -> dict[str, Any] | None:
-    return _result(outputs) if outputs_whole(stage_name, outputs) else None
-
-
-def _result(outputs: tuple[Path, Path]) -> dict[str, Any]:
+def finished_result(outputs: tuple[Path, Path]) -> dict[str, Any]:
     """A finished task's result read back from its outputs (``kept`` counted for the run report)."""
     kept = sum(1 for _ in read_jsonl(outputs[0]))
     return {"cuts": str(outputs[0]), "rejected": str(outputs[1]), "computed": False, "kept": kept, "seconds": 0.0}
@@ -310,8 +291,8 @@ def run_stage_on_shard(
     key = stage_cache_key(stage_name, config, input_path, dataset_dir, fingerprint)
     cuts_path, rejected_path = shard_outputs(out_dir, shard, key)
     # Finished before a crash that came before Prefect recorded the result: same key, same output.
-    if (done := _result_if_whole(stage_name, (cuts_path, rejected_path))) is not None:
-        return done
+    if outputs_whole(stage_name, (cuts_path, rejected_path)):
+        return finished_result((cuts_path, rejected_path))
     started = time.perf_counter()
     pin_blas_threads()
     cls = get_stage(stage_name)
@@ -757,8 +738,9 @@ def _run_recipe(
             under its cache key's name is found here in ~1 ms, and only the rest reach Prefect."""
             nonlocal completed
             if FIND_CACHED_BEFORE_SUBMIT and isinstance(upstream, str):  # input known: a shard file or cached output
-                hit = cached_result(step.stage, step.config, upstream, out_dir, shard, ds.path, fingerprints[i])
-                if hit is not None:
+                outputs = cached_outputs(step.stage, step.config, upstream, out_dir, shard, ds.path, fingerprints[i])
+                if outputs is not None:
+                    hit = finished_result(outputs)
                     done.append((step.stage, {**hit, "state": "Cached"}))
                     completed += 1
                     _report_progress(progress_token, completed, max(total, completed))

@@ -159,7 +159,7 @@ class _Shortlister:
     lines, so counting every posting made each query scan a fixed share of the script — quadratic
     again (a 64,000-line script: 154 lines/s, against 1,018 at 4,000). The query's bigrams are
     counted rarest first until :data:`POSTINGS_BUDGET` postings are spent; when that stops early,
-    the ``4k`` lines best by the rare bigrams are scored again on all their bigrams and the ``k``
+    the ``8k`` lines best by the rare bigrams are scored again on all their bigrams and the ``k``
     best of those returned. A script small enough to fit the budget gets the exact ranking.
     """
 
