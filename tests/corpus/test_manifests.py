@@ -126,3 +126,28 @@ def test_fast_manifest_dicts_equal_lhotses_own(tmp_path: Path) -> None:
     for item in cases:
         assert manifest_dict(item) == item.to_dict(), item.id
         assert json.dumps(manifest_dict(item)) == json.dumps(item.to_dict()), item.id  # same bytes on disk
+
+
+def test_sorted_lines_come_back_in_key_order_and_leave_no_file(tmp_path: Path) -> None:
+    """The on-disk sort behind streamed writers: Python's order for (str, float, int) keys, equal
+    keys in the order they came, any number of lines, and its temporary file gone afterwards."""
+    import random
+
+    from tsukasa.corpus.manifests import SortedLines
+
+    rnd = random.Random(3)
+    names = ["voice/a.ogg", "voice/b.ogg", "ボイス/あ.ogg", "voice/ä.ogg", "", "voice/A.ogg"]
+    items = [((rnd.choice(names), rnd.choice([0.0, 1.5, -2.0, 1e-9, 3.25]), rnd.randrange(3)), f"{i}".encode())
+             for i in range(3 * SortedLines.BATCH + 17)]  # fmt: skip
+    with SortedLines(tmp_path) as spool:
+        for key, line in items:
+            spool.add(key, line)
+        assert len(list(tmp_path.iterdir())) == 1  # one temporary database beside the output
+        got = list(spool.lines())
+    assert got == [line for _, line in sorted(items, key=lambda item: item[0])]  # a stable sort
+    assert list(tmp_path.iterdir()) == []
+    with SortedLines(tmp_path) as spool:
+        assert list(spool.lines()) == []
+        spool.add(("a", 1.0), b"x")
+        with pytest.raises(ValueError, match="has 3 items, not 2"):
+            spool.add(("a", 1.0, 2), b"y")

@@ -274,3 +274,71 @@ def validate_cuts(cuts: Iterable[Any], *, limit: int = 50) -> list[str]:
         if len(problems) >= limit:
             break
     return problems[:limit]
+
+
+class SortedLines:
+    """Encoded JSON lines handed over in any order and read back sorted by a key, through a
+    temporary SQLite file: for a writer that cannot compute its output in output order and whose
+    output may not fit in memory (``match_script`` over a dataset's every segment).
+
+    SQLite sorts out of core (its sorter spills to temporary files), so memory stays bounded
+    however many lines are added. Keys are tuples of one fixed length; their items compare as
+    SQLite compares values (numbers numerically, text by UTF-8 bytes, which is Python's code-point
+    order), so a tuple of str/float/int sorts as Python sorts it. Used as a context manager; the
+    file is removed on exit.
+    """
+
+    BATCH = 4096
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self._db: Any = None
+        self._path: Path | None = None
+        self._batch: list[tuple[Any, ...]] = []
+        self._width: int | None = None
+
+    def __enter__(self) -> SortedLines:
+        import sqlite3
+        import tempfile
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".sort-", suffix=".sqlite", dir=self.folder)
+        os.close(fd)
+        self._path = Path(name)
+        self._db = sqlite3.connect(name)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db is not None:
+            self._db.close()
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+
+    def add(self, key: tuple[Any, ...], line: bytes) -> None:
+        if self._width is None:
+            self._width = len(key)
+            columns = ", ".join(f"k{i}" for i in range(self._width))
+            self._db.execute(f"CREATE TABLE lines ({columns}, line BLOB)")
+        elif len(key) != self._width:
+            raise ValueError(f"sort key {key!r} has {len(key)} items, not {self._width}")
+        self._batch.append((*key, line))
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            marks = ", ".join("?" * (len(self._batch[0])))
+            self._db.executemany(f"INSERT INTO lines VALUES ({marks})", self._batch)
+            self._batch.clear()
+
+    def lines(self) -> Iterator[bytes]:
+        """Every line added, in key order (equal keys: in the order they were added)."""
+        if self._width is None:
+            return
+        self._flush()
+        self._db.commit()
+        order = ", ".join([*(f"k{i}" for i in range(self._width)), "rowid"])
+        for (line,) in self._db.execute(f"SELECT line FROM lines ORDER BY {order}"):
+            yield bytes(line)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tsukasa.corpus.dataset import Dataset, yaml_text
-from tsukasa.corpus.manifests import atomic_path, read_cuts, read_jsonl, read_rejected, write_jsonl, write_manifest
+from tsukasa.corpus.manifests import atomic_path, read_cuts, read_jsonl, read_rejected, write_manifest
 from tsukasa.corpus.schema import ScriptLine
 from tsukasa.errors import ConfigError, DatasetError, TsukasaError
 from tsukasa.flows.recipe import Recipe
@@ -298,9 +298,7 @@ def run_stage_on_shard(
     cls = get_stage(stage_name)
     stage = cls(cls.Config.model_validate(config))
     ctx = StageContext(work_dir=Path(dataset_dir), script=_folder_script(Path(dataset_dir)))
-    result = stage.process(read_cuts(input_path, lazy=False), ctx)
-    write_jsonl((r.to_dict() for r in result.rejected), rejected_path)
-    n_kept = write_manifest(result.kept, cuts_path)  # written last: its presence marks the shard done
+    n_kept = stage.process_manifest(input_path, ctx, cuts_path, rejected_path)
     seconds = round(time.perf_counter() - started, 3)
     return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True, "kept": n_kept,
             "seconds": seconds}  # fmt: skip

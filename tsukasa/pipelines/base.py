@@ -132,6 +132,19 @@ class Stage(Generic[C]):
             self._collect(cut, out, result)
         return result
 
+    def process_manifest(self, input_path: str | Path, ctx: StageContext, cuts_path: Path, rejected_path: Path) -> int:
+        """Run the stage over a manifest file and write its outputs atomically; returns the cuts kept.
+
+        The rejected items are written first: the cuts file, written last, marks the work done.
+        This default reads the whole manifest into memory, which is right for a shard. A
+        dataset-scope stage sees every cut of the dataset, so it overrides this to stream.
+        """
+        from tsukasa.corpus.manifests import read_cuts, write_jsonl, write_manifest
+
+        result = self.process(read_cuts(input_path, lazy=False), ctx)
+        write_jsonl((r.to_dict() for r in result.rejected), rejected_path)
+        return write_manifest(result.kept, cuts_path)
+
     def process_cut(self, cut: Any, ctx: StageContext) -> Any:
         """Return a cut, a list of cuts (e.g. segments), or a :class:`Rejection`."""
         raise NotImplementedError(f"stage {self.name!r} implements neither process nor process_cut")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from tests.pipelines.asr.conftest import DISTRACTORS, SENTENCES, WRONG_FILE_LINE, AsrSession
 from tsukasa.corpus.schema import ScriptLine
+from tsukasa.errors import DatasetError
 from tsukasa.pipelines.asr.match import MatchConfig, MatchScriptStage
 from tsukasa.pipelines.base import StageContext, get_stage
 
@@ -289,3 +292,183 @@ def test_the_shortlist_of_a_large_script_counts_rare_bigrams_first() -> None:
         assert wide(query) == exact(query, 16)  # 3,000 short lines fit the real budget: exact
         found += j in small(query)
     assert found >= 198  # the budget bites on every query here, and the right line stays
+
+
+def _mixed_folder(n: int, seed: int) -> tuple[list[dict], list[ScriptLine]]:
+    """Cut dicts of every shape ``match_script`` handles, from JSUT's readings (ASR-like errors,
+    3-kana words): folder lines as one segment, two segments (joined) and two lines in one segment
+    (split); per-file lines in one and two segments; a multi-line file the audio left whole;
+    segments already scripted; a cut without supervision; segments no line reads like; and
+    script lines nobody recorded. Shuffled: the stage must not rely on input order."""
+    import csv
+
+    import pytest
+
+    from tests.audio_fixtures import SHARED_DATA
+
+    data = SHARED_DATA / "jsut_basic5000_dev.tsv"
+    if not data.exists():
+        pytest.skip(f"development data (JSUT readings) not found at {data}")
+    rows = list(csv.DictReader(data.open(encoding="utf-8"), delimiter="\t"))
+    rnd = random.Random(seed)
+    rnd.shuffle(rows)
+    rows = iter(rows)
+    alphabet = "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+
+    def noisy(kana: str) -> str:
+        chars = list(kana)
+        for _ in range(rnd.randint(0, 2)):
+            chars[rnd.randrange(len(chars))] = rnd.choice(alphabet)
+        return "".join(chars)
+
+    def cut(rec: str, n_seg: int, start: float, kana: str, text: str = "", source: dict | None = None,
+            sup: bool = True, flags: list | None = None) -> tuple[dict, float]:  # fmt: skip
+        words = [{"word": kana[k : k + 3], "start": round(0.3 * k / 3, 3), "end": round(0.3 * k / 3 + 0.25, 3)}
+                 for k in range(0, len(kana), 3)]  # fmt: skip
+        dur = round(0.1 * len(kana) + 0.1, 3)
+        audio = [{"type": "file", "channels": [0], "source": f"/d/{rec}.flac"}]
+        recording = {"id": rec, "sources": audio, "sampling_rate": 24000, "num_samples": 24000 * 60,
+                     "duration": 60.0, "channel_ids": [0]}  # fmt: skip
+        custom: dict = {"asr": {"model": "m", "text": kana, "kana": kana, "words": words}}
+        if source:
+            custom["source"] = source
+        if flags:
+            custom["quality"] = {"flags": flags}
+        cid = f"{rec}-{n_seg}"
+        supervision = {"id": cid, "recording_id": rec, "start": 0.0, "duration": dur, "text": text, "language": "ja",
+                       "custom": custom}  # fmt: skip
+        d = {"id": cid, "start": start, "duration": dur, "channel": 0, "supervisions": [supervision] if sup else [],
+             "recording": recording, "custom": {"source_path": f"voice/{rec}.ogg"}, "type": "MonoCut"}  # fmt: skip
+        return d, start + dur
+
+    script: list[str] = []
+    cuts: list[dict] = []
+    shapes = ["single"] * 6 + [
+        "join",
+        "split",
+        "file",
+        "file2",
+        "multi",
+        "scripted",
+        "nosup",
+        "unmatched",
+        "unrecorded",
+    ]
+    for i in range(n):
+        rec, shape, r = f"r{rnd.randrange(10**6):06d}x{i}", shapes[i % len(shapes)], next(rows)
+        kana = r["kana"]
+        if shape == "single":
+            script.append(r["text"])
+            cuts.append(cut(rec, 0, 1.0, noisy(kana))[0])
+        elif shape == "join":
+            script.append(r["text"])
+            first, end = cut(rec, 0, 1.0, noisy(kana[: len(kana) // 2]))
+            cuts += [first, cut(rec, 1, end + 0.3, noisy(kana[len(kana) // 2 :]))[0]]
+        elif shape == "split":
+            other = next(rows)
+            script += [r["text"], other["text"]]
+            cuts.append(cut(rec, 0, 1.0, noisy(kana + other["kana"]))[0])
+        elif shape in ("file", "file2"):
+            source = {"script_text": r["text"], "script_scope": "file", "line_id": f"F{i}"}
+            if shape == "file":
+                cuts.append(cut(rec, 0, 0.5, noisy(kana), r["text"], source)[0])
+            else:
+                first, end = cut(rec, 0, 0.5, noisy(kana[: len(kana) // 2]), r["text"], source)
+                cuts += [first, cut(rec, 1, end + 0.2, noisy(kana[len(kana) // 2 :]), r["text"], source)[0]]
+        elif shape == "multi":
+            other = next(rows)
+            lines = [{"text": r["text"], "line_id": f"M{i}a"}, {"text": other["text"], "line_id": f"M{i}b"}]
+            source = {"script_text": r["text"] + other["text"], "script_scope": "file", "script_lines": lines}
+            flag = [{"code": "line_count_mismatch", "value": 1.0}]
+            cuts.append(cut(rec, 0, 0.5, kana + other["kana"], r["text"] + other["text"], source, flags=flag)[0])
+        elif shape == "scripted":
+            source = {"script_text": r["text"], "script_scope": "folder", "line_id": f"S{i}"}
+            cuts.append(cut(rec, 0, 0.5, noisy(kana), r["text"], source)[0])
+        elif shape == "nosup":
+            cuts.append(cut(rec, 0, 0.5, kana, sup=False)[0])
+        elif shape == "unmatched":
+            cuts.append(cut(rec, 0, 0.5, "".join(rnd.choice(alphabet) for _ in range(20)))[0])
+        else:
+            script.append(r["text"])
+    rnd.shuffle(cuts)
+    return cuts, [ScriptLine(text=t, line_id=f"L{j}", row=j + 1) for j, t in enumerate(script)]
+
+
+def test_a_manifest_is_matched_in_two_passes_to_the_bytes_of_the_whole_list(tmp_path) -> None:
+    """The flow streams the manifest (``process_manifest``); the result is byte for byte what
+    matching the whole list in memory gives, with and without a folder script, whatever the
+    input order, and every shape of the stage's work occurs in it."""
+    import gzip
+    import json
+
+    from tsukasa.corpus.manifests import read_cuts, write_jsonl, write_manifest
+
+    dicts, script = _mixed_folder(68, seed=11)
+    path = tmp_path / "in.cuts.jsonl.gz"
+    write_jsonl(dicts, path)
+    stage = MatchScriptStage()
+    for name, lines in (("folder", script), ("per-file only", [])):
+        ctx = StageContext(work_dir=tmp_path, script=lines)
+        out = tmp_path / name
+        n = stage.process_manifest(path, ctx, out / "cuts.jsonl.gz", out / "rejected.jsonl.gz")
+        whole = stage.process(read_cuts(path, lazy=False), ctx)
+        write_manifest(whole.kept, out / "whole.jsonl.gz")
+        write_jsonl((r.to_dict() for r in whole.rejected), out / "whole-rejected.jsonl.gz")
+        assert n == len(whole.kept)
+        assert (out / "cuts.jsonl.gz").read_bytes() == (out / "whole.jsonl.gz").read_bytes()
+        assert (out / "rejected.jsonl.gz").read_bytes() == (out / "whole-rejected.jsonl.gz").read_bytes()
+        decisions = " | ".join(
+            d for line in gzip.open(out / "cuts.jsonl.gz", "rt") for s in json.loads(line)["supervisions"]
+            for p in s["custom"].get("provenance", []) for d in p["decisions"]
+        )  # fmt: skip
+        kinds = ["joined 2 segments of one per-file line", "script line 2 of 2", "split by ASR words"]
+        if lines:
+            kinds += ["joined 2 segments", "split: second of 2 lines", "no script line matched", "line row"]
+            assert {r.reason for r in whole.rejected} == {"script_line_unmatched"}
+        assert all(k in decisions for k in kinds), [k for k in kinds if k not in decisions]
+        times = [(c.custom["source_path"], c.start) for c in whole.kept]
+        assert (times == sorted(times)) is bool(lines)  # time order with a folder script, as before
+
+
+def test_matching_holds_no_cut_but_those_waiting_for_a_partner(tmp_path) -> None:
+    """Memory: the first pass keeps compact records, not cuts; the second holds a cut only until
+    the segments it is joined with arrive. (Before, the stage held every cut of the dataset:
+    ~20 KB each, GBs at a game's scale.)"""
+    import copy
+    import gc
+    import weakref
+
+    from lhotse import CutSet
+
+    dicts, script = _mixed_folder(51, seed=4)
+    refs: list[weakref.ref] = []
+
+    def source():
+        for d in dicts:
+            (cut,) = CutSet.from_dicts([copy.deepcopy(d)])  # lhotse pops keys off the dict
+            refs.append(weakref.ref(cut))
+            yield cut
+
+    def live() -> int:
+        gc.collect()
+        return sum(r() is not None for r in refs)
+
+    stage = MatchScriptStage()
+    ctx = StageContext(work_dir=tmp_path, script=script)
+    partnered = {d["id"] for d in dicts if d["id"].endswith("-1")} | {
+        d["id"][:-2] + "-0" for d in dicts if d["id"].endswith("-1")
+    }  # the segments of a line recorded in two
+    for order in ("shuffled", "in time order"):
+        if order != "shuffled":
+            dicts.sort(key=lambda d: (d["custom"]["source_path"], d["start"]))
+        plan = stage._plan(source(), ctx)
+        assert refs and live() == 0, order
+        most = 0
+        for _key, out in stage._outputs(source(), plan):
+            del out
+            most = max(most, live())
+        # Only the current cut, and earlier segments of a line still waiting for their partner.
+        assert 1 <= most <= (1 + len(partnered) if order == "shuffled" else 2), order
+        refs.clear()
+    with pytest.raises(DatasetError, match="changed between passes"):
+        list(stage._outputs(list(source())[:-1], plan))

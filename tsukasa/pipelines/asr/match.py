@@ -37,8 +37,9 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -55,6 +56,7 @@ from tsukasa.corpus.schema import (
     read_supervision_custom,
     with_supervision_custom,
 )
+from tsukasa.errors import DatasetError
 from tsukasa.pipelines.asr.kana import KanaFn, cer, distances_to_prefixes, edit_distance, reading
 from tsukasa.pipelines.base import Stage, StageConfig, StageContext, StageResult, register_stage
 
@@ -406,13 +408,44 @@ def _order_key(cut: Any) -> tuple[str, float]:
     return (str(custom.get("source_path") or cut.recording_id), float(cut.start))
 
 
+@dataclass(slots=True)
+class _Seen:
+    """What the first pass keeps of one input cut: enough to plan, never the cut itself (the
+    attributes :func:`_adjacent_pairs` reads are named as a cut's)."""
+
+    pos: int  # position in the input
+    key: tuple[str, float]  # :func:`_order_key`
+    id: str
+    recording_id: str
+    start: float
+    end: float
+    group: tuple[str, int | None] | None  # a per-file script line: its segments are one line
+    candidate: bool  # no script line yet: matched against the folder script
+
+
+@dataclass
+class _Plan:
+    """The first pass's decisions: ``actions[pos]`` is ``(action, ref)`` for every input position —
+    ``("group", g)`` (per-file line ``g``, members ``groups[g]``), ``("keep", i)`` (unchanged; ``i`` its
+    place in time order), ``("taken", t)`` (part of accepted candidate ``taken[t]``, whose segment
+    indices point into ``candidates``) or ``("unmatched", i)``."""
+
+    lines: list[ScriptLine]
+    sort_by_time: bool  # as before: without folder lines the outputs keep the grouped order
+    actions: dict[int, tuple[str, int]] = field(default_factory=dict)
+    groups: list[list[int]] = field(default_factory=list)
+    candidates: list[int] = field(default_factory=list)
+    taken: list[Candidate] = field(default_factory=list)
+    ordered: bool | None = None
+    rejected: list[RejectedItem] = field(default_factory=list)
+    unmatched_lines: list[ScriptLine] = field(default_factory=list)
+
+    def time_key(self, cut: Any) -> tuple[str, float]:
+        return _order_key(cut) if self.sort_by_time else ("", 0.0)
+
+
 def _sup_custom(cut: Any) -> SupervisionCustom:
     return read_supervision_custom(cut.supervisions[0], cut_id=cut.id)
-
-
-def _has_script(cut: Any) -> bool:
-    source = _sup_custom(cut).source
-    return source is not None and bool(source.script_text)
 
 
 def _with_flag(custom: SupervisionCustom, flag: QualityFlag) -> SupervisionCustom:
@@ -437,56 +470,88 @@ class MatchScriptStage(Stage[MatchConfig]):
         self._kana: KanaFn = kana_fn or reading
 
     def process(self, cuts: Iterable[Any], ctx: StageContext) -> MatchResult:
-        cfg = self.config
-        cut_list = sorted(cuts, key=_order_key)
-        result = MatchResult()
-        per_file: dict[tuple[str, int | None], list[Any]] = {}
-        free: list[Any] = []
-        for cut in cut_list:
-            custom = _sup_custom(cut) if cut.supervisions else SupervisionCustom()
-            if custom.source is not None and custom.source.script_scope == "file":
-                # one group per script line: a multi-line file's utterances each carry their own
-                per_file.setdefault((cut.recording_id, custom.source.line_index), []).append(cut)
-            else:
-                free.append(cut)
-        for group in per_file.values():
-            result.kept.extend(self._verify_file_lines(group))
+        cuts = list(cuts)
+        plan = self._plan(cuts, ctx)
+        outputs = sorted(self._outputs(cuts, plan), key=lambda item: item[0])  # keys are unique
+        return MatchResult(
+            kept=[cut for _, cut in outputs],
+            rejected=plan.rejected,
+            unmatched_lines=plan.unmatched_lines,
+            ordered=plan.ordered,
+        )
 
+    def process_manifest(self, input_path: str | Path, ctx: StageContext, cuts_path: Path, rejected_path: Path) -> int:
+        """Two passes over the manifest, never holding the dataset's cuts: the first keeps what
+        matching needs of each segment (:class:`_Seen`, its reading), the second rebuilds each
+        output cut as its input arrives and hands it to an on-disk sort. A 16,000-segment folder
+        held ~20 KB a cut in memory before (1M segments, ~20 GB); see ``bench_match.py --stream``."""
+        import orjson
+
+        from tsukasa.corpus.manifests import SortedLines, manifest_dict, read_cuts, write_json_lines, write_jsonl
+
+        plan = self._plan(read_cuts(input_path), ctx)
+        write_jsonl((r.to_dict() for r in plan.rejected), rejected_path)
+        with SortedLines(Path(cuts_path).parent) as spool:
+            for key, cut in self._outputs(read_cuts(input_path), plan):
+                spool.add(key, orjson.dumps(manifest_dict(cut)))
+            return write_json_lines(spool.lines(), cuts_path)
+
+    # --- the two passes ----------------------------------------------------------------------
+    def _plan(self, cuts: Iterable[Any], ctx: StageContext) -> _Plan:
+        """First pass: what happens to each input position, decided from compact records."""
         lines = [ln for ln in ctx.script if ln.file is None]
+        seen: list[_Seen] = []
+        readings: dict[int, SegReading] = {}
+        for pos, cut in enumerate(cuts):
+            custom = _sup_custom(cut) if cut.supervisions else SupervisionCustom()
+            source = custom.source
+            group = None
+            if source is not None and source.script_scope == "file":
+                # one group per script line: a multi-line file's utterances each carry their own
+                group = (cut.recording_id, source.line_index)
+            # Candidates: segments no script line is attached to yet (their text, if any, is ASR's).
+            candidate = group is None and bool(cut.supervisions) and not (source is not None and source.script_text)
+            seen.append(_Seen(pos, _order_key(cut), cut.id, cut.recording_id, cut.start, cut.end, group, candidate))
+            if candidate and lines:
+                readings[pos] = self._seg_reading(cut)
+        by_order = sorted(seen, key=lambda s: s.key)  # stable: equal keys stay in input order
+        plan = _Plan(lines=lines, sort_by_time=bool(lines))
+        group_ids: dict[tuple[str, int | None], int] = {}
+        free: list[tuple[int, _Seen]] = []
+        for idx, s in enumerate(by_order):
+            if s.group is None:
+                free.append((idx, s))
+                continue
+            gid = group_ids.setdefault(s.group, len(group_ids))
+            if gid == len(plan.groups):
+                plan.groups.append([])
+            plan.groups[gid].append(s.pos)
+            plan.actions[s.pos] = ("group", gid)
         if not lines:
-            result.kept.extend(free)
-            return result
-        # Candidates: segments no script line is attached to yet (their text, if any, is ASR's).
-        candidates = [c for c in free if c.supervisions and not _has_script(c)]
-        others = [c for c in free if c not in candidates]
-        result.kept.extend(others)
-        readings = [self._seg_reading(c) for c in candidates]
+            for idx, s in free:
+                plan.actions[s.pos] = ("keep", idx)
+            return plan
+        candidates = [s for _, s in free if s.candidate]
+        for idx, s in free:
+            if not s.candidate:
+                plan.actions[s.pos] = ("keep", idx)
+        cfg = self.config
         line_kana = [self._kana(ln.text) for ln in lines]
-        adjacent = _adjacent_pairs(candidates, cut_list, cfg.max_join_gap)
-        taken, ordered = match_readings(readings, line_kana, adjacent=adjacent, cfg=cfg)
-        result.ordered = ordered
-        order_note = f"order={'used' if ordered else 'ignored'}"
-        used_s = {s for c in taken for s in c.segs}
+        adjacent = _adjacent_pairs(candidates, by_order, cfg.max_join_gap)
+        segs = [readings[s.pos] for s in candidates]
+        taken, plan.ordered = match_readings(segs, line_kana, adjacent=adjacent, cfg=cfg)
+        plan.candidates = [s.pos for s in candidates]
+        plan.taken = sorted(taken, key=lambda c: c.segs)
+        for t, c in enumerate(plan.taken):
+            for i in c.segs:
+                plan.actions[plan.candidates[i]] = ("taken", t)
+        for i, s in enumerate(candidates):
+            plan.actions.setdefault(s.pos, ("unmatched", i))
         used_l = {j for c in taken for j in c.lines}
-        for c in sorted(taken, key=lambda c: c.segs):
-            segs = [candidates[s] for s in c.segs]
-            matched = [lines[j] for j in c.lines]
-            if len(segs) == 2:
-                result.kept.append(self._assign(self._join(segs), matched[0], [order_note, "joined 2 segments"]))
-            elif len(matched) == 2 and c.split_word is not None:
-                first, second = self._split(segs[0], c.split_word)
-                halves = f"half CERs {c.part_cers[0]}/{c.part_cers[1]}"
-                result.kept.append(self._assign(first, matched[0], [order_note, "split: first of 2 lines", halves]))
-                result.kept.append(self._assign(second, matched[1], [order_note, "split: second of 2 lines", halves]))
-            else:
-                result.kept.append(self._assign(segs[0], matched[0], [order_note]))
-        for i, cut in enumerate(candidates):
-            if i not in used_s:
-                result.kept.append(self._unmatched(cut))
         for j, line in enumerate(lines):
             if j not in used_l:
-                result.unmatched_lines.append(line)
-                result.rejected.append(
+                plan.unmatched_lines.append(line)
+                plan.rejected.append(
                     RejectedItem(
                         id=line.line_id or f"script-row-{line.row}",
                         kind="supervision",
@@ -496,8 +561,54 @@ class MatchScriptStage(Stage[MatchConfig]):
                         item=line.model_dump(mode="json"),
                     )
                 )
-        result.kept.sort(key=_order_key)
-        return result
+        return plan
+
+    def _outputs(self, cuts: Iterable[Any], plan: _Plan) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        """Second pass: each output cut with its sort key, as soon as its inputs have arrived (a
+        join or a per-file group waits for its last segment; nothing else is held)."""
+        category = {"group": 0, "keep": 1, "taken": 2, "unmatched": 3}  # the output order of equal times
+        order_note = f"order={'used' if plan.ordered else 'ignored'}"
+        waiting: dict[int, Any] = {}
+        n = 0
+        for pos, cut in enumerate(cuts):
+            n += 1
+            action, ref = plan.actions[pos]
+            if action == "keep":
+                outs = [cut]
+            elif action == "unmatched":
+                outs = [self._unmatched(cut)]
+            else:
+                waiting[pos] = cut
+                outs = self._complete(action, ref, plan, waiting, order_note)
+            for sub, out in enumerate(outs):
+                yield (*plan.time_key(out), category[action], ref, sub), out
+        if waiting or n != len(plan.actions):
+            raise DatasetError(f"match_script: its input changed between passes ({len(plan.actions)} cuts, then {n})")
+
+    def _complete(self, action: str, ref: int, plan: _Plan, waiting: dict[int, Any], order_note: str) -> list[Any]:
+        """The outputs of a per-file line or an accepted candidate once all its segments have
+        arrived (they leave ``waiting`` then); none before."""
+        members = plan.groups[ref] if action == "group" else [plan.candidates[i] for i in plan.taken[ref].segs]
+        if not all(p in waiting for p in members):
+            return []
+        parts = [waiting.pop(p) for p in members]
+        if action == "group":
+            return self._verify_file_lines(parts)
+        return self._taken(plan.taken[ref], parts, plan.lines, order_note)
+
+    def _taken(self, c: Candidate, segs: list[Any], lines: list[ScriptLine], order_note: str) -> list[Any]:
+        """The output cuts of one accepted candidate: a line, two segments joined, or a split."""
+        matched = [lines[j] for j in c.lines]
+        if len(segs) == 2:
+            return [self._assign(self._join(segs), matched[0], [order_note, "joined 2 segments"])]
+        if len(matched) == 2 and c.split_word is not None:
+            first, second = self._split(segs[0], c.split_word)
+            halves = f"half CERs {c.part_cers[0]}/{c.part_cers[1]}"
+            return [
+                self._assign(first, matched[0], [order_note, "split: first of 2 lines", halves]),
+                self._assign(second, matched[1], [order_note, "split: second of 2 lines", halves]),
+            ]
+        return [self._assign(segs[0], matched[0], [order_note])]
 
     # --- pieces ----------------------------------------------------------------------------
     def _seg_reading(self, cut: Any) -> SegReading:
