@@ -12,6 +12,15 @@ in what the stage did before: the edit-distance table filled cell by cell, every
 bigram counted and all sharing lines sorted per query, and a scan of every anchor per candidate
 for the order window. Prints lines per second and how many segments got their own line; asserts
 nothing.
+
+    .venv/bin/python benchmarks/bench_match.py --stage [--lines 4000 16000 64000]
+
+The whole stage on a manifest, as the flow runs it: N transcribed segments (cuts as the flow
+writes them: recording, source, ASR words, provenance) against an N-line folder script, each run
+in a fresh process. Ours streams the manifest in two passes (``process_manifest``); the baseline
+is the stage contract's default, which reads the whole manifest into memory first (what the flow
+did before, same matching code). Prints wall time and peak memory (RSS, and above the process's
+own after importing the stage) and whether the two outputs are byte-identical.
 """
 
 from __future__ import annotations
@@ -110,12 +119,96 @@ def timed(lines: list[str], segs: list) -> tuple[float, int]:
     return time.perf_counter() - t, sum(c.segs == c.lines for c in taken)
 
 
+def write_folder(n: int, folder: Path) -> None:
+    """A manifest of ``n`` transcribed segments (one per line of an n-line script) and the script."""
+    from tsukasa.corpus.manifests import write_jsonl
+    from tsukasa.corpus.schema import ScriptLine
+
+    lines = script_lines(n)
+    segs = segments(lines)
+    write_jsonl((ScriptLine(text=t, line_id=f"l{i}", row=i + 1).model_dump(mode="json") for i, t in enumerate(lines)),
+                folder / "script.jsonl.gz")  # fmt: skip
+
+    def cut(i: int, kana: str) -> dict:
+        rid, dur = f"rec{i:07d}", round(0.12 * len(kana) + 0.3, 3)
+        words = [{"word": kana[k : k + 3], "start": round(0.1 * k, 3), "end": round(0.1 * k + 0.25, 3),
+                  "probability": 0.9} for k in range(0, len(kana), 3)]  # fmt: skip
+        audio = [{"type": "file", "channels": [0], "source": f"/data/ds/audio/standardized/{rid}.flac"}]
+        rec = {"id": rid, "sources": audio, "sampling_rate": 24000, "num_samples": int(dur * 24000),
+               "duration": dur, "channel_ids": [0]}  # fmt: skip
+        asr = {"model": "faster-whisper-large-v3", "text": kana, "kana": kana, "avg_logprob": -0.2,
+               "no_speech_prob": 0.01, "compression_ratio": 1.1, "temperature": 0.0, "words": words}  # fmt: skip
+        provenance = [{"stage": "segment", "fingerprint": "0f1e2d3c4b5a6978", "decisions": ["vad 0.00-1.20"]},
+                      {"stage": "transcribe", "fingerprint": "8796a5b4c3d2e1f0", "decisions": []}]  # fmt: skip
+        custom = {"source": {"path": f"voice/{i:07d}.ogg"}, "asr": asr, "provenance": provenance}
+        sup = {"id": f"{rid}-0", "recording_id": rid, "start": 0.0, "duration": dur, "channel": 0,
+               "text": kana, "language": "ja", "custom": custom}  # fmt: skip
+        return {"id": sup["id"], "start": 0.0, "duration": dur, "channel": 0, "supervisions": [sup],
+                "recording": rec, "custom": {"source_path": f"voice/{i:07d}.ogg"}, "type": "MonoCut"}  # fmt: skip
+
+    write_jsonl((cut(i, sg.kana) for i, sg in enumerate(segs)), folder / "in.cuts.jsonl.gz")
+
+
+def stage_child(mode: str, folder: Path) -> None:
+    """One run of the stage in this (fresh) process; prints JSON for the parent."""
+    import json
+    import resource
+
+    from tsukasa.flows.curate import _folder_script
+    from tsukasa.pipelines.asr.match import MatchScriptStage
+    from tsukasa.pipelines.base import Stage, StageContext
+
+    stage, ctx = MatchScriptStage(), StageContext(work_dir=folder, script=_folder_script(folder))
+    stage._kana("準備")  # the text front-end, lhotse (torch) and the solver loaded before the base is read
+    import lhotse  # noqa: F401
+    import scipy.optimize  # noqa: F401
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = folder / mode
+    run = stage.process_manifest if mode == "stream" else lambda *a: Stage.process_manifest(stage, *a)
+    t = time.perf_counter()
+    kept = run(folder / "in.cuts.jsonl.gz", ctx, out / "cuts.jsonl.gz", out / "rejected.jsonl.gz")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"s": time.perf_counter() - t, "peak": peak, "above": peak - base, "kept": kept}))
+
+
+def stage_table(sizes: list[int]) -> None:
+    import json
+    import subprocess
+    import tempfile
+
+    head = ("segments", "stream s", "peak MB", "above MB", "whole s", "peak MB", "above MB", "mem ratio", "same")
+    print(" ".join(f"{h:>9}" for h in head))
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            write_folder(n, folder)
+            got = {}
+            for mode in ("stream", "whole"):
+                cmd = [sys.executable, __file__, "--stage-child", mode, str(folder)]
+                done = subprocess.run(cmd, capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(f"{mode} run on {n} segments failed:\n{done.stderr[-2000:]}")
+                got[mode] = json.loads(done.stdout)
+            same = all((folder / "stream" / f).read_bytes() == (folder / "whole" / f).read_bytes()
+                       for f in ("cuts.jsonl.gz", "rejected.jsonl.gz"))  # fmt: skip
+            a, b = got["stream"], got["whole"]
+            cells = [a["s"], a["peak"], a["above"], b["s"], b["peak"], b["above"]]
+            row = " ".join(f"{v:9.1f}" for v in cells)
+            print(f"{n:9d} {row} {a['above'] / b['above']:9.3f} {'yes' if same else 'NO':>9}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lines", type=int, nargs="+", default=[1000, 4000, 16000, 64000])
     ap.add_argument("--baseline-max", type=int, default=4000, help="largest script the baseline is timed on")
+    ap.add_argument("--stage", action="store_true", help="the whole stage on a manifest: time and memory")
+    ap.add_argument("--stage-child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    if args.stage_child:
+        return stage_child(args.stage_child[0], Path(args.stage_child[1]))
+    if args.stage:
+        return stage_table(args.lines)
     head = ("lines", "ours s", "lines/s", "right", "before s", "lines/s", "right", "ratio")
     print(" ".join(f"{h:>9}" for h in head))
     for n in args.lines:

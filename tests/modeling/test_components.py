@@ -249,3 +249,25 @@ def test_modeling_imports_no_heavy_frontend_packages() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_checkpoint_of_an_older_symbol_table_still_loads(tmp_path) -> None:
+    """The table grows by appending (fy came later): a model trained before loads, with the size
+    it was trained with; a config smaller than its own table is still refused."""
+    from pydantic import ValidationError
+
+    from tsukasa.corpus.symbols import SYMBOLS
+
+    old_cfg = CFG.model_copy(update={"n_symbols": len(SYMBOLS) - 1})  # as configs were before fy
+    path = save_checkpoint(tmp_path / "old.pt", TsukasaModel(old_cfg), old_cfg)
+    payload = torch.load(path, weights_only=False)
+    payload["symbols"] = list(SYMBOLS[:-1])
+    torch.save(payload, path)
+    model, cfg = load_model(path)
+    assert cfg.n_symbols == len(SYMBOLS) - 1 and model.text_encoder.embedding.num_embeddings == cfg.n_symbols
+    payload["symbols"] = list(SYMBOLS)
+    torch.save(payload, path)
+    with pytest.raises(ValidationError, match="symbol table size"):
+        load_model(path)
+    with pytest.raises(ValidationError, match="symbol table size"):
+        type(CFG).model_validate({**CFG.model_dump(), "n_symbols": len(SYMBOLS) - 1})

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from tsukasa.errors import TsukasaError
 
-SYMBOL_TABLE_VERSION = 1
+SYMBOL_TABLE_VERSION = 2  # 2: fy appended
 
 PAD = "<pad>"
 SPECIAL: tuple[str, ...] = (PAD, "<unk>", "<bos>", "<eos>", "<mask>")
@@ -42,7 +42,12 @@ NONVERBAL_TOKENS: tuple[str, ...] = (
     "<breath>", "<sigh>", "<laugh>", "<gasp>", "<cough>", "<cry>", "<scream>", "<hum>", "<other>",
 )  # fmt: skip
 
-SYMBOLS: tuple[str, ...] = SPECIAL + PHONEMES + PROSODY_MARKS + NONVERBAL_TOKENS
+# Phonemes of pyopenjtalk's inventory the first table missed, appended so every id stays put:
+# fy (フュ: フュージョン, フューチャー — every line holding one failed as an unknown symbol).
+ADDED_PHONEMES: tuple[str, ...] = ("fy",)
+
+SYMBOLS: tuple[str, ...] = SPECIAL + PHONEMES + PROSODY_MARKS + NONVERBAL_TOKENS + ADDED_PHONEMES
+ALL_PHONEMES: frozenset[str] = frozenset(PHONEMES + ADDED_PHONEMES)
 SYMBOL_TO_ID: dict[str, int] = {s: i for i, s in enumerate(SYMBOLS)}
 PAD_ID = SYMBOL_TO_ID[PAD]
 

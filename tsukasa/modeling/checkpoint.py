@@ -53,7 +53,8 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
 def load_model(path: str | Path) -> tuple[TsukasaModel, ModelConfig]:
     """Rebuild the model from the stored config and load its weights with ``strict=True``."""
     ckpt = read_checkpoint(path)
-    cfg = ModelConfig.model_validate_json(ckpt["config"])
+    trained = len(ckpt.get("symbols") or SYMBOLS)  # an older table is a prefix of today's
+    cfg = ModelConfig.model_validate_json(ckpt["config"], context={"trained_symbols": trained})
     model = TsukasaModel(cfg)
     model.load_state_dict(ckpt["model"], strict=True)
     return model, cfg

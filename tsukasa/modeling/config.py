@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 
 from tsukasa.corpus.symbols import SYMBOLS
 from tsukasa.errors import ConfigError
@@ -144,12 +144,15 @@ class ModelConfig(_Config):
     train: TrainConfig = TrainConfig()
 
     @model_validator(mode="after")
-    def _check(self) -> ModelConfig:
+    def _check(self, info: ValidationInfo) -> ModelConfig:
         up = math.prod(self.decoder.upsample_rates)
         if self.audio.hop_length % up:
             raise ValueError(f"hop_length {self.audio.hop_length} is not divisible by the decoder upsampling {up}")
-        if self.n_symbols < len(SYMBOLS):
-            raise ValueError(f"n_symbols {self.n_symbols} < symbol table size {len(SYMBOLS)}")
+        # A checkpoint's config needs only the table it was trained with (a prefix of today's:
+        # the table grows by appending); a new model needs today's whole table.
+        needed = (info.context or {}).get("trained_symbols", len(SYMBOLS))
+        if self.n_symbols < needed:
+            raise ValueError(f"n_symbols {self.n_symbols} < symbol table size {needed}")
         return self
 
     @property

@@ -239,3 +239,36 @@ def test_a_paragraph_longer_than_openjtalk_takes_is_read_in_sentences() -> None:
     assert long.prosody.count("?") == sum(p.prosody.count("?") for p in per_sentence)
     assert long.kana.startswith(alone[0].kana + "、" + alone[1].kana)
     assert set(long.prosody.split()) <= set(SYMBOL_TO_ID)
+
+
+def _kana_spellings() -> list[str]:
+    """Every kana (hiragana, katakana, half-width, Ainu small katakana), after a kana and before
+    every small kana a digraph may take (フュ, ヴォ, ティ, クヮ ...)."""
+    ranges = [
+        (0x3041, 0x3096),
+        (0x309D, 0x309F),
+        (0x30A1, 0x30FA),
+        (0x30FD, 0x30FF),
+        (0x31F0, 0x31FF),
+        (0xFF66, 0xFF9D),
+    ]
+    kana = [chr(c) for lo, hi in ranges for c in range(lo, hi + 1)]
+    return [f"か{k}{small}" for k in kana for small in ["", *"ァィゥェォャュョヮぁぃぅぇぉゃゅょゎ"]]
+
+
+def test_every_kana_spelling_reads_into_table_symbols() -> None:
+    """Written Japanese never stops the front-end: フュ was read fy, which the symbol table lacked
+    (フュージョン, フューチャー failed as an unknown symbol); ヷ ヸ ヹ ヺ, 〻, ゕ ゖ and the small Ainu
+    katakana had no reading. Each spelling must read, into table symbols only."""
+    failures = {}
+    for text in _kana_spellings():
+        try:
+            p = phonemize(text)
+        except TsukasaError as exc:
+            failures[text] = str(exc)[:80]
+            continue
+        unknown = [s for s in [*p.phonemes, *p.prosody_tokens] if s not in SYMBOL_TO_ID]
+        if unknown or not p.phonemes:
+            failures[text] = f"{p.kana} {unknown}"
+    assert not failures, list(failures.items())[:10]
+    assert phonemize("フュージョン").phonemes == ["fy", "u", "u", "j", "o", "N"]

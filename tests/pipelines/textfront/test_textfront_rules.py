@@ -251,6 +251,12 @@ NORMALIZE_CASES = [
     # voicing marks on kana without a voiced form (a strained scream) are dropped, not spaced out
     ("あ゛ー", "あー"),
     ("か゛", "が"),
+    # kana OpenJTalk has no reading for (Meiji loanwords, the old repeat mark, small ka/ke)
+    ("ヸオロンを弾く", "ヴィオロンを弾く"),
+    ("人〻", "人々"),
+    ("3ゕ月", "3ヵ月"),
+    ("関ヶ原", "関ヶ原"),  # after a kanji or numeral the dictionary reads it (ガ, カ)
+    ("アヵ", "アカ"),
 ]
 
 

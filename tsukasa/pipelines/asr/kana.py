@@ -9,6 +9,7 @@ anything the front-end leaves unread are dropped so they cannot cost or hide err
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -30,14 +31,38 @@ def normalize_kana(kana: str) -> str:
     return "".join(out)
 
 
+# Letters of scripts the front-end does not read (Hangul, Greek, Cyrillic, Thai...): word
+# characters outside kana, kanji, Latin (with accents), digits and their full-width forms.
+_FOREIGN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆〇ー\uff10-\uff9f]+")
+
+
 @lru_cache(maxsize=65536)
 def reading(text: str) -> str:
-    """The normalised katakana reading of ``text`` by the project's text front-end."""
+    """The normalised katakana reading of ``text`` by the project's text front-end, for comparing
+    readings (never for training phonemes).
+
+    It never fails: Whisper writes what the front-end cannot read (Hangul or Greek in a
+    hallucination over a sigh, a kanji no dictionary holds), and one such segment used to stop
+    ``match_script`` — and the run — for the whole dataset. An unreadable part reads as nothing,
+    as punctuation does: letters of other scripts are dropped and the rest read; when even that
+    fails, only the kana written in the text count.
+    """
     if not text.strip():
         return ""
+    from tsukasa.errors import TsukasaError
     from tsukasa.pipelines.textfront import phonemize
 
-    return normalize_kana(phonemize(text).kana)
+    try:
+        return normalize_kana(phonemize(text).kana)
+    except TsukasaError:
+        pass
+    readable = _FOREIGN.sub("、", text)
+    if readable != text and readable.strip("、 "):
+        try:
+            return normalize_kana(phonemize(readable).kana)
+        except TsukasaError:
+            pass
+    return normalize_kana(text)
 
 
 def distances_to_prefixes(ref: str, hyp: str) -> list[int]:

@@ -301,6 +301,19 @@ _VOICING = re.compile("[\u3099\u309a\u309b\u309c\uff9e\uff9f]")
 _LOOSE_VOICING = re.compile("[\u3099\u309a]")
 
 
+# Kana OpenJTalk's dictionary lacks, written in older or special texts: ヷ ヸ ヹ ヺ (ヸオロン, Meiji
+# loanwords), the kanji repeat mark 〻 (= 々), small ゕ ゖ (= ヵ ヶ, 3ゕ月), and the small katakana
+# for Ainu codas (ㇰ ㇱ ... ㇿ: アイヌ語 ㇰ is a final ク). Each stopped its line ("no reading").
+_AINU_SMALL = dict(zip("ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ", "クシストヌハヒフヘホムラリルレロ", strict=True))
+_RARE_KANA = str.maketrans(
+    {"ヷ": "ヴァ", "ヸ": "ヴィ", "ヹ": "ヴェ", "ヺ": "ヴォ", "〻": "々", "ゕ": "ヵ", "ゖ": "ヶ", **_AINU_SMALL}
+)
+_RARE_KANA_CHARS = re.compile("[ヵ-ヺ〻ゕゖ\u31f0-\u31ff]")
+# ヵ ヶ count (3ヶ月 カ) or join a place name (関ヶ原 ガ) after a numeral or kanji, which the
+# dictionary reads; after anything else it has no reading, and is the small カ it is written as.
+_LONE_SMALL_KA = re.compile("(?<![0-9\u3400-\u9fff々〇])[ヵヶ]")
+
+
 def _nfkc(text: str) -> str:
     if _NUMBER_FORMS.search(text) is not None:
         text = _number_forms(text)
@@ -316,6 +329,8 @@ def _nfkc(text: str) -> str:
         text = text.replace("⁄", "/")
     if _ACCENTED_LATIN.search(text) is not None:
         text = _ACCENTED_LATIN.sub(_fold_latin, text)
+    if _RARE_KANA_CHARS.search(text) is not None:
+        text = _LONE_SMALL_KA.sub("カ", text.translate(_RARE_KANA))
     return _LOOSE_VOICING.sub("", text) if voicing else text
 
 
@@ -789,7 +804,7 @@ _PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_k
 # changes it, unless a mark is repeated (、、 ！！ っっ ーー) or it starts with punctuation.
 # Checking that with two regexes skips nine passes run twice each (a third of the front-end's
 # own time on plain text); tests compare the fast path with the full passes.
-_PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！]+")
+_PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！]+")
 _PLAIN_SUSPECT = re.compile(r"^[、。ー！？]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー")
 
 
@@ -803,7 +818,7 @@ def _is_plain(text: str) -> bool:
 # time only to find nothing changed (~half of normalisation's cost on a romaji line). Fuzz tests
 # check that one round of passes leaves every such text unchanged.
 _LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
-_PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc、。？！{_LATIN},!? ]+")
+_PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
     r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
