@@ -273,17 +273,22 @@ def match_readings(
     shortlist = _Shortlister(line_kana, cfg.shortlist)
     near = [shortlist(sg.kana) if sg.kana else [] for sg in segs]
 
+    # Only candidates some later step can use are kept: the shortlist holds 16 lines a segment,
+    # nearly all of them far off, and at a million segments keeping them all took GBs.
+    usable = max(cfg.accept_cer, cfg.confident_cer)
     singles: list[Candidate] = []
     joins: list[Candidate] = []
     for i, sg in enumerate(segs):
         for j in near[i]:
             d = edit_distance(line_kana[j], sg.kana)
-            singles.append(Candidate((i,), (j,), d / len(line_kana[j]), d))
+            if d / len(line_kana[j]) <= usable:
+                singles.append(Candidate((i,), (j,), d / len(line_kana[j]), d))
         if cfg.allow_join and i + 1 < n_s and adjacent[i] and sg.kana and segs[i + 1].kana:
             joined = sg.kana + segs[i + 1].kana
             for j in sorted(set(near[i]) | set(near[i + 1]) | set(shortlist(joined))):
                 d = edit_distance(line_kana[j], joined)
-                joins.append(Candidate((i, i + 1), (j,), d / len(line_kana[j]), d))
+                if d / len(line_kana[j]) <= cfg.accept_cer:
+                    joins.append(Candidate((i, i + 1), (j,), d / len(line_kana[j]), d))
 
     # Order prior: judged on the confident single matches, themselves assigned globally.
     ordered: bool | None = False
