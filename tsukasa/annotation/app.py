@@ -333,9 +333,11 @@ def _float_or_none(value: str | None) -> float | None:
 
 
 def open_review(name: str, *, root: Path | None = None, db: str | None = None) -> tuple[Dataset, ReviewStore]:
-    """Open the dataset and its review store, loading the current version's cuts into the queue.
+    """Open the dataset and its review store; a new store is filled with the current version's cuts.
 
-    New cuts of a later version are added; cuts already in the store keep their state.
+    A store that already holds cuts keeps serving the version it was filled from (its
+    ``base_version``), even after a run made a newer one: decisions are carried onto a newer
+    version by ``review export --onto-current``, not by reloading the queue.
     """
     dataset = Dataset.open(name, root)
     store = ReviewStore.open(db or default_url(dataset.path))
