@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID
+from tsukasa.errors import TsukasaError
 from tsukasa.pipelines.textfront import Phonemized, TextFrontError, normalize, phonemize
 from tsukasa.pipelines.textfront.cli_support import g2p_lines
 from tsukasa.pipelines.textfront.cues import extract_cues
@@ -151,7 +152,7 @@ NORMALIZE_CASES = [
     ("〈ナレーション〉昔々", "昔々"),  # labels before narration / system lines are not spoken
     ("＜システム＞セーブしました", "セーブしました"),
     ("彼は〈悪魔〉と呼ばれた", "彼は〈悪魔〉と呼ばれた"),  # inside a line it is a quotation: kept
-    ("＜重要＞", "<重要>"),  # a label alone on its line is what is said (was stripped to nothing)
+    ("＜重要＞", "重要"),  # a label alone on its line is what is said (was stripped to nothing); <> silent
     ("【警告】", "【警告】"),
     # repeated / stretched characters (manga and chat writing)
     ("すごーーーい！！！", "すごーい！"),
@@ -374,6 +375,46 @@ NUMBER_READINGS = [
 @pytest.mark.parametrize("text,kana", NUMBER_READINGS)
 def test_number_readings(text: str, kana: str) -> None:
     assert phonemize(text).kana == kana
+
+
+# Signs and decoration of game UI and novel text, found by feeding every character of the arrow,
+# shape, symbol and dingbat blocks through a sentence: each of these stopped its line as "no reading".
+SIGN_READINGS = [
+    ("ゲーム-開始", "ゲーム、カイシ"),  # a hyphen between Japanese words is a dash: a pause, as ― is
+    ("それは－－", "ソレワ"),
+    ("ポケモン-GO", "ポケモン、ゴー"),
+    ("T-シャツ", "ティーシャツ"),  # a letter before it joins a word
+    ("気温は-5℃", "キオンワマイナスゴド"),  # a digit after it: a sign (or a range), as before
+    ("ko-hi-を飲む", "コーヒーヲノム"),  # romaji long vowels stay the romaji parser's
+    ("3<5", "サンショーナリゴ"),  # a comparison between numbers or letters
+    ("x > y", "エックスダイナリワイ"),
+    ("今日は<晴れ", "キョーワハレ"),  # elsewhere a bracket or an arrow drawn in text: silent
+    ("▷はい", "ハイ"),  # menu cursors and arrows are decoration, like ▶ and →
+    ("◁戻る", "モドル"),
+    ("東京↔大阪", "トーキョーオーサカ"),
+    ("⓫番", "ジューイチバン"),  # every circled number is a number
+    ("❶と❷", "イチトニ"),
+    ("➀➁➂", "イチ、ニ、サン"),
+]
+
+
+@pytest.mark.parametrize("text,kana", SIGN_READINGS)
+def test_sign_readings(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
+    import unicodedata
+
+    blocks = [(0x2190, 0x21FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF)]
+    chars = [chr(c) for lo, hi in blocks for c in range(lo, hi + 1) if unicodedata.category(chr(c))[0] in "SN"]
+    failed = []
+    for ch in chars:
+        try:
+            phonemize(f"今日は{ch}晴れ")
+        except TsukasaError:
+            failed.append(ch)
+    assert not failed, "".join(failed)
 
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --

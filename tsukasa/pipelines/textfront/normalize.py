@@ -241,7 +241,10 @@ _ASCII_TO_JA = {"!": "！", "?": "？", ",": "、", ";": "、", ":": "、"}
 _ROMAN_CHARS = "".join(chr(c) for c in (*range(0x2160, 0x216C), *range(0x2170, 0x217C)))
 _ROMAN_TO_DIGITS = {ord(c): str(int(unicodedata.numeric(c))) for c in _ROMAN_CHARS}
 _CIRCLED_CHARS = "".join(
-    chr(c) for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
+    chr(c)
+    for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
+    # negative and double circled (⓫ ⓵), and the dingbat ones (❶ ➀ ➊) of game menus and lists
+    + (*range(0x24EB, 0x24FF), 0x24FF, *range(0x2776, 0x2794))
 )
 _CIRCLED_RUN = re.compile(f"[{_CIRCLED_CHARS}]+")
 # Superscript digits are a power (x², 10³: NFKC made them x2 and 103, ヒャクサン): の…乗. So are
@@ -472,7 +475,8 @@ def remove_emoji_kaomoji(text: str) -> str:
 
 # The same set as _is_emoji, as one character class (a regex pass instead of a Python loop); the
 # private-use ranges are exactly Unicode category Co. Tests check the two agree on every code point.
-_KEPT_SYMBOLS = "★☆♪♫♬♥♡"
+# (The dingbat numbers ❶ ➀ ➊ are numbers: normalisation reads them as circled numbers.)
+_KEPT_SYMBOLS = "★☆♪♫♬♥♡" + "".join(chr(c) for c in range(0x2776, 0x2794))
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
     + "".join(chr(c) for c in range(0x2600, 0x27C0) if chr(c) not in _KEPT_SYMBOLS)
@@ -486,7 +490,7 @@ def _is_emoji(c: str) -> bool:
     return (
         0x1F000 <= cp <= 0x1FAFF
         or 0x2600 <= cp <= 0x27BF
-        and c not in "★☆♪♫♬♥♡"
+        and c not in _KEPT_SYMBOLS
         or unicodedata.category(c) == "Co"  # private use: game fonts' icons
     )
 
@@ -627,6 +631,9 @@ def expand_abbreviations(text: str) -> str:
 # In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
+_JA_CHAR = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆"
+_JAPANESE_DASH = re.compile(rf"(?<=[{_JA_CHAR}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{_JA_CHAR}])")
+_COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
 
 def normalize_symbols(text: str) -> str:
@@ -646,6 +653,16 @@ def normalize_symbols(text: str) -> str:
         text = _NAKAGURO_LIST.sub("、", text)
     if "#" in text or "_" in text:
         text = _read_in_words(text)
+    if "-" in text or "−" in text or "‐" in text:
+        # A hyphen or minus after a Japanese word, or before one with no letter or digit before it,
+        # is a dash (ゲーム-開始, それは－－, ポケモン-GO): a pause, as ― is. It had no reading and stopped
+        # the line. A letter before it joins a word (T-シャツ); a digit after it is a sign or a range.
+        text = _JAPANESE_DASH.sub("―", text)
+    if "<" in text or ">" in text:
+        # Between numbers or letters a comparison (3<5 サンショーナリゴ); elsewhere a bracket or an
+        # arrow drawn in text: silent, as 【】 are.
+        text = _COMPARISON.sub(lambda m: "小なり" if "<" in m.group(0) else "大なり", text)
+        text = text.replace("<", "").replace(">", "")
     text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
         # ASCII punctuation between Latin words stays for the romaji parser; elsewhere it is Japanese.
@@ -756,9 +773,19 @@ _DECIMAL_OR_ABBREV = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
 @lru_cache(maxsize=1)
 def _symbol_table() -> dict[int, str]:
     # A str.translate table: one C-level pass instead of a Python loop over the characters.
+    # Arrows, geometric shapes, miscellaneous symbols and dingbats are decoration in game text and
+    # UI lines (▷ 決定, ◁ 戻る, ↔, ◼): silent, as the table's ★ ● → are, unless the table reads them.
+    # Before, each one not in the table stopped its line as a word with no reading.
+    for lo, hi in _DECORATION_BLOCKS:
+        for c in range(lo, hi + 1):
+            if unicodedata.category(chr(c)) in ("So", "Sm"):
+                _SYMBOLS[c] = ""
     rows = read_table("symbols.tsv")
     _SYMBOLS.update({ord(row[0]): (row[1] if len(row) > 1 else "") for row in rows if len(row[0]) == 1})
     return _SYMBOLS
+
+
+_DECORATION_BLOCKS = ((0x2190, 0x21FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF))
 
 
 # Every repeat rule needs one of these pairs (or an ellipsis character): text without any is unchanged.
@@ -824,6 +851,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
+    r"|(?<=[\u3040-\u30ff\u3400-\u9fff])-|-(?=[\u3040-\u30ff\u3400-\u9fff])"  # a dash (_JAPANESE_DASH)
 )
 
 
