@@ -109,6 +109,12 @@ NORMALIZE_CASES = [
         "ほしよみさん",
     ),
     ("東京（とうきょう）", "とうきょう"),
+    # a reading that covers the okurigana too belongs to the whole word (was 食べ + たべもの)
+    ("食べ物(たべもの)が好き", "たべものが好き"),
+    ("晴れ（はれ）", "はれ"),
+    ("私の名前(なまえ)", "私のなまえ"),  # の is not in the reading: the word starts after it
+    ("漢(かん)字(じ)", "かんじ"),  # one reading per kanji
+    ("行った(いった)", "いった"),
     # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
     ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),
     ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),

@@ -114,8 +114,11 @@ _RUBY = [
 # Which group of each _RUBY pattern holds the reading (the others hold it in group 2).
 _READING_GROUP = {4: 1, 6: 1}
 # 漢字(かんじ) / 漢字（かんじ）: only a reading when the parentheses hold nothing but kana and
-# follow kanji directly; the kana run must be at least as long as the kanji run (a reading is).
-_PAREN_READING = re.compile(rf"([{KANJI}]+)[(（]([{KANA}]+)[)）]")
+# follow a word with kanji; the word is the longest run before them, starting with a kanji, that
+# the reading spells: its kana in place, at least one mora per kanji (食べ物(たべもの), 晴れ（はれ）:
+# the reading covers the okurigana too; it used to be taken for 物 alone, タベタベモノ).
+_PAREN_READING = re.compile(rf"([{KANJI}{HIRA}]*[{KANJI}][{HIRA}]*)[(（]([{KANA}]+)[)）]")
+_KANJI_RUN = re.compile(rf"[{KANJI}]+")
 
 # --- repetition ------------------------------------------------------------------------------
 _REPEATS = [
@@ -440,8 +443,17 @@ def _apply_ruby_all(text: str) -> str:
         text = pat.sub(lambda m, g=group: m.group(g), text)
 
     def paren(m: re.Match[str]) -> str:
-        base, reading = m.group(1), m.group(2)
-        return reading if len(reading) >= len(base) else m.group(0)
+        run, reading = m.group(1), m.group(2)
+        import jaconv
+
+        spelled = jaconv.kata2hira(reading)
+        for start in range(len(run)):  # the longest word first
+            if _KANJI_RUN.match(run, start) is None:
+                continue
+            pattern = jaconv.kata2hira(_KANJI_RUN.sub(lambda k: f".{{{len(k.group(0))},}}", run[start:]))
+            if re.fullmatch(pattern, spelled) is not None:
+                return run[:start] + reading
+        return m.group(0)
 
     return _LATIN_GLOSS.sub("", _PAREN_READING.sub(paren, text))
 
