@@ -275,6 +275,19 @@ def test_normalize(text: str, expected: str) -> None:
 
 
 NUMBER_READINGS = [
+    # zero-padded numbers of game UIs and logs lose the zero before a counter; codes and years keep it
+    ("08月05日", "ハチガツイツカ"),
+    ("第01話", "ダイイチワ"),
+    ("午前07時30分", "ゴゼンシチジサンジュップン"),
+    ("007", "ゼロゼロナナ"),
+    ("08年", "ゼロハチネン"),
+    # AM/PM after a time is 午前/午後 before it (English-style clocks in game text)
+    ("3:00 PM", "ゴゴサンジ"),
+    ("10:30PM", "ゴゴジュージサンジュップン"),
+    ("8am", "ゴゼンハチジ"),
+    ("11:59 p.m.", "ゴゴジューイチジゴジューキューフン"),
+    ("残り3min", "ノコリサンプン"),
+    ("500ms", "ゴヒャクミリビョー"),
     ("3:15に", "サンジジューゴフンニ"),
     ("¥1,500", "センゴヒャクエン"),
     ("3～5個", "サンカラゴコ"),

@@ -554,8 +554,28 @@ _DEGREES = re.compile(r"(?<=\d)\s?°(?![CF])")
 _HATACHI = re.compile(r"(?<![\d.,０-９一二三四五六七八九十百千])20(?:歳|才)")
 
 
+# Game UIs and logs pad numbers with zeros (08月05日, 07時, 第01話): before a counter the zero is not
+# said (ハチガツイツカ; it was ゼロハチガツゼロイツカ). A code or a year keeps it (0120-, 08年, 007).
+_ZERO_PADDED = re.compile(r"(?<![\d.,:/\-])(0\d+)(?=[月日時分秒話回章巻位号番階人個枚本匹歳才限周戦面節幕部])")
+# AM/PM after a time (3:00 PM, 10:30PM, 8am, 11:59 p.m.): 午前/午後 before it, as said in Japanese
+# (was サンジピーエム, ハチアム). Before a number the abbreviations table already reads them.
+_TIME_AMPM = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?[Mm]\.?(?![A-Za-z])")
+
+
+def _time_ampm(m: re.Match[str]) -> str:
+    h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    if h > 12:
+        return m.group(0)  # 13:00 PM is no 12-hour time: left as written
+    half = "午前" if m.group(4) in "Aa" else "午後"
+    return f"{half}{h}時" + (f"{mi}分" if mi else "") + (f"{s}秒" if s else "")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    if "0" in text:
+        text = _ZERO_PADDED.sub(lambda m: str(int(m.group(1))), text)
+    if "m" in text or "M" in text:
+        text = _TIME_AMPM.sub(_time_ampm, text)
     if "20" in text:
         text = _HATACHI.sub("二十歳", text)
     if "B" in text:
