@@ -367,6 +367,9 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
                       f"(`tsukasa dataset versions {report.dataset} --show {report.version}`)")  # fmt: skip
     if report.rejected:
         console.print("Rejected: " + ", ".join(f"{n}× {k}" for k, n in report.rejected.most_common()))
+    files, size = report.temporaries_removed
+    if files:
+        console.print(f"Removed {files} temporary file(s), {size / 1e6:,.1f} MB, that a killed run had left in stages/")
 
 
 @app.command()

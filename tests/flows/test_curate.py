@@ -306,6 +306,36 @@ def test_a_rerun_hands_prefect_only_the_tasks_that_must_compute(tmp_path: Path, 
     assert (ds.path / "cuts.jsonl.gz").read_bytes() == reference
 
 
+def test_temporaries_a_killed_run_left_are_removed_and_outputs_kept(tmp_path: Path, monkeypatch) -> None:
+    """A kill -9 mid-write leaves a writer's temporary file (a merged manifest or a dataset-scope
+    stage's on-disk sort can be GBs), again at each crash. The next run removes them, says so,
+    and leaves every finished output and Prefect's records alone."""
+    from tsukasa.flows.curate import run_recipe
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    ds = noise_dataset(tmp_path, 6, seed=5)
+    recipe = parse_recipe("name: t\nshard_size: 3\nstages:\n  - stage: standardize\n  - stage: filter\n", "r.yaml")
+    first = run_recipe(ds, recipe)
+    assert first.temporaries_removed == (0, 0)
+    reference = (ds.path / "cuts.jsonl.gz").read_bytes()
+    outputs = sorted(p for p in ds.stages_dir.rglob("*") if p.is_file())
+    planted = [
+        ds.stages_dir / "1-filter" / ".shard-ab12.x.cuts.jsonl.gz.tmp-4242.cuts.jsonl.gz",
+        ds.stages_dir / "1-filter" / "input" / ".sort-k3j2.sqlite",
+        ds.stages_dir / "input" / "v1-n3" / ".shard-cd34.cuts.jsonl.gz.tmp-77.cuts.jsonl.gz",
+    ]
+    for path in planted:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 1000)
+    kept_hidden = ds.stages_dir / "_results" / ".tmp-prefect-own"
+    kept_hidden.write_bytes(b"prefect's")
+    again = run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+    assert again.temporaries_removed == (3, 3000)
+    assert not any(p.exists() for p in planted) and kept_hidden.exists()
+    assert all(p.exists() for p in outputs) and sum(again.computed.values()) == 0
+    assert (ds.path / "cuts.jsonl.gz").read_bytes() == reference
+
+
 def test_a_recipe_edit_recomputes_the_stage_it_changes(tmp_path: Path, monkeypatch) -> None:
     """A stage's outputs were named by its input's hash alone: after a config edit (or a new
     stage version) the task found the old output under the same name and reported it finished,

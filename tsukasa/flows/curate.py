@@ -317,6 +317,30 @@ def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
     return [s for s in (ScriptLine.model_validate(d) for d in read_jsonl(path)) if s.file is None]
 
 
+def remove_temporaries(stages_dir: Path) -> tuple[int, int]:
+    """Remove the files writers killed mid-write left under ``stages/``; returns (files, bytes).
+
+    Every output is written to a temporary name and renamed (``.NAME.tmp-PID…`` by
+    :func:`~tsukasa.corpus.manifests.atomic_path`; ``.sort-*.sqlite``, the on-disk sort of a
+    dataset-scope stage). A ``kill -9`` leaves them behind: nothing reads them, but a merged
+    manifest or a sort of a large dataset is GBs, left again by each crash. Called with the
+    dataset's writer lock held, so no writer of this dataset is running. Prefect's records
+    (``_results``) are Prefect's and not looked at.
+    """
+    files = size = 0
+    for folder, dirs, names in os.walk(stages_dir):
+        if folder == str(stages_dir) and "_results" in dirs:
+            dirs.remove("_results")
+        for name in names:
+            if name.startswith(".") and (".tmp-" in name or (name.startswith(".sort-") and name.endswith(".sqlite"))):
+                path = Path(folder) / name
+                with contextlib.suppress(FileNotFoundError):
+                    size += path.stat().st_size
+                    path.unlink()
+                    files += 1
+    return files, size
+
+
 def write_input_shards(ds: Dataset, version: int, shard_size: int) -> list[tuple[str, Path]]:
     """Split the ingest version's cuts into shard manifests (deterministic names and bytes; see
     :func:`content_shards`)."""
@@ -412,6 +436,7 @@ class RunReport:
     runner: str = ""
     started_at: str = ""
     wall_s: float = 0.0
+    temporaries_removed: tuple[int, int] = (0, 0)  # (files, bytes) earlier killed runs left in stages/
 
     @property
     def computed(self) -> Counter:
@@ -678,6 +703,7 @@ def _run_recipe(
         raise DatasetError(f"dataset {ds.name!r} has no ingested recordings (run `tsukasa ingest` first)")
     source_version = ingests[-1].number
     stages = recipe.build()  # validates configs (again) before any audio is read
+    temporaries = remove_temporaries(ds.stages_dir) if ds.stages_dir.exists() else (0, 0)
     configure_prefect(ds.path.parent / ".prefect")
     _quiet_stage_failures()
 
@@ -779,7 +805,7 @@ def _run_recipe(
         dataset=ds.name, recipe=recipe.name, version=0, new_version=False, shards=len(shards), cuts=0, duration_s=0,
         runner=f"dask {dask_address}" if dask_address else type(task_runner).__name__ + (
             f" ({workers} workers)" if isinstance(task_runner, ThreadPoolTaskRunner) else ""),
-        started_at=started_at.isoformat(),
+        started_at=started_at.isoformat(), temporaries_removed=temporaries,
     )  # fmt: skip
     previous = ds.current_version
     rejected = list(ds.rejected(source_version))
