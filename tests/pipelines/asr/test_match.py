@@ -472,3 +472,5 @@ def test_matching_holds_no_cut_but_those_waiting_for_a_partner(tmp_path) -> None
         refs.clear()
     with pytest.raises(DatasetError, match="changed between passes"):
         list(stage._outputs(list(source())[:-1], plan))
+    with pytest.raises(DatasetError, match="changed between passes"):
+        list(stage._outputs([*source(), *list(source())[:1]], plan))
