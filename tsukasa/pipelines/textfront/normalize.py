@@ -247,7 +247,7 @@ _CIRCLED_CHARS = "".join(
     chr(c)
     for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
     # negative and double circled (⓫ ⓵), and the dingbat ones (❶ ➀ ➊) of game menus and lists
-    + (*range(0x24EB, 0x24FF), 0x24FF, *range(0x2776, 0x2794))
+    + (*range(0x24EB, 0x2500), *range(0x2776, 0x2794))
 )
 _CIRCLED_RUN = re.compile(f"[{_CIRCLED_CHARS}]+")
 # Superscript digits are a power (x², 10³: NFKC made them x2 and 103, ヒャクサン): の…乗. So are
@@ -443,9 +443,9 @@ def _apply_ruby_all(text: str) -> str:
         text = pat.sub(lambda m, g=group: m.group(g), text)
 
     def paren(m: re.Match[str]) -> str:
-        run, reading = m.group(1), m.group(2)
         import jaconv
 
+        run, reading = m.group(1), m.group(2)
         spelled = jaconv.kata2hira(reading)
         for start in range(len(run)):  # the longest word first
             if _KANJI_RUN.match(run, start) is None:
