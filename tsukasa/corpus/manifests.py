@@ -21,6 +21,12 @@ from tsukasa.corpus.schema import RejectedItem, SchemaError, SupervisionCustom
 from tsukasa.errors import DatasetError
 
 
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one this module's writers use before the rename (:func:`atomic_path`'s
+    ``.NAME.tmp-PID…``, :class:`SortedLines`' ``.sort-*.sqlite``): a writer killed mid-write leaves it."""
+    return name.startswith(".") and (".tmp-" in name or (name.startswith(".sort-") and name.endswith(".sqlite")))
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` only on success."""

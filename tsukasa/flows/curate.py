@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tsukasa.corpus.dataset import Dataset, yaml_text
-from tsukasa.corpus.manifests import atomic_path, read_cuts, read_jsonl, read_rejected, write_manifest
+from tsukasa.corpus.manifests import (
+    atomic_path,
+    is_temporary,
+    read_cuts,
+    read_jsonl,
+    read_rejected,
+    write_manifest,
+)
 from tsukasa.corpus.schema import ScriptLine
 from tsukasa.errors import ConfigError, DatasetError, TsukasaError
 from tsukasa.flows.recipe import Recipe
@@ -320,10 +327,10 @@ def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
 def remove_temporaries(stages_dir: Path) -> tuple[int, int]:
     """Remove the files writers killed mid-write left under ``stages/``; returns (files, bytes).
 
-    Every output is written to a temporary name and renamed (``.NAME.tmp-PID…`` by
-    :func:`~tsukasa.corpus.manifests.atomic_path`; ``.sort-*.sqlite``, the on-disk sort of a
-    dataset-scope stage). A ``kill -9`` leaves them behind: nothing reads them, but a merged
-    manifest or a sort of a large dataset is GBs, left again by each crash. Called with the
+    Every output is written to a temporary name and renamed (the names
+    :func:`~tsukasa.corpus.manifests.is_temporary` knows). A ``kill -9`` leaves them behind:
+    nothing reads them, but a merged manifest or a sort of a large dataset is GBs, left again
+    by each crash. Called with the
     dataset's writer lock held, so no writer of this dataset is running. Prefect's records
     (``_results``) are Prefect's and not looked at.
     """
@@ -332,7 +339,7 @@ def remove_temporaries(stages_dir: Path) -> tuple[int, int]:
         if folder == str(stages_dir) and "_results" in dirs:
             dirs.remove("_results")
         for name in names:
-            if name.startswith(".") and (".tmp-" in name or (name.startswith(".sort-") and name.endswith(".sqlite"))):
+            if is_temporary(name):
                 path = Path(folder) / name
                 with contextlib.suppress(FileNotFoundError):
                     size += path.stat().st_size

@@ -663,8 +663,7 @@ def expand_abbreviations(text: str) -> str:
 # In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
-_JA_CHAR = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆"
-_JAPANESE_DASH = re.compile(rf"(?<=[{_JA_CHAR}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{_JA_CHAR}])")
+_JAPANESE_DASH = re.compile(rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])")
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
 
