@@ -559,7 +559,8 @@ _HATACHI = re.compile(r"(?<![\d.,０-９一二三四五六七八九十百千])20
 _ZERO_PADDED = re.compile(r"(?<![\d.,:/\-])(0\d+)(?=[月日時分秒話回章巻位号番階人個枚本匹歳才限周戦面節幕部])")
 # AM/PM after a time (3:00 PM, 10:30PM, 8am, 11:59 p.m.): 午前/午後 before it, as said in Japanese
 # (was サンジピーエム, ハチアム). Before a number the abbreviations table already reads them.
-_TIME_AMPM = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?[Mm]\.?(?![A-Za-z])")
+# A 午前/午後 already written before the time is not said twice (午後3:00PM).
+_TIME_AMPM = re.compile(r"(?<![\d:])(?:午前|午後)?(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?[Mm]\.?(?![A-Za-z])")
 
 
 def _time_ampm(m: re.Match[str]) -> str:
