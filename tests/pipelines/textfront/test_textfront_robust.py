@@ -21,6 +21,7 @@ _ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzABCNHK0123456789０１２"
     "、。！？!?…‥～〜ー・「」『』（）()|｜《》[]{}<>\\/:%％&¥$＄ｗ♪★😀 \n×〇○@."
     "#_^²³½±√°≒éüñß한Ж∑™"  # signs read in words, powers, fractions, math, accented and other scripts
+    "-－▷↔⓫❶ヶヷ〻ゝ月時話AaPpMm"  # dashes, decoration, circled numbers, rare kana, counters, AM/PM
 )
 _text = st.one_of(st.text(alphabet=_ALPHABET, max_size=40), st.text(max_size=20))
 _FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
