@@ -426,7 +426,8 @@ def test_sign_readings(text: str, kana: str) -> None:
 def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
     import unicodedata
 
-    blocks = [(0x2190, 0x21FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF)]
+    blocks = [(0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x2600, 0x27BF)]
+    blocks += [(0x27F0, 0x27FF), (0x2900, 0x297F), (0x2B00, 0x2BFF)]
     chars = [chr(c) for lo, hi in blocks for c in range(lo, hi + 1) if unicodedata.category(chr(c))[0] in "SN"]
     failed = []
     for ch in chars:

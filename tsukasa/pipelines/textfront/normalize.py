@@ -805,8 +805,8 @@ _DECIMAL_OR_ABBREV = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
 @lru_cache(maxsize=1)
 def _symbol_table() -> dict[int, str]:
     # A str.translate table: one C-level pass instead of a Python loop over the characters.
-    # Arrows, geometric shapes, miscellaneous symbols and dingbats are decoration in game text and
-    # UI lines (▷ 決定, ◁ 戻る, ↔, ◼): silent, as the table's ★ ● → are, unless the table reads them.
+    # Arrows, shapes, symbols and dingbats (_DECORATION_BLOCKS) are decoration in game text and
+    # UI lines (▷ 決定, ◁ 戻る, ↔, ◼, ⤴): silent, as the table's ★ ● → are, unless the table reads them.
     # Before, each one not in the table stopped its line as a word with no reading.
     for lo, hi in _DECORATION_BLOCKS:
         for c in range(lo, hi + 1):
@@ -817,7 +817,12 @@ def _symbol_table() -> dict[int, str]:
     return _SYMBOLS
 
 
-_DECORATION_BLOCKS = ((0x2190, 0x21FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF))
+# Arrows, miscellaneous technical (⌛ ⏰ ⏩), shapes, symbols, dingbats, supplemental arrows (⤴ ⤵),
+# miscellaneous symbols and arrows (⬆ ⭐ ⬛).
+_DECORATION_BLOCKS = (
+    (0x2190, 0x21FF), (0x2300, 0x23FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF),
+    (0x27F0, 0x27FF), (0x2900, 0x297F), (0x2B00, 0x2BFF),
+)  # fmt: skip
 
 
 # Every repeat rule needs one of these pairs (or an ellipsis character): text without any is unchanged.
