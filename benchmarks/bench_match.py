@@ -162,6 +162,7 @@ def stage_child(mode: str, folder: Path) -> None:
     stage._kana("準備")  # the text front-end, lhotse (torch) and the solver loaded before the base is read
     import lhotse  # noqa: F401
     import scipy.optimize  # noqa: F401
+
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = folder / mode
     run = stage.process_manifest if mode == "stream" else lambda *a: Stage.process_manifest(stage, *a)
