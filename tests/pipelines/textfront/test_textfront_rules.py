@@ -109,6 +109,11 @@ NORMALIZE_CASES = [
         "ほしよみさん",
     ),
     ("東京（とうきょう）", "とうきょう"),
+    # Aozora Bunko gaiji: the kanji the annotation names by code point or JIS X 0213 plane-row-cell
+    # (the word used to be lost: 彼はを食べた); an annotation without a code goes as before
+    ("彼は※［＃「魚＋師」、U+9C24、123-4］を食べた", "彼は鰤を食べた"),
+    ("※［＃「亜」、第3水準1-16-1］", "亜"),
+    ("※［＃「x」、第3水準1-99-99］だ", "だ"),
     # a reading that covers the okurigana too belongs to the whole word (was 食べ + たべもの)
     ("食べ物(たべもの)が好き", "たべものが好き"),
     ("晴れ（はれ）", "はれ"),

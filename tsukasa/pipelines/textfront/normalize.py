@@ -38,6 +38,22 @@ RENPY_TAGS = (
     "a", "alpha", "alt", "art", "b", "clear", "color", "cps", "done", "fast", "font", "i", "image", "k",
     "noalt", "nw", "outlinecolor", "p", "plain", "rb", "rt", "s", "shader", "size", "space", "u", "vspace", "w",
 )  # fmt: skip
+_AOZORA_GAIJI = re.compile(
+    r"※[［\[][＃#][^］\]\n]*?(?:第[34]水準([12])-(\d{1,2})-(\d{1,2})|U\+([0-9A-Fa-f]{4,6}))[^］\]\n]*[］\]]"
+)
+
+
+def _aozora_gaiji(m: re.Match[str]) -> str:
+    plane, row, cell, code = m.groups()
+    try:
+        if code:
+            return chr(int(code, 16))
+        pair = bytes([0xA0 + int(row), 0xA0 + int(cell)])
+        return (pair if plane == "1" else b"\x8f" + pair).decode("euc_jis_2004")
+    except (ValueError, UnicodeDecodeError):
+        return m.group(0)  # not a code: the annotation goes as any other, as before
+
+
 _MARKUP = [
     (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
@@ -52,6 +68,9 @@ _MARKUP = [
     (re.compile(r"\\[{}.|!<>^$]"), ""),
     (re.compile(r"\{\\[^}]*\}"), ""),  # ASS subtitle override tags
     (re.compile(rf"\{{/?(?:{'|'.join(RENPY_TAGS)})(?:=[^{{}}]*)?\}}"), ""),  # Ren'Py text tags
+    # Aozora Bunko's gaiji: ※ stands for a kanji its annotation names by JIS X 0213 plane-row-cell
+    # or code point (※［＃「魚＋師」、U+9C24、…］); the kanji itself, not silence, or the word was lost
+    (_AOZORA_GAIJI, _aozora_gaiji),
     # Aozora Bunko annotations: ［＃ここから太字］, ［＃「強い」に傍点］ (also after NFKC: [#...])
     (re.compile(r"[［\[][＃#][^］\]\n]*[］\]]"), ""),
     # a KiriKiri KAG command line (@bg storage=room, @playse buf=0 storage="x.ogg"): never spoken
