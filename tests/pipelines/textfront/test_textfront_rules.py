@@ -408,6 +408,7 @@ SIGN_READINGS = [
     ("ゲーム-開始", "ゲーム、カイシ"),  # a hyphen between Japanese words is a dash: a pause, as ― is
     ("それは－－", "ソレワ"),
     ("ポケモン-GO", "ポケモン、ゴー"),
+    ("人々-GO", "ヒトビト、ゴー"),  # 々 too: the romaji fast path skipped the rule after it
     ("T-シャツ", "ティーシャツ"),  # a letter before it joins a word
     ("気温は-5℃", "キオンワマイナスゴド"),  # a digit after it: a sign (or a range), as before
     ("ko-hi-を飲む", "コーヒーヲノム"),  # romaji long vowels stay the romaji parser's

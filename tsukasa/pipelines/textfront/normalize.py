@@ -907,7 +907,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
-    r"|(?<=[\u3040-\u30ff\u3400-\u9fff])-|-(?=[\u3040-\u30ff\u3400-\u9fff])"  # a dash (_JAPANESE_DASH)
+    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])"  # a dash: the same classes as _JAPANESE_DASH
 )
 
 
