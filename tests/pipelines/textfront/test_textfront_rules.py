@@ -292,6 +292,12 @@ NUMBER_READINGS = [
     ("8am", "ゴゼンハチジ"),
     ("11:59 p.m.", "ゴゴジューイチジゴジューキューフン"),
     ("午後3:00PM", "ゴゴサンジ"),  # said once
+    # midnight is れいじ in announcements and on clocks (NHK: 午前0時 ゴゼンレイジ; OpenJTalk ゼロジ)
+    ("0時に起きた", "レイジニオキタ"),
+    ("午前0時", "ゴゼンレイジ"),
+    ("00:00になった", "レイジニナッタ"),
+    ("0時半", "レイジハン"),
+    ("0時間", "ゼロジカン"),  # zero hours stays ゼロ
     ("残り3min", "ノコリサンプン"),
     ("500ms", "ゴヒャクミリビョー"),
     ("3:15に", "サンジジューゴフンニ"),
@@ -354,6 +360,12 @@ NUMBER_READINGS = [
     ("××はダメ", "バツバツワダメ"),
     ("×印をつける", "バツジルシヲツケル"),
     ("〇×クイズ", "マルバツクイズ"),
+    # controller buttons named by their shapes (game tutorials); the shapes were silent decoration
+    ("○ボタンで決定", "マルボタンデケッテー"),
+    ("△ボタンでメニュー", "サンカクボタンデメニュー"),
+    ("□ キーを押す", "シカクキーヲオス"),
+    ("×ボタンでキャンセル", "バツボタンデキャンセル"),
+    ("○キーボード", "キーボード"),  # a bullet before a word that starts with キー stays silent
     ("ダメージ×2", "ダメージカケルニ"),
     ("10㎡", "ジューヘーホーメートル"),
     ("3m³", "サンリッポーメートル"),
@@ -738,6 +750,17 @@ ENGLISH_CASES = [
     ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
     ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
     ("LINEで送って", "ラインデオクッテ"),  # the app (was エルアイエヌイー)
+    # English words written in capitals (game UIs, battle text): read as words, not spelled
+    ("TIPSを見る", "チップスヲミル"),  # was ティーアイピーエス
+    ("COMBOが途切れた", "コンボガトギレタ"),
+    ("HIT！", "ヒット"),
+    ("SKIPボタン", "スキップボタン"),  # no table row: e2k's model, since it scores clearly English
+    ("DEMOプレイ", "デモプレイ"),
+    ("Ctrl+Sで保存", "コントロールプラスエスデホゾン"),
+    # ...while short acronyms keep their letters (they score far lower as English spelling)
+    ("JPEGで保存", "ジェーピーイージーデホゾン"),
+    ("SNESのゲーム", "エスエヌイーエスノゲーム"),
+    ("NSFW", "エヌエスエフダブリュー"),
     # web and mail addresses as read aloud (the dots were sentence ends, https was spelled)
     ("メールはinfo@example.jpまで", "メールワインフォアットエグザンプルドットジェーピーマデ"),
     ("詳しくはhttps://example.com/newsを見て", "クワシクワエグザンプルドットコムスラッシュニュースヲミテ"),

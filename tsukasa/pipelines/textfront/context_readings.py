@@ -61,9 +61,21 @@ def _matches_before(cond: str, features: list[dict], i: int) -> bool:
     return all(_matches(c, features[i - len(parts) + k]) for k, c in enumerate(parts))
 
 
+def _matches_after(cond: str, features: list[dict], i: int) -> bool:
+    """``cond`` against the words after word ``i``: space-separated conditions match the words right
+    after it in order (時 !間: 時, then anything but 間; a word past the end is None)."""
+    if " " not in cond:
+        return _matches(cond, features[i + 1] if i + 1 < len(features) else None)
+    return all(
+        _matches(c, features[i + 1 + k] if i + 1 + k < len(features) else None) for k, c in enumerate(cond.split())
+    )
+
+
 def _matches(cond: str, word: dict | None) -> bool:
     if cond == "*":
         return True
+    if cond.startswith("!"):
+        return not _matches(cond[1:], word)
     if "|" in cond:
         return any(_matches(c, word) for c in cond.split("|"))
     if cond == "start":  # the start of a sentence or clause
@@ -80,17 +92,15 @@ def _matches(cond: str, word: dict | None) -> bool:
 def apply_context_readings(features: list[dict]) -> list[dict]:
     """Rewrite, in place (and return), the readings the table's contexts decide."""
     words, weekdays = _tables()
-    n = len(features)
     for i, f in enumerate(features):
         s = f["string"]
         rows = words.get(s)
         if rows is not None:
-            nxt = features[i + 1] if i + 1 < n else None
             for row in rows:
                 if (
                     (row.pron == "*" or row.pron == f["pron"])
                     and _matches_before(row.before, features, i)
-                    and _matches(row.after, nxt)
+                    and _matches_after(row.after, features, i)
                 ):
                     set_reading(f, row.reading, row.accent)
                     break

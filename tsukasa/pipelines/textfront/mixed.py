@@ -77,7 +77,7 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     hit = acronyms().get(core) or loanwords().get(lower) or function_words().get(lower)
     if hit is not None:
         return hit
-    if english == "model" and not _is_acronym(core):
+    if english == "model" and (not _is_acronym(core) or _word_in_capitals(core)):
         from tsukasa.pipelines.textfront.english import transliterate
 
         guess = transliterate(core)
@@ -120,6 +120,19 @@ def _shouted_english(words: list[str]) -> bool:
 
 def _is_acronym(word: str) -> bool:
     return word.isupper() and len(word) <= 5 and word.isascii()
+
+
+def _word_in_capitals(word: str) -> bool:
+    """Whether a short capital word (4 or 5 letters) is an English word written in capitals, as game
+    UIs and shouted lines write them (TIPS, COMBO, MISS, SKIP were spelled ティーアイピーエス...):
+    e2k's n-gram model scores it clearly English. Acronyms that short score far lower (NSFW −3.7,
+    HTML −3.1, JPEG −2.0, ASAP −0.2, SNES 0.7; game words 1.2–2.3), and three-letter ones overlap
+    (HIT 0.7, SOS 0.7, WIN 1.3, VIP 0.2), so they stay letters unless a table knows them."""
+    if len(word) < 4:
+        return False
+    from tsukasa.pipelines.textfront.english import clearly_english
+
+    return clearly_english(word)
 
 
 def _between(gap: str) -> str:

@@ -683,6 +683,10 @@ def expand_abbreviations(text: str) -> str:
 # In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
+# Controller buttons are named by their shapes (○ボタンで決定, △ボタンでメニュー, □キー: game tutorials);
+# the shapes are silent decoration elsewhere (symbols.tsv), so the button's name was lost (ボタンデ…).
+_BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
+_SHAPE_NAMES = {"〇": "まる", "○": "まる", "◯": "まる", "△": "さんかく", "□": "しかく"}
 _JAPANESE_DASH = re.compile(rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])")
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
@@ -690,6 +694,8 @@ _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 def normalize_symbols(text: str) -> str:
     if "×" in text:
         text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
+    if "ボタン" in text or "キー" in text or "ﾎﾞﾀﾝ" in text or "ｷｰ" in text:
+        text = _BUTTON_SHAPES.sub(lambda m: "".join(_SHAPE_NAMES[c] for c in m.group(0)), text)
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
         # A wave dash after a number, a counter or a kanji word joins a range (15時30分〜16時,
         # 東京〜大阪, 3日〜): から. After kana it stretches the vowel (ね〜, すご〜い): ー.

@@ -42,7 +42,8 @@ class TextNormStage(Stage[TextNormConfig]):
 
     name: ClassVar[str] = "textnorm"
     kind: ClassVar = "annotator"
-    version: ClassVar[str] = "3"  # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs
+    # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時
+    version: ClassVar[str] = "4"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -92,7 +93,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     kind: ClassVar = "annotator"
     # 2: romaji readings written back; 3: English words via e2k; 4: placeholders; 5: a word with no
     # reading (other scripts, unknown signs) is an error, not a pause; normalisation of the 11th session
-    version: ClassVar[str] = "6"  # 6: フュ (fy), rare kana, dashes, arrows, shapes read instead of rejected
+    # 6: フュ (fy), rare kana, dashes, arrows, shapes read instead of rejected; 7: capital words, 0時
+    version: ClassVar[str] = "7"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
