@@ -880,6 +880,9 @@ PLACEHOLDER_CASES = [
     ("%name%、起きて。", ["name"], "、起きて。"),
     ("\\N[1]は剣を手に入れた！", ["N[1]"], "は剣を手に入れた！"),
     ("\\P[2]が仲間になった。", ["P[2]"], "が仲間になった。"),
+    ("\\n[1]はどこへ行った？", ["N[1]"], "はどこへ行った？"),  # RPG Maker's codes in either case (was dropped)
+    ("$nameさん、こんにちは", ["name"], "さん、こんにちは"),  # Twine / SugarCube (was an error on ＄)
+    ("$name$の番だ。", ["name"], "の番だ。"),
     ("\\V[3]ゴールド手に入れた。", ["V[3]"], "ゴールド手に入れた。"),
     ("所持金は\\V[1]\\Gです。", ["V[1]", "G"], "所持金はです。"),  # \G: the currency unit (was ジー)
     ("ねえ、[player_name]くん。", ["player_name"], "ねえ、くん。"),

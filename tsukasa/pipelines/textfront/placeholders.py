@@ -17,9 +17,11 @@ form                                   key                          where from
 ``{name}``, ``{0}``, ``{{user}}``      ``name``, ``0``, ``user``    Python / C# format strings, templates
 ``${name}``, ``#{name}``               ``name``                     JS / Ruby interpolation (RPG Maker MV/MZ)
 ``$PLAYER``                            ``PLAYER``                   shell-style, all capitals
+``$name``, ``$name$``                  ``name``                     Twine / SugarCube story variables
 ``%s``, ``%d``, ``%1``, ``%1$s``       ``s``, ``d``, ``1``, ``1``   printf / Windows message strings
 ``%name%``                             ``name``                     Windows / batch style
 ``\\N[1]``, ``\\P[2]``, ``\\V[3]``     ``N[1]``, ``P[2]``, ``V[3]`` RPG Maker: actor / party member name, variable
+                                                                    (either case: ``\\n[1]`` is ``N[1]``)
 ``\\G``                               ``G``                        RPG Maker: the currency unit (ゴールド, 円...)
 ``[player_name]`` (inside a line)      ``player_name``              Ren'Py interpolation
 ``[emb exp="f.name"]``                 ``f.name``                   KiriKiri KAG / TyranoScript
@@ -48,13 +50,14 @@ _PLACEHOLDER = re.compile(
             rf"\{{\{{\s*(?P<double>{_ID}|\d+)\s*\}}\}}",  # {{user}}
             rf"[$#]\{{\s*(?P<interp>{_ID})\s*\}}",  # ${name}, #{name}
             rf"\{{\s*(?P<brace>{_ID}|\d+)\s*\}}",  # {name}, {0}
-            r"\\(?P<rpg>[NPV])\[(?P<rpg_arg>\d+)\]",  # \N[1], \P[2], \V[3]
+            r"\\(?P<rpg>[NPVnpv])\[(?P<rpg_arg>\d+)\]",  # \N[1], \P[2], \V[3] (RPG Maker takes \n[1] too)
             r"\\(?P<gold>G)(?![A-Za-z\[])",  # \G: RPG Maker's currency unit, named in the game's database
             r"\[emb\s+exp\s*=\s*[\"']?(?P<emb>[^\"'\]]+?)[\"']?\s*\]",  # [emb exp="f.name"] (KAG, TyranoScript)
             r"%(?P<pos>\d)(?:\$[sdif])?",  # %1, %1$s
             rf"%(?P<win>{_ID})%",  # %name%
             r"%(?P<printf>[sdif])(?![A-Za-z])",  # %s, %d
             r"\$(?P<caps>[A-Z][A-Z0-9_]{2,})(?![A-Za-z0-9_])",  # $PLAYER
+            r"\$(?P<story>[a-z_][A-Za-z0-9_]*)\$?(?![A-Za-z0-9_])",  # $name, $name$ (Twine / SugarCube)
             rf"(?<!\[)\[(?P<renpy>{_ID})\](?![(\]])",  # [player_name] inside a line (not [漢字](よみ) ruby)
         )
     )
@@ -84,7 +87,7 @@ def find_placeholders(text: str) -> list[Placeholder]:
 def _key(m: re.Match[str]) -> str | None:
     groups = m.groupdict()
     if groups["rpg"]:
-        return f"{groups['rpg']}[{groups['rpg_arg']}]"
+        return f"{groups['rpg'].upper()}[{groups['rpg_arg']}]"
     if groups["renpy"]:
         if groups["renpy"].lower() in _MARKUP_WORDS:
             return None  # a markup tag
@@ -96,7 +99,7 @@ def _key(m: re.Match[str]) -> str | None:
         return groups["renpy"]
     if groups["brace"] and groups["brace"] in _BRACE_TAGS:
         return None
-    for name in ("double", "interp", "brace", "pos", "win", "printf", "caps", "emb", "gold"):
+    for name in ("double", "interp", "brace", "pos", "win", "printf", "caps", "story", "emb", "gold"):
         if groups[name]:
             return groups[name]
     return None  # pragma: no cover - every alternative has a group
