@@ -529,6 +529,17 @@ CONTEXT_READING_CASES = [
     ("お主、やるな。", "オヌシ、ヤルナ"),  # was オアルジ
     ("我が主よ。", "ワガアルジヨ"),
     ("森の主", "モリノヌシ"),
+    # 辛い of food is からい; alone or of feelings the dictionary's つらい stays (slice-of-life game lines)
+    ("カレーが辛い。", "カレーガカライ"),
+    ("このカレー辛い！", "コノカレーカライ"),
+    ("カレーの辛さ", "カレーノカラサ"),
+    ("別れは辛い。", "ワカレワツライ"),
+    ("生きる辛さ", "イキルツラサ"),
+    # fixed phrases the dictionary reads as the other word: 心中お察し しんちゅう, 見物に行く けんぶつ
+    ("心中お察しします。", "シンチューオサッシシマス"),
+    ("一家心中", "イッカシンジュー"),
+    ("見物に行く。", "ケンブツニイク"),
+    ("これは見物だ", "コレワミモノダ"),
     # 20 years of age is はたち (二十歳 in the dictionary; in digits it was counted ニジュッサイ)
     ("20歳になったら", "ハタチニナッタラ"),
     ("120歳", "ヒャクニジュッサイ"),
