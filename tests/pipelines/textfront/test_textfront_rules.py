@@ -648,6 +648,27 @@ CUE_CASES = [
     # zzz is a sleeping breath, not three letter names
     ("zzz", "", [("breath", "zzz")]),
     ("（どうしよう…）", "（どうしよう…）", []),  # a bracketed thought is spoken (inner voice)
+    # drama-CD and VN directions that were left in the text and read aloud (（あくび）アクビ)
+    ("（あくび）ふぁ～", "ふぁ～", [("breath", "（あくび）")]),
+    ("(泣き声)やめて", "やめて", [("cry", "(泣き声)")]),
+    ("（くしゃみ）", "", [("other", "（くしゃみ）")]),
+    ("（間）……それで？", "…それで？", [("pause", "（間）")]),
+    # how a line is delivered: cut out, as the sound it names (or other)
+    ("（泣きながら）ありがとう", "ありがとう", [("cry", "（泣きながら）")]),
+    ("（ため息まじりに）そうね", "そうね", [("sigh", "（ため息まじりに）")]),
+    ("（震える声で）行かないで", "行かないで", [("other", "（震える声で）")]),
+    ("（怒ったように）何よ", "何よ", [("other", "（怒ったように）")]),
+    ("（夢のように）", "（夢のように）", []),  # a noun + のように is a thought, not a direction
+    ("（そうか、これは罠だったのか）", "（そうか、これは罠だったのか）", []),
+    # sound-effect and music labels are the scene's, not the voice's
+    ("【SE：雷鳴】きゃっ", "きゃっ", [("other", "【SE：雷鳴】")]),
+    ("（BGM：停止）", "", [("other", "（BGM：停止）")]),
+    # a breath let out long is a sigh (was the laugh ふっ / the gasp はっ); えー is a filler, no cue
+    ("ふーっ", "ふーっ", [("sigh", "ふーっ")]),
+    ("（深呼吸）すー、はー", "すー、はー", [("breath", "（深呼吸）"), ("sigh", "はー")]),
+    ("えー、それでは", "えー、それでは", []),  # was a gasp
+    ("ぐすん", "ぐすん", [("cry", "ぐすん")]),
+    ("ぜぇ、ぜぇ", "ぜぇ、ぜぇ", [("breath", "ぜぇ"), ("breath", "ぜぇ")]),
 ]
 
 

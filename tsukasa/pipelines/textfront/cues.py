@@ -6,6 +6,9 @@ Two kinds (table: ``data/cues.tsv``):
   from the spoken text and become events;
 * spoken interjections — 「はぁ…」, 「ふふっ」, 「んっ」: they *are* spoken, so they stay,
   and an event says a sigh/laugh/breath is heard there;
+* directions of *how* a line is delivered — （泣きながら）, （ため息まじりに）, （震える声で） — and
+  sound-effect or music labels — （SE：ドアの開く音）, 【BGM：停止】 — are not spoken either: cut
+  out, as an event of the sound the direction names (cry, sigh...) or ``other``;
 * long ellipses (……, more than one ``…``) and trailing net laughter (ｗｗ) are cues too: the
   ellipsis becomes a pause event (the spoken text keeps one ``…``, read as a pause), the
   ``w`` run a laugh (removed: nobody reads it as letters).
@@ -48,20 +51,22 @@ _NET_LAUGH = re.compile(
 def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     rows = read_table("cues.tsv")
     directions = sorted((r for r in rows if r[2] == "direction"), key=lambda r: -len(r[1]))
-    spoken = sorted((r for r in rows if r[2] == "spoken"), key=lambda r: -len(r[1]))
+    # "speech" rows (えー) go first: at the same place, the first of two equally long matches is kept,
+    # and a speech match is then dropped (it is a word, not a sound).
+    spoken = sorted((r for r in rows if r[2] in ("speech", "spoken")), key=lambda r: (-len(r[1]), r[2] == "spoken"))
     # Each pattern comes with its literal form: a pattern can only match where its form occurs.
     pats: list[tuple[re.Pattern[str], str, str, str]] = []
     for kind, form, _ in directions:
         # （笑） (笑) ［笑］ [笑] 【笑】: every bracket scripts use for stage directions
         pats.append((re.compile(rf"[（(［\[【]\s*{re.escape(form)}\s*[)）］\]】]"), kind, "direction", form))
-    for kind, form, _ in spoken:
+    for kind, form, mode in spoken:
         # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
         # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
         for variant in dict.fromkeys((form, to_katakana(form))):
             core = variant.rstrip("っッ") or variant  # the literal every match contains (くすっ → くす)
             last = re.escape(core[-1])
             pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*[っッ]?)+{_TAIL}{_AFTER}"
-            pats.append((re.compile(pattern), kind, "spoken", core))
+            pats.append((re.compile(pattern), kind, mode, core))
     return tuple(pats)
 
 
@@ -69,6 +74,30 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
 def _any_form() -> re.Pattern[str]:
     """One search for all the table's literal forms: a line with none (most lines) skips the table."""
     return re.compile("|".join(re.escape(form) for _, _, _, form in _patterns()))
+
+
+_OPEN, _CLOSE = "（(［[【", ")）］]】"
+_OPEN_SET, _CLOSE_SET = re.escape(_OPEN), re.escape(_CLOSE)  # inside a character class
+# A delivery direction: a short bracketed phrase ending the way directions say *how* a line is spoken
+# (泣きながら, ため息まじりに, 震える声で, 怒ったように). No quotation or sentence punctuation inside:
+# a bracketed thought (（どうしよう…）) is inner voice, which scripts have voiced.
+_MANNER = re.compile(
+    rf"[{_OPEN_SET}]\s*[^{_OPEN_SET}{_CLOSE_SET}「」『』、。！？!?…‥]{{1,12}}?"
+    r"(?:ながら|まじりに|交じりに|混じりに|気味に|(?<!の)ように|声で|口調で|調子で)"
+    rf"\s*[{_CLOSE_SET}]"
+)
+# A sound-effect or music label in brackets (SE：ドアの開く音, BGM：停止, 効果音：雷): the sound is the
+# scene's, not the voice's, and the label is no line.
+_SOUND_LABEL = re.compile(
+    rf"[{_OPEN_SET}]\s*(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[：:][^{_OPEN_SET}{_CLOSE_SET}]*[{_CLOSE_SET}]"
+)
+# The sound a delivery direction names (ため息 before 息: the longer name first).
+_MANNER_KINDS = (("泣", "cry"), ("涙", "cry"), ("笑", "laugh"), ("ため息", "sigh"), ("溜息", "sigh"),
+                 ("溜め息", "sigh"), ("咳", "cough"), ("叫", "scream"), ("息", "breath"), ("鼻歌", "hum"))  # fmt: skip
+
+
+def _manner_kind(label: str) -> str:
+    return next((kind for name, kind in _MANNER_KINDS if name in label), "other")
 
 
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
@@ -97,6 +126,10 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
         else:
             for m in pat.finditer(text):
                 cues.append(CueSpan(kind, m.group(0), m.start()))
+    if any(c in text for c in _OPEN):
+        while (m := _MANNER.search(text)) is not None or (m := _SOUND_LABEL.search(text)) is not None:
+            cues.append(CueSpan(_manner_kind(m.group(0)) if m.re is _MANNER else "other", m.group(0), m.start()))
+            text = text[: m.start()] + text[m.end() :]
     if _MAY_ELLIPSIS.search(text) is not None:
         for m in _LONG_ELLIPSIS.finditer(text):
             cues.append(CueSpan("pause", m.group(0), m.start()))
@@ -107,7 +140,8 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     while ("z" in text or "Z" in text or "ｚ" in text or "Ｚ" in text) and (m := _SNORE.search(text)) is not None:
         cues.append(CueSpan("breath", m.group(0), m.start()))  # zzz: sleeping breath, not letters
         text = text[: m.start()] + text[m.end() :]
-    # Overlapping spoken forms (はぁ inside はぁはぁ) keep only the longest at one place.
+    # Overlapping spoken forms (はぁ inside はぁはぁ) keep only the longest at one place; a "speech"
+    # form kept there (えー) is a word, so it shadows the sound forms and is then dropped itself.
     cues.sort(key=lambda c: (c.offset, -len(c.label)))
     kept: list[CueSpan] = []
     for c in cues:
@@ -117,4 +151,4 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
             if c.label.startswith(kept[-1].label) or kept[-1].label.startswith(c.label):
                 continue
         kept.append(c)
-    return text.strip(), kept
+    return text.strip(), [c for c in kept if c.kind != "none"]

@@ -42,7 +42,7 @@ class TextNormStage(Stage[TextNormConfig]):
 
     name: ClassVar[str] = "textnorm"
     kind: ClassVar = "annotator"
-    # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時
+    # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues
     version: ClassVar[str] = "4"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
