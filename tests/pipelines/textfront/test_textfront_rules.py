@@ -789,6 +789,8 @@ ENGLISH_CASES = [
     ("SKIPボタン", "スキップボタン"),  # no table row: e2k's model, since it scores clearly English
     ("DEMOプレイ", "デモプレイ"),
     ("Ctrl+Sで保存", "コントロールプラスエスデホゾン"),
+    ("Episode.5", "エピソードゴ"),  # abbreviations before a number (was エピソデ、ゴ)
+    ("p.12を見て", "ページジューニヲミテ"),  # was ピー、ジューニ
     # ...while short acronyms keep their letters (they score far lower as English spelling)
     ("JPEGで保存", "ジェーピーイージーデホゾン"),
     ("SNESのゲーム", "エスエヌイーエスノゲーム"),
@@ -836,6 +838,11 @@ ENGLISH_LINE_CASES = [
     ("Sore to kore", "ソレトコレ"),
     ("goを打つ", "ゴヲウツ"),  # a lone function word in Japanese text stays romaji (碁)
     ("A君とBさん", "エークントビーサン"),  # a capital letter alone is a letter, not the article "a"
+    # a lone word on its line (a title, a UI label) is English unless its romaji spells a Japanese word
+    ("Episode", "エピソード"),  # was エピソデ
+    ("Emotion", "エモーション"),  # was エモチオン
+    ("Sakura", "サクラ"),
+    ("Yokatta", "ヨカッタ"),
 ]
 
 

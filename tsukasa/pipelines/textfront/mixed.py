@@ -180,7 +180,8 @@ _FUNCTION_POS = frozenset({"助詞", "助動詞", "接続詞", "感動詞", "フ
 
 
 def _english_not_japanese(word: str, hiragana: str | None) -> bool:
-    """Whether a lone Latin word inside Japanese text is English although it parses as romaji.
+    """Whether a lone Latin word (inside Japanese text, or alone on its line) is English although it
+    parses as romaji.
 
     Inside Japanese text a lone Latin word is usually English (ページをめくる written pageを
     めくる), and plenty of English words happen to be valid romaji letter by letter (page ぱげ,
@@ -229,12 +230,13 @@ def _convert_span(
     if (
         single
         and romaji_mode
-        and in_japanese
         and not prefer_romaji
         and english == "model"
         and _english_not_japanese(words[0], readings_here[0])
     ):
-        romaji_mode = False  # page, note, message: letters that spell no Japanese word
+        # page, note, message: letters that spell no Japanese word; inside Japanese text or alone on
+        # a line (a title or a UI label: Episode, Emotion were エピソデ, エモチオン)
+        romaji_mode = False
     shouted = not romaji_mode and _shouted_english(words)
     out: list[str] = []
     pos = 0
