@@ -73,6 +73,10 @@ QUESTION_CASES = [
     ("星を見よ。", "星を見よ。"),
     ("するかい。", "するかい？"),
     ("いきますか、それとも。", "いきますか？それとも。"),
+    # かよ is the rhetorical exclamation of game dialogue (させるかよ！): no rise unless ？ is written
+    ("させるかよ！", "させるかよ！"),
+    ("マジかよ", "マジかよ"),
+    ("マジかよ？", "マジかよ？"),
 ]
 
 
