@@ -105,6 +105,12 @@ def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
                        input="水\n한국어\n木\n", capture_output=True, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 1 and r.stdout == "ミズ\n\nキ\n"
     assert r.stderr.startswith("line 2: no reading for '한국어'") and r.stderr.strip().endswith("[2]")
+    # a Shift-JIS line in a UTF-8 stream: named, not read as a shorter line (it gave an empty line, exit 0)
+    r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana"],
+                       input="水\n".encode() + "こんにちは\n".encode("cp932") + "木\n".encode(),
+                       capture_output=True, timeout=120)  # fmt: skip
+    assert r.returncode == 1 and r.stdout.decode() == "ミズ\n\nキ\n"
+    assert r.stderr.decode().startswith("line 2: undecodable characters")
 
 
 def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:

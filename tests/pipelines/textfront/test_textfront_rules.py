@@ -1013,6 +1013,14 @@ def test_a_word_with_no_reading_is_an_error_naming_it(text: str, unread: str) ->
         phonemize(text)
 
 
+@pytest.mark.parametrize("text", ["\ufffd\ufffdにちは", "\udc82\udcb1こんにちは"])
+def test_undecodable_text_is_an_error_not_a_shorter_reading(text: str) -> None:
+    # U+FFFD (a decoder's mark for bytes it could not read) or raw bytes kept as surrogates (a
+    # Shift-JIS script read as UTF-8) were dropped: the line read ニチワ / コンニチワ, a word short
+    with pytest.raises(TextFrontError, match="undecodable characters"):
+        phonemize(text)
+
+
 @pytest.mark.parametrize("text", ["――待って", "──そうか", "※注意", "【速報】雨", "〃"])
 def test_punctuation_and_decoration_are_no_error(text: str) -> None:
     phonemize(text)  # dashes, brackets and marks stay pauses or silence

@@ -270,6 +270,13 @@ def _long_text_to_phonemized(
     )
 
 
+# Text that was not decoded right: U+FFFD (what a decoder leaves for bytes it could not read) or a
+# lone surrogate (Python's surrogateescape: raw bytes of a Shift-JIS script read as UTF-8). Whisper
+# can leave U+FFFD too, for a token cut inside a character. The line's words are lost, so it is an
+# error, never a silently shorter reading.
+_UNDECODABLE = re.compile("[\ufffd\ud800-\udfff]")
+
+
 def phonemize(
     text: str,
     *,
@@ -290,6 +297,12 @@ def phonemize(
         raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
     if english not in ("model", "letters"):
         raise TextFrontError(f"unknown english mode {english!r}; use model or letters")
+    if _UNDECODABLE.search(text) is not None:
+        raise TextFrontError(
+            f"undecodable characters in {text_excerpt(text.encode('utf-8', 'replace').decode())} (U+FFFD or raw "
+            "bytes): characters were lost in decoding (a Shift-JIS or EUC-JP script read as UTF-8, or an ASR "
+            "token cut inside a character); convert or correct the text"
+        )
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
     filled, unread = fill_placeholders(text, placeholders)
     spoken, cue_spans = extract_cues(filled)
