@@ -252,6 +252,13 @@ NORMALIZE_CASES = [
     ("了解です( ｀ー´)ノ", "了解です"),
     ("よろしく(・ω・)ゞ", "よろしく"),
     ("もうダメだorz", "もうダメだ"),
+    ("お願いしますm(_ _)m", "お願いします"),  # a bow (was エムエム)
+    ("えっΣ(ﾟДﾟ)", "えっ"),  # surprise (was シグマ)
+    ("悲しい(T_T)", "悲しい"),  # crying eyes (was ティーティー)
+    ("了解です(^^ゞ", "了解です"),  # a face never closed (ゞ stopped the line)
+    ("ありがとう(^o^)丿", "ありがとう"),  # a hand (丿 was ヘツ)
+    ("日本電信電話(NTT)の株", "日本電信電話の株"),  # letters in brackets are no face (a gloss, dropped as before)
+    ("(T)シャツ", "（T）シャツ"),
     ("ノートを買う", "ノートを買う"),
     ("は？何言ってんの", "ハ？何言ってんの"),  # a lone は is the puzzled "huh", not the particle
     ("は、はい", "ハ、はい"),  # a stammer

@@ -491,13 +491,26 @@ def _is_kaomoji(inner: str) -> bool:
 
 # A kaomoji's arms and hands stand outside its brackets: ( ｀ー´)ノ, (・ω・)ゞ, ヽ(・∀・)ﾉ — once the
 # face is gone they would be read as kana (リョーカイデス、ノ).
-_KAOMOJI_WITH_ARMS = re.compile(r"[ヽ＼\\٩ლ]?[(（]([^()（）]{1,20})[)）][ノﾉゞ۶ლσっ彡／/]*")
+# A bow holds the brackets in two hands (m(_ _)m), a surprise is marked before them (Σ(ﾟДﾟ)): those
+# were read エムエム and シグマ.
+_KAOMOJI_WITH_ARMS = re.compile(
+    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶ლσっ彡／/]|m(?![A-Za-z]))*"
+)
+# Crying eyes are capital Ts (T_T, T^T, TдT), which as letters are no kaomoji characters: (NTT) is
+# a company. Matched as a whole face only. And a face whose bracket is never closed, as a line ends
+# on it: (^^ゞ, (^_^; — its ゞ had no reading and stopped the line.
+_CRYING_FACE = re.compile(r"[(（]\s*[;；]?[TＴ][_＿^＾.．дДoｏ\s]{0,3}[TＴ][;；]?\s*[)）]")
+_OPEN_FACE = re.compile(r"[(（][\^＾][_＿\-・.]?[\^＾][;；ゞ]*(?![)）])")
 # Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own.
 _TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])")
 
 
 def remove_emoji_kaomoji(text: str) -> str:
     text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
+    if "T" in text or "Ｔ" in text:
+        text = _CRYING_FACE.sub("", text)
+    if "^" in text or "＾" in text:
+        text = _OPEN_FACE.sub("", text)
     if "orz" in text or "OTL" in text or "otz" in text:
         text = _TEXT_EMOTICON.sub("", text)
     text = _VARIATION.sub("", text)
