@@ -50,25 +50,11 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     return {k: tuple(v) for k, v in words.items()}, weekdays
 
 
-def _matches_before(cond: str, features: list[dict], i: int) -> bool:
-    """``cond`` against the words before word ``i``: space-separated conditions match the words
-    right before it in order (お腹|腹 が: お腹 or 腹, then が)."""
-    if " " not in cond:
-        return _matches(cond, features[i - 1] if i else None)
-    parts = cond.split()
-    if i < len(parts):
-        return False
-    return all(_matches(c, features[i - len(parts) + k]) for k, c in enumerate(parts))
-
-
-def _matches_after(cond: str, features: list[dict], i: int) -> bool:
-    """``cond`` against the words after word ``i``: space-separated conditions match the words right
-    after it in order (時 !間: 時, then anything but 間; a word past the end is None)."""
-    if " " not in cond:
-        return _matches(cond, features[i + 1] if i + 1 < len(features) else None)
-    return all(
-        _matches(c, features[i + 1 + k] if i + 1 + k < len(features) else None) for k, c in enumerate(cond.split())
-    )
+def _matches_words(cond: str, features: list[dict], first: int) -> bool:
+    """Space-separated conditions against the words from index ``first`` on, in order (お腹|腹 が:
+    お腹 or 腹, then が; 時 !間: 時, then anything but 間); a word outside the sentence is None."""
+    n = len(features)
+    return all(_matches(c, features[j] if 0 <= j < n else None) for j, c in enumerate(cond.split(), start=first))
 
 
 def _matches(cond: str, word: dict | None) -> bool:
@@ -99,8 +85,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             for row in rows:
                 if (
                     (row.pron == "*" or row.pron == f["pron"])
-                    and _matches_before(row.before, features, i)
-                    and _matches_after(row.after, features, i)
+                    and _matches_words(row.before, features, i - len(row.before.split()))
+                    and _matches_words(row.after, features, i + 1)
                 ):
                     set_reading(f, row.reading, row.accent)
                     break

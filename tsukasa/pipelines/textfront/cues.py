@@ -47,6 +47,11 @@ _NET_LAUGH = re.compile(
 )
 
 
+# The brackets scripts put stage directions in: （笑） (笑) ［笑］ [笑] 【笑】.
+_OPEN, _CLOSE = "（(［[【", ")）］]】"
+_OPEN_SET, _CLOSE_SET = re.escape(_OPEN), re.escape(_CLOSE)  # inside a character class
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     rows = read_table("cues.tsv")
@@ -57,8 +62,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     # Each pattern comes with its literal form: a pattern can only match where its form occurs.
     pats: list[tuple[re.Pattern[str], str, str, str]] = []
     for kind, form, _ in directions:
-        # （笑） (笑) ［笑］ [笑] 【笑】: every bracket scripts use for stage directions
-        pats.append((re.compile(rf"[（(［\[【]\s*{re.escape(form)}\s*[)）］\]】]"), kind, "direction", form))
+        pats.append((re.compile(rf"[{_OPEN_SET}]\s*{re.escape(form)}\s*[{_CLOSE_SET}]"), kind, "direction", form))
     for kind, form, mode in spoken:
         # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
         # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
@@ -76,8 +80,6 @@ def _any_form() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(form) for _, _, _, form in _patterns()))
 
 
-_OPEN, _CLOSE = "（(［[【", ")）］]】"
-_OPEN_SET, _CLOSE_SET = re.escape(_OPEN), re.escape(_CLOSE)  # inside a character class
 # A delivery direction: a short bracketed phrase ending the way directions say *how* a line is spoken
 # (泣きながら, ため息まじりに, 震える声で, 怒ったように). No quotation or sentence punctuation inside:
 # a bracketed thought (（どうしよう…）) is inner voice, which scripts have voiced.
