@@ -11,7 +11,7 @@ from lhotse import MonoCut, Recording
 
 from tests.audio_fixtures import tone, write_audio
 from tsukasa.pipelines.base import Rejection, StageContext
-from tsukasa.pipelines.standardize import Standardize, StandardizeConfig, integrated_loudness
+from tsukasa.pipelines.standardize import Standardize, StandardizeConfig, integrated_loudness, to_mono
 
 
 def _cut(path: Path) -> MonoCut:
@@ -29,6 +29,9 @@ def _stereo(left: float, right: float, sr: int = 44100) -> np.ndarray:
 EXAMPLES = [
     ("stereo-44k1-to-24k-mix", lambda: (_stereo(0.2, 0.1), 44100), StandardizeConfig(loudness_lufs=None),
      lambda y, sr: sr == 24000 and np.abs(y).max() == pytest.approx(0.15, rel=0.02)),
+    # a channel in opposite polarity (a mis-wired master): a plain mean was silence, then no_speech
+    ("inverted-channel-flipped-before-mix", lambda: (_stereo(0.2, -0.1), 44100), StandardizeConfig(loudness_lufs=None),
+     lambda y, sr: np.abs(y).max() == pytest.approx(0.15, rel=0.02)),
     ("louder-channel-kept", lambda: (_stereo(0.02, 0.3), 44100), StandardizeConfig(mono="louder", loudness_lufs=None),
      lambda y, sr: np.abs(y).max() == pytest.approx(0.3, rel=0.02)),
     ("48k-option", lambda: (tone(1.0, 16000), 16000), StandardizeConfig(sample_rate=48000, loudness_lufs=None),
@@ -84,3 +87,16 @@ def test_config_rejects_unknown_keys() -> None:
     with pytest.raises(ValidationError):
         StandardizeConfig(sample_rte=24000)
     assert isinstance(Rejection("x"), Rejection)
+
+
+def test_mix_flips_only_a_channel_in_opposite_polarity() -> None:
+    t = np.arange(24000) / 24000
+    left, right = np.sin(2 * np.pi * 220 * t), 0.5 * np.sin(2 * np.pi * 347 * t)  # two unrelated sounds
+    y, what = to_mono(np.stack([left, right]).astype(np.float32), "mix")
+    np.testing.assert_allclose(y, (left + right) / 2, atol=1e-6)
+    assert what == "mixed 2 channels"
+    y, what = to_mono(np.stack([left, -0.8 * left, left]).astype(np.float32), "mix")
+    np.testing.assert_allclose(y, (left + 0.8 * left + left) / 3, atol=1e-6)
+    assert "polarity of channel 1 (correlation -1.00 with channel 0) inverted" in what
+    silent_side = np.stack([left, np.zeros_like(left)]).astype(np.float32)  # one channel empty
+    assert to_mono(silent_side, "mix")[1] == "mixed 2 channels"

@@ -34,15 +34,38 @@ class StandardizeConfig(StageConfig):
     bit_depth: Literal[16, 24] = 16
 
 
+# A channel whose correlation with the loudest one is at or below this carries the same sound
+# with its polarity flipped (a mis-wired or "wide" fake-stereo master); natural stereo sits near
+# +1, and unrelated channels (two voices, one per side) near 0.
+INVERTED_CORRELATION = -0.5
+
+
 def to_mono(x: np.ndarray, policy: str) -> tuple[np.ndarray, str]:
-    """``(channels, n)`` → ``(n,)`` by mixing or by keeping the louder channel."""
+    """``(channels, n)`` → ``(n,)`` by mixing or by keeping the louder channel.
+
+    Before mixing, a channel in opposite polarity to the loudest one is flipped: a plain mean of
+    L and −L is silence, and such a file used to reach ``segment`` as ``no_speech``.
+    """
     if x.shape[0] == 1:
         return x[0], "mono source"
-    if policy == "mix":
-        return x.mean(axis=0), f"mixed {x.shape[0]} channels"
     rms = np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=1))
     k = int(np.argmax(rms))
-    return x[k], f"kept louder channel {k} of {x.shape[0]}"
+    if policy == "louder":
+        return x[k], f"kept louder channel {k} of {x.shape[0]}"
+    flipped = []
+    for j in range(x.shape[0]):
+        if j == k or rms[j] == 0 or rms[k] == 0:
+            continue
+        corr = float(np.dot(x[j], x[k].astype(np.float64)) / (len(x[j]) * rms[j] * rms[k]))
+        if corr <= INVERTED_CORRELATION:
+            flipped.append((j, corr))
+    if not flipped:
+        return x.mean(axis=0), f"mixed {x.shape[0]} channels"
+    signs = np.ones((x.shape[0], 1), dtype=x.dtype)
+    for j, _ in flipped:
+        signs[j] = -1
+    what = ", ".join(f"{j} (correlation {corr:+.2f} with channel {k})" for j, corr in flipped)
+    return (x * signs).mean(axis=0), f"mixed {x.shape[0]} channels, polarity of channel {what} inverted first"
 
 
 def integrated_loudness(x: np.ndarray, sr: int) -> float:
@@ -106,8 +129,9 @@ class Standardize(Stage[StandardizeConfig]):
     writes_audio = True
     kind = "transform"
     # 2: clipping found on the source samples (custom.source_clipping); 3: recordings quieter than
-    # BS.1770's -70 LUFS gate are normalised too (they were left as they were)
-    version = "3"
+    # BS.1770's -70 LUFS gate are normalised too (they were left as they were); 4: a channel in
+    # opposite polarity is flipped before mixing (L and −L mixed to silence)
+    version = "4"
     Config = StandardizeConfig
 
     def model_versions(self) -> dict[str, str]:

@@ -181,3 +181,35 @@ def test_truncated_transcript_with_a_stretched_last_word_is_decoded_again(asr_se
     assert again.sequential and again.retried and "morae/s" in again.retried
     got = reading(again.text)
     assert edit_distance(first + reading(SENTENCES["L08"]), got) <= 3, got
+
+
+def _seg(start: float, end: float, words: list[tuple[str, float, float]]):
+    from types import SimpleNamespace
+
+    ws = [SimpleNamespace(word=w, start=a, end=b, probability=0.9) for w, a, b in words]
+    text = "".join(w for w, _, _ in words)
+    return SimpleNamespace(start=start, end=end, text=text, words=ws, avg_logprob=-0.1, no_speech_prob=0.01,
+                           temperature=0.0)  # fmt: skip
+
+
+def test_a_segment_opening_word_stretched_over_the_pad_stays_with_its_line() -> None:
+    """Recorded from whisper-base on three packed lines (0.4 s pads): the segment that starts the
+    third line begins at the end of the one before, so its first word 今日は spans 17.02-17.66 —
+    midway between the second line (ends 17.14) and the third (starts 17.54). It was given to the
+    second line (今日は良い天気ですね今日は / 良い天気ですね)."""
+    from tsukasa.pipelines.asr.transcribe import Decoder
+
+    spans = [(8, 13.96, 15.45), (9, 15.85, 17.14), (10, 17.54, 18.83)]
+    parts = [
+        _seg(13.96, 17.02, [("明日は", 13.96, 14.36), ("雨が", 14.36, 14.7), ("降るそうです", 14.7, 15.46),
+                            ("今日は", 15.86, 15.98), ("良い天気", 15.98, 16.68), ("ですね", 16.68, 17.02)]),
+        _seg(17.02, 18.72, [("今日は", 17.02, 17.66), ("良い天気", 17.66, 18.38), ("ですね", 18.38, 18.72)]),
+    ]  # fmt: skip
+    out = Decoder(model=None, cfg=TranscribeConfig())._split_window(parts, spans)
+    texts = [out[u].text for u in (8, 9, 10)]
+    assert texts == ["明日は雨が降るそうです", "今日は良い天気ですね", "今日は良い天気ですね"]
+    # a word in a pad that does not open a segment still goes to the nearer line
+    parts = [_seg(13.96, 18.72, [("明日は", 13.96, 15.40), ("です", 15.40, 15.62), ("今日は", 15.80, 17.0),
+                                 ("ですね", 17.0, 17.2), ("今日は", 17.40, 18.0)])]  # fmt: skip
+    out = Decoder(model=None, cfg=TranscribeConfig())._split_window(parts, spans)
+    assert [out[u].text for u in (8, 9, 10)] == ["明日はです", "今日はですね", "今日は"]

@@ -276,6 +276,17 @@ def _windows(units: list[_Unit], pack_s: float, pad_s: float) -> list[list[int]]
     return windows
 
 
+def _unit_at(t: float, spans: list[tuple[int, float, float]], *, prefer_later: bool) -> int:
+    """The unit whose span holds ``t``, else the nearest one (``t`` in a pad); a tie between the
+    units either side of a pad goes to the later one when ``prefer_later``."""
+
+    def key(s: tuple[int, float, float]) -> tuple[float, int]:
+        gap = 0.0 if s[1] <= t <= s[2] else min(abs(t - s[1]), abs(t - s[2]))
+        return (round(gap, 6), -s[1] if prefer_later else s[1])
+
+    return min(spans, key=key)[0]
+
+
 class Decoder:
     """Decodes units in packed, batched windows and maps words back to their segments."""
 
@@ -346,11 +357,15 @@ class Decoder:
     def _split_window(self, parts: list[Any], spans: list[tuple[int, float, float]]) -> dict[int, SegmentAsr]:
         solo = len(spans) == 1
         per_unit: dict[int, list[Any]] = {ui: [] for ui, _, _ in spans}
-        for w in (w for seg in parts for w in (seg.words or [])):
-            mid = (w.start + w.end) / 2
-            # The unit whose span holds the word's midpoint, else the nearest one (word in a pad).
-            ui = min(spans, key=lambda s: 0.0 if s[1] <= mid <= s[2] else min(abs(mid - s[1]), abs(mid - s[2])))[0]
-            per_unit[ui].append(w)
+        for seg in parts:
+            for k, w in enumerate(seg.words or []):
+                # Whisper pins the first word of a segment to the segment's start, i.e. to the end
+                # of the one before: after a pad that word is stretched back over the pad and its
+                # midpoint can fall nearer the previous unit (今日は 17.02-17.66 against units
+                # ending 17.14 and starting 17.54 went to the previous line). Its end is aligned.
+                at = w.end if k == 0 else (w.start + w.end) / 2
+                ui = _unit_at(at, spans, prefer_later=k == 0)
+                per_unit[ui].append(w)
         # Batched decoding gives one log-prob / no-speech figure per window, shared by its parts.
         window_logprob = float(parts[0].avg_logprob) if parts else None
         no_speech = float(parts[0].no_speech_prob) if parts else None
@@ -472,7 +487,9 @@ class TranscribeStage(Stage[TranscribeConfig]):
 
     name = "transcribe"
     kind = "annotator"
-    version = "1"
+    # 2: the first word of a Whisper segment in a packed window goes by its end, not its midpoint
+    # (pinned to the segment's start, it was given to the line before the pad)
+    version = "2"
     Config = TranscribeConfig
 
     def resolved(self) -> ResolvedModel:
