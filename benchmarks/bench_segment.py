@@ -485,6 +485,14 @@ def main() -> None:
         help="also run our stage with each session's lines given as a script naming the file on that many "
         "rows (a multi-line voice file whose script is known): the stage splits it into that many utterances",
     )
+    ap.add_argument(
+        "--zero-padded",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="put S seconds of digital silence before and after each session (after the noise): the zero "
+        "padding an editor or the game adds around a noisy take",
+    )
     args = ap.parse_args()
     if args.members:
         from tsukasa.pipelines import vad
@@ -515,6 +523,10 @@ def main() -> None:
         paths, refs, inner, chosen = [], [], [], []
         for k in range(args.sessions):
             x, r, picks = make_session(sources, rng, args.utts, with_picks=True)
+            if args.zero_padded > 0:
+                zeros = np.zeros(int(round(args.zero_padded * SR)), dtype=np.float32)
+                x = np.concatenate([zeros, x, zeros])
+                r = [(s + args.zero_padded, e + args.zero_padded) for s, e in r]
             paths.append(write_session(x, Path(tmp) / f"session_{k:03d}", k))
             refs.append(r)
             chosen.append(picks)
@@ -535,7 +547,9 @@ def main() -> None:
     n_inner = sum(len(p) for p in inner)
     print(
         f"{args.sessions} sessions ({args.voices} voices), {sum(len(r) for r in refs)} utterances, {audio_s:.0f} s "
-        f"audio, gaps 30 ms-3 s log-uniform, 30 dB SNR; {n_inner} pauses >= {LENIENT_PAUSE_S * 1000:.0f} ms inside "
+        f"audio, gaps 30 ms-3 s log-uniform, 30 dB SNR"
+        + (f", {args.zero_padded:g} s of digital silence each side" if args.zero_padded else "")
+        + f"; {n_inner} pauses >= {LENIENT_PAUSE_S * 1000:.0f} ms inside "
         f"utterances"
     )
     runs = [("ours (segment stage)", ours, t_ours)]

@@ -167,6 +167,21 @@ def test_utterances_carry_the_standardize_decisions_in_provenance(tmp_path: Path
         assert stages == ["standardize", "segment"]
 
 
+def test_digital_silence_around_a_noisy_take_moves_no_boundary() -> None:
+    """Zero padding an editor or the game added around a take recorded with noise: the noise floor
+    is the take's, not the padding's (it read -100 dB and the edges grew 150 ms into the noise)."""
+    audio, refs = _session([0, 2, 4, 6], [0.1, 0.4, 1.0])
+    pad = np.zeros(SR, np.float32)
+    padded = np.concatenate([pad, audio, pad])
+    for x, offset in ((audio, 0.0), (padded, 1.0)):
+        res = vad.segment_speech(x[None], SR, SegmentConfig().vad_params())
+        assert len(res.segments) == len(refs)
+        for seg, (s, e) in zip(res.segments, refs, strict=True):
+            assert abs(seg.start - offset - s) <= 0.04 and abs(seg.end - offset - e) <= 0.04
+    dead = vad.dead_frames(vad.to_vad_rate(padded, SR), 300)
+    assert dead[5:95].all() and not dead[105:].any()  # the first second is padding, then the noisy take
+
+
 def test_noise_only_file_is_rejected_as_no_speech(tmp_path: Path) -> None:
     noise = (np.random.default_rng(1).standard_normal(SR * 3) * 0.01).astype(np.float32)
     result = SegmentStage().process([_cut(tmp_path, "hiss", noise)], StageContext(tmp_path))
@@ -307,6 +322,52 @@ def test_short_blip_is_rejected_as_too_short_under_its_own_id(tmp_path: Path) ->
     result = SegmentStage().process([_cut(tmp_path, "b", audio)], StageContext(tmp_path))
     assert [c.id for c in result.kept] == ["b-000"]
     assert [(r.reason, r.id) for r in result.rejected] == [("too_short", "b-001")]
+
+
+def _word(text: str) -> np.ndarray:
+    """A one-word game line (はい, え？) as the HTS voice says it: ~0.2 s of speech."""
+    import pyopenjtalk
+    import soxr
+
+    x, sr = pyopenjtalk.tts(text)
+    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
+    s, e = _true_span(y)
+    return (0.5 * y[s:e] / np.abs(y).max()).astype(np.float32)
+
+
+def test_one_word_line_the_script_names_is_kept_though_shorter_than_the_minimum(tmp_path: Path) -> None:
+    word = _word("はい。")
+    assert len(word) / SR < SegmentConfig().min_duration_s  # the case: speech under the minimum
+    audio = np.concatenate([np.zeros(SR // 2, np.float32), word, np.zeros(SR // 2, np.float32)])
+    audio += (np.random.default_rng(3).standard_normal(len(audio)) * 1e-3).astype(np.float32)
+    result = SegmentStage().process([_cut(tmp_path, "hai", audio, script="はい。")], StageContext(tmp_path))
+    assert result.rejected == []
+    (out,) = result.kept
+    sup = out.supervisions[0]
+    assert sup.text == "はい。"
+    assert abs(out.start + sup.start - 0.5) <= 0.04 and abs(out.start + sup.end - (0.5 + len(word) / SR)) <= 0.04
+    decisions = read_supervision_custom(sup).provenance[-1].decisions
+    assert any("shorter than the minimum kept in the line" in d for d in decisions)
+    # The same audio with no script: a scrap under the minimum, rejected as too_short (was no_speech).
+    (tmp_path / "noscript").mkdir()
+    result = SegmentStage().process([_cut(tmp_path / "noscript", "hai", audio)], StageContext(tmp_path))
+    assert result.kept == []
+    (rej,) = result.rejected
+    assert rej.reason == "too_short" and rej.value == pytest.approx(len(word) / SR, abs=0.05)
+
+
+def test_short_word_after_a_long_pause_stays_in_its_scripted_line(tmp_path: Path) -> None:
+    """…うん。 said 1.5 s after the rest of a one-line file: part of the line, not a rejected scrap."""
+    audio, refs = _session([2], [], lead=0.5)
+    word = _word("うん。")
+    audio = np.concatenate([audio, np.zeros(SR, np.float32), word, np.zeros(SR // 2, np.float32)])
+    end = len(audio) / SR - 0.5
+    cut = _cut(tmp_path, "un", audio, script="駅まで一緒に歩いて行きましょう…うん。")
+    result = SegmentStage().process([cut], StageContext(tmp_path))
+    assert result.rejected == []
+    (out,) = result.kept
+    sup = out.supervisions[0]
+    assert abs(out.start + sup.start - refs[0][0]) <= 0.04 and abs(out.start + sup.end - end) <= 0.04
 
 
 def test_config_is_frozen_strict_and_in_the_fingerprint() -> None:

@@ -83,7 +83,10 @@ class FragmentRejection(Rejection):
 class SegmentStage(Stage[SegmentConfig]):
     name = "segment"
     kind = "transform"
-    version = "6"  # 5: sentence-final CNN cue + refitted trees; 6: multi-line script files split by count
+    # 5: sentence-final CNN cue + refitted trees; 6: multi-line script files split by count; 7: a file
+    # the script names keeps its speech shorter than the minimum (a one-word line was no_speech), and
+    # the noise floor leaves digital silence out
+    version = "7"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -98,28 +101,32 @@ class SegmentStage(Stage[SegmentConfig]):
         audio = cut.load_audio()
         parent = _parent_custom(cut)
         source = parent.source
-        script_lines = source.script_lines if source is not None and source.script_scope == "file" else None
+        named = source is not None and source.script_scope == "file"  # the script names this file
+        script_lines = source.script_lines if named else None
+        expected = len(script_lines) if script_lines and len(script_lines) > 1 else None  # lines it holds
         result = vad.segment_speech(
             audio,
             cut.sampling_rate,
             self.config.vad_params(),
             num_threads=getattr(ctx, "num_threads", 1),
-            lines=len(script_lines) if script_lines and len(script_lines) > 1 else None,
+            lines=expected,
         )
-        if not result.segments:
+        if not result.segments and not (named and result.too_short):
             detail = "; ".join(result.decisions[-2:]) or "no speech"
             if result.too_short:
                 longest = max(s.duration for s in result.too_short)
-                return Rejection("no_speech", f"only speech shorter than the minimum: {detail}", longest)
+                return Rejection("too_short", f"only speech shorter than the minimum: {detail}", round(longest, 3))
             return Rejection("no_speech", detail, 0.0)
-        if script_lines and len(script_lines) > 1:
+        if not result.segments:  # the script names the file: its short speech is the line (はい, え？)
+            return [self._one_line_cut(cut, parent, result, expected=expected)]
+        if expected:
             if result.lines_met:
                 return [
                     *self._script_line_cuts(cut, parent, result, script_lines),
                     *self._too_short(cut, parent, result),
                 ]
-            return [self._one_line_cut(cut, parent, result, expected=len(script_lines))]
-        if source is not None and source.script_scope == "file":
+            return [self._one_line_cut(cut, parent, result, expected=expected)]
+        if named:
             return [self._one_line_cut(cut, parent, result)]
         out: list[Any] = []
         for i, seg in enumerate(result.segments):
@@ -231,13 +238,22 @@ class SegmentStage(Stage[SegmentConfig]):
         """The whole speech as one utterance; flag it when it sounds like several lines.
 
         ``expected``: the script gives this file that many lines, but the audio could not be
-        split into them (``line_count_mismatch``)."""
-        segs = result.segments
+        split into them (``line_count_mismatch``).
+
+        Speech shorter than the minimum is part of the line here, not a scrap to reject: the
+        script says the file is its line(s), so a one-word line (はい, 260 ms) or a short word
+        after a long pause stays in the utterance."""
+        pieces = sorted([*result.segments, *result.too_short], key=lambda seg: seg.start)
+        start, end = pieces[0].start, max(seg.end for seg in pieces)
+        pad = self.config.pad_s
+        span = vad.Segment(start, end, max(0.0, start - pad), min(cut.duration, end + pad))
         splits = [p for p in result.pauses if p.probability >= self.config.boundary_threshold]
-        splits = [p for p in splits if segs[0].start < p.start and p.end < segs[-1].end]
-        span = vad.Segment(segs[0].start, segs[-1].end, segs[0].pad_start, segs[-1].pad_end)
+        splits = [p for p in splits if span.start < p.start and p.end < span.end]
         what = f"script gives this file {expected} lines" if expected else "script names this file (one line per file)"
-        decisions = [f"{what}: kept as one utterance", *result.decisions, _span_note(span)]
+        decisions = [f"{what}: kept as one utterance", *result.decisions]
+        if result.too_short:
+            decisions.append(f"{len(result.too_short)} piece(s) of speech shorter than the minimum kept in the line")
+        decisions.append(_span_note(span))
         quality = parent.quality or QualityInfo()
         if expected:
             flag = QualityFlag(

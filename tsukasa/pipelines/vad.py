@@ -334,6 +334,28 @@ def energy_db(x: np.ndarray, sr: int = VAD_SAMPLE_RATE) -> np.ndarray:
     return (10.0 * np.log10(e + 1e-10)).astype(np.float32)
 
 
+# Peak-to-peak below this in a 10 ms block is digital silence (zeros, ±1 LSB dither of 16-bit
+# audio, or a constant offset): no noise, so it says nothing about the recording's floor.
+DEAD_PEAK_TO_PEAK = 1e-4
+
+
+def dead_frames(x: np.ndarray, n: int, sr: int = VAD_SAMPLE_RATE) -> np.ndarray:
+    """``(n,)`` bool per 10 ms frame of :func:`energy_db`: True where the samples around the frame
+    centre (the 10 ms blocks either side) are digitally silent. Reductions over a block view, so a
+    long file costs no whole-file copy."""
+    hop = int(round(sr * HOP_S))
+    m = len(x) // hop
+    blocks = x[: m * hop].reshape(m, hop)
+    dead_block = np.ones(n + 1, dtype=bool)  # beyond the samples: silent (the padding energy_db adds)
+    dead_block[: min(m, n + 1)] = (blocks.max(axis=1) - blocks.min(axis=1) <= DEAD_PEAK_TO_PEAK)[: n + 1]
+    if m < n + 1 and len(x) > m * hop:  # the last, partial block
+        tail = x[m * hop :]
+        dead_block[m] = float(tail.max() - tail.min()) <= DEAD_PEAK_TO_PEAK
+    # frame i is centred on sample i * hop: blocks i - 1 and i cover 10 ms either side
+    before = np.concatenate([[True], dead_block[: n - 1]])
+    return before & dead_block[:n]
+
+
 _PITCH_BLOCK = 1024  # voiced 10 ms frames per block of _pitch
 
 
@@ -422,7 +444,13 @@ def measure(x16: np.ndarray, probs: np.ndarray, params: VadParams) -> Contours:
     nonspeech = db[~speechy]
     speech = db[speechy]
     speech_db = float(np.percentile(speech, 95)) if len(speech) else float(np.percentile(db, 95))
-    if len(nonspeech) >= 10:
+    # The floor is the noise the recording holds around its speech. Digital silence (zero padding
+    # an editor or the game added, or faded-out ends) is no part of it: with 1 s of zeros each side
+    # of a noisy take the 20th percentile was -100 dB, the edges grew 150 ms into the noise.
+    live = ~speechy & ~dead_frames(x16, n)
+    if np.count_nonzero(live) >= 10:
+        floor_db = float(np.percentile(db[live], 20))
+    elif len(nonspeech) >= 10:
         floor_db = float(np.percentile(nonspeech, 20))
     else:  # no silence in the file: the quietest speech frames bound the floor from above
         floor_db = float(np.percentile(db, 3))
