@@ -213,3 +213,25 @@ def test_a_segment_opening_word_stretched_over_the_pad_stays_with_its_line() -> 
                                  ("ですね", 17.0, 17.2), ("今日は", 17.40, 18.0)])]  # fmt: skip
     out = Decoder(model=None, cfg=TranscribeConfig())._split_window(parts, spans)
     assert [out[u].text for u in (8, 9, 10)] == ["明日はです", "今日はですね", "今日は"]
+
+
+def test_a_reading_repeated_into_a_short_segment_is_decoded_again(asr_session: AsrSession) -> None:
+    """Seen on a dump of one line in ten formats (2026-12-05): in a packed window of near-identical
+    segments, one 1.8 s segment came back with its sentence twice (22 morae/s of audible speech).
+    Too many morae for the audio is a second-look reason, like too few; a complete reading is not."""
+    import soxr
+
+    from tsukasa.pipelines.asr.transcribe import WHISPER_SR, SegmentAsr, second_look_reason, speaking_rate
+
+    cfg = asr_session.stage.config
+    sup = _sup(asr_session, "L02")
+    cut = asr_session.kept[asr_session.cuts["L02"].id]
+    audio = soxr.resample(cut.load_audio()[0], cut.sampling_rate, WHISPER_SR).astype("float32")
+    text = sup.custom["asr"]["text"]
+    rate, audible = speaking_rate(audio, reading(text))
+    assert audible >= 0.5 and rate < cfg.max_morae_per_s < 2 * rate, rate  # the real reading: no false alarm
+    assert "more text than the audio holds" not in second_look_reason(
+        audio, SegmentAsr(text, [], -0.1, 0.0, 0.0, solo=False), cfg
+    )
+    doubled = SegmentAsr(text + text, [], -0.1, 0.0, 0.0, solo=False)  # read twice
+    assert "more text than the audio holds" in second_look_reason(audio, doubled, cfg)

@@ -87,6 +87,9 @@ class TranscribeConfig(StageConfig):
     # at least ``rate_min_audible_s`` of audible speech: short ones have too few morae to judge.
     min_morae_per_s: float = Field(default=5.0, ge=0.0)
     rate_min_audible_s: float = Field(default=2.0, gt=0.0)
+    # ... and more than this: text the audio cannot hold (a packed window's reading repeated into
+    # one of its segments: 1.8 s of speech read twice, 21 morae/s). Judged from 0.5 s audible.
+    max_morae_per_s: float = Field(default=16.0, gt=0.0)
     # Temperature fallback for solo decodes. Off by default: sampling makes the stage
     # non-deterministic (a stage must be, for resume and fingerprints), and on a genuinely
     # repeated phrase it trades a flagged loop for a different random text.
@@ -237,6 +240,8 @@ def second_look_reason(audio: np.ndarray, res: SegmentAsr, cfg: TranscribeConfig
     rate, seconds = speaking_rate(audio, reading(res.text) if res.text else "")
     if seconds >= cfg.rate_min_audible_s and rate < cfg.min_morae_per_s:
         why.append(f"{rate:.1f} morae/s over {seconds:.1f} s audible")
+    if seconds >= 0.5 and rate > cfg.max_morae_per_s:
+        why.append(f"{rate:.1f} morae/s over {seconds:.1f} s audible: more text than the audio holds")
     return ",".join(why)
 
 
