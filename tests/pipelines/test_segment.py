@@ -356,6 +356,32 @@ def test_one_word_line_the_script_names_is_kept_though_shorter_than_the_minimum(
     assert rej.reason == "too_short" and rej.value == pytest.approx(len(word) / SR, abs=0.05)
 
 
+def test_hummed_line_silero_does_not_hear_is_kept_when_the_script_names_the_file(tmp_path: Path) -> None:
+    """うん。 is one of a game script's commonest lines, and silero-vad hears no speech in the HTS
+    voice's (nor in ん。, んー。 or a breath). Named by the script, the sound is the line, flagged
+    for review; unnamed, it is rejected no_speech with a detail that says what was heard."""
+    word = _word("うん。")
+    audio = np.concatenate([np.zeros(SR // 2, np.float32), word, np.zeros(SR // 2, np.float32)])
+    audio += (np.random.default_rng(4).standard_normal(len(audio)) * 1e-4).astype(np.float32)
+    assert vad.segment_speech(audio[None], SR, SegmentConfig().vad_params()).too_short == []  # silero: nothing
+    result = SegmentStage().process([_cut(tmp_path, "un", audio, script="うん。")], StageContext(tmp_path))
+    assert result.rejected == []
+    (out,) = result.kept
+    sup = out.supervisions[0]
+    assert sup.text == "うん。"
+    assert abs(out.start + sup.start - 0.5) <= 0.05 and abs(out.start + sup.end - (0.5 + len(word) / SR)) <= 0.05
+    custom = read_supervision_custom(sup)
+    (flag,) = [f for f in custom.quality.flags if f.code == "no_vad_speech"]
+    assert flag.value > 40  # the hum stands ~60 dB above the -80 dB noise
+    (tmp_path / "noscript").mkdir()
+    result = SegmentStage().process([_cut(tmp_path / "noscript", "un", audio)], StageContext(tmp_path))
+    (rej,) = result.rejected
+    assert rej.reason == "no_speech" and "a script row names the file" in rej.detail
+    noise = (np.random.default_rng(5).standard_normal(SR) * 0.01).astype(np.float32)  # named, but only hiss
+    result = SegmentStage().process([_cut(tmp_path, "hiss", noise, script="うん。")], StageContext(tmp_path))
+    assert [r.reason for r in result.rejected] == ["no_speech"] and "a sound" not in result.rejected[0].detail
+
+
 def test_short_word_after_a_long_pause_stays_in_its_scripted_line(tmp_path: Path) -> None:
     """…うん。 said 1.5 s after the rest of a one-line file: part of the line, not a rejected scrap."""
     audio, refs = _session([2], [], lead=0.5)

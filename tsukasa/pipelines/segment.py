@@ -116,6 +116,15 @@ class SegmentStage(Stage[SegmentConfig]):
             if result.too_short:
                 longest = max(s.duration for s in result.too_short)
                 return Rejection("too_short", f"only speech shorter than the minimum: {detail}", round(longest, 3))
+            sound = vad.sound_span(audio, cut.sampling_rate)
+            if sound is not None and named:  # the script says this sound is its line (うん, a breath)
+                return [self._one_line_cut(cut, parent, result, expected=expected, sound=sound)]
+            if sound is not None:
+                detail += (
+                    f"; a sound {sound.rise_db:.0f} dB above the background at {sound.start:.2f}-{sound.end:.2f} s "
+                    "(not speech to silero: a hum, a breath, music or an effect) "
+                    "is kept when a script row names the file"
+                )
             return Rejection("no_speech", detail, 0.0)
         if not result.segments:  # the script names the file: its short speech is the line (はい, え？)
             return [self._one_line_cut(cut, parent, result, expected=expected)]
@@ -233,7 +242,12 @@ class SegmentStage(Stage[SegmentConfig]):
         return out
 
     def _one_line_cut(
-        self, cut: Any, parent: SupervisionCustom, result: vad.VadResult, expected: int | None = None
+        self,
+        cut: Any,
+        parent: SupervisionCustom,
+        result: vad.VadResult,
+        expected: int | None = None,
+        sound: vad.Sound | None = None,
     ) -> Any:
         """The whole speech as one utterance; flag it when it sounds like several lines.
 
@@ -242,8 +256,10 @@ class SegmentStage(Stage[SegmentConfig]):
 
         Speech shorter than the minimum is part of the line here, not a scrap to reject: the
         script says the file is its line(s), so a one-word line (はい, 260 ms) or a short word
-        after a long pause stays in the utterance."""
-        pieces = sorted([*result.segments, *result.too_short], key=lambda seg: seg.start)
+        after a long pause stays in the utterance. ``sound``: silero heard no speech at all, and
+        the sound found on energy (a hummed うん, a breath) is the line, flagged ``no_vad_speech``."""
+        heard = [vad.Segment(sound.start, sound.end, sound.start, sound.end)] if sound else []
+        pieces = sorted([*result.segments, *result.too_short, *heard], key=lambda seg: seg.start)
         start, end = pieces[0].start, max(seg.end for seg in pieces)
         pad = self.config.pad_s
         span = vad.Segment(start, end, max(0.0, start - pad), min(cut.duration, end + pad))
@@ -255,6 +271,11 @@ class SegmentStage(Stage[SegmentConfig]):
             decisions.append(f"{len(result.too_short)} piece(s) of speech shorter than the minimum kept in the line")
         decisions.append(_span_note(span))
         quality = parent.quality or QualityInfo()
+        if sound is not None:
+            note = f"silero heard no speech; the sound {sound.rise_db:.0f} dB above the background is the line"
+            decisions.insert(-1, note)
+            flag = QualityFlag(code="no_vad_speech", value=sound.rise_db, detail=note)
+            quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         if expected:
             flag = QualityFlag(
                 code="line_count_mismatch",

@@ -356,6 +356,41 @@ def dead_frames(x: np.ndarray, n: int, sr: int = VAD_SAMPLE_RATE) -> np.ndarray:
     return before & dead_block[:n]
 
 
+# A sound silero does not call speech (うん, ん, a breath) counts as a sound when its loudest frame
+# stands this far above the file's background (10th percentile of its frames), and it lasts this long.
+SOUND_RISE_DB = 20.0
+SOUND_MIN_S = 0.08
+
+
+@dataclass(frozen=True)
+class Sound:
+    """Where a file's sound is, found on energy alone: ``start``/``end`` in seconds."""
+
+    start: float
+    end: float
+    rise_db: float  # loudest frame above the background
+
+
+def sound_span(audio: np.ndarray, sample_rate: int) -> Sound | None:
+    """The span of the file's sound by energy alone, or None when nothing rises clearly above the
+    background. For files silero hears no speech in: a hummed うん or ん and breaths are lines in
+    game scripts, and silero-vad gives them no speech frames at its threshold (measured on the
+    HTS voice: うん。 ん。 んー。 0 regions)."""
+    x16 = to_vad_rate(audio, sample_rate)
+    db = energy_db(x16)
+    if len(db) < 2:
+        return None
+    background = float(np.percentile(db, 10))
+    peak = float(db.max())
+    if peak - background < SOUND_RISE_DB:
+        return None
+    loud = np.flatnonzero(db > max(background + 10.0, peak - 35.0))
+    start, end = loud[0] * HOP_S, min(len(x16) / VAD_SAMPLE_RATE, (loud[-1] + 1) * HOP_S)
+    if end - start < SOUND_MIN_S:
+        return None
+    return Sound(round(start, 3), round(end, 3), round(peak - background, 1))
+
+
 _PITCH_BLOCK = 1024  # voiced 10 ms frames per block of _pitch
 
 
