@@ -388,7 +388,7 @@ def sound_span(audio: np.ndarray, sample_rate: int) -> Sound | None:
     start, end = loud[0] * HOP_S, min(len(x16) / VAD_SAMPLE_RATE, (loud[-1] + 1) * HOP_S)
     if end - start < SOUND_MIN_S:
         return None
-    return Sound(round(start, 3), round(end, 3), round(peak - background, 1))
+    return Sound(round(float(start), 3), round(float(end), 3), round(peak - background, 1))
 
 
 _PITCH_BLOCK = 1024  # voiced 10 ms frames per block of _pitch

@@ -685,6 +685,15 @@ CUE_CASES = [
     ("えー、それでは", "えー、それでは", []),  # was a gasp
     ("ぐすん", "ぐすん", [("cry", "ぐすん")]),
     ("ぜぇ、ぜぇ", "ぜぇ、ぜぇ", [("breath", "ぜぇ"), ("breath", "ぜぇ")]),
+    # one kana is a word without its っ (game dialogue): the answer ええ, the stammer は、はい, the
+    # questioning え？ were gasps; えっ, ええっ, ひっ stay the sounds
+    ("ええ、そうです。", "ええ、そうです。", []),
+    ("え？", "え？", []),
+    ("は、はい", "は、はい", []),
+    ("ひ、ひどい", "ひ、ひどい", []),
+    ("ええっ！？", "ええっ！？", [("gasp", "ええっ！？")]),
+    ("ひっ！", "ひっ！", [("gasp", "ひっ！")]),
+    ("ふふ、", "ふふ、", [("laugh", "ふふ、")]),  # two kana: the laugh with or without its っ
 ]
 
 

@@ -69,7 +69,10 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
         for variant in dict.fromkeys((form, to_katakana(form))):
             core = variant.rstrip("っッ") or variant  # the literal every match contains (くすっ → くす)
             last = re.escape(core[-1])
-            pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*[っッ]?)+{_TAIL}{_AFTER}"
+            # One kana before the っ is a word without it: え？, ええ。, は、はい, ひ、ひどい are speech,
+            # えっ, ええっ, はっ, ひっ the sounds. Longer cores are the sound either way (くすくす, ぐす).
+            stop = "[っッ]" if len(core) == 1 and core != variant else "[っッ]?"
+            pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*{stop})+{_TAIL}{_AFTER}"
             pats.append((re.compile(pattern), kind, mode, core))
     return tuple(pats)
 

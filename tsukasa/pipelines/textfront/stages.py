@@ -42,8 +42,9 @@ class TextNormStage(Stage[TextNormConfig]):
 
     name: ClassVar[str] = "textnorm"
     kind: ClassVar = "annotator"
-    # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues
-    version: ClassVar[str] = "4"
+    # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues;
+    # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps)
+    version: ClassVar[str] = "5"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
