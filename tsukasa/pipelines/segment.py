@@ -115,7 +115,8 @@ class SegmentStage(Stage[SegmentConfig]):
             detail = "; ".join(result.decisions[-2:]) or "no speech"
             if result.too_short:
                 longest = max(s.duration for s in result.too_short)
-                return Rejection("too_short", f"only speech shorter than the minimum: {detail}", round(longest, 3))
+                why = f"only speech shorter than the minimum ({self.config.min_duration_s:g} s, `min_duration_s`)"
+                return Rejection("too_short", f"{why}: {detail}", round(longest, 3))
             sound = vad.sound_span(audio, cut.sampling_rate)
             if sound is not None and named:  # the script says this sound is its line (うん, a breath)
                 return [self._one_line_cut(cut, parent, result, expected=expected, sound=sound)]
