@@ -100,3 +100,45 @@ def test_mix_flips_only_a_channel_in_opposite_polarity() -> None:
     assert "polarity of channel 1 (correlation -1.00 with channel 0) inverted" in what
     silent_side = np.stack([left, np.zeros_like(left)]).astype(np.float32)  # one channel empty
     assert to_mono(silent_side, "mix")[1] == "mixed 2 channels"
+
+
+@pytest.mark.parametrize("subtype", ["PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"])
+def test_wav_whose_data_chunk_declares_zero_bytes_is_read_as_ingest_counted_it(tmp_path: Path, subtype: str) -> None:
+    """A streaming writer that never filled in the sizes (game rippers, live recorders): ingest
+    counts the frames that follow the data chunk, libsndfile (and so lhotse) reads none, and the
+    file was rejected decode_failed. It is read to its end now, exactly as libsndfile reads the
+    same samples under a proper header."""
+    import io
+    import struct
+
+    from tsukasa.corpus.audio import read_unsized_pcm_wav
+    from tsukasa.corpus.dataset import Dataset
+    from tsukasa.corpus.ingest import ingest
+
+    x = np.stack([tone(1.0, 16000, amp=0.5), tone(1.0, 16000, freq=220, amp=0.3)], axis=1)
+    buf = io.BytesIO()
+    sf.write(buf, x, 16000, format="WAV", subtype=subtype)
+    raw = bytearray(buf.getvalue())
+    at = raw.find(b"data")
+    raw[4:8] = struct.pack("<I", 0)
+    raw[at + 4 : at + 8] = struct.pack("<I", 0)
+    path = tmp_path / "raw" / "unsized.wav"
+    path.parent.mkdir()
+    path.write_bytes(raw)
+    expected, _ = sf.read(io.BytesIO(buf.getvalue()), dtype="float32", always_2d=True)
+    assert sf.info(path).frames == 0  # the case: libsndfile reads nothing
+    got, sr = read_unsized_pcm_wav(path)
+    assert sr == 16000 and got.shape == (2, 16000)
+    np.testing.assert_array_equal(got, expected.T)
+    (proper := tmp_path / "proper.wav").write_bytes(buf.getvalue())
+    assert read_unsized_pcm_wav(proper) is None  # a sized file goes through libsndfile as before
+
+    report = ingest(path.parent, Dataset.create("u", tmp_path / "ds"))
+    assert report.recordings == 1 and not report.rejected
+    (cut,) = Dataset.open("u", tmp_path / "ds").cuts()
+    assert cut.recording.num_samples == 16000
+    result = Standardize(StandardizeConfig(loudness_lufs=None)).process([cut], StageContext(work_dir=tmp_path / "w"))
+    assert not result.rejected
+    (out,) = result.kept
+    assert out.duration == pytest.approx(1.0)
+    assert "declares 0 bytes" in out.custom["provenance"][-1]["decisions"][0]

@@ -407,6 +407,28 @@ def _parse_pcm_wav(raw: bytes) -> _WavLayout | None:
     return None
 
 
+def read_unsized_pcm_wav(path: str | Path) -> tuple[np.ndarray, int] | None:
+    """A plain PCM WAV whose ``data`` chunk declares 0 bytes, read to the end of the file as
+    ingest scanned it: float32 ``(channels, samples)`` and the rate; None for any other file.
+
+    A streaming writer that never went back to fill in the size leaves 0 there; libsndfile (and so
+    lhotse) then reads no audio at all, although ingest counted every frame that follows."""
+    raw = Path(path).read_bytes()
+    w = _parse_pcm_wav(raw)
+    if w is None or w.declared_bytes is not None:
+        return None
+    width = w.bits // 8
+    n = (len(raw) - w.data_offset) // (width * w.channels) * w.channels
+    if w.subtype == "PCM_24":
+        b = np.frombuffer(raw, dtype=np.uint8, count=n * 3, offset=w.data_offset).reshape(-1, 3).astype(np.int32)
+        x = ((b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)) << 8 >> 8).astype(np.float32) / 2**23
+    else:
+        dtype, scale, zero = {"PCM_U8": ("u1", 2**7, 128), "PCM_16": ("<i2", 2**15, 0), "PCM_32": ("<i4", 2**31, 0),
+                              "FLOAT": ("<f4", 1, 0), "DOUBLE": ("<f8", 1, 0)}[w.subtype]  # fmt: skip
+        x = (np.frombuffer(raw, dtype=dtype, count=n, offset=w.data_offset).astype(np.float32) - zero) / scale
+    return np.ascontiguousarray(x.reshape(-1, w.channels).T), w.sample_rate
+
+
 def _scan_pcm_wav(raw: bytes, w: _WavLayout, silence_peak: float | None) -> tuple[AudioInfo, float, str]:
     """Frames, truncation, NaN/inf and the peak of a PCM WAV, from its bytes (no decoding).
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from tsukasa.corpus.audio import resample
+from tsukasa.corpus.audio import read_unsized_pcm_wav, resample
 from tsukasa.corpus.manifests import atomic_path
 from tsukasa.corpus.schema import ProvenanceEntry
 from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, register_stage
@@ -130,8 +130,9 @@ class Standardize(Stage[StandardizeConfig]):
     kind = "transform"
     # 2: clipping found on the source samples (custom.source_clipping); 3: recordings quieter than
     # BS.1770's -70 LUFS gate are normalised too (they were left as they were); 4: a channel in
-    # opposite polarity is flipped before mixing (L and −L mixed to silence)
-    version = "4"
+    # opposite polarity is flipped before mixing (L and −L mixed to silence); 5: a WAV whose data
+    # chunk declares 0 bytes is read to its end, as ingest counted it (it was decode_failed)
+    version = "5"
     Config = StandardizeConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -145,13 +146,18 @@ class Standardize(Stage[StandardizeConfig]):
         from lhotse.audio.utils import AudioLoadingError
         from lhotse.utils import fastcopy
 
+        read_note = None
         try:
             x = cut.recording.load_audio()  # (channels, n) at the source rate, all channels
         except (AudioLoadingError, OSError, RuntimeError, ValueError) as exc:
             source = cut.recording.sources[0].source
             if not Path(source).exists():
                 return Rejection("source_missing", f"{source} no longer exists")
-            return Rejection("decode_failed", f"{type(exc).__name__}: {exc}"[:300])
+            unsized = read_unsized_pcm_wav(source)
+            if unsized is None or unsized[0].shape[-1] != cut.recording.num_samples:
+                return Rejection("decode_failed", f"{type(exc).__name__}: {exc}"[:300])
+            x = unsized[0]
+            read_note = "read past a WAV data chunk that declares 0 bytes (a streaming writer's header)"
         source_sr = cut.recording.sampling_rate
         clipped = np.zeros(x.shape[-1], dtype=bool)
         # Runs of at least 0.1 ms, flat within 1e-4 of the peak (the quality stage's 3 samples and
@@ -161,6 +167,8 @@ class Standardize(Stage[StandardizeConfig]):
         for channel in x.reshape(-1, x.shape[-1]):  # clipped on any channel
             clipped |= clipped_mask(channel, tolerance=1e-4, min_run=min_run)
         y, decisions = standardize_signal(x, source_sr, self.config)
+        if read_note:
+            decisions.insert(0, read_note)
         if not np.any(y):
             return Rejection("silent", "all samples are zero after standardisation")
         out = ctx.work_dir / "audio" / self.fingerprint()[:8] / f"{cut.recording.id}.flac"
