@@ -335,42 +335,47 @@ def _word(text: str) -> np.ndarray:
     return (0.5 * y[s:e] / np.abs(y).max()).astype(np.float32)
 
 
-def test_one_word_line_the_script_names_is_kept_though_shorter_than_the_minimum(tmp_path: Path) -> None:
-    word = _word("はい。")
-    assert len(word) / SR < SegmentConfig().min_duration_s  # the case: speech under the minimum
+def _word_take(text: str, noise: float, seed: int) -> tuple[np.ndarray, float]:
+    """A one-word line between 0.5 s of silence, with a little noise; and the word's duration."""
+    word = _word(text)
     audio = np.concatenate([np.zeros(SR // 2, np.float32), word, np.zeros(SR // 2, np.float32)])
-    audio += (np.random.default_rng(3).standard_normal(len(audio)) * 1e-3).astype(np.float32)
-    result = SegmentStage().process([_cut(tmp_path, "hai", audio, script="はい。")], StageContext(tmp_path))
+    audio += (np.random.default_rng(seed).standard_normal(len(audio)) * noise).astype(np.float32)
+    return audio, len(word) / SR
+
+
+def _kept_line(tmp_path: Path, audio: np.ndarray, script: str, word_s: float, tol: float) -> MonoCut:
+    """The stage keeps the named file as its one line, over the word (which starts at 0.5 s)."""
+    result = SegmentStage().process([_cut(tmp_path, "line", audio, script=script)], StageContext(tmp_path))
     assert result.rejected == []
     (out,) = result.kept
     sup = out.supervisions[0]
-    assert sup.text == "はい。"
-    assert abs(out.start + sup.start - 0.5) <= 0.04 and abs(out.start + sup.end - (0.5 + len(word) / SR)) <= 0.04
-    decisions = read_supervision_custom(sup).provenance[-1].decisions
+    assert sup.text == script
+    assert abs(out.start + sup.start - 0.5) <= tol and abs(out.start + sup.end - (0.5 + word_s)) <= tol
+    return out
+
+
+def test_one_word_line_the_script_names_is_kept_though_shorter_than_the_minimum(tmp_path: Path) -> None:
+    audio, word_s = _word_take("はい。", 1e-3, 3)
+    assert word_s < SegmentConfig().min_duration_s  # the case: speech under the minimum
+    out = _kept_line(tmp_path, audio, "はい。", word_s, 0.04)
+    decisions = read_supervision_custom(out.supervisions[0]).provenance[-1].decisions
     assert any("shorter than the minimum kept in the line" in d for d in decisions)
     # The same audio with no script: a scrap under the minimum, rejected as too_short (was no_speech).
     (tmp_path / "noscript").mkdir()
     result = SegmentStage().process([_cut(tmp_path / "noscript", "hai", audio)], StageContext(tmp_path))
     assert result.kept == []
     (rej,) = result.rejected
-    assert rej.reason == "too_short" and rej.value == pytest.approx(len(word) / SR, abs=0.05)
+    assert rej.reason == "too_short" and rej.value == pytest.approx(word_s, abs=0.05)
 
 
 def test_hummed_line_silero_does_not_hear_is_kept_when_the_script_names_the_file(tmp_path: Path) -> None:
     """うん。 is one of a game script's commonest lines, and silero-vad hears no speech in the HTS
     voice's (nor in ん。, んー。 or a breath). Named by the script, the sound is the line, flagged
     for review; unnamed, it is rejected no_speech with a detail that says what was heard."""
-    word = _word("うん。")
-    audio = np.concatenate([np.zeros(SR // 2, np.float32), word, np.zeros(SR // 2, np.float32)])
-    audio += (np.random.default_rng(4).standard_normal(len(audio)) * 1e-4).astype(np.float32)
+    audio, word_s = _word_take("うん。", 1e-4, 4)
     assert vad.segment_speech(audio[None], SR, SegmentConfig().vad_params()).too_short == []  # silero: nothing
-    result = SegmentStage().process([_cut(tmp_path, "un", audio, script="うん。")], StageContext(tmp_path))
-    assert result.rejected == []
-    (out,) = result.kept
-    sup = out.supervisions[0]
-    assert sup.text == "うん。"
-    assert abs(out.start + sup.start - 0.5) <= 0.05 and abs(out.start + sup.end - (0.5 + len(word) / SR)) <= 0.05
-    custom = read_supervision_custom(sup)
+    out = _kept_line(tmp_path, audio, "うん。", word_s, 0.05)
+    custom = read_supervision_custom(out.supervisions[0])
     (flag,) = [f for f in custom.quality.flags if f.code == "no_vad_speech"]
     assert flag.value > 40  # the hum stands ~60 dB above the -80 dB noise
     import orjson
