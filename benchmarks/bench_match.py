@@ -154,11 +154,11 @@ def stage_child(mode: str, folder: Path) -> None:
     import json
     import resource
 
-    from tsukasa.flows.curate import _folder_script
+    from tsukasa.flows.curate import dataset_script
     from tsukasa.pipelines.asr.match import MatchScriptStage
     from tsukasa.pipelines.base import Stage, StageContext
 
-    stage, ctx = MatchScriptStage(), StageContext(work_dir=folder, script=_folder_script(folder))
+    stage, ctx = MatchScriptStage(), StageContext(work_dir=folder, script=dataset_script(folder))
     stage._kana("準備")  # the text front-end, lhotse (torch) and the solver loaded before the base is read
     import lhotse  # noqa: F401
     import scipy.optimize  # noqa: F401

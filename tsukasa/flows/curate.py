@@ -188,9 +188,9 @@ def stage_cache_key(
     old folder (a FileNotFoundError reported as a bug in the next stage); now it recomputes them
     where it is.
 
-    A stage that reads the folder-level script (``match_script``) is keyed by those lines too: a
-    script fixed and re-ingested over the same audio left its input unchanged, and the run handed
-    on the matches to the old lines.
+    A stage that reads the script (``match_script``) is keyed by its lines too: a folder script
+    fixed and re-ingested over the same audio left its input unchanged, and the run handed on the
+    matches to the old lines.
 
     ``fingerprint``: the stage's, when the caller computed it already (a run does, once per step:
     building it asks the installed packages' metadata for their versions, ~3 ms a call)."""
@@ -304,7 +304,7 @@ def run_stage_on_shard(
     pin_blas_threads()
     cls = get_stage(stage_name)
     stage = cls(cls.Config.model_validate(config))
-    ctx = StageContext(work_dir=Path(dataset_dir), script=_folder_script(Path(dataset_dir)))
+    ctx = StageContext(work_dir=Path(dataset_dir), script=dataset_script(Path(dataset_dir)))
     n_kept = stage.process_manifest(input_path, ctx, cuts_path, rejected_path)
     seconds = round(time.perf_counter() - started, 3)
     return {"cuts": str(cuts_path), "rejected": str(rejected_path), "computed": True, "kept": n_kept,
@@ -312,16 +312,19 @@ def run_stage_on_shard(
 
 
 def _script_digest(dataset_dir: Path) -> str:
-    """Hash of the folder-level script lines a stage would see (their canonical JSON)."""
-    lines = [s.model_dump(mode="json") for s in _folder_script(dataset_dir)]
+    """Hash of the script lines a stage would see (their canonical JSON)."""
+    lines = [s.model_dump(mode="json") for s in dataset_script(dataset_dir)]
     return hashlib.sha256(json.dumps(lines, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _folder_script(dataset_dir: Path) -> list[ScriptLine]:
+def dataset_script(dataset_dir: Path) -> list[ScriptLine]:
+    """Every script line ingest attached: the folder-level ones (``file`` unset) to be matched, and
+    the rows naming files (whose text the cuts carry already; ``match_script`` reads them to say
+    which row a mislabelled file's audio reads like)."""
     path = dataset_dir / "script.jsonl.gz"
     if not path.exists():
         return []
-    return [s for s in (ScriptLine.model_validate(d) for d in read_jsonl(path)) if s.file is None]
+    return [ScriptLine.model_validate(d) for d in read_jsonl(path)]
 
 
 def remove_temporaries(stages_dir: Path) -> tuple[int, int]:

@@ -55,7 +55,8 @@ class StageContext:
     """What a stage may need from its surroundings (the flow builds it; tests build their own).
 
     ``work_dir`` is where a stage may write derived audio (e.g. standardised files);
-    ``script`` holds the folder-level script lines attached at ingest.
+    ``script`` holds the script lines attached at ingest: folder-level ones (``file`` unset) and
+    the rows that name a file.
     """
 
     work_dir: Path
@@ -85,7 +86,7 @@ class Stage(Generic[C]):
     # "shard": runs independently on each shard (the default, parallel); "dataset": needs every
     # cut at once (e.g. matching segments to a folder script) — the flow merges shards for it.
     scope: ClassVar[Literal["shard", "dataset"]] = "shard"
-    # True when ``process`` reads ``StageContext.script`` (the dataset's folder-level script): its
+    # True when ``process`` reads ``StageContext.script`` (the dataset's script lines): its
     # output then depends on that script too, and a cache of it must be keyed by the script.
     reads_script: ClassVar[bool] = False
     # True when ``process`` writes audio files into the dataset (``audio/``) that its output cuts

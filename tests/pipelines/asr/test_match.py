@@ -130,6 +130,27 @@ def test_wrong_per_file_line_is_flagged_and_kept(asr_session: AsrSession, tmp_pa
     assert next(c for c in result.kept if c.id == asr_session.cuts["L01"].id).supervisions[0].text
 
 
+def test_a_mislabelled_file_names_the_script_row_its_audio_reads_like(asr_session: AsrSession, tmp_path) -> None:
+    """Rows shifted against the files, or two files swapped, are a common fault of game rips: the
+    flag then says which row the audio reads like (real Whisper output of the session)."""
+    rows = [
+        ScriptLine(text=WRONG_FILE_LINE, file="voice/all.flac", line_id="F1", row=2),  # its own, wrong, row
+        ScriptLine(text=SENTENCES["L04"], file="voice/other.flac", line_id="F9", row=3),  # what it says
+        ScriptLine(text=SENTENCES["L02"], file="voice/third.flac", line_id="F8", row=4),
+    ]
+
+    def mismatch(script: list[ScriptLine]) -> dict:
+        ctx = StageContext(tmp_path, script=script)
+        (cut,) = MatchScriptStage().process(_transcribed(asr_session, ["wrong_file"]), ctx).kept
+        (flag,) = [f for f in cut.supervisions[0].custom["quality"]["flags"] if f["code"] == "script_mismatch"]
+        assert cut.supervisions[0].text == WRONG_FILE_LINE  # still kept as the script says, for review
+        return flag
+
+    detail = mismatch(rows)["detail"]
+    assert detail.startswith("the audio reads like script row 3 (file voice/other.flac, CER 0.")
+    assert mismatch([rows[0], rows[2]]).get("detail") is None  # no row reads alike: no hint
+
+
 def _by_line(result) -> dict:
     sources = [(c, c.supervisions[0].custom.get("source")) for c in result.kept]
     return {src["line_id"]: c for c, src in sources if src}

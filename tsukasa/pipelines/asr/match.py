@@ -6,7 +6,9 @@ Two script modes (both arrive from ingest):
   file's text. The segments of one file are one line, so when the segment stage cut it into
   several they are joined back into one cut; the CER between the ASR reading and the script
   reading goes to ``custom.asr.cer`` and a CER above ``mismatch_cer`` adds the flag
-  ``script_mismatch`` (kept for review: neither silently accepted nor dropped). A file the
+  ``script_mismatch`` (kept for review: neither silently accepted nor dropped); when the audio
+  reads like another row that names a file (two files swapped, rows shifted by one), the flag's
+  detail names that row. A file the
   script names on several rows was split by the segment stage into one utterance per line
   (``custom.source.line_index``): each line is verified on its own. Where the audio alone could
   not split it (it arrives whole with ``source.script_lines`` and ``line_count_mismatch``), the
@@ -437,6 +439,9 @@ class _Plan:
 
     lines: list[ScriptLine]
     sort_by_time: bool  # as before: without folder lines the outputs keep the grouped order
+    file_lines: list[ScriptLine] = field(default_factory=list)  # the per-file rows, for swap hints
+    file_kana: list[str] = field(default_factory=list)  # their readings, made at the first mismatch
+    file_shortlist: _Shortlister | None = None
     actions: dict[int, tuple[str, int]] = field(default_factory=dict)
     groups: list[list[int]] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
@@ -467,7 +472,7 @@ class MatchScriptStage(Stage[MatchConfig]):
     scope = "dataset"  # the folder script is matched one-to-one against every segment at once
     reads_script = True
     kind = "annotator"
-    version = "2"
+    version = "3"  # 3: a per-file mismatch names the script row the audio reads like
     Config = MatchConfig
 
     def __init__(self, config: MatchConfig | None = None, *, kana_fn: KanaFn | None = None) -> None:
@@ -520,7 +525,7 @@ class MatchScriptStage(Stage[MatchConfig]):
             if candidate and lines:
                 readings[pos] = self._seg_reading(cut)
         by_order = sorted(seen, key=lambda s: s.key)  # stable: equal keys stay in input order
-        plan = _Plan(lines=lines, sort_by_time=bool(lines))
+        plan = _Plan(lines=lines, sort_by_time=bool(lines), file_lines=[ln for ln in ctx.script if ln.file])
         group_ids: dict[tuple[str, int | None], int] = {}
         free: list[tuple[int, _Seen]] = []
         for idx, s in enumerate(by_order):
@@ -600,7 +605,7 @@ class MatchScriptStage(Stage[MatchConfig]):
             return []
         parts = [waiting.pop(p) for p in members]
         if action == "group":
-            return self._verify_file_lines(parts)
+            return self._verify_file_lines(parts, plan)
         return self._taken(plan.taken[ref], parts, plan.lines, order_note)
 
     def _taken(self, c: Candidate, segs: list[Any], lines: list[ScriptLine], order_note: str) -> list[Any]:
@@ -669,7 +674,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom = _with_flag(_sup_custom(cut), QualityFlag(code="script_unmatched", detail="no script line reads alike"))
         return self._finish(cut, custom, cut.supervisions[0].text or "", ["no script line matched"])
 
-    def _verify_file_lines(self, group: list[Any]) -> list[Any]:
+    def _verify_file_lines(self, group: list[Any], plan: _Plan | None = None) -> list[Any]:
         """One per-file line verified; or, for a file whose several lines the audio could not
         separate (segment left it whole: ``source.script_lines``), those lines split by the words."""
         cut = group[0] if len(group) == 1 else self._join(group)
@@ -678,8 +683,8 @@ class MatchScriptStage(Stage[MatchConfig]):
         if lines and len(lines) > 1 and self.config.allow_split:
             pieces = self._split_lines(cut, [ln.text for ln in lines])
             if pieces is not None:
-                return [self._script_line(piece, i, lines, at) for i, (piece, at) in enumerate(pieces)]
-        return [self._verify_file_line(group, cut)]
+                return [self._script_line(piece, i, lines, at, plan) for i, (piece, at) in enumerate(pieces)]
+        return [self._verify_file_line(group, cut, plan)]
 
     def _split_lines(self, cut: Any, texts: list[str]) -> list[tuple[Any, str]] | None:
         """``cut`` in ``len(texts)`` pieces at the word gaps that best separate the lines' readings,
@@ -702,7 +707,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         pieces.append((rest, note))
         return pieces
 
-    def _script_line(self, cut: Any, i: int, lines: list[Any], note: str) -> Any:
+    def _script_line(self, cut: Any, i: int, lines: list[Any], note: str, plan: _Plan | None = None) -> Any:
         custom = _sup_custom(cut)
         assert custom.source is not None
         line = lines[i]
@@ -714,10 +719,10 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom, value = self._score(custom.model_copy(update={"source": source, "quality": quality}), line.text)
         decisions = [f"script line {i + 1} of {len(lines)}", note, f"cer={value}"]
         if value is not None and value > self.config.mismatch_cer:
-            decisions.append("flagged script_mismatch")
+            custom = self._mislabel_hint(custom, line.text, plan, decisions)
         return self._finish(cut, custom, line.text, decisions, speaker=line.character)
 
-    def _verify_file_line(self, group: list[Any], cut: Any) -> Any:
+    def _verify_file_line(self, group: list[Any], cut: Any, plan: _Plan | None = None) -> Any:
         decisions = []
         if len(group) > 1:
             decisions.append(f"joined {len(group)} segments of one per-file line")
@@ -726,8 +731,38 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom, value = self._score(custom, text)
         decisions.append(f"cer={value}")
         if value is not None and value > self.config.mismatch_cer:
-            decisions.append("flagged script_mismatch")
+            custom = self._mislabel_hint(custom, text, plan, decisions)
         return self._finish(cut, custom, text, decisions)
+
+    def _mislabel_hint(
+        self, custom: SupervisionCustom, text: str, plan: _Plan | None, decisions: list[str]
+    ) -> SupervisionCustom:
+        """A per-file line the audio does not say: flagged, and when the audio reads like another
+        row the script gives a file (CER within ``confident_cer``), the flag names that row. Rows
+        shifted by one against the files, or two files swapped, are a common fault of game rips;
+        the hint turns a wall of mismatches into the fix."""
+        decisions.append("flagged script_mismatch")
+        asr = custom.asr
+        if plan is None or not plan.file_lines or asr is None or not asr.kana:
+            return custom
+        if plan.file_shortlist is None:
+            plan.file_kana = [self._kana(ln.text) for ln in plan.file_lines]
+            plan.file_shortlist = _Shortlister(plan.file_kana, self.config.shortlist)
+        own = self._kana(text)
+        best: tuple[float, int] | None = None
+        for j in plan.file_shortlist(asr.kana):
+            if plan.file_kana[j] and plan.file_kana[j] != own:
+                value = cer(plan.file_kana[j], asr.kana)
+                if best is None or value < best[0]:
+                    best = (value, j)
+        if best is None or best[0] > self.config.confident_cer:
+            return custom
+        line = plan.file_lines[best[1]]
+        hint = f"the audio reads like script row {line.row} (file {line.file}, CER {best[0]:.2f}): {line.text[:40]!r}"
+        decisions.append(hint)
+        quality = custom.quality or QualityInfo()
+        flags = [f.model_copy(update={"detail": hint}) if f.code == "script_mismatch" else f for f in quality.flags]
+        return custom.model_copy(update={"quality": quality.model_copy(update={"flags": flags})})
 
     def _join(self, segs: list[Any]) -> Any:
         """One cut from adjacent segments of one recording; words and ASR text are concatenated."""
