@@ -65,6 +65,9 @@ def test_review_session_then_export(live_app, browser):
         "() => !document.getElementById('audio').paused || document.getElementById('audio').currentTime > 0"
     )
 
+    # cut 2 is flagged: the flag shows what the stage found, not only its code
+    flags_text = page.text_content("#flags")
+    assert "script_mismatch 0.40" in flags_text and "reads like script row 3 (file b.wav" in flags_text
     # cut 2: reject with a reason, keyboard only
     page.keyboard.press("r")
     page.keyboard.type("wrong speaker")

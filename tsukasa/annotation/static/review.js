@@ -80,6 +80,12 @@ async function showCut(cut, bytes, autoplay) {
   for (const f of cut.info.flags || []) {
     const s = document.createElement("span");
     s.textContent = f.code + (f.value !== undefined ? " " + Number(f.value).toFixed(2) : "");
+    if (f.detail) {  // what the stage found, e.g. which script row a mislabelled file reads like
+      const d = document.createElement("small");
+      d.className = "flag-detail";
+      d.textContent = " — " + f.detail;
+      s.appendChild(d);
+    }
     flags.appendChild(s);
   }
   const q = Object.assign({}, cut.info.quality);
