@@ -367,6 +367,12 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
                       f"(`tsukasa dataset versions {report.dataset} --show {report.version}`)")  # fmt: skip
     if report.rejected:
         console.print("Rejected: " + ", ".join(f"{n}× {k}" for k, n in report.rejected.most_common()))
+    if report.flags:
+        console.print("Flagged for review: " + ", ".join(f"{n}× {k}" for k, n in report.flags.most_common()))
+    if report.reads_like_other_row:
+        n = report.reads_like_other_row
+        console.print(f"[yellow]note:[/] {n} line(s) the script names a file for read like another file's row: "
+                      "files swapped or script rows shifted? (each flag names the row)")  # fmt: skip
     files, size = report.temporaries_removed
     if files:
         console.print(f"Removed {files} temporary file(s), {size / 1e6:,.1f} MB, that a killed run had left in stages/")

@@ -415,6 +415,34 @@ def test_a_fixed_folder_script_is_matched_again(raw_dir: Path, tmp_path: Path, m
     assert matched.get("row-4") == fixed[2]
 
 
+def test_a_run_counts_flags_and_names_swapped_files(tmp_path: Path, monkeypatch) -> None:
+    """Two files whose script rows are swapped: each line is kept as the script says and flagged
+    script_mismatch naming the other file's row, and the run's report counts them."""
+    from tsukasa.flows.curate import run_recipe
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = ["こんにちは、今日はいい天気ですね。", "また明日、学校で会いましょう。", "本当にありがとう。"]
+    for i in range(2):
+        write_audio(raw / f"line_{i}.flac", *_speech(i))  # line i says lines[i] + lines[i + 1]
+    script = tmp_path / "script.tsv"
+    script.write_text(f"file\ttext\nline_0\t{lines[1]}{lines[2]}\nline_1\t{lines[0]}{lines[1]}\n", encoding="utf-8")
+    ds = Dataset.create("d", tmp_path / "dm")
+    ingest(raw, ds, script=script)
+    recipe = parse_recipe(
+        "name: t\nstages:\n  - stage: standardize\n  - stage: segment\n  - stage: transcribe\n"
+        "  - stage: match_script\n", "r.yaml"
+    )  # fmt: skip
+    report = run_recipe(Dataset.open("d", tmp_path / "dm"), recipe)
+    assert report.flags["script_mismatch"] == 2 and report.reads_like_other_row == 2
+    for cut in Dataset.open("d", tmp_path / "dm").cuts():
+        sup = cut.supervisions[0]
+        (flag,) = [f for f in sup.custom["quality"]["flags"] if f["code"] == "script_mismatch"]
+        other = "line_1" if "line_0" in cut.id else "line_0"
+        assert f"(file {other}," in flag["detail"]
+
+
 def test_deleted_standardised_audio_is_written_again_by_the_next_run(tmp_path: Path, monkeypatch) -> None:
     """`audio/` looks like a cache and gets deleted: the run reused its cached outputs and said
     "unchanged", leaving a version whose cuts named missing files, and exports failed with Lhotse's

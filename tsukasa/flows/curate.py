@@ -447,6 +447,9 @@ class RunReport:
     started_at: str = ""
     wall_s: float = 0.0
     temporaries_removed: tuple[int, int] = (0, 0)  # (files, bytes) earlier killed runs left in stages/
+    flags: Counter = field(default_factory=Counter)  # quality flags on the version's cuts, by code
+    # script_mismatch lines whose audio reads like another file's script row (swapped files, shifted rows)
+    reads_like_other_row: int = 0
 
     @property
     def computed(self) -> Counter:
@@ -835,9 +838,17 @@ def _run_recipe(
     report.stages = list(summaries.values())
     report.wall_s = round(time.perf_counter() - t0, 1)
 
+    from tsukasa.pipelines.asr.match import MISLABEL_HINT
+
     def final_cuts():
         for path in finals:
-            yield from read_cuts(path)
+            for cut in read_cuts(path):
+                for sup in cut.supervisions:
+                    for flag in ((sup.custom or {}).get("quality") or {}).get("flags") or ():
+                        report.flags[flag["code"]] += 1
+                        if flag["code"] == "script_mismatch" and str(flag.get("detail")).startswith(MISLABEL_HINT):
+                            report.reads_like_other_row += 1
+                yield cut
 
     version = ds.write_version(
         final_cuts(),

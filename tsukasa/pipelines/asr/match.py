@@ -454,6 +454,10 @@ class _Plan:
         return _order_key(cut) if self.sort_by_time else ("", 0.0)
 
 
+# How a script_mismatch flag's detail begins when the audio reads like another file's row.
+MISLABEL_HINT = "the audio reads like script row"
+
+
 def _sup_custom(cut: Any) -> SupervisionCustom:
     return read_supervision_custom(cut.supervisions[0], cut_id=cut.id)
 
@@ -758,7 +762,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         if best is None or best[0] > self.config.confident_cer:
             return custom
         line = plan.file_lines[best[1]]
-        hint = f"the audio reads like script row {line.row} (file {line.file}, CER {best[0]:.2f}): {line.text[:40]!r}"
+        hint = f"{MISLABEL_HINT} {line.row} (file {line.file}, CER {best[0]:.2f}): {line.text[:40]!r}"
         decisions.append(hint)
         quality = custom.quality or QualityInfo()
         flags = [f.model_copy(update={"detail": hint}) if f.code == "script_mismatch" else f for f in quality.flags]
