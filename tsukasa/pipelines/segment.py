@@ -7,8 +7,10 @@ padding as context while timing-sensitive stages know where speech starts and en
 decision the refinement made lands in the supervision's ``custom.provenance``.
 
 A file the script names (``source.script_scope == "file"``, one line per file) stays ONE
-utterance spanning its speech, with the script text: the script is the reference, and
-splitting it would orphan the text. It is still checked: if the refinement would have split
+utterance spanning all its speech, with the script text: the script is the reference, and
+splitting it would orphan the text. Speech shorter than the minimum is part of that line (はい),
+and when silero hears no speech at all the sound found on energy is (a hummed うん, a breath;
+flagged ``no_vad_speech``). It is still checked: if the refinement would have split
 it, the supervision gets a ``multiple_lines`` quality flag with the line count, and the
 candidate split points are written to provenance for a reviewer.
 
