@@ -356,6 +356,10 @@ def dead_frames(x: np.ndarray, n: int, sr: int = VAD_SAMPLE_RATE) -> np.ndarray:
     return before & dead_block[:n]
 
 
+# Frames (10 ms) from the nearest speech frame beyond which a live frame is background noise.
+_FLOOR_AWAY = 15
+
+
 # A sound silero does not call speech (うん, ん, a breath) counts as a sound when its loudest frame
 # stands this far above the file's background (10th percentile of its frames), and it lasts this long.
 SOUND_RISE_DB = 20.0
@@ -480,12 +484,18 @@ def measure(x16: np.ndarray, probs: np.ndarray, params: VadParams) -> Contours:
     speech = db[speechy]
     speech_db = float(np.percentile(speech, 95)) if len(speech) else float(np.percentile(db, 95))
     # The floor is the noise the recording holds around its speech. Digital silence (zero padding
-    # an editor or the game added, or faded-out ends) is no part of it: with 1 s of zeros each side
-    # of a noisy take the 20th percentile was -100 dB, the edges grew 150 ms into the noise.
-    live = ~speechy & ~dead_frames(x16, n)
-    if np.count_nonzero(live) >= 10:
-        floor_db = float(np.percentile(db[live], 20))
-    elif len(nonspeech) >= 10:
+    # an editor or the game added, or faded-out ends) is no part of it when the take has noise of
+    # its own: with 1 s of zeros each side of a noisy take the 20th percentile was -100 dB, and the
+    # edges grew 150 ms into the noise. That noise is measured away from speech (>= 150 ms), where
+    # no speech tail is: in a clean file whose only silence is digital, the live frames beside
+    # speech are its faint edges, and the floor stays the digital one.
+    dead = dead_frames(x16, n)
+    if np.any(dead & ~speechy):
+        near = np.convolve(speechy.astype(np.int8), np.ones(2 * _FLOOR_AWAY + 1, np.int8), mode="same") > 0
+        live = ~near & ~dead
+        if np.count_nonzero(live) >= 10:
+            nonspeech = db[live]
+    if len(nonspeech) >= 10:
         floor_db = float(np.percentile(nonspeech, 20))
     else:  # no silence in the file: the quietest speech frames bound the floor from above
         floor_db = float(np.percentile(db, 3))
