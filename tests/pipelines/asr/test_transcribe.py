@@ -215,12 +215,13 @@ def test_a_segment_opening_word_stretched_over_the_pad_stays_with_its_line() -> 
     assert [out[u].text for u in (8, 9, 10)] == ["明日はです", "今日はですね", "今日は"]
 
 
-def test_a_reading_repeated_into_a_short_segment_is_decoded_again(asr_session: AsrSession) -> None:
+def test_a_reading_repeated_or_lost_in_a_packed_window_is_decoded_again(asr_session: AsrSession) -> None:
     """Seen on a dump of one line in ten formats (2026-12-05): in a packed window of near-identical
     segments, one 1.8 s segment came back with its sentence twice (22 morae/s of audible speech).
     Too many morae for the audio is a second-look reason, like too few; a complete reading is not."""
     import soxr
 
+    from tsukasa.corpus.schema import WordTiming
     from tsukasa.pipelines.asr.transcribe import WHISPER_SR, SegmentAsr, second_look_reason, speaking_rate
 
     cfg = asr_session.stage.config
@@ -235,3 +236,8 @@ def test_a_reading_repeated_into_a_short_segment_is_decoded_again(asr_session: A
     )
     doubled = SegmentAsr(text + text, [], -0.1, 0.0, 0.0, solo=False)  # read twice
     assert "more text than the audio holds" in second_look_reason(audio, doubled, cfg)
+    # Same dump: a segment read as one unlikely word stretched over all of it (明, p = 0.12) covers
+    # its audio at a plausible rate; its mean log-probability is what gives it away.
+    stretched = WordTiming(word="明", start=0.0, end=round(sup.duration, 3), probability=0.12)
+    lone = SegmentAsr("明", [stretched], -2.12, 0.1, 0.0, solo=False)
+    assert second_look_reason(audio, lone, cfg).endswith("mean log-probability -2.12 < -1")
