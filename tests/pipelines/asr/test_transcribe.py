@@ -208,6 +208,14 @@ def test_a_segment_opening_word_stretched_over_the_pad_stays_with_its_line() -> 
     out = Decoder(model=None, cfg=TranscribeConfig())._split_window(parts, spans)
     texts = [out[u].text for u in (8, 9, 10)]
     assert texts == ["明日は雨が降るそうです", "今日は良い天気ですね", "今日は良い天気ですね"]
+    # Recorded on a window of near-identical lines: Whisper skipped line 3's words and spread the
+    # next line's first word over it (明 5.00-6.86, after a pause); line 3 is left empty (for the
+    # second look), and 明 stays with its line.
+    spans3 = [(2, 3.41, 4.7), (3, 5.1, 6.39), (4, 6.79, 8.28)]
+    parts = [_seg(2.94, 8.34, [("今日は", 2.94, 3.52), ("良い天気ですね", 3.52, 4.62), ("明", 5.0, 6.86),
+                               ("日は雨が降るそうです", 6.86, 8.34)])]  # fmt: skip
+    out = Decoder(model=None, cfg=TranscribeConfig())._split_window(parts, spans3)
+    assert [out[u].text for u in (2, 3, 4)] == ["今日は良い天気ですね", "", "明日は雨が降るそうです"]
     # a word in a pad that does not open a segment still goes to the nearer line
     parts = [_seg(13.96, 18.72, [("明日は", 13.96, 15.40), ("です", 15.40, 15.62), ("今日は", 15.80, 17.0),
                                  ("ですね", 17.0, 17.2), ("今日は", 17.40, 18.0)])]  # fmt: skip

@@ -285,6 +285,10 @@ def _windows(units: list[_Unit], pack_s: float, pad_s: float) -> list[list[int]]
     return windows
 
 
+# A word starting this long after the previous word's end follows a pause (its start is unreliable).
+AFTER_PAUSE_S = 0.1
+
+
 def _unit_at(t: float, spans: list[tuple[int, float, float]], *, prefer_later: bool) -> int:
     """The unit whose span holds ``t``, else the nearest one (``t`` in a pad); a tie between the
     units either side of a pad goes to the later one when ``prefer_later``."""
@@ -366,15 +370,18 @@ class Decoder:
     def _split_window(self, parts: list[Any], spans: list[tuple[int, float, float]]) -> dict[int, SegmentAsr]:
         solo = len(spans) == 1
         per_unit: dict[int, list[Any]] = {ui: [] for ui, _, _ in spans}
+        prev_end = -math.inf
         for seg in parts:
             for k, w in enumerate(seg.words or []):
-                # Whisper pins the first word of a segment to the segment's start, i.e. to the end
-                # of the one before: after a pad that word is stretched back over the pad and its
-                # midpoint can fall nearer the previous unit (今日は 17.02-17.66 against units
-                # ending 17.14 and starting 17.54 went to the previous line). Its end is aligned.
-                at = w.end if k == 0 else (w.start + w.end) / 2
-                ui = _unit_at(at, spans, prefer_later=k == 0)
-                per_unit[ui].append(w)
+                # A word after a pause is stretched back over it: Whisper pins a segment's first
+                # word to the segment's start (the end of the one before), and its alignment pulls
+                # a word that follows silence back into it. Its midpoint can then fall on the line
+                # before the pad (今日は 17.02-17.66 against lines ending 17.14 and starting 17.54;
+                # 明 5.00-6.86 spread over a whole line Whisper skipped); its end is aligned.
+                after_pause = k == 0 or w.start - prev_end >= AFTER_PAUSE_S
+                at = w.end if after_pause else (w.start + w.end) / 2
+                per_unit[_unit_at(at, spans, prefer_later=after_pause)].append(w)
+                prev_end = w.end
         # Batched decoding gives one log-prob / no-speech figure per window, shared by its parts.
         window_logprob = float(parts[0].avg_logprob) if parts else None
         no_speech = float(parts[0].no_speech_prob) if parts else None
@@ -499,8 +506,8 @@ class TranscribeStage(Stage[TranscribeConfig]):
     # 2: the first word of a Whisper segment in a packed window goes by its end, not its midpoint
     # (pinned to the segment's start, it was given to the line before the pad); 3: a packed result
     # with too many morae per second or a mean log-probability under logprob_threshold is decoded
-    # again alone
-    version = "3"
+    # again alone; 4: every word after a pause (not only a segment's first) goes by its end
+    version = "4"
     Config = TranscribeConfig
 
     def resolved(self) -> ResolvedModel:
