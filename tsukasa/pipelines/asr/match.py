@@ -678,7 +678,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         custom = _with_flag(_sup_custom(cut), QualityFlag(code="script_unmatched", detail="no script line reads alike"))
         return self._finish(cut, custom, cut.supervisions[0].text or "", ["no script line matched"])
 
-    def _verify_file_lines(self, group: list[Any], plan: _Plan | None = None) -> list[Any]:
+    def _verify_file_lines(self, group: list[Any], plan: _Plan) -> list[Any]:
         """One per-file line verified; or, for a file whose several lines the audio could not
         separate (segment left it whole: ``source.script_lines``), those lines split by the words."""
         cut = group[0] if len(group) == 1 else self._join(group)
@@ -711,7 +711,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         pieces.append((rest, note))
         return pieces
 
-    def _script_line(self, cut: Any, i: int, lines: list[Any], note: str, plan: _Plan | None = None) -> Any:
+    def _script_line(self, cut: Any, i: int, lines: list[Any], note: str, plan: _Plan) -> Any:
         custom = _sup_custom(cut)
         assert custom.source is not None
         line = lines[i]
@@ -726,7 +726,7 @@ class MatchScriptStage(Stage[MatchConfig]):
             custom = self._mislabel_hint(custom, line.text, plan, decisions)
         return self._finish(cut, custom, line.text, decisions, speaker=line.character)
 
-    def _verify_file_line(self, group: list[Any], cut: Any, plan: _Plan | None = None) -> Any:
+    def _verify_file_line(self, group: list[Any], cut: Any, plan: _Plan) -> Any:
         decisions = []
         if len(group) > 1:
             decisions.append(f"joined {len(group)} segments of one per-file line")
@@ -739,7 +739,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         return self._finish(cut, custom, text, decisions)
 
     def _mislabel_hint(
-        self, custom: SupervisionCustom, text: str, plan: _Plan | None, decisions: list[str]
+        self, custom: SupervisionCustom, text: str, plan: _Plan, decisions: list[str]
     ) -> SupervisionCustom:
         """A per-file line the audio does not say: flagged, and when the audio reads like another
         row the script gives a file (CER within ``confident_cer``), the flag names that row. Rows
@@ -747,7 +747,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         the hint turns a wall of mismatches into the fix."""
         decisions.append("flagged script_mismatch")
         asr = custom.asr
-        if plan is None or not plan.file_lines or asr is None or not asr.kana:
+        if not plan.file_lines or asr is None or not asr.kana:
             return custom
         if plan.file_shortlist is None:
             plan.file_kana = [self._kana(ln.text) for ln in plan.file_lines]
