@@ -443,6 +443,20 @@ def test_a_run_counts_flags_and_names_swapped_files(tmp_path: Path, monkeypatch)
         assert f"(file {other}," in flag["detail"]
 
 
+def test_only_a_stage_that_reads_the_script_loads_it(raw_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """Parsing a 100,000-row script costs ~0.4 s, and every stage runs once per shard: the script is
+    read for match_script only."""
+    import tsukasa.flows.curate as curate
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    loads: list[str] = []
+    real = curate.dataset_script
+    monkeypatch.setattr(curate, "dataset_script", lambda d: loads.append(str(d)) or real(d))
+    ds = _fresh_dataset(tmp_path / "dm", raw_dir)
+    report = curate.run_recipe(ds, parse_recipe(RECIPE, "r.yaml"))
+    assert report.computed["segment"] == N_FILES and loads == []
+
+
 def test_deleted_standardised_audio_is_written_again_by_the_next_run(tmp_path: Path, monkeypatch) -> None:
     """`audio/` looks like a cache and gets deleted: the run reused its cached outputs and said
     "unchanged", leaving a version whose cuts named missing files, and exports failed with Lhotse's
