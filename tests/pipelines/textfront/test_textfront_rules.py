@@ -603,6 +603,42 @@ def test_stretch_moves_the_accent_nucleus_with_it() -> None:
     assert phonemize("お兄ちゃん").prosody == "^ o [ n i ] i ch a N $"
 
 
+# Clipped endings of game and anime dialogue after a kanji stem (contractions.py): the full form is
+# read, then clipped. The "was" readings are OpenJTalk's on the clipped spelling.
+CONTRACTION_CASES = [
+    ("行こっか。", "イコッカ"),  # was ギョーコッカ (行 + 国家)
+    ("話そっか。", "ハナソッカ"),  # was ハナシソッカ
+    ("使おっか。", "ツカオッカ"),  # was ツカイオッカ
+    ("会おっか。", "アオッカ"),  # was カイオッカ
+    ("終わろっか。", "オワロッカ"),  # two letters of okurigana before the clipped ending
+    ("もう行こっ！", "モーイコッ"),
+    ("ちょっと休も。", "チョットヤスモ"),  # the う dropped: was キューモ
+    ("起きろっ！", "オキロッ"),  # was オコリキロッ
+    ("寒っ！", "サムッ"),  # an adjective's い clipped: was カンッ
+    ("高っ！", "タカッ"),  # was コウッ
+    ("眩しっ！", "マブシッ"),  # was マバユシッ
+    ("熱っ！", "アツッ"),  # was ホテッ
+    # the analysis must confirm the guess, or the line is read as written
+    ("私も。", "ワタシモ"),  # no verb もう
+    ("その方こそ、", "ソノカタコソ"),  # MeCab finds a verb こそ + う, but not one holding 方
+    ("切っ……", "キッ"),  # 切い is 切ない written short, not an adjective 切い: a verb cut off
+    ("行こう、行こっ！", "イコー、イコッ"),  # the clipped one is the second 行こ
+    ("やろっか。", "ヤロッカ"),  # kana alone: OpenJTalk reads it as written anyway
+]
+
+
+@pytest.mark.parametrize("text,kana", CONTRACTION_CASES)
+def test_clipped_endings_read_as_their_full_form(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+def test_clipped_ending_keeps_the_full_forms_accent() -> None:
+    # 行こうか is イコ]ーカ; clipped, the nucleus stays on コ and the ー is the written ッ; both rise
+    # as invitations (the か is found as a particle after the full form, not inside 国家)
+    assert phonemize("行こっか。").prosody == "^ i [ k o ] cl k a ? $"
+    assert phonemize("行こうか。").prosody == "^ i [ k o ] o k a ? $"
+
+
 @pytest.mark.parametrize("text,kana", CONTEXT_READING_CASES)
 def test_context_readings(text: str, kana: str) -> None:
     p = phonemize(text)

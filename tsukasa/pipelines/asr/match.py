@@ -476,7 +476,9 @@ class MatchScriptStage(Stage[MatchConfig]):
     scope = "dataset"  # the folder script is matched one-to-one against every segment at once
     reads_script = True
     kind = "annotator"
-    version = "3"  # 3: a per-file mismatch names the script row the audio reads like
+    # 3: a per-file mismatch names the script row the audio reads like; 4: the ASR text read with the
+    # current front-end (clipped endings such as 行こっか are read in full since phonemize 8)
+    version = "4"
     Config = MatchConfig
 
     def __init__(self, config: MatchConfig | None = None, *, kana_fn: KanaFn | None = None) -> None:
@@ -631,7 +633,9 @@ class MatchScriptStage(Stage[MatchConfig]):
         asr = _sup_custom(cut).asr
         if asr is None:
             return SegReading("")
-        kana = asr.kana if asr.kana is not None else self._kana(asr.text or "")
+        # Read again rather than taken from ``asr.kana``: transcribe's cached output may hold the
+        # reading of an older front-end, and the script lines are read with this one.
+        kana = self._kana(asr.text) if asr.text else (asr.kana or "")
         words = asr.words
         gaps = tuple(max(b.start - a.end, 0.0) for a, b in zip(words, words[1:], strict=False))
         return SegReading(kana, tuple(self._kana(w.word) for w in words), gaps)

@@ -18,6 +18,7 @@ from typing import Literal
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.accent import split_accent_phrases
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
+from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
 from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
@@ -164,23 +165,19 @@ def japanese_to_phonemized(
     """
     if len(text) > LONG_TEXT_CHARS:
         return _long_text_to_phonemized(text, original=original, user_dic=user_dic, cues=cues, readings=readings)
-    import pyopenjtalk
 
     jt = jtalk(user_dic)
-    # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
-    # ー when that text still held the 」 OpenJTalk was then given as 、.
-    analysed, stretches = take_stretches(_brackets_to_pauses(text))
     try:
-        features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
-        # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
-        # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing.
-        respaced = None if stretches else respace_false_counters(analysed, features)
-        respaced = respace_topic_wa(respaced or analysed, features) or respaced
-        if respaced is not None:
-            features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
-        features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
-        if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
-            features = restore_stretches(features, stretches)
+        # 行こっか, 休も, 寒っ: analysed in full (行こうか), then clipped back; a guess the analysis
+        # does not confirm (私も。 is no 休も。) is analysed again as written.
+        not_clipped: frozenset[int] = frozenset()
+        while True:
+            full, contractions = take_contractions(text, not_clipped)
+            features = _analyse(full, jt)
+            unconfirmed = restore_contractions(features, contractions)
+            if not unconfirmed:
+                break
+            not_clipped |= {c.start for c in unconfirmed}
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
@@ -212,6 +209,27 @@ def japanese_to_phonemized(
         prosody=" ".join(prosody),
         cues=list(cues or []),
     )
+
+
+def _analyse(text: str, jt: object) -> list[dict]:
+    """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
+    mislead it (counters, は in hiragana, stretched endings)."""
+    import pyopenjtalk
+
+    # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
+    # ー when that text still held the 」 OpenJTalk was then given as 、.
+    analysed, stretches = take_stretches(_brackets_to_pauses(text))
+    features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
+    # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
+    # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing.
+    respaced = None if stretches else respace_false_counters(analysed, features)
+    respaced = respace_topic_wa(respaced or analysed, features) or respaced
+    if respaced is not None:
+        features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
+    features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
+    if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
+        features = restore_stretches(features, stretches)
+    return features
 
 
 # OpenJTalk refuses a text of more than ~16 KB once it has made it full-width (~5,400 Japanese

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.contractions import take_contractions
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 _CLOSERS = "」』）)"
@@ -55,8 +56,9 @@ _FUNCTION_POS = frozenset({"助詞", "助動詞"})
 
 def _starts_a_word(stem: str, n: int) -> bool:
     """False when the last ``n`` characters of ``stem`` (spaces not counted) begin inside a content
-    word of MeCab's analysis (せかい, あかい, かねがね); an ending that begins inside a function
-    word still counts (the dictionary holds だよ as one auxiliary, and だよね ends in よね).
+    word of MeCab's analysis (せかい, あかい, かねがね; a clipped 行こっか is looked up as 行こうか); an
+    ending that begins inside a function word still counts (the dictionary holds だよ as one
+    auxiliary, and だよね ends in よね).
 
     The spaces between romaji words are kept for MeCab: they are the writer's word boundaries
     (iku yo: いく + よ, where いくよ alone could be one word)."""
@@ -64,8 +66,9 @@ def _starts_a_word(stem: str, n: int) -> bool:
     while len(tail) < len(stem) and len(tail) - tail.count(" ") < n + _CONTEXT:
         tail = stem[-(len(tail) + 1) :]
     start = len(tail) - tail.count(" ") - n
+    full, _ = take_contractions(tail)  # 行こっか is looked up as 行こうか (a clipped っ is one letter for one)
     pos = 0
-    for word in dictionary_words(tail):
+    for word in dictionary_words(full if len(full) == len(tail) else tail):
         end = pos + len(word.surface)
         if end > start:
             return pos == start or word.pos in _FUNCTION_POS

@@ -141,6 +141,14 @@ def unidic_words(text: str) -> list[UnidicWord]:
     return out
 
 
+def unidic_lemma(word: str) -> str | None:
+    """UniDic's dictionary form of ``word`` when it analyses it as one word, else None
+    (切い → 切ない: the dictionary knows the spelling as a variant of another word)."""
+    with TAGGER_LOCK:
+        words = [w.feature.lemma for w in tagger()(word)]
+    return words[0] if len(words) == 1 else None
+
+
 def tool_versions() -> dict[str, str]:
     from importlib.metadata import version
 

@@ -95,8 +95,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 2: romaji readings written back; 3: English words via e2k; 4: placeholders; 5: a word with no
     # reading (other scripts, unknown signs) is an error, not a pause; normalisation of the 11th session
     # 6: フュ (fy), rare kana, dashes, arrows, shapes read instead of rejected; 7: capital words, 0時,
-    # RPG Maker codes in lower case (\n[1]) and $name placeholders; undecodable text (U+FFFD) rejected
-    version: ClassVar[str] = "7"
+    # RPG Maker codes in lower case (\n[1]) and $name placeholders; undecodable text (U+FFFD) rejected;
+    # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ)
+    version: ClassVar[str] = "8"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
