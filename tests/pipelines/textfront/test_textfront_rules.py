@@ -618,10 +618,24 @@ CONTRACTION_CASES = [
     ("高っ！", "タカッ"),  # was コウッ
     ("眩しっ！", "マブシッ"),  # was マバユシッ
     ("熱っ！", "アツッ"),  # was ホテッ
+    ("寒ぃ。", "サムイ"),  # a small ぃ: was サムィ
+    # an adjective's last vowels fused into a long e (ai, oi → ee) or i (ui → ii): rough speech
+    ("凄ぇ！", "スゲー"),  # was スゴェ
+    ("痛ぇ！", "イテー"),  # was イタェ
+    ("美味ぇ！", "ウメー"),  # was ビミェ
+    ("怖ぇよ。", "コエーヨ"),  # ... running on into a particle: was コワェヨ
+    ("強ぇ。", "ツエー"),  # y before the fused vowel drops
+    ("熱ぇ。", "アチー"),  # was ネツェ
+    ("高けぇ。", "タケー"),  # the fused mora written out: was タカケー
+    ("痛えーー！", "イテーー"),  # a full-size え, drawn out
+    ("お前ぇ！", "オメー"),  # a noun's a and e fused: was オマエェ
+    ("手前ぇ、", "テメー"),
     # the analysis must confirm the guess, or the line is read as written
     ("私も。", "ワタシモ"),  # no verb もう
     ("その方こそ、", "ソノカタコソ"),  # MeCab finds a verb こそ + う, but not one holding 方
     ("切っ……", "キッ"),  # 切い is 切ない written short, not an adjective 切い: a verb cut off
+    ("それが答え。", "ソレガコタエ"),  # no adjective 答い, and a full-size え fuses no noun
+    ("甘えないで。", "アマエナイデ"),  # a full-size え before more letters is no fused い
     ("行こう、行こっ！", "イコー、イコッ"),  # the clipped one is the second 行こ
     ("やろっか。", "ヤロッカ"),  # kana alone: OpenJTalk reads it as written anyway
 ]

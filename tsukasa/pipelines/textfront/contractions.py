@@ -21,56 +21,101 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tsukasa.pipelines.textfront.readings import to_katakana
 from tsukasa.pipelines.textfront.resources import unidic_lemma
 
-# A kanji stem, up to two more letters of hiragana (終わろ, 眩し), then the clipped ending:
-# a volitional stem's o-row kana with its う clipped to っ or dropped before punctuation or the
-# line's end; or an adjective stem with its い clipped to っ at the same places.
+# A kanji stem and up to two more letters of hiragana (終わろ, 眩し), then the clipped ending at
+# punctuation, a closing bracket, a space or the line's end:
 _STEM = r"[一-龯々〆ヶ][ぁ-ゖ]{0,2}?"
-_BOUNDARY = r"(?=[、。，．！？!?…‥」』）)\s～〜♪]|$)"
-_VOLITIONAL = re.compile(_STEM + r"[おこそとのほもろごぞどぼぽ](?:(っ)|" + _BOUNDARY + ")")
-_ADJECTIVE = re.compile(_STEM + r"(っ)" + _BOUNDARY)
+_END = r"[、。，．！？!?…‥」』）)\s～〜♪]"
+_BOUNDARY = rf"(?={_END}|$)"
+# ... or, for the forms that ordinary prose also ends on (a particle も/と/の before 、, a noun in え),
+# only the end of a sentence:
+_SENTENCE_MARKS = r"[。．！？!?…‥」』）)～〜♪]"
+_SENTENCE_END = rf"(?={_SENTENCE_MARKS}|$)"
+# a volitional (its stem ends on お こ ご そ と の ぼ も ろ) with its う clipped to っ before か or the
+# end (行こっか, 行こっ！; not もって, 起こった), or dropped at the end of a sentence right after the
+# kanji (休も。, 急ご。: with more okurigana, 終わろ。 and 頑張ろ。 are read right as written, and
+# ordinary endings such as 〜だろ。 〜しろ。 〜こと。 〜の。 would each cost a second analysis);
+_VOLITIONAL = re.compile(
+    _STEM + rf"[おこごそとのぼもろ](っ)(?=か|{_END}|$)|[一-龯々〆ヶ][おこごそとぼもろ]{_SENTENCE_END}"
+)
+# an adjective's い clipped to っ (寒っ！) or written small (寒ぃ);
+_ADJECTIVE = re.compile(_STEM + r"(っ|ぃ)" + _BOUNDARY)
+# an adjective's last two vowels fused into a long e (凄ぇ スゲー, 痛えー; 高けぇ with the fused mora
+# written out, which normalisation has already made 高けー) or a long i after u (熱ぇ アチー). A
+# small ぇ may run on into a sentence-final particle (甘ぇな, 怖ぇよ); a full-size え only ends the
+# clause (甘えない is no 甘い).
+_E_ROW = "けせてねへめれげぜでべぺ"
+_FUSED = re.compile(
+    _STEM
+    + rf"([{_E_ROW}]?)"  # the fused mora, when written out
+    + rf"((?:ぇ|え(?=ー|{_SENTENCE_MARKS}|$)|(?<=[{_E_ROW}])ー)ー*)"  # its long vowel
+    + rf"(?:{_BOUNDARY}|(?<=[ぇー])(?=[なよねぞわぜさし]))"
+)
+_ROWS = (
+    "アイウエオ", "カキクケコ", "サシスセソ", "タチツテト", "ナニヌネノ", "ハヒフヘホ", "マミムメモ", "ヤイユエヨ",
+    "ラリルレロ", "ワイウエヲ", "ガギグゲゴ", "ザジズゼゾ", "ダヂヅデド", "バビブベボ", "パピプペポ",
+)  # fmt: skip
+# The mora an adjective's stem ends on → what it becomes fused with the い after it: a and o give
+# the e of the same consonant (カ, コ → ケ; ヨ, ワ → エ), u the i (ム → ミ, ツ → チ); i and e do not fuse.
+_FUSION = {k: v for a, i, u, e, o in reversed(_ROWS) for k, v in ((a, e), (o, e), (u, i))}
+_A_ROW = frozenset(row[0] for row in _ROWS)
 
 
 @dataclass(frozen=True)
 class Contraction:
-    """At ``start`` of the written text a clipped form; OpenJTalk reads it with ``kana`` written
-    back as the last letter of ``context`` (the full form from its kanji on, the ``nth`` such
-    string in the analysed text without spaces), and that letter's mora is read ``sound`` (ッ, or
-    nothing)."""
+    """At ``start`` of the written text a clipped form of ``kind``; OpenJTalk reads it with ``kana``
+    written back as the last letter of ``context`` (the full form from its kanji on, the ``nth``
+    such string in the analysed text without spaces). ``sound``: what that letter's mora is read
+    (ッ, or nothing for a dropped う; for a fused form, the fused mora when written out)."""
 
     start: int
-    kind: str  # "volitional" | "adjective"
+    kind: str  # "volitional" | "adjective" | "fused" (凄ぇ) | "noun" (お前ぇ)
     kana: str
     sound: str
     context: str
     nth: int
+    extra: int = 0  # long marks written after a fused vowel (凄ぇーー: 2)
 
 
-def take_contractions(text: str, skip: frozenset[int] = frozenset()) -> tuple[str, list[Contraction]]:
-    """``text`` with the clipped forms written in full, and the forms in order (those starting at
-    an index in ``skip`` are left as written)."""
-    if "っ" not in text and not _VOLITIONAL.search(text):
+def take_contractions(text: str, skip: frozenset[tuple[int, str]] = frozenset()) -> tuple[str, list[Contraction]]:
+    """``text`` with the clipped forms written in full, and the forms in order. ``skip`` holds the
+    guesses (start, kind) the analysis did not confirm: the next guess for the same letters is
+    tried, or they are left as written."""
+    if not any(c in text for c in "っぃぇえーおこごそとのぼもろ"):
         return text, []
-    found: dict[int, tuple[int, int, str, str, str]] = {}  # by the index of the clipped letter
+    # The guesses by the index where the written form departs from the full one, in the order they
+    # are tried: (start, that index, the letters written there, kind, the letters of the full form,
+    # the sound read for them).
+    found: dict[int, list[tuple[int, int, str, str, str, str]]] = {}
     for m in _VOLITIONAL.finditer(text):
-        clipped = m.start(1) if m.group(1) else m.end()
-        found[clipped] = (m.start(), clipped, "volitional", "う", "ッ" if m.group(1) else "")
+        at = m.start(1) if m.group(1) else m.end()
+        clipped = m.group(1) or ""
+        found.setdefault(at, []).append((m.start(), at, clipped, "volitional", "う", "ッ" if clipped else ""))
     for m in _ADJECTIVE.finditer(text):
-        found.setdefault(m.start(1), (m.start(), m.start(1), "adjective", "い", "ッ"))
+        found.setdefault(m.start(1), []).append((m.start(), m.start(1), m.group(1), "adjective", "い", m.group(1)))
+    for m in _FUSED.finditer(text):
+        written = m.group(1) + m.group(2)
+        found.setdefault(m.start(1), []).append((m.start(), m.start(1), written, "fused", "い", m.group(1)))
+        if not m.group(1) and written[0] == "ぇ":  # お前ぇ オメー: a noun's a and e fused (no い to write back)
+            found[m.start(1)].append((m.start(), m.start(1), written, "noun", "", ""))
     out: list[str] = []
     contractions: list[Contraction] = []
     pos = 0
-    for start, clipped, kind, kana, sound in (found[k] for k in sorted(found)):
-        if start in skip or start < pos:
+    for guesses in (found[k] for k in sorted(found)):
+        untried = [g for g in guesses if (g[0], g[3]) not in skip]
+        if not untried or untried[0][0] < pos:
             continue
-        out.append(text[pos:clipped])
+        start, at, written, kind, kana, sound = untried[0]
+        out.append(text[pos:at])
         out.append(kana)
-        pos = clipped + (1 if sound else 0)  # a clipped っ is replaced, a dropped う inserted
+        pos = at + len(written)  # the written letters are replaced (a dropped う: inserted)
         expanded = "".join(out)
-        context = text[start:clipped] + kana
+        context = text[start:at] + kana
         squeezed = "".join(expanded.split())
-        contractions.append(Contraction(start, kind, kana, sound, context, squeezed.count(context) - 1))
+        extra = len(written) - len(sound) - 1 if kind in ("fused", "noun") else 0
+        contractions.append(Contraction(start, kind, kana, sound, context, squeezed.count(context) - 1, extra=extra))
     if not contractions:
         return text, []
     out.append(text[pos:])
@@ -126,21 +171,39 @@ def _confirmed(
         if verb["pos"] != "動詞" or not verb["string"].endswith(c.context[:-1]):
             return None
         return i if word["pron"] in ("ー", "ウ") else None
-    i = ends_at.get(letter + 1)  # the adjective ends on its い
+    i = ends_at.get(letter + 1)  # the adjective ends on its い, the noun on its last letter
     if i is None:
         return None
     word = features[i]
+    if c.kind == "noun":  # お前 オマエ: a mora with a, then エ
+        pron = _clean(word["pron"])
+        return i if word["pos"] == "名詞" and pron[-1:] == "エ" and pron[-2:-1] in _A_ROW else None
     if word["pos"] != "形容詞" or not word["string"].endswith(c.context) or not word["pron"].endswith("イ"):
         return None
-    # an adjective under its own spelling (寒い), not a spelling with okurigana left out (切い is
+    if c.kind == "fused":  # the stem must end on a mora that fuses (not 美しい), as written (高けぇ)
+        fused = _FUSION.get(_clean(word["pron"])[-2:-1])
+        if fused is None or (c.sound and to_katakana(c.sound) != fused):
+            return None
+    # an adjective under its own spelling (寒い, 美味い), not one with okurigana left out (切い is
     # 切ない to the dictionary; 切っ… is a verb cut off)
-    return i if unidic_lemma(word["string"]) == word["string"] else None
+    lemma = unidic_lemma(word["string"]) or ""
+    return None if len(lemma) > len(word["string"]) and lemma.startswith(word["string"][:-1]) else i
+
+
+def _clean(pron: str) -> str:
+    return pron.replace("’", "")  # OpenJTalk's devoicing mark
 
 
 def _clip(features: list[dict], c: Contraction, i: int) -> None:
     word = features[i]
+    if c.kind in ("fused", "noun"):  # スゴイ → スゲー, オマエ → オメー (two morae for two); 凄ぇーー: ーー more
+        pron = _clean(word["pron"])
+        word["pron"] = word["read"] = pron[:-2] + _FUSION[pron[-2]] + "ー" * (1 + c.extra)
+        word["mora_size"] = int(word["mora_size"]) + c.extra
+        return
     if c.kind == "adjective" or c.sound:
-        word["pron"] = word["read"] = word["pron"][:-1] + c.sound  # same mora count: accents stay
+        sound = to_katakana(c.sound).replace("ィ", "イ")  # 寒ぃ: the full い
+        word["pron"] = word["read"] = word["pron"][:-1] + sound  # same mora count: accents stay
         return
     # A dropped volitional う: the auxiliary goes, and the phrase's nucleus stays inside it.
     del features[i]

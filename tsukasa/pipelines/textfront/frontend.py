@@ -170,14 +170,14 @@ def japanese_to_phonemized(
     try:
         # 行こっか, 休も, 寒っ: analysed in full (行こうか), then clipped back; a guess the analysis
         # does not confirm (私も。 is no 休も。) is analysed again as written.
-        not_clipped: frozenset[int] = frozenset()
+        not_clipped: frozenset[tuple[int, str]] = frozenset()
         while True:
             full, contractions = take_contractions(text, not_clipped)
             features = _analyse(full, jt)
             unconfirmed = restore_contractions(features, contractions)
             if not unconfirmed:
                 break
-            not_clipped |= {c.start for c in unconfirmed}
+            not_clipped |= {(c.start, c.kind) for c in unconfirmed}
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
