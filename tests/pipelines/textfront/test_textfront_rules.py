@@ -267,6 +267,8 @@ NORMALIZE_CASES = [
     ("東京へ。", "東京へ。"),  # the particle after a word stays
     ("私は、学生です", "私は、学生です"),  # the particle after a word stays
     ("ははは", "ハハハ"),
+    ("はは。", "ハハ。"),  # two of them alone: laughter (was ワワ, two particles)
+    ("へへっ、やったぜ", "ヘヘっ、やったぜ"),  # was エヘッ, the particle へ
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
     ("ぎゃあああ", "ぎゃー"),
     ("ああああ", "あー"),
@@ -589,6 +591,11 @@ STRETCH_CASES = [
     ("おっはよー！", "オッハヨー"),
     ("おっはー", "オッハー"),
     ("ちょっとは休め", "チョットワヤスメ"),  # after と: the particle, as before
+    # a small vowel after a kanji word ending in that vowel draws it out (was a lone mora: センセーェ)
+    ("先生ぇ！", "センセーー"),
+    ("馬鹿ぁ！", "バカー"),
+    ("嘘ぉ！", "ウソー"),
+    ("私ぃ？", "ワタシー"),
 ]
 
 

@@ -28,7 +28,7 @@ from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
-from tsukasa.pipelines.textfront.stretches import restore_stretches, take_stretches
+from tsukasa.pipelines.textfront.stretches import absorb_small_vowels, restore_stretches, take_stretches
 from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa
 from tsukasa.pipelines.textfront.userdict import compiled_user_dict, user_dict_surfaces
 
@@ -38,6 +38,7 @@ _KNOWN_SYMBOLS = frozenset(SYMBOL_TO_ID)
 # Punctuation whose NJD pronunciation OpenJTalk turns into a pause.
 _PAUSE_PRON = frozenset("、。？！，．…‥")
 _KATAKANA_EXTRA = frozenset("ーヴヵヶ")
+_SMALL_VOWELS = frozenset("ぁぃぅぇぉ")
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ def _analyse(text: str, jt: object) -> list[dict]:
     features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
+    if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
+        features = absorb_small_vowels(features)
     return features
 
 

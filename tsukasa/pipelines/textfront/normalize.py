@@ -803,11 +803,11 @@ _VOWEL_RUN = re.compile(
 )
 # OpenJTalk takes a lone はー / はあっ (a sigh or exhale: すー、はー) for the particle は and reads
 # ワー / ワアッ; written in katakana it reads ハー / ハーッ. So does a lone は between punctuation:
-# the puzzled は？, the stammered は、はい (were ワ？, ワ、ハイ). (Not after a space: in mixed
-# text, "pen は" is a word and its particle.)
+# the puzzled は？, the stammered は、はい (were ワ？, ワ、ハイ), and two of them, laughter (はは, へへっ:
+# were ワワ, エヘッ). (Not after a space: in mixed text, "pen は" is a word and its particle.)
 _SIGH_HA = re.compile(
     r"(?:^|(?<=[、。！？「『（\s…‥]))は[ーあ]+(?=っ?(?:$|[、。！？」』）\s…‥]))"
-    r"|(?:^|(?<=[、。！？「『（…‥]))[はへ](?=っ?(?:$|[、。！？」』）…‥]))"  # へ？ too (was エ？, the particle)
+    r"|(?:^|(?<=[、。！？「『（…‥]))(?:は{1,2}|へ{1,2})(?=っ?(?:$|[、。！？」』）…‥]))"  # へ？ too (was エ？)
 )
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
 # ははは ハハワ. In katakana it reads ハハハ.
@@ -816,9 +816,8 @@ _STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_
 
 
 def _sigh(m: re.Match[str]) -> str:
-    if m.group(0) == "へ":
-        return "ヘ"
-    return "ハー" if len(m.group(0)) > 1 else "ハ"
+    said = m.group(0)
+    return "ハー" if said[1:2] in ("ー", "あ") else to_katakana(said)
 
 
 def stretch_vowels(text: str) -> str:

@@ -45,7 +45,7 @@ def to_katakana(kana: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _vowels() -> dict[str, str]:
+def kana_vowels() -> dict[str, str]:
     """Katakana → its vowel letter, from the romaji table (one-kana rows)."""
     out = {}
     for romaji, kana in read_table("romaji.tsv"):
@@ -63,7 +63,7 @@ def _matches_spelling(pron: str, heard: str) -> bool:
     """
     if len(heard) != len(pron):
         return False
-    vowels = _vowels()
+    vowels = kana_vowels()
     for i, (c, h) in enumerate(zip(pron, heard, strict=True)):
         if c == h:
             continue

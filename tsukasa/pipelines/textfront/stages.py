@@ -96,7 +96,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # reading (other scripts, unknown signs) is an error, not a pause; normalisation of the 11th session
     # 6: フュ (fy), rare kana, dashes, arrows, shapes read instead of rejected; 7: capital words, 0時,
     # RPG Maker codes in lower case (\n[1]) and $name placeholders; undecodable text (U+FFFD) rejected;
-    # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ)
+    # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ, 凄ぇ);
+    # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ)
     version: ClassVar[str] = "8"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 

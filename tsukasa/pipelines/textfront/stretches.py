@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from tsukasa.pipelines.textfront.readings import mora_count, to_katakana
+from tsukasa.pipelines.textfront.readings import kana_vowels, mora_count, to_katakana
 
 # ー (one or more) after a hiragana letter that is not a word of its own (something other than
 # punctuation stands before it: もー、 あー are interjections the dictionary holds with their ー),
@@ -134,3 +134,37 @@ def _shift_nucleus(features: list[dict], i: int, morae_before: int, count: int) 
     offset = sum(f["mora_size"] for f in features[head:i]) + morae_before
     if features[head]["acc"] > offset:
         features[head]["acc"] += count
+
+
+# Small vowel kana and the vowel they draw out.
+_SMALL_VOWEL = {"ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o"}
+
+
+def absorb_small_vowels(features: list[dict]) -> list[dict]:
+    """A small vowel kana after a word whose reading ends in that vowel draws the word out
+    (先生ぇ！ センセーー, 馬鹿ぁ バカー, 嘘ぉ ウソー); returned without the kana's own word.
+
+    After kana, normalisation already makes it a long mark (すぅ → すー); after kanji only the
+    reading tells the vowel, and MeCab made it a filler word of its own, read as a lone mora in a
+    phrase of its own (センセーェ). One that does not match the vowel before it is left alone.
+    """
+    out: list[dict] = []
+    for f in features:
+        vowel = _SMALL_VOWEL.get(f["string"])
+        if vowel is None or not out or out[-1]["pos"] == "記号" or _last_vowel(out[-1]["pron"]) != vowel:
+            out.append(f)
+            continue
+        word = out[-1]
+        word["pron"] += "ー"
+        word["read"] = word["pron"]
+        word["mora_size"] = int(word["mora_size"]) + 1
+    return out
+
+
+def _last_vowel(pron: str) -> str | None:
+    """The vowel a reading ends on (through long marks): センセー e, センパイ i, ホン None."""
+    vowels = kana_vowels()
+    for c in reversed(pron.replace("’", "")):
+        if c != "ー":
+            return vowels.get(c)
+    return None
