@@ -268,6 +268,8 @@ NORMALIZE_CASES = [
     ("私は、学生です", "私は、学生です"),  # the particle after a word stays
     ("ははは", "ハハハ"),
     ("はは。", "ハハ。"),  # two of them alone: laughter (was ワワ, two particles)
+    ("にゃはは", "にゃハハ"),  # ... or ending a word after a kana (was ニャワワ)
+    ("すてきなははおや", "すてきなははおや"),  # not inside one
     ("へへっ、やったぜ", "ヘヘっ、やったぜ"),  # was エヘッ, the particle へ
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
     ("ぎゃあああ", "ぎゃー"),

@@ -810,8 +810,9 @@ _SIGH_HA = re.compile(
     r"|(?:^|(?<=[、。！？「『（…‥]))(?:は{1,2}|へ{1,2})(?=っ?(?:$|[、。！？」』）…‥]))"  # へ？ too (was エ？)
 )
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
-# ははは ハハワ. In katakana it reads ハハハ.
-_LAUGH_HA = re.compile(r"は{3,}")
+# ははは ハハワ. In katakana it reads ハハハ. Nor are two after a kana that end the word (にゃはは,
+# うはは: were ニャワワ, ウワワ).
+_LAUGH_HA = re.compile(r"は{3,}|(?<=[ぁ-ゖ])はは(?=[っー]*(?:$|[、。！？!?」』）)…‥～〜\s]))")
 _STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
 
 
