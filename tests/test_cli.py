@@ -264,3 +264,35 @@ def test_ingest_exclude_and_include_flags(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "g: 1 recordings" in r.stdout
     assert "1× folder excluded by --exclude, 1× excluded by --exclude" in " ".join(r.stdout.split())
+
+
+def test_help_prose_is_reflowed_to_the_terminal_width() -> None:
+    from tsukasa.cli import reflow_help
+
+    doc = """Run a recipe.
+
+    Shards are cached: after a crash, run the same
+    command again. Files added recompute
+    only their shards.
+
+    Example:  tsukasa run --dataset sakura
+    Example:  tsukasa run --dataset sakura --plan
+    - a list item
+      an indented line
+    """
+    assert reflow_help(doc) == (
+        "Run a recipe.\n\n"
+        "Shards are cached: after a crash, run the same command again. Files added recompute only their shards.\n\n"
+        "Example:  tsukasa run --dataset sakura\nExample:  tsukasa run --dataset sakura --plan\n"
+        "- a list item\n  an indented line"
+    )
+
+
+def test_command_help_wraps_sentences_at_80_columns(tmp_path: Path) -> None:
+    # The docstring breaks "run the same" / "command again" at column 95; at 80 columns the
+    # sentence must flow on instead of leaving a short line behind.
+    r = run("run", "--help", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert r.returncode == 0
+    lines = [line.strip() for line in r.stdout.splitlines()]
+    assert not any(line.endswith("run the same") for line in lines)
+    assert any("same command again" in line or line.endswith("same") for line in lines)

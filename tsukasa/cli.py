@@ -8,6 +8,7 @@ usage error. Tracebacks are for bugs only.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -932,6 +933,36 @@ def _print_examples(ds) -> None:  # noqa: ANN001 - tsukasa.corpus.dataset.Datase
         table.add_row(cut.id[-30:], f"{cut.start:.2f}", f"{cut.duration:.2f}", sup.speaker if sup else "",
                       (sup.text or "") if sup else "")  # fmt: skip
     console.print(table)
+
+
+def reflow_help(text: str) -> str:
+    """A docstring with its prose paragraphs joined into one line each, so that the help wraps at
+    the terminal's width (typer keeps single line breaks, and 95-column source lines broke in the
+    middle of every line of an 80-column terminal). Lines that stand alone stay alone: examples,
+    list items and indented lines."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            alone = line.startswith(("Example", "- ", "* ", " ")) or not lines
+            if alone or lines[-1].startswith(("Example", " ")):
+                lines.append(line)
+            else:
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _reflow_command_help(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        if info.callback is not None and info.callback.__doc__:
+            info.callback.__doc__ = reflow_help(info.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_command_help(group.typer_instance)
+
+
+_reflow_command_help(app)
 
 
 def main() -> None:
