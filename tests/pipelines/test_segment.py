@@ -21,7 +21,7 @@ from tsukasa.corpus.schema import ScriptLineRef, SourceInfo, SupervisionCustom, 
 from tsukasa.errors import TsukasaError
 from tsukasa.pipelines import vad
 from tsukasa.pipelines.base import StageContext, get_stage
-from tsukasa.pipelines.segment import SegmentConfig, SegmentStage
+from tsukasa.pipelines.segment import SegmentConfig, SegmentStage, candidate_split_times
 
 SR = 24000
 SENTENCES = [
@@ -205,6 +205,7 @@ def test_script_file_with_two_lines_is_kept_whole_and_flagged(tmp_path: Path) ->
     (points,) = [d for d in decisions if d.startswith("candidate split points")]
     split_at = float(points.split(": ")[1].split(" s")[0])
     assert refs[0][1] - 0.05 <= split_at <= refs[1][0] + 0.05
+    assert candidate_split_times(flags[0]) == [split_at]  # what match_script reads back
 
 
 def test_script_file_with_one_line_is_not_flagged(tmp_path: Path) -> None:

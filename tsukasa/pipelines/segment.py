@@ -26,6 +26,7 @@ lines and a ``line_count_mismatch`` flag, so a reviewer decides and nothing is l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,18 +288,34 @@ class SegmentStage(Stage[SegmentConfig]):
             )
             quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         elif splits:
-            lines = len(splits) + 1
-            points = ", ".join(f"{p.middle:.2f} s (p={p.probability:.2f})" for p in splits)
-            decisions.append(f"candidate split points: {points}")
-            flag = QualityFlag(
-                code="multiple_lines",
-                value=float(lines),
-                detail=f"sounds like {lines} lines; candidate splits at {points}",
-            )
+            flag = multiple_lines_flag([(p.middle, p.probability) for p in splits])
+            decisions.append(f"candidate split points: {(flag.detail or '').partition(_SPLITS_AT)[2].strip()}")
             quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         custom = parent.model_copy(update={"quality": quality if quality != QualityInfo() else parent.quality})
         text = cut.supervisions[0].text if cut.supervisions else ""
         return self._child(cut, 0, span, parent, decisions, text=text or "", custom=custom)
+
+
+# How a multiple_lines flag lists its candidate splits (recording time, s): written above, read
+# back by candidate_split_times (match_script clears the flag when the words say it is one line).
+_SPLITS_AT = "candidate splits at"
+_SPLIT_TIME = re.compile(r"(\d+(?:\.\d+)?) s \(p=")
+
+
+def multiple_lines_flag(splits: list[tuple[float, float]]) -> QualityFlag:
+    """The flag of a one-line file whose pauses at these (recording time s, probability) sound
+    like line breaks."""
+    points = ", ".join(f"{t:.2f} s (p={p:.2f})" for t, p in splits)
+    lines = len(splits) + 1
+    detail = f"sounds like {lines} lines; {_SPLITS_AT} {points}"
+    return QualityFlag(code="multiple_lines", value=float(lines), detail=detail)
+
+
+def candidate_split_times(flag: QualityFlag) -> list[float]:
+    """The recording times (s) of a ``multiple_lines`` flag's candidate splits."""
+    detail = flag.detail or ""
+    at = detail.find(_SPLITS_AT)
+    return [float(t) for t in _SPLIT_TIME.findall(detail, at)] if at >= 0 else []
 
 
 def _parent_custom(cut: Any) -> SupervisionCustom:

@@ -495,3 +495,64 @@ def test_matching_holds_no_cut_but_those_waiting_for_a_partner(tmp_path) -> None
         list(stage._outputs(list(source())[:-1], plan))
     with pytest.raises(DatasetError, match="changed between passes"):
         list(stage._outputs([*source(), *list(source())[:1]], plan))
+
+
+def _one_line_file(cut, text: str, words: list[tuple[str, float, float]], pauses: list[float]):
+    """``cut`` as segment leaves a file the script names as one line, with these ASR words (times
+    from the supervision's start) and a multiple_lines flag at these pauses (same times)."""
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import (
+        AsrInfo,
+        QualityInfo,
+        SourceInfo,
+        WordTiming,
+        read_supervision_custom,
+        with_supervision_custom,
+    )
+    from tsukasa.pipelines.segment import multiple_lines_flag
+
+    sup = cut.supervisions[0]
+    origin = cut.start + sup.start  # the flag names recording times
+    asr = AsrInfo(
+        model="whisper",
+        text="".join(w for w, _, _ in words),
+        words=[WordTiming(word=w, start=a, end=b) for w, a, b in words],
+    )
+    custom = read_supervision_custom(sup).model_copy(
+        update={
+            "source": SourceInfo(script_text=text, script_scope="file", line_id="F9"),
+            "asr": asr,
+            "quality": QualityInfo(flags=[multiple_lines_flag([(origin + t, 1.0) for t in pauses])]),
+        }
+    )
+    return fastcopy(cut, supervisions=[with_supervision_custom(fastcopy(sup, text=text), custom)])
+
+
+# A one-line file with a long pause after a clause (how an actor reads 〜時に、) and then a short
+# second line the script does not have. Whisper pins the word after a pause back over the silence,
+# hence the loose times. The line: 明日の午後三時に駅前で会いましょう。
+_WORDS = [("明日の", 0.0, 0.4), ("午後三時に、", 0.4, 1.0), ("駅前で", 1.0, 2.2), ("会いましょう。", 2.2, 2.9),
+          ("はい。", 3.0, 3.5)]  # fmt: skip
+_LINE = "明日の午後三時に駅前で会いましょう。"
+
+
+def test_a_pause_inside_the_one_line_of_a_file_clears_its_multiple_lines_flag(
+    asr_session: AsrSession, tmp_path
+) -> None:
+    base = asr_session.kept[asr_session.cuts["L01"].id]
+    # the words either side of the pause at 1.3 s read as 明日の午後三時に | 駅前で会いましょう
+    cut = _one_line_file(base, _LINE, _WORDS[:4], [1.3])
+    (out,) = MatchScriptStage().process([cut], StageContext(tmp_path)).kept
+    assert "multiple_lines" not in _flags(out)
+    decisions = out.supervisions[0].custom["provenance"][-1]["decisions"]
+    assert any(
+        d.startswith("multiple_lines cleared") and "アシタノゴゴサンジニ | エキマエデアイマショー" in d
+        for d in decisions
+    )
+    # The same file ending in a word the line does not say: the pause before it is a line break,
+    # even though the whole reading is within the mismatch CER (ハイ is 2 of 22 morae).
+    for pauses in ([3.2], [1.3, 3.2]):
+        cut = _one_line_file(base, _LINE, _WORDS, pauses)
+        (out,) = MatchScriptStage().process([cut], StageContext(tmp_path)).kept
+        assert "multiple_lines" in _flags(out) and "script_mismatch" not in _flags(out), pauses

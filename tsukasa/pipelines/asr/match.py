@@ -454,6 +454,9 @@ class _Plan:
         return _order_key(cut) if self.sort_by_time else ("", 0.0)
 
 
+# How far (s) from a multiple_lines candidate split a word break may lie and still be that pause.
+_NEAR_S = 0.35
+
 # How a script_mismatch flag's detail begins when the audio reads like another file's row.
 MISLABEL_HINT = "the audio reads like script row"
 
@@ -477,7 +480,8 @@ class MatchScriptStage(Stage[MatchConfig]):
     reads_script = True
     kind = "annotator"
     # 3: a per-file mismatch names the script row the audio reads like; 4: the ASR text read with the
-    # current front-end (clipped endings such as 行こっか are read in full since phonemize 8)
+    # current front-end (clipped endings such as 行こっか are read in full since phonemize 8), and a
+    # multiple_lines flag cleared when the words either side of the pause read as the line's parts
     version = "4"
     Config = MatchConfig
 
@@ -653,7 +657,8 @@ class MatchScriptStage(Stage[MatchConfig]):
     def _score(self, custom: SupervisionCustom, script_text: str) -> tuple[SupervisionCustom, float | None]:
         if custom.asr is None:
             return custom, None
-        value = round(cer(self._kana(script_text), custom.asr.kana or self._kana(custom.asr.text or "")), 4)
+        asr = custom.asr
+        value = round(cer(self._kana(script_text), self._kana(asr.text) if asr.text else (asr.kana or "")), 4)
         custom = custom.model_copy(update={"asr": custom.asr.model_copy(update={"cer": value})})
         if value > self.config.mismatch_cer:
             custom = _with_flag(custom, QualityFlag(code="script_mismatch", value=value))
@@ -740,7 +745,63 @@ class MatchScriptStage(Stage[MatchConfig]):
         decisions.append(f"cer={value}")
         if value is not None and value > self.config.mismatch_cer:
             custom = self._mislabel_hint(custom, text, plan, decisions)
+        elif value is not None:
+            custom = self._pauses_inside_line(cut, custom, text, decisions)
         return self._finish(cut, custom, text, decisions)
+
+    def _pauses_inside_line(
+        self, cut: Any, custom: SupervisionCustom, text: str, decisions: list[str]
+    ) -> SupervisionCustom:
+        """A per-file line that segment flagged ``multiple_lines`` (a pause that sounds like a line
+        break): when the words either side of every candidate split read as the script line's two
+        parts (ねえ、 | 聞いてる？), the pause is inside the line and the flag is cleared, with the
+        evidence in provenance. Words after a split that the line does not say (a second line the
+        script lacks), or no words on one side, keep the flag for review."""
+        from tsukasa.pipelines.segment import candidate_split_times
+
+        quality, asr = custom.quality, custom.asr
+        flag = next((f for f in quality.flags if f.code == "multiple_lines"), None) if quality else None
+        if flag is None or asr is None or not asr.words:
+            return custom
+        origin = cut.start + cut.supervisions[0].start  # the words' times count from here
+        line = self._kana(text)
+        words = asr.words
+        notes = []
+        for t in candidate_split_times(flag):
+            found = self._line_parts(line, words, t - origin)
+            if found is None:
+                return custom
+            notes.append(f"{t:.2f} s: {found}")
+        if not notes:
+            return custom
+        parts = "; ".join(notes)
+        decisions.append(f"multiple_lines cleared: the words either side read as the script line's parts ({parts})")
+        flags = [f for f in quality.flags if f.code != "multiple_lines"]
+        return custom.model_copy(update={"quality": quality.model_copy(update={"flags": flags})})
+
+    def _line_parts(self, line: str, words: Sequence[Any], t: float) -> str | None:
+        """``line`` cut in two where the words break near ``t`` (s, in the words' time), when both
+        sides read as their part of it (each within ``mismatch_cer``): "ネー | ホーカゴニ…"; else None.
+        Whisper's word times are loose around a pause (the word after it is pinned back over
+        the silence), so every word break within ``_NEAR_S`` of ``t`` is tried, and each side is
+        read as a whole (a single kanji read alone is no part of the line's reading)."""
+        if len(line) < 2 or len(words) < 2:
+            return None
+        breaks = [(abs((words[k - 1].end + words[k].start) / 2 - t), k) for k in range(1, len(words))]
+        near = [k for d, k in breaks if d <= _NEAR_S] or [min(breaks)[1]]
+        best: tuple[float, str] | None = None
+        for k in near:
+            before = self._kana("".join(w.word for w in words[:k]))
+            after = self._kana("".join(w.word for w in words[k:]))
+            if not before or not after:
+                continue
+            pre = distances_to_prefixes(before, line)  # before against each start of the line
+            suf = distances_to_prefixes(after[::-1], line[::-1])[::-1]  # after against each end
+            p = min(range(1, len(line)), key=lambda p: pre[p] + suf[p])
+            worst = max(pre[p] / len(before), suf[p] / len(after))
+            if worst <= self.config.mismatch_cer and (best is None or worst < best[0]):
+                best = (worst, f"{line[:p]} | {line[p:]}")
+        return best[1] if best else None
 
     def _mislabel_hint(
         self, custom: SupervisionCustom, text: str, plan: _Plan, decisions: list[str]
