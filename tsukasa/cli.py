@@ -385,7 +385,11 @@ def g2p(
         str, typer.Option("--format", "-f", help="What to print per line: phonemes, kana or prosody.")
     ] = "phonemes",
     user_dict: Annotated[
-        Path | None, typer.Option(help="User dictionary CSV (surface, reading, accent type), e.g. character names.")
+        Path | None,
+        typer.Option(
+            help="User dictionary, e.g. character names: a CSV of surface,reading,accent type; OpenJTalk "
+            "dictionary rows (VOICEVOX's or Style-Bert-VITS2's default.csv); or VOICEVOX's user_dict.json."
+        ),
     ] = None,
     english: Annotated[
         str,

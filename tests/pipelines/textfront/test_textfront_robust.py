@@ -93,6 +93,48 @@ def test_user_dictionary_names_in_hiragana_are_not_cut_at_their_ha(
     assert phonemize("私とかずはが来た", user_dict=csv).kana == "ワタシトカズハガキタ"
 
 
+# The dictionaries users of other Japanese TTS tools already keep, each holding the same word.
+_OPENJTALK_ROW = "星詠司,1345,1345,100,名詞,固有名詞,一般,*,*,*,星詠司,ホシヨミツカサ,ホシヨミツカサ,3/6,*\n"
+_VOICEVOX_JSON = (
+    '{"0f6a0cf1-7b1e-4a53-9c55-6a7d1d1c2b10": {"surface": "星詠司", "priority": 5, "context_id": 1348,'
+    ' "part_of_speech": "名詞", "part_of_speech_detail_1": "固有名詞", "part_of_speech_detail_2": "一般",'
+    ' "part_of_speech_detail_3": "*", "inflectional_type": "*", "inflectional_form": "*", "stem": "*",'
+    ' "yomi": "ホシヨミツカサ", "pronunciation": "ホシヨミツカサ", "accent_type": 3, "mora_count": 6,'
+    ' "accent_associative_rule": "*"}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("default.csv", _OPENJTALK_ROW), ("user_dict.json", _VOICEVOX_JSON)],
+    ids=["openjtalk-csv", "voicevox-json"],
+)
+def test_openjtalk_and_voicevox_user_dictionaries_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str
+) -> None:
+    """VOICEVOX's and Style-Bert-VITS2's default.csv (OpenJTalk's own dictionary rows) and VOICEVOX's
+    exported user dictionary: the same reading and accent as our three-column CSV."""
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    ours = tmp_path / "names.csv"
+    ours.write_text("星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    theirs = tmp_path / name
+    theirs.write_text(content, encoding="utf-8")
+    got = phonemize("星詠司が来た。", user_dict=theirs)
+    assert got.kana.startswith("ホシヨミツカサガ")
+    assert got.prosody == phonemize("星詠司が来た。", user_dict=ours).prosody
+
+
+def test_a_broken_voicevox_dictionary_is_a_clear_error(tmp_path: Path) -> None:
+    for content, what in (('{"a": {"surface": "司"', "not a JSON user dictionary"),
+                          ('{"a": "司"}', "expected VOICEVOX's user dictionary"),
+                          ('{"a": {"surface": "司", "pronunciation": "tsukasa", "accent_type": 1}}',
+                           "user_dict.json:1: the reading must be kana")):  # fmt: skip
+        path = tmp_path / "user_dict.json"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(TextFrontError, match=what):
+            phonemize("司", user_dict=path)
+
+
 @pytest.mark.parametrize(
     ("line", "kana"),
     [

@@ -78,7 +78,7 @@ class TextNormStage(Stage[TextNormConfig]):
 
 
 class PhonemizeConfig(StageConfig):
-    user_dict: str | None = None  # CSV: surface, reading, accent type
+    user_dict: str | None = None  # CSV: surface, reading, accent type; OpenJTalk rows; VOICEVOX JSON
     # English words the loanword table lacks: katakana from e2k ("model") or letter names.
     english: Literal["model", "letters"] = "model"
     # Readings of runtime placeholders by key ({name}, %name%, \N[1] → "name", "N[1]"): what the

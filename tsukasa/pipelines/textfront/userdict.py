@@ -1,5 +1,10 @@
 """User dictionaries: CSV rows ``surface,reading,accent type`` compiled for OpenJTalk.
 
+The dictionaries Japanese TTS users already keep are read too: OpenJTalk / MeCab dictionary CSV
+rows (15 columns, reading in the 13th and ``accent/morae`` in the 14th: VOICEVOX's and
+Style-Bert-VITS2's ``default.csv``, pyopenjtalk user dictionaries) and VOICEVOX's exported user
+dictionary JSON (``{uuid: {surface, pronunciation, accent_type, ...}}``).
+
 Character names and invented words of a game are the front-end's worst errors (OpenJTalk
 reads 司 as シ or ツカサ at random-looking places), so a project ships a small CSV and we
 compile it with OpenJTalk's own MeCab dictionary compiler into a ``.dic`` that our private
@@ -13,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -48,11 +55,12 @@ def parse_user_dict(path: str | Path) -> list[tuple[str, str, int]]:
     if not path.is_file():
         raise TextFrontError(f"user dictionary not found: {path}")
     rows, problems = [], []
-    for i, row in enumerate(read_csv_rows(path), start=1):
+    for i, row in _entries(path):
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         if i == 1 and row[0].strip().lower() == "surface":
             continue  # header
+        row = _openjtalk_row(row) or row
         problem = _row_problem(row)
         if problem is not None:
             problems.append(f"{path}:{i}: {problem}")
@@ -66,6 +74,40 @@ def parse_user_dict(path: str | Path) -> list[tuple[str, str, int]]:
     if not rows:
         raise TextFrontError(f"user dictionary {path} has no entries")
     return rows
+
+
+def _entries(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row or entry number, its fields) of a CSV or a VOICEVOX JSON user dictionary."""
+    if path.suffix.lower() != ".json":
+        yield from enumerate(read_csv_rows(path), start=1)
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TextFrontError(f"{path}: not a JSON user dictionary ({exc})") from None
+    words = list(data.values()) if isinstance(data, dict) and "surface" not in data else data
+    if isinstance(words, dict):
+        words = [words]
+    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
+        raise TextFrontError(f"{path}: expected VOICEVOX's user dictionary (an object of word objects)")
+    for i, word in enumerate(words, start=1):
+        reading = word.get("pronunciation") or word.get("yomi") or ""
+        yield i, [str(word.get("surface", "")), str(reading), str(word.get("accent_type", 0))]
+
+
+_ACCENT_MORAE = re.compile(r"(\d+)/\d+")
+
+
+def _openjtalk_row(row: list[str]) -> list[str] | None:
+    """``surface, reading, accent type`` of an OpenJTalk / MeCab dictionary row (surface, left and
+    right context ids, cost, part of speech ×4, inflection ×2, base form, reading, pronunciation,
+    ``accent/morae``, chain rule), else None."""
+    if len(row) < 14:
+        return None
+    accent = _ACCENT_MORAE.fullmatch(row[13].strip())
+    if accent is None:
+        return None
+    return [row[0], row[12] or row[11], accent.group(1)]
 
 
 def _row_problem(row: list[str]) -> str | None:
