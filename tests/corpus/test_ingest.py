@@ -606,7 +606,7 @@ def test_script_in_any_encoding_japanese_scripts_come_in_reads_the_same(tmp_path
 
 @pytest.mark.parametrize(
     "data,message",
-    [(b"", "script is empty"), (b"\x81 \x81 text", "cannot read the script as UTF-8")],
+    [(b"", "script is empty"), (b"\x81 \x81 text", "cannot read the text as UTF-8")],
     ids=["empty", "undecodable"],
 )
 def test_unreadable_script_is_one_clear_error(tmp_path: Path, data: bytes, message: str) -> None:

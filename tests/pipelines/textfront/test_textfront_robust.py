@@ -124,6 +124,14 @@ def test_openjtalk_and_voicevox_user_dictionaries_are_read(
     assert got.prosody == phonemize("星詠司が来た。", user_dict=ours).prosody
 
 
+def test_a_shift_jis_user_dictionary_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved by a Windows tool: was a UnicodeDecodeError traceback out of `tsukasa g2p`."""
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_bytes("星詠司,ホシヨミツカサ,3\n".encode("cp932"))
+    assert phonemize("星詠司が来た。", user_dict=csv).kana.startswith("ホシヨミツカサガ")
+
+
 def test_a_broken_voicevox_dictionary_is_a_clear_error(tmp_path: Path) -> None:
     for content, what in (('{"a": {"surface": "司"', "not a JSON user dictionary"),
                           ('{"a": "司"}', "expected VOICEVOX's user dictionary"),

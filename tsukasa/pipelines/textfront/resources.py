@@ -13,6 +13,7 @@ promise thread safety, so its calls go through :data:`TAGGER_LOCK`.
 from __future__ import annotations
 
 import csv
+import io
 import threading
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -156,5 +157,9 @@ def tool_versions() -> dict[str, str]:
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [row for row in csv.reader(fh)]
+    """The rows of a CSV in UTF-8, UTF-16, Shift-JIS or EUC-JP (a user dictionary saved by a
+    Windows tool is as often Shift-JIS as UTF-8)."""
+    from tsukasa.corpus.textfiles import decode_script
+
+    text, _ = decode_script(Path(path).read_bytes(), path)
+    return list(csv.reader(io.StringIO(text, newline="")))
