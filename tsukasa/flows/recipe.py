@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from tsukasa.corpus.textfiles import decode_script
 from tsukasa.errors import ConfigError
 from tsukasa.pipelines.base import Stage, get_stage
 
@@ -180,7 +181,8 @@ def load_recipe(path_or_name: str | Path | None = None) -> Recipe:
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.is_file():
             raise ConfigError(f"recipe file not found: {p}")
-        return parse_recipe(p.read_text(encoding="utf-8"), str(p))
+        text, _ = decode_script(p.read_bytes(), p)  # Japanese comments saved as Shift-JIS by a Windows editor
+        return parse_recipe(text, str(p))
     shipped = resources.files("tsukasa.flows") / "recipes" / f"{path_or_name}.yaml"
     if not shipped.is_file():
         names = ", ".join(sorted(shipped_recipes()))
