@@ -68,6 +68,7 @@ def test_missing_file_and_unknown_name_are_clear(tmp_path: Path) -> None:
 def test_a_recipe_saved_in_shift_jis_is_read(tmp_path: Path) -> None:
     """Japanese comments saved by a Windows editor: was a UnicodeDecodeError traceback."""
     path = tmp_path / "mine.yaml"
-    path.write_bytes("# 厳しめの設定\nstages:\n  - stage: standardize\n    config: {sample_rate: 48000}\n".encode("cp932"))
+    text = "# 厳しめの設定\nstages:\n  - stage: standardize\n    config: {sample_rate: 48000}\n"
+    path.write_bytes(text.encode("cp932"))
     recipe = load_recipe(path)
-    assert recipe.fingerprint() == parse_recipe(path.read_bytes().decode("cp932"), "utf-8 copy").fingerprint()
+    assert recipe.fingerprint() == parse_recipe(text, "utf-8 copy").fingerprint()
