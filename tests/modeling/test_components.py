@@ -79,6 +79,23 @@ def test_config_file_overrides_preset_and_rejects_typos(tmp_path) -> None:
         load_config("huge")
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("c.json", b'{"preset": "tiny",', "c.json: not valid JSON: Expecting"),
+        ("c.yaml", b"preset: [tiny\n", "c.yaml: not valid YAML: line 2:"),
+        ("c.yaml", "# 設定\npreset: tiny\n".encode("cp932"), "c.yaml: a model config is UTF-8 text"),
+        ("c.json", b"[1, 2]", "a model config is a mapping of fields, got list"),
+    ],
+)
+def test_a_broken_config_file_is_one_clear_error(tmp_path, name: str, content: bytes, message: str) -> None:
+    """Each was a traceback out of `tsukasa train` / `dataset export-shar --config`."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
 def test_mel_filterbank_equals_librosa() -> None:
     librosa = pytest.importorskip("librosa")
     ours = mel_filterbank(24000, 2048, 80)

@@ -237,13 +237,25 @@ def load_config(name_or_path: str | Path) -> ModelConfig:
     path = Path(key)
     if not path.is_file():
         raise ConfigError(f"no preset or config file named {key!r} (presets: {', '.join(PRESETS)})")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in {".yaml", ".yml"}:
-        import yaml  # optional: only needed for YAML files
+    is_yaml = path.suffix in {".yaml", ".yml"}
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if is_yaml:
+            import yaml  # optional: only needed for YAML files
 
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
+            data = yaml.safe_load(text) or {}
+        else:
+            data = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: a model config is UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except Exception as exc:  # json.JSONDecodeError or yaml.YAMLError: the file is not what its name says
+        if not isinstance(exc, ValueError) and not type(exc).__module__.startswith("yaml"):
+            raise
+        mark = getattr(exc, "problem_mark", None)  # YAML's: where and what, as its message's last lines say
+        what = f"line {mark.line + 1}: {exc.problem}" if mark is not None else str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: not valid {'YAML' if is_yaml else 'JSON'}: {what}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a model config is a mapping of fields, got {type(data).__name__}")
     base = data.pop("preset", None)
     if base is not None:
         if base not in PRESETS:
