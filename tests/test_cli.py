@@ -168,6 +168,9 @@ def test_ingest_command_prints_summary(tmp_path: Path) -> None:
     (tmp_path / "nothing").mkdir()
     r = run("ingest", "nothing", "--dataset", "none", "--root", "dm", cwd=tmp_path)
     assert r.returncode == 0 and "no audio files found" in r.stdout
+    # exported before any recipe made utterances: one line, not the `datasets` builder's traceback
+    r = run("dataset", "export-hf", "mini", "--root", "dm", cwd=tmp_path)
+    assert r.returncode == 1 and r.stderr.strip() == "error: nothing to export: v1 has no utterances"
 
 
 @pytest.mark.slow

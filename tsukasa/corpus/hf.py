@@ -137,8 +137,12 @@ def export_hf(
     if number is None:
         raise DatasetError(f"dataset {ds.name!r} has no version yet (run `tsukasa ingest`)")
     ds.require_playable(number)
-    if split is not None:  # fail here with our message, not wrapped inside the datasets builder
-        next(iter(filter_split(ds.cuts(number), split)), None)
+    manifest = str(ds.version_dir(number) / "cuts.jsonl.gz")
+    # Fail here with our message, not wrapped inside the datasets builder: an unknown split, a
+    # missing audio file, or no rows at all (`datasets` raised "Instruction 'train' corresponds to
+    # no data" on an empty generator).
+    if next(_rows_from_manifest(manifest, split), None) is None:
+        raise DatasetError(f"nothing to export: v{number}{f' split {split!r}' if split else ''} has no utterances")
     target = Path(out) if out is not None else ds.path / ("hf" if split is None else f"hf-{split}")
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise DatasetError(f"{target} already holds files: choose another --out or pass --overwrite")
@@ -153,7 +157,7 @@ def export_hf(
                 _rows_from_manifest,
                 features=hf_features(),
                 cache_dir=cache,
-                gen_kwargs={"manifest": str(ds.version_dir(number) / "cuts.jsonl.gz"), "split": split},
+                gen_kwargs={"manifest": manifest, "split": split},
             )
         except datasets.exceptions.DatasetGenerationError as exc:
             # `datasets` wraps what the generator raised; a named problem (a missing audio file)
