@@ -72,3 +72,17 @@ def test_a_recipe_saved_in_shift_jis_is_read(tmp_path: Path) -> None:
     path.write_bytes(text.encode("cp932"))
     recipe = load_recipe(path)
     assert recipe.fingerprint() == parse_recipe(text, "utf-8 copy").fingerprint()
+
+
+def test_a_user_dictionary_the_recipe_names_is_checked_with_it(tmp_path: Path) -> None:
+    """A missing or broken dictionary was found only by the phonemize tasks, or not at all (a run
+    over lines without text never opened it)."""
+    missing = f"stages:\n  - stage: phonemize\n    config: {{user_dict: {tmp_path / 'nope.csv'}}}\n"
+    with pytest.raises(RecipeError, match=r"r.yaml:3: stage 'phonemize', key 'user_dict': user dictionary not found"):
+        parse_recipe(missing, "r.yaml")
+    broken = tmp_path / "names.csv"
+    broken.write_text("司,tsukasa,1\n", encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"names.csv:1: the reading must be kana"):
+        parse_recipe(f"stages:\n  - stage: phonemize\n    config: {{user_dict: {broken}}}\n", "r.yaml")
+    broken.write_text("司,ツカサ,1\n", encoding="utf-8")
+    parse_recipe(f"stages:\n  - stage: phonemize\n    config: {{user_dict: {broken}}}\n", "r.yaml")

@@ -150,7 +150,7 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
             problems.append(f"{source}:{line}: config of stage {name!r} must be a mapping")
             continue
         try:
-            cls.Config.model_validate(config)
+            checked = cls.Config.model_validate(config)
         except ValidationError as exc:
             for err in exc.errors():
                 key = str(err["loc"][0]) if err["loc"] else ""
@@ -159,6 +159,9 @@ def parse_recipe(text: str, source: str = "<recipe>") -> Recipe:
                 path = ".".join(str(p) for p in err["loc"])
                 problems.append(f"{source}:{key_line}: stage {name!r}, key {path!r}: {what}")
             continue
+        for key, what in checked.problems().items():
+            key_line = _line(config_fields[key][0]) if key in config_fields else line
+            problems.append(f"{source}:{key_line}: stage {name!r}, key {key!r}: {what}")
         steps.append(RecipeStep(stage=str(name), config=dict(config), line=line))
     if not steps and not problems:
         problems.append(f"{source}:1: the recipe has no stages")

@@ -37,6 +37,12 @@ class StageConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def problems(self) -> dict[str, str]:
+        """What makes this configuration unusable beyond its types, by key (a file it names is
+        missing or broken). A recipe is checked for them with everything else, before any audio
+        is read; the model itself stays free of file access (workers rebuild it from dicts)."""
+        return {}
+
 
 C = TypeVar("C", bound=StageConfig)
 

@@ -85,6 +85,17 @@ class PhonemizeConfig(StageConfig):
     # voice says there. A placeholder without one is not read and flags the supervision.
     placeholders: dict[str, str] = Field(default_factory=dict)
 
+    def problems(self) -> dict[str, str]:
+        if self.user_dict is None:
+            return {}
+        from tsukasa.pipelines.textfront.userdict import parse_user_dict
+
+        try:
+            parse_user_dict(self.user_dict)  # not found, unreadable, or its bad rows, all named
+        except TsukasaError as exc:
+            return {"user_dict": str(exc)}
+        return {}
+
 
 @register_stage
 class PhonemizeStage(Stage[PhonemizeConfig]):
