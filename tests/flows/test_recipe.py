@@ -86,3 +86,12 @@ def test_a_user_dictionary_the_recipe_names_is_checked_with_it(tmp_path: Path) -
         parse_recipe(f"stages:\n  - stage: phonemize\n    config: {{user_dict: {broken}}}\n", "r.yaml")
     broken.write_text("司,ツカサ,1\n", encoding="utf-8")
     parse_recipe(f"stages:\n  - stage: phonemize\n    config: {{user_dict: {broken}}}\n", "r.yaml")
+
+
+def test_a_whisper_directory_the_recipe_names_is_checked_with_it(tmp_path: Path) -> None:
+    text = f"stages:\n  - stage: transcribe\n    config:\n      model: {tmp_path / 'nope'}\n"
+    with pytest.raises(RecipeError, match=r"r.yaml:4: stage 'transcribe', key 'model': Whisper model .* not found"):
+        parse_recipe(text, "r.yaml")
+    (tmp_path / "nope").mkdir()
+    with pytest.raises(RecipeError, match="is not a CTranslate2 Whisper model"):
+        parse_recipe(text, "r.yaml")

@@ -46,6 +46,7 @@ import numpy as np
 from pydantic import Field
 
 from tsukasa.corpus.schema import AsrInfo, QualityFlag, QualityInfo, SupervisionCustom, WordTiming
+from tsukasa.errors import TsukasaError
 from tsukasa.pipelines.asr.kana import reading
 from tsukasa.pipelines.asr.models import DEFAULT_MODEL, ResolvedModel, load_whisper, resolve_model
 from tsukasa.pipelines.base import Rejection, Stage, StageConfig, StageContext, StageResult, register_stage
@@ -95,6 +96,15 @@ class TranscribeConfig(StageConfig):
     # repeated phrase it trades a flagged loop for a different random text.
     temperatures: tuple[float, ...] = (0.0,)
     condition_on_previous_text: bool = False  # solo decodes of long segments only
+
+    def problems(self) -> dict[str, str]:
+        if self.model == DEFAULT_MODEL:
+            return {}  # assembled from the installed parts when the stage first runs
+        try:
+            resolve_model(self.model)  # a local directory: there, and a CTranslate2 Whisper model
+        except TsukasaError as exc:
+            return {"model": str(exc)}
+        return {}
 
 
 # --- hallucination guards (pure; tested on their own) -------------------------------------
