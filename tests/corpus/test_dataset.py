@@ -72,3 +72,11 @@ def test_invalid_dataset_yaml_is_named(dataset_root: Path) -> None:
     (ds.path / "dataset.yaml").write_text("name: t\ncreated_at: not-a-date\n")
     with pytest.raises(DatasetError, match="invalid dataset.yaml"):
         Dataset.open("t", dataset_root)
+
+
+def test_dataset_yaml_hand_edited_in_shift_jis_is_read(dataset_root: Path) -> None:
+    """Saved by a Windows editor after adding a Japanese title: was a UnicodeDecodeError traceback."""
+    ds = Dataset.create("t", dataset_root, licence="CC-BY 4.0")
+    meta = ds.path / "dataset.yaml"
+    meta.write_bytes((meta.read_text(encoding="utf-8") + "# 作品: 星詠みの司\n").encode("cp932"))
+    assert Dataset.open("t", dataset_root).meta.licence == "CC-BY 4.0"

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tsukasa.corpus.lock import dataset_lock
 from tsukasa.corpus.manifests import atomic_path, read_cuts, read_rejected, write_jsonl, write_manifest
 from tsukasa.corpus.schema import RejectedItem
+from tsukasa.corpus.textfiles import decode_script
 from tsukasa.errors import DatasetError
 
 # libyaml's safe loader/dumper when PyYAML was built with it (its wheels are): the same YAML,
@@ -149,7 +150,9 @@ class Dataset:
         if not meta_path.exists():
             raise DatasetError(f"no dataset {name!r} under {path.parent} (run `tsukasa ingest` first)")
         try:
-            data = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+            # hand-edited in a Windows editor and saved as Shift-JIS, it is read all the same
+            text, _ = decode_script(meta_path.read_bytes(), meta_path)
+            data = yaml.load(text, Loader=_YAML_LOADER)
             meta = DatasetMeta.model_validate(data)
         except (yaml.YAMLError, ValidationError) as exc:
             first = str(exc).splitlines()[0:3]
