@@ -783,12 +783,14 @@ class MatchScriptStage(Stage[MatchConfig]):
         """``line`` cut in two where the words break near ``t`` (s, in the words' time), when both
         sides read as their part of it (each within ``mismatch_cer``): "ネー | ホーカゴニ…"; else None.
         Whisper's word times are loose around a pause (the word after it is pinned back over
-        the silence), so every word break within ``_NEAR_S`` of ``t`` is tried, and each side is
-        read as a whole (a single kanji read alone is no part of the line's reading)."""
+        the silence), so every word break within ``_NEAR_S`` of ``t`` is tried (and none there is no
+        evidence), and each side is read as a whole (a single kanji read alone is no part of the
+        line's reading)."""
         if len(line) < 2 or len(words) < 2:
             return None
-        breaks = [(abs((words[k - 1].end + words[k].start) / 2 - t), k) for k in range(1, len(words))]
-        near = [k for d, k in breaks if d <= _NEAR_S] or [min(breaks)[1]]
+        # No word break near the pause (Whisper heard nothing after it, or missed a short second
+        # line there): no evidence that the pause is inside the line.
+        near = [k for k in range(1, len(words)) if abs((words[k - 1].end + words[k].start) / 2 - t) <= _NEAR_S]
         best: tuple[float, str] | None = None
         for k in near:
             before = self._kana("".join(w.word for w in words[:k]))
