@@ -781,7 +781,7 @@ class MatchScriptStage(Stage[MatchConfig]):
 
     def _line_parts(self, line: str, words: Sequence[Any], t: float) -> str | None:
         """``line`` cut in two where the words break near ``t`` (s, in the words' time), when both
-        sides read as their part of it (each within ``mismatch_cer``): "ネー | ホーカゴニ…"; else None.
+        sides read as their part of it (each within :meth:`_allowance`): "ネー | ホーカゴニ…"; else None.
         Whisper's word times are loose around a pause (the word after it is pinned back over
         the silence), so every word break within ``_NEAR_S`` of ``t`` is tried (and none there is no
         evidence), and each side is read as a whole (a single kanji read alone is no part of the
@@ -800,10 +800,17 @@ class MatchScriptStage(Stage[MatchConfig]):
             pre = distances_to_prefixes(before, line)  # before against each start of the line
             suf = distances_to_prefixes(after[::-1], line[::-1])[::-1]  # after against each end
             p = min(range(1, len(line)), key=lambda p: pre[p] + suf[p])
+            if pre[p] > self._allowance(len(before)) or suf[p] > self._allowance(len(after)):
+                continue
             worst = max(pre[p] / len(before), suf[p] / len(after))
-            if worst <= self.config.mismatch_cer and (best is None or worst < best[0]):
+            if best is None or worst < best[0]:
                 best = (worst, f"{line[:p]} | {line[p:]}")
         return best[1] if best else None
+
+    def _allowance(self, morae: int) -> int:
+        """Edits a side of ``morae`` may differ from its part of the line by: ``mismatch_cer`` of it,
+        and one for a short side (ふっ heard for ふふっ), none for a single mora."""
+        return max(1 if morae >= 2 else 0, int(self.config.mismatch_cer * morae))
 
     def _mislabel_hint(
         self, custom: SupervisionCustom, text: str, plan: _Plan, decisions: list[str]
