@@ -791,7 +791,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         # No word break near the pause (Whisper heard nothing after it, or missed a short second
         # line there): no evidence that the pause is inside the line.
         near = [k for k in range(1, len(words)) if abs((words[k - 1].end + words[k].start) / 2 - t) <= _NEAR_S]
-        best: tuple[float, str] | None = None
+        best: tuple[tuple[int, float], str] | None = None
         for k in near:
             before = self._kana("".join(w.word for w in words[:k]))
             after = self._kana("".join(w.word for w in words[k:]))
@@ -799,12 +799,12 @@ class MatchScriptStage(Stage[MatchConfig]):
                 continue
             pre = distances_to_prefixes(before, line)  # before against each start of the line
             suf = distances_to_prefixes(after[::-1], line[::-1])[::-1]  # after against each end
-            p = min(range(1, len(line)), key=lambda p: pre[p] + suf[p])
-            if pre[p] > self._allowance(len(before)) or suf[p] > self._allowance(len(after)):
-                continue
-            worst = max(pre[p] / len(before), suf[p] / len(after))
-            if best is None or worst < best[0]:
-                best = (worst, f"{line[:p]} | {line[p:]}")
+            ok_before, ok_after = self._allowance(len(before)), self._allowance(len(after))
+            for p in range(1, len(line)):  # every cut of the line, not only the cheapest (ties mislead)
+                if pre[p] <= ok_before and suf[p] <= ok_after:
+                    key = (pre[p] + suf[p], max(pre[p] / len(before), suf[p] / len(after)))
+                    if best is None or key < best[0]:
+                        best = (key, f"{line[:p]} | {line[p:]}")
         return best[1] if best else None
 
     def _allowance(self, morae: int) -> int:
