@@ -350,6 +350,9 @@ NUMBER_READINGS = [
     # game status text: a star rating, a multiplier written x, the level cap
     ("★5キャラ", "ホシゴキャラ"),  # the star was silent decoration: ゴキャラ
     ("ダメージx3", "ダメージカケルサン"),  # was エックスサン
+    ("ダメージ×２倍！", "ダメージニバイ"),  # × and 倍 say the multiplier once (was カケルニバイ)
+    ("攻撃力×1.5倍", "コーゲキリョクイッテンゴバイ"),
+    ("3×4倍", "サンカケルヨンバイ"),  # after a number the × multiplies, as before
     ("Lv.MAX", "レベルマックス"),  # was エルブイ、エムエーエックス
     ("3*4=12", "サンカケルヨンイコールジューニ"),  # an asterisk between numbers multiplies (was サンジューヨン)
     ("HP＊2", "エイチピーカケルニ"),

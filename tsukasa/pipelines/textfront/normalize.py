@@ -696,6 +696,9 @@ def expand_abbreviations(text: str) -> str:
 # In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
+# A game's multiplier written with both × and 倍 (ダメージ×２倍, 経験値×1.5倍) says 倍 once: the × is
+# silent (was カケルニバイ). Not after a number (3×4 is still サンカケルヨン).
+_TIMES_BEFORE_BAI = re.compile(r"(?<![0-9０-９])\s*×\s*(?=[0-9０-９][0-9０-９.．]*\s*倍)")
 # Controller buttons are named by their shapes (○ボタンで決定, △ボタンでメニュー, □キー: game tutorials);
 # the shapes are silent decoration elsewhere (symbols.tsv), so the button's name was lost (ボタンデ…).
 _BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
@@ -706,6 +709,7 @@ _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
 def normalize_symbols(text: str) -> str:
     if "×" in text:
+        text = _TIMES_BEFORE_BAI.sub("", text)
         text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
     if "ボタン" in text or "キー" in text or "ﾎﾞﾀﾝ" in text or "ｷｰ" in text:
         text = _BUTTON_SHAPES.sub(lambda m: "".join(_SHAPE_NAMES[c] for c in m.group(0)), text)
