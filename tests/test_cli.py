@@ -299,3 +299,28 @@ def test_command_help_wraps_sentences_at_80_columns(tmp_path: Path) -> None:
     lines = [line.strip() for line in r.stdout.splitlines()]
     assert not any(line.endswith("run the same") for line in lines)
     assert any("same command again" in line or line.endswith("same") for line in lines)
+
+
+def test_demo_ogg_files_are_byte_reproducible(tmp_path: Path) -> None:
+    """libsndfile gives each Ogg stream a random serial number, so the demo's .ogg files (and so
+    their recording ids, shards and packed ASR windows) changed on every `make demo`."""
+    import hashlib
+
+    import numpy as np
+    import soundfile as sf
+
+    from tsukasa.demo import fix_ogg_serial
+
+    x = (0.3 * np.sin(np.arange(44100) / 10)).astype(np.float32)
+    digests = []
+    for name in ("a.ogg", "b.ogg"):
+        path = tmp_path / name
+        sf.write(path, x, 44100, format="OGG", subtype="VORBIS")
+        fix_ogg_serial(path)
+        digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        y, sr = sf.read(path, dtype="float32")  # libogg checks every page's CRC
+        assert sr == 44100 and len(y) == len(x) and np.abs(y - x).max() < 0.05
+    assert digests[0] == digests[1]
+    (tmp_path / "c.ogg").write_bytes(b"OggS" + b"\0" * 10)
+    with pytest.raises(ValueError, match="not a sequence of Ogg pages"):
+        fix_ogg_serial(tmp_path / "c.ogg")

@@ -120,6 +120,44 @@ def _line_audio(stem: str, character: str, text: str) -> tuple[np.ndarray, int]:
     return (np.concatenate([*head, x]) if head else x), sr
 
 
+def _ogg_crc_table() -> list[int]:
+    table = []
+    for i in range(256):
+        r = i << 24
+        for _ in range(8):
+            r = ((r << 1) ^ 0x04C11DB7) if r & 0x80000000 else (r << 1)
+        table.append(r & 0xFFFFFFFF)
+    return table
+
+
+_OGG_CRC = _ogg_crc_table()
+
+
+def fix_ogg_serial(path: Path, serial: int = 0x7473_6B61) -> None:
+    """Give every page of an Ogg file the stream serial ``serial`` (CRCs recomputed), in place.
+
+    libsndfile draws a random serial number for each Ogg stream it writes, so the sample's .ogg
+    files had new bytes, and so new content hashes and recording ids, on every ``make demo``;
+    with it fixed the same demo gives the same dataset, byte for byte."""
+    data = bytearray(path.read_bytes())
+    pos = 0
+    while pos + 27 <= len(data) and data[pos : pos + 4] == b"OggS":
+        n_segments = data[pos + 26]
+        end = pos + 27 + n_segments + sum(data[pos + 27 : pos + 27 + n_segments])
+        data[pos + 14 : pos + 18] = serial.to_bytes(4, "little")
+        data[pos + 22 : pos + 26] = b"\0\0\0\0"
+        crc = 0
+        for byte in data[pos:end]:
+            crc = ((crc << 8) & 0xFFFFFFFF) ^ _OGG_CRC[(crc >> 24) ^ byte]
+        data[pos + 22 : pos + 26] = crc.to_bytes(4, "little")
+        pos = end
+    if pos != len(data):
+        raise ValueError(f"{path}: not a sequence of Ogg pages at byte {pos}")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(bytes(data))
+    tmp.replace(path)
+
+
 def _write(path: Path, x: np.ndarray, sr: int, fmt: str) -> None:
     """Write in the sample's mixed formats (resampled/duplicated to mimic real dumps)."""
     import soundfile as sf
@@ -134,6 +172,7 @@ def _write(path: Path, x: np.ndarray, sr: int, fmt: str) -> None:
         sf.write(path, x, sr, subtype="PCM_24")
     elif fmt == "ogg":
         sf.write(path, resample(x, sr, 44100), 44100, format="OGG", subtype="VORBIS")
+        fix_ogg_serial(path)
     elif fmt == "mp3":
         sf.write(path, resample(x, sr, 44100), 44100, format="MP3")
     else:
