@@ -550,25 +550,18 @@ def test_a_pause_inside_the_one_line_of_a_file_clears_its_multiple_lines_flag(
         d.startswith("multiple_lines cleared") and "アシタノゴゴサンジニ | エキマエデアイマショー" in d
         for d in decisions
     )
-    # A short side may be one mora off: Whisper heard ふっ | ふっそれは秘密です for ふふっ、それは秘密です。
-    words = [("ふ", 0.0, 0.08), ("っ", 0.08, 1.16), ("ふ", 1.16, 1.4), ("っ", 1.4, 1.64), ("それは", 1.64, 2.18),
-             ("秘密です", 2.18, 2.91)]  # fmt: skip
-    (out,) = (
-        MatchScriptStage()
-        .process([_one_line_file(base, "ふふっ、それは秘密です。", words, [1.14])], StageContext(tmp_path))
-        .kept
-    )
-    assert "multiple_lines" not in _flags(out)
-    # ... or one more: ふっふっ | ふっ。それは秘密です (the cheapest cut of the line, フ | フッソレワ…, asks
+    # A short side may be one mora off (Whisper heard ふっ | ふっそれは秘密です for ふふっ、それは秘密です。),
+    # or one more: ふっふっ | ふっ。それは秘密です (the cheapest cut of the line, フ | フッソレワ…, asks
     # too much of the short side; a cut that suits both sides is looked for)
-    words = [("ふっ", 0.07, 0.17), ("ふっ", 0.17, 1.17), ("ふっ。", 1.17, 1.63), ("それは", 1.85, 2.19),
-             ("秘密です。", 2.19, 2.89)]  # fmt: skip
-    (out,) = (
-        MatchScriptStage()
-        .process([_one_line_file(base, "ふふっ、それは秘密です。", words, [1.14])], StageContext(tmp_path))
-        .kept
-    )
-    assert "multiple_lines" not in _flags(out)
+    for words in (
+        [("ふ", 0.0, 0.08), ("っ", 0.08, 1.16), ("ふ", 1.16, 1.4), ("っ", 1.4, 1.64), ("それは", 1.64, 2.18),
+         ("秘密です", 2.18, 2.91)],
+        [("ふっ", 0.07, 0.17), ("ふっ", 0.17, 1.17), ("ふっ。", 1.17, 1.63), ("それは", 1.85, 2.19),
+         ("秘密です。", 2.19, 2.89)],
+    ):  # fmt: skip
+        cut = _one_line_file(base, "ふふっ、それは秘密です。", words, [1.14])
+        (out,) = MatchScriptStage().process([cut], StageContext(tmp_path)).kept
+        assert "multiple_lines" not in _flags(out), words
     # The same file ending in a word the line does not say: the pause before it is a line break,
     # even though the whole reading is within the mismatch CER (ハイ is 2 of 22 morae).
     # ... and so does a pause no word break lies near (Whisper missed what followed it)
