@@ -624,6 +624,7 @@ CONTRACTION_CASES = [
     ("会おっか。", "アオッカ"),  # was カイオッカ
     ("終わろっか。", "オワロッカ"),  # two letters of okurigana before the clipped ending
     ("もう行こっ！", "モーイコッ"),
+    ("ちょっと休もっと。", "チョットヤスモット"),  # 〜うっと (I think I'll): was キューモット
     ("ちょっと休も。", "チョットヤスモ"),  # the う dropped: was キューモ
     ("起きろっ！", "オキロッ"),  # was オコリキロッ
     ("寒っ！", "サムッ"),  # an adjective's い clipped: was カンッ

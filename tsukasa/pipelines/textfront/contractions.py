@@ -33,12 +33,13 @@ _BOUNDARY = rf"(?={_END}|$)"
 # only the end of a sentence:
 _SENTENCE_MARKS = r"[。．！？!?…‥」』）)～〜♪]"
 _SENTENCE_END = rf"(?={_SENTENCE_MARKS}|$)"
-# a volitional (its stem ends on お こ ご そ と の ぼ も ろ) with its う clipped to っ before か or the
-# end (行こっか, 行こっ！; not もって, 起こった), or dropped at the end of a sentence right after the
-# kanji (休も。, 急ご。: with more okurigana, 終わろ。 and 頑張ろ。 are read right as written, and
-# ordinary endings such as 〜だろ。 〜しろ。 〜こと。 〜の。 would each cost a second analysis);
+# a volitional (its stem ends on お こ ご そ と の ぼ も ろ) with its う clipped to っ before か, a final
+# と or the end (行こっか, 休もっと。, 行こっ！; not もって, 起こった), or dropped at the end of a
+# sentence right after the kanji (休も。, 急ご。: with more okurigana, 終わろ。 and 頑張ろ。 are read
+# right as written, and ordinary endings such as 〜だろ。 〜しろ。 〜こと。 〜の。 would each cost a
+# second analysis);
 _VOLITIONAL = re.compile(
-    _STEM + rf"[おこごそとのぼもろ](っ)(?=か|{_END}|$)|[一-龯々〆ヶ][おこごそとぼもろ]{_SENTENCE_END}"
+    _STEM + rf"[おこごそとのぼもろ](っ)(?=か|と?{_BOUNDARY})|[一-龯々〆ヶ][おこごそとぼもろ]{_SENTENCE_END}"
 )
 # an adjective's い clipped to っ (寒っ！) or written small (寒ぃ);
 _ADJECTIVE = re.compile(_STEM + r"(っ|ぃ)" + _BOUNDARY)
