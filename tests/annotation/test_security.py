@@ -73,6 +73,9 @@ def test_post_without_csrf_token_is_refused(review_app):
     assert ok.status_code == 200 and ok.json()["cut"]["status"] == "edited"
     again = client.post(url, json=body, headers={"X-CSRF-Token": csrf})  # stale base revision
     assert again.status_code == 409 and again.json()["theirs"][0]["annotator"] == "alice"
+    # a malformed revision is named (it was Python's "invalid literal for int() with base 10")
+    bad = client.post(url, json={**body, "base_revision": "x"}, headers={"X-CSRF-Token": csrf})
+    assert bad.status_code == 400 and bad.json()["error"].startswith("base_revision must be an integer")
 
 
 def test_annotator_cannot_assign_work(review_app):

@@ -239,11 +239,14 @@ def create_app(dataset: Dataset, store: ReviewStore, *, secure_cookies: bool = F
         body = await _json(request)
         if body is None:
             return JSONResponse({"error": "expected a JSON object"}, status_code=400)
+        base_revision = body.get("base_revision", -1)
+        if isinstance(base_revision, bool) or not isinstance(base_revision, int):
+            return JSONResponse({"error": "base_revision must be an integer (the revision the edit starts from)"}, 400)
         try:
             store.record(
                 cut_id,
                 request.state.user.name,
-                base_revision=int(body.get("base_revision", -1)),
+                base_revision=base_revision,
                 decision=body.get("decision", ""),
                 changes=body.get("changes") or {},
                 reason=body.get("reason") or None,
