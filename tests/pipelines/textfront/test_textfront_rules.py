@@ -659,6 +659,20 @@ def test_clipped_endings_read_as_their_full_form(text: str, kana: str) -> None:
     assert phonemize(text).kana == kana
 
 
+@pytest.mark.parametrize(
+    ("text", "prosody"),
+    [
+        ("ごめんなさいっ！", "^ g o [ m e N n a s a ] i cl $"),  # was … ] i # cl $: a phrase of only ッ
+        ("やるっぺ。", "^ y a [ r u cl p e $"),  # was … r u # cl [ p e $
+        ("地味ってか、", "^ j i [ m i ] cl t e k a $"),  # as JSUT's reference reads it (was # cl [ t e)
+    ],
+)
+def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> None:
+    """MeCab cuts a clipped っ (or っぺ, って) off the word before it; the word joined the phrase
+    before, since no accent phrase begins on ッ."""
+    assert phonemize(text).prosody == prosody
+
+
 def test_clipped_ending_keeps_the_full_forms_accent() -> None:
     # 行こうか is イコ]ーカ; clipped, the nucleus stays on コ and the ー is the written ッ; both rise
     # as invitations (the か is found as a particle after the full form, not inside 国家)

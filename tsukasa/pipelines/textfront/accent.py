@@ -65,6 +65,17 @@ def _types() -> dict[tuple[str, str, str, int], int]:
     }
 
 
+def chain_clipped_words(features: list[dict]) -> list[dict]:
+    """A word that opens on a clipped ッ (the っ of ごめんなさいっ！, the っぺ of やるっぺ, cut off by
+    MeCab) belongs to the phrase before it: no accent phrase begins on ッ, but such a word was
+    read as a phrase of its own (ゴメンナサ]イ # ッ). In place; returned."""
+    for i in range(1, len(features)):
+        f = features[i]
+        if f["chain_flag"] != 1 and f["pron"].startswith("ッ") and features[i - 1]["pos"] != "記号":
+            f["chain_flag"] = 1
+    return features
+
+
 def split_accent_phrases(features: list[dict]) -> list[dict]:
     """Start a new accent phrase (with the table's accent) at the listed dependent words.
 

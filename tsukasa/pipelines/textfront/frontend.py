@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
-from tsukasa.pipelines.textfront.accent import split_accent_phrases
+from tsukasa.pipelines.textfront.accent import chain_clipped_words, split_accent_phrases
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
 from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
 from tsukasa.pipelines.textfront.counters import respace_false_counters
@@ -182,7 +182,7 @@ def japanese_to_phonemized(
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
-        features = split_accent_phrases(features)
+        features = split_accent_phrases(chain_clipped_words(features))
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).
         # JPCommon's phonemes are rebuilt in the same walk; a pronunciation outside the measured mora
