@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tsukasa.pipelines.textfront.readings import to_katakana
+from tsukasa.pipelines.textfront.readings import clean_pron, to_katakana
 from tsukasa.pipelines.textfront.resources import unidic_lemma
 
 # A kanji stem and up to two more letters of hiragana (終わろ, 眩し), then the clipped ending at
@@ -177,12 +177,12 @@ def _confirmed(
         return None
     word = features[i]
     if c.kind == "noun":  # お前 オマエ: a mora with a, then エ
-        pron = _clean(word["pron"])
+        pron = clean_pron(word["pron"])
         return i if word["pos"] == "名詞" and pron[-1:] == "エ" and pron[-2:-1] in _A_ROW else None
     if word["pos"] != "形容詞" or not word["string"].endswith(c.context) or not word["pron"].endswith("イ"):
         return None
     if c.kind == "fused":  # the stem must end on a mora that fuses (not 美しい), as written (高けぇ)
-        fused = _FUSION.get(_clean(word["pron"])[-2:-1])
+        fused = _FUSION.get(clean_pron(word["pron"])[-2:-1])
         if fused is None or (c.sound and to_katakana(c.sound) != fused):
             return None
     # an adjective under its own spelling (寒い, 美味い), not one with okurigana left out (切い is
@@ -191,14 +191,10 @@ def _confirmed(
     return None if len(lemma) > len(word["string"]) and lemma.startswith(word["string"][:-1]) else i
 
 
-def _clean(pron: str) -> str:
-    return pron.replace("’", "")  # OpenJTalk's devoicing mark
-
-
 def _clip(features: list[dict], c: Contraction, i: int) -> None:
     word = features[i]
     if c.kind in ("fused", "noun"):  # スゴイ → スゲー, オマエ → オメー (two morae for two); 凄ぇーー: ーー more
-        pron = _clean(word["pron"])
+        pron = clean_pron(word["pron"])
         word["pron"] = word["read"] = pron[:-2] + _FUSION[pron[-2]] + "ー" * (1 + c.extra)
         word["mora_size"] = int(word["mora_size"]) + c.extra
         return

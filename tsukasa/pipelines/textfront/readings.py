@@ -91,7 +91,8 @@ def set_reading(word: dict, pron: str, accent: int | None = None) -> None:
     word["acc"] = min(int(word["acc"]), word["mora_size"])
 
 
-def _clean(pron: str) -> str:
+def clean_pron(pron: str) -> str:
+    """A pronunciation without OpenJTalk's devoicing mark (’), letter for letter with its kana."""
     return pron.replace("’", "")
 
 
@@ -132,14 +133,14 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
             word = features[first]
             if word["pos"] == "記号":
                 continue
-            heard = _clean(word["pron"])
+            heard = clean_pron(word["pron"])
             words = [word]
         else:
             words = features[first : last + 1]
             if any(w["pos"] == "記号" for w in words):
                 continue
-            heard = "".join(_clean(w["pron"]) for w in words)
-            if any(_clean(w["pron"])[:1] in _SMALL for w in words[1:]):
+            heard = "".join(clean_pron(w["pron"]) for w in words)
+            if any(clean_pron(w["pron"])[:1] in _SMALL for w in words[1:]):
                 # MeCab cut the spelled word inside a mora (おうじょ → おうじ + ょ, read ジ + ヨ):
                 # the word is one word, with the reading it spelled.
                 merged.append((first, last, reading.pron))
@@ -215,7 +216,7 @@ def _respell(words: list[dict], heard: str, spelled: str) -> None:
     """Share ``spelled`` out over ``words`` where their current prons line up with it."""
     cuts = [0]
     for w in words:
-        cuts.append(cuts[-1] + len(_clean(w["pron"])))
+        cuts.append(cuts[-1] + len(clean_pron(w["pron"])))
     matcher = difflib.SequenceMatcher(a=heard, b=spelled, autojunk=False)
     mapped = [_map_position(matcher, c) for c in cuts]
     mapped[0], mapped[-1] = 0, len(spelled)

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from tsukasa.pipelines.textfront.readings import kana_vowels, mora_count, to_katakana
+from tsukasa.pipelines.textfront.readings import clean_pron, kana_vowels, mora_count, to_katakana
 
 # ー (one or more) after a hiragana letter that is not a word of its own (something other than
 # punctuation stands before it: もー、 あー are interjections the dictionary holds with their ー),
@@ -164,7 +164,7 @@ def absorb_small_vowels(features: list[dict]) -> list[dict]:
 def _last_vowel(pron: str) -> str | None:
     """The vowel a reading ends on (through long marks): センセー e, センパイ i, ホン None."""
     vowels = kana_vowels()
-    for c in reversed(pron.replace("’", "")):
+    for c in reversed(clean_pron(pron)):
         if c != "ー":
             return vowels.get(c)
     return None
