@@ -638,9 +638,7 @@ class MatchScriptStage(Stage[MatchConfig]):
         asr = _sup_custom(cut).asr
         if asr is None:
             return SegReading("")
-        # Read again rather than taken from ``asr.kana``: transcribe's cached output may hold the
-        # reading of an older front-end, and the script lines are read with this one.
-        kana = self._asr_reading(asr.text) if asr.text else (asr.kana or "")
+        kana = self._asr_reading(asr)  # not transcribe's cached kana: see _asr_reading
         words = asr.words
         gaps = tuple(max(b.start - a.end, 0.0) for a, b in zip(words, words[1:], strict=False))
         return SegReading(kana, tuple(self._kana(w.word) for w in words), gaps)
@@ -655,19 +653,23 @@ class MatchScriptStage(Stage[MatchConfig]):
         new_sup = with_supervision_custom(fastcopy(sup, text=text, speaker=speaker or sup.speaker), custom)
         return fastcopy(cut, supervisions=[new_sup])
 
-    def _asr_reading(self, text: str) -> str:
-        """The reading of an ASR text, read once per stage run (the plan reads every candidate's,
-        the output scores the same text again)."""
-        kana = self._asr_kana.get(text)
+    def _asr_reading(self, asr: AsrInfo) -> str:
+        """The reading of what ASR heard, by the current front-end: transcribe's cached ``kana``
+        may hold an older front-end's reading (used only when there is no text), and the script
+        lines are read with this one. Read once per stage run: the plan reads every candidate's,
+        the output scores the same text again."""
+        if not asr.text:
+            return asr.kana or ""
+        kana = self._asr_kana.get(asr.text)
         if kana is None:
-            kana = self._asr_kana[text] = self._kana(text)
+            kana = self._asr_kana[asr.text] = self._kana(asr.text)
         return kana
 
     def _score(self, custom: SupervisionCustom, script_text: str) -> tuple[SupervisionCustom, float | None]:
         if custom.asr is None:
             return custom, None
         asr = custom.asr
-        value = round(cer(self._kana(script_text), self._asr_reading(asr.text) if asr.text else (asr.kana or "")), 4)
+        value = round(cer(self._kana(script_text), self._asr_reading(asr)), 4)
         custom = custom.model_copy(update={"asr": custom.asr.model_copy(update={"cer": value})})
         if value > self.config.mismatch_cer:
             custom = _with_flag(custom, QualityFlag(code="script_mismatch", value=value))
