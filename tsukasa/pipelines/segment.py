@@ -288,8 +288,9 @@ class SegmentStage(Stage[SegmentConfig]):
             )
             quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         elif splits:
-            flag = multiple_lines_flag([(p.middle, p.probability) for p in splits])
-            decisions.append(f"candidate split points: {(flag.detail or '').partition(_SPLITS_AT)[2].strip()}")
+            points = [(p.middle, p.probability) for p in splits]
+            flag = multiple_lines_flag(points)
+            decisions.append(f"candidate split points: {_split_points(points)}")
             quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         custom = parent.model_copy(update={"quality": quality if quality != QualityInfo() else parent.quality})
         text = cut.supervisions[0].text if cut.supervisions else ""
@@ -305,10 +306,13 @@ _SPLIT_TIME = re.compile(r"(\d+(?:\.\d+)?) s \(p=")
 def multiple_lines_flag(splits: list[tuple[float, float]]) -> QualityFlag:
     """The flag of a one-line file whose pauses at these (recording time s, probability) sound
     like line breaks."""
-    points = ", ".join(f"{t:.2f} s (p={p:.2f})" for t, p in splits)
     lines = len(splits) + 1
-    detail = f"sounds like {lines} lines; {_SPLITS_AT} {points}"
+    detail = f"sounds like {lines} lines; {_SPLITS_AT} {_split_points(splits)}"
     return QualityFlag(code="multiple_lines", value=float(lines), detail=detail)
+
+
+def _split_points(splits: list[tuple[float, float]]) -> str:
+    return ", ".join(f"{t:.2f} s (p={p:.2f})" for t, p in splits)
 
 
 def candidate_split_times(flag: QualityFlag) -> list[float]:
