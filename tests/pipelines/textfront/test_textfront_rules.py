@@ -451,6 +451,23 @@ SIGN_READINGS = [
     ("⓫番", "ジューイチバン"),  # every circled number is a number
     ("❶と❷", "イチトニ"),
     ("➀➁➂", "イチ、ニ、サン"),
+    # A hyphen with no letter or digit either side is a dash too (a dialogue line 「-」, ……－」,
+    # hello - world): each stopped its line as "no reading for '−'".
+    ("「-」", ""),
+    ("「……－」", ""),
+    ("hello - world", "ハロー、ワールド"),
+    ("A - 5", "エー、ゴ"),
+    # The fullwidth tilde (what a Windows IME types for 〜) and the wave dash's look-alikes from
+    # Mac text and mis-mapped Shift-JIS are read as the wave dash is; ～ opening a line stopped it.
+    ("～でありんす。", "デアリンス"),
+    ("「～だよ」", "ダヨ"),
+    ("1∼2回", "イチカラニカイ"),
+    ("すご∼い", "スゴーイ"),
+    ("そうだね⁓", "ソーダネー"),
+    # The euro and the pound after the amount, as European menus write them (OpenJTalk has no
+    # reading for either sign)
+    ("5€", "ゴユーロ"),
+    ("ケーキは3£", "ケーキワサンポンド"),
 ]
 
 
@@ -943,6 +960,12 @@ ENGLISH_LINE_CASES = [
     # a lone word on its line (a title, a UI label) is English unless its romaji spells a Japanese word
     ("Episode", "エピソード"),  # was エピソデ
     ("Emotion", "エモーション"),  # was エモチオン
+    # a hyphenated word the tables do not hold is read part by part when every part is a word or a
+    # letter (e2k spelled the whole: ガメオーバー, サート); a prefix keeps the whole word (re-entry)
+    ("game-over", "ゲームオーバー"),
+    ("このT-shirtを着る", "コノティーシャツヲキル"),
+    ("x-ray", "エックスレイ"),
+    ("re-entry", "リエントリー"),
     ("Sakura", "サクラ"),
     ("Yokatta", "ヨカッタ"),
 ]

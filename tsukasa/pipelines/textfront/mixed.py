@@ -77,6 +77,14 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     hit = acronyms().get(core) or loanwords().get(lower) or function_words().get(lower)
     if hit is not None:
         return hit
+    if "-" in core and english == "model":
+        # A hyphenated word the tables do not hold is read part by part (game-over ゲームオーバー,
+        # T-shirt ティーシャツ, x-ray エックスレイ): e2k's model knows single words, and spelled the
+        # whole as one (ガメオーバー, サート). Only when every part is a word or a single letter: a
+        # prefix (co-op, re-entry) is no word of its own, and the whole reads better.
+        parts = [_part_reading(part) for part in core.split("-") if part]
+        if all(parts):
+            return "".join(p for p in parts if p)
     if english == "model" and (not _is_acronym(core) or _word_in_capitals(core)):
         from tsukasa.pipelines.textfront.english import transliterate
 
@@ -84,6 +92,20 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
         if guess is not None:
             return guess
     return spell_letters(core)
+
+
+def _part_reading(part: str) -> str | None:
+    """Katakana for one part of a hyphenated English word: a letter's name, a table entry or e2k's
+    transliteration; None when the part is none of them."""
+    if len(part) == 1:
+        return spell_letters(part)
+    lower = part.lower()
+    hit = acronyms().get(part) or loanwords().get(lower) or function_words().get(lower)
+    if hit is not None:
+        return hit
+    from tsukasa.pipelines.textfront.english import transliterate
+
+    return transliterate(part)
 
 
 def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:

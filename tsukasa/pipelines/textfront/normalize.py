@@ -223,6 +223,9 @@ _STAGE_NUMBER = re.compile(
 
 
 _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
+# The euro and the pound also follow the amount in European writing (5€, 3,50 £ in a shop menu);
+# OpenJTalk reads 100$ as ドル but has no reading for € or £ at all, and stopped the line.
+_MONEY_SUFFIX = re.compile(r"(\d+(?:\.\d+)?)\s*([€£])")
 _MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€": "ユーロ", "£": "ポンド"}
 # A sign before a number, unless a Latin letter, a digit or a kanji comes right before it (A-5 and
 # B-29 are names, 3-5 and 5時-6時 ranges): after kana or a particle it is a sign (気温は-5℃ マイナスゴド,
@@ -339,7 +342,14 @@ _RARE_KANA_CHARS = re.compile("[ヵ-ヺ〻ゕゖ\u31f0-\u31ff]")
 _LONE_SMALL_KA = re.compile("(?<![0-9\u3400-\u9fff々〇])[ヵヶ]")
 
 
+# Look-alikes of the wave dash that encoders and fonts produce in its place (the tilde operator
+# from a Mac or a mis-mapped Shift-JIS script, the swung dash): the wave dash's rules read them.
+_WAVE_LOOKALIKES = str.maketrans({"∼": "〜", "⁓": "〜"})
+
+
 def _nfkc(text: str) -> str:
+    if "∼" in text or "⁓" in text:
+        text = text.translate(_WAVE_LOOKALIKES)
     if _NUMBER_FORMS.search(text) is not None:
         text = _number_forms(text)
     voicing = _VOICING.search(text) is not None
@@ -618,6 +628,8 @@ def _normalize_numbers_all(text: str) -> str:
     units, unit_readings = _unit_pattern()
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
+    if "€" in text or "£" in text:
+        text = _MONEY_SUFFIX.sub(lambda m: m.group(1) + _MONEY_UNIT[m.group(2)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
     if "/" in text:
@@ -703,7 +715,12 @@ _TIMES_BEFORE_BAI = re.compile(r"(?<![0-9０-９])\s*×\s*(?=[0-9０-９][0-9０
 # the shapes are silent decoration elsewhere (symbols.tsv), so the button's name was lost (ボタンデ…).
 _BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
 _SHAPE_NAMES = {"〇": "まる", "○": "まる", "◯": "まる", "△": "さんかく", "□": "しかく"}
-_JAPANESE_DASH = re.compile(rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])")
+# A hyphen with no letter or digit on either side (「-」, ……－」, a line that is only -, hello - world)
+# is a dash too: it had no reading and stopped the line.
+_JAPANESE_DASH = re.compile(
+    rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])"
+    r"|(?<![A-Za-z0-9])[-−‐]+(?![A-Za-z0-9])"
+)
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
 
@@ -930,7 +947,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
-    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])"  # a dash: the same classes as _JAPANESE_DASH
+    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z0-9])-(?![A-Za-z0-9])"  # as _JAPANESE_DASH
 )
 
 

@@ -43,8 +43,9 @@ class TextNormStage(Stage[TextNormConfig]):
     name: ClassVar[str] = "textnorm"
     kind: ClassVar = "annotator"
     # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues;
-    # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps)
-    version: ClassVar[str] = "5"
+    # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps); 6: ～ and the wave dash's
+    # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash
+    version: ClassVar[str] = "6"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -108,8 +109,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 6: フュ (fy), rare kana, dashes, arrows, shapes read instead of rejected; 7: capital words, 0時,
     # RPG Maker codes in lower case (\n[1]) and $name placeholders; undecodable text (U+FFFD) rejected;
     # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ, 凄ぇ);
-    # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ)
-    version: ClassVar[str] = "8"
+    # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ);
+    # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part
+    version: ClassVar[str] = "9"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
