@@ -169,6 +169,13 @@ NORMALIZE_CASES = [
     ("彼は〈悪魔〉と呼ばれた", "彼は〈悪魔〉と呼ばれた"),  # inside a line it is a quotation: kept
     ("＜重要＞", "重要"),  # a label alone on its line is what is said (was stripped to nothing); <> silent
     ("【警告】", "【警告】"),
+    # ... and a bracket the sentence goes on from with a particle names a thing in the line (an RPG's
+    # skill or item): kept; it was stripped as a label (≪ファイア≫を唱えた read ヲトナエタ)
+    ("≪ファイア≫を唱えた", "《ファイア》を唱えた"),
+    ("〈聖剣〉が光った", "〈聖剣〉が光った"),
+    ("【鍵】の使い方", "【鍵】の使い方"),
+    ("【ユウキ】でも…", "でも…"),  # a tag's line opening with a word that starts like a particle
+    ("≪警告≫もう時間がない", "もう時間がない"),
     # repeated / stretched characters (manga and chat writing)
     ("すごーーーい！！！", "すごーい！"),
     ("えっっっ？！", "えっ？"),
@@ -468,6 +475,19 @@ SIGN_READINGS = [
     # reading for either sign)
     ("5€", "ゴユーロ"),
     ("ケーキは3£", "ケーキワサンポンド"),
+    ("「3-」", "サン"),  # a hyphen after a digit with no digit after it
+    # ≪ ≫ (Shift-JIS's "much less/greater than") are the double angle brackets of game text
+    ("この≪鍵≫を使う", "コノ、カギヲツカウ"),
+    # A circle used as a word is said マル: quiz answers and marks, and the 伏せ字 of a withheld name
+    # (○○ was silent while 〇〇 read マルマル); decoration, a bullet and the numeral 〇 stay as they were
+    ("○か×か", "マルカバツカ"),
+    ("答えは〇", "コタエワマル"),  # katakana: 答えはまる was analysed 答え + はまる, は read ハ
+    ("○をつける", "マルヲツケル"),
+    ("○○さん", "マルマルサン"),
+    ("◯◯くん、おはよう", "マルマルクン、オハヨー"),
+    ("○持ち物：剣", "モチモノ、ケン"),  # a bullet opening the line
+    ("○○○○○○", ""),  # a rule drawn with circles
+    ("二〇〇〇年", "ニセンネン"),  # the numeral
 ]
 
 

@@ -80,9 +80,14 @@ _MARKUP = [
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
 # and the labels scripts put before narration or system lines: 〈ナレーション〉, ＜システム＞, ≪警告≫.
+# A bracket the sentence goes on from with a particle is a name *in* the line, not a tag: an RPG's
+# skill or item (≪ファイア≫を唱えた, 〈聖剣〉が光った, 【鍵】の使い方); it was dropped unread. A tag's line
+# may open with a word that starts like a particle (【田中】でも…, もう, がんばって), so a particle
+# counts only as を or before a kanji, a katakana word or another bracket.
+_GOES_ON = rf"(?!を|[がのにへでともはや][{KANJI}\u30a1-\u30fa≪【〈＜「『（(])"
 _NAME_TAG = re.compile(
-    r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\](?=\s|「)|#[^\s「]{1,20}\s+"
-    r"|〈[^〉]{1,20}〉|＜[^＞]{1,20}＞|≪[^≫]{1,20}≫)"
+    rf"^\s*(?:【[^】]{{1,20}}】{_GOES_ON}|\[[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
+    rf"|〈[^〉]{{1,20}}〉{_GOES_ON}|＜[^＞]{{1,20}}＞{_GOES_ON}|≪[^≫]{{1,20}}≫{_GOES_ON})"
 )
 # The bare form, 名前「…」: the rest of the line must be ONE quotation (one level of 「」 may nest
 # in it). 答えは「はい」か「いいえ」 holds two and is narration; it lost 答えは and read か alone.
@@ -715,19 +720,45 @@ _TIMES_BEFORE_BAI = re.compile(r"(?<![0-9０-９])\s*×\s*(?=[0-9０-９][0-9０
 # the shapes are silent decoration elsewhere (symbols.tsv), so the button's name was lost (ボタンデ…).
 _BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
 _SHAPE_NAMES = {"〇": "まる", "○": "まる", "◯": "まる", "△": "さんかく", "□": "しかく"}
-# A hyphen with no letter or digit on either side (「-」, ……－」, a line that is only -, hello - world)
-# is a dash too: it had no reading and stopped the line.
+# A hyphen with no letter on either side and no digit after it (「-」, ……－」, a line that is only -,
+# hello - world, 3-」) is a dash too: it had no reading and stopped the line.
 _JAPANESE_DASH = re.compile(
     rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])"
-    r"|(?<![A-Za-z0-9])[-−‐]+(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])"
 )
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
+
+
+# A circle used as a word is said マル: a quiz answer or mark (○か×か, 答えは○, ○をつける, 〇！) and
+# the 伏せ字 of a withheld name (○○さん, ○○くん; OpenJTalk read 〇〇 so, and ○○ was silent).
+# A circle stays what it was (silent decoration, or 〇 the numeral zero) as a rule drawn with
+# four or more, as a bullet opening the line before a word (○持ち物), and 〇 next to a digit or a
+# kanji (二〇〇〇年, 〇点).
+_CIRCLE_RUN = re.compile(r"[〇○◯]+")
+_BULLET_BEFORE = re.compile(r"^[\s「『]*$")
+_DIGIT_OR_KANJI = re.compile(rf"[0-9{KANJI}]")
+_CIRCLE_WORD_AFTER = re.compile(rf"[{HIRA}、。！？!?」』）)…‥ー〜～]|$")
+
+
+def _circle(m: re.Match[str]) -> str:
+    run, text = m.group(0), m.string
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if len(run) > 3:
+        return run
+    if "〇" in run and (_DIGIT_OR_KANJI.match(before) or _DIGIT_OR_KANJI.match(after)):
+        return run
+    if len(run) == 1 and _BULLET_BEFORE.match(text[: m.start()]) and _CIRCLE_WORD_AFTER.match(after) is None:
+        return run
+    return "マル" * len(run)  # katakana: 答えはまる was analysed 答え + はまる (嵌まる), は read ハ
 
 
 def normalize_symbols(text: str) -> str:
     if "×" in text:
         text = _TIMES_BEFORE_BAI.sub("", text)
         text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
+    if "〇" in text or "○" in text or "◯" in text:
+        text = _CIRCLE_RUN.sub(_circle, text)
     if "ボタン" in text or "キー" in text or "ﾎﾞﾀﾝ" in text or "ｷｰ" in text:
         text = _BUTTON_SHAPES.sub(lambda m: "".join(_SHAPE_NAMES[c] for c in m.group(0)), text)
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
@@ -947,7 +978,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
-    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z0-9])-(?![A-Za-z0-9])"  # as _JAPANESE_DASH
+    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])"  # as _JAPANESE_DASH
 )
 
 
