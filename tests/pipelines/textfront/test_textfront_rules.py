@@ -488,6 +488,14 @@ SIGN_READINGS = [
     ("○持ち物：剣", "モチモノ、ケン"),  # a bullet opening the line
     ("○○○○○○", ""),  # a rule drawn with circles
     ("二〇〇〇年", "ニセンネン"),  # the numeral
+    # Shift-JIS's signs that NFKC spells in letters or brackets: № (No: ノーイチ), ℡ (TEL: letter
+    # names), ㈱ and (株) (a company's legal form: カブ between two pauses)
+    ("№1", "ナンバーワン"),
+    ("№12の部屋", "ナンバージューニノヘヤ"),
+    ("℡03-1234-5678", "テルゼロサンノイチニーサンヨンノゴーロクナナハチ"),
+    ("㈱テクノ", "カブシキガイシャテクノ"),
+    ("テクノ（株）の社員", "テクノカブシキガイシャノシャイン"),
+    ("㈲山田商店", "ユーゲンガイシャヤマダショーテン"),
 ]
 
 

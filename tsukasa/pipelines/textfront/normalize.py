@@ -753,7 +753,15 @@ def _circle(m: re.Match[str]) -> str:
     return "マル" * len(run)  # katakana: 答えはまる was analysed 答え + はまる (嵌まる), は read ハ
 
 
+# A company's legal form abbreviated in brackets (NFKC makes ㈱ (株)): テクノ(株) is read テクノ
+# カブシキガイシャ, not カブ between two pauses.
+_LEGAL_FORM = re.compile(r"[(（]([株有財社])[)）]")
+_LEGAL_FORM_NAMES = {"株": "株式会社", "有": "有限会社", "財": "財団法人", "社": "社団法人"}
+
+
 def normalize_symbols(text: str) -> str:
+    if ")" in text or "）" in text:
+        text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
     if "×" in text:
         text = _TIMES_BEFORE_BAI.sub("", text)
         text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
