@@ -784,7 +784,7 @@ CUE_CASES = [
     ("zzz", "", [("breath", "zzz")]),
     ("（どうしよう…）", "（どうしよう…）", []),  # a bracketed thought is spoken (inner voice)
     # drama-CD and VN directions that were left in the text and read aloud (（あくび）アクビ)
-    ("（あくび）ふぁ～", "ふぁ～", [("breath", "（あくび）")]),
+    ("（あくび）ふぁ～", "ふぁ～", [("breath", "（あくび）"), ("breath", "ふぁ～")]),  # and the yawn spoken
     ("(泣き声)やめて", "やめて", [("cry", "(泣き声)")]),
     ("（くしゃみ）", "", [("other", "（くしゃみ）")]),
     ("（間）……それで？", "…それで？", [("pause", "（間）")]),
@@ -799,7 +799,7 @@ CUE_CASES = [
     ("（泣）ぐすっ", "ぐすっ", [("cry", "（泣）"), ("cry", "ぐすっ")]),  # the sound was lost to the direction
     ("（そうか、これは罠だったのか）", "（そうか、これは罠だったのか）", []),
     # sound-effect and music labels are the scene's, not the voice's
-    ("【SE：雷鳴】きゃっ", "きゃっ", [("other", "【SE：雷鳴】")]),
+    ("【SE：雷鳴】きゃっ", "きゃっ", [("other", "【SE：雷鳴】"), ("scream", "きゃっ")]),
     ("（BGM：停止）", "", [("other", "（BGM：停止）")]),
     # a breath let out long is a sigh (was the laugh ふっ / the gasp はっ); えー is a filler, no cue
     ("ふーっ", "ふーっ", [("sigh", "ふーっ")]),
@@ -816,6 +816,24 @@ CUE_CASES = [
     ("ええっ！？", "ええっ！？", [("gasp", "ええっ！？")]),
     ("ひっ！", "ひっ！", [("gasp", "ひっ！")]),
     ("ふふ、", "ふふ、", [("laugh", "ふふ、")]),  # two kana: the laugh with or without its っ
+    # sounds of the scene and directed silences (drama-CD / VN scripts): cut out, not read aloud
+    # (（拍手） was read ハクシュ, （3秒間） サンビョーカン, 【SE】爆発音 バクハツオン)
+    ("（拍手）", "", [("noise", "（拍手）")]),
+    ("（ノックの音）どうぞ", "どうぞ", [("noise", "（ノックの音）")]),
+    ("（一拍置いて）そうか", "そうか", [("pause", "（一拍置いて）")]),
+    ("（3秒間）", "", [("pause", "（3秒間）")]),
+    ("ちょっと（間5秒）待って", "ちょっと待って", [("pause", "（間5秒）")]),
+    ("【SE】爆発音", "", [("other", "【SE】爆発音")]),
+    ("SE：ドアの開く音", "", [("other", "SE：ドアの開く音")]),
+    ("SEの音量を上げて", "SEの音量を上げて", []),  # SE as a word of the line
+    # laughter with っ between its beats, wails, screams, sneezes, a kiss; a sound before ♪ ♡ ☆
+    ("はっはっは！", "はっはっは！", [("laugh", "はっはっは！")]),
+    ("ふっふっふ", "ふっふっふ", [("laugh", "ふっふっふ")]),
+    ("うわーん！", "うわーん！", [("cry", "うわーん！")]),
+    ("きゃっ！", "きゃっ！", [("scream", "きゃっ！")]),
+    ("くしゅん！", "くしゅん！", [("other", "くしゅん！")]),
+    ("ちゅっ♡", "ちゅっ♡", [("other", "ちゅっ")]),
+    ("ふふっ♪", "ふふっ♪", [("laugh", "ふふっ")]),
 ]
 
 

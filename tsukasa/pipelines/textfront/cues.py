@@ -9,6 +9,8 @@ Two kinds (table: ``data/cues.tsv``):
 * directions of *how* a line is delivered — （泣きながら）, （ため息まじりに）, （震える声で） — and
   sound-effect or music labels — （SE：ドアの開く音）, 【BGM：停止】 — are not spoken either: cut
   out, as an event of the sound the direction names (cry, sigh...) or ``other``;
+* a pause directed by its length (（3秒間）) is a pause event, and a line that opens with a bare
+  sound-effect or music label (【SE】爆発音, SE：ドアの開く音) is the scene's sound, cut out whole;
 * long ellipses (……, more than one ``…``) and trailing net laughter (ｗｗ) are cues too: the
   ellipsis becomes a pause event (the spoken text keeps one ``…``, read as a pause), the
   ``w`` run a laugh (removed: nobody reads it as letters).
@@ -39,7 +41,8 @@ _EMOJI_CUES = {"😂": "laugh", "🤣": "laugh", "😆": "laugh", "😹": "laugh
                "😮\u200d💨": "sigh", "😤": "breath", "😱": "scream", "🤧": "cough", "😷": "cough"}  # fmt: skip
 _BOUNDARY_BEFORE = r"(?:(?<=^)|(?<=[「『（(、。！？!?…‥\s　ー～〜」』]))"
 _TAIL = r"[っッー〜～…‥。、！？!?]*"
-_AFTER = r"(?=$|[」』）)、。！？!?…‥\s　])"
+# ♪ ♡ ☆ after a sound are decoration (ふふっ♪, ちゅっ♡): the sound still ends there
+_AFTER = r"(?=$|[」』）)、。！？!?…‥\s　♪♫♡♥❤☆★])"
 _LONG_ELLIPSIS = re.compile(r"(?:…{2,}|‥{2,}|…‥|‥…|\.{6,}|・{6,})")
 _NET_LAUGH = re.compile(
     r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
@@ -96,6 +99,15 @@ _MANNER = re.compile(
 _SOUND_LABEL = re.compile(
     rf"[{_OPEN_SET}]\s*(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[：:][^{_OPEN_SET}{_CLOSE_SET}]*[{_CLOSE_SET}]"
 )
+# A pause directed by its length ((3秒), （２秒間）, (間5秒)): a pause, not words (サンビョーカン).
+_TIMED_PAUSE = re.compile(
+    rf"[{_OPEN_SET}]\s*(?:間\s*)?[0-9０-９一二三四五六七八九十.．]+\s*秒(?:間|の間)?\s*[{_CLOSE_SET}]"
+)
+# A line that opens with a bare sound-effect or music label is the scene's sound, not a line
+# (【SE】爆発音, SE：ドアの開く音, ＢＧＭ：停止 — drama-CD scripts write SE lines so): cut out whole.
+_SOUND_LINE = re.compile(
+    r"^\s*(?:[【［\[]\s*(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[】］\]]\s*[：:]?|(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[：:]).*$"
+)
 # The sound a delivery direction names (ため息 before 息: the longer name first).
 _MANNER_KINDS = (("泣", "cry"), ("涙", "cry"), ("笑", "laugh"), ("ため息", "sigh"), ("溜息", "sigh"),
                  ("溜め息", "sigh"), ("咳", "cough"), ("叫", "scream"), ("息", "breath"), ("鼻歌", "hum"))  # fmt: skip
@@ -121,10 +133,20 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
                 i = text.index(emo)
                 cues.append(CueSpan(kind, emo, i))
                 text = text[:i] + text[i + len(emo) :]
+    if ("E" in text or "Ｅ" in text or "M" in text or "Ｍ" in text or "効果音" in text) and (
+        m := _SOUND_LINE.match(text)
+    ) is not None:
+        cues.append(CueSpan("other", m.group(0).strip(), 0))
+        text = ""
     if any(c in text for c in _OPEN):  # cut first, as the table's directions are: the spoken cues
         # around them are found in the text without them (（泣きながら）ぐすっ: ぐすっ starts the line)
-        while (m := _MANNER.search(text)) is not None or (m := _SOUND_LABEL.search(text)) is not None:
-            cues.append(CueSpan(_manner_kind(m.group(0)) if m.re is _MANNER else "other", m.group(0), m.start()))
+        while (
+            (m := _MANNER.search(text)) is not None
+            or (m := _SOUND_LABEL.search(text)) is not None
+            or ("秒" in text and (m := _TIMED_PAUSE.search(text)) is not None)
+        ):
+            kind = _manner_kind(m.group(0)) if m.re is _MANNER else "pause" if m.re is _TIMED_PAUSE else "other"
+            cues.append(CueSpan(kind, m.group(0), m.start()))
             text = text[: m.start()] + text[m.end() :]
     for pat, kind, mode, form in _patterns() if _any_form().search(text) is not None else ():
         if form not in text:

@@ -44,7 +44,8 @@ class TextNormStage(Stage[TextNormConfig]):
     kind: ClassVar = "annotator"
     # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues;
     # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps); 6: ～ and the wave dash's
-    # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash
+    # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash; scene sounds, timed pauses and SE lines cut
+    # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん)
     version: ClassVar[str] = "6"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
