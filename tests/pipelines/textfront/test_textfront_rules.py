@@ -127,6 +127,10 @@ NORMALIZE_CASES = [
     # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
     ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),
     ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),
+    # ... and one KAG tag before a whole word whose kanji read together as the tag's reading (it was
+    # かんじ字, カンジジ); a reading the word does not have stays the one character's
+    ('[ruby text="かんじ"]漢字を読む', "かんじを読む"),
+    ('[ruby text="ほし"]星空', "ほし空"),
     # Ren'Py text tags: style, colour, size, waits and page breaks are not spoken
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
@@ -144,6 +148,12 @@ NORMALIZE_CASES = [
     ("「[em]大事[/em]なこと」", "「大事なこと」"),
     ("@bg storage=room", ""),  # a KAG command line (was アットビージーストレージイコールルーム)
     ('@playse buf=0 storage="se01.ogg"', ""),
+    # NScripter / ONScripter text controls: waits, speeds, colours, the click wait @ (were read as
+    # letters and digits: ダブリューゴヒャク, エフエフゼロゼロゼロゼロ, アット)
+    ("!w500では、行こう。", "では、行こう。"),
+    ("!s0早口!sdだよ", "早口だよ"),
+    ("#FF0000赤い文字#FFFFFF", "赤い文字"),
+    ("こんにちは@元気？", "こんにちは元気？"),
     ("@user こんにちは", "アットuserこんにちは"),  # not a command (no attribute): read as written
     ('[graph storage="heart.png"]好き[l][r]', "好き"),
     ("{color=#f00}赤{/color}い{w=0.5}花{nw}", "赤い花"),

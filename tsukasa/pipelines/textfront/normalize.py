@@ -76,6 +76,11 @@ _MARKUP = [
     # a KiriKiri KAG command line (@bg storage=room, @playse buf=0 storage="x.ogg"): never spoken
     # (was read アットビージーストレージイコールルーム)
     (re.compile(r"(?m)^\s*@[A-Za-z_]\w*(?:\s+[A-Za-z_][\w.]*\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S*))+\s*$"), ""),
+    # NScripter / ONScripter text controls: waits and speeds (!w500, !d1000, !s0, !sd), colours (#FF0000)
+    # and the click wait @ between Japanese text (こんにちは@): read as letters and digits before
+    (re.compile(r"(?<![A-Za-z0-9])!(?:[wd]\d+|s(?:\d+|d))"), ""),
+    (re.compile(r"(?<![A-Za-z0-9&])#[0-9A-Fa-f]{6}(?![0-9A-Za-z])"), ""),
+    (re.compile(rf"(?<=[{HIRA}{KATA}{KANJI}、。！？…」』）])@(?![A-Za-z0-9])"), ""),
 ]
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
@@ -125,8 +130,6 @@ _RUBY = [
     re.compile(r"[{｛]([^{}｛｝|｜\n]{1,30})[|｜]([^{}｛｝|｜\n]{1,40})[}｝]"),
     re.compile(r"\[ruby=([^\]\n]{1,40})\]([^\[\n]{1,30})\[/ruby\]", re.I),  # [ruby=よみ]漢字[/ruby]
     re.compile(r"\{rb\}([^{}\n]{1,30})\{/rb\}\{rt\}([^{}\n]{1,40})\{/rt\}"),  # {rb}漢字{/rb}{rt}かんじ{/rt} (Ren'Py)
-    # [ruby text="ほし"]星 (KiriKiri KAG: the reading of the one character after the tag)
-    re.compile(r"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{1,20})\"?\s*\](.)", re.I),
     # HTML ruby, per base: <ruby>漢字<rt>かんじ</rt></ruby>, <ruby><rb>漢</rb><rp>(</rp><rt>かん</rt><rp>)</rp>
     # <rb>字</rb><rt>じ</rt></ruby> (EPUB and web-novel text); the <ruby> tags go with the markup
     re.compile(
@@ -136,7 +139,34 @@ _RUBY = [
     ),
 ]
 # Which group of each _RUBY pattern holds the reading (the others hold it in group 2).
-_READING_GROUP = {4: 1, 6: 1}
+_READING_GROUP = {4: 1}
+# [ruby text="ほし"]星 (KiriKiri KAG / TyranoScript): the reading of the one character after the tag.
+# Writers also put one tag before a whole word ([ruby text="かんじ"]漢字): where the kanji after the
+# character read together as the tag's reading, it is the word's (it was カンジジ).
+_KAG_RUBY = re.compile(rf"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{{1,20}})\"?\s*\](.)([{KANJI}]*)", re.I)
+
+
+def _kag_ruby(m: re.Match[str]) -> str:
+    reading, first, rest = m.groups()
+    if rest:
+        wanted = to_katakana(reading)
+        for k in range(len(rest), 0, -1):
+            if _dictionary_reading(first + rest[:k]) == wanted:
+                return reading + rest[k:]
+    return reading + rest
+
+
+@lru_cache(maxsize=4096)
+def _dictionary_reading(word: str) -> str:
+    """OpenJTalk's katakana reading of ``word`` alone (devoicing marks dropped)."""
+    import pyopenjtalk
+
+    from tsukasa.pipelines.textfront.readings import clean_pron
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    return "".join(clean_pron(f["pron"]) for f in pyopenjtalk.run_frontend(word, jtalk=jtalk()))
+
+
 # 漢字(かんじ) / 漢字（かんじ）: only a reading when the parentheses hold nothing but kana and
 # follow a word with kanji; the word is the longest run before them, starting with a kanji, that
 # the reading spells: its kana in place, at least one mora per kanji (食べ物(たべもの), 晴れ（はれ）:
@@ -375,7 +405,7 @@ def _nfkc(text: str) -> str:
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
-_MARKUP_START = re.compile(r"[\\<\[{［@]")
+_MARKUP_START = re.compile(r"[\\<\[{［@!#]")
 _DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「)|〈[^〉]+〉|＜[^＞]+＞|≪[^≫]+≫)")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 
@@ -472,6 +502,8 @@ def apply_ruby(text: str) -> str:
 
 
 def _apply_ruby_all(text: str) -> str:
+    if "[" in text or "［" in text:
+        text = _KAG_RUBY.sub(_kag_ruby, text)
     for i, pat in enumerate(_RUBY):
         group = _READING_GROUP.get(i, 2)
         text = pat.sub(lambda m, g=group: m.group(g), text)
