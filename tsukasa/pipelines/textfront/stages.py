@@ -111,7 +111,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # RPG Maker codes in lower case (\n[1]) and $name placeholders; undecodable text (U+FFFD) rejected;
     # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ, 凄ぇ);
     # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ);
-    # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part
+    # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
+    # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words
     version: ClassVar[str] = "9"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
