@@ -441,6 +441,17 @@ NUMBER_READINGS = [
     ("ダメージ-5", "ダメージマイナスゴ"),
     ("HPが+50", "エイチピーガプラスゴジュー"),
     ("B-29", "ビーニジューキュー"),
+    # a hyphen after a kanji word before a number: a sign (game stats), or a range when a number comes
+    # before the word (schedules); both stopped the line as "no reading for '-'"
+    ("防御-20%", "ボーギョマイナスニジュッパーセント"),
+    ("5時-6時", "ゴジカラロクジ"),
+    ("2時間-3時間", "ニジカンカラサンジカン"),
+    ("1月-3月", "イチガツカラサンガツ"),
+    # a colon between numbers that is no time is a ratio or a score (was a pause: ジューロク、キュー)
+    ("16:9", "ジューロクタイキュー"),
+    ("3:2で勝った", "サンタイニデカッタ"),
+    ("1:23:45", "イチジニジューサンプンヨンジューゴビョー"),  # times as before
+    ("100均で買った", "ヒャッキンデカッタ"),  # was ヒャクヒトシ (均 the given name)
 ]
 
 

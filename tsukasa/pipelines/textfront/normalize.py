@@ -268,6 +268,23 @@ _MONEY_UNIT = {"¥": "円", "￥": "円", "$": "ドル", "＄": "ドル", "€":
 _NOT_SIGNED_AFTER = r"(?<![A-Za-z0-9_\u3400-\u4dbf\u4e00-\u9fff々〆ヵヶ])"
 _NEGATIVE = re.compile(_NOT_SIGNED_AFTER + r"[-−](?=\d)")
 _PLUS_NUM = re.compile(_NOT_SIGNED_AFTER + r"\+(?=\d)")
+# After a kanji word it is a sign too (防御-20%, 気温-5度: game stats, weather) unless a number comes
+# before that word: then it joins a range, as 〜 does (5時-6時, 2時間-3時間, 1月-3月 ゴジカラロクジ).
+# Both stopped the line as "no reading for '-'".
+_KANJI_THEN_MINUS = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])[-−](?=\d)")
+_KANJI_RUN_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヵヶ]+$")
+
+
+def _kanji_then_minus(m: re.Match[str]) -> str:
+    before = m.string[: m.start()]
+    run = _KANJI_RUN_END.search(before)
+    head = before[: run.start()] if run is not None else before
+    return "から" if head[-1:].isdigit() else "マイナス"
+
+
+# A ratio or a score written with a colon (16:9, 3:2で勝った, 1:1): what is left once times (3:02,
+# 12:30) are read; the colon was a pause (ジューロク、キュー).
+_COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 # Game text: a star before a number is a rarity or rating (★5キャラ ホシゴ; the star alone is
 # decoration and silent), and an x between a Japanese word and a number is a multiplier
 # (ダメージx3 read like ×3, not エックスサン).
@@ -613,7 +630,7 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         return "|".join(re.escape(a) for a, before, _ in sorted(rows, key=lambda r: -len(r[0])) if before == kind)
 
     pattern = (
-        rf"(?<![A-Za-z])(?:({alternatives('exact')})(?!\d)"
+        rf"(?<![A-Za-z])(?:(?<!\d)({alternatives('exact')})(?!\d)"
         rf"|({alternatives('number')})\s?(?=\d)|({alternatives('name')})\s?)"
     )
     return re.compile(pattern), readings
@@ -681,6 +698,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "日" in text:
         text = _DATE_WEEKDAY.sub(_weekday, text)
     text = _TIME.sub(time, text)
+    if ":" in text:
+        text = _COLON_RATIO.sub(r"\1対\2", text)
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
@@ -690,6 +709,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)
+    if "-" in text or "−" in text:
+        text = _KANJI_THEN_MINUS.sub(_kanji_then_minus, text)
     text = _PLUS_NUM.sub("プラス", text)
     text = _STAR_RATING.sub("星", text)
     text = _TIMES_X.sub("×", text)
