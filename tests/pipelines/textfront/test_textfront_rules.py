@@ -452,6 +452,9 @@ NUMBER_READINGS = [
     ("3:2で勝った", "サンタイニデカッタ"),
     ("1:23:45", "イチジニジューサンプンヨンジューゴビョー"),  # times as before
     ("100均で買った", "ヒャッキンデカッタ"),  # was ヒャクヒトシ (均 the given name)
+    # a version with two or more dots says てん at each (patch notes; was イッテンゼロ、ニ)
+    ("Ver1.0.2", "バージョンイッテンゼロテンニ"),
+    ("v1.2.3です。", "ブイイッテンニテンサンデス"),
 ]
 
 

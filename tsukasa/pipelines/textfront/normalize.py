@@ -282,6 +282,9 @@ def _kanji_then_minus(m: re.Match[str]) -> str:
     return "から" if head[-1:].isdigit() else "マイナス"
 
 
+# A version or an address with two or more dots (Ver1.0.2, 192.168.0.1) says てん at each dot; only
+# the first was a decimal point and the next a sentence break (イッテンゼロ、ニ).
+_DOTTED_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+){2,}(?!\d|\.\d)")
 # A ratio or a score written with a colon (16:9, 3:2で勝った, 1:1): what is left once times (3:02,
 # 12:30) are read; the colon was a pause (ジューロク、キュー).
 _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
@@ -700,6 +703,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _TIME.sub(time, text)
     if ":" in text:
         text = _COLON_RATIO.sub(r"\1対\2", text)
+    if "." in text:
+        text = _DOTTED_NUMBER.sub(lambda m: m.group(0).replace(".", "点"), text)
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
