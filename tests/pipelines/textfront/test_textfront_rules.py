@@ -455,6 +455,9 @@ NUMBER_READINGS = [
     # a version with two or more dots says てん at each (patch notes; was イッテンゼロ、ニ)
     ("Ver1.0.2", "バージョンイッテンゼロテンニ"),
     ("v1.2.3です。", "ブイイッテンニテンサンデス"),
+    # capitals each with its period are one acronym (fighting games, news): each period was a break
+    ("K.O.された", "ケーオーサレタ"),
+    ("U.S.A.", "ユーエスエー"),
 ]
 
 

@@ -758,12 +758,18 @@ def _address(m: re.Match[str]) -> str:
 _SCHEME_OR_QUERY = re.compile(r"^https?://|[?#].*")
 
 
+# Capital letters each with its period (K.O., U.S.A., D.C.) are one acronym, read as the capitals
+# written together are (ケーオー): each period was a sentence break (ケー、オー).
+_DOTTED_ACRONYM = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.){2,}(?![A-Za-z])")
+
+
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
     pattern, readings = _abbreviation_pattern()
     if "." not in text and not _has_periodless_abbreviation(text):
         return text  # every row has a period but these
-    return pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
+    text = pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
 
 
 # × away from numbers is the cross mark, not times: a censored word (××はダメ), a wrong answer
