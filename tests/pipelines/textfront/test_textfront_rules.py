@@ -619,6 +619,9 @@ CONTEXT_READING_CASES = [
     ("お主、やるな。", "オヌシ、ヤルナ"),  # was オアルジ
     ("我が主よ。", "ワガアルジヨ"),
     ("森の主", "モリノヌシ"),
+    ("妾は姫じゃ。", "ワラワワヒメジャ"),  # a princess's first person (was ソバメ, "mistress")
+    ("妾の言うことが聞けぬのか。", "ワラワノユーコトガキケヌノカ"),
+    ("妾を囲う", "ソバメヲカコウ"),
     # 辛い of food is からい; alone or of feelings the dictionary's つらい stays (slice-of-life game lines)
     ("カレーが辛い。", "カレーガカライ"),
     ("このカレー辛い！", "コノカレーカライ"),
