@@ -622,6 +622,8 @@ CONTEXT_READING_CASES = [
     ("妾は姫じゃ。", "ワラワワヒメジャ"),  # a princess's first person (was ソバメ, "mistress")
     ("妾の言うことが聞けぬのか。", "ワラワノユーコトガキケヌノカ"),
     ("妾を囲う", "ソバメヲカコウ"),
+    ("そう言やぁ、あいつ来てないな。", "ソーイヤー、アイツキテナイナ"),  # 言や = 言えば (was ゲンヤー)
+    ("言を左右にする", "ゲンヲサユーニスル"),
     # 辛い of food is からい; alone or of feelings the dictionary's つらい stays (slice-of-life game lines)
     ("カレーが辛い。", "カレーガカライ"),
     ("このカレー辛い！", "コノカレーカライ"),
