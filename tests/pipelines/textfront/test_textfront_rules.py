@@ -904,6 +904,8 @@ ROMAJI_CASES = [
     ("tukue", "つくえ"),
     ("hudisan", "ふぢさん"),  # Nihon-shiki di
     ("ra-men", "らーめん"),
+    ("tanaka-san", "たなかさん"),  # a hyphen before an honorific joins the name (was たなかーさん)
+    ("onii-chan", "おにいちゃん"),
     ("xtu", "っ"),
     ("fairu", "ふぁいる"),
     ("english", None),

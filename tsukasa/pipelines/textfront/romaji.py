@@ -9,7 +9,8 @@ It accepts Hepburn, Kunrei-shiki, Nihon-shiki and wapuro spellings (syllable tab
 * geminates: a doubled consonant (kk, ss, tt, pp, …) and ``tch`` (matcha) are っ;
 * long vowels: macrons and circumflexes (ā ī ū ē ō, â … ô) become the vowel + ー (they
   mark the pronunciation, and ē stands for both えい and ええ); doubled vowels (oo, ou, ei,
-  ii, uu) are spelled as written; a hyphen after a vowel (wapuro ``ra-men``) is ー;
+  ii, uu) are spelled as written; a hyphen after a vowel (wapuro ``ra-men``) is ー, except
+  before an honorific (``Tanaka-san``, ``onii-chan``);
 * particles are decided by the caller (:mod:`.mixed`), which sees word boundaries.
 
 Hiragana (not katakana) is returned on purpose: OpenJTalk analyses hiragana as native
@@ -86,6 +87,13 @@ def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling:
     return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)
 
 
+# Honorifics that romaji writes after a hyphen (Tanaka-san, onii-chan, Sakura-sama): the hyphen
+# joins the name, it draws out no vowel (it was タナカーサン, オニイーチャン).
+_HONORIFICS = frozenset(
+    ("san", "chan", "sama", "kun", "tan", "han", "dono", "tono", "sensei", "senpai", "sempai", "shi", "senshu")
+)
+
+
 # Cached on the folded word: short words (particles, desu, masu) recur in every line. Pure function.
 @lru_cache(maxsize=8192)
 def _parse(w: str, hepburn: bool) -> str | None:
@@ -98,7 +106,7 @@ def _parse(w: str, hepburn: bool) -> str | None:
         c = w[i]
         nxt = w[i + 1] if i + 1 < n else ""
         if c == "-" or c == "'":
-            if c == "-" and out and out[-1] and out[-1][-1] not in "んっ":
+            if c == "-" and out and out[-1] and out[-1][-1] not in "んっ" and w[i + 1 :] not in _HONORIFICS:
                 out.append("ー")
             i += 1
             continue
