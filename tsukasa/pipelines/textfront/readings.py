@@ -145,7 +145,10 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
                 # the word is one word, with the reading it spelled.
                 merged.append((first, last, reading.pron))
                 continue
-        if heard == reading.pron or _matches_spelling(reading.pron, heard):
+        # A stretch written after the word (oyasumi~, arigatou~) was restored onto its last mora: the
+        # word without it is read as spelled, and the stretch stays (it was dropped: オヤスミ).
+        trailing = len(heard) - len(heard.rstrip("ー"))
+        if any(_reads_as(heard[: len(heard) - k], reading.pron) for k in range(trailing + 1)):
             continue
         _respell(words, heard, reading.pron)
     return _merge_words(features, merged) if merged else features
@@ -210,6 +213,10 @@ def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> lis
         out.append(word)
         i = last + 1
     return out
+
+
+def _reads_as(heard: str, spelled: str) -> bool:
+    return heard == spelled or _matches_spelling(spelled, heard)
 
 
 def _respell(words: list[dict], heard: str, spelled: str) -> None:
