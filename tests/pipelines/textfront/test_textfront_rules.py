@@ -906,6 +906,7 @@ ROMAJI_CASES = [
     ("ra-men", "らーめん"),
     ("tanaka-san", "たなかさん"),  # a hyphen before an honorific joins the name (was たなかーさん)
     ("onii-chan", "おにいちゃん"),
+    ("bāchan", "ばーちゃん"),  # a macron before chan is still a long vowel (only a written hyphen joins)
     ("xtu", "っ"),
     ("fairu", "ふぁいる"),
     ("english", None),

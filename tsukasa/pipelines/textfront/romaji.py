@@ -65,6 +65,12 @@ def _fold(word: str, dictionary_spelling: bool = False) -> str:
 
 _HEPBURN_SENSITIVE = re.compile(r"[td][iu]")
 
+# Honorifics that romaji writes after a hyphen (Tanaka-san, onii-chan, Sakura-sama): the written
+# hyphen joins the name, it draws out no vowel (it was タナカーサン, オニイーチャン).
+_HONORIFICS = frozenset(
+    ("san", "chan", "sama", "kun", "tan", "han", "dono", "tono", "sensei", "senpai", "sempai", "shi", "senshu")
+)
+
 
 # Cached as a whole too: a repeated question is then one C-level lookup, not a fold and a key.
 @lru_cache(maxsize=8192)
@@ -80,18 +86,16 @@ def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling:
     (``dictionary_spelling``) or one holding ti/di/tu/du (``hepburn``), so every other call of a
     word shares one cache entry of :func:`_parse`: one parse per word instead of three.
     """
+    stem, dash, tail = word.rpartition("-")
+    if dash and stem and tail.lower() in _HONORIFICS:
+        # the written hyphen only: a folded macron (bā → ba-) is a long mark before anything
+        head = romaji_to_hiragana(stem, hepburn=hepburn, dictionary_spelling=dictionary_spelling)
+        return None if head is None else head + (_parse(tail.lower(), False) or "")
     if word.isascii():
         w = word.lower()  # what _fold does to an ASCII word, whatever the long-vowel table
     else:
         w = _fold(word, dictionary_spelling)
     return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)
-
-
-# Honorifics that romaji writes after a hyphen (Tanaka-san, onii-chan, Sakura-sama): the hyphen
-# joins the name, it draws out no vowel (it was タナカーサン, オニイーチャン).
-_HONORIFICS = frozenset(
-    ("san", "chan", "sama", "kun", "tan", "han", "dono", "tono", "sensei", "senpai", "sempai", "shi", "senshu")
-)
 
 
 # Cached on the folded word: short words (particles, desu, masu) recur in every line. Pure function.
@@ -106,7 +110,7 @@ def _parse(w: str, hepburn: bool) -> str | None:
         c = w[i]
         nxt = w[i + 1] if i + 1 < n else ""
         if c == "-" or c == "'":
-            if c == "-" and out and out[-1] and out[-1][-1] not in "んっ" and w[i + 1 :] not in _HONORIFICS:
+            if c == "-" and out and out[-1] and out[-1][-1] not in "んっ":
                 out.append("ー")
             i += 1
             continue
