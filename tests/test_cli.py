@@ -113,6 +113,21 @@ def test_g2p_prints_exactly_one_line_per_input_line(tmp_path: Path) -> None:
     assert r.stderr.decode().startswith("line 2: undecodable characters")
 
 
+def test_g2p_json_says_why_a_line_reads_as_it_does() -> None:
+    import json
+
+    r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "json"],
+                       input="（笑）行こっか♪\n\n{name}さん\n", capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    first, empty, third = r.stdout.split("\n")[:3]
+    line = json.loads(first)
+    assert line["text"] == "（笑）行こっか♪" and line["normalized"] == "行こっか"  # the direction cut, ♪ dropped
+    assert line["kana"] == "イコッカ" and line["phonemes"] == ["i", "k", "o", "cl", "k", "a"]
+    assert line["prosody"].startswith("^ i [ k o ] cl k a")
+    assert line["cues"] == [{"kind": "laugh", "label": "（笑）", "position": 0.0}]
+    assert empty == "" and json.loads(third)["placeholders"] == ["{name}"]
+
+
 def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_text("星詠司,ホシヨミツカサ,3\n", encoding="utf-8")

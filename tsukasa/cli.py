@@ -382,7 +382,13 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
 @app.command()
 def g2p(
     format: Annotated[
-        str, typer.Option("--format", "-f", help="What to print per line: phonemes, kana or prosody.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="What to print per line: phonemes, kana, prosody, or json (all of them with the normalised "
+            "text, the non-verbal cues and unread placeholders: why a line reads as it does).",
+        ),
     ] = "phonemes",
     user_dict: Annotated[
         Path | None,
@@ -417,12 +423,13 @@ def g2p(
     Example:  echo 'kyou wa ii tenki desu ne' | tsukasa g2p --format prosody
     Example:  echo '司のdeadlineは明日' | tsukasa g2p --format kana --user-dict names.csv
     Example:  echo '{name}さん、おはよう' | tsukasa g2p --format kana --placeholder name=ゆうき
+    Example:  echo '（笑）行こっか' | tsukasa g2p --format json
     """
-    from tsukasa.pipelines.textfront.cli_support import g2p_lines
+    from tsukasa.pipelines.textfront.cli_support import G2P_FORMATS, g2p_lines
     from tsukasa.pipelines.textfront.placeholders import parse_reading_options
 
-    if format not in ("phonemes", "kana", "prosody"):
-        raise TsukasaError(f"unknown --format {format!r}: use phonemes, kana or prosody")
+    if format not in G2P_FORMATS:
+        raise TsukasaError(f"unknown --format {format!r}: use {', '.join(G2P_FORMATS)}")
     if english not in ("model", "letters"):
         raise TsukasaError(f"unknown --english {english!r}: use model or letters")
     if user_dict is not None and not user_dict.is_file():

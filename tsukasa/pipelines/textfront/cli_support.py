@@ -7,14 +7,17 @@ input line gives an empty output line (so outputs stay aligned with inputs, e.g.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict
 from typing import Literal
 
 from tsukasa.errors import TsukasaError
-from tsukasa.pipelines.textfront.frontend import phonemize, text_excerpt
+from tsukasa.pipelines.textfront.frontend import Phonemized, phonemize, text_excerpt
 from tsukasa.pipelines.textfront.resources import TextFrontError
 
-G2PFormat = Literal["phonemes", "kana", "prosody"]
+G2PFormat = Literal["phonemes", "kana", "prosody", "json"]
+G2P_FORMATS: tuple[str, ...] = ("phonemes", "kana", "prosody", "json")
 
 
 def g2p_lines(
@@ -34,8 +37,8 @@ def g2p_lines(
     that cannot be read raises, or with ``on_error(line number, message)`` is reported there and
     yields an empty line, so the output keeps one line per input line.
     """
-    if fmt not in ("phonemes", "kana", "prosody"):
-        raise TextFrontError(f"unknown g2p format {fmt!r}; use phonemes, kana or prosody")
+    if fmt not in G2P_FORMATS:
+        raise TextFrontError(f"unknown g2p format {fmt!r}; use {', '.join(G2P_FORMATS)}")
     if user_dict is not None:  # checked before the first line: its errors are not the line's
         from tsukasa.pipelines.textfront.userdict import parse_user_dict
 
@@ -55,9 +58,18 @@ def g2p_lines(
             continue
         if p.placeholders and on_unread is not None:
             on_unread(number, p.placeholders)
-        if fmt == "phonemes":
+        if fmt == "json":
+            yield as_json(p)
+        elif fmt == "phonemes":
             yield " ".join(p.phonemes)
         elif fmt == "kana":
             yield p.kana
         else:
             yield p.prosody
+
+
+def as_json(p: Phonemized) -> str:
+    """Everything the front-end made of a line, as one line of JSON: the text as given, the
+    normalised text OpenJTalk read, kana, phonemes, prosody, the non-verbal cues and the
+    placeholders left unread. For finding out *why* a line reads as it does."""
+    return json.dumps(asdict(p), ensure_ascii=False)
