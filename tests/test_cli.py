@@ -117,7 +117,8 @@ def test_g2p_json_says_why_a_line_reads_as_it_does() -> None:
     import json
 
     r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "json"],
-                       input="（笑）行こっか♪\n\n{name}さん\n", capture_output=True, text=True, timeout=120)  # fmt: skip
+                       input="（笑）行こっか♪\n\n{name}さん\n",
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 0, r.stderr
     first, empty, third = r.stdout.split("\n")[:3]
     line = json.loads(first)
