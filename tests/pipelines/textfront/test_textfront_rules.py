@@ -515,6 +515,14 @@ SIGN_READINGS = [
     ("○持ち物：剣", "モチモノ、ケン"),  # a bullet opening the line
     ("○○○○○○", ""),  # a rule drawn with circles
     ("二〇〇〇年", "ニセンネン"),  # the numeral
+    # the くの字点 of vertical text (Aozora Bunko: 〳〵 in halves, 〱, or its plain-text stand-in ／＼)
+    # repeats the word before it, voiced after a voicing mark; most spellings had no reading
+    ("ます〳〵", "マスマス"),
+    ("しみ〴〵と", "シミジミト"),
+    ("いろ／＼と", "イロイロト"),
+    ("しみ／″＼と", "シミジミト"),
+    ("ひとつ〱", "ヒトツヒトツ"),
+    ("代る〳〵", "カワルガワル"),
     # Shift-JIS's signs that NFKC spells in letters or brackets: № (No: ノーイチ), ℡ (TEL: letter
     # names), ㈱ and (株) (a company's legal form: カブ between two pauses)
     ("№1", "ナンバーワン"),

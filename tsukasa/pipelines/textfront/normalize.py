@@ -402,7 +402,52 @@ _LONE_SMALL_KA = re.compile("(?<![0-9\u3400-\u9fff々〇])[ヵヶ]")
 _WAVE_LOOKALIKES = str.maketrans({"∼": "〜", "⁓": "〜"})
 
 
+# The くの字点 of vertical text repeats the word before it (いろ〳〵 いろいろ; with a voicing mark the
+# repeat is voiced: しみ〴〵 しみじみ), as written in Aozora Bunko's files in its two halves (〳〵), as
+# one character (〱 〲) or in its plain-text stand-ins ／＼ and ／″＼. OpenJTalk's dictionary holds a few
+# such spellings (いろ〳〵); every other one stopped its line as "no reading" (ます〳〵, しみ〴〵).
+_KUNOJI = re.compile(r"(〳〵|〱|／＼)|(〴〵|〲|／[″〃゛]＼)")
+_KUNOJI_RUN = re.compile(rf"[{HIRA}{KATA}{KANJI}]+$")
+
+
+def _expand_kunoji(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _KUNOJI.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        run = _KUNOJI_RUN.search("".join(out))
+        unit = _repeated_unit(run.group(0), voiced=m.group(2) is not None) if run else None
+        out.append(unit if unit is not None else m.group(0))
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _repeated_unit(run: str, *, voiced: bool) -> str | None:
+    """What the くの字点 after ``run`` says: the longest tail of ``run`` (two to four characters)
+    whose doubling the dictionary holds as one word (いろいろ, 代る代る), else the longest tail that is
+    a word itself (ひとつ〳〵 ひとつひとつ), else the last two characters."""
+    from tsukasa.pipelines.textfront.resources import dictionary_words
+
+    def again(unit: str) -> str:
+        if not voiced:
+            return unit
+        first = unicodedata.normalize("NFC", unit[0] + "\u3099")
+        return (first if len(first) == 1 else unit[0]) + unit[1:]
+
+    tails = [run[-k:] for k in range(min(4, len(run)), 1, -1)]
+    for tail in tails:
+        if len(dictionary_words(tail + again(tail))) == 1:
+            return again(tail)
+    for tail in tails:
+        if len(dictionary_words(tail)) == 1:
+            return again(tail)
+    return again(tails[-1]) if tails else None
+
+
 def _nfkc(text: str) -> str:
+    if "〳" in text or "〴" in text or "〱" in text or "〲" in text or "／" in text:
+        text = _expand_kunoji(text)
     if "∼" in text or "⁓" in text:
         text = text.translate(_WAVE_LOOKALIKES)
     if _NUMBER_FORMS.search(text) is not None:
