@@ -491,6 +491,7 @@ SIGN_READINGS = [
     ("「……－」", ""),
     ("hello - world", "ハロー、ワールド"),
     ("A - 5", "エー、ゴ"),
+    ("-Oyasumi~", "オヤスミー"),  # a hyphen opening a Latin word (a bullet, a dash before a line)
     # The fullwidth tilde (what a Windows IME types for 〜) and the wave dash's look-alikes from
     # Mac text and mis-mapped Shift-JIS are read as the wave dash is; ～ opening a line stopped it.
     ("～でありんす。", "デアリンス"),

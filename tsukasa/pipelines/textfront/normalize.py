@@ -830,10 +830,11 @@ _TIMES_BEFORE_BAI = re.compile(r"(?<![0-9０-９])\s*×\s*(?=[0-9０-９][0-9０
 _BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
 _SHAPE_NAMES = {"〇": "まる", "○": "まる", "◯": "まる", "△": "さんかく", "□": "しかく"}
 # A hyphen with no letter on either side and no digit after it (「-」, ……－」, a line that is only -,
-# hello - world, 3-」) is a dash too: it had no reading and stopped the line.
+# hello - world, 3-」), or one that opens a Latin word (-Oyasumi, a bullet), is a dash too: it had no
+# reading and stopped the line.
 _JAPANESE_DASH = re.compile(
     rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])"
-    r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[A-Za-z])"
 )
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
 
@@ -1095,7 +1096,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
-    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])"  # as _JAPANESE_DASH
+    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"  # as _JAPANESE_DASH
 )
 
 
