@@ -1096,7 +1096,8 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
-    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"  # as _JAPANESE_DASH
+    # a dash, as _JAPANESE_DASH reads it
+    rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"
 )
 
 
