@@ -73,8 +73,7 @@ def english_word(word: str, english: EnglishMode = "model") -> str:
     core = word.strip("'’-")
     if len(core) == 1 and core.isupper() and core != "I":
         return spell_letters(core)  # a capital letter alone is a letter (A君 エー, プランB), not the article
-    lower = core.lower().replace("’", "'")
-    hit = acronyms().get(core) or loanwords().get(lower) or function_words().get(lower)
+    hit = _table_word(core)
     if hit is not None:
         return hit
     if "-" in core and english == "model":
@@ -99,13 +98,19 @@ def _part_reading(part: str) -> str | None:
     transliteration; None when the part is none of them."""
     if len(part) == 1:
         return spell_letters(part)
-    lower = part.lower()
-    hit = acronyms().get(part) or loanwords().get(lower) or function_words().get(lower)
+    hit = _table_word(part)
     if hit is not None:
         return hit
     from tsukasa.pipelines.textfront.english import transliterate
 
     return transliterate(part)
+
+
+def _table_word(word: str) -> str | None:
+    """The tables' katakana for ``word``: an acronym as capitalised, a loanword or function word in
+    any case."""
+    lower = word.lower().replace("’", "'")
+    return acronyms().get(word) or loanwords().get(lower) or function_words().get(lower)
 
 
 def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:
