@@ -132,6 +132,18 @@ def standardize_signal(x: np.ndarray, sr: int, config: StandardizeConfig) -> tup
     return y, decisions
 
 
+def _decode_as_ingest_did(source: str, num_samples: int, sampling_rate: int) -> np.ndarray | None:
+    """The recording decoded with ingest's own decoder, when that gives the length and rate its
+    manifest declares; else None."""
+    from tsukasa.corpus.audio import AudioError, decode
+
+    try:
+        x, sr = decode(source)
+    except (AudioError, OSError, RuntimeError, ValueError):
+        return None
+    return x if x.shape[-1] == num_samples and sr == sampling_rate else None
+
+
 @register_stage
 class Standardize(Stage[StandardizeConfig]):
     """Mono, target rate, DC removed, loudness-normalised FLAC per recording."""
@@ -142,8 +154,9 @@ class Standardize(Stage[StandardizeConfig]):
     # 2: clipping found on the source samples (custom.source_clipping); 3: recordings quieter than
     # BS.1770's -70 LUFS gate are normalised too (they were left as they were); 4: a channel in
     # opposite polarity is flipped before mixing (L and −L mixed to silence); 5: a WAV whose data
-    # chunk declares 0 bytes is read to its end, as ingest counted it (it was decode_failed)
-    version = "5"
+    # chunk declares 0 bytes is read to its end, as ingest counted it (it was decode_failed); 6: a file
+    # lhotse's backends cannot read as ingest counted it is decoded as ingest did (WAV NMS ADPCM)
+    version = "6"
     Config = StandardizeConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -165,10 +178,16 @@ class Standardize(Stage[StandardizeConfig]):
             if not Path(source).exists():
                 return Rejection("source_missing", f"{source} no longer exists")
             unsized = read_unsized_pcm_wav(source)
-            if unsized is None or unsized[0].shape[-1] != cut.recording.num_samples:
-                return Rejection("decode_failed", f"{type(exc).__name__}: {exc}"[:300])
-            x = unsized[0]
-            read_note = "read past a WAV data chunk that declares 0 bytes (a streaming writer's header)"
+            if unsized is not None and unsized[0].shape[-1] == cut.recording.num_samples:
+                x = unsized[0]
+                read_note = "read past a WAV data chunk that declares 0 bytes (a streaming writer's header)"
+            else:
+                # The decoder ingest probed and scanned the file with: a codec lhotse's backends read
+                # otherwise (WAV NMS ADPCM: another length) or not at all was accepted by ingest.
+                x = _decode_as_ingest_did(source, cut.recording.num_samples, cut.recording.sampling_rate)
+                if x is None:
+                    return Rejection("decode_failed", f"{type(exc).__name__}: {exc}"[:300])
+                read_note = f"decoded as ingest did: lhotse's reader failed ({type(exc).__name__})"
         source_sr = cut.recording.sampling_rate
         clipped = np.zeros(x.shape[-1], dtype=bool)
         # Runs of at least 0.1 ms, flat within 1e-4 of the peak (the quality stage's 3 samples and
