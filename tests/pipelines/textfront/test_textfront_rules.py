@@ -875,6 +875,11 @@ CUE_CASES = [
     ("くしゅん！", "くしゅん！", [("other", "くしゅん！")]),
     ("ちゅっ♡", "ちゅっ♡", [("other", "ちゅっ")]),
     ("ふふっ♪", "ふふっ♪", [("laugh", "ふふっ")]),
+    # a long mark inside a sound is drawn out as the writer likes, with its own vowel only
+    ("うわああああん！", "うわああああん！", [("cry", "うわああああん！")]),
+    ("キャーッ！", "キャーッ！", [("scream", "キャーッ！")]),
+    ("はあああ…", "はあああ…", [("sigh", "はあああ…")]),
+    ("はい", "はい", []),  # no sigh はー drawn out with another vowel
 ]
 
 

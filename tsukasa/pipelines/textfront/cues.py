@@ -56,16 +56,18 @@ _OPEN_SET, _CLOSE_SET = re.escape(_OPEN), re.escape(_CLOSE)  # inside a characte
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str, str], ...]:
     rows = read_table("cues.tsv")
     directions = sorted((r for r in rows if r[2] == "direction"), key=lambda r: -len(r[1]))
     # "speech" rows (えー) go first: at the same place, the first of two equally long matches is kept,
     # and a speech match is then dropped (it is a word, not a sound).
     spoken = sorted((r for r in rows if r[2] in ("speech", "spoken")), key=lambda r: (-len(r[1]), r[2] == "spoken"))
-    # Each pattern comes with its literal form: a pattern can only match where its form occurs.
-    pats: list[tuple[re.Pattern[str], str, str, str]] = []
+    # Each pattern comes with a literal that every match contains (the form, or its part before a
+    # long mark that may be drawn out) and the regex of the form itself, for the one-search gate.
+    pats: list[tuple[re.Pattern[str], str, str, str, str]] = []
     for kind, form, _ in directions:
-        pats.append((re.compile(rf"[{_OPEN_SET}]\s*{re.escape(form)}\s*[{_CLOSE_SET}]"), kind, "direction", form))
+        literal = re.escape(form)
+        pats.append((re.compile(rf"[{_OPEN_SET}]\s*{literal}\s*[{_CLOSE_SET}]"), kind, "direction", form, literal))
     for kind, form, mode in spoken:
         # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
         # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
@@ -75,15 +77,37 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
             # One kana before the っ is a word without it: え？, ええ。, は、はい, ひ、ひどい are speech,
             # えっ, ええっ, はっ, ひっ the sounds. Longer cores are the sound either way (くすくす, ぐす).
             stop = "[っッ]" if len(core) == 1 and core != variant else "[っッ]?"
-            pattern = rf"{_BOUNDARY_BEFORE}(?:{re.escape(core)}{last}*{stop})+{_TAIL}{_AFTER}"
-            pats.append((re.compile(pattern), kind, mode, core))
+            body = re.escape(core) if mode == "speech" else _stretchable(core)
+            pattern = rf"{_BOUNDARY_BEFORE}(?:{body}{last}*{stop})+{_TAIL}{_AFTER}"
+            literal = core if mode == "speech" else core.split("ー")[0] or core
+            pats.append((re.compile(pattern), kind, mode, literal, body))
     return tuple(pats)
+
+
+# A long mark inside a sound is drawn out as the writer likes: うわーん, うわーーん, うわああああん, ぎゃー and
+# ぎゃああ are the same wail or scream. (Only in sounds: the filler えー stays as written, or it would
+# shadow the gasp ええっ.)
+# The vowel of the mora before it, or a long mark: はー is はあああ, never はい.
+_VOWEL_KANA = {"a": "あぁアァ", "i": "いぃイィ", "u": "うぅウゥ", "e": "えぇエェ", "o": "おぉオォ"}
+
+
+def _stretchable(core: str) -> str:
+    from tsukasa.pipelines.textfront.readings import kana_vowels
+
+    out = []
+    for i, c in enumerate(core):
+        if c != "ー" or i == 0:
+            out.append(re.escape(c))
+            continue
+        vowel = kana_vowels().get(to_katakana(core[i - 1]), "")
+        out.append(f"[ー〜～{_VOWEL_KANA.get(vowel, '')}]+")
+    return "".join(out)
 
 
 @lru_cache(maxsize=1)
 def _any_form() -> re.Pattern[str]:
-    """One search for all the table's literal forms: a line with none (most lines) skips the table."""
-    return re.compile("|".join(re.escape(form) for _, _, _, form in _patterns()))
+    """One search for all the table's forms: a line with none (most lines) skips the table."""
+    return re.compile("|".join(gate for *_, gate in _patterns()))
 
 
 # A delivery direction: a short bracketed phrase ending the way directions say *how* a line is spoken
@@ -148,7 +172,7 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
             kind = _manner_kind(m.group(0)) if m.re is _MANNER else "pause" if m.re is _TIMED_PAUSE else "other"
             cues.append(CueSpan(kind, m.group(0), m.start()))
             text = text[: m.start()] + text[m.end() :]
-    for pat, kind, mode, form in _patterns() if _any_form().search(text) is not None else ():
+    for pat, kind, mode, form, _ in _patterns() if _any_form().search(text) is not None else ():
         if form not in text:
             continue  # a substring test is ~50x cheaper than the regex search it saves (issue 5 throughput)
         if mode == "direction":
