@@ -42,10 +42,17 @@ def _rises(stem: str, *, final: bool) -> bool:
     stem = spaced.replace(" ", "")  # romaji words arrive space-separated (mixed.py)
     for n in range(min(longest, len(stem)), 0, -1):
         hit = table.get(stem[-n:])
-        if hit is not None:
-            where, rise = hit
-            return rise and (final or where == "clause") and _starts_a_word(spaced, n)
+        if hit is None:
+            continue
+        where, rise = hit
+        if where == "alone" and stem[:-n][-1:] not in _CLAUSE_START:
+            continue  # 話そうか is no そうか: the shorter ending (か) decides
+        return rise and (final or where == "clause") and _starts_a_word(spaced, n)
     return False
+
+
+# What may stand before an ending that is a clause of its own ("alone" rows: そうか): nothing, or a mark.
+_CLAUSE_START = frozenset(("", *"、。！？!?…‥「『（( 　"))
 
 
 # Characters of context MeCab gets before a matched ending: enough for the words that end the
