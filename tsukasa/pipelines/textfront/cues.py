@@ -84,10 +84,9 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str, str], ...]:
     return tuple(pats)
 
 
-# A long mark inside a sound is drawn out as the writer likes: うわーん, うわーーん, うわああああん, ぎゃー and
-# ぎゃああ are the same wail or scream. (Only in sounds: the filler えー stays as written, or it would
-# shadow the gasp ええっ.)
-# The vowel of the mora before it, or a long mark: はー is はあああ, never はい.
+# A long mark inside a sound is drawn out as the writer likes, with long marks or the vowel of the
+# mora before it: うわーん, うわーーん, うわああああん are one wail, はー is はあああ but never はい. (Only in
+# sounds: the filler えー stays as written, or it would shadow the gasp ええっ.)
 _VOWEL_KANA = {"a": "あぁアァ", "i": "いぃイィ", "u": "うぅウゥ", "e": "えぇエェ", "o": "おぉオォ"}
 
 
@@ -120,18 +119,15 @@ _MANNER = re.compile(
 )
 # A sound-effect or music label in brackets (SE：ドアの開く音, BGM：停止, 効果音：雷): the sound is the
 # scene's, not the voice's, and the label is no line.
-_SOUND_LABEL = re.compile(
-    rf"[{_OPEN_SET}]\s*(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[：:][^{_OPEN_SET}{_CLOSE_SET}]*[{_CLOSE_SET}]"
-)
+_SOUND_NAME = r"(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*"
+_SOUND_LABEL = re.compile(rf"[{_OPEN_SET}]\s*{_SOUND_NAME}\s*[：:][^{_OPEN_SET}{_CLOSE_SET}]*[{_CLOSE_SET}]")
 # A pause directed by its length ((3秒), （２秒間）, (間5秒)): a pause, not words (サンビョーカン).
 _TIMED_PAUSE = re.compile(
     rf"[{_OPEN_SET}]\s*(?:間\s*)?[0-9０-９一二三四五六七八九十.．]+\s*秒(?:間|の間)?\s*[{_CLOSE_SET}]"
 )
 # A line that opens with a bare sound-effect or music label is the scene's sound, not a line
 # (【SE】爆発音, SE：ドアの開く音, ＢＧＭ：停止 — drama-CD scripts write SE lines so): cut out whole.
-_SOUND_LINE = re.compile(
-    r"^\s*(?:[【［\[]\s*(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[】］\]]\s*[：:]?|(?:[SＳ][EＥ]|[BＢ][GＧ][MＭ]|効果音)\d*\s*[：:]).*$"
-)
+_SOUND_LINE = re.compile(rf"^\s*(?:[【［\[]\s*{_SOUND_NAME}\s*[】］\]]\s*[：:]?|{_SOUND_NAME}\s*[：:]).*$")
 # The sound a delivery direction names (ため息 before 息: the longer name first).
 _MANNER_KINDS = (("泣", "cry"), ("涙", "cry"), ("笑", "laugh"), ("ため息", "sigh"), ("溜息", "sigh"),
                  ("溜め息", "sigh"), ("咳", "cough"), ("叫", "scream"), ("息", "breath"), ("鼻歌", "hum"))  # fmt: skip

@@ -272,7 +272,7 @@ _PLUS_NUM = re.compile(_NOT_SIGNED_AFTER + r"\+(?=\d)")
 # before that word: then it joins a range, as 〜 does (5時-6時, 2時間-3時間, 1月-3月 ゴジカラロクジ).
 # Both stopped the line as "no reading for '-'".
 _KANJI_THEN_MINUS = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])[-−](?=\d)")
-_KANJI_RUN_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヵヶ]+$")
+_KANJI_RUN_END = re.compile(rf"[{KANJI}]+$")
 
 
 def _kanji_then_minus(m: re.Match[str]) -> str:
