@@ -136,6 +136,39 @@ NORMALIZE_CASES = [
     # かんじ字, カンジジ); a reading the word does not have stays the one character's
     ('[ruby text="かんじ"]漢字を読む', "かんじを読む"),
     ('[ruby text="ほし"]星空', "ほし空"),
+    # ... the ruby of Unity TextMeshPro plugins and Naninovel (the base was read, the reading lost)
+    ("<ruby=きらめき>星</ruby>が見える", "きらめきが見える"),
+    ('<r="きらめき">星</r>が見える', "きらめきが見える"),
+    # ... RPG Maker MV/MZ ruby plugins (GABA_Ruby, Rubi_riru, LNS): the word was lost as an escape code
+    ("\\R[星,きらめき]が見える", "きらめきが見える"),
+    ("\\r[星/きらめき]が見える", "きらめきが見える"),
+    # ... pixiv novels and NScripter's rubyon; a choice in brackets is no ruby
+    ("[[rb:星 > きらめき]]が見える", "きらめきが見える"),
+    ("(星/きらめき)が見える", "きらめきが見える"),
+    ("(はい/いいえ)", "（はい/いいえ）"),
+    # ... game wikis, where voice-line transcripts are collected (PukiWiki, MediaWiki templates)
+    ("&ruby(きらめき){星};が見える", "きらめきが見える"),
+    ("{{Ruby|星|きらめき}}が見える", "きらめきが見える"),
+    ("{{読み仮名|漢字|かんじ}}を読む", "かんじを読む"),
+    # Kakuyomu's emphasis dots 《《…》》 mark no reading: the text is said as written, with no pause
+    ("《《大事》》なことだ", "大事なことだ"),
+    # HTML character references of scraped text (were read as letters: アンドヘリップ)
+    ("漢字&nbsp;を読む&hellip;", "漢字を読む…"),
+    ("&#x661F;&#12364;見える&amp;", "星が見えるアンド"),
+    # Unity TextMeshPro rich text, WebVTT spans and cue timestamps: any lower-case ASCII tag goes
+    # (were read as letters and digits: マークイコールエフエフ…, ブイタナカ); <A> (a button) stays
+    ('<mark=#ffff00aa>漢字</mark>を<voffset=1em>読む<style="H1">', "漢字を読む"),
+    ("<#FF0000>赤</color>い<nobr>花</nobr>", "赤い花"),
+    ("<v 田中><c.yellow>こんにちは</c></v><00:00:01.000>", "こんにちは"),
+    ("ボタン<A>を押して", "ボタンAを押して"),
+    # KAG's [ch text=…] shows its text (the line was left empty); pixiv's chapter heading is said,
+    # its page breaks, jumps and images are not, a link says its text
+    ('[ch text="漢字"]を読む', "漢字を読む"),
+    ("[chapter:第一章]旅立ち[newpage][jump:2][pixivimage:123-1]", "第一章。旅立ち"),
+    ("[[jumpuri:ここ > https://example.com]]を見て", "ここを見て"),
+    # Ren'Py's translation note {#…} and Yarn Spinner's hashtags after a line are metadata
+    ("こんにちは{#greeting}", "こんにちは"),
+    ("こんにちは。 #line:0a1b2c #emotion:happy", "こんにちは。"),
     # Ren'Py text tags: style, colour, size, waits and page breaks are not spoken
     ("{b}太字{/b}です", "太字です"),
     # KiriKiri KAG / TyranoScript tags: with attributes any tag is markup; the common bare ones too
@@ -1164,6 +1197,8 @@ PLACEHOLDER_CASES = [
     # not placeholders: a speaker tag, markup, ruby, money, percentages, a kanji in braces
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
     ("[r]改行[p]", [], "[r]改行[p]"),
+    ("[newpage]次の日", [], "[newpage]次の日"),  # pixiv's page break (the line was flagged)
+    ("\\R[星,きらめき]と{{Ruby|月|つき}}", [], "\\R[星,きらめき]と{{Ruby|月|つき}}"),  # ruby forms
     ("{漢字|かんじ}", [], "{漢字|かんじ}"),
     ("{b}強く{/b}{nw}", [], "{b}強く{/b}{nw}"),  # Ren'Py text tags, stripped by normalisation
     ("[漢字](かんじ)", [], "[漢字](かんじ)"),

@@ -10,6 +10,7 @@ What is *not* done here: romaji/Latin handling (:mod:`.mixed`) and non-verbal cu
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -31,6 +32,7 @@ BRACKET_TAGS = (
     # KiriKiri KAG / TyranoScript tags that take no attributes (with attributes, any tag is markup)
     "ct", "resetfont", "resetstyle", "endlink", "nowait", "endnowait", "locklink", "unlocklink", "hr",
     "wa", "wb", "wc", "wf", "wl", "wm", "wq", "ws", "wt", "wv",
+    "newpage",  # pixiv novels' page break
 )  # fmt: skip
 # Ren'Py text tags ({b}…{/b}, {color=#f00}, {w=0.5}, {nw}, {p}...): stripped below, and never taken
 # for a {name} placeholder (placeholders.py). {rb}/{rt} (Ren'Py's ruby) are read by apply_ruby first.
@@ -38,6 +40,7 @@ RENPY_TAGS = (
     "a", "alpha", "alt", "art", "b", "clear", "color", "cps", "done", "fast", "font", "i", "image", "k",
     "noalt", "nw", "outlinecolor", "p", "plain", "rb", "rt", "s", "shader", "size", "space", "u", "vspace", "w",
 )  # fmt: skip
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _AOZORA_GAIJI = re.compile(
     r"※[［\[][＃#][^］\]\n]*?(?:第[34]水準([12])-(\d{1,2})-(\d{1,2})|U\+([0-9A-Fa-f]{4,6}))[^］\]\n]*[］\]]"
 )
@@ -55,9 +58,32 @@ def _aozora_gaiji(m: re.Match[str]) -> str:
 
 
 _MARKUP = [
+    # HTML character references (&amp; &hellip; &nbsp; &#12354;) of text scraped from web pages and
+    # wikis: the character they stand for (they were read as letters: アンドヘリップ)
+    (_ENTITY, lambda m: html.unescape(m.group(0))),
     (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
+    # any other tag with a lower-case ASCII name: Unity TextMeshPro's rich text (<mark=#ff0>, <voffset=1em>,
+    # <nobr>, <style="H1">, <gradient="Fire">...), WebVTT's spans (<v 田中>, <c.yellow>, <lang ja>), HTML;
+    # TextMeshPro's colour shorthand <#FF0000> and WebVTT's cue timestamps <00:00:01.000> (all were
+    # read as letters and digits). A capital-letter name (<A> for a button) is not taken.
+    (re.compile(r"</?[a-z][a-z0-9-]*(?:[\s=.][^<>\n]*)?/?>"), ""),
+    (re.compile(r"</?#[0-9A-Fa-f]{3,8}>|<(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}>"), ""),
+    # KAG / TyranoScript [ch text="…"] shows its text: said (it was dropped as a tag, leaving nothing)
+    (
+        re.compile(r"\[ch\s+text\s*=\s*(?:\"([^\"\]\n]*)\"|'([^'\]\n]*)'|([^\s\]]*))\s*\]", re.I),
+        lambda m: m.group(1) or m.group(2) or m.group(3) or "",
+    ),
+    # pixiv novel markup: a chapter heading is said as a sentence of its own; page breaks, jumps and
+    # images are not said; a link says its text (all were read as English words and letters)
+    (re.compile(r"\[chapter:\s*([^\]\n]*?)\s*\]"), r"\1。"),
+    (re.compile(r"\[(?:newpage|jump:\d+|pixivimage:[\d-]+|uploadedimage:\d+)\]"), ""),
+    (re.compile(r"\[\[jumpuri:\s*([^>\]\n]*?)\s*>\s*[^\]\n]*\]\]"), r"\1"),
+    # Ren'Py's {#…} (a translation note, never shown) and Yarn Spinner's hashtags after a line
+    # (#line:0a1b2c, #emotion:happy): metadata, not speech
+    (re.compile(r"\{#[^{}\n]*\}"), ""),
+    (re.compile(r"(?:(?<=\s)|(?<=[。！？!?.…」』]))(?:#[A-Za-z_][\w.-]*(?::[\w.-]+)?\s*)+$"), ""),
     (re.compile(rf"\[/?(?:{'|'.join(BRACKET_TAGS)})(?:[= ][^\]]*)?\]", re.I), ""),
     # any other tag pair around text, BBCode style ([name]春香[/name], [em]…[/em]): the tags go, the text stays
     (re.compile(r"\[([A-Za-z_]\w*)(?:=[^\]\n]*)?\]([^\n]*?)\[/\1\]", re.I), r"\2"),
@@ -122,6 +148,9 @@ def _strip_name_tag(text: str) -> str:
 
 # --- ruby / furigana -------------------------------------------------------------------------
 _RUBY = [
+    # 《《傍点》》: Kakuyomu's emphasis dots, not a reading; the text is said as written (it was cut off
+    # by a pause: ダイジ、ナコトダ)
+    re.compile(r"《《([^《》\n]{1,40})》》"),
     re.compile(r"[|｜]([^|｜《》\n]{1,30}?)《([^《》\n]{1,40})》"),  # |漢字《かんじ》 (Aozora)
     re.compile(rf"([{KANJI}]+)《([{KANA}]{{1,40}})》"),  # 漢字《かんじ》 (Aozora, no bar)
     # [漢字](かんじ) (Markdown-like) and {漢字|かんじ} (Kakuyomu/denden), half- or full-width (｛漢字｜かんじ｝:
@@ -137,9 +166,28 @@ _RUBY = [
         r"<rt>([^<>\n]{0,40})</rt>(?:<rp>[^<>\n]*</rp>)?",
         re.I,
     ),
+    # Unity TextMeshPro ruby plugins (RubyTextMeshPro, TextMeshProRuby) and Naninovel:
+    # <ruby=かんじ>漢字</ruby>, <r=かんじ>漢字</r>, the reading quoted or not (the base was read and
+    # the reading lost with the tag; <r=…> was read as letters)
+    re.compile(r"<r(?:uby)?\s*=\s*\"?([^\"<>\n]{1,40}?)\"?\s*>([^<>\n]{1,30}?)</r(?:uby)?>", re.I),
+    # RPG Maker MV/MZ ruby plugins (GABA_Ruby, Rubi_riru, LNS): \R[漢字,かんじ], \r[漢字/かんじ]
+    # (the markup pass took it for an escape code, and the word was lost unread)
+    re.compile(r"\\[Rr]\[([^,/\[\]\n]{1,30})[,/]([^\[\]\n]{1,40})\]"),
+    # pixiv novels: [[rb:漢字 > かんじ]] (was read アールビー and both words)
+    re.compile(r"\[\[rb:\s*([^>\]\n]{1,30}?)\s*>\s*([^\]\n]{1,40}?)\s*\]\]"),
+    # NScripter / ONScripter (rubyon): (漢字/かんじ); the base holds a kanji and the reading is kana, so
+    # a choice such as (はい/いいえ) is no ruby
+    re.compile(rf"[(（]([^()（）/／\n]{{0,29}}[{KANJI}][^()（）/／\n]{{0,29}})[/／]([{KANA}]{{1,40}})[)）]"),
+    # Japanese game wikis, where many voice-line transcripts are collected: PukiWiki's
+    # &ruby(かんじ){漢字}; and MediaWiki's {{Ruby|漢字|かんじ}} / {{読み仮名|漢字|かんじ}}
+    re.compile(r"&ruby\(([^()\n]{1,40})\)\{([^{}\n]{1,30})\};?"),
+    re.compile(
+        r"\{\{\s*(?:[Rr]uby|読み仮名(?:_ruby不使用)?)\s*\|([^|{}\n]{1,30})\|([^|{}\n]{1,40})(?:\|[^{}\n]*)?\}\}"
+    ),
 ]
-# Which group of each _RUBY pattern holds the reading (the others hold it in group 2).
-_READING_GROUP = {4: 1}
+# Which group of each _RUBY pattern holds the reading (the others hold it in group 2); for
+# Kakuyomu's emphasis, group 1 is the text itself.
+_READING_GROUP = {0: 1, 5: 1, 8: 1, 12: 1}
 # [ruby text="ほし"]星 (KiriKiri KAG / TyranoScript): the reading of the one character after the tag.
 # Writers also put one tag before a whole word ([ruby text="かんじ"]漢字): where the kanji after the
 # character read together as the tag's reading, it is the word's (it was カンジジ).
@@ -470,7 +518,7 @@ def _nfkc(text: str) -> str:
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
-_MARKUP_START = re.compile(r"[\\<\[{［@!#]")
+_MARKUP_START = re.compile(r"[\\<\[{［@!#&]")
 _DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「)|〈[^〉]+〉|＜[^＞]+＞|≪[^≫]+≫)")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 

@@ -45,8 +45,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 2: math signs, fractions, accented Latin, # and _; 3: rare kana, signs; 4: button shapes, 0時, more cues;
     # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps); 6: ～ and the wave dash's
     # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash; scene sounds, timed pauses and SE lines cut
-    # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん)
-    version: ClassVar[str] = "6"
+    # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん); 7: more ruby forms (Unity, RPG Maker,
+    # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup
+    version: ClassVar[str] = "7"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -112,8 +113,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 8: clipped endings after a kanji stem read in full, then clipped (行こっか, 休も, 寒っ, 凄ぇ);
     # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ);
     # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
-    # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words
-    version: ClassVar[str] = "9"
+    # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words;
+    # 10: textnorm 7's markup and ruby forms
+    version: ClassVar[str] = "10"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
