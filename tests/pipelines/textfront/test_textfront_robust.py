@@ -249,6 +249,25 @@ def test_stage_fingerprint_depends_on_user_dict(tmp_path: Path) -> None:
     assert cls().fingerprint() != cls(cls.Config(user_dict=str(csv))).fingerprint()
 
 
+@pytest.mark.parametrize("stage_name", ["match_script", "nonverbal"])
+def test_stages_reading_text_through_the_front_end_are_refingerprinted_when_it_changes(
+    stage_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """match_script and nonverbal read text with the front-end: after a front-end change their
+    cached output (matched and cued by the old rules) must not be reused."""
+    cls = get_stage(stage_name)
+    before = cls().fingerprint()
+    monkeypatch.setattr(get_stage("phonemize"), "version", "changed")
+    assert cls().fingerprint() != before
+
+
+def test_nonverbal_without_text_cues_does_not_depend_on_the_front_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    cls = get_stage("nonverbal")
+    before = cls(cls.Config(text_cues=False)).fingerprint()
+    monkeypatch.setattr(get_stage("textnorm"), "version", "changed")
+    assert cls(cls.Config(text_cues=False)).fingerprint() == before
+
+
 def test_phonemize_stage_reads_english_words_as_configured(tmp_path: Path) -> None:
     from tsukasa.corpus.schema import read_supervision_custom
 

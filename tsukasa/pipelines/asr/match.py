@@ -490,6 +490,13 @@ class MatchScriptStage(Stage[MatchConfig]):
         self._kana: KanaFn = kana_fn or reading
         self._asr_kana: dict[str, str] = {}  # ASR text → its reading: the plan and the output both need it
 
+    def model_versions(self) -> dict[str, str]:
+        """Script and ASR text are compared as readings by the text front-end: its version is this
+        stage's model (a front-end change re-runs the matching, not the cached one)."""
+        from tsukasa.pipelines.textfront.stages import frontend_versions
+
+        return frontend_versions()
+
     def process(self, cuts: Iterable[Any], ctx: StageContext) -> MatchResult:
         cuts = list(cuts)
         plan = self._plan(cuts, ctx)

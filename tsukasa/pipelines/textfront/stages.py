@@ -172,3 +172,17 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
         if failures:
             return Rejection("phonemize_failed", failures[0])
         return new
+
+
+def frontend_versions() -> dict[str, str]:
+    """What another stage that reads text through the front-end puts in its fingerprint.
+
+    ``match_script`` compares readings and ``nonverbal`` takes the text's cues from the
+    front-end; without this, a run after a front-end change kept their cached output (matched
+    and cued by the old rules) while ``textnorm`` and ``phonemize`` ran anew. The two stage
+    versions move with every change of the front-end's behaviour; the tools are the libraries
+    it reads with.
+    """
+    from tsukasa.pipelines.textfront.resources import tool_versions
+
+    return {"textfront": f"textnorm {TextNormStage.version}, phonemize {PhonemizeStage.version}"} | tool_versions()
