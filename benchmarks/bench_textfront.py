@@ -26,6 +26,10 @@ the same sentences*. Prints figures; asserts nothing.
 e2k's model (the default), with letter names only (``english="letters"``, what the front-end did
 before) and by plain pyopenjtalk; each compared with our reading of the Japanese text.
 
+**Ruby set**: the same sentences with every kanji word under Aozora ruby spelling its own
+reading (|漢字《かんじ》), against the same words replaced by that reading in kana — how the
+front-end read ruby before a word whose ruby spells its dictionary reading was kept as written.
+
 **Throughput** is timed single-threaded, same sentences for pyopenjtalk ``g2p`` and ours, twice:
 whole passes one after the other (best of two), and interleaved sentence by sentence (each
 sentence's best of four, in rotating order; :func:`interleaved_rates`), which a shared machine's changing load
@@ -226,16 +230,50 @@ def _kata(pron: str) -> str:
     return "".join(c for c in pron.replace("’", "") if "ァ" <= c <= "ヺ" or c == "ー")
 
 
-def gold_romaji_sets(rows: list[dict]) -> list[tuple[int, str, str]]:
-    """(row index, romaji sentence, mixed sentence) for sentences whose words spell the gold kana."""
+def _gold_spelled(rows: list[dict]) -> list[tuple[int, list[dict]]]:
+    """(row index, pyopenjtalk's words) for the sentences whose words spell the gold kana."""
     import pyopenjtalk
 
     out = []
     for idx, r in enumerate(rows):
         feats = pyopenjtalk.run_frontend(r["text"])
         words = [f for f in feats if f["pos"] != "記号" or _kata(f["pron"])]
-        if "".join(_kata(f["pron"]) for f in words) != r["kana"].replace("、", ""):
-            continue
+        if "".join(_kata(f["pron"]) for f in words) == r["kana"].replace("、", ""):
+            out.append((idx, feats))
+    return out
+
+
+_HAS_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+
+
+def ruby_set(rows: list[dict]) -> list[tuple[int, str, str]]:
+    """(row index, every kanji word with its reading as Aozora ruby |漢字《かんじ》, the same words
+    replaced by that reading in hiragana) for the sentences whose words spell the gold kana.
+
+    The second sentence is what the front-end read for ruby before it kept words whose ruby
+    spells their dictionary reading: the baseline, measured in the same run.
+    """
+    import jaconv
+
+    out = []
+    for idx, feats in _gold_spelled(rows):
+        ruby, kana = [], []
+        for f in feats:
+            s, reading = f["string"], jaconv.kata2hira(_kata(f["pron"]))
+            if _HAS_KANJI.search(s) and reading:
+                ruby.append(f"|{s}《{reading}》")
+                kana.append(reading)
+            else:
+                ruby.append(s)
+                kana.append(s)
+        out.append((idx, "".join(ruby), "".join(kana)))
+    return out
+
+
+def gold_romaji_sets(rows: list[dict]) -> list[tuple[int, str, str]]:
+    """(row index, romaji sentence, mixed sentence) for sentences whose words spell the gold kana."""
+    out = []
+    for idx, feats in _gold_spelled(rows):
         romaji: list[str] = []
         mixed: list[str] = []
         prev_pos, carry = "", ""
@@ -417,11 +455,38 @@ def english_report(
               f"pyopenjtalk {scores['pyopenjtalk english'].per - ja.per:+.2f})")  # fmt: skip
 
 
+def ruby_report(
+    rows: list[dict], golds: list[Output], our_outs: list[Output], halves: dict[str, Callable[[int], bool]]
+) -> None:
+    """The same sentences as plain text, with every kanji word under Aozora ruby spelling its
+    reading, and with those words replaced by their kana (how ruby was read before)."""
+    sets = ruby_set(rows)
+    idx = [i for i, _, _ in sets]
+    print(f"# ruby: {len(sets)} sentences whose words spell the gold kana; e.g. {sets[0][1]!r}")
+    sub_golds = [golds[i] for i in idx]
+    sub_ja = [our_outs[i] for i in idx]
+    ruby_outs = [ours(r) for _, r, _ in sets]
+    kana_outs = [ours(k) for _, _, k in sets]
+    for half, keep_full in halves.items():
+
+        def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
+            return kf(idx[k])
+
+        ja_s, ru_s, ka_s = (score(x, sub_golds, keep) for x in (sub_ja, ruby_outs, kana_outs))
+        print(ja_s.row(f"tsukasa japanese     {half}"))
+        print(ru_s.row(f"tsukasa ruby         {half}"))
+        print(ka_s.row(f"ruby read as kana    {half}"))
+        print(f"  {half}: ruby - japanese PER {ru_s.per - ja_s.per:+.2f} points, ] F1 "
+              f"{ru_s.f1(']') - ja_s.f1(']'):+.1f}; as kana {ka_s.per - ja_s.per:+.2f}, "
+              f"{ka_s.f1(']') - ja_s.f1(']'):+.1f}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N usable sentences")
     ap.add_argument("--no-romaji", action="store_true", help="skip the romaji and mixed runs")
+    ap.add_argument("--no-ruby", action="store_true", help="skip the ruby run")
     args = ap.parse_args(argv)
     rows = []
     with open(args.data, encoding="utf-8", newline="") as fh:
@@ -451,6 +516,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"throughput (Japanese text, interleaved): pyopenjtalk {rb:.1f} sent/s, ours {ro:.1f} sent/s, "
           f"ratio {ro / rb:.2f}x")  # fmt: skip
     english_report(texts, golds, our_outs, halves)
+    if not args.no_ruby:
+        ruby_report(rows, golds, our_outs, halves)
     if args.no_romaji:
         return
     sets = gold_romaji_sets(rows)

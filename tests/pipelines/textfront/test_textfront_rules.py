@@ -103,39 +103,47 @@ def test_question_reaches_prosody() -> None:
 
 # --- normalisation: game/novel script conventions ---------------------------------------------
 NORMALIZE_CASES = [
-    # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}
-    ("|司《つかさ》は言った。", "つかさは言った。"),
-    ("｜司《つかさ》は言った。", "つかさは言った。"),
-    ("彼女は司(つかさ)だ。", "彼女はつかさだ。"),
-    ("[司](つかさ)だ", "つかさだ"),
-    ("{司|つかさ}だ", "つかさだ"),
-    ("｛司｜つかさ｝だ", "つかさだ"),  # full-width, as Japanese IMEs type them (was 司つかさ: the ｜ was lost)
-    ("［司］（つかさ）だ", "つかさだ"),
+    # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}; a reading
+    # the dictionary does not give the word replaces it ...
+    ("|司《しのぶ》は言った。", "しのぶは言った。"),
+    ("｜司《しのぶ》は言った。", "しのぶは言った。"),
+    ("彼女は司(しのぶ)だ。", "彼女はしのぶだ。"),
+    ("[司](しのぶ)だ", "しのぶだ"),
+    ("{司|しのぶ}だ", "しのぶだ"),
+    ("｛司｜しのぶ｝だ", "しのぶだ"),  # full-width, as Japanese IMEs type them (was 司しのぶ: the ｜ was lost)
+    ("［司］（しのぶ）だ", "しのぶだ"),
+    # ... and the reading it does give keeps the word as written, for its accent and its place in the
+    # phrase (replaced by kana, OpenJTalk had to guess which word they were; phonemize enforces the reading)
+    ("|司《つかさ》は言った。", "司は言った。"),
+    ("|辛い《つらい》仕事", "辛い仕事"),
+    ("|辛い《からい》料理", "からい料理"),  # 辛い alone is つらい: the other reading is given as kana
     # HTML ruby (EPUB and web-novel text), one base or one per character, with <rb>/<rp> or without
-    ("<ruby>司<rt>つかさ</rt></ruby>だ", "つかさだ"),
+    ("<ruby>司<rt>しのぶ</rt></ruby>だ", "しのぶだ"),
     (
         "<ruby><rb>星</rb><rp>(</rp><rt>ほし</rt><rp>)</rp><rb>詠</rb><rp>(</rp><rt>よみ</rt><rp>)</rp></ruby>さん",
-        "ほしよみさん",
+        "星よみさん",  # 星 is ほし in the dictionary: kept
     ),
-    ("東京（とうきょう）", "とうきょう"),
+    ("東京（とうきょう）", "東京"),
+    ("東京（とうけい）", "とうけい"),
     # Aozora Bunko gaiji: the kanji the annotation names by code point or JIS X 0213 plane-row-cell
     # (the word used to be lost: 彼はを食べた); an annotation without a code goes as before
     ("彼は※［＃「魚＋師」、U+9C24、123-4］を食べた", "彼は鰤を食べた"),
     ("※［＃「亜」、第3水準1-16-1］", "亜"),
     ("※［＃「x」、第3水準1-99-99］だ", "だ"),
     # a reading that covers the okurigana too belongs to the whole word (was 食べ + たべもの)
-    ("食べ物(たべもの)が好き", "たべものが好き"),
-    ("晴れ（はれ）", "はれ"),
-    ("私の名前(なまえ)", "私のなまえ"),  # の is not in the reading: the word starts after it
-    ("漢(かん)字(じ)", "かんじ"),  # one reading per kanji
-    ("行った(いった)", "いった"),
+    ("食べ物(たべもの)が好き", "食べ物が好き"),
+    ("食べ物(たべもん)が好き", "たべもんが好き"),
+    ("晴れ（はれ）", "晴れ"),
+    ("私の名前(なめえ)", "私のなめえ"),  # の is not in the reading: the word starts after it
+    ("漢(かん)字(じ)", "漢字"),  # one reading per kanji
+    ("行った(おこなった)", "おこなった"),
     # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
     ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),
-    ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),
+    ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "星よみさん"),
     # ... and one KAG tag before a whole word whose kanji read together as the tag's reading (it was
     # かんじ字, カンジジ); a reading the word does not have stays the one character's
-    ('[ruby text="かんじ"]漢字を読む', "かんじを読む"),
-    ('[ruby text="ほし"]星空', "ほし空"),
+    ('[ruby text="かんじ"]漢字を読む', "漢字を読む"),
+    ('[ruby text="ひかり"]星空', "ひかり空"),
     # ... the ruby of Unity TextMeshPro plugins and Naninovel (the base was read, the reading lost)
     ("<ruby=きらめき>星</ruby>が見える", "きらめきが見える"),
     ('<r="きらめき">星</r>が見える', "きらめきが見える"),
@@ -149,7 +157,7 @@ NORMALIZE_CASES = [
     # ... game wikis, where voice-line transcripts are collected (PukiWiki, MediaWiki templates)
     ("&ruby(きらめき){星};が見える", "きらめきが見える"),
     ("{{Ruby|星|きらめき}}が見える", "きらめきが見える"),
-    ("{{読み仮名|漢字|かんじ}}を読む", "かんじを読む"),
+    ("{{読み仮名|漢字|かんじ}}を読む", "漢字を読む"),
     # Kakuyomu's emphasis dots 《《…》》 mark no reading: the text is said as written, with no pause
     ("《《大事》》なことだ", "大事なことだ"),
     # HTML character references of scraped text (were read as letters: アンドヘリップ)
@@ -347,6 +355,36 @@ def test_normalize(text: str, expected: str) -> None:
     out = normalize(text)
     assert out == expected
     assert normalize(out) == out
+
+
+# Ruby that spells a word's dictionary reading keeps the word (web novels, VN scripts ruby hard
+# kanji for readers): the sentence reads as it does without ruby, accents included. Before, the
+# word was replaced by kana and OpenJTalk guessed which word they were.
+RUBY_AS_PLAIN_CASES = [
+    ("|漢字《かんじ》を|勉強《べんきょう》する。", "漢字を勉強する。"),
+    ("<ruby>魔法<rt>まほう</rt></ruby>使いの{弟子|でし}だ。", "魔法使いの弟子だ。"),
+    ('[ruby text="ほし"]星が[ruby text="かがや"]輝く夜。', "星が輝く夜。"),
+]
+
+
+@pytest.mark.parametrize("ruby,plain", RUBY_AS_PLAIN_CASES)
+def test_ruby_spelling_the_dictionary_reading_reads_as_plain_text(ruby: str, plain: str) -> None:
+    a, b = phonemize(ruby), phonemize(plain)
+    assert (a.kana, a.prosody) == (b.kana, b.prosody)
+
+
+# ... and the ruby's reading is enforced where the sentence's context would read the kept word
+# otherwise: 心中 is しんちゅう before 図った in OpenJTalk's analysis, しんじゅう alone and in the ruby.
+RUBY_READING_CASES = [
+    ("二人は心中(しんじゅう)を図った。", "フタリワシンジューヲハカッタ"),
+    ("二人は心中を図った。", "フタリワシンチューヲハカッタ"),
+    ("|司《しのぶ》が来た。", "シノブガキタ"),  # a reading the dictionary lacks: read as given
+]
+
+
+@pytest.mark.parametrize("text,kana", RUBY_READING_CASES)
+def test_ruby_reading_wins_over_the_context(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
 
 
 NUMBER_READINGS = [

@@ -23,7 +23,7 @@ from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
-from tsukasa.pipelines.textfront.normalize import normalize, strip_colon_speaker
+from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
@@ -159,13 +159,18 @@ def japanese_to_phonemized(
     user_dic: str | None = None,
     cues: list[TextCue] | None = None,
     readings: list[SpelledReading] | None = None,
+    ruby: list[SpelledReading] | None = None,
 ) -> Phonemized:
     """Run OpenJTalk over already normalised Japanese text (no romaji left).
 
     ``readings``: pronunciations the input spelled (romaji words), enforced on OpenJTalk's analysis.
+    ``ruby``: the readings of words kept as written under their ruby, enforced after the context
+    rules (the author's reading wins over the sentence's).
     """
     if len(text) > LONG_TEXT_CHARS:
-        return _long_text_to_phonemized(text, original=original, user_dic=user_dic, cues=cues, readings=readings)
+        return _long_text_to_phonemized(
+            text, original=original, user_dic=user_dic, cues=cues, readings=readings, ruby=ruby
+        )
 
     jt = jtalk(user_dic)
     try:
@@ -182,6 +187,8 @@ def japanese_to_phonemized(
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
+        if ruby:
+            features = force_readings(features, ruby)
         features = split_accent_phrases(chain_clipped_words(features))
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).
@@ -269,12 +276,14 @@ def _long_text_to_phonemized(
     user_dic: str | None,
     cues: list[TextCue] | None,
     readings: list[SpelledReading] | None,
+    ruby: list[SpelledReading] | None = None,
 ) -> Phonemized:
     """:func:`japanese_to_phonemized` of each part of a long text (see LONG_TEXT_CHARS), joined."""
     results = []
     for part in _long_text_parts(text):
         mine = [r for r in readings or [] if r.surface in part]
-        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine)
+        given = [r for r in ruby or [] if r.surface in part]
+        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine, ruby=given)
         if result.phonemes:
             results.append(result)
     phonemes: list[str] = []
@@ -329,10 +338,13 @@ def phonemize(
     spoken, cue_spans = extract_cues(filled)
     if user_dict is not None:  # a character of the game's own dictionary before a colon is the speaker
         spoken = strip_colon_speaker(spoken, user_dict_surfaces(user_dict))
-    norm = normalize(spoken)
+    # Ruby first: a word kept as written under its ruby has that reading enforced (normalize's own
+    # ruby pass then finds nothing left to do)
+    read, ruby = apply_ruby_with_readings(spoken)
+    norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
-    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic, readings=readings)
+    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby)
     cues = _place_cues(cue_spans, spoken, result)
     return Phonemized(
         text=text,

@@ -46,7 +46,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 5: one kana without its っ is no sound (ええ, え？, は、はい were gasps); 6: ～ and the wave dash's
     # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash; scene sounds, timed pauses and SE lines cut
     # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん); 7: more ruby forms (Unity, RPG Maker,
-    # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup
+    # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup;
+    # a word whose ruby spells its dictionary reading is kept as written
     version: ClassVar[str] = "7"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
@@ -114,7 +115,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ);
     # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
     # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words;
-    # 10: textnorm 7's markup and ruby forms
+    # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context
     version: ClassVar[str] = "10"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
