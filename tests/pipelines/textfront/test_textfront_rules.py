@@ -174,6 +174,18 @@ NORMALIZE_CASES = [
     ('[ch text="漢字"]を読む', "漢字を読む"),
     ("[chapter:第一章]旅立ち[newpage][jump:2][pixivimage:123-1]", "第一章。旅立ち"),
     ("[[jumpuri:ここ > https://example.com]]を見て", "ここを見て"),
+    # wiki text, where game voice-line transcripts are collected: MediaWiki and PukiWiki links say their
+    # label, files and categories nothing; bold/italic quotes, PukiWiki's %%…%% and inline plugins,
+    # MediaWiki text templates keep their text; footnotes and comments are not said (all were read
+    # as letters and marks, the footnote's text included)
+    ("[[ロドス・アイランド|ロドス]]に来た[[ファイル:a.png|thumb|絵]]", "ロドスに来た"),
+    ("[[ドクター]]と[[トップページ>https://example.com]]へ", "ドクターとトップページへ"),
+    ("[https://example.com 公式サイト]を見て[https://example.com]", "公式サイトを見て"),
+    ("'''大事な'''ことだ", "大事なことだ"),
+    ("''&color(red){赤い};''花&br;と%%%下線%%%", "赤い花と下線"),
+    ("{{lang|en|Hello}}と言った", "Helloと言った"),
+    ('本文<ref>注釈</ref>です<ref name="a" /><!-- メモ -->', "本文です"),
+    ("Don't stop, n'est-ce pas", "Don't stop, n'est-ce pas"),  # one apostrophe is a letter
     # Ren'Py's translation note {#…} and Yarn Spinner's hashtags after a line are metadata
     ("こんにちは{#greeting}", "こんにちは"),
     ("こんにちは。 #line:0a1b2c #emotion:happy", "こんにちは。"),

@@ -40,6 +40,8 @@ RENPY_TAGS = (
     "a", "alpha", "alt", "art", "b", "clear", "color", "cps", "done", "fast", "font", "i", "image", "k",
     "noalt", "nw", "outlinecolor", "p", "plain", "rb", "rt", "s", "shader", "size", "space", "u", "vspace", "w",
 )  # fmt: skip
+# MediaWiki templates that only dress their last argument (the text shown)
+_TEXT_TEMPLATES = "lang|color|nowrap|small|smaller|big|larger|font|傍点"
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _AOZORA_GAIJI = re.compile(
     r"※[［\[][＃#][^］\]\n]*?(?:第[34]水準([12])-(\d{1,2})-(\d{1,2})|U\+([0-9A-Fa-f]{4,6}))[^］\]\n]*[］\]]"
@@ -61,6 +63,8 @@ _MARKUP = [
     # HTML character references (&amp; &hellip; &nbsp; &#12354;) of text scraped from web pages and
     # wikis: the character they stand for (they were read as letters: アンドヘリップ)
     (_ENTITY, lambda m: html.unescape(m.group(0))),
+    # wiki footnotes and HTML comments are never said, their text included (<ref>注釈</ref> was read)
+    (re.compile(r"<ref\b[^<>\n]*(?<!/)>.*?</ref>|<!--.*?-->", re.I), ""),
     (re.compile(r"\\[nNrR](?!\[)"), ""),  # escaped line breaks (visual only); \N[1] is RPG Maker's actor name
     (re.compile(r"<br\s*/?>", re.I), ""),
     (re.compile(r"</?(?:color|size|b|i|u|s|font|ruby|rt|rb|speed|wait|voice|sprite|link)\b[^>]*>", re.I), ""),
@@ -80,6 +84,17 @@ _MARKUP = [
     (re.compile(r"\[chapter:\s*([^\]\n]*?)\s*\]"), r"\1。"),
     (re.compile(r"\[(?:newpage|jump:\d+|pixivimage:[\d-]+|uploadedimage:\d+)\]"), ""),
     (re.compile(r"\[\[jumpuri:\s*([^>\]\n]*?)\s*>\s*[^\]\n]*\]\]"), r"\1"),
+    # wiki text (game wikis collect voice-line transcripts): MediaWiki links [[ページ|表示]] and PukiWiki
+    # [[表示>ページ]] say their label (files and categories nothing), external links [URL 表示] theirs;
+    # bold/italic quotes ('' ''), PukiWiki's %%取り消し%% %%%下線%%%, its inline plugins
+    # (&color(red){赤い};, &size(20){…};, &br;) and MediaWiki's text templates ({{lang|en|Hello}},
+    # {{color|red|…}}) keep only their text (all were read as letters, marks and English words)
+    (re.compile(r"\[\[([^\[\]\n]*)\]\]"), lambda m: _wiki_link(m.group(1))),
+    (re.compile(r"\[https?://[^\s\]]+(?:\s+([^\]\n]*))?\]"), lambda m: m.group(1) or ""),
+    (re.compile(r"'{2,}"), ""),
+    (re.compile(r"(%{2,3})([^%\n]+)\1"), r"\2"),
+    (re.compile(r"&[a-z_]\w*(?:\([^()\n]*\))?(?:\{([^{}\n]*)\})?;"), lambda m: m.group(1) or ""),
+    (re.compile(rf"\{{\{{\s*(?:{_TEXT_TEMPLATES})\s*\|(?:[^{{}}|\n]*\|)*([^{{}}|\n]*)\}}\}}", re.I), r"\1"),
     # Ren'Py's {#…} (a translation note, never shown) and Yarn Spinner's hashtags after a line
     # (#line:0a1b2c, #emotion:happy): metadata, not speech
     (re.compile(r"\{#[^{}\n]*\}"), ""),
@@ -108,6 +123,21 @@ _MARKUP = [
     (re.compile(r"(?<![A-Za-z0-9&])#[0-9A-Fa-f]{6}(?![0-9A-Za-z])"), ""),
     (re.compile(rf"(?<=[{HIRA}{KATA}{KANJI}、。！？…」』）])@(?![A-Za-z0-9])"), ""),
 ]
+_WIKI_NAMESPACE = re.compile(r"(?i)\s*(?:file|image|category|media|ファイル|画像|カテゴリ)\s*:")
+
+
+def _wiki_link(inner: str) -> str:
+    """What a wiki link shows: a MediaWiki label after the last |, a PukiWiki label before >, else
+    the page's name without its #section; nothing for a file, image or category."""
+    if _WIKI_NAMESPACE.match(inner) is not None:
+        return ""
+    if "|" in inner:
+        return inner.rsplit("|", 1)[1]
+    if ">" in inner:
+        return inner.split(">", 1)[0]
+    return inner.split("#", 1)[0]
+
+
 _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # A speaker name tag at the start of a line: 【名前】「…」, [名前]「…」 or 名前「…」 (whole line quoted);
 # and the labels scripts put before narration or system lines: 〈ナレーション〉, ＜システム＞, ≪警告≫.
@@ -540,7 +570,7 @@ def _nfkc(text: str) -> str:
 
 
 # Every markup pattern above starts with one of these characters: text without them has none.
-_MARKUP_START = re.compile(r"[\\<\[{［@!#&]")
+_MARKUP_START = re.compile(r"[\\<\[{［@!#&'%]")
 _DIALOGUE_TAG = re.compile(r"^\s*(?:【[^】]+】|\[[^\]]+\](?=\s|「)|〈[^〉]+〉|＜[^＞]+＞|≪[^≫]+≫)")
 _DIALOGUE_QUOTE = re.compile(r"「.*」\s*$")
 
@@ -1195,7 +1225,7 @@ def _is_plain(text: str) -> bool:
 _LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
-    r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー"
+    r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー|''"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
