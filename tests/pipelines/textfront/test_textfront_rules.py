@@ -900,6 +900,13 @@ CUE_CASES = [
     ("それは……どうかな", "それは…どうかな", [("pause", "……")]),
     ("草ｗｗ", "草", [("laugh", "ｗｗ")]),
     ("はあく", "はあく", []),  # はあ inside a word is no cue
+    # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
+    # two different sounds and a sigh after a direction stay as they were
+    ("はぁ、はぁ…もう走れない", "はぁ、はぁ…もう走れない", [("breath", "はぁ"), ("breath", "はぁ")]),
+    ("はっ、はっ", "はっ、はっ", [("breath", "はっ"), ("breath", "はっ")]),
+    ("ハァ……ハァ……", "ハァ…ハァ…", [("breath", "ハァ…"), ("pause", "……"), ("breath", "ハァ……"), ("pause", "……")]),
+    ("はぁ、ふぅ", "はぁ、ふぅ", [("sigh", "はぁ"), ("sigh", "ふぅ")]),
+    ("（ため息）はぁ", "はぁ", [("sigh", "（ため息）"), ("sigh", "はぁ")]),
     # any bracket pair scripts use for directions; delivery directions are not spoken either
     ("【笑】そうか", "そうか", [("laugh", "【笑】")]),
     ("[笑]", "", [("laugh", "[笑]")]),

@@ -178,6 +178,7 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
         else:
             for m in pat.finditer(text):
                 cues.append(CueSpan(kind, m.group(0), m.start()))
+    sound_text = text  # the text the spoken cues' (and the pauses') offsets refer to
     if _MAY_ELLIPSIS.search(text) is not None:
         for m in _LONG_ELLIPSIS.finditer(text):
             cues.append(CueSpan("pause", m.group(0), m.start()))
@@ -209,4 +210,26 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
                 continue
         kept.append(c)
         last = c
-    return text.strip(), [c for c in kept if c.kind != "none"]
+    return text.strip(), _panting([c for c in kept if c.kind != "none"], sound_text)
+
+
+_BREATHY = frozenset({"sigh", "gasp", "breath"})
+_PANT_GAP = re.compile(r"[、，,…‥・。\s　]*")
+
+
+def _panting(cues: list[CueSpan], text: str) -> list[CueSpan]:
+    """A sigh or gasp said again right after itself — はぁ、はぁ, ハァ…ハァ…, はっ、はっ — is panting
+    (out of breath after a run or a fight), a ``breath``, not two sighs or gasps.
+
+    Only cues standing in ``text`` at their offset take part (stage directions were cut out), and
+    only the same sound (its first kana, in either script) with nothing but pauses and marks between.
+    """
+    sounds = [c for c in cues if c.kind in _BREATHY and text.startswith(c.label, c.offset)]
+    pant: set[int] = set()
+    for a, b in zip(sounds, sounds[1:], strict=False):
+        gap = text[a.offset + len(a.label) : b.offset]
+        if to_katakana(a.label[:1]) == to_katakana(b.label[:1]) and _PANT_GAP.fullmatch(gap) is not None:
+            pant.update((id(a), id(b)))
+    if not pant:
+        return cues
+    return [CueSpan("breath", c.label, c.offset) if id(c) in pant else c for c in cues]
