@@ -30,3 +30,28 @@ def dataset_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "data_manifests"
     monkeypatch.setenv("TSUKASA_ROOT", str(root))
     return root
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole test session (the review app's tests and the report's).
+
+    One, because Playwright's sync API runs its own event loop while ``sync_playwright()`` is
+    open: a second ``sync_playwright()`` in the same worker while the first is open fails with
+    "using Playwright Sync API inside the asyncio loop" — which happened whenever pytest-xdist
+    gave one worker both the review tests (a session-scoped browser) and the report test.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

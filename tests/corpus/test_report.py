@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,6 @@ import pytest
 from tests.corpus.processed import build_processed
 from tsukasa.corpus.report import write_report
 from tsukasa.corpus.splits import split_dataset
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 def test_report_numbers_and_plots(tmp_path: Path, dataset_root: Path) -> None:
@@ -52,27 +45,21 @@ def test_unmeasured_fields_say_so(tmp_path: Path, dataset_root: Path) -> None:
     assert "SNR: not measured yet" in page and "ASR vs script CER: not measured yet" in page
 
 
-@pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed (apt-get install chromium)"
-)
-def test_report_renders_in_headless_chromium(tmp_path: Path, dataset_root: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def test_report_renders_in_headless_chromium(tmp_path: Path, dataset_root: Path, browser) -> None:
     ds = build_processed(dataset_root, tmp_path, n=6)
     paths = write_report(ds)
     errors: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
-            page.goto(paths.html.resolve().as_uri(), wait_until="load")
-            assert page.title() == f"{ds.name} v2 report"
-            sizes = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
-            heading = page.inner_text("h1")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+        page.goto(paths.html.resolve().as_uri(), wait_until="load")
+        assert page.title() == f"{ds.name} v2 report"
+        sizes = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
+        heading = page.inner_text("h1")
+    finally:
+        page.close()
     assert errors == []
     assert len(sizes) >= 8 and all(done and width > 100 for done, width in sizes), sizes
     assert heading == f"Dataset report: {ds.name} v2"
