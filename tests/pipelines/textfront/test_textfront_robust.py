@@ -81,6 +81,20 @@ def test_user_dictionary_changes_reading_and_accent(tmp_path: Path, monkeypatch:
     assert phonemize("星詠司が来た。").kana == plain.kana  # the global reading is untouched
 
 
+def test_ruby_spelling_a_user_dictionary_reading_keeps_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script that rubies a character's name with the reading the game's dictionary gives it reads
+    it as the dictionary word, accent included (the ruby was compared with the system dictionary
+    only, and the name became kana with a guessed accent)."""
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\n星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
+    ruby = phonemize("|星詠司《ほしよみつかさ》が来た。", user_dict=csv)
+    assert ruby.prosody == phonemize("星詠司が来た。", user_dict=csv).prosody
+    assert ruby.prosody.startswith("^ h o [ sh i y o ] m i ts u k a s a g a")
+
+
 def test_user_dictionary_names_in_hiragana_are_not_cut_at_their_ha(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -340,7 +340,7 @@ def phonemize(
         spoken = strip_colon_speaker(spoken, user_dict_surfaces(user_dict))
     # Ruby first: a word kept as written under its ruby has that reading enforced (normalize's own
     # ruby pass then finds nothing left to do)
-    read, ruby = apply_ruby_with_readings(spoken)
+    read, ruby = apply_ruby_with_readings(spoken, user_dic)
     norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)

@@ -226,7 +226,7 @@ _KANJI_CHAR = re.compile(rf"[{KANJI}]")
 _KAG_RUBY = re.compile(rf"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{{1,20}})\"?\s*\](.)([{KANJI}]*)", re.I)
 
 
-def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None) -> str:
+def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None, user_dic: str | None = None) -> str:
     """What a ruby-annotated word becomes: the base itself when the ruby spells the reading the
     dictionary gives it (most ruby helps a reader with a hard kanji), else the ruby's reading.
 
@@ -235,36 +235,38 @@ def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None) -> st
     kanji word of JSUT's sentences given its own reading as ruby, accent-nucleus F1 fell from 85
     to 65 and 7 % of the sentences were read wrong). A kept base's reading is listed in ``kept``
     so that phonemize enforces it where the sentence's context would read the word otherwise.
+    ``user_dic``: the compiled user dictionary whose readings count too (a game's character names).
     """
     if not reading or _KANJI_CHAR.search(base) is None:
         return reading or base
-    pron = _dictionary_reading(reading)
-    if pron and _dictionary_reading(base) == pron:
+    pron = _dictionary_reading(reading, user_dic)
+    if pron and _dictionary_reading(base, user_dic) == pron:
         if kept is not None:
             kept.append(SpelledReading(base, pron))
         return base
     return reading
 
 
-def _kag_ruby(m: re.Match[str], kept: list[SpelledReading] | None = None) -> str:
+def _kag_ruby(m: re.Match[str], kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
     reading, first, rest = m.groups()
     if rest:
-        wanted = _dictionary_reading(reading)
+        wanted = _dictionary_reading(reading, user_dic)
         for k in range(len(rest), 0, -1):
-            if _dictionary_reading(first + rest[:k]) == wanted:
-                return _ruby_word(first + rest[:k], reading, kept) + rest[k:]
-    return _ruby_word(first, reading, kept) + rest
+            if _dictionary_reading(first + rest[:k], user_dic) == wanted:
+                return _ruby_word(first + rest[:k], reading, kept, user_dic) + rest[k:]
+    return _ruby_word(first, reading, kept, user_dic) + rest
 
 
 @lru_cache(maxsize=4096)
-def _dictionary_reading(word: str) -> str:
-    """OpenJTalk's katakana reading of ``word`` alone (devoicing marks dropped)."""
+def _dictionary_reading(word: str, user_dic: str | None = None) -> str:
+    """OpenJTalk's katakana reading of ``word`` alone (devoicing marks dropped), with the compiled
+    user dictionary ``user_dic`` when one is given."""
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.readings import clean_pron
     from tsukasa.pipelines.textfront.resources import jtalk
 
-    return "".join(clean_pron(f["pron"]) for f in pyopenjtalk.run_frontend(word, jtalk=jtalk()))
+    return "".join(clean_pron(f["pron"]) for f in pyopenjtalk.run_frontend(word, jtalk=jtalk(user_dic)))
 
 
 # 漢字(かんじ) / 漢字（かんじ）: only a reading when the parentheses hold nothing but kana and
@@ -667,22 +669,23 @@ def apply_ruby(text: str) -> str:
     return _apply_ruby_all(text, None)
 
 
-def apply_ruby_with_readings(text: str) -> tuple[str, list[SpelledReading]]:
-    """:func:`apply_ruby`, and the readings of the words it kept as written, in text order."""
+def apply_ruby_with_readings(text: str, user_dic: str | None = None) -> tuple[str, list[SpelledReading]]:
+    """:func:`apply_ruby`, and the readings of the words it kept as written, in text order; a word
+    the compiled user dictionary ``user_dic`` reads as its ruby is kept too."""
     kept: list[SpelledReading] = []
     if _MAY_HAVE_RUBY.search(text) is None:
         return text, kept
-    return _apply_ruby_all(text, kept), kept
+    return _apply_ruby_all(text, kept, user_dic), kept
 
 
-def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None) -> str:
+def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
     # One scan over every form at once would keep `kept` in text order; the forms never overlap, so
     # each form's words are found in order and the list is sorted by position at the end.
     found: list[tuple[int, SpelledReading]] = []
 
     def word(base: str, reading: str, at: int) -> str:
         mine: list[SpelledReading] | None = [] if kept is not None else None
-        out = _ruby_word(base, reading, mine)
+        out = _ruby_word(base, reading, mine, user_dic)
         found.extend((at, r) for r in mine or ())
         return out
 
@@ -690,7 +693,7 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None) -> str:
 
         def kag(m: re.Match[str]) -> str:
             mine: list[SpelledReading] | None = [] if kept is not None else None
-            out = _kag_ruby(m, mine)
+            out = _kag_ruby(m, mine, user_dic)
             found.extend((m.start(), r) for r in mine or ())
             return out
 
