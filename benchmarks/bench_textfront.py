@@ -434,25 +434,35 @@ def english_report(
     print(f"# english-mixed: {len(sets)} sentences, {len(words)} English words ({len(set(words))} distinct): "
           f"{src['table']} from the loanword table, {src['model']} from e2k's model, {src['letters']} letter "
           f"names; e.g. {lines[0]!r}")  # fmt: skip
+    names = ["tsukasa japanese text", "tsukasa english (model)", "tsukasa english (letters)", "pyopenjtalk english"]
+    variants = [[ours(t) for t in lines], [ours(t, english="letters") for t in lines], [baseline(t) for t in lines]]
+    for half, scored in subset_scores(idx, golds, our_outs, variants, halves).items():
+        for name, sc in zip(names, scored, strict=True):
+            print(sc.row(f"{name:<26}{half}"))
+        ja, model, letters, plain = scored
+        print(f"  {half}: english - japanese PER {model.per - ja.per:+.2f} points "
+              f"(letters {letters.per - ja.per:+.2f}, pyopenjtalk {plain.per - ja.per:+.2f})")  # fmt: skip
+
+
+def subset_scores(
+    idx: list[int],
+    golds: list[Output],
+    our_outs: list[Output],
+    variants: list[list[Output]],
+    halves: dict[str, Callable[[int], bool]],
+) -> dict[str, list[Scores]]:
+    """Per half: the scores of our Japanese-text outputs on the sentences ``idx`` (row indices), then
+    of each variant's outputs (one per sentence of ``idx``: the same sentences written otherwise)."""
     sub_golds = [golds[i] for i in idx]
-    runs = {
-        "tsukasa japanese text": [our_outs[i] for i in idx],
-        "tsukasa english (model)": [ours(t) for t in lines],
-        "tsukasa english (letters)": [ours(t, english="letters") for t in lines],
-        "pyopenjtalk english": [baseline(t) for t in lines],
-    }
+    sub_ja = [our_outs[i] for i in idx]
+    out = {}
     for half, keep_full in halves.items():
 
         def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
             return kf(idx[k])
 
-        scores = {name: score(outs, sub_golds, keep) for name, outs in runs.items()}
-        for name, sc in scores.items():
-            print(sc.row(f"{name:<26}{half}"))
-        ja = scores["tsukasa japanese text"]
-        print(f"  {half}: english - japanese PER {scores['tsukasa english (model)'].per - ja.per:+.2f} points "
-              f"(letters {scores['tsukasa english (letters)'].per - ja.per:+.2f}, "
-              f"pyopenjtalk {scores['pyopenjtalk english'].per - ja.per:+.2f})")  # fmt: skip
+        out[half] = [score(x, sub_golds, keep) for x in (sub_ja, *variants)]
+    return out
 
 
 def ruby_report(
@@ -463,16 +473,9 @@ def ruby_report(
     sets = ruby_set(rows)
     idx = [i for i, _, _ in sets]
     print(f"# ruby: {len(sets)} sentences whose words spell the gold kana; e.g. {sets[0][1]!r}")
-    sub_golds = [golds[i] for i in idx]
-    sub_ja = [our_outs[i] for i in idx]
     ruby_outs = [ours(r) for _, r, _ in sets]
     kana_outs = [ours(k) for _, _, k in sets]
-    for half, keep_full in halves.items():
-
-        def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
-            return kf(idx[k])
-
-        ja_s, ru_s, ka_s = (score(x, sub_golds, keep) for x in (sub_ja, ruby_outs, kana_outs))
+    for half, (ja_s, ru_s, ka_s) in subset_scores(idx, golds, our_outs, [ruby_outs, kana_outs], halves).items():
         print(ja_s.row(f"tsukasa japanese     {half}"))
         print(ru_s.row(f"tsukasa ruby         {half}"))
         print(ka_s.row(f"ruby read as kana    {half}"))
@@ -522,19 +525,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     sets = gold_romaji_sets(rows)
     idx = [i for i, _, _ in sets]
-    sub_golds = [golds[i] for i in idx]
-    sub_ja = [our_outs[i] for i in idx]
     romaji = [s for _, s, _ in sets]
     mixed = [m for _, _, m in sets]
     print(f"# romaji/mixed: {len(sets)} sentences whose words spell the gold kana; e.g. {romaji[0]!r} / {mixed[0]!r}")
     ro_outs = [ours(t) for t in romaji]
     mx_outs = [ours(t) for t in mixed]
-    for half, keep_full in halves.items():
-
-        def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
-            return kf(idx[k])
-
-        ja_s, ro_s, mx_s = (score(x, sub_golds, keep) for x in (sub_ja, ro_outs, mx_outs))
+    for half, (ja_s, ro_s, mx_s) in subset_scores(idx, golds, our_outs, [ro_outs, mx_outs], halves).items():
         print(ja_s.row(f"tsukasa japanese  {half}"))
         print(ro_s.row(f"tsukasa romaji    {half}"))
         print(mx_s.row(f"tsukasa mixed     {half}"))
