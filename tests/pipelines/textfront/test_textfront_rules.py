@@ -1162,6 +1162,11 @@ ENGLISH_LINE_CASES = [
     ("re-entry", "リエントリー"),
     ("Sakura", "サクラ"),
     ("Yokatta", "ヨカッタ"),
+    # a Japanese word of three morae or more inside an English line is read as romaji (ミナ, アニーム);
+    # shorter ones are English words too (the same sake, take my hand) and stay English
+    ("Let's go, minna!", "レッツゴー、ミンナ"),
+    ("Welcome to the anime club.", "ウェルカムトゥーザアニメクラブ"),
+    ("Take my hand.", "テークマイハンド"),
 ]
 
 

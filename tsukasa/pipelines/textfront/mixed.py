@@ -222,14 +222,34 @@ def _english_not_japanese(word: str, hiragana: str | None) -> bool:
     """
     if hiragana is None:
         return False
-    words = dictionary_words(hiragana)
-    if len(words) == 1 and words[0].accent is not None and words[0].base == words[0].surface:
-        return False
-    if _katakana_noun(to_katakana(hiragana)):
+    if _japanese_word(hiragana):
         return False
     from tsukasa.pipelines.textfront.english import clearly_english, transliterate
 
     return clearly_english(word) and transliterate(word) is not None
+
+
+def _japanese_word(hiragana: str) -> bool:
+    """Whether ``hiragana`` is one Japanese word: MeCab reads it as one word of its dictionary in
+    its dictionary form, or its katakana is a noun the dictionary holds."""
+    words = dictionary_words(hiragana)
+    if len(words) == 1 and words[0].accent is not None and words[0].base == words[0].surface:
+        return True
+    return _katakana_noun(to_katakana(hiragana))
+
+
+def _japanese_in_english(word: str, hiragana: str | None) -> bool:
+    """Whether a word of an English line is a Japanese word written in romaji (Let's go, minna!
+    read ミナ; I love sushi スーシー): not a word of the English tables, and its romaji spells a
+    Japanese word of three morae or more. Shorter ones stay English: sake, same, take, mine are
+    Japanese words too (酒, 鮫, 竹, 峰), and e2k's n-gram model scores both kinds as English."""
+    if hiragana is None or _table_word(word) is not None:
+        return False
+    return _mora_count(hiragana) >= 3 and _japanese_word(hiragana)
+
+
+def _mora_count(hiragana: str) -> int:
+    return sum(1 for c in hiragana if c not in "ゃゅょぁぃぅぇぉゎ")
 
 
 def _function_word(hiragana: str) -> bool:
@@ -282,7 +302,7 @@ def _convert_span(
             reading = _PARTICLE_READINGS[lw]
             kana = reading.surface
             readings.append(reading)
-        elif romaji_mode and pron is not None:
+        elif pron is not None and (romaji_mode or (english == "model" and _japanese_in_english(w, pron))):
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             readings.append(reading)
         else:

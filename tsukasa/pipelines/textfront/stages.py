@@ -115,7 +115,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # small vowels after kanji words (先生ぇ), laughter cut into particles (はは, へへっ);
     # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
     # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words;
-    # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context
+    # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context; a
+    # Japanese word of 3+ morae in an English line read as romaji
     version: ClassVar[str] = "10"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
