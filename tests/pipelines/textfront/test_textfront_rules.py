@@ -459,6 +459,7 @@ NUMBER_READINGS = [
     ("攻撃力×1.5倍", "コーゲキリョクイッテンゴバイ"),
     ("3×4倍", "サンカケルヨンバイ"),  # after a number the × multiplies, as before
     ("Lv.MAX", "レベルマックス"),  # was エルブイ、エムエーエックス
+    ("Lv.UP！", "レベルアップ"),  # the level-up banner (was エルブイ、アップ)
     ("3*4=12", "サンカケルヨンイコールジューニ"),  # an asterisk between numbers multiplies (was サンジューヨン)
     ("HP＊2", "エイチピーカケルニ"),
     # 中黒 between numbers lists them (school years, months; was read as one number: ジューニネンセー)

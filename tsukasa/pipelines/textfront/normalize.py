@@ -814,7 +814,7 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         return "|".join(re.escape(a) for a, before, _ in sorted(rows, key=lambda r: -len(r[0])) if before == kind)
 
     pattern = (
-        rf"(?<![A-Za-z])(?:(?<!\d)({alternatives('exact')})(?!\d)"
+        rf"(?<![A-Za-z])(?:(?<!\d)({alternatives('exact')})(?![\dA-Za-z])"
         rf"|({alternatives('number')})\s?(?=\d)|({alternatives('name')})\s?)"
     )
     return re.compile(pattern), readings
