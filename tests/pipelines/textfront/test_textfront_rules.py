@@ -1087,6 +1087,9 @@ def test_mixed_reads_like_japanese(text: str, kana: str) -> None:
 # (xyzzy, nhk) and all-capital acronyms keep their letter names (issue 5: unknown Latin strings).
 ENGLISH_CASES = [
     ("今日はgood weatherですね", "キョーワグッドウェザーデスネ"),
+    # a word with l or v, letters no standard romanisation writes, is English (lime リメ, mile ミレ)
+    ("lemonやlimeはすっぱい", "レモンヤライムワスッパイ"),
+    ("走行mileで", "ソーコーマイルデ"),
     ("deadlineまでに終わらせる", "デッドラインマデニオワラセル"),
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
@@ -1168,6 +1171,11 @@ ENGLISH_LINE_CASES = [
     ("Let's go, minna!", "レッツゴー、ミンナ"),
     ("Welcome to the anime club.", "ウェルカムトゥーザアニメクラブ"),
     ("Take my hand.", "テークマイハンド"),
+    # ... and so is a line with as many English as romaji-looking words (like りけ, love ロヴェ: the line
+    # was read as romaji)
+    ("I like ramen.", "アイライクラーメン"),
+    ("I love karaoke and ramen.", "アイラブカラオケアンドラーメン"),
+    ("Luna-chan wa kawaii desu ne.", "ルナチャンワカワイイデスネ"),  # a romaji line with an l-name stays romaji
 ]
 
 

@@ -113,6 +113,17 @@ def _table_word(word: str) -> str | None:
     return acronyms().get(word) or loanwords().get(lower) or function_words().get(lower)
 
 
+# Letters no standard romanisation writes (the parser still reads them, as wapuro and fan text
+# do: Luna, la): a word with one is English evidence, not romaji evidence.
+_NOT_HEPBURN = re.compile("[lLvV]")
+
+
+def _english_evidence(word: str) -> bool:
+    """Whether ``word`` speaks for its line being English: a word of the loanword table, the pronoun
+    I, or a word with a letter romaji does not use (like, love, never)."""
+    return word == "I" or word.lower() in loanwords() or _NOT_HEPBURN.search(word) is not None
+
+
 def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:
     """Whether ``word`` counts towards reading its span as romaji.
 
@@ -129,6 +140,8 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
         return False
     if prefer_romaji:
         return True
+    if _NOT_HEPBURN.search(word) is not None:
+        return False  # like, never: Hepburn, Kunrei and Nihon-shiki write no l or v
     lower = word.lower()
     if lower in loanwords() or word == "I":
         return False
@@ -335,6 +348,9 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
     n_romaji = sum(1 for w in words if _romaji_evidence(w, romaji_to_hiragana(w), prefer_romaji=False, single=False))
+    # ... unless as many words speak for English: "I love karaoke and ramen" is English with two
+    # Japanese words in it (it was read as romaji: ロヴェ)
+    prefer_romaji = n_romaji >= 2 and n_romaji > sum(1 for w in words if _english_evidence(w))
     in_japanese = _JAPANESE.search(text) is not None
     readings: list[SpelledReading] = []
     out: list[str] = []
@@ -344,7 +360,7 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
         out.append(text[pos : m.start()].rstrip(" 　"))
         before = len(readings)
         kana = _convert_span(
-            m.group(0), hepburn, readings, prefer_romaji=n_romaji >= 2, in_japanese=in_japanese, english=english
+            m.group(0), hepburn, readings, prefer_romaji=prefer_romaji, in_japanese=in_japanese, english=english
         )
         pos = m.end()
         while pos < len(text) and text[pos] in " 　":
