@@ -1090,6 +1090,9 @@ ENGLISH_CASES = [
     # a word with l or v, letters no standard romanisation writes, is English (lime リメ, mile ミレ)
     ("lemonやlimeはすっぱい", "レモンヤライムワスッパイ"),
     ("走行mileで", "ソーコーマイルデ"),
+    # several English words in a row inside Japanese text are weighed word by word (were romaji)
+    ("orange juiceを飲む", "オレンジジュースヲノム"),
+    ("house dustにallergieがあります", "ハウスダストニアレルギーガアリマス"),
     ("deadlineまでに終わらせる", "デッドラインマデニオワラセル"),
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
