@@ -1093,6 +1093,10 @@ ENGLISH_CASES = [
     # several English words in a row inside Japanese text are weighed word by word (were romaji)
     ("orange juiceを飲む", "オレンジジュースヲノム"),
     ("house dustにallergieがあります", "ハウスダストニアレルギーガアリマス"),
+    # loanwords whose Japanese form is not the English pronunciation (e2k: ビルディング, バイラス)
+    ("buildingの屋上", "ビルノオクジョー"),
+    ("virusに感染した", "ウイルスニカンセンシタ"),
+    ("remote controlを探す", "リモコンヲサガス"),
     ("deadlineまでに終わらせる", "デッドラインマデニオワラセル"),
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),
