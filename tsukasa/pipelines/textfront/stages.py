@@ -116,7 +116,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
     # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words;
     # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context; a
-    # Japanese word of 3+ morae in an English line read as romaji
+    # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords
     version: ClassVar[str] = "10"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
