@@ -1097,6 +1097,11 @@ ENGLISH_CASES = [
     ("buildingの屋上", "ビルノオクジョー"),
     ("virusに感染した", "ウイルスニカンセンシタ"),
     ("remote controlを探す", "リモコンヲサガス"),
+    ("toilet paperを買う", "トイレットペーパーヲカウ"),
+    # a word that is no romaji at all outweighs one that only might be (ファーストナメ); romaji phrases
+    # in Japanese text stay romaji
+    ("first nameで呼んで", "ファーストネームデヨンデ"),
+    ("kimi no na waを見た", "キミノナワヲミタ"),
     ("deadlineまでに終わらせる", "デッドラインマデニオワラセル"),
     ("新しいnetworkに接続した", "アタラシイネットワークニセツゾクシタ"),
     ("xyzzyと唱えた", "エックスワイゼットゼットワイトトナエタ"),

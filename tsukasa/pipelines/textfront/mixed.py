@@ -299,13 +299,15 @@ def _convert_span(
         romaji_mode = False
     elif romaji_mode and in_japanese and not single and not prefer_romaji and english == "model":
         # several Latin words inside Japanese text are weighed word by word as a lone one is: orange
-        # juice, house dust (オランゲジュース, ホーセダスト) spell no Japanese word
+        # juice, house dust (オランゲジュース, ホーセダスト) spell no Japanese word; and a word that is
+        # no romaji at all (first, cut) outweighs one that only might be (first name was ファーストナメ)
         n_romaji = sum(
             1
             for w, r in zip(words, readings_here, strict=True)
             if _romaji_evidence(w, r, prefer_romaji, single) and not _english_not_japanese(w, r)
         )
-        romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words)
+        n_english = sum(1 for w, r in zip(words, readings_here, strict=True) if r is None or _english_evidence(w))
+        romaji_mode = n_romaji > n_english and n_romaji * 2 >= len(words)
     shouted = not romaji_mode and _shouted_english(words)
     out: list[str] = []
     pos = 0
