@@ -436,9 +436,7 @@ def english_report(
           f"names; e.g. {lines[0]!r}")  # fmt: skip
     names = ["tsukasa japanese text", "tsukasa english (model)", "tsukasa english (letters)", "pyopenjtalk english"]
     variants = [[ours(t) for t in lines], [ours(t, english="letters") for t in lines], [baseline(t) for t in lines]]
-    for half, scored in subset_scores(idx, golds, our_outs, variants, halves).items():
-        for name, sc in zip(names, scored, strict=True):
-            print(sc.row(f"{name:<26}{half}"))
+    for half, scored in subset_scores(idx, golds, our_outs, variants, halves, [f"{n:<26}" for n in names]).items():
         ja, model, letters, plain = scored
         print(f"  {half}: english - japanese PER {model.per - ja.per:+.2f} points "
               f"(letters {letters.per - ja.per:+.2f}, pyopenjtalk {plain.per - ja.per:+.2f})")  # fmt: skip
@@ -450,9 +448,11 @@ def subset_scores(
     our_outs: list[Output],
     variants: list[list[Output]],
     halves: dict[str, Callable[[int], bool]],
+    names: list[str],
 ) -> dict[str, list[Scores]]:
     """Per half: the scores of our Japanese-text outputs on the sentences ``idx`` (row indices), then
-    of each variant's outputs (one per sentence of ``idx``: the same sentences written otherwise)."""
+    of each variant's outputs (one per sentence of ``idx``: the same sentences written otherwise),
+    printed as one row each under ``names`` (the Japanese text's first)."""
     sub_golds = [golds[i] for i in idx]
     sub_ja = [our_outs[i] for i in idx]
     out = {}
@@ -462,6 +462,8 @@ def subset_scores(
             return kf(idx[k])
 
         out[half] = [score(x, sub_golds, keep) for x in (sub_ja, *variants)]
+        for name, sc in zip(names, out[half], strict=True):
+            print(sc.row(f"{name}{half}"))
     return out
 
 
@@ -475,10 +477,8 @@ def ruby_report(
     print(f"# ruby: {len(sets)} sentences whose words spell the gold kana; e.g. {sets[0][1]!r}")
     ruby_outs = [ours(r) for _, r, _ in sets]
     kana_outs = [ours(k) for _, _, k in sets]
-    for half, (ja_s, ru_s, ka_s) in subset_scores(idx, golds, our_outs, [ruby_outs, kana_outs], halves).items():
-        print(ja_s.row(f"tsukasa japanese     {half}"))
-        print(ru_s.row(f"tsukasa ruby         {half}"))
-        print(ka_s.row(f"ruby read as kana    {half}"))
+    names = ["tsukasa japanese     ", "tsukasa ruby         ", "ruby read as kana    "]
+    for half, (ja_s, ru_s, ka_s) in subset_scores(idx, golds, our_outs, [ruby_outs, kana_outs], halves, names).items():
         print(f"  {half}: ruby - japanese PER {ru_s.per - ja_s.per:+.2f} points, ] F1 "
               f"{ru_s.f1(']') - ja_s.f1(']'):+.1f}; as kana {ka_s.per - ja_s.per:+.2f}, "
               f"{ka_s.f1(']') - ja_s.f1(']'):+.1f}")  # fmt: skip
@@ -530,10 +530,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"# romaji/mixed: {len(sets)} sentences whose words spell the gold kana; e.g. {romaji[0]!r} / {mixed[0]!r}")
     ro_outs = [ours(t) for t in romaji]
     mx_outs = [ours(t) for t in mixed]
-    for half, (ja_s, ro_s, mx_s) in subset_scores(idx, golds, our_outs, [ro_outs, mx_outs], halves).items():
-        print(ja_s.row(f"tsukasa japanese  {half}"))
-        print(ro_s.row(f"tsukasa romaji    {half}"))
-        print(mx_s.row(f"tsukasa mixed     {half}"))
+    names = ["tsukasa japanese  ", "tsukasa romaji    ", "tsukasa mixed     "]
+    for half, (ja_s, ro_s, mx_s) in subset_scores(idx, golds, our_outs, [ro_outs, mx_outs], halves, names).items():
         print(f"  {half}: romaji - japanese PER {ro_s.per - ja_s.per:+.2f} points "
               f"(nopau {ro_s.per_np - ja_s.per_np:+.2f}); mixed - japanese {mx_s.per - ja_s.per:+.2f} "
               f"(nopau {mx_s.per_np - ja_s.per_np:+.2f})")  # fmt: skip
