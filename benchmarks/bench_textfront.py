@@ -45,7 +45,7 @@ import csv
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -436,7 +436,7 @@ def english_report(
           f"names; e.g. {lines[0]!r}")  # fmt: skip
     names = ["tsukasa japanese text", "tsukasa english (model)", "tsukasa english (letters)", "pyopenjtalk english"]
     variants = [[ours(t) for t in lines], [ours(t, english="letters") for t in lines], [baseline(t) for t in lines]]
-    for half, scored in subset_scores(idx, golds, our_outs, variants, halves, [f"{n:<26}" for n in names]).items():
+    for half, scored in subset_scores(idx, golds, our_outs, variants, halves, [f"{n:<26}" for n in names]):
         ja, model, letters, plain = scored
         print(f"  {half}: english - japanese PER {model.per - ja.per:+.2f} points "
               f"(letters {letters.per - ja.per:+.2f}, pyopenjtalk {plain.per - ja.per:+.2f})")  # fmt: skip
@@ -449,22 +449,21 @@ def subset_scores(
     variants: list[list[Output]],
     halves: dict[str, Callable[[int], bool]],
     names: list[str],
-) -> dict[str, list[Scores]]:
+) -> Iterator[tuple[str, list[Scores]]]:
     """Per half: the scores of our Japanese-text outputs on the sentences ``idx`` (row indices), then
     of each variant's outputs (one per sentence of ``idx``: the same sentences written otherwise),
-    printed as one row each under ``names`` (the Japanese text's first)."""
+    printed as one row each under ``names`` (the Japanese text's first) before the half is yielded."""
     sub_golds = [golds[i] for i in idx]
     sub_ja = [our_outs[i] for i in idx]
-    out = {}
     for half, keep_full in halves.items():
 
         def keep(k: int, kf: Callable[[int], bool] = keep_full) -> bool:
             return kf(idx[k])
 
-        out[half] = [score(x, sub_golds, keep) for x in (sub_ja, *variants)]
-        for name, sc in zip(names, out[half], strict=True):
+        scored = [score(x, sub_golds, keep) for x in (sub_ja, *variants)]
+        for name, sc in zip(names, scored, strict=True):
             print(sc.row(f"{name}{half}"))
-    return out
+        yield half, scored
 
 
 def ruby_report(
@@ -478,7 +477,7 @@ def ruby_report(
     ruby_outs = [ours(r) for _, r, _ in sets]
     kana_outs = [ours(k) for _, _, k in sets]
     names = ["tsukasa japanese     ", "tsukasa ruby         ", "ruby read as kana    "]
-    for half, (ja_s, ru_s, ka_s) in subset_scores(idx, golds, our_outs, [ruby_outs, kana_outs], halves, names).items():
+    for half, (ja_s, ru_s, ka_s) in subset_scores(idx, golds, our_outs, [ruby_outs, kana_outs], halves, names):
         print(f"  {half}: ruby - japanese PER {ru_s.per - ja_s.per:+.2f} points, ] F1 "
               f"{ru_s.f1(']') - ja_s.f1(']'):+.1f}; as kana {ka_s.per - ja_s.per:+.2f}, "
               f"{ka_s.f1(']') - ja_s.f1(']'):+.1f}")  # fmt: skip
@@ -531,7 +530,7 @@ def main(argv: list[str] | None = None) -> None:
     ro_outs = [ours(t) for t in romaji]
     mx_outs = [ours(t) for t in mixed]
     names = ["tsukasa japanese  ", "tsukasa romaji    ", "tsukasa mixed     "]
-    for half, (ja_s, ro_s, mx_s) in subset_scores(idx, golds, our_outs, [ro_outs, mx_outs], halves, names).items():
+    for half, (ja_s, ro_s, mx_s) in subset_scores(idx, golds, our_outs, [ro_outs, mx_outs], halves, names):
         print(f"  {half}: romaji - japanese PER {ro_s.per - ja_s.per:+.2f} points "
               f"(nopau {ro_s.per_np - ja_s.per_np:+.2f}); mixed - japanese {mx_s.per - ja_s.per:+.2f} "
               f"(nopau {mx_s.per_np - ja_s.per_np:+.2f})")  # fmt: skip
