@@ -332,6 +332,13 @@ NORMALIZE_CASES = [
     ("悲しい(T_T)", "悲しい"),  # crying eyes (was ティーティー)
     ("了解です(^^ゞ", "了解です"),  # a face never closed (ゞ stopped the line)
     ("ありがとう(^o^)丿", "ありがとう"),  # a hand (丿 was ヘツ)
+    # faces drawn with letters of scripts never read (Thai, Hangul jamo, Arabic, Canadian syllabics,
+    # modifier accents) stopped the line with "no reading"; ゜ is no kana (ロ was read)
+    ("がんばる٩(ˊᗜˋ*)و", "がんばる"),
+    ("ふふ(๑•̀ㅂ•́)و✧", "ふふ"),
+    ("えっ(゜ロ゜)", "えっ"),
+    ("にゃーんฅ^•ω•^ฅ", "にゃーん"),
+    ("ロボ（ロボット）だ", "ロボ（ロボット）だ"),  # a word in brackets is no face
     ("日本電信電話(NTT)の株", "日本電信電話の株"),  # letters in brackets are no face (a gloss, dropped as before)
     ("(T)シャツ", "（T）シャツ"),
     ("ノートを買う", "ノートを買う"),
@@ -1349,7 +1356,10 @@ def test_text_too_long_for_openjtalk_is_read_in_parts() -> None:
     assert p.phonemes.count("pau") == 599 and p.kana.count("キョーワ") == 600
 
 
-@pytest.mark.parametrize("text,unread", [("한국어", "한국어"), ("Жизнь", "Жизнь"), ("∑の記号", "∑"), ("これは¢", "¢")])
+@pytest.mark.parametrize(
+    "text,unread",
+    [("한국어", "한국어"), ("Жизнь", "Жизнь"), ("∑の記号", "∑"), ("これは¢", "¢"), ("(Москва)に行く", "Москва")],
+)
 def test_a_word_with_no_reading_is_an_error_naming_it(text: str, unread: str) -> None:
     # OpenJTalk reads what it cannot say as a pause: the phonemes lacked a word the audio says
     with pytest.raises(TextFrontError, match=f"no reading for '{unread}'"):

@@ -730,11 +730,30 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
 _LATIN_GLOSS = re.compile(rf"(?<=[{KANJI}{KATA}])[(（][A-Za-z][A-Za-z .'’\-]*[)）]")
 
 
+# Kana or kanji in brackets make them words, not a face: ゛ ゜ are no kana (えっ(゜ロ゜) read ロ).
+_FACE_VETO = re.compile(rf"[\u3041-\u309a\u309d-\u309f{KANJI}]")
+_FACE_MARK = re.compile(r"[ωд∀▽]")
+
+
 def _is_kaomoji(inner: str) -> bool:
-    if re.search(rf"[{HIRA}{KANJI}]", inner) and not re.search(r"[ωд∀▽]", inner):
+    if _FACE_VETO.search(inner) is not None and _FACE_MARK.search(inner) is None:
         return False
-    symbolic = sum(1 for c in inner if c in _KAOMOJI_CHARS or unicodedata.category(c)[0] in "PS")
-    return symbolic >= 2 and symbolic >= len(inner) / 2
+    symbolic = other = 0
+    for c in inner:
+        cat = unicodedata.category(c)
+        if c in _KAOMOJI_CHARS or cat[0] in "PSM" or cat == "Lm":
+            symbolic += 1  # marks, accents and modifier letters draw eyebrows and eyes (•̀ ˊ ˋ)
+        elif _FACE_LETTER.match(c) is not None:
+            other += 1  # a letter of a script we never read, drawn as a mouth or cheek (ㅂ ᗜ ๑)
+    # Such letters count only beside a drawn mark: (Москва) or (한국어) in brackets are words, and
+    # stay an error naming them.
+    return symbolic >= 1 and symbolic + other >= 2 and symbolic + other >= len(inner) / 2
+
+
+# Letters and digits of scripts the front-end does not read (Thai, Hangul jamo, Arabic, Canadian
+# syllabics, phonetic extensions...): faces borrow them (٩(ˊᗜˋ*)و, (๑•̀ㅂ•́)و✧, (｡•̀ᴗ-)✧), and the line
+# stopped with "no reading" (modern kaomoji are full of them).
+_FACE_LETTER = re.compile(r"[^\u0000-\u024f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 # A kaomoji's arms and hands stand outside its brackets: ( ｀ー´)ノ, (・ω・)ゞ, ヽ(・∀・)ﾉ — once the
@@ -742,7 +761,7 @@ def _is_kaomoji(inner: str) -> bool:
 # A bow holds the brackets in two hands (m(_ _)m), a surprise is marked before them (Σ(ﾟДﾟ)): those
 # were read エムエム and シグマ.
 _KAOMOJI_WITH_ARMS = re.compile(
-    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶ლσっ彡／/]|m(?![A-Za-z]))*"
+    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣงฅ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|m(?![A-Za-z]))*"
 )
 # Crying eyes are capital Ts (T_T, T^T, TдT), which as letters are no kaomoji characters: (NTT) is
 # a company. Matched as a whole face only. And a face whose bracket is never closed, as a line ends
@@ -753,8 +772,14 @@ _OPEN_FACE = re.compile(r"[(（][\^＾][_＿\-・.]?[\^＾][;；ゞ]*(?![)）])"
 _TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])")
 
 
+# A cat's face held between its paws, with no brackets: ฅ^•ω•^ฅ (it stopped the line on the ฅ).
+_PAW_FACE = re.compile(r"ฅ([^ฅ\n]{1,12})ฅ")
+
+
 def remove_emoji_kaomoji(text: str) -> str:
     text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
+    if "ฅ" in text:
+        text = _PAW_FACE.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
     if "T" in text or "Ｔ" in text:
         text = _CRYING_FACE.sub("", text)
     if "^" in text or "＾" in text:
