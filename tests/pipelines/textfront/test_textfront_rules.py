@@ -338,6 +338,9 @@ NORMALIZE_CASES = [
     ("ふふ(๑•̀ㅂ•́)و✧", "ふふ"),
     ("えっ(゜ロ゜)", "えっ"),
     ("にゃーんฅ^•ω•^ฅ", "にゃーん"),
+    ("まあね¯\\_(ツ)_/¯", "まあね"),  # the shrug (its face read ツ)
+    ("┬─┬ノ( º _ ºノ)", "┬─┬"),  # a hand before the face, room around it (ノ was read); ┬─┬ is silent
+    ("ヒノ(^^)", "ヒノ"),  # ノ ending a word is no hand
     ("ロボ（ロボット）だ", "ロボ（ロボット）だ"),  # a word in brackets is no face
     ("日本電信電話(NTT)の株", "日本電信電話の株"),  # letters in brackets are no face (a gloss, dropped as before)
     ("(T)シャツ", "（T）シャツ"),

@@ -747,7 +747,8 @@ def _is_kaomoji(inner: str) -> bool:
             other += 1  # a letter of a script we never read, drawn as a mouth or cheek (ㅂ ᗜ ๑)
     # Such letters count only beside a drawn mark: (Москва) or (한국어) in brackets are words, and
     # stay an error naming them.
-    return symbolic >= 1 and symbolic + other >= 2 and symbolic + other >= len(inner) / 2
+    drawn = len(inner.strip(" \u3000"))  # the room around a face is no stroke: ( ´ ▽ ` )
+    return symbolic >= 1 and symbolic + other >= 2 and symbolic + other >= drawn / 2
 
 
 # Letters and digits of scripts the front-end does not read (Thai, Hangul jamo, Arabic, Canadian
@@ -761,15 +762,16 @@ _FACE_LETTER = re.compile(r"[^\u0000-\u024f\u3040-\u30ff\u3400-\u9fff\uf900-\ufa
 # A bow holds the brackets in two hands (m(_ _)m), a surprise is marked before them (Σ(ﾟДﾟ)): those
 # were read エムエム and シグマ.
 _KAOMOJI_WITH_ARMS = re.compile(
-    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣงฅ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|m(?![A-Za-z]))*"
+    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣσงฅ]|(?<![\u3041-\u30ff\u4e00-\u9fff])[ノﾉ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|m(?![A-Za-z]))*"
 )
 # Crying eyes are capital Ts (T_T, T^T, TдT), which as letters are no kaomoji characters: (NTT) is
 # a company. Matched as a whole face only. And a face whose bracket is never closed, as a line ends
 # on it: (^^ゞ, (^_^; — its ゞ had no reading and stopped the line.
 _CRYING_FACE = re.compile(r"[(（]\s*[;；]?[TＴ][_＿^＾.．дДoｏ\s]{0,3}[TＴ][;；]?\s*[)）]")
 _OPEN_FACE = re.compile(r"[(（][\^＾][_＿\-・.]?[\^＾][;；ゞ]*(?![)）])")
-# Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own.
-_TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])")
+# Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own. And the
+# shrug ¯\_(ツ)_/¯, whose face is a katakana letter (it read ツ).
+_TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])|¯\\_?[(（]ツ[)）]_?/¯")
 
 
 # A cat's face held between its paws, with no brackets: ฅ^•ω•^ฅ (it stopped the line on the ฅ).
@@ -784,7 +786,7 @@ def remove_emoji_kaomoji(text: str) -> str:
         text = _CRYING_FACE.sub("", text)
     if "^" in text or "＾" in text:
         text = _OPEN_FACE.sub("", text)
-    if "orz" in text or "OTL" in text or "otz" in text:
+    if "orz" in text or "OTL" in text or "otz" in text or "¯" in text:
         text = _TEXT_EMOTICON.sub("", text)
     text = _VARIATION.sub("", text)
     return _EMOJI.sub("", text)
