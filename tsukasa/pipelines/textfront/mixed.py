@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
+from tsukasa.pipelines.textfront.readings import SpelledReading, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, uses_hepburn
 
@@ -258,11 +258,7 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
     Japanese words too (酒, 鮫, 竹, 峰), and e2k's n-gram model scores both kinds as English."""
     if hiragana is None or _table_word(word) is not None:
         return False
-    return _mora_count(hiragana) >= 3 and _japanese_word(hiragana)
-
-
-def _mora_count(hiragana: str) -> int:
-    return sum(1 for c in hiragana if c not in "ゃゅょぁぃぅぇぉゎ")
+    return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 
 def _function_word(hiragana: str) -> bool:
