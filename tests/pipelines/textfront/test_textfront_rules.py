@@ -922,6 +922,18 @@ CUE_CASES = [
     ("【笑】そうか", "そうか", [("laugh", "【笑】")]),
     ("[笑]", "", [("laugh", "[笑]")]),
     ("（小声で）内緒だよ", "内緒だよ", [("other", "（小声で）")]),
+    # ... also between asterisks (chat, role-play), in 〔〕 and <>, in English as subtitles write them,
+    # one-kanji marks of feeling and manga mimetics of manner (all were read aloud)
+    ("*笑*それはないよ", "それはないよ", [("laugh", "*笑*")]),
+    ("＊ため息＊もう嫌だ", "もう嫌だ", [("sigh", "＊ため息＊")]),
+    ("〔笑〕そうか", "そうか", [("laugh", "〔笑〕")]),
+    ("<笑>そうか", "そうか", [("laugh", "<笑>")]),
+    ("(laughs)そうだね", "そうだね", [("laugh", "(laughs)")]),
+    ("[LAUGHS] そうだね", "そうだね", [("laugh", "[LAUGHS]")]),
+    ("(Sighs)疲れた", "疲れた", [("sigh", "(Sighs)")]),
+    ("まあね（汗）", "まあね", [("other", "（汗）")]),
+    ("（ボソッ）バカ", "バカ", [("other", "（ボソッ）")]),
+    ("5*3=15", "5*3=15", []),  # asterisks around no direction are no brackets
     # spoken sounds drawn out, repeated, or in katakana (manga / light-novel onomatopoeia)
     ("あははは！", "あははは！", [("laugh", "あははは！")]),
     ("ゴホッゴホッ", "ゴホッゴホッ", [("cough", "ゴホッゴホッ")]),
@@ -1291,6 +1303,7 @@ PLACEHOLDER_CASES = [
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
     ("[r]改行[p]", [], "[r]改行[p]"),
     ("[newpage]次の日", [], "[newpage]次の日"),  # pixiv's page break (the line was flagged)
+    ("[laughs]そうだね", [], "[laughs]そうだね"),  # a subtitle's direction (a cue), not a variable
     ("\\R[星,きらめき]と{{Ruby|月|つき}}", [], "\\R[星,きらめき]と{{Ruby|月|つき}}"),  # ruby forms
     ("{漢字|かんじ}", [], "{漢字|かんじ}"),
     ("{b}強く{/b}{nw}", [], "{b}強く{/b}{nw}"),  # Ren'Py text tags, stripped by normalisation

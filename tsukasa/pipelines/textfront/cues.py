@@ -51,7 +51,9 @@ _NET_LAUGH = re.compile(
 
 
 # The brackets scripts put stage directions in: （笑） (笑) ［笑］ [笑] 【笑】.
-_OPEN, _CLOSE = "（(［[【", ")）］]】"
+# Brackets a direction stands in: round, square and lenticular, tortoise-shell 〔〕, angle <> ＜＞,
+# and the asterisks of chat and role-play text (*笑*, ＊ため息＊), which open and close alike.
+_OPEN, _CLOSE = "（(［[【〔<＜*＊", ")）］]】〕>＞*＊"
 _OPEN_SET, _CLOSE_SET = re.escape(_OPEN), re.escape(_CLOSE)  # inside a character class
 
 
@@ -66,8 +68,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str, str, str, str], ...]:
     # long mark that may be drawn out) and the regex of the form itself, for the one-search gate.
     pats: list[tuple[re.Pattern[str], str, str, str, str]] = []
     for kind, form, _ in directions:
-        literal = re.escape(form)
-        pats.append((re.compile(rf"[{_OPEN_SET}]\s*{literal}\s*[{_CLOSE_SET}]"), kind, "direction", form, literal))
+        # an English direction as subtitles write it: (laughs), [Laughs], [LAUGHS]
+        for variant in dict.fromkeys((form, form.capitalize(), form.upper()) if form.isascii() else (form,)):
+            literal = re.escape(variant)
+            pats.append(
+                (re.compile(rf"[{_OPEN_SET}]\s*{literal}\s*[{_CLOSE_SET}]"), kind, "direction", variant, literal)
+            )
     for kind, form, mode in spoken:
         # the same sound in katakana (フフッ, ゴホッ), with its last kana drawn out (あははは, ふふふふ)
         # and the whole sound repeated (ゴホッゴホッ, くすくすくす)
@@ -104,6 +110,13 @@ def _stretchable(core: str) -> str:
         vowel = kana_vowels().get(to_katakana(core[i - 1]), "")
         out.append(f"[ー〜～{_VOWEL_KANA.get(vowel, '')}]+")
     return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def english_directions() -> frozenset[str]:
+    """The table's directions written in English, in lower case ([laughs], (sighs)): placeholders.py
+    must not take a bracketed one for a Ren'Py variable."""
+    return frozenset(form.lower() for _, form, mode in read_table("cues.tsv") if mode == "direction" and form.isascii())
 
 
 @lru_cache(maxsize=2)

@@ -39,6 +39,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tsukasa.pipelines.textfront.cues import english_directions
 from tsukasa.pipelines.textfront.normalize import BRACKET_TAGS, RENPY_TAGS
 
 _ID = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -91,6 +92,8 @@ def _key(m: re.Match[str]) -> str | None:
     if groups["renpy"]:
         if groups["renpy"].lower() in _MARKUP_WORDS:
             return None  # a markup tag
+        if groups["renpy"].lower() in english_directions():
+            return None  # a subtitle's direction ([laughs], [sighs]): a cue, not a variable
         rest = m.string[m.end() :]
         if not m.string[: m.start()].strip() and (not rest or rest[0].isspace() or rest[0] in "「『"):
             return None  # a speaker tag opening the line: [Yui]「…」, [Yui] text

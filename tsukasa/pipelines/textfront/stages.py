@@ -47,7 +47,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # look-alikes (∼ ⁓) read as 〜, a lone hyphen is a dash; scene sounds, timed pauses and SE lines cut
     # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん); 7: more ruby forms (Unity, RPG Maker,
     # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup;
-    # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting
+    # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting;
+    # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts
     version: ClassVar[str] = "7"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
