@@ -121,8 +121,11 @@ NORMALIZE_CASES = [
     ("<ruby>司<rt>しのぶ</rt></ruby>だ", "しのぶだ"),
     (
         "<ruby><rb>星</rb><rp>(</rp><rt>ほし</rt><rp>)</rp><rb>詠</rb><rp>(</rp><rt>よみ</rt><rp>)</rp></ruby>さん",
-        "星よみさん",  # 星 is ほし in the dictionary: kept
+        "ほしよみさん",  # ruby character by character is the word's: 星詠 is no ほしよみ in the dictionary
     ),
+    # ... and where the word's own reading is spelled so, the word stays (がっ校 was cut at 校)
+    ("<ruby>学<rt>がっ</rt>校<rt>こう</rt></ruby>に行く", "学校に行く"),
+    ('[ruby text="がっ"]学[ruby text="こう"]校に行く', "学校に行く"),
     ("東京（とうきょう）", "東京"),
     ("東京（とうけい）", "とうけい"),
     # Aozora Bunko gaiji: the kanji the annotation names by code point or JIS X 0213 plane-row-cell
@@ -139,7 +142,7 @@ NORMALIZE_CASES = [
     ("行った(おこなった)", "おこなった"),
     # ... Ren'Py {rb}{rt} and KiriKiri KAG [ruby text=] (per character), as visual-novel scripts write them
     ("{rb}星詠{/rb}{rt}ほしよみ{/rt}さん", "ほしよみさん"),
-    ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "星よみさん"),
+    ('[ruby text="ほし"]星[ruby text="よみ"]詠さん', "ほしよみさん"),
     # ... and one KAG tag before a whole word whose kanji read together as the tag's reading (it was
     # かんじ字, カンジジ); a reading the word does not have stays the one character's
     ('[ruby text="かんじ"]漢字を読む', "漢字を読む"),
@@ -384,6 +387,8 @@ def test_normalize(text: str, expected: str) -> None:
 # word was replaced by kana and OpenJTalk guessed which word they were.
 RUBY_AS_PLAIN_CASES = [
     ("|漢字《かんじ》を|勉強《べんきょう》する。", "漢字を勉強する。"),
+    ("<ruby>学<rt>がっ</rt>校<rt>こう</rt></ruby>に行く。", "学校に行く。"),  # per-character ruby
+    ('[ruby text="いっ"]一[ruby text="しゅう"]週[ruby text="かん"]間が過ぎた。', "一週間が過ぎた。"),
     ("<ruby>魔法<rt>まほう</rt></ruby>使いの{弟子|でし}だ。", "魔法使いの弟子だ。"),
     ('[ruby text="ほし"]星が[ruby text="かがや"]輝く夜。', "星が輝く夜。"),
 ]

@@ -226,6 +226,18 @@ _KANJI_CHAR = re.compile(rf"[{KANJI}]")
 _KAG_RUBY = re.compile(rf"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{{1,20}})\"?\s*\](.)([{KANJI}]*)", re.I)
 
 
+# Per-character ruby: an HTML <ruby> element of several base/reading pairs, and a run of KAG tags
+# each over one character (see _apply_ruby_all).
+_HTML_RUBY_PAIR = re.compile(
+    r"(?:<rb>)?(?P<base>[^<>\n]{1,30}?)(?:</rb>)?(?:<rp>[^<>\n]*</rp>)?<rt>(?P<rt>[^<>\n]{1,40})</rt>"
+    r"(?:<rp>[^<>\n]*</rp>)?",
+    re.I,
+)
+_HTML_RUBY_ELEMENT = re.compile(r"(?<=<ruby>)[^\n]{1,400}?(?=</ruby>)", re.I)
+_KAG_RUBY_ONE = re.compile(r"\[ruby\s+text\s*=\s*\"?(?P<rt>[^\"\]\n]{1,20})\"?\s*\](?P<base>[^\[\]\n])", re.I)
+_KAG_RUBY_RUN = re.compile(r"(?:\[ruby\s+text\s*=\s*\"?[^\"\]\n]{1,20}\"?\s*\][^\[\]\n]){2,}", re.I)
+
+
 def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None, user_dic: str | None = None) -> str:
     """What a ruby-annotated word becomes: the base itself when the ruby spells the reading the
     dictionary gives it (most ruby helps a reader with a hard kanji), else the ruby's reading.
@@ -689,7 +701,19 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
         found.extend((at, r) for r in mine or ())
         return out
 
+    def per_character(m: re.Match[str], pairs: re.Pattern[str]) -> str:
+        # Ruby written character by character over one word (学(がっ)校(こう), as HTML mono-ruby and
+        # KAG tags give it) is the word's ruby: read per character, the word was cut at each
+        # character (がっ校 ga]cl # ko]o). Only a run made of nothing but such pairs is joined.
+        parts = list(pairs.finditer(m.group(0)))
+        if len(parts) < 2 or sum(len(p.group(0)) for p in parts) != len(m.group(0)):
+            return m.group(0)
+        return word("".join(p.group("base") for p in parts), "".join(p.group("rt") for p in parts), m.start())
+
+    if "<" in text or "＜" in text:
+        text = _HTML_RUBY_ELEMENT.sub(lambda m: per_character(m, _HTML_RUBY_PAIR), text)
     if "[" in text or "［" in text:
+        text = _KAG_RUBY_RUN.sub(lambda m: per_character(m, _KAG_RUBY_ONE), text)
 
         def kag(m: re.Match[str]) -> str:
             mine: list[SpelledReading] | None = [] if kept is not None else None
