@@ -126,6 +126,8 @@ NORMALIZE_CASES = [
     # ... and where the word's own reading is spelled so, the word stays (がっ校 was cut at 校)
     ("<ruby>学<rt>がっ</rt>校<rt>こう</rt></ruby>に行く", "学校に行く"),
     ('[ruby text="がっ"]学[ruby text="こう"]校に行く', "学校に行く"),
+    ("学(がっ)校(こう)に行く", "学校に行く"),  # web-novel and Aozora mono-ruby too
+    ("学《がっ》校《こう》に行く", "学校に行く"),
     ("東京（とうきょう）", "東京"),
     ("東京（とうけい）", "とうけい"),
     # Aozora Bunko gaiji: the kanji the annotation names by code point or JIS X 0213 plane-row-cell

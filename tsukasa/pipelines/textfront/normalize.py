@@ -235,6 +235,9 @@ _HTML_RUBY_PAIR = re.compile(
 )
 _HTML_RUBY_ELEMENT = re.compile(r"(?<=<ruby>)[^\n]{1,400}?(?=</ruby>)", re.I)
 _KAG_RUBY_ONE = re.compile(r"\[ruby\s+text\s*=\s*\"?(?P<rt>[^\"\]\n]{1,20})\"?\s*\](?P<base>[^\[\]\n])", re.I)
+# ... and web-novel and Aozora mono-ruby, one kanji after another with its reading: 学(がっ)校(こう)
+_KANJI_RUBY_ONE = re.compile(rf"(?P<base>[{KANJI}])(?:[(（](?P<rt>[{KANA}]{{1,8}})[)）]|《(?P<rt2>[{KANA}]{{1,8}})》)")
+_KANJI_RUBY_RUN = re.compile(rf"(?:[{KANJI}](?:[(（][{KANA}]{{1,8}}[)）]|《[{KANA}]{{1,8}}》)){{2,}}")
 _KAG_RUBY_RUN = re.compile(r"(?:\[ruby\s+text\s*=\s*\"?[^\"\]\n]{1,20}\"?\s*\][^\[\]\n]){2,}", re.I)
 
 
@@ -708,10 +711,13 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
         parts = list(pairs.finditer(m.group(0)))
         if len(parts) < 2 or sum(len(p.group(0)) for p in parts) != len(m.group(0)):
             return m.group(0)
-        return word("".join(p.group("base") for p in parts), "".join(p.group("rt") for p in parts), m.start())
+        reading = "".join(p.group("rt") or p.groupdict().get("rt2") or "" for p in parts)
+        return word("".join(p.group("base") for p in parts), reading, m.start())
 
     if "<" in text or "＜" in text:
         text = _HTML_RUBY_ELEMENT.sub(lambda m: per_character(m, _HTML_RUBY_PAIR), text)
+    if "(" in text or "（" in text or "《" in text:
+        text = _KANJI_RUBY_RUN.sub(lambda m: per_character(m, _KANJI_RUBY_ONE), text)
     if "[" in text or "［" in text:
         text = _KAG_RUBY_RUN.sub(lambda m: per_character(m, _KAG_RUBY_ONE), text)
 
