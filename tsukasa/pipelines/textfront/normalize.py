@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
@@ -262,14 +263,16 @@ def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None, user_
     return reading
 
 
-def _kag_ruby(m: re.Match[str], kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
+def _kag_ruby(m: re.Match[str], word: Callable[[str, str, int], str], user_dic: str | None = None) -> str:
+    """One KAG ruby tag: ``word(base, reading, offset)`` (see :func:`_apply_ruby_all`) of the character
+    after it, or of the whole kanji word when that reads together as the tag's reading."""
     reading, first, rest = m.groups()
     if rest:
         wanted = _dictionary_reading(reading, user_dic)
         for k in range(len(rest), 0, -1):
             if _dictionary_reading(first + rest[:k], user_dic) == wanted:
-                return _ruby_word(first + rest[:k], reading, kept, user_dic) + rest[k:]
-    return _ruby_word(first, reading, kept, user_dic) + rest
+                return word(first + rest[:k], reading, m.start()) + rest[k:]
+    return word(first, reading, m.start()) + rest
 
 
 @lru_cache(maxsize=4096)
@@ -720,14 +723,7 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
         text = _KANJI_RUBY_RUN.sub(lambda m: per_character(m, _KANJI_RUBY_ONE), text)
     if "[" in text or "［" in text:
         text = _KAG_RUBY_RUN.sub(lambda m: per_character(m, _KAG_RUBY_ONE), text)
-
-        def kag(m: re.Match[str]) -> str:
-            mine: list[SpelledReading] | None = [] if kept is not None else None
-            out = _kag_ruby(m, mine, user_dic)
-            found.extend((m.start(), r) for r in mine or ())
-            return out
-
-        text = _KAG_RUBY.sub(kag, text)
+        text = _KAG_RUBY.sub(lambda m: _kag_ruby(m, word, user_dic), text)
     for i, pat in enumerate(_RUBY):
         if i in _NO_READING:
             text = pat.sub(lambda m: m.group(1), text)
