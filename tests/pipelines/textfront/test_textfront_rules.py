@@ -460,6 +460,8 @@ NUMBER_READINGS = [
     ("5km", "ゴキロメートル"),
     ("2.5GB", "ニーテンゴギガバイト"),
     ("100m走", "ヒャクメートルソー"),
+    ("100m走で一位", "ヒャクメートルソーデイチイ"),  # 走で was one verb form: ハシリデ
+    ("100ptゲット", "ヒャクポイントゲット"),  # was ヒャクピーティー
     ("20℃", "ニジュード"),
     # abbreviations before a number or a name (data/abbreviations.tsv; game UI and novels)
     ("Lv.99の勇者", "レベルキュージューキューノユーシャ"),
@@ -1147,7 +1149,7 @@ ENGLISH_CASES = [
     ("SKIPボタン", "スキップボタン"),  # no table row: e2k's model, since it scores clearly English
     ("DEMOプレイ", "デモプレイ"),
     ("Ctrl+Sで保存", "コントロールプラスエスデホゾン"),
-    ("Episode.5", "エピソードゴ"),  # abbreviations before a number (was エピソデ、ゴ)
+    ("Episode.5", "エピソードファイブ"),  # abbreviations before a number (was エピソデ、ゴ)
     ("p.12を見て", "ページジューニヲミテ"),  # was ピー、ジューニ
     # ...while short acronyms keep their letters (they score far lower as English spelling)
     ("JPEGで保存", "ジェーピーイージーデホゾン"),
@@ -1222,6 +1224,56 @@ ENGLISH_LINE_CASES = [
 
 @pytest.mark.parametrize("text,kana", ENGLISH_LINE_CASES)
 def test_english_lines_are_not_read_as_romaji(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
+# Numbers Japanese says in English (game titles and UI, product names, sports): after an English
+# word (at most one space between), glued to capitals read as letters (one digit), after No./Vol.
+# (up to ten), and names from data/alphanumerics.tsv; the rest stay Japanese numbers.
+ENGLISH_NUMBER_CASES = [
+    ("Round 1、ファイト！", "ラウンドワン、ファイト"),  # fighting-game announcer (was ラウンドイチ)
+    ("Final Fantasy 7が好き。", "ファイナルファンタジーセブンガスキ"),  # game titles
+    ("Windows 10を使ってる。", "ウィンドーステンヲツカッテル"),
+    ("Top 10に入った。", "トップテンニハイッタ"),
+    ("iPhone 15を買った。", "アイフォーンフィフティーンヲカッタ"),
+    ("LEVEL 5", "レベルファイブ"),  # a word in capitals is a word
+    ("Stage3", "ステージスリー"),  # glued to the word
+    ("I have 3 cats.", "アイハブスリーキャッツ"),  # an English line
+    ("PS5とPS4", "ピーエスファイブトピーエスフォー"),  # capitals + one digit (was ピーエスゴ)
+    ("MP3プレーヤー", "エムピースリープレーヤー"),
+    ("CO2排出", "シーオーツーハイシュツ"),
+    ("F1レース", "エフワンレース"),
+    ("K-1の試合", "ケーワンノシアイ"),
+    ("FFⅦが好き。", "エフエフセブンガスキ"),  # a Roman numeral is a digit by then
+    ("No.2の男", "ナンバーツーノオトコ"),  # was ナンバーニ
+    ("Vol.3を買った", "ボリュームスリーヲカッタ"),
+    ("3Dメガネ", "スリーディーメガネ"),  # data/alphanumerics.tsv (was サンディー)
+    ("3DSで遊ぶ", "スリーディーエスデアソブ"),
+    ("1UPキノコ", "ワンナップキノコ"),
+    ("2Pカラー", "ツーピーカラー"),
+    ("5G回線", "ファイブジーカイセン"),
+    ("1on1で勝負だ", "ワンオンワンデショーブダ"),
+    # ... and Japanese numbers where Japanese says them so
+    ("No.12", "ナンバージューニ"),  # past ten after No./Vol.
+    ("Windows 95", "ウィンドースキュージューゴ"),  # past twenty after a word
+    ("HP100回復", "エイチピーヒャクカイフク"),  # a stat: more than one digit after capitals
+    ("HP5回復", "エイチピーゴカイフク"),  # a number that counts (回, 時, 人...)
+    ("OPEN 10:00", "オープンジュージ"),  # a time
+    ("Size 10cm", "サイズジュッセンチメートル"),  # a measure
+    ("Top 10%に入る", "トップジュッパーセントニハイル"),
+    ("Windows 3.1", "ウィンドースサンテンイチ"),  # a decimal
+    ("Mark-2", "マークツー"),  # one digit after a hyphen
+    ("A4の紙", "エーヨンノカミ"),  # paper sizes and JLPT levels
+    ("N1に合格した。", "エヌイチニゴーカクシタ"),
+    ("F-15", "エフジューゴ"),
+    ("4Kテレビ", "ヨンケーテレビ"),
+    ("Lv.5", "レベルゴ"),
+    ("sugoi 3", "スゴイサン"),  # after romaji
+]
+
+
+@pytest.mark.parametrize("text,kana", ENGLISH_NUMBER_CASES)
+def test_numbers_said_in_english(text: str, kana: str) -> None:
     assert phonemize(text).kana == kana
 
 

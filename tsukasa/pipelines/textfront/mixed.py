@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from tsukasa.pipelines.textfront.readings import SpelledReading, mora_count, to_katakana
+from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, uses_hepburn
 
@@ -274,7 +274,9 @@ def _convert_span(
     prefer_romaji: bool = False,
     in_japanese: bool = False,
     english: EnglishMode = "model",
-) -> str:
+) -> tuple[str, str]:
+    """The span in kana, and how its last word was read: "word" (an English word), "letters"
+    (an acronym's letter names), "romaji", or "" when the span ends in punctuation."""
     matches = list(_WORD.finditer(span))
     words = [m.group(0) for m in matches]
     readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
@@ -308,6 +310,7 @@ def _convert_span(
     out: list[str] = []
     pos = 0
     phrase_tail = -1  # index of the second word of a two-word table entry (thank you サンキュー)
+    last = ""
     for i, (m, w, pron) in enumerate(zip(matches, words, readings_here, strict=True)):
         if i == phrase_tail:
             pos = m.end()
@@ -320,10 +323,11 @@ def _convert_span(
         # Hepburn writes particles as pronounced (wa, e): there a lone "ha"/"he" is a word (派, 屁).
         if romaji_mode and not single and lw in _PARTICLES and not (hepburn and lw in ("ha", "he")):
             reading = _PARTICLE_READINGS[lw]
-            kana = reading.surface
+            kana, last = reading.surface, "romaji"
             readings.append(reading)
         elif pron is not None and (romaji_mode or (english == "model" and _japanese_in_english(w, pron))):
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
+            last = "romaji"
             readings.append(reading)
         else:
             pair = f"{lw} {words[i + 1].lower()}" if i + 1 < len(words) else ""
@@ -331,10 +335,13 @@ def _convert_span(
                 kana, phrase_tail = loanwords()[pair], i + 1
             else:
                 kana = english_word(lw if shouted else w, english)  # I AM A HERO: am, not AM radio
+            core = w.strip("'’-")
+            last = "letters" if _is_acronym(core) and kana == spell_letters(core) else "word"
         out.append(kana)
         pos = m.end()
-    out.append(_between(span[pos:]))
-    return "".join(out)
+    tail = _between(span[pos:])
+    out.append(tail)
+    return "".join(out), "" if tail else last
 
 
 def _is_hiragana(c: str) -> bool:
@@ -366,10 +373,14 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
         # Spaces around a Latin span in Japanese text are typographic, not word boundaries ...
         out.append(text[pos : m.start()].rstrip(" 　"))
         before = len(readings)
-        kana = _convert_span(
+        kana, last = _convert_span(
             m.group(0), hepburn, readings, prefer_romaji=prefer_romaji, in_japanese=in_japanese, english=english
         )
         pos = m.end()
+        if last in ("word", "letters") and pos < len(text):
+            number = _english_number_after(m.group(0), last, text, pos)
+            if number is not None:
+                kana, pos = kana + number[0], number[1]
         while pos < len(text) and text[pos] in " 　":
             pos += 1
         if len(readings) > before:
@@ -386,6 +397,46 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
         out.append(kana)
     out.append(text[pos:])
     return "".join(out).strip(" "), readings
+
+
+# A number said in English: 1-20 after an English word (Round 1, Windows 10, Top 10; at most one
+# space between), one digit glued to capitals read as letters or after a hyphen (PS5, MP3, F1, CO2,
+# K-1, Mark-2). Longer numbers there stay Japanese: HP100 is a stat, COVID-19 ジューキュー. Not a
+# number going on (1.5, 10:30, 1/3, 10x, STAGE 3-5 made 3の5), and not one that counts or
+# measures something (OPEN 10時, Size 10センチメートル, HP5回復): those are Japanese numbers.
+_NUMBER_AFTER_WORD = re.compile(r"[ 　]?(1\d|20|[1-9])(?![\d.,:/A-Za-z]|の\d)")
+_DIGIT_AFTER_LETTERS = re.compile(r"([1-9])(?![\d.,:/A-Za-z]|の\d)")
+_COUNTER_KANJI = frozenset(
+    "月日時分秒話回章巻位号番階人個枚本匹歳才周戦面節幕部円年点倍件台冊杯度割票頭羽着問曲名組機種"
+)
+# A capital letter alone before a digit that Japanese reads in Japanese: paper sizes (A4 エーヨン, B5)
+# and the levels of the Japanese-Language Proficiency Test (N1 エヌイチ).
+_JAPANESE_NUMBERED_LETTERS = frozenset("ABN")
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> tuple[str, ...]:
+    """Katakana of the units the normalizer writes after a number (センチメートル, パーセント)."""
+    return (*(r for _, r in read_table("units.tsv") if r.strip()), "パーセント")
+
+
+def _english_number_after(span: str, last: str, text: str, pos: int) -> tuple[str, int] | None:
+    """(the number at ``text[pos:]`` said in English, where it ends) when the span before it, whose
+    last word was read as ``last``, takes its number in English; else None."""
+    if last == "word" and not span.endswith("-"):
+        m = _NUMBER_AFTER_WORD.match(text, pos)
+    else:
+        word = _WORD.findall(span)[-1]
+        if word in _JAPANESE_NUMBERED_LETTERS:  # A4, N1; not A-1
+            return None
+        m = _DIGIT_AFTER_LETTERS.match(text, pos)
+    if m is None:
+        return None
+    end = m.end()
+    if end < len(text) and (text[end] in _COUNTER_KANJI or text.startswith(_unit_words(), end)):
+        return None
+    reading = english_numeral(m.group(1))
+    return (reading, end) if reading is not None else None
 
 
 def to_japanese(text: str, english: EnglishMode = "model") -> str:

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
+from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 # --- character classes ---------------------------------------------------------------------
@@ -868,9 +868,21 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
     pattern = (
         rf"(?<![A-Za-z])(?:(?<!\d)({alternatives('exact')})(?![\dA-Za-z])"
-        rf"|({alternatives('number')})\s?(?=\d)|({alternatives('name')})\s?)"
+        rf"|({alternatives('number')})\s?(?=\d)|({alternatives('name')})\s?"
+        rf"|({alternatives('english')})\s?(?=\d)(\d+(?![\d.,]\d))?)"
     )
     return re.compile(pattern), readings
+
+
+def _abbreviation(m: re.Match[str], readings: dict[str, str]) -> str:
+    """The reading of one abbreviation; after an "english" one (No., Vol.) its number too, when
+    Japanese says that number in English: up to ten (No.2 ナンバーツー; No.12 stays ナンバージューニ,
+    as numbered lists and back numbers are said)."""
+    if m.group(4) is None:
+        return readings[m.group(1) or m.group(2) or m.group(3)]
+    number = m.group(5) or ""
+    said = english_numeral(number) if len(number) == 1 or number == "10" else None
+    return readings[m.group(4)] + (said or number)
 
 
 # A basement floor (B2F): 地下, then the floor (was ビーニエフ). Not B5 alone: a paper size.
@@ -904,8 +916,17 @@ def _time_ampm(m: re.Match[str]) -> str:
     return f"{half}{h}時" + (f"{mi}分" if mi else "") + (f"{s}秒" if s else "")
 
 
+@lru_cache(maxsize=1)
+def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {t: r for t, r in read_table("alphanumerics.tsv")}
+    alternatives = "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9.])({alternatives})(?![A-Za-z0-9])"), names
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    names, name_readings = _alphanumeric_pattern()
+    text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "0" in text:
         text = _ZERO_PADDED.sub(lambda m: str(int(m.group(1))), text)
     if "m" in text or "M" in text:
@@ -1002,7 +1023,7 @@ def expand_abbreviations(text: str) -> str:
     pattern, readings = _abbreviation_pattern()
     if "." not in text and not _has_periodless_abbreviation(text):
         return text  # every row has a period but these
-    text = pattern.sub(lambda m: readings[m.group(1) or m.group(2) or m.group(3)], text)
+    text = pattern.sub(lambda m: _abbreviation(m, readings), text)
     return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
 
 

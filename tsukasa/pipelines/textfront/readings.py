@@ -45,6 +45,17 @@ def to_katakana(kana: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _english_numbers() -> dict[str, str]:
+    return {n: k for n, k in read_table("english_numbers.tsv")}
+
+
+def english_numeral(digits: str) -> str | None:
+    """Katakana of ``digits`` said in English (7 セブン), for the numbers Japanese says so after an
+    English word or glued to capitals (data/english_numbers.tsv: 1-20); None for any other."""
+    return _english_numbers().get(digits)
+
+
+@lru_cache(maxsize=1)
 def kana_vowels() -> dict[str, str]:
     """Katakana → its vowel letter, from the romaji table (one-kana rows)."""
     out = {}

@@ -48,8 +48,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # out as events, more spoken sounds (はっはっは, きゃっ, くしゅん); 7: more ruby forms (Unity, RPG Maker,
     # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup;
     # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting;
-    # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts
-    version: ClassVar[str] = "7"
+    # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts;
+    # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント
+    version: ClassVar[str] = "8"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -117,8 +118,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 9: ～ opening a line, ∼ ⁓, a lone hyphen, 5€ read instead of rejected; hyphenated English part by part;
     # circles as words (マル), bracketed names in a sentence kept, №/℡/㈱, NScripter controls, KAG ruby on words;
     # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context; a
-    # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords
-    version: ClassVar[str] = "10"
+    # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords;
+    # 11: textnorm 8; numbers said in English after English words and glued to capitals (Round 1, PS5);
+    # 100m走で ソーデ
+    version: ClassVar[str] = "11"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
