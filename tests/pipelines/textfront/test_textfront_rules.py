@@ -665,6 +665,12 @@ def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
 CONTEXT_READING_CASES = [
+    # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
+    ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
+    ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
+    ("陰陽の理", "インヨーノリ"),  # yin and yang alone stay インヨー
+    ("ボクっ娘だもん。", "ボクッコダモン"),  # was ボクッムスメ
+    ("箱入り娘", "ハコイリムスメ"),
     # 対 between numerals is the ratio タイ; 一対 (a pair) stays ツイ (数詞の読み; JSUT even ids)
     ("２対１で不利", "ニタイイチデフリ"),
     ("一対の靴", "イッツイノクツ"),
@@ -878,6 +884,13 @@ def test_clipped_ending_keeps_the_full_forms_accent() -> None:
 def test_context_readings(text: str, kana: str) -> None:
     p = phonemize(text)
     assert p.kana == kana
+
+
+def test_a_suffix_row_joins_the_accent_phrase_before_it() -> None:
+    # 眼鏡っ娘 is read as the dictionary reads 眼鏡っ子: one phrase, the nucleus before the っ
+    # (it was me]gane cl # ko [ga: っ | 娘 cut off into a phrase of its own)
+    assert phonemize("眼鏡っ娘が好きだ。").prosody == phonemize("眼鏡っ子が好きだ。").prosody
+    assert phonemize("眼鏡っ娘が好きだ。").prosody == "^ m e [ g a n e ] cl k o g a # s u [ k i ] d a $"
 
 
 # --- the particle は in hiragana runs (topic_wa.py): OpenJTalk's dictionary cuts them by cost --

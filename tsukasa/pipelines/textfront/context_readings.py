@@ -33,6 +33,7 @@ class _Row(NamedTuple):
     after: str
     reading: str
     accent: int | None
+    suffix: bool = False  # kind "suffix": the word also becomes a suffix chained to the word before
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +41,8 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     words: dict[str, list[_Row]] = {}
     weekdays: dict[str, _Row] = {}
     for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
-        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent))
-        if kind == "word":
+        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent), kind == "suffix")
+        if kind in ("word", "suffix"):
             words.setdefault(surface, []).append(row)
         elif kind == "weekday":
             weekdays[surface] = row
@@ -89,6 +90,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
                     and _matches_words(row.after, features, i + 1)
                 ):
                     set_reading(f, row.reading, row.accent)
+                    if row.suffix:
+                        _chain_as_suffix(features, i, i - len(row.before.split()))
                     break
         elif s in weekdays and f["pos"] == "名詞" and _in_weekday_list(features, i, weekdays):
             row = weekdays[s]
@@ -98,6 +101,19 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
     return features
+
+
+def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
+    """Make word ``i`` a suffix in the accent phrase before it, as OpenJTalk's dictionary has っ子:
+    chained, and the phrase's nucleus on the last mora before the row's context words (from
+    ``first``), as the suffix's accent rule puts it (眼鏡っ娘 め[がね]っこ, like 眼鏡っ子)."""
+    f = features[i]
+    f["pos_group1"], f["chain_flag"] = "接尾", 1
+    head = first - 1
+    while head > 0 and int(features[head]["chain_flag"]) == 1:
+        head -= 1
+    if head >= 0:
+        features[head]["acc"] = sum(int(w["mora_size"]) for w in features[head:first])
 
 
 def mend_cut_readings(features: list[dict]) -> list[dict]:
