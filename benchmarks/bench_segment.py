@@ -430,6 +430,37 @@ def run_ours(
     return out, elapsed
 
 
+def run_ours_then_asr(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float, float, float]:
+    """Our segment stage, then ``transcribe`` and ``sentence_split`` as the default recipe runs them:
+    (utterance spans, seconds in segment, in transcribe, in sentence_split)."""
+    from lhotse import MonoCut, Recording
+
+    from tsukasa.pipelines.asr.sentences import SentenceSplitStage
+    from tsukasa.pipelines.asr.transcribe import TranscribeStage
+    from tsukasa.pipelines.base import StageContext
+    from tsukasa.pipelines.segment import SegmentStage
+    from tsukasa.pipelines.vad import load_models
+
+    load_models()
+    segment, transcribe, splitter = SegmentStage(), TranscribeStage(), SentenceSplitStage()
+    ctx = StageContext(work_dir=paths[0].parent, num_threads=2)
+    transcribe.process([], ctx)  # load Whisper outside the timing
+    out, t_seg, t_asr, t_split = [], 0.0, 0.0, 0.0
+    for p in paths:
+        t0 = time.perf_counter()
+        rec = Recording.from_file(p)
+        cut = MonoCut(p.stem, 0.0, rec.duration, 0, recording=rec,
+                      custom={"source_path": p.name, "source_root": str(p.parent)})  # fmt: skip
+        segs = segment.process([cut], ctx).kept
+        t1 = time.perf_counter()
+        heard = transcribe.process(segs, ctx).kept
+        t2 = time.perf_counter()
+        kept = splitter.process(heard, ctx).kept
+        t_seg, t_asr, t_split = t_seg + t1 - t0, t_asr + t2 - t1, t_split + time.perf_counter() - t2
+        out.append(sorted((c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in kept))
+    return out, t_seg, t_asr, t_split
+
+
 def _load16(p: Path) -> np.ndarray:
     import soxr
 
@@ -484,6 +515,13 @@ def main() -> None:
         action="store_true",
         help="also run our stage with each session's lines given as a script naming the file on that many "
         "rows (a multi-line voice file whose script is known): the stage splits it into that many utterances",
+    )
+    ap.add_argument(
+        "--with-asr",
+        action="store_true",
+        help="also run our stage followed by transcribe (Whisper base) and sentence_split, as the default recipe "
+        "does: a segment whose transcript shows two sentences is cut at the pause between them (the RTF shown "
+        "then includes Whisper)",
     )
     ap.add_argument(
         "--zero-padded",
@@ -541,6 +579,8 @@ def main() -> None:
         ours, t_ours = run_ours(paths)
         if args.with_script:
             scripted, t_scripted = run_ours(paths, [[sources[i].text for i in picks] for picks in chosen])
+        if args.with_asr:
+            with_asr, _, t_asr, t_split = run_ours_then_asr(paths)
         sil, t_sil = run_silero(paths)
     pad = 0.030
     sil_unpadded = [[(s + pad, e - pad) for s, e in h] for h in sil]
@@ -555,13 +595,21 @@ def main() -> None:
     runs = [("ours (segment stage)", ours, t_ours)]
     if args.with_script:
         runs.append(("ours, script gives the count", scripted, t_scripted))
+    if args.with_asr:
+        runs.append(("ours + transcribe + sentence_split", with_asr, t_ours + t_split))
     runs += [("silero default", sil, t_sil), ("silero default, pad removed", sil_unpadded, t_sil)]
     for label, hyps, t in runs:
         print(summary(label, [score(r, h) for r, h in zip(refs, hyps, strict=True)], audio_s, t))
         lenient = [forgive_splits(h, p) for h, p in zip(hyps, inner, strict=True)]
         print(summary("  lenient", [score(r, h) for r, h in zip(refs, lenient, strict=True)], audio_s, t))
+    if args.with_asr:
+        print(f"  (RTF above: segment + sentence_split; Whisper's transcribe, which the recipe runs anyway, adds "
+              f"{t_asr / audio_s:.4f})")  # fmt: skip
     if args.errors:
         print_errors(sources, refs, ours, chosen)
+        if args.with_asr:
+            print("after transcribe + sentence_split:")
+            print_errors(sources, refs, with_asr, chosen)
 
 
 def print_errors(

@@ -18,7 +18,7 @@ import pytest
 from lhotse import MonoCut, Recording, SupervisionSegment
 
 from tests.audio_fixtures import tone, write_audio
-from tsukasa.corpus.schema import AsrInfo, QualityInfo, SupervisionCustom, read_supervision_custom
+from tsukasa.corpus.schema import AsrInfo, QualityInfo, SupervisionCustom, WordTiming, read_supervision_custom
 from tsukasa.pipelines.base import StageContext, StageResult, get_stage, registered_stages
 
 SR = 24000
@@ -67,6 +67,18 @@ def _two_lines(tmp: Path) -> list[Any]:
     return [_cut(tmp, "two", np.concatenate([gap[: SR // 4], a, gap, b, gap[: SR // 4]]))]
 
 
+def _two_sentences_transcribed(tmp: Path) -> list[Any]:
+    """One segment holding two sentences, as transcribe leaves it (words timed by hand here)."""
+    a, b = _speech("ありがとうございました。"), _speech("またね。")
+    gap = np.zeros(int(0.6 * SR), np.float32)
+    ta, tb = len(a) / SR, (len(a) + len(gap)) / SR
+    words = [WordTiming(word="ありがとうございました。", start=0.1, end=ta - 0.1),
+             WordTiming(word="またね。", start=tb + 0.1, end=tb + len(b) / SR - 0.1)]  # fmt: skip
+    text = "ありがとうございました。またね。"
+    custom = SupervisionCustom(asr=AsrInfo(model="m", text=text, kana="アリガトーゴザイマシタマタネ", words=words))
+    return [_cut(tmp, "ss", np.concatenate([a, gap, b]), text=text, custom=custom)]
+
+
 def _script_lines() -> list[Any]:
     from tsukasa.corpus.schema import ScriptLine
 
@@ -89,6 +101,8 @@ EXAMPLES = [
             lambda r: not r.kept and r.rejected[0].reason == "no_speech"),
     Example("transcribe", "asr-fields-filled", lambda t: [_cut(t, "tr", _speech("今日はいい天気ですね。"), text="")],
             lambda r: _custom(r).asr is not None and "テンキ" in (_custom(r).asr.kana or "")),
+    Example("sentence_split", "two-sentences-two-cuts", _two_sentences_transcribed,
+            lambda r: [c.id for c in r.kept] == ["ss-s1", "ss-s2"] and r.kept[1].supervisions[0].text == "またね。"),
     Example("match_script", "segment-gets-its-script-line", _asr_cut,
             lambda r: r.kept[0].supervisions[0].text == "今日はいい天気ですね。"
             and r.kept[0].supervisions[0].speaker == "sakura" and _custom(r).source.line_id == "L1",

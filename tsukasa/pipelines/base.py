@@ -243,6 +243,7 @@ BUILTIN_STAGE_MODULES: list[str] = [
     "tsukasa.pipelines.segment",
     "tsukasa.pipelines.textfront.stages",
     "tsukasa.pipelines.asr.transcribe",
+    "tsukasa.pipelines.asr.sentences",
     "tsukasa.pipelines.asr.match",
     "tsukasa.pipelines.quality",
     "tsukasa.pipelines.nonverbal",

@@ -1,0 +1,111 @@
+"""sentence_split: a transcribed segment holding two sentences is cut in the pause between them.
+
+The real case runs on the session's Whisper output (conftest: real Whisper base on pyopenjtalk
+speech): two script lines spoken in one segment with 0.5 s between them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.pipelines.asr.conftest import SENTENCES, SR, AsrSession, trim, tts
+from tsukasa.corpus.schema import WordTiming, read_supervision_custom
+from tsukasa.pipelines.asr.sentences import (
+    SentenceSplitConfig,
+    SentenceSplitStage,
+    ends_in_finite_form,
+    quiet_stretch,
+    split_points,
+)
+from tsukasa.pipelines.base import StageContext
+
+
+@pytest.mark.parametrize(
+    "text,final",
+    [
+        ("スコアが少ないほど良い", True),  # plain form of an adjective
+        ("そこに駐車してはいけません", True),  # ません
+        ("予約をお願いします", True),
+        ("早く来いよ", True),  # imperative + sentence-final particle
+        ("ファイルを送ってください", True),  # imperative of くださる
+        ("面白い試合になりそうだ", True),
+        ("行くか", True),
+        ("ちょっと待って", False),  # te-form: the sentence goes on
+        ("行きたいけど", False),  # conjunctive particle
+        ("雨なので", False),
+        ("勝ち目は半分", False),  # a noun ends nothing for certain
+        ("少ないほど", False),
+        ("", False),
+    ],
+)
+def test_ends_in_finite_form(text: str, final: bool) -> None:
+    assert ends_in_finite_form(text) is final
+
+
+def _words(*spec: tuple[str, float, float]) -> list[WordTiming]:
+    return [WordTiming(word=w, start=s, end=e) for w, s, e in spec]
+
+
+def test_split_points_need_a_sentence_end_and_a_pause() -> None:
+    cfg = SentenceSplitConfig()
+    # Whisper's 。 at a pause
+    words = _words(("ありがとう", 0.0, 0.8), ("ございました。", 0.8, 1.5), ("また", 2.0, 2.3), ("ね", 2.3, 2.5))
+    assert [i for i, _ in split_points(words, cfg)] == [1]
+    # 、 after a finite form (Whisper's comma where a sentence ended) ...
+    words = _words(("良い、", 0.0, 0.6), ("明日", 1.1, 1.5), ("行く", 1.5, 1.8))
+    assert [i for i, _ in split_points(words, cfg)] == [0]
+    assert split_points(words, SentenceSplitConfig(finite_forms=False)) == []
+    # ... or before a word that opens a new Whisper segment (a leading space)
+    words = _words(("します", 0.0, 0.6), (" 船", 1.0, 1.4), ("が", 1.4, 1.5))
+    assert [i for i, _ in split_points(words, cfg)] == [0]
+    # a te-form or a conjunctive particle before the comma: the sentence goes on
+    words = _words(("待って、", 0.0, 0.6), ("行かないで。", 1.2, 1.9))
+    assert split_points(words, cfg) == []
+    words = _words(("行きたいけど、", 0.0, 0.6), ("無理", 1.2, 1.6))
+    assert split_points(words, cfg) == []
+    # a sentence end with no pause after it (a run-on): no cut
+    words = _words(("はい。", 0.0, 0.4), ("そうです", 0.45, 1.0))
+    assert split_points(words, cfg) == []
+
+
+def test_quiet_stretch_finds_the_pause_in_noise() -> None:
+    rng = np.random.default_rng(0)
+    a, b = trim(tts("ありがとう。")), trim(tts("またね。"))
+    gap = np.zeros(int(0.5 * SR), np.float32)
+    x = np.concatenate([a, gap, b]) + rng.normal(0, 0.003, len(a) + len(gap) + len(b)).astype(np.float32)
+    s, e = quiet_stretch(x, SR, len(a) / SR - 0.3, (len(a) + len(gap)) / SR + 0.3)
+    assert abs(s - len(a) / SR) < 0.08 and abs(e - (len(a) + len(gap)) / SR) < 0.08
+    assert quiet_stretch(x, SR, 0.0, 0.02) is None  # too short to hold a pause
+
+
+def test_two_sentences_in_one_segment_are_cut_in_the_pause(asr_session: AsrSession) -> None:
+    cut = asr_session.kept["rec-asr-two_lines"]
+    out = SentenceSplitStage().process([cut], StageContext(work_dir=".")).kept
+    assert [c.id for c in out] == ["rec-asr-two_lines-s1", "rec-asr-two_lines-s2"]
+    first, second = out
+    # the true pause: after L07 (its trimmed audio) and 0.5 s of silence, in recording time
+    pause_start = cut.start + len(trim(tts(SENTENCES["L07"]))) / SR
+    pause_end = pause_start + 0.5
+    end1 = first.start + first.supervisions[0].end
+    start2 = second.start + second.supervisions[0].start
+    assert pause_start - 0.06 <= end1 < start2 <= pause_end + 0.06
+    assert first.end <= second.start + 1e-6  # the padded cuts do not overlap
+    assert first.start == cut.start and abs(second.end - cut.end) < 1e-6
+    c1, c2 = (read_supervision_custom(c.supervisions[0]) for c in out)
+    assert "アリガトー" in c1.asr.kana and "オコシ" in c2.asr.kana
+    assert first.supervisions[0].text == c1.asr.text and second.supervisions[0].text == c2.asr.text
+    parent = read_supervision_custom(cut.supervisions[0])
+    assert len(c1.asr.words) + len(c2.asr.words) == len(parent.asr.words)
+    assert all(0 <= w.start <= w.end <= second.supervisions[0].duration + 0.05 for w in c2.asr.words)
+    assert c1.provenance[-1].stage == "sentence_split" and "after" in c1.provenance[-1].decisions[0]
+
+
+def test_single_sentences_and_scripted_segments_are_left_whole(asr_session: AsrSession) -> None:
+    # one sentence each (L01-L06), half a sentence (join_a: 私は昨日、友達と一緒に), a repetition, and
+    # segments whose text is a script line: nothing to cut, every cut comes back as it was
+    roles = ["L01", "L02", "L03", "L04", "L05", "L06", "join_a", "join_b", "wrong_file", "repeat_scripted"]
+    cuts = [asr_session.kept[f"rec-asr-{r}"] for r in roles if f"rec-asr-{r}" in asr_session.kept]
+    assert len(cuts) >= 9
+    out = SentenceSplitStage().process(cuts, StageContext(work_dir=".")).kept
+    assert [c.to_dict() for c in out] == [c.to_dict() for c in cuts]

@@ -1,0 +1,252 @@
+"""The ``sentence_split`` stage: a segment whose transcript holds two sentences is cut in two.
+
+Why after ASR: the segment stage decides from sound alone, and a pause of 0.3-0.9 s is as long
+as a comma pause. There only the sentence's ending and the voice tell a line break from a comma,
+and on voices its models were never fitted on it misreads a few endings as continuations
+(faint devoiced ません, a low creaky 良い): every remaining error on the unseen-voice benchmarks is
+such a merge (benchmarks/RESULTS.md). The transcript carries the other half of the evidence:
+Whisper writes 。 where it heard a sentence end, and the words say it even where Whisper chose 、
+— a clause ending in a finite form (良い, いけません, お願いします, 来いよ) is a sentence in speech.
+
+A segment is split between two of its ASR words when
+
+* the words leave a pause of at least ``min_pause_s`` between them, and the audio there has a
+  quiet stretch (frame energy), which is where the cut goes;
+* the word before it ends with 。？！ (Whisper's sentence end), or with 、 or before a word that
+  opens a new Whisper segment, *and* the transcript up to it ends in a finite form (MeCab: a verb,
+  adjective or auxiliary in its plain or imperative form, or a sentence-final particle; not a
+  te-form, a conjunctive particle or a noun, where speech goes on);
+* each piece keeps at least ``min_duration_s`` of speech.
+
+Only segments whose text is Whisper's are looked at: a segment with a script line (a file the
+script names) is matched by ``match_script``, which splits by the script. Nothing is dropped:
+the pieces replace the segment, each with its part of the words (re-timed), its text and
+reading, and a provenance entry saying where and why it was cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from tsukasa.corpus.schema import AsrInfo, SupervisionCustom, WordTiming, read_supervision_custom
+from tsukasa.pipelines.asr.kana import reading
+from tsukasa.pipelines.base import Stage, StageConfig, StageContext, StageResult, register_stage
+
+_SENTENCE_END = tuple("。？！?!")
+_CLAUSE_MARK = tuple("、,")
+_FRAME_S = 0.01
+_SEARCH_S = 0.15  # the quiet stretch is looked for this far beyond the words' own gap
+_QUIET_DB = 6.0  # frames within this of the quietest frame there are the pause
+
+
+class SentenceSplitConfig(StageConfig):
+    """Where a transcript's sentence end may cut a segment."""
+
+    min_pause_s: float = Field(0.2, ge=0.0, description="shortest pause between the two words to cut at")
+    finite_forms: bool = Field(
+        True, description="also cut after a clause ending in a finite form when Whisper wrote 、 (not only 。？！)"
+    )
+    min_duration_s: float = Field(0.3, ge=0.0, description="speech each piece must keep")
+    pad_s: float = Field(0.1, ge=0.0, description="padding each side of a cut, never past the pause's middle")
+
+
+def ends_in_finite_form(text: str) -> bool:
+    """Whether Japanese ``text`` ends a sentence by its grammar: its last word (marks aside) is a
+    verb, adjective or auxiliary in the plain or imperative form (良い, ます, ん, ください, 来い) or
+    a sentence-final particle (よ, ね, か). A te-form, a conjunctive particle (けど, が, ので) or a
+    noun ends nothing for certain."""
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    for line in reversed(jtalk().run_mecab(text)):
+        f = line.split(",")
+        if len(f) < 7 or f[1] == "記号":
+            continue
+        if f[1] in ("動詞", "形容詞", "助動詞"):
+            return f[6].startswith(("基本形", "命令"))
+        return f[1] == "助詞" and "終助詞" in f[2]
+    return False
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """One split point: after word ``index``, the pause from ``start`` to ``end`` (seconds into
+    the cut), and why."""
+
+    index: int
+    start: float
+    end: float
+    why: str
+
+
+def split_points(words: list[WordTiming], cfg: SentenceSplitConfig) -> list[tuple[int, str]]:
+    """(index of the word a sentence ends with, why) for each word gap the transcript marks as a
+    sentence end (times not yet checked against the audio)."""
+    out = []
+    for i in range(len(words) - 1):
+        word, nxt = words[i].word.strip(), words[i + 1]
+        if nxt.start - words[i].end < cfg.min_pause_s:
+            continue
+        if word.endswith(_SENTENCE_END):
+            out.append((i, f"Whisper ended a sentence with {word[-1]}"))
+        elif cfg.finite_forms and (word.endswith(_CLAUSE_MARK) or nxt.word[:1].isspace()):
+            text = "".join(w.word for w in words[: i + 1]).strip().rstrip("".join(_CLAUSE_MARK))
+            if text and ends_in_finite_form(text):
+                out.append((i, "the clause ends in a finite form"))
+    return out
+
+
+def quiet_stretch(audio: np.ndarray, sr: int, lo: float, hi: float) -> tuple[float, float] | None:
+    """The longest run of quiet frames (within ``_QUIET_DB`` of the quietest) in ``audio[lo:hi]``
+    (seconds), or None when no run of three frames is quiet."""
+    a, b = max(int(lo * sr), 0), min(int(hi * sr), audio.shape[-1])
+    hop = max(int(_FRAME_S * sr), 1)
+    n = (b - a) // hop
+    if n < 3:
+        return None
+    frames = audio[a : a + n * hop].reshape(n, hop).astype(np.float64)
+    db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    quiet = db <= db.min() + _QUIET_DB
+    best, run_start, best_span = 0, None, None
+    for k, q in enumerate([*quiet, False]):
+        if q and run_start is None:
+            run_start = k
+        elif not q and run_start is not None:
+            if k - run_start > best:
+                best, best_span = k - run_start, (run_start, k)
+            run_start = None
+    if best < 3 or best_span is None:
+        return None
+    return (a + best_span[0] * hop) / sr, (a + best_span[1] * hop) / sr
+
+
+@register_stage
+class SentenceSplitStage(Stage[SentenceSplitConfig]):
+    """Cut a transcribed segment at the sentence ends its transcript shows."""
+
+    name = "sentence_split"
+    kind = "transform"
+    version = "1"
+    Config = SentenceSplitConfig
+
+    def model_versions(self) -> dict[str, str]:
+        from tsukasa.pipelines.textfront.resources import tool_versions
+
+        return {"pyopenjtalk-plus": tool_versions()["pyopenjtalk-plus"]}
+
+    def process(self, cuts: Iterable[Any], ctx: StageContext) -> StageResult:
+        out = StageResult()
+        for cut in cuts:
+            out.kept.extend(self._split(cut))
+        return out
+
+    def _split(self, cut: Any) -> list[Any]:
+        if len(cut.supervisions) != 1:
+            return [cut]
+        sup = cut.supervisions[0]
+        custom = read_supervision_custom(sup, cut_id=cut.id)
+        asr = custom.asr
+        if asr is None or len(asr.words) < 2 or _has_script(custom, sup.text, asr):
+            return [cut]
+        candidates = split_points(asr.words, self.config)
+        if not candidates:
+            return [cut]
+        audio = cut.load_audio()
+        mono = audio.mean(axis=0) if audio.ndim == 2 else audio
+        sr = cut.sampling_rate
+        cuts: list[_Cut] = []
+        speech_start = sup.start
+        for i, why in candidates:
+            lo = sup.start + asr.words[i].end - _SEARCH_S
+            hi = sup.start + asr.words[i + 1].start + _SEARCH_S
+            pause = quiet_stretch(mono, sr, max(lo, speech_start), min(hi, sup.end))
+            if pause is None:
+                continue
+            a, b = pause
+            if a - speech_start < self.config.min_duration_s or sup.end - b < self.config.min_duration_s:
+                continue
+            cuts.append(_Cut(i, a, b, why))
+            speech_start = b
+        if not cuts:
+            return [cut]
+        return self._pieces(cut, sup, custom, asr, cuts)
+
+    def _pieces(self, cut: Any, sup: Any, custom: SupervisionCustom, asr: AsrInfo, cuts: list[_Cut]) -> list[Any]:
+        from lhotse import MonoCut, SupervisionSegment
+
+        from tsukasa.corpus.schema import with_supervision_custom
+        from tsukasa.pipelines.asr.transcribe import compression_ratio
+
+        n = len(cuts) + 1
+        # speech spans and cut spans (seconds into the cut) of each piece
+        edges = [(sup.start, 0.0)]
+        for c in cuts:
+            pad = min(self.config.pad_s, (c.end - c.start) / 2)
+            edges.append((c.start, c.start + pad))
+            edges.append((c.end, c.end - pad))
+        edges.append((sup.end, cut.duration))
+        bounds = [0, *(c.index + 1 for c in cuts), len(asr.words)]
+        out = []
+        for k in range(n):
+            (s0, c0), (s1, c1) = edges[2 * k], edges[2 * k + 1]
+            words = [
+                w.model_copy(
+                    update={
+                        "start": round(max(w.start + sup.start - s0, 0.0), 3),
+                        "end": round(max(w.end + sup.start - s0, 0.0), 3),
+                    }
+                )
+                for w in asr.words[bounds[k] : bounds[k + 1]]
+            ]
+            text = "".join(w.word for w in words).strip()
+            probs = [max(w.probability, 1e-6) for w in words if w.probability is not None]
+            piece_asr = asr.model_copy(
+                update={
+                    "text": text,
+                    "kana": reading(text),
+                    "words": words,
+                    "avg_logprob": round(float(np.mean(np.log(probs))), 4) if probs else asr.avg_logprob,
+                    "compression_ratio": round(compression_ratio(text), 4),
+                }
+            )
+            where = cuts[k - 1] if k else cuts[0]
+            note = (
+                f"piece {k + 1} of {n}: cut at {where.start:.2f}-{where.end:.2f} s of {cut.id}, after "
+                f"{asr.words[where.index].word.strip()!r} ({where.why})"
+            )
+            piece_custom = custom.model_copy(update={"asr": piece_asr}).with_provenance(self.provenance([note]))
+            cid = f"{cut.id}-s{k + 1}"
+            piece_sup = SupervisionSegment(
+                id=cid,
+                recording_id=sup.recording_id,
+                start=round(s0 - c0, 4),
+                duration=round(s1 - s0, 4),
+                channel=sup.channel,
+                text=text,
+                language=sup.language or "ja",
+                speaker=sup.speaker,
+            )
+            out.append(
+                MonoCut(
+                    id=cid,
+                    start=round(cut.start + c0, 6),
+                    duration=round(c1 - c0, 6),
+                    channel=cut.channel,
+                    recording=cut.recording,
+                    supervisions=[with_supervision_custom(piece_sup, piece_custom)],
+                    custom=dict(cut.custom or {}),
+                )
+            )
+        return out
+
+
+def _has_script(custom: SupervisionCustom, text: str | None, asr: AsrInfo) -> bool:
+    """Whether the segment's text came from a script (then match_script, not this stage, decides)."""
+    source = custom.source
+    if source is not None and (source.script_text or source.script_lines):
+        return True
+    return bool((text or "").strip()) and (text or "").strip() != (asr.text or "").strip()
