@@ -166,6 +166,17 @@ class ReviewInfo(_Model):
     reason: str | None = None
 
 
+class PauseCandidate(_Model):
+    """A pause the segment stage found inside an utterance and did not split at: where it is
+    (seconds from the supervision's start) and how much it sounded like a line break (the
+    boundary probability; for a pause settled by its bound, that upper bound). Later evidence —
+    the transcript's sentence ends (``sentence_split``) — may still cut there."""
+
+    start: float
+    end: float
+    probability: float = Field(ge=0.0, le=1.0)
+
+
 class ProvenanceEntry(_Model):
     """One stage's mark on a supervision: which stage, which exact config/model, what it decided."""
 
@@ -190,6 +201,7 @@ class SupervisionCustom(_Model):
     quality: QualityInfo | None = None
     source: SourceInfo | None = None
     review: ReviewInfo | None = None
+    pauses: list[PauseCandidate] | None = None  # segment: the pauses inside (None: not recorded)
     provenance: list[ProvenanceEntry] = Field(default_factory=list)
 
     def to_custom(self) -> dict[str, Any]:

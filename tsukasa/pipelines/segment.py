@@ -27,12 +27,14 @@ lines and a ``line_count_mismatch`` flag, so a reviewer decides and nothing is l
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
 
 from tsukasa.corpus.schema import (
+    PauseCandidate,
     QualityFlag,
     QualityInfo,
     RejectedItem,
@@ -88,8 +90,9 @@ class SegmentStage(Stage[SegmentConfig]):
     kind = "transform"
     # 5: sentence-final CNN cue + refitted trees; 6: multi-line script files split by count; 7: a file
     # the script names keeps its speech shorter than the minimum (a one-word line was no_speech), and
-    # the noise floor leaves digital silence out
-    version = "7"
+    # the noise floor leaves digital silence out; 8: the pauses inside each utterance are recorded
+    # (custom.pauses) for sentence_split
+    version = "8"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -143,7 +146,7 @@ class SegmentStage(Stage[SegmentConfig]):
             return [self._one_line_cut(cut, parent, result)]
         out: list[Any] = []
         for i, seg in enumerate(result.segments):
-            out.append(self._child(cut, i, seg, parent, [*result.decisions, _span_note(seg)]))
+            out.append(self._child(cut, i, seg, parent, [*result.decisions, _span_note(seg)], pauses=seg.inner_pauses))
         return [*out, *self._too_short(cut, parent, result)]
 
     def _too_short(self, cut: Any, parent: SupervisionCustom, result: vad.VadResult) -> list[FragmentRejection]:
@@ -175,13 +178,26 @@ class SegmentStage(Stage[SegmentConfig]):
         text: str | None = None,
         custom: SupervisionCustom | None = None,
         speaker: str | None = None,
+        pauses: Sequence[vad.Pause] | None = None,
     ) -> Any:
+        """``pauses``: those inside the utterance that were not split at, recorded (relative to its
+        speech start) with their boundary probabilities for later stages (``sentence_split``)."""
         from lhotse import MonoCut, SupervisionSegment
 
         cid = f"{cut.id}-{index:03d}"
         start = cut.start + seg.pad_start
         duration = seg.pad_end - seg.pad_start
         custom = custom or SupervisionCustom(source=parent.source, provenance=list(parent.provenance))
+        if pauses is not None:
+            inside = [
+                PauseCandidate(
+                    start=round(p.start - seg.start, 3),
+                    end=round(p.end - seg.start, 3),
+                    probability=round(min(max(p.probability, 0.0), 1.0), 4),
+                )
+                for p in pauses
+            ]
+            custom = custom.model_copy(update={"pauses": inside})
         custom = custom.with_provenance(self.provenance(decisions))
         first = cut.supervisions[0] if cut.supervisions else None
         sup = SupervisionSegment(
@@ -241,7 +257,17 @@ class SegmentStage(Stage[SegmentConfig]):
             custom = parent.model_copy(update={"source": source, "quality": quality})
             decisions = [*result.decisions, f"script line {i + 1} of {len(lines)}", _span_note(seg)]
             out.append(
-                self._child(cut, i, seg, parent, decisions, text=line.text, custom=custom, speaker=line.character)
+                self._child(
+                    cut,
+                    i,
+                    seg,
+                    parent,
+                    decisions,
+                    text=line.text,
+                    custom=custom,
+                    speaker=line.character,
+                    pauses=seg.inner_pauses,
+                )
             )
         return out
 
@@ -294,7 +320,8 @@ class SegmentStage(Stage[SegmentConfig]):
             quality = quality.model_copy(update={"flags": [*quality.flags, flag]})
         custom = parent.model_copy(update={"quality": quality if quality != QualityInfo() else parent.quality})
         text = cut.supervisions[0].text if cut.supervisions else ""
-        return self._child(cut, 0, span, parent, decisions, text=text or "", custom=custom)
+        inside = [p for p in result.pauses if span.start < p.start and p.end < span.end]
+        return self._child(cut, 0, span, parent, decisions, text=text or "", custom=custom, pauses=inside)
 
 
 # How a multiple_lines flag lists its candidate splits (recording time, s): written above, read

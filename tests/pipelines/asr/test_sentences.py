@@ -109,3 +109,67 @@ def test_single_sentences_and_scripted_segments_are_left_whole(asr_session: AsrS
     assert len(cuts) >= 9
     out = SentenceSplitStage().process(cuts, StageContext(work_dir=".")).kept
     assert [c.to_dict() for c in out] == [c.to_dict() for c in cuts]
+
+
+def _hand_timed_cut(tmp_path, pauses):  # noqa: ANN001, ANN202 - test helper
+    """Two sentences with 0.6 s between them in one segment, transcribed by hand; ``pauses`` as the
+    segment stage would record them (None: not recorded)."""
+    from lhotse import MonoCut, Recording, SupervisionSegment
+
+    from tests.audio_fixtures import write_audio
+    from tsukasa.corpus.schema import AsrInfo, PauseCandidate, SupervisionCustom
+
+    a, b = trim(tts("ありがとうございました。")), trim(tts("またね。"))
+    gap = np.zeros(int(0.6 * SR), np.float32)
+    x = np.concatenate([a, gap, b])
+    ta, tb = len(a) / SR, (len(a) + len(gap)) / SR
+    words = [WordTiming(word="ありがとうございました。", start=0.05, end=ta - 0.05),
+             WordTiming(word="またね。", start=tb + 0.05, end=len(x) / SR - 0.05)]  # fmt: skip
+    text = "ありがとうございました。またね。"
+    custom = SupervisionCustom(
+        asr=AsrInfo(model="m", text=text, words=words),
+        pauses=None if pauses is None else [PauseCandidate(start=s, end=e, probability=p) for s, e, p in pauses],
+    )
+    rec = Recording.from_file(write_audio(tmp_path / "two.flac", x, SR), recording_id="two")
+    sup = SupervisionSegment(id="two", recording_id="two", start=0.0, duration=rec.duration, channel=0, text=text,
+                             language="ja", custom=custom.to_custom())  # fmt: skip
+    return MonoCut(id="two", start=0, duration=rec.duration, channel=0, recording=rec, supervisions=[sup]), ta, tb
+
+
+def test_the_cut_goes_at_the_segment_stages_pause_when_it_may_be_a_line_break(tmp_path) -> None:  # noqa: ANN001
+    stage = SentenceSplitStage()
+    ctx = StageContext(work_dir=tmp_path)
+    _, ta, tb = _hand_timed_cut(tmp_path, None)
+    # the segment stage's pause (its own edges, slightly inside the silence) scored 0.3: cut exactly there
+    cut, _, _ = _hand_timed_cut(tmp_path, [(0.4, 0.5, 0.2), (ta + 0.02, tb - 0.03, 0.3)])
+    first, second = stage.process([cut], ctx).kept
+    assert abs(first.supervisions[0].end - (ta + 0.02)) < 1e-3
+    assert abs(second.start + second.supervisions[0].start - (tb - 0.03)) < 1e-3
+    assert "scored 0.30" in read_supervision_custom(first.supervisions[0]).provenance[-1].decisions[0]
+    # ... but a pause that sounded clearly like the same line (pauses inside a line score 0.00-0.03), or
+    # no pause at all where Whisper's words leave a gap, keeps the segment whole
+    for pauses in ([(ta + 0.02, tb - 0.03, 0.01)], []):
+        cut, _, _ = _hand_timed_cut(tmp_path, pauses)
+        assert [c.id for c in stage.process([cut], ctx).kept] == ["two"]
+    # unrecorded pauses (a cut from elsewhere): found on the audio's energy
+    cut, ta, tb = _hand_timed_cut(tmp_path, None)
+    first, second = stage.process([cut], ctx).kept
+    assert ta - 0.06 <= first.supervisions[0].end and second.start + second.supervisions[0].start <= tb + 0.06
+
+
+def test_segment_stage_records_the_pauses_it_did_not_split_at(tmp_path) -> None:  # noqa: ANN001
+    from lhotse import MonoCut, Recording
+
+    from tests.audio_fixtures import write_audio
+    from tsukasa.pipelines.segment import SegmentStage
+
+    x = np.concatenate([np.zeros(SR // 2, np.float32), trim(tts("今日は、とても良い天気ですね。")),
+                        np.zeros(SR // 2, np.float32)])  # fmt: skip
+    rec = Recording.from_file(write_audio(tmp_path / "one.flac", x, SR), recording_id="one")
+    cut = MonoCut(id="one", start=0, duration=rec.duration, channel=0, recording=rec, supervisions=[],
+                  custom={"source_path": "one.flac", "source_root": str(tmp_path)})  # fmt: skip
+    (seg,) = SegmentStage().process([cut], StageContext(work_dir=tmp_path)).kept
+    custom = read_supervision_custom(seg.supervisions[0])
+    assert custom.pauses, "the comma pause is recorded"
+    sup = seg.supervisions[0]
+    assert all(0 < p.start < p.end < sup.duration and p.probability < 0.5 for p in custom.pauses)

@@ -10,8 +10,11 @@ Whisper writes 。 where it heard a sentence end, and the words say it even wher
 
 A segment is split between two of its ASR words when
 
-* the words leave a pause of at least ``min_pause_s`` between them, and the audio there has a
-  quiet stretch (frame energy), which is where the cut goes;
+* the words leave a pause of at least ``min_pause_s`` between them, and the segment stage found
+  a pause there (``custom.pauses``) that did not sound clearly like the same line (boundary
+  probability at least ``min_boundary_probability``; pauses inside a line score 0.00-0.03): the
+  cut goes exactly at that pause's edges. For a cut no segment stage made (``custom.pauses``
+  unset) the pause is found on frame energy instead;
 * the word before it ends with 。？！ (Whisper's sentence end), or with 、 or before a word that
   opens a new Whisper segment, *and* the transcript up to it ends in a finite form (MeCab: a verb,
   adjective or auxiliary in its plain or imperative form, or a sentence-final particle; not a
@@ -50,6 +53,9 @@ class SentenceSplitConfig(StageConfig):
     min_pause_s: float = Field(0.2, ge=0.0, description="shortest pause between the two words to cut at")
     finite_forms: bool = Field(
         True, description="also cut after a clause ending in a finite form when Whisper wrote 、 (not only 。？！)"
+    )
+    min_boundary_probability: float = Field(
+        0.05, ge=0.0, le=1.0, description="the segment stage's score a pause needs to be cut at (its p=0.5 split)"
     )
     min_duration_s: float = Field(0.3, ge=0.0, description="speech each piece must keep")
     pad_s: float = Field(0.1, ge=0.0, description="padding each side of a cut, never past the pause's middle")
@@ -155,18 +161,29 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
         candidates = split_points(asr.words, self.config)
         if not candidates:
             return [cut]
-        audio = cut.load_audio()
-        mono = audio.mean(axis=0) if audio.ndim == 2 else audio
-        sr = cut.sampling_rate
+        mono, sr = None, cut.sampling_rate
+        if custom.pauses is None:
+            audio = cut.load_audio()
+            mono = audio.mean(axis=0) if audio.ndim == 2 else audio
         cuts: list[_Cut] = []
         speech_start = sup.start
         for i, why in candidates:
             lo = sup.start + asr.words[i].end - _SEARCH_S
             hi = sup.start + asr.words[i + 1].start + _SEARCH_S
-            pause = quiet_stretch(mono, sr, max(lo, speech_start), min(hi, sup.end))
-            if pause is None:
-                continue
-            a, b = pause
+            if custom.pauses is None:
+                pause = quiet_stretch(mono, sr, max(lo, speech_start), min(hi, sup.end))
+                if pause is None:
+                    continue
+                a, b = pause
+            else:
+                near = [p for p in custom.pauses if sup.start + p.end > lo and sup.start + p.start < hi]
+                if not near:
+                    continue  # the segment stage heard no pause there: Whisper's timing, not a silence
+                found = max(near, key=lambda p: p.end - p.start)
+                if found.probability < self.config.min_boundary_probability:
+                    continue  # it sounded clearly like the same line
+                a, b = sup.start + found.start, sup.start + found.end
+                why = f"{why}; the segment stage's pause there scored {found.probability:.2f}"
             if a - speech_start < self.config.min_duration_s or sup.end - b < self.config.min_duration_s:
                 continue
             cuts.append(_Cut(i, a, b, why))
