@@ -64,9 +64,14 @@ def test_split_points_need_a_sentence_end_and_a_pause() -> None:
     assert split_points(words, cfg) == []
     words = _words(("行きたいけど、", 0.0, 0.6), ("無理", 1.2, 1.6))
     assert split_points(words, cfg) == []
-    # a sentence end with no pause after it (a run-on): no cut
+    # a sentence end with no pause after it in Whisper's timing: no cut from the words alone; where the
+    # segment stage recorded its pauses, Whisper's 。 needs none (its timings around a butted pause
+    # are too loose), and the recorded pause decides
     words = _words(("はい。", 0.0, 0.4), ("そうです", 0.45, 1.0))
     assert split_points(words, cfg) == []
+    assert [i for i, _ in split_points(words, cfg, marked_gap=0.0)] == [0]
+    words = _words(("良い、", 0.0, 0.6), ("明日", 0.65, 1.5))  # ... a finite form still needs its pause
+    assert split_points(words, cfg, marked_gap=0.0) == []
 
 
 def test_quiet_stretch_finds_the_pause_in_noise() -> None:
