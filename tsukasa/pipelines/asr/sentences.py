@@ -10,7 +10,8 @@ Whisper writes 。 where it heard a sentence end, and the words say it even wher
 
 A segment is split between two of its ASR words when
 
-* the words leave a pause of at least ``min_pause_s`` between them, and the segment stage found
+* the words leave a pause of at least ``min_pause_s`` between them (after Whisper's 。 any gap will
+  do, as its word timings around a short pause are loose), and the segment stage found
   a pause there (``custom.pauses``) that did not sound clearly like the same line (boundary
   probability at least ``min_boundary_probability``; pauses inside a line score 0.00-0.03): the
   cut goes exactly at that pause's edges. For a cut no segment stage made (``custom.pauses``
@@ -177,12 +178,13 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
         for i, why in candidates:
             lo = sup.start + asr.words[i].end - _SEARCH_S
             hi = sup.start + asr.words[i + 1].start + _SEARCH_S
-            if custom.pauses is None:
+            if mono is not None:  # no recorded pauses: find the silence on the audio
                 pause = quiet_stretch(mono, sr, max(lo, speech_start), min(hi, sup.end))
                 if pause is None:
                     continue
                 a, b = pause
             else:
+                assert custom.pauses is not None
                 near = [p for p in custom.pauses if sup.start + p.end > lo and sup.start + p.start < hi]
                 if not near:
                     continue  # the segment stage heard no pause there: Whisper's timing, not a silence
