@@ -27,8 +27,12 @@ from tsukasa.pipelines.base import StageContext
         ("スコアが少ないほど良い", True),  # plain form of an adjective
         ("そこに駐車してはいけません", True),  # ません
         ("予約をお願いします", True),
-        ("早く来いよ", True),  # imperative + sentence-final particle
-        ("ファイルを送ってください", True),  # imperative of くださる
+        ("早く来いよ", True),  # a sentence-final particle
+        ("ファイルを送ってください", True),  # a request
+        ("早くしなさい", True),
+        ("汝自身に真実であれ", False),  # other imperatives: the literary concessive, or a misheard しまい
+        ("犯してしまえ", False),
+        ("命中しなくたって", False),  # って joins clauses as often as it ends them
         ("面白い試合になりそうだ", True),
         ("行くか", True),
         ("ちょっと待って", False),  # te-form: the sentence goes on

@@ -18,8 +18,8 @@ A segment is split between two of its ASR words when
   unset) the pause is found on frame energy instead;
 * the word before it ends with 。？！ (Whisper's sentence end), or with 、 or before a word that
   opens a new Whisper segment, *and* the transcript up to it ends in a finite form (MeCab: a verb,
-  adjective or auxiliary in its plain or imperative form, or a sentence-final particle; not a
-  te-form, a conjunctive particle or a noun, where speech goes on);
+  adjective or auxiliary in its plain form, a request (ください), or a sentence-final particle; not
+  a te-form, a conjunctive particle, a noun, another imperative or って, where speech goes on);
 * each piece keeps at least ``min_duration_s`` of speech.
 
 Only segments whose text is Whisper's are looked at: a segment with a script line (a file the
@@ -62,20 +62,29 @@ class SentenceSplitConfig(StageConfig):
     pad_s: float = Field(0.1, ge=0.0, description="padding each side of a cut, never past the pause's middle")
 
 
+# Imperatives that end requests (送ってください, 早くしなさい). Other imperatives are left out: on
+# Whisper's text they were mostly misheard continuative forms (しまい、 as しまえ、) or the literary
+# concessive (真実であれ、, "be it..."), both mid-sentence (bench_segment --with-asr, seed 2027).
+_REQUEST_IMPERATIVES = frozenset({"くださる", "下さる", "なさる"})
+# Final particles that as often join clauses: って is hearsay at a sentence's end (行ったんだって) but
+# concessive inside one (しなくたって、: "even if not").
+_JOINING_PARTICLES = frozenset({"って"})
+
+
 def ends_in_finite_form(text: str) -> bool:
     """Whether Japanese ``text`` ends a sentence by its grammar: its last word (marks aside) is a
-    verb, adjective or auxiliary in the plain or imperative form (良い, ます, ん, ください, 来い) or
-    a sentence-final particle (よ, ね, か). A te-form, a conjunctive particle (けど, が, ので) or a
-    noun ends nothing for certain."""
+    verb, adjective or auxiliary in the plain form (良い, ます, ん, た, だ), a request (ください,
+    なさい) or a sentence-final particle (よ, ね, か). A te-form, a conjunctive particle (けど, が,
+    ので), a noun, any other imperative or って ends nothing for certain."""
     from tsukasa.pipelines.textfront.resources import jtalk
 
     for line in reversed(jtalk().run_mecab(text)):
         f = line.split(",")
-        if len(f) < 7 or f[1] == "記号":
+        if len(f) < 8 or f[1] == "記号":
             continue
         if f[1] in ("動詞", "形容詞", "助動詞"):
-            return f[6].startswith(("基本形", "命令"))
-        return f[1] == "助詞" and "終助詞" in f[2]
+            return f[6].startswith("基本形") or (f[6].startswith("命令") and f[7] in _REQUEST_IMPERATIVES)
+        return f[1] == "助詞" and "終助詞" in f[2] and f[0] not in _JOINING_PARTICLES
     return False
 
 
