@@ -356,8 +356,12 @@ def print_run_report(report) -> None:  # noqa: ANN001 - tsukasa.flows.curate.Run
         f"[bold]{report.dataset}[/]: recipe {report.recipe} → {report.cuts} cuts, {_fmt_hours(report.duration_s)} "
         f"({state})"
     )
-    table = Table("stage", "shards computed", "shards reused", "cuts kept", "rejected", "compute s",
-                  title="Stages", title_justify="left")  # fmt: skip
+    from rich.table import Column
+
+    # the stage names are what a reader looks for: never cut (sentence_split was sentence_sp…)
+    widest = max((len(st.stage) for st in report.stages), default=5)
+    table = Table(Column("stage", no_wrap=True, min_width=widest), "shards computed", "shards reused", "cuts kept",
+                  "rejected", "compute s", title="Stages", title_justify="left")  # fmt: skip
     for st in report.stages:
         dropped = ", ".join(f"{n} {reason}" for reason, n in st.rejected.most_common()) or "0"
         table.add_row(st.stage, str(st.shards_computed), str(st.shards_reused), str(st.kept), dropped,
