@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, to_katakana
@@ -846,11 +846,15 @@ def normalize_numbers(text: str) -> str:
     return _normalize_numbers_all(text)
 
 
+def _longest_first(keys: Iterable[str]) -> str:
+    """A regex alternation of ``keys`` that tries the longest first (km before m, 3DCG before 3D)."""
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     units = {u: r for u, r in read_table("units.tsv")}
-    alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    return re.compile(rf"(?<=\d)\s?({alternatives})(?![A-Za-z])"), units
+    return re.compile(rf"(?<=\d)\s?({_longest_first(units)})(?![A-Za-z])"), units
 
 
 @lru_cache(maxsize=1)
@@ -864,7 +868,7 @@ def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     readings = {a: r for a, _, r in rows}
 
     def alternatives(kind: str) -> str:
-        return "|".join(re.escape(a) for a, before, _ in sorted(rows, key=lambda r: -len(r[0])) if before == kind)
+        return _longest_first(a for a, before, _ in rows if before == kind)
 
     pattern = (
         rf"(?<![A-Za-z])(?:(?<!\d)({alternatives('exact')})(?![\dA-Za-z])"
@@ -919,8 +923,7 @@ def _time_ampm(m: re.Match[str]) -> str:
 @lru_cache(maxsize=1)
 def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     names = {t: r for t, r in read_table("alphanumerics.tsv")}
-    alternatives = "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9.])({alternatives})(?![A-Za-z0-9])"), names
+    return re.compile(rf"(?<![A-Za-z0-9.])({_longest_first(names)})(?![A-Za-z0-9])"), names
 
 
 def _normalize_numbers_all(text: str) -> str:
