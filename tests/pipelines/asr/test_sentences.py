@@ -182,3 +182,39 @@ def test_segment_stage_records_the_pauses_it_did_not_split_at(tmp_path) -> None:
     assert custom.pauses, "the comma pause is recorded"
     sup = seg.supervisions[0]
     assert all(0 < p.start < p.end < sup.duration and p.probability < 0.5 for p in custom.pauses)
+
+
+def test_a_segment_with_an_uncertain_pause_is_transcribed_alone(asr_session: AsrSession) -> None:
+    """Packed windows drop Whisper's sentence marks (〜良い, 〜いけません with neither 。 nor 、 where the
+    same audio alone gets 。), and sentence_split needs them: a segment with no script text holding a
+    pause the segment stage was unsure of is decoded alone, from the start, with the reason kept."""
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import PauseCandidate, SourceInfo, SupervisionCustom, with_supervision_custom
+    from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage, solo_reason
+
+    cfg = TranscribeConfig()
+    uncertain = SupervisionCustom(pauses=[PauseCandidate(start=0.2, end=0.3, probability=0.01),
+                                          PauseCandidate(start=1.31, end=1.8, probability=0.31)])  # fmt: skip
+    assert solo_reason(uncertain, "", cfg).startswith("a pause at 1.31-1.80 s scored 0.31")
+    assert solo_reason(uncertain, "ありがとうございました。", cfg) == ""  # a script line is the reference
+    scripted = uncertain.model_copy(update={"source": SourceInfo(script_text="ありがとう。", script_scope="file")})
+    assert solo_reason(scripted, "", cfg) == ""
+    assert solo_reason(uncertain.model_copy(update={"pauses": uncertain.pauses[:1]}), "", cfg) == ""  # 0.01: a comma
+    assert solo_reason(SupervisionCustom(), "", cfg) == ""  # no pauses recorded
+    assert solo_reason(uncertain, "", TranscribeConfig(solo_pause_probability=None)) == ""
+
+    # the two-line segment (ありがとうございました。 0.5 s またのお越しを…) with that pause, next to a
+    # one-line segment: the first is decoded alone, the second packed, and each says so
+    cut = asr_session.cuts["two_lines"]
+    a = trim(tts(SENTENCES["L07"]))
+    pause = PauseCandidate(start=round(len(a) / SR, 3), end=round(len(a) / SR + 0.5, 3), probability=0.3)
+    sup = with_supervision_custom(cut.supervisions[0], SupervisionCustom(pauses=[pause]))
+    cuts = [fastcopy(cut, supervisions=[sup]), asr_session.cuts["L01"], asr_session.cuts["L02"]]
+    ctx = StageContext(work_dir=".", num_threads=2)
+    heard = TranscribeStage(cfg).process(cuts, ctx).kept
+    decisions = [read_supervision_custom(c.supervisions[0]).provenance[-1].decisions[0] for c in heard]
+    assert decisions[0].startswith("solo (a pause at") and decisions[1:] == ["packed", "packed"], decisions
+    text = read_supervision_custom(heard[0].supervisions[0]).asr.text
+    assert "。" in text.rstrip("。"), text  # alone, Whisper marks the first sentence's end
+    assert [c.id for c in SentenceSplitStage().process(heard[:1], ctx).kept] == [f"{cut.id}-s1", f"{cut.id}-s2"]

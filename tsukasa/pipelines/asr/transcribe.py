@@ -22,6 +22,14 @@ with Whisper's sequential decoder (seek-and-continue), and that result, with its
 decides: batching can then never be the reason a segment is lost or truncated.
 ``pack_seconds=0`` decodes every segment alone (batched, one window each).
 
+Why some segments skip packing: a segment without a script line that holds a pause the segment
+stage was unsure of (``custom.pauses``, boundary probability at least
+``solo_pause_probability``) may be two lines merged, and ``sentence_split`` decides that from the
+sentence marks in Whisper's text. In a packed window Whisper often leaves them out (〜良い and
+〜いけません with neither 。 nor 、, where the same audio decoded alone gets 。), so such a segment
+is decoded alone from the start, with the sequential decoder; there are few of them (pauses
+inside a line score 0.00-0.03).
+
 Hallucination guards (reason codes): ``asr_repetition_loop`` (a unit of 1..N characters
 repeated many times in a row), ``asr_compression_ratio`` (gzip ratio of the text above the
 threshold, Whisper's own loop signal), ``asr_no_speech`` (no-speech prob above the threshold
@@ -45,7 +53,14 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from tsukasa.corpus.schema import AsrInfo, QualityFlag, QualityInfo, SupervisionCustom, WordTiming
+from tsukasa.corpus.schema import (
+    AsrInfo,
+    QualityFlag,
+    QualityInfo,
+    SupervisionCustom,
+    WordTiming,
+    read_supervision_custom,
+)
 from tsukasa.errors import TsukasaError
 from tsukasa.pipelines.asr.kana import reading
 from tsukasa.pipelines.asr.models import DEFAULT_MODEL, ResolvedModel, load_whisper, resolve_model
@@ -96,6 +111,10 @@ class TranscribeConfig(StageConfig):
     # repeated phrase it trades a flagged loop for a different random text.
     temperatures: tuple[float, ...] = (0.0,)
     condition_on_previous_text: bool = False  # solo decodes of long segments only
+    # A segment with no script text holding a pause the segment stage scored at least this
+    # (``custom.pauses``) is decoded alone so Whisper's sentence marks show (see the module
+    # docstring); None packs every segment. 0.05 is sentence_split's own floor for a cut.
+    solo_pause_probability: float | None = Field(default=0.05, ge=0.0, le=1.0)
 
     def problems(self) -> dict[str, str]:
         if self.model == DEFAULT_MODEL:
@@ -274,6 +293,23 @@ class _Unit:
     cut_index: int
     sup_index: int
     audio: np.ndarray
+    solo_reason: str = ""  # why it is decoded alone rather than packed ("" = packed)
+
+
+def solo_reason(custom: SupervisionCustom, text: str | None, cfg: TranscribeConfig) -> str:
+    """Why a segment should be decoded alone from the start ("" = pack it): it has no script
+    text and holds a pause the segment stage scored at least ``cfg.solo_pause_probability``, so
+    ``sentence_split`` may cut it there on Whisper's sentence marks, which packing tends to drop."""
+    if cfg.solo_pause_probability is None or (text or "").strip() or not custom.pauses:
+        return ""
+    source = custom.source
+    if source is not None and (source.script_text or source.script_lines):
+        return ""
+    best = max(custom.pauses, key=lambda p: p.probability)
+    if best.probability < cfg.solo_pause_probability:
+        return ""
+    at = f"{best.start:.2f}-{best.end:.2f} s"
+    return f"a pause at {at} scored {best.probability:.2f}: its sentence marks decide a split"
 
 
 def _windows(units: list[_Unit], pack_s: float, pad_s: float) -> list[list[int]]:
@@ -322,10 +358,10 @@ class Decoder:
 
         cfg = self.cfg
         results: list[SegmentAsr | None] = [None] * len(units)
-        long_ids = [i for i, u in enumerate(units) if len(u.audio) / WHISPER_SR > MAX_WINDOW_S - 0.05]
-        for i in long_ids:
+        alone = {i for i, u in enumerate(units) if u.solo_reason or len(u.audio) / WHISPER_SR > MAX_WINDOW_S - 0.05}
+        for i in sorted(alone):
             results[i] = self.decode_alone(units[i])
-        short = [i for i in range(len(units)) if i not in set(long_ids)]
+        short = [i for i in range(len(units)) if i not in alone]
         windows = [[short[j] for j in w] for w in _windows([units[i] for i in short], pack_s, cfg.pad_seconds)]
         pad = np.zeros(int(round(cfg.pad_seconds * WHISPER_SR)), dtype=np.float32)
         # Decode a bounded number of windows per call so the concatenated audio stays small.
@@ -516,8 +552,9 @@ class TranscribeStage(Stage[TranscribeConfig]):
     # 2: the first word of a Whisper segment in a packed window goes by its end, not its midpoint
     # (pinned to the segment's start, it was given to the line before the pad); 3: a packed result
     # with too many morae per second or a mean log-probability under logprob_threshold is decoded
-    # again alone; 4: every word after a pause (not only a segment's first) goes by its end
-    version = "4"
+    # again alone; 4: every word after a pause (not only a segment's first) goes by its end;
+    # 5: a segment with no script and an uncertain recorded pause is decoded alone (solo_reason)
+    version = "5"
     Config = TranscribeConfig
 
     def resolved(self) -> ResolvedModel:
@@ -547,7 +584,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 cut = fastcopy(cut, supervisions=[sup])
             cut_list.append(cut)
         units = [
-            _Unit(ci, si, _audio_16k(cut, sup))
+            _Unit(ci, si, _audio_16k(cut, sup), solo_reason(read_supervision_custom(sup, cut_id=cut.id), sup.text, cfg))
             for ci, cut in enumerate(cut_list)
             for si, sup in enumerate(cut.supervisions)
         ]
@@ -560,9 +597,9 @@ class TranscribeStage(Stage[TranscribeConfig]):
             r.guards = evaluate_guards(r, cfg)
         results = second_look(decoder, units, results)
 
-        by_cut: dict[int, dict[int, SegmentAsr]] = {}
+        by_cut: dict[int, dict[int, tuple[SegmentAsr, str]]] = {}
         for u, r in zip(units, results, strict=True):
-            by_cut.setdefault(u.cut_index, {})[u.sup_index] = r
+            by_cut.setdefault(u.cut_index, {})[u.sup_index] = (r, u.solo_reason)
 
         out = StageResult()
         for ci, cut in enumerate(cut_list):
@@ -573,16 +610,18 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 out.kept.append(new_cut)
         return out
 
-    def _apply(self, cut: Any, results: dict[int, SegmentAsr], model_id: str) -> tuple[Any, Rejection | None]:
+    def _apply(
+        self, cut: Any, results: dict[int, tuple[SegmentAsr, str]], model_id: str
+    ) -> tuple[Any, Rejection | None]:
         from lhotse.utils import fastcopy
 
-        from tsukasa.corpus.schema import read_supervision_custom, with_supervision_custom
+        from tsukasa.corpus.schema import with_supervision_custom
 
         cfg = self.config
         rejection: Rejection | None = None
         sups = []
         for si, sup in enumerate(cut.supervisions):
-            res = results[si]
+            res, why_alone = results[si]
             custom = read_supervision_custom(sup, cut_id=cut.id)
             has_script = bool((sup.text or "").strip())
             asr = AsrInfo(
@@ -595,7 +634,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 temperature=res.temperature,
                 words=res.words,
             )
-            decisions = ["solo" if res.solo else "packed"]
+            decisions = [f"solo ({why_alone})" if why_alone else "solo" if res.solo else "packed"]
             if res.retried:
                 decisions.append(f"packed result replaced by a solo decode ({res.retried})")
             action = cfg.guard_action
