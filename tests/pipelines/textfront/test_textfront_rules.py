@@ -566,6 +566,13 @@ NUMBER_READINGS = [
     # capitals each with its period are one acronym (fighting games, news): each period was a break
     ("K.O.された", "ケーオーサレタ"),
     ("U.S.A.", "ユーエスエー"),
+    # thousands written with the ideographic comma (full-width punctuation converted; JSUT writes
+    # every comma so): taken when a group starts with 0, which no listed number does
+    ("合計、１、０００名", "ゴーケー、センメー"),
+    ("海抜２９、００２フィート", "カイバツニマンキューセンニフィート"),
+    ("1、000、000円", "ヒャクマンエン"),
+    ("100、200、300と増える", "ヒャク、ニヒャク、サンビャクトフエル"),  # a list
+    ("１、２年で", "イチ、ニネンデ"),
 ]
 
 

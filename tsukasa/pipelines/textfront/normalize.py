@@ -319,6 +319,18 @@ _WAVE_RANGE = re.compile(
 
 # --- numbers ---------------------------------------------------------------------------------
 _NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# Thousands written with the ideographic comma, as text converted from full-width punctuation has
+# them (１、０００名, ２９、００２フィート: JSUT writes every comma so). 、 also separates listed
+# numbers (100、200、300と増える), so only groups of three of which one starts with 0 are taken:
+# a listed number never does.
+_NUM_IDEOGRAPHIC_COMMA = re.compile(r"(?<!\d)(?<!\d、)\d{1,3}(?:、\d{3})+(?![\d、])")
+
+
+def _join_thousands(m: re.Match[str]) -> str:
+    groups = m.group(0).split("、")
+    return "".join(groups) if any(g.startswith("0") for g in groups[1:]) else m.group(0)
+
+
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
 _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
@@ -928,6 +940,8 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
+    if "、" in text:
+        text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
     names, name_readings = _alphanumeric_pattern()
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "0" in text:
