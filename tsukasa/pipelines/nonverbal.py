@@ -54,6 +54,7 @@ from pydantic import Field
 from tsukasa.corpus.schema import NonverbalEvent, QualityFlag, QualityInfo, SupervisionCustom
 from tsukasa.corpus.symbols import PROSODY_MARKS
 from tsukasa.pipelines.base import Stage, StageConfig, StageContext, register_stage, update_supervisions
+from tsukasa.pipelines.vad import true_runs
 
 RATE = 16000
 WIN = 400  # 25 ms
@@ -142,11 +143,6 @@ def analyse(x16: np.ndarray) -> Frames:
     )
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
-
-
 @dataclass(frozen=True)
 class Event:
     start: float
@@ -180,14 +176,14 @@ def detect_pauses_and_breaths(
     """(pauses, breaths, speech stretches) in seconds of the analysed waveform."""
     active = fr.active.copy()
     # close holes under 30 ms inside active stretches (a window straddling a short dip)
-    for a, b in _runs(~active):
+    for a, b in true_runs(~active):
         if b - a < 3 and a > 0 and b < len(active):
             active[a:b] = True
     voiced = active & (fr.voicing >= 0.5)
     speech_runs: list[list[int]] = []
     other_runs: list[tuple[int, int]] = []
     attached = int(round(config.attached_breath_s / HOP_S))
-    for a, b in _runs(active):
+    for a, b in true_runs(active):
         v = np.flatnonzero(voiced[a:b])
         if len(v) < 3:
             other_runs.append((a, b))

@@ -511,8 +511,8 @@ def measure(x16: np.ndarray, probs: np.ndarray, params: VadParams) -> Contours:
 # --- pauses and their scores -------------------------------------------------------------
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) index runs where mask is True."""
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index runs where mask is True (pauses, voiced stretches, quiet frames)."""
     if len(mask) == 0:
         return []
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -629,7 +629,7 @@ def pause_features(
         in_range = float(np.clip((_median(st_near) - p10) / max(p90 - p10, 1.0), -1.0, 2.0))
     else:
         in_range = 0.5
-    voiced_runs = [e - s for s, e in _runs(np.isfinite(f_pre)) if e - s >= 3]
+    voiced_runs = [e - s for s, e in true_runs(np.isfinite(f_pre)) if e - s >= 3]
     lengthening = float(np.clip(run / np.median(voiced_runs), 0.0, 5.0)) if voiced_runs and run else 1.0
     last = c.db[max(lo, a - near) : a].astype(np.float64)
     slope = float(np.polyfit(np.arange(len(last)), last, 1)[0] * 10.0) if len(last) >= 5 else 0.0
@@ -1069,7 +1069,7 @@ def _speech_stretches(
         i1 = min(n, int(np.ceil((e + slack) / HOP_S)))
         in_region[i0:i1] = True
     active = in_region & ~quiet
-    stretches = _runs(active)
+    stretches = true_runs(active)
     if not stretches:
         result.decisions.append("energy: silero's regions hold no frame above the quiet level")
         return None

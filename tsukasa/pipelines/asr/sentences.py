@@ -40,6 +40,7 @@ from pydantic import Field
 from tsukasa.corpus.schema import AsrInfo, SupervisionCustom, WordTiming, read_supervision_custom
 from tsukasa.pipelines.asr.kana import reading
 from tsukasa.pipelines.base import Stage, StageConfig, StageContext, StageResult, register_stage
+from tsukasa.pipelines.vad import true_runs
 
 _SENTENCE_END = tuple("。？！?!")
 _CLAUSE_MARK = tuple("、,")
@@ -133,18 +134,11 @@ def quiet_stretch(audio: np.ndarray, sr: int, lo: float, hi: float) -> tuple[flo
         return None
     frames = audio[a : a + n * hop].reshape(n, hop).astype(np.float64)
     db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-    quiet = db <= db.min() + _QUIET_DB
-    best, run_start, best_span = 0, None, None
-    for k, q in enumerate([*quiet, False]):
-        if q and run_start is None:
-            run_start = k
-        elif not q and run_start is not None:
-            if k - run_start > best:
-                best, best_span = k - run_start, (run_start, k)
-            run_start = None
-    if best < 3 or best_span is None:
+    runs = true_runs(db <= db.min() + _QUIET_DB)
+    first, last = max(runs, key=lambda r: r[1] - r[0])  # the earliest of the longest
+    if last - first < 3:
         return None
-    return (a + best_span[0] * hop) / sr, (a + best_span[1] * hop) / sr
+    return (a + first * hop) / sr, (a + last * hop) / sr
 
 
 @register_stage
