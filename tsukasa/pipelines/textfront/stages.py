@@ -49,8 +49,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # pixiv, NScripter, wikis), HTML entities, any lower-case ASCII tag, KAG [ch], pixiv and Yarn markup;
     # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting;
     # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts;
-    # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント
-    version: ClassVar[str] = "8"
+    # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント;
+    # 9: thousands with the ideographic comma (１、０００名)
+    version: ClassVar[str] = "9"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -120,8 +121,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 10: textnorm 7's markup and ruby forms; a kept ruby word's reading enforced over the context; a
     # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords;
     # 11: textnorm 8; numbers said in English after English words and glued to capitals (Round 1, PS5);
-    # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ
-    version: ClassVar[str] = "11"
+    # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9
+    version: ClassVar[str] = "12"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
