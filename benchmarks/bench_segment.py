@@ -430,22 +430,38 @@ def run_ours(
     return out, elapsed
 
 
-def run_ours_then_asr(paths: list[Path]) -> tuple[list[list[tuple[float, float]]], float, float, float]:
-    """Our segment stage, then ``transcribe`` and ``sentence_split`` as the default recipe runs them:
-    (utterance spans, seconds in segment, in transcribe, in sentence_split)."""
+@dataclass
+class AsrRun:
+    """Utterance spans after segment + transcribe + sentence_split, with the time spent in each and
+    how many segments Whisper decoded alone because of an uncertain pause (of how many)."""
+
+    spans: list[list[tuple[float, float]]]
+    t_segment: float
+    t_transcribe: float
+    t_split: float
+    solo_for_pause: int
+    segments: int
+
+
+def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None = 0.05) -> AsrRun:
+    """Our segment stage, then ``transcribe`` and ``sentence_split`` as the default recipe runs them
+    (``solo_pause_probability=None``: every segment packed, as transcribe did before v5)."""
     from lhotse import MonoCut, Recording
 
+    from tsukasa.corpus.schema import read_supervision_custom
     from tsukasa.pipelines.asr.sentences import SentenceSplitStage
-    from tsukasa.pipelines.asr.transcribe import TranscribeStage
+    from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
     from tsukasa.pipelines.base import StageContext
     from tsukasa.pipelines.segment import SegmentStage
     from tsukasa.pipelines.vad import load_models
 
     load_models()
-    segment, transcribe, splitter = SegmentStage(), TranscribeStage(), SentenceSplitStage()
+    segment, splitter = SegmentStage(), SentenceSplitStage()
+    transcribe = TranscribeStage(TranscribeConfig(solo_pause_probability=solo_pause_probability))
     ctx = StageContext(work_dir=paths[0].parent, num_threads=2)
     transcribe.process([], ctx)  # load Whisper outside the timing
     out, t_seg, t_asr, t_split = [], 0.0, 0.0, 0.0
+    solo = n_segments = 0
     for p in paths:
         t0 = time.perf_counter()
         rec = Recording.from_file(p)
@@ -458,7 +474,11 @@ def run_ours_then_asr(paths: list[Path]) -> tuple[list[list[tuple[float, float]]
         kept = splitter.process(heard, ctx).kept
         t_seg, t_asr, t_split = t_seg + t1 - t0, t_asr + t2 - t1, t_split + time.perf_counter() - t2
         out.append(sorted((c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in kept))
-    return out, t_seg, t_asr, t_split
+        n_segments += len(heard)
+        for c in heard:
+            transcribed = read_supervision_custom(c.supervisions[0]).provenance[-1]
+            solo += transcribed.decisions[0].startswith("solo (a pause")
+    return AsrRun(out, t_seg, t_asr, t_split, solo, n_segments)
 
 
 def _load16(p: Path) -> np.ndarray:
@@ -524,6 +544,12 @@ def main() -> None:
         "then includes Whisper)",
     )
     ap.add_argument(
+        "--asr-packed-baseline",
+        action="store_true",
+        help="with --with-asr: also run it with every segment packed into Whisper's windows (transcribe before "
+        "v5, which decodes a segment holding an uncertain pause alone), on the same sessions",
+    )
+    ap.add_argument(
         "--zero-padded",
         type=float,
         default=0.0,
@@ -580,7 +606,9 @@ def main() -> None:
         if args.with_script:
             scripted, t_scripted = run_ours(paths, [[sources[i].text for i in picks] for picks in chosen])
         if args.with_asr:
-            with_asr, _, t_asr, t_split = run_ours_then_asr(paths)
+            asr_run = run_ours_then_asr(paths)
+            if args.asr_packed_baseline:
+                packed_run = run_ours_then_asr(paths, solo_pause_probability=None)
         sil, t_sil = run_silero(paths)
     pad = 0.030
     sil_unpadded = [[(s + pad, e - pad) for s, e in h] for h in sil]
@@ -596,7 +624,9 @@ def main() -> None:
     if args.with_script:
         runs.append(("ours, script gives the count", scripted, t_scripted))
     if args.with_asr:
-        runs.append(("ours + transcribe + sentence_split", with_asr, t_ours + t_split))
+        runs.append(("ours + transcribe + sentence_split", asr_run.spans, t_ours + asr_run.t_split))
+        if args.asr_packed_baseline:
+            runs.append(("  the same, every segment packed", packed_run.spans, t_ours + packed_run.t_split))
     runs += [("silero default", sil, t_sil), ("silero default, pad removed", sil_unpadded, t_sil)]
     for label, hyps, t in runs:
         print(summary(label, [score(r, h) for r, h in zip(refs, hyps, strict=True)], audio_s, t))
@@ -604,12 +634,15 @@ def main() -> None:
         print(summary("  lenient", [score(r, h) for r, h in zip(refs, lenient, strict=True)], audio_s, t))
     if args.with_asr:
         print(f"  (RTF above: segment + sentence_split; Whisper's transcribe, which the recipe runs anyway, adds "
-              f"{t_asr / audio_s:.4f})")  # fmt: skip
+              f"{asr_run.t_transcribe / audio_s:.4f}; {asr_run.solo_for_pause} of {asr_run.segments} segments "
+              f"decoded alone for an uncertain pause)")  # fmt: skip
+        if args.asr_packed_baseline:
+            print(f"  (every segment packed: Whisper's RTF {packed_run.t_transcribe / audio_s:.4f})")
     if args.errors:
         print_errors(sources, refs, ours, chosen)
         if args.with_asr:
             print("after transcribe + sentence_split:")
-            print_errors(sources, refs, with_asr, chosen)
+            print_errors(sources, refs, asr_run.spans, chosen)
 
 
 def print_errors(

@@ -584,6 +584,28 @@ def test_bounded_scoring_splits_exactly_like_full_scoring() -> None:
             assert skipped > 0
 
 
+def test_pauses_a_later_stage_may_cut_at_get_their_exact_probability() -> None:
+    """sentence_split cuts, and transcribe decodes alone, at a pause kept inside an utterance that
+    scores >= 0.05; a bound says little there (0.3 is often 0.001). Such pauses get their exact
+    score, under the final splits, and nothing the stage decides changes."""
+    audio, _ = _session([0, 1, 2, 3, 4, 5], [0.05, 0.4, 0.09, 1.2, 0.2], seed=3)
+    exact = vad.segment_speech(audio, SR)
+    bounds = vad.segment_speech(audio, SR, vad.VadParams(exact_from=None))
+    full = vad.segment_speech(audio, SR, full_scores=True)
+    assert exact.decisions == bounds.decisions
+    assert [(s.start, s.end) for s in exact.segments] == [(s.start, s.end) for s in bounds.segments]
+    inner = [[p for s in r.segments for p in s.inner_pauses] for r in (exact, bounds, full)]
+    made_exact = 0
+    for e, b, f in zip(*inner, strict=True):
+        if np.isnan(e.features[vad.SPEAKER_COLUMNS[0]]):  # still a bound: below the floor
+            assert e.probability == b.probability < 0.05
+        else:
+            assert e.probability == pytest.approx(f.probability, abs=1e-6)
+            made_exact += np.isnan(b.features[vad.SPEAKER_COLUMNS[0]])
+    assert made_exact > 0  # some bounds >= 0.05 were replaced ...
+    assert sum(p.probability >= 0.05 for p in inner[0]) < sum(p.probability >= 0.05 for p in inner[1])  # ... by less
+
+
 def test_boundary_score_is_the_mean_log_odds_of_every_shipped_fit() -> None:
     """The stage scores a pause with every shipped fit, each reading its own sentence-final CNN's
     logit, and averages their log-odds: a pause's recorded probability (full scores) is exactly

@@ -63,6 +63,13 @@ class SegmentConfig(StageConfig):
         lt=1.0,
         description="a file the script names on N rows is split at its N-1 most likely pauses, none below this",
     )
+    exact_pause_from: float | None = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="a pause kept inside an utterance whose score bound reaches this gets its exact probability "
+        "recorded (custom.pauses), for sentence_split and transcribe; null records bounds",
+    )
 
     def vad_params(self) -> vad.VadParams:
         return vad.VadParams(
@@ -74,6 +81,7 @@ class SegmentConfig(StageConfig):
             max_duration_s=max(self.max_duration_s, 2 * self.min_duration_s + 0.01),
             pad_s=self.pad_s,
             script_min_probability=self.script_min_probability,
+            exact_from=self.exact_pause_from,
         )
 
 
@@ -91,8 +99,9 @@ class SegmentStage(Stage[SegmentConfig]):
     # 5: sentence-final CNN cue + refitted trees; 6: multi-line script files split by count; 7: a file
     # the script names keeps its speech shorter than the minimum (a one-word line was no_speech), and
     # the noise floor leaves digital silence out; 8: the pauses inside each utterance are recorded
-    # (custom.pauses) for sentence_split
-    version = "8"
+    # (custom.pauses) for sentence_split; 9: those whose bound reaches exact_pause_from get their exact
+    # probability (a bound of 0.3 was often 0.001, and sent the segment to a solo Whisper decode)
+    version = "9"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
