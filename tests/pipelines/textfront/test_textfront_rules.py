@@ -1149,6 +1149,11 @@ ENGLISH_CASES = [
     ("virusに感染した", "ウイルスニカンセンシタ"),
     ("remote controlを探す", "リモコンヲサガス"),
     ("toilet paperを買う", "トイレットペーパーヲカウ"),
+    # game and fantasy words whose established form e2k misses (レッソン, アルティメート, パーソナ)
+    ("Secret Lessonを受ける", "シークレットレッスンヲウケル"),
+    ("Ultimate Weaponを手に入れた", "アルティメットウェポンヲテニイレタ"),
+    ("Personaを召喚する", "ペルソナヲショーカンスル"),
+    ("Limited Editionが届いた", "リミテッドエディションガトドイタ"),
     # a word that is no romaji at all outweighs one that only might be (ファーストナメ); romaji phrases
     # in Japanese text stay romaji
     ("first nameで呼んで", "ファーストネームデヨンデ"),
