@@ -573,6 +573,14 @@ NUMBER_READINGS = [
     ("1、000、000円", "ヒャクマンエン"),
     ("100、200、300と増える", "ヒャク、ニヒャク、サンビャクトフエル"),  # a list
     ("１、２年で", "イチ、ニネンデ"),
+    # a long-vowel mark or minus sign between digits is a hyphen typed with the wrong key (IME text):
+    # read as a long vowel (サンーニ) or not at all (−) before; telephone groups stay digit by digit
+    ("３ー２で勝った", "サンタイニデカッタ"),
+    ("3−2で勝った", "サンタイニデカッタ"),
+    ("2020ー2021年", "ニセンニジューカラニセンニジューイチネン"),
+    ("第3ー5話", "ダイサンカラゴワ"),
+    ("100−200人", "ヒャクカラニヒャクニン"),
+    ("４８６ー２４３５です", "ヨンハチロクニーヨンサンゴーデス"),
 ]
 
 

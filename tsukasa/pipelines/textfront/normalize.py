@@ -326,6 +326,20 @@ _NUM_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUM_IDEOGRAPHIC_COMMA = re.compile(r"(?<!\d)(?<!\d、)\d{1,3}(?:、\d{3})+(?![\d、])")
 
 
+# A long-vowel mark, a minus sign or a bar between digits is a hyphen typed with the wrong key
+# (IME text: ３ー２で勝った, 第3ー5話, 2020ー2021年, 3−2): as written it was read as a long vowel
+# (サンーニ) or had no reading (−), so it becomes a hyphen for the number rules (score, range).
+# Between two groups of three digits or more a long-vowel mark is left alone unless a year
+# follows: OpenJTalk reads those as a telephone number, digit by digit with a pause
+# (市外局番２１３の、４８６ー２４３５).
+_DIGIT_DASH = re.compile(r"(\d+)([ー−―‐])(?=(\d+)(年?))")
+
+
+def _digit_dash(m: re.Match[str]) -> str:
+    phone = m.group(2) == "ー" and len(m.group(1)) >= 3 and len(m.group(3)) >= 3 and not m.group(4)
+    return m.group(0) if phone else m.group(1) + "-"
+
+
 def _join_thousands(m: re.Match[str]) -> str:
     groups = m.group(0).split("、")
     return "".join(groups) if any(g.startswith("0") for g in groups[1:]) else m.group(0)
@@ -939,6 +953,7 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def _normalize_numbers_all(text: str) -> str:
+    text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)

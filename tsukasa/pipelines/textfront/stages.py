@@ -50,7 +50,7 @@ class TextNormStage(Stage[TextNormConfig]):
     # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting;
     # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts;
     # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント;
-    # 9: thousands with the ideographic comma (１、０００名)
+    # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２)
     version: ClassVar[str] = "9"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
