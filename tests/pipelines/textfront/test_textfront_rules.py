@@ -1088,6 +1088,25 @@ def test_romaji_parser(word: str, kana: str | None) -> None:
     assert romaji_to_hiragana(word) == kana
 
 
+# Words whose usual English spelling drops a long vowel (maps, brands, English dictionaries: Tokyo,
+# judo, Nintendo): read letter by letter they were トキョ, ジュード, ニンテンド (data/romaji_words.tsv)
+SPELLED_WORD_CASES = [
+    ("Tokyo ni ikitai", "トーキョーニイキタイ"),
+    ("watashi wa Osaka ni sunde imasu", "ワタシワオーサカニスンデイマス"),
+    ("Nintendoのゲーム", "ニンテンドーノゲーム"),
+    ("Hokkaidoへ行った", "ホッカイドーエイッタ"),
+    ("I love sumo and judo", "アイラブスモーアンドジュードー"),
+    ("Domo arigato", "ドーモアリガトー"),
+    ("Dokusaisha wa taisho shita", "ドクサイシャワタイショシタ"),  # taisho is 対処 too: not in the table
+    ("Tōkyō ni ikitai", "トーキョーニイキタイ"),  # a macron needs no table
+]
+
+
+@pytest.mark.parametrize("text,kana", SPELLED_WORD_CASES)
+def test_words_whose_english_spelling_drops_a_long_vowel(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
+
+
 MIXED_CASES = [
     # particles written as pronounced (wa/e/o) become は/へ/を; romaji words stay apart (a space
     # is a word boundary for MeCab, which OpenJTalk drops)

@@ -28,7 +28,7 @@ from typing import Literal
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
-from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, uses_hepburn
+from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, spelled_words, uses_hepburn
 
 _LETTERS = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû"
 _WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
@@ -235,7 +235,7 @@ def _english_not_japanese(word: str, hiragana: str | None) -> bool:
     """
     if hiragana is None:
         return False
-    if _japanese_word(hiragana):
+    if _japanese_word(hiragana) or word.lower() in spelled_words():  # Tokyo, Nintendo: Japanese
         return False
     from tsukasa.pipelines.textfront.english import clearly_english, transliterate
 
@@ -258,6 +258,8 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
     Japanese words too (酒, 鮫, 竹, 峰), and e2k's n-gram model scores both kinds as English."""
     if hiragana is None or _table_word(word) is not None:
         return False
+    if word.lower() in spelled_words():  # I went to Kyoto: the table's Japanese words
+        return True
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 

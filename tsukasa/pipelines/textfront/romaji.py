@@ -11,7 +11,9 @@ It accepts Hepburn, Kunrei-shiki, Nihon-shiki and wapuro spellings (syllable tab
   mark the pronunciation, and ē stands for both えい and ええ); doubled vowels (oo, ou, ei,
   ii, uu) are spelled as written; a hyphen after a vowel (wapuro ``ra-men``) is ー, except
   before an honorific (``Tanaka-san``, ``onii-chan``);
-* particles are decided by the caller (:mod:`.mixed`), which sees word boundaries.
+* particles are decided by the caller (:mod:`.mixed`), which sees word boundaries;
+* words whose English spelling drops a long vowel (Tokyo, judo, Nintendo: ``data/romaji_words.tsv``)
+  are taken whole, as the dictionary spells them in kana.
 
 Hiragana (not katakana) is returned on purpose: OpenJTalk analyses hiragana as native
 words, so particles, long vowels (とうきょう → トーキョー) and accents come from its dictionary.
@@ -72,6 +74,13 @@ _HONORIFICS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def spelled_words() -> dict[str, tuple[str, str]]:
+    """Words whose English spelling drops a long vowel (Tokyo, judo): ``data/romaji_words.tsv``,
+    as (kana as the dictionary spells the word, pronunciation with ー), like a macron's two forms."""
+    return {w: (k, pron) for w, k, pron in read_table("romaji_words.tsv")}
+
+
 # Cached as a whole too: a repeated question is then one C-level lookup, not a fold and a key.
 @lru_cache(maxsize=8192)
 def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling: bool = False) -> str | None:
@@ -93,6 +102,9 @@ def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling:
         return None if head is None else head + (_parse(tail.lower(), False) or "")
     if word.isascii():
         w = word.lower()  # what _fold does to an ASCII word, whatever the long-vowel table
+        spelled = spelled_words().get(w)
+        if spelled is not None:  # Tokyo, judo: the long vowel the spelling leaves out
+            return spelled[0] if dictionary_spelling else spelled[1]
     else:
         w = _fold(word, dictionary_spelling)
     return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)

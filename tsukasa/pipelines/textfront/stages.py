@@ -122,7 +122,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords;
     # 11: textnorm 8; numbers said in English after English words and glued to capitals (Round 1, PS5);
     # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9, 22 more
-    # loanwords (lesson レッスン, ultimate アルティメット)
+    # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo)
     version: ClassVar[str] = "12"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
