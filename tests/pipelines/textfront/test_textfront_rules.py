@@ -575,6 +575,8 @@ NUMBER_READINGS = [
     ("１、２年で", "イチ、ニネンデ"),
     # a long-vowel mark or minus sign between digits is a hyphen typed with the wrong key (IME text):
     # read as a long vowel (サンーニ) or not at all (−) before; telephone groups stay digit by digit
+    ("5W1Hで考える", "ゴダブリューイチエイチデカンガエル"),  # set phrases (alphanumerics.tsv); 24/7 was a fraction
+    ("24/7営業", "トゥエンティーフォーセブンエーギョー"),
     ("３ー２で勝った", "サンタイニデカッタ"),
     ("3−2で勝った", "サンタイニデカッタ"),
     ("2020ー2021年", "ニセンニジューカラニセンニジューイチネン"),
@@ -1181,6 +1183,10 @@ ENGLISH_CASES = [
     ("Ultimate Weaponを手に入れた", "アルティメットウェポンヲテニイレタ"),
     ("Personaを召喚する", "ペルソナヲショーカンスル"),
     ("Limited Editionが届いた", "リミテッドエディションガトドイタ"),
+    # services and devices as their makers write them (TikTok was spelled, iPad イパッド, Xbox クックス)
+    ("TikTokに投稿した", "ティックトックニトーコーシタ"),
+    ("iPadで描く", "アイパッドデエガク"),
+    ("Xboxで遊ぶ", "エックスボックスデアソブ"),
     # a word that is no romaji at all outweighs one that only might be (ファーストナメ); romaji phrases
     # in Japanese text stay romaji
     ("first nameで呼んで", "ファーストネームデヨンデ"),
@@ -1285,7 +1291,7 @@ def test_english_lines_are_not_read_as_romaji(text: str, kana: str) -> None:
 ENGLISH_NUMBER_CASES = [
     ("Round 1、ファイト！", "ラウンドワン、ファイト"),  # fighting-game announcer (was ラウンドイチ)
     ("Final Fantasy 7が好き。", "ファイナルファンタジーセブンガスキ"),  # game titles
-    ("Windows 10を使ってる。", "ウィンドーステンヲツカッテル"),
+    ("Windows 10を使ってる。", "ウィンドウズテンヲツカッテル"),
     ("Top 10に入った。", "トップテンニハイッタ"),
     ("iPhone 15を買った。", "アイフォーンフィフティーンヲカッタ"),
     ("LEVEL 5", "レベルファイブ"),  # a word in capitals is a word
@@ -1307,13 +1313,13 @@ ENGLISH_NUMBER_CASES = [
     ("1on1で勝負だ", "ワンオンワンデショーブダ"),
     # ... and Japanese numbers where Japanese says them so
     ("No.12", "ナンバージューニ"),  # past ten after No./Vol.
-    ("Windows 95", "ウィンドースキュージューゴ"),  # past twenty after a word
+    ("Windows 95", "ウィンドウズキュージューゴ"),  # past twenty after a word
     ("HP100回復", "エイチピーヒャクカイフク"),  # a stat: more than one digit after capitals
     ("HP5回復", "エイチピーゴカイフク"),  # a number that counts (回, 時, 人...)
     ("OPEN 10:00", "オープンジュージ"),  # a time
     ("Size 10cm", "サイズジュッセンチメートル"),  # a measure
     ("Top 10%に入る", "トップジュッパーセントニハイル"),
-    ("Windows 3.1", "ウィンドースサンテンイチ"),  # a decimal
+    ("Windows 3.1", "ウィンドウズサンテンイチ"),  # a decimal
     ("Mark-2", "マークツー"),  # one digit after a hyphen
     ("A4の紙", "エーヨンノカミ"),  # paper sizes and JLPT levels
     ("N1に合格した。", "エヌイチニゴーカクシタ"),
