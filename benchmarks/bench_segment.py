@@ -387,19 +387,20 @@ def summary(name: str, results: list[dict], audio_s: float, proc_s: float) -> st
 
 
 def run_ours(
-    paths: list[Path], scripts: list[list[str]] | None = None
+    paths: list[Path], scripts: list[list[str]] | None = None, *, exact_pause_from: float | None = 0.05
 ) -> tuple[list[list[tuple[float, float]]], float]:
     """Our stage over ``paths``; ``scripts``: each session's lines, given as a script naming the
-    file on that many rows (the stage then splits it into exactly that many utterances)."""
+    file on that many rows (the stage then splits it into exactly that many utterances);
+    ``exact_pause_from=None``: inner pauses keep their score bounds (the stage before v9)."""
     from lhotse import MonoCut, Recording, SupervisionSegment
 
     from tsukasa.corpus.schema import ScriptLineRef, SourceInfo, SupervisionCustom
     from tsukasa.pipelines.base import StageContext
-    from tsukasa.pipelines.segment import SegmentStage
+    from tsukasa.pipelines.segment import SegmentConfig, SegmentStage
     from tsukasa.pipelines.vad import load_models
 
     load_models()  # model loads and imports are once per worker, not per file: keep them out of the RTF
-    stage = SegmentStage()
+    stage = SegmentStage(SegmentConfig(exact_pause_from=exact_pause_from))
     ctx = StageContext(work_dir=paths[0].parent)
     out, elapsed = [], 0.0
     for k, p in enumerate(paths):
@@ -544,6 +545,12 @@ def main() -> None:
         "then includes Whisper)",
     )
     ap.add_argument(
+        "--bounds-baseline",
+        action="store_true",
+        help="also time our stage with the inner pauses' score bounds kept (before v9, which scores the pauses "
+        "that may reach 0.05 exactly for sentence_split and transcribe), on the same sessions",
+    )
+    ap.add_argument(
         "--asr-packed-baseline",
         action="store_true",
         help="with --with-asr: also run it with every segment packed into Whisper's windows (transcribe before "
@@ -603,6 +610,8 @@ def main() -> None:
             )
         audio_s = sum(sf.info(p).duration for p in paths)
         ours, t_ours = run_ours(paths)
+        if args.bounds_baseline:
+            bounded, t_bounded = run_ours(paths, exact_pause_from=None)
         if args.with_script:
             scripted, t_scripted = run_ours(paths, [[sources[i].text for i in picks] for picks in chosen])
         if args.with_asr:
@@ -621,6 +630,8 @@ def main() -> None:
         f"utterances"
     )
     runs = [("ours (segment stage)", ours, t_ours)]
+    if args.bounds_baseline:
+        runs.append(("  the same, score bounds kept", bounded, t_bounded))
     if args.with_script:
         runs.append(("ours, script gives the count", scripted, t_scripted))
     if args.with_asr:
