@@ -434,7 +434,7 @@ def run_ours(
 @dataclass
 class AsrRun:
     """Utterance spans after segment + transcribe + sentence_split, with the time spent in each and
-    how many segments Whisper decoded alone because of an uncertain pause (of how many)."""
+    how many segments Whisper decoded again alone for want of a sentence mark at an uncertain pause."""
 
     spans: list[list[tuple[float, float]]]
     t_segment: float
@@ -446,7 +446,7 @@ class AsrRun:
 
 def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None = 0.05) -> AsrRun:
     """Our segment stage, then ``transcribe`` and ``sentence_split`` as the default recipe runs them
-    (``solo_pause_probability=None``: every segment packed, as transcribe did before v5)."""
+    (``solo_pause_probability=None``: no second look at uncertain pauses, as transcribe before v5)."""
     from lhotse import MonoCut, Recording
 
     from tsukasa.corpus.schema import read_supervision_custom
@@ -478,7 +478,7 @@ def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None
         n_segments += len(heard)
         for c in heard:
             transcribed = read_supervision_custom(c.supervisions[0]).provenance[-1]
-            solo += transcribed.decisions[0].startswith("solo (a pause")
+            solo += any("no sentence mark at the pause" in d for d in transcribed.decisions)
     return AsrRun(out, t_seg, t_asr, t_split, solo, n_segments)
 
 
@@ -553,8 +553,8 @@ def main() -> None:
     ap.add_argument(
         "--asr-packed-baseline",
         action="store_true",
-        help="with --with-asr: also run it with every segment packed into Whisper's windows (transcribe before "
-        "v5, which decodes a segment holding an uncertain pause alone), on the same sessions",
+        help="with --with-asr: also run it without transcribe's second look at uncertain pauses (before v5, which "
+        "decodes a segment again alone when its packed words show no sentence mark there), on the same sessions",
     )
     ap.add_argument(
         "--zero-padded",
@@ -637,7 +637,7 @@ def main() -> None:
     if args.with_asr:
         runs.append(("ours + transcribe + sentence_split", asr_run.spans, t_ours + asr_run.t_split))
         if args.asr_packed_baseline:
-            runs.append(("  the same, every segment packed", packed_run.spans, t_ours + packed_run.t_split))
+            runs.append(("  the same, no look at pauses", packed_run.spans, t_ours + packed_run.t_split))
     runs += [("silero default", sil, t_sil), ("silero default, pad removed", sil_unpadded, t_sil)]
     for label, hyps, t in runs:
         print(summary(label, [score(r, h) for r, h in zip(refs, hyps, strict=True)], audio_s, t))
@@ -646,9 +646,9 @@ def main() -> None:
     if args.with_asr:
         print(f"  (RTF above: segment + sentence_split; Whisper's transcribe, which the recipe runs anyway, adds "
               f"{asr_run.t_transcribe / audio_s:.4f}; {asr_run.solo_for_pause} of {asr_run.segments} segments "
-              f"decoded alone for an uncertain pause)")  # fmt: skip
+              f"decoded again alone for want of a sentence mark at an uncertain pause)")  # fmt: skip
         if args.asr_packed_baseline:
-            print(f"  (every segment packed: Whisper's RTF {packed_run.t_transcribe / audio_s:.4f})")
+            print(f"  (no second look at uncertain pauses: Whisper's RTF {packed_run.t_transcribe / audio_s:.4f})")
     if args.errors:
         print_errors(sources, refs, ours, chosen)
         if args.with_asr:

@@ -22,13 +22,14 @@ with Whisper's sequential decoder (seek-and-continue), and that result, with its
 decides: batching can then never be the reason a segment is lost or truncated.
 ``pack_seconds=0`` decodes every segment alone (batched, one window each).
 
-Why some segments skip packing: a segment without a script line that holds a pause the segment
-stage was unsure of (``custom.pauses``, boundary probability at least
+Why some segments get a second look at their pauses: a segment without a script line that holds
+a pause the segment stage was unsure of (``custom.pauses``, boundary probability at least
 ``solo_pause_probability``) may be two lines merged, and ``sentence_split`` decides that from the
-sentence marks in Whisper's text. In a packed window Whisper often leaves them out (〜良い and
-〜いけません with neither 。 nor 、, where the same audio decoded alone gets 。), so such a segment
-is decoded alone from the start, with the sequential decoder; there are few of them (pauses
-inside a line score 0.00-0.03).
+sentence marks in Whisper's text. In a packed window Whisper often writes no mark there (〜良い and
+〜いけません with neither 。 nor 、, where the same audio decoded alone gets 。), so when the packed
+words show none at such a pause the segment is decoded again alone. Where they show one (a 、 after
+ので, a 。) the packed result stands: decoding every such segment alone cost 16-30 % more Whisper
+time on the benchmark sessions, most of it on comma pauses Whisper had marked anyway.
 
 Hallucination guards (reason codes): ``asr_repetition_loop`` (a unit of 1..N characters
 repeated many times in a row), ``asr_compression_ratio`` (gzip ratio of the text above the
@@ -55,6 +56,7 @@ from pydantic import Field
 
 from tsukasa.corpus.schema import (
     AsrInfo,
+    PauseCandidate,
     QualityFlag,
     QualityInfo,
     SupervisionCustom,
@@ -112,8 +114,8 @@ class TranscribeConfig(StageConfig):
     temperatures: tuple[float, ...] = (0.0,)
     condition_on_previous_text: bool = False  # solo decodes of long segments only
     # A segment with no script text holding a pause the segment stage scored at least this
-    # (``custom.pauses``) is decoded alone so Whisper's sentence marks show (see the module
-    # docstring); None packs every segment. 0.05 is sentence_split's own floor for a cut.
+    # (``custom.pauses``) where its packed words show no sentence mark is decoded again alone, so
+    # Whisper's marks show (see the module docstring); None: never. 0.05 is sentence_split's floor.
     solo_pause_probability: float | None = Field(default=0.05, ge=0.0, le=1.0)
 
     def problems(self) -> dict[str, str]:
@@ -260,9 +262,16 @@ def speaking_rate(
     return (morae(kana) / seconds if seconds > 0 else math.inf), seconds
 
 
-def second_look_reason(audio: np.ndarray, res: SegmentAsr, cfg: TranscribeConfig) -> str:
+def second_look_reason(
+    audio: np.ndarray, res: SegmentAsr, cfg: TranscribeConfig, uncertain: tuple[PauseCandidate, ...] = ()
+) -> str:
     """Why a batched result must be decoded again alone ("" when it can stand)."""
     why = [g.code for g in res.guards]
+    pause = unmarked_pause(res.words, uncertain) if res.text else None
+    if pause is not None:
+        why.append(
+            f"no sentence mark at the pause {pause.start:.2f}-{pause.end:.2f} s (scored {pause.probability:.2f})"
+        )
     missing = uncovered_speech(audio, res.words)
     if missing > cfg.max_uncovered_s:
         why.append(f"uncovered {missing:.2f} s")
@@ -293,23 +302,32 @@ class _Unit:
     cut_index: int
     sup_index: int
     audio: np.ndarray
-    solo_reason: str = ""  # why it is decoded alone rather than packed ("" = packed)
+    uncertain: tuple[PauseCandidate, ...] = ()  # pauses whose sentence marks decide a split
 
 
-def solo_reason(custom: SupervisionCustom, text: str | None, cfg: TranscribeConfig) -> str:
-    """Why a segment should be decoded alone from the start ("" = pack it): it has no script
-    text and holds a pause the segment stage scored at least ``cfg.solo_pause_probability``, so
-    ``sentence_split`` may cut it there on Whisper's sentence marks, which packing tends to drop."""
+def uncertain_pauses(custom: SupervisionCustom, text: str | None, cfg: TranscribeConfig) -> tuple[PauseCandidate, ...]:
+    """The pauses of a segment where ``sentence_split`` may cut on Whisper's sentence marks: it has no
+    script text, and the segment stage scored them at least ``cfg.solo_pause_probability``."""
     if cfg.solo_pause_probability is None or (text or "").strip() or not custom.pauses:
-        return ""
+        return ()
     source = custom.source
     if source is not None and (source.script_text or source.script_lines):
-        return ""
-    best = max(custom.pauses, key=lambda p: p.probability)
-    if best.probability < cfg.solo_pause_probability:
-        return ""
-    at = f"{best.start:.2f}-{best.end:.2f} s"
-    return f"a pause at {at} scored {best.probability:.2f}: its sentence marks decide a split"
+        return ()
+    return tuple(p for p in custom.pauses if p.probability >= cfg.solo_pause_probability)
+
+
+_MARKS = tuple("。？！?!、,，")
+
+
+def unmarked_pause(words: list[WordTiming], pauses: tuple[PauseCandidate, ...]) -> PauseCandidate | None:
+    """The first of ``pauses`` where ``words`` (timed from the same start) show no punctuation: the
+    word before it ends without 。？！ or 、. A pause with no word on one side counts as unmarked."""
+    for pause in pauses:
+        mid = (pause.start + pause.end) / 2
+        before = [w for w in words if (w.start + w.end) / 2 < mid]
+        if not before or len(before) == len(words) or not before[-1].word.strip().endswith(_MARKS):
+            return pause
+    return None
 
 
 def _windows(units: list[_Unit], pack_s: float, pad_s: float) -> list[list[int]]:
@@ -358,10 +376,10 @@ class Decoder:
 
         cfg = self.cfg
         results: list[SegmentAsr | None] = [None] * len(units)
-        alone = {i for i, u in enumerate(units) if u.solo_reason or len(u.audio) / WHISPER_SR > MAX_WINDOW_S - 0.05}
-        for i in sorted(alone):
+        long_ids = {i for i, u in enumerate(units) if len(u.audio) / WHISPER_SR > MAX_WINDOW_S - 0.05}
+        for i in sorted(long_ids):
             results[i] = self.decode_alone(units[i])
-        short = [i for i in range(len(units)) if i not in alone]
+        short = [i for i in range(len(units)) if i not in long_ids]
         windows = [[short[j] for j in w] for w in _windows([units[i] for i in short], pack_s, cfg.pad_seconds)]
         pad = np.zeros(int(round(cfg.pad_seconds * WHISPER_SR)), dtype=np.float32)
         # Decode a bounded number of windows per call so the concatenated audio stays small.
@@ -509,15 +527,16 @@ def second_look(decoder: Decoder, units: list[_Unit], results: list[SegmentAsr])
     """Second chance, alone: batching must never be the reason a segment is lost or cut short.
 
     A batched result (packed, or alone in a batched window: both read the window once, with
-    no seek-and-continue) that trips a guard, leaves audible speech without words, or reads
-    too few morae for its speech (:func:`second_look_reason`) is decoded again with Whisper's
-    sequential decoder, and that result decides.
+    no seek-and-continue) that trips a guard, leaves audible speech without words, reads
+    too few morae for its speech, or shows no sentence mark at an uncertain pause
+    (:func:`second_look_reason`) is decoded again with Whisper's sequential decoder, and that
+    result decides.
     """
     out = list(results)
     for i, r in enumerate(results):
         if r.sequential:
             continue
-        why = second_look_reason(units[i].audio, r, decoder.cfg)
+        why = second_look_reason(units[i].audio, r, decoder.cfg, units[i].uncertain)
         if why:
             again = decoder.decode_alone(units[i])
             again.guards = evaluate_guards(again, decoder.cfg)
@@ -553,7 +572,8 @@ class TranscribeStage(Stage[TranscribeConfig]):
     # (pinned to the segment's start, it was given to the line before the pad); 3: a packed result
     # with too many morae per second or a mean log-probability under logprob_threshold is decoded
     # again alone; 4: every word after a pause (not only a segment's first) goes by its end;
-    # 5: a segment with no script and an uncertain recorded pause is decoded alone (solo_reason)
+    # 5: a segment with no script whose packed words show no sentence mark at an uncertain recorded
+    # pause is decoded again alone
     version = "5"
     Config = TranscribeConfig
 
@@ -584,7 +604,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 cut = fastcopy(cut, supervisions=[sup])
             cut_list.append(cut)
         units = [
-            _Unit(ci, si, _audio_16k(cut, sup), solo_reason(read_supervision_custom(sup, cut_id=cut.id), sup.text, cfg))
+            _Unit(ci, si, _audio_16k(cut, sup), uncertain_pauses(read_supervision_custom(sup), sup.text, cfg))
             for ci, cut in enumerate(cut_list)
             for si, sup in enumerate(cut.supervisions)
         ]
@@ -597,9 +617,9 @@ class TranscribeStage(Stage[TranscribeConfig]):
             r.guards = evaluate_guards(r, cfg)
         results = second_look(decoder, units, results)
 
-        by_cut: dict[int, dict[int, tuple[SegmentAsr, str]]] = {}
+        by_cut: dict[int, dict[int, SegmentAsr]] = {}
         for u, r in zip(units, results, strict=True):
-            by_cut.setdefault(u.cut_index, {})[u.sup_index] = (r, u.solo_reason)
+            by_cut.setdefault(u.cut_index, {})[u.sup_index] = r
 
         out = StageResult()
         for ci, cut in enumerate(cut_list):
@@ -610,9 +630,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 out.kept.append(new_cut)
         return out
 
-    def _apply(
-        self, cut: Any, results: dict[int, tuple[SegmentAsr, str]], model_id: str
-    ) -> tuple[Any, Rejection | None]:
+    def _apply(self, cut: Any, results: dict[int, SegmentAsr], model_id: str) -> tuple[Any, Rejection | None]:
         from lhotse.utils import fastcopy
 
         from tsukasa.corpus.schema import with_supervision_custom
@@ -621,7 +639,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
         rejection: Rejection | None = None
         sups = []
         for si, sup in enumerate(cut.supervisions):
-            res, why_alone = results[si]
+            res = results[si]
             custom = read_supervision_custom(sup, cut_id=cut.id)
             has_script = bool((sup.text or "").strip())
             asr = AsrInfo(
@@ -634,7 +652,7 @@ class TranscribeStage(Stage[TranscribeConfig]):
                 temperature=res.temperature,
                 words=res.words,
             )
-            decisions = [f"solo ({why_alone})" if why_alone else "solo" if res.solo else "packed"]
+            decisions = ["solo" if res.solo else "packed"]
             if res.retried:
                 decisions.append(f"packed result replaced by a solo decode ({res.retried})")
             action = cfg.guard_action
