@@ -275,7 +275,8 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
 
 def _has_script(custom: SupervisionCustom, text: str | None, asr: AsrInfo) -> bool:
     """Whether the segment's text came from a script (then match_script, not this stage, decides)."""
-    source = custom.source
-    if source is not None and (source.script_text or source.script_lines):
+    from tsukasa.pipelines.asr.transcribe import names_script_line
+
+    if names_script_line(custom):
         return True
     return bool((text or "").strip()) and (text or "").strip() != (asr.text or "").strip()
