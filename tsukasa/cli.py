@@ -417,6 +417,13 @@ def g2p(
             "Placeholders without one are not read and are named on stderr.",
         ),
     ] = None,
+    phrase_breaks: Annotated[
+        bool,
+        typer.Option(
+            help="Pause where a reader breaks a long sentence written without commas (after its topic or a "
+            "clause); --no-phrase-breaks pauses at punctuation only, as plain OpenJTalk does."
+        ),
+    ] = True,
 ) -> None:
     """Japanese text (kanji/kana, romaji, or a mixture) → phonemes, kana or prosody, one line per line.
 
@@ -459,6 +466,7 @@ def g2p(
         user_dict=str(user_dict) if user_dict else None,
         english=english,
         placeholders=readings,
+        phrase_breaks=phrase_breaks,
         on_unread=unread,
         on_error=unreadable,
     )

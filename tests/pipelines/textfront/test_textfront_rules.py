@@ -1574,3 +1574,54 @@ def test_fast_label_parse_matches_field_regexes() -> None:
         info = lab.parse_label(label)
         assert info.phone == lab._PHONE.search(label).group(1)
         assert (info.a1, info.a2, info.a3) == tuple(lab._num(a.group(i)) for i in (1, 2, 3))
+
+
+# --- phrase breaks: a long sentence written without commas is read with a pause -----------------
+# Read speech (JSUT basic5000's later, comma-sparse sentences: the reader paused after a long
+# topic or clause); newspaper-style sentences of the same shape.
+PHRASE_BREAK_CASES = [
+    # after the topic は
+    ("連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
+     "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),
+    # after a conjunctive particle (て)
+    ("鉄道路線が津軽海峡の下を通って北海道まで延長された。",
+     "テツドーロセンガツガルカイキョーノシタヲトーッテ、ホッカイドーマデエンチョーサレタ"),
+    # a very long sentence: what follows a break is looked at again (ので, then the が of "but")
+    ("雨が降ったので試合は中止になりましたが選手たちはまだ練習を続けています。",
+     "アメガフッタノデ、シアイワチューシニナリマシタガ、センシュタチワマダレンシューヲツズケテイマス"),
+    # each sentence on its own: the comma of the first does not count for the second
+    ("はい、そうです。連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
+     "ハイ、ソーデス、レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),
+    # romaji: the same sentence, the same break
+    ("Renpou seifu no yosan sakugen wa shakai hoshou no kyuufu ni eikyou ga oyobu deshou.",
+     "レンポーセイフノヨサンサクゲンワ、シャカイホショーノキューフニエイキョーガオヨブデショー"),
+    # no break: short enough for one breath
+    ("私は学生です。", "ワタシワガクセーデス"),
+    ("水をマレーシアから買わなくてはならないのです。", "ミズヲマレーシアカラカワナクテワナラナイノデス"),
+    # no break: the writer's comma marks where this sentence pauses
+    ("連邦政府の予算削減は社会保障の給付に、影響が及ぶでしょう。",
+     "レンポーセーフノヨサンサクゲンワシャカイホショーノキューフニ、エーキョーガオヨブデショー"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,kana", PHRASE_BREAK_CASES)
+def test_phrase_breaks_in_long_sentences_without_commas(text: str, kana: str) -> None:
+    p = phonemize(text)
+    assert p.kana == kana
+    assert p.phonemes.count("pau") == kana.count("、")
+    assert p.prosody.split().count("_") == kana.count("、")
+
+
+def test_phrase_breaks_can_be_turned_off() -> None:
+    text = PHRASE_BREAK_CASES[0][0]
+    on, off = phonemize(text), phonemize(text, phrase_breaks=False)
+    assert "pau" not in off.phonemes
+    assert [p for p in on.phonemes if p != "pau"] == off.phonemes
+    # the break ends an accent phrase: the next one starts low and rises, as after a comma
+    assert off.prosody.replace("w a # sh a", "w a _ sh a") == on.prosody
+
+
+def test_g2p_lines_pass_phrase_breaks_through() -> None:
+    text, kana = PHRASE_BREAK_CASES[0]
+    assert list(g2p_lines([text], "kana")) == [kana]
+    assert list(g2p_lines([text], "kana", phrase_breaks=False)) == [kana.replace("、", "")]

@@ -27,12 +27,13 @@ def g2p_lines(
     user_dict: str | None = None,
     english: Literal["model", "letters"] = "model",
     placeholders: Mapping[str, str] | None = None,
+    phrase_breaks: bool = True,
     on_unread: Callable[[int, list[str]], None] | None = None,
     on_error: Callable[[int, str], None] | None = None,
 ) -> Iterator[str]:
     """Yield the ``fmt`` rendering of each input line (trailing newline removed).
 
-    ``user_dict``, ``english`` and ``placeholders`` are passed to :func:`~.frontend.phonemize`;
+    ``user_dict``, ``english``, ``placeholders`` and ``phrase_breaks`` are passed to :func:`~.frontend.phonemize`;
     ``on_unread(line number, placeholders)`` hears of placeholders left without a reading. A line
     that cannot be read raises, or with ``on_error(line number, message)`` is reported there and
     yields an empty line, so the output keeps one line per input line.
@@ -49,7 +50,9 @@ def g2p_lines(
             yield ""
             continue
         try:
-            p = phonemize(line, user_dict=user_dict, english=english, placeholders=placeholders)
+            p = phonemize(
+                line, user_dict=user_dict, english=english, placeholders=placeholders, phrase_breaks=phrase_breaks
+            )
         except TsukasaError as exc:
             if on_error is None:
                 raise TextFrontError(f"line {number} ({text_excerpt(line)}): {exc}") from None

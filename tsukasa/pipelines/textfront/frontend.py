@@ -24,6 +24,7 @@ from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
+from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
@@ -160,16 +161,24 @@ def japanese_to_phonemized(
     cues: list[TextCue] | None = None,
     readings: list[SpelledReading] | None = None,
     ruby: list[SpelledReading] | None = None,
+    phrase_breaks: bool = True,
 ) -> Phonemized:
     """Run OpenJTalk over already normalised Japanese text (no romaji left).
 
     ``readings``: pronunciations the input spelled (romaji words), enforced on OpenJTalk's analysis.
     ``ruby``: the readings of words kept as written under their ruby, enforced after the context
-    rules (the author's reading wins over the sentence's).
+    rules (the author's reading wins over the sentence's). ``phrase_breaks``: pause where a reader
+    breaks a long sentence written without commas (:mod:`.phrasing`); off, pauses only at punctuation.
     """
     if len(text) > LONG_TEXT_CHARS:
         return _long_text_to_phonemized(
-            text, original=original, user_dic=user_dic, cues=cues, readings=readings, ruby=ruby
+            text,
+            original=original,
+            user_dic=user_dic,
+            cues=cues,
+            readings=readings,
+            ruby=ruby,
+            phrase_breaks=phrase_breaks,
         )
 
     jt = jtalk(user_dic)
@@ -190,6 +199,8 @@ def japanese_to_phonemized(
         if ruby:
             features = force_readings(features, ruby)
         features = split_accent_phrases(chain_clipped_words(features))
+        if phrase_breaks:  # after the accent rules: a break goes between accent phrases
+            features = insert_phrase_breaks(features)
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).
         # JPCommon's phonemes are rebuilt in the same walk; a pronunciation outside the measured mora
@@ -277,13 +288,14 @@ def _long_text_to_phonemized(
     cues: list[TextCue] | None,
     readings: list[SpelledReading] | None,
     ruby: list[SpelledReading] | None = None,
+    phrase_breaks: bool = True,
 ) -> Phonemized:
     """:func:`japanese_to_phonemized` of each part of a long text (see LONG_TEXT_CHARS), joined."""
     results = []
     for part in _long_text_parts(text):
         mine = [r for r in readings or [] if r.surface in part]
         given = [r for r in ruby or [] if r.surface in part]
-        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine, ruby=given)
+        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine, ruby=given, phrase_breaks=phrase_breaks)
         if result.phonemes:
             results.append(result)
     phonemes: list[str] = []
@@ -313,6 +325,7 @@ def phonemize(
     user_dict: str | Path | None = None,
     english: Literal["model", "letters"] = "model",
     placeholders: Mapping[str, str] | None = None,
+    phrase_breaks: bool = True,
 ) -> Phonemized:
     """Kana, phonemes, prosody and non-verbal cues of one line of Japanese (romaji/mixed allowed).
 
@@ -322,6 +335,9 @@ def phonemize(
     word, see :mod:`.english`) or ``"letters"`` (always letter names). ``placeholders``:
     readings for runtime placeholders by key (``{"name": "ゆうき"}`` reads ``{name}`` and
     ``%name%``); the others are left out and listed in :attr:`Phonemized.placeholders`.
+    ``phrase_breaks``: also pause where a reader breaks a long sentence written without commas
+    (after its topic or a clause; :mod:`.phrasing`); ``False`` pauses at punctuation only, as
+    OpenJTalk does.
     """
     if not isinstance(text, str):
         raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
@@ -344,7 +360,9 @@ def phonemize(
     norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
-    result = japanese_to_phonemized(japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby)
+    result = japanese_to_phonemized(
+        japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby, phrase_breaks=phrase_breaks
+    )
     cues = _place_cues(cue_spans, spoken, result)
     return Phonemized(
         text=text,

@@ -91,6 +91,9 @@ class PhonemizeConfig(StageConfig):
     # Readings of runtime placeholders by key ({name}, %name%, \N[1] → "name", "N[1]"): what the
     # voice says there. A placeholder without one is not read and flags the supervision.
     placeholders: dict[str, str] = Field(default_factory=dict)
+    # Pause where a reader breaks a long sentence written without commas (after its topic or a
+    # clause; textfront/phrasing.py). False: pauses at punctuation only, as OpenJTalk makes them.
+    phrase_breaks: bool = True
 
     def problems(self) -> dict[str, str]:
         if self.user_dict is None:
@@ -122,8 +125,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # Japanese word of 3+ morae in an English line read as romaji; l/v words English; 62 more loanwords;
     # 11: textnorm 8; numbers said in English after English words and glued to capitals (Round 1, PS5);
     # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9, 22 more
-    # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo)
-    version: ClassVar[str] = "12"
+    # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo);
+    # 13: phrase breaks in long sentences written without commas
+    version: ClassVar[str] = "13"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -152,6 +156,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
                     user_dict=self.config.user_dict,
                     english=self.config.english,
                     placeholders=self.config.placeholders,
+                    phrase_breaks=self.config.phrase_breaks,
                 )
             except TsukasaError as exc:
                 failures.append(str(exc))
