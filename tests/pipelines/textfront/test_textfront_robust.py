@@ -295,6 +295,25 @@ def test_phonemize_stage_reads_english_words_as_configured(tmp_path: Path) -> No
     assert kana == ["キョーワグッドウェザーデスネ", "キョーワグッドダブリューイーエーティーエイチイーアールデスネ"]
 
 
+def test_phonemize_stage_leaves_phrase_breaks_to_the_audio_unless_configured(tmp_path: Path) -> None:
+    """The stage labels recorded audio: its pauses come from the text's marks and (nonverbal stage)
+    the audio, not from a guess; phrase breaks are on only when its config asks."""
+    from tsukasa.corpus.schema import read_supervision_custom
+
+    cls = get_stage("phonemize")
+    text = "連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。"
+    on = cls(cls.Config(phrase_breaks=True))
+    assert on.fingerprint() != cls().fingerprint()
+    kana = []
+    for stage in (cls(), on):
+        res = stage.process([_cut(text, 4.0)], StageContext(work_dir=tmp_path))
+        kana.append(read_supervision_custom(res.kept[0].supervisions[0]).kana)
+    assert kana == [
+        "レンポーセーフノヨサンサクゲンワシャカイホショーノキューフニエーキョーガオヨブデショー",
+        "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー",
+    ]
+
+
 @_FUZZ
 @given(_text)
 def test_normalize_fast_path_equals_full_passes(text: str) -> None:

@@ -92,8 +92,10 @@ class PhonemizeConfig(StageConfig):
     # voice says there. A placeholder without one is not read and flags the supervision.
     placeholders: dict[str, str] = Field(default_factory=dict)
     # Pause where a reader breaks a long sentence written without commas (after its topic or a
-    # clause; textfront/phrasing.py). False: pauses at punctuation only, as OpenJTalk makes them.
-    phrase_breaks: bool = True
+    # clause; textfront/phrasing.py). Off here: these are training labels of recorded audio, and
+    # the nonverbal stage writes `_` where that audio pauses; a predicted pause the recording lacks
+    # would be a wrong label. (phonemize() and `tsukasa g2p`, which read text for synthesis, have it on.)
+    phrase_breaks: bool = False
 
     def problems(self) -> dict[str, str]:
         if self.user_dict is None:
@@ -126,7 +128,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 11: textnorm 8; numbers said in English after English words and glued to capitals (Round 1, PS5);
     # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9, 22 more
     # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo);
-    # 13: phrase breaks in long sentences written without commas
+    # 13: the front-end's phrase breaks (off in this stage by default; frontend_versions moves with it)
     version: ClassVar[str] = "13"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
