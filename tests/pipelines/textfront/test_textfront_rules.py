@@ -1612,6 +1612,15 @@ def test_phrase_breaks_in_long_sentences_without_commas(text: str, kana: str) ->
     assert p.prosody.split().count("_") == kana.count("、")
 
 
+def test_the_comma_of_an_approximate_number_is_no_written_pause() -> None:
+    # 二、三週間 ("two or three weeks"): OpenJTalk makes no pause at that 、, so the sentence is
+    # still one written without commas, and its topic gets the break
+    p = phonemize("私の年老いた父は二、三週間後に大阪の大学病院で手術を受ける予定になっている。")
+    assert p.kana.startswith("ワタシノトシオイタチチワ、ニ、サンシューカンゴ")
+    assert p.phonemes.count("pau") == 1
+    assert p.phonemes[p.phonemes.index("pau") - 2 :][:3] == ["w", "a", "pau"]
+
+
 def test_phrase_breaks_can_be_turned_off() -> None:
     text = PHRASE_BREAK_CASES[0][0]
     on, off = phonemize(text), phonemize(text, phrase_breaks=False)

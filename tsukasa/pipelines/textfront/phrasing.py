@@ -23,17 +23,20 @@ the reader did not pause costs one phoneme each, as a missed pause does.
 
 from __future__ import annotations
 
+from tsukasa.pipelines.textfront.labels import _NUMBER_SEPARATOR, _PAUSE_PRONS, _QUESTION_PRON
+
 BREATH_MORAE = 28  # a comma-less sentence shorter than this is read in one breath
 SIDE_MORAE = 6  # a break leaves at least this many morae on each side
 
 _SENTENCE_ENDS = frozenset("。．！？!?")
-_PAUSE_PRONS = frozenset({"、", "！", "？"})
-_NUMBER_SEPARATOR = "数詞区切り"  # the 、 of 二、三週間: no pause (labels.py)
 _TOPIC = frozenset({"は"})
 _CONJUNCTIVE = "接続助詞"
 
 
 def _is_pause(f: dict) -> bool:
+    """Whether OpenJTalk pauses at this word (labels.py's rules: 、 and the like, ！, ？)."""
+    if f["pron"] == _QUESTION_PRON:
+        return True
     return f["pron"] in _PAUSE_PRONS and f.get("pos_group3") != _NUMBER_SEPARATOR
 
 
