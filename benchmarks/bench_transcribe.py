@@ -199,6 +199,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="print every cut whose text differs from gold")
     parser.add_argument("--solo", action="store_true", help="also decode the known segments one per window")
+    parser.add_argument(
+        "--packed-baseline",
+        action="store_true",
+        help="also run both variants without the second look at uncertain pauses (solo_pause_probability=None, "
+        "transcribe before v5): what that look costs, in the same run",
+    )
     args = parser.parse_args()
 
     import soxr
@@ -240,8 +246,17 @@ def main() -> None:
         f"kana CER {base_err / base_len:.4f}"
     )
 
-    variants: list[tuple[str, Any]] = [("known utterance boundaries", None), ("segment stage", get_stage("segment")())]
-    for label, segmenter in variants:
+    variants: list[tuple[str, Any, Any]] = [
+        ("known utterance boundaries", None, transcribe),
+        ("segment stage", get_stage("segment")(), transcribe),
+    ]
+    if args.packed_baseline:
+        packed = get_stage("transcribe")(TranscribeConfig(solo_pause_probability=None))
+        variants += [
+            ("known boundaries, no second look at pauses", None, packed),
+            ("segment stage, no second look at pauses", get_stage("segment")(), packed),
+        ]
+    for label, segmenter, transcribe in variants:
         t0 = time.perf_counter()
         cuts, seg_rejected = dump.cuts, []
         if segmenter is not None:
