@@ -256,7 +256,7 @@ def main() -> None:
             ("known boundaries, no second look at pauses", None, packed),
             ("segment stage, no second look at pauses", get_stage("segment")(), packed),
         ]
-    for label, segmenter, transcribe in variants:
+    for label, segmenter, stage in variants:
         t0 = time.perf_counter()
         cuts, seg_rejected = dump.cuts, []
         if segmenter is not None:
@@ -268,7 +268,7 @@ def main() -> None:
                 continue
             cuts, seg_rejected = seg.kept, seg.rejected
         seg_s = time.perf_counter() - t0
-        result = transcribe.process(cuts, ctx)
+        result = stage.process(cuts, ctx)
         ours_s = time.perf_counter() - t0
         retried = sum(
             any("replaced by a solo decode" in d for p in _sup(c).custom.get("provenance", []) for d in p["decisions"])
