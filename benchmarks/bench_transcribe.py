@@ -20,7 +20,7 @@ asserted.
 kana, CER, match decisions); ``--solo`` also decodes the known segments one per window
 (``pack_seconds=0``) and prints the cuts where packing changed the reading.
 
-Run: ``.venv/bin/python benchmarks/bench_transcribe.py [--detail] [--solo]``
+Run: ``.venv/bin/python benchmarks/bench_transcribe.py [--detail] [--solo] [--packed-baseline]``
 """
 
 from __future__ import annotations
