@@ -209,7 +209,7 @@ def test_uncertain_pauses_and_the_marks_packed_words_show_there() -> None:
 
 
 def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_decoded_again_alone(
-    asr_session: AsrSession,
+    asr_session: AsrSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Packed windows drop Whisper's sentence marks (〜良い, 〜いけません with neither 。 nor 、 where the
     same audio alone gets 。), and sentence_split needs them: a segment with no script text whose
@@ -217,7 +217,7 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
     from lhotse.utils import fastcopy
 
     from tsukasa.corpus.schema import PauseCandidate, SupervisionCustom, with_supervision_custom
-    from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
+    from tsukasa.pipelines.asr.transcribe import Decoder, TranscribeConfig, TranscribeStage
 
     # the two-line segment (ありがとうございました。 0.5 s またのお越しをお待ちしております。): a pause at the
     # line break, which the packed words mark, and one inside the second line, where no word is marked
@@ -228,6 +228,13 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
     inside = PauseCandidate(start=round(t + 1.2, 3), end=round(t + 1.25, 3), probability=0.3)
     ctx = StageContext(work_dir=".", num_threads=2)
     cfg = TranscribeConfig()
+    # the look is batched (a window of its own, in one call with any others); Whisper's slower
+    # sequential decoder only for a result that fails a check of its own
+    sequential_calls = []
+    real_decode_alone = Decoder.decode_alone
+    monkeypatch.setattr(
+        Decoder, "decode_alone", lambda self, unit: sequential_calls.append(unit) or real_decode_alone(self, unit)
+    )
     decisions = {}
     for name, pauses in (("at the break", [at_break]), ("inside a line", [at_break, inside])):
         sup = with_supervision_custom(cut.supervisions[0], SupervisionCustom(pauses=pauses))
@@ -240,3 +247,4 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
     again, neighbour = decisions["inside a line"]
     assert again[0] == "solo" and again[1].startswith("packed result replaced by a solo decode (no sentence mark at")
     assert neighbour == ["packed"]
+    assert sequential_calls == []
