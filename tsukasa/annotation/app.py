@@ -270,7 +270,9 @@ def create_app(dataset: Dataset, store: ReviewStore, *, secure_cookies: bool = F
         if not text.strip():
             return JSONResponse({"kana": "", "phonemes": [], "prosody": ""})
         try:
-            p = phonemize(text)
+            # labels of a recording, as the phonemize stage makes them: pauses where the text marks
+            # them, not the phrase breaks guessed for synthesis (the audio's own pauses are not guessed)
+            p = phonemize(text, phrase_breaks=False)
         except TsukasaError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"kana": p.kana, "phonemes": list(p.phonemes), "prosody": p.prosody})
