@@ -10,6 +10,11 @@ by position in the phoneme sequence), and sentences per second. The baseline is
 tuned on the *even* JSUT ids only; every figure is printed for the even half (tuned), the odd
 half (held out: the number to judge the goals by) and the full set.
 
+**Pauses by block** (``pauses`` rows): PER and the pauses missed/added (on sentences whose phonemes
+agree), ours with and without phrase breaks against pyopenjtalk, in JSUT's comma-sparse block
+(BASIC5000_2396 on, where the reader paused at a quarter of the unwritten word boundaries) and
+before it: the whole-half figures hide that the two blocks differ.
+
 **Romaji and mixed sets are built from the gold kana**, not from a romaniser's guess (cutlet
 misreads kanji, and then the romaji error measures cutlet). A sentence is used when
 pyopenjtalk's word segmentation spells exactly the gold kana (so each word's gold
