@@ -129,6 +129,18 @@ def test_g2p_json_says_why_a_line_reads_as_it_does() -> None:
     assert empty == "" and json.loads(third)["placeholders"] == ["{name}"]
 
 
+def test_g2p_phrase_breaks_are_on_unless_turned_off() -> None:
+    line = "連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。\n"  # long, written without a comma
+    outs = []
+    for extra in ([], ["--no-phrase-breaks"]):
+        r = subprocess.run([sys.executable, "-m", "tsukasa.cli", "g2p", "--format", "kana", *extra],
+                           input=line, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout.strip())
+    broken = "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"
+    assert outs == [broken, broken.replace("、", "")]
+
+
 def test_g2p_reads_with_a_user_dictionary(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_text("星詠司,ホシヨミツカサ,3\n", encoding="utf-8")
