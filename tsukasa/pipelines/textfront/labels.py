@@ -176,6 +176,15 @@ _MAX_M = 49  # JPCommon clamps mora positions and counts in A and F to this
 _NUMBER_SEPARATOR = "数の区切り"
 
 
+def makes_pause(f: dict) -> bool:
+    """Whether JPCommon pauses at this NJD word: a 、-like mark or ！ (not an approximate number's
+    、), or ？. The one statement of that rule for the label walk and the phrase-break rule."""
+    pron = f["pron"]
+    if pron == _QUESTION_PRON:
+        return True
+    return pron in _PAUSE_PRONS and f.get("pos_group3") != _NUMBER_SEPARATOR
+
+
 def _mora_count(body: str) -> int:
     """Morae in a run of mora letters, long marks and devoicing marks (two-letter morae count once)."""
     n = len(body) - body.count(_UNVOICE)
@@ -226,8 +235,7 @@ def prosody_from_njd(
     for f in features:
         pron = f["pron"]
         if pron in _PAUSE_PRONS:
-            if f["pos_group3"] != _NUMBER_SEPARATOR:
-                pause = True
+            pause = pause or makes_pause(f)
             continue
         if pron == _QUESTION_PRON:
             if units:

@@ -23,7 +23,7 @@ the reader did not pause costs one phoneme each, as a missed pause does.
 
 from __future__ import annotations
 
-from tsukasa.pipelines.textfront.labels import _NUMBER_SEPARATOR, _PAUSE_PRONS, _QUESTION_PRON
+from tsukasa.pipelines.textfront.labels import makes_pause
 
 BREATH_MORAE = 28  # a comma-less sentence shorter than this is read in one breath
 SIDE_MORAE = 6  # a break leaves at least this many morae on each side
@@ -31,13 +31,6 @@ SIDE_MORAE = 6  # a break leaves at least this many morae on each side
 _SENTENCE_ENDS = frozenset("。．！？!?")
 _TOPIC = frozenset({"は"})
 _CONJUNCTIVE = "接続助詞"
-
-
-def _is_pause(f: dict) -> bool:
-    """Whether OpenJTalk pauses at this word (labels.py's rules: 、 and the like, ！, ？)."""
-    if f["pron"] == _QUESTION_PRON:
-        return True
-    return f["pron"] in _PAUSE_PRONS and f.get("pos_group3") != _NUMBER_SEPARATOR
 
 
 def _ends_clause(f: dict) -> bool:
@@ -91,8 +84,7 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
     out: list[dict] = []
     changed = False
     for sentence in sentences:
-        words = [f for f in sentence if f["string"] not in _SENTENCE_ENDS]
-        if any(_is_pause(f) for f in words):
+        if any(makes_pause(f) and f["string"] not in _SENTENCE_ENDS for f in sentence):
             out.extend(sentence)
             continue
         cuts = set(_breaks(sentence))
