@@ -2,42 +2,144 @@
 
 OpenJTalk (and plain ``pyopenjtalk.g2p``) pauses only at punctuation. A sentence written with
 no comma at all is not read in one breath when it is long: read speech breaks it after the topic
-(連邦政府の予算削減は、社会保障の…) or after a subordinate clause (…通って、北海道まで…). A sentence
-whose writer placed commas has its pauses marked already, and readers add almost none there.
+(連邦政府の予算削減は、社会保障の…), after a subordinate clause (…通って、北海道まで…) or before
+the verb phrase (…社会保障の給付に、影響が…).
 
-The rule, over OpenJTalk's analysis after the accent-phrase rules:
+**A learned model, fitted on where writers put commas.** Each accent-phrase boundary of a
+comma-less stretch gets a probability from a logistic regression over the words on either side
+(the left word's part of speech and conjugation, or the particle itself; the right word's part
+of speech) and the stretch's shape (morae left and right of the boundary). It is fitted by
+``benchmarks/fit_phrase_breaks.py`` on JSUT basic5000 sentences whose commas were taken out:
+in the first ~2,400 sentences of that corpus the writer's commas are exactly where its reader
+paused, so "where did the comma stand" is "where does a reader break". Fitted on even ids only.
+The weights ship as ``data/phrase_breaks.json``.
 
-* only a sentence (text between 。！？ or the line's ends) with no pause of its own (no 、, bracket,
-  quote or other mark that OpenJTalk reads as a pause) and at least :data:`BREATH_MORAE` morae;
-* the break goes at an accent-phrase boundary after the topic particle は (は, には, では, とは)
-  or a conjunctive particle (て, ので, から, けれど, ば, が "but", ながら…), at the leftmost such
-  boundary with at least :data:`SIDE_MORAE` morae on each side; what follows the break is
-  looked at again as a stretch of its own, so a very long sentence can get more than one.
+**Decoding**: the most likely boundary of a stretch is taken when its probability passes 0.5
+(a pause put where the reader made none costs one phoneme, as one missed does, so the break goes
+where it is the likelier), then each side is looked at again as a stretch of its own. The model
+was fitted on such sub-stretches too (every span between two of a sentence's commas), so a
+side is scored the way the fitting saw it.
 
-Measured on JSUT basic5000 (``benchmarks/bench_textfront.py``): its first ~2,400 sentences are
-written with commas and the reader paused beyond them at under 1 % of word boundaries; its
-later sentences are written with few commas and she paused at a quarter of them, mostly after
-a long topic or clause. The thresholds were set on the even ids only; what the rule adds where
-the reader did not pause costs one phoneme each, as a missed pause does.
+Only a sentence (text between 。！？ or the line's ends) with no pause of its own (no 、,
+bracket, quote or other mark OpenJTalk reads as a pause) and at least :data:`BREATH_MORAE` morae
+is looked at: where the writer placed commas, they mark the pauses, and readers add few (under
+1 % of word boundaries in JSUT's comma-rich part).
 """
 
 from __future__ import annotations
 
-from tsukasa.pipelines.textfront.labels import makes_pause
+import json
+import math
+from collections.abc import Iterator
+from functools import cache
 
-BREATH_MORAE = 28  # a comma-less sentence shorter than this is read in one breath
-SIDE_MORAE = 6  # a break leaves at least this many morae on each side
+from tsukasa.pipelines.textfront.labels import makes_pause
+from tsukasa.pipelines.textfront.resources import data_path
+
+MODEL_FILE = "phrase_breaks.json"
+THRESHOLD = 0.5  # equal costs: a wrong pause and a missed one are one phoneme error each
+# A comma-less sentence shorter than this is said in one breath (most game lines are): the model,
+# fitted on read prose, would break some 13-mora lines (ベティーガ、パーティーニキタ). On JSUT's
+# even ids 20 costs nothing against no limit (PER ratio 0.657 / 0.655) and keeps most of the
+# comma-sparse block's gain (benchmarks/RESULTS.md, 2026-12-05).
+BREATH_MORAE = 20
 
 _SENTENCE_ENDS = frozenset("。．！？!?")
-_TOPIC = frozenset({"は"})
-_CONJUNCTIVE = "接続助詞"
+_INFLECTING = frozenset({"動詞", "形容詞", "助動詞"})
 
 
-def _ends_clause(f: dict) -> bool:
-    """Whether a word closes a topic or a subordinate clause (a break may follow it)."""
-    if f["pos"] != "助詞":
-        return False
-    return (f["string"] in _TOPIC and f["pos_group1"] == "係助詞") or f["pos_group1"] == _CONJUNCTIVE
+def _left_category(f: dict) -> str:
+    """What a break after this word depends on: a particle by name (は, て, ので), an inflecting
+    word by its conjugated form (連用形 continues a clause, 基本形 often modifies a noun)."""
+    pos = f["pos"]
+    if pos == "助詞":
+        return f"P:{f['pos_group1']}:{f['string']}"
+    if pos in _INFLECTING:
+        return f"{pos}:{f['cform']}"
+    if pos == "名詞":
+        return f"N:{f['pos_group1']}"
+    return pos
+
+
+def _right_category(f: dict) -> str:
+    return f"N:{f['pos_group1']}" if f["pos"] == "名詞" else f["pos"]
+
+
+def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[str, float]:
+    """Features of a break before ``words[j]`` in a stretch with ``left`` / ``right`` morae either
+    side (the one definition for fitting and for prediction)."""
+    cat = _left_category(words[j - 1])
+    span = math.log(left + right + 1)
+    return {
+        "bias": 1.0,
+        f"L={cat}": 1.0,
+        f"L={cat}*ln": span - 3.0,  # how much more this word invites a break as the stretch grows
+        f"R={_right_category(words[j])}": 1.0,
+        "la": math.log(left + 1),
+        "lb": math.log(right + 1),
+        "ln": span,
+        "a<3": float(left < 3),
+        "a<6": float(left < 6),
+        "b<3": float(right < 3),
+        "b<6": float(right < 6),
+    }
+
+
+def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
+    """``(j, left, right)`` for each accent-phrase boundary inside a stretch: a break goes between
+    accent phrases (never inside a chained one), between two words that are spoken."""
+    morae = [int(f["mora_size"]) for f in words]
+    total, left = sum(morae), 0
+    for j in range(1, len(words)):
+        left += morae[j - 1]
+        if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j]:
+            yield j, left, total - left
+
+
+def sentences(features: list[dict]) -> list[list[dict]]:
+    """The features cut after each sentence end (the end stays with its sentence)."""
+    out: list[list[dict]] = [[]]
+    for f in features:
+        out[-1].append(f)
+        if f["string"] in _SENTENCE_ENDS:
+            out.append([])
+    return [s for s in out if s]
+
+
+def spoken_words(sentence: list[dict]) -> list[dict] | None:
+    """The words of a sentence with no pause of its own (its end mark left out); None when the
+    writer marked a pause in it."""
+    words = [f for f in sentence if f["string"] not in _SENTENCE_ENDS]
+    return None if any(makes_pause(f) for f in words) else words
+
+
+@cache
+def model() -> dict[str, float]:
+    """The fitted weights (feature name → weight); loaded once."""
+    with open(data_path(MODEL_FILE), encoding="utf-8") as fh:
+        return json.load(fh)["weights"]
+
+
+def break_probability(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
+    w = model() if weights is None else weights
+    z = sum(w.get(name, 0.0) * value for name, value in features.items())
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def breaks(words: list[dict], lo: int = 0, hi: int | None = None, weights: dict[str, float] | None = None) -> list[int]:
+    """Indices (into ``words``) of the words a pause goes before, within ``words[lo:hi]``: the
+    likeliest boundary if it passes :data:`THRESHOLD`, then each side on its own."""
+    hi = len(words) if hi is None else hi
+    stretch = words[lo:hi]
+    best_p, best_j = THRESHOLD, None
+    for j, left, right in candidates(stretch):
+        p = break_probability(boundary_features(stretch, j, left, right), weights)
+        if p > best_p:
+            best_p, best_j = p, j
+    if best_j is None:
+        return []
+    cut = lo + best_j
+    return [*breaks(words, lo, cut, weights), cut, *breaks(words, cut, hi, weights)]
 
 
 def _pause_node() -> dict:
@@ -49,47 +151,16 @@ def _pause_node() -> dict:
     }  # fmt: skip
 
 
-def _breaks(sentence: list[dict]) -> list[int]:
-    """Indices (into ``sentence``) of the words a pause goes before."""
-    morae = [int(f["mora_size"]) for f in sentence]
-    rest = [0] * (len(sentence) + 1)  # rest[i]: the morae from word i to the end
-    for i in range(len(sentence) - 1, -1, -1):
-        rest[i] = rest[i + 1] + morae[i]
-    out: list[int] = []
-    start = 0
-    while rest[start] >= BREATH_MORAE:
-        before, found = 0, None
-        for i in range(start, len(sentence) - 1):
-            before += morae[i]
-            if rest[i + 1] < SIDE_MORAE:
-                break
-            nxt = sentence[i + 1]
-            if before >= SIDE_MORAE and nxt["chain_flag"] != 1 and _ends_clause(sentence[i]):
-                found = i + 1
-                break
-        if found is None:
-            break
-        out.append(found)
-        start = found
-    return out
-
-
 def insert_phrase_breaks(features: list[dict]) -> list[dict]:
-    """``features`` with a pause node where a reader breaks a long comma-less sentence."""
-    sentences: list[list[dict]] = [[]]
-    for f in features:
-        sentences[-1].append(f)
-        if f["string"] in _SENTENCE_ENDS:
-            sentences.append([])
+    """``features`` with a pause node where a reader breaks a sentence written without commas."""
     out: list[dict] = []
     changed = False
-    for sentence in sentences:
-        if any(makes_pause(f) and f["string"] not in _SENTENCE_ENDS for f in sentence):
-            out.extend(sentence)
-            continue
-        cuts = set(_breaks(sentence))
-        for i, f in enumerate(sentence):
-            if i in cuts:
+    for sentence in sentences(features):
+        words = spoken_words(sentence)
+        long_enough = words and sum(int(f["mora_size"]) for f in words) >= BREATH_MORAE
+        cuts = {id(words[j]) for j in breaks(words)} if long_enough else set()
+        for f in sentence:
+            if id(f) in cuts:
                 out.append(_pause_node())
                 changed = True
             out.append(f)

@@ -129,7 +129,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9, 22 more
     # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo);
     # 13: the front-end's phrase breaks (off in this stage by default; frontend_versions moves with it)
-    version: ClassVar[str] = "13"
+    # 14: phrase breaks from a fitted model (textfront/phrasing.py) instead of the topic/clause rule
+    version: ClassVar[str] = "14"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

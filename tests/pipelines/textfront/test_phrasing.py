@@ -1,0 +1,103 @@
+"""Phrase breaks: the learned model's decoding, its shipped weights and how its fitting labels data.
+
+The model (textfront/phrasing.py) scores accent-phrase boundaries of sentences written without
+commas; benchmarks/fit_phrase_breaks.py fits it on JSUT sentences whose commas were taken out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tsukasa.pipelines.textfront import phrasing
+
+LONG = "連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。"
+
+
+def _words(text: str) -> list[dict]:
+    fit = _fitter()
+    (sentence,) = phrasing.sentences(fit.analysed(text))
+    words = phrasing.spoken_words(sentence)
+    assert words
+    return words
+
+
+def _fitter():  # noqa: ANN202 - a module
+    """benchmarks/fit_phrase_breaks.py, imported by path (benchmarks/ is not a package)."""
+    folder = str(Path(__file__).resolve().parents[3] / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("fit_phrase_breaks")
+
+
+def _after(words: list[dict], cuts: list[int]) -> list[str]:
+    return [words[j - 1]["string"] for j in cuts]
+
+
+def test_decoding_takes_the_likeliest_boundary_then_looks_at_each_side_again() -> None:
+    words = _words("雨が降ったので試合は中止になりましたが選手たちはまだ練習を続けています。")
+    topic = {"bias": -4.0, "L=P:係助詞:は": 8.0}
+    assert _after(words, phrasing.breaks(words, weights=topic)) == ["は", "は"]  # 試合は, 選手たちは
+    clause = {"bias": -4.0, "L=P:接続助詞:ので": 9.0, "L=P:接続助詞:が": 8.0}
+    assert _after(words, phrasing.breaks(words, weights=clause)) == ["ので", "が"]
+    # nothing passes the threshold: no break at all
+    assert phrasing.breaks(words, weights={"bias": -1.0}) == []
+    # the best boundary alone when the sides are too short to pass again (a short side is costly)
+    one = {"bias": -4.0, "L=P:接続助詞:が": 8.0, "a<6": -9.0, "b<6": -9.0}
+    assert _after(words, phrasing.breaks(words, weights=one)) == ["が"]
+
+
+def test_shipped_model_breaks_after_a_topic_not_inside_a_noun_phrase() -> None:
+    words = _words(LONG)
+    probs = {}
+    for j, left, right in phrasing.candidates(words):
+        probs[words[j - 1]["string"]] = phrasing.break_probability(phrasing.boundary_features(words, j, left, right))
+    assert probs["は"] > phrasing.THRESHOLD > probs["の"]
+    assert all(0.0 < p < 1.0 for p in probs.values())
+
+
+def test_shipped_model_file_says_how_it_was_fitted() -> None:
+    data = json.loads(Path(str(phrasing.data_path(phrasing.MODEL_FILE))).read_text(encoding="utf-8"))
+    assert "fit_phrase_breaks.py" in data["note"]
+    assert data["boundaries"] > 1000
+    assert "bias" in data["weights"] and data["weights"] == phrasing.model()
+
+
+def test_candidates_are_accent_phrase_boundaries_between_spoken_words() -> None:
+    words = _words(LONG)
+    for j, left, right in phrasing.candidates(words):
+        assert words[j]["chain_flag"] != 1
+        assert left == sum(int(f["mora_size"]) for f in words[:j])
+        assert right == sum(int(f["mora_size"]) for f in words[j:])
+
+
+@pytest.mark.parametrize(
+    "text,after,labelled",
+    [
+        ("連邦政府の予算削減は、社会保障の給付に影響が及ぶでしょう。", {"は"}, 1),
+        # every span between two commas (or the ends) is an example, so a comma is labelled once per
+        # span that holds it: each of two commas is inside the whole sentence and one half-open span
+        ("鉄道路線が、津軽海峡の下を通って、北海道まで延長された。", {"が", "て"}, 4),
+        ("私は学生です。", set(), 0),  # no comma, no label
+    ],
+)
+def test_fitting_labels_the_boundaries_where_the_commas_stood(text: str, after: set[str], labelled: int) -> None:
+    ex = _fitter().examples(text)
+    assert ex
+    positives = [x for x, y in ex if y]
+    assert len(positives) == labelled
+    left_words = {name.split(":")[-1] for x in positives for name in x if name.startswith("L=") and "*" not in name}
+    assert left_words == after
+    # the features are those of the comma-less text: the same as the run-time analysis gives
+    plain = _words(text.replace("、", ""))
+    whole = [phrasing.boundary_features(plain, j, a, b) for j, a, b in phrasing.candidates(plain)]
+    assert all(x in [f for f, _ in ex] for x in whole)
+
+
+def test_fitting_skips_a_sentence_with_another_pause_mark() -> None:
+    # a quote or ？ is the writer's pause: the model never runs on such a sentence, so it is no example
+    assert _fitter().examples("「行こう」と彼は言ったが誰も動かなかった。") == []
