@@ -7,8 +7,9 @@ by position in the phoneme sequence), and sentences per second. The baseline is
 ``pyopenjtalk.g2p`` / its labels read with the same ESPnet mark rules, measured in the same run.
 
 **Held-out split.** The front-end's rules (pauses, question endings, accent chaining) were
-tuned on the *even* JSUT ids only; every figure is printed for the even half (tuned), the odd
-half (held out: the number to judge the goals by) and the full set.
+tuned on the *even* JSUT ids only (the phrase-break model, ``fit_phrase_breaks.py``, on the even
+ids before 2396); every figure is printed for the even half (tuned), the odd half (held out: the
+number to judge the goals by) and the full set.
 
 **Pauses by block** (``pauses`` rows): PER and the pauses missed/added (on sentences whose phonemes
 agree), ours with and without phrase breaks against pyopenjtalk, in JSUT's comma-sparse block
