@@ -1603,6 +1603,16 @@ PHRASE_BREAK_CASES = [
     # no break: the writer's comma marks where this sentence pauses
     ("連邦政府の予算削減は社会保障の給付に、影響が及ぶでしょう。",
      "レンポーセーフノヨサンサクゲンワシャカイホショーノキューフニ、エーキョーガオヨブデショー"),
+    # game lines running two sentences together without a mark: a final particle or a polite form
+    # followed by a new word ends a sentence, at any length
+    ("誓いますそれが約束だから", "チカイマス、ソレガヤクソクダカラ"),
+    ("ありがとうございます先輩", "アリガトーゴザイマス、センパイ"),
+    ("お腹すいたね何か食べに行こうよ", "オナカスイタネ、ナニカタベニイコーヨ"),
+    ("俺たちの冒険はまだ始まったばかりだぜ気合い入れていくぞ",
+     "オレタチノボーケンワ、マダハジマッタバカリダゼ、キアイイレテイクゾ"),
+    # ... but not after a quoting って or before the ように of a wish
+    ("禿げやすいって聞いたぞ", "ハゲヤスイッテキイタゾ"),
+    ("幸せになれますように", "シアワセニナレマスヨーニ"),
     # no break inside a noun phrase or a chained accent phrase, however long the sentence
     ("国際連合教育科学文化機関の世界遺産委員会の年次総会の議事録です。",
      "コクサイレンゴーキョーイクカガクブンカキカンノセカイイサンイインカイノネンジソーカイノギジロクデス"),

@@ -20,7 +20,14 @@ where it is the likelier), then each side is looked at again as a stretch of its
 was fitted on such sub-stretches too (every span between two of a sentence's commas), so a
 side is scored the way the fitting saw it.
 
-Only a sentence (text between 。！？ or the line's ends) with no pause of its own (no 、,
+**Sentences run together.** Game and chat lines often write two sentences with no mark between
+them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle (よ,
+ね, ぞ, ぜ, わ, な; not って, which also quotes: 〜って聞いた) or a polite ます / です in its plain
+form, followed by a word that is not a particle or an auxiliary, ends a sentence there: it gets a
+pause at any length, and each side is a sentence of its own for what follows. (No JSUT sentence
+has one: they are single sentences; the rule is there for script text.)
+
+Only a sentence (text between 。！？, an unwritten sentence end or the line's ends) with no pause of its own (no 、,
 bracket, quote or other mark OpenJTalk reads as a pause) and at least :data:`BREATH_MORAE` morae
 is looked at: where the writer placed commas, they mark the pauses, and readers add few (under
 1 % of word boundaries in JSUT's comma-rich part).
@@ -87,12 +94,14 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
 
 def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     """``(j, left, right)`` for each accent-phrase boundary inside a stretch: a break goes between
-    accent phrases (never inside a chained one), between two words that are spoken."""
+    accent phrases (never inside a chained one), between two words that are spoken, and never
+    before a particle (where OpenJTalk leaves one unchained after a word it misread, as in
+    特別なはからいが → はからい | が, a break would cut the particle from its word)."""
     morae = [int(f["mora_size"]) for f in words]
     total, left = sum(morae), 0
     for j in range(1, len(words)):
         left += morae[j - 1]
-        if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j]:
+        if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j] and words[j]["pos"] != "助詞":
             yield j, left, total - left
 
 
@@ -104,6 +113,38 @@ def sentences(features: list[dict]) -> list[list[dict]]:
         if f["string"] in _SENTENCE_ENDS:
             out.append([])
     return [s for s in out if s]
+
+
+_POLITE_ENDS = frozenset({"ます", "です"})
+_QUOTING_FINALS = frozenset({"って", "て"})  # 〜って聞いた, 〜て言った: quotes, not ends
+_ATTACHED = frozenset({"助詞", "助動詞", "記号"})
+
+
+def ends_unwritten_sentence(f: dict, nxt: dict) -> bool:
+    """Whether a sentence ends after ``f`` though no mark says so: a final particle or a polite
+    plain form (also a set phrase that ends in one: ありがとうございます, an interjection to
+    OpenJTalk), followed by a word that starts something new: not a particle, an auxiliary, a
+    mark, a dependent noun (よう in ますように) or a one-mora scrap (ねえねえ is cut ねえ|ね|え)."""
+    if nxt["pos"] in _ATTACHED or (nxt["pos"] == "名詞" and nxt["pos_group1"] in ("非自立", "接尾")):
+        return False
+    if int(nxt["mora_size"]) < 2:
+        return False
+    if f["pos"] == "助詞":
+        return f["pos_group1"] == "終助詞" and f["string"] not in _QUOTING_FINALS
+    if f["pos"] == "感動詞":
+        return f["string"].endswith(tuple(_POLITE_ENDS))
+    return f["pos"] == "助動詞" and f["string"] in _POLITE_ENDS and f["cform"] == "基本形"
+
+
+def _run_on_sentences(sentence: list[dict]) -> list[list[dict]]:
+    """A sentence cut after each unwritten sentence end (the pause that closes a part is added
+    when the parts are joined)."""
+    parts: list[list[dict]] = [[]]
+    for i, f in enumerate(sentence):
+        parts[-1].append(f)
+        if i + 1 < len(sentence) and ends_unwritten_sentence(f, sentence[i + 1]):
+            parts.append([])
+    return parts
 
 
 def spoken_words(sentence: list[dict]) -> list[dict] | None:
@@ -152,16 +193,21 @@ def _pause_node() -> dict:
 
 
 def insert_phrase_breaks(features: list[dict]) -> list[dict]:
-    """``features`` with a pause node where a reader breaks a sentence written without commas."""
+    """``features`` with a pause node where a sentence ends unwritten and where a reader breaks a
+    sentence written without commas."""
     out: list[dict] = []
     changed = False
     for sentence in sentences(features):
-        words = spoken_words(sentence)
-        long_enough = words and sum(int(f["mora_size"]) for f in words) >= BREATH_MORAE
-        cuts = {id(words[j]) for j in breaks(words)} if long_enough else set()
-        for f in sentence:
-            if id(f) in cuts:
+        for n, part in enumerate(_run_on_sentences(sentence)):
+            if n:  # an unwritten sentence end before this part
                 out.append(_pause_node())
                 changed = True
-            out.append(f)
+            words = spoken_words(part)
+            long_enough = words and sum(int(f["mora_size"]) for f in words) >= BREATH_MORAE
+            cuts = {id(words[j]) for j in breaks(words)} if long_enough else set()
+            for f in part:
+                if id(f) in cuts:
+                    out.append(_pause_node())
+                    changed = True
+                out.append(f)
     return out if changed else features
