@@ -95,8 +95,9 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
 def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     """``(j, left, right)`` for each accent-phrase boundary inside a stretch: a break goes between
     accent phrases (never inside a chained one), between two words that are spoken, and never
-    before a particle (where OpenJTalk leaves one unchained after a word it misread, as in
-    特別なはからいが → はからい | が, a break would cut the particle from its word)."""
+    before a particle: it belongs to the word before it, and the fitting saw no such boundary (its
+    weight would be 0, i.e. no evidence against a break). A word OpenJTalk misreads can still draw
+    a break: 特別なはからいが is analysed はからい (a verb) | が (a conjunction), and breaks there."""
     morae = [int(f["mora_size"]) for f in words]
     total, left = sum(morae), 0
     for j in range(1, len(words)):
