@@ -101,3 +101,23 @@ def test_fitting_labels_the_boundaries_where_the_commas_stood(text: str, after: 
 def test_fitting_skips_a_sentence_with_another_pause_mark() -> None:
     # a quote or ？ is the writer's pause: the model never runs on such a sentence, so it is no example
     assert _fitter().examples("「行こう」と彼は言ったが誰も動かなかった。") == []
+
+
+@pytest.mark.parametrize(
+    "run_on,written",
+    [
+        ("お腹すいたね何か食べに行こうよ。", "お腹すいたね。何か食べに行こうよ。"),
+        ("行くぞ気合い入れろ。", "行くぞ。気合い入れろ。"),
+        ("そうですよね私もそう思います。", "そうですよね。私もそう思います。"),
+        ("誓いますそれが約束だから", "誓います。それが約束だから"),
+    ],
+)
+def test_a_sentence_end_left_unwritten_is_read_as_the_written_one(run_on: str, written: str) -> None:
+    # game lines run sentences together: the pause, and the rise of a rising ending (ね？, ぞ？),
+    # are those the line would get with its 。 written (the rise decided as textfront/questions.py does)
+    from tsukasa.pipelines.textfront import phonemize
+
+    a, b = phonemize(run_on), phonemize(written)
+    assert a.prosody == b.prosody
+    assert a.phonemes == b.phonemes
+    assert "_" in a.prosody.split()

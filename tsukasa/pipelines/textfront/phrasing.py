@@ -24,7 +24,8 @@ side is scored the way the fitting saw it.
 them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle (よ,
 ね, ぞ, ぜ, わ, な; not って, which also quotes: 〜って聞いた) or a polite ます / です in its plain
 form, followed by a word that is not a particle or an auxiliary, ends a sentence there: it gets a
-pause at any length, and each side is a sentence of its own for what follows. (No JSUT sentence
+pause at any length (rising, 行くぞ？, where a written 。 would have risen: textfront/questions.py),
+and each side is a sentence of its own for what follows. (No JSUT sentence
 has one: they are single sentences; the rule is there for script text.)
 
 Only a sentence (text between 。！？, an unwritten sentence end or the line's ends) with no pause of its own (no 、,
@@ -41,6 +42,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from tsukasa.pipelines.textfront.labels import makes_pause
+from tsukasa.pipelines.textfront.questions import rises_at_end
 from tsukasa.pipelines.textfront.resources import data_path
 
 MODEL_FILE = "phrase_breaks.json"
@@ -184,11 +186,12 @@ def breaks(words: list[dict], lo: int = 0, hi: int | None = None, weights: dict[
     return [*breaks(words, lo, cut, weights), cut, *breaks(words, cut, hi, weights)]
 
 
-def _pause_node() -> dict:
-    """A 、 node as OpenJTalk's own analysis has one (JPCommon and our label rules pause at it)."""
+def _pause_node(mark: str = "、") -> dict:
+    """A 、 (or ？) node as OpenJTalk's own analysis has one (JPCommon and our label rules pause at
+    it; ？ also makes the phrase before it interrogative)."""
     return {
-        "string": "、", "pos": "記号", "pos_group1": "読点", "pos_group2": "*", "pos_group3": "*",
-        "ctype": "*", "cform": "*", "orig": "、", "read": "、", "pron": "、", "acc": 0,
+        "string": mark, "pos": "記号", "pos_group1": "読点" if mark == "、" else "一般", "pos_group2": "*",
+        "pos_group3": "*", "ctype": "*", "cform": "*", "orig": mark, "read": mark, "pron": mark, "acc": 0,
         "mora_size": 0, "chain_rule": "*", "chain_flag": 0,
     }  # fmt: skip
 
@@ -199,9 +202,11 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
     out: list[dict] = []
     changed = False
     for sentence in sentences(features):
-        for n, part in enumerate(_run_on_sentences(sentence)):
-            if n:  # an unwritten sentence end before this part
-                out.append(_pause_node())
+        parts = _run_on_sentences(sentence)
+        for n, part in enumerate(parts):
+            if n:  # an unwritten sentence end before this part: a pause, rising as a written one would
+                rises = rises_at_end("".join(f["string"] for f in parts[n - 1]))
+                out.append(_pause_node("？" if rises else "、"))
                 changed = True
             words = spoken_words(part)
             long_enough = words and sum(int(f["mora_size"]) for f in words) >= BREATH_MORAE

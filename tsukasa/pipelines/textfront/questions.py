@@ -51,6 +51,13 @@ def _rises(stem: str, *, final: bool) -> bool:
     return False
 
 
+def rises_at_end(stem: str) -> bool:
+    """Whether a sentence that ends with ``stem`` (no end mark) rises as a question or a
+    listener-directed ending would (来ますか, 行くぞ): what :func:`mark_questions` asks of each
+    written sentence, for one whose end is not written (textfront/phrasing.py)."""
+    return bool(stem) and _rises(stem, final=True)
+
+
 # What may stand before an ending that is a clause of its own ("alone" rows: そうか): nothing, or a mark.
 _CLAUSE_START = frozenset(("", *"、。！？!?…‥「『（( 　"))
 
