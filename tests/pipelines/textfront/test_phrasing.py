@@ -121,3 +121,21 @@ def test_a_sentence_end_left_unwritten_is_read_as_the_written_one(run_on: str, w
     assert a.prosody == b.prosody
     assert a.phonemes == b.phonemes
     assert "_" in a.prosody.split()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # romaji and kana: OpenJTalk takes the adjectival な for the final particle (iya na | kao)
+        "kin'i で shohō を kibō したら、 rokotsu に iya な kao をされた。",
+        "Kimu wa, sugoku miryokutekina fukusō o shite iru.",
+        "すごくきれいな人だったと思う。",
+        # a wish (ますように, ますよう) and a quote (って) do not end the sentence
+        "よいイースターを迎えられますよう。",
+        "Yoi īsutā o mukaeraremasu yō.",
+    ],
+)
+def test_no_unwritten_sentence_end_where_the_analysis_only_looks_like_one(text: str) -> None:
+    from tsukasa.pipelines.textfront import phonemize
+
+    assert phonemize(text).phonemes.count("pau") == phonemize(text, phrase_breaks=False).phonemes.count("pau")

@@ -21,17 +21,18 @@ was fitted on such sub-stretches too (every span between two of a sentence's com
 side is scored the way the fitting saw it.
 
 **Sentences run together.** Game and chat lines often write two sentences with no mark between
-them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle (よ,
-ね, ぞ, ぜ, わ, な; not って, which also quotes: 〜って聞いた) or a polite ます / です in its plain
-form, followed by a word that is not a particle or an auxiliary, ends a sentence there: it gets a
-pause at any length (rising, 行くぞ？, where a written 。 would have risen: textfront/questions.py),
-and each side is a sentence of its own for what follows. (No JSUT sentence
-has one: they are single sentences; the rule is there for script text.)
+them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle after a
+verb, adjective or auxiliary (よ, ね, ぞ, ぜ, わ, さ; not な or って: see
+:func:`ends_unwritten_sentence`) or a polite ます / です in its plain form, followed by a word that
+is not a particle or an auxiliary, ends a sentence there: it gets a pause at any length, rising
+where a written 。 would have risen (行くぞ？; textfront/questions.py), and each side is a sentence
+of its own for what follows. (No JSUT sentence has one: they are single sentences; the rule is
+there for script text.)
 
-Only a sentence (text between 。！？, an unwritten sentence end or the line's ends) with no pause of its own (no 、,
-bracket, quote or other mark OpenJTalk reads as a pause) and at least :data:`BREATH_MORAE` morae
-is looked at: where the writer placed commas, they mark the pauses, and readers add few (under
-1 % of word boundaries in JSUT's comma-rich part).
+Only a sentence (text between 。！？, an unwritten sentence end or the line's ends) with no pause
+of its own (no 、, bracket, quote or other mark OpenJTalk reads as a pause) and at least
+:data:`BREATH_MORAE` morae is looked at: where the writer placed commas, they mark the pauses,
+and readers add few (under 1 % of word boundaries in JSUT's comma-rich part).
 """
 
 from __future__ import annotations
@@ -119,21 +120,32 @@ def sentences(features: list[dict]) -> list[list[dict]]:
 
 
 _POLITE_ENDS = frozenset({"ます", "です"})
-_QUOTING_FINALS = frozenset({"って", "て"})  # 〜って聞いた, 〜て言った: quotes, not ends
+# Final particles that end a sentence after a verb, adjective or auxiliary (行くぞ, 食べたね, だよ).
+# Not な: after a kana or romaji word OpenJTalk takes the adjectival な (げんかくな父親) for the
+# prohibitive one; not って (it quotes: 〜って聞いた).
+_FINAL_PARTICLES = frozenset({"よ", "ね", "ねえ", "ぞ", "ぜ", "わ", "さ", "かしら", "っけ"})
+_INFLECTING_OR_FINAL = frozenset({"動詞", "形容詞", "助動詞", "助詞"})
 _ATTACHED = frozenset({"助詞", "助動詞", "記号"})
 
 
-def ends_unwritten_sentence(f: dict, nxt: dict) -> bool:
-    """Whether a sentence ends after ``f`` though no mark says so: a final particle or a polite
-    plain form (also a set phrase that ends in one: ありがとうございます, an interjection to
-    OpenJTalk), followed by a word that starts something new: not a particle, an auxiliary, a
-    mark, a dependent noun (よう in ますように) or a one-mora scrap (ねえねえ is cut ねえ|ね|え)."""
+def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
+    """Whether a sentence ends after ``f`` (``prev`` is the word before it) though no mark says so:
+    a final particle after a verb, adjective or auxiliary (or another final particle, よね, or the
+    nominal の, のよ), or a
+    polite ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
+    interjection to OpenJTalk), followed by a word that starts something new: not a particle, an
+    auxiliary, a mark, a dependent noun (よう in ますように), a one-mora scrap (ねえねえ is cut
+    ねえ|ね|え) or よう. Kana and romaji text is where OpenJTalk misreads most (rokotsu ni iya na kao:
+    な taken as the final particle), hence the short list and the word before."""
     if nxt["pos"] in _ATTACHED or (nxt["pos"] == "名詞" and nxt["pos_group1"] in ("非自立", "接尾")):
         return False
-    if int(nxt["mora_size"]) < 2:
+    if int(nxt["mora_size"]) < 2 or nxt["string"].startswith("よう"):
         return False
     if f["pos"] == "助詞":
-        return f["pos_group1"] == "終助詞" and f["string"] not in _QUOTING_FINALS
+        after = prev is not None and (prev["pos"] in _INFLECTING_OR_FINAL or prev["string"] == "の")
+        if prev is not None and prev["pos"] == "助詞" and prev["pos_group1"] != "終助詞":
+            after = False
+        return f["pos_group1"] == "終助詞" and f["string"] in _FINAL_PARTICLES and after
     if f["pos"] == "感動詞":
         return f["string"].endswith(tuple(_POLITE_ENDS))
     return f["pos"] == "助動詞" and f["string"] in _POLITE_ENDS and f["cform"] == "基本形"
@@ -145,7 +157,7 @@ def _run_on_sentences(sentence: list[dict]) -> list[list[dict]]:
     parts: list[list[dict]] = [[]]
     for i, f in enumerate(sentence):
         parts[-1].append(f)
-        if i + 1 < len(sentence) and ends_unwritten_sentence(f, sentence[i + 1]):
+        if i + 1 < len(sentence) and ends_unwritten_sentence(sentence[i - 1] if i else None, f, sentence[i + 1]):
             parts.append([])
     return parts
 
