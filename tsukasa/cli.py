@@ -421,7 +421,8 @@ def g2p(
         bool,
         typer.Option(
             help="Pause where a reader breaks a long sentence written without commas (after its topic or a "
-            "clause); --no-phrase-breaks pauses at punctuation only, as plain OpenJTalk does."
+            "clause) and where a sentence ends with no mark (行くぞ気合い入れろ); --no-phrase-breaks pauses at "
+            "punctuation only, as plain OpenJTalk does."
         ),
     ] = True,
 ) -> None:

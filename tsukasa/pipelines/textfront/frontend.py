@@ -336,8 +336,8 @@ def phonemize(
     readings for runtime placeholders by key (``{"name": "ゆうき"}`` reads ``{name}`` and
     ``%name%``); the others are left out and listed in :attr:`Phonemized.placeholders`.
     ``phrase_breaks``: also pause where a reader breaks a long sentence written without commas
-    (after its topic or a clause; :mod:`.phrasing`); ``False`` pauses at punctuation only, as
-    OpenJTalk does.
+    (after its topic or a clause) and where a sentence ends with no mark (:mod:`.phrasing`);
+    ``False`` pauses at punctuation only, as OpenJTalk does.
     """
     if not isinstance(text, str):
         raise TextFrontError(f"phonemize expects a str, got {type(text).__name__}")
