@@ -421,6 +421,11 @@ NUMBER_READINGS = [
     ("08月05日", "ハチガツイツカ"),
     ("第01話", "ダイイチワ"),
     ("午前07時30分", "ゴゼンシチジサンジュップン"),
+    # 8分 is はっぷん, as 6分 ろっぷん (OpenJTalk: ハチフン); 八分 of a fraction or 腹八分 is not minutes
+    ("8時8分", "ハチジハップン"),
+    ("18分待った", "ジューハップンマッタ"),
+    ("8分の1", "ハチブンノイチ"),
+    ("腹八分目", "ハラハチブンメ"),
     ("007", "ゼロゼロナナ"),
     ("08年", "ゼロハチネン"),
     # AM/PM after a time is 午前/午後 before it (English-style clocks in game text)
@@ -1635,6 +1640,12 @@ def test_the_comma_of_an_approximate_number_is_no_written_pause() -> None:
     assert p.phonemes.count("pau") == p.kana.count("、") - 1  # every 、 but the number's is a pause
     assert p.phonemes[p.phonemes.index("pau") - 2 :][:3] == ["w", "a", "pau"]
     assert phonemize("二、三週間後に行きます。").phonemes.count("pau") == 0
+
+
+def test_eight_minutes_keeps_its_nucleus_off_the_geminate() -> None:
+    # ハチフン had its nucleus on チ; on ハッ it would fall on the ッ, where no accent falls
+    assert phonemize("8分待って").prosody.startswith("^ h a ] cl p u N #")
+    assert phonemize("18分").prosody == "^ j u [ u h a ] cl p u N $"
 
 
 def test_phrase_breaks_can_be_turned_off() -> None:

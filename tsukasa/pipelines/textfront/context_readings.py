@@ -96,11 +96,34 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
         elif s in weekdays and f["pos"] == "名詞" and _in_weekday_list(features, i, weekdays):
             row = weekdays[s]
             set_reading(f, row.reading, row.accent)
+        elif s == "分" and i and f["pron"] == "フン" and f["pos_group2"] == "助数詞" and _is_hachi(features[i - 1]):
+            # 8分 (minutes) is はっぷん in current speech (NHK 日本語発音アクセント新辞典: はっぷん, also
+            # はちふん). OpenJTalk's numeral rules give 6分 ロップン, 1分 イップン, 8分間 ハップンカン but 8分
+            # ハチフン. 八分 read ブ or ブン (腹八分目, 8分の1) is no counter フン and keeps its reading.
+            set_reading(features[i - 1], "ハッ")
+            set_reading(f, "プン")
+            _nucleus_off_geminate(features, i - 1)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
     return features
+
+
+def _is_hachi(word: dict) -> bool:
+    return word["string"] in ("八", "8", "８") and word["pron"] == "ハチ" and word["pos_group1"] == "数"
+
+
+def _nucleus_off_geminate(features: list[dict], i: int) -> None:
+    """A nucleus the old reading put on the second mora of word ``i`` (ハチ: チ) now falls on its ッ,
+    where no Japanese accent falls: move it to the mora before (ハ]ップン, as ロ]ップン; 18分
+    ジュ[ーハ]ップン, as 16分 ジュ[ーロ]ップン)."""
+    head = i
+    while head > 0 and int(features[head]["chain_flag"]) == 1:
+        head -= 1
+    before = sum(int(w["mora_size"]) for w in features[head:i])
+    if int(features[head]["acc"]) == before + 2:
+        features[head]["acc"] = before + 1
 
 
 def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
