@@ -304,6 +304,11 @@ def test_phonemize_stage_leaves_phrase_breaks_to_the_audio_unless_configured(tmp
     text = "連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。"
     on = cls(cls.Config(phrase_breaks=True))
     assert on.fingerprint() != cls().fingerprint()
+    # the fitted weights are part of what the output depends on, only when breaks are on
+    from tsukasa.pipelines.textfront.phrasing import model_version
+
+    assert on.model_versions()["phrase_breaks"] == model_version()
+    assert "phrase_breaks" not in cls().model_versions()
     kana = []
     for stage in (cls(), on):
         res = stage.process([_cut(text, 4.0)], StageContext(work_dir=tmp_path))

@@ -176,6 +176,13 @@ def model() -> dict[str, float]:
         return json.load(fh)["weights"]
 
 
+def model_version() -> str:
+    """A short hash of the shipped weights (what a stage's fingerprint records)."""
+    import hashlib
+
+    return hashlib.sha256(data_path(MODEL_FILE).read_bytes()).hexdigest()[:16]
+
+
 def break_probability(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
     w = model() if weights is None else weights
     z = sum(w.get(name, 0.0) * value for name, value in features.items())

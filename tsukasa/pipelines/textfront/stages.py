@@ -129,7 +129,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 100m走で ソーデ; っ娘 ッコ (a suffix row), 此処 ココ, 陰陽師 オンミョージ; 12: textnorm 9, 22 more
     # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo);
     # 13: the front-end's phrase breaks (off in this stage by default; frontend_versions moves with it)
-    # 14: phrase breaks from a fitted model (textfront/phrasing.py) instead of the topic/clause rule
+    # 14: phrase breaks from a fitted model (textfront/phrasing.py) instead of the topic/clause rule,
+    # and at unwritten sentence ends; 8分 ハップン
     version: ClassVar[str] = "14"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
@@ -143,6 +144,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
         if self.config.user_dict:
             p = Path(self.config.user_dict)
             versions["user_dict"] = hashlib.sha256(p.read_bytes()).hexdigest()[:16] if p.is_file() else "missing"
+        if self.config.phrase_breaks:  # a refit of the shipped weights changes the output
+            from tsukasa.pipelines.textfront.phrasing import model_version
+
+            versions["phrase_breaks"] = model_version()
         return versions
 
     def process_cut(self, cut: Any, ctx: StageContext) -> Any:
