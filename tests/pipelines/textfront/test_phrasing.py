@@ -110,6 +110,7 @@ def test_fitting_skips_a_sentence_with_another_pause_mark() -> None:
         ("行くぞ気合い入れろ。", "行くぞ。気合い入れろ。"),
         ("そうですよね私もそう思います。", "そうですよね。私もそう思います。"),
         ("誓いますそれが約束だから", "誓います。それが約束だから"),
+        ("海に行きませんか冷たいジュースも持っていこう。", "海に行きませんか。冷たいジュースも持っていこう。"),
     ],
 )
 def test_a_sentence_end_left_unwritten_is_read_as_the_written_one(run_on: str, written: str) -> None:

@@ -1615,9 +1615,12 @@ PHRASE_BREAK_CASES = [
     ("お腹すいたね何か食べに行こうよ", "オナカスイタネ、ナニカタベニイコーヨ"),
     ("俺たちの冒険はまだ始まったばかりだぜ気合い入れていくぞ",
      "オレタチノボーケンワ、マダハジマッタバカリダゼ、キアイイレテイクゾ"),
-    # ... but not after a quoting って or before the ように of a wish
+    ("そうですか分かりました", "ソーデスカ、ワカリマシタ"),  # a question か after a polite form
+    # ... but not after a quoting って, before the ように of a wish, or at a か of "whether" / "some"
     ("禿げやすいって聞いたぞ", "ハゲヤスイッテキイタゾ"),
     ("幸せになれますように", "シアワセニナレマスヨーニ"),
+    ("行くか行かないか迷っている", "イクカイカナイカマヨッテイル"),
+    ("何か食べたい", "ナニカタベタイ"),
     # no break inside a noun phrase or a chained accent phrase, however long the sentence
     ("国際連合教育科学文化機関の世界遺産委員会の年次総会の議事録です。",
      "コクサイレンゴーキョーイクカガクブンカキカンノセカイイサンイインカイノネンジソーカイノギジロクデス"),

@@ -23,7 +23,8 @@ side is scored the way the fitting saw it.
 **Sentences run together.** Game and chat lines often write two sentences with no mark between
 them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle after a
 verb, adjective or auxiliary (よ, ね, ぞ, ぜ, わ, さ; not な or って: see
-:func:`ends_unwritten_sentence`) or a polite ます / です in its plain form, followed by a word that
+:func:`ends_unwritten_sentence`), a question か after a polite form (行きませんか), or a polite
+ます / です in its plain form, followed by a word that
 is not a particle or an auxiliary, ends a sentence there: it gets a pause at any length, rising
 where a written 。 would have risen (行くぞ？; textfront/questions.py), and each side is a sentence
 of its own for what follows. (No JSUT sentence has one: they are single sentences; the rule is
@@ -120,6 +121,7 @@ def sentences(features: list[dict]) -> list[list[dict]]:
 
 
 _POLITE_ENDS = frozenset({"ます", "です"})
+_POLITE_QUESTION_BEFORE = frozenset({"ます", "です", "ん"})
 # Final particles that end a sentence after a verb, adjective or auxiliary (行くぞ, 食べたね, だよ).
 # Not な: after a kana or romaji word OpenJTalk takes the adjectival な (げんかくな父親) for the
 # prohibitive one; not って (it quotes: 〜って聞いた).
@@ -141,6 +143,10 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
         return False
     if int(nxt["mora_size"]) < 2 or nxt["string"].startswith("よう"):
         return False
+    if f["pos"] == "助詞" and f["string"] == "か" and "終助詞" in f["pos_group1"]:
+        # か is also "some" (何か) and "whether" (行くか行かないか): a question only after a polite
+        # form or a negative ん (行きませんか, 来ますか, 行かんか)
+        return prev is not None and prev["pos"] == "助動詞" and prev["string"] in _POLITE_QUESTION_BEFORE
     if f["pos"] == "助詞":
         after = prev is not None and (prev["pos"] in _INFLECTING_OR_FINAL or prev["string"] == "の")
         if prev is not None and prev["pos"] == "助詞" and prev["pos_group1"] != "終助詞":
