@@ -98,9 +98,9 @@ def examples(text: str) -> list[tuple[dict[str, float], int]] | None:
     return out
 
 
-def corpus(max_id: int) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray, int]:
+def corpus(max_id: int, data: Path = JSUT) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray, int]:
     rows, groups, labels, skipped = [], [], [], 0
-    with open(JSUT, encoding="utf-8", newline="") as fh:
+    with open(data, encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             n = int(r["id"].rsplit("_", 1)[-1])
             if n % 2 or n >= max_id:
@@ -122,11 +122,14 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.metrics import roc_auc_score
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=JSUT, help="JSUT-format TSV (id, text, ...)")
     ap.add_argument("--max-id", type=int, default=COMMA_SPARSE_FROM, help="fit on even ids below this")
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     ap.add_argument("--check", action="store_true", help="report only; do not write the model")
     args = ap.parse_args(argv)
-    rows, y, groups, skipped = corpus(args.max_id)
+    if not args.data.is_file():
+        ap.error(f"no such file: {args.data}")
+    rows, y, groups, skipped = corpus(args.max_id, args.data)
     print(f"{len(y)} boundaries ({int(y.sum())} with a comma) from {len(set(groups.tolist()))} sentences; "
           f"{skipped} skipped (analyses differ)")  # fmt: skip
     vec = DictVectorizer()
