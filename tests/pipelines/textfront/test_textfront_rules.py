@@ -1616,11 +1616,14 @@ PHRASE_BREAK_CASES = [
     ("俺たちの冒険はまだ始まったばかりだぜ気合い入れていくぞ",
      "オレタチノボーケンワ、マダハジマッタバカリダゼ、キアイイレテイクゾ"),
     ("そうですか分かりました", "ソーデスカ、ワカリマシタ"),  # a question か after a polite form
+    ("ちょっと待ってよそれは違う", "チョットマッテヨ、ソレワチガウ"),  # a te-form request + よ
+    ("行ってらっしゃいね気をつけて", "イッテラッシャイネ、キヲツケテ"),  # 気: one mora, still a word
     # ... but not after a quoting って, before the ように of a wish, or at a か of "whether" / "some"
     ("禿げやすいって聞いたぞ", "ハゲヤスイッテキイタゾ"),
     ("幸せになれますように", "シアワセニナレマスヨーニ"),
     ("行くか行かないか迷っている", "イクカイカナイカマヨッテイル"),
     ("何か食べたい", "ナニカタベタイ"),
+    ("食べてよかった", "タベテヨカッタ"),  # よかった: no particle よ
     # no break inside a noun phrase or a chained accent phrase, however long the sentence
     ("国際連合教育科学文化機関の世界遺産委員会の年次総会の議事録です。",
      "コクサイレンゴーキョーイクカガクブンカキカンノセカイイサンイインカイノネンジソーカイノギジロクデス"),

@@ -130,18 +130,24 @@ _INFLECTING_OR_FINAL = frozenset({"動詞", "形容詞", "助動詞", "助詞"})
 _ATTACHED = frozenset({"助詞", "助動詞", "記号"})
 
 
+def _kanji_word(f: dict) -> bool:
+    """A word written with a kanji (気, 手: one mora, still a word; a one-mora kana piece after a
+    final particle is more often a scrap of a misread kana or romaji stretch: ね|い, ぜ|つ)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in f["string"])
+
+
 def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
     """Whether a sentence ends after ``f`` (``prev`` is the word before it) though no mark says so:
-    a final particle after a verb, adjective or auxiliary (or another final particle, よね, or the
-    nominal の, のよ), or a
+    a final particle after a verb, adjective or auxiliary (or another final particle, よね, the
+    nominal の, のよ, or a te-form request, 待ってよ), or a
     polite ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
     interjection to OpenJTalk), followed by a word that starts something new: not a particle, an
-    auxiliary, a mark, a dependent noun (よう in ますように), a one-mora scrap (ねえねえ is cut
-    ねえ|ね|え) or よう. Kana and romaji text is where OpenJTalk misreads most (rokotsu ni iya na kao:
-    な taken as the final particle), hence the short list and the word before."""
+    auxiliary, a mark, a dependent noun (よう in ますように), a one-mora kana scrap (ねえねえ is cut
+    ねえ|ね|え; 気, 手 are words) or よう. Kana and romaji text is where OpenJTalk misreads most
+    (rokotsu ni iya na kao: な taken as the final particle), hence the short list and the word before."""
     if nxt["pos"] in _ATTACHED or (nxt["pos"] == "名詞" and nxt["pos_group1"] in ("非自立", "接尾")):
         return False
-    if int(nxt["mora_size"]) < 2 or nxt["string"].startswith("よう"):
+    if nxt["string"].startswith("よう") or (int(nxt["mora_size"]) < 2 and not _kanji_word(nxt)):
         return False
     if f["pos"] == "助詞" and f["string"] == "か" and "終助詞" in f["pos_group1"]:
         # か is also "some" (何か) and "whether" (行くか行かないか): a question only after a polite
@@ -150,7 +156,8 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
     if f["pos"] == "助詞":
         after = prev is not None and (prev["pos"] in _INFLECTING_OR_FINAL or prev["string"] == "の")
         if prev is not None and prev["pos"] == "助詞" and prev["pos_group1"] != "終助詞":
-            after = False
+            # a request in the te-form (待ってよ, 来てね) ends too; other particles do not
+            after = prev["pos_group1"] == "接続助詞" and prev["string"] in ("て", "で")
         return f["pos_group1"] == "終助詞" and f["string"] in _FINAL_PARTICLES and after
     if f["pos"] == "感動詞":
         return f["string"].endswith(tuple(_POLITE_ENDS))
