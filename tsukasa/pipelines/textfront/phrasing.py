@@ -126,7 +126,6 @@ _POLITE_QUESTION_BEFORE = frozenset({"ます", "です", "ん"})
 # Not な: after a kana or romaji word OpenJTalk takes the adjectival な (げんかくな父親) for the
 # prohibitive one; not って (it quotes: 〜って聞いた).
 _FINAL_PARTICLES = frozenset({"よ", "ね", "ねえ", "ぞ", "ぜ", "わ", "さ", "かしら", "っけ"})
-_INFLECTING_OR_FINAL = frozenset({"動詞", "形容詞", "助動詞", "助詞"})
 _ATTACHED = frozenset({"助詞", "助動詞", "記号"})
 
 
@@ -139,8 +138,8 @@ def _kanji_word(f: dict) -> bool:
 def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
     """Whether a sentence ends after ``f`` (``prev`` is the word before it) though no mark says so:
     a final particle after a verb, adjective or auxiliary (or another final particle, よね, the
-    nominal の, のよ, or a te-form request, 待ってよ), or a
-    polite ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
+    nominal の, のよ, or a te-form request, 待ってよ), a question か after a polite form, or a polite
+    ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
     interjection to OpenJTalk), followed by a word that starts something new: not a particle, an
     auxiliary, a mark, a dependent noun (よう in ますように), a one-mora kana scrap (ねえねえ is cut
     ねえ|ね|え; 気, 手 are words) or よう. Kana and romaji text is where OpenJTalk misreads most
@@ -154,11 +153,12 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
         # form or a negative ん (行きませんか, 来ますか, 行かんか)
         return prev is not None and prev["pos"] == "助動詞" and prev["string"] in _POLITE_QUESTION_BEFORE
     if f["pos"] == "助詞":
-        after = prev is not None and (prev["pos"] in _INFLECTING_OR_FINAL or prev["string"] == "の")
-        if prev is not None and prev["pos"] == "助詞" and prev["pos_group1"] != "終助詞":
-            # a request in the te-form (待ってよ, 来てね) ends too; other particles do not
-            after = prev["pos_group1"] == "接続助詞" and prev["string"] in ("て", "で")
-        return f["pos_group1"] == "終助詞" and f["string"] in _FINAL_PARTICLES and after
+        if f["pos_group1"] != "終助詞" or f["string"] not in _FINAL_PARTICLES or prev is None:
+            return False
+        if prev["pos"] == "助詞":  # よね, or a request in the te-form (待ってよ, 来てね); no other particle
+            te_form = prev["pos_group1"] == "接続助詞" and prev["string"] in ("て", "で")
+            return prev["pos_group1"] == "終助詞" or te_form
+        return prev["pos"] in _INFLECTING or prev["string"] == "の"
     if f["pos"] == "感動詞":
         return f["string"].endswith(tuple(_POLITE_ENDS))
     return f["pos"] == "助動詞" and f["string"] in _POLITE_ENDS and f["cform"] == "基本形"
