@@ -168,7 +168,8 @@ def japanese_to_phonemized(
     ``readings``: pronunciations the input spelled (romaji words), enforced on OpenJTalk's analysis.
     ``ruby``: the readings of words kept as written under their ruby, enforced after the context
     rules (the author's reading wins over the sentence's). ``phrase_breaks``: pause where a reader
-    breaks a long sentence written without commas (:mod:`.phrasing`); off, pauses only at punctuation.
+    breaks a long sentence written without commas and where a sentence ends with no mark
+    (:mod:`.phrasing`); off, pauses only at punctuation.
     """
     if len(text) > LONG_TEXT_CHARS:
         return _long_text_to_phonemized(

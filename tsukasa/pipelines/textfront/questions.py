@@ -96,7 +96,7 @@ def mark_questions(text: str) -> str:
         if not part:
             continue
         stem = part.rstrip(_SENTENCE_END)
-        if not stem.endswith("？") and stem and _rises(stem, final=True):
+        if not stem.endswith("？") and rises_at_end(stem):
             part = stem + "？"
         # Clauses inside the sentence (before 、) that end in a question ending rise as well.
         clauses = part.split("、")
