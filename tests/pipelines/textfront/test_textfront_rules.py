@@ -1598,9 +1598,11 @@ PHRASE_BREAK_CASES = [
     # each sentence on its own: the comma of the first does not count for the second
     ("はい、そうです。連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
      "ハイ、ソーデス、レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),
-    # romaji: the same sentence, the same break
+    # romaji: the same sentence, the same break; seifu / eikyou are given to OpenJTalk as 政府 / 影響
+    # (kana_kanji.py), which pronounces them as the Japanese text is (セーフ, エーキョー: JSUT's own
+    # reading of this sentence, BASIC5000_2492)
     ("Renpou seifu no yosan sakugen wa shakai hoshou no kyuufu ni eikyou ga oyobu deshou.",
-     "レンポーセイフノヨサンサクゲンワ、シャカイホショーノキューフニエイキョーガオヨブデショー"),
+     "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),
     # no break: short enough for one breath (under BREATH_MORAE; the model alone would break the last)
     ("私は学生です。", "ワタシワガクセーデス"),
     ("私は大阪に住んでいます。", "ワタシワオーサカニスンデイマス"),

@@ -26,6 +26,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, spelled_words, uses_hepburn
@@ -191,12 +192,15 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
     """(surface given to OpenJTalk, its spelled reading) of a romaji word; pure, so cached per word.
 
     In Japanese text a word the dictionary holds in katakana is given in katakana
-    (:func:`_katakana_noun`); a line of romaji alone has no kanji affixes to read with it, and
-    there the hiragana reading measured better (accent F1 on romaji JSUT, even ids).
+    (:func:`_katakana_noun`) unless it is to be spelled in kanji (:mod:`.kana_kanji`: the
+    dictionary's katakana variants of native words, ミズ and ケンコー, carry other accents than 水
+    and 健康); a line of romaji alone has no kanji affixes to read with it, and there the hiragana
+    reading measured better (accent F1 on romaji JSUT, even ids). A word to be spelled in kanji
+    stays hiragana here: the text-level rules that run before the kanji go in read kana.
     """
     kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
     spelled = to_katakana(pron)
-    if in_japanese and _katakana_noun(spelled) and not _function_word(kana):
+    if in_japanese and kanji_spelling(kana, spelled) is None and _katakana_noun(spelled) and not _function_word(kana):
         kana = spelled
     return kana, SpelledReading(kana, spelled)
 
@@ -391,10 +395,23 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
             # kanji suffix or prefix (kyōsē 的, 反 sēfu) stays attached to be read with it.
             # A word given in katakana (a dictionary loanword) needs no space: the change of
             # script is a boundary to MeCab, and a space would cut a particle off the word
-            # (ソーセージ はいかが: はい + かが, not the particle は).
-            if out and out[-1] and _is_hiragana(out[-1][-1]) and _is_hiragana(kana[0]):
+            # (ソーセージ はいかが: はい + かが, not the particle は). Nor does a word that is to be
+            # spelled in kanji (:mod:`.kana_kanji`), for the same reason.
+            first, last_word = readings[before], readings[-1]
+            if (
+                out
+                and out[-1]
+                and _is_hiragana(out[-1][-1])
+                and _is_hiragana(kana[0])
+                and not (kana.startswith(first.surface) and kanji_spelling(first.surface, first.pron))
+            ):
                 kana = " " + kana
-            if pos < len(text) and _is_hiragana(text[pos]) and _is_hiragana(kana[-1]):
+            if (
+                pos < len(text)
+                and _is_hiragana(text[pos])
+                and _is_hiragana(kana[-1])
+                and not (kana.endswith(last_word.surface) and kanji_spelling(last_word.surface, last_word.pron))
+            ):
                 kana += " "
         out.append(kana)
     out.append(text[pos:])

@@ -130,8 +130,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # loanwords (lesson レッスン, ultimate アルティメット), romaji words whose spelling drops a long vowel (Tokyo);
     # 13: the front-end's phrase breaks (off in this stage by default; frontend_versions moves with it)
     # 14: phrase breaks from a fitted model (textfront/phrasing.py) instead of the topic/clause rule,
-    # and at unwritten sentence ends; 8分 ハップン
-    version: ClassVar[str] = "14"
+    # and at unwritten sentence ends; 8分 ハップン; 15: romaji words OpenJTalk's dictionary holds in
+    # kanji are analysed in kanji (textfront/kana_kanji.py: accents and phrases of the Japanese text)
+    version: ClassVar[str] = "15"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

@@ -1,0 +1,129 @@
+"""Romaji words given to OpenJTalk in kanji (textfront/kana_kanji.py): the index read from the
+dictionary's binary file, which words are spelled in kanji, and what that does to a romaji line.
+
+Sources of the cases: everyday romaji (chat, fan transcriptions of game lines) and the romaji
+versions of JSUT sentences that benchmarks/bench_textfront.py scores.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import struct
+from pathlib import Path
+
+import pyopenjtalk
+import pytest
+
+from tsukasa.pipelines.textfront import kana_kanji, phonemize
+from tsukasa.pipelines.textfront.readings import SpelledReading
+
+DICTIONARY = Path(pyopenjtalk.OPEN_JTALK_DICT_DIR.decode("utf-8"))
+
+
+def test_the_index_maps_readings_to_the_dictionarys_kanji_nouns_and_adverbs() -> None:
+    index = kana_kanji.index()
+    assert len(index) > 40_000  # the dictionary's common nouns, サ変 / 形容動詞 stems, adverbs
+    assert "水" in index["みず"]
+    assert "血圧" in index["けつあつ"]
+    assert "本当に" in index["ほんとうに"]  # an adverb with its okurigana
+    assert all(spellings for spellings in index.values())
+    # only kanji spellings (no kana or Latin variants: ケツアツ, Ｍｓ．), and never a reading of one mora
+    assert all(len(reading) >= 2 for reading in index)
+    assert all("\u4e00" <= s[0] <= "\u9fff" or s[0] in "々〆" for spellings in index.values() for s in spellings)
+    # proper nouns are left out: 高知 is a place only; pronouns and dependent nouns too
+    assert "高知" not in index.get("こうち", ())
+    assert "彼" not in index.get("かれ", ())
+
+
+def test_a_file_that_is_not_a_mecab_dictionary_is_refused(tmp_path: Path) -> None:
+    shutil.copy(DICTIONARY / "pos-id.def", tmp_path / "pos-id.def")
+    (tmp_path / "sys.dic").write_bytes(struct.pack("<10I", *range(10)) + b"utf-8".ljust(32, b"\0"))
+    with pytest.raises(ValueError, match="not a UTF-8 MeCab dictionary"):
+        kana_kanji.build_index(tmp_path)
+
+
+def test_an_unreadable_dictionary_leaves_romaji_in_kana_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(directory: str) -> dict:
+        raise ValueError("not a UTF-8 MeCab dictionary")
+
+    monkeypatch.setattr(kana_kanji, "build_index", broken)
+    monkeypatch.setattr(kana_kanji, "_INDEX", [])
+    kana_kanji.kanji_spelling.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger=kana_kanji.__name__):
+            assert kana_kanji.kanji_spelling("みず") is None
+            p = phonemize("mizu o nomu")
+        assert p.kana == "ミズヲノム"
+        assert sum("romaji words stay in kana" in r.message for r in caplog.records) == 1
+    finally:
+        kana_kanji.kanji_spelling.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "hiragana,kanji",
+    [
+        ("みず", "水"),  # OpenJTalk's own dictionary reads the kana み|ず (見る + ぬ)
+        ("いし", "石"),  # ... and いし as a form of いい
+        ("はし", "箸"),  # homophones: UniDic's reading of the kana (the dictionary's cheapest is 端)
+        ("けつあつ", "血圧"),  # UniDic splits it (けつ|あつ): the dictionary's choice for the reading
+        ("ほんとうに", "本当に"),
+        # kept in kana: verb and adjective forms, dependent nouns, a word UniDic reads otherwise
+        ("いた", None),  # い|た (居る), not 板
+        ("すんで", None),
+        ("きた", None),  # 来た, not 北
+        ("なかった", None),
+        ("こと", None),
+        ("とき", None),
+        ("よう", None),  # 良く to UniDic; 用 would stop the sentence-end rules seeing ますよう
+        ("ぱろめいたあ", None),  # no such reading
+    ],
+)
+def test_which_words_are_spelled_in_kanji(hiragana: str, kanji: str | None) -> None:
+    assert kana_kanji.kanji_spelling(hiragana) == kanji
+
+
+def test_spelling_keeps_the_readings_and_the_writers_word_boundaries() -> None:
+    text = "みず を のむ"
+    readings = [SpelledReading("みず", "ミズ"), SpelledReading("を", "ヲ"), SpelledReading("のむ", "ノム")]
+    spelled, out = kana_kanji.spell_in_kanji(text, readings)
+    assert spelled == "水 を のむ"  # spaces between romaji words stay
+    assert out == [SpelledReading("水", "ミズ"), readings[1], readings[2]]
+
+
+def test_a_word_to_be_spelled_in_kanji_gets_no_space_beside_japanese_text() -> None:
+    # a hiragana word is kept apart from hiragana beside it (おんな は); a word that becomes kanji
+    # needs no space, and the question rules that run in between must see はいかが whole
+    from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
+
+    text, readings = to_japanese_with_readings("jūyō である")
+    assert text == "じゅうようである"
+    assert kana_kanji.spell_in_kanji(text, readings)[0] == "重要である"
+    assert to_japanese_with_readings("taberu はずだ")[0] == "たべる はずだ"  # a verb form stays kana
+
+
+def test_no_romaji_no_change() -> None:
+    assert kana_kanji.spell_in_kanji("水を飲む", []) == ("水を飲む", [])
+
+
+@pytest.mark.parametrize(
+    "romaji,japanese",
+    [
+        ("mizu o nomu", "水を飲む"),
+        ("hashi de taberu", "箸で食べる"),
+        ("kinō, tomodachi to eiga o mita", "昨日、友達と映画を見た"),
+    ],
+)
+def test_a_romaji_line_gets_the_accents_of_the_japanese_text(romaji: str, japanese: str) -> None:
+    assert phonemize(romaji).prosody == phonemize(japanese).prosody
+
+
+def test_mixed_input_gets_the_accents_of_the_japanese_text() -> None:
+    assert phonemize("kenkō のために mizu を飲む").prosody == phonemize("健康のために水を飲む").prosody
+
+
+def test_the_question_rules_still_read_the_kana() -> None:
+    # いかが ends a question (questions.py reads the text); given as 如何 it would not be found
+    assert phonemize("Sōsēji wa ikaga.").prosody.endswith("? $")
