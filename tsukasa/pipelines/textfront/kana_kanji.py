@@ -201,7 +201,7 @@ def spell_in_kanji(text: str, readings: list[SpelledReading]) -> tuple[str, list
         if at < 0:  # not found as given (force_readings skips it too)
             spelled.append(reading)
             continue
-        kanji = kanji_spelling(surface, reading.pron) if "ぁ" <= surface[0] <= "ゖ" else None
+        kanji = kanji_spelling(surface, reading.pron) if "ぁ" <= surface[:1] <= "ゖ" else None
         out += [text[pos:at], kanji or surface]
         spelled.append(reading if kanji is None else SpelledReading(kanji, reading.pron))
         pos = at + len(surface)
