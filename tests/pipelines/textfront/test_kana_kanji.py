@@ -127,3 +127,15 @@ def test_mixed_input_gets_the_accents_of_the_japanese_text() -> None:
 def test_the_question_rules_still_read_the_kana() -> None:
     # いかが ends a question (questions.py reads the text); given as 如何 it would not be found
     assert phonemize("Sōsēji wa ikaga.").prosody.endswith("? $")
+
+
+def test_a_user_dictionary_word_is_not_spelled_in_kanji(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ひかり is 光 to the dictionary; here it is a character whose name the game's dictionary accents
+    # otherwise: the romaji must reach OpenJTalk as the user's word
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\nひかり,ヒカリ,1\n", encoding="utf-8")
+    assert kana_kanji.kanji_spelling("ひかり", "ヒカリ") == "光"
+    assert phonemize("hikari ga kita", user_dict=csv).prosody.startswith("^ h i ] k a r i g a #")  # the name's 1
+    # without the user dictionary: 光, as in the Japanese text
+    assert phonemize("hikari ga kita").prosody.startswith(phonemize("光が来た").prosody[:22])

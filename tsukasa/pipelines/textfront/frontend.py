@@ -362,8 +362,10 @@ def phonemize(
     norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
-    # after the question rules, which read the romaji words' kana (いかが, かな)
-    japanese, readings = spell_in_kanji(japanese, readings)
+    # after the question rules, which read the romaji words' kana (いかが, かな); a word of the
+    # user dictionary stays as written, for it to find
+    names = user_dict_surfaces(user_dict) if user_dict is not None and readings else frozenset()
+    japanese, readings = spell_in_kanji(japanese, readings, keep=names)
     result = japanese_to_phonemized(
         japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby, phrase_breaks=phrase_breaks
     )

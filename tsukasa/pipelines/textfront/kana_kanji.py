@@ -181,14 +181,17 @@ def kanji_spelling(hiragana: str, pron: str = "") -> str | None:
     return spellings[0]
 
 
-def spell_in_kanji(text: str, readings: list[SpelledReading]) -> tuple[str, list[SpelledReading]]:
+def spell_in_kanji(
+    text: str, readings: list[SpelledReading], keep: frozenset[str] = frozenset()
+) -> tuple[str, list[SpelledReading]]:
     """``text`` with each romaji word that was given in hiragana spelled in kanji where the
     dictionary has it (:func:`kanji_spelling`), and the readings with those surfaces.
 
     Run after the text-level rules that read the kana (a question ending いかが, かな), so those
-    still see what was written. (The romaji conversion puts no space between such a word and the
-    Japanese text beside it: the kanji is the boundary. Spaces between romaji words stay: they are
-    the writer's word boundaries.)
+    still see what was written. Words in ``keep`` (a user dictionary's surfaces: ひかり as a
+    character's name, not 光) stay as they are, for the user dictionary to find. (The romaji
+    conversion puts no space between such a word and the Japanese text beside it: the kanji is
+    the boundary. Spaces between romaji words stay: they are the writer's word boundaries.)
     """
     if not readings:
         return text, readings
@@ -201,7 +204,8 @@ def spell_in_kanji(text: str, readings: list[SpelledReading]) -> tuple[str, list
         if at < 0:  # not found as given (force_readings skips it too)
             spelled.append(reading)
             continue
-        kanji = kanji_spelling(surface, reading.pron) if "ぁ" <= surface[:1] <= "ゖ" else None
+        spellable = "ぁ" <= surface[:1] <= "ゖ" and surface not in keep
+        kanji = kanji_spelling(surface, reading.pron) if spellable else None
         out += [text[pos:at], kanji or surface]
         spelled.append(reading if kanji is None else SpelledReading(kanji, reading.pron))
         pos = at + len(surface)
