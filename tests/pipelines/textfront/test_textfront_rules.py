@@ -71,6 +71,14 @@ QUESTION_CASES = [
     ("でんわ。", "でんわ。"),
     ("直ちに集合せよ。", "直ちに集合せよ。"),
     ("星を見よ。", "星を見よ。"),
+    # a verb form written in よ is not the particle: the written-style imperative of ichidan verbs
+    # (数えよ: JSUT BASIC5000_2234 十数えよ, read falling; OpenJTalk's dictionary cuts it 数 + え + よ)
+    # and the volitional clipped in speech (覚えよ for 覚えよう); a godan imperative + よ (行けよ,
+    # 戦えよ) is the colloquial command with the particle, which keeps よ's rise
+    ("腹がたったら十数えよ、もっと腹がたったら、百数えよ。", "腹がたったら十数えよ、もっと腹がたったら、百数えよ。"),
+    ("この言葉を覚えよ。", "この言葉を覚えよ。"),
+    ("早く行けよ。", "早く行けよ？"),
+    ("戦えよ。", "戦えよ？"),
     ("するかい。", "するかい？"),
     ("いきますか、それとも。", "いきますか？それとも。"),
     # かよ is the rhetorical exclamation of game dialogue (させるかよ！): no rise unless ？ is written
@@ -691,6 +699,9 @@ CONTEXT_READING_CASES = [
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
     ("陰陽の理", "インヨーノリ"),  # yin and yang alone stay インヨー
+    # 数 after a numeral: the suffix スー (百数十), but before a lone え the verb 数える cut apart
+    ("百数えよ。", "ヒャクカゾエヨ"),  # was ヒャクスーエヨ (JSUT BASIC5000_2234, an even id)
+    ("百数十人", "ヒャクスージューニン"),
     ("ボクっ娘だもん。", "ボクッコダモン"),  # was ボクッムスメ
     ("箱入り娘", "ハコイリムスメ"),
     # 対 between numerals is the ratio タイ; 一対 (a pair) stays ツイ (数詞の読み; JSUT even ids)

@@ -47,8 +47,42 @@ def _rises(stem: str, *, final: bool) -> bool:
         where, rise = hit
         if where == "alone" and stem[:-n][-1:] not in _CLAUSE_START:
             continue  # 話そうか is no そうか: the shorter ending (か) decides
+        if rise and stem.endswith("よ") and _verb_form_in_yo(stem):
+            return False
         return rise and (final or where == "clause") and _starts_a_word(spaced, n)
     return False
+
+
+# UniDic's conjugation types whose imperative is written with よ (数えよ, 起きよ, 注意せよ, 来よ), and
+# the forms that end in that よ: the imperative, and the volitional clipped in speech (覚えよ, 食べよ
+# for 覚えよう, 食べよう)
+_YO_IMPERATIVE = ("上一段", "下一段", "サ行変格", "文語")
+_YO_FORMS = frozenset({"命令形", "意志推量形"})
+
+
+@lru_cache(maxsize=4096)
+def _verb_form_in_yo(stem: str) -> bool:
+    """Whether ``stem`` ends in a verb form written in よ, not the particle よ: the written-style
+    imperative (数えよ, 注意せよ: a command, said falling; OpenJTalk's dictionary reads 数えよ as 数 +
+    え + the particle よ) or a volitional clipped in speech (覚えよ for 覚えよう). UniDic names the
+    form. A colloquial godan imperative + よ (戦えよ, which UniDic reads as one imperative of the
+    potential 戦える) is what OpenJTalk's dictionary reads there: 戦え of 戦う + よ, not an ichidan
+    stem, and it still rises."""
+    from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
+
+    tail = stem[-(_CONTEXT + 2) :]
+    with TAGGER_LOCK:
+        nodes = [(n.surface, n.feature.pos1, n.feature.cType, n.feature.cForm, n.feature.lemma) for n in tagger()(tail)]
+    if not nodes:
+        return False
+    surface, pos1, ctype, cform, _ = nodes[-1]
+    if pos1 != "動詞" or cform not in _YO_FORMS or not surface.endswith("よ") or not ctype.startswith(_YO_IMPERATIVE):
+        return False
+    words = dictionary_words(tail)
+    if len(words) >= 2 and words[-1].surface == "よ" and words[-2].pos == "動詞":
+        verb = words[-2]  # 戦え of 戦う is a godan imperative; 覚え of 覚える an ichidan stem
+        return verb.surface == verb.base[:-1]
+    return True
 
 
 def rises_at_end(stem: str) -> bool:

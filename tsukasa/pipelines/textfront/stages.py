@@ -131,8 +131,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 13: the front-end's phrase breaks (off in this stage by default; frontend_versions moves with it)
     # 14: phrase breaks from a fitted model (textfront/phrasing.py) instead of the topic/clause rule,
     # and at unwritten sentence ends; 8分 ハップン; 15: romaji words OpenJTalk's dictionary holds in
-    # kanji are analysed in kanji (textfront/kana_kanji.py: accents and phrases of the Japanese text)
-    version: ClassVar[str] = "15"
+    # kanji are analysed in kanji (textfront/kana_kanji.py: accents and phrases of the Japanese text);
+    # 16: a verb form written in よ (数えよ, 覚えよ) does not rise as the particle よ does
+    version: ClassVar[str] = "16"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
