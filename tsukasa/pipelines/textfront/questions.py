@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.contractions import take_contractions
-from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
+from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, dictionary_words, read_table, tagger
 
 _CLOSERS = "」』）)"
 _ALTERNATIVE = "それとも"  # 或いは/あるいは also join alternatives in statements (雨、あるいは雪)
@@ -68,8 +68,6 @@ def _verb_form_in_yo(stem: str) -> bool:
     form. A colloquial godan imperative + よ (戦えよ, which UniDic reads as one imperative of the
     potential 戦える) is what OpenJTalk's dictionary reads there: 戦え of 戦う + よ, not an ichidan
     stem, and it still rises."""
-    from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, tagger
-
     tail = stem[-(_CONTEXT + 2) :]
     with TAGGER_LOCK:
         nodes = [(n.surface, n.feature.pos1, n.feature.cType, n.feature.cForm, n.feature.lemma) for n in tagger()(tail)]
