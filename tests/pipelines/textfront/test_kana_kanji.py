@@ -11,11 +11,16 @@ import logging
 import shutil
 import struct
 from pathlib import Path
+from unittest import mock
 
 import pyopenjtalk
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tsukasa.pipelines.textfront import kana_kanji, phonemize
+from tsukasa.corpus.symbols import SYMBOL_TO_ID
+from tsukasa.errors import TsukasaError
+from tsukasa.pipelines.textfront import frontend, kana_kanji, phonemize
 from tsukasa.pipelines.textfront.readings import SpelledReading
 
 DICTIONARY = Path(pyopenjtalk.OPEN_JTALK_DICT_DIR.decode("utf-8"))
@@ -139,3 +144,34 @@ def test_a_user_dictionary_word_is_not_spelled_in_kanji(tmp_path: Path, monkeypa
     assert phonemize("hikari ga kita", user_dict=csv).prosody.startswith("^ h i ] k a r i g a #")  # the name's 1
     # without the user dictionary: 光, as in the Japanese text
     assert phonemize("hikari ga kita").prosody.startswith(phonemize("光が来た").prosody[:22])
+
+
+_SYLLABLES = (
+    "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho ma mi mu me mo "
+    "ya yu yo ra ri ru re ro wa n ga gi gu ge go za ji zu ze zo da de do ba bi bu be bo pa pi pu pe po "
+    "kyō shō chū ryū tte kko ei ou"
+).split()
+_romaji_word = st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=4).map("".join)
+_romaji_line = st.lists(
+    st.one_of(_romaji_word, st.sampled_from(["wa", "o", "ga", "ni", "de", "を", "が", "は", "の", "、", "。", "？"])),
+    min_size=1,
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_romaji_line)
+def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
+    # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
+    # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)
+    try:
+        with_kanji = phonemize(line)
+    except TsukasaError:
+        return
+    assert all(s in SYMBOL_TO_ID for s in with_kanji.phonemes + with_kanji.prosody_tokens)
+    with mock.patch.object(frontend, "spell_in_kanji", lambda text, readings, keep=frozenset(): (text, readings)):
+        without = phonemize(line)
+    said = [p for p in with_kanji.phonemes if p != "pau"]
+    spelled = [p for p in without.phonemes if p != "pau"]
+    assert len(said) == len(spelled)
+    assert all(a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, spelled, strict=True))
