@@ -49,11 +49,12 @@ def test_a_file_that_is_not_a_mecab_dictionary_is_refused(tmp_path: Path) -> Non
 
 
 def test_an_unreadable_dictionary_leaves_romaji_in_kana_with_one_warning(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(directory: str) -> dict:
         raise ValueError("not a UTF-8 MeCab dictionary")
 
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))  # nothing cached there
     monkeypatch.setattr(kana_kanji, "build_index", broken)
     monkeypatch.setattr(kana_kanji, "_INDEX", [])
     kana_kanji.kanji_spelling.cache_clear()
@@ -65,6 +66,26 @@ def test_an_unreadable_dictionary_leaves_romaji_in_kana_with_one_warning(
         assert sum("romaji words stay in kana" in r.message for r in caplog.records) == 1
     finally:
         kana_kanji.kanji_spelling.cache_clear()
+
+
+def test_the_index_is_cached_and_a_damaged_cache_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(kana_kanji, "_INDEX", [])
+    built = kana_kanji.index()
+    (cached,) = (tmp_path / "cache" / "kana_kanji").glob("*.json")
+    # the next process reads the cache: the dictionary file is not parsed again
+    monkeypatch.setattr(kana_kanji, "_INDEX", [])
+    real_build = kana_kanji.build_index
+    monkeypatch.setattr(kana_kanji, "build_index", lambda directory: pytest.fail("parsed again"))
+    assert kana_kanji.index() == built
+    # a cut-off cache file is not trusted: the index is built again and the file rewritten
+    cached.write_text(cached.read_text(encoding="utf-8")[:1000], encoding="utf-8")
+    monkeypatch.setattr(kana_kanji, "_INDEX", [])
+    monkeypatch.setattr(kana_kanji, "build_index", real_build)
+    assert kana_kanji.index() == built
+    assert len(cached.read_text(encoding="utf-8")) > 1000
 
 
 @pytest.mark.parametrize(
