@@ -1554,6 +1554,14 @@ ACCENT_PHRASE_CASES = [
     ("お金があれば旅行に行ける。", "# a ] r e b a #"),
     # 他の is read like ほかの (ほか is 0, NHK): flat
     ("他の店も見てみよう。", "^ h o [ k a n o #"),
+    # a formal noun after a flat verb form takes its own nucleus (こと 2, まま 2, とき 2; JSUT even
+    # ids: 出入り口は、開けたままに… "a [ k e t a m a m a ] n i"), where OpenJTalk's chain rules left it
+    # on the た / いる before it; after an accented verb the verb's nucleus stays (話]すことに)
+    ("出入り口は、開けたままになっていた。", "a [ k e t a m a m a ] n i #"),
+    ("役割が開かれていることを知った。", "h i [ r a k a r e t e i r u k o t o ] o #"),
+    ("二度と間違いをすることは許されない。", "s u [ r u k o t o ] w a #"),
+    ("人と話すことに慣れる。", "h a [ n a ] s u k o t o n i #"),
+    ("彼はそこにいるのを見た。", "i [ r u ] n o o #"),  # not の: a flat phrase + の has it before の
 ]
 
 

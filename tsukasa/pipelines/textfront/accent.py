@@ -135,6 +135,7 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
     _flatten_final_polite(features)
     _accent_naide(features)
     _accent_passive(features)
+    _accent_formal_nouns(features)
     return features
 
 
@@ -280,6 +281,36 @@ def _accent_naide(features: list[dict]) -> None:
             and features[i + 1]["pos"] == "助詞"
         ):
             features[head]["acc"] = before + 1
+
+
+# Formal nouns (形式名詞) and their own nucleus (morae into the noun) when they follow a flat verb
+# form in one accent phrase: するこ]と → する こと] (NHK 日本語発音アクセント新辞典: こと 2, まま 2,
+# とき 2, 限り 2). Not の / ん: a flat phrase + の takes its nucleus before the の (しているの).
+_FORMAL_NOUN_ACCENT = {"こと": 2, "事": 2, "まま": 2, "とき": 2, "時": 2, "限り": 2}
+
+
+def _accent_formal_nouns(features: list[dict]) -> None:
+    """A flat verb form + a formal noun in one phrase: the nucleus on the noun, as it would be after
+    any flat phrase (知っている こと] を, 開けた まま] に, する とき] に).
+
+    OpenJTalk's chain rules give the た of a flat verb (あけた) and the いる of a te-form (しって
+    いる) a nucleus on their last mora (F2@1 / F2@2): at the end of a phrase it is not heard, but a
+    formal noun chained after it keeps it there (あけた]まま, しってい]ること). Read speech puts the
+    nucleus on the noun (JSUT: the rule moves 12 even-id sentences closer to the reading and none
+    further; on the held-out odd ids 6 and none). Only where the phrase's nucleus sits exactly on
+    the mora before the noun, i.e. where those rules, not the verb, placed it.
+    """
+    for i, f, head, before in _chained_words(features):
+        accent = _FORMAL_NOUN_ACCENT.get(f["string"])
+        if (
+            accent is not None
+            and f["pos"] == "名詞"
+            and features[i - 1]["pos"] in ("動詞", "助動詞")
+            and features[head]["acc"] == before
+            and before > 0
+            and accent <= f["mora_size"]
+        ):
+            features[head]["acc"] = before + accent
 
 
 def _chained_words(features: list[dict]) -> Iterator[tuple[int, dict, int, int]]:
