@@ -40,10 +40,11 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+import jaconv
 import numpy as np
 
 from tsukasa.pipelines.textfront.readings import SpelledReading
-from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, dictionary_words, tagger
+from tsukasa.pipelines.textfront.resources import dictionary_words, unidic_words
 
 # Parts of speech (as pos-id.def names them) whose entries may stand for a romaji word.
 _SPELLED_POS = frozenset(
@@ -77,10 +78,6 @@ _LOCK = threading.Lock()
 _INDEX: list[dict[str, tuple[str, ...]]] = []
 
 
-def _hiragana(katakana: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
-
-
 def build_index(dictionary_dir: str | Path) -> dict[str, tuple[str, ...]]:
     """Reading (hiragana, as the dictionary spells it: とうきょう) → the kanji base forms of the
     entries with that reading among :data:`_SPELLED_POS`, lowest cost first."""
@@ -107,7 +104,7 @@ def build_index(dictionary_dir: str | Path) -> dict[str, tuple[str, ...]]:
         base, reading = fields[6], fields[7]
         if not _KANJI_SPELLING.fullmatch(base) or not _KATAKANA_READING.fullmatch(reading):
             continue
-        costs = found.setdefault(_hiragana(reading), {})
+        costs = found.setdefault(jaconv.kata2hira(reading), {})
         costs[base] = min(cost, costs.get(base, cost))
     return {key: tuple(sorted(costs, key=costs.__getitem__)) for key, costs in found.items()}
 
@@ -175,12 +172,6 @@ def _dependent_noun(hiragana: str) -> bool:
     return len(words) == 1 and words[0].pos == "名詞" and words[0].groups[0] in _DEPENDENT_NOUNS
 
 
-def _unidic(text: str) -> list[tuple[str, str, str]]:
-    """(part of speech, lemma, word origin) of each word UniDic reads in ``text``."""
-    with TAGGER_LOCK:
-        return [(n.feature.pos1, n.feature.lemma, n.feature.goshu) for n in tagger()(text)]
-
-
 @lru_cache(maxsize=8192)
 def kanji_spelling(hiragana: str, pron: str = "") -> str | None:
     """The kanji to give OpenJTalk for a romaji word spelled ``hiragana`` and pronounced ``pron``
@@ -205,18 +196,18 @@ def kanji_spelling(hiragana: str, pron: str = "") -> str | None:
     spellings = index().get(hiragana)
     if not spellings:
         return None
-    words = _unidic(hiragana)
-    if not words or all(pos in _INFLECTING_OR_FUNCTION for pos, _, _ in words) or _dependent_noun(hiragana):
+    words = unidic_words(hiragana)
+    if not words or all(w.pos1 in _INFLECTING_OR_FUNCTION for w in words) or _dependent_noun(hiragana):
         return None
-    if len(words) == 1 and words[0][1] in spellings:
-        return words[0][1]
-    heard = _unidic(pron) if pron else []
-    if len(heard) == 1 and heard[0][2] == "外" and heard[0][1].partition("-")[0] == pron:
+    if len(words) == 1 and words[0].lemma in spellings:
+        return words[0].lemma
+    heard = unidic_words(pron) if pron else []
+    if len(heard) == 1 and heard[0].goshu == "外" and heard[0].lemma.partition("-")[0] == pron:
         return None  # sōsēji: the loanword ソーセージ (a hiragana そうせいじ is そう|青磁 to UniDic)
-    if len(words) == 1 and words[0][2] != "固":
+    if len(words) == 1 and words[0].goshu != "固":
         return None
-    if len(heard) == 1 and heard[0][1] in spellings:
-        return heard[0][1]
+    if len(heard) == 1 and heard[0].lemma in spellings:
+        return heard[0].lemma
     return spellings[0]
 
 

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.contractions import take_contractions
-from tsukasa.pipelines.textfront.resources import TAGGER_LOCK, dictionary_words, read_table, tagger
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 
 _CLOSERS = "」』）)"
 _ALTERNATIVE = "それとも"  # 或いは/あるいは also join alternatives in statements (雨、あるいは雪)
@@ -69,16 +69,17 @@ def _verb_form_in_yo(stem: str) -> bool:
     potential 戦える) is what OpenJTalk's dictionary reads there: 戦え of 戦う + よ, not an ichidan
     stem, and it still rises."""
     tail = stem[-(_CONTEXT + 2) :]
-    with TAGGER_LOCK:
-        nodes = [(n.surface, n.feature.pos1, n.feature.cType, n.feature.cForm, n.feature.lemma) for n in tagger()(tail)]
-    if not nodes:
+    words = unidic_words(tail)
+    if not words:
         return False
-    surface, pos1, ctype, cform, _ = nodes[-1]
-    if pos1 != "動詞" or cform not in _YO_FORMS or not surface.endswith("よ") or not ctype.startswith(_YO_IMPERATIVE):
+    last = words[-1]
+    if last.pos1 != "動詞" or last.cform not in _YO_FORMS or not last.ctype.startswith(_YO_IMPERATIVE):
         return False
-    words = dictionary_words(tail)
-    if len(words) >= 2 and words[-1].surface == "よ" and words[-2].pos == "動詞":
-        verb = words[-2]  # 戦え of 戦う is a godan imperative; 覚え of 覚える an ichidan stem
+    if not tail[last.start : last.end].endswith("よ"):
+        return False
+    read = dictionary_words(tail)
+    if len(read) >= 2 and read[-1].surface == "よ" and read[-2].pos == "動詞":
+        verb = read[-2]  # 戦え of 戦う is a godan imperative; 覚え of 覚える an ichidan stem
         return verb.surface == verb.base[:-1]
     return True
 

@@ -127,18 +127,22 @@ class UnidicWord(NamedTuple):
     end: int
     pos1: str
     pos2: str
+    lemma: str = ""  # the dictionary form, in its usual spelling (水 for みず)
+    goshu: str = ""  # word origin: 和 native, 漢 Sino-Japanese, 外 loanword, 固 proper name...
+    ctype: str = ""  # conjugation type (下一段-ア行) and form (命令形) of an inflecting word
+    cform: str = ""
 
 
 def unidic_words(text: str) -> list[UnidicWord]:
     """UniDic's words for ``text`` with their character offsets (fugashi reports the white space
     before each word, not its offset)."""
     with TAGGER_LOCK:  # fugashi's tagger is not thread-safe
-        words = [(w.white_space, w.surface, w.feature.pos1, w.feature.pos2) for w in tagger()(text)]
+        words = [(w.white_space, w.surface, w.feature) for w in tagger()(text)]
     out, pos = [], 0
-    for white_space, surface, pos1, pos2 in words:
+    for white_space, surface, f in words:
         start = pos + len(white_space)
         pos = start + len(surface)
-        out.append(UnidicWord(start, pos, pos1, pos2))
+        out.append(UnidicWord(start, pos, f.pos1, f.pos2, f.lemma or "", f.goshu or "", f.cType or "", f.cForm or ""))
     return out
 
 
