@@ -1562,6 +1562,11 @@ ACCENT_PHRASE_CASES = [
     ("二度と間違いをすることは許されない。", "s u [ r u k o t o ] w a #"),
     ("人と話すことに慣れる。", "h a [ n a ] s u k o t o n i #"),
     ("彼はそこにいるのを見た。", "i [ r u ] n o o #"),  # not の: a flat phrase + の has it before の
+    # 何も / どこにも ("nothing", "nowhere") are flat; 何度も ("many times": 何 + a counter) keeps 何's
+    # accent (NHK な]んども; JSUT BASIC5000_0854, an even id)
+    ("何度も何度も負けた。", "^ n a ] N d o m o # n a ] N d o m o #"),
+    ("何も知らない。", "^ n a [ n i m o #"),
+    ("どこにも行かない。", "^ d o [ k o n i m o #"),
 ]
 
 

@@ -172,15 +172,27 @@ _QUESTION_WORDS = frozenset({"何", "なに", "誰", "だれ", "どこ", "いつ
 
 
 def _flatten_indefinites(features: list[dict]) -> None:
-    """何も / 誰も / どこにも (も within two chained words) and 何の head a flat phrase."""
+    """何も / 誰も / どこにも (も right after the word or after one particle) and 何の head a flat
+    phrase. Not a count: 何度も, 何人も ("many times", "many people": な]んども, NHK) keep the accent
+    of 何 with its counter."""
     for i, f in enumerate(features):
         if f["chain_flag"] == 1:
             continue
-        if f["string"] == "何の" or (
-            f["string"] in _QUESTION_WORDS
-            and any(n["string"] == "も" and n["chain_flag"] == 1 for n in features[i + 1 : i + 3])
-        ):
+        if f["string"] == "何の" or (f["string"] in _QUESTION_WORDS and _indefinite_mo(features, i)):
             f["acc"] = 0
+
+
+def _indefinite_mo(features: list[dict], i: int) -> bool:
+    """Whether a chained も follows ``features[i]`` directly or after one chained particle."""
+    nxt = features[i + 1 : i + 3]
+    if nxt and nxt[0]["chain_flag"] == 1 and nxt[0]["string"] == "も":
+        return True
+    return (
+        len(nxt) == 2
+        and all(n["chain_flag"] == 1 for n in nxt)
+        and nxt[0]["pos"] == "助詞"
+        and nxt[1]["string"] == "も"
+    )
 
 
 def _deaccent_before_no(features: list[dict]) -> None:

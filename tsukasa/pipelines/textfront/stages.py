@@ -133,8 +133,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # and at unwritten sentence ends; 8分 ハップン; 15: romaji words OpenJTalk's dictionary holds in
     # kanji are analysed in kanji (textfront/kana_kanji.py: accents and phrases of the Japanese text);
     # 16: a verb form written in よ (数えよ, 覚えよ) does not rise as the particle よ does; 17: a formal
-    # noun after a flat verb form takes its own nucleus (開けたまま], 知っていること])
-    version: ClassVar[str] = "17"
+    # noun after a flat verb form takes its own nucleus (開けたまま], 知っていること]); 18: 何度も (a count)
+    # keeps 何's accent
+    version: ClassVar[str] = "18"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
