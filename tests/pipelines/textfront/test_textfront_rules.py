@@ -1567,6 +1567,11 @@ ACCENT_PHRASE_CASES = [
     ("何度も何度も負けた。", "^ n a ] N d o m o # n a ] N d o m o #"),
     ("何も知らない。", "^ n a [ n i m o #"),
     ("どこにも行かない。", "^ d o [ k o n i m o #"),
+    # a flat verb's 〜ないで and conditional 〜ないと: the nucleus on な (NHK; JSUT even ids いかな]いと);
+    # the quoting 〜ないという stays flat
+    ("早く行かないと遅れる。", "i [ k a n a ] i t o #"),
+    ("そこへは行かないで。", "i [ k a n a ] i d e"),
+    ("共有していないという事実。", "ky o [ o y u u sh i t e i n a i t o"),
 ]
 
 

@@ -277,10 +277,13 @@ def _chained_accent(features: list[dict], start: int) -> int:
 
 
 def _accent_naide(features: list[dict]) -> None:
-    """A flat phrase ``<verb> ないで`` takes its nucleus on な (いかな]いで, しな]いで).
+    """A flat phrase ``<verb> ないで`` or ``<verb> ないと`` takes its nucleus on な (いかな]いで,
+    しな]いで, していな]いと).
 
     NHK 日本語発音アクセント新辞典 (活用形のアクセント): a flat verb's 〜ない is flat (いかない) but
-    its 〜ないで is イカナ]イデ; OpenJTalk's chain rules keep the whole phrase flat.
+    its 〜ないで is イカナ]イデ; OpenJTalk's chain rules keep the whole phrase flat. The conditional
+    〜ないと is read the same way (JSUT, even ids: 3 of 3 flat verbs: いかな]いと, いけな]いと); not
+    the quoting と of 〜ないという / 〜ないと思う, which stays flat.
     """
     for i, f, head, before in _chained_words(features):
         if (
@@ -289,10 +292,25 @@ def _accent_naide(features: list[dict]) -> None:
             and f["pos"] == "助動詞"
             and i + 1 < len(features)
             and features[i + 1]["chain_flag"] == 1
-            and features[i + 1]["string"] == "で"
             and features[i + 1]["pos"] == "助詞"
+            and (features[i + 1]["string"] == "で" or _conditional_to(features, i + 1))
         ):
             features[head]["acc"] = before + 1
+
+
+# Verbs a quoting と stands before (〜ないと言う, 〜ないと思う, 〜ないという): MeCab tags the と as
+# quoting or conjunctive without regard to what follows (行かないと遅れる gets the quoting tag).
+_QUOTING_VERBS = frozenset(
+    {"言う", "いう", "思う", "考える", "聞く", "話す", "書く", "答える", "感じる", "信じる", "する"}
+)
+
+
+def _conditional_to(features: list[dict], i: int) -> bool:
+    """Whether ``features[i]`` is the conditional と (行かないと遅れる), not a quoting one."""
+    if features[i]["string"] != "と":
+        return False
+    nxt = features[i + 1] if i + 1 < len(features) else None
+    return nxt is None or nxt["pos"] != "動詞" or nxt["orig"] not in _QUOTING_VERBS
 
 
 # Formal nouns (形式名詞) and their own nucleus (morae into the noun) when they follow a flat verb
