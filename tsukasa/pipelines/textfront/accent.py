@@ -18,7 +18,7 @@ A final-accented (尾高型) common noun loses its nucleus before the genitive �
 
 A question word made indefinite by も (何も, 誰も, どこにも: "nothing", "nobody") and the
 adnominal 何の are read flat (:func:`_flatten_indefinites`), where OpenJTalk keeps the
-question word's own accent (ナ]ニ).
+question word's own accent (ナ]ニ); a count (何度も "many times") is not indefinite and keeps it.
 
 Sentence-final polite ます/です lose their nucleus (:func:`_flatten_final_polite`): in read
 speech the fall on ま/で merges into the utterance-final lowering, and the reference marks that
@@ -31,9 +31,11 @@ split off too and keep OpenJTalk's own nucleus (accent ``-1`` = :data:`INHERIT` 
 Inflection rules OpenJTalk's chain rules get wrong (session 3, measured on the even ids, each
 kept only for a gain in nucleus F1 without a loss in phrase-boundary F1): an INHERIT tail whose
 nucleus lay before the split gets the accent the chain rules give it as a phrase of its own
-(:func:`_chained_accent`: いけませ]ん); a flat verb's 〜ないで has its nucleus on な
-(:func:`_accent_naide`); passive/causative れる/られる/せる/させる follow the stem's own
-accent (:func:`_accent_passive`: つかわれる flat, ださ]れた, は]いじょされた).
+(:func:`_chained_accent`: いけませ]ん); a flat verb's 〜ないで and conditional 〜ないと have their
+nucleus on な (:func:`_accent_naide`); passive/causative れる/られる/せる/させる follow the stem's own
+accent (:func:`_accent_passive`: つかわれる flat, ださ]れた, は]いじょされた). Session 23: a formal
+noun (こと, まま, とき) chained after a flat verb form takes its own nucleus, where OpenJTalk's た /
+いる rules had left one on the mora before it (:func:`_accent_formal_nouns`: あけたまま]).
 
 A second, much smaller table (``data/accent_types.tsv``) corrects the accent type of a word
 that heads a phrase where the dictionary and the reference reading disagree (人 ひと: 0 → 2).
