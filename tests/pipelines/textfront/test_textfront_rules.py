@@ -1561,6 +1561,7 @@ ACCENT_PHRASE_CASES = [
     ("役割が開かれていることを知った。", "h i [ r a k a r e t e i r u k o t o ] o #"),
     ("二度と間違いをすることは許されない。", "s u [ r u k o t o ] w a #"),
     ("人と話すことに慣れる。", "h a [ n a ] s u k o t o n i #"),
+    ("新提案が承認されることはなさそうだ。", "sh o [ o n i N s a r e r u k o t o ] w a"),  # a flat phrase too
     ("彼はそこにいるのを見た。", "i [ r u ] n o o #"),  # not の: a flat phrase + の has it before の
     # 何も / どこにも ("nothing", "nowhere") are flat; 何度も ("many times": 何 + a counter) keeps 何's
     # accent (NHK な]んども; JSUT BASIC5000_0854, an even id)

@@ -330,7 +330,9 @@ def _accent_formal_nouns(features: list[dict]) -> None:
     formal noun chained after it keeps it there (あけた]まま, しってい]ること). Read speech puts the
     nucleus on the noun (JSUT: the rule moves 12 even-id sentences closer to the reading and none
     further; on the held-out odd ids 6 and none). Only where the phrase's nucleus sits exactly on
-    the mora before the noun, i.e. where those rules, not the verb, placed it.
+    the mora before the noun, i.e. where those rules, not the verb, placed it, or where the phrase
+    is flat so far (承認される こと]は, 行われる こと]に: 3 even and 3 held-out sentences closer, 1
+    even further).
     """
     for i, f, head, before in _chained_words(features):
         accent = _FORMAL_NOUN_ACCENT.get(f["string"])
@@ -338,7 +340,7 @@ def _accent_formal_nouns(features: list[dict]) -> None:
             accent is not None
             and f["pos"] == "名詞"
             and features[i - 1]["pos"] in ("動詞", "助動詞")
-            and features[head]["acc"] == before
+            and features[head]["acc"] in (0, before)
             and before > 0
             and accent <= f["mora_size"]
         ):

@@ -134,8 +134,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # kanji are analysed in kanji (textfront/kana_kanji.py: accents and phrases of the Japanese text);
     # 16: a verb form written in よ (数えよ, 覚えよ) does not rise as the particle よ does; 17: a formal
     # noun after a flat verb form takes its own nucleus (開けたまま], 知っていること]); 18: 何度も (a count)
-    # keeps 何's accent; 19: a flat verb's conditional 〜ないと takes its nucleus on な, like 〜ないで
-    version: ClassVar[str] = "19"
+    # keeps 何's accent; 19: a flat verb's conditional 〜ないと takes its nucleus on な, like 〜ないで;
+    # 20: a formal noun after a flat phrase takes its nucleus too (承認されること])
+    version: ClassVar[str] = "20"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
