@@ -1573,6 +1573,10 @@ ACCENT_PHRASE_CASES = [
     ("早く行かないと遅れる。", "i [ k a n a ] i t o #"),
     ("そこへは行かないで。", "i [ k a n a ] i d e"),
     ("共有していないという事実。", "ky o [ o y u u sh i t e i n a i t o"),
+    # a ナイ形容詞 (申し訳ない, 問題ない) has its nucleus on な (NHK; JSUT even ids もうしわけな]いです)
+    ("まことに申し訳ないです。", "m o [ o sh i w a k e n a ] i d e s u $"),
+    ("申し訳ない。", "m o [ o sh i w a k e n a ] i $"),
+    ("問題ないです。", "m o [ N d a i n a ] i d e s u $"),
 ]
 
 

@@ -138,6 +138,7 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
     _accent_naide(features)
     _accent_passive(features)
     _accent_formal_nouns(features)
+    _accent_nai_adjectives(features)
     return features
 
 
@@ -313,6 +314,26 @@ def _conditional_to(features: list[dict], i: int) -> bool:
         return False
     nxt = features[i + 1] if i + 1 < len(features) else None
     return nxt is None or nxt["pos"] != "動詞" or nxt["orig"] not in _QUOTING_VERBS
+
+
+def _accent_nai_adjectives(features: list[dict]) -> None:
+    """A ナイ形容詞 (申し訳ない, 問題ない, 仕方ない: a stem the dictionary marks ナイ形容詞語幹 + ない)
+    has its nucleus on な (もうしわけな]い, NHK 日本語発音アクセント新辞典), whatever follows.
+
+    OpenJTalk's ない has no chain rule after a noun, so the phrase stayed flat (申し訳ない) or
+    took the nucleus です's rule gives a flat phrase (もうしわけない]です); JSUT reads
+    もうしわけな]いです (3 even-id sentences closer, 1 further: the modal 〜にちがいない, said flat).
+    """
+    for i, f, head, before in _chained_words(features):
+        stem = features[i - 1]
+        if (
+            f["string"] == "ない"
+            and f["pos"] == "助動詞"
+            and stem["pos"] == "名詞"
+            and stem["pos_group1"] == "ナイ形容詞語幹"
+            and features[head]["acc"] in (0, before + f["mora_size"])
+        ):
+            features[head]["acc"] = before + 1
 
 
 # Formal nouns (形式名詞) and their own nucleus (morae into the noun) when they follow a flat verb

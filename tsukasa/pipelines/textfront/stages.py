@@ -135,8 +135,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 16: a verb form written in よ (数えよ, 覚えよ) does not rise as the particle よ does; 17: a formal
     # noun after a flat verb form takes its own nucleus (開けたまま], 知っていること]); 18: 何度も (a count)
     # keeps 何's accent; 19: a flat verb's conditional 〜ないと takes its nucleus on な, like 〜ないで;
-    # 20: a formal noun after a flat phrase takes its nucleus too (承認されること])
-    version: ClassVar[str] = "20"
+    # 20: a formal noun after a flat phrase takes its nucleus too (承認されること]); 21: ナイ形容詞
+    # (申し訳ない, 問題ない) have their nucleus on な
+    version: ClassVar[str] = "21"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
