@@ -612,6 +612,20 @@ def test_dask_address_is_checked_before_the_flow_starts() -> None:
         check_dask_scheduler("nonsense://host:1")
 
 
+def test_dask_address_is_checked_from_a_thread_whose_event_loop_runs() -> None:
+    # a notebook (or an async caller) runs an event loop in the calling thread, where asyncio.run
+    # refuses to start: the check must still answer with its one-line error, not a RuntimeError
+    import asyncio
+
+    from tsukasa.flows.curate import check_dask_scheduler
+
+    async def from_a_running_loop() -> None:
+        with pytest.raises(ConfigError, match="no Dask scheduler answers at tcp://127.0.0.1:9"):
+            check_dask_scheduler("tcp://127.0.0.1:9", timeout_s=1)
+
+    asyncio.run(from_a_running_loop())
+
+
 def test_a_stage_gives_the_same_bytes_whatever_runs_beside_it(raw_dir: Path, tmp_path: Path) -> None:
     """Tasks share a process (thread pool, Dask worker). ``segment`` caps BLAS threads while it runs;
     that used to change the BLAS thread count under a ``transcribe`` running beside it, and with it

@@ -139,9 +139,12 @@ def check_dask_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S
 
     Without this, a mistyped address or a scheduler that is not up yet showed up as Prefect's
     log of a crashed flow run — a long distributed traceback — after distributed's 30 s default
-    connect timeout.
+    connect timeout. The probe runs its own event loop in a thread of its own: ``asyncio.run``
+    refuses to start in a thread whose loop is running (a notebook, an async caller, or a test
+    worker where an earlier test left one running: the suite failed so, now and then).
     """
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from distributed.comm import connect
 
@@ -150,7 +153,8 @@ def check_dask_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S
         await comm.close()
 
     try:
-        asyncio.run(probe())
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dask-probe") as pool:
+            pool.submit(asyncio.run, probe()).result()
     except (OSError, TimeoutError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(
