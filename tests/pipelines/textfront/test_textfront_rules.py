@@ -1563,6 +1563,8 @@ ACCENT_PHRASE_CASES = [
     ("人と話すことに慣れる。", "h a [ n a ] s u k o t o n i #"),
     ("新提案が承認されることはなさそうだ。", "sh o [ o n i N s a r e r u k o t o ] w a"),  # a flat phrase too
     ("彼はそこにいるのを見た。", "i [ r u ] n o o #"),  # not の: a flat phrase + の has it before の
+    # あと chained after anything: its own nucleus (あ]と), not C3's (JSUT even ids: 水泳のあ]と, 4 of 4)
+    ("水泳のあとで休んだ。", "s u [ i e e n o a ] t o d e #"),
     # 何も / どこにも ("nothing", "nowhere") are flat; 何度も ("many times": 何 + a counter) keeps 何's
     # accent (NHK な]んども; JSUT BASIC5000_0854, an even id)
     ("何度も何度も負けた。", "^ n a ] N d o m o # n a ] N d o m o #"),

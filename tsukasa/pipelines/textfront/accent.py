@@ -340,6 +340,9 @@ def _accent_nai_adjectives(features: list[dict]) -> None:
 # form in one accent phrase: するこ]と → する こと] (NHK 日本語発音アクセント新辞典: こと 2, まま 2,
 # とき 2, 限り 2). Not の / ん: a flat phrase + の takes its nucleus before the の (しているの).
 _FORMAL_NOUN_ACCENT = {"こと": 2, "事": 2, "まま": 2, "とき": 2, "時": 2, "限り": 2}
+# あと / 後 chained after anything (水泳のあと, 負けたあとで): OpenJTalk's C3 rule puts the nucleus on
+# the mora before it; the noun's own accent (あ]と, NHK 1) is where the reader has it (even ids: 4 of 4).
+_AFTER_ANY = {"あと": 1, "後": 1}
 
 
 def _accent_formal_nouns(features: list[dict]) -> None:
@@ -357,6 +360,9 @@ def _accent_formal_nouns(features: list[dict]) -> None:
     """
     for i, f, head, before in _chained_words(features):
         accent = _FORMAL_NOUN_ACCENT.get(f["string"])
+        if accent is None and f["string"] in _AFTER_ANY and features[head]["acc"] == before and before > 0:
+            features[head]["acc"] = before + _AFTER_ANY[f["string"]]
+            continue
         if (
             accent is not None
             and f["pos"] == "名詞"
