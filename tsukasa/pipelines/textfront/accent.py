@@ -35,7 +35,8 @@ nucleus lay before the split gets the accent the chain rules give it as a phrase
 nucleus on な (:func:`_accent_naide`); passive/causative れる/られる/せる/させる follow the stem's own
 accent (:func:`_accent_passive`: つかわれる flat, ださ]れた, は]いじょされた). Session 23: a formal
 noun (こと, まま, とき) chained after a flat verb form takes its own nucleus, where OpenJTalk's た /
-いる rules had left one on the mora before it (:func:`_accent_formal_nouns`: あけたまま]).
+いる rules had left one on the mora before it, and a chained あと its own (:func:`_accent_formal_nouns`:
+あけたまま], すいえいのあ]と); a ナイ形容詞 has it on な (:func:`_accent_nai_adjectives`: もうしわけな]い).
 
 A second, much smaller table (``data/accent_types.tsv``) corrects the accent type of a word
 that heads a phrase where the dictionary and the reference reading disagree (人 ひと: 0 → 2).
@@ -321,7 +322,7 @@ def _accent_nai_adjectives(features: list[dict]) -> None:
     has its nucleus on な (もうしわけな]い, NHK 日本語発音アクセント新辞典), whatever follows.
 
     OpenJTalk's ない has no chain rule after a noun, so the phrase stayed flat (申し訳ない) or
-    took the nucleus です's rule gives a flat phrase (もうしわけない]です); JSUT reads
+    took the nucleus that です's rule gives a flat phrase (もうしわけない]です); JSUT reads
     もうしわけな]いです (3 even-id sentences closer, 1 further: the modal 〜にちがいない, said flat).
     """
     for i, f, head, before in _chained_words(features):
