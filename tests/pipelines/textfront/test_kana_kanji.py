@@ -196,3 +196,86 @@ def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> No
     spelled = [p for p in without.phonemes if p != "pau"]
     assert len(said) == len(spelled)
     assert all(a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, spelled, strict=True))
+
+
+# --- sentences written without kanji (spell_kana_sentences) --------------------------------------
+# Sources: lines written all in hiragana as games and picture books give them to a child or a mascot,
+# and the JSUT sentences with every kanji word written in its reading (bench_textfront.py's
+# kana-only set).
+
+
+@pytest.mark.parametrize(
+    "kana,with_kanji",
+    [
+        ("いしをなげた。", "石をなげた。"),  # いし alone: a form of いい to OpenJTalk's dictionary
+        ("おおきなやまにのぼった。", "おおきな山にのぼった。"),
+        ("きょうはいいてんきだね。", "今日はいい天気だね。"),
+    ],
+)
+def test_a_kana_only_sentence_gets_the_accents_of_its_nouns_in_kanji(kana: str, with_kanji: str) -> None:
+    said = phonemize(kana)
+    assert said.prosody == phonemize(with_kanji).prosody
+    assert said.text == kana  # the line as written is what the result names
+
+
+def test_only_sentences_without_a_kanji_are_spelled() -> None:
+    # ごみ in a sentence with kanji is the writer's spelling (the dictionary reads it as written)
+    assert kana_kanji.spell_kana_sentences("ごみを捨てる。いしをなげた。") == (
+        "ごみを捨てる。石をなげた。",
+        [SpelledReading("石", "イシ")],
+    )
+    assert kana_kanji.spell_kana_sentences("ごみを捨てる。") == ("ごみを捨てる。", [])
+    assert kana_kanji.spell_kana_sentences("。あれ？") == ("。あれ？", [])  # every character kept
+
+
+def test_the_reading_given_is_the_words_pronunciation() -> None:
+    # おおごえ is said オーゴエ (the dictionary's 大声), and it is that reading OpenJTalk is given
+    text, readings = kana_kanji.spell_kana_sentences("おおごえでさけんだ。")
+    assert text == "大声でさけんだ。"
+    assert readings == [SpelledReading("大声", "オーゴエ")]
+    assert phonemize("おおごえでさけんだ。").kana == "オーゴエデサケンダ"
+
+
+def test_a_dependent_noun_stays_in_kana() -> None:
+    # もの after a verb is the formal noun (its own accent rules); 物 would make it a content word
+    assert kana_kanji.spell_kana_sentences("たべるものがない。") == ("たべるものがない。", [])
+
+
+def test_a_user_dictionary_word_in_a_kana_sentence_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TSUKASA_CACHE", str(tmp_path / "cache"))
+    assert kana_kanji.spell_kana_sentences("ひかりがきた。")[0] == "光がきた。"
+    assert kana_kanji.spell_kana_sentences("ひかりがきた。", keep=frozenset({"ひかり"})) == ("ひかりがきた。", [])
+    csv = tmp_path / "names.csv"
+    csv.write_text("surface,reading,accent\nひかり,ヒカリ,1\n", encoding="utf-8")
+    assert phonemize("ひかりがきた。", user_dict=csv).prosody.startswith("^ h i ] k a r i g a #")
+
+
+# No は or へ: written in kana they are the particle (ワ, エ) or a syllable (ハ, ヘ) by the analysis,
+# which the kanji rightly change (いしはな: 石|はな, not いし|は|な).
+_KANA_WORDS = (
+    "いし やま みず ほし てんき そら うみ ともだち がっこう せんせい おかあさん きれい しずか "
+    "たべる のむ いく みた あそぼ いった ない おおきな ちいさい とても"
+).split()
+_kana_line = st.lists(
+    st.one_of(st.sampled_from(_KANA_WORDS), st.sampled_from(["が", "を", "も", "に", "で", "の", "、", "。", "！"])),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_kana_line)
+def test_kana_only_lines_never_crash_and_say_what_is_written(line: str) -> None:
+    # the kanji change the analysis, not what is said: the phonemes (pauses aside) are those of the
+    # line read as written, up to a long vowel the dictionary word says (ていねい テイネイ / テーネー)
+    try:
+        with_kanji = phonemize(line)
+    except TsukasaError:
+        return
+    assert all(s in SYMBOL_TO_ID for s in with_kanji.phonemes + with_kanji.prosody_tokens)
+    with mock.patch.object(frontend, "spell_kana_sentences", lambda text, keep=frozenset(): (text, [])):
+        as_written = phonemize(line)
+    said = [p for p in with_kanji.phonemes if p != "pau"]
+    written = [p for p in as_written.phonemes if p != "pau"]
+    assert len(said) == len(written)
+    assert all(a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, written, strict=True))

@@ -21,7 +21,7 @@ from tsukasa.pipelines.textfront.context_readings import apply_context_readings,
 from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
 from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
-from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji
+from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_sentences
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
@@ -364,8 +364,11 @@ def phonemize(
     japanese = mark_questions(japanese)
     # after the question rules, which read the romaji words' kana (いかが, かな); a word of the
     # user dictionary stays as written, for it to find
-    names = user_dict_surfaces(user_dict) if user_dict is not None and readings else frozenset()
-    japanese, readings = spell_in_kanji(japanese, readings, keep=names)
+    names = user_dict_surfaces(user_dict) if user_dict is not None else frozenset()
+    if readings:
+        japanese, readings = spell_in_kanji(japanese, readings, keep=names)
+    else:  # a sentence written all in kana: its nouns are given in kanji, their kana reading kept
+        japanese, readings = spell_kana_sentences(japanese, keep=names)
     result = japanese_to_phonemized(
         japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby, phrase_breaks=phrase_breaks
     )

@@ -131,6 +131,7 @@ class UnidicWord(NamedTuple):
     goshu: str = ""  # word origin: 和 native, 漢 Sino-Japanese, 外 loanword, 固 proper name...
     ctype: str = ""  # conjugation type (下一段-ア行) and form (命令形) of an inflecting word
     cform: str = ""
+    pron: str = ""  # the pronunciation in katakana, long vowels as ー (オーゴエ for おおごえ)
 
 
 def unidic_words(text: str) -> list[UnidicWord]:
@@ -142,7 +143,11 @@ def unidic_words(text: str) -> list[UnidicWord]:
     for white_space, surface, f in words:
         start = pos + len(white_space)
         pos = start + len(surface)
-        out.append(UnidicWord(start, pos, f.pos1, f.pos2, f.lemma or "", f.goshu or "", f.cType or "", f.cForm or ""))
+        out.append(
+            UnidicWord(
+                start, pos, f.pos1, f.pos2, f.lemma or "", f.goshu or "", f.cType or "", f.cForm or "", f.pron or ""
+            )
+        )
     return out
 
 

@@ -136,8 +136,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # noun after a flat verb form takes its own nucleus (開けたまま], 知っていること]); 18: 何度も (a count)
     # keeps 何's accent; 19: a flat verb's conditional 〜ないと takes its nucleus on な, like 〜ないで;
     # 20: a formal noun after a flat phrase takes its nucleus too (承認されること]); 21: ナイ形容詞
-    # (申し訳ない, 問題ない) have their nucleus on な; 22: a chained あと has its own nucleus (水泳のあ]と)
-    version: ClassVar[str] = "22"
+    # (申し訳ない, 問題ない) have their nucleus on な; 22: a chained あと has its own nucleus (水泳のあ]と);
+    # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた)
+    version: ClassVar[str] = "23"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
