@@ -267,9 +267,21 @@ def _gold_spelled(rows: list[dict]) -> list[tuple[int, list[dict]]]:
 _HAS_KANJI = re.compile(r"[\u4e00-\u9fff々]")
 
 
+def _written_kana(f: dict) -> str:
+    """A word's reading as kana spell it (がっこう, おおごえ), not as said (がっこー): its dictionary
+    reading where that is its pronunciation up to long vowels, else the pronunciation (一 in 一週間
+    is read イチ but said イッ, and ruby writes いっ)."""
+    from tsukasa.pipelines.textfront.readings import matches_spelling
+
+    read, pron = _kata(f["read"]), _kata(f["pron"])
+    return read if read and matches_spelling(read, pron) else pron
+
+
 def ruby_set(rows: list[dict]) -> list[tuple[int, str, str]]:
     """(row index, every kanji word with its reading as Aozora ruby |漢字《かんじ》, the same words
-    replaced by that reading in hiragana) for the sentences whose words spell the gold kana.
+    replaced by that reading in hiragana) for the sentences whose words spell the gold kana. The
+    reading is spelled as kana write it (:func:`_written_kana`): until 2026-12-06 it was the
+    pronunciation (がっこー), which no writer spells with ー in hiragana.
 
     The second sentence is what the front-end read for ruby before it kept words whose ruby
     spells their dictionary reading: the baseline, measured in the same run.
@@ -280,7 +292,7 @@ def ruby_set(rows: list[dict]) -> list[tuple[int, str, str]]:
     for idx, feats in _gold_spelled(rows):
         ruby, kana = [], []
         for f in feats:
-            s, reading = f["string"], jaconv.kata2hira(_kata(f["pron"]))
+            s, reading = f["string"], jaconv.kata2hira(_written_kana(f))
             if _HAS_KANJI.search(s) and reading:
                 ruby.append(f"|{s}《{reading}》")
                 kana.append(reading)

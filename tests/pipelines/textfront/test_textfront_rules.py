@@ -401,6 +401,11 @@ RUBY_AS_PLAIN_CASES = [
     ('[ruby text="いっ"]一[ruby text="しゅう"]週[ruby text="かん"]間が過ぎた。', "一週間が過ぎた。"),
     ("<ruby>魔法<rt>まほう</rt></ruby>使いの{弟子|でし}だ。", "魔法使いの弟子だ。"),
     ('[ruby text="ほし"]星が[ruby text="かがや"]輝く夜。', "星が輝く夜。"),
+    # ruby spells long vowels as kana write them (ei, ou, uu), the dictionary as said (テーセン): the
+    # same reading; the kana once replaced the word (テイセン, and the word's accent lost)
+    ("|停戦《ていせん》|会談《かいだん》は終了した。", "停戦会談は終了した。"),
+    ("<ruby>永遠<rt>えいえん</rt></ruby>の<ruby>約束<rt>やくそく</rt></ruby>", "永遠の約束"),
+    ("{空港|くうこう}に{到着|とうちゃく}した。", "空港に到着した。"),
 ]
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, to_katakana
+from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, matches_spelling, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 # --- character classes ---------------------------------------------------------------------
@@ -255,8 +255,10 @@ def _ruby_word(base: str, reading: str, kept: list[SpelledReading] | None, user_
     """
     if not reading or _KANJI_CHAR.search(base) is None:
         return reading or base
-    pron = _dictionary_reading(reading, user_dic)
-    if pron and _dictionary_reading(base, user_dic) == pron:
+    pron = _dictionary_reading(base, user_dic)
+    # Ruby spells a reading the way kana are written: 停戦《ていせん》 is the dictionary's テーセン
+    # (its ei, ou and uu may be a long vowel), as is the kana's own reading of it (がっこう ガッコー).
+    if pron and (matches_spelling(to_katakana(reading), pron) or _dictionary_reading(reading, user_dic) == pron):
         if kept is not None:
             kept.append(SpelledReading(base, pron))
         return base

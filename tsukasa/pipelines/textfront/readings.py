@@ -65,7 +65,7 @@ def kana_vowels() -> dict[str, str]:
     return out
 
 
-def _matches_spelling(pron: str, heard: str) -> bool:
+def matches_spelling(pron: str, heard: str) -> bool:
     """Whether OpenJTalk's ``heard`` is the spelled ``pron``: a spelled ``ou``/``ei`` (and ``uu``)
     may also be heard as the long mark.
 
@@ -227,7 +227,7 @@ def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> lis
 
 
 def _reads_as(heard: str, spelled: str) -> bool:
-    return heard == spelled or _matches_spelling(spelled, heard)
+    return heard == spelled or matches_spelling(spelled, heard)
 
 
 def _respell(words: list[dict], heard: str, spelled: str) -> None:

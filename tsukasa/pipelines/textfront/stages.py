@@ -50,8 +50,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # a word whose ruby spells its dictionary reading is kept as written; wiki markup; はぁ、はぁ is panting;
     # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts;
     # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント;
-    # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２)
-    version: ClassVar[str] = "9"
+    # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２);
+    # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word
+    version: ClassVar[str] = "10"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -137,7 +138,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # keeps 何's accent; 19: a flat verb's conditional 〜ないと takes its nucleus on な, like 〜ないで;
     # 20: a formal noun after a flat phrase takes its nucleus too (承認されること]); 21: ナイ形容詞
     # (申し訳ない, 問題ない) have their nucleus on な; 22: a chained あと has its own nucleus (水泳のあ]と);
-    # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた)
+    # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた),
+    # and textnorm 10
     version: ClassVar[str] = "23"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
