@@ -252,6 +252,15 @@ def test_a_user_dictionary_word_in_a_kana_sentence_is_kept(tmp_path: Path, monke
 
 # No は or へ: written in kana they are the particle (ワ, エ) or a syllable (ハ, ヘ) by the analysis,
 # which the kanji rightly change (いしはな: 石|はな, not いし|は|な).
+def test_a_placeholders_value_is_read_as_written() -> None:
+    # {name} filled with ひかり is a name as the user wrote it, not the noun 光 (its accent differs)
+    filled = phonemize("{name}がきた。", placeholders={"name": "ひかり"})
+    with mock.patch.object(frontend, "spell_kana_sentences", lambda text, keep=frozenset(): (text, [])):
+        as_written = phonemize("ひかりがきた。")
+    assert filled.prosody == as_written.prosody
+    assert filled.prosody != phonemize("光がきた。").prosody
+
+
 _KANA_WORDS = (
     "いし やま みず ほし てんき そら うみ ともだち がっこう せんせい おかあさん きれい しずか "
     "たべる のむ いく みた あそぼ いった ない おおきな ちいさい とても"

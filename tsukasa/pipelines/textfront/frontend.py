@@ -365,6 +365,8 @@ def phonemize(
     # after the question rules, which read the romaji words' kana (いかが, かな); a word of the
     # user dictionary stays as written, for it to find
     names = user_dict_surfaces(user_dict) if user_dict is not None else frozenset()
+    if placeholders:  # a value given for a placeholder is a name as the user wrote it (ひかり, not 光)
+        names |= frozenset(placeholders.values())
     if readings:
         japanese, readings = spell_in_kanji(japanese, readings, keep=names)
     else:  # a sentence written all in kana: its nouns are given in kanji, their kana reading kept
