@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tsukasa.pipelines.textfront import phrasing
+from tsukasa.pipelines.textfront import phonemize, phrasing
 
 LONG = "連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。"
 
@@ -140,3 +140,19 @@ def test_no_unwritten_sentence_end_where_the_analysis_only_looks_like_one(text: 
     from tsukasa.pipelines.textfront import phonemize
 
     assert phonemize(text).phonemes.count("pau") == phonemize(text, phrase_breaks=False).phonemes.count("pau")
+
+
+@pytest.mark.parametrize(
+    "text,unbroken",
+    [
+        ("集合は午後3時15分に駅前の広場でお願いします。", "ゴゴサンジジューゴフン"),
+        ("私は2年3か月のあいだ毎日その道を歩いて通いました。", "ニネンサンカゲツ"),
+        ("身長は1メートル58センチで体重は45キロです。", "イチメートルゴジューハッセンチ"),
+    ],
+)
+def test_no_break_inside_a_quantity(text: str, unbroken: str) -> None:
+    # 3時|15分 is one quantity; the model, which learnt that readers pause after 〜年 or 〜時 before a
+    # clause, broke it (ゴゴサンジ、ジューゴフン); the sentence's break goes elsewhere
+    said = phonemize(text)
+    assert unbroken in said.kana
+    assert "pau" in said.phonemes  # still broken somewhere: these are long sentences without a comma

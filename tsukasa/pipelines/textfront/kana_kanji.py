@@ -313,10 +313,12 @@ def spell_kana_sentences(text: str, keep: frozenset[str] = frozenset()) -> tuple
     """
     if not _HIRAGANA_WORD.search(text):
         return text, []
+    sentences = _SENTENCE.findall(text)
+    if all(_KANJI.search(sentence) for sentence in sentences):  # nearly every line: nothing to do
+        return text, []
     out: list[str] = []
     readings: list[SpelledReading] = []
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group()
+    for sentence in sentences:
         words = [] if _KANJI.search(sentence) else _kana_sentence_words(sentence, keep)
         spelled = _spelled(sentence, words)
         # The spelled reading is enforced on whole words only: a kanji word MeCab joins to its

@@ -348,6 +348,26 @@ def _join_thousands(m: re.Match[str]) -> str:
 
 
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
+# A stopwatch time: minutes:seconds with a fraction (記録は1:23.45: a clock never shows hundredths),
+# or minutes:seconds after a word that says a duration follows (残り時間 03:21, クリアタイム 12:34,
+# as game UIs and race results write them). Read as 分 and 秒; a clock time 3:21 is 3時21分.
+_STOPWATCH = re.compile(r"(?<![\d.])(?<!\d:)(?:(\d{1,2}):)??(\d{1,2}):([0-5]\d)[.．](\d{1,3})(?![\d:.])")
+_DURATION = re.compile(
+    r"((?:残り|残り時間|制限時間|経過時間|タイム|記録|ラップ|再生時間|TIME|Time)[:：]?\s*)"
+    r"(\d{1,2}):([0-5]\d)(?![\d:.])"
+)
+
+
+def _stopwatch(m: re.Match[str]) -> str:
+    hours, minutes, seconds, fraction = m.groups()
+    return (f"{int(hours)}時間" if hours and int(hours) else "") + _minutes_seconds(minutes, seconds) + fraction
+
+
+def _minutes_seconds(minutes: str, seconds: str) -> str:
+    m, s = int(minutes), int(seconds)
+    return (f"{m}分" if m else "") + (f"{s}秒" if s or not m else "")
+
+
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?!\d)")
 _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月火水木金土日])")
 # A score before what a score decides (3-0で勝った, 2-1の勝利): 対. Read as a code or a range it was
@@ -989,6 +1009,9 @@ def _normalize_numbers_all(text: str) -> str:
 
     if "日" in text:
         text = _DATE_WEEKDAY.sub(_weekday, text)
+    if ":" in text:
+        text = _STOPWATCH.sub(_stopwatch, text)
+        text = _DURATION.sub(lambda m: m.group(1) + _minutes_seconds(m.group(2), m.group(3)), text)
     text = _TIME.sub(time, text)
     if ":" in text:
         text = _COLON_RATIO.sub(r"\1対\2", text)

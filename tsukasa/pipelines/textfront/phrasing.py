@@ -100,14 +100,24 @@ def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     """``(j, left, right)`` for each accent-phrase boundary inside a stretch: a break goes between
     accent phrases (never inside a chained one), between two words that are spoken, and never
     before a particle: it belongs to the word before it, and the fitting saw no such boundary (its
-    weight would be 0, i.e. no evidence against a break). A word OpenJTalk misreads can still draw
-    a break: 特別なはからいが is analysed はからい (a verb) | が (a conjunction), and breaks there."""
+    weight would be 0, i.e. no evidence against a break); nor inside a quantity (:func:`_inside_quantity`).
+    A word OpenJTalk misreads can still draw a break: 特別なはからいが is analysed はからい (a verb) |
+    が (a conjunction), and breaks there."""
     morae = [int(f["mora_size"]) for f in words]
     total, left = sum(morae), 0
     for j in range(1, len(words)):
         left += morae[j - 1]
         if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j] and words[j]["pos"] != "助詞":
-            yield j, left, total - left
+            if not _inside_quantity(words[j - 1], words[j]):
+                yield j, left, total - left
+
+
+def _inside_quantity(before: dict, after: dict) -> bool:
+    """Whether a number follows a counted number: 3時|15分, 2年|3か月, 1メートル|58センチ, 1分|23秒 are
+    one quantity, said without a break (the model, which learnt that a reader may pause after 〜年
+    or 〜時 before a clause, broke them: ゴゴサンジ、ジューゴフン)."""
+    counted = before["pos"] == "名詞" and (before["pos_group1"] == "数" or before["pos_group2"] == "助数詞")
+    return counted and after["pos"] == "名詞" and after["pos_group1"] == "数"
 
 
 def sentences(features: list[dict]) -> list[list[dict]]:
