@@ -51,8 +51,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # directions between asterisks, in 〔〕 and <>, in English, (汗), (ボソッ); kaomoji of other scripts;
     # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント;
     # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２);
-    # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word
-    version: ClassVar[str] = "10"
+    # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word;
+    # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒
+    version: ClassVar[str] = "11"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -139,8 +140,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 20: a formal noun after a flat phrase takes its nucleus too (承認されること]); 21: ナイ形容詞
     # (申し訳ない, 問題ない) have their nucleus on な; 22: a chained あと has its own nucleus (水泳のあ]と);
     # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた),
-    # and textnorm 10
-    version: ClassVar[str] = "23"
+    # and textnorm 10; 24: textnorm 11, no phrase break inside a quantity (午後3時|15分)
+    version: ClassVar[str] = "24"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
