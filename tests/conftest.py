@@ -47,6 +47,12 @@ def browser():
     open: a second ``sync_playwright()`` in the same worker while the first is open fails with
     "using Playwright Sync API inside the asyncio loop" — which happened whenever pytest-xdist
     gave one worker both the review tests (a session-scoped browser) and the report test.
+
+    While it is open, the worker's main thread has an event loop marked running, so every later test
+    in that worker runs inside it: a test (or the code it calls) that starts ``asyncio.run`` in the
+    calling thread fails there with "cannot be called from a running event loop" (found by a plugin
+    that checked for a running loop after each test: every test after the first browser test).
+    Start such a loop in a thread of its own (see the Dask scheduler check and its test).
     """
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
