@@ -352,21 +352,21 @@ def phonemize(
             "token cut inside a character); convert or correct the text"
         )
     user_dic = compiled_user_dict(user_dict) if user_dict is not None else None
+    user_words = user_dict_surfaces(user_dict) if user_dict is not None else frozenset()
     filled, unread = fill_placeholders(text, placeholders)
     spoken, cue_spans = extract_cues(filled)
     if user_dict is not None:  # a character of the game's own dictionary before a colon is the speaker
-        spoken = strip_colon_speaker(spoken, user_dict_surfaces(user_dict))
+        spoken = strip_colon_speaker(spoken, user_words)
     # Ruby first: a word kept as written under its ruby has that reading enforced (normalize's own
     # ruby pass then finds nothing left to do)
     read, ruby = apply_ruby_with_readings(spoken, user_dic)
     norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
     japanese = mark_questions(japanese)
-    # after the question rules, which read the romaji words' kana (いかが, かな); a word of the
-    # user dictionary stays as written, for it to find
-    names = user_dict_surfaces(user_dict) if user_dict is not None else frozenset()
-    if placeholders:  # a value given for a placeholder is a name as the user wrote it (ひかり, not 光)
-        names |= frozenset(placeholders.values())
+    # after the question rules, which read the romaji words' kana (いかが, かな); a word of the user
+    # dictionary stays as written, for it to find, and so does a placeholder's value (a name as the
+    # user wrote it: ひかり, not 光)
+    names = user_words | frozenset(placeholders.values()) if placeholders else user_words
     if readings:
         japanese, readings = spell_in_kanji(japanese, readings, keep=names)
     else:  # a sentence written all in kana: its nouns are given in kanji, their kana reading kept

@@ -47,6 +47,7 @@ from pathlib import Path
 import jaconv
 import numpy as np
 
+from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import SpelledReading
 from tsukasa.pipelines.textfront.resources import dictionary_words, unidic_words
 
@@ -251,7 +252,7 @@ def spell_in_kanji(
 # are spelled in kanji when the dictionary has them.
 _KANA_LINE_POS = frozenset({"名詞", "形状詞"})  # nouns and na-adjective stems (きれい, しずか)
 _HIRAGANA_WORD = re.compile(r"[ぁ-ゖー]{2,}")
-_KANJI = re.compile(r"[\u4e00-\u9fff々〆ヶ]")
+_KANJI = re.compile(rf"[{KANJI}]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*|[。！？!?\n]+")
 
 
