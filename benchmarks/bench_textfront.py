@@ -532,21 +532,29 @@ def ruby_report(
 ) -> None:
     """The same sentences as plain text, with every kanji word under Aozora ruby spelling its
     reading, and with those words replaced by their kana: a line written without kanji (a child's
-    lines in a game, text for young readers; also how ruby was read before), read by us and by
-    pyopenjtalk."""
+    lines in a game, text for young readers; also how ruby was read before), and the same all in
+    katakana (a robot's voice), read by us and by pyopenjtalk."""
+    import jaconv
+
     sets = ruby_set(rows)
     idx = [i for i, _, _ in sets]
     print(f"# ruby: {len(sets)} sentences whose words spell the gold kana; e.g. {sets[0][1]!r}")
     ruby_outs = [ours(r) for _, r, _ in sets]
     kana_outs = [ours(k) for _, _, k in sets]
     plain_kana = [baseline(k) for _, _, k in sets]
-    names = ["tsukasa japanese     ", "tsukasa ruby         ", "kana-only lines      ", "pyopenjtalk kana-only"]
-    variants = [ruby_outs, kana_outs, plain_kana]
-    for half, (ja_s, ru_s, ka_s, pk_s) in subset_scores(idx, golds, our_outs, variants, halves, names):
+    # the same lines all in katakana: a robot's or a foreigner's voice as games write it
+    katakana = [jaconv.hira2kata(k) for _, _, k in sets]
+    kata_outs = [ours(k) for k in katakana]
+    plain_kata = [baseline(k) for k in katakana]
+    names = ["tsukasa japanese     ", "tsukasa ruby         ", "kana-only lines      ", "pyopenjtalk kana-only",
+             "katakana lines       ", "pyopenjtalk katakana "]  # fmt: skip
+    variants = [ruby_outs, kana_outs, plain_kana, kata_outs, plain_kata]
+    for half, (ja_s, ru_s, ka_s, pk_s, kt_s, pt_s) in subset_scores(idx, golds, our_outs, variants, halves, names):
         print(f"  {half}: ruby - japanese PER {ru_s.per - ja_s.per:+.2f} points, ] F1 "
               f"{ru_s.f1(']') - ja_s.f1(']'):+.1f}; kana-only lines {ka_s.per - ja_s.per:+.2f}, "
               f"{ka_s.f1(']') - ja_s.f1(']'):+.1f} (PER ratio to pyopenjtalk on them "
-              f"{ka_s.err / max(pk_s.err, 1):.3f})")  # fmt: skip
+              f"{ka_s.err / max(pk_s.err, 1):.3f}); katakana lines {kt_s.per - ja_s.per:+.2f}, "
+              f"{kt_s.f1(']') - ja_s.f1(']'):+.1f} (ratio {kt_s.err / max(pt_s.err, 1):.3f})")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,59 @@
+"""Japanese written in katakana (textfront/katakana_lines.py): a robot's, an alien's or a foreigner's
+lines as games and manga write them, read as the Japanese they stand for; lines of loanwords and
+names stay as they were.
+
+Sources of the cases: the robot / alien / broken-Japanese voice of games and manga (ワタシハロボット
+デス, キサマ、ナニモノダ), and JSUT sentences written in katakana (bench: RESULTS.md, 2026-12-06).
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from tsukasa.pipelines.textfront import frontend, phonemize
+from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
+
+
+@pytest.mark.parametrize(
+    "katakana,kana,hiragana",
+    [
+        # the particle ハ is ワ; before, the line was one unknown word read ワタシハロボットデス
+        ("ワタシハロボットデス。", "ワタシワロボットデス", "わたしはろぼっとです。"),
+        ("オレサマハ、ツヨイゾ！", "オレサマワ、ツヨイゾ", "おれさまは、つよいぞ！"),
+        ("キサマ、ナニモノダ！", "キサマ、ナニモノダ", "きさま、なにものだ！"),
+    ],
+)
+def test_japanese_in_katakana_reads_as_the_hiragana_it_stands_for(katakana: str, kana: str, hiragana: str) -> None:
+    said = phonemize(katakana)
+    assert said.kana == kana
+    assert said.prosody == phonemize(hiragana).prosody  # its accents are the Japanese words'
+    assert said.text == katakana
+
+
+def test_a_question_in_katakana_rises() -> None:
+    assert phonemize("アナタハダレデスカ。").prosody.endswith("? $")  # ですか, as in hiragana
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ミッションコンプリート",  # loanwords OpenJTalk's dictionary does not hold run together
+        "ゲームオーバー",
+        "ハロー、ワールド！",
+        "ケネススター",  # a name and a loanword: ケネ|ス would have been a final particle and a pause
+        "アブラハムガソリンスタンド",  # UniDic finds the name and the loanwords: は must not become ワ
+        "ハンバーガーヲタベタイ。",  # Japanese, but its hiragana is no reading the dictionary confirms
+    ],
+)
+def test_loanwords_and_names_read_as_before(line: str) -> None:
+    with mock.patch.object(frontend, "katakana_sentences_to_hiragana", lambda text: text):
+        before = phonemize(line)
+    after = phonemize(line)
+    assert (after.kana, after.prosody) == (before.kana, before.prosody)
+
+
+def test_only_sentences_written_all_in_katakana_are_touched() -> None:
+    assert katakana_sentences_to_hiragana("ワタシハロボットです。") == "ワタシハロボットです。"
+    assert katakana_sentences_to_hiragana("ワタシハロボットデス。今日は。") == "わたしはろぼっとです。今日は。"
