@@ -23,6 +23,9 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
         ("ワタシハロボットデス。", "ワタシワロボットデス", "わたしはろぼっとです。"),
         ("オレサマハ、ツヨイゾ！", "オレサマワ、ツヨイゾ", "おれさまは、つよいぞ！"),
         ("キサマ、ナニモノダ！", "キサマ、ナニモノダ", "きさま、なにものだ！"),
+        # a greeting alone: こんにちは's final は is ワ, おはよう's う a long vowel
+        ("コンニチハ、ゲンキデスカ？", "コンニチワ、ゲンキデスカ", "こんにちは、げんきですか？"),
+        ("オハヨウ！", "オハヨー", "おはよう！"),
     ],
 )
 def test_japanese_in_katakana_reads_as_the_hiragana_it_stands_for(katakana: str, kana: str, hiragana: str) -> None:

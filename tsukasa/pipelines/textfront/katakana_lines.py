@@ -4,7 +4,8 @@ Why: OpenJTalk's MeCab reads a run of katakana it does not know as one unknown n
 line was read as one flat word with its particles as written (ワタシハ with ハ, not ワ). Games and
 manga write this voice often. Each such unknown katakana run of a sentence with no hiragana or kanji
 is tried in hiragana (わたしはろぼっとです) and kept so only when the dictionary then reads it as
-Japanese: every word known, at least one particle or auxiliary (or one known word alone), no
+Japanese: every word known, at least one particle or auxiliary (or one known word alone, or a
+greeting: コンニチハ is こんにちは, said コンニチワ), no
 one-kana content word or filler (みっしょんこんぷりーと is み|っしょ|ん|…: a loanword, left as
 written), and every word said as written except a particle は/へ/を (ワ, エ, オ) after a word.
 Known katakana words (ゲーム, ワタシ, ロボット where MeCab finds them) are never touched, so a line
@@ -34,6 +35,11 @@ def _reads_as_japanese(hiragana: str) -> bool:
     words = [line.split(",") for line in jtalk().run_mecab(hiragana)]
     if not words or "".join(w[0] for w in words) != hiragana or words[0][1] in _FUNCTION:
         return False  # (no phrase opens on a particle: け|ね|すすたー is a name, ケネススター)
+    if len(words) == 1 and len(words[0]) >= 12 and words[0][1] == "感動詞":
+        # a greeting alone (コンニチハ, オハヨウ, タダイマ): こんにちは's final は is ワ
+        said, written = words[0][9].replace("’", ""), jaconv.hira2kata(hiragana)
+        final_wa = written.endswith("ハ") and said == written[:-1] + "ワ"
+        return said == written or matches_spelling(written, said) or final_wa
     function = False
     for k, w in enumerate(words):
         surface, pos = w[0], w[1]
