@@ -141,8 +141,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (申し訳ない, 問題ない) have their nucleus on な; 22: a chained あと has its own nucleus (水泳のあ]と);
     # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた),
     # and textnorm 10; 24: textnorm 11, no phrase break inside a quantity (午後3時|15分); 25: Japanese
-    # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…)
-    version: ClassVar[str] = "25"
+    # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…); 26: and a
+    # greeting alone (コンニチハ コンニチワ)
+    version: ClassVar[str] = "26"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
