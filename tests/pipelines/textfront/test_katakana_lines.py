@@ -11,7 +11,12 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tsukasa.corpus.symbols import SYMBOL_TO_ID
+from tsukasa.errors import TsukasaError
+from tsukasa.pipelines.asr.kana import edit_distance
 from tsukasa.pipelines.textfront import frontend, phonemize
 from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
 
@@ -60,3 +65,33 @@ def test_loanwords_and_names_read_as_before(line: str) -> None:
 def test_only_sentences_written_all_in_katakana_are_touched() -> None:
     assert katakana_sentences_to_hiragana("ワタシハロボットです。") == "ワタシハロボットです。"
     assert katakana_sentences_to_hiragana("ワタシハロボットデス。今日は。") == "わたしはろぼっとです。今日は。"
+
+
+_KATAKANA_WORDS = (
+    "ワタシ アナタ ロボット ニンゲン チキュウ ゲンキ キョウ アシタ トモダチ ミッション データ エネルギー "
+    "タベル イク ミル タタカウ ワカリマシタ デキマセン ナニ ダレ ドコ コンニチハ システム キドウ"
+).split()
+_katakana_line = st.lists(
+    st.one_of(
+        st.sampled_from(_KATAKANA_WORDS), st.sampled_from(["ハ", "ガ", "ヲ", "ニ", "デ", "ノ", "ヘ", "デス", "ダ"])
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_katakana_line)
+def test_katakana_lines_never_crash_and_say_what_is_written(line: str) -> None:
+    # the hiragana changes the analysis, not what is said: at most a particle ハ/ヘ (ワ, エ) or a long
+    # vowel written ウ/イ differs from the line read as written, one phoneme each
+    try:
+        converted = phonemize(line)
+    except TsukasaError:
+        return
+    assert all(s in SYMBOL_TO_ID for s in converted.phonemes + converted.prosody_tokens)
+    with mock.patch.object(frontend, "katakana_sentences_to_hiragana", lambda text: text):
+        as_written = phonemize(line)
+    said = [p for p in converted.phonemes if p != "pau"]
+    written = [p for p in as_written.phonemes if p != "pau"]
+    assert edit_distance(said, written) <= sum(line.count(c) for c in "ハヘウイ")
