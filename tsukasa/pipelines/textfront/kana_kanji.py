@@ -253,7 +253,8 @@ def spell_in_kanji(
 _KANA_LINE_POS = frozenset({"名詞", "形状詞"})  # nouns and na-adjective stems (きれい, しずか)
 _HIRAGANA_WORD = re.compile(r"[ぁ-ゖー]{2,}")
 _KANJI = re.compile(rf"[{KANJI}]")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*|[。！？!?\n]+")
+# A sentence with its end marks (a run of marks with nothing before them is one too: 。あれ？).
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*|[。！？!?\n]+")
 
 
 def _mecab_words(text: str) -> tuple[set[int], set[tuple[int, int]]] | None:
@@ -314,7 +315,7 @@ def spell_kana_sentences(text: str, keep: frozenset[str] = frozenset()) -> tuple
     """
     if not _HIRAGANA_WORD.search(text):
         return text, []
-    sentences = _SENTENCE.findall(text)
+    sentences = SENTENCE.findall(text)
     if all(_KANJI.search(sentence) for sentence in sentences):  # nearly every line: nothing to do
         return text, []
     out: list[str] = []

@@ -18,11 +18,13 @@ import re
 
 import jaconv
 
+from tsukasa.pipelines.textfront.kana_kanji import SENTENCE
 from tsukasa.pipelines.textfront.readings import matches_spelling
 from tsukasa.pipelines.textfront.resources import dictionary_words, jtalk, unidic_words
 
 _KATAKANA_SENTENCE = re.compile(r"[ァ-ヴー・\s、。，．！？!?…‥「」『』（）()]+")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*|[。！？!?\n]+")
+_KATAKANA_RUN = re.compile(r"[ァ-ヴ]{3,}")
+_UNKNOWN_CANDIDATE = re.compile(r"[ァ-ヴー]{3,}")
 _CONTENT = frozenset({"名詞", "動詞", "形容詞", "副詞"})
 _FUNCTION = frozenset({"助詞", "助動詞"})
 _ALLOWED = _CONTENT | _FUNCTION | {"接頭詞", "連体詞", "接続詞"}
@@ -43,7 +45,7 @@ def _reads_as_japanese(hiragana: str) -> bool:
     function = False
     for k, w in enumerate(words):
         surface, pos = w[0], w[1]
-        if len(w) < 12 or pos not in _ALLOWED:  # unknown to the dictionary, or a filler / interjection
+        if len(w) < 12 or pos not in _ALLOWED:  # unknown (no reading fields), or a filler / interjection
             return False
         if pos in _CONTENT and len(surface) < 2:
             return False
@@ -65,17 +67,17 @@ def _holds_a_loanword(katakana: str) -> bool:
 def katakana_sentences_to_hiragana(text: str) -> str:
     """``text`` with the unknown katakana runs of its all-katakana sentences in hiragana where the
     dictionary reads them as Japanese (see the module docstring)."""
-    if not re.search(r"[ァ-ヴ]{3,}", text):
+    if not _KATAKANA_RUN.search(text):
         return text
     out = []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in SENTENCE.findall(text):
         if not _KATAKANA_SENTENCE.fullmatch(sentence):
             out.append(sentence)
             continue
         pieces = []
         for word in dictionary_words(sentence):
             s = word.surface
-            unknown = word.accent is None and re.fullmatch(r"[ァ-ヴー]{3,}", s) and not _holds_a_loanword(s)
+            unknown = word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s) and not _holds_a_loanword(s)
             if unknown and _reads_as_japanese(hira := jaconv.kata2hira(s)):
                 pieces.append(hira)
             else:
