@@ -31,6 +31,13 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
         # a greeting alone: こんにちは's final は is ワ, おはよう's う a long vowel
         ("コンニチハ、ゲンキデスカ？", "コンニチワ、ゲンキデスカ", "こんにちは、げんきですか？"),
         ("オハヨウ！", "オハヨー", "おはよう！"),
+        # a loanword inside the run is kept and the rest read as Japanese (the particle ヲ is said オ)
+        ("ハンバーガーヲタベタイ。", "ハンバーガーヲタベタイ", "ハンバーガーをたべたい。"),
+        (
+            "ワタシハロボット、ニンゲンデハナイ。",
+            "ワタシワロボット、ニンゲンデワナイ",
+            "わたしはロボット、にんげんではない。",
+        ),
     ],
 )
 def test_japanese_in_katakana_reads_as_the_hiragana_it_stands_for(katakana: str, kana: str, hiragana: str) -> None:
@@ -52,7 +59,9 @@ def test_a_question_in_katakana_rises() -> None:
         "ハロー、ワールド！",
         "ケネススター",  # a name and a loanword: ケネ|ス would have been a final particle and a pause
         "アブラハムガソリンスタンド",  # UniDic finds the name and the loanwords: は must not become ワ
-        "ハンバーガーヲタベタイ。",  # Japanese, but its hiragana is no reading the dictionary confirms
+        "キュートハチ",  # a loanword and a name run together: ハチ ends no predicate, so ハ stays ハ
+        "ハトペギー",  # はと|ペギー read alone, は|と|ペギー together: the whole is checked once more
+        "チャットジーピーティー",  # letters no Japanese in katakana uses (ー) are not tried in hiragana
     ],
 )
 def test_loanwords_and_names_read_as_before(line: str) -> None:

@@ -142,8 +142,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 23: a sentence written without kanji has its nouns analysed in kanji (いしをなげた as 石をなげた),
     # and textnorm 10; 24: textnorm 11, no phrase break inside a quantity (午後3時|15分); 25: Japanese
     # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…); 26: and a
-    # greeting alone (コンニチハ コンニチワ)
-    version: ClassVar[str] = "26"
+    # greeting alone (コンニチハ コンニチワ); 27: a katakana run holding a loanword is cut at it
+    # (ハンバーガー|をたべたい), the whole checked once more
+    version: ClassVar[str] = "27"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
