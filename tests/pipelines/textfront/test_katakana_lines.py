@@ -104,3 +104,21 @@ def test_katakana_lines_never_crash_and_say_what_is_written(line: str) -> None:
     said = [p for p in converted.phonemes if p != "pau"]
     written = [p for p in as_written.phonemes if p != "pau"]
     assert edit_distance(said, written) <= sum(line.count(c) for c in "ハヘウイ")
+
+
+def test_the_cut_at_loanwords_is_linear_in_the_runs_length() -> None:
+    # pieces of at most _MAX_PIECE letters: a run of hundreds of katakana stays a few thousand
+    # look-ups (every start times every end was quadratic: 360 letters, ~60,000)
+    from tsukasa.pipelines.textfront import katakana_lines
+
+    looked_up = []
+    real = katakana_lines._known_katakana_word
+
+    def counting(katakana: str) -> bool:
+        looked_up.append(katakana)
+        return real(katakana)
+
+    run = "ミッションコンプリートシステムエラー" * 20
+    with mock.patch.object(katakana_lines, "_known_katakana_word", counting):
+        katakana_lines._split_at_known_words(run)
+    assert 0 < len(looked_up) <= len(run) * katakana_lines._MAX_PIECE

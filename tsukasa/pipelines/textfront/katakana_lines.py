@@ -131,6 +131,9 @@ def katakana_sentences_to_hiragana(text: str) -> str:
 
 
 _MIN_KNOWN = 3  # a katakana word kept inside a run has at least this many letters
+# and no piece is longer than this: the cut stays linear in the run's length (a line of a thousand
+# katakana is a few thousand look-ups, not half a million)
+_MAX_PIECE = 24
 _KNOWN_PIECE = re.compile(r"[ァ-ヴー]+")
 # Letters Japanese written in katakana does not use but loanwords do (ジーピーティー, ティー, ヴァ): a
 # stretch holding one is not tried in hiragana
@@ -153,7 +156,7 @@ def _split_at_known_words(run: str) -> str:
         if here is None:
             continue
         count, parts, last_kept = here
-        for j in range(i + 1, n + 1):
+        for j in range(i + 1, min(n, i + _MAX_PIECE) + 1):
             piece = run[i:j]
             if j - i >= _MIN_KNOWN and _known_katakana_word(piece):
                 option = (count + 1, [*parts, piece], True)
