@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tsukasa.corpus.symbols import SYMBOL_TO_ID
-from tsukasa.errors import TsukasaError
+from tests.pipelines.textfront.passes import phonemes_with_and_without, same_up_to_long_vowels
 from tsukasa.pipelines.textfront import frontend, kana_kanji, phonemize
 from tsukasa.pipelines.textfront.readings import SpelledReading
 
@@ -185,17 +184,9 @@ _romaji_line = st.lists(
 def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
     # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
     # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)
-    try:
-        with_kanji = phonemize(line)
-    except TsukasaError:
-        return
-    assert all(s in SYMBOL_TO_ID for s in with_kanji.phonemes + with_kanji.prosody_tokens)
-    with mock.patch.object(frontend, "spell_in_kanji", lambda text, readings, keep=frozenset(): (text, readings)):
-        without = phonemize(line)
-    said = [p for p in with_kanji.phonemes if p != "pau"]
-    spelled = [p for p in without.phonemes if p != "pau"]
-    assert len(said) == len(spelled)
-    assert all(a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, spelled, strict=True))
+    both = phonemes_with_and_without(line, "spell_in_kanji", lambda text, readings, keep=frozenset(): (text, readings))
+    if both is not None:
+        assert same_up_to_long_vowels(*both)
 
 
 # --- sentences written without kanji (spell_kana_sentences) --------------------------------------
@@ -277,14 +268,6 @@ _kana_line = st.lists(
 def test_kana_only_lines_never_crash_and_say_what_is_written(line: str) -> None:
     # the kanji change the analysis, not what is said: the phonemes (pauses aside) are those of the
     # line read as written, up to a long vowel the dictionary word says (ていねい テイネイ / テーネー)
-    try:
-        with_kanji = phonemize(line)
-    except TsukasaError:
-        return
-    assert all(s in SYMBOL_TO_ID for s in with_kanji.phonemes + with_kanji.prosody_tokens)
-    with mock.patch.object(frontend, "spell_kana_sentences", lambda text, keep=frozenset(): (text, [])):
-        as_written = phonemize(line)
-    said = [p for p in with_kanji.phonemes if p != "pau"]
-    written = [p for p in as_written.phonemes if p != "pau"]
-    assert len(said) == len(written)
-    assert all(a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, written, strict=True))
+    both = phonemes_with_and_without(line, "spell_kana_sentences", lambda text, keep=frozenset(): (text, []))
+    if both is not None:
+        assert same_up_to_long_vowels(*both)
