@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from unittest import mock
 
+from hypothesis import strategies as st
+
 from tsukasa.corpus.symbols import SYMBOL_TO_ID
 from tsukasa.errors import TsukasaError
 from tsukasa.pipelines.textfront import frontend, phonemize
@@ -30,3 +32,8 @@ def same_up_to_long_vowels(said: list[str], written: list[str]) -> bool:
     return len(said) == len(written) and all(
         a == b or {a, b} <= {"i", "e", "u", "o"} for a, b in zip(said, written, strict=True)
     )
+
+
+def lines_of(words: st.SearchStrategy[str], glue: list[str], joiner: str = "") -> st.SearchStrategy[str]:
+    """Lines of one to eight words and particles or marks (``glue``), joined by ``joiner``."""
+    return st.lists(st.one_of(words, st.sampled_from(glue)), min_size=1, max_size=8).map(joiner.join)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pipelines.textfront.passes import phonemes_with_and_without, same_up_to_long_vowels
+from tests.pipelines.textfront.passes import lines_of, phonemes_with_and_without, same_up_to_long_vowels
 from tsukasa.pipelines.textfront import frontend, kana_kanji, phonemize
 from tsukasa.pipelines.textfront.readings import SpelledReading
 
@@ -172,11 +172,7 @@ _SYLLABLES = (
     "kyō shō chū ryū tte kko ei ou"
 ).split()
 _romaji_word = st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=4).map("".join)
-_romaji_line = st.lists(
-    st.one_of(_romaji_word, st.sampled_from(["wa", "o", "ga", "ni", "de", "を", "が", "は", "の", "、", "。", "？"])),
-    min_size=1,
-    max_size=8,
-).map(" ".join)
+_romaji_line = lines_of(_romaji_word, ["wa", "o", "ga", "ni", "de", "を", "が", "は", "の", "、", "。", "？"], " ")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -256,11 +252,7 @@ _KANA_WORDS = (
     "いし やま みず ほし てんき そら うみ ともだち がっこう せんせい おかあさん きれい しずか "
     "たべる のむ いく みた あそぼ いった ない おおきな ちいさい とても"
 ).split()
-_kana_line = st.lists(
-    st.one_of(st.sampled_from(_KANA_WORDS), st.sampled_from(["が", "を", "も", "に", "で", "の", "、", "。", "！"])),
-    min_size=1,
-    max_size=8,
-).map("".join)
+_kana_line = lines_of(st.sampled_from(_KANA_WORDS), ["が", "を", "も", "に", "で", "の", "、", "。", "！"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

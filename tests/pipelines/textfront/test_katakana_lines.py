@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pipelines.textfront.passes import phonemes_with_and_without
+from tests.pipelines.textfront.passes import lines_of, phonemes_with_and_without
 from tsukasa.pipelines.asr.kana import edit_distance
 from tsukasa.pipelines.textfront import frontend, phonemize
 from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
@@ -79,13 +79,7 @@ _KATAKANA_WORDS = (
     "ワタシ アナタ ロボット ニンゲン チキュウ ゲンキ キョウ アシタ トモダチ ミッション データ エネルギー "
     "タベル イク ミル タタカウ ワカリマシタ デキマセン ナニ ダレ ドコ コンニチハ システム キドウ"
 ).split()
-_katakana_line = st.lists(
-    st.one_of(
-        st.sampled_from(_KATAKANA_WORDS), st.sampled_from(["ハ", "ガ", "ヲ", "ニ", "デ", "ノ", "ヘ", "デス", "ダ"])
-    ),
-    min_size=1,
-    max_size=8,
-).map("".join)
+_katakana_line = lines_of(st.sampled_from(_KATAKANA_WORDS), ["ハ", "ガ", "ヲ", "ニ", "デ", "ノ", "ヘ", "デス", "ダ"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
