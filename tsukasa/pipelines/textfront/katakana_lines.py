@@ -33,7 +33,7 @@ import jaconv
 
 from tsukasa.pipelines.textfront.kana_kanji import SENTENCE
 from tsukasa.pipelines.textfront.readings import matches_spelling
-from tsukasa.pipelines.textfront.resources import dictionary_words, jtalk, unidic_words
+from tsukasa.pipelines.textfront.resources import DictionaryWord, dictionary_words, unidic_words
 
 _KATAKANA_SENTENCE = re.compile(r"[ァ-ヴー・\s、。，．！？!?…‥「」『』（）()]+")
 _KATAKANA_RUN = re.compile(r"[ァ-ヴ]{3,}")
@@ -49,28 +49,23 @@ def _reads_as_japanese(hiragana: str, after_word: bool = False) -> bool:
     """Whether MeCab reads ``hiragana`` (one converted katakana run) as Japanese words said as
     written (see the module docstring). ``after_word``: a word kept in katakana comes before it
     (ハンバーガー|ヲタベタイ), so it may open on a particle."""
-    words = [line.split(",") for line in jtalk().run_mecab(hiragana)]
-    if not words or "".join(w[0] for w in words) != hiragana:
+    words = dictionary_words(hiragana)
+    if not words or "".join(w.surface for w in words) != hiragana:
         return False
-    if words[0][1] in _FUNCTION and not after_word:
+    if words[0].pos in _FUNCTION and not after_word:
         return False  # (no phrase opens on a particle: け|ね|すすたー is a name, ケネススター)
-    if len(words) == 1 and len(words[0]) >= 12 and words[0][1] == "感動詞":
-        # a greeting alone (コンニチハ, オハヨウ, タダイマ): こんにちは's final は is ワ
-        return _said_like(jaconv.hira2kata(hiragana), words[0][9].replace("’", ""), greeting=True)
+    if len(words) == 1 and words[0].pron and words[0].pos == "感動詞":
+        return _word_said_as_written(words[0], particle_ok=False)  # a greeting alone (コンニチハ, オハヨウ)
     function = False
     for k, w in enumerate(words):
-        surface, pos = w[0], w[1]
-        if len(w) < 12 or pos not in _ALLOWED:  # unknown (no reading fields), or a filler / interjection
+        if not w.pron or w.pos not in _ALLOWED:  # unknown to the dictionary, or a filler / interjection
             return False
-        if pos in _CONTENT and len(surface) < 2:
+        if w.pos in _CONTENT and len(w.surface) < 2:
             return False
-        function |= pos in _FUNCTION
-        said, written = w[9].replace("’", ""), jaconv.hira2kata(surface)
-        if _said_like(written, said):
-            continue
-        if not (pos == "助詞" and (k > 0 or after_word) and _PARTICLE_READING.get(surface) == said):
+        function |= w.pos in _FUNCTION
+        if not _word_said_as_written(w, particle_ok=k > 0 or after_word):
             return False
-    if after_word and not (words[-1][1] in _PREDICATE_END or words[-1][2] == "終助詞"):
+    if after_word and not (words[-1].pos in _PREDICATE_END or words[-1].groups[0] == "終助詞"):
         return False  # after a kept word only a predicate (ヲタベタイ, デス), not ハ|チ or ハ|エ
     return function or len(words) == 1
 
@@ -78,21 +73,20 @@ def _reads_as_japanese(hiragana: str, after_word: bool = False) -> bool:
 def _said_as_written(text: str) -> bool:
     """Whether MeCab reads every word of ``text`` as written (katakana, or hiragana said as its
     letters), but a particle は/へ/を after a word."""
-    for k, line in enumerate(jtalk().run_mecab(text)):
-        w = line.split(",")
-        surface, pos = w[0], w[1]
-        written = jaconv.hira2kata(surface)
-        said = w[9].replace("’", "") if len(w) >= 12 else written  # an unknown word is read as written
-        particle = pos == "助詞" and k > 0 and _PARTICLE_READING.get(surface) == said
-        if pos != "記号" and not (particle or _said_like(written, said, greeting=pos == "感動詞")):
-            return False
-    return True
+    return all(
+        w.pos == "記号" or _word_said_as_written(w, particle_ok=k > 0) for k, w in enumerate(dictionary_words(text))
+    )
 
 
-def _said_like(written: str, said: str, greeting: bool = False) -> bool:
-    """Whether ``said`` is ``written`` (katakana) up to long vowels spelled ウ/イ, or, for a
-    greeting, its final は said ワ (こんにちは)."""
-    final_wa = greeting and written.endswith("ハ") and said == written[:-1] + "ワ"
+def _word_said_as_written(w: DictionaryWord, particle_ok: bool) -> bool:
+    """Whether the dictionary says ``w`` as its letters (katakana, or hiragana read as written) up to
+    long vowels spelled ウ/イ; a greeting's final は said ワ (こんにちは); with ``particle_ok``, a
+    particle は/へ/を said ワ/エ/オ. An unknown word is read as written."""
+    written = jaconv.hira2kata(w.surface)
+    said = w.pron.replace("’", "") or written
+    if particle_ok and w.pos == "助詞" and _PARTICLE_READING.get(w.surface) == said:
+        return True
+    final_wa = w.pos == "感動詞" and written.endswith("ハ") and said == written[:-1] + "ワ"
     return said == written or matches_spelling(written, said) or final_wa
 
 

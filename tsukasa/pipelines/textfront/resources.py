@@ -83,6 +83,7 @@ class DictionaryWord(NamedTuple):
     chain_rule: str  # "*" for a word the dictionary does not hold (an unknown-word guess)
     base: str = ""  # the dictionary form (みれる for みれ); "" for an unknown word
     groups: tuple[str, ...] = ()  # the finer part of speech (固有名詞, 人名 for 春香)
+    pron: str = ""  # how the dictionary says it (コンニチワ for こんにちは); "" for an unknown word
 
 
 @lru_cache(maxsize=16384)
@@ -103,6 +104,7 @@ def dictionary_words(text: str) -> tuple[DictionaryWord, ...]:
                 f[11] if known else "*",
                 f[7] if known else "",
                 tuple(f[2:4]),
+                f[9] if known else "",
             )
         )
     return tuple(out)
