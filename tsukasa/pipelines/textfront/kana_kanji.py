@@ -49,7 +49,7 @@ import numpy as np
 
 from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import SpelledReading
-from tsukasa.pipelines.textfront.resources import dictionary_words, unidic_words
+from tsukasa.pipelines.textfront.resources import DictionaryWord, dictionary_words, unidic_words
 
 # Parts of speech (as pos-id.def names them) whose entries may stand for a romaji word.
 _SPELLED_POS = frozenset(
@@ -174,7 +174,11 @@ def _dependent_noun(hiragana: str) -> bool:
     """Whether OpenJTalk's dictionary reads ``hiragana`` alone as one dependent noun, pronoun or
     suffix (こと, とき, もの, ため): in kana it gets the chaining rules of that use."""
     words = dictionary_words(hiragana)
-    return len(words) == 1 and words[0].pos == "名詞" and words[0].groups[0] in _DEPENDENT_NOUNS
+    return len(words) == 1 and _is_dependent(words[0])
+
+
+def _is_dependent(word: DictionaryWord) -> bool:
+    return word.pos == "名詞" and word.groups[0] in _DEPENDENT_NOUNS
 
 
 @lru_cache(maxsize=8192)
@@ -266,7 +270,7 @@ def _mecab_words(text: str) -> tuple[set[int], set[tuple[int, int]]] | None:
         start = pos
         pos += len(word.surface)
         bounds.add(pos)
-        if word.pos == "名詞" and word.groups[0] in _DEPENDENT_NOUNS:
+        if _is_dependent(word):
             dependent.add((start, pos))
     return (bounds, dependent) if pos == len(text) else None
 
