@@ -439,6 +439,16 @@ NUMBER_READINGS = [
     ("18分待った", "ジューハップンマッタ"),
     ("8分の1", "ハチブンノイチ"),
     ("腹八分目", "ハラハチブンメ"),
+    # a noun that counts takes the counter's sound change (figure skating's 4回転, a math text's 6角形);
+    # OpenJTalk read the numeral alone (ロクカイテン); 回復 after a number is no count (HP 100 recovered)
+    ("6回転", "ロッカイテン"),
+    ("針は１０回転の割合で回る。", "ハリワジュッカイテンノワリアイデマワル"),  # JSUT BASIC5000_1888's reading
+    ("100回転した", "ヒャッカイテンシタ"),
+    ("3回転", "サンカイテン"),
+    ("6角形", "ロッカッケー"),
+    ("３角形の面積", "サンカッケーノメンセキ"),
+    ("8角形", "ハッカッケー"),
+    ("HPが100回復した", "エイチピーガヒャクカイフクシタ"),
     ("007", "ゼロゼロナナ"),
     ("08年", "ゼロハチネン"),
     # AM/PM after a time is 午前/午後 before it (English-style clocks in game text)
@@ -1703,6 +1713,13 @@ def test_eight_minutes_keeps_its_nucleus_off_the_geminate() -> None:
     # ハチフン had its nucleus on チ; on ハッ it would fall on the ッ, where no accent falls
     assert phonemize("8分待って").prosody.startswith("^ h a ] cl p u N #")
     assert phonemize("18分").prosody == "^ j u [ u h a ] cl p u N $"
+
+
+def test_a_counting_noun_after_a_numeral_reads_like_the_dictionary_word() -> None:
+    # 六角形 and 三角形 are words in OpenJTalk's dictionary; with a digit the numeral and 角形 were
+    # read apart (ロクカクケー): now the same kana and accent as the word
+    for digits, word in (("6角形", "六角形"), ("3角形", "三角形"), ("5角形", "五角形")):
+        assert (phonemize(digits).kana, phonemize(digits).prosody) == (phonemize(word).kana, phonemize(word).prosody)
 
 
 def test_phrase_breaks_can_be_turned_off() -> None:

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tsukasa.pipelines.textfront.readings import set_reading, to_katakana
+from tsukasa.pipelines.textfront.readings import clean_pron, set_reading, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
@@ -103,11 +103,37 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             set_reading(features[i - 1], "ハッ")
             set_reading(f, "プン")
             _nucleus_off_geminate(features, i - 1)
+        elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
+            _count_with(features, i, *_COUNTED_NOUNS[s])
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
     return features
+
+
+# Nouns that count after a numeral as a counter does: 3回転 (three turns), 6角形 (a hexagon).
+# OpenJTalk reads the numeral alone before them (ロクカイテン, ジューカイテン); the numeral takes the
+# counter's sound change, as before the counter 回 (ロッカイ, ジュッカイ, ヒャッカイ, ハチカイ), and
+# 角形 its own (三角形 サンカッケー, 六角形 ロッカッケー, 八角形 ハッカッケー: the dictionary has those
+# few as words, 十角形 or a digit it does not). NHK 日本語発音アクセント新辞典: ロッカイテン, ジュッカイテン.
+# noun -> (its reading after a numeral, whether 八 turns ハッ too)
+_COUNTED_NOUNS = {"回転": ("カイテン", False), "角形": ("カッケー", True)}
+# The last numeral's reading before a voiceless k-row counter (njd_set_digit's rule for 回, 階, 個)
+_GEMINATED = {
+    "イチ": "イッ", "ロク": "ロッ", "ジュー": "ジュッ", "ヒャク": "ヒャッ", "ピャク": "ピャッ", "ビャク": "ビャッ",
+}  # fmt: skip
+
+
+def _count_with(features: list[dict], i: int, reading: str, hachi: bool) -> None:
+    """Numeral + counting noun (word ``i``): the numeral's sound change and the noun's reading."""
+    numeral = features[i - 1]
+    pron = clean_pron(numeral["pron"])
+    geminated = "ハッ" if hachi and pron == "ハチ" else _GEMINATED.get(pron)
+    if geminated is not None:
+        set_reading(numeral, geminated)
+        _nucleus_off_geminate(features, i - 1)
+    set_reading(features[i], reading)
 
 
 def _is_hachi(word: dict) -> bool:

@@ -143,8 +143,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # and textnorm 10; 24: textnorm 11, no phrase break inside a quantity (午後3時|15分); 25: Japanese
     # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…); 26: and a
     # greeting alone (コンニチハ コンニチワ); 27: a katakana run holding a loanword is cut at it
-    # (ハンバーガー|をたべたい), the whole checked once more
-    version: ClassVar[str] = "27"
+    # (ハンバーガー|をたべたい), the whole checked once more; 28: a numeral before a counting noun takes
+    # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー)
+    version: ClassVar[str] = "28"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
