@@ -1363,6 +1363,9 @@ ENGLISH_NUMBER_CASES = [
     ("Mark-2", "マークツー"),  # one digit after a hyphen
     ("A4の紙", "エーヨンノカミ"),  # paper sizes and JLPT levels
     ("N1に合格した。", "エヌイチニゴーカクシタ"),
+    ("残りHP1！", "ノコリエイチピーイチ"),  # an RPG stat, as HP100 (but MP3 is the file format)
+    ("DEF1", "ディーイーエフイチ"),
+    ("MP3で聴く", "エムピースリーデキク"),
     ("F-15", "エフジューゴ"),
     ("4Kテレビ", "ヨンケーテレビ"),
     ("Lv.5", "レベルゴ"),

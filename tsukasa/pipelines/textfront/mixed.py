@@ -431,6 +431,9 @@ _COUNTER_KANJI = frozenset(
 # A capital letter alone before a digit that Japanese reads in Japanese: paper sizes (A4 エーヨン, B5)
 # and the levels of the Japanese-Language Proficiency Test (N1 エヌイチ).
 _JAPANESE_NUMBERED_LETTERS = frozenset("ABN")
+# RPG stats, whose values are Japanese numbers at any length (残りHP1 エイチピーイチ, as HP100
+# エイチピーヒャク). Not MP (MP3, MP4 are file formats) nor SP (product names: SP3).
+_STATS = frozenset({"HP", "EXP", "ATK", "DEF"})
 
 
 @lru_cache(maxsize=1)
@@ -446,7 +449,7 @@ def _english_number_after(span: str, last: str, text: str, pos: int) -> tuple[st
         m = _NUMBER_AFTER_WORD.match(text, pos)
     else:
         word = _WORD.findall(span)[-1]
-        if word in _JAPANESE_NUMBERED_LETTERS:  # A4, N1; not A-1
+        if word in _JAPANESE_NUMBERED_LETTERS or word.upper() in _STATS:  # A4, N1, HP1; not A-1
             return None
         m = _DIGIT_AFTER_LETTERS.match(text, pos)
     if m is None:

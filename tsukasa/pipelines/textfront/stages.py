@@ -144,7 +144,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…); 26: and a
     # greeting alone (コンニチハ コンニチワ); 27: a katakana run holding a loanword is cut at it
     # (ハンバーガー|をたべたい), the whole checked once more; 28: a numeral before a counting noun takes
-    # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー)
+    # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー), an RPG stat's one digit is Japanese (HP1)
     version: ClassVar[str] = "28"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
