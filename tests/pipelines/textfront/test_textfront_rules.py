@@ -87,6 +87,7 @@ QUESTION_CASES = [
     ("マジかよ？", "マジかよ？"),
     # そうか / そっか alone is the listener's falling "I see" (終助詞「か」の納得); 話そうか keeps か's rise
     ("そうか。", "そうか。"),
+    ("――そうか。", "――そうか。"),  # a line opened with a dash (novels, scripts)
     ("ああ、そっか。", "ああ、そっか。"),
     ("そうか？", "そうか？"),
     ("話そうか。", "話そうか？"),

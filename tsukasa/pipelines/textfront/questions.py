@@ -91,8 +91,9 @@ def rises_at_end(stem: str) -> bool:
     return bool(stem) and _rises(stem, final=True)
 
 
-# What may stand before an ending that is a clause of its own ("alone" rows: そうか): nothing, or a mark.
-_CLAUSE_START = frozenset(("", *"、。！？!?…‥「『（( 　"))
+# What may stand before an ending that is a clause of its own ("alone" rows: そうか): nothing, or a mark
+# (the dashes novels and scripts open a line with: ――そうか。).
+_CLAUSE_START = frozenset(("", *"、。！？!?…‥「『（( 　―—─–"))
 
 
 # Characters of context MeCab gets before a matched ending: enough for the words that end the
