@@ -285,7 +285,8 @@ NORMALIZE_CASES = [
     # (the table's '#' row was read as a comment line, and '#' reached OpenJTalk: F#の → エフ、ノ)
     ("C#で書く", "Cシャープで書く"),
     ("Ｆ＃のコード", "Fシャープのコード"),
-    ("#1の曲", "ナンバー1の曲"),
+    ("#1の曲", "ナンバーワンの曲"),  # as No.1: up to ten in English
+    ("#12", "ナンバー12"),
     ("#タグ", "タグ"),
     ("見出し##", "見出し"),
     ("snake_case", "snake case"),
@@ -518,6 +519,9 @@ NUMBER_READINGS = [
     ("Lv.UP！", "レベルアップ"),  # the level-up banner (was エルブイ、アップ)
     ("3*4=12", "サンカケルヨンイコールジューニ"),  # an asterisk between numbers multiplies (was サンジューヨン)
     ("HP＊2", "エイチピーカケルニ"),
+    ("2x3=6", "ニカケルサンイコールロク"),  # an x between numbers multiplies too (was ニエックススリー)
+    ("1920x1080", "センキューヒャクニジューカケルセンハチジュー"),
+    ("2x4工法", "ツーバイフォーコーホー"),  # a name said "by" (alphanumerics.tsv)
     # 中黒 between numbers lists them (school years, months; was read as one number: ジューニネンセー)
     ("１・２年生", "イチ、ニネンセー"),
     ("1・2・3", "イチ、ニ、サン"),
@@ -1711,6 +1715,11 @@ def test_the_comma_of_an_approximate_number_is_no_written_pause() -> None:
     assert p.phonemes.count("pau") == p.kana.count("、") - 1  # every 、 but the number's is a pause
     assert p.phonemes[p.phonemes.index("pau") - 2 :][:3] == ["w", "a", "pau"]
     assert phonemize("二、三週間後に行きます。").phonemes.count("pau") == 0
+
+
+def test_a_hex_numbers_0x_is_no_multiplication() -> None:
+    assert phonemize("0x1F").kana.startswith("ゼロエックス")
+    assert "カケル" not in phonemize("0xFF").kana
 
 
 def test_eight_minutes_keeps_its_nucleus_off_the_geminate() -> None:

@@ -458,9 +458,11 @@ _DOTTED_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+){2,}(?!\d|\.\d)")
 _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 # Game text: a star before a number is a rarity or rating (★5キャラ ホシゴ; the star alone is
 # decoration and silent), and an x between a Japanese word and a number is a multiplier
-# (ダメージx3 read like ×3, not エックスサン).
+# (ダメージx3 read like ×3, not エックスサン), and so is an x between numbers (2x3=6, 1920x1080: カケル,
+# was ニエックスサン); not a hex number's 0x (0x1F). Names said "by" have their row in
+# alphanumerics.tsv (2x4 ツーバイフォー), read before this.
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
-_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)")
+_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)")
 # A weekday in brackets after a date (12月3日(火), 5日（土・祝）): the day's name, not the element
 # (ヒ, ツチ); the brackets are read as a break as everywhere.
 _DATE_WEEKDAY = re.compile(r"(?<=日)\s*([（(])([月火水木金土日])(?:[・･]([祝休]))?([)）])")
@@ -933,8 +935,12 @@ def _abbreviation(m: re.Match[str], readings: dict[str, str]) -> str:
     if m.group(4) is None:
         return readings[m.group(1) or m.group(2) or m.group(3)]
     number = m.group(5) or ""
-    said = english_numeral(number) if len(number) == 1 or number == "10" else None
-    return readings[m.group(4)] + (said or number)
+    return readings[m.group(4)] + (_up_to_ten_in_english(number) or number)
+
+
+def _up_to_ten_in_english(number: str) -> str | None:
+    """A number after No. or # in English when it is at most ten (ワン..テン), else None."""
+    return english_numeral(number) if len(number) == 1 or number == "10" else None
 
 
 # A basement floor (B2F): 地下, then the floor (was ビーニエフ). Not B5 alone: a paper size.
@@ -1200,10 +1206,24 @@ _IN_WORD_SIGNS = re.compile(
     r"(?P<sharp>(?<=[A-Za-z])#)|(?P<number>#(?=\d))|(?P<break>(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9]))"
 )
 _IN_WORD_READING = {"sharp": "シャープ", "number": "ナンバー", "break": " "}
+# The digits after a number sign, said as after No. (#1 ナンバーワン, #12 ナンバージューニ)
+_NUMBER_SIGN_DIGITS = re.compile(r"(\d+)(?![\d.,]\d)")
 
 
 def _read_in_words(text: str) -> str:
-    return _IN_WORD_SIGNS.sub(lambda m: _IN_WORD_READING[m.lastgroup or "break"], text)
+    out, pos = [], 0
+    for m in _IN_WORD_SIGNS.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        kind = m.lastgroup or "break"
+        out.append(_IN_WORD_READING[kind])
+        if kind == "number" and (d := _NUMBER_SIGN_DIGITS.match(text, pos)) is not None:
+            said = _up_to_ten_in_english(d.group(1))
+            if said is not None:
+                out.append(said)
+                pos = d.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _ORPHAN_LONG = re.compile(r"(?:^|(?<=[、。！？「『（\s]))ー+")

@@ -52,8 +52,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 8: No./Vol./Ep. + 1-10 in English (ナンバーツー), 3D/1UP/5G names (alphanumerics.tsv), pt ポイント;
     # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２);
     # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word;
-    # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒
-    version: ClassVar[str] = "11"
+    # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒;
+    # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1
+    version: ClassVar[str] = "12"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -144,7 +145,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # written in katakana read as the hiragana it stands for (ワタシハロボットデス: ワタシワ…); 26: and a
     # greeting alone (コンニチハ コンニチワ); 27: a katakana run holding a loanword is cut at it
     # (ハンバーガー|をたべたい), the whole checked once more; 28: a numeral before a counting noun takes
-    # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー), an RPG stat's one digit is Japanese (HP1)
+    # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー), an RPG stat's one digit is Japanese (HP1);
+    # and textnorm 12
     version: ClassVar[str] = "28"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
