@@ -1282,6 +1282,12 @@ ENGLISH_CASES = [
     ("messageを送った", "メッセージヲオクッタ"),
     ("sakuraが咲いた", "サクラガサイタ"),
     ("tsukasaが来た", "ツカサガキタ"),
+    # ... and so does a verb's te-form or past (fan text: ちょっとmatte!), which the dictionary-form
+    # check missed: e2k scored matte and mite English (マット, マイト)
+    ("ちょっとmatte!", "チョットマッテ"),
+    ("これをmiteよ", "コレヲミテヨ"),
+    ("yatta、勝った！", "ヤッタ、カッタ"),
+    ("このsiteで", "コノサイトデ"),  # a loanword-table word stays English
 ]
 
 

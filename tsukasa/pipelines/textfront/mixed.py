@@ -28,7 +28,7 @@ from typing import Literal
 
 from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
-from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, spelled_words, uses_hepburn
 
 _LETTERS = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû"
@@ -241,9 +241,33 @@ def _english_not_japanese(word: str, hiragana: str | None) -> bool:
         return False
     if _japanese_word(hiragana) or word.lower() in spelled_words():  # Tokyo, Nintendo: Japanese
         return False
+    if _verb_te_or_ta(hiragana):  # ちょっとmatte!, これをmiteよ: 待って, 見て (were マット, マイト)
+        return False
     from tsukasa.pipelines.textfront.english import clearly_english, transliterate
 
     return clearly_english(word) and transliterate(word) is not None
+
+
+# What follows a verb's 連用形 in a te-form or a past: て/で (接続助詞), た/だ (助動詞)
+_TE_TA = frozenset({"て", "で", "た", "だ"})
+
+
+@lru_cache(maxsize=4096)
+def _verb_te_or_ta(hiragana: str) -> bool:
+    """Whether UniDic reads ``hiragana`` as one verb in its te-form or past (まって 待っ + て, みた 見 +
+    た, よんで): the commonest inflected words romaji is written in (matte, yamete, yatta), which
+    :func:`_japanese_word` leaves out (it takes dictionary forms only, since nearly any two kana make
+    some inflected form) and which English words rarely spell: kite, mite spell 来て, 見て; site, a
+    loanword-table word, is English before this is asked. OpenJTalk's dictionary cuts まって as a
+    filler + って, so UniDic is asked."""
+    words = unidic_words(hiragana)
+    return (
+        len(words) == 2
+        and words[0].pos1 == "動詞"
+        and words[0].cform.startswith("連用形")
+        and words[1].pos1 in ("助詞", "助動詞")
+        and hiragana[words[1].start : words[1].end] in _TE_TA
+    )
 
 
 def _japanese_word(hiragana: str) -> bool:
