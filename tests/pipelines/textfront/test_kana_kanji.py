@@ -139,10 +139,33 @@ def test_no_romaji_no_change() -> None:
         ("mizu o nomu", "水を飲む"),
         ("hashi de taberu", "箸で食べる"),
         ("kinō, tomodachi to eiga o mita", "昨日、友達と映画を見た"),
+        # the spaces between romaji words made MeCab read の after する as the particle (連体化), not
+        # the formal noun, and the phrase's nucleus moved (スルノ]ワ); MeCab cuts these words alike
+        # without the spaces, so the sentence is analysed as the Japanese text is
+        ("Dakyō suru no wa, watashi no shugi ni hanshite iru.", "妥協するのは、私の主義に反している。"),
+        ("Harigane wa, denki o tsutaeru no ni mochiirareru.", "針金は、電気を伝えるのに用いられる。"),
     ],
 )
 def test_a_romaji_line_gets_the_accents_of_the_japanese_text(romaji: str, japanese: str) -> None:
     assert phonemize(romaji).prosody == phonemize(japanese).prosody
+
+
+@pytest.mark.parametrize(
+    "line,kana",
+    [
+        # where the words differ without the spaces, or a reading does, the spaces stay: はやい after
+        # なんと is no particle は; 所 after a verb read ショ when the analysis around it changed
+        ("Kandasan wa, nanto hayai rannādeshō.", "カンダサンワ、ナントハヤイランナーデショー"),
+        (
+            "kodakara に恵まれ、 somatsu でも、 wagaya にまさる所はない。",
+            "コダカラニメグマレ、ソマツデモ、ワガヤニマサルトコロワナイ",
+        ),
+        # a romaji word MeCab cuts into pieces (さあびす: さ|あび|す) has no sentence end inside it
+        ("Shitsu no yoi sābisu ga motomerarete iru.", "シツノヨイサービスガモトメラレテイル"),
+    ],
+)
+def test_romaji_words_keep_their_readings_without_the_spaces(line: str, kana: str) -> None:
+    assert phonemize(line).kana == kana
 
 
 def test_mixed_input_gets_the_accents_of_the_japanese_text() -> None:

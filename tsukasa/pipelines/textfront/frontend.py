@@ -191,7 +191,7 @@ def japanese_to_phonemized(
         not_clipped: frozenset[tuple[int, str]] = frozenset()
         while True:
             full, contractions = take_contractions(text, not_clipped)
-            features = _analyse(full, jt)
+            features = _analyse(full, jt, join_words=bool(readings))
             unconfirmed = restore_contractions(features, contractions)
             if not unconfirmed:
                 break
@@ -233,9 +233,10 @@ def japanese_to_phonemized(
     )
 
 
-def _analyse(text: str, jt: object) -> list[dict]:
+def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
-    mislead it (counters, は in hiragana, stretched endings)."""
+    mislead it (counters, は in hiragana, stretched endings). ``join_words``: the text holds the
+    spaces romaji words were converted with (:func:`_without_word_spaces`)."""
     import pyopenjtalk
 
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
@@ -243,17 +244,57 @@ def _analyse(text: str, jt: object) -> list[dict]:
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
     # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
-    # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing.
+    # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing. They
+    # look at the romaji words' spaces too (はやい after a space is no particle は).
     respaced = None if stretches else respace_false_counters(analysed, features)
     respaced = respace_topic_wa(respaced or analysed, features) or respaced
     if respaced is not None:
         features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
+    elif join_words and _WORD_SPACE.search(analysed) is not None:
+        features = _without_word_spaces(analysed, features, jt)
     features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
         features = absorb_small_vowels(features)
     return features
+
+
+_FUNCTION_POS = frozenset({"助詞", "助動詞"})
+_INFLECTING = frozenset({"動詞", "形容詞"})
+# A space between two Japanese characters: only romaji conversion leaves one by now (normalize drops
+# the layout spaces around Japanese), one between each two romaji words.
+_WORD_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+def _without_word_spaces(text: str, features: list[dict], jt: object) -> list[dict]:
+    """The analysis of ``text`` without the spaces between romaji words, where MeCab cuts the
+    sentence into the same words without them; else ``features`` (its analysis with them).
+
+    Why: the spaces make MeCab cut at the writer's word boundaries (a romaji word is one word), but
+    OpenJTalk hands each space to MeCab as a symbol, and a word after a symbol is analysed as after
+    a pause: 妥協 する の は read の as the particle (連体化) where 妥協するのは has the formal noun, and
+    the accent phrases came out otherwise than for the same sentence in Japanese script (romaji JSUT,
+    even ids: accent-nucleus F1 70.4 against 84 for the Japanese text). Where the words MeCab finds
+    without the spaces are the words it found with them, the spaces told it nothing, and the
+    sentence is analysed as Japanese text is. Same words means the same readings too (OpenJTalk's
+    context readings look at the parts of speech: 所 after a verb became ショ, 勝る所 マサルショ), and
+    no romaji word that began with a content word beginning with a particle or an auxiliary instead
+    (なきながら after 大声で: the verb 泣き read as 無き, and the whole clause one accent phrase)."""
+    import pyopenjtalk
+
+    joined = _WORD_SPACE.sub("", text)
+    without = pyopenjtalk.run_frontend(joined, jtalk=jt, iu_pronunciation="YuuBase")
+    if [(f["string"], f["pron"]) for f in without] != [(f["string"], f["pron"]) for f in features]:
+        return features
+    # the offsets (without spaces) where a romaji word starts after a space
+    starts = {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
+    at = 0
+    for spaced, plain in zip(features, without, strict=True):
+        if at in starts and spaced["pos"] in _INFLECTING and plain["pos"] in _FUNCTION_POS:
+            return features  # 大声 で なきながら: なき, a verb, became the auxiliary 無き
+        at += len(spaced["string"])
+    return without
 
 
 # OpenJTalk refuses a text of more than ~16 KB once it has made it full-width (~5,400 Japanese

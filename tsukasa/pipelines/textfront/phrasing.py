@@ -152,9 +152,14 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
     ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
     interjection to OpenJTalk), followed by a word that starts something new: not a particle, an
     auxiliary, a mark, a dependent noun (よう in ますように), a one-mora kana scrap (ねえねえ is cut
-    ねえ|ね|え; 気, 手 are words) or よう. Kana and romaji text is where OpenJTalk misreads most
-    (rokotsu ni iya na kao: な taken as the final particle), hence the short list and the word before."""
+    ねえ|ね|え; 気, 手 are words), よう, or a word in f's accent phrase. Kana and romaji text is where
+    OpenJTalk misreads most (rokotsu ni iya na kao: な taken as the final particle), hence the short
+    list and the word before."""
     if nxt["pos"] in _ATTACHED or (nxt["pos"] == "名詞" and nxt["pos_group1"] in ("非自立", "接尾")):
+        return False
+    if nxt["chain_flag"] == 1 or nxt["pron"].startswith("ー"):
+        # in f's accent phrase, or going on with its last mora: a piece of the same word (the romaji
+        # さあびす cut さ|あび|す, read サ|ービ|ス, lost a pause inside it: サ、ービス)
         return False
     if nxt["string"].startswith("よう") or (int(nxt["mora_size"]) < 2 and not _kanji_word(nxt)):
         return False
