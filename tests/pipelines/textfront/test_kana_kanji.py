@@ -35,9 +35,12 @@ def test_the_index_maps_readings_to_the_dictionarys_kanji_nouns_and_adverbs() ->
     # only kanji spellings (no kana or Latin variants: ケツアツ, Ｍｓ．), and never a reading of one mora
     assert all(len(reading) >= 2 for reading in index)
     assert all("\u4e00" <= s[0] <= "\u9fff" or s[0] in "々〆" for spellings in index.values() for s in spellings)
-    # proper nouns are left out: 高知 is a place only; pronouns and dependent nouns too
+    # proper nouns are left out: 高知 is a place only (a dependent noun such as こと stays kana by
+    # kanji_spelling's own check)
     assert "高知" not in index.get("こうち", ())
-    assert "彼" not in index.get("かれ", ())
+    assert kana_kanji.kanji_spelling("こと", "コト") is None
+    # pronouns are in: kare in kana is the verb 枯れ to OpenJTalk's MeCab (カ[レ), 彼 is カ]レ
+    assert "彼" in index["かれ"]
 
 
 def test_a_file_that_is_not_a_mecab_dictionary_is_refused(tmp_path: Path) -> None:
@@ -166,6 +169,12 @@ def test_a_romaji_line_gets_the_accents_of_the_japanese_text(romaji: str, japane
 )
 def test_romaji_words_keep_their_readings_without_the_spaces(line: str, kana: str) -> None:
     assert phonemize(line).kana == kana
+
+
+def test_a_romaji_pronoun_is_read_as_the_pronoun() -> None:
+    # kare was かれ, which OpenJTalk's MeCab reads as the verb 枯れ: カ[レワ where 彼は is カ]レワ
+    assert phonemize("Kare wa hon o yonda.").prosody.startswith("^ k a ] r e w a #")
+    assert phonemize("kare no ie").prosody.startswith(phonemize("彼の家").prosody[:14])
 
 
 def test_mixed_input_gets_the_accents_of_the_japanese_text() -> None:

@@ -51,7 +51,10 @@ from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import SpelledReading
 from tsukasa.pipelines.textfront.resources import DictionaryWord, dictionary_words, unidic_words
 
-# Parts of speech (as pos-id.def names them) whose entries may stand for a romaji word.
+# Parts of speech (as pos-id.def names them) whose entries may stand for a romaji word. Pronouns
+# too: kare in kana is the verb 枯れ to OpenJTalk's MeCab (カ[レワ for 彼は カ]レワ; romaji JSUT, held
+# out: accent-nucleus F1 69.4 -> 70.7); those MeCab reads as pronouns in kana (これ, どこ) stay kana
+# (:func:`_dependent_noun`).
 _SPELLED_POS = frozenset(
     {
         "名詞,一般,*,*",
@@ -61,6 +64,7 @@ _SPELLED_POS = frozenset(
         "名詞,副詞可能,*,*",
         "名詞,数,*,*",
         "副詞,一般,*,*",
+        "名詞,代名詞,一般,*",
     }
 )
 _KANJI_SPELLING = re.compile(r"[\u4e00-\u9fff々〆ヶ]+[ぁ-ゖ]*")
@@ -115,7 +119,7 @@ def build_index(dictionary_dir: str | Path) -> dict[str, tuple[str, ...]]:
 
 
 # Bump when build_index's selection changes: the cached index of an older selection is not read.
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 def _cache_path(directory: str) -> Path | None:
