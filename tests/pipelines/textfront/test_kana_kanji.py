@@ -171,6 +171,15 @@ def test_romaji_words_keep_their_readings_without_the_spaces(line: str, kana: st
     assert phonemize(line).kana == kana
 
 
+def test_a_macron_a_dictionary_writes_doubled_is_spelled_so() -> None:
+    # ō is おう to a dictionary in most words (東京 とうきょう) and おお in a few (大きな おおきな): the
+    # spelling the dictionary knows is given to OpenJTalk (おうきな was no word: オ[ーキナ)
+    assert phonemize("Ōkina oto ga suru.").prosody == phonemize("大きな音がする。").prosody
+    assert phonemize("ōzei no hito").prosody == phonemize("大勢の人").prosody
+    assert phonemize("Onēsan ga kita.").prosody.startswith(phonemize("お姉さんが来た。").prosody[:24])
+    assert phonemize("Tōkyō e iku.").kana == "トーキョーエイク"  # おう stays where it is the word
+
+
 def test_a_romaji_pronoun_is_read_as_the_pronoun() -> None:
     # kare was かれ, which OpenJTalk's MeCab reads as the verb 枯れ: カ[レワ where 彼は is カ]レワ
     assert phonemize("Kare wa hon o yonda.").prosody.startswith("^ k a ] r e w a #")

@@ -14,7 +14,7 @@ from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody
 from tsukasa.pipelines.textfront.mixed import loanwords, to_japanese
 from tsukasa.pipelines.textfront.questions import mark_questions
-from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana
+from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hiragana
 
 # --- readings, phonemes, prosody: JSUT basic5000 hand-checked labels (shared dev data) -------
 JSUT_CASES = [
@@ -1132,6 +1132,21 @@ ROMAJI_CASES = [
 @pytest.mark.parametrize("word,kana", ROMAJI_CASES)
 def test_romaji_parser(word: str, kana: str | None) -> None:
     assert romaji_to_hiragana(word) == kana
+
+
+@pytest.mark.parametrize(
+    "word,kana",
+    [
+        ("ōkii", "おおきい"),
+        ("Tōri", "とおり"),
+        ("onēsan", "おねえさん"),
+        ("tôi", "とおい"),
+        ("kawaii", None),
+        ("ā", None),
+    ],
+)
+def test_the_doubled_spelling_of_a_macron(word: str, kana: str | None) -> None:
+    assert doubled_spelling(word) == kana
 
 
 # Words whose usual English spelling drops a long vowel (maps, brands, English dictionaries: Tokyo,

@@ -29,7 +29,7 @@ from typing import Literal
 from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
-from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana, spelled_words, uses_hepburn
+from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hiragana, spelled_words, uses_hepburn
 
 _LETTERS = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû"
 _WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
@@ -200,9 +200,18 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
     """
     kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
     spelled = to_katakana(pron)
+    doubled = doubled_spelling(word, hepburn=hepburn)
+    if doubled is not None and not _known_spelling(kana, spelled) and _known_spelling(doubled, spelled):
+        kana = doubled  # ōkina おおきな, not おうきな (which MeCab knows as no word)
     if in_japanese and kanji_spelling(kana, spelled) is None and _katakana_noun(spelled) and not _function_word(kana):
         kana = spelled
     return kana, SpelledReading(kana, spelled)
+
+
+def _known_spelling(hiragana: str, pron: str) -> bool:
+    """Whether the dictionary knows ``hiragana`` as a word: a kanji spelling of it, or MeCab reads it
+    as one word."""
+    return kanji_spelling(hiragana, pron) is not None or _japanese_word(hiragana)
 
 
 def _katakana_noun(katakana: str) -> bool:

@@ -38,6 +38,9 @@ _LONG = {"ā": "a-", "ī": "i-", "ū": "u-", "ē": "e-", "ō": "o-",
 # pronunciation (with ー) is enforced afterwards (:mod:`.readings`).
 _LONG_AS_KANA = {"ā": "aa", "ī": "ii", "ū": "uu", "ē": "ei", "ō": "ou",
                  "â": "aa", "î": "ii", "û": "uu", "ê": "ei", "ô": "ou"}  # fmt: skip
+# ... and the fewer words a dictionary writes with the vowel doubled (大きい おおきい, 通り とおり,
+# お姉さん おねえさん): the other spelling a macron can stand for (:func:`doubled_spelling`).
+_LONG_DOUBLED_TABLE = str.maketrans({"ē": "ee", "ō": "oo", "ê": "ee", "ô": "oo"})
 _GEMINATE_OK = set("kgsztdhbpcfjmrvwy")
 # In Hepburn ち/ぢ/つ/づ are chi/ji/tsu/zu, so a Hepburn writer's ti/di/tu/du are the loanword
 # sounds ティ/ディ/トゥ/ドゥ (pātī, media); in Kunrei and wapuro they are ち/ぢ/つ/づ.
@@ -107,6 +110,16 @@ def romaji_to_hiragana(word: str, *, hepburn: bool = False, dictionary_spelling:
             return spelled[0] if dictionary_spelling else spelled[1]
     else:
         w = _fold(word, dictionary_spelling)
+    return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)
+
+
+def doubled_spelling(word: str, *, hepburn: bool = False) -> str | None:
+    """Hiragana for a romaji word whose ō/ē a dictionary writes おお/ええ (ōkii おおきい, tōri とおり,
+    onēsan おねえさん), or None when the word has no such long vowel or is no romaji. Which of this
+    and :func:`romaji_to_hiragana`'s おう/えい is the word is for the dictionary to say."""
+    if "-" in word or not any(c in "ēōêôĒŌÊÔ" for c in word):
+        return None
+    w = _fold(word.lower().translate(_LONG_DOUBLED_TABLE), True)
     return _parse(w, hepburn and _HEPBURN_SENSITIVE.search(w) is not None)
 
 

@@ -147,7 +147,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (ハンバーガー|をたべたい), the whole checked once more; 28: a numeral before a counting noun takes
     # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー), an RPG stat's one digit is Japanese (HP1);
     # and textnorm 12; 29: romaji words analysed without the spaces between them where MeCab finds the
-    # same words and readings anyway (妥協 する の は as 妥協するのは), no sentence end inside a word
+    # same words and readings anyway (妥協 する の は as 妥協するのは), no sentence end inside a word;
+    # romaji pronouns in kanji (kare 彼), a macron the dictionary writes doubled (ōkina おおきな)
     version: ClassVar[str] = "29"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
