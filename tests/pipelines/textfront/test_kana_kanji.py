@@ -176,6 +176,7 @@ def test_a_macron_a_dictionary_writes_doubled_is_spelled_so() -> None:
     # spelling the dictionary knows is given to OpenJTalk (おうきな was no word: オ[ーキナ)
     assert phonemize("Ōkina oto ga suru.").prosody == phonemize("大きな音がする。").prosody
     assert phonemize("ōzei no hito").prosody == phonemize("大勢の人").prosody
+    assert phonemize("ōku no hito").prosody == phonemize("多くの人").prosody  # an inflected form too
     assert phonemize("Onēsan ga kita.").prosody.startswith(phonemize("お姉さんが来た。").prosody[:24])
     assert phonemize("Tōkyō e iku.").kana == "トーキョーエイク"  # おう stays where it is the word
 

@@ -210,8 +210,11 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
 
 def _known_spelling(hiragana: str, pron: str) -> bool:
     """Whether the dictionary knows ``hiragana`` as a word: a kanji spelling of it, or MeCab reads it
-    as one word."""
-    return kanji_spelling(hiragana, pron) is not None or _japanese_word(hiragana)
+    as one word in any form (おおく of おおい; おうく is お + the archaic うく)."""
+    if kanji_spelling(hiragana, pron) is not None:
+        return True
+    words = dictionary_words(hiragana)
+    return len(words) == 1 and words[0].accent is not None
 
 
 def _katakana_noun(katakana: str) -> bool:
