@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.accent import chain_clipped_words, split_accent_phrases
@@ -242,16 +242,18 @@ def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
     # ー when that text still held the 」 OpenJTalk was then given as 、.
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
-    features = pyopenjtalk.run_frontend(analysed, jtalk=jt, iu_pronunciation="YuuBase")
+    given = analysed
+    if join_words and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
+        given = _WORD_SPACE.sub("", analysed)
+    features = pyopenjtalk.run_frontend(given, jtalk=jt, iu_pronunciation="YuuBase")
     # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
     # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing. They
-    # look at the romaji words' spaces too (はやい after a space is no particle は).
+    # look at the romaji words' spaces too (はやい after a space is no particle は), so they read
+    # the text with them, whose words are the features' words either way.
     respaced = None if stretches else respace_false_counters(analysed, features)
     respaced = respace_topic_wa(respaced or analysed, features) or respaced
     if respaced is not None:
         features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
-    elif join_words and _WORD_SPACE.search(analysed) is not None:
-        features = _without_word_spaces(analysed, features, jt)
     features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
@@ -267,34 +269,32 @@ _INFLECTING = frozenset({"動詞", "形容詞"})
 _WORD_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
-def _without_word_spaces(text: str, features: list[dict], jt: object) -> list[dict]:
-    """The analysis of ``text`` without the spaces between romaji words, where MeCab cuts the
-    sentence into the same words without them; else ``features`` (its analysis with them).
+def _same_words_without_spaces(text: str, jt: Any) -> bool:
+    """Whether MeCab cuts ``text`` into the same words with the same readings without the spaces
+    between its romaji words, and no romaji word that began with a verb or adjective begins with a
+    particle or an auxiliary instead; OpenJTalk then analyses it without them.
 
     Why: the spaces make MeCab cut at the writer's word boundaries (a romaji word is one word), but
-    OpenJTalk hands each space to MeCab as a symbol, and a word after a symbol is analysed as after
-    a pause: 妥協 する の は read の as the particle (連体化) where 妥協するのは has the formal noun, and
-    the accent phrases came out otherwise than for the same sentence in Japanese script (romaji JSUT,
-    even ids: accent-nucleus F1 70.4 against 84 for the Japanese text). Where the words MeCab finds
-    without the spaces are the words it found with them, the spaces told it nothing, and the
-    sentence is analysed as Japanese text is. Same words means the same readings too (OpenJTalk's
-    context readings look at the parts of speech: 所 after a verb became ショ, 勝る所 マサルショ), and
-    no romaji word that began with a content word beginning with a particle or an auxiliary instead
-    (なきながら after 大声で: the verb 泣き read as 無き, and the whole clause one accent phrase)."""
-    import pyopenjtalk
-
+    they also change what it makes of the words: 妥協 する の は read の as the particle (連体化) where
+    妥協するのは has the formal noun, and the accent phrases came out otherwise than for the same
+    sentence in Japanese script (romaji JSUT, even ids: accent-nucleus F1 70.4 against 84 for the
+    Japanese text). Where the words are the same without them, the spaces told MeCab nothing that
+    it needs, and the sentence is analysed as Japanese text is. Not where a reading changes (勝る所
+    read マサルショ, 所 as a suffix) or a verb turns auxiliary (大声 で なきながら: 無き, and the whole
+    clause one accent phrase). MeCab alone (no NJD rules) is asked: a fraction of a full analysis."""
     joined = _WORD_SPACE.sub("", text)
-    without = pyopenjtalk.run_frontend(joined, jtalk=jt, iu_pronunciation="YuuBase")
-    if [(f["string"], f["pron"]) for f in without] != [(f["string"], f["pron"]) for f in features]:
-        return features
+    spaced = [line.split(",") for line in jt.run_mecab(text)]
+    plain = [line.split(",") for line in jt.run_mecab(joined)]
+    if len(spaced) != len(plain) or any(a[0] != b[0] or a[9:10] != b[9:10] for a, b in zip(spaced, plain, strict=True)):
+        return False
     # the offsets (without spaces) where a romaji word starts after a space
     starts = {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
     at = 0
-    for spaced, plain in zip(features, without, strict=True):
-        if at in starts and spaced["pos"] in _INFLECTING and plain["pos"] in _FUNCTION_POS:
-            return features  # 大声 で なきながら: なき, a verb, became the auxiliary 無き
-        at += len(spaced["string"])
-    return without
+    for a, b in zip(spaced, plain, strict=True):
+        if at in starts and a[1] in _INFLECTING and b[1] in _FUNCTION_POS:
+            return False
+        at += len(a[0])
+    return True
 
 
 # OpenJTalk refuses a text of more than ~16 KB once it has made it full-width (~5,400 Japanese
