@@ -744,6 +744,10 @@ CONTEXT_READING_CASES = [
     ("お腹空いた", "オナカスイタ"),
     ("お腹が空きました", "オナカガスキマシタ"),
     ("席が空いた", "セキガアイタ"),
+    # 夫 after an activity noun is the worker's suffix ふ (JSUT even id 326); after a particle the husband
+    ("潜水夫は、真珠を集める。", "センスイフワ、シンジュヲアツメル"),
+    ("清掃夫が来た", "セーソーフガキタ"),
+    ("妹の夫が来た", "イモートノオットガキタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
