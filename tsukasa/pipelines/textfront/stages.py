@@ -148,8 +148,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # the counter's sound change (6回転 ロッカイテン, 6角形 ロッカッケー), an RPG stat's one digit is Japanese (HP1);
     # and textnorm 12; 29: romaji words analysed without the spaces between them where MeCab finds the
     # same words and readings anyway (妥協 する の は as 妥協するのは), no sentence end inside a word;
-    # romaji pronouns in kanji (kare 彼), a macron the dictionary writes doubled (ōkina おおきな)
-    version: ClassVar[str] = "29"
+    # romaji pronouns in kanji (kare 彼), a macron the dictionary writes doubled (ōkina おおきな);
+    # 30: 潜水夫 センスイフ, 一目 ヒトメ (context_readings.tsv)
+    version: ClassVar[str] = "30"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
