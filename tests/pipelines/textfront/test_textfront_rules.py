@@ -753,6 +753,13 @@ CONTEXT_READING_CASES = [
     ("一目で気に入った", "ヒトメデキニイッタ"),
     ("彼には一目置いている", "カレニワイチモクオイテイル"),
     ("一目瞭然だ", "イチモクリョーゼンダ"),
+    # 抱く: だく when arms hold someone, いだく when a feeling or an idea is held (JSUT even ids 444, 1788);
+    # OpenJTalk read by form (抱い ダイ, 抱か イダカ)
+    ("私にも抱かせてくれますか", "ワタシニモダカセテクレマスカ"),
+    ("猫を抱く", "ネコヲダク"),
+    ("理想を抱いた", "リソーヲイダイタ"),
+    ("疑問を抱く", "ギモンヲイダク"),
+    ("大志を抱け", "タイシヲイダケ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
