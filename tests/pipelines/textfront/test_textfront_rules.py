@@ -760,6 +760,8 @@ CONTEXT_READING_CASES = [
     ("理想を抱いた", "リソーヲイダイタ"),
     ("疑問を抱く", "ギモンヲイダク"),
     ("大志を抱け", "タイシヲイダケ"),
+    # 文字化けした: MeCab cut 化 | けし (カ + 消し); 文字化けする has the noun 化け (JSUT even id 202)
+    ("文字化けしていた", "モジバケシテイタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
