@@ -762,6 +762,11 @@ CONTEXT_READING_CASES = [
     ("大志を抱け", "タイシヲイダケ"),
     # 文字化けした: MeCab cut 化 | けし (カ + 消し); 文字化けする has the noun 化け (JSUT even id 202)
     ("文字化けしていた", "モジバケシテイタ"),
+    # 種 after a noun + の, or opening a clause, is たね (JSUT even id 2098); after この/その the kind しゅ
+    ("頭痛の種となっている", "ズツーノタネトナッテイル"),
+    ("種をまく", "タネヲマク"),
+    ("この種の問題", "コノシュノモンダイ"),
+    ("一種の病気", "イッシュノビョーキ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
