@@ -767,6 +767,7 @@ CONTEXT_READING_CASES = [
     ("種をまく", "タネヲマク"),
     ("この種の問題", "コノシュノモンダイ"),
     ("一種の病気", "イッシュノビョーキ"),
+    ("国中に知らせた", "クニジューニシラセタ"),  # the whole country (JSUT even id 1692), not the place クニナカ
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
