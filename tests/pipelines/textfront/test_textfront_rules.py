@@ -767,7 +767,12 @@ CONTEXT_READING_CASES = [
     ("種をまく", "タネヲマク"),
     ("この種の問題", "コノシュノモンダイ"),
     ("一種の病気", "イッシュノビョーキ"),
-    ("国中に知らせた", "クニジューニシラセタ"),  # the whole country (JSUT even id 1692), not the place クニナカ
+    ("国中に知らせた", "クニジューニシラセタ"),
+    # dictionary entries that misread these words in running text (JSUT even ids 260, 546, 682, 2264)
+    ("その環の一番弱いところ", "ソノワノイチバンヨワイトコロ"),  # the given name タマキ
+    ("火の暖気で", "ヒノダンキデ"),  # an old spelling of のんき
+    ("残忍さで悪名高い", "ザンニンサデアクメーダカイ"),
+    ("彼の度を超した丁重さ", "カレノドヲコシタテーチョーサ"),  # タビ, "times"  # the whole country (JSUT even id 1692), not the place クニナカ
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
@@ -1765,6 +1770,11 @@ def test_the_comma_of_an_approximate_number_is_no_written_pause() -> None:
 def test_a_hex_numbers_0x_is_no_multiplication() -> None:
     assert phonemize("0x1F").kana.startswith("ゼロエックス")
     assert "カケル" not in phonemize("0xFF").kana
+
+
+def test_a_head_row_opens_an_accent_phrase() -> None:
+    # 度 was a dependent noun chained to 彼の; read ど it is a word of its own (context_readings "head")
+    assert phonemize("彼の度を超した").prosody.startswith("^ k a ] r e n o # d o [ o #")
 
 
 def test_eight_minutes_keeps_its_nucleus_off_the_geminate() -> None:

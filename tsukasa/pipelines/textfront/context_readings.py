@@ -34,6 +34,7 @@ class _Row(NamedTuple):
     reading: str
     accent: int | None
     suffix: bool = False  # kind "suffix": the word also becomes a suffix chained to the word before
+    head: bool = False  # kind "head": the word also starts an accent phrase of its own
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +42,8 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     words: dict[str, list[_Row]] = {}
     weekdays: dict[str, _Row] = {}
     for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
-        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent), kind == "suffix")
-        if kind in ("word", "suffix"):
+        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent), kind == "suffix", kind == "head")
+        if kind in ("word", "suffix", "head"):
             words.setdefault(surface, []).append(row)
         elif kind == "weekday":
             weekdays[surface] = row
@@ -90,6 +91,10 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
                     and _matches_words(row.after, features, i + 1)
                 ):
                     set_reading(f, row.reading, row.accent)
+                    if row.head:  # a dependent noun read as a word of its own (度を超す ド)
+                        f["chain_flag"] = 0
+                        if f["pos_group1"] == "非自立":
+                            f["pos_group1"] = "一般"
                     if row.suffix:
                         _chain_as_suffix(features, i, i - len(row.before.split()))
                     break
