@@ -767,12 +767,12 @@ CONTEXT_READING_CASES = [
     ("種をまく", "タネヲマク"),
     ("この種の問題", "コノシュノモンダイ"),
     ("一種の病気", "イッシュノビョーキ"),
-    ("国中に知らせた", "クニジューニシラセタ"),
+    ("国中に知らせた", "クニジューニシラセタ"),  # the whole country (JSUT even id 1692), not the place クニナカ
     # dictionary entries that misread these words in running text (JSUT even ids 260, 546, 682, 2264)
     ("その環の一番弱いところ", "ソノワノイチバンヨワイトコロ"),  # the given name タマキ
     ("火の暖気で", "ヒノダンキデ"),  # an old spelling of のんき
     ("残忍さで悪名高い", "ザンニンサデアクメーダカイ"),
-    ("彼の度を超した丁重さ", "カレノドヲコシタテーチョーサ"),  # タビ, "times"  # the whole country (JSUT even id 1692), not the place クニナカ
+    ("彼の度を超した丁重さ", "カレノドヲコシタテーチョーサ"),  # タビ, "times"
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

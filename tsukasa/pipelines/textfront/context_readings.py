@@ -42,7 +42,8 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     words: dict[str, list[_Row]] = {}
     weekdays: dict[str, _Row] = {}
     for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
-        row = _Row(pron, before, after, reading, None if accent == "*" else int(accent), kind == "suffix", kind == "head")
+        level = None if accent == "*" else int(accent)
+        row = _Row(pron, before, after, reading, level, suffix=kind == "suffix", head=kind == "head")
         if kind in ("word", "suffix", "head"):
             words.setdefault(surface, []).append(row)
         elif kind == "weekday":
