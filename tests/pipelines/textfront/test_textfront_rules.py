@@ -773,6 +773,8 @@ CONTEXT_READING_CASES = [
     ("火の暖気で", "ヒノダンキデ"),  # an old spelling of のんき
     ("残忍さで悪名高い", "ザンニンサデアクメーダカイ"),
     ("彼の度を超した丁重さ", "カレノドヲコシタテーチョーサ"),  # タビ, "times"
+    ("金星が見える", "キンセーガミエル"),  # the planet; the dictionary had the surname カナボシ
+    ("金星を挙げた", "キンボシヲアゲタ"),  # sumo's upset win
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
