@@ -775,6 +775,12 @@ CONTEXT_READING_CASES = [
     ("彼の度を超した丁重さ", "カレノドヲコシタテーチョーサ"),  # タビ, "times"
     ("金星が見える", "キンセーガミエル"),  # the planet; the dictionary had the surname カナボシ
     ("金星を挙げた", "キンボシヲアゲタ"),  # sumo's upset win
+    # the dictionary's kanji + kana spellings of compounds (左は 左派, 中と 中途, 目と 目途) took a noun and
+    # its particle in short lines (user reports on pyopenjtalk-plus: 目と目を合わせて モクトメヲ)
+    ("その左は", "ソノヒダリワ"),
+    ("中と外", "ナカトソト"),
+    ("目と目を合わせて", "メトメヲアワセテ"),
+    ("光は", "ヒカリワ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

@@ -24,6 +24,7 @@ from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_sentences
 from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
+from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
@@ -252,6 +253,7 @@ def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     # the text with them, whose words are the features' words either way.
     respaced = None if stretches else respace_false_counters(analysed, features)
     respaced = respace_topic_wa(respaced or analysed, features) or respaced
+    respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
         features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
     features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana

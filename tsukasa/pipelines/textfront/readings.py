@@ -102,6 +102,20 @@ def set_reading(word: dict, pron: str, accent: int | None = None) -> None:
     word["acc"] = min(int(word["acc"]), word["mora_size"])
 
 
+def surface_spans(text: str, surfaces: list[str]) -> list[tuple[int, int]] | None:
+    """Each surface's (start, end) in ``text``, skipping spaces (OpenJTalk's words hold none); None
+    when they do not spell it (OpenJTalk normalised a character): a caller then changes nothing."""
+    out, pos = [], 0
+    for s in surfaces:
+        while pos < len(text) and text[pos] in " \u3000":
+            pos += 1
+        if not text.startswith(s, pos):
+            return None
+        out.append((pos, pos + len(s)))
+        pos += len(s)
+    return out
+
+
 def clean_pron(pron: str) -> str:
     """A pronunciation without OpenJTalk's devoicing mark (’), letter for letter with its kana."""
     return pron.replace("’", "")

@@ -26,6 +26,7 @@ OpenJTalk's words have one of these shapes.
 
 from __future__ import annotations
 
+from tsukasa.pipelines.textfront.readings import surface_spans
 from tsukasa.pipelines.textfront.resources import unidic_words
 
 _HA = "は"
@@ -42,7 +43,7 @@ def respace_topic_wa(text: str, features: list[dict]) -> str | None:
     doubts = _doubtful(features)
     if not doubts:
         return None
-    spans = _spans(text, [f["string"] for f in features])
+    spans = surface_spans(text, [f["string"] for f in features])
     if spans is None:
         return None
     unidic, ending = _unidic_spans(text)
@@ -93,20 +94,6 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
 
 def _is_hiragana(c: str) -> bool:
     return "ぁ" <= c <= "ゖ"
-
-
-def _spans(text: str, surfaces: list[str]) -> list[tuple[int, int]] | None:
-    """Each surface's (start, end) in ``text``, skipping spaces; None when they do not spell it
-    (OpenJTalk normalised a character): then nothing is changed."""
-    out, pos = [], 0
-    for s in surfaces:
-        while pos < len(text) and text[pos] in " \u3000":
-            pos += 1
-        if not text.startswith(s, pos):
-            return None
-        out.append((pos, pos + len(s)))
-        pos += len(s)
-    return out
 
 
 def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
