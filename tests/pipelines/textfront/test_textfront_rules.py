@@ -785,6 +785,15 @@ CONTEXT_READING_CASES = [
     ("まったく彼女らしくない", "マッタクカノジョラシクナイ"),
     ("乙女らしい", "オトメラシイ"),
     ("彼は女らしい", "カレワオンナラシイ"),
+    # net and game slang the dictionary cut into other words (a pyopenjtalk-plus user report)
+    ("コミュ障だ", "コミュショーダ"),
+    ("陽キャと陰キャ", "ヨーキャトインキャ"),
+    ("チー牛", "チーギュー"),
+    ("親フラした", "オヤフラシタ"),
+    ("サ終した", "サシューシタ"),
+    ("出会い厨", "デアイチュー"),
+    ("積みゲーが多い", "ツミゲーガオーイ"),
+    ("厨房", "チューボー"),  # the kitchen's own word stays
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
