@@ -794,6 +794,10 @@ CONTEXT_READING_CASES = [
     ("出会い厨", "デアイチュー"),
     ("積みゲーが多い", "ツミゲーガオーイ"),
     ("厨房", "チューボー"),  # the kitchen's own word stays
+    ("尊死", "トートシ"),
+    ("自分の勘の良さに嗤ってしまう", "ジブンノカンノヨサニワラッテシマウ"),  # シッテ (a GPT-SoVITS user report)
+    ("鬼滅の刃", "キメツノヤイバ"),
+    ("鬼の刃", "オニノハ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
