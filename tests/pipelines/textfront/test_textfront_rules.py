@@ -798,6 +798,8 @@ CONTEXT_READING_CASES = [
     ("自分の勘の良さに嗤ってしまう", "ジブンノカンノヨサニワラッテシマウ"),  # シッテ (a GPT-SoVITS user report)
     ("鬼滅の刃", "キメツノヤイバ"),
     ("鬼の刃", "オニノハ"),
+    ("品がない", "ヒンガナイ"),  # a person's manner; goods stay しな
+    ("品が届いた", "シナガトドイタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
