@@ -800,6 +800,13 @@ CONTEXT_READING_CASES = [
     ("鬼の刃", "オニノハ"),
     ("品がない", "ヒンガナイ"),  # a person's manner; goods stay しな
     ("品が届いた", "シナガトドイタ"),
+    # a verb's form the dictionary read with its archaic or another verb's reading, form by form
+    ("包もう", "ツツモー"),
+    ("また学べばいい", "マタマナベバイイ"),
+    ("扉を叩けば", "トビラヲタタケバ"),
+    ("子供を家に帰す", "コドモヲイエニカエス"),
+    ("放そう", "ハナソー"),
+    ("風に煽られる", "カゼニアオラレル"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
