@@ -812,6 +812,14 @@ CONTEXT_READING_CASES = [
     ("行ければいいな", "イケレバイイナ"),  # was ユケレバ
     ("見えればいい", "ミエレバイイ"),  # was マミエレバ
     ("服が汚れる", "フクガヨゴレル"),
+    # an adjective's stem + そう ("looks ...") alone or before だ: MeCab took 重曹, 軽装, 広壮, 眠る
+    ("重そう", "オモソー"),
+    ("重そうだ", "オモソーダ"),
+    ("眠そう", "ネムソー"),
+    ("軽そうだ", "カルソーダ"),
+    ("広そうな部屋", "ヒロソーナヘヤ"),
+    ("軽装で", "ケーソーデ"),  # the noun written in kanji stays
+    ("重曹", "ジューソー"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from tsukasa.pipelines.textfront.readings import clean_pron, set_reading, to_katakana
-from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
@@ -111,6 +111,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
+        elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith("そう")):
+            _adjective_looks(features, i)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
@@ -140,6 +142,46 @@ def _count_with(features: list[dict], i: int, reading: str, hachi: bool) -> None
         set_reading(numeral, geminated)
         _nucleus_off_geminate(features, i - 1)
     set_reading(features[i], reading)
+
+
+# An adjective's stem + そう ("looks ..."): 重そう, 軽そう, 眠そう. Said alone or before だ, MeCab took
+# other words the dictionary spells so: 重そう ジューソー (重曹), 軽そう ケーソー and 広そう コーソー (its
+# kanji + kana spellings of 軽装, 広壮), 重 + そうだ ジュー, 眠そう as a form of 眠る (ネムラソー); before な it
+# finds the adjective. The stem is one kanji whose adjective (重い) is in the dictionary, after no
+# other kanji (軽装 written in kanji is the noun).
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _adjective_looks(features: list[dict], i: int) -> None:
+    """Word ``i`` (with the next) read as an adjective stem + そう where it spells one (in place)."""
+    f = features[i]
+    s = f["string"]
+    if f["pos"] == "形容詞" or _KANJI.fullmatch(s[:1]) is None:
+        return
+    if i and _KANJI.search(features[i - 1]["string"][-1:]):
+        return  # after a kanji: part of a compound
+    nxt = features[i + 1] if i + 1 < len(features) else None
+    if s[1:] == "そう":  # one word: 軽そう ケーソー, 重そう ジューソー
+        stem = _adjective_stem(s[0])
+        if stem is not None and clean_pron(f["pron"]) != stem + "ソー":
+            set_reading(f, stem + "ソー")
+    elif s[1:] == "そ" and nxt is not None and nxt["string"] == "う":  # 眠そ + う, a verb's volitional
+        stem = _adjective_stem(s[0])
+        if stem is not None and f["pos"] == "動詞":
+            set_reading(f, stem + "ソ")
+    elif len(s) == 1 and nxt is not None and nxt["string"].startswith("そう"):  # 重 ジュー + そうだ
+        stem = _adjective_stem(s)
+        if stem is not None and clean_pron(f["pron"]) != stem:
+            set_reading(f, stem)
+
+
+@lru_cache(maxsize=4096)
+def _adjective_stem(kanji: str) -> str | None:
+    """The reading of the stem of the adjective ``kanji`` + い (重 オモ), if the dictionary has it."""
+    words = dictionary_words(kanji + "い")
+    if len(words) != 1 or words[0].pos != "形容詞" or not words[0].pron.endswith("イ"):
+        return None
+    return clean_pron(words[0].pron)[:-1]
 
 
 def _is_hachi(word: dict) -> bool:
