@@ -820,6 +820,7 @@ CONTEXT_READING_CASES = [
     ("広そうな部屋", "ヒロソーナヘヤ"),
     ("軽装で", "ケーソーデ"),  # the noun written in kanji stays
     ("重曹", "ジューソー"),
+    ("眠すぎ", "ネムスギ"),  # was 眠り + すぎ
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

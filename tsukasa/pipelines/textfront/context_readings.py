@@ -111,7 +111,7 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
-        elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith("そう")):
+        elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
             _adjective_looks(features, i)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
@@ -150,6 +150,7 @@ def _count_with(features: list[dict], i: int, reading: str, hachi: bool) -> None
 # finds the adjective. The stem is one kanji whose adjective (重い) is in the dictionary, after no
 # other kanji (軽装 written in kanji is the noun).
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_STEM = ("そう", "すぎ", "過ぎ")  # what follows a bare adjective stem (眠すぎ: ネムリスギ was 眠り + すぎ)
 
 
 def _adjective_looks(features: list[dict], i: int) -> None:
@@ -169,7 +170,7 @@ def _adjective_looks(features: list[dict], i: int) -> None:
         stem = _adjective_stem(s[0])
         if stem is not None and f["pos"] == "動詞":
             set_reading(f, stem + "ソ")
-    elif len(s) == 1 and nxt is not None and nxt["string"].startswith("そう"):  # 重 ジュー + そうだ
+    elif len(s) == 1 and nxt is not None and nxt["string"].startswith(_AFTER_STEM):  # 重 ジュー + そうだ, 眠 + すぎ
         stem = _adjective_stem(s)
         if stem is not None and clean_pron(f["pron"]) != stem:
             set_reading(f, stem)
