@@ -149,8 +149,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # and textnorm 12; 29: romaji words analysed without the spaces between them where MeCab finds the
     # same words and readings anyway (妥協 する の は as 妥協するのは), no sentence end inside a word;
     # romaji pronouns in kanji (kare 彼), a macron the dictionary writes doubled (ōkina おおきな);
-    # 30: 潜水夫 センスイフ, 一目 ヒトメ (context_readings.tsv)
-    version: ClassVar[str] = "30"
+    # 30: 潜水夫 センスイフ, 一目 ヒトメ (context_readings.tsv); 31: the session's other context readings
+    # (種, 抱く, 国中, 環, 金星, slang, verbs read two ways), 交ぜ書き entries split (その左は), 彼女らしい,
+    # an adjective stem + そう/すぎ (重そう オモソー)
+    version: ClassVar[str] = "31"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
