@@ -821,6 +821,9 @@ CONTEXT_READING_CASES = [
     ("軽装で", "ケーソーデ"),  # the noun written in kanji stays
     ("重曹", "ジューソー"),
     ("眠すぎ", "ネムスギ"),  # was 眠り + すぎ
+    ("退け！", "ドケ"),  # "out of the way" (action games); was シリゾケ
+    ("そこを退いてくれ", "ソコヲドイテクレ"),
+    ("敵を退けた", "テキヲシリゾケタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
