@@ -824,6 +824,11 @@ CONTEXT_READING_CASES = [
     ("退け！", "ドケ"),  # "out of the way" (action games); was シリゾケ
     ("そこを退いてくれ", "ソコヲドイテクレ"),
     ("敵を退けた", "テキヲシリゾケタ"),
+    # a hiragana word says its えい long, as in kanji (JSUT even ids 2140, 1572, 1076); a verb's い stays
+    ("きれいな皿", "キレーナサラ"),
+    ("社会不安のせいにする", "シャカイフアンノセーニスル"),
+    ("いっせいに立ち上がって", "イッセーニタチアガッテ"),
+    ("よろめいて", "ヨロメイテ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

@@ -111,6 +111,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
+        elif "い" in s and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
+            _long_ei(f)
         elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
             _adjective_looks(features, i)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
@@ -183,6 +185,21 @@ def _adjective_stem(kanji: str) -> str | None:
     if len(words) != 1 or words[0].pos != "形容詞" or not words[0].pron.endswith("イ"):
         return None
     return clean_pron(words[0].pron)[:-1]
+
+
+# A word written in hiragana says its えい as a long え, as the same word in kanji does (きれい キレー as
+# 綺麗, せい セー as 所為, ていねい, こっけい, いっせいに): OpenJTalk's dictionary spells the pronunciation
+# of its hiragana entries letter for letter (キレイ, セイ). JSUT (read speech): 5 even ids and 5
+# held-out ones closer, 1 held out further (こぎれい, read コギレイ). Nouns, na-adjective stems and
+# adverbs only: in a verb or adjective form い is an ending (よろめいて, not ヨロメーテ).
+_LONG_EI_POS = frozenset({"名詞", "副詞"})
+_HIRAGANA = re.compile(r"[ぁ-ゖ]+")
+_EI = re.compile("(?<=[エケセテネヘメレゲゼデベペ])イ")
+
+
+def _long_ei(f: dict) -> None:
+    if clean_pron(f["pron"]) == to_katakana(f["string"]) and _EI.search(f["pron"]) is not None:
+        f["pron"] = _EI.sub("ー", f["pron"])
 
 
 def _is_hachi(word: dict) -> bool:
