@@ -305,3 +305,10 @@ def test_kana_only_lines_never_crash_and_say_what_is_written(line: str) -> None:
     both = phonemes_with_and_without(line, "spell_kana_sentences", lambda text, keep=frozenset(): (text, []))
     if both is not None:
         assert same_up_to_long_vowels(*both)
+
+
+def test_a_romaji_word_keeps_its_spelled_ei() -> None:
+    # MeCab cut the romaji word れいんこうと as れい|ん|こう|と; the long-えい rule for hiragana nouns
+    # (きれい キレー) must not make its れい レー: in a romaji line the spelling decides
+    assert phonemize("Soto wa samuikara, reinkōto o kirubekida.").kana.startswith("ソトワサムイカラ、レインコート")
+    assert phonemize("きれいな皿").kana == "キレーナサラ"

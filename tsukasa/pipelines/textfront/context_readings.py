@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from tsukasa.pipelines.textfront.readings import clean_pron, set_reading, to_katakana
-from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
@@ -111,8 +111,6 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
-        elif "い" in s and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
-            _long_ei(f)
         elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
             _adjective_looks(features, i)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
@@ -198,8 +196,35 @@ _EI = re.compile("(?<=[エケセテネヘメレゲゼデベペ])イ")
 
 
 def _long_ei(f: dict) -> None:
-    if clean_pron(f["pron"]) == to_katakana(f["string"]) and _EI.search(f["pron"]) is not None:
-        f["pron"] = _EI.sub("ー", f["pron"])
+    """えい said long in word ``f`` where UniDic says it so (in place): across a word boundary inside
+    a compound in hiragana it is two vowels (ためいき, うけいれ: UniDic タメイキ, ウケイレ)."""
+    pron = f["pron"]
+    if clean_pron(pron) != to_katakana(f["string"]) or _EI.search(pron) is None:
+        return
+    heard = _unidic_pron(f["string"])
+    if heard is None or len(heard) != len(clean_pron(pron)):
+        return
+    out, k = [], 0
+    for ch in pron:
+        if ch == "’":
+            out.append(ch)
+            continue
+        out.append("ー" if ch == "イ" and heard[k] == "ー" and k and heard[k - 1] in _E_ROW else ch)
+        k += 1
+    f["pron"] = "".join(out)
+
+
+_E_ROW = frozenset("エケセテネヘメレゲゼデベペ")
+
+
+@lru_cache(maxsize=4096)
+def _unidic_pron(hiragana: str) -> str | None:
+    """UniDic's pronunciation of a hiragana word it reads as one word (せい, whatever it calls it), or as
+    a noun, na-adjective stem or adverb and one more (いっせい|に); else None (れいんこーと: four scraps)."""
+    words = unidic_words(hiragana)
+    if not words or len(words) > 2 or (len(words) == 2 and words[0].pos1 not in ("名詞", "形状詞", "副詞")):
+        return None
+    return "".join(w.pron for w in words)
 
 
 def _is_hachi(word: dict) -> bool:
@@ -231,7 +256,7 @@ def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
         features[head]["acc"] = sum(int(w["mora_size"]) for w in features[head:first])
 
 
-def mend_cut_readings(features: list[dict]) -> list[dict]:
+def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dict]:
     """``は`` right after a clipped ``っ`` reads ハ, and okurigana is read once (in place; returned).
 
     No particle follows a clipped っ (an interjection, a verb stem before た/て): such a は is a
@@ -240,7 +265,15 @@ def mend_cut_readings(features: list[dict]) -> list[dict]:
 
     A kanji word whose reading already ends in the kana of the suffix MeCab cut after it read
     that kana twice: 明日は晴れのち曇り is 晴 (a verb stem the dictionary reads ハレ) + れ (接尾 レ),
-    ハレレ in pyopenjtalk too. The stem loses the kana its okurigana spells."""
+    ハレレ in pyopenjtalk too. The stem loses the kana its okurigana spells.
+
+    And a hiragana noun or adverb says its えい long where the word does (:func:`_long_ei`), unless
+    ``long_ei`` is off: in a line of romaji, whose hiragana are romaji words MeCab may cut anywhere
+    (reinkōto as れい|ん|こう|と: the れい of レインコート is no word said レー), the spelling decides."""
+    for f in features if long_ei else ():
+        s = f["string"]
+        if "い" in s and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
+            _long_ei(f)  # きれい キレー
     for i in range(1, len(features)):
         f = features[i]
         if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):

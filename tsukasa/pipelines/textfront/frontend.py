@@ -256,7 +256,7 @@ def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
         features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
-    features = mend_cut_readings(features)  # わっはっは: before a stretch looks for the letter's kana
+    features = mend_cut_readings(features, long_ei=not join_words)  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
