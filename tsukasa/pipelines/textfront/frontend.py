@@ -165,6 +165,7 @@ def japanese_to_phonemized(
     readings: list[SpelledReading] | None = None,
     ruby: list[SpelledReading] | None = None,
     phrase_breaks: bool = True,
+    romaji: bool | None = None,
 ) -> Phonemized:
     """Run OpenJTalk over already normalised Japanese text (no romaji left).
 
@@ -172,8 +173,10 @@ def japanese_to_phonemized(
     ``ruby``: the readings of words kept as written under their ruby, enforced after the context
     rules (the author's reading wins over the sentence's). ``phrase_breaks``: pause where a reader
     breaks a long sentence written without commas and where a sentence ends with no mark
-    (:mod:`.phrasing`); off, pauses only at punctuation.
+    (:mod:`.phrasing`); off, pauses only at punctuation. ``romaji``: ``readings`` are romaji words
+    (not the kanji of a kana-only line); None: whenever there are readings.
     """
+    romaji = bool(readings) if romaji is None else romaji
     if len(text) > LONG_TEXT_CHARS:
         return _long_text_to_phonemized(
             text,
@@ -183,6 +186,7 @@ def japanese_to_phonemized(
             readings=readings,
             ruby=ruby,
             phrase_breaks=phrase_breaks,
+            romaji=romaji,
         )
 
     jt = jtalk(user_dic)
@@ -192,7 +196,7 @@ def japanese_to_phonemized(
         not_clipped: frozenset[tuple[int, str]] = frozenset()
         while True:
             full, contractions = take_contractions(text, not_clipped)
-            features = _analyse(full, jt, join_words=bool(readings))
+            features = _analyse(full, jt, join_words=romaji)
             unconfirmed = restore_contractions(features, contractions)
             if not unconfirmed:
                 break
@@ -236,8 +240,9 @@ def japanese_to_phonemized(
 
 def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
-    mislead it (counters, は in hiragana, stretched endings). ``join_words``: the text holds the
-    spaces romaji words were converted with (:func:`_without_word_spaces`)."""
+    mislead it (counters, は in hiragana, stretched endings). ``join_words``: the text is a romaji
+    line's, with the spaces its words were converted with (:func:`_same_words_without_spaces`) and
+    hiragana that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`)."""
     import pyopenjtalk
 
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
@@ -335,13 +340,16 @@ def _long_text_to_phonemized(
     readings: list[SpelledReading] | None,
     ruby: list[SpelledReading] | None = None,
     phrase_breaks: bool = True,
+    romaji: bool = False,
 ) -> Phonemized:
     """:func:`japanese_to_phonemized` of each part of a long text (see LONG_TEXT_CHARS), joined."""
     results = []
     for part in _long_text_parts(text):
         mine = [r for r in readings or [] if r.surface in part]
         given = [r for r in ruby or [] if r.surface in part]
-        result = japanese_to_phonemized(part, user_dic=user_dic, readings=mine, ruby=given, phrase_breaks=phrase_breaks)
+        result = japanese_to_phonemized(
+            part, user_dic=user_dic, readings=mine, ruby=given, phrase_breaks=phrase_breaks, romaji=romaji
+        )
         if result.phonemes:
             results.append(result)
     phonemes: list[str] = []
@@ -406,6 +414,7 @@ def phonemize(
     read, ruby = apply_ruby_with_readings(spoken, user_dic)
     norm = normalize(read)
     japanese, readings = to_japanese_with_readings(norm, english)
+    romaji = bool(readings)
     if not readings:  # ワタシハロボットデス: Japanese written in katakana, read as the hiragana it stands for
         japanese = katakana_sentences_to_hiragana(japanese)
     japanese = mark_questions(japanese)
@@ -418,7 +427,13 @@ def phonemize(
     else:  # a sentence written all in kana: its nouns are given in kanji, their kana reading kept
         japanese, readings = spell_kana_sentences(japanese, keep=names)
     result = japanese_to_phonemized(
-        japanese, original=text, user_dic=user_dic, readings=readings, ruby=ruby, phrase_breaks=phrase_breaks
+        japanese,
+        original=text,
+        user_dic=user_dic,
+        readings=readings,
+        ruby=ruby,
+        phrase_breaks=phrase_breaks,
+        romaji=romaji,
     )
     cues = _place_cues(cue_spans, spoken, result)
     return Phonemized(
