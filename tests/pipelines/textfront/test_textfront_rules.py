@@ -832,6 +832,8 @@ CONTEXT_READING_CASES = [
     ("ためいきをつく", "タメイキヲツク"),  # two words in one: ため + 息 (UniDic タメイキ)
     ("うけいれる", "ウケイレル"),
     ("汚しさえしなければ", "ヨゴシサエシナケレバ"),  # the verb, not the classical adjective きたなし
+    ("その節はお世話になりました", "ソノセツワオセワニナリマシタ"),
+    ("歌の節", "ウタノフシ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
