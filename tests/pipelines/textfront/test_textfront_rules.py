@@ -834,6 +834,12 @@ CONTEXT_READING_CASES = [
     ("汚しさえしなければ", "ヨゴシサエシナケレバ"),  # the verb, not the classical adjective きたなし
     ("その節はお世話になりました", "ソノセツワオセワニナリマシタ"),
     ("歌の節", "ウタノフシ"),
+    # a door opening by itself あく (JSUT even id 2114); a hand opening a book, or a passive, ひらく
+    ("ドアはひとりでに開いた", "ドアワヒトリデニアイタ"),
+    ("窓が開いた", "マドガアイタ"),
+    ("ドアが開かなかった", "ドアガアカナカッタ"),
+    ("本を開いた", "ホンヲヒライタ"),
+    ("扉が開かれた", "トビラガヒラカレタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
