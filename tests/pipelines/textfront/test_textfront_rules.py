@@ -840,6 +840,9 @@ CONTEXT_READING_CASES = [
     ("ドアが開かなかった", "ドアガアカナカッタ"),
     ("本を開いた", "ホンヲヒライタ"),
     ("扉が開かれた", "トビラガヒラカレタ"),
+    # a road or a vehicle 通る とおる (JSUT even id 1840); a person 通う to school stays かよう
+    ("狭い道が通っている", "セマイミチガトーッテイル"),
+    ("学校に通っている", "ガッコーニカヨッテイル"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
