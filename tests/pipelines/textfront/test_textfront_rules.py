@@ -843,6 +843,11 @@ CONTEXT_READING_CASES = [
     # a road or a vehicle 通る とおる (JSUT even id 1840); a person 通う to school stays かよう
     ("狭い道が通っている", "セマイミチガトーッテイル"),
     ("学校に通っている", "ガッコーニカヨッテイル"),
+    # a habit given up やめる (JSUT even id 456), "stop it" もう止めて; a car stopped とめる
+    ("ギャンブルはきっぱりと止めなさい", "ギャンブルワキッパリトヤメナサイ"),
+    ("タバコを止めた", "タバコヲヤメタ"),
+    ("もう止めて", "モーヤメテ"),
+    ("車を止めた", "クルマヲトメタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
