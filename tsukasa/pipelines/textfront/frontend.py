@@ -196,7 +196,7 @@ def japanese_to_phonemized(
         not_clipped: frozenset[tuple[int, str]] = frozenset()
         while True:
             full, contractions = take_contractions(text, not_clipped)
-            features = _analyse(full, jt, join_words=romaji)
+            features = _analyse(full, jt, romaji=romaji)
             unconfirmed = restore_contractions(features, contractions)
             if not unconfirmed:
                 break
@@ -238,18 +238,18 @@ def japanese_to_phonemized(
     )
 
 
-def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
+def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
-    mislead it (counters, は in hiragana, stretched endings). ``join_words``: the text is a romaji
-    line's, with the spaces its words were converted with (:func:`_same_words_without_spaces`) and
-    hiragana that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`)."""
+    mislead it (counters, は in hiragana, stretched endings). ``romaji``: the text is a romaji line's,
+    with the spaces its words were converted with (:func:`_same_words_without_spaces`) and hiragana
+    that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`)."""
     import pyopenjtalk
 
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
     # ー when that text still held the 」 OpenJTalk was then given as 、.
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     given = analysed
-    if join_words and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
+    if romaji and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
         given = _WORD_SPACE.sub("", analysed)
     features = pyopenjtalk.run_frontend(given, jtalk=jt, iu_pronunciation="YuuBase")
     # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
@@ -261,7 +261,7 @@ def _analyse(text: str, jt: object, *, join_words: bool = False) -> list[dict]:
     respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
         features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
-    features = mend_cut_readings(features, long_ei=not join_words)  # わっはっは: before a stretch looks for its kana
+    features = mend_cut_readings(features, long_ei=not romaji)  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
