@@ -859,6 +859,10 @@ CONTEXT_READING_CASES = [
     ("空が青い", "ソラガアオイ"),
     ("鬼の角", "オニノツノ"),
     ("角を曲がる", "カドヲマガル"),
+    # a noun the dictionary also holds without its okurigana (飢え死 ウエジニ) read the に twice
+    ("飢え死にするくらいなら", "ウエジニスルクライナラ"),  # JSUT even id 174
+    ("溺れ死にする", "オボレジニスル"),
+    ("兄に会う", "アニニアウ"),  # two words: the に stays
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),

@@ -263,7 +263,8 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
 
     A kanji word whose reading already ends in the kana of the suffix MeCab cut after it read
     that kana twice: 明日は晴れのち曇り is 晴 (a verb stem the dictionary reads ハレ) + れ (接尾 レ),
-    ハレレ in pyopenjtalk too. The stem loses the kana its okurigana spells.
+    ハレレ in pyopenjtalk too. The stem loses the kana its okurigana spells; so does a noun the
+    dictionary also holds without its okurigana (飢え死 + に, :func:`_okurigana_of`).
 
     And a hiragana noun or adverb says its えい long where the word does (:func:`_long_ei`), unless
     ``long_ei`` is off: in a line of romaji, whose hiragana are romaji words MeCab may cut anywhere
@@ -276,13 +277,41 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
         f = features[i]
         if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):
             set_reading(f, "ハ")
-        elif f["pos_group1"] == "接尾" and len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
+        elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
             stem = features[i - 1]
             pron = stem["pron"].replace("’", "")
             kana = to_katakana(f["string"])
-            if len(pron) > len(kana) and pron.endswith(kana) and _KANJI_WORD.fullmatch(stem["string"]):
-                set_reading(stem, pron[: -len(kana)])
+            if len(pron) > len(kana) and pron.endswith(kana) and _KANJI_END.search(stem["string"]):
+                if f["pos_group1"] == "接尾" and _KANJI_WORD.fullmatch(stem["string"]):
+                    set_reading(stem, pron[: -len(kana)])
+                elif _okurigana_of(stem["string"], f["string"], pron):
+                    _drop_okurigana(stem, len(kana))
     return features
+
+
+_KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]$")
+
+
+def _drop_okurigana(stem: dict, n: int) -> None:
+    """The noun's pronunciation without its last ``n`` kana (read again by the word after it). Its
+    accent counts the accent phrase from its first mora (NJD wrote 8 for 飢え死 in ウエジニ|に|する|くらい),
+    so a nucleus past the word moves back with the morae taken out, as the phrase got shorter."""
+    size = int(stem["mora_size"])
+    acc = int(stem["acc"])
+    stem["pron"] = stem["read"] = stem["pron"].replace("’", "")[:-n]
+    stem["mora_size"] = size - n
+    if acc > size:
+        stem["acc"] = acc - n
+
+
+@lru_cache(maxsize=4096)
+def _okurigana_of(stem: str, kana: str, pron: str) -> bool:
+    """Whether ``kana`` after the noun ``stem`` is its okurigana: the dictionary holds the noun written
+    without it but pronounced with it (飢え死 ウエジニ, of 飢え死に), and MeCab reads stem + kana as that
+    one noun with the same pronunciation. 飢え死にする was cut 飢え死 + に (a particle) and read
+    ウエジニニ; 兄に (アニ + に) is two words and keeps its に."""
+    words = dictionary_words(stem + kana)
+    return len(words) == 1 and words[0].pos == "名詞" and clean_pron(words[0].pron) == pron
 
 
 _KANJI_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]+")
