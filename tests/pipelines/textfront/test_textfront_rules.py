@@ -867,6 +867,14 @@ CONTEXT_READING_CASES = [
     ("バイトで細細と暮らしている", "バイトデホソボソトクラシテイル"),
     ("細々と説明する", "コマゴマトセツメースル"),
     ("うがい薬でうがいをして", "ウガイグスリデウガイヲシテ"),
+    # old kanji spellings of demonstratives and set phrases (novels, scripts), cut in two by MeCab
+    ("何時もの場所", "イツモノバショ"),
+    ("如何したの", "ドーシタノ"),
+    ("其処に居る", "ソコニイル"),
+    ("此方へどうぞ", "コチラエドーゾ"),
+    ("ご免なさい", "ゴメンナサイ"),
+    ("何時に来る", "ナンジニクル"),
+    ("この方は", "コノカタワ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
