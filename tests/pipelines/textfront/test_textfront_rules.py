@@ -1874,6 +1874,11 @@ def test_a_hex_numbers_0x_is_no_multiplication() -> None:
     assert "カケル" not in phonemize("0xFF").kana
 
 
+def test_a_part_row_joins_the_word_before() -> None:
+    # 其|処 read そ|こ is one word, one accent phrase, flat as そこ (context_readings "part")
+    assert phonemize("其処に居る").prosody == phonemize("そこに居る").prosody
+
+
 def test_a_head_row_opens_an_accent_phrase() -> None:
     # 度 was a dependent noun chained to 彼の; read ど it is a word of its own (context_readings "head")
     assert phonemize("彼の度を超した").prosody.startswith("^ k a ] r e n o # d o [ o #")

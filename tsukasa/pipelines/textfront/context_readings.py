@@ -35,6 +35,7 @@ class _Row(NamedTuple):
     accent: int | None
     suffix: bool = False  # kind "suffix": the word also becomes a suffix chained to the word before
     head: bool = False  # kind "head": the word also starts an accent phrase of its own
+    part: bool = False  # kind "part": the word is the second half of the word before (其|処 そこ)
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +44,10 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     weekdays: dict[str, _Row] = {}
     for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
         level = None if accent == "*" else int(accent)
-        row = _Row(pron, before, after, reading, level, suffix=kind == "suffix", head=kind == "head")
-        if kind in ("word", "suffix", "head"):
+        row = _Row(
+            pron, before, after, reading, level, suffix=kind == "suffix", head=kind == "head", part=kind == "part"
+        )
+        if kind in ("word", "suffix", "head", "part"):
             words.setdefault(surface, []).append(row)
         elif kind == "weekday":
             weekdays[surface] = row
@@ -98,6 +101,9 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
                             f["pos_group1"] = "一般"
                     if row.suffix:
                         _chain_as_suffix(features, i, i - len(row.before.split()))
+                    if row.part:  # one accent phrase with the first half, which keeps the word's accent
+                        f["chain_flag"] = 1
+                        f["pos_group1"] = "接尾"
                     break
         elif s in weekdays and f["pos"] == "名詞" and _in_weekday_list(features, i, weekdays):
             row = weekdays[s]
