@@ -875,6 +875,10 @@ CONTEXT_READING_CASES = [
     ("ご免なさい", "ゴメンナサイ"),
     ("何時に来る", "ナンジニクル"),
     ("この方は", "コノカタワ"),
+    ("御前は誰だ", "オマエワダレダ"),  # "you" in period speech; 御前会議 stays ゴゼン
+    ("御前会議", "ゴゼンカイギ"),
+    ("これ丈", "コレダケ"),  # the particle だけ in kanji; the noun たけ stays
+    ("丈が伸びた", "タケガノビタ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
