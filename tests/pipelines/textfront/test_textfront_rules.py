@@ -879,6 +879,10 @@ CONTEXT_READING_CASES = [
     ("御前会議", "ゴゼンカイギ"),
     ("これ丈", "コレダケ"),  # the particle だけ in kanji; the noun たけ stays
     ("丈が伸びた", "タケガノビタ"),
+    ("体中が痛い", "カラダジューガイタイ"),  # "all over"; 授業中 stays ちゅう
+    ("日本中に広まった", "ニホンジューニヒロマッタ"),
+    ("授業中", "ジュギョーチュー"),
+    ("一番上手", "イチバンジョーズ"),
     # 来る after a case particle is the verb クル; before a date it is the 連体詞 きたる
     ("ここに来るべきだ", "ココニクルベキダ"),
     ("来る４月に", "キタルシガツニ"),
