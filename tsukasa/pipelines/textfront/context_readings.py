@@ -285,26 +285,23 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
             set_reading(f, "ハ")
         elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
             stem = features[i - 1]
-            pron = stem["pron"].replace("’", "")
+            pron = clean_pron(stem["pron"])
             kana = to_katakana(f["string"])
             if len(pron) > len(kana) and pron.endswith(kana) and _KANJI_END.search(stem["string"]):
                 if f["pos_group1"] == "接尾" and _KANJI_WORD.fullmatch(stem["string"]):
                     set_reading(stem, pron[: -len(kana)])
                 elif _okurigana_of(stem["string"], f["string"], pron):
-                    _drop_okurigana(stem, len(kana))
+                    _drop_okurigana(stem, pron, len(kana))
     return features
 
 
-_KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]$")
-
-
-def _drop_okurigana(stem: dict, n: int) -> None:
+def _drop_okurigana(stem: dict, pron: str, n: int) -> None:
     """The noun's pronunciation without its last ``n`` kana (read again by the word after it). Its
     accent counts the accent phrase from its first mora (NJD wrote 8 for 飢え死 in ウエジニ|に|する|くらい),
     so a nucleus past the word moves back with the morae taken out, as the phrase got shorter."""
     size = int(stem["mora_size"])
     acc = int(stem["acc"])
-    stem["pron"] = stem["read"] = stem["pron"].replace("’", "")[:-n]
+    stem["pron"] = stem["read"] = pron[:-n]
     stem["mora_size"] = size - n
     if acc > size:
         stem["acc"] = acc - n
@@ -320,7 +317,9 @@ def _okurigana_of(stem: str, kana: str, pron: str) -> bool:
     return len(words) == 1 and words[0].pos == "名詞" and clean_pron(words[0].pron) == pron
 
 
-_KANJI_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]+")
+_KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff々〆"
+_KANJI_WORD = re.compile(f"[{_KANJI_CHARS}]+")
+_KANJI_END = re.compile(f"[{_KANJI_CHARS}]$")
 
 
 def _in_weekday_list(features: list[dict], i: int, weekdays: dict[str, _Row]) -> bool:
