@@ -156,3 +156,27 @@ def test_no_break_inside_a_quantity(text: str, unbroken: str) -> None:
     said = phonemize(text)
     assert unbroken in said.kana
     assert "pau" in said.phonemes  # still broken somewhere: these are long sentences without a comma
+
+
+def test_features_name_the_word_before_the_boundary_word_and_a_phrase_opening_word() -> None:
+    # では: the particle は after the で of "in"; もはや: an adverb opening a phrase, named
+    words = _words("アメリカ人ではもはや理解しあえる素養を共有していない。")
+    feats = {}
+    for j, left, right in phrasing.candidates(words):
+        feats[words[j - 1]["string"]] = phrasing.boundary_features(words, j, left, right)
+    after_wa = feats["は"]
+    assert "L2=P:格助詞:で|P:係助詞:は" in after_wa
+    assert after_wa["RW=もはや"] == 1.0
+    # the sizes of the accent phrases either side: アメリカジンデワ is longer than モハヤ
+    assert after_wa["pla"] > after_wa["plb"] > 0
+
+
+def test_stretches_between_written_pauses_have_the_longer_floor() -> None:
+    fit = _fitter()
+    (plain,) = phrasing.sentences(fit.analysed("駅前の新しい喫茶店でコーヒーを飲んだ。"))
+    assert [floor for _, floor in phrasing.stretches(plain)] == [phrasing.BREATH_MORAE]
+    (commas,) = phrasing.sentences(fit.analysed("昨日は、駅前の新しい喫茶店で、コーヒーを飲んだ。"))
+    parts = phrasing.stretches(commas)
+    assert [floor for _, floor in parts] == [phrasing.STRETCH_MORAE] * 3
+    assert ["".join(f["string"] for f in words) for words, _ in parts] == ["昨日は", "駅前の新しい喫茶店で", "コーヒーを飲んだ"]
+    assert phrasing.BREATH_MORAE < phrasing.STRETCH_MORAE

@@ -444,7 +444,7 @@ NUMBER_READINGS = [
     # a noun that counts takes the counter's sound change (figure skating's 4回転, a math text's 6角形);
     # OpenJTalk read the numeral alone (ロクカイテン); 回復 after a number is no count (HP 100 recovered)
     ("6回転", "ロッカイテン"),
-    ("針は１０回転の割合で回る。", "ハリワジュッカイテンノワリアイデマワル"),  # JSUT BASIC5000_1888's reading
+    ("針は１０回転の割合で回る。", "ハリワ、ジュッカイテンノワリアイデマワル"),  # JSUT BASIC5000_1888's reading
     ("100回転した", "ヒャッカイテンシタ"),
     ("3回転", "サンカイテン"),
     ("6角形", "ロッカッケー"),
@@ -555,7 +555,7 @@ NUMBER_READINGS = [
     ("3m³", "サンリッポーメートル"),
     ("W杯予選", "ワールドカップヨセン"),  # was ダブリューハイ
     # slash dates whose day no month number reaches (was 25分の12); gauges and scales stay fractions
-    ("12/25はクリスマスだ", "ジューニガツニジューゴニチワクリスマスダ"),
+    ("12/25はクリスマスだ", "ジューニガツニジューゴニチワ、クリスマスダ"),
     ("HP10/30", "エイチピーサンジューブンノジュー"),
     ("1/24スケール", "ニジューヨンブンノイチスケール"),
     # ... and a slash date whose month is at least its day (an improper fraction speech seldom has)
@@ -575,7 +575,7 @@ NUMBER_READINGS = [
     ("1週間", "イッシューカン"),
     # hyphenated digit groups: a code (phone, postal) when 3+ groups or a leading 0, else a range
     ("03-1234-5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
-    ("〒100-0001", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ"),
+    ("〒100-0001", "ユービンバンゴー、イチマルマルノゼロゼロゼロイチ"),
     ("3-5人", "サンカラゴニン"),
     # a stage number of a game (was ニカラサン: a range), and two groups that do not run upwards
     ("ステージ2-3をクリアした", "ステージニノサンヲクリアシタ"),
@@ -1396,7 +1396,7 @@ ENGLISH_CASES = [
     # capital acronyms whose lower case is a table word (data/acronyms.tsv): letters, not the word
     ("AMラジオを聞く", "エーエムラジオヲキク"),  # was アムラジオ (am, as in "I am")
     ("IT企業に勤める", "アイティーキギョーニツトメル"),  # was イット
-    ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
+    ("WHOは宣言を終了した", "ダブリューエイチオーワ、センゲンヲシューリョーシタ"),  # was フー (who); news text
     ("LINEで送って", "ラインデオクッテ"),  # the app (was エルアイエヌイー)
     # English words written in capitals (game UIs, battle text): read as words, not spelled
     ("TIPSを見る", "チップスヲミル"),  # was ティーアイピーエス
@@ -1834,9 +1834,14 @@ PHRASE_BREAK_CASES = [
     ("私は学生です。", "ワタシワガクセーデス"),
     ("私は大阪に住んでいます。", "ワタシワオーサカニスンデイマス"),
     ("水をマレーシアから買わなくてはならないのです。", "ミズヲマレーシアカラカワナクテワナラナイノデス"),
-    # no break: the writer's comma marks where this sentence pauses
+    # a stretch beside the writer's comma is looked at too when it is long (30 morae and more):
+    # written commas are not all of a text's pauses
+    ("しかし、連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
+     "シカシ、レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),
+    # ... but a shorter stretch between commas is the writer's phrasing
     ("連邦政府の予算削減は社会保障の給付に、影響が及ぶでしょう。",
      "レンポーセーフノヨサンサクゲンワシャカイホショーノキューフニ、エーキョーガオヨブデショー"),
+    ("昨日は、駅前の新しい喫茶店でコーヒーを飲んだ。", "キノーワ、エキマエノアタラシイキッサテンデコーヒーヲノンダ"),
     # game lines running two sentences together without a mark: a final particle or a polite form
     # followed by a new word ends a sentence, at any length
     ("誓いますそれが約束だから", "チカイマス、ソレガヤクソクダカラ"),

@@ -14,7 +14,7 @@ in the first ~2,400 sentences of that corpus the writer's commas are exactly whe
 paused, so "where did the comma stand" is "where does a reader break". Fitted on even ids only.
 The weights ship as ``data/phrase_breaks.json``.
 
-**Decoding**: the most likely boundary of a stretch is taken when its probability passes 0.5
+**Decoding**: the most likely boundary of a stretch is taken when its probability passes 0.45
 (a pause put where the reader made none costs one phoneme, as one missed does, so the break goes
 where it is the likelier), then each side is looked at again as a stretch of its own. The model
 was fitted on such sub-stretches too (every span between two of a sentence's commas), so a
@@ -30,10 +30,17 @@ where a written 。 would have risen (行くぞ？; textfront/questions.py), and
 of its own for what follows. (No JSUT sentence has one: they are single sentences; the rule is
 there for script text.)
 
-Only a sentence (text between 。！？, an unwritten sentence end or the line's ends) with no pause
-of its own (no 、, bracket, quote or other mark OpenJTalk reads as a pause) and at least
-:data:`BREATH_MORAE` morae is looked at: where the writer placed commas, they mark the pauses,
-and readers add few (under 1 % of word boundaries in JSUT's comma-rich part).
+**Where it looks.** A sentence (text between 。！？, an unwritten sentence end or the line's ends)
+with no pause of its own (no 、, bracket, quote or other mark OpenJTalk reads as a pause) is
+looked at from :data:`BREATH_MORAE` morae; in a sentence the writer gave pauses, each stretch
+between them from :data:`STRETCH_MORAE`. Why both: text written for reading is not written with
+a comma at every pause. JSUT shows it: up to BASIC5000_2395 its commas stand exactly where the
+reader paused (1.2 commas and 1.2 pauses a sentence, 非、暴力 included: pauses written down), from
+2396 on it has 0.35 commas a sentence and she still pauses 1.5 times a sentence. In such text
+(and in script text) a long stretch between two commas holds pauses nobody wrote; in the
+pause-annotated part it holds none by construction, which the benchmark shows as a cost there
+(``bench_textfront.py``'s ``unwritten pauses`` rows measure both; benchmarks/RESULTS.md,
+2026-12-06).
 """
 
 from __future__ import annotations
@@ -48,12 +55,22 @@ from tsukasa.pipelines.textfront.questions import rises_at_end
 from tsukasa.pipelines.textfront.resources import data_path
 
 MODEL_FILE = "phrase_breaks.json"
-THRESHOLD = 0.5  # equal costs: a wrong pause and a missed one are one phoneme error each
+# A wrong pause and a missed one cost one phoneme error each, so 0.5 would be the bar for one
+# boundary; but a stretch is cut at its likeliest boundary only, and a reader who pauses somewhere
+# in it may pause at any of several close candidates. On JSUT's even ids with every comma taken out
+# (the unwritten-pause task itself: 1,183 sentences, ~1,400 pauses) 0.45 makes fewer errors than 0.5
+# (misses fall more than wrong pauses rise; benchmarks/RESULTS.md, 2026-12-06).
+THRESHOLD = 0.45
 # A comma-less sentence shorter than this is said in one breath (most game lines are): the model,
-# fitted on read prose, would break some 13-mora lines (ベティーガ、パーティーニキタ). On JSUT's
-# even ids 20 costs nothing against no limit (PER ratio 0.657 / 0.655) and keeps most of the
-# comma-sparse block's gain (benchmarks/RESULTS.md, 2026-12-05).
-BREATH_MORAE = 20
+# fitted on read prose, would break some 13-mora lines (ベティーガ、パーティーニキタ). Set from the same
+# comma-less even ids: 16 makes fewer errors than 20 (read speech breaks 16-19 mora sentences after
+# a topic: キューコーワ、ロクジニ…), and nothing changes below 16 (the model breaks no shorter one).
+BREATH_MORAE = 16
+# A stretch beside a written pause is looked at from this length: shorter stretches between commas
+# are already the writer's phrasing. Set on JSUT's even ids, the comma-annotated part with a quarter
+# of its commas kept (as many as the comma-sparse block has): 30 gets two thirds of 25's gain there
+# for a quarter of the pauses 25 adds where the annotated text has none (RESULTS, 2026-12-06).
+STRETCH_MORAE = 30
 
 _SENTENCE_ENDS = frozenset("。．！？!?")
 _INFLECTING = frozenset({"動詞", "形容詞", "助動詞"})
@@ -76,12 +93,35 @@ def _right_category(f: dict) -> str:
     return f"N:{f['pos_group1']}" if f["pos"] == "名詞" else f["pos"]
 
 
+# Words that open a phrase of their own when they follow a boundary: adverbs (もはや, 急に),
+# conjunctions, adnominals (その, あの) and pronouns (それ, 彼). Named one by one: which of them a
+# reader pauses before differs word by word (…、それを / 彼が、…).
+_OPENING_POS = frozenset({"副詞", "接続詞", "連体詞", "感動詞"})
+
+
+def _phrase_morae(words: list[dict], j: int) -> tuple[int, int]:
+    """Morae of the accent phrase ending before ``words[j]`` and of the one starting at it."""
+    a = j - 1
+    while a > 0 and words[a]["chain_flag"] == 1:
+        a -= 1
+    b = j + 1
+    while b < len(words) and words[b]["chain_flag"] == 1:
+        b += 1
+    return sum(int(f["mora_size"]) for f in words[a:j]), sum(int(f["mora_size"]) for f in words[j:b])
+
+
 def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[str, float]:
     """Features of a break before ``words[j]`` in a stretch with ``left`` / ``right`` morae either
-    side (the one definition for fitting and for prediction)."""
+    side (the one definition for fitting and for prediction).
+
+    Besides the two words at the boundary and the stretch's shape: the word before the left one
+    with it (a particle's weight depends on what it follows: で|は "in … (topic)", ので, て|いる), the
+    sizes of the two accent phrases at the boundary (a pause comes more readily before a long
+    phrase than a short one), and the right word by name when it opens a phrase of its own."""
     cat = _left_category(words[j - 1])
     span = math.log(left + right + 1)
-    return {
+    before, after = _phrase_morae(words, j)
+    out = {
         "bias": 1.0,
         f"L={cat}": 1.0,
         f"L={cat}*ln": span - 3.0,  # how much more this word invites a break as the stretch grows
@@ -93,7 +133,15 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
         "a<6": float(left < 6),
         "b<3": float(right < 3),
         "b<6": float(right < 6),
+        "pla": math.log(before + 1),
+        "plb": math.log(after + 1),
     }
+    if j >= 2:
+        out[f"L2={_left_category(words[j - 2])}|{cat}"] = 1.0
+    r = words[j]
+    if r["pos"] in _OPENING_POS or r["pos_group1"] == "代名詞":
+        out[f"RW={r['string']}"] = 1.0
+    return out
 
 
 def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
@@ -197,6 +245,22 @@ def spoken_words(sentence: list[dict]) -> list[dict] | None:
     return None if any(makes_pause(f) for f in words) else words
 
 
+def stretches(sentence: list[dict]) -> list[tuple[list[dict], int]]:
+    """The spoken words of a sentence (its end mark left out) cut at the pauses the writer marked,
+    each with the morae from which a break inside it is looked for (:data:`BREATH_MORAE` for a
+    sentence with no such pause, :data:`STRETCH_MORAE` for a stretch beside one)."""
+    out: list[list[dict]] = [[]]
+    for f in sentence:
+        if f["string"] in _SENTENCE_ENDS:
+            continue
+        if makes_pause(f):
+            out.append([])
+        else:
+            out[-1].append(f)
+    floor = BREATH_MORAE if len(out) == 1 else STRETCH_MORAE
+    return [(words, floor) for words in out if words]
+
+
 @cache
 def model() -> dict[str, float]:
     """The fitted weights (feature name → weight); loaded once."""
@@ -245,7 +309,7 @@ def _pause_node(mark: str = "、") -> dict:
 
 def insert_phrase_breaks(features: list[dict]) -> list[dict]:
     """``features`` with a pause node where a sentence ends unwritten and where a reader breaks a
-    sentence written without commas."""
+    long stretch the writer gave no pause."""
     out: list[dict] = []
     changed = False
     for sentence in sentences(features):
@@ -255,9 +319,12 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
                 rises = rises_at_end("".join(f["string"] for f in parts[n - 1]))
                 out.append(_pause_node("？" if rises else "、"))
                 changed = True
-            words = spoken_words(part)
-            long_enough = words and sum(int(f["mora_size"]) for f in words) >= BREATH_MORAE
-            cuts = {id(words[j]) for j in breaks(words)} if long_enough else set()
+            cuts = {
+                id(words[j])
+                for words, floor in stretches(part)
+                if sum(int(f["mora_size"]) for f in words) >= floor
+                for j in breaks(words)
+            }
             for f in part:
                 if id(f) in cuts:
                     out.append(_pause_node())
