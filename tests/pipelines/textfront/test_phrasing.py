@@ -178,5 +178,6 @@ def test_stretches_between_written_pauses_have_the_longer_floor() -> None:
     (commas,) = phrasing.sentences(fit.analysed("昨日は、駅前の新しい喫茶店で、コーヒーを飲んだ。"))
     parts = phrasing.stretches(commas)
     assert [floor for _, floor in parts] == [phrasing.STRETCH_MORAE] * 3
-    assert ["".join(f["string"] for f in words) for words, _ in parts] == ["昨日は", "駅前の新しい喫茶店で", "コーヒーを飲んだ"]
+    texts = ["".join(f["string"] for f in words) for words, _ in parts]
+    assert texts == ["昨日は", "駅前の新しい喫茶店で", "コーヒーを飲んだ"]
     assert phrasing.BREATH_MORAE < phrasing.STRETCH_MORAE
