@@ -110,6 +110,19 @@ def _phrase_morae(words: list[dict], j: int) -> tuple[int, int]:
     return sum(int(f["mora_size"]) for f in words[a:j]), sum(int(f["mora_size"]) for f in words[j:b])
 
 
+def _to_predicate(words: list[dict], j: int, step: int) -> tuple[int, bool]:
+    """Morae from the boundary before ``words[j]`` to the nearest predicate (verb, adjective or
+    auxiliary) going right (``step`` 1, from ``words[j]``) or left (-1, from ``words[j - 1]``), and
+    whether there was none. A stand-in for the parse OpenJTalk does not give: a long run of
+    arguments before their verb (…社会保障の給付に|影響が及ぶ) is where a reader breaks, right after a
+    clause ends is another."""
+    k, morae = (j, 0) if step > 0 else (j - 1, 0)
+    while 0 <= k < len(words) and words[k]["pos"] not in _INFLECTING:
+        morae += int(words[k]["mora_size"])
+        k += step
+    return morae, not 0 <= k < len(words)
+
+
 def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[str, float]:
     """Features of a break before ``words[j]`` in a stretch with ``left`` / ``right`` morae either
     side (the one definition for fitting and for prediction).
@@ -117,10 +130,13 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
     Besides the two words at the boundary and the stretch's shape: the word before the left one
     with it (a particle's weight depends on what it follows: で|は "in … (topic)", ので, て|いる), the
     sizes of the two accent phrases at the boundary (a pause comes more readily before a long
-    phrase than a short one), and the right word by name when it opens a phrase of its own."""
+    phrase than a short one), the right word by name when it opens a phrase of its own, and the
+    morae to the nearest predicate either side (:func:`_to_predicate`)."""
     cat = _left_category(words[j - 1])
     span = math.log(left + right + 1)
     before, after = _phrase_morae(words, j)
+    to_right, none_right = _to_predicate(words, j, 1)
+    to_left, none_left = _to_predicate(words, j, -1)
     out = {
         "bias": 1.0,
         f"L={cat}": 1.0,
@@ -135,6 +151,10 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
         "b<6": float(right < 6),
         "pla": math.log(before + 1),
         "plb": math.log(after + 1),
+        "p2r": math.log(to_right + 1),
+        "p2r_none": float(none_right),
+        "p2l": math.log(to_left + 1),
+        "p2l_none": float(none_left),
     }
     if j >= 2:
         out[f"L2={_left_category(words[j - 2])}|{cat}"] = 1.0
@@ -148,7 +168,8 @@ def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     """``(j, left, right)`` for each accent-phrase boundary inside a stretch: a break goes between
     accent phrases (never inside a chained one), between two words that are spoken, and never
     before a particle: it belongs to the word before it, and the fitting saw no such boundary (its
-    weight would be 0, i.e. no evidence against a break); nor inside a quantity (:func:`_inside_quantity`).
+    weight would be 0, i.e. no evidence against a break); nor inside a quantity (:func:`_inside_quantity`)
+    or a spelled-out address.
     A word OpenJTalk misreads can still draw a break: 特別なはからいが is analysed はからい (a verb) |
     が (a conjunction), and breaks there."""
     morae = [int(f["mora_size"]) for f in words]
@@ -156,16 +177,27 @@ def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     for j in range(1, len(words)):
         left += morae[j - 1]
         if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j] and words[j]["pos"] != "助詞":
-            if not _inside_quantity(words[j - 1], words[j]):
+            if not _inside_quantity(words, j) and not words[j]["string"].startswith(_ADDRESS_JOINS):
                 yield j, left, total - left
 
 
-def _inside_quantity(before: dict, after: dict) -> bool:
-    """Whether a number follows a counted number: 3時|15分, 2年|3か月, 1メートル|58センチ, 1分|23秒 are
-    one quantity, said without a break (the model, which learnt that a reader may pause after 〜年
-    or 〜時 before a clause, broke them: ゴゴサンジ、ジューゴフン)."""
-    counted = before["pos"] == "名詞" and (before["pos_group1"] == "数" or before["pos_group2"] == "助数詞")
-    return counted and after["pos"] == "名詞" and after["pos_group1"] == "数"
+# The words normalize.read_addresses joins an address's parts with (info@example.jp インフォ|アット
+# エグザンプル…): an address is said in one go, and the model, which never saw one, broke before アット.
+_ADDRESS_JOINS = ("アット", "ドット", "スラッシュ")
+
+
+def _inside_quantity(words: list[dict], j: int) -> bool:
+    """Whether the number ``words[j]`` goes on a quantity: after a counted number (3時|15分, 2年|3か月,
+    1メートル|58センチ, 1分|23秒) or a range's から after a number (2020年から|2021年, 3時から|5時):
+    said without a break (the model, which learnt that a reader may pause after 〜年 or 〜時 before a
+    clause, broke them: ゴゴサンジ、ジューゴフン)."""
+    after = words[j]
+    if after["pos"] != "名詞" or after["pos_group1"] != "数":
+        return False
+    before = words[j - 1]
+    if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
+        before = words[j - 2]
+    return before["pos"] == "名詞" and (before["pos_group1"] == "数" or before["pos_group2"] == "助数詞")
 
 
 def sentences(features: list[dict]) -> list[list[dict]]:
