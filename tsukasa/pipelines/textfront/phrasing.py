@@ -155,6 +155,10 @@ def boundary_features(words: list[dict], j: int, left: int, right: int) -> dict[
         "p2r_none": float(none_right),
         "p2l": math.log(to_left + 1),
         "p2l_none": float(none_left),
+        # how much more this word invites a break the further its predicate is and the more has been
+        # said before it (after を with the verb next: no; after a topic は with a long clause ahead: yes)
+        f"L={cat}*p2r": math.log(to_right + 1) - 2.0,
+        f"L={cat}*la": math.log(left + 1) - 2.5,
     }
     if j >= 2:
         out[f"L2={_left_category(words[j - 2])}|{cat}"] = 1.0
