@@ -269,9 +269,16 @@ def _run_on_sentences(sentence: list[dict]) -> list[list[dict]]:
     parts: list[list[dict]] = [[]]
     for i, f in enumerate(sentence):
         parts[-1].append(f)
-        if i + 1 < len(sentence) and ends_unwritten_sentence(sentence[i - 1] if i else None, f, sentence[i + 1]):
+        if (
+            f["pos"] in _MAY_END  # cheap first: most words cannot end a sentence
+            and i + 1 < len(sentence)
+            and ends_unwritten_sentence(sentence[i - 1] if i else None, f, sentence[i + 1])
+        ):
             parts.append([])
     return parts
+
+
+_MAY_END = frozenset({"助詞", "助動詞", "感動詞"})  # the parts of speech ends_unwritten_sentence accepts
 
 
 def spoken_words(sentence: list[dict]) -> list[dict] | None:
@@ -355,9 +362,10 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
                 rises = rises_at_end("".join(f["string"] for f in parts[n - 1]))
                 out.append(_pause_node("？" if rises else "、"))
                 changed = True
+            long_enough = sum(int(f["mora_size"]) for f in part) >= BREATH_MORAE  # no stretch can be
             cuts = {
                 id(words[j])
-                for words, floor in stretches(part)
+                for words, floor in (stretches(part) if long_enough else ())
                 if sum(int(f["mora_size"]) for f in words) >= floor
                 for j in breaks(words)
             }
