@@ -1854,6 +1854,9 @@ PHRASE_BREAK_CASES = [
     ("そうですか分かりました", "ソーデスカ、ワカリマシタ"),  # a question か after a polite form
     ("ちょっと待ってよそれは違う", "チョットマッテヨ、ソレワチガウ"),  # a te-form request + よ
     ("行ってらっしゃいね気をつけて", "イッテラッシャイネ、キヲツケテ"),  # 気: one mora, still a word
+    # a na-adjective's stem + よ/ね with the copula left out (women's and casual speech)
+    ("大丈夫よ心配しないで", "ダイジョーブヨ、シンパイシナイデ"),
+    ("素敵ねまた来ましょう", "ステキネ、マタキマショー"),
     # ... but not after a quoting って, before the ように of a wish, or at a か of "whether" / "some"
     ("禿げやすいって聞いたぞ", "ハゲヤスイッテキイタゾ"),
     ("幸せになれますように", "シアワセニナレマスヨーニ"),

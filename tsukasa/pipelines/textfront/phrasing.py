@@ -230,15 +230,15 @@ def _kanji_word(f: dict) -> bool:
 
 
 def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
-    """Whether a sentence ends after ``f`` (``prev`` is the word before it) though no mark says so:
-    a final particle after a verb, adjective or auxiliary (or another final particle, よね, the
-    nominal の, のよ, or a te-form request, 待ってよ), a question か after a polite form, or a polite
-    ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
+    """Whether a sentence ends after ``f`` (``prev`` is the word before it) though no mark says so: a final
+    particle after a verb, adjective or auxiliary (or another final particle, よね, the nominal の, のよ,
+    a te-form request, 待ってよ, or a na-adjective's stem, 大丈夫よ), a question か after a polite form, or a
+    polite ます / です in its plain form (also a set phrase that ends in one: ありがとうございます, an
     interjection to OpenJTalk), followed by a word that starts something new: not a particle, an
-    auxiliary, a mark, a dependent noun (よう in ますように), a one-mora kana scrap (ねえねえ is cut
-    ねえ|ね|え; 気, 手 are words), よう, or a word in f's accent phrase. Kana and romaji text is where
-    OpenJTalk misreads most (rokotsu ni iya na kao: な taken as the final particle), hence the short
-    list and the word before."""
+    auxiliary, a mark, a dependent noun (よう in ますように), a one-mora kana scrap (ねえねえ is cut ねえ|ね|え; 気,
+    手 are words), よう, or a word in f's accent phrase. Kana and romaji text is where OpenJTalk
+    misreads most (rokotsu ni iya na kao: な taken as the final particle), hence the short list and
+    the word before."""
     if nxt["pos"] in _ATTACHED or (nxt["pos"] == "名詞" and nxt["pos_group1"] in ("非自立", "接尾")):
         return False
     if nxt["chain_flag"] == 1 or nxt["pron"].startswith("ー"):
@@ -257,7 +257,9 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
         if prev["pos"] == "助詞":  # よね, or a request in the te-form (待ってよ, 来てね); no other particle
             te_form = prev["pos_group1"] == "接続助詞" and prev["string"] in ("て", "で")
             return prev["pos_group1"] == "終助詞" or te_form
-        return prev["pos"] in _INFLECTING or prev["string"] == "の"
+        # after a verb, adjective or auxiliary; the nominal の (行くのよ); or a na-adjective's stem,
+        # the copula left out as women's and casual speech does (大丈夫よ, 素敵ね, 静かね)
+        return prev["pos"] in _INFLECTING or prev["string"] == "の" or prev["pos_group1"] == "形容動詞語幹"
     if f["pos"] == "感動詞":
         return f["string"].endswith(tuple(_POLITE_ENDS))
     return f["pos"] == "助動詞" and f["string"] in _POLITE_ENDS and f["cform"] == "基本形"
