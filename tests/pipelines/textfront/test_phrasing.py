@@ -76,17 +76,24 @@ def test_candidates_are_accent_phrase_boundaries_between_spoken_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "text,after,labelled",
+    "text,kana,after,labelled",
     [
-        ("連邦政府の予算削減は、社会保障の給付に影響が及ぶでしょう。", {"は"}, 1),
-        # every span between two commas (or the ends) is an example, so a comma is labelled once per
-        # span that holds it: each of two commas is inside the whole sentence and one half-open span
-        ("鉄道路線が、津軽海峡の下を通って、北海道まで延長された。", {"が", "て"}, 4),
-        ("私は学生です。", set(), 0),  # no comma, no label
+        ("連邦政府の予算削減は、社会保障の給付に影響が及ぶでしょう。",
+         "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー", {"は"}, 1),
+        # every span between two pauses (or the ends) is an example, so a pause is labelled once per
+        # span that holds it: each of two pauses is inside the whole sentence and one half-open span
+        ("鉄道路線が、津軽海峡の下を通って、北海道まで延長された。",
+         "テツドーロセンガ、ツガルカイキョーノシタヲトーッテ、ホッカイドーマデエンチョーサレタ", {"が", "て"}, 4),
+        # the labels are the reader's pauses, written or not (BASIC5000_2420: none of these is written)
+        ("敵軍は首都の周囲を塹壕で固めていた。",
+         "テキグンワ、シュトノシューイヲ、ザンゴーデカタメテイタ", {"は", "を"}, 4),
+        ("私は学生です。", "ワタシワガクセーデス", set(), 0),  # no pause, no label
     ],
-)
-def test_fitting_labels_the_boundaries_where_the_commas_stood(text: str, after: set[str], labelled: int) -> None:
-    ex = _fitter().examples(text)
+)  # fmt: skip
+def test_fitting_labels_the_boundaries_where_the_reader_paused(
+    text: str, kana: str, after: set[str], labelled: int
+) -> None:
+    ex = _fitter().examples(text, kana)
     assert ex
     positives = [x for x, y in ex if y]
     assert len(positives) == labelled
@@ -98,9 +105,17 @@ def test_fitting_labels_the_boundaries_where_the_commas_stood(text: str, after: 
     assert all(x in [f for f, _ in ex] for x in whole)
 
 
+def test_fitting_skips_a_sentence_the_analysis_reads_otherwise() -> None:
+    # the gold kana is what the reader said: a sentence our analysis spells otherwise has no labels
+    assert _fitter().examples("私は学生です。", "ボクワガクセーデス") is None
+
+
 def test_fitting_skips_a_sentence_with_another_pause_mark() -> None:
     # a quote or ？ is the writer's pause: the model never runs on such a sentence, so it is no example
-    assert _fitter().examples("「行こう」と彼は言ったが誰も動かなかった。") == []
+    assert (
+        _fitter().examples("「行こう」と彼は言ったが誰も動かなかった。", "イコートカレワイッタガダレモウゴカナカッタ")
+        == []
+    )
 
 
 @pytest.mark.parametrize(

@@ -192,16 +192,26 @@ _ADDRESS_JOINS = ("アット", "ドット", "スラッシュ")
 
 def _inside_quantity(words: list[dict], j: int) -> bool:
     """Whether the number ``words[j]`` goes on a quantity: after a counted number (3時|15分, 2年|3か月,
-    1メートル|58センチ, 1分|23秒) or a range's から after a number (2020年から|2021年, 3時から|5時):
+    1メートル|58センチ, 1分|23秒), a range's から after a number (2020年から|2021年, 3時から|5時) or a
+    word that opens a quantity (午後|3時, 約|5キロ):
     said without a break (the model, which learnt that a reader may pause after 〜年 or 〜時 before a
     clause, broke them: ゴゴサンジ、ジューゴフン)."""
     after = words[j]
     if after["pos"] != "名詞" or after["pos_group1"] != "数":
         return False
     before = words[j - 1]
+    if before["string"] in _BEFORE_A_NUMBER:
+        return True
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
     return before["pos"] == "名詞" and (before["pos_group1"] == "数" or before["pos_group2"] == "助数詞")
+
+
+# Words that open the quantity they stand before (午後|3時, 約|5キロ, 西暦|2020年): no break after them
+# (the model learnt that a reader may pause between a short time word and a number, ここ、6か月で).
+_BEFORE_A_NUMBER = frozenset(
+    {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速"}
+)
 
 
 def sentences(features: list[dict]) -> list[list[dict]]:
