@@ -364,26 +364,26 @@ def _pause_node(mark: str = "、") -> dict:
 
 def insert_phrase_breaks(features: list[dict]) -> list[dict]:
     """``features`` with a pause node where a sentence ends unwritten and where a reader breaks a
-    long stretch the writer gave no pause."""
-    out: list[dict] = []
-    changed = False
+    long stretch the writer gave no pause (the same list when there is none: most short lines)."""
+    marks: dict[int, str] = {}  # id(word) -> the pause mark that goes before it
     for sentence in sentences(features):
         parts = _run_on_sentences(sentence)
         for n, part in enumerate(parts):
             if n:  # an unwritten sentence end before this part: a pause, rising as a written one would
                 rises = rises_at_end("".join(f["string"] for f in parts[n - 1]))
-                out.append(_pause_node("？" if rises else "、"))
-                changed = True
-            long_enough = sum(int(f["mora_size"]) for f in part) >= BREATH_MORAE  # no stretch can be
-            cuts = {
-                id(words[j])
-                for words, floor in (stretches(part) if long_enough else ())
-                if sum(int(f["mora_size"]) for f in words) >= floor
-                for j in breaks(words)
-            }
-            for f in part:
-                if id(f) in cuts:
-                    out.append(_pause_node())
-                    changed = True
-                out.append(f)
-    return out if changed else features
+                marks[id(part[0])] = "？" if rises else "、"
+            if sum(int(f["mora_size"]) for f in part) < BREATH_MORAE:
+                continue  # no stretch in it can be long enough
+            for words, floor in stretches(part):
+                if sum(int(f["mora_size"]) for f in words) >= floor:
+                    for j in breaks(words):
+                        marks[id(words[j])] = "、"
+    if not marks:
+        return features
+    out: list[dict] = []
+    for f in features:
+        mark = marks.get(id(f))
+        if mark is not None:
+            out.append(_pause_node(mark))
+        out.append(f)
+    return out
