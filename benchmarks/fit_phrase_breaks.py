@@ -69,8 +69,9 @@ def pause_offsets(kana: str) -> tuple[str, set[int]]:
 
 
 def _said(f: dict) -> str:
-    """The kana a word adds to the sentence's reading (marks add none; ’ is OpenJTalk's devoicing)."""
-    return "" if makes_pause(f) or f["string"] in phrasing._SENTENCE_ENDS else f["pron"].replace("’", "")
+    """The kana a word adds to the sentence's reading (pause marks, 。 among them, add none; ’ is
+    OpenJTalk's devoicing mark)."""
+    return "" if makes_pause(f) else f["pron"].replace("’", "")
 
 
 def examples(text: str, kana: str) -> list[tuple[dict[str, float], int]] | None:

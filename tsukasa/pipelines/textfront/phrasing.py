@@ -5,20 +5,20 @@ no comma at all is not read in one breath when it is long: read speech breaks it
 (連邦政府の予算削減は、社会保障の…), after a subordinate clause (…通って、北海道まで…) or before
 the verb phrase (…社会保障の給付に、影響が…).
 
-**A learned model, fitted on where writers put commas.** Each accent-phrase boundary of a
-comma-less stretch gets a probability from a logistic regression over the words on either side
-(the left word's part of speech and conjugation, or the particle itself; the right word's part
-of speech) and the stretch's shape (morae left and right of the boundary). It is fitted by
-``benchmarks/fit_phrase_breaks.py`` on JSUT basic5000 sentences whose commas were taken out:
-in the first ~2,400 sentences of that corpus the writer's commas are exactly where its reader
-paused, so "where did the comma stand" is "where does a reader break". Fitted on even ids only.
-The weights ship as ``data/phrase_breaks.json``.
+**A learned model, fitted on where a reader paused.** Each accent-phrase boundary of a stretch
+with no written pause gets a probability from a logistic regression over the words on either side
+(the left word's part of speech and conjugation, or the particle itself, and the word before it;
+the right word's part of speech, or the word itself when it opens a phrase), the sizes of the two
+accent phrases, the stretch's shape (morae left and right of the boundary) and how far the
+nearest predicate is on either side. It is fitted by ``benchmarks/fit_phrase_breaks.py`` on JSUT
+basic5000 sentences analysed with their commas taken out and labelled by the reader's pauses
+(the gold kana): in the first ~2,400 sentences those are the commas, after them mostly not.
+Fitted on even ids only. The weights ship as ``data/phrase_breaks.json``.
 
-**Decoding**: the most likely boundary of a stretch is taken when its probability passes 0.45
-(a pause put where the reader made none costs one phoneme, as one missed does, so the break goes
-where it is the likelier), then each side is looked at again as a stretch of its own. The model
-was fitted on such sub-stretches too (every span between two of a sentence's commas), so a
-side is scored the way the fitting saw it.
+**Decoding**: the most likely boundary of a stretch is taken when its probability passes
+:data:`THRESHOLD`, then each side is looked at again as a stretch of its own. The model was fitted
+on such sub-stretches too (every span between two of a sentence's pauses), so a side is scored the
+way the fitting saw it.
 
 **Sentences run together.** Game and chat lines often write two sentences with no mark between
 them (誓いますそれが約束だから, 始まったばかりだぜ気合い入れていくぞ). A sentence-final particle after a
@@ -73,6 +73,12 @@ BREATH_MORAE = 16
 STRETCH_MORAE = 30
 
 _SENTENCE_ENDS = frozenset("。．！？!?")
+
+
+def _morae(words: list[dict]) -> int:
+    return sum(int(f["mora_size"]) for f in words)
+
+
 _INFLECTING = frozenset({"動詞", "形容詞", "助動詞"})
 
 
@@ -107,7 +113,7 @@ def _phrase_morae(words: list[dict], j: int) -> tuple[int, int]:
     b = j + 1
     while b < len(words) and words[b]["chain_flag"] == 1:
         b += 1
-    return sum(int(f["mora_size"]) for f in words[a:j]), sum(int(f["mora_size"]) for f in words[j:b])
+    return _morae(words[a:j]), _morae(words[j:b])
 
 
 def _to_predicate(words: list[dict], j: int, step: int) -> tuple[int, bool]:
@@ -372,10 +378,10 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
             if n:  # an unwritten sentence end before this part: a pause, rising as a written one would
                 rises = rises_at_end("".join(f["string"] for f in parts[n - 1]))
                 marks[id(part[0])] = "？" if rises else "、"
-            if sum(int(f["mora_size"]) for f in part) < BREATH_MORAE:
+            if _morae(part) < BREATH_MORAE:
                 continue  # no stretch in it can be long enough
             for words, floor in stretches(part):
-                if sum(int(f["mora_size"]) for f in words) >= floor:
+                if _morae(words) >= floor:
                     for j in breaks(words):
                         marks[id(words[j])] = "、"
     if not marks:
