@@ -1854,6 +1854,12 @@ PHRASE_BREAK_CASES = [
     ("そうですか分かりました", "ソーデスカ、ワカリマシタ"),  # a question か after a polite form
     ("ちょっと待ってよそれは違う", "チョットマッテヨ、ソレワチガウ"),  # a te-form request + よ
     ("行ってらっしゃいね気をつけて", "イッテラッシャイネ、キヲツケテ"),  # 気: one mora, still a word
+    # an answer, a greeting, thanks or an apology at the start of a line is an utterance of its own
+    ("はいそうです", "ハイ、ソーデス"),
+    ("ごめん遅れた", "ゴメン、オクレタ"),
+    ("ねえねえこのケーキ食べてもいいかな", "ネーネー、コノケーキタベテモイイカナ"),
+    ("おはようございます", "オハヨーゴザイマス"),  # one greeting
+    ("まぁかわいい赤ちゃん", "マーカワイイアカチャン"),  # an exclamation leading into what follows
     # a na-adjective's stem + よ/ね with the copula left out (women's and casual speech)
     ("大丈夫よ心配しないで", "ダイジョーブヨ、シンパイシナイデ"),
     ("素敵ねまた来ましょう", "ステキネ、マタキマショー"),

@@ -277,8 +277,22 @@ def ends_unwritten_sentence(prev: dict | None, f: dict, nxt: dict) -> bool:
         # the copula left out as women's and casual speech does (大丈夫よ, 素敵ね, 静かね)
         return prev["pos"] in _INFLECTING or prev["string"] == "の" or prev["pos_group1"] == "形容動詞語幹"
     if f["pos"] == "感動詞":
+        if f["string"] in _UTTERANCE_INTERJECTIONS and (prev is None or prev["pos"] == "感動詞"):
+            # はい|そうです, ねえねえ|このケーキ (after the last ねえ); おはよう + ございます is one greeting
+            return nxt["pos"] != "感動詞" and not nxt["string"].startswith("ござい")
         return f["string"].endswith(tuple(_POLITE_ENDS))
     return f["pos"] == "助動詞" and f["string"] in _POLITE_ENDS and f["cform"] == "基本形"
+
+
+# Interjections that are an utterance of their own at the start of a line: an answer, a greeting,
+# thanks, an apology, a call (はいそうです, うん分かった, ごめん遅れた, おはよう今日も…, ねえねえこの…: game
+# and chat lines run them into the next sentence; a reader pauses after them). Not an exclamation
+# that leads into what follows (まぁかわいい, さあ行こう, ほら見て: JSUT's reader said まぁかわいい in one
+# breath), nor ただいま, also "just now" (ただいま出入り口を開けております).
+_UTTERANCE_INTERJECTIONS = frozenset(
+    {"はい", "いいえ", "うん", "ええ", "ありがとう", "ごめん", "ごめんなさい", "すみません", "おはよう",
+     "こんにちは", "こんばんは", "もしもし", "ねえ", "やあ", "さようなら", "おやすみ"}
+)  # fmt: skip
 
 
 def _run_on_sentences(sentence: list[dict]) -> list[list[dict]]:

@@ -152,7 +152,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 30: 潜水夫 センスイフ, 一目 ヒトメ (context_readings.tsv); 31: the session's other context readings
     # (種, 抱く, 国中, 環, 金星, slang, verbs read two ways), 交ぜ書き entries split (その左は), 彼女らしい,
     # an adjective stem + そう/すぎ (重そう オモソー); 32: phrase-break model refitted with more
-    # features, breaks from 16 morae and inside long stretches between written commas (when
+    # features and the reader's pauses, breaks from 16 morae and inside long stretches between
+    # written commas, an answer or greeting run into the next sentence (はいそうです) (all when
     # phrase_breaks is configured on)
     version: ClassVar[str] = "32"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
