@@ -466,8 +466,8 @@ def pause_report(
     ids: list[int], texts: list[str], golds: list[Output], base_outs: list[Output], our_outs: list[Output],
     halves: dict[str, Callable[[int], bool]],
 ) -> None:  # fmt: skip
-    """PER and pauses missed/added, ours with and without phrase breaks against pyopenjtalk, in the
-    comma-sparse block and before it."""
+    """PER, pauses missed/added and accent-nucleus F1, ours (with and without phrase breaks) against
+    pyopenjtalk, in the comma-sparse block and before it."""
     flat = [ours(t, phrase_breaks=False) for t in texts]
     blocks = {"before 2396": lambda i: ids[i] < COMMA_SPARSE_FROM, "2396 on": lambda i: ids[i] >= COMMA_SPARSE_FROM}
     for half, keep in halves.items():
@@ -481,7 +481,8 @@ def pause_report(
                   f"(ratio {o.err / max(b.err, 1):.3f}), without phrase breaks {f.per:.2f} "
                   f"({f.err / max(b.err, 1):.3f}); "
                   f"pauses missed/added: pyopenjtalk {b.missed_pau}/{b.extra_pau}, ours {o.missed_pau}/{o.extra_pau}, "
-                  f"without phrase breaks {f.missed_pau}/{f.extra_pau}")  # fmt: skip
+                  f"without phrase breaks {f.missed_pau}/{f.extra_pau}; ] F1 ours {o.f1(']'):.1f}, "
+                  f"pyopenjtalk {b.f1(']'):.1f}")  # fmt: skip
 
 
 def without_commas(text: str, keep: float, seed: int) -> str:
