@@ -380,3 +380,25 @@ def test_every_kana_spelling_reads_into_table_symbols() -> None:
             failures[text] = f"{p.kana} {unknown}"
     assert not failures, list(failures.items())[:10]
     assert phonemize("フュージョン").phonemes == ["fy", "u", "u", "j", "o", "N"]
+
+
+# Pieces of read and game sentences, joined at random into long lines the phrase-break model and
+# the run-on rules act on (JSUT-like clauses, answers, quantities, final particles, commas).
+_PIECES = (
+    "連邦政府の", "予算削減は", "社会保障の", "給付に", "影響が", "及ぶでしょう", "鉄道路線が", "津軽海峡の",
+    "下を通って", "北海道まで", "延長された", "はい", "ねえねえ", "大丈夫よ", "素敵ね", "午後3時から", "5時まで",
+    "回復薬を三つ", "ください", "私は", "学校に", "行きます", "行くぞ", "気合い入れろ", "、", "。", "？",
+    "info@example.jpまで", "2020ー2021年", "お前のことは", "ずっと", "信じていたよ",
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=2, max_size=9).map("".join))
+def test_phrase_breaks_only_add_pauses(text: str) -> None:
+    # a break goes between accent phrases and changes no reading, accent or phrase: the phonemes
+    # and the accent marks are those without breaks, pauses (and the rise of a run-on end) aside
+    on, off = phonemize(text), phonemize(text, phrase_breaks=False)
+    assert [p for p in on.phonemes if p != "pau"] == [p for p in off.phonemes if p != "pau"]
+    marks = {"_", "#", "?"}
+    assert [t for t in on.prosody_tokens if t not in marks] == [t for t in off.prosody_tokens if t not in marks]
+    assert on.phonemes.count("pau") >= off.phonemes.count("pau")
