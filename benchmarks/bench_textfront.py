@@ -644,6 +644,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {half}: romaji - japanese PER {ro_s.per - ja_s.per:+.2f} points "
               f"(nopau {ro_s.per_np - ja_s.per_np:+.2f}); mixed - japanese {mx_s.per - ja_s.per:+.2f} "
               f"(nopau {mx_s.per_np - ja_s.per_np:+.2f})")  # fmt: skip
+    # the same lines with no comma written (as the comma-sparse text reads): the phrase-break model
+    # then decides every pause, on the kana analysis of the romaji words
+    plain = [[ours(t.replace("、", "").replace(",", "")) for t in x] for x in ([texts[i] for i in idx], romaji, mixed)]
+    sub = [golds[i] for i in idx]
+    for half, keep_full in halves.items():
+        keep = [keep_full(i) for i in idx]
+        ja_s, ro_s, mx_s = (score(o, sub, lambda k, keep=keep: keep[k]) for o in plain)
+        print(f"  {half}: commas removed: romaji - japanese PER {ro_s.per - ja_s.per:+.2f} points; "
+              f"mixed - japanese {mx_s.per - ja_s.per:+.2f}")  # fmt: skip
     sub_texts = [texts[i] for i in idx]
     rj, rr, rm = (timed_rate(_phonemize, x) for x in (sub_texts, romaji, mixed))
     rb = timed_rate(_plain_g2p, sub_texts)

@@ -56,7 +56,7 @@ def analysed(text: str) -> list[dict]:
     breaks go in (the model's input at run time)."""
     seen: list[list[dict]] = []
 
-    def capture(features: list[dict]) -> list[dict]:
+    def capture(features: list[dict], **_: object) -> list[dict]:
         seen.append([dict(f) for f in features])
         return features
 

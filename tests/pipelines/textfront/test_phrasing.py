@@ -197,3 +197,16 @@ def test_stretches_between_written_pauses_have_the_longer_floor() -> None:
     texts = ["".join(f["string"] for f in words) for words, _ in parts]
     assert texts == ["昨日は", "駅前の新しい喫茶店で", "コーヒーを飲んだ"]
     assert phrasing.BREATH_MORAE < phrasing.STRETCH_MORAE
+
+
+def test_a_line_converted_from_latin_letters_takes_a_break_on_stronger_evidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # romaji and English words are analysed from their kana, where MeCab's words are less certain:
+    # such a line's bar is LATIN_THRESHOLD, the Japanese text's is THRESHOLD
+    romaji = "Renpou seifu no yosan sakugen wa shakai hoshou no kyuufu ni eikyou ga oyobu deshou."
+    assert phrasing.LATIN_THRESHOLD > phrasing.THRESHOLD
+    assert "pau" in phonemize(romaji).phonemes
+    monkeypatch.setattr(phrasing, "LATIN_THRESHOLD", 1.01)
+    assert "pau" not in phonemize(romaji).phonemes
+    assert "pau" in phonemize(LONG).phonemes  # the Japanese text keeps its bar

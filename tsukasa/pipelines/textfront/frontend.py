@@ -208,7 +208,7 @@ def japanese_to_phonemized(
             features = force_readings(features, ruby)
         features = split_accent_phrases(chain_clipped_words(features))
         if phrase_breaks:  # after the accent rules: a break goes between accent phrases
-            features = insert_phrase_breaks(features)
+            features = insert_phrase_breaks(features, from_latin=romaji)
         # Accent fields straight from the features (no label strings: they cost as much as g2p
         # itself); real labels only when that reconstruction does not line up (see labels.py).
         # JPCommon's phonemes are rebuilt in the same walk; a pronunciation outside the measured mora

@@ -61,6 +61,13 @@ MODEL_FILE = "phrase_breaks.json"
 # (the unwritten-pause task itself: 1,183 sentences, ~1,400 pauses) 0.45 makes fewer errors than 0.5
 # (misses fall more than wrong pauses rise; benchmarks/RESULTS.md, 2026-12-06).
 THRESHOLD = 0.45
+# A line with words converted from Latin letters (romaji, English) is analysed from their kana, where
+# MeCab's words are less certain (katte ni 勝手に read か|って|に, gokai ゴカイ 沙蚕), and a wrong word
+# misleads the model: on the even ids' romaji lines with the commas taken out it missed 392 and added
+# 357 pauses where the Japanese text missed 297 and added 255. Such a line takes a break on stronger
+# evidence: PER against the Japanese text +0.38 / +0.32 / +0.30 / +0.29 points at 0.45 / 0.5 / 0.55 /
+# 0.6, mixed lines +0.13 / +0.08 / +0.10 / +0.10 (RESULTS, 2026-12-06).
+LATIN_THRESHOLD = 0.55
 # A comma-less sentence shorter than this is said in one breath (most game lines are): the model,
 # fitted on read prose, would break some 13-mora lines (ベティーガ、パーティーニキタ). Set from the same
 # comma-less even ids: 16 makes fewer errors than 20 (read speech breaks 16-19 mora sentences after
@@ -356,12 +363,20 @@ def break_probability(features: dict[str, float], weights: dict[str, float] | No
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
-def breaks(words: list[dict], lo: int = 0, hi: int | None = None, weights: dict[str, float] | None = None) -> list[int]:
+def breaks(
+    words: list[dict],
+    lo: int = 0,
+    hi: int | None = None,
+    weights: dict[str, float] | None = None,
+    threshold: float | None = None,
+) -> list[int]:
     """Indices (into ``words``) of the words a pause goes before, within ``words[lo:hi]``: the
-    likeliest boundary if it passes :data:`THRESHOLD`, then each side on its own."""
+    likeliest boundary if it passes ``threshold`` (default :data:`THRESHOLD`), then each side on its
+    own."""
     hi = len(words) if hi is None else hi
+    bar = THRESHOLD if threshold is None else threshold
     stretch = words[lo:hi]
-    best_p, best_j = THRESHOLD, None
+    best_p, best_j = bar, None
     for j, left, right in candidates(stretch):
         p = break_probability(boundary_features(stretch, j, left, right), weights)
         if p > best_p:
@@ -369,7 +384,7 @@ def breaks(words: list[dict], lo: int = 0, hi: int | None = None, weights: dict[
     if best_j is None:
         return []
     cut = lo + best_j
-    return [*breaks(words, lo, cut, weights), cut, *breaks(words, cut, hi, weights)]
+    return [*breaks(words, lo, cut, weights, bar), cut, *breaks(words, cut, hi, weights, bar)]
 
 
 def _pause_node(mark: str = "、") -> dict:
@@ -382,9 +397,12 @@ def _pause_node(mark: str = "、") -> dict:
     }  # fmt: skip
 
 
-def insert_phrase_breaks(features: list[dict]) -> list[dict]:
+def insert_phrase_breaks(features: list[dict], *, from_latin: bool = False) -> list[dict]:
     """``features`` with a pause node where a sentence ends unwritten and where a reader breaks a
-    long stretch the writer gave no pause (the same list when there is none: most short lines)."""
+    long stretch the writer gave no pause (the same list when there is none: most short lines).
+    ``from_latin``: words of the line were converted from Latin letters (romaji, English) and are
+    analysed from kana, so a break needs :data:`LATIN_THRESHOLD`."""
+    bar = LATIN_THRESHOLD if from_latin else THRESHOLD
     marks: dict[int, str] = {}  # id(word) -> the pause mark that goes before it
     for sentence in sentences(features):
         parts = _run_on_sentences(sentence)
@@ -396,7 +414,7 @@ def insert_phrase_breaks(features: list[dict]) -> list[dict]:
                 continue  # no stretch in it can be long enough
             for words, floor in stretches(part):
                 if _morae(words) >= floor:
-                    for j in breaks(words):
+                    for j in breaks(words, threshold=bar):
                         marks[id(words[j])] = "、"
     if not marks:
         return features
