@@ -420,9 +420,9 @@ def g2p(
     phrase_breaks: Annotated[
         bool,
         typer.Option(
-            help="Pause where a reader breaks a long sentence written without commas (after its topic or a "
+            help="Pause where a reader breaks a long stretch the text gives no comma (after its topic or a "
             "clause) and where a sentence ends with no mark (行くぞ気合い入れろ); --no-phrase-breaks pauses at "
-            "punctuation only, as plain OpenJTalk does."
+            "punctuation only, as plain OpenJTalk does (for text that writes every pause as a comma)."
         ),
     ] = True,
 ) -> None:

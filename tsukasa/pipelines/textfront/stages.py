@@ -94,7 +94,7 @@ class PhonemizeConfig(StageConfig):
     # Readings of runtime placeholders by key ({name}, %name%, \N[1] → "name", "N[1]"): what the
     # voice says there. A placeholder without one is not read and flags the supervision.
     placeholders: dict[str, str] = Field(default_factory=dict)
-    # Pause where a reader breaks a long sentence written without commas (after its topic or a
+    # Pause where a reader breaks a long stretch the text gives no comma (after its topic or a
     # clause; textfront/phrasing.py). Off here: these are training labels of recorded audio, and
     # the nonverbal stage writes `_` where that audio pauses; a predicted pause the recording lacks
     # would be a wrong label. (phonemize() and `tsukasa g2p`, which read text for synthesis, have it on.)
