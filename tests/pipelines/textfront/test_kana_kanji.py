@@ -163,9 +163,9 @@ def test_a_romaji_line_gets_the_accents_of_the_japanese_text(romaji: str, japane
             "kodakara に恵まれ、 somatsu でも、 wagaya にまさる所はない。",
             "コダカラニメグマレ、ソマツデモ、ワガヤニマサルトコロワナイ",
         ),
-        # a romaji word MeCab cuts into pieces (さあびす: さ|あび|す) has no sentence end inside it (the
-        # pause after ガ is a phrase break; the Japanese text, analysed otherwise, gets none)
-        ("Shitsu no yoi sābisu ga motomerarete iru.", "シツノヨイサービスガ、モトメラレテイル"),
+        # a loanword is given in katakana (サービス, which MeCab finds whole; さあびす it cut さ|あび|す,
+        # and a phrase break fell after ガ): read as the Japanese text is
+        ("Shitsu no yoi sābisu ga motomerarete iru.", "シツノヨイサービスガモトメラレテイル"),
     ],
 )
 def test_romaji_words_keep_their_readings_without_the_spaces(line: str, kana: str) -> None:

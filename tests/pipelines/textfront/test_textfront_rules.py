@@ -1330,7 +1330,16 @@ MIXED_CASES = [
     ("熱い sōsēji はいかが", "熱いソーセージはいかが"),
     # ... but not a word that is a particle or auxiliary in hiragana (ga ガ, kara カラ, yo ヨ)
     ("これ kara 見て", "これ から見て"),
-    # a line of romaji alone keeps hiragana (measured better there: no affixes to read with)
+    # a line of romaji alone keeps hiragana (measured better there: no affixes to read with) ...
+    ("mizu o nomu", "みず を のむ"),
+    ("kite kudasai", "きて ください"),
+    # ... but for a loanword, which MeCab finds whole in katakana (こうひい is こう + ひい to it)
+    ("kōhī o nomu", "コーヒー を のむ"),
+    ("gorufu ni iku", "ゴルフ に いく"),
+    # not where the hiragana is a native word or the reading of a dictionary noun (政府, not セーフ;
+    # まま, not ママ), nor where it reads as a word form (れべる: れ + べ + る; kept as before)
+    ("sēfu no hōshin", "せいふ の ほうしん"),
+    ("sono mama de ii", "その まま で いい"),
     ("reberu ga takai", "れべる が たかい"),
 ]
 

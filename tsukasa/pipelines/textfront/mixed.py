@@ -26,6 +26,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from tsukasa.pipelines.textfront import kana_kanji
 from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
@@ -194,18 +195,48 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
     In Japanese text a word the dictionary holds in katakana is given in katakana
     (:func:`_katakana_noun`) unless it is to be spelled in kanji (:mod:`.kana_kanji`: the
     dictionary's katakana variants of native words, ミズ and ケンコー, carry other accents than 水
-    and 健康); a line of romaji alone has no kanji affixes to read with it, and there the hiragana
-    reading measured better (accent F1 on romaji JSUT, even ids). A word to be spelled in kanji
-    stays hiragana here: the text-level rules that run before the kanji go in read kana.
+    and 健康); a line of romaji alone has no kanji affixes to read with it, and there the
+    hiragana reading measured better (accent F1 on romaji JSUT, even ids) — except for loanwords
+    (:func:`_loanword`: kōhī コーヒー, gorufu ゴルフ), which MeCab cuts into pieces in hiragana
+    (こうひい: こう + ひい) and finds whole, with their accent, in katakana. A word to be spelled in
+    kanji stays hiragana here: the text-level rules that run before the kanji go in read kana.
     """
     kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
     spelled = to_katakana(pron)
     doubled = doubled_spelling(word, hepburn=hepburn)
     if doubled is not None and not _known_spelling(kana, spelled) and _known_spelling(doubled, spelled):
         kana = doubled  # ōkina おおきな, not おうきな (which MeCab knows as no word)
-    if in_japanese and kanji_spelling(kana, spelled) is None and _katakana_noun(spelled) and not _function_word(kana):
+    if (
+        (in_japanese or _loanword(kana, spelled))
+        and kanji_spelling(kana, spelled) is None
+        and _katakana_noun(spelled)
+        and not _function_word(kana)
+    ):
         kana = spelled
     return kana, SpelledReading(kana, spelled)
+
+
+# What UniDic reads a native word in hiragana as: a word of these (a verb, adjective, pronoun,
+# adverb or function word) followed by function words only (きて, ないと, そうだ, これら, でも).
+_NATIVE_HEADS = frozenset({"動詞", "形容詞", "助動詞", "助詞", "代名詞", "副詞"})
+_FOLLOWERS = frozenset({"助動詞", "助詞", "接尾辞"})
+
+
+def _loanword(hiragana: str, katakana: str) -> bool:
+    """Whether a romaji word is a loanword: UniDic reads its pronunciation ``katakana`` as one
+    loanword spelled just so (エレベーター, コーヒー; not ネコ or ミズ, katakana spellings of native
+    words), and its ``hiragana`` is no native word: not one word (いる, まま), not a head word and
+    its endings (きて, ないと, そうだ: not キテ, ナイト, ソーダ) and no reading of a dictionary noun
+    (せいふ 政府, not セーフ; てんぽ 店舗)."""
+    words = unidic_words(katakana)
+    if not (len(words) == 1 and words[0].goshu == "外" and words[0].lemma.partition("-")[0] == katakana):
+        return False
+    if kana_kanji.index().get(hiragana):
+        return False
+    native = unidic_words(hiragana)
+    if len(native) == 1:
+        return native[0].goshu == "外"
+    return not (native and native[0].pos1 in _NATIVE_HEADS and all(w.pos1 in _FOLLOWERS for w in native[1:]))
 
 
 def _known_spelling(hiragana: str, pron: str) -> bool:

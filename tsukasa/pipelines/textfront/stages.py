@@ -155,7 +155,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # features and the reader's pauses, breaks from 16 morae and inside long stretches between
     # written commas, an answer or greeting run into the next sentence (はいそうです) (all when
     # phrase_breaks is configured on)
-    version: ClassVar[str] = "32"
+    version: ClassVar[str] = "33"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
