@@ -27,6 +27,7 @@ from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_n
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
+from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
@@ -242,16 +243,17 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
     mislead it (counters, は in hiragana, stretched endings). ``romaji``: the text is a romaji line's,
     with the spaces its words were converted with (:func:`_same_words_without_spaces`) and hiragana
-    that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`)."""
-    import pyopenjtalk
+    that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`).
 
+    OpenJTalk's analysis is pyopenjtalk-plus's ``run_frontend`` (with its reading post-processing),
+    run by :func:`.openjtalk_frontend.run_frontend`: the same features in about half the time."""
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
     # ー when that text still held the 」 OpenJTalk was then given as 、.
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     given = analysed
     if romaji and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
         given = _WORD_SPACE.sub("", analysed)
-    features = pyopenjtalk.run_frontend(given, jtalk=jt, iu_pronunciation="YuuBase")
+    features = run_frontend(given, jt)
     # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
     # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing. They
     # look at the romaji words' spaces too (はやい after a space is no particle は), so they read
@@ -260,7 +262,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     respaced = respace_topic_wa(respaced or analysed, features) or respaced
     respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
-        features = pyopenjtalk.run_frontend(respaced, jtalk=jt, iu_pronunciation="YuuBase")
+        features = run_frontend(respaced, jt)
     features = mend_cut_readings(features, long_ei=not romaji)  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)

@@ -1,0 +1,108 @@
+"""pyopenjtalk-plus's ``run_frontend``, the same NJD features in about half the time.
+
+Why: ``pyopenjtalk.run_frontend`` was ~80 % of the front-end's time, and two thirds of *that* was
+one post-processing step, ``modify_context_reading``: ~60 context rules (駆け込み寺 デラ, 先生方 ガタ,
+水の面 ミズノオモテ...), each called for every word of every sentence, although each one can act
+only on a few written forms of the word it stands on (寺, 方, 面). This module runs the same
+pipeline — the same library functions, in the same order, with the options the front-end always
+passes (``iu_pronunciation="YuuBase"``, everything else at its default) — but calls a context rule
+only for the words it can act on (:data:`.context_rule_triggers.TRIGGERS`: for each rule, the
+written forms of the word at its position for which it can change anything; None = every word).
+
+Exactness is the contract, not an approximation: tests compare these features with
+``pyopenjtalk.run_frontend``'s on every JSUT dev sentence, on the rules' own examples and on
+fuzzed text. The pipeline is pyopenjtalk-plus's private sequence, so it is used only with the
+version it was written against (:data:`SUPPORTED_VERSION`); any other version, a user dictionary
+that protects its readings, or a line holding a kaomoji (both need MeCab's morphemes, which this
+path does not build) goes to the library's own ``run_frontend``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+# The pyopenjtalk-plus release whose run_frontend / apply_postprocessing this module mirrors.
+SUPPORTED_VERSION = "0.4.1-post10"
+IU_PRONUNCIATION = "YuuBase"
+
+
+@lru_cache(maxsize=1)
+def _library() -> Any:
+    """pyopenjtalk when it is the supported version and has every step this path calls, else None."""
+    import pyopenjtalk
+
+    if getattr(pyopenjtalk, "__version__", None) != SUPPORTED_VERSION:
+        return None
+    try:
+        from tsukasa.pipelines.textfront.context_rule_triggers import dispatch_tables
+
+        dispatch_tables()  # the rules named in the table exist in this version
+    except (ImportError, AttributeError, KeyError):
+        return None
+    return pyopenjtalk
+
+
+def library_run_frontend(text: str, jtalk: Any) -> list[dict]:
+    """The library's own call, with the options the front-end uses."""
+    import pyopenjtalk
+
+    return pyopenjtalk.run_frontend(text, jtalk=jtalk, iu_pronunciation=IU_PRONUNCIATION)
+
+
+def run_frontend(text: str, jtalk: Any) -> list[dict]:
+    """``pyopenjtalk.run_frontend(text, jtalk=jtalk, iu_pronunciation="YuuBase")``, faster."""
+    p = _library()
+    if p is None or any(jtalk.userdic_reading_protection) or p.find_kaomoji_parts(text):
+        return library_run_frontend(text, jtalk)
+    # run_frontend: (normalize_mode "None" leaves the text as it is)
+    text = p.normalize_unknown_itaiji(text, inference_jtalk=jtalk)
+    text = p.normalize_roman_numerals(text, inference_jtalk=jtalk)
+    features = jtalk.run_frontend(text, restore_unknown_katakana=True, modify_numeral_reading=True)
+    return _postprocess(p, text, features, jtalk)
+
+
+def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[dict]:
+    """apply_postprocessing with use_vanilla=False, Sudachi and 何 on, no marine, no reading
+    protection (its saved readings are then empty), iu_pronunciation="YuuBase", no pron reverts."""
+    from tsukasa.pipelines.textfront.context_rule_triggers import modify_context_reading
+
+    p.fill_missing_feature_flags(features)
+    before = [(f["read"], f["pron"]) for f in features]
+    features = p.modify_filler_accent(features)
+    features = p.predict_nani_reading(features)
+    features = p.modify_kanji_yomi(text, features, p._MULTI_READ_KANJI_SET_EXCLUDING_NANI, jtalk=jtalk)
+    features = p.suppress_unnatural_auxiliary_u_long_vowel(features)
+    features = modify_context_reading(features)
+    features = p.modify_old_province_yomi(features)
+    features = p.restore_loanword_kana(features)
+    features = p.read_unknown_kanji(features, text)
+    for f, (read, _) in zip(features, before, strict=True):
+        if f["read"] != read:
+            f["is_reading_rewritten"] = True
+    rewritten = [
+        i
+        for i, (f, was) in enumerate(zip(features, before, strict=True))
+        if (f["read"], f["pron"]) != was and f["is_reading_protected"] is False
+    ]
+    if rewritten:
+        # NJD devoiced vowels by the pronunciations before the rules: judge them again after
+        for i in rewritten:
+            features[i]["pron"] = features[i]["pron"].replace("’", "")
+            previous = features[i - 1] if i > 0 else None
+            if previous is not None and previous["is_reading_protected"] is False:
+                previous["pron"] = previous["pron"].removesuffix("’")
+        revoiced = jtalk.set_unvoiced_vowel(features)
+        for i in rewritten:
+            for j in (i - 1, i):
+                if j >= 0 and features[j]["is_reading_protected"] is False:
+                    features[j]["pron"] = revoiced[j]["pron"]
+    features = p.retreat_acc_nuc(features)
+    features = p.modify_acc_after_chaining(features)
+    before_odori = {id(f): (f, f["read"]) for f in features}
+    features = p.process_odori_features(features, jtalk=jtalk)
+    for f in features:
+        seen = before_odori.get(id(f))
+        if seen is None or seen[1] != f["read"]:
+            f["is_reading_rewritten"] = True
+    return p.normalize_iu(features, IU_PRONUNCIATION)
