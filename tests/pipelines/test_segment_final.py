@@ -9,6 +9,7 @@ end must look more final than a comma pause inside a sentence.
 
 from __future__ import annotations
 
+import csv
 import functools
 
 import numpy as np
@@ -178,3 +179,22 @@ def test_benchmark_error_listing_names_the_ending_before_each_merged_boundary() 
     counted = bench_segment.score(refs, hyps)
     assert (counted["merged"], counted["split"]) == (1, 1)  # score counts merged hypotheses
     assert bench_segment.error_sources(refs, [(a, b) for a, b in refs], picks) == ([], [])
+
+
+def test_the_validation_set_shares_no_line_or_voice_with_the_fitting_and_measurement_sets() -> None:
+    """``bench_segment --voices validation-*`` is for choosing settings: its lines are no JSUT dev
+    sentence (the fitting corpus and both measurement sets speak only those) and its voices are
+    none of the measurement sets' or the fitting script's named blends."""
+    fit = _fit_script()  # puts benchmarks/ on the path
+    import bench_segment
+
+    lines = [t.strip() for t in bench_segment.VALIDATION_LINES.read_text(encoding="utf-8").splitlines() if t.strip()]
+    assert len(lines) == len(set(lines)) == 48
+    if bench_segment.JSUT.is_file():
+        with open(bench_segment.JSUT, encoding="utf-8") as fh:
+            jsut = {row["text"] for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
+        assert not jsut & set(lines)
+    weights = [dict(b) for b in bench_segment.VALIDATION_BLENDS.values()]
+    for others in (bench_segment.UNSEEN_BLENDS, fit.BLENDS):
+        assert all(dict(b) not in weights for b in others.values())
+    assert not set(bench_segment.VALIDATION_HTS) & set(bench_segment.HTS_VOICES)
