@@ -128,9 +128,8 @@ def _triggers(m: Any) -> dict[str, frozenset[str] | None]:
         "_read_all_day_juu": frozenset({"中"}),  # feature["string"] == "中"
         "_read_kin": frozenset({"金"}),  # if string != "金": return False
         "_read_mae_after_sahen_noun": frozenset({"前"}),  # string == "前"
-        "_read_by_adjacent_word": frozenset(
-            m._ADJACENT_WORD_READINGS
-        ),  # _ADJACENT_WORD_READINGS.get(feature["string"], ())
+        # _ADJACENT_WORD_READINGS.get(feature["string"], ())
+        "_read_by_adjacent_word": frozenset(m._ADJACENT_WORD_READINGS),
         "_read_futsu_parenthetical_country": frozenset({"仏"}),  # string == "仏"
         "_read_kamei_after_person_name": frozenset({"仮名"}),  # string == "仮名"
         "_read_to_administration": frozenset({"都"}),  # string == "都"
@@ -185,10 +184,10 @@ def dispatch_tables() -> tuple[Table, tuple[Rule, ...], tuple[Rule, ...]]:
 
 def modify_context_reading(features: list[dict]) -> list[dict]:
     """The library's ``modify_context_reading``, each rule called only where it can act."""
+    from pyopenjtalk import fill_missing_feature_flags
+
     table, independent, exclusive = dispatch_tables()
-    for f in features:
-        f.setdefault("is_reading_protected", False)
-        f.setdefault("is_reading_rewritten", False)
+    fill_missing_feature_flags(features)  # as the library's does first
     default = (independent, exclusive)
     for index in range(len(features)):
         # a rule may rewrite the word's reading, never its written form, so one look-up holds
