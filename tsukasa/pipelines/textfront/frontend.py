@@ -246,7 +246,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`).
 
     OpenJTalk's analysis is pyopenjtalk-plus's ``run_frontend`` (with its reading post-processing),
-    run by :func:`.openjtalk_frontend.run_frontend`: the same features in about half the time."""
+    run by :func:`.openjtalk_frontend.run_frontend`: the same features in two thirds of the time."""
     # Brackets first: a stretch is found again by the text around it, and 「ただいまー」 lost its
     # ー when that text still held the 」 OpenJTalk was then given as 、.
     analysed, stretches = take_stretches(_brackets_to_pauses(text))

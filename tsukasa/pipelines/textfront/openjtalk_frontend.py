@@ -1,4 +1,4 @@
-"""pyopenjtalk-plus's ``run_frontend``, the same NJD features in about half the time.
+"""pyopenjtalk-plus's ``run_frontend``, the same NJD features in two thirds of the time.
 
 Why: ``pyopenjtalk.run_frontend`` was ~80 % of the front-end's time, and two thirds of *that* was
 one post-processing step, ``modify_context_reading``: ~60 context rules (駆け込み寺 デラ, 先生方 ガタ,
