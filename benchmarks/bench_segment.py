@@ -63,10 +63,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,20 +210,23 @@ def validation_sources(kind: str) -> list[Source]:
     for k, text in enumerate(lines):
         if kind == "kokoro":
             voice, speed = names[k % len(names)], float(rng.uniform(0.9, 1.15))
-            path = VALIDATION_CACHE / f"{k:02d}__{voice}.flac"
-            if not path.exists():
-                write_flac_atomic(path, kokoro_blend(text, VALIDATION_BLENDS[voice], speed))
+            make = functools.partial(kokoro_blend, text, VALIDATION_BLENDS[voice], speed)
         else:
             half, speed = VALIDATION_HTS[k % len(VALIDATION_HTS)]
             voice = f"hts{half:+.0f}"
-            path = VALIDATION_CACHE / f"{k:02d}__{voice}.flac"
-            if not path.exists():
-                write_flac_atomic(path, hts_utterance(text, half, speed))
-        x, sr = sf.read(path, dtype="float32")
-        assert sr == SR
-        s, e = true_span(x, sr)
-        out.append(Source(voice, x, s, e, text=text))
+            make = functools.partial(hts_utterance, text, half, speed)
+        out.append(cached_source(VALIDATION_CACHE / f"{k:02d}__{voice}.flac", make, voice, text))
     return out
+
+
+def cached_source(path: Path, make: Callable[[], np.ndarray], voice: str, text: str) -> Source:
+    """The utterance cached at ``path`` (synthesised by ``make`` the first time), with its true span."""
+    if not path.exists():
+        write_flac_atomic(path, make())
+    x, sr = sf.read(path, dtype="float32")
+    assert sr == SR
+    s, e = true_span(x, sr)
+    return Source(voice, x, s, e, text=text)
 
 
 def kokoro_blend(text: str, blend: tuple[tuple[str, float], ...], speed: float) -> np.ndarray:
@@ -258,13 +263,8 @@ def unseen_kokoro_sources(root: Path = KOKORO) -> list[Source]:
     out = []
     for k, row in enumerate(rows):
         voice, speed = names[k % len(names)], float(rng.uniform(0.9, 1.15))
-        path = UNSEEN_CACHE / f"{row['id']}__{voice}.flac"
-        if not path.exists():
-            write_flac_atomic(path, kokoro_blend(row["text"], UNSEEN_BLENDS[voice], speed))
-        x, sr = sf.read(path, dtype="float32")
-        assert sr == SR
-        s, e = true_span(x, sr)
-        out.append(Source(voice, x, s, e, text=row["text"]))
+        make = functools.partial(kokoro_blend, row["text"], UNSEEN_BLENDS[voice], speed)
+        out.append(cached_source(UNSEEN_CACHE / f"{row['id']}__{voice}.flac", make, voice, row["text"]))
     return out
 
 

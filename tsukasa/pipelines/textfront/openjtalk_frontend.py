@@ -6,8 +6,8 @@ one post-processing step, ``modify_context_reading``: ~60 context rules (駆け�
 only on a few written forms of the word it stands on (寺, 方, 面). This module runs the same
 pipeline — the same library functions, in the same order, with the options the front-end always
 passes (``iu_pronunciation="YuuBase"``, everything else at its default) — but calls a context rule
-only for the words it can act on (:data:`.context_rule_triggers.TRIGGERS`: for each rule, the
-written forms of the word at its position for which it can change anything; None = every word).
+only for the words it can act on (:mod:`.context_rule_triggers`: for each rule, the written forms
+of the word at its position for which it can change anything; None = every word).
 
 Exactness is the contract, not an approximation: tests compare these features with
 ``pyopenjtalk.run_frontend``'s on every JSUT dev sentence, on the rules' own examples and on
@@ -99,6 +99,7 @@ def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[di
                     features[j]["pron"] = revoiced[j]["pron"]
     features = p.retreat_acc_nuc(features)
     features = p.modify_acc_after_chaining(features)
+    # keyed by id, as the library does: the tuple holds each word, so no id is reused by a new one
     before_odori = {id(f): (f, f["read"]) for f in features}
     features = p.process_odori_features(features, jtalk=jtalk)
     for f in features:
