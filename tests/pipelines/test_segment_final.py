@@ -155,6 +155,46 @@ def test_continuation_copy_hangs_plain_forms_on_a_conjunctive_particle() -> None
     assert all(not e.endswith("だのに。") for k in range(40) if (e := fit.continuation(f"X_{k}", "静かだ。")))
 
 
+@pytest.mark.parametrize(
+    ("sid", "text", "expected"),
+    [
+        # a polite verb: its plain non-past, the volitional, 〜たい, or + と思う (by the id, mod 4)
+        ("X_0004", "私は毎日学校に行きます。", "私は毎日学校に行く。"),
+        ("X_0005", "私は毎日学校に行きます。", "私は毎日学校に行こう。"),
+        ("X_0006", "私は毎日学校に行きます。", "私は毎日学校に行きたい。"),
+        ("X_0007", "私は毎日学校に行きます。", "私は毎日学校に行くと思う。"),
+        ("X_0009", "ご飯を食べる。", "ご飯を食べよう。"),  # 一段: stem + よう
+        ("X_0010", "毎朝運動します。", "毎朝運動したい。"),  # サ変
+        # an adjective or a noun loses です (or takes と思う; a noun then keeps だ)
+        ("X_0002", "このケーキはとてもおいしいです。", "このケーキはとてもおいしい。"),
+        ("X_0001", "このケーキはとてもおいしいです。", "このケーキはとてもおいしいと思う。"),
+        ("X_0004", "彼は有名な作家です。", "彼は有名な作家。"),
+        ("X_0003", "彼は有名な作家です。", "彼は有名な作家だと思う。"),
+        # past tenses, final particles and irregular 来る take none
+        ("X_0011", "窓を開けた。", None),
+        ("X_0012", "いい天気だね。", None),
+        ("X_0014", "友達が来ます。", None),
+    ],
+)
+def test_plain_form_copy_ends_in_spoken_plain_forms(sid: str, text: str, expected: str | None) -> None:
+    """The fitting corpus's plain-form copy (game lines ending おいしい。 行こう。 〜と思う。)."""
+    assert _fit_script().plain_form(sid, text) == expected
+
+
+def test_random_fitting_voices_stay_away_from_the_measured_and_validation_blends() -> None:
+    """No random fitting voice lies near a blend that ``bench_segment`` measures or validates on."""
+    fit = _fit_script()
+    import bench_segment
+
+    held = [*bench_segment.UNSEEN_BLENDS.values(), *bench_segment.VALIDATION_BLENDS.values()]
+    vectors = [np.array([dict(b).get(v, 0.0) for v in fit.VOICES]) for b in held]
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        w = dict(fit.random_blend(rng))
+        drawn = np.array([w.get(v, 0.0) for v in fit.VOICES])
+        assert min(np.abs(drawn - h).sum() for h in vectors) >= 0.6 - 0.05  # weights < 0.01 dropped
+
+
 def test_synthesizer_weights_give_kokoro_and_hts_half_each() -> None:
     voices = np.array(["hts+3", "hts-2", "jf_alpha", "rand00001", "rand00002", "jm_kumo|hts+1", "mix_alpha_kumo"])
     w = _fit_script().synthesizer_weights(voices)
