@@ -396,6 +396,7 @@ def _synth_ending_copy(
 @dataclass
 class TrainSource(Source):
     sid: str = ""
+    folder: str = ""  # which copy of the corpus (kokoro_rt: continuation endings...), for the report
 
     @property
     def fold(self) -> int:
@@ -415,8 +416,16 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
         x, sr = sf.read(p, dtype="float32")
         assert sr == SR
         s, e = true_span(x, sr)
-        out.append(TrainSource(voice, x, s, e, sid))
+        out.append(TrainSource(voice, x, s, e, sid, p.parent.name))
     return out
+
+
+def corpus_summary(sources: list[TrainSource]) -> str:
+    """Utterances per corpus folder, e.g. ``hts 1000, kokoro_rp 770``: what a fit was made from."""
+    counts: dict[str, int] = {}
+    for src in sources:
+        counts[src.folder] = counts.get(src.folder, 0) + 1
+    return ", ".join(f"{folder} {n}" for folder, n in sorted(counts.items()))
 
 
 def family(voice: str) -> str:
@@ -651,7 +660,7 @@ def main() -> None:
     n_rand = sum(s.voice.startswith("rand") for s in sources)
     print(
         f"{len(sources)} training utterances ({n_k} Kokoro, {len(sources) - n_k} HTS), sentences disjoint "
-        "from both benchmarks"
+        f"from both benchmarks; by folder: {corpus_summary(sources)}"
     )
     cached = args.pauses or CACHE2 / f"pauses_f{len(vad.FEATURE_NAMES)}_{len(sources)}_{args.sessions}_{args.seed}.npz"
     if cached.exists():
@@ -693,8 +702,8 @@ def main() -> None:
         f"{n_k} Kokoro ({n_k - n_rand} in the 10 fixed voices, {n_rand} in random blends) + "
         f"{len(sources) - n_k} HTS utterances in {2 * args.sessions} sessions, "
         f"seed {args.seed}; sentences disjoint from both benchmarks; contexts bounded at the true "
-        "boundaries; final_form = out-of-fold sentence-final CNN logits; corpus incl. the continuation-ending "
-        "copy (--step hanging); Kokoro and HTS pauses weighted to half the total each",
+        "boundaries; final_form = out-of-fold sentence-final CNN logits; Kokoro and HTS pauses weighted to "
+        f"half the total each; corpus folders: {corpus_summary(sources)}",
     )
     print("wrote", args.out_dir / cnn_file, "and", args.out_dir / trees_file)
 
