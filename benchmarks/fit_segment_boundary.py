@@ -570,13 +570,14 @@ def cnn_logits(net, W: np.ndarray) -> np.ndarray:  # noqa: ANN001 - torch module
 
 
 def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
-    """The fold networks as one ensemble file (see ``sentence_final.logits``); the version goes up by
-    one over the file it replaces (it is part of the segment stage's fingerprint: cached shards of
-    the old model are recomputed)."""
+    """The fold networks as one ensemble file (see ``sentence_final.logits``); its version is one above
+    every shipped member's (it is part of the segment stage's fingerprint: cached shards of the old
+    model are recomputed, and a new member never repeats an old version)."""
     from tsukasa.pipelines import sentence_final
 
-    if version is None:
-        version = int(np.load(path)["version"]) + 1 if path.exists() else 1
+    if version is None:  # a new member's file: one above every shipped CNN
+        olds = [path, *(path.with_name(final) for _, final in _members())]
+        version = max((int(np.load(p)["version"]) for p in olds if p.exists()), default=0) + 1
     weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, version=np.array(version), **weights)
@@ -608,11 +609,18 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
     )
 
 
+def _members() -> tuple[tuple[str, str], ...]:
+    from tsukasa.pipelines import vad
+
+    return vad.BOUNDARY_MEMBERS
+
+
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
-    old = json.loads(path.read_text(encoding="utf-8")).get("version", "0") if path.exists() else "0"
-    model = vad.export_tree_ensemble(clf, note, version=str(int(old) + 1))  # part of the stage fingerprint
+    olds = [path, *(path.with_name(trees) for trees, _ in _members())]  # a new member: above every shipped one
+    old = max(int(json.loads(p.read_text(encoding="utf-8")).get("version", "0")) for p in olds if p.exists())
+    model = vad.export_tree_ensemble(clf, note, version=str(old + 1))  # part of the stage fingerprint
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.rename(path)
