@@ -154,8 +154,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # an adjective stem + そう/すぎ (重そう オモソー); 32: phrase-break model refitted with more
     # features and the reader's pauses, breaks from 16 morae and inside long stretches between
     # written commas, an answer or greeting run into the next sentence (はいそうです) (all when
-    # phrase_breaks is configured on)
-    version: ClassVar[str] = "33"
+    # phrase_breaks is configured on); 33: a romaji word UniDic reads as one loanword is spelled in
+    # katakana (koohii コーヒー); 34: the exclamative 〜ことか (何と難しいことか) falls
+    version: ClassVar[str] = "34"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
