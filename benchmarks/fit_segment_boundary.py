@@ -47,6 +47,13 @@ unseen-Kokoro ones. Since 2026-12-03 (third session) it ships as the second memb
 with the earlier fit: the two disagree on different pauses, and their averaged log-odds made
 fewer errors than either on all three benchmark voice sets.
 
+Since 2026-12-06 (twenty-eighth session) a fourth copy ends each sentence in a spoken plain form
+(``--step plain``, :func:`plain_form`: 行こう。 おいしい。 〜と思う。), the endings most validation-set
+merges had followed. A fit on a rebuilt corpus with it (4,838 utterances) was measured on the validation
+set alone and as a fourth member, within noise of the shipped three (49-53 errors against 52 of 960), so
+it was not shipped (benchmarks/RESULTS.md). A new member's fit: add its pair of file names to
+``vad.BOUNDARY_MEMBERS`` first, then ``--step fit --member <its index>``.
+
 Steps (``--step``):
   more    synthesize the training corpus (idempotent, resumes).
   random  the random-voice Kokoro utterances (``--shard i/n`` splits them over processes).
