@@ -74,6 +74,7 @@ import argparse
 import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,8 @@ def continuation(sid: str, text: str) -> str | None:
 # non-past of a polite verb (行く。), an adjective or a noun left bare (おいしい。 半分。), and the
 # same ended with と思う. On the segment validation set (2026-12-06: lines written for it, never
 # fitted on) most merged boundaries followed such endings (おいしい。 行こう。 ほしい。 と思う。), so a
-# fourth copy of the corpus (``--step plain``) gives each sentence one of them.
+# fourth copy of the corpus (``--step plain``) gives each sentence one of them. Measured the same day:
+# a fit with it still merged those files, so they lack something else (benchmarks/RESULTS.md).
 _O_ROW = dict(zip("うくぐすつぬぶむる", "おこごそとのぼもろ", strict=True))
 _I_ROW = dict(zip("うくぐすつぬぶむる", "いきぎしちにびみり", strict=True))
 
@@ -429,9 +431,7 @@ def load_corpus(cache: Path = CACHE2) -> list[TrainSource]:
 
 def corpus_summary(sources: list[TrainSource]) -> str:
     """Utterances per corpus folder, e.g. ``hts 1000, kokoro_rp 770``: what a fit was made from."""
-    counts: dict[str, int] = {}
-    for src in sources:
-        counts[src.folder] = counts.get(src.folder, 0) + 1
+    counts = Counter(src.folder for src in sources)
     return ", ".join(f"{folder} {n}" for folder, n in sorted(counts.items()))
 
 
@@ -580,10 +580,10 @@ def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
     """The fold networks as one ensemble file (see ``sentence_final.logits``); its version is one above
     every shipped member's (it is part of the segment stage's fingerprint: cached shards of the old
     model are recomputed, and a new member never repeats an old version)."""
-    from tsukasa.pipelines import sentence_final
+    from tsukasa.pipelines import sentence_final, vad
 
     if version is None:  # a new member's file: one above every shipped CNN
-        olds = [path, *(path.with_name(final) for _, final in _members())]
+        olds = [path, *(path.with_name(final) for _, final in vad.BOUNDARY_MEMBERS)]
         version = max((int(np.load(p)["version"]) for p in olds if p.exists()), default=0) + 1
     weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
     tmp = path.with_suffix(".tmp.npz")
@@ -616,17 +616,12 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
     )
 
 
-def _members() -> tuple[tuple[str, str], ...]:
-    from tsukasa.pipelines import vad
-
-    return vad.BOUNDARY_MEMBERS
-
-
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
-    olds = [path, *(path.with_name(trees) for trees, _ in _members())]  # a new member: above every shipped one
-    old = max(int(json.loads(p.read_text(encoding="utf-8")).get("version", "0")) for p in olds if p.exists())
+    olds = [path, *(path.with_name(trees) for trees, _ in vad.BOUNDARY_MEMBERS)]  # a new member: above them all
+    versions = [int(json.loads(p.read_text(encoding="utf-8")).get("version", "0")) for p in olds if p.exists()]
+    old = max(versions, default=0)
     model = vad.export_tree_ensemble(clf, note, version=str(old + 1))  # part of the stage fingerprint
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")

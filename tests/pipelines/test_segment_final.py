@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,3 +240,21 @@ def test_the_validation_set_shares_no_line_or_voice_with_the_fitting_and_measure
     for others in (bench_segment.UNSEEN_BLENDS, fit.BLENDS):
         assert all(dict(b) not in weights for b in others.values())
     assert not set(bench_segment.VALIDATION_HTS) & set(bench_segment.HTS_VOICES)
+
+
+def test_a_fitted_file_is_versioned_above_every_shipped_member(tmp_path: Path) -> None:
+    """The versions are part of the segment stage's fingerprint: a new member's file must not repeat
+    an old member's version, or cached shards scored by the old model would be taken for its output."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    fit = _fit_script()
+    rng = np.random.default_rng(0)
+    x = rng.random((40, len(vad.FEATURE_NAMES)))
+    clf = GradientBoostingClassifier(n_estimators=2, random_state=0).fit(x, x[:, 0] > 0.5)
+    first, second = (tmp_path / trees for trees, _ in vad.BOUNDARY_MEMBERS[:2])
+    fit.export(clf, second, "alone in the folder")
+    assert json.loads(second.read_text(encoding="utf-8"))["version"] == "1"
+    fit.export(clf, second, "replaced")
+    assert json.loads(second.read_text(encoding="utf-8"))["version"] == "2"
+    fit.export(clf, first, "beside a version-2 member")
+    assert json.loads(first.read_text(encoding="utf-8"))["version"] == "3"
