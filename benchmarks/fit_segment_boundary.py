@@ -576,15 +576,23 @@ def cnn_logits(net, W: np.ndarray) -> np.ndarray:  # noqa: ANN001 - torch module
     return sentence_final.logits(W.astype(np.float32), sentence_final.weights_from_torch(net))
 
 
+def _next_version(path: Path, member_files: list[str], read: Callable[[Path], int]) -> int:
+    """One above the version ``read`` finds in ``path`` and in every shipped member's file of the same
+    kind beside it (``member_files``): a replaced file goes up, and a new member never repeats an old
+    member's version (versions are part of the segment stage's fingerprint)."""
+    olds = [path, *(path.with_name(name) for name in member_files)]
+    return max((read(p) for p in olds if p.exists()), default=0) + 1
+
+
 def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
     """The fold networks as one ensemble file (see ``sentence_final.logits``); its version is one above
     every shipped member's (it is part of the segment stage's fingerprint: cached shards of the old
     model are recomputed, and a new member never repeats an old version)."""
     from tsukasa.pipelines import sentence_final, vad
 
-    if version is None:  # a new member's file: one above every shipped CNN
-        olds = [path, *(path.with_name(final) for _, final in vad.BOUNDARY_MEMBERS)]
-        version = max((int(np.load(p)["version"]) for p in olds if p.exists()), default=0) + 1
+    if version is None:
+        finals = [final for _, final in vad.BOUNDARY_MEMBERS]
+        version = _next_version(path, finals, lambda p: int(np.load(p)["version"]))
     weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, version=np.array(version), **weights)
@@ -619,10 +627,9 @@ def report(name: str, y: np.ndarray, p: np.ndarray, kind: np.ndarray, thr: float
 def export(clf, path: Path, note: str) -> None:  # noqa: ANN001 - sklearn estimator
     from tsukasa.pipelines import vad
 
-    olds = [path, *(path.with_name(trees) for trees, _ in vad.BOUNDARY_MEMBERS)]  # a new member: above them all
-    versions = [int(json.loads(p.read_text(encoding="utf-8")).get("version", "0")) for p in olds if p.exists()]
-    old = max(versions, default=0)
-    model = vad.export_tree_ensemble(clf, note, version=str(old + 1))  # part of the stage fingerprint
+    trees = [name for name, _ in vad.BOUNDARY_MEMBERS]
+    version = _next_version(path, trees, lambda p: int(json.loads(p.read_text(encoding="utf-8")).get("version", "0")))
+    model = vad.export_tree_ensemble(clf, note, version=str(version))  # part of the stage fingerprint
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     tmp.rename(path)
