@@ -3,12 +3,14 @@
 Outputs: one member of the shipped ensemble (``vad.BOUNDARY_MEMBERS``; ``--member``): a
 sentence-final CNN ``tsukasa/pipelines/segment_final*.npz`` (:mod:`tsukasa.pipelines.sentence_final`)
 and its gradient-boosted trees ``tsukasa/pipelines/segment_boundary*.json`` (of ``vad``). The stage
-averages the members' log-odds. Member 0 (``segment_boundary.json``) is the earlier fit (944 Kokoro
-utterances in ten fixed voices + 2,000 HTS, unweighted, before ``--step random``/``hanging``);
-member 1 (``segment_boundary_b.json``) is what ``--step fit`` with today's defaults writes, and
-member 2 (``segment_boundary_c.json``) the same with ``--member 2 --fit-seed 7``: a seed replicate of
-member 1 (other CNN and tree seeds), which averaging turns into lower variance (2026-12-03, fourth
-session: on this corpus's leave-one-family-out predictions the ensemble's errors went 714 → 635).
+averages the members' log-odds. Since 2026-12-06 (twenty-ninth session) all three members are fits of
+one corpus (below) that differ only in their seeds: member 1 (``segment_boundary_b.json``) is what
+``--step fit`` with today's defaults writes, member 2 (``_c``) ``--member 2 --fit-seed 7`` and member 0
+(``segment_boundary.json``) ``--member 0 --fit-seed 3``. Seed replicates average into lower variance
+(2026-12-03, fourth session: on that corpus's leave-one-family-out predictions 714 -> 635 errors). All
+three read the pitch track v2 (``vad.PITCH_VERSION``) and their CNNs read ``--cnn-window``'s
+geometry (default 80 frames before the pause, 40 after, with the pitch channels): members of another
+pitch version cannot sit beside them, since the stage measures the pitch once.
 
 Data — train/tune vs measurement: both models are fitted ONLY on JSUT dev sentences that
 neither benchmark speaks (``benchmark_sentence_ids``: the 48 of ``kokoro_dev`` and the 48 of
@@ -78,6 +80,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -102,6 +105,7 @@ def training_sentences(n: int, seed: int = 7) -> list[tuple[str, str]]:
 
 
 REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "tsukasa" / "pipelines"  # where the members' files ship (the default --out-dir)
 CACHE2 = REPO / ".cache" / "segment_train"  # gitignored; synthesis on 2 cores is slow, so it resumes
 # Voices the benchmark never uses: Kokoro style vectors blended pairwise (a new timbre and
 # pitch range between its two parents). With the five stock voices: ten Kokoro "speakers".
@@ -450,7 +454,9 @@ def _tape(src: TrainSource, factor: float) -> TrainSource:
     return TrainSource(src.voice + "~", y, s, e, src.sid)
 
 
-def collect(sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int = 8) -> dict[str, np.ndarray]:
+def collect(
+    sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int = 8, geom: Any = None
+) -> dict[str, np.ndarray]:
     """Every candidate pause of ``n_sessions`` glued sessions: features, CNN window, label.
 
     Sessions go through the benchmark's formats (resampling, Ogg, stereo) and get noise at
@@ -483,7 +489,7 @@ def collect(sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int 
             audio, sr = sf.read(path, dtype="float32", always_2d=True)
             mids = [0.5 * (refs[i][1] + refs[i + 1][0]) for i in range(len(refs) - 1)]
             wins: list[np.ndarray] = []
-            pauses = vad.pause_table(audio.T, sr, mids, final_weights=False, windows=wins)
+            pauses = vad.pause_table(audio.T, sr, mids, final_weights=False, windows=wins, window_geometry=geom)
             voices = [chosen[i].voice for i in order]
             for pz, win in zip(pauses, wins, strict=True):
                 hit = [i for i, m in enumerate(mids) if pz.start - 0.03 <= m <= pz.end + 0.03]
@@ -528,14 +534,17 @@ def synthesizer_weights(voices: np.ndarray) -> np.ndarray:
     return w * len(w)
 
 
-def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weight: np.ndarray | None = None):  # noqa: ANN201 - torch module
+def fit_cnn(  # noqa: ANN201 - torch module
+    W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weight: np.ndarray | None = None, geom: Any = None
+):
     import torch
 
     from tsukasa.pipelines import sentence_final
 
+    geom = geom or sentence_final.DEFAULT
     torch.manual_seed(seed)
     torch.set_num_threads(1)
-    net = sentence_final.torch_net()
+    net = sentence_final.torch_net(geom)
     xs = torch.from_numpy(W.astype(np.float32))
     ys = torch.from_numpy(y.astype(np.float32))
     ws = torch.from_numpy((np.ones(len(y)) if weight is None else weight).astype(np.float32))
@@ -550,7 +559,7 @@ def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weigh
             # jitter where the pause is said to start by +-1 frame (the energy contour's own noise)
             shift = int(torch.randint(-1, 2, (1,), generator=gen))
             if shift:
-                xb = torch.cat([xb[:, :, : sentence_final.PRE].roll(shift, 2), xb[:, :, sentence_final.PRE :]], 2)
+                xb = torch.cat([xb[:, :, : geom.pre].roll(shift, 2), xb[:, :, geom.pre :]], 2)
             # mask a random band of up to 8 mel channels to the mean (0) in half the examples: the
             # cue must not hang on one formant region of the voices we happen to have
             lo = torch.randint(0, sentence_final.N_MELS - 8, (len(xb),), generator=gen)
@@ -570,21 +579,23 @@ def fit_cnn(W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weigh
     return net
 
 
-def cnn_logits(net, W: np.ndarray) -> np.ndarray:  # noqa: ANN001 - torch module
+def cnn_logits(net, W: np.ndarray, geom: Any = None) -> np.ndarray:  # noqa: ANN001 - torch module
     from tsukasa.pipelines import sentence_final
 
-    return sentence_final.logits(W.astype(np.float32), sentence_final.weights_from_torch(net))
+    weights = {**sentence_final.weights_from_torch(net), **(geom or sentence_final.DEFAULT).as_arrays()}
+    return sentence_final.logits(W.astype(np.float32), weights)
 
 
 def _next_version(path: Path, member_files: list[str], read: Callable[[Path], int]) -> int:
-    """One above the version ``read`` finds in ``path`` and in every shipped member's file of the same
-    kind beside it (``member_files``): a replaced file goes up, and a new member never repeats an old
-    member's version (versions are part of the segment stage's fingerprint)."""
-    olds = [path, *(path.with_name(name) for name in member_files)]
+    """One above the version ``read`` finds in ``path``, in every member's file of the same kind beside
+    it (``member_files``) and in the package's shipped ones: a replaced file goes up, and a new member
+    never repeats an old member's version, even when it is written to another folder (``--out-dir``)
+    first (versions are part of the segment stage's fingerprint)."""
+    olds = [path, *(path.with_name(name) for name in member_files), *(SHIPPED / name for name in member_files)]
     return max((read(p) for p in olds if p.exists()), default=0) + 1
 
 
-def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
+def export_cnn(nets: list, path: Path, version: int | None = None, geom: Any = None) -> None:
     """The fold networks as one ensemble file (see ``sentence_final.logits``); its version is one above
     every shipped member's (it is part of the segment stage's fingerprint: cached shards of the old
     model are recomputed, and a new member never repeats an old version)."""
@@ -595,6 +606,7 @@ def export_cnn(nets: list, path: Path, version: int | None = None) -> None:
         version = _next_version(path, finals, lambda p: int(np.load(p)["version"]))
     weights = {f"m{i}.{k}": v for i, net in enumerate(nets) for k, v in sentence_final.weights_from_torch(net).items()}
     tmp = path.with_suffix(".tmp.npz")
+    weights.update((geom or sentence_final.DEFAULT).as_arrays())  # the window the networks read
     np.savez_compressed(tmp, version=np.array(version), **weights)
     tmp.rename(path)
 
@@ -644,7 +656,7 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=300, help="training sessions per sentence fold (shipped fits: 300)")
     ap.add_argument("--seed", type=int, default=4242, help="disjoint from the benchmark's 2026")
     ap.add_argument("--pauses", type=Path, help="reuse this collected-pauses file (else keyed by corpus size)")
-    ap.add_argument("--out-dir", type=Path, default=REPO / "tsukasa/pipelines")
+    ap.add_argument("--out-dir", type=Path, default=SHIPPED)
     ap.add_argument(
         "--member",
         type=int,
@@ -659,6 +671,12 @@ def main() -> None:
         help="cv/fit: seeds of the fit itself (CNN folds: 2*s and 2*s+1, trees: s); member 2 is member 1's "
         "data and settings with --fit-seed 7 (a seed replicate: averaging it lowers the variance of the score)",
     )
+    ap.add_argument(
+        "--cnn-window",
+        default="80,40,pitch",
+        help="cv/fit: the sentence-final CNN's window, frames before,after[,pitch] (sentence_final.Geometry); "
+        "members 0-2 before 2026-12-06 read 40,24 (no pitch)",
+    )
     args = ap.parse_args()
     if args.step in ("random", "hanging", "plain"):
         i, n = (int(x) for x in args.shard.split("/"))
@@ -670,8 +688,15 @@ def main() -> None:
         return
     from sklearn.metrics import roc_auc_score
 
-    from tsukasa.pipelines import vad
+    from tsukasa.pipelines import sentence_final, vad
 
+    try:
+        parts_w = args.cnn_window.split(",")
+        geom = sentence_final.Geometry(int(parts_w[0]), int(parts_w[1]), parts_w[2:] == ["pitch"])
+    except (ValueError, IndexError):
+        raise SystemExit(
+            f"--cnn-window: frames before,after[,pitch], e.g. 80,40,pitch (got {args.cnn_window!r})"
+        ) from None
     sources = load_corpus()
     n_k = sum(not s.voice.startswith("hts") for s in sources)
     n_rand = sum(s.voice.startswith("rand") for s in sources)
@@ -679,11 +704,13 @@ def main() -> None:
         f"{len(sources)} training utterances ({n_k} Kokoro, {len(sources) - n_k} HTS), sentences disjoint "
         f"from both benchmarks; by folder: {corpus_summary(sources)}"
     )
-    cached = args.pauses or CACHE2 / f"pauses_f{len(vad.FEATURE_NAMES)}_{len(sources)}_{args.sessions}_{args.seed}.npz"
+    # the key names everything the collected pauses depend on: features, pitch tracker, CNN window, corpus
+    tag = f"f{len(vad.FEATURE_NAMES)}p{vad.PITCH_VERSION}_w{geom.pre}x{geom.post}{'p' if geom.pitch else ''}"
+    cached = args.pauses or CACHE2 / f"pauses_{tag}_{len(sources)}_{args.sessions}_{args.seed}.npz"
     if cached.exists():
         data = dict(np.load(cached))
     else:
-        parts = [collect([s for s in sources if s.fold == f], args.sessions, seed=args.seed + f) for f in (0, 1)]
+        parts = [collect([s for s in sources if s.fold == f], args.sessions, args.seed + f, geom=geom) for f in (0, 1)]
         data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         data["fold"] = np.concatenate([np.full(len(p["y"]), f) for f, p in enumerate(parts)])
         np.savez(cached, **data)
@@ -693,9 +720,9 @@ def main() -> None:
     col = vad.FEATURE_NAMES.index("final_form")
     nets = []
     for f in (0, 1):
-        net = fit_cnn(W[fold != f], y[fold != f], seed=2 * args.fit_seed + f, weight=weight[fold != f])
+        net = fit_cnn(W[fold != f], y[fold != f], seed=2 * args.fit_seed + f, weight=weight[fold != f], geom=geom)
         nets.append(net)
-        X[fold == f, col] = cnn_logits(net, W[fold == f])
+        X[fold == f, col] = cnn_logits(net, W[fold == f], geom)
         report(f"CNN alone, fold {f} held out", y[fold == f], 1 / (1 + np.exp(-X[fold == f, col])), kind[fold == f])
     for k, name in enumerate(vad.FEATURE_NAMES):
         print(f"  {name:<18} AUC {roc_auc_score(y, X[:, k]):.3f}")
@@ -710,7 +737,7 @@ def main() -> None:
     if args.step == "cv":
         return
     trees_file, cnn_file = vad.BOUNDARY_MEMBERS[args.member]
-    export_cnn(nets, args.out_dir / cnn_file)
+    export_cnn(nets, args.out_dir / cnn_file, geom=geom)
     clf = make_model(seed=args.fit_seed).fit(X, y, sample_weight=weight)
     report("training fit", y, clf.predict_proba(X)[:, 1], kind)
     export(

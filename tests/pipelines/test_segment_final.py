@@ -22,43 +22,79 @@ from tsukasa.pipelines import sentence_final, vad
 SR = 24000
 
 
-def test_numpy_scoring_computes_the_torch_network() -> None:
+@pytest.mark.parametrize("geom", [sentence_final.LEGACY, sentence_final.DEFAULT], ids=["legacy", "pitch-80x40"])
+def test_numpy_scoring_computes_the_torch_network(geom: sentence_final.Geometry) -> None:
     import torch
 
     torch.manual_seed(0)
-    net = sentence_final.torch_net().eval()
-    x = np.random.default_rng(0).standard_normal((7, sentence_final.CHANNELS, sentence_final.PRE + sentence_final.POST))
+    net = sentence_final.torch_net(geom).eval()
+    x = np.random.default_rng(0).standard_normal((7, geom.channels, geom.width))
     with torch.no_grad():
         want = net(torch.from_numpy(x.astype(np.float32))).numpy()
-    got = sentence_final.logits(x, sentence_final.weights_from_torch(net))
+    stored = {**sentence_final.weights_from_torch(net), **geom.as_arrays()}
+    assert sentence_final.geometry(stored) == geom  # the file says which window its networks read
+    got = sentence_final.logits(x, stored)
     np.testing.assert_allclose(got, want, atol=1e-4)
     # an ensemble file (m0., m1. prefixes) scores the mean of its members
-    other = sentence_final.torch_net().eval()
+    other = sentence_final.torch_net(geom).eval()
     with torch.no_grad():
         want2 = other(torch.from_numpy(x.astype(np.float32))).numpy()
     ens = {f"m{i}.{k}": v for i, n in enumerate((net, other)) for k, v in sentence_final.weights_from_torch(n).items()}
+    ens.update(geom.as_arrays())
     np.testing.assert_allclose(sentence_final.logits(x, ens), 0.5 * (want + want2), atol=1e-4)
-    assert sentence_final.logits(np.zeros((0, sentence_final.CHANNELS, 64)), {}).shape == (0,)
+    assert sentence_final.logits(np.zeros((0, geom.channels, geom.width)), ens).shape == (0,)
+
+
+def test_a_weights_file_without_a_geometry_reads_the_original_window() -> None:
+    assert sentence_final.geometry({"version": np.array(3)}) == sentence_final.LEGACY
+    assert (sentence_final.LEGACY.channels, sentence_final.LEGACY.width) == (41, 64)
+    assert (sentence_final.DEFAULT.channels, sentence_final.DEFAULT.width) == (43, 120)
 
 
 def test_windows_stay_inside_the_context() -> None:
     rng = np.random.default_rng(1)
     mel = rng.uniform(1e-4, 1.0, (300, sentence_final.N_MELS))
     active = np.ones(300, dtype=bool)
-    frames = sentence_final.MelFrames(mel, active)
+    f0 = rng.uniform(150, 250, 300)
+    frames = sentence_final.MelFrames(mel, active, f0)
     a, b = 100, 110
-    w = frames.window(a, b, lo=80, hi=120)
-    valid = w[sentence_final.N_MELS]
-    pre = sentence_final.PRE
-    # 20 frames before a (80..99) and 10 after b (110..119) are inside the context
-    assert valid[:pre].sum() == 20 and valid[pre - 20 : pre].all()
-    assert valid[pre:].sum() == 10 and valid[pre : pre + 10].all()
-    assert np.all(w[: sentence_final.N_MELS, : pre - 20] == sentence_final.FLOOR)
-    # what lies outside the context never changes the window
-    mel2 = mel.copy()
-    mel2[:80] *= 50.0
-    mel2[120:] *= 0.01
-    np.testing.assert_array_equal(sentence_final.MelFrames(mel2, active).window(a, b, 80, 120), w)
+    for geom in (sentence_final.LEGACY, sentence_final.DEFAULT):
+        w = frames.window(a, b, lo=80, hi=120, geom=geom)
+        assert w.shape == (geom.channels, geom.width)
+        valid = w[sentence_final.N_MELS]
+        pre = geom.pre
+        # 20 frames before a (80..99) and 10 after b (110..119) are inside the context
+        assert valid[:pre].sum() == 20 and valid[pre - 20 : pre].all()
+        assert valid[pre:].sum() == 10 and valid[pre : pre + 10].all()
+        assert np.all(w[: sentence_final.N_MELS, : pre - 20] == sentence_final.FLOOR)
+        # what lies outside the context never changes the window
+        mel2, f02 = mel.copy(), f0.copy()
+        mel2[:80] *= 50.0
+        mel2[120:] *= 0.01
+        f02[:80] *= 2.0
+        f02[120:] = np.nan
+        np.testing.assert_array_equal(sentence_final.MelFrames(mel2, active, f02).window(a, b, 80, 120, geom), w)
+
+
+def test_the_pitch_channels_are_semitones_from_the_contexts_median() -> None:
+    n = 300
+    mel = np.ones((n, sentence_final.N_MELS))
+    f0 = np.full(n, 200.0)
+    f0[95:100] = 100.0  # an octave below the context's median just before the pause
+    f0[97] = np.nan  # one unvoiced frame
+    frames = sentence_final.MelFrames(mel, np.ones(n, bool), f0)
+    geom = sentence_final.DEFAULT
+    w = frames.window(100, 110, 20, 200, geom)
+    semis, voiced = w[sentence_final.N_MELS + 1], w[sentence_final.N_MELS + 2]
+    pre = geom.pre
+    np.testing.assert_allclose(semis[pre - 5 : pre] * sentence_final.PITCH_SCALE, [-12, -12, 0, -12, -12], atol=1e-5)
+    np.testing.assert_array_equal(voiced[pre - 5 : pre], [1, 1, 0, 1, 1])
+    assert np.all(semis[pre - 80 : pre - 5] == 0) and np.all(voiced[pre - 80 : pre - 5] == 1)
+    # fewer than 10 voiced frames in the context: no reference, both channels stay 0
+    quiet = sentence_final.MelFrames(mel, np.ones(n, bool), np.full(n, np.nan))
+    assert not quiet.window(100, 110, 20, 200, geom)[sentence_final.N_MELS + 1 :].any()
+    with pytest.raises(ValueError, match="reads the pitch"):
+        sentence_final.MelFrames(mel, np.ones(n, bool)).window(100, 110, 20, 200, geom)
 
 
 def test_shipped_weights_load_and_are_small() -> None:
@@ -251,10 +287,14 @@ def test_a_fitted_file_is_versioned_above_every_shipped_member(tmp_path: Path) -
     rng = np.random.default_rng(0)
     x = rng.random((40, len(vad.FEATURE_NAMES)))
     clf = GradientBoostingClassifier(n_estimators=2, random_state=0).fit(x, x[:, 0] > 0.5)
+    shipped = max(
+        int(json.loads((fit.SHIPPED / trees).read_text(encoding="utf-8"))["version"])
+        for trees, _ in vad.BOUNDARY_MEMBERS
+    )
     first, second = (tmp_path / trees for trees, _ in vad.BOUNDARY_MEMBERS[:2])
-    fit.export(clf, second, "alone in the folder")
-    assert json.loads(second.read_text(encoding="utf-8"))["version"] == "1"
+    fit.export(clf, second, "alone in another folder: above the shipped members all the same")
+    assert json.loads(second.read_text(encoding="utf-8"))["version"] == str(shipped + 1)
     fit.export(clf, second, "replaced")
-    assert json.loads(second.read_text(encoding="utf-8"))["version"] == "2"
-    fit.export(clf, first, "beside a version-2 member")
-    assert json.loads(first.read_text(encoding="utf-8"))["version"] == "3"
+    assert json.loads(second.read_text(encoding="utf-8"))["version"] == str(shipped + 2)
+    fit.export(clf, first, "beside a newer member")
+    assert json.loads(first.read_text(encoding="utf-8"))["version"] == str(shipped + 3)

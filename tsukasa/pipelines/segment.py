@@ -100,8 +100,10 @@ class SegmentStage(Stage[SegmentConfig]):
     # the script names keeps its speech shorter than the minimum (a one-word line was no_speech), and
     # the noise floor leaves digital silence out; 8: the pauses inside each utterance are recorded
     # (custom.pauses) for sentence_split; 9: those whose bound reaches exact_pause_from get their exact
-    # probability (a bound of 0.3 was often 0.001, and sent the segment to a solo Whisper decode)
-    version = "9"
+    # probability (a bound of 0.3 was often 0.001, and sent the segment to a solo Whisper decode); 10: the
+    # pitch track v2 (no subharmonic picks, 800 Hz ceiling, interpolated lag) and members refitted on it,
+    # whose CNNs read the pitch over a longer window
+    version = "10"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:

@@ -108,9 +108,11 @@ FINAL_COLUMN = FEATURE_NAMES.index("final_form")
 # the fitting corpus's leave-one-family-out predictions (errors 714 → 635), then measured on both
 # benchmark samples (77 → 69 errors over 2,880 utterances; benchmarks/RESULTS.md).
 BOUNDARY_MEMBERS: tuple[tuple[str, str], ...] = (
-    (BOUNDARY_MODEL_FILE, sentence_final.MODEL_FILE.name),  # v4: 944 Kokoro (10 voices) + 2,000 HTS
-    ("segment_boundary_b.json", "segment_final_b.npz"),  # v5: + random voices, continuation endings
-    ("segment_boundary_c.json", "segment_final_c.npz"),  # v6: v5's data and settings, other seeds
+    # since 2026-12-06: three seeds of one fit (4,927 utterances, pitch track v2, CNN window 80+40 with
+    # the pitch); fit_segment_boundary.py --member 0 --fit-seed 3 / --member 1 / --member 2 --fit-seed 7
+    (BOUNDARY_MODEL_FILE, sentence_final.MODEL_FILE.name),  # trees v7, CNN v4: seed 3
+    ("segment_boundary_b.json", "segment_final_b.npz"),  # trees v8, CNN v5: seed 0
+    ("segment_boundary_c.json", "segment_final_c.npz"),  # trees v9, CNN v6: seed 7
 )
 SPEAKER_COLUMNS = (FEATURE_NAMES.index("speaker_sim"), FEATURE_NAMES.index("speaker_contrast"))
 EDGE_GROWTH_S = 0.15  # how far _extend_edges may grow an utterance at each end
@@ -246,6 +248,7 @@ def vad_model_versions() -> dict[str, str]:
         "resemblyzer": version("resemblyzer"),  # GE2E weights
         "segment-boundary": boundary_model_version(),
         "segment-final": final_model_version(),
+        "segment-pitch": PITCH_VERSION,
     }
 
 
@@ -400,12 +403,20 @@ def sound_span(audio: np.ndarray, sample_rate: int) -> Sound | None:
 
 
 _PITCH_BLOCK = 1024  # voiced 10 ms frames per block of _pitch
+_PITCH_MAX_HZ = 800  # high game voices: HTS at +5 semitones sits near 550 Hz, and a 500 Hz ceiling halved it
+_OCTAVE_SHARE = 0.9  # the shortest lag whose peak reaches this share of the best one is the period
+PITCH_VERSION = "2"  # part of the fitted models' inputs: fits name it (fit_segment_boundary's cache key)
 
 
 def _pitch(x: np.ndarray, voiced: np.ndarray) -> np.ndarray:
-    """Cheap autocorrelation pitch on voiced frames only (nan elsewhere), 8 kHz, 60–500 Hz.
+    """Cheap autocorrelation pitch on voiced frames only (nan elsewhere), 8 kHz, 65–800 Hz.
 
     Only the frames near pauses need a pitch; a full YIN track would cost more than the VAD.
+    Version 2 (2026-12-06): the shortest period that scores nearly as high as the best lag (not
+    the best lag, which was often two to five periods), the peak interpolated between lags, a
+    ceiling of 800 Hz (was 500), and single-frame dropouts and octave outliers mended. Against
+    pYIN (60-1000 Hz) on the 96 validation lines: frames an octave or more off 9.5 % -> 0.7 %
+    (HTS 14.3 % -> 0.6 %), median error 0.24 -> 0.13 semitone (benchmarks/RESULTS.md).
     """
     import soxr
 
@@ -413,7 +424,7 @@ def _pitch(x: np.ndarray, voiced: np.ndarray) -> np.ndarray:
     sr = 8000
     hop = int(sr * HOP_S)
     win = 320  # 40 ms: two periods at 60 Hz... enough for 70 Hz and up
-    lag_min, lag_max = sr // 500, sr // 65
+    lag_min, lag_max = sr // _PITCH_MAX_HZ, sr // 65
     f0 = np.full(len(voiced), np.nan, dtype=np.float32)
     idx = np.flatnonzero(voiced)
     if len(idx) == 0:
@@ -433,12 +444,59 @@ def _pitch(x: np.ndarray, voiced: np.ndarray) -> np.ndarray:
         ac0 = ac[:, :1] + 1e-9
         norm = ac / ac0 / taper
         seg = norm[:, lag_min : lag_max + 1]
-        best = seg.argmax(axis=1)
-        strength = seg[np.arange(len(part)), best]
-        lag = best + lag_min
-        good = strength > 0.45
-        f0[part[good]] = sr / lag[good]
-    return f0
+        strength = seg.max(axis=1)
+        lag = _shortest_period(seg, strength, lag_min)
+        f0[part] = np.where(strength > 0.45, sr / _refine_lag(norm, lag, lag_max), np.nan)
+    return _mend_pitch(f0)
+
+
+def _shortest_period(seg: np.ndarray, strength: np.ndarray, lag_min: int) -> np.ndarray:
+    """The shortest lag whose autocorrelation peak reaches ``_OCTAVE_SHARE`` of the best one.
+
+    A steady vowel repeats at every multiple of its period, and the taper that undoes the
+    autocorrelation's fall with lag lifts the long lags most, so the best-scoring lag was sometimes
+    two to five periods (88-131 Hz picks inside a 267 Hz voice) while the true period scored almost
+    as high. ``seg`` is the normalised autocorrelation from ``lag_min`` on, one row per frame.
+    """
+    inner = seg[:, 1:-1]
+    peak = (inner >= seg[:, :-2]) & (inner >= seg[:, 2:]) & (inner >= _OCTAVE_SHARE * strength[:, None])
+    first = peak.argmax(axis=1)
+    best = seg.argmax(axis=1)
+    return np.where(peak.any(axis=1), first + 1, best) + lag_min
+
+
+def _refine_lag(norm: np.ndarray, lag: np.ndarray, lag_max: int) -> np.ndarray:
+    """Parabolic interpolation of the autocorrelation peak: the integer lag at 8 kHz quantises f0
+    to ~0.57-semitone steps near 270 Hz, so a line's last 150 ms and the 2 s before it could share
+    one median and its final fall read as exactly 0."""
+    rows = np.arange(len(lag))
+    c = np.clip(lag, 1, lag_max - 1)
+    y0, y1, y2 = norm[rows, c - 1], norm[rows, c], norm[rows, c + 1]
+    den = y0 - 2.0 * y1 + y2
+    shift = np.where(den < -1e-9, 0.5 * (y0 - y2) / np.where(den < -1e-9, den, -1.0), 0.0)
+    return c + np.clip(shift, -0.5, 0.5)
+
+
+def _mend_pitch(f0: np.ndarray) -> np.ndarray:
+    """Single-frame dropouts and octave outliers inside a voiced run, mended from the neighbours.
+
+    One unvoiced frame just before a pause cut the final voiced run (the final lengthening cue) to a
+    frame or two; one frame at half or double its neighbours moved a 150 ms median.
+    """
+    out = f0.copy()
+    if len(f0) < 3:
+        return out
+    left, mid, right = f0[:-2], f0[1:-1], f0[2:]
+    both = np.isfinite(left) & np.isfinite(right)
+    # a gap of one frame between two voiced frames
+    gap = both & ~np.isfinite(mid)
+    out[1:-1][gap] = np.sqrt(left[gap] * right[gap])
+    # a frame an octave (or more) away from two neighbours that agree with each other
+    with np.errstate(invalid="ignore"):
+        agree = both & (np.abs(np.log2(left / right)) < 0.25)
+        off = agree & np.isfinite(mid) & (np.abs(np.log2(mid / np.sqrt(left * right))) > 0.7)
+    out[1:-1][off] = np.sqrt(left[off] * right[off])
+    return out
 
 
 _FRAME_BLOCK = 4096  # STFT frames per block in _framewise (41 s of audio at a 10 ms hop)
@@ -1116,6 +1174,7 @@ class PauseTable:
         params: VadParams,
         num_threads: int = 1,
         final_weights: list[dict[str, np.ndarray] | None] | dict[str, np.ndarray] | None | bool = True,
+        window_geometry: sentence_final.Geometry | None = None,
     ) -> None:
         self.x16, self.c, self.active, self.groups = x16, c, active, groups
         self.params, self.num_threads = params, num_threads
@@ -1135,6 +1194,10 @@ class PauseTable:
         else:
             self.finals = list(final_weights or [])
         self._member_finals: dict[tuple[int, int, int], np.ndarray] = {}
+        # ``windows`` keeps each pause's CNN input in one geometry: ``window_geometry`` (fitting asks
+        # for the one it fits), else the first CNN's; each CNN reads its own (sentence_final.Geometry)
+        self.geometries = [sentence_final.LEGACY if w is None else sentence_final.geometry(w) for w in self.finals]
+        self.window_geometry = window_geometry or (self.geometries[0] if self.geometries else sentence_final.LEGACY)
         self.windows: dict[tuple[int, int, int], np.ndarray] = {}
 
     @property
@@ -1200,20 +1263,35 @@ class PauseTable:
     def _mel_once(self) -> np.ndarray:
         if self._mel is None:
             self._mel = _power_mel(self.x16)
-            self._frames = sentence_final.MelFrames(self._mel, self.active)
+            self._frames = sentence_final.MelFrames(self._mel, self.active, self.c.f0)
         return self._mel
 
-    def _final_form(self, keys: list[tuple[int, int, int]]) -> np.ndarray:
-        """The first sentence-final CNN's logit for each (pause, lo, hi), its input kept in
-        ``windows`` and every member's logit in ``_member_finals``."""
+    def window(self, key: tuple[int, int, int], geom: sentence_final.Geometry) -> np.ndarray:
+        """The sentence-final CNN input of pause ``key[0]`` in the context ``key[1:]``, in ``geom``."""
         self._mel_once()
         assert self._frames is not None
-        wins = np.stack([self._frames.window(*self.bounds[k], lo, hi) for k, lo, hi in keys])
-        self.windows.update(zip(keys, wins, strict=True))
+        k, lo, hi = key
+        return self._frames.window(*self.bounds[k], lo, hi, geom)
+
+    def _final_form(self, keys: list[tuple[int, int, int]]) -> np.ndarray:
+        """The first sentence-final CNN's logit for each (pause, lo, hi), its input (in
+        ``window_geometry``) kept in ``windows`` and every member's logit in ``_member_finals``."""
+        by_geometry: dict[sentence_final.Geometry, np.ndarray] = {}
+
+        def wins(g: sentence_final.Geometry) -> np.ndarray:
+            if g not in by_geometry:  # members of one geometry share their windows
+                by_geometry[g] = np.stack([self.window(key, g) for key in keys])
+            return by_geometry[g]
+
+        self.windows.update(zip(keys, wins(self.window_geometry), strict=True))
         if not self.finals:
             return np.zeros(len(keys))
         per = np.stack(
-            [np.zeros(len(keys)) if w is None else sentence_final.logits(wins, w) for w in self.finals], axis=1
+            [
+                np.zeros(len(keys)) if w is None else sentence_final.logits(wins(g), w)
+                for w, g in zip(self.finals, self.geometries, strict=True)
+            ],
+            axis=1,
         )
         self._member_finals.update(zip(keys, np.clip(per, -12.0, 12.0), strict=True))
         return per[:, 0]
@@ -1243,6 +1321,7 @@ def pause_table(
     tolerance_s: float = 0.03,
     final_weights: dict[str, np.ndarray] | None | bool = True,
     windows: list[np.ndarray] | None = None,
+    window_geometry: sentence_final.Geometry | None = None,
 ) -> list[Pause]:
     """Every candidate pause with features computed as the iterative split converges when right.
 
@@ -1250,14 +1329,15 @@ def pause_table(
     line boundaries, within ``tolerance_s``) and at the long pauses, so the training features
     are those :func:`segment_speech` sees once it has found the other boundaries. ``probability``
     is 1.0 for a pause holding a boundary time, else 0.0 (the label). ``windows``, when given,
-    receives each pause's sentence-final CNN input (see :mod:`sentence_final`), in pause order.
+    receives each pause's sentence-final CNN input (see :mod:`sentence_final`), in pause order,
+    read in ``window_geometry`` (default: the first CNN's).
     """
     params = params or VadParams()
     setup = _speech_stretches(audio, sample_rate, params, None, VadResult())
     if setup is None:
         return []
     x16, c, active, groups, _ = setup
-    table = PauseTable(x16, c, active, groups, params, final_weights=final_weights)
+    table = PauseTable(x16, c, active, groups, params, final_weights=final_weights, window_geometry=window_geometry)
     hits = {
         k
         for k, (a, b) in enumerate(table.bounds)
