@@ -18,8 +18,9 @@ we then
    in the side's own pitch range) and the pitch reset across the pause; how softly the
    speech ends and restarts, the energy slope of the last 150 ms, a devoiced final mora
    (です/ます end in a hiss) and the last voiced run (final lengthening); and, strongest of
-   all, the *sentence-final form*: a small CNN (:mod:`sentence_final`) reads the log-mel of the
-   last 400 ms before the pause and the first 240 ms after it and says whether what precedes
+   all, the *sentence-final form*: a small CNN (:mod:`sentence_final`) reads the log-mel and the
+   pitch of the last 800 ms before the pause and the first 400 ms after it (each member's
+   window is stored with its weights) and says whether what precedes
    sounds like a sentence end (-masu, -ta, final particles) or a continuation (は, が, -te, a
    comma clause). Length alone cannot work: Kokoro and actors pause 0.3-0.9 s at commas,
    while butted lines are 30-150 ms apart.
