@@ -80,7 +80,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tsukasa.pipelines.sentence_final import Geometry
 
 import numpy as np
 import soundfile as sf
@@ -455,7 +458,7 @@ def _tape(src: TrainSource, factor: float) -> TrainSource:
 
 
 def collect(
-    sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int = 8, geom: Any = None
+    sources: list[TrainSource], n_sessions: int, seed: int, n_utts: int = 8, geom: Geometry | None = None
 ) -> dict[str, np.ndarray]:
     """Every candidate pause of ``n_sessions`` glued sessions: features, CNN window, label.
 
@@ -535,7 +538,12 @@ def synthesizer_weights(voices: np.ndarray) -> np.ndarray:
 
 
 def fit_cnn(  # noqa: ANN201 - torch module
-    W: np.ndarray, y: np.ndarray, seed: int = 0, epochs: int = 40, weight: np.ndarray | None = None, geom: Any = None
+    W: np.ndarray,
+    y: np.ndarray,
+    seed: int = 0,
+    epochs: int = 40,
+    weight: np.ndarray | None = None,
+    geom: Geometry | None = None,
 ):
     import torch
 
@@ -579,7 +587,7 @@ def fit_cnn(  # noqa: ANN201 - torch module
     return net
 
 
-def cnn_logits(net, W: np.ndarray, geom: Any = None) -> np.ndarray:  # noqa: ANN001 - torch module
+def cnn_logits(net, W: np.ndarray, geom: Geometry | None = None) -> np.ndarray:  # noqa: ANN001 - torch module
     from tsukasa.pipelines import sentence_final
 
     weights = {**sentence_final.weights_from_torch(net), **(geom or sentence_final.DEFAULT).as_arrays()}
@@ -595,7 +603,7 @@ def _next_version(path: Path, member_files: list[str], read: Callable[[Path], in
     return max((read(p) for p in olds if p.exists()), default=0) + 1
 
 
-def export_cnn(nets: list, path: Path, version: int | None = None, geom: Any = None) -> None:
+def export_cnn(nets: list, path: Path, version: int | None = None, geom: Geometry | None = None) -> None:
     """The fold networks as one ensemble file (see ``sentence_final.logits``); its version is one above
     every shipped member's (it is part of the segment stage's fingerprint: cached shards of the old
     model are recomputed, and a new member never repeats an old version)."""
@@ -692,8 +700,10 @@ def main() -> None:
 
     try:
         parts_w = args.cnn_window.split(",")
+        if len(parts_w) not in (2, 3) or parts_w[2:] not in ([], ["pitch"]):
+            raise ValueError(args.cnn_window)
         geom = sentence_final.Geometry(int(parts_w[0]), int(parts_w[1]), parts_w[2:] == ["pitch"])
-    except (ValueError, IndexError):
+    except ValueError:
         raise SystemExit(
             f"--cnn-window: frames before,after[,pitch], e.g. 80,40,pitch (got {args.cnn_window!r})"
         ) from None

@@ -26,10 +26,10 @@ floor value and flagged in a 41st "valid" channel.
 
 Since 2026-12-06 (twenty-ninth session) a network can also read the pitch contour (two more channels:
 semitones relative to the context's median pitch, and a voiced flag) over a longer window (800 ms before,
-400 ms after): on the fitting corpus's out-of-fold pauses that made 17 % fewer errors than the
-40 + 24-frame mel-only network (601 / 613 against 725 / 747, two seeds). The window a network reads is
-its :class:`Geometry`, stored in its weights file, so members of different geometries can sit side by
-side; files without one are the original :data:`LEGACY` geometry.
+400 ms after): on the fitting corpus's out-of-fold pauses that made 21 % fewer errors than the
+40 + 24-frame mel-only network (579 / 579 against 725 / 747, two seeds; benchmarks/RESULTS.md). The
+window a network reads is its :class:`Geometry`, stored in its weights file, so members of different
+geometries can sit side by side; files without one are the original :data:`LEGACY` geometry.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class MelFrames:
                 seg = st[s0:s1] - ref
                 d0 = dst0 + s0 - src0
                 ok = np.isfinite(seg)
-                rows[0, d0 : d0 + len(seg)] = np.where(ok, np.clip(np.where(ok, seg, 0.0), -12, 12) / PITCH_SCALE, 0.0)
+                rows[0, d0 : d0 + len(seg)] = np.clip(np.where(ok, seg, 0.0), -12, 12) / PITCH_SCALE
                 rows[1, d0 : d0 + len(seg)] = ok
 
 
