@@ -298,3 +298,34 @@ def test_a_fitted_file_is_versioned_above_every_shipped_member(tmp_path: Path) -
     assert json.loads(second.read_text(encoding="utf-8"))["version"] == str(shipped + 2)
     fit.export(clf, first, "beside a newer member")
     assert json.loads(first.read_text(encoding="utf-8"))["version"] == str(shipped + 3)
+
+
+def test_collecting_the_folds_in_two_processes_gives_the_same_pauses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--jobs 2`` collects each sentence fold in its own process, which reads the corpus itself: the
+    pauses (features, CNN windows, labels) must be those of the one-process run."""
+    import pyopenjtalk
+    import soundfile as sf
+    import soxr
+
+    fit = _fit_script()
+    lines = ["今日はいい天気ですね。", "駅まで歩いて行きましょう。", "その本はもう読みました。", "早く帰りたいな。"]
+    for folder, voice, shift in (("hts", "hts+0", 0.0), ("kokoro", "jf_test", 4.0)):
+        (tmp_path / folder).mkdir()
+        for k, text in enumerate(lines):
+            x, sr = pyopenjtalk.tts(text, half_tone=shift)
+            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
+            sf.write(tmp_path / folder / f"TEST_{k:04d}__{voice}.flac", 0.5 * y / np.abs(y).max(), SR)
+    monkeypatch.setattr(fit, "CACHE2", tmp_path)
+    geom = sentence_final.DEFAULT
+    one = [fit._collect_fold(f, 2, 5, geom) for f in (0, 1)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:  # forked: the workers see the patched cache folder
+        two = list(pool.map(fit._collect_fold, (0, 1), [2, 2], [5, 5], [geom, geom]))
+    assert all(len(p["y"]) > 0 for p in one)
+    for a, b in zip(one, two, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key])
