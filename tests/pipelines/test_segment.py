@@ -37,14 +37,19 @@ SENTENCES = [
 HALF_TONES = [0.0, 4.0, -3.0, 2.0, 0.0, 5.0, -2.0, 3.0]
 
 
-@functools.cache
-def _sentence(i: int) -> np.ndarray:
+def _hts_line(text: str, half_tone: float = 0.0) -> np.ndarray:
+    """``text`` in pyopenjtalk's HTS voice shifted by ``half_tone``, at SR, peak 0.5."""
     import pyopenjtalk
     import soxr
 
-    x, sr = pyopenjtalk.tts(SENTENCES[i], half_tone=HALF_TONES[i])
+    x, sr = pyopenjtalk.tts(text, half_tone=half_tone)
     y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
     return (0.5 * y / np.abs(y).max()).astype(np.float32)
+
+
+@functools.cache
+def _sentence(i: int) -> np.ndarray:
+    return _hts_line(SENTENCES[i], HALF_TONES[i])
 
 
 def _true_span(x: np.ndarray) -> tuple[int, int]:
@@ -327,13 +332,9 @@ def test_short_blip_is_rejected_as_too_short_under_its_own_id(tmp_path: Path) ->
 
 def _word(text: str) -> np.ndarray:
     """A one-word game line (はい, え？) as the HTS voice says it: ~0.2 s of speech."""
-    import pyopenjtalk
-    import soxr
-
-    x, sr = pyopenjtalk.tts(text)
-    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
+    y = _hts_line(text)
     s, e = _true_span(y)
-    return (0.5 * y[s:e] / np.abs(y).max()).astype(np.float32)
+    return y[s:e]
 
 
 def _word_take(text: str, noise: float, seed: int) -> tuple[np.ndarray, float]:
@@ -594,13 +595,7 @@ COMMA_LINES = [  # written for this test: each holds a comma pause, the inner pa
 
 @functools.cache
 def _comma_line(i: int) -> np.ndarray:
-    import pyopenjtalk
-    import soxr
-
-    text, half_tone = COMMA_LINES[i]
-    x, sr = pyopenjtalk.tts(text, half_tone=half_tone)
-    y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
-    y = (0.5 * y / np.abs(y).max()).astype(np.float32)
+    y = _hts_line(*COMMA_LINES[i])
     s, e = _true_span(y)
     return y[s:e]
 

@@ -305,18 +305,16 @@ def test_collecting_the_folds_in_two_processes_gives_the_same_pauses(
 ) -> None:
     """``--jobs 2`` collects each sentence fold in its own process, which reads the corpus itself: the
     pauses (features, CNN windows, labels) must be those of the one-process run."""
-    import pyopenjtalk
     import soundfile as sf
-    import soxr
 
     fit = _fit_script()
+    from bench_segment import hts_utterance  # benchmarks/ is on the path once the fit script is
+
     lines = ["今日はいい天気ですね。", "駅まで歩いて行きましょう。", "その本はもう読みました。", "早く帰りたいな。"]
     for folder, voice, shift in (("hts", "hts+0", 0.0), ("kokoro", "jf_test", 4.0)):
         (tmp_path / folder).mkdir()
         for k, text in enumerate(lines):
-            x, sr = pyopenjtalk.tts(text, half_tone=shift)
-            y = soxr.resample((x / 32768.0).astype(np.float32), sr, SR)
-            sf.write(tmp_path / folder / f"TEST_{k:04d}__{voice}.flac", 0.5 * y / np.abs(y).max(), SR)
+            sf.write(tmp_path / folder / f"TEST_{k:04d}__{voice}.flac", hts_utterance(text, shift, 1.0), SR)
     monkeypatch.setattr(fit, "CACHE2", tmp_path)
     geom = sentence_final.DEFAULT
     one = [fit._collect_fold(f, 2, 5, geom) for f in (0, 1)]
