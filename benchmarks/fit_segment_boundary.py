@@ -3,14 +3,18 @@
 Outputs: one member of the shipped ensemble (``vad.BOUNDARY_MEMBERS``; ``--member``): a
 sentence-final CNN ``tsukasa/pipelines/segment_final*.npz`` (:mod:`tsukasa.pipelines.sentence_final`)
 and its gradient-boosted trees ``tsukasa/pipelines/segment_boundary*.json`` (of ``vad``). The stage
-averages the members' log-odds. Since 2026-12-06 (twenty-ninth session) all three members are fits of
-one corpus (below) that differ only in their seeds: member 1 (``segment_boundary_b.json``) is what
-``--step fit`` with today's defaults writes, member 2 (``_c``) ``--member 2 --fit-seed 7`` and member 0
-(``segment_boundary.json``) ``--member 0 --fit-seed 3``. Seed replicates average into lower variance
-(2026-12-03, fourth session: on that corpus's leave-one-family-out predictions 714 -> 635 errors). All
-three read the pitch track v2 (``vad.PITCH_VERSION``) and their CNNs read ``--cnn-window``'s
-geometry (default 80 frames before the pause, 40 after, with the pitch channels): members of another
-pitch version cannot sit beside them, since the stage measures the pitch once.
+averages the members' log-odds. Since 2026-12-06 the six members are two corpora times three seeds:
+members 0-2 were fitted (twenty-ninth session) on the corpus as it then stood on the dev box (4,927
+utterances: no fixed-voice Kokoro copy, a fraction of the continuation copy), members 3-5 (thirtieth
+session) on the same corpus grown to 7,507 utterances (``--step more --n 944`` and ``--step hanging
+--n 1000`` run to the end). Within a corpus the members differ only in their seeds: ``--member 0
+--fit-seed 3`` (``segment_boundary.json``), ``--member 1`` (``_b``, today's default seed), ``--member 2
+--fit-seed 7`` (``_c``); 3-5 likewise (``_d``, ``_e``, ``_f``). A refit of members 0-2 today would be
+a fit of the larger corpus: rerun them only with the whole ensemble measured again. Seed replicates
+average into lower variance (2026-12-03, fourth session: on that corpus's leave-one-family-out
+predictions 714 -> 635 errors). All six read the pitch track v2 (``vad.PITCH_VERSION``) and their
+CNNs read ``--cnn-window``'s geometry (default 80 frames before the pause, 40 after, with the pitch
+channels): members of another pitch version cannot sit beside them, since the stage measures the pitch once.
 
 Data — train/tune vs measurement: both models are fitted ONLY on JSUT dev sentences that
 neither benchmark speaks (``benchmark_sentence_ids``: the 48 of ``kokoro_dev`` and the 48 of

@@ -602,30 +602,32 @@ def _comma_line(i: int) -> np.ndarray:
 
 def test_pauses_a_later_stage_may_cut_at_get_their_exact_probability() -> None:
     """sentence_split cuts, and transcribe decodes alone, at a pause kept inside an utterance that
-    scores >= 0.05; a bound says little there (0.3 is often 0.001). Such pauses get their exact
-    score, under the final splits, and nothing the stage decides changes. Lines with comma pauses:
-    the closures inside comma-free lines now score far below the floor even as bounds."""
+    scores >= 0.05 (``exact_from``); a bound says little there (0.3 is often 0.001). Such pauses get
+    their exact score, under the final splits, and nothing the stage decides changes. Lines with comma
+    pauses, at a floor of 0.01: the shipped members score every pause inside these lines below 0.05
+    even as bounds (the mechanism is the same at any floor)."""
     lead = np.zeros(SR // 2, np.float32)
     parts = [lead]
     for i, gap in enumerate([0.06, 0.5, 0.1, 0.0]):
         parts += [_comma_line(i), np.zeros(int(gap * SR), np.float32)]
     audio = np.concatenate([*parts, lead])
     audio += np.random.default_rng(0).standard_normal(len(audio)).astype(np.float32) * np.float32(0.005)
-    exact = vad.segment_speech(audio, SR)
+    floor = 0.01
+    exact = vad.segment_speech(audio, SR, vad.VadParams(exact_from=floor))
     bounds = vad.segment_speech(audio, SR, vad.VadParams(exact_from=None))
-    full = vad.segment_speech(audio, SR, full_scores=True)
+    full = vad.segment_speech(audio, SR, vad.VadParams(exact_from=floor), full_scores=True)
     assert exact.decisions == bounds.decisions
     assert [(s.start, s.end) for s in exact.segments] == [(s.start, s.end) for s in bounds.segments]
     inner = [[p for s in r.segments for p in s.inner_pauses] for r in (exact, bounds, full)]
     made_exact = 0
     for e, b, f in zip(*inner, strict=True):
         if np.isnan(e.features[vad.SPEAKER_COLUMNS[0]]):  # still a bound: below the floor
-            assert e.probability == b.probability < 0.05
+            assert e.probability == b.probability < floor
         else:
             assert e.probability == pytest.approx(f.probability, abs=1e-6)
             made_exact += np.isnan(b.features[vad.SPEAKER_COLUMNS[0]])
-    assert made_exact > 0  # some bounds >= 0.05 were replaced ...
-    assert sum(p.probability >= 0.05 for p in inner[0]) < sum(p.probability >= 0.05 for p in inner[1])  # ... by less
+    assert made_exact > 0  # some bounds >= the floor were replaced ...
+    assert sum(p.probability >= floor for p in inner[0]) < sum(p.probability >= floor for p in inner[1])  # ... by less
 
 
 def test_boundary_score_is_the_mean_log_odds_of_every_shipped_fit() -> None:
@@ -643,7 +645,7 @@ def test_boundary_score_is_the_mean_log_odds_of_every_shipped_fit() -> None:
     assert setup is not None
     x16, c, active, groups, _ = setup
     table = vad.PauseTable(x16, c, active, groups, vad.VadParams())
-    cut = {k for k, p in enumerate(res.pauses) if p.probability >= 0.5}
+    cut = {k for k, p in enumerate(res.pauses) if p.probability >= vad.VadParams().boundary_threshold}
     checked = 0
     for k, pz in enumerate(res.pauses):
         if k in cut:  # accepted before its neighbours were cut: recorded under another context

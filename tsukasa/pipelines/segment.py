@@ -53,7 +53,9 @@ class SegmentConfig(StageConfig):
     threshold: float = Field(0.5, gt=0.0, lt=1.0, description="silero speech probability")
     min_pause_s: float = Field(0.03, ge=0.01, description="shortest pause that may separate utterances")
     always_split_pause_s: float = Field(1.0, gt=0.0, description="pauses at least this long always split")
-    boundary_threshold: float = Field(0.5, gt=0.0, lt=1.0, description="boundary probability to split")
+    boundary_threshold: float = Field(
+        0.3, gt=0.0, lt=1.0, description="boundary probability to split (chosen on the validation set; vad.VadParams)"
+    )
     min_duration_s: float = Field(0.3, ge=0.0, description="shorter speech is rejected as too_short")
     max_duration_s: float = Field(20.0, gt=0.0, description="longer utterances split at the deepest pause")
     pad_s: float = Field(0.1, ge=0.0, description="padding each side, never into a neighbour")
@@ -102,8 +104,9 @@ class SegmentStage(Stage[SegmentConfig]):
     # (custom.pauses) for sentence_split; 9: those whose bound reaches exact_pause_from get their exact
     # probability (a bound of 0.3 was often 0.001, and sent the segment to a solo Whisper decode); 10: the
     # pitch track v2 (no subharmonic picks, 800 Hz ceiling, interpolated lag) and members refitted on it,
-    # whose CNNs read the pitch over a longer window
-    version = "10"
+    # whose CNNs read the pitch over a longer window; 11: three more members (the same seeds on a larger
+    # corpus), six averaged, and the boundary threshold 0.5 -> 0.3
+    version = "11"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:

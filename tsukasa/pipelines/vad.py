@@ -28,7 +28,7 @@ we then
    first only the pauses of at least ``always_split_pause_s``); the most likely pause above
    the threshold is accepted, the pauses whose context it shortens are rescored, until none
    passes. (With fixed 2 s contexts, a butted pause's sides reach across their neighbours'
-   undetected boundaries and look alike.) The score is the mean log-odds of three fits
+   undetected boundaries and look alike.) The score is the mean log-odds of six fits
    (:data:`BOUNDARY_MEMBERS`), each a small gradient-boosted tree ensemble
    (``segment_boundary*.json``) reading its own sentence-final CNN, fitted by
    ``benchmarks/fit_segment_boundary.py`` on sentences the benchmark never uses, with contexts
@@ -109,11 +109,20 @@ FINAL_COLUMN = FEATURE_NAMES.index("final_form")
 # the fitting corpus's leave-one-family-out predictions (errors 714 → 635), then measured on both
 # benchmark samples (77 → 69 errors over 2,880 utterances; benchmarks/RESULTS.md).
 BOUNDARY_MEMBERS: tuple[tuple[str, str], ...] = (
-    # since 2026-12-06: three seeds of one fit (4,927 utterances, pitch track v2, CNN window 80+40 with
-    # the pitch); fit_segment_boundary.py --member 0 --fit-seed 3 / --member 1 / --member 2 --fit-seed 7
+    # since 2026-12-06 (twenty-ninth session): three seeds of one fit (4,927 utterances, pitch track v2,
+    # CNN window 80+40 with the pitch); fit_segment_boundary.py --member 0 --fit-seed 3 / --member 1 /
+    # --member 2 --fit-seed 7
     (BOUNDARY_MODEL_FILE, sentence_final.MODEL_FILE.name),  # trees v7, CNN v4: seed 3
     ("segment_boundary_b.json", "segment_final_b.npz"),  # trees v8, CNN v5: seed 0
     ("segment_boundary_c.json", "segment_final_c.npz"),  # trees v9, CNN v6: seed 7
+    # since the thirtieth session: the same three seeds on the corpus grown to 7,507 utterances (the ten
+    # fixed Kokoro voices and the continuation-ending copy synthesized back); --member 3 --fit-seed 3 /
+    # --member 4 / --member 5 --fit-seed 7. Alone they made as many errors as the three above (52 vs 49
+    # on the validation set, 57 vs 58 on the measurement cells); all six averaged made fewer on every
+    # set (validation 45; benchmarks/RESULTS.md, 2026-12-06)
+    ("segment_boundary_d.json", "segment_final_d.npz"),  # trees v10, CNN v7: seed 3
+    ("segment_boundary_e.json", "segment_final_e.npz"),  # trees v11, CNN v8: seed 0
+    ("segment_boundary_f.json", "segment_final_f.npz"),  # trees v12, CNN v9: seed 7
 )
 SPEAKER_COLUMNS = (FEATURE_NAMES.index("speaker_sim"), FEATURE_NAMES.index("speaker_contrast"))
 EDGE_GROWTH_S = 0.15  # how far _extend_edges may grow an utterance at each end
@@ -127,7 +136,10 @@ class VadParams:
     threshold: float = 0.5  # silero speech probability
     min_pause_s: float = 0.03  # shortest pause considered as a possible boundary
     always_split_pause_s: float = 1.0  # longer pauses always separate utterances
-    boundary_threshold: float = 0.5  # boundary probability needed to split at a pause
+    # boundary probability needed to split at a pause. 0.3 since the six-member ensemble (thirtieth
+    # session), chosen on the validation set (bench_segment --voices validation-*): errors 45 / 41 / 35 / 35
+    # of 960 at 0.5 / 0.4 / 0.3 / 0.2; the higher of the two best, since no later stage undoes a split
+    boundary_threshold: float = 0.3
     min_duration_s: float = 0.3
     max_duration_s: float = 20.0
     pad_s: float = 0.1
