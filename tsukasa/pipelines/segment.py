@@ -53,8 +53,8 @@ class SegmentConfig(StageConfig):
     threshold: float = Field(0.5, gt=0.0, lt=1.0, description="silero speech probability")
     min_pause_s: float = Field(0.03, ge=0.01, description="shortest pause that may separate utterances")
     always_split_pause_s: float = Field(1.0, gt=0.0, description="pauses at least this long always split")
-    boundary_threshold: float = Field(
-        0.3, gt=0.0, lt=1.0, description="boundary probability to split (chosen on the validation set; vad.VadParams)"
+    boundary_threshold: float = Field(  # one default, vad's: it was chosen with the shipped members
+        vad.VadParams.boundary_threshold, gt=0.0, lt=1.0, description="boundary probability to split"
     )
     min_duration_s: float = Field(0.3, ge=0.0, description="shorter speech is rejected as too_short")
     max_duration_s: float = Field(20.0, gt=0.0, description="longer utterances split at the deepest pause")
