@@ -919,6 +919,15 @@ CONTEXT_READING_CASES = [
     # the conjectural う after an adjective's かろ is a long vowel, as after verbs (行こう イコー)
     ("速かろうが遅かろうが", "ハヤカローガオソカローガ"),
     ("行こう", "イコー"),
+    # 入れない with no を-object is the potential of 入る, "cannot enter" (a game's ここから先は入れない);
+    # with an object, or in a form where "put in" is as likely (鍋に入れる, 入れて), it stays イレ
+    ("ここから先は入れない", "ココカラサキワハイレナイ"),
+    ("鍵がなくて、部屋に入れなかった", "カギガナクテ、ヘヤニハイレナカッタ"),
+    ("関係者以外は入れません", "カンケーシャイガイワハイレマセン"),
+    ("コンマを入れない", "コンマヲイレナイ"),
+    ("本を読む部屋に入れない", "ホンヲヨムヘヤニハイレナイ"),  # the を is 読む's
+    ("鍋に入れる", "ナベニイレル"),
+    ("１００円入れてボタンを押した", "ヒャクエンイレテボタンヲオシタ"),
     # 兄/姉 after the honorific お are おにい/おねえ (game lines: お兄様 was オアニサマ); alone, アニ
     ("お兄様、待って", "オニーサマ、マッテ"),
     ("お姉さまの部屋", "オネーサマノヘヤ"),
@@ -1086,6 +1095,12 @@ def test_clipped_ending_keeps_the_full_forms_accent() -> None:
 def test_context_readings(text: str, kana: str) -> None:
     p = phonemize(text)
     assert p.kana == kana
+
+
+def test_cannot_enter_takes_the_potential_verbs_accent() -> None:
+    # as OpenJTalk accents the potential 帰れる (カエレ]ナイ, カエレマセ]ン); JSUT's reader says ハイレ]ナイ
+    assert phonemize("ここへは入れない").prosody.endswith("h a [ i r e ] n a i $")
+    assert phonemize("ここへは入れません").prosody.endswith("h a [ i r e m a s e ] N $")
 
 
 def test_a_suffix_row_joins_the_accent_phrase_before_it() -> None:

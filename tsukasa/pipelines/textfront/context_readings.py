@@ -117,6 +117,11 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             _nucleus_off_geminate(features, i - 1)
         elif s in _COUNTED_NOUNS and i and features[i - 1]["pos_group1"] == "数":
             _count_with(features, i, *_COUNTED_NOUNS[s])
+        elif f["orig"] == "入れる" and _cannot_enter(features, i):
+            # the phrase's nucleus as for the potential 帰れる: カエレ]ナイ, カエレマセ]ン (one mora more)
+            old = int(f["acc"])
+            set_reading(f, "ハイ" + clean_pron(f["pron"])[1:])
+            f["acc"] = 3 if old == 0 else old + 1  # counted over the phrase, so past the word's own morae
         elif s == "う" and i and f["pos"] == "助動詞" and f["pron"] == "ウ":
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
@@ -124,6 +129,32 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
         elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
             _adjective_looks(features, i)
     return features
+
+
+# 入れない with no を-object is the potential of 入る, "cannot enter" (ここへは入れない ハイレナイ, 部屋に
+# 入れなかった): OpenJTalk's dictionary has only the transitive 入れる イレル, "put in", which takes an
+# object (コンマを入れない, 手に入れられない). Only the negative forms: in 入れる, 入れて, 入れた the
+# transitive verb with its object left unsaid (鍋に入れる) is as likely. The object is looked for
+# back to the previous predicate or mark (本を読む部屋に入れない: the を is 読む's).
+_NEGATIVE = frozenset({"ない", "ぬ", "ん", "ず"})
+
+
+def _cannot_enter(features: list[dict], i: int) -> bool:
+    f = features[i]
+    if f["pos"] != "動詞" or not f["string"].startswith("入") or i + 1 >= len(features) or f["chain_flag"] == 1:
+        return False
+    nxt = features[i + 1]
+    if f["cform"].startswith("未然"):
+        if nxt["pos"] != "助動詞" or nxt["orig"] not in _NEGATIVE:
+            return False
+    elif not (f["cform"].startswith("連用") and nxt["orig"] == "ます" and nxt["string"] == "ませ"):
+        return False  # 入れません; not 入れます
+    for w in reversed(features[:i]):
+        if w["pos"] in ("動詞", "形容詞", "助動詞", "記号"):
+            return True
+        if w["pos"] == "助詞" and w["string"] == "を":
+            return False
+    return True
 
 
 # Nouns that count after a numeral as a counter does: 3回転 (three turns), 6角形 (a hexagon).

@@ -155,8 +155,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # features and the reader's pauses, breaks from 16 morae and inside long stretches between
     # written commas, an answer or greeting run into the next sentence (はいそうです) (all when
     # phrase_breaks is configured on); 33: a romaji word UniDic reads as one loanword is spelled in
-    # katakana (koohii コーヒー); 34: the exclamative 〜ことか (何と難しいことか) falls
-    version: ClassVar[str] = "34"
+    # katakana (koohii コーヒー); 34: the exclamative 〜ことか (何と難しいことか) falls; 35: 入れない with
+    # no object is the potential of 入る (ここから先は入れない ハイレナイ)
+    version: ClassVar[str] = "35"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
