@@ -491,6 +491,7 @@ class AsrRun:
     how many segments Whisper decoded again alone for want of a sentence mark at an uncertain pause."""
 
     spans: list[list[tuple[float, float]]]
+    unjoined: list[list[tuple[float, float]]]  # the same, sentence_split without its rejoin (before v2)
     t_segment: float
     t_transcribe: float
     t_split: float
@@ -504,7 +505,7 @@ def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None
     from lhotse import MonoCut, Recording
 
     from tsukasa.corpus.schema import read_supervision_custom
-    from tsukasa.pipelines.asr.sentences import SentenceSplitStage
+    from tsukasa.pipelines.asr.sentences import SentenceSplitConfig, SentenceSplitStage
     from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
     from tsukasa.pipelines.base import StageContext
     from tsukasa.pipelines.segment import SegmentConfig, SegmentStage
@@ -512,10 +513,11 @@ def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None
 
     load_models()
     segment, splitter = SegmentStage(SegmentConfig(**STAGE_OPTIONS)), SentenceSplitStage()
+    no_rejoin = SentenceSplitStage(SentenceSplitConfig(rejoin_below=0.0))
     transcribe = TranscribeStage(TranscribeConfig(solo_pause_probability=solo_pause_probability))
     ctx = StageContext(work_dir=paths[0].parent, num_threads=2)
     transcribe.process([], ctx)  # load Whisper outside the timing
-    out, t_seg, t_asr, t_split = [], 0.0, 0.0, 0.0
+    out, unjoined, t_seg, t_asr, t_split = [], [], 0.0, 0.0, 0.0
     solo = n_segments = 0
     for p in paths:
         t0 = time.perf_counter()
@@ -529,11 +531,13 @@ def run_ours_then_asr(paths: list[Path], *, solo_pause_probability: float | None
         kept = splitter.process(heard, ctx).kept
         t_seg, t_asr, t_split = t_seg + t1 - t0, t_asr + t2 - t1, t_split + time.perf_counter() - t2
         out.append(sorted((c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in kept))
+        apart = no_rejoin.process(heard, ctx).kept
+        unjoined.append(sorted((c.start + c.supervisions[0].start, c.start + c.supervisions[0].end) for c in apart))
         n_segments += len(heard)
         for c in heard:
             transcribed = read_supervision_custom(c.supervisions[0]).provenance[-1]
             solo += any("no sentence mark at the pause" in d for d in transcribed.decisions)
-    return AsrRun(out, t_seg, t_asr, t_split, solo, n_segments)
+    return AsrRun(out, unjoined, t_seg, t_asr, t_split, solo, n_segments)
 
 
 def _load16(p: Path) -> np.ndarray:
@@ -701,6 +705,7 @@ def main() -> None:
         runs.append(("ours, script gives the count", scripted, t_scripted))
     if args.with_asr:
         runs.append(("ours + transcribe + sentence_split", asr_run.spans, t_ours + asr_run.t_split))
+        runs.append(("  the same, no rejoin", asr_run.unjoined, t_ours + asr_run.t_split))
         if args.asr_packed_baseline:
             runs.append(("  the same, no look at pauses", packed_run.spans, t_ours + packed_run.t_split))
     runs += [("silero default", sil, t_sil), ("silero default, pad removed", sil_unpadded, t_sil)]

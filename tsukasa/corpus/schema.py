@@ -202,6 +202,10 @@ class SupervisionCustom(_Model):
     source: SourceInfo | None = None
     review: ReviewInfo | None = None
     pauses: list[PauseCandidate] | None = None  # segment: the pauses inside (None: not recorded)
+    # segment: the pause it split at after this utterance (seconds from the supervision's start),
+    # with its boundary probability; None for a recording's last utterance or when not recorded.
+    # ``sentence_split`` may join the two back when the transcript says the clause goes on.
+    pause_after: PauseCandidate | None = None
     provenance: list[ProvenanceEntry] = Field(default_factory=list)
 
     def to_custom(self) -> dict[str, Any]:

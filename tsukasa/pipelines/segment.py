@@ -105,8 +105,9 @@ class SegmentStage(Stage[SegmentConfig]):
     # probability (a bound of 0.3 was often 0.001, and sent the segment to a solo Whisper decode); 10: the
     # pitch track v2 (no subharmonic picks, 800 Hz ceiling, interpolated lag) and members refitted on it,
     # whose CNNs read the pitch over a longer window; 11: three more members (the same seeds on a larger
-    # corpus), six averaged, and the boundary threshold 0.5 -> 0.3
-    version = "11"
+    # corpus), six averaged, and the boundary threshold 0.5 -> 0.3; 12: the pause each utterance was
+    # split from the next at is recorded (custom.pause_after) for sentence_split's rejoin
+    version = "12"
     Config = SegmentConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -159,8 +160,10 @@ class SegmentStage(Stage[SegmentConfig]):
         if named:
             return [self._one_line_cut(cut, parent, result)]
         out: list[Any] = []
+        after = _pauses_between(result)
         for i, seg in enumerate(result.segments):
-            out.append(self._child(cut, i, seg, parent, [*result.decisions, _span_note(seg)], pauses=seg.inner_pauses))
+            notes = [*result.decisions, _span_note(seg)]
+            out.append(self._child(cut, i, seg, parent, notes, pauses=seg.inner_pauses, pause_after=after[i]))
         return [*out, *self._too_short(cut, parent, result)]
 
     def _too_short(self, cut: Any, parent: SupervisionCustom, result: vad.VadResult) -> list[FragmentRejection]:
@@ -193,9 +196,11 @@ class SegmentStage(Stage[SegmentConfig]):
         custom: SupervisionCustom | None = None,
         speaker: str | None = None,
         pauses: Sequence[vad.Pause] | None = None,
+        pause_after: vad.Pause | None = None,
     ) -> Any:
         """``pauses``: those inside the utterance that were not split at, recorded (relative to its
-        speech start) with their boundary probabilities for later stages (``sentence_split``)."""
+        speech start) with their boundary probabilities for later stages (``sentence_split``);
+        ``pause_after``: the one it was split from the next utterance at, recorded the same way."""
         from lhotse import MonoCut, SupervisionSegment
 
         cid = f"{cut.id}-{index:03d}"
@@ -203,15 +208,10 @@ class SegmentStage(Stage[SegmentConfig]):
         duration = seg.pad_end - seg.pad_start
         custom = custom or SupervisionCustom(source=parent.source, provenance=list(parent.provenance))
         if pauses is not None:
-            inside = [
-                PauseCandidate(
-                    start=round(p.start - seg.start, 3),
-                    end=round(p.end - seg.start, 3),
-                    probability=round(min(max(p.probability, 0.0), 1.0), 4),
-                )
-                for p in pauses
-            ]
+            inside = [_relative(p, seg.start) for p in pauses]
             custom = custom.model_copy(update={"pauses": inside})
+        if pause_after is not None:
+            custom = custom.model_copy(update={"pause_after": _relative(pause_after, seg.start)})
         custom = custom.with_provenance(self.provenance(decisions))
         first = cut.supervisions[0] if cut.supervisions else None
         sup = SupervisionSegment(
@@ -381,3 +381,23 @@ def _span_note(seg: vad.Segment) -> str:
     return (
         f"utterance speech {seg.start:.3f}-{seg.end:.3f} s, cut {seg.pad_start:.3f}-{seg.pad_end:.3f} s of the parent"
     )
+
+
+def _relative(pause: vad.Pause, origin: float) -> PauseCandidate:
+    """A pause as recorded on an utterance: seconds from its speech start, probability clipped to [0, 1]."""
+    return PauseCandidate(
+        start=round(pause.start - origin, 3),
+        end=round(pause.end - origin, 3),
+        probability=round(min(max(pause.probability, 0.0), 1.0), 4),
+    )
+
+
+def _pauses_between(result: vad.VadResult) -> list[vad.Pause | None]:
+    """For each utterance, the one pause it was split from the next at (None for the last, and where
+    speech too short to keep, now rejected, lay between: that is no plain split)."""
+    segs = result.segments
+    out: list[vad.Pause | None] = []
+    for a, b in zip(segs, segs[1:], strict=False):
+        between = [p for p in result.pauses if a.end - 1e-6 <= p.middle <= b.start + 1e-6]
+        out.append(between[0] if len(between) == 1 else None)
+    return [*out, None] if segs else []

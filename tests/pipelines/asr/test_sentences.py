@@ -248,3 +248,134 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
     assert again[0] == "solo" and again[1].startswith("packed result replaced by a solo decode (no sentence mark at")
     assert neighbour == ["packed"]
     assert sequential_calls == []
+
+
+@pytest.mark.parametrize(
+    "text,goes_on",
+    [
+        ("船は大きな波を受けて転覆し、", True),  # 連用形: the form that joins two clauses
+        ("船は大きな波を受けて転覆し", True),  # ... with or without Whisper's comma
+        ("船は転覆した、", False),  # a finite form ends the clause even before a comma
+        ("船は転覆した。", False),  # Whisper's sentence end
+        ("そうなんだ…", False),  # trailing off
+        ("大きな船が", True),  # a case particle: the predicate is still to come
+        ("私は", True),  # binding particle
+        ("彼と", True),  # coordinating と ...
+        ("行くと言ったと", False),  # ... but not the quoting one
+        ("待って、", True),  # te-form before Whisper's comma
+        ("待って", False),  # ... alone it is a request, a line of its own
+        ("行くから、", True),  # conjunctive particle before a comma
+        ("鳥の声で目を覚ますと", True),  # the conditional と, with or without a mark ...
+        ("早くしないと", False),  # ... except after a negative (〜ないと: short for 〜いけない)
+        ("早くしないと、", True),
+        ("行くから", False),  # ... alone, a sentence (inverted or trailing) in speech
+        ("先輩、", True),  # a noun before a comma: a vocative or topic, the line goes on
+        ("はい、", False),  # interjections and fillers may be lines of their own
+        ("ありがとう、", False),
+        ("そうですね、", False),
+        ("", False),
+    ],
+)
+def test_continues_clause(text: str, goes_on: bool) -> None:
+    from tsukasa.pipelines.asr.sentences import continues_clause
+
+    assert continues_clause(text) is goes_on
+
+
+def _split_line(tmp_path, texts, probability, *, script: str | None = None):  # noqa: ANN001, ANN202 - helper
+    """The segments the segment stage would make of one recording holding ``texts`` (hand-transcribed,
+    0.6 s apart), each with the pause after it recorded at ``probability``."""
+    from lhotse import MonoCut, Recording, SupervisionSegment
+
+    from tests.audio_fixtures import write_audio
+    from tsukasa.corpus.schema import AsrInfo, PauseCandidate, SourceInfo, SupervisionCustom
+
+    parts = [trim(tts(t)) for t in texts]
+    gap = np.zeros(int(0.6 * SR), np.float32)
+    x = np.concatenate([np.zeros(SR // 4, np.float32), *[y for p in parts for y in (p, gap)]])
+    rec = Recording.from_file(write_audio(tmp_path / "scene.flac", x, SR), recording_id="scene")
+    cuts, t = [], 0.25
+    for i, (text, audio) in enumerate(zip(texts, parts, strict=True)):
+        dur = len(audio) / SR
+        last = i == len(texts) - 1
+        word = WordTiming(word=text, start=0.02, end=dur - 0.02, probability=0.9)
+        after = PauseCandidate(start=round(dur, 3), end=round(dur + 0.6, 3), probability=probability)
+        custom = SupervisionCustom(
+            asr=AsrInfo(model="m", text=text, words=[word]),
+            pauses=[PauseCandidate(start=0.1, end=0.15, probability=0.01)],
+            pause_after=None if last else after,
+            source=SourceInfo(script_text=script, script_scope="file") if script else None,
+        )
+        sup = SupervisionSegment(id=f"scene-{i:03d}", recording_id="scene", start=0.1, duration=round(dur, 4),
+                                 channel=0, text=script or text, language="ja", custom=custom.to_custom())  # fmt: skip
+        cuts.append(MonoCut(id=f"scene-{i:03d}", start=round(t - 0.1, 4), duration=round(dur + 0.2, 4), channel=0,
+                            recording=rec, supervisions=[sup]))  # fmt: skip
+        t += dur + 0.6
+    return cuts
+
+
+def test_a_line_the_segment_stage_split_mid_clause_is_joined_back(tmp_path) -> None:  # noqa: ANN001
+    ctx = StageContext(work_dir=tmp_path)
+    texts = ["船は大きな波を受けて転覆し、", "乗客は全員救助された。"]
+    a, b = _split_line(tmp_path, texts, 0.35)
+    (joined,) = SentenceSplitStage().process([a, b], ctx).kept
+    sup = joined.supervisions[0]
+    custom = read_supervision_custom(sup)
+    assert joined.id == a.id and sup.text == custom.asr.text == "".join(texts)
+    # one cut from the first's start to the second's end; the speech spans both
+    assert joined.start == a.start and abs(joined.end - b.end) < 1e-6
+    assert abs(joined.start + sup.start - (a.start + a.supervisions[0].start)) < 1e-6
+    assert abs(joined.start + sup.end - (b.start + b.supervisions[0].end)) < 1e-6
+    # the second's words and pauses re-timed on the joined speech; the split pause is an inner pause again
+    shift = (b.start + b.supervisions[0].start) - (a.start + a.supervisions[0].start)
+    assert [w.word for w in custom.asr.words] == texts
+    assert abs(custom.asr.words[1].start - (0.02 + shift)) < 1e-3
+    assert [p.probability for p in custom.pauses] == [0.01, 0.35, 0.01]
+    assert abs(custom.pauses[2].start - (0.1 + shift)) < 1e-3
+    assert custom.pause_after is None  # the second was the recording's last
+    assert "ジョーキャク" in custom.asr.kana
+    note = custom.provenance[-1]
+    assert note.stage == "sentence_split" and "joined with scene-001" in note.decisions[0]
+    # a clause that ends (転覆した。), a split that sounded surely like a line break, a script's lines
+    # (match_script decides those) and a disabled rejoin keep the two apart
+    for cuts, stage in (
+        (_split_line(tmp_path, ["船は転覆した。", "乗客は全員救助された。"], 0.35), SentenceSplitStage()),
+        (_split_line(tmp_path, texts, 0.95), SentenceSplitStage()),
+        (_split_line(tmp_path, texts, 0.35, script="台本の行"), SentenceSplitStage()),
+        (_split_line(tmp_path, texts, 0.35), SentenceSplitStage(SentenceSplitConfig(rejoin_below=0.0))),
+        (_split_line(tmp_path, texts, 0.35), SentenceSplitStage(SentenceSplitConfig(max_duration_s=2.0))),
+    ):
+        assert [c.to_dict() for c in stage.process(cuts, ctx).kept] == [c.to_dict() for c in cuts]
+
+
+def test_a_line_split_twice_is_joined_whole_and_neighbours_must_touch(tmp_path) -> None:  # noqa: ANN001
+    ctx = StageContext(work_dir=tmp_path)
+    a, b, c = _split_line(tmp_path, ["私は", "昨日友達と一緒に", "映画を見に行きました。"], 0.4)
+    (joined,) = SentenceSplitStage().process([a, b, c], ctx).kept
+    assert joined.supervisions[0].text == "私は昨日友達と一緒に映画を見に行きました。"
+    assert len(read_supervision_custom(joined.supervisions[0]).pauses) == 5  # 3 inner + the 2 splits
+    # a and c are not neighbours (b lies between): they stay apart
+    out = SentenceSplitStage().process([a, c], ctx).kept
+    assert [x.id for x in out] == [a.id, c.id]
+
+
+def test_segment_stage_records_the_pause_it_split_at(tmp_path) -> None:  # noqa: ANN001
+    from lhotse import MonoCut, Recording
+
+    from tests.audio_fixtures import write_audio
+    from tsukasa.pipelines.segment import SegmentStage
+
+    a, b = trim(tts("ありがとうございました。")), trim(tts("またのお越しをお待ちしております。"))
+    silence = np.zeros(SR // 2, np.float32)
+    x = np.concatenate([silence, a, np.zeros(int(1.5 * SR), np.float32), b, silence])
+    rec = Recording.from_file(write_audio(tmp_path / "two.flac", x, SR), recording_id="two")
+    cut = MonoCut(id="two", start=0, duration=rec.duration, channel=0, recording=rec, supervisions=[],
+                  custom={"source_path": "two.flac", "source_root": str(tmp_path)})  # fmt: skip
+    first, second = SegmentStage().process([cut], StageContext(work_dir=tmp_path)).kept
+    after = read_supervision_custom(first.supervisions[0]).pause_after
+    assert read_supervision_custom(second.supervisions[0]).pause_after is None
+    # relative to the first's speech start, spanning the 1.5 s of silence between the two
+    t0 = first.start + first.supervisions[0].start
+    assert abs(t0 + after.start - (0.5 + len(a) / SR)) < 0.08
+    assert abs(t0 + after.end - (0.5 + len(a) / SR + 1.5)) < 0.08
+    assert after.probability >= 0.3

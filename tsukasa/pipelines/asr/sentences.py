@@ -1,4 +1,5 @@
-"""The ``sentence_split`` stage: a segment whose transcript holds two sentences is cut in two.
+"""The ``sentence_split`` stage: a segment whose transcript holds two sentences is cut in two, and
+two neighbouring segments whose first stops mid-clause are joined back into one.
 
 Why after ASR: the segment stage decides from sound alone, and a pause of 0.3-0.9 s is as long
 as a comma pause. There only the sentence's ending and the voice tell a line break from a comma,
@@ -22,22 +23,34 @@ A segment is split between two of its ASR words when
   a te-form, a conjunctive particle, a noun, another imperative or って, where speech goes on);
 * each piece keeps at least ``min_duration_s`` of speech.
 
+**Rejoin, first.** The same evidence works the other way. A long comma pause (0.4-0.7 s in some
+voices) sounds like a line break, and the segment stage splits a few lines there (鳥の声で目を覚ますと、
+| 外はもう明るかった, a validation line; the HTS benchmark's errors at segment v11 were all such
+splits). Two neighbouring segments of one recording are joined when the pause the segment stage
+split them at (``custom.pause_after``) scored below ``rejoin_below`` and the first one's transcript
+stops mid-clause (:func:`continues_clause`: a case or binding particle, a 連用形, the conditional
+と, or Whisper's 、 after no finite form). Whisper's packed windows drop the marks at a segment's end (覚ますと with no
+、), so the grammar of the last word carries most of it; a te-form or a conjunctive particle with no
+mark after it (待って, 行くから) ends lines in speech and is left apart. The joined cut is then looked
+at for sentence ends like any other.
+
 Only segments whose text is Whisper's are looked at: a segment with a script line (a file the
 script names) is matched by ``match_script``, which splits by the script. Nothing is dropped:
 the pieces replace the segment, each with its part of the words (re-timed), its text and
-reading, and a provenance entry saying where and why it was cut.
+reading, and a provenance entry saying where and why it was cut; a joined cut keeps the first
+segment's id, holds both transcripts and both sets of words, and names the second in provenance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from pydantic import Field
 
-from tsukasa.corpus.schema import AsrInfo, SupervisionCustom, WordTiming, read_supervision_custom
+from tsukasa.corpus.schema import AsrInfo, PauseCandidate, SupervisionCustom, WordTiming, read_supervision_custom
 from tsukasa.pipelines.asr.kana import reading
 from tsukasa.pipelines.base import Stage, StageConfig, StageContext, StageResult, register_stage
 from tsukasa.pipelines.vad import true_runs
@@ -61,6 +74,14 @@ class SentenceSplitConfig(StageConfig):
     )
     min_duration_s: float = Field(0.3, ge=0.0, description="speech each piece must keep")
     pad_s: float = Field(0.1, ge=0.0, description="padding each side of a cut, never past the pause's middle")
+    rejoin_below: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="join two neighbouring segments back when the segment stage's split between them scored "
+        "below this and the first one's transcript stops mid-clause (0: never)",
+    )
+    max_duration_s: float = Field(20.0, gt=0.0, description="longest speech a rejoin may make (segment's maximum)")
 
 
 # Imperatives that end requests (送ってください, 早くしなさい). Other imperatives are left out: on
@@ -87,6 +108,48 @@ def ends_in_finite_form(text: str) -> bool:
             return f[6].startswith("基本形") or (f[6].startswith("命令") and f[7] in _REQUEST_IMPERATIVES)
         return f[1] == "助詞" and "終助詞" in f[2] and f[0] not in _JOINING_PARTICLES
     return False
+
+
+# Particles after which a clause cannot stop (a case or binding particle: 船が, 私は) and the 連用形
+# that joins two clauses (転覆し、 思い、). Conjunctive particles (けど, から, て) and the te-form end
+# sentences in speech as often (行くから。 待って。), so they count only with Whisper's 、 after them.
+_OPEN_PARTICLES = frozenset({"格助詞", "係助詞", "並立助詞", "連体化"})
+_NEGATIVES = frozenset({"ない", "ぬ", "ん"})  # 早くしないと (…いけない): the conditional that ends lines
+_ALONE = frozenset({"感動詞", "フィラー"})  # はい、 ありがとう、 そうですね、 may be a line of their own
+
+
+def continues_clause(text: str) -> bool:
+    """Whether ``text`` (a segment's Whisper transcript) stops in the middle of a sentence.
+
+    Yes when its last word (MeCab; marks aside) is a case, binding or coordinating particle (船が,
+    私は, 彼と), a verb, adjective or auxiliary in its 連用形 (the form that joins clauses: 転覆し、
+    and not 転覆した) or the conditional と (目を覚ますと; not after a negative: 急がないと ends lines
+    as short for 〜いけない), or when Whisper wrote 、 after it and it is no finite form
+    (:func:`ends_in_finite_form`), no interjection and no filler (はい、 そうですね、 may be a line of
+    their own). A sentence mark (。？！…) says no."""
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    stripped = text.strip()
+    if not stripped or stripped.endswith((*_SENTENCE_END, "…", "‥")):
+        return False
+    comma = stripped.endswith(_CLAUSE_MARK)
+    core = stripped.rstrip("".join(_CLAUSE_MARK))
+    words = [f for f in (line.split(",") for line in jtalk().run_mecab(core)) if len(f) >= 8 and f[1] != "記号"]
+    if not words:
+        return False
+    f = words[-1]
+    if f[1] in ("動詞", "形容詞", "助動詞"):
+        if f[6].startswith("連用"):
+            return True
+        return comma and not ends_in_finite_form(core)
+    if f[1] == "助詞":
+        if f[2] in _OPEN_PARTICLES and f[3] != "引用":  # not the quoting と (…と。)
+            return True
+        if f[2] == "接続助詞" and f[0] == "と":  # the conditional (目を覚ますと): a line only as 〜ないと
+            before = words[-2] if len(words) > 1 else None
+            return comma or before is None or not (before[1] == "助動詞" and before[7] in _NEGATIVES)
+        return comma and f[2] == "接続助詞"
+    return comma and f[1] not in _ALONE
 
 
 @dataclass(frozen=True)
@@ -147,7 +210,7 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
 
     name = "sentence_split"
     kind = "transform"
-    version = "1"
+    version = "2"  # 2: neighbours the segment stage split mid-clause are joined back first
     Config = SentenceSplitConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -157,9 +220,92 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
 
     def process(self, cuts: Iterable[Any], ctx: StageContext) -> StageResult:
         out = StageResult()
-        for cut in cuts:
+        for cut in self._rejoined(list(cuts)):
             out.kept.extend(self._split(cut))
         return out
+
+    # --- rejoin ----------------------------------------------------------------------------
+
+    def _rejoined(self, cuts: list[Any]) -> list[Any]:
+        """``cuts`` with each run of neighbours that :meth:`_joinable` says belong together joined
+        into one (order kept: a joined cut stands where its first part stood)."""
+        if self.config.rejoin_below <= 0.0:
+            return cuts
+        out: list[Any] = []
+        for cut in cuts:
+            prev = out[-1] if out else None
+            if prev is not None and (why := self._joinable(prev, cut)):
+                out[-1] = self._join(prev, cut, why)
+            else:
+                out.append(cut)
+        return out
+
+    def _joinable(self, a: Any, b: Any) -> str | None:
+        """Why ``a`` and ``b`` (in that order) are one line split by the segment stage, or None."""
+        if len(a.supervisions) != 1 or len(b.supervisions) != 1 or a.recording_id != b.recording_id:
+            return None
+        sa, sb = a.supervisions[0], b.supervisions[0]
+        ca, cb = read_supervision_custom(sa, cut_id=a.id), read_supervision_custom(sb, cut_id=b.id)
+        pause = ca.pause_after
+        if pause is None or ca.asr is None or cb.asr is None or not ca.asr.words or not cb.asr.words:
+            return None
+        if _has_script(ca, sa.text, ca.asr) or _has_script(cb, sb.text, cb.asr):
+            return None
+        a0, b0 = a.start + sa.start, b.start + sb.start  # speech starts in the recording
+        # b must be the utterance right after that pause (no other segment, no rejected scrap between)
+        middle = a0 + 0.5 * (pause.start + pause.end)
+        if not (a0 + sa.duration - 0.05 <= middle <= b0 + 0.05 and b0 <= a0 + pause.end + 0.2):
+            return None
+        if pause.probability >= self.config.rejoin_below:
+            return None
+        if b0 + sb.duration - a0 > self.config.max_duration_s:
+            return None
+        text = ca.asr.text or "".join(w.word for w in ca.asr.words)
+        if not continues_clause(text):
+            return None
+        return (
+            f"joined with {b.id} across the segment stage's split at {pause.start:.2f}-{pause.end:.2f} s "
+            f"(p={pause.probability:.2f} < {self.config.rejoin_below:g}): {text.strip()!r} stops mid-clause"
+        )
+
+    def _join(self, a: Any, b: Any, why: str) -> Any:
+        """One cut spanning ``a`` and ``b``: ``a``'s id and fields, both transcripts, the pause between
+        them an inner pause again (with its probability), ``b``'s pause after."""
+        from lhotse import MonoCut
+        from lhotse.utils import fastcopy
+
+        from tsukasa.corpus.schema import with_supervision_custom
+
+        sa, sb = a.supervisions[0], b.supervisions[0]
+        ca, cb = read_supervision_custom(sa, cut_id=a.id), read_supervision_custom(sb, cut_id=b.id)
+        assert ca.asr is not None and cb.asr is not None and ca.pause_after is not None
+        a0, b0 = a.start + sa.start, b.start + sb.start
+        shift = b0 - a0  # b's times, re-based on a's speech start
+
+        words = [*ca.asr.words, *(_shifted(w, shift) for w in cb.asr.words)]
+        text = (ca.asr.text or "").strip() + (cb.asr.text or "").strip()
+        asr = _asr_for(ca.asr, words, text)
+        pauses = [*(ca.pauses or []), ca.pause_after, *(_shifted(p, shift) for p in cb.pauses or [])]
+        custom = ca.model_copy(
+            update={
+                "asr": asr,
+                "pauses": pauses,
+                "pause_after": _shifted(cb.pause_after, shift) if cb.pause_after is not None else None,
+            }
+        ).with_provenance(self.provenance([why]))
+        end = b.start + b.duration
+        sup = fastcopy(sa, duration=round(b0 + sb.duration - a0, 4), text=text)
+        return MonoCut(
+            id=a.id,
+            start=a.start,
+            duration=round(end - a.start, 6),
+            channel=a.channel,
+            recording=a.recording,
+            supervisions=[with_supervision_custom(sup, custom)],
+            custom=dict(a.custom or {}),
+        )
+
+    # --- split -----------------------------------------------------------------------------
 
     def _split(self, cut: Any) -> list[Any]:
         if len(cut.supervisions) != 1:
@@ -208,7 +354,6 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
         from lhotse import MonoCut, SupervisionSegment
 
         from tsukasa.corpus.schema import with_supervision_custom
-        from tsukasa.pipelines.asr.transcribe import compression_ratio
 
         n = len(cuts) + 1
         # speech spans and cut spans (seconds into the cut) of each piece
@@ -232,16 +377,7 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
                 for w in asr.words[bounds[k] : bounds[k + 1]]
             ]
             text = "".join(w.word for w in words).strip()
-            probs = [max(w.probability, 1e-6) for w in words if w.probability is not None]
-            piece_asr = asr.model_copy(
-                update={
-                    "text": text,
-                    "kana": reading(text),
-                    "words": words,
-                    "avg_logprob": round(float(np.mean(np.log(probs))), 4) if probs else asr.avg_logprob,
-                    "compression_ratio": round(compression_ratio(text), 4),
-                }
-            )
+            piece_asr = _asr_for(asr, words, text)
             where = cuts[k - 1] if k else cuts[0]
             note = (
                 f"piece {k + 1} of {n}: cut at {where.start:.2f}-{where.end:.2f} s of {cut.id}, after "
@@ -271,6 +407,31 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
                 )
             )
         return out
+
+
+_Timed = TypeVar("_Timed", PauseCandidate, WordTiming)
+
+
+def _shifted(item: _Timed, by: float) -> _Timed:
+    """A word or pause ``by`` seconds later (re-based on an earlier origin)."""
+    return item.model_copy(update={"start": round(item.start + by, 3), "end": round(item.end + by, 3)})
+
+
+def _asr_for(asr: AsrInfo, words: list[WordTiming], text: str) -> AsrInfo:
+    """``asr`` for a piece or a join holding ``words`` (already re-timed) and ``text``: its reading,
+    mean word log-probability and compression ratio recomputed."""
+    from tsukasa.pipelines.asr.transcribe import compression_ratio
+
+    probs = [max(w.probability, 1e-6) for w in words if w.probability is not None]
+    return asr.model_copy(
+        update={
+            "text": text,
+            "kana": reading(text),
+            "words": words,
+            "avg_logprob": round(float(np.mean(np.log(probs))), 4) if probs else asr.avg_logprob,
+            "compression_ratio": round(compression_ratio(text), 4),
+        }
+    )
 
 
 def _has_script(custom: SupervisionCustom, text: str | None, asr: AsrInfo) -> bool:
