@@ -155,6 +155,22 @@ def test_the_cut_goes_at_the_segment_stages_pause_when_it_may_be_a_line_break(tm
     assert abs(first.supervisions[0].end - (ta + 0.02)) < 1e-3
     assert abs(second.start + second.supervisions[0].start - (tb - 0.03)) < 1e-3
     assert "scored 0.30" in read_supervision_custom(first.supervisions[0]).provenance[-1].decisions[0]
+    # each piece keeps the recorded pauses inside it, timed from its own speech start; the pause the
+    # parent was split from its next neighbour at stays with the last piece
+    c1, c2 = (read_supervision_custom(c.supervisions[0]) for c in (first, second))
+    assert [(p.start, p.end) for p in c1.pauses] == [(0.4, 0.5)] and c2.pauses == []
+    from lhotse.utils import fastcopy
+
+    from tsukasa.corpus.schema import PauseCandidate, with_supervision_custom
+
+    parent = read_supervision_custom(cut.supervisions[0])
+    after = PauseCandidate(start=round(cut.supervisions[0].duration + 0.1, 3), end=9.0, probability=0.6)
+    sup = with_supervision_custom(cut.supervisions[0], parent.model_copy(update={"pause_after": after}))
+    first, second = stage.process([fastcopy(cut, supervisions=[sup])], ctx).kept
+    assert read_supervision_custom(first.supervisions[0]).pause_after is None
+    moved = read_supervision_custom(second.supervisions[0]).pause_after
+    shift = second.start + second.supervisions[0].start - cut.supervisions[0].start
+    assert abs(moved.start - (after.start - shift)) < 1e-3 and moved.probability == 0.6
     # ... but a pause that sounded clearly like the same line (pauses inside a line score 0.00-0.03), or
     # no pause at all where Whisper's words leave a gap, keeps the segment whole
     for pauses in ([(ta + 0.02, tb - 0.03, 0.01)], []):
@@ -253,7 +269,7 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
 @pytest.mark.parametrize(
     "text,goes_on",
     [
-        ("船は大きな波を受けて転覆し、", True),  # 連用形: the form that joins two clauses
+        ("船は大きな波を受けて転覆し、", True),  # a verb's 連用形: the form that joins two clauses
         ("船は大きな波を受けて転覆し", True),  # ... with or without Whisper's comma
         ("船は転覆した、", False),  # a finite form ends the clause even before a comma
         ("船は転覆した。", False),  # Whisper's sentence end
@@ -262,17 +278,19 @@ def test_a_segment_whose_packed_words_show_no_mark_at_an_uncertain_pause_is_deco
         ("私は", True),  # binding particle
         ("彼と", True),  # coordinating と ...
         ("行くと言ったと", False),  # ... but not the quoting one
-        ("待って、", True),  # te-form before Whisper's comma
-        ("待って", False),  # ... alone it is a request, a line of its own
-        ("行くから、", True),  # conjunctive particle before a comma
-        ("鳥の声で目を覚ますと", True),  # the conditional と, with or without a mark ...
+        ("私の", True),
+        ("鳥の声で目を覚ますと", True),  # the conditional と ...
         ("早くしないと", False),  # ... except after a negative (〜ないと: short for 〜いけない)
-        ("早くしないと、", True),
-        ("行くから", False),  # ... alone, a sentence (inverted or trailing) in speech
-        ("先輩、", True),  # a noun before a comma: a vocative or topic, the line goes on
-        ("はい、", False),  # interjections and fillers may be lines of their own
-        ("ありがとう、", False),
-        ("そうですね、", False),
+        # Whisper's 、 alone is no evidence: these forms end lines in speech
+        ("待って、", False),
+        ("いいだけだし、", False),
+        ("行くから、", False),
+        ("勝ち目は半分、", False),
+        ("はい、", False),
+        # nor are an adjective's or an auxiliary's 連用形: they end greetings, wishes, literary lines
+        ("よろしく", False),
+        ("うまくいきますように", False),
+        ("偽りなきごとく", False),
         ("", False),
     ],
 )

@@ -28,11 +28,11 @@ voices) sounds like a line break, and the segment stage splits a few lines there
 | 外はもう明るかった, a validation line; the HTS benchmark's errors at segment v11 were all such
 splits). Two neighbouring segments of one recording are joined when the pause the segment stage
 split them at (``custom.pause_after``) scored below ``rejoin_below`` and the first one's transcript
-stops mid-clause (:func:`continues_clause`: a case or binding particle, a 連用形, the conditional
-と, or Whisper's 、 after no finite form). Whisper's packed windows drop the marks at a segment's end (覚ますと with no
-、), so the grammar of the last word carries most of it; a te-form or a conjunctive particle with no
-mark after it (待って, 行くから) ends lines in speech and is left apart. The joined cut is then looked
-at for sentence ends like any other.
+stops mid-clause by the grammar of its last word (:func:`continues_clause`: a case or binding
+particle, a verb's 連用形, the conditional と). Whisper's marks do not decide it: its packed windows
+drop them at a segment's end (覚ますと with no 、), and its 、 after a form that can end a line in
+speech (a te-form, だし, a noun) stood before a new line as often. The joined cut is then looked at
+for sentence ends like any other.
 
 Only segments whose text is Whisper's are looked at: a segment with a script line (a file the
 script names) is matched by ``match_script``, which splits by the script. Nothing is dropped:
@@ -110,46 +110,42 @@ def ends_in_finite_form(text: str) -> bool:
     return False
 
 
-# Particles after which a clause cannot stop (a case or binding particle: 船が, 私は) and the 連用形
-# that joins two clauses (転覆し、 思い、). Conjunctive particles (けど, から, て) and the te-form end
-# sentences in speech as often (行くから。 待って。), so they count only with Whisper's 、 after them.
+# Particles after which a clause cannot stop (a case or binding particle: 船が, 私は).
 _OPEN_PARTICLES = frozenset({"格助詞", "係助詞", "並立助詞", "連体化"})
 _NEGATIVES = frozenset({"ない", "ぬ", "ん"})  # 早くしないと (…いけない): the conditional that ends lines
-_ALONE = frozenset({"感動詞", "フィラー"})  # はい、 ありがとう、 そうですね、 may be a line of their own
 
 
 def continues_clause(text: str) -> bool:
-    """Whether ``text`` (a segment's Whisper transcript) stops in the middle of a sentence.
+    """Whether ``text`` (a segment's Whisper transcript) stops in the middle of a sentence, by the
+    grammar of its last word (MeCab; marks aside): a case, binding or coordinating particle (船が,
+    私は, 彼と, 私の), a verb in its 連用形 (the form that joins two clauses: 転覆し and not 転覆した)
+    or the conditional と (目を覚ますと; not after a negative: 急がないと ends lines as short for
+    〜いけない). A sentence mark (。？！…) says no.
 
-    Yes when its last word (MeCab; marks aside) is a case, binding or coordinating particle (船が,
-    私は, 彼と), a verb, adjective or auxiliary in its 連用形 (the form that joins clauses: 転覆し、
-    and not 転覆した) or the conditional と (目を覚ますと; not after a negative: 急がないと ends lines
-    as short for 〜いけない), or when Whisper wrote 、 after it and it is no finite form
-    (:func:`ends_in_finite_form`), no interjection and no filler (はい、 そうですね、 may be a line of
-    their own). A sentence mark (。？！…) says no."""
+    Whisper's own 、 is not taken as evidence: after a conjunctive particle, a noun or an adjective
+    it stood as often before a new line (いいだけだし、 | …, 勝ち目は半分、 | …, おいし、 | …) on the
+    validation and measurement sets, as those forms end lines in speech. Nor are adjectives and
+    auxiliaries in 連用形: よろしく, 〜ますように and the literary 〜ごとく end lines."""
     from tsukasa.pipelines.textfront.resources import jtalk
 
     stripped = text.strip()
     if not stripped or stripped.endswith((*_SENTENCE_END, "…", "‥")):
         return False
-    comma = stripped.endswith(_CLAUSE_MARK)
     core = stripped.rstrip("".join(_CLAUSE_MARK))
     words = [f for f in (line.split(",") for line in jtalk().run_mecab(core)) if len(f) >= 8 and f[1] != "記号"]
     if not words:
         return False
     f = words[-1]
-    if f[1] in ("動詞", "形容詞", "助動詞"):
-        if f[6].startswith("連用"):
-            return True
-        return comma and not ends_in_finite_form(core)
-    if f[1] == "助詞":
-        if f[2] in _OPEN_PARTICLES and f[3] != "引用":  # not the quoting と (…と。)
-            return True
-        if f[2] == "接続助詞" and f[0] == "と":  # the conditional (目を覚ますと): a line only as 〜ないと
-            before = words[-2] if len(words) > 1 else None
-            return comma or before is None or not (before[1] == "助動詞" and before[7] in _NEGATIVES)
-        return comma and f[2] == "接続助詞"
-    return comma and f[1] not in _ALONE
+    if f[1] == "動詞":
+        return f[6].startswith("連用")
+    if f[1] != "助詞":
+        return False
+    if f[2] in _OPEN_PARTICLES:
+        return f[3] != "引用"  # not the quoting と (…と。)
+    if f[2] == "接続助詞" and f[0] == "と":  # the conditional: a line of its own only as 〜ないと
+        before = words[-2] if len(words) > 1 else None
+        return before is None or not (before[1] == "助動詞" and before[7] in _NEGATIVES)
+    return False
 
 
 @dataclass(frozen=True)
@@ -383,7 +379,21 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
                 f"piece {k + 1} of {n}: cut at {where.start:.2f}-{where.end:.2f} s of {cut.id}, after "
                 f"{asr.words[where.index].word.strip()!r} ({where.why})"
             )
-            piece_custom = custom.model_copy(update={"asr": piece_asr}).with_provenance(self.provenance([note]))
+            # the recorded pauses inside this piece, and the one after the last, on the piece's own speech start
+            base = sup.start - s0
+            inside = None
+            if custom.pauses is not None:
+                inside = [
+                    _shifted(p, base) for p in custom.pauses if s0 <= sup.start + p.start and sup.start + p.end <= s1
+                ]
+            after = custom.pause_after if k == n - 1 else None
+            piece_custom = custom.model_copy(
+                update={
+                    "asr": piece_asr,
+                    "pauses": inside,
+                    "pause_after": _shifted(after, base) if after is not None else None,
+                }
+            ).with_provenance(self.provenance([note]))
             cid = f"{cut.id}-s{k + 1}"
             piece_sup = SupervisionSegment(
                 id=cid,
