@@ -300,9 +300,10 @@ def test_continues_clause(text: str, goes_on: bool) -> None:
     assert continues_clause(text) is goes_on
 
 
-def _split_line(tmp_path, texts, probability, *, script: str | None = None):  # noqa: ANN001, ANN202 - helper
+def _split_line(tmp_path, texts, probability, *, script: str | None = None, unheard_s: float = 0.02):  # noqa: ANN001, ANN202
     """The segments the segment stage would make of one recording holding ``texts`` (hand-transcribed,
-    0.6 s apart), each with the pause after it recorded at ``probability``."""
+    0.6 s apart; each one word ending ``unheard_s`` before its speech does), each with the pause after
+    it recorded at ``probability``."""
     from lhotse import MonoCut, Recording, SupervisionSegment
 
     from tests.audio_fixtures import write_audio
@@ -316,7 +317,7 @@ def _split_line(tmp_path, texts, probability, *, script: str | None = None):  # 
     for i, (text, audio) in enumerate(zip(texts, parts, strict=True)):
         dur = len(audio) / SR
         last = i == len(texts) - 1
-        word = WordTiming(word=text, start=0.02, end=dur - 0.02, probability=0.9)
+        word = WordTiming(word=text, start=0.02, end=dur - unheard_s, probability=0.9)
         after = PauseCandidate(start=round(dur, 3), end=round(dur + 0.6, 3), probability=probability)
         custom = SupervisionCustom(
             asr=AsrInfo(model="m", text=text, words=[word]),
@@ -355,13 +356,16 @@ def test_a_line_the_segment_stage_split_mid_clause_is_joined_back(tmp_path) -> N
     note = custom.provenance[-1]
     assert note.stage == "sentence_split" and "joined with scene-001" in note.decisions[0]
     # a clause that ends (転覆した。), a split that sounded surely like a line break, a script's lines
-    # (match_script decides those) and a disabled rejoin keep the two apart
+    # (match_script decides those), a disabled rejoin, a joined line over the maximum, and a transcript
+    # whose words stop short of the segment's end (Whisper dropped はやっています: its last word says
+    # nothing then) keep the two apart
     for cuts, stage in (
         (_split_line(tmp_path, ["船は転覆した。", "乗客は全員救助された。"], 0.35), SentenceSplitStage()),
         (_split_line(tmp_path, texts, 0.95), SentenceSplitStage()),
         (_split_line(tmp_path, texts, 0.35, script="台本の行"), SentenceSplitStage()),
         (_split_line(tmp_path, texts, 0.35), SentenceSplitStage(SentenceSplitConfig(rejoin_below=0.0))),
         (_split_line(tmp_path, texts, 0.35), SentenceSplitStage(SentenceSplitConfig(max_duration_s=2.0))),
+        (_split_line(tmp_path, texts, 0.35, unheard_s=0.8), SentenceSplitStage()),
     ):
         assert [c.to_dict() for c in stage.process(cuts, ctx).kept] == [c.to_dict() for c in cuts]
 

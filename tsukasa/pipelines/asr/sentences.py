@@ -82,6 +82,12 @@ class SentenceSplitConfig(StageConfig):
         "below this and the first one's transcript stops mid-clause (0: never)",
     )
     max_duration_s: float = Field(20.0, gt=0.0, description="longest speech a rejoin may make (segment's maximum)")
+    rejoin_max_unheard_s: float = Field(
+        0.3,
+        ge=0.0,
+        description="a rejoin reads the first segment's last word only when Whisper's words reach this close "
+        "to its end (a transcript that stops short lost the words that show how the segment ends)",
+    )
 
 
 # Imperatives that end requests (送ってください, 早くしなさい). Other imperatives are left out: on
@@ -256,6 +262,8 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
             return None
         if b0 + sb.duration - a0 > self.config.max_duration_s:
             return None
+        if sa.duration - ca.asr.words[-1].end > self.config.rejoin_max_unheard_s:
+            return None  # Whisper's words stop short (packed windows drop a segment's last words)
         text = ca.asr.text or "".join(w.word for w in ca.asr.words)
         if not continues_clause(text):
             return None
