@@ -17,10 +17,12 @@ A segment is split between two of its ASR words when
   probability at least ``min_boundary_probability``; pauses inside a line score 0.00-0.03): the
   cut goes exactly at that pause's edges. For a cut no segment stage made (``custom.pauses``
   unset) the pause is found on frame energy instead;
-* the word before it ends with 。？！ (Whisper's sentence end), or with 、 or before a word that
-  opens a new Whisper segment, *and* the transcript up to it ends in a finite form (MeCab: a verb,
-  adjective or auxiliary in its plain form, a request (ください), or a sentence-final particle; not
-  a te-form, a conjunctive particle, a noun, another imperative or って, where speech goes on);
+* the word before it ends with 。？！ (Whisper's sentence end), or the transcript up to it ends in
+  a finite form (MeCab: a verb, adjective or auxiliary in its plain form, a request (ください), or a
+  sentence-final particle; not a te-form, a conjunctive particle, a noun, another imperative or
+  って, where speech goes on). Where the segment stage recorded its pauses, the finite form needs no
+  mark from Whisper (its packed windows drop them: 開催される ドウモロコシは…); otherwise it needs
+  Whisper's 、 or a new Whisper segment after it, and ``min_pause_s`` between the words;
 * each piece keeps at least ``min_duration_s`` of speech.
 
 **Rejoin, first.** The same evidence works the other way. A long comma pause (0.4-0.7 s in some
@@ -174,7 +176,9 @@ def split_points(
     ``marked_gap``: the word gap a sentence end Whisper wrote (。) needs (default ``min_pause_s``).
     Where the segment stage recorded its pauses, 0: the pause itself is then checked on the audio,
     and Whisper's word timings around a short pause are too loose to measure it (butted lines
-    37-46 ms apart came back with touching words)."""
+    37-46 ms apart came back with touching words). A clause ending in a finite form is then a
+    candidate at every word gap, marked or not: packed windows drop Whisper's marks, and the
+    recorded pause (which inside a line scores 0.00-0.03) is the evidence that it ends there."""
     out = []
     for i in range(len(words) - 1):
         word, nxt = words[i].word.strip(), words[i + 1]
@@ -182,10 +186,15 @@ def split_points(
         if word.endswith(_SENTENCE_END):
             if gap >= (cfg.min_pause_s if marked_gap is None else marked_gap):
                 out.append((i, f"Whisper ended a sentence with {word[-1]}"))
-        elif cfg.finite_forms and gap >= cfg.min_pause_s and (word.endswith(_CLAUSE_MARK) or nxt.word[:1].isspace()):
-            text = "".join(w.word for w in words[: i + 1]).strip().rstrip("".join(_CLAUSE_MARK))
-            if text and ends_in_finite_form(text):
-                out.append((i, "the clause ends in a finite form"))
+            continue
+        if not cfg.finite_forms:
+            continue
+        marked = word.endswith(_CLAUSE_MARK) or nxt.word[:1].isspace()
+        if marked_gap is None and not (marked and gap >= cfg.min_pause_s):
+            continue
+        text = "".join(w.word for w in words[: i + 1]).strip().rstrip("".join(_CLAUSE_MARK))
+        if text and ends_in_finite_form(text):
+            out.append((i, "the clause ends in a finite form" + ("" if marked else " (no mark)")))
     return out
 
 
@@ -212,7 +221,9 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
 
     name = "sentence_split"
     kind = "transform"
-    version = "2"  # 2: neighbours the segment stage split mid-clause are joined back first
+    # 2: neighbours the segment stage split mid-clause are joined back first; 3: a finite form at a
+    # recorded pause is a candidate without Whisper's mark
+    version = "3"
     Config = SentenceSplitConfig
 
     def model_versions(self) -> dict[str, str]:
