@@ -20,9 +20,11 @@ A segment is split between two of its ASR words when
 * the word before it ends with 。？！ (Whisper's sentence end), or the transcript up to it ends in
   a finite form (MeCab: a verb, adjective or auxiliary in its plain form, a request (ください), or a
   sentence-final particle; not a te-form, a conjunctive particle, a noun, another imperative or
-  って, where speech goes on). Where the segment stage recorded its pauses, the finite form needs no
-  mark from Whisper (its packed windows drop them: 開催される ドウモロコシは…); otherwise it needs
-  Whisper's 、 or a new Whisper segment after it, and ``min_pause_s`` between the words;
+  って, where speech goes on) with Whisper's 、 or a new Whisper segment after it and ``min_pause_s``
+  between the words. Where the segment stage recorded its pauses, a form that only ends sentences
+  (the copula, a polite form, a request, a final particle: もうすぐです, 見えます) needs neither, as
+  Whisper's packed windows drop the marks at butted line breaks; a plain verb or adjective does
+  (it also modifies nouns: 検査する | 必要がある, where a Kokoro voice pauses);
 * each piece keeps at least ``min_duration_s`` of speech.
 
 **Rejoin, first.** The same evidence works the other way. A long comma pause (0.4-0.7 s in some
@@ -176,9 +178,10 @@ def split_points(
     ``marked_gap``: the word gap a sentence end Whisper wrote (。) needs (default ``min_pause_s``).
     Where the segment stage recorded its pauses, 0: the pause itself is then checked on the audio,
     and Whisper's word timings around a short pause are too loose to measure it (butted lines
-    37-46 ms apart came back with touching words). A clause ending in a finite form is then a
-    candidate at every word gap, marked or not: packed windows drop Whisper's marks, and the
-    recorded pause (which inside a line scores 0.00-0.03) is the evidence that it ends there."""
+    37-46 ms apart came back with touching words). A clause ending in a form that only ends
+    sentences (:func:`ends_only_a_sentence`) is then a candidate at any word gap, marked or not:
+    packed windows drop Whisper's marks, and the recorded pause (which inside a line scores
+    0.00-0.03) is the evidence that it ends there."""
     out = []
     for i in range(len(words) - 1):
         word, nxt = words[i].word.strip(), words[i + 1]
@@ -189,13 +192,40 @@ def split_points(
             continue
         if not cfg.finite_forms:
             continue
-        marked = word.endswith(_CLAUSE_MARK) or nxt.word[:1].isspace()
-        if marked_gap is None and not (marked and gap >= cfg.min_pause_s):
+        marked = (word.endswith(_CLAUSE_MARK) or nxt.word[:1].isspace()) and gap >= cfg.min_pause_s
+        if marked_gap is None and not marked:
             continue
         text = "".join(w.word for w in words[: i + 1]).strip().rstrip("".join(_CLAUSE_MARK))
-        if text and ends_in_finite_form(text):
+        if text and (ends_in_finite_form(text) if marked else ends_only_a_sentence(text)):
             out.append((i, "the clause ends in a finite form" + ("" if marked else " (no mark)")))
     return out
+
+
+# Endings that only end sentences: the copula and the polite forms (だ, です, ます, ました, ません,
+# でした) never modify a noun, nor does a sentence-final particle. A plain verb or adjective does
+# (検査する必要, おいしい店: the 連体形 is the plain form), so without Whisper's mark it is no evidence.
+_SENTENCE_ONLY_AUX = frozenset({"だ", "です", "ます"})
+
+
+def ends_only_a_sentence(text: str) -> bool:
+    """Whether ``text`` ends in a form that ends sentences and nothing else (a subset of
+    :func:`ends_in_finite_form`): the copula, a polite form, a request or a final particle."""
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    words = [f for f in (line.split(",") for line in jtalk().run_mecab(text)) if len(f) >= 8 and f[1] != "記号"]
+    if not words or not ends_in_finite_form(text):
+        return False
+    f = words[-1]
+    if f[1] == "助詞":  # a final particle (よ, ね, か)
+        return True
+    if f[1] == "動詞":  # a request (ください), not the plain form (検査する必要)
+        return f[6].startswith("命令")
+    if f[1] != "助動詞":
+        return False
+    if f[7] in _SENTENCE_ONLY_AUX:
+        return True
+    before = words[-2] if len(words) > 1 else None  # た, ん after ます / です: ました, ません, でした
+    return before is not None and before[1] == "助動詞" and before[7] in ("ます", "です")
 
 
 def quiet_stretch(audio: np.ndarray, sr: int, lo: float, hi: float) -> tuple[float, float] | None:
@@ -221,8 +251,8 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
 
     name = "sentence_split"
     kind = "transform"
-    # 2: neighbours the segment stage split mid-clause are joined back first; 3: a finite form at a
-    # recorded pause is a candidate without Whisper's mark
+    # 2: neighbours the segment stage split mid-clause are joined back first; 3: a form that only ends
+    # sentences (です, ます, だ, a final particle) at a recorded pause is a candidate without Whisper's mark
     version = "3"
     Config = SentenceSplitConfig
 
