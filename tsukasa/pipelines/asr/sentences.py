@@ -103,21 +103,27 @@ _REQUEST_IMPERATIVES = frozenset({"くださる", "下さる", "なさる"})
 _JOINING_PARTICLES = frozenset({"って"})
 
 
+def _words(text: str) -> list[list[str]]:
+    """MeCab's words of ``text`` (OpenJTalk's dictionary: surface, part of speech, its three
+    subdivisions, conjugation type and form, dictionary form, ...), marks left out."""
+    from tsukasa.pipelines.textfront.resources import jtalk
+
+    return [f for f in (line.split(",") for line in jtalk().run_mecab(text)) if len(f) >= 8 and f[1] != "記号"]
+
+
 def ends_in_finite_form(text: str) -> bool:
     """Whether Japanese ``text`` ends a sentence by its grammar: its last word (marks aside) is a
     verb, adjective or auxiliary in the plain form (良い, ます, ん, た, だ), a request (ください,
     なさい) or a sentence-final particle (よ, ね, か). A te-form, a conjunctive particle (けど, が,
     ので), a noun, any other imperative or って ends nothing for certain."""
-    from tsukasa.pipelines.textfront.resources import jtalk
+    words = _words(text)
+    return bool(words) and _finite(words[-1])
 
-    for line in reversed(jtalk().run_mecab(text)):
-        f = line.split(",")
-        if len(f) < 8 or f[1] == "記号":
-            continue
-        if f[1] in ("動詞", "形容詞", "助動詞"):
-            return f[6].startswith("基本形") or (f[6].startswith("命令") and f[7] in _REQUEST_IMPERATIVES)
-        return f[1] == "助詞" and "終助詞" in f[2] and f[0] not in _JOINING_PARTICLES
-    return False
+
+def _finite(f: list[str]) -> bool:
+    if f[1] in ("動詞", "形容詞", "助動詞"):
+        return f[6].startswith("基本形") or (f[6].startswith("命令") and f[7] in _REQUEST_IMPERATIVES)
+    return f[1] == "助詞" and "終助詞" in f[2] and f[0] not in _JOINING_PARTICLES
 
 
 # Particles after which a clause cannot stop (a case or binding particle: 船が, 私は).
@@ -136,13 +142,10 @@ def continues_clause(text: str) -> bool:
     it stood as often before a new line (いいだけだし、 | …, 勝ち目は半分、 | …, おいし、 | …) on the
     validation and measurement sets, as those forms end lines in speech. Nor are adjectives and
     auxiliaries in 連用形: よろしく, 〜ますように and the literary 〜ごとく end lines."""
-    from tsukasa.pipelines.textfront.resources import jtalk
-
     stripped = text.strip()
     if not stripped or stripped.endswith((*_SENTENCE_END, "…", "‥")):
         return False
-    core = stripped.rstrip("".join(_CLAUSE_MARK))
-    words = [f for f in (line.split(",") for line in jtalk().run_mecab(core)) if len(f) >= 8 and f[1] != "記号"]
+    words = _words(stripped.rstrip("".join(_CLAUSE_MARK)))
     if not words:
         return False
     f = words[-1]
@@ -210,10 +213,8 @@ _SENTENCE_ONLY_AUX = frozenset({"だ", "です", "ます"})
 def ends_only_a_sentence(text: str) -> bool:
     """Whether ``text`` ends in a form that ends sentences and nothing else (a subset of
     :func:`ends_in_finite_form`): the copula, a polite form, a request or a final particle."""
-    from tsukasa.pipelines.textfront.resources import jtalk
-
-    words = [f for f in (line.split(",") for line in jtalk().run_mecab(text)) if len(f) >= 8 and f[1] != "記号"]
-    if not words or not ends_in_finite_form(text):
+    words = _words(text)
+    if not words or not _finite(words[-1]):
         return False
     f = words[-1]
     if f[1] == "助詞":  # a final particle (よ, ね, か)
