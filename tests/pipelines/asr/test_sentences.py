@@ -47,6 +47,29 @@ def test_ends_in_finite_form(text: str, final: bool) -> None:
     assert ends_in_finite_form(text) is final
 
 
+@pytest.mark.parametrize(
+    "text,only",
+    [
+        ("もうすぐです", True),  # the copula and the polite forms modify no noun
+        ("郵便局が見えます", True),
+        ("魚を買いに行きました", True),
+        ("そこには行きません", True),
+        ("静かでした", True),
+        ("もう駄目だ", True),
+        ("早く来いよ", True),  # a final particle
+        ("ファイルを送ってください", True),  # a request
+        ("感染の恐れがないか検査する", False),  # the plain form also modifies a noun (検査する必要)
+        ("スープが濃くておいしい", False),
+        ("大きな包みを背負って運んだ", False),
+        ("ちょっと待って", False),  # not a finite form at all
+    ],
+)
+def test_ends_only_a_sentence(text: str, only: bool) -> None:
+    from tsukasa.pipelines.asr.sentences import ends_only_a_sentence
+
+    assert ends_only_a_sentence(text) is only
+
+
 def _words(*spec: tuple[str, float, float]) -> list[WordTiming]:
     return [WordTiming(word=w, start=s, end=e) for w, s, e in spec]
 

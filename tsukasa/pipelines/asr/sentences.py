@@ -223,7 +223,7 @@ def ends_only_a_sentence(text: str) -> bool:
         return f[6].startswith("命令")
     if f[1] != "助動詞":
         return False
-    if f[7] in _SENTENCE_ONLY_AUX:
+    if f[7] in _SENTENCE_ONLY_AUX and f[5] != "特殊・タ":  # not the past tense's だ (運んだ荷物)
         return True
     before = words[-2] if len(words) > 1 else None  # た, ん after ます / です: ました, ません, でした
     return before is not None and before[1] == "助動詞" and before[7] in ("ます", "です")
