@@ -140,8 +140,9 @@ class VadParams:
     # boundary probability needed to split at a pause. 0.3 since the six-member ensemble (thirtieth
     # session), chosen on the validation set (bench_segment --voices validation-*): errors 45 / 41 / 35 / 35
     # of 960 at 0.5 / 0.4 / 0.3 / 0.2; the higher of the two best, since no later stage undoes a split.
-    # Looked at again once sentence_split could join splits back (thirty-second session): 0.2 was no
-    # better on the default recipe's path either (validation 10 vs 12 errors, measurement sets 47 vs 41)
+    # Looked at again once sentence_split could join splits back (thirty-second session), on the default
+    # recipe's path: validation 10 errors at 0.2 vs 12 at 0.3 (of 960: not separable), the measurement
+    # sets 47 vs 41 (worse), so 0.3 stays
     boundary_threshold: float = 0.3
     min_duration_s: float = 0.3
     max_duration_s: float = 20.0
