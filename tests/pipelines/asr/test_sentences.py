@@ -97,12 +97,16 @@ def test_split_points_need_a_sentence_end_and_a_pause() -> None:
     words = _words(("はい。", 0.0, 0.4), ("そうです", 0.45, 1.0))
     assert split_points(words, cfg) == []
     assert [i for i, _ in split_points(words, cfg, marked_gap=0.0)] == [0]
-    # ... a finite form still needs its mark and word gap (a plain verb or adjective also modifies a
-    # noun: 検査する必要, おいしい店) ...
-    words = _words(("良い、", 0.0, 0.6), ("明日", 0.65, 1.5))
-    assert split_points(words, cfg, marked_gap=0.0) == []
+    # ... a plain finite form still needs Whisper's mark (a plain verb or adjective also modifies a
+    # noun: 検査する必要, おいしい店), but not its word gap: the recorded pause decides ...
     words = _words(("開催", 0.0, 0.3), ("される", 0.3, 0.7), ("トウモロコシ", 0.72, 1.3), ("は", 1.3, 1.4))
     assert split_points(words, cfg, marked_gap=0.0) == []
+    for marked, end in (
+        (_words(("良い、", 0.0, 0.6), ("明日", 0.65, 1.5)), 0),
+        (_words(("開催", 0.0, 0.3), ("される", 0.3, 0.7), (" トウモロコシ", 0.88, 1.3), ("は", 1.3, 1.4)), 1),
+    ):
+        assert [i for i, _ in split_points(marked, cfg, marked_gap=0.0)] == [end], marked
+        assert split_points(marked, cfg) == []  # unrecorded pauses: Whisper's word gap is the evidence
     # ... but a form that only ends sentences (the copula, a polite form, a final particle) needs
     # neither where the pause is recorded: packed windows drop Whisper's marks there
     for ending in (("見え", "ます"), ("すぐ", "です"), ("行き", "ました"), ("だめ", "だ"), ("行く", "よ")):
