@@ -11,8 +11,9 @@ Whisper writes 。 where it heard a sentence end, and the words say it even wher
 
 A segment is split between two of its ASR words when
 
-* the words leave a pause of at least ``min_pause_s`` between them (after Whisper's 。 any gap will
-  do, as its word timings around a short pause are loose), and the segment stage found
+* the words leave a pause of at least ``min_pause_s`` between them (any gap will do where the
+  segment stage recorded its pauses, as Whisper's word timings around a short pause are loose:
+  the recorded pause is the evidence then), and the segment stage found
   a pause there (``custom.pauses``) that did not sound clearly like the same line (boundary
   probability at least ``min_boundary_probability``; pauses inside a line score 0.00-0.03): the
   cut goes exactly at that pause's edges. For a cut no segment stage made (``custom.pauses``
@@ -20,11 +21,11 @@ A segment is split between two of its ASR words when
 * the word before it ends with 。？！ (Whisper's sentence end), or the transcript up to it ends in
   a finite form (MeCab: a verb, adjective or auxiliary in its plain form, a request (ください), or a
   sentence-final particle; not a te-form, a conjunctive particle, a noun, another imperative or
-  って, where speech goes on) with Whisper's 、 or a new Whisper segment after it and ``min_pause_s``
-  between the words. Where the segment stage recorded its pauses, a form that only ends sentences
-  (the copula, a polite form, a request, a final particle: もうすぐです, 見えます) needs neither, as
-  Whisper's packed windows drop the marks at butted line breaks; a plain verb or adjective does
-  (it also modifies nouns: 検査する | 必要がある, where a Kokoro voice pauses);
+  って, where speech goes on) with Whisper's 、 or a new Whisper segment after it. Where the
+  segment stage recorded its pauses, a form that only ends sentences (the copula, a polite form, a
+  request, a final particle: もうすぐです, 見えます) needs no mark, as Whisper's packed windows drop the
+  marks at butted line breaks; a plain verb or adjective does (it also modifies nouns: 検査する |
+  必要がある, where a Kokoro voice pauses);
 * each piece keeps at least ``min_duration_s`` of speech.
 
 **Rejoin, first.** The same evidence works the other way. A long comma pause (0.4-0.7 s in some
