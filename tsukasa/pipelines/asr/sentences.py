@@ -70,7 +70,12 @@ _QUIET_DB = 6.0  # frames within this of the quietest frame there are the pause
 class SentenceSplitConfig(StageConfig):
     """Where a transcript's sentence end may cut a segment."""
 
-    min_pause_s: float = Field(0.2, ge=0.0, description="shortest pause between the two words to cut at")
+    min_pause_s: float = Field(
+        0.2,
+        ge=0.0,
+        description="shortest gap between two of Whisper's words to cut at, where the segment stage recorded no "
+        "pauses (where it did, its pause is checked instead)",
+    )
     finite_forms: bool = Field(
         True, description="also cut after a clause ending in a finite form when Whisper wrote 、 (not only 。？！)"
     )
