@@ -15,7 +15,7 @@ from unittest import mock
 
 import pyopenjtalk
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.pipelines.textfront.passes import lines_of, phonemes_with_and_without, same_up_to_long_vowels
@@ -220,6 +220,7 @@ _romaji_line = lines_of(_romaji_word, ["wa", "o", "ga", "ni", "de", "を", "が"
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_romaji_line)
+@example("は ato")  # make fuzz, 2026-12-07: は後 read the line-opening は as the particle (ワアト, against ハート)
 def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
     # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
     # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)

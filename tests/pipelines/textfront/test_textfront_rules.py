@@ -741,6 +741,12 @@ CONTEXT_READING_CASES = [
     ("痛……", "イタ"),
     ("痛、何するの", "イタ、ナニスルノ"),
     ("頭痛がする", "ズツーガスル"),
+    # a particle は / へ with no word before it in its sentence is no particle: a stammer (game lines)
+    ("へ、変なこと言わないで", "ヘ、ヘンナコトイワナイデ"),  # was エ、: ヘ before 、 is the particle to MeCab
+    ("「へ、変態！」", "ヘ、ヘンタイ"),
+    ("東京へ。", "トーキョーエ"),  # after a word it is the particle
+    ("は後", "ハアト"),  # was ワアト (found by fuzzing a mixed line: は ato)
+    ("私は、学生です", "ワタシワ、ガクセーデス"),
     # 空く of a hungry stomach is すく (was あく); two words back: お腹 + が (JSUT even id 508 too)
     ("お腹が空いた", "オナカガスイタ"),
     ("お腹空いた", "オナカスイタ"),
