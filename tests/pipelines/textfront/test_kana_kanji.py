@@ -218,13 +218,29 @@ _romaji_word = st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=4).map
 _romaji_line = lines_of(_romaji_word, ["wa", "o", "ga", "ni", "de", "を", "が", "は", "の", "、", "。", "？"], " ")
 
 
+def _kana_kept_apart(text: str, readings: list, keep: frozenset[str] = frozenset()) -> tuple[str, list]:
+    """The kanji spelling switched off, the romaji words kept apart from the Japanese text beside them
+    by a space, as their kanji keep them apart in the pass: glued hiragana lets MeCab read across the
+    writer's word boundary (は + ato as はあと ハート), which is what the kanji spelling is there to stop."""
+    out, pos = [], 0
+    for reading in readings:
+        at = text.find(reading.surface, pos)
+        if at < 0:
+            continue
+        out += [text[pos:at], f" {reading.surface} "]
+        pos = at + len(reading.surface)
+    out.append(text[pos:])
+    return "".join(out), readings
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_romaji_line)
 @example("は ato")  # make fuzz, 2026-12-07: は後 read the line-opening は as the particle (ワアト, against ハート)
+@example("wa は ato")  # make fuzz, 2026-12-07: without kanji, わ はあと was read ワハート (は glued to あと)
 def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
     # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
     # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)
-    both = phonemes_with_and_without(line, "spell_in_kanji", lambda text, readings, keep=frozenset(): (text, readings))
+    both = phonemes_with_and_without(line, "spell_in_kanji", _kana_kept_apart)
     if both is not None:
         assert same_up_to_long_vowels(*both)
 
