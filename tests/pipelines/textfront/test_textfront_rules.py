@@ -747,6 +747,10 @@ CONTEXT_READING_CASES = [
     ("東京へ。", "トーキョーエ"),  # after a word it is the particle
     ("は後", "ハアト"),  # was ワアト (found by fuzzing a mixed line: は ato)
     ("私は、学生です", "ワタシワ、ガクセーデス"),
+    # 何やってんだ: MeCab's 何や | って (Kansai copula + quote) made 何 ナン; the verb やって follows
+    ("何やってんだよ", "ナニヤッテンダヨ"),
+    ("何やってやがる", "ナニヤッテヤガル"),
+    ("何やって？", "ナンヤッテ"),  # nothing follows: Kansai "what did you say?" stays
     # 空く of a hungry stomach is すく (was あく); two words back: お腹 + が (JSUT even id 508 too)
     ("お腹が空いた", "オナカガスイタ"),
     ("お腹空いた", "オナカスイタ"),
@@ -1101,6 +1105,11 @@ def test_clipped_ending_keeps_the_full_forms_accent() -> None:
 def test_context_readings(text: str, kana: str) -> None:
     p = phonemize(text)
     assert p.kana == kana
+
+
+def test_nani_yatte_gets_the_verbs_accent_phrase() -> None:
+    # 何 ナ]ニ, then やってんだよ as its own flat phrase (やる is flat), as 何やってるんだよ is phrased
+    assert phonemize("何やってんだよ").prosody.startswith("^ n a ] n i # y a [ cl t e N")
 
 
 def test_cannot_enter_takes_the_potential_verbs_accent() -> None:
