@@ -262,7 +262,8 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
     name = "sentence_split"
     kind = "transform"
     # 2: neighbours the segment stage split mid-clause are joined back first; 3: a form that only ends
-    # sentences (です, ます, だ, a final particle) at a recorded pause is a candidate without Whisper's mark
+    # sentences (です, ます, だ, a final particle) at a recorded pause is a candidate without Whisper's mark;
+    # 4: a finite form Whisper marked needs no word gap of Whisper's where the pause was recorded
     version = "4"
     Config = SentenceSplitConfig
 
