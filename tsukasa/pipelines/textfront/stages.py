@@ -157,7 +157,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # phrase_breaks is configured on); 33: a romaji word UniDic reads as one loanword is spelled in
     # katakana (koohii コーヒー); 34: the exclamative 〜ことか (何と難しいことか) falls; 35: 入れない with
     # no object is the potential of 入る (ここから先は入れない ハイレナイ); 36: a particle は / へ with no
-    # word before it in its sentence is said as written (the stammer へ、変な… was エ、); 何やってんだ ナニ
+    # word before it in its sentence is said as written (the stammer へ、変な… was エ、); 何やってんだ ナニ;
+    # a question word ending its sentence rises (４大大会って何。)
     version: ClassVar[str] = "36"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
