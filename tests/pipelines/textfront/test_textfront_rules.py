@@ -97,6 +97,10 @@ QUESTION_CASES = [
     ("調子はどう", "調子はどう？"),
     ("ぶどう。", "ぶどう。"),
     ("何でもない。", "何でもない。"),
+    # a question word + か is an indefinite word (不定語), not a question: いずれか "either one"
+    ("成功か、死かのいずれか。", "成功か、死かのいずれか。"),
+    ("いつか。", "いつか。"),
+    ("何か。", "何か？"),  # 何か？ "what is it?" stays a question
 ]
 
 
