@@ -1117,6 +1117,14 @@ def test_context_readings(text: str, kana: str) -> None:
     assert p.kana == kana
 
 
+def test_a_spelled_reading_is_not_rewritten_by_context_rules() -> None:
+    # a romaji writer spells the sound: e opening a line is the interjection エ and wa the particle ワ,
+    # where a は / へ written in kana with no word before it is said as written (ハ, ヘ)
+    assert phonemize("e, hontō?").kana == "エ、ホントー"
+    assert phonemize("sore, wa ii").kana == "ソレ、ワイイ"
+    assert phonemize("へ、変なこと").kana == "ヘ、ヘンナコト"
+
+
 def test_nani_yatte_gets_the_verbs_accent_phrase() -> None:
     # 何 ナ]ニ, then やってんだよ as its own flat phrase (やる is flat), as 何やってるんだよ is phrased
     assert phonemize("何やってんだよ").prosody.startswith("^ n a ] n i # y a [ cl t e N")

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tsukasa.pipelines.textfront.readings import clean_pron, set_reading, to_katakana
+from tsukasa.pipelines.textfront.readings import SPELLED, clean_pron, set_reading, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
@@ -85,6 +85,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
     """Rewrite, in place (and return), the readings the table's contexts decide."""
     words, weekdays = _tables()
     for i, f in enumerate(features):
+        if f.get(SPELLED):
+            continue  # a romaji word: its writer spelled the reading (force_readings)
         s = f["string"]
         rows = words.get(s)
         if rows is not None:

@@ -121,6 +121,11 @@ def clean_pron(pron: str) -> str:
     return pron.replace("’", "")
 
 
+# Feature key set on the words a spelled reading covers (a romaji word: its writer spelled the sound,
+# so `wa` at a line's start is ワ and `e` エ, whatever a context rule would make of は / へ there).
+SPELLED = "tsukasa_spelled"
+
+
 def force_readings(features: list[dict], readings: list[SpelledReading]) -> list[dict]:
     """Write each spelled reading into the features that cover its surface (in place, and returned).
 
@@ -153,6 +158,8 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
         first, last = start_at.get(at), end_at.get(end)
         if first is None or last is None:
             continue
+        for w in features[first : last + 1]:
+            w[SPELLED] = True  # the writer spelled this reading: context rules leave it alone
         _keep_written_words(features, first, last)
         if first == last:  # one word (the common case)
             word = features[first]
