@@ -70,6 +70,24 @@ def test_ends_only_a_sentence(text: str, only: bool) -> None:
     assert ends_only_a_sentence(text) is only
 
 
+@pytest.mark.parametrize(
+    "text,adjective",
+    [
+        ("スープが濃くておいしい", True),
+        ("相談してほしい", True),  # ほしい after a te-form: an adjective still
+        ("とても楽しかった", False),  # た, not the adjective's plain form
+        ("そんなことはない", True),  # ない after a particle is the adjective "there is no"
+        ("今日は行かない", False),  # ない after a verb is the auxiliary, left out (no evidence either way)
+        ("感染の恐れがないか検査する", False),  # a verb ends relative clauses (検査する | 必要)
+        ("もうすぐです", False),
+    ],
+)
+def test_ends_in_plain_adjective(text: str, adjective: bool) -> None:
+    from tsukasa.pipelines.asr.sentences import ends_in_plain_adjective
+
+    assert ends_in_plain_adjective(text) is adjective
+
+
 def _words(*spec: tuple[str, float, float]) -> list[WordTiming]:
     return [WordTiming(word=w, start=s, end=e) for w, s, e in spec]
 
@@ -101,6 +119,13 @@ def test_split_points_need_a_sentence_end_and_a_pause() -> None:
     # noun: 検査する必要, おいしい店), but not its word gap: the recorded pause decides ...
     words = _words(("開催", 0.0, 0.3), ("される", 0.3, 0.7), ("トウモロコシ", 0.72, 1.3), ("は", 1.3, 1.4))
     assert split_points(words, cfg, marked_gap=0.0) == []
+    # ... except a plain i-adjective, which seldom stands apart from a noun it modifies
+    # (スープが濃くておいしい | 子供たちは: the validation set's merges), unless configured off
+    words = _words(("濃くて", 0.0, 0.3), ("おいしい", 0.3, 0.7), ("子供", 0.72, 1.0), ("たち", 1.0, 1.2))
+    points = split_points(words, cfg, marked_gap=0.0)
+    assert [i for i, _ in points] == [1] and "(no mark)" in points[0][1]
+    assert split_points(words, SentenceSplitConfig(unmarked_adjectives=False), marked_gap=0.0) == []
+    assert split_points(words, cfg) == []  # unrecorded pauses: Whisper's mark is needed
     for marked, end in (
         (_words(("良い、", 0.0, 0.6), ("明日", 0.65, 1.5)), 0),
         (_words(("開催", 0.0, 0.3), ("される", 0.3, 0.7), (" トウモロコシ", 0.88, 1.3), ("は", 1.3, 1.4)), 1),

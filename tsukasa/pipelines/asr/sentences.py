@@ -24,8 +24,8 @@ A segment is split between two of its ASR words when
   って, where speech goes on) with Whisper's 、 or a new Whisper segment after it. Where the
   segment stage recorded its pauses, a form that only ends sentences (the copula, a polite form, a
   request, a final particle: もうすぐです, 見えます) needs no mark, as Whisper's packed windows drop the
-  marks at butted line breaks; a plain verb or adjective does (it also modifies nouns: 検査する |
-  必要がある, where a Kokoro voice pauses);
+  marks at butted line breaks, and nor does a plain i-adjective (おいしい; ``unmarked_adjectives``); a
+  plain verb does (it also ends a relative clause: 検査する | 必要がある, where a Kokoro voice pauses);
 * each piece keeps at least ``min_duration_s`` of speech.
 
 **Rejoin, first.** The same evidence works the other way. A long comma pause (0.4-0.7 s in some
@@ -90,6 +90,11 @@ class SentenceSplitConfig(StageConfig):
         le=1.0,
         description="join two neighbouring segments back when the segment stage's split between them scored "
         "below this and the first one's transcript stops mid-clause (0: never)",
+    )
+    unmarked_adjectives: bool = Field(
+        True,
+        description="where the segment stage recorded its pauses, also cut after a plain i-adjective (おいしい) "
+        "at such a pause when Whisper wrote no mark (as after です, ます, だ)",
     )
     max_duration_s: float = Field(20.0, gt=0.0, description="longest speech a rejoin may make (segment's maximum)")
     rejoin_max_unheard_s: float = Field(
@@ -188,10 +193,11 @@ def split_points(
     Where the segment stage recorded its pauses, 0: the pause itself is then checked on the audio,
     and Whisper's word timings around a short pause are too loose to measure it (butted lines
     37-46 ms apart came back with touching words). A clause ending in a form that only ends
-    sentences (:func:`ends_only_a_sentence`) is then a candidate at any word gap, marked or not:
-    packed windows drop Whisper's marks, and the recorded pause (which inside a line scores
-    0.00-0.03) is the evidence that it ends there. A plain finite form still needs Whisper's mark
-    (it also modifies nouns), but not Whisper's word gap: 開催される| ドウモロコシ (a new Whisper segment)
+    sentences (:func:`ends_only_a_sentence`) or in a plain i-adjective (:func:`ends_in_plain_adjective`)
+    is then a candidate at any word gap, marked or not: packed windows drop Whisper's marks, and the
+    recorded pause (which inside a line scores 0.00-0.03) is the evidence that it ends there. Another
+    plain finite form still needs Whisper's mark (a verb also ends relative clauses), but not Whisper's
+    word gap: 開催される| ドウモロコシ (a new Whisper segment)
     came back 0.18 s apart over a 71 ms line break the segment stage had recorded."""
     out = []
     needed = cfg.min_pause_s if marked_gap is None else marked_gap  # the word gap a marked end needs
@@ -208,7 +214,7 @@ def split_points(
         if marked_gap is None and not marked:
             continue
         text = "".join(w.word for w in words[: i + 1]).strip().rstrip("".join(_CLAUSE_MARK))
-        if text and (ends_in_finite_form(text) if marked else ends_only_a_sentence(text)):
+        if text and (ends_in_finite_form(text) if marked else _ends_unmarked(text, cfg)):
             out.append((i, "the clause ends in a finite form" + ("" if marked else " (no mark)")))
     return out
 
@@ -217,6 +223,24 @@ def split_points(
 # でした) never modify a noun, nor does a sentence-final particle. A plain verb or adjective does
 # (検査する必要, おいしい店: the 連体形 is the plain form), so without Whisper's mark it is no evidence.
 _SENTENCE_ONLY_AUX = frozenset({"だ", "です", "ます"})
+
+
+def _ends_unmarked(text: str, cfg: SentenceSplitConfig) -> bool:
+    """Whether ``text`` ends where a recorded pause alone (no mark of Whisper's) may cut: a form that
+    only ends sentences, or (``unmarked_adjectives``) a plain i-adjective."""
+    return ends_only_a_sentence(text) or (cfg.unmarked_adjectives and ends_in_plain_adjective(text))
+
+
+def ends_in_plain_adjective(text: str) -> bool:
+    """Whether ``text`` ends in an i-adjective's plain form (おいしい, ほしい; not よかった, 〜ない).
+
+    It can modify a noun too (たくましい | 体格), but an adjective and its noun are seldom said apart,
+    where a verb ending a long relative clause is (検査する | 必要がある, a Kokoro voice's pause): on the
+    validation caches a plain adjective at a recorded pause ended the line 6 times in 6 (スープが濃くて
+    おいしい | 子供たちは…), and once in 2,400 measurement utterances it did not (骨格たくましい | 体格なので,
+    at a 30 ms pause scored 0.06); see benchmarks/RESULTS.md."""
+    words = _words(text)
+    return bool(words) and words[-1][1] == "形容詞" and words[-1][6].startswith("基本形")
 
 
 def ends_only_a_sentence(text: str) -> bool:
@@ -263,8 +287,9 @@ class SentenceSplitStage(Stage[SentenceSplitConfig]):
     kind = "transform"
     # 2: neighbours the segment stage split mid-clause are joined back first; 3: a form that only ends
     # sentences (です, ます, だ, a final particle) at a recorded pause is a candidate without Whisper's mark;
-    # 4: a finite form Whisper marked needs no word gap of Whisper's where the pause was recorded
-    version = "4"
+    # 4: a finite form Whisper marked needs no word gap of Whisper's where the pause was recorded;
+    # 5: a plain i-adjective at a recorded pause is a candidate without Whisper's mark (unmarked_adjectives)
+    version = "5"
     Config = SentenceSplitConfig
 
     def model_versions(self) -> dict[str, str]:
