@@ -227,8 +227,9 @@ _SENTENCE_ONLY_AUX = frozenset({"だ", "です", "ます"})
 
 def _ends_unmarked(text: str, cfg: SentenceSplitConfig) -> bool:
     """Whether ``text`` ends where a recorded pause alone (no mark of Whisper's) may cut: a form that
-    only ends sentences, or (``unmarked_adjectives``) a plain i-adjective."""
-    return ends_only_a_sentence(text) or (cfg.unmarked_adjectives and ends_in_plain_adjective(text))
+    only ends sentences, or (``unmarked_adjectives``) a plain i-adjective. One MeCab run."""
+    words = _words(text)
+    return _only_ends_sentences(words) or (cfg.unmarked_adjectives and _plain_adjective(words))
 
 
 def ends_in_plain_adjective(text: str) -> bool:
@@ -239,14 +240,20 @@ def ends_in_plain_adjective(text: str) -> bool:
     validation caches a plain adjective at a recorded pause ended the line 6 times in 6 (スープが濃くて
     おいしい | 子供たちは…), and once in 2,400 measurement utterances it did not (骨格たくましい | 体格なので,
     at a 30 ms pause scored 0.06); see benchmarks/RESULTS.md."""
-    words = _words(text)
+    return _plain_adjective(_words(text))
+
+
+def _plain_adjective(words: list[list[str]]) -> bool:
     return bool(words) and words[-1][1] == "形容詞" and words[-1][6].startswith("基本形")
 
 
 def ends_only_a_sentence(text: str) -> bool:
     """Whether ``text`` ends in a form that ends sentences and nothing else (a subset of
     :func:`ends_in_finite_form`): the copula, a polite form, a request or a final particle."""
-    words = _words(text)
+    return _only_ends_sentences(_words(text))
+
+
+def _only_ends_sentences(words: list[list[str]]) -> bool:
     if not words or not _finite(words[-1]):
         return False
     f = words[-1]
