@@ -761,6 +761,11 @@ CONTEXT_READING_CASES = [
     ("何やってんだよ", "ナニヤッテンダヨ"),
     ("何やってやがる", "ナニヤッテヤガル"),
     ("何やって？", "ナンヤッテ"),  # nothing follows: Kansai "what did you say?" stays
+    # 格好いい is said かっこいい (the dictionary: カッコーイー); the noun 格好 keeps カッコー
+    ("格好いいじゃん", "カッコイイジャン"),
+    ("格好良く決めた", "カッコヨクキメタ"),
+    ("格好悪い", "カッコワルイ"),
+    ("格好をつける", "カッコーヲツケル"),
     # 空く of a hungry stomach is すく (was あく); two words back: お腹 + が (JSUT even id 508 too)
     ("お腹が空いた", "オナカガスイタ"),
     ("お腹空いた", "オナカスイタ"),

@@ -158,7 +158,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # katakana (koohii コーヒー); 34: the exclamative 〜ことか (何と難しいことか) falls; 35: 入れない with
     # no object is the potential of 入る (ここから先は入れない ハイレナイ); 36: a particle は / へ with no
     # word before it in its sentence is said as written (the stammer へ、変な… was エ、); 何やってんだ ナニ;
-    # a question word ending its sentence rises (４大大会って何。), an indefinite いずれか / どれか does not
+    # 格好いい カッコイイ; a question word ending its sentence rises (４大大会って何。), an indefinite
+    # いずれか / どれか does not
     version: ClassVar[str] = "36"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
