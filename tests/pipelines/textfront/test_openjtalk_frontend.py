@@ -159,3 +159,26 @@ def test_another_library_version_takes_the_library_path(monkeypatch: pytest.Monk
         assert _ours(text) == _library(text)
     finally:
         fast._library.cache_clear()
+
+
+def test_an_n_best_path_goes_through_the_same_njd_and_post_processing() -> None:
+    # run_frontend_choosing feeds MeCab's n-best lines to NJD: choosing the best path must give
+    # exactly run_frontend's features (what okurigana_cuts.py relies on when it picks another path)
+    jt = jtalk(None)
+    rows = list(csv.DictReader(JSUT.open(encoding="utf-8"), delimiter="\t"))[:200]
+    for text in [r["text"] for r in rows] + ["これが私の願いなんだ。", "ｈｐが１００回復した"]:
+        assert fast.run_frontend_choosing(text, jt, lambda paths: 0) == _library(text, jt), text
+
+
+def test_an_n_best_path_is_chosen_by_its_words() -> None:
+    jt = jtalk(None)
+    seen: list[list[tuple[str, str, str]]] = []
+
+    def second_with_the_noun(paths: list[list[tuple[str, str, str]]]) -> int:
+        seen.extend(paths)
+        return next(k for k, words in enumerate(paths) if ("願い", "名詞", "ネガイ") in words)
+
+    features = fast.run_frontend_choosing("これが私の願いなんだ。", jt, second_with_the_noun)
+    assert ("願", "名詞", "ネガイ") in seen[0]  # MeCab's best path makes the cut
+    assert [f["string"] for f in features][4:8] == ["願い", "な", "ん", "だ"]
+    assert fast.run_frontend_choosing("願いなんだ", jt, lambda paths: None) is None

@@ -1002,6 +1002,20 @@ CONTEXT_READING_CASES = [
     # okurigana read twice where MeCab cut it off the stem (晴 ハレ + れ レ: ハレレ in pyopenjtalk too)
     ("明日は晴れのち曇り。", "アシタワハレノチクモリ"),
     ("高さは", "タカサワ"),  # a suffix after a stem that does not already read it: as before
+    # a noun's okurigana cut off into the next "word" (願 + いなん, the verb 否む): MeCab's next-best
+    # analysis without the cut (okurigana_cuts.py; found probing game lines, 2026-12-07)
+    ("これが私の願いなんだ。", "コレガワタシノネガイナンダ"),  # was ネガイイナンダ
+    ("ボクは魔法使いなんだ。", "ボクワマホーツカイナンダ"),  # was マホーツカイイナンダ
+    ("金持ちなんだ", "カネモチナンダ"),  # 金持 + ちなん (因む): was カネモチチナンダ
+    ("それが答えなの？", "ソレガコタエナノ"),  # 答 + えな: was コタエエナノ
+    ("考えと行動", "カンガエトコードー"),  # 考 コー + えと (a filler): was コーエトコードー
+    ("誕生日の祝いって何？", "タンジョービノイワイッテナニ"),  # 祝 シュク + いって: was シュクイッテ
+    ("眠りや休息", "ネムリヤキューソク"),  # was ネムリリヤ
+    ("響きよ", "ヒビキヨ"),  # was ヒビキキヨ
+    ("誓いなんだ。", "チカイナンダ"),  # no path reads 誓い as the noun: its verb form + な + ん
+    # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
+    ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
+    ("割引いたします。", "ワリビキイタシマス"),
 ]
 
 
@@ -1791,6 +1805,11 @@ def test_phonemize_rejects_non_text() -> None:
 
 # --- accent phrases: dependent words with a phrase of their own (NHK accent dictionary; JSUT) --
 ACCENT_PHRASE_CASES = [
+    # a noun whose okurigana MeCab had cut off (気持 + ちなん) keeps its own accent with な + ん chained:
+    # a flat noun's nucleus on な (キモチナ]ンダ), an accented one's where the dictionary has it
+    ("気持ちなんだ", "^ k i [ m o ch i n a ] N d a $"),
+    ("これが私の願いなんだ。", "# n e [ g a ] i n a N d a $"),
+    ("誓いなんだ。", "^ ch i [ k a i n a ] N d a $"),  # was ch i [ k a i # n a ] N d a (誓い + 何)
     # 補助動詞 ください after a て-form: its own phrase, accent 3 (JSUT BASIC5000 gold "k u [ d a s a ] i")
     ("添付で送ってください。", "o [ k u cl t e # k u [ d a s a ] i $"),
     # 形式名詞 もの after a 連体形: its own phrase, accent 2 (JSUT gold "m o [ n o ] d a")

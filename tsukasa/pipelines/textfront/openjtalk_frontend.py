@@ -107,3 +107,47 @@ def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[di
         if seen is None or seen[1] != f["read"]:
             f["is_reading_rewritten"] = True
     return p.normalize_iu(features, IU_PRONUNCIATION)
+
+
+def run_frontend_choosing(text: str, jtalk: Any, choose: Any, max_paths: int = 8) -> list[dict] | None:
+    """The features of the MeCab analysis of ``text`` that ``choose`` picks among its n-best, or None.
+
+    ``choose(paths)`` gets each n-best path's words as ``(surface, part of speech, pronunciation)``
+    (:func:`mecab_word`), best first, and returns the index of the one to use (or None). Only the
+    words where that path differs from MeCab's own best analysis are taken from it; the rest are
+    ``run_mecab``'s lines as they are (n-best lists the same words under other homographs: 瓢箪
+    ビョウタン beside ヒョウタン), and the whole goes through the same NJD and post-processing as
+    :func:`run_frontend` (a test checks that choosing the best path gives exactly its features).
+    None when nothing is chosen or the fast path is not available (another library version, a user
+    dictionary that protects readings, a kaomoji): the caller keeps what it had."""
+    p = _library()
+    if p is None or any(jtalk.userdic_reading_protection) or p.find_kaomoji_parts(text):
+        return None
+    text = p.normalize_unknown_itaiji(text, inference_jtalk=jtalk)
+    text = p.normalize_roman_numerals(text, inference_jtalk=jtalk)
+    paths = [path["features"] for path in p.run_mecab_nbest_features(text, max_paths, jtalk=jtalk)]
+    k = choose([[mecab_word(line) for line in lines] for lines in paths])
+    if k is None:
+        return None
+    lines = _splice(jtalk.run_mecab(text), paths[k])
+    features = p.run_njd_from_mecab(lines, restore_unknown_katakana=True, modify_numeral_reading=True, jtalk=jtalk)
+    return _postprocess(p, text, features, jtalk)
+
+
+def mecab_word(line: str) -> tuple[str, str, str]:
+    """(surface, part of speech, pronunciation) of one MeCab feature line ("" for an unknown word's)."""
+    fields = line.split(",")
+    return fields[0], fields[1], fields[9] if len(fields) > 9 else ""
+
+
+def _splice(best: list[str], other: list[str]) -> list[str]:
+    """``best`` with the stretch where ``other`` cuts the text into other words taken from ``other``."""
+    words = [line.split(",", 1)[0] for line in best]
+    others = [line.split(",", 1)[0] for line in other]
+    head = 0
+    while head < min(len(words), len(others)) and words[head] == others[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(words), len(others)) - head and words[-1 - tail] == others[-1 - tail]:
+        tail += 1
+    return best[:head] + other[head : len(other) - tail] + best[len(best) - tail :]

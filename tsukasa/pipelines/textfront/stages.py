@@ -159,8 +159,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # no object is the potential of 入る (ここから先は入れない ハイレナイ); 36: a particle は / へ with no
     # word before it in its sentence is said as written (the stammer へ、変な… was エ、); 何やってんだ ナニ;
     # 格好いい カッコイイ; a question word ending its sentence rises (４大大会って何。), an indefinite
-    # いずれか / どれか does not
-    version: ClassVar[str] = "36"
+    # いずれか / どれか does not; 37: a noun whose okurigana MeCab cut off into the next word (願 + いなん)
+    # is read from MeCab's next-best analysis without the cut (願いなんだ was ネガイイナンダ)
+    version: ClassVar[str] = "37"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
