@@ -763,6 +763,12 @@ CONTEXT_READING_CASES = [
     ("何やって？", "ナンヤッテ"),  # nothing follows: Kansai "what did you say?" stays
     # 格好いい is said かっこいい (the dictionary: カッコーイー); the noun 格好 keeps カッコー
     ("格好いいじゃん", "カッコイイジャン"),
+    # へ after a particle, a filler or a conjunction, or before another へ, is no particle (laughter,
+    # interjections MeCab cut at へ); a particle after a noun or a 副助詞 stays エ
+    ("てへぺろ。", "テヘペロ"),  # was テエペロ
+    ("ふへへ。", "フヘヘ"),  # was フエエ
+    ("あなただけへの手紙。", "アナタダケエノテガミ"),
+    ("東京へは行かない。", "トーキョーエワイカナイ"),
     # 五分 / 八分 / 九分 in kanji: minutes in a voice line, the ratio ごぶ only in its own company
     ("あと五分だけ待って。", "アトゴフンダケマッテ"),  # was アトゴブダケ
     ("五分後に出発する。", "ゴフンゴニシュッパツスル"),
