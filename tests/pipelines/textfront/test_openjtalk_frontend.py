@@ -163,7 +163,7 @@ def test_another_library_version_takes_the_library_path(monkeypatch: pytest.Monk
 
 def test_an_n_best_path_goes_through_the_same_njd_and_post_processing() -> None:
     # run_frontend_choosing feeds MeCab's n-best lines to NJD: choosing the best path must give
-    # exactly run_frontend's features (what okurigana_cuts.py relies on when it picks another path)
+    # exactly run_frontend's features (what next_best.py relies on when it picks another path)
     jt = jtalk(None)
     rows = list(csv.DictReader(JSUT.open(encoding="utf-8"), delimiter="\t"))[:200]
     for text in [r["text"] for r in rows] + ["これが私の願いなんだ。", "ｈｐが１００回復した"]:
@@ -172,13 +172,13 @@ def test_an_n_best_path_goes_through_the_same_njd_and_post_processing() -> None:
 
 def test_an_n_best_path_is_chosen_by_its_words() -> None:
     jt = jtalk(None)
-    seen: list[list[tuple[str, str, str]]] = []
+    seen: list[list[fast.Word]] = []
 
-    def second_with_the_noun(paths: list[list[tuple[str, str, str]]]) -> int:
+    def the_one_with_the_noun(paths: list[list[fast.Word]]) -> int:
         seen.extend(paths)
-        return next(k for k, words in enumerate(paths) if ("願い", "名詞", "ネガイ") in words)
+        return next(k for k, words in enumerate(paths) if any(w.surface == "願い" and w.pos == "名詞" for w in words))
 
-    features = fast.run_frontend_choosing("これが私の願いなんだ。", jt, second_with_the_noun)
-    assert ("願", "名詞", "ネガイ") in seen[0]  # MeCab's best path makes the cut
+    features = fast.run_frontend_choosing("これが私の願いなんだ。", jt, the_one_with_the_noun)
+    assert ("願", "名詞", "ネガイ") in [(w.surface, w.pos, w.pron) for w in seen[0]]  # MeCab's best makes the cut
     assert [f["string"] for f in features][4:8] == ["願い", "な", "ん", "だ"]
     assert fast.run_frontend_choosing("願いなんだ", jt, lambda paths: None) is None

@@ -1018,7 +1018,7 @@ CONTEXT_READING_CASES = [
     ("明日は晴れのち曇り。", "アシタワハレノチクモリ"),
     ("高さは", "タカサワ"),  # a suffix after a stem that does not already read it: as before
     # a noun's okurigana cut off into the next "word" (願 + いなん, the verb 否む): MeCab's next-best
-    # analysis without the cut (okurigana_cuts.py; found probing game lines, 2026-12-07)
+    # analysis without the cut (next_best.py; found probing game lines, 2026-12-07)
     ("これが私の願いなんだ。", "コレガワタシノネガイナンダ"),  # was ネガイイナンダ
     ("ボクは魔法使いなんだ。", "ボクワマホーツカイナンダ"),  # was マホーツカイイナンダ
     ("金持ちなんだ", "カネモチナンダ"),  # 金持 + ちなん (因む): was カネモチチナンダ
@@ -1028,6 +1028,21 @@ CONTEXT_READING_CASES = [
     ("眠りや休息", "ネムリヤキューソク"),  # was ネムリリヤ
     ("響きよ", "ヒビキヨ"),  # was ヒビキキヨ
     ("誓いなんだ。", "チカイナンダ"),  # no path reads 誓い as the noun: its verb form + な + ん
+    ("山越えなの？", "ヤマゴエナノ"),  # 山越 ヤマコシ + えな: was ヤマコシエナノ
+    ("短編みたい", "タンペンミタイ"),  # 短編 + みたい is right (短編み みじかあみ is another word)
+    # a common noun before final particles, not a surname and a given name (before ？ MeCab took 天井かな？
+    # for the person アマイ カナ); a real surname stays one
+    ("天井かな？", "テンジョーカナ"),
+    ("これって原子よね？", "コレッテゲンシヨネ"),
+    ("公平かな？", "コーヘーカナ"),
+    ("田中かな？", "タナカカナ"),
+    # a compound's last kanji taken by the next word (鳴き + 声ね こわね, 故 + 障み + たい)
+    ("それ、鳴き声ね？", "ソレ、ナキゴエネ"),
+    ("まだ未定かな？", "マダミテーカナ"),
+    ("蛇口だし", "ジャグチダシ"),
+    ("故障みたい。", "コショーミタイ"),
+    ("反省みたいなもの", "ハンセーミタイナモノ"),
+    ("水浴びしたい", "ミズアビシタイ"),  # no analysis holds 水浴 + kana: stays
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),

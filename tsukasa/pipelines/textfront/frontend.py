@@ -27,7 +27,7 @@ from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_n
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
-from tsukasa.pipelines.textfront.okurigana_cuts import mend_okurigana_cuts
+from tsukasa.pipelines.textfront.next_best import mend_with_next_best
 from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
@@ -264,7 +264,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
         features = run_frontend(respaced, jt)
-    features = mend_okurigana_cuts(respaced or given, features, jt)  # 願いなんだ: 願い + な + ん, not 願 + いなん
+    features = mend_with_next_best(respaced or given, features, jt)  # 願いなんだ: 願い + な + ん, not 願 + いなん
     features = mend_cut_readings(features, long_ei=not romaji)  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)

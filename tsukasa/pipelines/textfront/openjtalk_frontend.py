@@ -20,7 +20,7 @@ path does not build) goes to the library's own ``run_frontend``.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 # The pyopenjtalk-plus release whose run_frontend / apply_postprocessing this module mirrors.
 SUPPORTED_VERSION = "0.4.1-post10"
@@ -112,11 +112,10 @@ def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[di
 def run_frontend_choosing(text: str, jtalk: Any, choose: Any, max_paths: int = 8) -> list[dict] | None:
     """The features of the MeCab analysis of ``text`` that ``choose`` picks among its n-best, or None.
 
-    ``choose(paths)`` gets each n-best path's words as ``(surface, part of speech, pronunciation)``
-    (:func:`mecab_word`), best first, and returns the index of the one to use (or None). Only the
-    words where that path differs from MeCab's own best analysis are taken from it; the rest are
-    ``run_mecab``'s lines as they are (n-best lists the same words under other homographs: 瓢箪
-    ビョウタン beside ヒョウタン), and the whole goes through the same NJD and post-processing as
+    ``choose(paths)`` gets each n-best path's words (:class:`Word`), best first, and returns the index of the one to use (or None). Only the
+    words where that path cuts or tags the text otherwise than MeCab's own best analysis are taken
+    from it; the rest are ``run_mecab``'s lines as they are (n-best lists the same words under other
+    homographs: 瓢箪 ビョウタン beside ヒョウタン), and the whole goes through the same NJD and post-processing as
     :func:`run_frontend` (a test checks that choosing the best path gives exactly its features).
     None when nothing is chosen or the fast path is not available (another library version, a user
     dictionary that protects readings, a kaomoji): the caller keeps what it had."""
@@ -134,16 +133,32 @@ def run_frontend_choosing(text: str, jtalk: Any, choose: Any, max_paths: int = 8
     return _postprocess(p, text, features, jtalk)
 
 
-def mecab_word(line: str) -> tuple[str, str, str]:
-    """(surface, part of speech, pronunciation) of one MeCab feature line ("" for an unknown word's)."""
-    fields = line.split(",")
-    return fields[0], fields[1], fields[9] if len(fields) > 9 else ""
+class Word(NamedTuple):
+    """One word of an analysis, as the n-best chooser sees it (MeCab line or NJD feature alike)."""
+
+    surface: str
+    pos: str
+    groups: tuple[str, str, str]  # pos_group1..3: 固有名詞, 人名, 姓 ...
+    pron: str  # "" for an unknown word
+
+
+def mecab_word(line: str) -> Word:
+    """The :class:`Word` of one MeCab feature line."""
+    f = line.split(",")
+    return Word(f[0], f[1], (f[2], f[3], f[4]) if len(f) > 4 else ("*", "*", "*"), f[9] if len(f) > 9 else "")
+
+
+def feature_word(feature: dict) -> Word:
+    """The :class:`Word` of one NJD feature."""
+    groups = (feature["pos_group1"], feature["pos_group2"], feature["pos_group3"])
+    return Word(feature["string"], feature["pos"], groups, feature["pron"])
 
 
 def _splice(best: list[str], other: list[str]) -> list[str]:
-    """``best`` with the stretch where ``other`` cuts the text into other words taken from ``other``."""
-    words = [line.split(",", 1)[0] for line in best]
-    others = [line.split(",", 1)[0] for line in other]
+    """``best`` with the stretch where ``other`` cuts or tags the text otherwise taken from ``other``
+    (a word cut and tagged alike — surface, part of speech and its groups — keeps ``best``'s line)."""
+    words = [line.split(",", 5)[:5] for line in best]
+    others = [line.split(",", 5)[:5] for line in other]
     head = 0
     while head < min(len(words), len(others)) and words[head] == others[head]:
         head += 1

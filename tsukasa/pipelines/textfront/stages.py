@@ -160,7 +160,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # word before it in its sentence is said as written (the stammer へ、変な… was エ、); 何やってんだ ナニ;
     # 格好いい カッコイイ; a question word ending its sentence rises (４大大会って何。), an indefinite
     # いずれか / どれか does not; 37: a noun whose okurigana MeCab cut off into the next word (願 + いなん)
-    # is read from MeCab's next-best analysis without the cut (願いなんだ was ネガイイナンダ); 五分 / 八分 / 九分
+    # is read from MeCab's next-best analysis without the cut (願いなんだ was ネガイイナンダ), and so are a
+    # noun + final particles taken for a name (天井かな？ アマイ) and a compound's last kanji taken by the next
+    # word (鳴き声ね？ ナキコワネ, 故障みたい コツツミタイ); 五分 / 八分 / 九分
     # are minutes (あと五分 was アトゴブ) outside the ratio's own company (五分五分, 五分の勝負); へ after a
     # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ)
     version: ClassVar[str] = "37"

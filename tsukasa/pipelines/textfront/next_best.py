@@ -1,0 +1,190 @@
+"""Three cuts MeCab's costs make that no reading rule can mend: take MeCab's next-best analysis.
+
+**A noun's okurigana cut off into the next word.** OpenJTalk's dictionary holds many nouns both
+with and without their last kana (願い and 願, 気持ち and 気持, 答え and 答, 眠り and 眠), and MeCab's
+costs sometimes prefer the short spelling followed by a "word" that begins with that kana:
+願いなんだ is cut 願 + いなん (the verb 否む) + だ and read ネガイイナンダ, 金持ちなんだ 金持 + ちなん (因む)
+カネモチチナンダ, 答えなの 答 + えな + の コタエエナノ, 考えと 考 (コー) + えと (a filler), 眠りや 眠 + りや. The
+same kana is then read twice, or the kanji gets a Sino-Japanese reading that only stands alone
+(考 コー, 祝 シュク). In game lines the pattern is common (それが私の願いなんだ, それが答えなの？). Such a
+cut is suspect only when every sign holds: the word before ends in a kanji, the next word is at
+least two hiragana and is no particle or auxiliary (a real one after a noun is the usual, right
+analysis: 東から), the kana is read twice, the stem is one kanji read alone (考 コー) or starts as
+the whole word does (山越 ヤマコシ, 山越え ヤマゴエ), and the kanji word with that first kana is one word
+in the dictionary (a noun, or the verb's 連用形 the noun was made from: MeCab reads 願い alone as
+願う's), not one said as the stem's reading and then the kana (重そ ジューソ, a compound half in kana:
+重 + そうだ is right). 短編 + みたい stays: the dictionary's 短編み (みじかあみ, a knitting stitch) is
+another word, not 短編 read twice.
+
+**A compound noun's last kanji taken by the next word.** 鳴き声ね？ was cut 鳴き + 声ね (声音 こわね),
+未定かな？ 未 + 定か (さだか) + な, 蛇口だし 蛇 + 口だし (口出し), 故障みたい 故 + 障み + たい (コツツミタイ),
+反省みたい 反 + 省み + たい: a word that opens with the kanji that finish the word before it into a
+dictionary noun, and goes on in kana that function words spell (ね, かな, だし, みたい). The word is a noun,
+or a verb stem in み before たい (みたい after a noun is "like"); another verb after a noun is a verb
+(3回 + 答えた). The analysis taken must hold the compound followed by function words spelling that
+kana, so a cut with no such reading (水 + 浴び) stays.
+
+**A common noun and final particles read as a surname and a given name.** Before a ？ MeCab takes
+天井かな？ for the person 天井 (アマイ) かな, 原子よね？ ハラコ ヨネ, 公平かな？ キミヒラ カナ, 沢山かな？
+サワヤマ: a given name in hiragana that spells final particles (かな, よね) after a word that is also a
+surname. Where the kanji word alone is no proper noun in the dictionary (天井 is テンジョー; 田中 alone
+is the surname, so 田中かな？ stays a name), the analysis without the names is taken.
+
+The cure is MeCab's own next-best analysis without the cut (its n-best paths, through
+pyopenjtalk-plus): 願い + な + ん + だ, 天井 + か + な — the words, parts of speech and accents the
+dictionary gives them, and NJD's accent phrases over those words, not a patched reading. Among the
+paths without the cut, one that reads a cut word as a noun wins, then one where a particle or an
+auxiliary follows it (誓いなんだ, where no path has the noun: the verb form + な + ん, not the verb
+form + 何, which would start an accent phrase of its own).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tsukasa.pipelines.textfront.openjtalk_frontend import Word, feature_word, run_frontend_choosing
+from tsukasa.pipelines.textfront.readings import clean_pron, to_katakana
+from tsukasa.pipelines.textfront.resources import dictionary_words
+
+_KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]$")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+_KANJI_THEN_KANA = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff々]+)([ぁ-ゖ]+)")
+_HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
+_PERSON = "人名"
+# MeCab's n-best lists the same cut many times over (one path per homograph of each word), so the
+# analysis without it can be far down: 祝いって何 has it 9th or later.
+MAX_PATHS = 32
+
+
+def okurigana_cuts(words: list[Word]) -> list[str]:
+    """The whole words (stem + okurigana) of each noun in ``words`` that is cut before its
+    okurigana: ['願い'] for 願 + いなん + だ."""
+    return [
+        stem.surface + word.surface[0]
+        for stem, word in zip(words, words[1:], strict=False)
+        if word.pos not in _FUNCTION_POS
+        and _HIRAGANA_WORD.fullmatch(word.surface) is not None
+        and _KANJI_END.search(stem.surface) is not None
+        and _is_okurigana_word(stem.surface, clean_pron(stem.pron), word.surface[0])
+    ]
+
+
+def _is_okurigana_word(stem: str, said: str, kana: str) -> bool:
+    """Whether ``stem`` (said ``said``) + ``kana`` is one word whose okurigana MeCab cut off.
+
+    The word: one noun, or one verb in the 連用形 that is a noun's twin (MeCab reads 願い alone as
+    願う's, 迎え as 迎える's); not another verb form (熱す, 割引い of 割引く: 熱すぎて and 割引いたします
+    are cut right), nor a word said as the stem's reading and then the kana (重そ ジューソ, a compound
+    spelled half in kana: 重 + そうだ is right). And the stem read the kana twice (願 ネガイ), or is one
+    kanji read alone (考 コー), or starts as the word does (山越 ヤマコシ, 山越え ヤマゴエ): 短編 + みたい
+    is right, the dictionary's 短編み (みじかあみ, a knitting stitch) being another word."""
+    words = dictionary_words(stem + kana)
+    sound = to_katakana(kana)
+    if len(words) != 1 or clean_pron(words[0].pron) in ("", said + sound):
+        return False
+    word = words[0]
+    if not (said.endswith(sound) or len(stem) == 1 or clean_pron(word.pron)[:1] == said[:1]):
+        return False
+    return word.pos == "名詞" or (word.pos == "動詞" and word.base in (stem + "う", stem + kana + "る"))
+
+
+def misread_names(words: list[Word]) -> list[str]:
+    """The kanji words of ``words`` read as a surname before a hiragana given name although the
+    dictionary holds them, alone, as no proper noun: ['天井'] for 天井 (アマイ) + かな (カナ)."""
+    return [
+        surname.surface
+        for surname, name in zip(words, words[1:], strict=False)
+        if surname.groups[1] == _PERSON
+        and name.groups[1] == _PERSON
+        and _HIRAGANA_WORD.fullmatch(name.surface) is not None
+        and _KANJI_END.search(surname.surface) is not None
+        and _common_word(surname.surface)
+    ]
+
+
+def _common_word(text: str) -> bool:
+    words = dictionary_words(text)
+    return len(words) == 1 and words[0].groups[0] != "固有名詞"
+
+
+def compound_cuts(words: list[Word]) -> list[tuple[str, str]]:
+    """``(compound, kana)`` for each word of ``words`` that opens with kanji finishing the word before
+    it into a dictionary noun and goes on in kana: ('蛇口', 'だし') for 蛇 + 口だし (口出し). The word is a
+    noun (声ね こわね, 定か さだか, 口だし), or a verb stem in み before たい: みたい after a noun is "like",
+    and 故 + 障み + たい (コツツミタイ) is 故障みたい; another verb after a noun is a verb (3回 + 答えた)."""
+    out = []
+    for k in range(1, len(words)):
+        before, word = words[k - 1], words[k]
+        m = _KANJI_THEN_KANA.fullmatch(word.surface)
+        if m is None or _KANJI.search(before.surface) is None or before.pos == "記号":
+            continue
+        after = words[k + 1].surface if k + 1 < len(words) else ""
+        if word.pos != "名詞" and not (word.pos == "動詞" and word.surface.endswith("み") and after == "たい"):
+            continue
+        compound = before.surface + m.group(1)
+        if _common_noun(compound):
+            out.append((compound, m.group(2) + ("たい" if word.pos == "動詞" else "")))
+    return out
+
+
+def _common_noun(text: str) -> bool:
+    words = dictionary_words(text)
+    return len(words) == 1 and words[0].pos == "名詞" and words[0].groups[0] != "固有名詞"
+
+
+def _function_like(word: Word) -> bool:
+    """A particle, an auxiliary, a mark, or a dependent word (みたい, っぽい, さん)."""
+    return word.pos in _FUNCTION_POS or word.groups[0] in ("非自立", "接尾")
+
+
+def _spells_compound(words: list[Word], compound: str, kana: str) -> bool:
+    """Whether ``words`` hold ``compound`` as one word followed by function words that spell ``kana``."""
+    for k, word in enumerate(words):
+        if word.surface != compound:
+            continue
+        rest = ""
+        for after in words[k + 1 :]:
+            if len(rest) >= len(kana) or not _function_like(after):
+                break
+            rest += after.surface
+        if rest.startswith(kana):
+            return True
+    return False
+
+
+def _choose(paths: list[list[Word]]) -> int | None:
+    """The best path without either cut, preferring one that reads each cut word as a noun, then
+    one where a particle or an auxiliary follows it (誓い + な + ん, not 誓い + 何)."""
+    whole = set(okurigana_cuts(paths[0]))
+    names = set(misread_names(paths[0]))
+    compounds = set(compound_cuts(paths[0]))
+    if not whole and not names and not compounds:  # MeCab's own best path has none after all
+        return None
+
+    def clean(words: list[Word]) -> bool:
+        return (
+            not okurigana_cuts(words)
+            and not any(w.surface in names and w.groups[1] == _PERSON for w in words)
+            and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
+        )
+
+    def rank(words: list[Word]) -> int:
+        at = [k for k, word in enumerate(words) if word.surface in whole]
+        if {words[k].surface for k in at} != whole:
+            return 3
+        if all(words[k].pos == "名詞" for k in at):
+            return 0
+        return 1 if all(k + 1 == len(words) or words[k + 1].pos in _FUNCTION_POS for k in at) else 2
+
+    ranked = sorted((rank(words), k) for k, words in enumerate(paths) if k > 0 and clean(words))
+    return ranked[0][1] if ranked else None
+
+
+def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dict]:
+    """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one."""
+    words = [feature_word(f) for f in features]
+    if not okurigana_cuts(words) and not misread_names(words) and not compound_cuts(words):
+        return features
+    return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features
