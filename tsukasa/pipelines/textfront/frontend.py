@@ -26,8 +26,8 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
 from tsukasa.pipelines.textfront.mixed import to_japanese_with_readings
-from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.next_best import mend_with_next_best
+from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders

@@ -112,10 +112,11 @@ def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[di
 def run_frontend_choosing(text: str, jtalk: Any, choose: Any, max_paths: int = 8) -> list[dict] | None:
     """The features of the MeCab analysis of ``text`` that ``choose`` picks among its n-best, or None.
 
-    ``choose(paths)`` gets each n-best path's words (:class:`Word`), best first, and returns the index of the one to use (or None). Only the
-    words where that path cuts or tags the text otherwise than MeCab's own best analysis are taken
-    from it; the rest are ``run_mecab``'s lines as they are (n-best lists the same words under other
-    homographs: 瓢箪 ビョウタン beside ヒョウタン), and the whole goes through the same NJD and post-processing as
+    ``choose(paths)`` gets each n-best path's words (:class:`Word`), best first, and returns the
+    index of the one to use (or None). Only the words where that path cuts or tags the text
+    otherwise than MeCab's own best analysis are taken from it; the rest are ``run_mecab``'s lines
+    as they are (n-best lists the same words under other homographs: 瓢箪 ビョウタン beside
+    ヒョウタン), and the whole goes through the same NJD and post-processing as
     :func:`run_frontend` (a test checks that choosing the best path gives exactly its features).
     None when nothing is chosen or the fast path is not available (another library version, a user
     dictionary that protects readings, a kaomoji): the caller keeps what it had."""
