@@ -1036,6 +1036,7 @@ CONTEXT_READING_CASES = [
     ("これって原子よね？", "コレッテゲンシヨネ"),
     ("公平かな？", "コーヘーカナ"),
     ("田中かな？", "タナカカナ"),
+    ("森林よね？", "シンリンヨネ"),  # not 森 + 林 (ハヤシ) either: the word itself, not a person
     # a compound's last kanji taken by the next word (鳴き + 声ね こわね, 故 + 障み + たい)
     ("それ、鳴き声ね？", "ソレ、ナキゴエネ"),
     ("まだ未定かな？", "マダミテーカナ"),

@@ -166,7 +166,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     def clean(words: list[Word]) -> bool:
         return (
             not okurigana_cuts(words)
-            and not any(w.surface in names and w.groups[1] == _PERSON for w in words)
+            and names <= {w.surface for w in words if w.groups[1] != _PERSON}
+            and not misread_names(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
         )
 
