@@ -58,6 +58,7 @@ SENTENCES = [
     "私はくちがきけなかった。かれははじめてだった。",  # the は check: fugashi's tagger too
     "春香：はい、わかりました。",  # the colon speaker check: OpenJTalk's MeCab from normalisation
     "「必殺技」炎の剣！PRESS START",
+    "これが私の願いなんだ。天井かな？故障みたい。",  # MeCab's n-best paths (next_best.py), shared OpenJTalk
 ] * 4
 
 
