@@ -1099,6 +1099,10 @@ def test_stretch_moves_the_accent_nucleus_with_it() -> None:
 # Clipped endings of game and anime dialogue after a kanji stem (contractions.py): the full form is
 # read, then clipped. The "was" readings are OpenJTalk's on the clipped spelling.
 CONTRACTION_CASES = [
+    # a kanji compound + も at the end is a noun and its particle, not a clipped volitional (希 + 望もう)
+    ("希望も。", "キボーモ"),  # was マレノゾモ
+    ("母親も？", "ハハオヤモ"),  # was ハハシタシモ
+    ("手伝お。", "テツダオ"),  # a two-kanji stem's clip reads right as written
     ("行こっか。", "イコッカ"),  # was ギョーコッカ (行 + 国家)
     ("話そっか。", "ハナソッカ"),  # was ハナシソッカ
     ("使おっか。", "ツカオッカ"),  # was ツカイオッカ

@@ -35,11 +35,13 @@ _SENTENCE_MARKS = r"[。．！？!?…‥」』）)～〜♪]"
 _SENTENCE_END = rf"(?={_SENTENCE_MARKS}|$)"
 # a volitional (its stem ends on お こ ご そ と の ぼ も ろ) with its う clipped to っ before か, a final
 # と or the end (行こっか, 休もっと。, 行こっ！; not もって, 起こった), or dropped at the end of a
-# sentence right after the kanji (休も。, 急ご。: with more okurigana, 終わろ。 and 頑張ろ。 are read
+# sentence right after a lone kanji (休も。, 急ご。: with more okurigana, 終わろ。 and 頑張ろ。 are read
 # right as written, and ordinary endings such as 〜だろ。 〜しろ。 〜こと。 〜の。 would each cost a
-# second analysis);
+# second analysis; after a kanji compound it is a noun and its particle, 希望も。 母親も。, which the
+# full form had read マレノゾモ, ハハシタシモ, while 手伝お。 見直そ。 read right as written);
 _VOLITIONAL = re.compile(
-    _STEM + rf"[おこごそとのぼもろ](っ)(?=か|と?{_BOUNDARY})|[一-龯々〆ヶ][おこごそとぼもろ]{_SENTENCE_END}"
+    _STEM
+    + rf"[おこごそとのぼもろ](っ)(?=か|と?{_BOUNDARY})|(?<![一-龯々〆ヶ])[一-龯々〆ヶ][おこごそとぼもろ]{_SENTENCE_END}"
 )
 # an adjective's い clipped to っ (寒っ！) or written small (寒ぃ);
 _ADJECTIVE = re.compile(_STEM + r"(っ|ぃ)" + _BOUNDARY)

@@ -164,7 +164,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # noun + final particles taken for a name (天井かな？ アマイ) and a compound's last kanji taken by the next
     # word (鳴き声ね？ ナキコワネ, 故障みたい コツツミタイ); 五分 / 八分 / 九分
     # are minutes (あと五分 was アトゴブ) outside the ratio's own company (五分五分, 五分の勝負); へ after a
-    # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ)
+    # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ); a kanji
+    # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ)
     version: ClassVar[str] = "37"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
