@@ -1,4 +1,4 @@
-"""Three cuts MeCab's costs make that no reading rule can mend: take MeCab's next-best analysis.
+"""Cuts MeCab's costs make that no reading rule can mend: take MeCab's next-best analysis.
 
 **A noun's okurigana cut off into the next word.** OpenJTalk's dictionary holds many nouns both
 with and without their last kana (願い and 願, 気持ち and 気持, 答え and 答, 眠り and 眠), and MeCab's
@@ -30,6 +30,10 @@ kana, so a cut with no such reading (水 + 浴び) stays.
 surname. Where the kanji word alone is no proper noun in the dictionary (天井 is テンジョー; 田中 alone
 is the surname, so 田中かな？ stays a name), the analysis without the names is taken.
 
+**A noun read as a verb's stem before じゃん.** 戦いじゃん was 戦く (おののく) + じゃん, オノノイジャン; 割引じゃん
+ワリビケ (割引ける): じゃん and じゃ follow a noun or a full form, never a verb's 連用形 or 未然形, so such a
+word that the dictionary also holds as a noun is the noun.
+
 The cure is MeCab's own next-best analysis without the cut (its n-best paths, through
 pyopenjtalk-plus): 願い + な + ん + だ, 天井 + か + な — the words, parts of speech and accents the
 dictionary gives them, and NJD's accent phrases over those words, not a patched reading. Among the
@@ -53,6 +57,7 @@ _KANJI_THEN_KANA = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff々]+)([ぁ-ゖ]+)")
 _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
+_JA = frozenset({"じゃ", "じゃん"})
 # MeCab's n-best lists the same cut many times over (one path per homograph of each word), so the
 # analysis without it can be far down: 祝いって何 has it 9th or later.
 MAX_PATHS = 32
@@ -154,13 +159,28 @@ def _spells_compound(words: list[Word], compound: str, kana: str) -> bool:
     return False
 
 
+def verbs_before_ja(words: list[Word]) -> list[str]:
+    """The words of ``words`` read as a verb's stem form (連用形, 未然形) right before じゃ / じゃん that the
+    dictionary also holds as a noun: じゃん and じゃ follow a noun or a full form (行くじゃん, いいじゃん),
+    and MeCab's 戦いじゃん (戦く おののく: オノノイジャン), 割引じゃん (ワリビケ) are its nouns."""
+    return [
+        verb.surface
+        for verb, ja in zip(words, words[1:], strict=False)
+        if verb.pos == "動詞"
+        and verb.cform.startswith(("連用", "未然"))
+        and ja.surface in _JA
+        and _common_noun(verb.surface)
+    ]
+
+
 def _choose(paths: list[list[Word]]) -> int | None:
     """The best path without either cut, preferring one that reads each cut word as a noun, then
     one where a particle or an auxiliary follows it (誓い + な + ん, not 誓い + 何)."""
     whole = set(okurigana_cuts(paths[0]))
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0]))
-    if not whole and not names and not compounds:  # MeCab's own best path has none after all
+    nouns = set(verbs_before_ja(paths[0]))
+    if not whole and not names and not compounds and not nouns:  # MeCab's own best path has none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -169,6 +189,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and names <= {w.surface for w in words if w.groups[1] != _PERSON}
             and not misread_names(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
+            and nouns <= {w.surface for w in words if w.pos == "名詞"}
         )
 
     def rank(words: list[Word]) -> int:
@@ -186,6 +207,6 @@ def _choose(paths: list[list[Word]]) -> int | None:
 def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dict]:
     """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one."""
     words = [feature_word(f) for f in features]
-    if not okurigana_cuts(words) and not misread_names(words) and not compound_cuts(words):
+    if not (okurigana_cuts(words) or misread_names(words) or compound_cuts(words) or verbs_before_ja(words)):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features

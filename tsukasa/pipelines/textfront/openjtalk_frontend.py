@@ -141,18 +141,21 @@ class Word(NamedTuple):
     pos: str
     groups: tuple[str, str, str]  # pos_group1..3: 固有名詞, 人名, 姓 ...
     pron: str  # "" for an unknown word
+    cform: str = "*"  # the inflected form: 連用形, 基本形 ...
 
 
 def mecab_word(line: str) -> Word:
     """The :class:`Word` of one MeCab feature line."""
     f = line.split(",")
-    return Word(f[0], f[1], (f[2], f[3], f[4]) if len(f) > 4 else ("*", "*", "*"), f[9] if len(f) > 9 else "")
+    if len(f) < 10:  # an unknown word: surface and part of speech only
+        return Word(f[0], f[1] if len(f) > 1 else "*", ("*", "*", "*"), "")
+    return Word(f[0], f[1], (f[2], f[3], f[4]), f[9], f[6])
 
 
 def feature_word(feature: dict) -> Word:
     """The :class:`Word` of one NJD feature."""
     groups = (feature["pos_group1"], feature["pos_group2"], feature["pos_group3"])
-    return Word(feature["string"], feature["pos"], groups, feature["pron"])
+    return Word(feature["string"], feature["pos"], groups, feature["pron"], feature["cform"])
 
 
 def _splice(best: list[str], other: list[str]) -> list[str]:
