@@ -1044,6 +1044,13 @@ CONTEXT_READING_CASES = [
     ("故障みたい。", "コショーミタイ"),
     ("反省みたいなもの", "ハンセーミタイナモノ"),
     ("水浴びしたい", "ミズアビシタイ"),  # no analysis holds 水浴 + kana: stays
+    # a verb or adjective cut inside its okurigana (焼 ショー + くし 櫛, 好 コー + むね 胸, 正し セーシ + いし)
+    ("魚を焼くし", "サカナヲヤクシ"),
+    ("甘いものを好むね", "アマイモノヲコノムネ"),
+    ("正しいし", "タダシイシ"),
+    ("尽くすんだ", "ツクスンダ"),
+    ("絶対勝つよ", "ゼッタイカツヨ"),  # before the ？ a question adds: 勝 (カツ) + つよ, a name
+    ("眠すぎ", "ネムスギ"),  # 眠 + すぎ is right: 眠す + ぎ (a suffix) is no such analysis
     # じゃん / じゃ after a noun MeCab read as a verb's stem form (戦く おののく, 割引ける)
     ("これって戦いじゃん！", "コレッテタタカイジャン"),  # was オノノイジャン
     ("割引じゃん。", "ワリビキジャン"),  # was ワリビケジャン

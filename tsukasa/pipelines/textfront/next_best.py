@@ -30,6 +30,13 @@ kana, so a cut with no such reading (水 + 浴び) stays.
 surname. Where the kanji word alone is no proper noun in the dictionary (天井 is テンジョー; 田中 alone
 is the surname, so 田中かな？ stays a name), the analysis without the names is taken.
 
+**A verb or adjective cut inside its okurigana.** 焼くし was 焼 (ショー) + くし (櫛), 好むね 好 (コー) +
+むね (胸), 続くし ゾククシ, 正しいし 正し (セーシ) + いし, 尽くすんだ 尽く (コトゴトク) + すん + だ: its stem
+read as a noun or an adverb, then a kana word that begins with the rest of a verb or adjective in
+its dictionary form. Taken only where an analysis
+holds that word followed by function words spelling the rest (し, ね, よ, んだ), so 熱 + すぎて (熱す
+ネッス + ぎて would be no such analysis) stays.
+
 **A noun read as a verb's stem before じゃん.** 戦いじゃん was 戦く (おののく) + じゃん, オノノイジャン; 割引じゃん
 ワリビケ (割引ける): じゃん and じゃ follow a noun or a full form, never a verb's 連用形 or 未然形, so such a
 word that the dictionary also holds as a noun is the noun.
@@ -53,6 +60,9 @@ from tsukasa.pipelines.textfront.resources import dictionary_words
 
 _KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]$")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+# one kanji, then at most two kana: the stem of a verb or adjective (焼, 尽く, 正し, 引き)
+_KANJI_FIRST = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々][ぁ-ゖ]{0,2}$")
+_MISREAD_STEM_POS = frozenset({"名詞", "副詞", "接頭詞"})
 _KANJI_THEN_KANA = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff々]+)([ぁ-ゖ]+)")
 _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
@@ -98,6 +108,11 @@ def _is_okurigana_word(stem: str, said: str, kana: str) -> bool:
 def misread_names(words: list[Word]) -> list[str]:
     """The kanji words of ``words`` read as a surname before a hiragana given name although the
     dictionary holds them, alone, as no proper noun: ['天井'] for 天井 (アマイ) + かな (カナ)."""
+    return [surname for surname in _name_pairs(words) if _common_word(surname)]
+
+
+def _name_pairs(words: list[Word]) -> list[str]:
+    """The kanji surnames of ``words`` followed by a given name in hiragana (天井 + かな, 林 + よね)."""
     return [
         surname.surface
         for surname, name in zip(words, words[1:], strict=False)
@@ -105,7 +120,6 @@ def misread_names(words: list[Word]) -> list[str]:
         and name.groups[1] == _PERSON
         and _HIRAGANA_WORD.fullmatch(name.surface) is not None
         and _KANJI_END.search(surname.surface) is not None
-        and _common_word(surname.surface)
     ]
 
 
@@ -134,14 +148,37 @@ def compound_cuts(words: list[Word]) -> list[tuple[str, str]]:
     return out
 
 
+def inflected_cuts(words: list[Word]) -> list[tuple[str, str]]:
+    """``(word, kana)`` for each verb or adjective of ``words`` that MeCab cut inside its okurigana,
+    taking its stem for a noun or an adverb and the rest of it into a kana word with what follows:
+    ('焼く', 'し') for 焼 (ショー) + くし (櫛), ('好む', 'ね') for 好 (コー) + むね (胸), ('正しい', 'し')
+    for 正し (セーシ) + いし, ('尽くす', 'んだ') for 尽く (コトゴトク) + すん + だ."""
+    out = []
+    for stem, word in zip(words, words[1:], strict=False):
+        if (
+            stem.pos not in _MISREAD_STEM_POS
+            or _KANJI_FIRST.match(stem.surface) is None
+            or word.pos in _FUNCTION_POS
+            or _HIRAGANA_WORD.fullmatch(word.surface) is None
+        ):
+            continue
+        for j in range(1, len(word.surface)):
+            whole = stem.surface + word.surface[:j]
+            found = dictionary_words(whole)
+            if len(found) == 1 and found[0].pos in ("動詞", "形容詞") and found[0].base == whole:
+                out.append((whole, word.surface[j:]))
+                break
+    return out
+
+
 def _common_noun(text: str) -> bool:
     words = dictionary_words(text)
     return len(words) == 1 and words[0].pos == "名詞" and words[0].groups[0] != "固有名詞"
 
 
 def _function_like(word: Word) -> bool:
-    """A particle, an auxiliary, a mark, or a dependent word (みたい, っぽい, さん)."""
-    return word.pos in _FUNCTION_POS or word.groups[0] in ("非自立", "接尾")
+    """A particle, an auxiliary, a mark, or a dependent noun (ん, みたい); not a suffix (眠す + ぎ)."""
+    return word.pos in _FUNCTION_POS or (word.pos == "名詞" and word.groups[0] == "非自立")
 
 
 def _spells_compound(words: list[Word], compound: str, kana: str) -> bool:
@@ -178,7 +215,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
     one where a particle or an auxiliary follows it (誓い + な + ん, not 誓い + 何)."""
     whole = set(okurigana_cuts(paths[0]))
     names = set(misread_names(paths[0]))
-    compounds = set(compound_cuts(paths[0]))
+    compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
     if not whole and not names and not compounds and not nouns:  # MeCab's own best path has none after all
         return None
@@ -186,8 +223,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     def clean(words: list[Word]) -> bool:
         return (
             not okurigana_cuts(words)
-            and names <= {w.surface for w in words if w.groups[1] != _PERSON}
-            and not misread_names(words)
+            and not any(w.surface in names and w.groups[1] == _PERSON for w in words)
+            and not _name_pairs(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
             and nouns <= {w.surface for w in words if w.pos == "名詞"}
         )
@@ -207,6 +244,12 @@ def _choose(paths: list[list[Word]]) -> int | None:
 def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dict]:
     """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one."""
     words = [feature_word(f) for f in features]
-    if not (okurigana_cuts(words) or misread_names(words) or compound_cuts(words) or verbs_before_ja(words)):
+    if not (
+        okurigana_cuts(words)
+        or misread_names(words)
+        or compound_cuts(words)
+        or inflected_cuts(words)
+        or verbs_before_ja(words)
+    ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features
