@@ -1037,6 +1037,8 @@ CONTEXT_READING_CASES = [
     ("公平かな？", "コーヘーカナ"),
     ("田中かな？", "タナカカナ"),
     ("森林よね？", "シンリンヨネ"),  # not 森 + 林 (ハヤシ) either: the word itself, not a person
+    ("文明さん", "フミアキサン"),  # a given name with the honorific stays a person (さん is no given name)
+    ("殴り書きだし", "ナグリカキダシ"),  # not 殴り書 + き (the literary past) + だし: as before
     # a compound's last kanji taken by the next word (鳴き + 声ね こわね, 故 + 障み + たい)
     ("それ、鳴き声ね？", "ソレ、ナキゴエネ"),
     ("まだ未定かな？", "マダミテーカナ"),

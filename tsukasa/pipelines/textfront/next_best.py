@@ -68,6 +68,10 @@ _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
+# Auxiliaries that follow a noun or a verb's dictionary form in speech.
+_AUXILIARIES_AFTER_A_WORD = frozenset(
+    {"だ", "だっ", "だろ", "で", "です", "でし", "でしょ", "な", "じゃ", "じゃん", "みたい", "らしい", "らしく"}
+)
 # MeCab's n-best lists the same cut many times over (one path per homograph of each word), so the
 # analysis without it can be far down: 祝いって何 has it 9th or later.
 MAX_PATHS = 32
@@ -116,8 +120,8 @@ def _name_pairs(words: list[Word]) -> list[str]:
     return [
         surname.surface
         for surname, name in zip(words, words[1:], strict=False)
-        if surname.groups[1] == _PERSON
-        and name.groups[1] == _PERSON
+        if surname.groups[1:] == (_PERSON, "姓")
+        and name.groups[1:] == (_PERSON, "名")  # not the honorific さん, a person suffix (文明さん フミアキ)
         and _HIRAGANA_WORD.fullmatch(name.surface) is not None
         and _KANJI_END.search(surname.surface) is not None
     ]
@@ -141,6 +145,8 @@ def compound_cuts(words: list[Word]) -> list[tuple[str, str]]:
             continue
         after = words[k + 1].surface if k + 1 < len(words) else ""
         if word.pos != "名詞" and not (word.pos == "動詞" and word.surface.endswith("み") and after == "たい"):
+            continue
+        if word.groups[0] == "接尾":  # 殴り + 書き (ガキ): a suffix is MeCab's own way to that compound
             continue
         compound = before.surface + m.group(1)
         if _common_noun(compound):
@@ -182,9 +188,14 @@ def _function_like(word: Word) -> bool:
 
 
 def _spells_compound(words: list[Word], compound: str, kana: str) -> bool:
-    """Whether ``words`` hold ``compound`` as one word followed by function words that spell ``kana``."""
+    """Whether ``words`` hold ``compound`` as one word followed by function words that spell ``kana``,
+    the first of them one that follows a word in speech: a particle, the copula, みたい, ん — not the
+    literary past き, which took the okurigana of 殴り書 (a spelling of 殴り書き) in 殴り書 + き + だし."""
     for k, word in enumerate(words):
-        if word.surface != compound:
+        if word.surface != compound or k + 1 == len(words):
+            continue
+        first = words[k + 1]
+        if first.pos == "助動詞" and first.surface not in _AUXILIARIES_AFTER_A_WORD:
             continue
         rest = ""
         for after in words[k + 1 :]:
