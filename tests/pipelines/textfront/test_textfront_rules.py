@@ -1039,6 +1039,9 @@ CONTEXT_READING_CASES = [
     ("森林よね？", "シンリンヨネ"),  # not 森 + 林 (ハヤシ) either: the word itself, not a person
     ("文明さん", "フミアキサン"),  # a given name with the honorific stays a person (さん is no given name)
     ("殴り書きだし", "ナグリカキダシ"),  # not 殴り書 + き (the literary past) + だし: as before
+    ("殴り書きなんだ", "ナグリガキナンダ"),  # 殴り書 (ナグリガキ) + きなん: was ナグリガキキナンダ
+    ("殴り書きって", "ナグリガキッテ"),  # 殴り書 + き (the literary past) + って: was ナグリガキキッテ
+    ("兄に会う", "アニニアウ"),  # a particle after a noun that ends in its sound stays
     # a compound's last kanji taken by the next word (鳴き + 声ね こわね, 故 + 障み + たい)
     ("それ、鳴き声ね？", "ソレ、ナキゴエネ"),
     ("まだ未定かな？", "マダミテーカナ"),

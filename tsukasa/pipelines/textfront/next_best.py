@@ -85,9 +85,11 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
     return [
         stem.surface + word.surface[0]
         for stem, word in zip(words, words[1:], strict=False)
-        if word.pos not in _FUNCTION_POS
-        and _HIRAGANA_WORD.fullmatch(word.surface) is not None
-        and _KANJI_END.search(stem.surface) is not None
+        if _KANJI_END.search(stem.surface) is not None
+        and (
+            (word.pos not in _FUNCTION_POS and _HIRAGANA_WORD.fullmatch(word.surface) is not None)
+            or (word.pos == "助動詞" and word.surface == "き")  # the literary past, after a noun: 殴り書 + き
+        )
         and _is_okurigana_word(stem.surface, clean_pron(stem.pron), word.surface[0])
     ]
 
@@ -100,9 +102,13 @@ def _is_okurigana_word(stem: str, said: str, kana: str) -> bool:
     are cut right), nor a word said as the stem's reading and then the kana (重そ ジューソ, a compound
     spelled half in kana: 重 + そうだ is right). And the stem read the kana twice (願 ネガイ), or is one
     kanji read alone (考 コー), or starts as the word does (山越 ヤマコシ, 山越え ヤマゴエ): 短編 + みたい
-    is right, the dictionary's 短編み (みじかあみ, a knitting stitch) being another word."""
+    is right, the dictionary's 短編み (みじかあみ, a knitting stitch) being another word. Or, whatever
+    the word, the stem's reading is already that of stem + kana (殴り書 ナグリガキ, a spelling of 殴り書き:
+    殴り書きなんだ was 殴り書 + きなん, ナグリガキキナンダ)."""
     words = dictionary_words(stem + kana)
     sound = to_katakana(kana)
+    if said.endswith(sound) and "".join(clean_pron(w.pron) for w in words) == said:
+        return True  # the stem alone already says the kana: 殴り書 ナグリガキ, and 殴り書き is 殴り + 書き
     if len(words) != 1 or clean_pron(words[0].pron) in ("", said + sound):
         return False
     word = words[0]
@@ -259,6 +265,8 @@ def _worth_a_look(features: list[dict]) -> bool:
     pass over the features (most lines have none; the detectors themselves cost ~30 µs a line)."""
     for before, f, after in zip(features, features[1:], [*features[2:], None], strict=False):
         s, b = f["string"], before["string"]
+        if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
+            return True  # the literary past after a noun
         if len(s) < 2:
             continue
         if f["pos_group3"] == "名" and before["pos_group3"] == "姓":
