@@ -5,15 +5,18 @@ Game and novel lines are short and end in particles and colloquial endings (願�
 it reads right inside a longer sentence: 願いなんだ was 願 + いなん (ネガイイナンダ), 天井かな？ the
 person アマイ カナ. JSUT's hand-checked sentences seldom end that way, so this benchmark makes the
 lines: every noun of JSUT basic5000 dev (the nouns OpenJTalk finds, with a kanji, of two letters or
-more) before 40 endings (なんだ, なの, かな, よね, じゃん, も, と, ...) and bare before ？, and every
-verb and adjective in its dictionary form before 20 (よ, ね, し, んだ, ...).
+more) before 40 endings (なんだ, なの, かな, よね, じゃん, も, と, ...) and bare before ？, every
+verb and adjective in its dictionary form before 20 (よ, ね, し, んだ, ...), and every verb stem form
+(連用形, 音便, 未然形) before the contractions of speech it takes (てる, ちゃう, とく / でる, じゃう, どく,
+たい, ます, ない, なきゃ, ねえ ...).
 
 The reference for a line is the word's own reading, taken from the front-end under test on the
-word in a plain frame (``word + です`` for a noun, ``word + 。`` for a verb), followed by the
-ending's kana: a line "keeps its reading" when the front-end reads exactly that. It measures
-consistency, not truth: a word whose reading really changes with the ending (a name before さん,
-十分 じゅっぷん / じゅうぶん) counts as a change for both front-ends alike, so the figures compare
-the two, and a change in our count between runs points at the lines to look at (``--show``).
+word in a plain frame (``word + です`` for a noun, ``word + 。`` for a verb; a stem form's reading in
+the JSUT sentence it came from, as OpenJTalk read it there), followed by the ending's kana: a line
+"keeps its reading" when the front-end reads exactly that. It measures consistency, not truth: a
+word whose reading really changes with the ending (a name before さん, 十分 じゅっぷん / じゅうぶん)
+counts as a change for both front-ends alike, so the figures compare the two, and a change in our
+count between runs points at the lines to look at (``--show``).
 
     python benchmarks/bench_textfront_endings.py [--limit N] [--show 40]
 """
@@ -48,12 +51,27 @@ def _endings(spec: str) -> list[tuple[str, str]]:
     return [tuple(item.split(":")) for item in spec.split()]  # type: ignore[misc]
 
 
-def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str]]:
-    """The nouns and the dictionary-form verbs and adjectives of the dev sentences, first seen first."""
+# A verb's stem forms before the contracted and colloquial endings of speech: the て / で forms
+# (ている → てる, てしまう → ちゃう, ておく → とく; で after a godan verb in ガ/バ/マ/ナ 行), たい, ます, なよ, そう;
+# the 未然形 before ない, なきゃ, ねえ, ないで.
+TE_ENDINGS = "てる:テル ちゃう:チャウ とく:トク てた:テタ てよ:テヨ ちゃった:チャッタ てく:テク"
+DE_ENDINGS = "でる:デル じゃう:ジャウ どく:ドク でた:デタ でよ:デヨ じゃった:ジャッタ"
+ICHIDAN_ENDINGS = TE_ENDINGS + " たい:タイ ます:マス なよ:ナヨ"
+GODAN_STEM_ENDINGS = "たい:タイ ます:マス なよ:ナヨ そう:ソー"
+MIZEN_ENDINGS = "ない:ナイ なきゃ:ナキャ ねえ:ネー ないで:ナイデ なかった:ナカッタ"
+_VOICED_ROWS = ("ガ行", "バ行", "マ行", "ナ行")
+Stem = tuple[str, str, str]  # (stem form, the endings it takes, its reading in its sentence)
+
+
+def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Stem]]:
+    """The nouns, the dictionary-form verbs and adjectives, and the verb stem forms of the dev sentences."""
     import pyopenjtalk
+
+    from tsukasa.pipelines.textfront.readings import clean_pron
 
     nouns: dict[str, None] = {}
     verbs: dict[str, None] = {}
+    stems: dict[str, tuple[str, str]] = {}
     with data.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             for w in pyopenjtalk.run_frontend(row["text"]):
@@ -64,22 +82,48 @@ def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str]]:
                     nouns[s] = None
                 elif w["pos"] in ("動詞", "形容詞") and w["cform"] == "基本形":
                     verbs[s] = None
-    n, v = list(nouns), list(verbs)
-    return (n[:limit], v[:limit]) if limit else (n, v)
+                elif w["pos"] == "動詞" and w["pos_group1"] == "自立" and s not in stems:
+                    endings = _stem_endings(w["ctype"], w["cform"])
+                    if endings:
+                        stems[s] = (endings, clean_pron(w["pron"]))
+    n, v, st = list(nouns), list(verbs), [(s, e, p) for s, (e, p) in stems.items()]
+    return (n[:limit], v[:limit], st[:limit]) if limit else (n, v, st)
 
 
-def score(read: Callable[[str], str], nouns: list[str], verbs: list[str]) -> tuple[int, int, Changed]:
-    """(lines, lines that keep the word's reading, the others as (line, read, expected))."""
-    lines = kept = 0
-    changed = []
-    for words, frame, endings in ((nouns, "です", _endings(NOUN_ENDINGS)), (verbs, "。", _endings(VERB_ENDINGS))):
-        for word in words:
-            own = _MARKS.sub("", read(word + frame))
-            if frame == "です":
-                if not own.endswith("デス"):
-                    continue
-                own = own[:-2]
-            for ending, kana in endings:
+def _stem_endings(ctype: str, cform: str) -> str:
+    godan = ctype.startswith("五段")
+    if cform == "連用タ接続" and godan:
+        return DE_ENDINGS if any(row in ctype for row in _VOICED_ROWS) else TE_ENDINGS
+    if cform == "連用形":
+        return ICHIDAN_ENDINGS if not godan else (TE_ENDINGS if "サ行" in ctype else GODAN_STEM_ENDINGS)
+    if cform == "未然形":
+        return MIZEN_ENDINGS
+    return ""
+
+
+def score(
+    read: Callable[[str], str], nouns: list[str], verbs: list[str], stems: list[Stem]
+) -> dict[str, tuple[int, int, Changed]]:
+    """Per group: (lines, lines that keep the word's reading, the others as (line, read, expected))."""
+    out = {}
+    groups: tuple[tuple[str, list[tuple[str, str, str | None]], str], ...] = (
+        ("nouns", [(w, NOUN_ENDINGS, None) for w in nouns], "です"),
+        ("verbs", [(w, VERB_ENDINGS, None) for w in verbs], "。"),
+        ("stems", list(stems), ""),
+    )
+    for name, items, frame in groups:
+        lines = kept = 0
+        changed = []
+        for word, spec, said in items:
+            if said is not None:
+                own = said  # a stem form alone is no word: its reading in the sentence it came from
+            else:
+                own = _MARKS.sub("", read(word + frame))
+                if frame == "です":
+                    if not own.endswith("デス"):
+                        continue
+                    own = own[:-2]
+            for ending, kana in _endings(spec):
                 line = word + ending
                 got = _MARKS.sub("", read(line))
                 lines += 1
@@ -87,13 +131,14 @@ def score(read: Callable[[str], str], nouns: list[str], verbs: list[str]) -> tup
                     kept += 1
                 else:
                     changed.append((line, got, own + kana))
-    return lines, kept, changed
+        out[name] = (lines, kept, changed)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--limit", type=int, default=0, help="only the first N nouns and N verbs")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N words of each group")
     ap.add_argument("--show", type=int, default=0, help="print this many of our changed lines")
     args = ap.parse_args()
 
@@ -101,10 +146,10 @@ def main() -> None:
 
     from tsukasa.pipelines.textfront import phonemize
 
-    nouns, verbs = words_of(args.data, args.limit)
+    nouns, verbs, stems = words_of(args.data, args.limit)
     print(
-        f"# {len(nouns)} nouns x {len(_endings(NOUN_ENDINGS))} endings, {len(verbs)} verbs/adjectives x "
-        f"{len(_endings(VERB_ENDINGS))} endings, from {args.data.name}"
+        f"# from {args.data.name}: {len(nouns)} nouns x {len(_endings(NOUN_ENDINGS))} endings, {len(verbs)} "
+        f"verbs/adjectives x {len(_endings(VERB_ENDINGS))}, {len(stems)} verb stem forms x the contractions they take"
     )
     results = {}
     for name, read in (
@@ -112,15 +157,18 @@ def main() -> None:
         ("tsukasa", lambda t: phonemize(t).kana),
     ):
         t0 = time.perf_counter()
-        lines, kept, changed = score(read, nouns, verbs)
-        results[name] = changed
-        print(
-            f"{name:12s} lines {lines:6d}  keep the word's reading {kept:6d} ({100 * kept / lines:5.2f} %)  "
-            f"changed {len(changed):5d}  ({time.perf_counter() - t0:.0f} s)"
-        )
-    ours, base = len(results["tsukasa"]), len(results["pyopenjtalk"])
-    print(f"changed lines, ours / pyopenjtalk: {ours / base:.3f}")
-    for line, got, expected in results["tsukasa"][: args.show]:
+        results[name] = score(read, nouns, verbs, stems)
+        for group, (lines, kept, changed) in results[name].items():
+            print(
+                f"{name:12s} {group:6s} lines {lines:6d}  keep the word's reading {kept:6d} "
+                f"({100 * kept / lines:5.2f} %)  changed {len(changed):5d}"
+            )
+        print(f"{name:12s} ({time.perf_counter() - t0:.0f} s)")
+    for group in results["tsukasa"]:
+        ours, base = len(results["tsukasa"][group][2]), len(results["pyopenjtalk"][group][2])
+        print(f"changed lines, {group}: ours {ours} / pyopenjtalk {base} = {ours / max(base, 1):.3f}")
+    shown = [c for group in results["tsukasa"].values() for c in group[2]]
+    for line, got, expected in shown[: args.show]:
         print(f"  {line}\t{got}\t(word's own: {expected})")
 
 

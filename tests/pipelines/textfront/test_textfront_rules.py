@@ -1056,6 +1056,23 @@ CONTEXT_READING_CASES = [
     ("尽くすんだ", "ツクスンダ"),
     ("絶対勝つよ", "ゼッタイカツヨ"),  # before the ？ a question adds: 勝 (カツ) + つよ, a name
     ("眠すぎ", "ネムスギ"),  # 眠 + すぎ is right: 眠す + ぎ (a suffix) is no such analysis
+    # a contracted て / で form (てる, ちゃう, とく / でる, じゃう, どく) after a word that cannot take it: the
+    # analysis whose verb can (降る's 降り + てる is no form of speech; 降りる's is)
+    ("バスを降りてる", "バスヲオリテル"),  # was フリテル
+    ("こっち向いてる", "コッチムイテル"),  # was ムカイテル (向かう)
+    ("ご飯炊いちゃった", "ゴハンタイチャッタ"),  # was カシイチャッタ (炊ぐ)
+    ("もう着いちゃう", "モーツイチャウ"),  # was チャクイチャウ (着衣 + Kansai ちゃう)
+    ("苦しんでる", "クルシンデル"),  # was クシンデル (苦心 + 出る)
+    ("嘘ちゃう？", "ウソチャウ"),  # Kansai ちゃう after a noun stays
+    ("泳いてる", "オヨイテル"),  # a slip for 泳いでる: no analysis keeps it a verb before てる, stays as written
+    # a godan verb's し read as the verb する after its stem (話 ハナシ + し + ちゃった, 許 モト + し)
+    ("全部話しちゃった", "ゼンブハナシチャッタ"),  # was ハナシシチャッタ
+    ("許しちゃった", "ユルシチャッタ"),  # was モトシチャッタ
+    ("勉強しちゃった", "ベンキョーシチャッタ"),  # a noun + する stays
+    # an ichidan verb's stem that already says its kana (捨 ステ + て + てる)
+    ("ゴミを捨ててる", "ゴミヲステテル"),  # was ステテテル
+    ("レンタカーの乗り捨て料金", "レンタカーノノリステリョーキン"),  # was ノリステテ (JSUT odd id 2493)
+    ("明日は晴れのち曇り。", "アシタワハレノチクモリ"),  # a suffix れ: mend_cut_readings' case, as before
     # じゃん / じゃ after a noun MeCab read as a verb's stem form (戦く おののく, 割引ける)
     ("これって戦いじゃん！", "コレッテタタカイジャン"),  # was オノノイジャン
     ("割引じゃん。", "ワリビキジャン"),  # was ワリビケジャン

@@ -68,6 +68,11 @@ _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
+# A godan verb's 連用形 ends in the i-row kana of its dictionary form's last (話し, 話す; 願い, 願う)
+_U_ROW = dict(zip("いきしちにひみりぎじびぴ", "うくすつぬふむるぐずぶぷ", strict=True))
+# Contracted て / で forms: ている, てしまう, ておく / でいる, でしまう, でおく (their dictionary forms)
+_T_FORMS = frozenset({"てる", "ちゃう", "とく"})
+_D_FORMS = frozenset({"でる", "じゃう", "どく"})
 # Auxiliaries that follow a noun or a verb's dictionary form in speech.
 _AUXILIARIES_AFTER_A_WORD = frozenset(
     {"だ", "だっ", "だろ", "で", "です", "でし", "でしょ", "な", "じゃ", "じゃん", "みたい", "らしい", "らしく"}
@@ -89,32 +94,50 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
         and (
             (word.pos not in _FUNCTION_POS and _HIRAGANA_WORD.fullmatch(word.surface) is not None)
             or (word.pos == "助動詞" and word.surface == "き")  # the literary past, after a noun: 殴り書 + き
+            or (word.surface == "し" and word.base == "する")  # 話 (ハナシ) + し (する) + ちゃった: 話す's 話し
+            # 捨 (ステ) + て + てる: the okurigana read again as a particle (晴 + れ, a suffix, is mend_cut_readings')
+            or (stem.pos == "動詞" and word.pos in ("助詞", "助動詞") and _says_the_kana(stem, word))
         )
         and _is_okurigana_word(stem.surface, clean_pron(stem.pron), word.surface[0])
     ]
+
+
+def _says_the_kana(stem: Word, word: Word) -> bool:
+    return (
+        word.surface[:1] != ""
+        and _is_hiragana(word.surface[0])
+        and clean_pron(stem.pron).endswith(to_katakana(word.surface[0]))
+    )
 
 
 def _is_okurigana_word(stem: str, said: str, kana: str) -> bool:
     """Whether ``stem`` (said ``said``) + ``kana`` is one word whose okurigana MeCab cut off.
 
     The word: one noun, or one verb in the 連用形 that is a noun's twin (MeCab reads 願い alone as
-    願う's, 迎え as 迎える's); not another verb form (熱す, 割引い of 割引く: 熱すぎて and 割引いたします
-    are cut right), nor a word said as the stem's reading and then the kana (重そ ジューソ, a compound
-    spelled half in kana: 重 + そうだ is right). And the stem read the kana twice (願 ネガイ), or is one
-    kanji read alone (考 コー), or starts as the word does (山越 ヤマコシ, 山越え ヤマゴエ): 短編 + みたい
-    is right, the dictionary's 短編み (みじかあみ, a knitting stitch) being another word. Or, whatever
-    the word, the stem's reading is already that of stem + kana (殴り書 ナグリガキ, a spelling of 殴り書き:
-    殴り書きなんだ was 殴り書 + きなん, ナグリガキキナンダ)."""
+    願う's, 迎え as 迎える's, 話し as 話す's: 話 ハナシ + し, the verb する, + ちゃった was ハナシシチャッタ);
+    not another verb form (熱す, 割引い of 割引く: 熱すぎて and 割引いたします are cut right), nor a word
+    said as the stem's reading and then the kana (重そ ジューソ, a compound spelled half in kana: 重 +
+    そうだ is right). And the stem read the kana twice (願 ネガイ), or is one kanji read alone (考 コー),
+    or starts as the word does (山越 ヤマコシ, 山越え ヤマゴエ): 短編 + みたい is right, the dictionary's
+    短編み (みじかあみ, a knitting stitch) being another word. Or, whatever the word, the stem's reading
+    is already that of stem + kana (殴り書 ナグリガキ, a spelling of 殴り書き: 殴り書きなんだ was 殴り書 +
+    きなん, ナグリガキキナンダ)."""
     words = dictionary_words(stem + kana)
     sound = to_katakana(kana)
-    if said.endswith(sound) and "".join(clean_pron(w.pron) for w in words) == said:
-        return True  # the stem alone already says the kana: 殴り書 ナグリガキ, and 殴り書き is 殴り + 書き
+    if said.endswith(sound):
+        if "".join(clean_pron(w.pron) for w in words) == said:
+            return True  # the stem alone already says the kana: 殴り書 ナグリガキ, and 殴り書き is 殴り + 書き
+        verb = dictionary_words(stem + kana + "る")
+        if len(verb) == 1 and verb[0].base == stem + kana + "る" and clean_pron(verb[0].pron) == said + "ル":
+            return True  # an ichidan verb's stem said with its kana: 捨 ステ, of 捨てる ステル
     if len(words) != 1 or clean_pron(words[0].pron) in ("", said + sound):
         return False
     word = words[0]
     if not (said.endswith(sound) or len(stem) == 1 or clean_pron(word.pron)[:1] == said[:1]):
         return False
-    return word.pos == "名詞" or (word.pos == "動詞" and word.base in (stem + "う", stem + kana + "る"))
+    return word.pos == "名詞" or (
+        word.pos == "動詞" and word.base in (stem + _U_ROW.get(kana, "う"), stem + kana + "る")
+    )
 
 
 def misread_names(words: list[Word]) -> list[str]:
@@ -229,6 +252,51 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
     ]
 
 
+def te_form_mismatches(words: list[Word]) -> list[int]:
+    """Where in ``words`` a contracted て / で form (てる, ちゃう, とく / でる, じゃう, どく) follows a word that
+    cannot take it: a noun (着い チャクイ + ちゃう, 苦しん クシン + でる), or a verb form of the wrong class.
+    The て forms follow an ichidan, カ変 or サ変 verb's 連用形, a godan verb's 音便 in い / っ, or a サ行
+    godan's し; the で forms only the 音便 of a godan verb in ガ / バ / マ / ナ 行 (泳いで, 遊んで, 読んで,
+    死んで). 降り (降る フリ) + てる, 向い (向かう ムカイ) + てる and 炊い (炊ぐ カシイ) + ちゃった are no forms
+    of speech; 降りる, 向く and 炊く, MeCab's next analyses, are."""
+    return [k for k in range(1, len(words)) if _te_form_mismatch(words[k - 1], words[k])]
+
+
+def _te_form_mismatch(before: Word, word: Word) -> bool:
+    voiced = word.base in _D_FORMS
+    if word.pos != "動詞" or not (voiced or word.base in _T_FORMS):
+        return False
+    if word.groups[0] != "非自立" and not (before.pos == "名詞" and before.surface.endswith(("ん", "い", "っ"))):
+        return False  # ちゃう after a noun is Kansai 違う (嘘ちゃう), でる 出る; not after 着い, 苦しん
+    if before.pos != "動詞":
+        return before.pos == "名詞"
+    godan = before.ctype.startswith("五段")
+    voicing_row = any(row in before.ctype for row in ("ガ行", "バ行", "マ行", "ナ行"))
+    if voiced:
+        return not (godan and voicing_row and before.cform == "連用タ接続")
+    if not godan:
+        return before.cform != "連用形"
+    if "サ行" in before.ctype:
+        return before.cform != "連用形"
+    return voicing_row or before.cform != "連用タ接続"
+
+
+def _offset(words: list[Word], k: int) -> tuple[int, str, str]:
+    """(where word ``k`` starts in the text, its surface, the next word's surface)."""
+    return sum(len(w.surface) for w in words[:k]), words[k].surface, words[k + 1].surface
+
+
+def _te_forms_after_a_verb(words: list[Word]) -> set[tuple[int, str, str]]:
+    """The verbs of ``words`` followed by a contracted て / で form, by offset: an analysis taken for a
+    mismatch reads the same letters before the same contraction as a verb (泳いてる, a slip for 泳いでる,
+    has none and stays as written; 泳 + い + てる would be worse)."""
+    return {
+        _offset(words, k - 1)
+        for k in range(1, len(words))
+        if words[k - 1].pos == "動詞" and words[k].pos == "動詞" and words[k].base in _T_FORMS | _D_FORMS
+    }
+
+
 def _choose(paths: list[list[Word]]) -> int | None:
     """The best path without either cut, preferring one that reads each cut word as a noun, then
     one where a particle or an auxiliary follows it (誓い + な + ん, not 誓い + 何)."""
@@ -236,7 +304,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
-    if not whole and not names and not compounds and not nouns:  # MeCab's own best path has none after all
+    te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
+    if not (whole or names or compounds or nouns or te_forms):  # MeCab's own best path has none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -246,6 +315,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not _name_pairs(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
             and nouns <= {w.surface for w in words if w.pos == "名詞"}
+            and not te_form_mismatches(words)
+            and te_forms <= _te_forms_after_a_verb(words)
         )
 
     def rank(words: list[Word]) -> int:
@@ -267,6 +338,15 @@ def _worth_a_look(features: list[dict]) -> bool:
         s, b = f["string"], before["string"]
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
             return True  # the literary past after a noun
+        if before["pos"] == "動詞" and _is_kanji(b[-1]) and _is_hiragana(s[0]):
+            if clean_pron(before["pron"]).endswith(to_katakana(s[0])):
+                return True  # a verb stem that already says the kana after it (捨 ステ + て)
+        if f["pos"] == "動詞" and (f["orig"] in _T_FORMS or f["orig"] in _D_FORMS):
+            if _te_form_mismatch(feature_word(before), feature_word(f)):
+                return True
+        if s == "し" and f["orig"] == "する" and _is_kanji(b[-1]):
+            if _is_okurigana_word(b, clean_pron(before["pron"]), "し"):
+                return True  # a godan verb's し read as する after its stem (話 + し)
         if len(s) < 2:
             continue
         if f["pos_group3"] == "名" and before["pos_group3"] == "姓":
@@ -306,6 +386,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or compound_cuts(words)
         or inflected_cuts(words)
         or verbs_before_ja(words)
+        or te_form_mismatches(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features

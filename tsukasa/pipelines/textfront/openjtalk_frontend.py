@@ -142,6 +142,8 @@ class Word(NamedTuple):
     groups: tuple[str, str, str]  # pos_group1..3: 固有名詞, 人名, 姓 ...
     pron: str  # "" for an unknown word
     cform: str = "*"  # the inflected form: 連用形, 基本形 ...
+    ctype: str = "*"  # the inflection class: 一段, 五段・ガ行 ...
+    base: str = ""  # the dictionary form
 
 
 def mecab_word(line: str) -> Word:
@@ -149,20 +151,23 @@ def mecab_word(line: str) -> Word:
     f = line.split(",")
     if len(f) < 10:  # an unknown word: surface and part of speech only
         return Word(f[0], f[1] if len(f) > 1 else "*", ("*", "*", "*"), "")
-    return Word(f[0], f[1], (f[2], f[3], f[4]), f[9], f[6])
+    return Word(f[0], f[1], (f[2], f[3], f[4]), f[9], f[6], f[5], f[7])
 
 
 def feature_word(feature: dict) -> Word:
     """The :class:`Word` of one NJD feature."""
     groups = (feature["pos_group1"], feature["pos_group2"], feature["pos_group3"])
-    return Word(feature["string"], feature["pos"], groups, feature["pron"], feature["cform"])
+    return Word(
+        feature["string"], feature["pos"], groups, feature["pron"], feature["cform"], feature["ctype"], feature["orig"]
+    )
 
 
 def _splice(best: list[str], other: list[str]) -> list[str]:
     """``best`` with the stretch where ``other`` cuts or tags the text otherwise taken from ``other``
-    (a word cut and tagged alike — surface, part of speech and its groups — keeps ``best``'s line)."""
-    words = [line.split(",", 5)[:5] for line in best]
-    others = [line.split(",", 5)[:5] for line in other]
+    (a word cut and tagged alike — surface, part of speech and its groups, inflection and dictionary
+    form — keeps ``best``'s line: 瓢箪 ヒョウタン, not ビョウタン; 降り of 降りる is not 降り of 降る)."""
+    words = [line.split(",", 8)[:8] for line in best]
+    others = [line.split(",", 8)[:8] for line in other]
     head = 0
     while head < min(len(words), len(others)) and words[head] == others[head]:
         head += 1
