@@ -41,6 +41,13 @@ holds that word followed by function words spelling the rest (し, ね, よ, ん
 ワリビケ (割引ける): じゃん and じゃ follow a noun or a full form, never a verb's 連用形 or 未然形, so such a
 word that the dictionary also holds as a noun is the noun.
 
+**A contracted て / で form after a word that cannot take it.** 降りてる was 降る's 降り (フリ) + てる,
+向いてる 向かう's 向い (ムカイ), 炊いちゃった 炊ぐ's 炊い (カシイ), 着いちゃう 着衣 (チャクイ) + ちゃう: the て
+forms follow an ichidan verb's 連用形 or a godan verb's 音便 in い / っ, the で forms a godan 音便 in
+ガ / バ / マ / ナ 行, never a noun (:func:`te_form_mismatches`). Related okurigana cuts of verbs: an
+ichidan stem that already says its kana (捨 ステ + て + てる: ステテテル) and a godan verb's し read as
+the verb する after its stem (話 ハナシ + し + ちゃった: ハナシシチャッタ; 許 モト + し).
+
 The cure is MeCab's own next-best analysis without the cut (its n-best paths, through
 pyopenjtalk-plus): 願い + な + ん + だ, 天井 + か + な — the words, parts of speech and accents the
 dictionary gives them, and NJD's accent phrases over those words, not a patched reading. Among the
