@@ -1065,6 +1065,14 @@ CONTEXT_READING_CASES = [
     ("苦しんでる", "クルシンデル"),  # was クシンデル (苦心 + 出る)
     ("嘘ちゃう？", "ウソチャウ"),  # Kansai ちゃう after a noun stays
     ("泳いてる", "オヨイテル"),  # a slip for 泳いでる: no analysis keeps it a verb before てる, stays as written
+    # an adjective's stem before そう / すぎ read as other words (新 + しそう 思想, 正し セーシ + すぎ)
+    ("新しそう", "アタラシソー"),  # was シンシソー
+    ("正しすぎる", "タダシスギル"),  # was セーシスギル
+    ("大きすぎ", "オーキスギ"),  # was タイキスギ
+    ("新思想", "シンシソー"),  # the noun 思想 stays
+    # an adjective's stem is no okurigana cut (高 + そう, not 高祖 コーソ) and its さ noun is read in full
+    ("高そう", "タカソー"),
+    ("面倒臭さ", "メンドークササ"),  # was メンドークサ (the さ taken for the stem's own)
     # a godan verb's し read as the verb する after its stem (話 ハナシ + し + ちゃった, 許 モト + し)
     ("全部話しちゃった", "ゼンブハナシチャッタ"),  # was ハナシシチャッタ
     ("許しちゃった", "ユルシチャッタ"),  # was モトシチャッタ

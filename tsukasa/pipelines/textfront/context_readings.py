@@ -320,7 +320,13 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
             stem = features[i - 1]
             pron = clean_pron(stem["pron"])
             kana = to_katakana(f["string"])
-            if len(pron) > len(kana) and pron.endswith(kana) and _KANJI_END.search(stem["string"]):
+            # an adjective's stem + さ is the noun of it, read in full: 面倒臭 (メンドークサ) + さ, めんどうくささ
+            if (
+                len(pron) > len(kana)
+                and pron.endswith(kana)
+                and _KANJI_END.search(stem["string"])
+                and stem["pos"] != "形容詞"
+            ):
                 if f["pos_group1"] == "接尾" and _KANJI_WORD.fullmatch(stem["string"]):
                     set_reading(stem, pron[: -len(kana)])
                 elif _okurigana_of(stem["string"], f["string"], pron):

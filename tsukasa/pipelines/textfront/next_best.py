@@ -48,6 +48,10 @@ forms follow an ichidan verb's 連用形 or a godan verb's 音便 in い / っ, 
 ichidan stem that already says its kana (捨 ステ + て + てる: ステテテル) and a godan verb's し read as
 the verb する after its stem (話 ハナシ + し + ちゃった: ハナシシチャッタ; 許 モト + し).
 
+**An adjective's stem before そう / すぎ read as other words.** 新しそう was 新 + しそう (思想: シンシソー),
+正しすぎ 正し (セーシ) + すぎ, 大きすぎ 大き (タイキ) + すぎ: where the letters before そう / すぎ are an
+adjective's stem (新しい, 正しい, 大きい in the dictionary), the analysis that reads them so is taken.
+
 The cure is MeCab's own next-best analysis without the cut (its n-best paths, through
 pyopenjtalk-plus): 願い + な + ん + だ, 天井 + か + な — the words, parts of speech and accents the
 dictionary gives them, and NJD's accent phrases over those words, not a patched reading. Among the
@@ -75,6 +79,7 @@ _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
+_AFTER_ADJECTIVE_STEM = ("そう", "すぎ", "過ぎ")
 # A godan verb's 連用形 ends in the i-row kana of its dictionary form's last (話し, 話す; 願い, 願う)
 _U_ROW = dict(zip("いきしちにひみりぎじびぴ", "うくすつぬふむるぐずぶぷ", strict=True))
 # Contracted て / で forms: ている, てしまう, ておく / でいる, でしまう, でおく (their dictionary forms)
@@ -98,6 +103,7 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
         stem.surface + word.surface[0]
         for stem, word in zip(words, words[1:], strict=False)
         if _KANJI_END.search(stem.surface) is not None
+        and stem.pos != "形容詞"  # an adjective's stem before そう / さ / すぎ is cut right: 高 + そう, not 高祖
         and (
             (word.pos not in _FUNCTION_POS and _HIRAGANA_WORD.fullmatch(word.surface) is not None)
             or (word.pos == "助動詞" and word.surface == "き")  # the literary past, after a noun: 殴り書 + き
@@ -288,6 +294,37 @@ def _te_form_mismatch(before: Word, word: Word) -> bool:
     return voicing_row or before.cform != "連用タ接続"
 
 
+def adjective_stem_cuts(words: list[Word]) -> list[tuple[int, str]]:
+    """``(offset, stem)`` for each adjective stem before そう / すぎ that MeCab read as other words:
+    新 + しそう (思想, シンシソー) for 新しそう, 正し (セーシ) + すぎ, 大き (タイキ) + すぎ, 貧 + し + すぎる."""
+    out = []
+    at = 0
+    for k, word in enumerate(words):
+        if word.pos != "形容詞" and _is_kanji(word.surface[:1] or " "):
+            text = "".join(w.surface for w in words[k : k + 3])
+            for j in range(1, len(text)):
+                if text.startswith(_AFTER_ADJECTIVE_STEM, j) and _adjective_stem(text[:j]):
+                    out.append((at, text[:j]))
+                    break
+        at += len(word.surface)
+    return out
+
+
+def _adjective_stem(text: str) -> bool:
+    found = dictionary_words(text + "い")
+    return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
+
+
+def _adjectives_at(words: list[Word]) -> set[tuple[int, str]]:
+    out = set()
+    at = 0
+    for word in words:
+        if word.pos == "形容詞":
+            out.add((at, word.surface))
+        at += len(word.surface)
+    return out
+
+
 def _offset(words: list[Word], k: int) -> tuple[int, str, str]:
     """(where word ``k`` starts in the text, its surface, the next word's surface)."""
     return sum(len(w.surface) for w in words[:k]), words[k].surface, words[k + 1].surface
@@ -312,7 +349,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
-    if not (whole or names or compounds or nouns or te_forms):  # MeCab's own best path has none after all
+    adjectives = set(adjective_stem_cuts(paths[0]))
+    if not (whole or names or compounds or nouns or te_forms or adjectives):  # the best path has none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -324,6 +362,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and nouns <= {w.surface for w in words if w.pos == "名詞"}
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
+            and adjectives <= _adjectives_at(words)
         )
 
     def rank(words: list[Word]) -> int:
@@ -343,6 +382,8 @@ def _worth_a_look(features: list[dict]) -> bool:
     pass over the features (most lines have none; the detectors themselves cost ~30 µs a line)."""
     for before, f, after in zip(features, features[1:], [*features[2:], None], strict=False):
         s, b = f["string"], before["string"]
+        if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
+            return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
             return True  # the literary past after a noun
         if before["pos"] == "動詞" and _is_kanji(b[-1]) and _is_hiragana(s[0]):
@@ -394,6 +435,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or inflected_cuts(words)
         or verbs_before_ja(words)
         or te_form_mismatches(words)
+        or adjective_stem_cuts(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features
