@@ -6,9 +6,10 @@ it reads right inside a longer sentence: 願いなんだ was 願 + いなん (�
 person アマイ カナ. JSUT's hand-checked sentences seldom end that way, so this benchmark makes the
 lines: every noun of JSUT basic5000 dev (the nouns OpenJTalk finds, with a kanji, of two letters or
 more) before 40 endings (なんだ, なの, かな, よね, じゃん, も, と, ...) and bare before ？, every
-verb and adjective in its dictionary form before 20 (よ, ね, し, んだ, ...), and every verb stem form
+verb and adjective in its dictionary form before 20 (よ, ね, し, んだ, ...), every verb stem form
 (連用形, 音便, 未然形) before the contractions of speech it takes (てる, ちゃう, とく / でる, じゃう, どく,
-たい, ます, ない, なきゃ, ねえ ...).
+たい, ます, ない, なきゃ, ねえ ...), and every adjective's stem before its inflections (く, かった, くない,
+さ, そう, すぎ ...).
 
 The reference for a line is the word's own reading, taken from the front-end under test on the
 word in a plain frame (``word + です`` for a noun, ``word + 。`` for a verb; a stem form's reading in
@@ -60,6 +61,11 @@ ICHIDAN_ENDINGS = TE_ENDINGS + " たい:タイ ます:マス なよ:ナヨ"
 GODAN_STEM_ENDINGS = "たい:タイ ます:マス なよ:ナヨ そう:ソー"
 MIZEN_ENDINGS = "ない:ナイ なきゃ:ナキャ ねえ:ネー ないで:ナイデ なかった:ナカッタ"
 _VOICED_ROWS = ("ガ行", "バ行", "マ行", "ナ行")
+# An i-adjective's stem (its dictionary form without い) before its inflections and the stem's suffixes.
+ADJECTIVE_ENDINGS = (
+    "く:ク くて:クテ かった:カッタ くない:クナイ さ:サ そう:ソー すぎ:スギ すぎる:スギル くなる:クナル "
+    "ければ:ケレバ かったら:カッタラ くても:クテモ くね:クネ"
+)
 Stem = tuple[str, str, str]  # (stem form, the endings it takes, its reading in its sentence)
 
 
@@ -82,6 +88,8 @@ def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Ste
                     nouns[s] = None
                 elif w["pos"] in ("動詞", "形容詞") and w["cform"] == "基本形":
                     verbs[s] = None
+                    if w["pos"] == "形容詞" and s.endswith("い") and s[:-1] not in stems:
+                        stems[s[:-1]] = (ADJECTIVE_ENDINGS, clean_pron(w["pron"])[:-1])
                 elif w["pos"] == "動詞" and w["pos_group1"] == "自立" and s not in stems:
                     endings = _stem_endings(w["ctype"], w["cform"])
                     if endings:
@@ -149,7 +157,7 @@ def main() -> None:
     nouns, verbs, stems = words_of(args.data, args.limit)
     print(
         f"# from {args.data.name}: {len(nouns)} nouns x {len(_endings(NOUN_ENDINGS))} endings, {len(verbs)} "
-        f"verbs/adjectives x {len(_endings(VERB_ENDINGS))}, {len(stems)} verb stem forms x the contractions they take"
+        f"verbs/adjectives x {len(_endings(VERB_ENDINGS))}, {len(stems)} verb and adjective stems x their endings"
     )
     results = {}
     for name, read in (
