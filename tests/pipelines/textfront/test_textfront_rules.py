@@ -1065,6 +1065,10 @@ CONTEXT_READING_CASES = [
     ("苦しんでる", "クルシンデル"),  # was クシンデル (苦心 + 出る)
     ("嘘ちゃう？", "ウソチャウ"),  # Kansai ちゃう after a noun stays
     ("泳いてる", "オヨイテル"),  # a slip for 泳いでる: no analysis keeps it a verb before てる, stays as written
+    # a godan ガ行 verb's イ音便 before the contracted で form, read as the literary 出でる (泳 + いで + た)
+    ("ずっと泳いでた", "ズットオヨイデタ"),  # was オヨゲイデタ
+    ("急いでた", "イソイデタ"),  # was キューイデタ
+    ("出でよ", "イデヨ"),  # the literary verb itself stays
     # an adjective's stem before そう / すぎ read as other words (新 + しそう 思想, 正し セーシ + すぎ)
     ("新しそう", "アタラシソー"),  # was シンシソー
     ("正しすぎる", "タダシスギル"),  # was セーシスギル

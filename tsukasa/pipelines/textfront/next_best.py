@@ -48,6 +48,9 @@ forms follow an ichidan verb's 連用形 or a godan verb's 音便 in い / っ, 
 ichidan stem that already says its kana (捨 ステ + て + てる: ステテテル) and a godan verb's し read as
 the verb する after its stem (話 ハナシ + し + ちゃった: ハナシシチャッタ; 許 モト + し).
 
+**A godan ガ行 verb's イ音便 before the contracted で form read as 出でる.** 泳いでた was 泳 (オヨゲ) +
+いで (出でる) + た, 急いでた キュー + いで + た: where the kanji + い is such a verb (泳ぐ, 急ぐ), it is read so.
+
 **An adjective's stem before そう / すぎ read as other words.** 新しそう was 新 + しそう (思想: シンシソー),
 正しすぎ 正し (セーシ) + すぎ, 大きすぎ 大き (タイキ) + すぎ: where the letters before そう / すぎ are an
 adjective's stem (新しい, 正しい, 大きい in the dictionary), the analysis that reads them so is taken.
@@ -310,6 +313,31 @@ def adjective_stem_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
+def ideru_cuts(words: list[Word]) -> list[tuple[int, str]]:
+    """``(offset, verb)`` for each literary いでる (出でる) written in kana after a kanji, which MeCab takes
+    where a godan verb's イ音便 meets the contracted でる (泳いでた was 泳 オヨゲ + いで + た, 急いでた キュー +
+    いで + た): the verb is the kanji + い (泳い, 急い), whose dictionary form ends in ぐ."""
+    out = []
+    at = 0
+    for before, word in zip(words, words[1:], strict=False):
+        at += len(before.surface)
+        if word.base == "いでる" and word.surface.startswith("い") and _KANJI_END.search(before.surface):
+            verb = dictionary_words(before.surface + "い")
+            if len(verb) == 1 and verb[0].pos == "動詞" and verb[0].base == before.surface + "ぐ":
+                out.append((at - len(before.surface), before.surface + "い"))
+    return out
+
+
+def _verbs_at(words: list[Word]) -> set[tuple[int, str]]:
+    out = set()
+    at = 0
+    for word in words:
+        if word.pos == "動詞":
+            out.add((at, word.surface))
+        at += len(word.surface)
+    return out
+
+
 def _adjective_stem(text: str) -> bool:
     found = dictionary_words(text + "い")
     return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
@@ -350,7 +378,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     nouns = set(verbs_before_ja(paths[0]))
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
-    if not (whole or names or compounds or nouns or te_forms or adjectives):  # the best path has none after all
+    verbs = set(ideru_cuts(paths[0]))
+    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs):  # the best path has none
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -363,6 +392,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _adjectives_at(words)
+            and verbs <= _verbs_at(words)
         )
 
     def rank(words: list[Word]) -> int:
@@ -384,6 +414,8 @@ def _worth_a_look(features: list[dict]) -> bool:
         s, b = f["string"], before["string"]
         if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
+        if f["orig"] == "いでる" and _is_kanji(b[-1]):
+            return True  # a literary 出でる after a kanji: 泳 + いで + た
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
             return True  # the literary past after a noun
         if before["pos"] == "動詞" and _is_kanji(b[-1]) and _is_hiragana(s[0]):
@@ -436,6 +468,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or verbs_before_ja(words)
         or te_form_mismatches(words)
         or adjective_stem_cuts(words)
+        or ideru_cuts(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features

@@ -165,7 +165,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # word (鳴き声ね？ ナキコワネ, 故障みたい コツツミタイ) and a noun read as a verb before じゃん (戦いじゃん
     # オノノイジャン), a verb cut inside its okurigana (焼くし ショークシ), a contracted て form after a word
     # that cannot take it (降りてる フリテル), a godan し read as する (話しちゃった ハナシシ) and an adjective
-    # stem before そう / すぎ read as other words (新しそう シンシソー); 面倒臭さ keeps its さ; 五分 / 八分 / 九分
+    # stem before そう / すぎ read as other words (新しそう シンシソー), 泳いでた as 出でる (オヨゲイデタ);
+    # 面倒臭さ keeps its さ; 五分 / 八分 / 九分
     # are minutes (あと五分 was アトゴブ) outside the ratio's own company (五分五分, 五分の勝負); へ after a
     # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ); a kanji
     # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ)
