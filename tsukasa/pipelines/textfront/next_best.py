@@ -100,8 +100,8 @@ MAX_PATHS = 32
 
 
 def okurigana_cuts(words: list[Word]) -> list[str]:
-    """The whole words (stem + okurigana) of each noun in ``words`` that is cut before its
-    okurigana: ['願い'] for 願 + いなん + だ."""
+    """The whole words (stem + okurigana) of each word in ``words`` that is cut before its okurigana,
+    a noun or a verb's stem: ['願い'] for 願 + いなん + だ, ['捨て'] for 捨 + て + てる."""
     return [
         stem.surface + word.surface[0]
         for stem, word in zip(words, words[1:], strict=False)
@@ -174,9 +174,10 @@ def _name_pairs(words: list[Word]) -> list[str]:
     ]
 
 
-def _common_word(text: str) -> bool:
+def _common_word(text: str, pos: str | None = None) -> bool:
+    """Whether ``text`` alone is one dictionary word (of part of speech ``pos``), not a proper noun."""
     words = dictionary_words(text)
-    return len(words) == 1 and words[0].groups[0] != "固有名詞"
+    return len(words) == 1 and words[0].groups[0] != "固有名詞" and pos in (None, words[0].pos)
 
 
 def compound_cuts(words: list[Word]) -> list[tuple[str, str]]:
@@ -196,7 +197,7 @@ def compound_cuts(words: list[Word]) -> list[tuple[str, str]]:
         if word.groups[0] == "接尾":  # 殴り + 書き (ガキ): a suffix is MeCab's own way to that compound
             continue
         compound = before.surface + m.group(1)
-        if _common_noun(compound):
+        if _common_word(compound, "名詞"):
             out.append((compound, m.group(2) + ("たい" if word.pos == "動詞" else "")))
     return out
 
@@ -222,11 +223,6 @@ def inflected_cuts(words: list[Word]) -> list[tuple[str, str]]:
                 out.append((whole, word.surface[j:]))
                 break
     return out
-
-
-def _common_noun(text: str) -> bool:
-    words = dictionary_words(text)
-    return len(words) == 1 and words[0].pos == "名詞" and words[0].groups[0] != "固有名詞"
 
 
 def _function_like(word: Word) -> bool:
@@ -264,7 +260,7 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
         if verb.pos == "動詞"
         and verb.cform.startswith(("連用", "未然"))
         and ja.surface in _JA
-        and _common_noun(verb.surface)
+        and _common_word(verb.surface, "名詞")
     ]
 
 
@@ -328,26 +324,17 @@ def ideru_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
-def _verbs_at(words: list[Word]) -> set[tuple[int, str]]:
-    out = set()
-    at = 0
-    for word in words:
-        if word.pos == "動詞":
-            out.add((at, word.surface))
-        at += len(word.surface)
-    return out
-
-
 def _adjective_stem(text: str) -> bool:
     found = dictionary_words(text + "い")
     return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
 
 
-def _adjectives_at(words: list[Word]) -> set[tuple[int, str]]:
+def _words_at(words: list[Word], pos: str) -> set[tuple[int, str]]:
+    """(offset, surface) of each word of ``words`` whose part of speech is ``pos``."""
     out = set()
     at = 0
     for word in words:
-        if word.pos == "形容詞":
+        if word.pos == pos:
             out.add((at, word.surface))
         at += len(word.surface)
     return out
@@ -391,8 +378,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and nouns <= {w.surface for w in words if w.pos == "名詞"}
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
-            and adjectives <= _adjectives_at(words)
-            and verbs <= _verbs_at(words)
+            and adjectives <= _words_at(words, "形容詞")
+            and verbs <= _words_at(words, "動詞")
         )
 
     def rank(words: list[Word]) -> int:
