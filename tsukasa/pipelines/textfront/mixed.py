@@ -28,7 +28,7 @@ from typing import Literal
 
 from tsukasa.pipelines.textfront import kana_kanji
 from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
-from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, mora_count, to_katakana
+from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, is_hiragana, mora_count, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hiragana, spelled_words, uses_hepburn
 
@@ -417,10 +417,6 @@ def _convert_span(
     return "".join(out), "" if tail else last
 
 
-def _is_hiragana(c: str) -> bool:
-    return "ぁ" <= c <= "ゖ"
-
-
 def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tuple[str, list[SpelledReading]]:
     """``text`` with every Latin span replaced by kana, and the romaji words' spelled readings.
 
@@ -468,15 +464,15 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
             if (
                 out
                 and out[-1]
-                and _is_hiragana(out[-1][-1])
-                and _is_hiragana(kana[0])
+                and is_hiragana(out[-1][-1])
+                and is_hiragana(kana[0])
                 and not (kana.startswith(first.surface) and kanji_spelling(first.surface, first.pron))
             ):
                 kana = " " + kana
             if (
                 pos < len(text)
-                and _is_hiragana(text[pos])
-                and _is_hiragana(kana[-1])
+                and is_hiragana(text[pos])
+                and is_hiragana(kana[-1])
                 and not (kana.endswith(last_word.surface) and kanji_spelling(last_word.surface, last_word.pron))
             ):
                 kana += " "

@@ -33,9 +33,8 @@ is the surname, so 田中かな？ stays a name), the analysis without the names
 **A verb or adjective cut inside its okurigana.** 焼くし was 焼 (ショー) + くし (櫛), 好むね 好 (コー) +
 むね (胸), 続くし ゾククシ, 正しいし 正し (セーシ) + いし, 尽くすんだ 尽く (コトゴトク) + すん + だ: its stem
 read as a noun or an adverb, then a kana word that begins with the rest of a verb or adjective in
-its dictionary form. Taken only where an analysis
-holds that word followed by function words spelling the rest (し, ね, よ, んだ), so 熱 + すぎて (熱す
-ネッス + ぎて would be no such analysis) stays.
+its dictionary form. Taken only where an analysis holds that word followed by function words
+spelling the rest (し, ね, よ, んだ), so 熱 + すぎて (熱す ネッス + ぎて would be no such analysis) stays.
 
 **A noun read as a verb's stem before じゃん.** 戦いじゃん was 戦く (おののく) + じゃん, オノノイジャン; 割引じゃん
 ワリビケ (割引ける): じゃん and じゃ follow a noun or a full form, never a verb's 連用形 or 未然形, so such a
@@ -69,7 +68,7 @@ import re
 from typing import Any
 
 from tsukasa.pipelines.textfront.openjtalk_frontend import Word, feature_word, run_frontend_choosing
-from tsukasa.pipelines.textfront.readings import clean_pron, to_katakana
+from tsukasa.pipelines.textfront.readings import clean_pron, is_hiragana, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words
 
 _KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]$")
@@ -121,7 +120,7 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
 def _says_the_kana(stem: Word, word: Word) -> bool:
     return (
         word.surface[:1] != ""
-        and _is_hiragana(word.surface[0])
+        and is_hiragana(word.surface[0])
         and clean_pron(stem.pron).endswith(to_katakana(word.surface[0]))
     )
 
@@ -405,7 +404,7 @@ def _worth_a_look(features: list[dict]) -> bool:
             return True  # a literary 出でる after a kanji: 泳 + いで + た
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
             return True  # the literary past after a noun
-        if before["pos"] == "動詞" and _is_kanji(b[-1]) and _is_hiragana(s[0]):
+        if before["pos"] == "動詞" and _is_kanji(b[-1]) and is_hiragana(s[0]):
             if clean_pron(before["pron"]).endswith(to_katakana(s[0])):
                 return True  # a verb stem that already says the kana after it (捨 ステ + て)
         if f["pos"] == "動詞" and (f["orig"] in _T_FORMS or f["orig"] in _D_FORMS):
@@ -421,25 +420,22 @@ def _worth_a_look(features: list[dict]) -> bool:
         if s in _JA and before["pos"] == "動詞":
             return True  # a verb's stem form before じゃん
         if (
-            _is_hiragana(s[0])
+            is_hiragana(s[0])
             and (_is_kanji(b[-1]) or _is_kanji(b[0]))
             and f["pos"] not in _FUNCTION_POS
             and f["pos_group1"] != "非自立"  # こと, られる: never such a word
             and f["orig"] not in _COMMON_AFTER_A_NOUN
         ):
             return True  # okurigana taken into a kana word
-        if _is_kanji(s[0]) and _is_hiragana(s[-1]) and any(_is_kanji(c) for c in b):
+        if _is_kanji(s[0]) and is_hiragana(s[-1]) and any(_is_kanji(c) for c in b):
             if f["pos"] == "名詞" or (s[-1] == "み" and after is not None and after["string"] == "たい"):
                 return True  # a compound's kanji taken by the next word
     return False
 
 
 def _is_kanji(c: str) -> bool:
+    # _KANJI's class by comparisons: the cheap pass calls this for every letter of most lines
     return "\u3400" <= c <= "\u9fff" or c == "々"
-
-
-def _is_hiragana(c: str) -> bool:
-    return "ぁ" <= c <= "ゖ"
 
 
 def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dict]:

@@ -40,6 +40,11 @@ class SpelledReading:
     pron: str
 
 
+def is_hiragana(c: str) -> bool:
+    """Whether the character ``c`` is a hiragana letter (ぁ-ゖ; not ー or the iteration marks)."""
+    return "ぁ" <= c <= "ゖ"
+
+
 def to_katakana(kana: str) -> str:
     return kana.translate(_HIRA_TO_KATA)
 

@@ -26,7 +26,7 @@ OpenJTalk's words have one of these shapes.
 
 from __future__ import annotations
 
-from tsukasa.pipelines.textfront.readings import surface_spans
+from tsukasa.pipelines.textfront.readings import is_hiragana, surface_spans
 from tsukasa.pipelines.textfront.resources import unidic_words
 
 _HA = "は"
@@ -79,7 +79,7 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
                     or (prev["pos"] == "助動詞" and prev["string"] in _ATTRIBUTIVE_AUX)
                     or (prev["pos"] == "形容詞" and prev["cform"] == "基本形")  # すばらしい | はなし
                 )
-                if attributive and _is_hiragana(features[k + 1]["string"][:1]):
+                if attributive and is_hiragana(features[k + 1]["string"][:1]):
                     out.append((k, 0, "word"))
         elif f["pos"] != "助詞":
             for j, ch in enumerate(s):
@@ -87,13 +87,9 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
                     continue
                 # inside a word only after kana (かれは): after a kanji it is a lexicalised adverb
                 # (実は, 要は), whose kanji UniDic would read otherwise once cut (ミ, カナメ)
-                if (j and _is_hiragana(s[j - 1])) or (not j and prev is not None and prev["pos"] != "記号"):
+                if (j and is_hiragana(s[j - 1])) or (not j and prev is not None and prev["pos"] != "記号"):
                     out.append((k, j, "particle"))
     return out
-
-
-def _is_hiragana(c: str) -> bool:
-    return "ぁ" <= c <= "ゖ"
 
 
 def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
@@ -105,7 +101,7 @@ def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
     if before is None:
         return False
     start, pos1, _ = before
-    if pos1 in ("記号", "補助記号") or (i - start == 1 and _is_hiragana(text[start]) and pos1 != "助詞"):
+    if pos1 in ("記号", "補助記号") or (i - start == 1 and is_hiragana(text[start]) and pos1 != "助詞"):
         return False
     after = unidic.get(i + 1)
     return after is None or after[1] != "助詞" or after[2] == "終助詞"
