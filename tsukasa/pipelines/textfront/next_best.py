@@ -87,6 +87,7 @@ _U_ROW = dict(zip("いきしちにひみりぎじびぴ", "うくすつぬふむ
 # Contracted て / で forms: ている, てしまう, ておく / でいる, でしまう, でおく (their dictionary forms)
 _T_FORMS = frozenset({"てる", "ちゃう", "とく"})
 _D_FORMS = frozenset({"でる", "じゃう", "どく"})
+_VOICED_ROWS = ("ガ行", "バ行", "マ行", "ナ行")  # godan rows whose て-form is voiced: 泳いで, 遊んで, 読んで, 死んで
 # Auxiliaries that follow a noun or a verb's dictionary form in speech.
 _AUXILIARIES_AFTER_A_WORD = frozenset(
     {"だ", "だっ", "だろ", "で", "です", "でし", "でしょ", "な", "じゃ", "じゃん", "みたい", "らしい", "らしく"}
@@ -282,7 +283,7 @@ def _te_form_mismatch(before: Word, word: Word) -> bool:
     if before.pos != "動詞":
         return before.pos == "名詞"
     godan = before.ctype.startswith("五段")
-    voicing_row = any(row in before.ctype for row in ("ガ行", "バ行", "マ行", "ナ行"))
+    voicing_row = any(row in before.ctype for row in _VOICED_ROWS)
     if voiced:
         return not (godan and voicing_row and before.cform == "連用タ接続")
     if not godan:
@@ -356,16 +357,17 @@ def _te_forms_after_a_verb(words: list[Word]) -> set[tuple[int, str, str]]:
 
 
 def _choose(paths: list[list[Word]]) -> int | None:
-    """The best path without either cut, preferring one that reads each cut word as a noun, then
-    one where a particle or an auxiliary follows it (誓い + な + ん, not 誓い + 何)."""
+    """The best path without any of the cuts its best one makes, preferring one that reads each cut-off
+    okurigana word as a noun, then one where a particle or an auxiliary follows it (誓い + な + ん, not
+    誓い + 何)."""
     whole = set(okurigana_cuts(paths[0]))
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
-    verbs = set(ideru_cuts(paths[0]))
-    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs):  # the best path has none
+    ideru_verbs = set(ideru_cuts(paths[0]))
+    if not (whole or names or compounds or nouns or te_forms or adjectives or ideru_verbs):  # none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -378,7 +380,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _words_at(words, "形容詞")
-            and verbs <= _words_at(words, "動詞")
+            and ideru_verbs <= _words_at(words, "動詞")
         )
 
     def rank(words: list[Word]) -> int:
