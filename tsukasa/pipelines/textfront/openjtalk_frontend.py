@@ -52,14 +52,22 @@ def library_run_frontend(text: str, jtalk: Any) -> list[dict]:
 
 def run_frontend(text: str, jtalk: Any) -> list[dict]:
     """``pyopenjtalk.run_frontend(text, jtalk=jtalk, iu_pronunciation="YuuBase")``, faster."""
-    p = _library()
-    if p is None or any(jtalk.userdic_reading_protection) or p.find_kaomoji_parts(text):
+    fast = _fast_path(text, jtalk)
+    if fast is None:
         return library_run_frontend(text, jtalk)
-    # run_frontend: (normalize_mode "None" leaves the text as it is)
-    text = p.normalize_unknown_itaiji(text, inference_jtalk=jtalk)
-    text = p.normalize_roman_numerals(text, inference_jtalk=jtalk)
+    p, text = fast
     features = jtalk.run_frontend(text, restore_unknown_katakana=True, modify_numeral_reading=True)
     return _postprocess(p, text, features, jtalk)
+
+
+def _fast_path(text: str, jtalk: Any) -> tuple[Any, str] | None:
+    """(the library, ``text`` as its run_frontend normalises it) where this path may run, else None."""
+    p = _library()
+    if p is None or any(jtalk.userdic_reading_protection) or p.find_kaomoji_parts(text):
+        return None
+    # run_frontend: (normalize_mode "None" leaves the text as it is)
+    text = p.normalize_unknown_itaiji(text, inference_jtalk=jtalk)
+    return p, p.normalize_roman_numerals(text, inference_jtalk=jtalk)
 
 
 def _postprocess(p: Any, text: str, features: list[dict], jtalk: Any) -> list[dict]:
@@ -120,11 +128,10 @@ def run_frontend_choosing(text: str, jtalk: Any, choose: Any, max_paths: int = 8
     :func:`run_frontend` (a test checks that choosing the best path gives exactly its features).
     None when nothing is chosen or the fast path is not available (another library version, a user
     dictionary that protects readings, a kaomoji): the caller keeps what it had."""
-    p = _library()
-    if p is None or any(jtalk.userdic_reading_protection) or p.find_kaomoji_parts(text):
+    fast = _fast_path(text, jtalk)
+    if fast is None:
         return None
-    text = p.normalize_unknown_itaiji(text, inference_jtalk=jtalk)
-    text = p.normalize_roman_numerals(text, inference_jtalk=jtalk)
+    p, text = fast
     paths = [path["features"] for path in p.run_mecab_nbest_features(text, max_paths, jtalk=jtalk)]
     k = choose([[mecab_word(line) for line in lines] for lines in paths])
     if k is None:
