@@ -238,22 +238,49 @@ def spell_in_kanji(
     """
     if not readings:
         return text, readings
-    out: list[str] = []
-    spelled: list[SpelledReading] = []
+    # (text before the word, the word as written, its kanji or None, its reading)
+    pieces: list[tuple[str, str, str | None, SpelledReading]] = []
     pos = 0
     for reading in readings:
         surface = reading.surface
         at = text.find(surface, pos)
         if at < 0:  # not found as given (force_readings skips it too)
-            spelled.append(reading)
+            pieces.append(("", "", None, reading))
             continue
         spellable = "ぁ" <= surface[:1] <= "ゖ" and surface not in keep
         kanji = kanji_spelling(surface, reading.pron) if spellable else None
-        out += [text[pos:at], kanji or surface]
-        spelled.append(reading if kanji is None else SpelledReading(kanji, reading.pron))
+        pieces.append((text[pos:at], surface, kanji, reading))
         pos = at + len(surface)
-    out.append(text[pos:])
-    return "".join(out), spelled
+    rest = text[pos:]
+    if any(kanji for _, _, kanji, _ in pieces):
+        pieces = _keep_kanji_whole(pieces, rest)
+    out = [f"{before}{kanji or surface}" for before, surface, kanji, _ in pieces]
+    spelled = [reading if kanji is None else SpelledReading(kanji, reading.pron) for _, _, kanji, reading in pieces]
+    return "".join(out) + rest, spelled
+
+
+def _keep_kanji_whole(
+    pieces: list[tuple[str, str, str | None, SpelledReading]], rest: str
+) -> list[tuple[str, str, str | None, SpelledReading]]:
+    """The pieces with each kanji spelling that MeCab would cut apart in the spelled line put back
+    in kana: 粗粒 (そりゅう) before あ is 粗 | 粒 to it, read アラツブ, and a spelled reading applies to
+    one word only (force_readings), so the kana the writer spelled is what OpenJTalk gets."""
+    text = "".join(f"{before}{kanji or surface}" for before, surface, kanji, _ in pieces) + rest
+    bounds, pos = set(), 0
+    for word in dictionary_words(text):  # MeCab skips the spaces between romaji words
+        start = text.find(word.surface, pos)
+        if start < 0:
+            return pieces  # a character MeCab rewrote: nothing to check against
+        pos = start + len(word.surface)
+        bounds |= {start, pos}
+    kept, at = [], 0
+    for before, surface, kanji, reading in pieces:
+        start = at + len(before)
+        end = start + len(kanji or surface)
+        whole = kanji is None or (start in bounds and end in bounds and not any(start < b < end for b in bounds))
+        kept.append((before, surface, kanji if whole else None, reading))
+        at = end
+    return kept
 
 
 # Kana-only sentences (a child's lines, a mascot's, text for young readers): UniDic's words that
