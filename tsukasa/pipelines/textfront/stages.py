@@ -169,7 +169,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 面倒臭さ keeps its さ; 五分 / 八分 / 九分
     # are minutes (あと五分 was アトゴブ) outside the ratio's own company (五分五分, 五分の勝負); へ after a
     # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ); a kanji
-    # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ)
+    # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ); a romaji word's kanji
+    # spelling that MeCab would cut apart stays in kana (soryū a was アラツブア)
     version: ClassVar[str] = "37"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
