@@ -1600,6 +1600,16 @@ ENGLISH_CASES = [
     ("これをmiteよ", "コレヲミテヨ"),
     ("yatta、勝った！", "ヤッタ、カッタ"),
     ("このsiteで", "コノサイトデ"),  # a loanword-table word stays English
+    # ... and so does an English word that is the source of a loanword UniDic knows (its lemma
+    # ネーム-name), though its romaji spells a Japanese word (なめ, ラテ, 止め, 先生's せんせ)
+    ("nameを入力してください", "ネームヲニューリョクシテクダサイ"),
+    ("rateが上がった", "レートガアガッタ"),
+    ("domeの中", "ドームノナカ"),
+    ("彼のsenseはいい", "カレノセンスワイイ"),
+    # romaji whose letters spell no such loanword stays romaji: same is セーム-chamois in UniDic,
+    # tame's テーム no loanword
+    ("sameが泳いでいる", "サメガオヨイデイル"),
+    ("tameになる", "タメニナル"),
 ]
 
 

@@ -280,15 +280,42 @@ def _english_not_japanese(word: str, hiragana: str | None) -> bool:
     UniDic-lite misses many plain nouns in hiragana (まど, いちにち), so the dictionary alone
     would turn romaji words into English.
     """
-    if hiragana is None:
+    if hiragana is None or word.lower() in spelled_words():  # Tokyo, Nintendo: Japanese
         return False
-    if _japanese_word(hiragana) or word.lower() in spelled_words():  # Tokyo, Nintendo: Japanese
+    if _established_loanword(word):  # nameを入力: ネーム, not なめ; rateが上がる: レート, not ラテ
+        return True
+    if _japanese_word(hiragana):
         return False
     if _verb_te_or_ta(hiragana):  # ちょっとmatte!, これをmiteよ: 待って, 見て (were マット, マイト)
         return False
     from tsukasa.pipelines.textfront.english import clearly_english, transliterate
 
     return clearly_english(word) and transliterate(word) is not None
+
+
+@lru_cache(maxsize=4096)
+def _established_loanword(word: str) -> bool:
+    """Whether ``word`` is the source of a loanword Japanese already uses: e2k spells it in katakana
+    and UniDic knows that katakana as one loanword (語種 外) whose lemma names this very English word
+    (ネーム-name, レート-rate, ドーム-dome, テーク-take).
+
+    Short English words often spell a Japanese word in romaji too (name なめ, more 漏れ, dome 止め,
+    rate ラテ, mine 峰, take 竹), and the dictionary test of :func:`_english_not_japanese` then read a
+    lone English word inside Japanese text as that word. UniDic's own record of where a loanword
+    came from settles it without a table: a romaji word whose letters happen to spell English is
+    rarely also the source of an established loanword — same is セーム-chamois there, tame and sake
+    have no such entry (テーム, セーク), mame's メーム is Meme — so those stay romaji. Words of two
+    letters (to, no, de) and the function-word table are left to the particle rules.
+    """
+    if len(word) < 3 or word.lower() in function_words():
+        return False
+    from tsukasa.pipelines.textfront.english import transliterate
+
+    katakana = transliterate(word)
+    if katakana is None:
+        return False
+    words = unidic_words(katakana)
+    return len(words) == 1 and words[0].goshu == "外" and words[0].lemma.partition("-")[2] == word.lower()
 
 
 # What follows a verb's 連用形 in a te-form or a past: て/で (接続助詞), た/だ (助動詞)
@@ -331,6 +358,8 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
         return False
     if word.lower() in spelled_words():  # I went to Kyoto: the table's Japanese words
         return True
+    if _established_loanword(word):  # sense センス, not センセ (先生)
+        return False
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 

@@ -170,8 +170,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # are minutes (あと五分 was アトゴブ) outside the ratio's own company (五分五分, 五分の勝負); へ after a
     # particle, filler or conjunction, or before another へ, is said ヘ (てへぺろ was テエペロ); a kanji
     # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ); a romaji word's kanji
-    # spelling that MeCab would cut apart stays in kana (soryū a was アラツブア)
-    version: ClassVar[str] = "37"
+    # spelling that MeCab would cut apart stays in kana (soryū a was アラツブア); 38: a Latin word in
+    # Japanese text that UniDic records as the source of a loanword is English (nameを was ナメヲ, rate ラテ)
+    version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
