@@ -164,6 +164,10 @@ def test_no_unwritten_sentence_end_where_the_analysis_only_looks_like_one(text: 
         ("兄は2年3か月のあいだ毎日その道を歩いて駅前の工場に通っていた。", "ニネンサンカゲツ"),
         ("会議は3時から5時まで第二会議室で行われる予定です。", "サンジカラゴジマデ"),  # a range
         ("身長は1メートル58センチで体重は45キロです。", "イチメートルゴジューハッセンチ"),
+        # a date whose month or day the dictionary holds as one word (１２月, 七日: not 数 + 助数詞)
+        # (ジューニガツ、ニジューゴニチ; BASIC5000_2464's ８月１７日 the same)
+        ("12月25日は毎年家族みんなで大きなケーキを囲んでお祝いをします。", "ジューニガツニジューゴニチ"),
+        ("その会社は2026年12月7日に新しい工場の建設を始めると発表した。", "ニジューロクネンジューニガツナノカ"),
     ],
 )
 def test_no_break_inside_a_quantity(text: str, unbroken: str) -> None:

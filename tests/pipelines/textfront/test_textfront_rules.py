@@ -1610,6 +1610,10 @@ ENGLISH_CASES = [
     # tame's テーム no loanword
     ("sameが泳いでいる", "サメガオヨイデイル"),
     ("tameになる", "タメニナル"),
+    # such words speak for English when a span is weighed word by word (home ほめ and run るん made
+    # the span romaji: ホメルン)
+    ("サヨナラhome run", "サヨナラホームラン"),
+    ("このhome pageを見て", "コノホームページヲミテ"),
 ]
 
 

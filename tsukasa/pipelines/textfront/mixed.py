@@ -122,8 +122,14 @@ _NOT_HEPBURN = re.compile("[lLvV]")
 
 def _english_evidence(word: str) -> bool:
     """Whether ``word`` speaks for its line being English: a word of the loanword table, the pronoun
-    I, or a word with a letter romaji does not use (like, love, never)."""
-    return word == "I" or word.lower() in loanwords() or _NOT_HEPBURN.search(word) is not None
+    I, a word with a letter romaji does not use (like, love, never), or the source of a loanword
+    UniDic knows (home run: home was read ほめ, the line's two romaji-looking words made it romaji)."""
+    return (
+        word == "I"
+        or word.lower() in loanwords()
+        or _NOT_HEPBURN.search(word) is not None
+        or _established_loanword(word)
+    )
 
 
 def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:
@@ -145,7 +151,7 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     if _NOT_HEPBURN.search(word) is not None:
         return False  # like, never: Hepburn, Kunrei and Nihon-shiki write no l or v
     lower = word.lower()
-    if lower in loanwords() or word == "I":
+    if lower in loanwords() or word == "I" or _established_loanword(word):
         return False
     return (single and not word[:1].isupper()) or lower not in function_words()
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -205,19 +206,21 @@ _ADDRESS_JOINS = ("アット", "ドット", "スラッシュ")
 
 def _inside_quantity(words: list[dict], j: int) -> bool:
     """Whether the number ``words[j]`` goes on a quantity: after a counted number (3時|15分, 2年|3か月,
-    1メートル|58センチ, 1分|23秒), a range's から after a number (2020年から|2021年, 3時から|5時) or a
-    word that opens a quantity (午後|3時, 約|5キロ):
+    1メートル|58センチ, 1分|23秒, 12月|25日), a range's から after a number (2020年から|2021年, 3時から|5時)
+    or a word that opens a quantity (午後|3時, 約|5キロ):
     said without a break (the model, which learnt that a reader may pause after 〜年 or 〜時 before a
-    clause, broke them: ゴゴサンジ、ジューゴフン)."""
+    clause, broke them: ゴゴサンジ、ジューゴフン; 12月25日 ジューニガツ、ニジューゴニチ)."""
     after = words[j]
-    if after["pos"] != "名詞" or after["pos_group1"] != "数":
+    if after["pos"] != "名詞" or not (after["pos_group1"] == "数" or _DATE_WORD.fullmatch(after["string"])):
         return False
     before = words[j - 1]
     if before["string"] in _BEFORE_A_NUMBER:
         return True
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
-    return before["pos"] == "名詞" and (before["pos_group1"] == "数" or before["pos_group2"] == "助数詞")
+    return before["pos"] == "名詞" and (
+        before["pos_group1"] == "数" or before["pos_group2"] == "助数詞" or _DATE_WORD.fullmatch(before["string"])
+    )
 
 
 # Words that open the quantity they stand before (午後|3時, 約|5キロ, 西暦|2020年): no break after them
@@ -225,6 +228,9 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
 _BEFORE_A_NUMBER = frozenset(
     {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速"}
 )
+# A number and its calendar counter that the dictionary holds as one word (１２月, 七日, 三日: not 数
+# + 助数詞 as 3時 is), so a date's parts are recognised as a quantity's.
+_DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月日]")
 
 
 def sentences(features: list[dict]) -> list[list[dict]]:
