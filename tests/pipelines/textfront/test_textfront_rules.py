@@ -1369,6 +1369,12 @@ CUE_CASES = [
     ("キャーッ！", "キャーッ！", [("scream", "キャーッ！")]),
     ("はあああ…", "はあああ…", [("sigh", "はあああ…")]),
     ("はい", "はい", []),  # no sigh はー drawn out with another vowel
+    # a short laugh, a gasp drawn out in a small kana, a gulp, a bite (had no event); not inside words
+    ("あはっ、ばれた？", "あはっ、ばれた？", [("laugh", "あはっ")]),
+    ("ひぃっ！", "ひぃっ！", [("gasp", "ひぃっ！")]),
+    ("……ごくり。", "…ごくり。", [("pause", "……"), ("other", "ごくり。")]),  # a long ellipsis: a pause cue
+    ("ごくりと唾を飲んだ", "ごくりと唾を飲んだ", []),
+    ("はむっ♪", "はむっ♪", [("other", "はむっ")]),
 ]
 
 

@@ -53,8 +53,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 9: thousands with the ideographic comma (１、０００名), ー or − between digits as a hyphen (３ー２);
     # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word;
     # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒;
-    # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1
-    version: ClassVar[str] = "12"
+    # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1;
+    # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ)
+    version: ClassVar[str] = "13"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
