@@ -735,6 +735,10 @@ def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
 CONTEXT_READING_CASES = [
+    # 人気 before のない / がない and a place is ひとけ (novels and game scenes); popularity elsewhere
+    ("人気のない路地を歩く", "ヒトケノナイロジヲアルク"),
+    ("人気がない公園で待つ", "ヒトケガナイコーエンデマツ"),
+    ("人気のない商品だ", "ニンキノナイショーヒンダ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ

@@ -173,7 +173,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # compound + も at a sentence end is no clipped volitional (希望も。 was マレノゾモ); a romaji word's kanji
     # spelling that MeCab would cut apart stays in kana (soryū a was アラツブア); 38: a Latin word in
     # Japanese text that UniDic records as the source of a loanword is English (nameを was ナメヲ, rate ラテ);
-    # with phrase breaks on, a date's month and day are one quantity (12月|25日 had a pause)
+    # with phrase breaks on, a date's month and day are one quantity (12月|25日 had a pause); 人気のない路地
+    # ヒトケ
     version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
