@@ -1078,6 +1078,11 @@ CONTEXT_READING_CASES = [
     ("正しすぎる", "タダシスギル"),  # was セーシスギル
     ("大きすぎ", "オーキスギ"),  # was タイキスギ
     ("新思想", "シンシソー"),  # the noun 思想 stays
+    # ... and before the noun-making さ or the conditional けれ (冷 ヒエ + た + さ, 長ける's 長けれ + ば)
+    ("水の冷たさ", "ミズノツメタサ"),  # was ヒエタサ
+    ("長ければいい", "ナガケレバイイ"),  # was タケレバ
+    ("上手さ", "ジョーズサ"),  # a noun + さ stays (the adjective 上手い would say ウマサ)
+    ("高さんが来た", "コーサンガキタ"),  # さん is no さ: a name stays
     # an adjective's stem is no okurigana cut (高 + そう, not 高祖 コーソ) and its さ noun is read in full
     ("高そう", "タカソー"),
     ("面倒臭さ", "メンドークササ"),  # was メンドークサ (the さ taken for the stem's own)

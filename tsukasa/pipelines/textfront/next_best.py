@@ -50,9 +50,10 @@ the verb する after its stem (話 ハナシ + し + ちゃった: ハナシシ
 **A godan ガ行 verb's イ音便 before the contracted で form read as 出でる.** 泳いでた was 泳 (オヨゲ) +
 いで (出でる) + た, 急いでた キュー + いで + た: where the kanji + い is such a verb (泳ぐ, 急ぐ), it is read so.
 
-**An adjective's stem before そう / すぎ read as other words.** 新しそう was 新 + しそう (思想: シンシソー),
-正しすぎ 正し (セーシ) + すぎ, 大きすぎ 大き (タイキ) + すぎ: where the letters before そう / すぎ are an
-adjective's stem (新しい, 正しい, 大きい in the dictionary), the analysis that reads them so is taken.
+**An adjective's stem before そう / すぎ / さ / ければ read as other words.** 新しそう was 新 + しそう (思想:
+シンシソー), 正しすぎ 正し (セーシ) + すぎ, 大きすぎ 大き (タイキ) + すぎ, 冷たさ 冷 (冷える: ヒエ) + た + さ, 長ければ
+the verb 長ける (タケレバ): where the letters before そう / すぎ / さ / けれ + ば are an adjective's stem (新しい,
+正しい, 大きい, 冷たい, 長い in the dictionary), the analysis that reads them so is taken.
 
 The cure is MeCab's own next-best analysis without the cut (its n-best paths, through
 pyopenjtalk-plus): 願い + な + ん + だ, 天井 + か + な — the words, parts of speech and accents the
@@ -294,17 +295,43 @@ def _te_form_mismatch(before: Word, word: Word) -> bool:
 
 
 def adjective_stem_cuts(words: list[Word]) -> list[tuple[int, str]]:
-    """``(offset, stem)`` for each adjective stem before そう / すぎ that MeCab read as other words:
-    新 + しそう (思想, シンシソー) for 新しそう, 正し (セーシ) + すぎ, 大き (タイキ) + すぎ, 貧 + し + すぎる."""
+    """``(offset, adjective)`` for each adjective MeCab read as other words where its stem stands before
+    そう / すぎ, the noun-making さ or its conditional けれ: 新 + しそう (思想, シンシソー) for 新しそう, 正し
+    (セーシ) + すぎ, 大き (タイキ) + すぎ, 貧 + し + すぎる, 冷 (冷える, ヒエ) + た + さ for 冷たさ, 長けれ (長ける,
+    タケレ) + ば for 長ければ. ``adjective`` is the surface the adjective has in the analysis that reads it
+    so (the stem; with けれ for the conditional). さ counts only as a word of its own (高さん is a name)
+    and not after a noun that is the whole stem (上手さ, 高価さ: a noun + さ, not うまさ, たかさ)."""
     out = []
     at = 0
+    starts = _word_starts(words)
     for k, word in enumerate(words):
         if word.pos != "形容詞" and _is_kanji(word.surface[:1] or " "):
             text = "".join(w.surface for w in words[k : k + 3])
             for j in range(1, len(text)):
-                if text.startswith(_AFTER_ADJECTIVE_STEM, j) and _adjective_stem(text[:j]):
+                if not _adjective_stem(text[:j]):
+                    continue
+                if text.startswith(_AFTER_ADJECTIVE_STEM, j):
                     out.append((at, text[:j]))
                     break
+                if text.startswith("けれ", j) and text[j + 2 : j + 3] == "ば":
+                    out.append((at, text[: j + 2]))
+                    break
+                if (
+                    text[j : j + 1] == "さ"
+                    and starts.get(at + j) == "さ"
+                    and not (word.surface == text[:j] and word.pos == "名詞")
+                ):  # a noun + さ is right as it is (上手さ, 高価さ: not うまさ, たかさ)
+                    out.append((at, text[:j]))
+                    break
+        at += len(word.surface)
+    return out
+
+
+def _word_starts(words: list[Word]) -> dict[int, str]:
+    """Each word's surface by the offset where it starts."""
+    out, at = {}, 0
+    for word in words:
+        out[at] = word.surface
         at += len(word.surface)
     return out
 
@@ -402,6 +429,8 @@ def _worth_a_look(features: list[dict]) -> bool:
         s, b = f["string"], before["string"]
         if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
+        if s == "さ" and before["pos"] != "形容詞" or s == "ば" and before["pos"] == "動詞" and b.endswith("けれ"):
+            return True  # maybe an adjective stem before さ (冷 + た + さ) or its conditional (長けれ + ば)
         if f["orig"] == "いでる" and _is_kanji(b[-1]):
             return True  # a literary 出でる after a kanji: 泳 + いで + た
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):

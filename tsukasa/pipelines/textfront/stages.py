@@ -174,7 +174,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # spelling that MeCab would cut apart stays in kana (soryū a was アラツブア); 38: a Latin word in
     # Japanese text that UniDic records as the source of a loanword is English (nameを was ナメヲ, rate ラテ);
     # with phrase breaks on, a date's month and day are one quantity (12月|25日 had a pause); 人気のない路地
-    # ヒトケ
+    # ヒトケ; an adjective stem before さ / ければ read as other words (冷たさ ヒエタサ, 長ければ タケレバ)
     version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
