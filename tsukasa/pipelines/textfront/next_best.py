@@ -429,7 +429,7 @@ def _worth_a_look(features: list[dict]) -> bool:
         s, b = f["string"], before["string"]
         if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
-        if s == "さ" and before["pos"] != "形容詞" or s == "ば" and before["pos"] == "動詞" and b.endswith("けれ"):
+        if (s == "さ" and before["pos"] != "形容詞") or (s == "ば" and before["pos"] == "動詞" and b.endswith("けれ")):
             return True  # maybe an adjective stem before さ (冷 + た + さ) or its conditional (長けれ + ば)
         if f["orig"] == "いでる" and _is_kanji(b[-1]):
             return True  # a literary 出でる after a kanji: 泳 + いで + た
