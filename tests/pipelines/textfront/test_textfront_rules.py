@@ -606,6 +606,10 @@ NUMBER_READINGS = [
     ("5時-6時", "ゴジカラロクジ"),
     ("2時間-3時間", "ニジカンカラサンジカン"),
     ("1月-3月", "イチガツカラサンガツ"),
+    # ... and after an RPG stat in capitals (a debuff), where capitals + hyphen + digit is otherwise a
+    # name said in English (K-1): HP-5 was エイチピーファイブ
+    ("HP-5", "エイチピーマイナスゴ"),
+    ("DEF−10", "ディーイーエフマイナスジュー"),
     # a colon between numbers that is no time is a ratio or a score (was a pause: ジューロク、キュー)
     ("16:9", "ジューロクタイキュー"),
     ("3:2で勝った", "サンタイニデカッタ"),

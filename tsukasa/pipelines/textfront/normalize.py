@@ -440,6 +440,9 @@ _PLUS_NUM = re.compile(_NOT_SIGNED_AFTER + r"\+(?=\d)")
 # before that word: then it joins a range, as 〜 does (5時-6時, 2時間-3時間, 1月-3月 ゴジカラロクジ).
 # Both stopped the line as "no reading for '-'".
 _KANJI_THEN_MINUS = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])[-−](?=\d)")
+# ... and after an RPG stat written in capitals (HP-5, DEF-10, SPD−3: a debuff), where a hyphen and a
+# digit after capitals is otherwise a model name said in English (K-1 ケーワン; HP-5 was エイチピーファイブ).
+_STAT_MINUS = re.compile(r"(?<![A-Za-z])(HP|MP|ATK|DEF|SPD|AGI|STR|DEX|LUK|INT|EXP|MATK|MDEF)[-−](?=\d)")
 _KANJI_RUN_END = re.compile(rf"[{KANJI}]+$")
 
 
@@ -1034,6 +1037,7 @@ def _normalize_numbers_all(text: str) -> str:
     text = _NEGATIVE.sub("マイナス", text)
     if "-" in text or "−" in text:
         text = _KANJI_THEN_MINUS.sub(_kanji_then_minus, text)
+        text = _STAT_MINUS.sub(r"\1マイナス", text)
     text = _PLUS_NUM.sub("プラス", text)
     text = _STAR_RATING.sub("星", text)
     text = _TIMES_X.sub("×", text)
