@@ -881,6 +881,10 @@ CONTEXT_READING_CASES = [
     ("よろめいて", "ヨロメイテ"),
     ("ためいきをつく", "タメイキヲツク"),  # two words in one: ため + 息 (UniDic タメイキ)
     ("うけいれる", "ウケイレル"),
+    # a kanji noun the dictionary spells letter for letter says its long vowel with ー, as UniDic does
+    # (救急車 was キュウキュウシャ, 救急 alone キューキュー); a verb's う stays (思う)
+    ("救急車が来た", "キューキューシャガキタ"),
+    ("そう思う", "ソーオモウ"),
     ("汚しさえしなければ", "ヨゴシサエシナケレバ"),  # the verb, not the classical adjective きたなし
     ("その節はお世話になりました", "ソノセツワオセワニナリマシタ"),
     ("歌の節", "ウタノフシ"),

@@ -254,6 +254,39 @@ def _long_ei(f: dict) -> None:
     f["pron"] = "".join(out)
 
 
+# A few kanji entries of OpenJTalk's dictionary give their pronunciation letter for letter (救急車
+# キュウキュウシャ, where 救急 alone is キューキュー): the phonemes are the same (a long vowel is its vowel
+# twice), but the kana a user reads, and the kana the benchmarks score, write it with ー as everywhere
+# else. Where UniDic says the same word with ー at that mora, so is it written.
+_U_OR_O_ROW = "ウクスツヌフムユルグズヅブプュコソトノホモヨロゴゾドボポョ"
+_OU = re.compile(f"(?<=[{_U_OR_O_ROW}])ウ")
+_KANJI_IN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+def _long_ou(f: dict) -> None:
+    """うう / おう said long in kanji noun ``f`` where its dictionary pronunciation spells them out and
+    UniDic, reading the same letters as one word, writes ー (in place)."""
+    pron = f["pron"]
+    if "’" in pron:
+        return
+    heard = _unidic_word_pron(f["string"])
+    if heard is None or len(heard) != len(pron):
+        return
+    f["pron"] = "".join(
+        "ー" if ch == "ウ" and heard[k] == "ー" and k and pron[k - 1] in _U_OR_O_ROW else ch for k, ch in enumerate(pron)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _unidic_word_pron(text: str) -> str | None:
+    """UniDic's pronunciation of a noun compound (救急 + 車), or None when it reads ``text`` as anything
+    else."""
+    words = unidic_words(text)
+    if not words or any(w.pos1 not in ("名詞", "接尾辞", "接頭辞") for w in words):
+        return None
+    return "".join(w.pron for w in words)
+
+
 @lru_cache(maxsize=4096)
 def _unidic_pron(hiragana: str) -> str | None:
     """UniDic's pronunciation of a hiragana word it reads as one word (せい, whatever it calls it), or as
@@ -312,6 +345,9 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
         s = f["string"]
         if "い" in s and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
             _long_ei(f)  # きれい キレー
+    for f in features:
+        if f["pos"] == "名詞" and "ウ" in f["pron"] and _OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
+            _long_ou(f)  # 救急車 キューキューシャ
     for i in range(1, len(features)):
         f = features[i]
         if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):

@@ -223,10 +223,11 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     )
 
 
-# Words that open the quantity they stand before (午後|3時, 約|5キロ, 西暦|2020年): no break after them
-# (the model learnt that a reader may pause between a short time word and a number, ここ、6か月で).
+# Words that open the quantity they stand before (午後|3時, 約|5キロ, 西暦|2020年, a sign: マイナス|5度,
+# ATK プラス|10パーセント): no break after them (the model learnt that a reader may pause between a short
+# time word and a number, ここ、6か月で; ATK+10% was エーティーケープラス、ジュッパーセント).
 _BEFORE_A_NUMBER = frozenset(
-    {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速"}
+    {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速", "プラス", "マイナス"}
 )
 # A number and its calendar counter that the dictionary holds as one word (１２月, 七日, 三日: not 数
 # + 助数詞 as 3時 is), so a date's parts are recognised as a quantity's.
