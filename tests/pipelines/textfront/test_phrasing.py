@@ -214,3 +214,10 @@ def test_a_line_converted_from_latin_letters_takes_a_break_on_stronger_evidence(
     monkeypatch.setattr(phrasing, "LATIN_THRESHOLD", 1.01)
     assert "pau" not in phonemize(romaji).phonemes
     assert "pau" in phonemize(LONG).phonemes  # the Japanese text keeps its bar
+
+
+def test_no_break_between_a_sign_and_its_number() -> None:
+    # ATK+10%: MeCab makes one katakana word of the letters and the sign (エーティーケープラス), and the
+    # model broke the 17-mora line before the number (エーティーケープラス、ジュッパーセント)
+    assert phonemize("ATK+10%").kana == "エーティーケープラスジュッパーセント"
+    assert "pau" not in phonemize("ATK+10%").phonemes

@@ -272,9 +272,8 @@ def _long_ou(f: dict) -> None:
     heard = _unidic_word_pron(f["string"])
     if heard is None or len(heard) != len(pron):
         return
-    f["pron"] = "".join(
-        "ー" if ch == "ウ" and heard[k] == "ー" and k and pron[k - 1] in _U_OR_O_ROW else ch for k, ch in enumerate(pron)
-    )
+    long = [ch == "ウ" and heard[k] == "ー" and k and pron[k - 1] in _U_OR_O_ROW for k, ch in enumerate(pron)]
+    f["pron"] = "".join("ー" if is_long else ch for is_long, ch in zip(long, pron, strict=True))
 
 
 @lru_cache(maxsize=4096)

@@ -214,8 +214,8 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     if after["pos"] != "名詞" or not (after["pos_group1"] == "数" or _DATE_WORD.fullmatch(after["string"])):
         return False
     before = words[j - 1]
-    if before["string"] in _BEFORE_A_NUMBER:
-        return True
+    if before["string"] in _BEFORE_A_NUMBER or before["string"].endswith(_SIGNS):
+        return True  # a sign may be the end of a katakana word MeCab made (エーティーケープラス for ATK+)
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
     return before["pos"] == "名詞" and (
@@ -227,8 +227,9 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
 # ATK プラス|10パーセント): no break after them (the model learnt that a reader may pause between a short
 # time word and a number, ここ、6か月で; ATK+10% was エーティーケープラス、ジュッパーセント).
 _BEFORE_A_NUMBER = frozenset(
-    {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速", "プラス", "マイナス"}
+    {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速"}
 )
+_SIGNS = ("プラス", "マイナス")
 # A number and its calendar counter that the dictionary holds as one word (１２月, 七日, 三日: not 数
 # + 助数詞 as 3時 is), so a date's parts are recognised as a quantity's.
 _DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月日]")
