@@ -881,6 +881,9 @@ CONTEXT_READING_CASES = [
     ("よろめいて", "ヨロメイテ"),
     ("ためいきをつく", "タメイキヲツク"),  # two words in one: ため + 息 (UniDic タメイキ)
     ("うけいれる", "ウケイレル"),
+    # ... also where UniDic cuts the kana apart (とく|せい): as its Sino-Japanese kanji spelling says it
+    # (特性 トクセー); a compound of native words keeps two vowels where UniDic says so
+    ("あるとくせいを", "アルトクセーヲ"),
     # a kanji noun the dictionary spells letter for letter says its long vowel with ー, as UniDic does
     # (救急車 was キュウキュウシャ, 救急 alone キューキュー); a verb's う stays (思う)
     ("救急車が来た", "キューキューシャガキタ"),
@@ -1270,6 +1273,16 @@ TOPIC_WA_CASES = [
     ("ほんとはね", "ホントワネ"),  # a ？ added for the rising ね made it はね
     ("お兄ちゃーん、あたしはねー", "オニーチャーン、アタシワネー"),  # with stretches in the line too
     ("すばらしいはなしだね。", "スバラシイハナシダネ"),  # an adjective's attributive form, then はなし
+    # lines written without kanji (JSUT even ids 0796, 0782, 1192, 0800 rewritten in kana): UniDic cut a
+    # word after が / を, or before ん / っ, into the particle は; a topic は follows neither, and no word
+    # starts with ん or っ (were ワソン, ワンメー, ワッセイ); where both analysers take the particle after
+    # が or an attributive な, the は is still said ハ (ワイッテ, ワナ)
+    ("やねがはそんしたいえは、いまではしゅうりがかんりょうしている。", "ヤネガハソンシタイエワ、イマデワシューリガカンリョーシテイル"),
+    ("こうさつとはんめいした。", "コーサツトハンメーシタ"),
+    ("ふかんぜんねんしょうではっせいする。", "フカンゼンネンショーデハッセースル"),
+    ("なかになにがはいっているのか。", "ナカニナニガハイッテイルノカ"),
+    ("きれいなはな", "キレーナハナ"),
+    ("かわいいは正義。", "カワイイワセーギ"),  # after an adjective's plain form は stays the particle
     # left as they were: lexicalised adverbs, greetings, a sentence-initial はい, real particles
     ("実は、だれも知らない。", "ジツワ、ダレモシラナイ"),
     ("要は、そういうことだ。", "ヨーワ、ソーユーコトダ"),

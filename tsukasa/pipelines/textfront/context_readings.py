@@ -241,7 +241,7 @@ def _long_ei(f: dict) -> None:
     pron = f["pron"]
     if clean_pron(pron) != to_katakana(f["string"]) or _EI.search(pron) is None:
         return
-    heard = _unidic_pron(f["string"])
+    heard = _unidic_pron(f["string"]) or _sino_japanese_pron(f["string"])
     if heard is None or len(heard) != len(clean_pron(pron)):
         return
     out, k = [], 0
@@ -287,6 +287,21 @@ def _unidic_word_pron(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def _sino_japanese_pron(hiragana: str) -> str | None:
+    """How a hiragana noun UniDic cuts apart is said when it is a Sino-Japanese word: UniDic's
+    pronunciation of its first kanji spelling in OpenJTalk's dictionary whose words are all 漢語
+    (とくせい: 特性 トクセー, じょうせい: 情勢 ジョーセー; UniDic reads the kana とく|せい). A kanji
+    compound of native words (毛糸 けいと: け + いと) is no such spelling: its えい is two vowels."""
+    from tsukasa.pipelines.textfront.kana_kanji import index
+
+    for spelling in index().get(hiragana, ())[:3]:
+        words = unidic_words(spelling)
+        if words and all(w.goshu == "漢" for w in words):
+            return "".join(w.pron for w in words)
+    return None
+
+
+@lru_cache(maxsize=4096)
 def _unidic_pron(hiragana: str) -> str | None:
     """UniDic's pronunciation of a hiragana word it reads as one word (せい, whatever it calls it), or as
     a noun, na-adjective stem or adverb and one more (いっせい|に); else None (れいんこーと: four scraps)."""
@@ -325,12 +340,27 @@ def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
         features[head]["acc"] = sum(int(w["mora_size"]) for w in features[head:first])
 
 
+def _no_particle_after(word: dict) -> bool:
+    """Whether the particle は cannot follow ``word``: a clipped っ, the case particle が or を, or an
+    attributive word (この, the な of a na-adjective: きれいなはな is 花, read ワナ by both analysers).
+    Not an adjective's plain form: かわいいは正義 is colloquial Japanese."""
+    if word["pron"].endswith("ッ") or word["pos"] == "連体詞":
+        return True
+    return (word["pos"] == "助詞" and word["string"] in ("が", "を")) or (
+        word["pos"] == "助動詞" and word["string"] == "な"
+    )
+
+
 def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dict]:
-    """``は`` right after a clipped ``っ`` reads ハ, and okurigana is read once (in place; returned).
+    """``は`` right after a clipped ``っ`` or after が / を reads ハ, and okurigana is read once (in place;
+    returned).
 
     No particle follows a clipped っ (an interjection, a verb stem before た/て): such a は is a
     syllable of laughter or a greeting that MeCab cut apart (わっはっは, おっはよ: was ワ). Run
-    before a stretch is put back, which looks for the letter's own kana (おっはー オッハー).
+    before a stretch is put back, which looks for the letter's own kana (おっはー オッハー). Nor does
+    the topic は follow が or を (がは, をは are no Japanese) or an attributive word: there it is the first
+    syllable of a word in hiragana that OpenJTalk's dictionary does not hold so (なにがはいっているの:
+    はいって, was ワイッテ; きれいなはな ワナ).
 
     A kanji word whose reading already ends in the kana of the suffix MeCab cut after it read
     that kana twice: 明日は晴れのち曇り is 晴 (a verb stem the dictionary reads ハレ) + れ (接尾 レ),
@@ -349,7 +379,7 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
             _long_ou(f)  # 救急車 キューキューシャ
     for i in range(1, len(features)):
         f = features[i]
-        if f["string"] == "は" and f["pron"] == "ワ" and features[i - 1]["pron"].endswith("ッ"):
+        if f["string"] == "は" and f["pron"] == "ワ" and _no_particle_after(features[i - 1]):
             set_reading(f, "ハ")
         elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
             stem = features[i - 1]

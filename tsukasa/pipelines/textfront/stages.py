@@ -175,7 +175,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # Japanese text that UniDic records as the source of a loanword is English (nameを was ナメヲ, rate ラテ);
     # with phrase breaks on, a date's month and day are one quantity (12月|25日 had a pause); 人気のない路地
     # ヒトケ; an adjective stem before さ / ければ read as other words (冷たさ ヒエタサ, 長ければ タケレバ);
-    # textnorm 13 (HP-5 マイナス); no phrase break after a sign (プラス|10); 救急車 キューキューシャ
+    # textnorm 13 (HP-5 マイナス); no phrase break after a sign (プラス|10); 救急車 キューキューシャ; in kana:
+    # は after が / を / an attributive or before ん / っ is no particle (がはそん ガワソン), とくせい トクセー
     version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 

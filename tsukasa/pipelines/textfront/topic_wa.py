@@ -33,6 +33,11 @@ _HA = "は"
 _CONTENT = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞", "代名詞"})
 # attributive words after which は cannot be the topic particle (特別な|は, この|は)
 _ATTRIBUTIVE_AUX = frozenset({"な"})
+# case particles after which は cannot be the topic particle (がは, をは are no Japanese): a は there
+# starts a word (屋根が|はそん, 何が|はいって)
+_NO_TOPIC_AFTER = frozenset({"が", "を"})
+# letters no word starts with
+_NO_WORD_STARTS = frozenset("んっゃゅょぁぃぅぇぉゎー")
 
 
 def respace_topic_wa(text: str, features: list[dict]) -> str | None:
@@ -78,6 +83,7 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
                     prev["pos"] == "連体詞"
                     or (prev["pos"] == "助動詞" and prev["string"] in _ATTRIBUTIVE_AUX)
                     or (prev["pos"] == "形容詞" and prev["cform"] == "基本形")  # すばらしい | はなし
+                    or (prev["pos"] == "助詞" and prev["string"] in _NO_TOPIC_AFTER)  # 何が | はいって
                 )
                 if attributive and is_hiragana(features[k + 1]["string"][:1]):
                     out.append((k, 0, "word"))
@@ -96,13 +102,18 @@ def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
     """Whether UniDic's words around its particle は at ``i`` read as grammar, not as the pieces of
     a word it does not know (a hiragana name: ち|は|や for ちはや, こと|は|が for ことは): the word
     before is a word (not a symbol, nor one hiragana letter unless a particle: に|は, て|は), and the
-    word after is not a case or binding particle (は|が cannot be)."""
+    word after is not a case or binding particle (は|が cannot be).
+    Nor after が or を (a topic は never follows them), nor where no word would start with the letter
+    after は (ん, っ, a small kana or ー: UniDic cut はんめい, はっせい into と|は|ん|めい and で|は|っせい in
+    lines written without kanji)."""
     before = ending.get(i)
     if before is None:
         return False
     start, pos1, _ = before
     if pos1 in ("記号", "補助記号") or (i - start == 1 and is_hiragana(text[start]) and pos1 != "助詞"):
         return False
+    if text[start:i] in _NO_TOPIC_AFTER or text[i + 1 : i + 2] in _NO_WORD_STARTS:
+        return False  # が|は|そん for はそん, と|は|んめい for はんめい, で|は|っせい for はっせい
     after = unidic.get(i + 1)
     return after is None or after[1] != "助詞" or after[2] == "終助詞"
 
