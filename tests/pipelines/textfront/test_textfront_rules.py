@@ -884,6 +884,10 @@ CONTEXT_READING_CASES = [
     # ... also where UniDic cuts the kana apart (とく|せい): as its Sino-Japanese kanji spelling says it
     # (特性 トクセー); a compound of native words keeps two vowels where UniDic says so
     ("あるとくせいを", "アルトクセーヲ"),
+    # ... and its おう / うう as a long お / う (the dictionary spelled ボウカンシャ; ゴーケイ already had one ー)
+    ("ぼうかんしゃには", "ボーカンシャニワ"),
+    ("ごうけいがくは", "ゴーケーガクワ"),
+    ("そう思う", "ソーオモウ"),  # a verb's う stays
     # a kanji noun the dictionary spells letter for letter says its long vowel with ー, as UniDic does
     # (救急車 was キュウキュウシャ, 救急 alone キューキュー); a verb's う stays (思う)
     ("救急車が来た", "キューキューシャガキタ"),

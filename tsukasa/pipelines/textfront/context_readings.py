@@ -224,32 +224,43 @@ def _adjective_stem(kanji: str) -> str | None:
     return clean_pron(words[0].pron)[:-1]
 
 
-# A word written in hiragana says its えい as a long え, as the same word in kanji does (きれい キレー as
-# 綺麗, せい セー as 所為, ていねい, こっけい, いっせいに): OpenJTalk's dictionary spells the pronunciation
-# of its hiragana entries letter for letter (キレイ, セイ). JSUT (read speech): 5 even ids and 5
-# held-out ones closer (benchmarks/RESULTS.md says how the rule was bounded). Nouns, na-adjective
-# stems and adverbs only: in a verb or adjective form い is an ending (よろめいて, not ヨロメーテ).
+# A word written in hiragana says its えい as a long え and its おう / うう as a long お / う, as the same
+# word in kanji does (きれい キレー as 綺麗, せい セー as 所為, ていねい, いっせいに; ぼうかんしゃ ボーカンシャ
+# as 傍観者): OpenJTalk's dictionary spells the pronunciation of its hiragana entries letter for letter
+# (キレイ, ボウカンシャ). JSUT (read speech): 5 even ids and 5 held-out ones closer for えい (benchmarks/
+# RESULTS.md says how the rule was bounded); sentences rewritten without kanji many more. Nouns,
+# na-adjective stems and adverbs only: in a verb or adjective form い / う is an ending (よろめいて, not
+# ヨロメーテ; おもう).
 _LONG_EI_POS = frozenset({"名詞", "副詞"})
 _HIRAGANA = re.compile(r"[ぁ-ゖ]+")
 _E_ROW = "エケセテネヘメレゲゼデベペ"
-_EI = re.compile(f"(?<=[{_E_ROW}])イ")
+_U_OR_O_ROW = "ウクスツヌフムユルグズヅブプュコソトノホモヨロゴゾドボポョ"
+_LONG_AFTER = {"イ": _E_ROW, "ウ": _U_OR_O_ROW}
+_EI_OR_OU = re.compile(f"(?<=[{_E_ROW}])イ|(?<=[{_U_OR_O_ROW}])ウ")
 
 
 def _long_ei(f: dict) -> None:
-    """えい said long in word ``f`` where UniDic says it so (in place): across a word boundary inside
-    a compound in hiragana it is two vowels (ためいき, うけいれ: UniDic タメイキ, ウケイレ)."""
+    """えい / おう / うう said long in word ``f`` where UniDic says it so (in place): across a word
+    boundary inside a compound in hiragana they are two vowels (ためいき, うけいれ: UniDic タメイキ,
+    ウケイレ). Its pronunciation must spell its letters, up to long vowels it already has (ゴーケイ for
+    ごうけい), so that the two line up letter by letter."""
     pron = f["pron"]
-    if clean_pron(pron) != to_katakana(f["string"]) or _EI.search(pron) is None:
+    plain = clean_pron(pron)
+    kana = to_katakana(f["string"])
+    if len(plain) != len(kana) or _EI_OR_OU.search(pron) is None:
+        return
+    if any(a != b and not (a == "ー" and b in _LONG_AFTER) for a, b in zip(plain, kana, strict=True)):
         return
     heard = _unidic_pron(f["string"]) or _sino_japanese_pron(f["string"])
-    if heard is None or len(heard) != len(clean_pron(pron)):
+    if heard is None or len(heard) != len(plain):
         return
     out, k = [], 0
     for ch in pron:
         if ch == "’":
             out.append(ch)
             continue
-        out.append("ー" if ch == "イ" and heard[k] == "ー" and k and heard[k - 1] in _E_ROW else ch)
+        row = _LONG_AFTER.get(ch)
+        out.append("ー" if row and heard[k] == "ー" and k and heard[k - 1] in row else ch)
         k += 1
     f["pron"] = "".join(out)
 
@@ -258,7 +269,6 @@ def _long_ei(f: dict) -> None:
 # キュウキュウシャ, where 救急 alone is キューキュー): the phonemes are the same (a long vowel is its vowel
 # twice), but the kana a user reads, and the kana the benchmarks score, write it with ー as everywhere
 # else. Where UniDic says the same word with ー at that mora, so is it written.
-_U_OR_O_ROW = "ウクスツヌフムユルグズヅブプュコソトノホモヨロゴゾドボポョ"
 _OU = re.compile(f"(?<=[{_U_OR_O_ROW}])ウ")
 _KANJI_IN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 
@@ -372,8 +382,8 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
     (reinkōto as れい|ん|こう|と: the れい of レインコート is no word said レー), the spelling decides."""
     for f in features if long_ei else ():
         s = f["string"]
-        if "い" in s and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
-            _long_ei(f)  # きれい キレー
+        if ("い" in s or "う" in s) and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
+            _long_ei(f)  # きれい キレー, ぼうかんしゃ ボーカンシャ
     for f in features:
         if f["pos"] == "名詞" and "ウ" in f["pron"] and _OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
             _long_ou(f)  # 救急車 キューキューシャ
