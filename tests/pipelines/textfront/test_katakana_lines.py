@@ -70,6 +70,12 @@ def test_loanwords_and_names_read_as_before(line: str) -> None:
     assert (after.kana, after.prosody) == (before.kana, before.prosody)
 
 
+@pytest.mark.parametrize("line,kana", [("ハハハ！", "ハハハ"), ("ははは。", "ハハハ"), ("フフフ", "フフフ")])
+def test_laughter_in_katakana_stays_a_sound(line: str, kana: str) -> None:
+    # ハハハ alone is all katakana; in hiragana MeCab reads ははは as 母 + the particle は (was ハハワ)
+    assert phonemize(line).kana == kana
+
+
 def test_only_sentences_written_all_in_katakana_are_touched() -> None:
     assert katakana_sentences_to_hiragana("ワタシハロボットです。") == "ワタシハロボットです。"
     assert katakana_sentences_to_hiragana("ワタシハロボットデス。今日は。") == "わたしはろぼっとです。今日は。"

@@ -380,6 +380,10 @@ NORMALIZE_CASES = [
     ("はは。", "ハハ。"),  # two of them alone: laughter (was ワワ, two particles)
     ("にゃはは", "にゃハハ"),  # ... or ending a word after a kana (was ニャワワ)
     ("すてきなははおや", "すてきなははおや"),  # not inside one
+    # three は in text without kanji: the particle and 母 before おや or after the genitive の
+    ("おんなのこはははおやを", "おんなのこはははおやを"),
+    ("わたしのはははやさしい", "わたしのはははやさしい"),
+    ("はははは", "ハハハハ"),
     ("へへっ、やったぜ", "ヘヘっ、やったぜ"),  # was エヘッ, the particle へ
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)
     ("ぎゃあああ", "ぎゃー"),

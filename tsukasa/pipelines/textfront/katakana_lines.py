@@ -109,10 +109,10 @@ def katakana_sentences_to_hiragana(text: str) -> str:
         pieces = []
         for word in dictionary_words(sentence):
             s = word.surface
-            unknown = word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s) and not _holds_a_loanword(s)
-            if unknown and _reads_as_japanese(hira := jaconv.kata2hira(s)):
+            candidate = word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s) and not _a_sound(s)
+            if candidate and not _holds_a_loanword(s) and _reads_as_japanese(hira := jaconv.kata2hira(s)):
                 pieces.append(hira)
-            elif word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s):
+            elif candidate:
                 pieces.append(_split_at_known_words(s))
             else:
                 pieces.append(s)
@@ -122,6 +122,15 @@ def katakana_sentences_to_hiragana(text: str) -> str:
         same = len(joined) == len(sentence) and (joined == sentence or _said_as_written(joined))
         out.append(joined if same else sentence)
     return "".join(out)
+
+
+def _a_sound(katakana: str) -> bool:
+    """Whether a katakana run is a spoken sound as a whole (ハハハ, フフフ, ゴホッゴホッ: laughter, a cough),
+    which is said as written: in hiragana MeCab reads ははは as 母 + the particle は (ハハワ)."""
+    from tsukasa.pipelines.textfront.cues import extract_cues
+
+    _, spans = extract_cues(katakana)
+    return len(spans) == 1 and spans[0].offset == 0 and spans[0].label.rstrip("っッー") == katakana.rstrip("っッー")
 
 
 _MIN_KNOWN = 3  # a katakana word kept inside a run has at least this many letters

@@ -54,7 +54,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 10: ruby spelling long vowels as kana write them (停戦《ていせん》, said テーセン) keeps its word;
     # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒;
     # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1;
-    # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5)
+    # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5);
+    # ははは after の or before おや is 母 (の母は, は + 母親), not laughter
     version: ClassVar[str] = "13"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
@@ -176,7 +177,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # with phrase breaks on, a date's month and day are one quantity (12月|25日 had a pause); 人気のない路地
     # ヒトケ; an adjective stem before さ / ければ read as other words (冷たさ ヒエタサ, 長ければ タケレバ);
     # textnorm 13 (HP-5 マイナス); no phrase break after a sign (プラス|10); 救急車 キューキューシャ; in kana:
-    # は after が / を / an attributive or before ん / っ is no particle (がはそん ガワソン), とくせい トクセー
+    # は after が / を / an attributive or before ん / っ is no particle (がはそん ガワソン), とくせい トクセー,
+    # ぼうかんしゃ ボー; laughter ハハハ stays a sound (was ハハワ), は + ははおや
     version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
