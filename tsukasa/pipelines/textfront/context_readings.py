@@ -350,14 +350,20 @@ def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
         features[head]["acc"] = sum(int(w["mora_size"]) for w in features[head:first])
 
 
-def _no_particle_after(word: dict) -> bool:
-    """Whether the particle は cannot follow ``word``: a clipped っ, the case particle が or を, or an
-    attributive word (この, the な of a na-adjective: きれいなはな is 花, read ワナ by both analysers).
-    Not an adjective's plain form: かわいいは正義 is colloquial Japanese."""
-    if word["pron"].endswith("ッ") or word["pos"] == "連体詞":
+def _no_particle_after(word: dict, rest: list[dict]) -> bool:
+    """Whether the particle は cannot follow ``word``: a clipped っ, or — when a word follows the は,
+    whose first syllable it then is — the case particle が or を or an attributive word (この, the な
+    of a na-adjective: きれいなはな is 花, read ワナ by both analysers). Not an adjective's plain form:
+    かわいいは正義 is colloquial Japanese. A は that ends its sentence stays the particle (蛾 は as
+    romaji "ga は")."""
+    if word["pron"].endswith("ッ"):
         return True
-    return (word["pos"] == "助詞" and word["string"] in ("が", "を")) or (
-        word["pos"] == "助動詞" and word["string"] == "な"
+    if not rest or rest[0]["pos"] == "記号":
+        return False
+    return (
+        word["pos"] == "連体詞"
+        or (word["pos"] == "助詞" and word["string"] in ("が", "を"))
+        or (word["pos"] == "助動詞" and word["string"] == "な")
     )
 
 
@@ -389,7 +395,7 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
             _long_ou(f)  # 救急車 キューキューシャ
     for i in range(1, len(features)):
         f = features[i]
-        if f["string"] == "は" and f["pron"] == "ワ" and _no_particle_after(features[i - 1]):
+        if f["string"] == "は" and f["pron"] == "ワ" and _no_particle_after(features[i - 1], features[i + 1 :]):
             set_reading(f, "ハ")
         elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
             stem = features[i - 1]
