@@ -1567,6 +1567,10 @@ def test_mixed_reads_like_japanese(text: str, kana: str) -> None:
 # (xyzzy, nhk) and all-capital acronyms keep their letter names (issue 5: unknown Latin strings).
 ENGLISH_CASES = [
     ("今日はgood weatherですね", "キョーワグッドウェザーデスネ"),
+    # game and chat words as players say them (e2k: ベット, バッフ; nerf was spelled letter by letter)
+    ("bedで寝る", "ベッドデネル"),
+    ("味方にbuffをかける", "ミカタニバフヲカケル"),
+    ("あのキャラnerfされた", "アノキャラナーフサレタ"),
     # a word with l or v, letters no standard romanisation writes, is English (lime リメ, mile ミレ)
     ("lemonやlimeはすっぱい", "レモンヤライムワスッパイ"),
     ("走行mileで", "ソーコーマイルデ"),
