@@ -254,15 +254,22 @@ def _long_ei(f: dict) -> None:
     heard = _unidic_pron(f["string"]) or _sino_japanese_pron(f["string"])
     if heard is None or len(heard) != len(plain):
         return
+    f["pron"] = _lengthened(pron, heard, "イウ")
+
+
+def _lengthened(pron: str, heard: str, vowels: str) -> str:
+    """``pron`` with ー for each of its ``vowels`` (イ, ウ) that ``heard`` (the same word's pronunciation
+    from UniDic, letter for letter; accent marks ’ aside) says long after the row that makes it so:
+    イ after the e-row, ウ after the o- or u-row."""
     out, k = [], 0
     for ch in pron:
         if ch == "’":
             out.append(ch)
             continue
-        row = _LONG_AFTER.get(ch)
+        row = _LONG_AFTER.get(ch) if ch in vowels else None
         out.append("ー" if row and heard[k] == "ー" and k and heard[k - 1] in row else ch)
         k += 1
-    f["pron"] = "".join(out)
+    return "".join(out)
 
 
 # A few kanji entries of OpenJTalk's dictionary give their pronunciation letter for letter (救急車
@@ -276,14 +283,9 @@ _KANJI_IN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 def _long_ou(f: dict) -> None:
     """うう / おう said long in kanji noun ``f`` where its dictionary pronunciation spells them out and
     UniDic, reading the same letters as one word, writes ー (in place)."""
-    pron = f["pron"]
-    if "’" in pron:
-        return
     heard = _unidic_word_pron(f["string"])
-    if heard is None or len(heard) != len(pron):
-        return
-    long = [ch == "ウ" and heard[k] == "ー" and k and pron[k - 1] in _U_OR_O_ROW for k, ch in enumerate(pron)]
-    f["pron"] = "".join("ー" if is_long else ch for is_long, ch in zip(long, pron, strict=True))
+    if heard is not None and len(heard) == len(clean_pron(f["pron"])):
+        f["pron"] = _lengthened(f["pron"], heard, "ウ")
 
 
 @lru_cache(maxsize=4096)
