@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from tsukasa.pipelines.textfront.readings import SPELLED, clean_pron, set_reading, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
+from tsukasa.pipelines.textfront.topic_wa import no_topic_after
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
@@ -354,19 +355,12 @@ def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
 
 def _no_particle_after(word: dict, rest: list[dict]) -> bool:
     """Whether the particle は cannot follow ``word``: a clipped っ, or — when a word follows the は,
-    whose first syllable it then is — the case particle が or を or an attributive word (この, the な
-    of a na-adjective: きれいなはな is 花, read ワナ by both analysers). Not an adjective's plain form:
-    かわいいは正義 is colloquial Japanese. A は that ends its sentence stays the particle (蛾 は as
-    romaji "ga は")."""
+    whose first syllable it then is — a word the topic は never follows (:func:`.topic_wa.no_topic_after`:
+    が, を, an attributive; きれいなはな is 花, read ワナ by both analysers). A は that ends its sentence
+    stays the particle (蛾 は as romaji "ga は")."""
     if word["pron"].endswith("ッ"):
         return True
-    if not rest or rest[0]["pos"] == "記号":
-        return False
-    return (
-        word["pos"] == "連体詞"
-        or (word["pos"] == "助詞" and word["string"] in ("が", "を"))
-        or (word["pos"] == "助動詞" and word["string"] == "な")
-    )
+    return bool(rest) and rest[0]["pos"] != "記号" and no_topic_after(word)
 
 
 def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dict]:

@@ -79,11 +79,8 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
         prev = features[k - 1] if k else None
         if s == _HA:
             if f["pos"] == "助詞" and prev is not None and k + 1 < len(features):
-                attributive = (
-                    prev["pos"] == "連体詞"
-                    or (prev["pos"] == "助動詞" and prev["string"] in _ATTRIBUTIVE_AUX)
-                    or (prev["pos"] == "形容詞" and prev["cform"] == "基本形")  # すばらしい | はなし
-                    or (prev["pos"] == "助詞" and prev["string"] in _NO_TOPIC_AFTER)  # 何が | はいって
+                attributive = no_topic_after(prev) or (
+                    prev["pos"] == "形容詞" and prev["cform"] == "基本形"  # すばらしい | はなし
                 )
                 if attributive and is_hiragana(features[k + 1]["string"][:1]):
                     out.append((k, 0, "word"))
@@ -96,6 +93,15 @@ def _doubtful(features: list[dict]) -> list[tuple[int, int, str]]:
                 if (j and is_hiragana(s[j - 1])) or (not j and prev is not None and prev["pos"] != "記号"):
                     out.append((k, j, "particle"))
     return out
+
+
+def no_topic_after(word: dict) -> bool:
+    """Whether the topic particle は cannot follow ``word`` (an OpenJTalk feature): an attributive word
+    (この, a na-adjective's な: 特別な | は) or the case particle が or を (何が | はいって: がは, をは are
+    no Japanese). An adjective's plain form is left out: すばらしいはなし is はなし, but かわいいは正義 is
+    colloquial Japanese with its particle."""
+    pos, s = word["pos"], word["string"]
+    return pos == "連体詞" or (pos == "助動詞" and s in _ATTRIBUTIVE_AUX) or (pos == "助詞" and s in _NO_TOPIC_AFTER)
 
 
 def _fits_a_topic(text: str, i: int, unidic: dict, ending: dict) -> bool:
