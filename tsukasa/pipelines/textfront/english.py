@@ -79,8 +79,14 @@ CLEARLY_ENGLISH_SCORE = 1.2
 
 def clearly_english(word: str) -> bool:
     """Whether e2k's character n-gram model scores ``word`` well inside English spelling."""
+    return english_score(word) >= CLEARLY_ENGLISH_SCORE
+
+
+def english_score(word: str) -> float:
+    """e2k's character n-gram score of ``word`` against English spelling (higher: more English;
+    -inf for anything but an ASCII word)."""
     letters = _letters(word)
     if letters is None:
-        return False
+        return float("-inf")
     _, ngram = _models()
-    return float(ngram.score(letters)) >= CLEARLY_ENGLISH_SCORE
+    return float(ngram.score(letters))

@@ -120,19 +120,24 @@ def _table_word(word: str) -> str | None:
 _NOT_HEPBURN = re.compile("[lLvV]")
 
 
-def _english_evidence(word: str) -> bool:
+def _english_evidence(word: str, in_japanese: bool = False) -> bool:
     """Whether ``word`` speaks for its line being English: a word of the loanword table, the pronoun
-    I, a word with a letter romaji does not use (like, love, never), or the source of a loanword
-    UniDic knows (home run: home was read ほめ, the line's two romaji-looking words made it romaji)."""
+    I, a word with a letter romaji does not use (like, love, never), or, inside Japanese text, the
+    source of a loanword UniDic knows (home run: home was read ほめ, the line's two romaji-looking words
+    made it romaji). Only inside Japanese text: that test runs e2k's model on the word (a few ms
+    each), which a line of romaji would pay for every new word it holds (800 romaji lines: 1.0 s →
+    6.9 s the first time), and a romaji line is weighed by its own words."""
     return (
         word == "I"
         or word.lower() in loanwords()
         or _NOT_HEPBURN.search(word) is not None
-        or _established_loanword(word)
+        or (in_japanese and _established_loanword(word))
     )
 
 
-def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single: bool) -> bool:
+def _romaji_evidence(
+    word: str, reading: str | None, prefer_romaji: bool, single: bool, in_japanese: bool = False
+) -> bool:
     """Whether ``word`` counts towards reading its span as romaji.
 
     A word the loanword table holds (you, love, game, time) or the pronoun "I" is English even
@@ -142,7 +147,8 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     Japanese text, where it stays romaji as before — unless it is capitalised: romaji written into
     Japanese text writes its particles in lower case, and Yes/Noで答えて read No as の. In a plainly
     romaji line (``prefer_romaji``: two or more romaji words outside the table) every word that
-    parses counts as romaji.
+    parses counts as romaji. Inside Japanese text the source of a loanword UniDic knows is English
+    too (:func:`_english_evidence`).
     """
     if reading is None:
         return False
@@ -151,7 +157,7 @@ def _romaji_evidence(word: str, reading: str | None, prefer_romaji: bool, single
     if _NOT_HEPBURN.search(word) is not None:
         return False  # like, never: Hepburn, Kunrei and Nihon-shiki write no l or v
     lower = word.lower()
-    if lower in loanwords() or word == "I" or _established_loanword(word):
+    if lower in loanwords() or word == "I" or (in_japanese and _established_loanword(word)):
         return False
     return (single and not word[:1].isupper()) or lower not in function_words()
 
@@ -299,6 +305,15 @@ def _english_not_japanese(word: str, hiragana: str | None) -> bool:
     return clearly_english(word) and transliterate(word) is not None
 
 
+# The words whose romaji and English readings collide are short (name, rate, dome, home, take, sense):
+# longer ones are not asked, nor those e2k's character n-gram model (tens of µs) scores far from English
+# spelling: the check runs e2k's spelling model (a few ms) on every new Latin word of Japanese text, and
+# lines of Japanese with romaji nouns in them paid for it on every noun (800 mixed lines: 1.0 → 5.0 s
+# the first time). name scores 1.19, sense 1.62; romaji nouns mizu 0.83, kokoro 0.61, inu −0.33.
+_SHORT_WORD = 5
+_LOANWORD_SOURCE_SCORE = 1.0
+
+
 @lru_cache(maxsize=4096)
 def _established_loanword(word: str) -> bool:
     """Whether ``word`` is the source of a loanword Japanese already uses: e2k spells it in katakana
@@ -313,10 +328,12 @@ def _established_loanword(word: str) -> bool:
     have no such entry (テーム, セーク), mame's メーム is Meme — so those stay romaji. Words of two
     letters (to, no, de) and the function-word table are left to the particle rules.
     """
-    if len(word) < 3 or word.lower() in function_words():
+    if not 3 <= len(word) <= _SHORT_WORD or word.lower() in function_words():
         return False
-    from tsukasa.pipelines.textfront.english import transliterate
+    from tsukasa.pipelines.textfront.english import english_score, transliterate
 
+    if english_score(word) < _LOANWORD_SOURCE_SCORE:
+        return False  # mizu, kokoro, tsukue: e2k's model (a few ms a word) is not asked
     katakana = transliterate(word)
     if katakana is None:
         return False
@@ -390,7 +407,9 @@ def _convert_span(
     readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
     single = len(words) == 1
     n_romaji = sum(
-        1 for w, r in zip(words, readings_here, strict=True) if _romaji_evidence(w, r, prefer_romaji, single)
+        1
+        for w, r in zip(words, readings_here, strict=True)
+        if _romaji_evidence(w, r, prefer_romaji, single, in_japanese)
     )
     romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words)
     if (
@@ -410,9 +429,11 @@ def _convert_span(
         n_romaji = sum(
             1
             for w, r in zip(words, readings_here, strict=True)
-            if _romaji_evidence(w, r, prefer_romaji, single) and not _english_not_japanese(w, r)
+            if _romaji_evidence(w, r, prefer_romaji, single, in_japanese) and not _english_not_japanese(w, r)
         )
-        n_english = sum(1 for w, r in zip(words, readings_here, strict=True) if r is None or _english_evidence(w))
+        n_english = sum(
+            1 for w, r in zip(words, readings_here, strict=True) if r is None or _english_evidence(w, in_japanese)
+        )
         romaji_mode = n_romaji > n_english and n_romaji * 2 >= len(words)
     shouted = not romaji_mode and _shouted_english(words)
     out: list[str] = []
@@ -465,11 +486,11 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
     hepburn = uses_hepburn(words)
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
-    n_romaji = sum(1 for w in words if _romaji_evidence(w, romaji_to_hiragana(w), prefer_romaji=False, single=False))
+    in_japanese = _JAPANESE.search(text) is not None
+    n_romaji = sum(1 for w in words if _romaji_evidence(w, romaji_to_hiragana(w), False, False, in_japanese))
     # ... unless as many words speak for English: "I love karaoke and ramen" is English with two
     # Japanese words in it (it was read as romaji: ロヴェ)
-    prefer_romaji = n_romaji >= 2 and n_romaji > sum(1 for w in words if _english_evidence(w))
-    in_japanese = _JAPANESE.search(text) is not None
+    prefer_romaji = n_romaji >= 2 and n_romaji > sum(1 for w in words if _english_evidence(w, in_japanese))
     readings: list[SpelledReading] = []
     out: list[str] = []
     pos = 0
