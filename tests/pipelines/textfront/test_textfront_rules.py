@@ -1291,6 +1291,12 @@ TOPIC_WA_CASES = [
     ("なかになにがはいっているのか。", "ナカニナニガハイッテイルノカ"),
     ("きれいなはな", "キレーナハナ"),
     ("かわいいは正義。", "カワイイワセーギ"),  # after an adjective's plain form は stays the particle
+    # に / から + は + kana where UniDic reads a word starting at は (入って: OpenJTalk's dictionary has
+    # no はいる in kana, so spaces cannot help): said ハ; where UniDic has the particle, ワ stays
+    ("だいがくにはいっていることが", "ダイガクニハイッテイルコトガ"),
+    ("部屋にはいった", "ヘヤニハイッタ"),
+    ("ここにはいない", "ココニワイナイ"),
+    ("それにはいくつか理由がある", "ソレニワイクツカリユーガアル"),
     # left as they were: lexicalised adverbs, greetings, a sentence-initial はい, real particles
     ("実は、だれも知らない。", "ジツワ、ダレモシラナイ"),
     ("要は、そういうことだ。", "ヨーワ、ソーユーコトダ"),

@@ -35,7 +35,7 @@ from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import absorb_small_vowels, restore_stretches, take_stretches
-from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa
+from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa, say_word_initial_ha
 from tsukasa.pipelines.textfront.userdict import compiled_user_dict, user_dict_surfaces
 
 # The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
@@ -265,6 +265,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     if respaced is not None:
         features = run_frontend(respaced, jt)
     features = mend_with_next_best(respaced or given, features, jt)  # 願いなんだ: 願い + な + ん, not 願 + いなん
+    features = say_word_initial_ha(features)  # だいがくにはいって: UniDic's 入って, not に | は | いって
     features = mend_cut_readings(features, long_ei=not romaji)  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)

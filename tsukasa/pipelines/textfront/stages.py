@@ -178,7 +178,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # ヒトケ; an adjective stem before さ / ければ read as other words (冷たさ ヒエタサ, 長ければ タケレバ);
     # textnorm 13 (HP-5 マイナス); no phrase break after a sign (プラス|10); 救急車 キューキューシャ; in kana:
     # は after が / を / an attributive or before ん / っ is no particle (がはそん ガワソン), とくせい トクセー,
-    # ぼうかんしゃ ボー; laughter ハハハ stays a sound (was ハハワ), は + ははおや; bed ベッド, buff バフ, nerf ナーフ
+    # ぼうかんしゃ ボー; laughter ハハハ stays a sound (was ハハワ), は + ははおや; bed ベッド, buff バフ, nerf ナーフ;
+    # に|はいって where UniDic reads 入って: ハ
     version: ClassVar[str] = "38"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 

@@ -26,7 +26,7 @@ OpenJTalk's words have one of these shapes.
 
 from __future__ import annotations
 
-from tsukasa.pipelines.textfront.readings import is_hiragana, surface_spans
+from tsukasa.pipelines.textfront.readings import is_hiragana, set_reading, surface_spans
 from tsukasa.pipelines.textfront.resources import unidic_words
 
 _HA = "は"
@@ -128,3 +128,39 @@ def _unidic_spans(text: str) -> tuple[dict[int, tuple[int, str, str]], dict[int,
     """UniDic's words as {start: (end, pos1, pos2)} and {end: (start, pos1, pos2)}."""
     words = unidic_words(text)
     return {w.start: (w.end, w.pos1, w.pos2) for w in words}, {w.end: (w.start, w.pos1, w.pos2) for w in words}
+
+
+# Particles after which OpenJTalk takes a は for the topic particle where UniDic may read a word
+# starting with it: に|はいって (入って), から|はいる. OpenJTalk's dictionary holds はいる only in kanji, so
+# spaces cannot make it read the word (respace_topic_wa): the は is then at least said as written.
+_BEFORE_A_DOUBTFUL_HA = frozenset({"に", "から", "へ", "で", "と"})
+_WORD_POS = frozenset({"動詞", "名詞", "形容詞"})
+
+
+def say_word_initial_ha(features: list[dict]) -> list[dict]:
+    """``features`` with a particle は said ハ (in place) where it follows に, から, へ, で or と, a hiragana
+    word follows it, and UniDic reads the line with a verb, noun or adjective of two letters or more
+    starting at that は (だいがくにはいって: UniDic 入っ, OpenJTalk に | は | いっ read ワイッテ). Where UniDic
+    has the particle there too (ここにはいない, それにはいくつか, 私にはわからない) nothing changes."""
+    doubts = [
+        k
+        for k in range(1, len(features) - 1)
+        if features[k]["string"] == _HA
+        and features[k]["pron"] == "ワ"
+        and features[k - 1]["pos"] == "助詞"
+        and features[k - 1]["string"] in _BEFORE_A_DOUBTFUL_HA
+        and is_hiragana(features[k + 1]["string"][:1])
+    ]
+    if not doubts:
+        return features
+    text = "".join(f["string"] for f in features)
+    spans = surface_spans(text, [f["string"] for f in features])
+    if spans is None:
+        return features
+    unidic, _ = _unidic_spans(text)
+    for k in doubts:
+        at = spans[k][0]
+        end, pos, _ = unidic.get(at, (at, "", ""))
+        if end > at + 1 and pos in _WORD_POS:
+            set_reading(features[k], "ハ")
+    return features
