@@ -153,13 +153,13 @@ def say_word_initial_ha(features: list[dict]) -> list[dict]:
     ]
     if not doubts:
         return features
-    text = "".join(f["string"] for f in features)
-    spans = surface_spans(text, [f["string"] for f in features])
-    if spans is None:
-        return features
-    unidic, _ = _unidic_spans(text)
+    starts, at = [], 0  # each word's offset in the text its surfaces spell
+    for f in features:
+        starts.append(at)
+        at += len(f["string"])
+    unidic, _ = _unidic_spans("".join(f["string"] for f in features))
     for k in doubts:
-        at = spans[k][0]
+        at = starts[k]
         end, pos, _ = unidic.get(at, (at, "", ""))
         if end > at + 1 and pos in _WORD_POS:
             set_reading(features[k], "ハ")
