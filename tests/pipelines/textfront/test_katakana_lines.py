@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pyopenjtalk
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.pipelines.textfront.passes import lines_of, phonemes_with_and_without
@@ -90,6 +91,7 @@ _katakana_line = lines_of(st.sampled_from(_KATAKANA_WORDS), ["ハ", "ガ", "ヲ"
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_katakana_line)
+@example("ワタシキョウワタシワタシワカリマシタワカリマシタワカリマシタ")  # make fuzz: as written, キ・ヨ・ウ
 def test_katakana_lines_never_crash_and_say_what_is_written(line: str) -> None:
     # the hiragana changes the analysis, not what is said: at most a particle ハ/ヘ (ワ, エ) or a long
     # vowel written ウ/イ differs from the line read as written, one phoneme each
@@ -114,3 +116,14 @@ def test_the_cut_at_loanwords_is_linear_in_the_runs_length() -> None:
     with mock.patch.object(katakana_lines, "_known_katakana_word", counting):
         katakana_lines._split_at_known_words(run)
     assert 0 < len(looked_up) <= len(run) * katakana_lines._MAX_PIECE
+
+
+def test_a_mora_that_mecab_cut_in_two_is_said_as_one() -> None:
+    # a long katakana line (the fuzzed robot line below) is cut ワタ|シキ|ョウ by MeCab; JPCommon reads
+    # each word's morae on their own, so the cut said キ + ヨ (k i y o u) where the kana says キョウ
+    line = "ワタシキョウワタシワタシワカリマシタワカリマシタワカリマシタ"
+    assert any(f["pron"].startswith("ョ") for f in pyopenjtalk.run_frontend(line))  # the cut is still there
+    with mock.patch.object(frontend, "katakana_sentences_to_hiragana", lambda text: text):  # read as written
+        said = " ".join(phonemize(line).phonemes)
+    assert said.startswith("w a t a sh i ky o u w a t a sh i")
+    assert "k i y o" not in said

@@ -32,7 +32,7 @@ from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
-from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings
+from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings, join_cut_morae
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import absorb_small_vowels, restore_stretches, take_stretches
 from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa, say_word_initial_ha
@@ -45,6 +45,7 @@ _KNOWN_SYMBOLS = frozenset(SYMBOL_TO_ID)
 _PAUSE_PRON = frozenset("、。？！，．…‥")
 _KATAKANA_EXTRA = frozenset("ーヴヵヶ")
 _SMALL_VOWELS = frozenset("ぁぃぅぇぉ")
+_SMALL_KANA = frozenset("ァィゥェォャュョヮ")
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,9 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     if romaji and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
         given = _WORD_SPACE.sub("", analysed)
     features = run_frontend(given, jt)
+    if given is not analysed and not _keeps_word_starts(analysed, features):
+        given = analysed  # bu buokuhe: NJD joined the fillers ぶ + ぶ across the writer's space
+        features = run_frontend(given, jt)
     # HPが100回復した: 回復, not the counter 回 (counters.py); 私はくち: the particle は (topic_wa.py).
     # Spaces are no part of OpenJTalk's words, so a stretch is found again after respacing. They
     # look at the romaji words' spaces too (はやい after a space is no particle は), so they read
@@ -271,6 +275,8 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
         features = absorb_small_vowels(features)
+    if any(f["pron"][:1] in _SMALL_KANA for f in features):  # ワタ|シキ|ョウ: キョ is one mora
+        features = join_cut_morae(features)
     return features
 
 
@@ -306,6 +312,27 @@ def _same_words_without_spaces(text: str, jt: Any) -> bool:
         if at in starts and a[1] in _INFLECTING and b[1] in _FUNCTION_POS:
             return False
         at += len(a[0])
+    return True
+
+
+def _keeps_word_starts(text: str, features: list[dict]) -> bool:
+    """Whether no word of ``features`` (the analysis of ``text`` without the spaces between its
+    romaji words) runs across one of those spaces, numbers aside. MeCab's words were checked the
+    same with and without the spaces (:func:`_same_words_without_spaces`), but NJD's rules then join
+    some of them (two fillers ぶ + ぶ into one ぶぶ), and a word across the writer's boundary takes the
+    spelled reading of neither romaji word (bu buokuhe: its へ said as the particle エ). Numbers are
+    joined on purpose (nana hyaku: 七百 is one number); a word not found in the text as written (a
+    character OpenJTalk rewrote) ends the check there."""
+    joined = _WORD_SPACE.sub("", text)
+    starts = {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
+    at = 0
+    for f in features:
+        begin = joined.find(f["string"], at)
+        if begin < 0 or begin > at:
+            return True
+        at = begin + len(f["string"])
+        if f["pos_group1"] != "数" and any(begin < s < at for s in starts):
+            return False
     return True
 
 

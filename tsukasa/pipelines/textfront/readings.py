@@ -25,6 +25,7 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.labels import TWO_LETTER_MORAE
 from tsukasa.pipelines.textfront.resources import read_table
 
 _SMALL = frozenset("ァィゥェォャュョヮ")
@@ -250,6 +251,24 @@ def _merge_words(features: list[dict], spans: list[tuple[int, int, str]]) -> lis
         out.append(word)
         i = last + 1
     return out
+
+
+def join_cut_morae(features: list[dict]) -> list[dict]:
+    """``features`` with each word that MeCab began with a small kana (ョウ after シキ, in a long
+    katakana line cut ワタ|シキ|ョウ) joined to the word before it, when the two letters make one
+    mora (キョ): JPCommon reads a word's morae word by word, so the cut gave キ + ヨ (k i y o u) while
+    the kana said キョウ. A small kana that makes no mora with what precedes it is left alone (it
+    is said as a mora of its own either way)."""
+    spans: list[tuple[int, int, str]] = []
+    for i in range(1, len(features)):
+        before, word = features[i - 1], features[i]
+        pron = clean_pron(word["pron"])
+        if pron[:1] not in _SMALL or before["pos"] == "記号" or (spans and spans[-1][1] == i - 1):
+            continue
+        head = clean_pron(before["pron"])
+        if head[-1:] + pron[0] in TWO_LETTER_MORAE:
+            spans.append((i - 1, i, before["pron"] + word["pron"]))
+    return _merge_words(features, spans) if spans else features
 
 
 def _reads_as(heard: str, spelled: str) -> bool:

@@ -179,8 +179,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # textnorm 13 (HP-5 マイナス); no phrase break after a sign (プラス|10); 救急車 キューキューシャ; in kana:
     # は after が / を / an attributive or before ん / っ is no particle (がはそん ガワソン), とくせい トクセー,
     # ぼうかんしゃ ボー; laughter ハハハ stays a sound (was ハハワ), は + ははおや; bed ベッド, buff バフ, nerf ナーフ;
-    # に|はいって where UniDic reads 入って: ハ
-    version: ClassVar[str] = "38"
+    # に|はいって where UniDic reads 入って: ハ; 39: a mora MeCab cut in two is one (シキ|ョウ said キ・ヨ), romaji
+    # words NJD joined across a space are analysed apart (bu buokuhe: へ was エ)
+    version: ClassVar[str] = "39"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
