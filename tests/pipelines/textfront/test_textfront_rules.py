@@ -747,6 +747,10 @@ CONTEXT_READING_CASES = [
     ("人気のない路地を歩く", "ヒトケノナイロジヲアルク"),
     ("人気がない公園で待つ", "ヒトケガナイコーエンデマツ"),
     ("人気のない商品だ", "ニンキノナイショーヒンダ"),
+    # 如何 read イカ is no word: いかが before なさる or ending its clause (a servant's, a clerk's line)
+    ("如何なさいましたか。", "イカガナサイマシタカ"),
+    ("お茶を如何？", "オチャヲイカガ"),
+    ("如何にして", "イカニシテ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
