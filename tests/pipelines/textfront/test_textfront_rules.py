@@ -1121,6 +1121,13 @@ CONTEXT_READING_CASES = [
     ("これって戦いじゃん！", "コレッテタタカイジャン"),  # was オノノイジャン
     ("割引じゃん。", "ワリビキジャン"),  # was ワリビケジャン
     ("行くじゃん", "イクジャン"),
+    # nor does a 連用形 stand before the copula, a final particle or a person suffix: 怒る's おこり there is
+    # the noun いかり (a game line's それが俺の怒りなんだ); before も it stays the verb's (怒りもしない)
+    ("それが俺の怒りなんだ！", "ソレガオレノイカリナンダ"),  # was オコリナンダ
+    ("これは怒りよね？", "コレワイカリヨネ"),  # よね？ read as a noun ヨネ after the verb form
+    ("怒りでしょ", "イカリデショ"),
+    ("誰も怒りもしない。", "ダレモオコリモシナイ"),
+    ("気取りだろ", "キドリダロ"),  # was ケドリダロ
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),

@@ -82,6 +82,10 @@ _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
+_COPULA_TYPES = frozenset({"特殊・ダ", "特殊・デス"})
+_PARTICLES_AFTER_NOUNS = frozenset({"ね", "よ", "か", "とか", "って"})  # not な (食べな), や, も, は
+_PERSON_SUFFIXES = frozenset({"たち", "さん", "ちゃん", "くん"})
+_PARTICLE_SPELLINGS = frozenset({"よね", "かな", "かね", "わね", "よな"})
 _AFTER_ADJECTIVE_STEM = ("そう", "すぎ", "過ぎ")
 # A godan verb's 連用形 ends in the i-row kana of its dictionary form's last (話し, 話す; 願い, 願う)
 _U_ROW = dict(zip("いきしちにひみりぎじびぴ", "うくすつぬふむるぐずぶぷ", strict=True))
@@ -252,17 +256,36 @@ def _spells_compound(words: list[Word], compound: str, kana: str) -> bool:
 
 
 def verbs_before_ja(words: list[Word]) -> list[str]:
-    """The words of ``words`` read as a verb's stem form (連用形, 未然形) right before じゃ / じゃん that the
-    dictionary also holds as a noun: じゃん and じゃ follow a noun or a full form (行くじゃん, いいじゃん),
-    and MeCab's 戦いじゃん (戦く おののく: オノノイジャン), 割引じゃん (ワリビケ) are its nouns."""
+    """The words of ``words`` read as a verb's stem form right before a word that never follows one,
+    where a noun is what it is: じゃ / じゃん follow a noun or a full form (行くじゃん, いいじゃん), never a
+    連用形 or 未然形, and MeCab's 戦いじゃん (戦く おののく: オノノイジャン), 割引じゃん (ワリビケ) are its
+    nouns; nor does a 連用形 stand before the copula (怒りなんだ, 怒りでしょ), a final particle (怒りよね,
+    怒りかな), とか / って or a person suffix (たち, さん): 怒り there is the noun いかり, which MeCab read
+    as 怒る's おこり. (Before も / は a 連用形 is right: 怒りもしない.) Whether the dictionary holds the
+    noun is for MeCab's other analyses to say: the word alone is 怒る's to it too."""
     return [
         verb.surface
-        for verb, ja in zip(words, words[1:], strict=False)
+        for verb, after in zip(words, words[1:], strict=False)
         if verb.pos == "動詞"
-        and verb.cform.startswith(("連用", "未然"))
-        and ja.surface in _JA
-        and _common_word(verb.surface, "名詞")
+        and (
+            (after.surface in _JA and verb.cform.startswith(("連用", "未然")))
+            or (verb.cform == "連用形" and _never_after_a_stem(after))
+        )
     ]
+
+
+def _never_after_a_stem(word: Word) -> bool:
+    """Whether ``word`` is one that follows a noun or a full form but never a verb's 連用形: the copula
+    だ / です in any form (な, なら, だろ, でしょ), a final particle ね / よ / か, とか, って, a person suffix, or a
+    noun that spells final particles (よね, かな: MeCab's reading of them before a ？)."""
+    if word.pos == "助動詞":
+        return word.ctype in _COPULA_TYPES
+    if word.pos == "助詞":
+        return word.surface in _PARTICLES_AFTER_NOUNS
+    if word.pos != "名詞":
+        return False
+    # a person suffix; or final particles MeCab read as a noun or a name before ？ (怒りよね？: よね ヨネ)
+    return word.surface in _PERSON_SUFFIXES if word.groups[0] == "接尾" else word.surface in _PARTICLE_SPELLINGS
 
 
 def te_form_mismatches(words: list[Word]) -> list[int]:
@@ -444,6 +467,8 @@ def _worth_a_look(features: list[dict]) -> bool:
         if s == "し" and f["orig"] == "する" and _is_kanji(b[-1]):
             if _is_okurigana_word(b, clean_pron(before["pron"]), "し"):
                 return True  # a godan verb's し read as する after its stem (話 + し)
+        if before["pos"] == "動詞" and before["cform"] == "連用形" and _never_after_a_stem(feature_word(f)):
+            return True  # a verb's 連用形 before the copula or a final particle: 怒り + なんだ
         if len(s) < 2:
             continue
         if f["pos_group3"] == "名" and before["pos_group3"] == "姓":
