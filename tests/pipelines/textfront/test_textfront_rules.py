@@ -751,6 +751,7 @@ CONTEXT_READING_CASES = [
     ("如何なさいましたか。", "イカガナサイマシタカ"),
     ("お茶を如何？", "オチャヲイカガ"),
     ("如何にして", "イカニシテ"),
+    ("浴衣着たい！", "ユカタキタイ"),  # was チャクタイ (the dictionary's 着帯 written 着たい)
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
@@ -1128,6 +1129,7 @@ CONTEXT_READING_CASES = [
     ("怒りでしょ", "イカリデショ"),
     ("誰も怒りもしない。", "ダレモオコリモシナイ"),
     ("気取りだろ", "キドリダロ"),  # was ケドリダロ
+    ("苦しんじゃう", "クルシンジャウ"),  # じゃ after an 音便 in ん opens じゃう (でしまう): was 苦心 クシン
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),

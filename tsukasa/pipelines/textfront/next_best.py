@@ -262,16 +262,23 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
     nouns; nor does a 連用形 stand before the copula (怒りなんだ, 怒りでしょ), a final particle (怒りよね,
     怒りかな), とか / って or a person suffix (たち, さん): 怒り there is the noun いかり, which MeCab read
     as 怒る's おこり. (Before も / は a 連用形 is right: 怒りもしない.) Whether the dictionary holds the
-    noun is for MeCab's other analyses to say: the word alone is 怒る's to it too."""
+    noun is for MeCab's other analyses to say: the word alone is 怒る's to it too. After a godan verb's
+    音便 in ん, じゃ is the contraction of でしまう that MeCab cut apart (苦しんじゃう: じゃ + う), not the copula."""
     return [
         verb.surface
         for verb, after in zip(words, words[1:], strict=False)
         if verb.pos == "動詞"
         and (
-            (after.surface in _JA and verb.cform.startswith(("連用", "未然")))
+            (after.surface in _JA and verb.cform.startswith(("連用", "未然")) and not _de_shimau(verb, after))
             or (verb.cform == "連用形" and _never_after_a_stem(after))
         )
     ]
+
+
+def _de_shimau(verb: Word, ja: Word) -> bool:
+    """Whether じゃ after ``verb`` opens the contraction of でしまう (読んじゃう, 苦しんじゃった): a godan verb's
+    音便 in ん takes で forms, never the copula."""
+    return ja.surface == "じゃ" and verb.cform == "連用タ接続" and verb.surface.endswith("ん")
 
 
 def _never_after_a_stem(word: Word) -> bool:
