@@ -752,6 +752,12 @@ CONTEXT_READING_CASES = [
     ("お茶を如何？", "オチャヲイカガ"),
     ("如何にして", "イカニシテ"),
     ("浴衣着たい！", "ユカタキタイ"),  # was チャクタイ (the dictionary's 着帯 written 着たい)
+    # narration's body words: 踵を返す きびす, 額に汗 ひたい; the dictionary's words elsewhere
+    ("踵を返して、その場を去った。", "キビスヲカエシテ、ソノバヲサッタ"),
+    ("踵の高い靴", "カカトノタカイクツ"),
+    ("額に汗が滲む。", "ヒタイニアセガニジム"),
+    ("額の汗を拭う。", "ヒタイノアセヲヌグウ"),
+    ("額に入れて飾る。", "ガクニイレテカザル"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
