@@ -758,6 +758,12 @@ CONTEXT_READING_CASES = [
     ("額に汗が滲む。", "ヒタイニアセガニジム"),
     ("額の汗を拭う。", "ヒタイノアセヲヌグウ"),
     ("額に入れて飾る。", "ガクニイレテカザル"),
+    # 被る is かぶる but of harm received (損害を被った こうむる); 所持金 keeps the compound's キン
+    ("仮面を被って生きている。", "カメンヲカブッテイキテイル"),
+    ("帽子被ってる", "ボーシカブッテル"),
+    ("損害を被った", "ソンガイヲコームッタ"),
+    ("所持金が足りません。", "ショジキンガタリマセン"),  # was ショジカネ (金 before が read かね)
+    ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
     ("陰陽師の式神。", "オンミョージノシキガミ"),  # was インヨーシ
@@ -1136,6 +1142,10 @@ CONTEXT_READING_CASES = [
     ("誰も怒りもしない。", "ダレモオコリモシナイ"),
     ("気取りだろ", "キドリダロ"),  # was ケドリダロ
     ("苦しんじゃう", "クルシンジャウ"),  # じゃ after an 音便 in ん opens じゃう (でしまう): was 苦心 クシン
+    # a godan verb's っ + て at a line's end read as a one-kanji noun + って (笑 ワライ + って)
+    ("泣かないで、笑って。", "ナカナイデ、ワラッテ"),  # was ワライッテ
+    ("祈って。", "イノッテ"),  # was イノリッテ
+    ("愛って何？", "アイッテナニ"),  # a noun quoted stays
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),

@@ -82,6 +82,8 @@ _HIRAGANA_WORD = re.compile(r"[ぁ-ゖ]{2,}")
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
+_AFTER_A_REQUEST = frozenset({"よ", "ね", "な", "くれ", "ください", "下さい", "ほしい", "欲しい"})
+_TTE_ROWS = {"イ": "う", "リ": "る", "チ": "つ"}  # a godan 連用形's last kana → its dictionary form's (音便 っ)
 _COPULA_TYPES = frozenset({"特殊・ダ", "特殊・デス"})
 _PARTICLES_AFTER_NOUNS = frozenset({"ね", "よ", "か", "とか", "って"})  # not な (食べな), や, も, は
 _PERSON_SUFFIXES = frozenset({"たち", "さん", "ちゃん", "くん"})
@@ -381,6 +383,32 @@ def ideru_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
+def tte_cuts(words: list[Word]) -> list[tuple[int, str]]:
+    """``(offset, verb)`` for each godan verb's っ-音便 before て that MeCab read as a one-kanji noun
+    written without its okurigana and the particle って: 笑って。 was 笑 (笑い ワライ) + って, ワライッテ, and
+    祈って。 イノリッテ, where the line is 笑っ + て ("smile!"). Only where the noun's reading ends in the
+    連用形 kana of a verb of that kanji whose 音便 is っ (ワライ: 笑う, イノリ: 祈る, マチ: 待つ): 歌って (the
+    song, quoted) and 愛って stay as read, and so does a noun + って before anything but the line's end, a
+    final particle or a request (光って何？ is the light)."""
+    out = []
+    at = 0
+    for k, (word, after) in enumerate(zip(words, words[1:], strict=False)):
+        start, at = at, at + len(word.surface)
+        if word.pos != "名詞" or after.surface != "って" or len(word.surface) != 1:
+            continue
+        then = words[k + 2] if k + 2 < len(words) else None
+        if not (then is None or then.pos == "記号" or then.surface in _AFTER_A_REQUEST):
+            continue  # 光って何？, 光ってすごい: the noun, quoted
+        pron = clean_pron(word.pron)
+        ending = _TTE_ROWS.get(pron[-1:])
+        if len(pron) < 2 or ending is None or not _is_kanji(word.surface):
+            continue
+        verb = dictionary_words(word.surface + ending)
+        if len(verb) == 1 and verb[0].pos == "動詞" and verb[0].base == word.surface + ending:
+            out.append((start, word.surface + "っ"))
+    return out
+
+
 def _adjective_stem(text: str) -> bool:
     found = dictionary_words(text + "い")
     return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
@@ -423,7 +451,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
     nouns = set(verbs_before_ja(paths[0]))
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
-    ideru_verbs = set(ideru_cuts(paths[0]))
+    ideru_verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))
     if not (whole or names or compounds or nouns or te_forms or adjectives or ideru_verbs):  # none after all
         return None
 
@@ -461,6 +489,8 @@ def _worth_a_look(features: list[dict]) -> bool:
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
         if (s == "さ" and before["pos"] != "形容詞") or (s == "ば" and before["pos"] == "動詞" and b.endswith("けれ")):
             return True  # maybe an adjective stem before さ (冷 + た + さ) or its conditional (長けれ + ば)
+        if s.startswith("って") and before["pos"] == "名詞" and len(b) == 1 and _is_kanji(b):
+            return True  # a verb's っ-音便 read as a noun + って: 笑 + って
         if f["orig"] == "いでる" and _is_kanji(b[-1]):
             return True  # a literary 出でる after a kanji: 泳 + いで + た
         if s == "き" and f["pos"] == "助動詞" and _is_kanji(b[-1]):
@@ -515,6 +545,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or te_form_mismatches(words)
         or adjective_stem_cuts(words)
         or ideru_cuts(words)
+        or tte_cuts(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features
