@@ -763,6 +763,11 @@ CONTEXT_READING_CASES = [
     ("帽子被ってる", "ボーシカブッテル"),
     ("損害を被った", "ソンガイヲコームッタ"),
     ("所持金が足りません。", "ショジキンガタリマセン"),  # was ショジカネ (金 before が read かね)
+    # 者 after a verb or an auxiliary is もの (a fantasy narrator's literary forms); after a noun シャ
+    ("迷える者よ。", "マヨエルモノヨ"),  # was マヨエルシャ
+    ("選ばれし者よ。", "エラバレシモノヨ"),  # was 使者 シシャ
+    ("研究者", "ケンキューシャ"),
+    ("二手に分かれよう。", "フタテニワカレヨー"),  # was ニテ
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
