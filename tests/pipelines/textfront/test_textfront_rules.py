@@ -768,6 +768,11 @@ CONTEXT_READING_CASES = [
     ("選ばれし者よ。", "エラバレシモノヨ"),  # was 使者 シシャ
     ("研究者", "ケンキューシャ"),
     ("二手に分かれよう。", "フタテニワカレヨー"),  # was ニテ
+    # proverbs a character quotes (the dictionary reads them word by word)
+    ("百聞は一見に如かず。", "ヒャクブンワイッケンニシカズ"),  # was イチゲン
+    ("一見さんお断り", "イチゲンサンオコトワリ"),
+    ("急がば回れ。", "イソガバマワレ"),  # was キューガバ
+    ("灯台下暗し。", "トーダイモトクラシ"),  # was カ
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
