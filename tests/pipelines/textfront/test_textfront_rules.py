@@ -1364,6 +1364,8 @@ CUE_CASES = [
     ("んっ、重い", "んっ、重い", [("breath", "んっ")]),
     ("それは……どうかな", "それは…どうかな", [("pause", "……")]),
     ("草ｗｗ", "草", [("laugh", "ｗｗ")]),
+    ("それな www", "それな", [("laugh", "www")]),  # chat puts a space before it (was ダブリュー x 3)
+    ("hello ww", "hello ww", []),  # after a Latin word: letters
     ("はあく", "はあく", []),  # はあ inside a word is no cue
     # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
     # two different sounds and a sigh after a direction stay as they were

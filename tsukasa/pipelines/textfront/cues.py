@@ -47,6 +47,7 @@ _LONG_ELLIPSIS = re.compile(r"(?:…{2,}|‥{2,}|…‥|‥…|\.{6,}|・{6,})")
 _NET_LAUGH = re.compile(
     r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
+    r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ][ 　])[wWｗＷ]{2,}(?=$|[\s、。！？!?」])"  # 草 www: a space after Japanese
 )
 
 

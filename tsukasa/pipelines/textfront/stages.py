@@ -55,8 +55,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 11: stopwatch times (1:23.45) and minutes:seconds after a duration word (残り時間 03:21) as 分/秒;
     # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1;
     # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5);
-    # ははは after の or before おや is 母 (の母は, は + 母親), not laughter
-    version: ClassVar[str] = "13"
+    # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
+    # (それな www) is a laugh, not letters
+    version: ClassVar[str] = "14"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
