@@ -1824,6 +1824,23 @@ def test_english_letters_mode_spells_every_unknown_word() -> None:
         phonemize("good weather", english="katakana")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "text,prosody",
+    [
+        # MeCab cut the spelled acronym where its dictionary holds a piece (エム a name, オー an interjection):
+        # each piece was a phrase of its own (MMO: e ] m u # e ] m u # o ] o); one word now, accented as the
+        # dictionary's own acronyms are (ＣＤ シーディ]ー, ＮＰＣ エヌピーシ]ー: the first mora of the last letter)
+        ("MPが足りません。", "^ e [ m u p i ] i g a # t a [ r i m a s e ] N $"),
+        ("MMOの仲間", "^ e [ m u e m u o ] o n o # n a [ k a m a $"),
+        ("このMPじゃ", "^ k o [ n o # e [ m u p i ] i j a $"),  # じゃ the copula, not the conjunction "well"
+        ("NPCが", "^ e [ n u p i ] i sh i i g a $"),  # one word already: as it was
+        ("ピー", "^ p i ] i $"),  # a letter name alone keeps its own accent
+    ],
+)
+def test_an_acronym_mecab_cut_is_one_word(text: str, prosody: str) -> None:
+    assert phonemize(text).prosody == prosody
+
+
 def test_romaji_sentence_reads_like_japanese() -> None:
     ja = phonemize("私は学校へ行きます。")
     ro = phonemize("watashi wa gakkou e ikimasu.")

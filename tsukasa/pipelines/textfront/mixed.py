@@ -28,7 +28,14 @@ from typing import Literal
 
 from tsukasa.pipelines.textfront import kana_kanji
 from tsukasa.pipelines.textfront.kana_kanji import kanji_spelling
-from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, is_hiragana, mora_count, to_katakana
+from tsukasa.pipelines.textfront.readings import (
+    SpelledReading,
+    english_numeral,
+    is_hiragana,
+    make_mid_clause_particle,
+    mora_count,
+    to_katakana,
+)
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hiragana, spelled_words, uses_hepburn
 
@@ -67,6 +74,55 @@ def letter_names() -> dict[str, str]:
 def spell_letters(word: str) -> str:
     names = letter_names()
     return "".join(names.get(c.lower(), "") for c in word if c.isascii() and c.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _letter_run() -> re.Pattern[str]:
+    """A pronunciation made of letter names only, the last one captured (エム|ピー: ピー)."""
+    names = "|".join(sorted(set(letter_names().values()), key=len, reverse=True))
+    return re.compile(f"(?:{names})*({names})")
+
+
+_LETTER_POS = frozenset({"名詞", "感動詞", "記号", "副詞"})
+
+
+def join_letter_names(features: list[dict]) -> list[dict]:
+    """``features`` with each run of two or more words that only say letter names, one of them a noun,
+    made one noun: an acronym the normaliser spelled in katakana (MP エムピー, MMO, VR) that MeCab cut
+    where its dictionary holds a piece as a word (エム a name, オー an interjection, ブイ). Cut, each
+    piece was an accent phrase of its own (MMO: エ]ム # エ]ム # オ]ー) and the phrase-break model read a
+    name there (HPとMP paused after と). One word, it takes the accent OpenJTalk's dictionary gives
+    the acronyms it holds (ＣＤ シーディ]ー, ＮＰＣ エヌピーシ]ー): the nucleus on the first mora of the
+    last letter's name. A single word (オーケー, ピー alone) keeps its own reading and accent."""
+    run_re = _letter_run()
+    out: list[dict] = []
+    i, n = 0, len(features)
+    while i < n:
+        j = i
+        while j < n and features[j]["pos"] in _LETTER_POS and run_re.fullmatch(features[j]["pron"].replace("’", "")):
+            j += 1
+        if j - i < 2 or not any(f["pos"] == "名詞" for f in features[i:j]):
+            out.append(features[i])
+            i = max(i + 1, j if j - i >= 2 else i + 1)
+            continue
+        run = features[i:j]
+        word = dict(run[0])
+        pron = "".join(f["pron"] for f in run)
+        last = run_re.fullmatch(pron.replace("’", ""))
+        word["string"] = "".join(f["string"] for f in run)
+        word["pron"] = word["read"] = pron
+        word["pos"], word["pos_group1"], word["pos_group2"], word["pos_group3"] = "名詞", "一般", "*", "*"
+        word["ctype"] = word["cform"] = "*"
+        word["orig"] = word["string"]
+        word["mora_size"] = mora_count(pron)
+        word["acc"] = word["mora_size"] - mora_count(last.group(1)) + 1 if last else word["acc"]
+        out.append(word)
+        if j < n and features[j]["pos"] in ("助詞", "助動詞"):
+            features[j]["chain_flag"] = 1  # MMOが: NJD began a phrase at が after the interjection オー
+        elif j < n:
+            make_mid_clause_particle(features[j], word)  # このMPじゃ: じゃ read as the conjunction "well"
+        i = j
+    return out
 
 
 def english_word(word: str, english: EnglishMode = "model") -> str:

@@ -205,6 +205,19 @@ _HELPER_VERBS = frozenset({"いる", "おる", "ある", "おく", "しまう", 
 _PARTICLE_OR_CONJUNCTION = frozenset({"が", "で", "けど", "けれど", "けれども", "から", "て", "でも", "じゃ", "よって"})
 
 
+def make_mid_clause_particle(head: dict, before: dict) -> bool:
+    """Whether ``head``, a conjunction that the dictionary also holds as a particle (が "but", で "so",
+    じゃ), was made that particle (in place): a conjunction only opens a clause, and mid-clause, right
+    after ``before``, が / で / けど is the particle. (The sub-groups as the dictionary has them:
+    JPCommon rejects a 格助詞 without 一般.)"""
+    if head["pos"] != "接続詞" or head["string"] not in _PARTICLE_OR_CONJUNCTION:
+        return False
+    conjunctive = before["pos"] in ("動詞", "形容詞", "助動詞")
+    head.update(pos="助詞", pos_group1="接続助詞" if conjunctive else "格助詞",
+                pos_group2="*" if conjunctive else "一般", pos_group3="*", chain_flag=1)  # fmt: skip
+    return True
+
+
 def _keep_written_words(features: list[dict], first: int, last: int) -> None:
     """Make the analysis of the romaji word in ``features[first : last + 1]`` respect where its
     writer put the word boundaries (see the module docstring)."""
@@ -216,13 +229,9 @@ def _keep_written_words(features: list[dict], first: int, last: int) -> None:
     head, before = features[first], features[first - 1]
     if before["pos"] == "記号" or head["chain_flag"] == 1:
         return
-    if head["pos"] == "接続詞" and first == last and head["string"] in _PARTICLE_OR_CONJUNCTION:
-        # A conjunction only opens a clause: mid-clause, が/で/けど is the particle.
-        # (the sub-groups as the dictionary has them: JPCommon rejects a 格助詞 without 一般)
-        conjunctive = before["pos"] in ("動詞", "形容詞", "助動詞")
-        head.update(pos="助詞", pos_group1="接続助詞" if conjunctive else "格助詞",
-                    pos_group2="*" if conjunctive else "一般", pos_group3="*", chain_flag=1)  # fmt: skip
-    elif (
+    if first == last and make_mid_clause_particle(head, before):
+        return
+    if (
         head["pos"] == "動詞"
         and head["pos_group1"] == "自立"
         and head["orig"] in _HELPER_VERBS
