@@ -25,7 +25,7 @@ from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_se
 from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
-from tsukasa.pipelines.textfront.mixed import join_letter_names, to_japanese_with_readings
+from tsukasa.pipelines.textfront.mixed import join_letter_names, letter_name_prons, to_japanese_with_readings
 from tsukasa.pipelines.textfront.next_best import mend_with_next_best
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
@@ -277,7 +277,12 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
         features = absorb_small_vowels(features)
     if any(f["pron"][:1] in _SMALL_KANA for f in features):  # ワタ|シキ|ョウ: キョ is one mora
         features = join_cut_morae(features)
-    return join_letter_names(features)  # MP: エム (a name) + ピー, one acronym
+    # MP: エム (a name) + ピー, one acronym. MeCab cuts a spelled acronym only where its dictionary holds
+    # a letter name as a word of its own (エム, オー, ブイ), so a line without one has nothing to join.
+    names = letter_name_prons()
+    if any(f["pron"] in names for f in features):
+        features = join_letter_names(features)
+    return features
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞"})

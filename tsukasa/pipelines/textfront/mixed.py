@@ -71,6 +71,12 @@ def letter_names() -> dict[str, str]:
     return {c: k for c, k in read_table("letters.tsv")}
 
 
+@lru_cache(maxsize=1)
+def letter_name_prons() -> frozenset[str]:
+    """The letters' names in katakana (エー, ビー … ゼット)."""
+    return frozenset(letter_names().values())
+
+
 def spell_letters(word: str) -> str:
     names = letter_names()
     return "".join(names.get(c.lower(), "") for c in word if c.isascii() and c.isalpha())
