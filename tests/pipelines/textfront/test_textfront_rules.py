@@ -774,6 +774,7 @@ CONTEXT_READING_CASES = [
     ("急がば回れ。", "イソガバマワレ"),  # was キューガバ
     ("灯台下暗し。", "トーダイモトクラシ"),  # was カ
     ("お手数をおかけします。", "オテスーヲオカケシマス"),  # was オテカズ
+    ("一本道を進む", "イッポンミチヲススム"),  # was イッポンドー
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
