@@ -183,8 +183,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # に|はいって where UniDic reads 入って: ハ; 39: a mora MeCab cut in two is one (シキ|ョウ said キ・ヨ), romaji
     # words NJD joined across a space are analysed apart (bu buokuhe: へ was エ); 40: 如何 いかが, a 連用形 before
     # the copula or a final particle is the noun (怒りなんだ イカリ), 苦しんじゃう, 着たい, 踵を返す, 額に汗, 被る
-    # かぶる, 所持金 キン, 笑って。 ワラッテ, 迷える者 もの, 二手 ふたて
-    version: ClassVar[str] = "40"
+    # かぶる, 所持金 キン, 笑って。 ワラッテ, 迷える者 もの, 二手 ふたて; 41: an acronym MeCab cut (MP エム|ピー)
+    # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち
+    version: ClassVar[str] = "41"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
