@@ -1834,7 +1834,8 @@ def test_english_letters_mode_spells_every_unknown_word() -> None:
         ("MPが足りません。", "^ e [ m u p i ] i g a # t a [ r i m a s e ] N $"),
         ("MMOの仲間", "^ e [ m u e m u o ] o n o # n a [ k a m a $"),
         ("このMPじゃ", "^ k o [ n o # e [ m u p i ] i j a $"),  # じゃ the copula, not the conjunction "well"
-        ("NPCが", "^ e [ n u p i ] i sh i i g a $"),  # one word already: as it was
+        ("NPCが", "^ e [ n u p i i sh i ] i g a $"),  # one word MeCab does not know: was OpenJTalk's default 3
+        ("UR確定ガチャ", "^ y u [ u a a r u k a ] k u t e e # g a [ ch a $"),  # a compound's head keeps NJD's
         ("ピー", "^ p i ] i $"),  # a letter name alone keeps its own accent
     ],
 )

@@ -277,10 +277,11 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
         features = absorb_small_vowels(features)
     if any(f["pron"][:1] in _SMALL_KANA for f in features):  # ワタ|シキ|ョウ: キョ is one mora
         features = join_cut_morae(features)
-    # MP: エム (a name) + ピー, one acronym. MeCab cuts a spelled acronym only where its dictionary holds
-    # a letter name as a word of its own (エム, オー, ブイ), so a line without one has nothing to join.
+    # MP: エム (a name) + ピー, one acronym; DEF: one word unknown to the dictionary, an acronym's accent.
+    # MeCab cuts a spelled acronym only where its dictionary holds a letter name as a word of its own
+    # (エム, オー, ブイ), and keeps it whole only as a word it does not know (no chaining rule).
     names = letter_name_prons()
-    if any(f["pron"] in names for f in features):
+    if any(f["pron"] in names or f["chain_rule"] == "*" for f in features):
         features = join_letter_names(features)
     return features
 

@@ -90,16 +90,20 @@ def _letter_run() -> re.Pattern[str]:
 
 
 _LETTER_POS = frozenset({"名詞", "感動詞", "記号", "副詞"})
+_ATTACHED_POS = frozenset({"助詞", "助動詞", "記号"})  # words that follow a noun inside its phrase
 
 
 def join_letter_names(features: list[dict]) -> list[dict]:
-    """``features`` with each run of two or more words that only say letter names, one of them a noun,
-    made one noun: an acronym the normaliser spelled in katakana (MP エムピー, MMO, VR) that MeCab cut
-    where its dictionary holds a piece as a word (エム a name, オー an interjection, ブイ). Cut, each
-    piece was an accent phrase of its own (MMO: エ]ム # エ]ム # オ]ー) and the phrase-break model read a
-    name there (HPとMP paused after と). One word, it takes the accent OpenJTalk's dictionary gives
-    the acronyms it holds (ＣＤ シーディ]ー, ＮＰＣ エヌピーシ]ー): the nucleus on the first mora of the
-    last letter's name. A single word (オーケー, ピー alone) keeps its own reading and accent."""
+    """``features`` with each acronym spelled in katakana made one noun with an acronym's accent.
+
+    An acronym the normaliser spelled (MP エムピー, MMO, VR) is cut by MeCab where its dictionary holds a
+    piece as a word (エム a name, オー an interjection, ブイ): each piece was an accent phrase of its own
+    (MMO: エ]ム # エ]ム # オ]ー) and the phrase-break model read a name there (HPとMP paused after と). A run
+    of two or more words that only say letter names, one of them a noun, is joined; and the joined
+    word, like one that MeCab kept whole but does not know (ディーイーエフ, エヌピーシー: OpenJTalk's default
+    accent for unknown words), takes the accent OpenJTalk's dictionary gives the acronyms it holds (ＣＤ
+    シーディ]ー, ＤＶＤ, ＮＰＣ エヌピーシ]ー: 18 of its 19 two- and three-letter ones): the nucleus on the first
+    mora of the last letter's name. A dictionary word (オーケー, ピー alone) keeps its own accent."""
     run_re = _letter_run()
     out: list[dict] = []
     i, n = 0, len(features)
@@ -107,28 +111,45 @@ def join_letter_names(features: list[dict]) -> list[dict]:
         j = i
         while j < n and features[j]["pos"] in _LETTER_POS and run_re.fullmatch(features[j]["pron"].replace("’", "")):
             j += 1
-        if j - i < 2 or not any(f["pos"] == "名詞" for f in features[i:j]):
-            out.append(features[i])
-            i = max(i + 1, j if j - i >= 2 else i + 1)
-            continue
         run = features[i:j]
-        word = dict(run[0])
-        pron = "".join(f["pron"] for f in run)
-        last = run_re.fullmatch(pron.replace("’", ""))
-        word["string"] = "".join(f["string"] for f in run)
-        word["pron"] = word["read"] = pron
-        word["pos"], word["pos_group1"], word["pos_group2"], word["pos_group3"] = "名詞", "一般", "*", "*"
-        word["ctype"] = word["cform"] = "*"
-        word["orig"] = word["string"]
-        word["mora_size"] = mora_count(pron)
-        word["acc"] = word["mora_size"] - mora_count(last.group(1)) + 1 if last else word["acc"]
+        if len(run) == 1 and _unknown_noun(run[0]) and len(run_re.findall(run[0]["pron"].replace("’", ""))) >= 1:
+            word = dict(run[0])  # one word MeCab kept whole but does not know: the acronym's accent
+        elif len(run) >= 2 and any(f["pos"] == "名詞" for f in run):
+            word = _joined(run)
+        else:
+            out.extend(features[i : max(j, i + 1)])
+            i = max(j, i + 1)
+            continue
+        last = run_re.fullmatch(word["pron"].replace("’", ""))
+        after = features[j] if j < n else None
+        compound = after is not None and after["chain_flag"] == 1 and after["pos"] not in _ATTACHED_POS
+        if last is not None and mora_count(last.group(1)) < word["mora_size"] and not compound:
+            # (the head of a compound, UR確定, keeps the compound's accent NJD gave it)
+            word["acc"] = word["mora_size"] - mora_count(last.group(1)) + 1
         out.append(word)
-        if j < n and features[j]["pos"] in ("助詞", "助動詞"):
-            features[j]["chain_flag"] = 1  # MMOが: NJD began a phrase at が after the interjection オー
-        elif j < n:
-            make_mid_clause_particle(features[j], word)  # このMPじゃ: じゃ read as the conjunction "well"
+        if len(run) >= 2 and j < n:
+            if features[j]["pos"] in ("助詞", "助動詞"):
+                features[j]["chain_flag"] = 1  # MMOが: NJD began a phrase at が after the interjection オー
+            else:
+                make_mid_clause_particle(features[j], word)  # このMPじゃ: じゃ read as the conjunction "well"
         i = j
     return out
+
+
+def _unknown_noun(f: dict) -> bool:
+    """A word OpenJTalk's dictionary does not hold (MeCab's unknown katakana: no chaining rule)."""
+    return f["pos"] == "名詞" and f["pos_group1"] == "一般" and f["chain_rule"] == "*"
+
+
+def _joined(run: list[dict]) -> dict:
+    """The words of ``run`` as one common noun: their letters and pronunciations joined."""
+    word = dict(run[0])
+    word["string"] = word["orig"] = "".join(f["string"] for f in run)
+    word["pron"] = word["read"] = "".join(f["pron"] for f in run)
+    word["pos"], word["pos_group1"], word["pos_group2"], word["pos_group3"] = "名詞", "一般", "*", "*"
+    word["ctype"] = word["cform"] = "*"
+    word["mora_size"] = mora_count(word["pron"])
+    return word
 
 
 def english_word(word: str, english: EnglishMode = "model") -> str:
