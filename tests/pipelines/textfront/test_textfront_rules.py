@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyopenjtalk
 import pytest
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID
@@ -12,7 +13,7 @@ from tsukasa.pipelines.textfront import Phonemized, TextFrontError, normalize, p
 from tsukasa.pipelines.textfront.cli_support import g2p_lines
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.labels import labels_to_prosody
-from tsukasa.pipelines.textfront.mixed import loanwords, to_japanese
+from tsukasa.pipelines.textfront.mixed import join_letter_names, loanwords, to_japanese
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hiragana
 
@@ -1841,6 +1842,14 @@ def test_english_letters_mode_spells_every_unknown_word() -> None:
 )
 def test_an_acronym_mecab_cut_is_one_word(text: str, prosody: str) -> None:
     assert phonemize(text).prosody == prosody
+
+
+def test_letter_words_without_a_noun_among_them_are_all_kept() -> None:
+    # two letter-name words that are no noun (the interjection オー, the adverb ピー, as MeCab reads them
+    # alone) are not an acronym: both stay, as they were
+    words = pyopenjtalk.run_frontend("オー") + pyopenjtalk.run_frontend("ピー")
+    assert [w["pos"] for w in words] == ["感動詞", "副詞"]
+    assert [w["string"] for w in join_letter_names([dict(w) for w in words])] == ["オー", "ピー"]
 
 
 def test_romaji_sentence_reads_like_japanese() -> None:
