@@ -25,7 +25,12 @@ from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_se
 from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
-from tsukasa.pipelines.textfront.mixed import join_letter_names, letter_name_prons, to_japanese_with_readings
+from tsukasa.pipelines.textfront.mixed import (
+    join_letter_names,
+    letter_name_prons,
+    to_japanese_with_readings,
+    unknown_noun,
+)
 from tsukasa.pipelines.textfront.next_best import mend_with_next_best
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
@@ -45,7 +50,6 @@ _KNOWN_SYMBOLS = frozenset(SYMBOL_TO_ID)
 _PAUSE_PRON = frozenset("、。？！，．…‥")
 _KATAKANA_EXTRA = frozenset("ーヴヵヶ")
 _SMALL_VOWELS = frozenset("ぁぃぅぇぉ")
-_SMALL_KANA = frozenset("ァィゥェォャュョヮ")
 
 
 @dataclass(frozen=True)
@@ -275,13 +279,12 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
         features = absorb_small_vowels(features)
-    if any(f["pron"][:1] in _SMALL_KANA for f in features):  # ワタ|シキ|ョウ: キョ is one mora
-        features = join_cut_morae(features)
+    features = join_cut_morae(features)  # ワタ|シキ|ョウ: キョ is one mora
     # MP: エム (a name) + ピー, one acronym; DEF: one word unknown to the dictionary, an acronym's accent.
     # MeCab cuts a spelled acronym only where its dictionary holds a letter name as a word of its own
     # (エム, オー, ブイ), and keeps it whole only as a word it does not know (no chaining rule).
     names = letter_name_prons()
-    if any(f["pron"] in names or f["chain_rule"] == "*" for f in features):
+    if any(f["pron"] in names or unknown_noun(f) for f in features):
         features = join_letter_names(features)
     return features
 

@@ -112,7 +112,7 @@ def join_letter_names(features: list[dict]) -> list[dict]:
         while j < n and features[j]["pos"] in _LETTER_POS and run_re.fullmatch(features[j]["pron"].replace("’", "")):
             j += 1
         run = features[i:j]
-        if len(run) == 1 and _unknown_noun(run[0]) and len(run_re.findall(run[0]["pron"].replace("’", ""))) >= 1:
+        if len(run) == 1 and unknown_noun(run[0]):
             word = dict(run[0])  # one word MeCab kept whole but does not know: the acronym's accent
         elif len(run) >= 2 and any(f["pos"] == "名詞" for f in run):
             word = _joined(run)
@@ -136,9 +136,10 @@ def join_letter_names(features: list[dict]) -> list[dict]:
     return out
 
 
-def _unknown_noun(f: dict) -> bool:
-    """A word OpenJTalk's dictionary does not hold (MeCab's unknown katakana: no chaining rule)."""
-    return f["pos"] == "名詞" and f["pos_group1"] == "一般" and f["chain_rule"] == "*"
+def unknown_noun(f: dict) -> bool:
+    """Whether NJD word ``f`` is a noun OpenJTalk's dictionary does not hold (MeCab's unknown katakana:
+    a common noun with no chaining rule)."""
+    return f["chain_rule"] == "*" and f["pos"] == "名詞" and f["pos_group1"] == "一般"
 
 
 def _joined(run: list[dict]) -> dict:

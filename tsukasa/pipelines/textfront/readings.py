@@ -271,11 +271,10 @@ def join_cut_morae(features: list[dict]) -> list[dict]:
     spans: list[tuple[int, int, str]] = []
     for i in range(1, len(features)):
         before, word = features[i - 1], features[i]
-        pron = clean_pron(word["pron"])
-        if pron[:1] not in _SMALL or before["pos"] == "記号" or (spans and spans[-1][1] == i - 1):
+        first = word["pron"][:1]  # (a devoicing mark ’ follows its mora, so never comes first)
+        if first not in _SMALL or before["pos"] == "記号" or (spans and spans[-1][1] == i - 1):
             continue
-        head = clean_pron(before["pron"])
-        if head[-1:] + pron[0] in TWO_LETTER_MORAE:
+        if clean_pron(before["pron"])[-1:] + first in TWO_LETTER_MORAE:
             spans.append((i - 1, i, before["pron"] + word["pron"]))
     return _merge_words(features, spans) if spans else features
 
