@@ -451,8 +451,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     nouns = set(verbs_before_ja(paths[0]))
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
-    ideru_verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))
-    if not (whole or names or compounds or nouns or te_forms or adjectives or ideru_verbs):  # none after all
+    verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
+    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs):  # none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -465,7 +465,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _words_at(words, "形容詞")
-            and ideru_verbs <= _words_at(words, "動詞")
+            and verbs <= _words_at(words, "動詞")
         )
 
     def rank(words: list[Word]) -> int:
