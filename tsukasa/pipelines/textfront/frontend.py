@@ -314,8 +314,7 @@ def _same_words_without_spaces(text: str, jt: Any) -> bool:
     plain = [line.split(",") for line in jt.run_mecab(joined)]
     if len(spaced) != len(plain) or any(a[0] != b[0] or a[9:10] != b[9:10] for a, b in zip(spaced, plain, strict=True)):
         return False
-    # the offsets (without spaces) where a romaji word starts after a space
-    starts = {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
+    starts = _romaji_word_starts(text)
     at = 0
     for a, b in zip(spaced, plain, strict=True):
         if at in starts and a[1] in _INFLECTING and b[1] in _FUNCTION_POS:
@@ -333,16 +332,22 @@ def _keeps_word_starts(text: str, features: list[dict]) -> bool:
     joined on purpose (nana hyaku: 七百 is one number); a word not found in the text as written (a
     character OpenJTalk rewrote) ends the check there."""
     joined = _WORD_SPACE.sub("", text)
-    starts = {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
+    starts = _romaji_word_starts(text)
     at = 0
     for f in features:
-        begin = joined.find(f["string"], at)
-        if begin < 0 or begin > at:
+        if not joined.startswith(f["string"], at):
             return True
-        at = begin + len(f["string"])
-        if f["pos_group1"] != "数" and any(begin < s < at for s in starts):
+        end = at + len(f["string"])
+        if f["pos_group1"] != "数" and any(at < s < end for s in starts):
             return False
+        at = end
     return True
+
+
+def _romaji_word_starts(text: str) -> set[int]:
+    """The offsets, in ``text`` without the spaces between its romaji words, where a romaji word
+    starts after such a space."""
+    return {m.start() - k for k, m in enumerate(_WORD_SPACE.finditer(text))}
 
 
 # OpenJTalk refuses a text of more than ~16 KB once it has made it full-width (~5,400 Japanese
