@@ -776,6 +776,10 @@ CONTEXT_READING_CASES = [
     ("灯台下暗し。", "トーダイモトクラシ"),  # was カ
     ("お手数をおかけします。", "オテスーヲオカケシマス"),  # was オテカズ
     ("一本道を進む", "イッポンミチヲススム"),  # was イッポンドー
+    ("最中を食べた。", "モナカヲタベタ"),  # the sweet; 試合の最中に stays さいちゅう
+    ("試合の最中に雨が降った。", "シアイノサイチューニアメガフッタ"),
+    ("色紙にサインをもらった。", "シキシニサインヲモラッタ"),  # the autograph board; folding paper stays
+    ("色紙で鶴を折った。", "イロガミデツルヲオッタ"),
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
