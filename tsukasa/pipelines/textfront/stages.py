@@ -185,8 +185,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # the copula or a final particle is the noun (怒りなんだ イカリ), 苦しんじゃう, 着たい, 踵を返す, 額に汗, 被る
     # かぶる, 所持金 キン, 笑って。 ワラッテ, 迷える者 もの, 二手 ふたて; 41: an acronym MeCab cut (MP エム|ピー)
     # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち; 42:
-    # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words)
-    version: ClassVar[str] = "42"
+    # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words);
+    # 43: 最中 eaten もなか, 色紙 signed しきし
+    version: ClassVar[str] = "43"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
