@@ -18,9 +18,10 @@ from tsukasa.pipelines.textfront.resources import jtalk
 # Words whose lines MeCab cut (願い, 答え, 天井, 鳴き声, 焼く, 降り, 話し) and plain ones, and the endings
 # of speech that made it do so.
 WORDS = ["願い", "答え", "考え", "天井", "公平", "鳴き声", "未定", "故障", "焼く", "好む", "降り", "向い", "話し",
-         "捨て", "戦い", "殴り書き", "田中", "水", "学校", "食べ", "読ん", "泳い", "勉強し"]  # fmt: skip
+         "捨て", "戦い", "殴り書き", "田中", "水", "学校", "食べ", "読ん", "泳い", "勉強し", "怒り", "笑",
+         "しょうが"]  # fmt: skip
 ENDINGS = ["なんだ", "なの", "かな", "よね", "じゃん", "みたい", "だし", "し", "ね", "よ", "てる", "ちゃった",
-           "でる", "とく", "も", "と", "？", "。", "、", ""]  # fmt: skip
+           "でる", "とく", "も", "と", "？", "。", "、", "", "って", "ねえな", "でしょ"]  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)

@@ -1848,6 +1848,20 @@ def test_an_acronym_mecab_cut_is_one_word(text: str, prosody: str) -> None:
     assert phonemize(text).prosody == prosody
 
 
+@pytest.mark.parametrize(
+    "text,prosody",
+    [
+        # ねえ (ない said rough) cut into ね + えな (a noun): a phrase break inside ねえ; MeCab's next analysis
+        # holds it whole (anime and game dialogue's しょうがねえな)
+        ("しょうがねえな。", "^ sh o [ o g a n e ] e n a $"),  # was sh o [ o g a n e # e ] n a
+        ("知らねえよ。", "^ sh i [ r a n e ] e y o ? $"),  # whole already: as it was
+        ("そうだね、えっと", "^ s o [ o d a n e ? _ e [ cl t o $"),  # ね before a comma stays the particle
+    ],
+)
+def test_a_rough_nee_mecab_cut_in_two_is_one_word(text: str, prosody: str) -> None:
+    assert phonemize(text).prosody == prosody
+
+
 def test_letter_words_without_a_noun_among_them_are_all_kept() -> None:
     # two letter-name words that are no noun (the interjection オー, the adverb ピー, as MeCab reads them
     # alone) are not an acronym: both stay, as they were

@@ -83,7 +83,8 @@ _FUNCTION_POS = frozenset({"助詞", "助動詞", "記号"})
 _PERSON = "人名"
 _JA = frozenset({"じゃ", "じゃん"})
 _AFTER_A_REQUEST = frozenset({"よ", "ね", "な", "くれ", "ください", "下さい", "ほしい", "欲しい"})
-_TTE_ROWS = {"イ": "う", "リ": "る", "チ": "つ"}  # a godan 連用形's last kana → its dictionary form's (音便 っ)
+_TTE_ROWS = {"イ": "う", "リ": "る", "チ": "つ"}
+_EH_WORD_POS = frozenset({"名詞", "フィラー", "感動詞"})  # a godan 連用形's last kana → its dictionary form's (音便 っ)
 _COPULA_TYPES = frozenset({"特殊・ダ", "特殊・デス"})
 _PARTICLES_AFTER_NOUNS = frozenset({"ね", "よ", "か", "とか", "って"})  # not な (食べな), や, も, は
 _PERSON_SUFFIXES = frozenset({"たち", "さん", "ちゃん", "くん"})
@@ -409,17 +410,39 @@ def tte_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
+def nee_cuts(words: list[Word]) -> list[tuple[int, str]]:
+    """``(offset, "ねえ")`` where MeCab cut the colloquial ねえ (ない, or the particle drawn out) into the
+    particle ね and a word that begins with its え: しょうがねえな was しょうが + ね + えな (a noun), with an
+    accent-phrase break inside ねえ; its next analysis holds ねえ whole (しょうが + ねえ + な). Only after a
+    word (a line that opens with ねえ is the interjection) and where the え-word is a noun, a filler or an
+    interjection."""
+    out = []
+    at = 0
+    for k, (word, after) in enumerate(zip(words, words[1:], strict=False)):
+        start, at = at, at + len(word.surface)
+        if (
+            k > 0
+            and word.surface == "ね"
+            and word.pos == "助詞"
+            and after.surface.startswith("え")
+            and after.pos in _EH_WORD_POS
+            and words[k - 1].pos != "記号"
+        ):
+            out.append((start, "ねえ"))
+    return out
+
+
 def _adjective_stem(text: str) -> bool:
     found = dictionary_words(text + "い")
     return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
 
 
-def _words_at(words: list[Word], pos: str) -> set[tuple[int, str]]:
-    """(offset, surface) of each word of ``words`` whose part of speech is ``pos``."""
+def _words_at(words: list[Word], pos: str | None = None) -> set[tuple[int, str]]:
+    """(offset, surface) of each word of ``words`` whose part of speech is ``pos`` (None: of every word)."""
     out = set()
     at = 0
     for word in words:
-        if word.pos == pos:
+        if pos is None or word.pos == pos:
             out.add((at, word.surface))
         at += len(word.surface)
     return out
@@ -452,7 +475,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
-    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs):  # none after all
+    nee = set(nee_cuts(paths[0]))
+    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs or nee):  # none after all
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -466,6 +490,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _words_at(words, "形容詞")
             and verbs <= _words_at(words, "動詞")
+            and nee <= _words_at(words)
         )
 
     def rank(words: list[Word]) -> int:
@@ -489,6 +514,8 @@ def _worth_a_look(features: list[dict]) -> bool:
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
         if (s == "さ" and before["pos"] != "形容詞") or (s == "ば" and before["pos"] == "動詞" and b.endswith("けれ")):
             return True  # maybe an adjective stem before さ (冷 + た + さ) or its conditional (長けれ + ば)
+        if b == "ね" and s[:1] == "え" and before["pos"] == "助詞":
+            return True  # ねえ cut into ね + え…: しょうが + ね + えな
         if s.startswith("って") and before["pos"] == "名詞" and len(b) == 1 and _is_kanji(b):
             return True  # a verb's っ-音便 read as a noun + って: 笑 + って
         if f["orig"] == "いでる" and _is_kanji(b[-1]):
@@ -546,6 +573,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or adjective_stem_cuts(words)
         or ideru_cuts(words)
         or tte_cuts(words)
+        or nee_cuts(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features

@@ -186,8 +186,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # かぶる, 所持金 キン, 笑って。 ワラッテ, 迷える者 もの, 二手 ふたて; 41: an acronym MeCab cut (MP エム|ピー)
     # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち; 42:
     # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words);
-    # 43: 最中 eaten もなか, 色紙 signed しきし
-    version: ClassVar[str] = "43"
+    # 43: 最中 eaten もなか, 色紙 signed しきし; 44: ねえ cut into ね + え… is one word (しょうがねえな)
+    version: ClassVar[str] = "44"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
