@@ -85,7 +85,7 @@ def spell_letters(word: str) -> str:
 @lru_cache(maxsize=1)
 def _letter_run() -> re.Pattern[str]:
     """A pronunciation made of letter names only, the last one captured (エム|ピー: ピー)."""
-    names = "|".join(sorted(set(letter_names().values()), key=len, reverse=True))
+    names = "|".join(sorted(letter_name_prons(), key=len, reverse=True))
     return re.compile(f"(?:{names})*({names})")
 
 
