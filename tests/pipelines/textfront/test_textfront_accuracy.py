@@ -39,6 +39,11 @@ QUESTION_RULES = [
     ("それはね、秘密だよ。", "それはね？秘密だよ。"),  # assertive だよ falls
     # alternative questions: the clause before それとも rises whatever its ending
     ("歩きましょうか、それとも、バスで行きますか。", "歩きましょうか？それとも、バスで行きますか？"),
+    ("歩いて行くの、それとも、バスで行くの？", "歩いて行くの？それとも、バスで行くの？"),
+    ("コーヒーにする、それとも", "コーヒーにする？それとも"),  # the listener is left to choose
+    # ... only when the sentence asks: alternatives inside a statement fall (JSUT BASIC5000_1578, 2056)
+    ("何分か経ったのか、それとも何時間か、先生が来た。", "何分か経ったのか、それとも何時間か、先生が来た。"),
+    ("兄たちか、姉たちか、それとも、彼自身が行くべきだ。", "兄たちか、姉たちか、それとも、彼自身が行くべきだ。"),
     ("雨、あるいは雪。", "雨、あるいは雪。"),  # あるいは joins alternatives in statements too
     # romaji words arrive space-separated: the ending is still found
     ("いきましょう か。", "いきましょう か。"),

@@ -7,7 +7,10 @@ follows it. Japanese writing ends questions and listener-directed sentences with
 
 An alternative question (歩きましょうか、それとも、バスで行きますか) rises on its first
 alternative whatever that clause ends with: ``それとも`` ("or else") tells the listener a
-second option follows, so the clause before it is itself a question.
+second option follows, so the clause before it is itself a question. Only when the sentence asks,
+though (its end rises, or it stops at それとも): alternatives inside a statement (何分か経ったのか、
+それとも何時間か経ったのか、先生が入ってきた。 / 兄たちか、姉たちか、それとも彼自身が行くべきだ。, JSUT
+BASIC5000_1578 / 2056: an indirect question or an either-or read falling) do not rise.
 
 A rising ending counts only when it does not start inside a content word of MeCab's
 analysis (:func:`_starts_a_word`): the table matches characters, and a content word written in kana
@@ -132,10 +135,11 @@ def mark_questions(text: str) -> str:
         stem = part.rstrip(_SENTENCE_END)
         if not stem.endswith("？") and rises_at_end(stem):
             part = stem + "？"
+        asks = part.rstrip(_CLOSERS).endswith(("？", "?")) or stem.rstrip(_CLOSERS).endswith(_ALTERNATIVE)
         # Clauses inside the sentence (before 、) that end in a question ending rise as well.
         clauses = part.split("、")
         for i in range(len(clauses) - 1):
-            alternative = clauses[i + 1].startswith(_ALTERNATIVE) and not clauses[i].endswith(_ALTERNATIVE)
+            alternative = asks and clauses[i + 1].startswith(_ALTERNATIVE) and not clauses[i].endswith(_ALTERNATIVE)
             if clauses[i] and (alternative or _rises(clauses[i], final=False)):
                 clauses[i] += "？"
         part = "、".join(clauses).replace("？、", "？")
