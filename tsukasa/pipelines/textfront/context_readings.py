@@ -363,7 +363,9 @@ def _no_particle_after(word: dict, rest: list[dict]) -> bool:
     return bool(rest) and rest[0]["pos"] != "記号" and no_topic_after(word)
 
 
-def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dict]:
+def mend_cut_readings(
+    features: list[dict], *, long_ei: bool = True, spaced: frozenset[int] = frozenset()
+) -> list[dict]:
     """``は`` right after a clipped ``っ`` or after が / を reads ハ, and okurigana is read once (in place;
     returned).
 
@@ -381,7 +383,10 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
 
     And a hiragana noun or adverb says its えい long where the word does (:func:`_long_ei`), unless
     ``long_ei`` is off: in a line of romaji, whose hiragana are romaji words MeCab may cut anywhere
-    (reinkōto as れい|ん|こう|と: the れい of レインコート is no word said レー), the spelling decides."""
+    (reinkōto as れい|ん|こう|と: the れい of レインコート is no word said レー), the spelling decides.
+
+    ``spaced``: the indices of words that follow a space the writer of a romaji line put there (achina
+    は aa): a は before such a word is no first syllable of it, and stays the particle."""
     for f in features if long_ei else ():
         s = f["string"]
         if ("い" in s or "う" in s) and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
@@ -391,7 +396,12 @@ def mend_cut_readings(features: list[dict], *, long_ei: bool = True) -> list[dic
             _long_ou(f)  # 救急車 キューキューシャ
     for i in range(1, len(features)):
         f = features[i]
-        if f["string"] == "は" and f["pron"] == "ワ" and _no_particle_after(features[i - 1], features[i + 1 :]):
+        if (
+            f["string"] == "は"
+            and f["pron"] == "ワ"
+            and (i + 1 not in spaced or features[i - 1]["pron"].endswith("ッ"))
+            and _no_particle_after(features[i - 1], features[i + 1 :])
+        ):
             set_reading(f, "ハ")
         elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":
             stem = features[i - 1]

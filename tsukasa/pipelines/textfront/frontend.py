@@ -273,8 +273,12 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     if respaced is not None:
         features = run_frontend(respaced, jt)
     features = mend_with_next_best(respaced or given, features, jt)  # 願いなんだ: 願い + な + ん, not 願 + いなん
-    features = say_word_initial_ha(features)  # だいがくにはいって: UniDic's 入って, not に | は | いって
-    features = mend_cut_readings(features, long_ei=not romaji)  # わっはっは: before a stretch looks for its kana
+    # a word after the writer's space is a word of its own: a は before it is no first syllable of it
+    spaced = _words_after_a_space(analysed, features) if romaji else frozenset()
+    features = say_word_initial_ha(features, spaced)  # だいがくにはいって: UniDic's 入って, not に | は | いって
+    features = mend_cut_readings(
+        features, long_ei=not romaji, spaced=spaced
+    )  # わっはっは: before a stretch looks for its kana
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
@@ -342,6 +346,24 @@ def _keeps_word_starts(text: str, features: list[dict]) -> bool:
             return False
         at = end
     return True
+
+
+def _words_after_a_space(text: str, features: list[dict]) -> frozenset[int]:
+    """The indices of the words of ``features`` (an analysis of ``text``, with or without the spaces
+    between its romaji words: OpenJTalk's words never hold one) that begin right after such a space.
+    The walk stops at a word not found in the text as written (a character OpenJTalk rewrote)."""
+    starts = _romaji_word_starts(text)
+    if not starts:
+        return frozenset()
+    joined = _WORD_SPACE.sub("", text)
+    out, at = set(), 0
+    for k, f in enumerate(features):
+        if not joined.startswith(f["string"], at):
+            break
+        if at in starts:
+            out.add(k)
+        at += len(f["string"])
+    return frozenset(out)
 
 
 def _romaji_word_starts(text: str) -> set[int]:

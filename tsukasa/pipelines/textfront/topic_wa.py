@@ -137,15 +137,17 @@ _BEFORE_A_DOUBTFUL_HA = frozenset({"に", "から", "へ", "で", "と"})
 _WORD_POS = frozenset({"動詞", "名詞", "形容詞"})
 
 
-def say_word_initial_ha(features: list[dict]) -> list[dict]:
+def say_word_initial_ha(features: list[dict], spaced: frozenset[int] = frozenset()) -> list[dict]:
     """``features`` with a particle は said ハ (in place) where it follows に, から, へ, で or と, a hiragana
     word follows it, and UniDic reads the line with a verb, noun or adjective of two letters or more
     starting at that は (だいがくにはいって: UniDic 入っ, OpenJTalk に | は | いっ read ワイッテ). Where UniDic
-    has the particle there too (ここにはいない, それにはいくつか, 私にはわからない) nothing changes."""
+    has the particle there too (ここにはいない, それにはいくつか, 私にはわからない) nothing changes, nor where
+    the word after the は is in ``spaced`` (the writer of a romaji line put a space between them)."""
     doubts = [
         k
         for k in range(1, len(features) - 1)
-        if features[k]["string"] == _HA
+        if k + 1 not in spaced
+        and features[k]["string"] == _HA
         and features[k]["pron"] == "ワ"
         and features[k - 1]["pos"] == "助詞"
         and features[k - 1]["string"] in _BEFORE_A_DOUBTFUL_HA
