@@ -241,6 +241,7 @@ def _kana_kept_apart(text: str, readings: list, keep: frozenset[str] = frozenset
 @example("ga は")  # make fuzz, 2026-12-07: a line-final は after the particle が was said ハ (蛾 は: ワ)
 @example("bu buokuhe")  # make fuzz, 2026-12-08: NJD joined the fillers ぶ + ぶ across the space: へ said エ
 @example("achina は aa")  # make fuzz, 2026-12-07: は after な read as the first syllable of はああ, across the space
+@example("akuna は ai")  # make fuzz, 2026-12-07: the same before ai, given to OpenJTalk as アイ (no space left)
 def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
     # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
     # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)

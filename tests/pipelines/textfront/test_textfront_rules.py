@@ -780,6 +780,9 @@ CONTEXT_READING_CASES = [
     ("試合の最中に雨が降った。", "シアイノサイチューニアメガフッタ"),
     ("色紙にサインをもらった。", "シキシニサインヲモラッタ"),  # the autograph board; folding paper stays
     ("色紙で鶴を折った。", "イロガミデツルヲオッタ"),
+    # 鍛冶 alone: the dictionaries' old たんや; the smith of a fantasy line is かじ (鍛冶屋 was read so already)
+    ("伝説の鍛冶師が鍛えた剣だ。", "デンセツノカジシガキタエタケンダ"),
+    ("鍛冶屋に行く。", "カジヤニイク"),
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from tsukasa.pipelines.textfront.readings import SPELLED, clean_pron, set_reading, to_katakana
+from tsukasa.pipelines.textfront.readings import SPELLED, clean_pron, is_hiragana, set_reading, to_katakana
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table, unidic_words
 from tsukasa.pipelines.textfront.topic_wa import no_topic_after
 
@@ -354,13 +354,14 @@ def _chain_as_suffix(features: list[dict], i: int, first: int) -> None:
 
 
 def _no_particle_after(word: dict, rest: list[dict]) -> bool:
-    """Whether the particle は cannot follow ``word``: a clipped っ, or — when a word follows the は,
-    whose first syllable it then is — a word the topic は never follows (:func:`.topic_wa.no_topic_after`:
-    が, を, an attributive; きれいなはな is 花, read ワナ by both analysers). A は that ends its sentence
-    stays the particle (蛾 は as romaji "ga は")."""
+    """Whether the particle は cannot follow ``word``: a clipped っ, or — when a word in hiragana follows
+    the は, whose first syllable it then is — a word the topic は never follows
+    (:func:`.topic_wa.no_topic_after`: が, を, an attributive; きれいなはな is 花, read ワナ by both
+    analysers). A は that ends its sentence stays the particle (蛾 は as romaji "ga は"), and so does one
+    before a word in katakana or kanji, which it cannot begin (akuna は ai, where ai was given as アイ)."""
     if word["pron"].endswith("ッ"):
         return True
-    return bool(rest) and rest[0]["pos"] != "記号" and no_topic_after(word)
+    return bool(rest) and is_hiragana(rest[0]["string"][:1]) and no_topic_after(word)
 
 
 def mend_cut_readings(
