@@ -1287,6 +1287,34 @@ def test_clipped_ending_keeps_the_full_forms_accent() -> None:
     assert phonemize("行こうか。").prosody == "^ i [ k o ] o k a ? $"
 
 
+# The rough auxiliary やがる, which OpenJTalk's dictionary lacks (yagaru.py); stock villain and rival
+# lines of game and anime dialogue. The verb before it keeps its reading (黙り was the noun ダンマリ, 来 the
+# suffix ライ of 昨日来), and the whole is one phrase with the nucleus on が before the ending, as the
+# compound verb's (JSUT's reader says 言いやが]って: BASIC5000_2395, an odd id, seen after the rule was made).
+YAGARU_CASES = [
+    ("黙りやがれ！", "^ d a [ m a r i y a g a ] r e $"),
+    ("一昨日来やがれ！", "^ o [ t o t o ] i # k i [ y a g a ] r e $"),
+    ("ふざけやがって！", "^ f u [ z a k e y a g a ] cl t e $"),
+    ("逃げやがった。", "^ n i [ g e y a g a ] cl t a $"),
+    # after the te-form it is unaccented, as いる is (覚えていろ)
+    ("覚えてやがれ！", "^ o [ b o ] e t e y a g a r e $"),
+    # not the auxiliary: 嫌がる, やがて (UniDic's analysis decides)
+    ("いやがる", "^ i [ y a ] g a r u $"),
+    ("やがて雨が降る", "^ y a [ g a t e # a ] m e g a # f u ] r u $"),
+]
+
+
+@pytest.mark.parametrize("text,prosody", YAGARU_CASES)
+def test_the_rough_auxiliary_yagaru(text: str, prosody: str) -> None:
+    assert phonemize(text).prosody == prosody
+
+
+def test_yagaru_falls_back_to_the_written_text_when_the_stand_in_makes_other_words() -> None:
+    # ことしまくって would be 今年 + まくって: the line is read as written (こと + し + やがって)
+    assert phonemize("勝手なことしやがって").kana == "カッテナコトシヤガッテ"
+    assert "k o [ t o sh i y a g a" in phonemize("勝手なことしやがって").prosody
+
+
 @pytest.mark.parametrize("text,kana", CONTEXT_READING_CASES)
 def test_context_readings(text: str, kana: str) -> None:
     p = phonemize(text)

@@ -29,7 +29,7 @@ _DATE = re.compile(r"(?:[0-9０-９]+|[一二三四五六七八九十]+)[月日�
 
 
 class _Row(NamedTuple):
-    pron: str  # OpenJTalk's pron that the row replaces ("*": any)
+    pron: str  # OpenJTalk's pron that the row replaces ("*": any; alternatives joined by |: カク|カド)
     before: str
     after: str
     reading: str
@@ -93,7 +93,7 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
         if rows is not None:
             for row in rows:
                 if (
-                    (row.pron == "*" or row.pron == f["pron"])
+                    (row.pron == "*" or f["pron"] in row.pron.split("|"))
                     and _matches_words(row.before, features, i - len(row.before.split()))
                     and _matches_words(row.after, features, i + 1)
                 ):

@@ -42,6 +42,7 @@ from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import absorb_small_vowels, restore_stretches, take_stretches
 from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa, say_word_initial_ha
 from tsukasa.pipelines.textfront.userdict import compiled_user_dict, user_dict_surfaces
+from tsukasa.pipelines.textfront.yagaru import restore_yagaru, take_yagaru
 
 # The symbol table as a set: one C-level subset test per line; check_symbols (a Python loop that
 # names the offending symbol) runs only when that test fails.
@@ -200,14 +201,19 @@ def japanese_to_phonemized(
     try:
         # 行こっか, 休も, 寒っ: analysed in full (行こうか), then clipped back; a guess the analysis
         # does not confirm (私も。 is no 休も。) is analysed again as written.
+        # 来やがれ: analysed as 来まくれ (the dictionary has no やがる), then spelled back (yagaru.py).
         not_clipped: frozenset[tuple[int, str]] = frozenset()
+        not_yagaru: frozenset[int] = frozenset()
         while True:
             full, contractions = take_contractions(text, not_clipped)
+            full, yagaru = take_yagaru(full, not_yagaru)
             features = _analyse(full, jt, romaji=romaji)
             unconfirmed = restore_contractions(features, contractions)
-            if not unconfirmed:
+            wrong_yagaru = restore_yagaru(features, full, yagaru)
+            if not unconfirmed and not wrong_yagaru:
                 break
             not_clipped |= {(c.start, c.kind) for c in unconfirmed}
+            not_yagaru |= frozenset(wrong_yagaru)
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
