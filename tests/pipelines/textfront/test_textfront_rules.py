@@ -1296,6 +1296,8 @@ YAGARU_CASES = [
     ("一昨日来やがれ！", "^ o [ t o t o ] i # k i [ y a g a ] r e $"),
     ("ふざけやがって！", "^ f u [ z a k e y a g a ] cl t e $"),
     ("逃げやがった。", "^ n i [ g e y a g a ] cl t a $"),
+    # MeCab's noun 待ち before まくれ + 、 (UniDic: the verb) is made the verb
+    ("待ちやがれ、この野郎！", "^ m a [ ch i y a g a ] r e _ k o [ n o # y a [ r o o $"),
     # after the te-form it is unaccented, as いる is (覚えていろ)
     ("覚えてやがれ！", "^ o [ b o ] e t e y a g a r e $"),
     # not the auxiliary: 嫌がる, やがて (UniDic's analysis decides)

@@ -18,6 +18,7 @@ of its shape. :func:`restore_yagaru` writes やが / ヤガ back into the words'
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tsukasa.pipelines.textfront.resources import unidic_words
 
@@ -26,50 +27,68 @@ _STAND_IN = "まく"
 _CANDIDATE = re.compile(r"やが(?=[らりるれろっ])")
 
 
-def take_yagaru(text: str, skip: frozenset[int] = frozenset()) -> tuple[str, list[int]]:
-    """``text`` with やが written まく wherever UniDic reads the auxiliary やがる there, and the offsets
-    of those replacements (none in ``skip``: places the analysis did not confirm before)."""
+class StandIn(NamedTuple):
+    """A やが written まく at offset ``start``; ``verb``: UniDic's verb form right before it (待ち), if any."""
+
+    start: int
+    verb: str
+
+
+def take_yagaru(text: str, skip: frozenset[int] = frozenset()) -> tuple[str, list[StandIn]]:
+    """``text`` with やが written まく wherever UniDic reads the auxiliary やがる there, and those
+    replacements (none at an offset in ``skip``: places the analysis did not confirm before)."""
     candidates = [m.start() for m in _CANDIDATE.finditer(text) if m.start() not in skip]
     if not candidates:
         return text, []
-    starts = {w.start for w in unidic_words(text) if w.lemma == "やがる" and w.pos1 == "助動詞"}
-    taken = [i for i in candidates if i in starts]
-    for i in taken:
-        text = text[:i] + _STAND_IN + text[i + 2 :]
+    words = unidic_words(text)
+    verbs = {w.end: text[w.start : w.end] for w in words if w.pos1 == "動詞"}
+    starts = {w.start for w in words if w.lemma == "やがる" and w.pos1 == "助動詞"}
+    taken = [StandIn(i, verbs.get(i, "")) for i in candidates if i in starts]
+    for c in taken:
+        text = text[: c.start] + _STAND_IN + text[c.start + 2 :]
     return text, taken
 
 
-def restore_yagaru(features: list[dict], text: str, taken: list[int]) -> list[int]:
+def restore_yagaru(features: list[dict], text: str, taken: list[StandIn]) -> list[int]:
     """Write やが back (in place) into the words of ``features`` (OpenJTalk's analysis of ``text``, the
     text :func:`take_yagaru` returned) that hold a stand-in まく; returns the offsets whose stand-in
-    is not in a verb of its own analysis (then the line is analysed again without them).
+    is not in a verb after what the auxiliary follows (then the line is analysed again without them).
 
     The stand-ins are found by order: the n-th まく of the text is the n-th まく of the words'
     spelling (spaces and rewritten characters aside, OpenJTalk keeps hiragana as written)."""
     if not taken:
         return []
-    nth = {sum(1 for _ in re.finditer(_STAND_IN, text[:i])): i for i in taken}
+    nth = {sum(1 for _ in re.finditer(_STAND_IN, text[: c.start])): c for c in taken}
     seen, found = 0, set()
     for k, f in enumerate(features):
         s = f["string"]
         at = s.find(_STAND_IN)
         while at >= 0:
-            i = nth.get(seen)
-            if i is not None and f["pos"] == "動詞" and (at or _attaches(features, k)) and _rewrite(f, at):
-                found.add(i)
+            c = nth.get(seen)
+            if c is not None and f["pos"] == "動詞" and (at or _attaches(features, k, c.verb)) and _rewrite(f, at):
+                found.add(c.start)
             seen += 1
             at = s.find(_STAND_IN, at + 2)
-    return [i for i in taken if i not in found]
+    return [c.start for c in taken if c.start not in found]
 
 
-def _attaches(features: list[dict], k: int) -> bool:
+def _attaches(features: list[dict], k: int, verb: str) -> bool:
     """Whether the word before ``features[k]`` is what the auxiliary follows: a verb (its 連用形) or
-    the te-form's て/で. Not where the stand-in made a new word before it (ことしまくって: 今年 + まくって,
-    for こと + し + やがって): the line is then analysed as written."""
+    the te-form's て/で. MeCab's noun of a verb's 連用形 where UniDic has the verb (待ち in 待ちまくれ、
+    この野郎: the noun before まくれ + 、) is made that verb, the auxiliary chained to it with the nucleus on
+    its が, as MeCab accents the verb + まくれ. Not where the stand-in made another word before it
+    (ことしまくって: 今年 + まくって, for こと + し + やがって): the line is then analysed as written."""
     if k == 0:
         return False
-    prev = features[k - 1]
-    return prev["pos"] == "動詞" or (prev["pos"] == "助詞" and prev["string"] in ("て", "で"))
+    prev, aux = features[k - 1], features[k]
+    if prev["pos"] == "動詞" or (prev["pos"] == "助詞" and prev["string"] in ("て", "で")):
+        return True
+    if prev["pos"] != "名詞" or not verb or prev["string"] != verb or prev["chain_flag"] == 1:
+        return False  # (a noun chained to the words before it does not head the phrase it would accent)
+    prev["pos"], prev["pos_group1"] = "動詞", "自立"
+    aux["pos_group1"], aux["chain_flag"] = "非自立", 1
+    prev["acc"] = int(prev["mora_size"]) + 2  # 待ちやが]れ: the nucleus on が
+    return True
 
 
 def _rewrite(f: dict, at: int) -> bool:
