@@ -2077,6 +2077,14 @@ def test_phonemize_rejects_non_text() -> None:
 
 # --- accent phrases: dependent words with a phrase of their own (NHK accent dictionary; JSUT) --
 ACCENT_PHRASE_CASES = [
+    # する after a noun OpenJTalk's dictionary does not mark サ変接続 (形容動詞語幹, the suffix 化)
+    # joins its phrase, as NJD chains it to 勉強 (JSUT even ids: 安定してるんです, コンパクト化する in one phrase)
+    ("肌が安定してるんです。", "# a [ N t e e sh i t e ] r u N d e s u $"),
+    ("コンパクト化する機器", "^ k o [ N p a k u t o k a s u r u # k i ] k i $"),
+    ("寝坊しちゃった。", "^ n e [ b o o sh i ch a cl t a $"),
+    ("無理しないで。", "^ m u ] r i sh i n a i d e"),  # an accented noun keeps its nucleus
+    ("大事にする", "^ d a [ i j i ] n i # s u [ r u $"),  # not after a particle
+    ("もう、うんざりする。", "_ u [ N z a ] r i # s u [ r u $"),  # a mimetic adverb stays apart (JSUT 1278)
     # a noun whose okurigana MeCab had cut off (気持 + ちなん) keeps its own accent with な + ん chained:
     # a flat noun's nucleus on な (キモチナ]ンダ), an accented one's where the dictionary has it
     ("気持ちなんだ", "^ k i [ m o ch i n a ] N d a $"),

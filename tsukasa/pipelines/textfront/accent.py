@@ -79,6 +79,32 @@ def chain_clipped_words(features: list[dict]) -> list[dict]:
     return features
 
 
+# Nouns OpenJTalk's dictionary does not mark サ変接続 that still take する as a verb of their own: the
+# 形容動詞語幹 (安定, 無理, 寝坊, 贅沢, 意地悪) and the suffix 化 (コンパクト化する). Not the 副詞可能 (mimetic
+# adverbs: うんざり, のんびり): JSUT's reader says うんざり | する apart (BASIC5000_0427, 1278).
+_SURU_NOUNS = frozenset({"形容動詞語幹"})
+
+
+def chain_suru(features: list[dict]) -> list[dict]:
+    """する right after such a noun joins the noun's accent phrase, its accent combined by the chain
+    rules from the noun on (安定してるんです ア[ンテーシテル]ンデス, JSUT's reader, where NJD chains する
+    only to サ変接続 nouns and made it a phrase of its own: ア[ンテー # シ[テ]ル…). In place; returned."""
+    for i in range(1, len(features)):
+        f, noun = features[i], features[i - 1]
+        if f["chain_flag"] == 1 or f["pos"] != "動詞" or f["orig"] != "する" or f["string"][:1] not in "しすさせ":
+            continue
+        if noun["pos"] != "名詞" or not (
+            noun["pos_group1"] in _SURU_NOUNS or (noun["pos_group1"] == "接尾" and noun["string"] == "化")
+        ):
+            continue
+        head = i - 1
+        while head > 0 and features[head]["chain_flag"] == 1:
+            head -= 1
+        f["chain_flag"] = 1
+        features[head]["acc"] = _chained_accent(features, head, first=i)
+    return features
+
+
 def split_accent_phrases(features: list[dict]) -> list[dict]:
     """Start a new accent phrase (with the table's accent) at the listed dependent words.
 
@@ -247,7 +273,7 @@ def _rule_for(chain_rule: str, prev_pos: str) -> tuple[str, int] | None:
     return None
 
 
-def _chained_accent(features: list[dict], start: int) -> int:
+def _chained_accent(features: list[dict], start: int, first: int | None = None) -> int:
     """Accent of the phrase that starts at ``start``, combined by OpenJTalk's chain rules.
 
     The rules of NJD's ``njd_set_accent_type`` (Sagisaka's accent-combination rules for
@@ -255,11 +281,13 @@ def _chained_accent(features: list[dict], start: int) -> int:
     nucleus ``@n`` morae into the word only after a flat head, F3 only after an accented head, F4
     always, F5 flattens; the C rules are those of compound nouns), applied to the chained words
     after ``start`` with the word at ``start`` as the head: its ``acc`` is its own (dictionary)
-    accent, since OpenJTalk only rewrote the accent of the phrase's original head.
+    accent, since OpenJTalk only rewrote the accent of the phrase's original head. ``first``: apply
+    them from that word on only, ``acc`` at ``start`` being the accent already combined up to it.
     """
+    first = start + 1 if first is None else first
     acc = features[start]["acc"]
-    size = features[start]["mora_size"]
-    for k in range(start + 1, len(features)):
+    size = sum(f["mora_size"] for f in features[start:first])
+    for k in range(first, len(features)):
         f = features[k]
         if f["chain_flag"] != 1:
             break
