@@ -783,6 +783,7 @@ CONTEXT_READING_CASES = [
     # 鍛冶 alone: the dictionaries' old たんや; the smith of a fantasy line is かじ (鍛冶屋 was read so already)
     ("伝説の鍛冶師が鍛えた剣だ。", "デンセツノカジシガキタエタケンダ"),
     ("鍛冶屋に行く。", "カジヤニイク"),
+    ("時よ止まれ。", "トキヨトマレ"),  # 時よ: the dictionary's じよ (時世)
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
