@@ -9,7 +9,9 @@ more) before 40 endings (なんだ, なの, かな, よね, じゃん, も, と,
 verb and adjective in its dictionary form before 20 (よ, ね, し, んだ, ...), every verb stem form
 (連用形, 音便, 未然形) before the contractions of speech it takes (てる, ちゃう, とく / でる, じゃう, どく,
 たい, ます, ない, なきゃ, ねえ ...), and every adjective's stem before its inflections (く, かった, くない,
-さ, そう, すぎ ...).
+さ, そう, すぎ ...). A fourth group, "rough", puts every verb's 連用形 before the rough auxiliary やがる
+(やがる, やがった, やがれ, やがって: 黙りやがれ, 来やがった), which OpenJTalk's dictionary lacks; it is
+counted apart so that the first three stay comparable with runs before it (2026-12-07).
 
 The reference for a line is the word's own reading, taken from the front-end under test on the
 word in a plain frame (``word + です`` for a noun, ``word + 。`` for a verb; a stem form's reading in
@@ -66,11 +68,14 @@ ADJECTIVE_ENDINGS = (
     "く:ク くて:クテ かった:カッタ くない:クナイ さ:サ そう:ソー すぎ:スギ すぎる:スギル くなる:クナル "
     "ければ:ケレバ かったら:カッタラ くても:クテモ くね:クネ"
 )
+# The rough auxiliary やがる after a verb's 連用形 (yagaru.py).
+ROUGH_ENDINGS = "やがる:ヤガル やがった:ヤガッタ やがれ:ヤガレ やがって:ヤガッテ"
 Stem = tuple[str, str, str]  # (stem form, the endings it takes, its reading in its sentence)
 
 
-def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Stem]]:
-    """The nouns, the dictionary-form verbs and adjectives, and the verb stem forms of the dev sentences."""
+def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Stem], list[Stem]]:
+    """The nouns, the dictionary-form verbs and adjectives, the verb and adjective stem forms, and the
+    verbs' 連用形 (before やがる) of the dev sentences."""
     import pyopenjtalk
 
     from tsukasa.pipelines.textfront.readings import clean_pron
@@ -78,6 +83,7 @@ def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Ste
     nouns: dict[str, None] = {}
     verbs: dict[str, None] = {}
     stems: dict[str, tuple[str, str]] = {}
+    rough: dict[str, str] = {}
     with data.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             for w in pyopenjtalk.run_frontend(row["text"]):
@@ -94,8 +100,11 @@ def words_of(data: Path, limit: int = 0) -> tuple[list[str], list[str], list[Ste
                     endings = _stem_endings(w["ctype"], w["cform"])
                     if endings:
                         stems[s] = (endings, clean_pron(w["pron"]))
+                    if w["cform"] == "連用形":
+                        rough.setdefault(s, clean_pron(w["pron"]))
     n, v, st = list(nouns), list(verbs), [(s, e, p) for s, (e, p) in stems.items()]
-    return (n[:limit], v[:limit], st[:limit]) if limit else (n, v, st)
+    ro = [(s, ROUGH_ENDINGS, p) for s, p in rough.items()]
+    return (n[:limit], v[:limit], st[:limit], ro[:limit]) if limit else (n, v, st, ro)
 
 
 def _stem_endings(ctype: str, cform: str) -> str:
@@ -110,7 +119,7 @@ def _stem_endings(ctype: str, cform: str) -> str:
 
 
 def score(
-    read: Callable[[str], str], nouns: list[str], verbs: list[str], stems: list[Stem]
+    read: Callable[[str], str], nouns: list[str], verbs: list[str], stems: list[Stem], rough: list[Stem]
 ) -> dict[str, tuple[int, int, Changed]]:
     """Per group: (lines, lines that keep the word's reading, the others as (line, read, expected))."""
     out = {}
@@ -118,6 +127,7 @@ def score(
         ("nouns", [(w, NOUN_ENDINGS, None) for w in nouns], "です"),
         ("verbs", [(w, VERB_ENDINGS, None) for w in verbs], "。"),
         ("stems", list(stems), ""),
+        ("rough", list(rough), ""),
     )
     for name, items, frame in groups:
         lines = kept = 0
@@ -154,10 +164,11 @@ def main() -> None:
 
     from tsukasa.pipelines.textfront import phonemize
 
-    nouns, verbs, stems = words_of(args.data, args.limit)
+    nouns, verbs, stems, rough = words_of(args.data, args.limit)
     print(
         f"# from {args.data.name}: {len(nouns)} nouns x {len(_endings(NOUN_ENDINGS))} endings, {len(verbs)} "
-        f"verbs/adjectives x {len(_endings(VERB_ENDINGS))}, {len(stems)} verb and adjective stems x their endings"
+        f"verbs/adjectives x {len(_endings(VERB_ENDINGS))}, {len(stems)} verb and adjective stems x their endings, "
+        f"{len(rough)} verbs' 連用形 x {len(_endings(ROUGH_ENDINGS))} forms of やがる"
     )
     results = {}
     for name, read in (
@@ -165,7 +176,7 @@ def main() -> None:
         ("tsukasa", lambda t: phonemize(t).kana),
     ):
         t0 = time.perf_counter()
-        results[name] = score(read, nouns, verbs, stems)
+        results[name] = score(read, nouns, verbs, stems, rough)
         for group, (lines, kept, changed) in results[name].items():
             print(
                 f"{name:12s} {group:6s} lines {lines:6d}  keep the word's reading {kept:6d} "
