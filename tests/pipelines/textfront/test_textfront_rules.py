@@ -2086,6 +2086,10 @@ ACCENT_PHRASE_CASES = [
     ("無理しないで。", "^ m u ] r i sh i n a i d e"),  # an accented noun keeps its nucleus
     ("大事にする", "^ d a [ i j i ] n i # s u [ r u $"),  # not after a particle
     ("もう、うんざりする。", "_ u [ N z a ] r i # s u [ r u $"),  # a mimetic adverb stays apart (JSUT 1278)
+    # the copula after a greeting the dictionary holds as an interjection joins it, flat as the greeting
+    # (was o [ ts u k a r e s a m a # d e ] s u; JSUT's reader says ご愁傷さまです flat)
+    ("先輩、お疲れ様です！", "_ o [ ts u k a r e s a m a d e s u $"),
+    ("ご馳走様でした。", "^ g o [ ch i s o o s a m a d e sh i t a $"),
     # a noun whose okurigana MeCab had cut off (気持 + ちなん) keeps its own accent with な + ん chained:
     # a flat noun's nucleus on な (キモチナ]ンダ), an accented one's where the dictionary has it
     ("気持ちなんだ", "^ k i [ m o ch i n a ] N d a $"),

@@ -105,6 +105,30 @@ def chain_suru(features: list[dict]) -> list[dict]:
     return features
 
 
+# Set greetings OpenJTalk's dictionary holds as interjections, which still take the copula: お疲れ様です,
+# ご馳走様でした, お粗末様でした.
+_GREETING_ENDS = ("様", "さま", "さん")
+_COPULA = frozenset({"です", "だ"})
+
+
+def chain_copula_after_greetings(features: list[dict]) -> list[dict]:
+    """The copula after a greeting the dictionary holds as an interjection (お疲れ様 + です) joins the
+    greeting's phrase, which keeps its accent: NJD chains no word to an interjection, so です made a
+    phrase of its own (オツカレサマ # デ]ス). Kept flat as a flat greeting is (JSUT's reader: ご愁傷さまです
+    flat, BASIC5000_1758, where the dictionary has ご + 愁傷 + さま, a noun). In place; returned."""
+    for i in range(1, len(features)):
+        f, prev = features[i], features[i - 1]
+        if (
+            f["chain_flag"] != 1
+            and f["pos"] == "助動詞"
+            and f["orig"] in _COPULA
+            and prev["pos"] == "感動詞"
+            and prev["string"].endswith(_GREETING_ENDS)
+        ):
+            f["chain_flag"] = 1
+    return features
+
+
 def split_accent_phrases(features: list[dict]) -> list[dict]:
     """Start a new accent phrase (with the table's accent) at the listed dependent words.
 

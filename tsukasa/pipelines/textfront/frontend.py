@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
-from tsukasa.pipelines.textfront.accent import chain_clipped_words, chain_suru, split_accent_phrases
+from tsukasa.pipelines.textfront.accent import (
+    chain_clipped_words,
+    chain_copula_after_greetings,
+    chain_suru,
+    split_accent_phrases,
+)
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
 from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
 from tsukasa.pipelines.textfront.counters import respace_false_counters
@@ -219,7 +224,8 @@ def japanese_to_phonemized(
         features = apply_context_readings(features)  # before the accent rules, like the above
         if ruby:
             features = force_readings(features, ruby)
-        features = split_accent_phrases(chain_suru(chain_clipped_words(features)))
+        features = chain_copula_after_greetings(chain_suru(chain_clipped_words(features)))
+        features = split_accent_phrases(features)
         if phrase_breaks:  # after the accent rules: a break goes between accent phrases
             features = insert_phrase_breaks(features, from_latin=romaji)
         # Accent fields straight from the features (no label strings: they cost as much as g2p
