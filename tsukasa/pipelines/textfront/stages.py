@@ -57,7 +57,7 @@ class TextNormStage(Stage[TextNormConfig]):
     # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5);
     # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
     # (それな www) is a laugh, not letters
-    version: ClassVar[str] = "15"
+    version: ClassVar[str] = "16"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -187,7 +187,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち; 42:
     # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words);
     # 43: 最中 eaten もなか, 色紙 signed しきし; 44: ねえ cut into ね + え… is one word (しょうがねえな)
-    version: ClassVar[str] = "52"
+    version: ClassVar[str] = "53"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
