@@ -38,6 +38,15 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
             "ワタシワロボット、ニンゲンデワナイ",
             "わたしはロボット、にんげんではない。",
         ),
+        # one-kana forms that carry a sentence: い of いた, さ / れ of された, the formal nouns の and ん
+        # (JSUT in katakana: these lines were left as written, ジョウキャクハ with its ハ and ウ)
+        (
+            "オボレカカッテイタジョウキャクハ、スベテキュウジョサレタ。",
+            "オボレカカッテイタジョーキャクワ、スベテキュージョサレタ",
+            "おぼれかかっていたじょうきゃくは、すべてきゅうじょされた。",
+        ),
+        ("ダキョウスルノハ、イヤダ。", "ダキョースルノワ、イヤダ", "だきょうするのは、いやだ。"),
+        ("ソウナンデス。", "ソーナンデス", "そうなんです。"),
     ],
 )
 def test_japanese_in_katakana_reads_as_the_hiragana_it_stands_for(katakana: str, kana: str, hiragana: str) -> None:
@@ -58,6 +67,7 @@ def test_a_question_in_katakana_rises() -> None:
         "ゲームオーバー",
         "ハロー、ワールド！",
         "ケネススター",  # a name and a loanword: ケネ|ス would have been a final particle and a pause
+        "エルサレムケネススター",  # える|さ|れ|むけ|ね|すす: a final particle ね inside the run ends nothing
         "アブラハムガソリンスタンド",  # UniDic finds the name and the loanwords: は must not become ワ
         "キュートハチ",  # a loanword and a name run together: ハチ ends no predicate, so ハ stays ハ
         "ハトペギー",  # はと|ペギー read alone, は|と|ペギー together: the whole is checked once more

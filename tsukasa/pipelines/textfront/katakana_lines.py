@@ -7,7 +7,10 @@ is tried in hiragana (わたしはろぼっとです) and kept so only when the 
 Japanese: every word known, at least one particle or auxiliary (or one known word alone, or a
 greeting: コンニチハ is こんにちは, said コンニチワ), no
 one-kana content word or filler (みっしょんこんぷりーと is み|っしょ|ん|…: a loanword, left as
-written), and every word said as written except a particle は/へ/を (ワ, エ, オ) after a word.
+written) but the one-kana forms that carry sentences (い of いた, し / さ / せ of する, れ of られる, き / こ
+of くる, the formal nouns の and ん: おぼれかかっていた, すくわれた, するのは, なんです were refused), no final
+particle inside the run (ケネ|ス|スター read け|ね|すす: ね ends a sentence), and every word said as
+written except a particle は/へ/を (ワ, エ, オ) after a word.
 Known katakana words (ゲーム, ワタシ, ロボット where MeCab finds them) are never touched, so a line
 of loanwords (ゲームオーバー, ミッションコンプリート) reads as before.
 
@@ -43,6 +46,20 @@ _FUNCTION = frozenset({"助詞", "助動詞"})
 _ALLOWED = _CONTENT | _FUNCTION | {"接頭詞", "連体詞", "接続詞"}
 _PARTICLE_READING = {"は": "ワ", "へ": "エ", "を": "オ"}
 _PREDICATE_END = frozenset({"動詞", "形容詞", "助動詞"})
+# Verbs with forms of one kana that carry a sentence (い of いた, し / さ of した / された, れ of られた, き of
+# きた), and the formal nouns の and ん (するのは, んです): a one-kana content word is no evidence against
+# Japanese when it is one of these.
+# (form, dictionary form); not す of する, the written style's, which MeCab finds inside names (ケネ|ス).
+_ONE_KANA_VERBS = frozenset(
+    {("い", "いる"), ("し", "する"), ("さ", "する"), ("せ", "する"), ("れ", "れる"), ("き", "くる"), ("こ", "くる")}
+)
+_ONE_KANA_NOUNS = frozenset({"の", "ん"})
+
+
+def _one_kana_word_of_a_sentence(w: DictionaryWord) -> bool:
+    if w.pos == "動詞":
+        return (w.surface, w.base) in _ONE_KANA_VERBS
+    return w.pos == "名詞" and w.groups[:1] == ("非自立",) and w.surface in _ONE_KANA_NOUNS
 
 
 def _reads_as_japanese(hiragana: str, after_word: bool = False) -> bool:
@@ -60,11 +77,13 @@ def _reads_as_japanese(hiragana: str, after_word: bool = False) -> bool:
     for k, w in enumerate(words):
         if not w.pron or w.pos not in _ALLOWED:  # unknown to the dictionary, or a filler / interjection
             return False
-        if w.pos in _CONTENT and len(w.surface) < 2:
+        if w.pos in _CONTENT and len(w.surface) < 2 and not _one_kana_word_of_a_sentence(w):
             return False
         function |= w.pos in _FUNCTION
         if not _word_said_as_written(w, particle_ok=k > 0 or after_word):
             return False
+        if w.groups[:1] == ("終助詞",) and k + 1 < len(words):
+            return False  # a final particle ends its sentence: ケネ|ス|スター's ね inside a run of names
     if after_word and not (words[-1].pos in _PREDICATE_END or words[-1].groups[0] == "終助詞"):
         return False  # after a kept word only a predicate (ヲタベタイ, デス), not ハ|チ or ハ|エ
     return function or len(words) == 1
