@@ -47,6 +47,12 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
         ),
         ("ダキョウスルノハ、イヤダ。", "ダキョースルノワ、イヤダ", "だきょうするのは、いやだ。"),
         ("ソウナンデス。", "ソーナンデス", "そうなんです。"),
+        # a name UniDic finds is kept like a known word, and its particle alone may end the run
+        (
+            "ミックハ、ソノコドモヲリチャードトナズケタ。",
+            "ミックワ、ソノコドモヲリチャードトナズケタ",
+            "ミックは、そのこどもをリチャードとなずけた。",
+        ),
     ],
 )
 def test_japanese_in_katakana_reads_as_the_hiragana_it_stands_for(katakana: str, kana: str, hiragana: str) -> None:
@@ -70,6 +76,7 @@ def test_a_question_in_katakana_rises() -> None:
         "エルサレムケネススター",  # える|さ|れ|むけ|ね|すす: a final particle ね inside the run ends nothing
         "アブラハムガソリンスタンド",  # UniDic finds the name and the loanwords: は must not become ワ
         "キュートハチ",  # a loanword and a name run together: ハチ ends no predicate, so ハ stays ハ
+        "アリスハチ",  # a name, then ハチ: no particle alone, the run does not end at ハ
         "ハトペギー",  # はと|ペギー read alone, は|と|ペギー together: the whole is checked once more
         "チャットジーピーティー",  # letters no Japanese in katakana uses (ー) are not tried in hiragana
     ],

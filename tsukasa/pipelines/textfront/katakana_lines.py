@@ -15,10 +15,11 @@ Known katakana words (ゲーム, ワタシ, ロボット where MeCab finds them)
 of loanwords (ゲームオーバー, ミッションコンプリート) reads as before.
 
 A run that fails as a whole because it holds a loanword (ハンバーガーヲタベタイ, ミズヲマレーシアカラ…)
-is cut into known katakana words of three letters or more, kept, and stretches read as Japanese in
-hiragana (ハンバーガー|をたべたい), the fewest pieces that do it. A stretch after a kept word may open on
-a particle but must end a predicate (a verb, an adjective, an auxiliary or a final particle: ヲタベ
-タイ, デス), so a loanword followed by ハチ or ハエ keeps its ハ; a stretch holding a long-vowel mark, a
+is cut into known katakana words of three letters or more and the loanwords and names UniDic finds in
+it, kept, and stretches read as Japanese in hiragana (ハンバーガー|をたべたい, ミック|は), the fewest pieces
+that do it. A stretch after a kept word may open on a particle but must end a predicate (a verb, an
+adjective, an auxiliary or a final particle: ヲタベタイ, デス) or be a particle alone ending the run
+(ミックハ、), so a loanword followed by ハチ or ハエ keeps its ハ; a stretch holding a long-vowel mark, a
 small vowel or ヴ (ジーピーティー) or in which UniDic finds a loanword or a name is not tried. Whatever
 the path, the sentence as it will be read is checked once more as a whole: every word said as
 written but a particle after a word (pieces read alone can be cut otherwise together: はと|ペギー as
@@ -62,13 +63,19 @@ def _one_kana_word_of_a_sentence(w: DictionaryWord) -> bool:
     return w.pos == "名詞" and w.groups[:1] == ("非自立",) and w.surface in _ONE_KANA_NOUNS
 
 
-def _reads_as_japanese(hiragana: str, after_word: bool = False) -> bool:
+_CASE_PARTICLES = frozenset("はがをにへとものでや")
+
+
+def _reads_as_japanese(hiragana: str, after_word: bool = False, at_end: bool = False) -> bool:
     """Whether MeCab reads ``hiragana`` (one converted katakana run) as Japanese words said as
     written (see the module docstring). ``after_word``: a word kept in katakana comes before it
-    (ハンバーガー|ヲタベタイ), so it may open on a particle."""
+    (ハンバーガー|ヲタベタイ), so it may open on a particle; with ``at_end`` (the run ends after it, at a
+    mark or the line's end) it may also be that word's particle alone (ミック|ハ、: the name's topic)."""
     words = dictionary_words(hiragana)
     if not words or "".join(w.surface for w in words) != hiragana:
         return False
+    if after_word and at_end and len(words) == 1 and words[0].pos == "助詞" and hiragana in _CASE_PARTICLES:
+        return True
     if words[0].pos in _FUNCTION and not after_word:
         return False  # (no phrase opens on a particle: け|ね|すすたー is a name, ケネススター)
     if len(words) == 1 and words[0].pron and words[0].pos == "感動詞":
@@ -171,6 +178,8 @@ def _split_at_known_words(run: str) -> str:
     """``run`` cut into known katakana words, kept, and stretches read as Japanese in hiragana
     (ハンバーガー|をたべたい), the fewest pieces that do it; the run itself when none does."""
     n = len(run)
+    # a loanword or a name UniDic finds in the run (ミック|ハ, リチャード|ト) is kept like a known word
+    foreign = {(w.start, w.end) for w in unidic_words(run) if w.goshu in ("外", "固") and w.end - w.start >= 2}
     best: list[tuple[int, list[str], bool] | None] = [None] * (n + 1)  # (pieces, parts, last kept)
     best[0] = (0, [], False)
     for i in range(n):
@@ -180,12 +189,12 @@ def _split_at_known_words(run: str) -> str:
         count, parts, last_kept = here
         for j in range(i + 1, min(n, i + _MAX_PIECE) + 1):
             piece = run[i:j]
-            if j - i >= _MIN_KNOWN and _known_katakana_word(piece):
+            if (i, j) in foreign or (j - i >= _MIN_KNOWN and _known_katakana_word(piece)):
                 option = (count + 1, [*parts, piece], True)
             elif (
                 not _LOANWORD_LETTERS.search(piece)
                 and not _holds_a_loanword(piece)
-                and _reads_as_japanese(jaconv.kata2hira(piece), after_word=last_kept)
+                and _reads_as_japanese(jaconv.kata2hira(piece), after_word=last_kept, at_end=j == n)
             ):
                 option = (count + 1, [*parts, jaconv.kata2hira(piece)], False)
             else:
