@@ -47,6 +47,8 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
         ),
         ("ダキョウスルノハ、イヤダ。", "ダキョースルノワ、イヤダ", "だきょうするのは、いやだ。"),
         ("ソウナンデス。", "ソーナンデス", "そうなんです。"),
+        # ハ that MeCab reads as a one-kana noun (葉) after a name it knows: the particle
+        ("ガリレオハ、タマヲオトシタ。", "ガリレオワ、タマヲオトシタ", "ガリレオは、たまをおとした。"),
         # a name UniDic finds is kept like a known word, and its particle alone may end the run
         (
             "ミックハ、ソノコドモヲリチャードトナズケタ。",

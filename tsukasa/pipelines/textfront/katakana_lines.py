@@ -132,9 +132,12 @@ def katakana_sentences_to_hiragana(text: str) -> str:
         if not _KATAKANA_SENTENCE.fullmatch(sentence):
             out.append(sentence)
             continue
-        pieces = []
+        pieces: list[str] = []
         for word in dictionary_words(sentence):
             s = word.surface
+            if s in _LONE_PARTICLES and pieces and _KATAKANA_WORD_END.search(pieces[-1]):
+                pieces.append(jaconv.kata2hira(s))  # ガリレオ|ハ、: MeCab's one-kana noun (葉) after a word
+                continue
             candidate = word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s) and not _a_sound(s)
             if candidate and not _holds_a_loanword(s) and _reads_as_japanese(hira := jaconv.kata2hira(s)):
                 pieces.append(hira)
@@ -148,6 +151,12 @@ def katakana_sentences_to_hiragana(text: str) -> str:
         same = len(joined) == len(sentence) and (joined == sentence or _said_as_written(joined))
         out.append(joined if same else sentence)
     return "".join(out)
+
+
+# ハ / ヘ / ヲ that MeCab reads as a word of their own (the nouns 葉, 歯; ヲ unknown) right after a word: the
+# particle, as は / へ / を; the sentence is checked as a whole afterwards like every other piece.
+_LONE_PARTICLES = frozenset("ハヘヲ")
+_KATAKANA_WORD_END = re.compile(r"[ァ-ヴーぁ-ゖ]$")
 
 
 def _a_sound(katakana: str) -> bool:
