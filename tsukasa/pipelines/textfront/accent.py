@@ -87,8 +87,9 @@ _SURU_NOUNS = frozenset({"形容動詞語幹"})
 
 def chain_suru(features: list[dict]) -> list[dict]:
     """する right after such a noun joins the noun's accent phrase, its accent combined by the chain
-    rules from the noun on (安定してるんです ア[ンテーシテル]ンデス, JSUT's reader, where NJD chains する
-    only to サ変接続 nouns and made it a phrase of its own: ア[ンテー # シ[テ]ル…). In place; returned."""
+    rules from the noun on: 安定してるんです is one phrase, as JSUT's reader says it (BASIC5000_0216), where
+    NJD, which chains する only to サ変接続 nouns, made する a phrase of its own (ア[ンテー # シ[テ]ル…). In
+    place; returned."""
     for i in range(1, len(features)):
         f, noun = features[i], features[i - 1]
         if f["chain_flag"] == 1 or f["pos"] != "動詞" or f["orig"] != "する" or f["string"][:1] not in "しすさせ":

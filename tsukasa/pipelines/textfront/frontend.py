@@ -288,9 +288,8 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     # a word after the writer's space is a word of its own: a は before it is no first syllable of it
     spaced = _words_after_a_space(analysed, features) if romaji else frozenset()
     features = say_word_initial_ha(features, spaced)  # だいがくにはいって: UniDic's 入って, not に | は | いって
-    features = mend_cut_readings(
-        features, long_ei=not romaji, spaced=spaced
-    )  # わっはっは: before a stretch looks for its kana
+    # わっはっは: before a stretch looks for its kana
+    features = mend_cut_readings(features, long_ei=not romaji, spaced=spaced)
     if stretches:  # お兄ちゃーん: analysed as お兄ちゃん, then stretched back (before the accent rules)
         features = restore_stretches(features, stretches)
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out

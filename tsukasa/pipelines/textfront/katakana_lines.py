@@ -12,7 +12,8 @@ of くる, the formal nouns の and ん: おぼれかかっていた, すくわ�
 particle inside the run (ケネ|ス|スター read け|ね|すす: ね ends a sentence), and every word said as
 written except a particle は/へ/を (ワ, エ, オ) after a word.
 Known katakana words (ゲーム, ワタシ, ロボット where MeCab finds them) are never touched, so a line
-of loanwords (ゲームオーバー, ミッションコンプリート) reads as before.
+of loanwords (ゲームオーバー, ミッションコンプリート) reads as before; but a ハ / ヘ / ヲ that MeCab reads as a
+one-kana word of its own right after a word (ガリレオ|ハ、: the noun 葉) is the particle.
 
 A run that fails as a whole because it holds a loanword (ハンバーガーヲタベタイ, ミズヲマレーシアカラ…)
 is cut into known katakana words of three letters or more and the loanwords and names UniDic finds in
