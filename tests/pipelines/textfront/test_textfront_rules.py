@@ -784,6 +784,9 @@ CONTEXT_READING_CASES = [
     ("伝説の鍛冶師が鍛えた剣だ。", "デンセツノカジシガキタエタケンダ"),
     ("鍛冶屋に行く。", "カジヤニイク"),
     ("時よ止まれ。", "トキヨトマレ"),  # 時よ: the dictionary's じよ (時世)
+    ("三日三晩戦い続けた。", "ミッカサンバンタタカイツズケタ"),  # not 戦く おののい
+    ("恐怖に戦いた。", "キョーフニオノノイタ"),  # 戦く before た stays
+    ("お館様のご命令だ。", "オヤカタサマノゴメーレーダ"),
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ
