@@ -10,7 +10,7 @@ once over the whole sentence, so accents are computed with the full context.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -346,35 +346,31 @@ def _keeps_word_starts(text: str, features: list[dict]) -> bool:
     spelled reading of neither romaji word (bu buokuhe: its へ said as the particle エ). Numbers are
     joined on purpose (nana hyaku: 七百 is one number); a word not found in the text as written (a
     character OpenJTalk rewrote) ends the check there."""
-    joined = _WORD_SPACE.sub("", text)
     starts = _romaji_word_starts(text)
-    at = 0
-    for f in features:
-        if not joined.startswith(f["string"], at):
-            return True
-        end = at + len(f["string"])
-        if f["pos_group1"] != "数" and any(at < s < end for s in starts):
-            return False
-        at = end
-    return True
+    return not any(
+        features[k]["pos_group1"] != "数" and any(at < s < end for s in starts)
+        for k, at, end in _word_offsets(text, features)
+    )
 
 
 def _words_after_a_space(text: str, features: list[dict]) -> frozenset[int]:
     """The indices of the words of ``features`` (an analysis of ``text``, with or without the spaces
-    between its romaji words: OpenJTalk's words never hold one) that begin right after such a space.
-    The walk stops at a word not found in the text as written (a character OpenJTalk rewrote)."""
+    between its romaji words: OpenJTalk's words never hold one) that begin right after such a space."""
     starts = _romaji_word_starts(text)
-    if not starts:
-        return frozenset()
+    return frozenset(k for k, at, _ in _word_offsets(text, features) if at in starts) if starts else frozenset()
+
+
+def _word_offsets(text: str, features: list[dict]) -> Iterator[tuple[int, int, int]]:
+    """(index, start, end) of each word of ``features`` in ``text`` without the spaces between its
+    romaji words; the walk stops at a word not found there as written (a character OpenJTalk rewrote)."""
     joined = _WORD_SPACE.sub("", text)
-    out, at = set(), 0
+    at = 0
     for k, f in enumerate(features):
         if not joined.startswith(f["string"], at):
-            break
-        if at in starts:
-            out.add(k)
-        at += len(f["string"])
-    return frozenset(out)
+            return
+        end = at + len(f["string"])
+        yield k, at, end
+        at = end
 
 
 def _romaji_word_starts(text: str) -> set[int]:
