@@ -787,6 +787,8 @@ CONTEXT_READING_CASES = [
     ("三日三晩戦い続けた。", "ミッカサンバンタタカイツズケタ"),  # not 戦く おののい
     ("恐怖に戦いた。", "キョーフニオノノイタ"),  # 戦く before た stays
     ("お館様のご命令だ。", "オヤカタサマノゴメーレーダ"),
+    ("三行目を読んで。", "サンギョーメヲヨンデ"),  # not the place name みゆき
+    ("数行の説明", "スーギョーノセツメー"),
     ("金がない", "カネガナイ"),
     # fantasy and anime words the dictionary reads otherwise (found in game dialogue, not JSUT)
     ("此処は何処だ。", "ココワドコダ"),  # the dictionary's 此処 was ココラ

@@ -187,7 +187,7 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち; 42:
     # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words);
     # 43: 最中 eaten もなか, 色紙 signed しきし; 44: ねえ cut into ね + え… is one word (しょうがねえな)
-    version: ClassVar[str] = "57"
+    version: ClassVar[str] = "58"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
