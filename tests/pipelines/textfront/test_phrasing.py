@@ -168,6 +168,11 @@ def test_no_unwritten_sentence_end_where_the_analysis_only_looks_like_one(text: 
         # (ジューニガツ、ニジューゴニチ; BASIC5000_2464's ８月１７日 the same)
         ("12月25日は毎年家族みんなで大きなケーキを囲んでお祝いをします。", "ジューニガツニジューゴニチ"),
         ("その会社は2026年12月7日に新しい工場の建設を始めると発表した。", "ニジューロクネンジューニガツナノカ"),
+        # 二十 + 四日: the dictionary's 二十 is no 数 (ジューニガツ、ニジューヨッカ, a game's event notice)
+        (
+            "期間限定イベントは12月24日まで開催されるので毎日ログインして報酬を受け取ってください。",
+            "ジューニガツニジューヨッカマデ",
+        ),
     ],
 )
 def test_no_break_inside_a_quantity(text: str, unbroken: str) -> None:

@@ -102,6 +102,17 @@ QUESTION_CASES = [
     ("成功か、死かのいずれか。", "成功か、死かのいずれか。"),
     ("いつか。", "いつか。"),
     ("何か。", "何か？"),  # 何か？ "what is it?" stays a question
+    # before ！ an asking ending is an exclamation (game lines: 行くか！ "let's go", 誰が行くか！ "like hell",
+    # いいの！); endings that address the listener keep their rise (頑張ってね！, 行くよ！); ！？ asks
+    ("行くか！", "行くか！"),
+    ("誰が行くか！", "誰が行くか！"),
+    ("いいの！", "いいの！"),
+    ("何！", "何！"),
+    ("本当か！？", "本当か！？"),
+    ("頑張ってね！", "頑張ってね？"),
+    ("行くよ！", "行くよ？"),
+    ("こっわ！", "こっわ！"),  # 怖い said with a doubled consonant: its わ is no particle
+    ("行こっか。", "行こっか？"),
 ]
 
 
@@ -527,6 +538,7 @@ NUMBER_READINGS = [
     # game status text: a star rating, a multiplier written x, the level cap
     ("★5キャラ", "ホシゴキャラ"),  # the star was silent decoration: ゴキャラ
     ("ダメージx3", "ダメージカケルサン"),  # was エックスサン
+    ("座標X23へ移動せよ。", "ザヒョーエックスニジューサンエイドーセヨ"),  # a capital X names the axis (was カケル)
     ("ダメージ×２倍！", "ダメージニバイ"),  # × and 倍 say the multiplier once (was カケルニバイ)
     ("攻撃力×1.5倍", "コーゲキリョクイッテンゴバイ"),
     ("3×4倍", "サンカケルヨンバイ"),  # after a number the × multiplies, as before
@@ -1283,6 +1295,31 @@ def test_clipped_endings_read_as_their_full_form(text: str, kana: str) -> None:
 def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> None:
     """MeCab cuts a clipped っ (or っぺ, って) off the word before it; the word joined the phrase
     before, since no accent phrase begins on ッ."""
+    assert phonemize(text).prosody == prosody
+
+
+@pytest.mark.parametrize(
+    ("text", "prosody"),
+    [
+        # an adjective said with a doubled consonant (casual game and SNS lines), cut by MeCab into
+        # one mora + っ and a one-mora word, each its own phrase before (was ウ]ッ # マ, サ]ッ # ム)
+        ("うっま！", "^ u ] cl m a $"),
+        ("さっむ！", "^ s a ] cl m u $"),
+        ("ひっろ！", "^ h i ] cl r o $"),
+        ("おっつー、また明日ね。", "^ o ] cl ts u u _ m a [ t a # a [ sh i t a ] n e ? $"),
+        ("うっそ、マジで？", "^ u ] cl s o _ m a ] j i d e ? $"),
+        # a real word after an interjection stays apart; a particle or auxiliary was chained already
+        ("えっ本当？", "^ e ] cl # h o [ N t o o ? $"),
+        ("ちょっ待って！", "^ ch o ] cl # m a ] cl t e $"),
+        ("あっ手が。", "^ a ] cl # t e ] g a $"),
+        # a cry of one vowel said long, cut into a filler and an interjection (was エ # エ]ッ)
+        ("ええっ？", "^ e ] e cl ? $"),
+        ("ああっ、ダメ！", "^ a ] a cl _ d a [ m e $"),
+        ("あああ！", "^ a ] a a $"),
+        ("いい家だ。", "^ i ] i # i [ e ] d a $"),  # not one vowel: the adjective and its noun
+    ],
+)
+def test_exclamations_cut_by_mecab_are_one_phrase(text: str, prosody: str) -> None:
     assert phonemize(text).prosody == prosody
 
 

@@ -79,6 +79,52 @@ def chain_clipped_words(features: list[dict]) -> list[dict]:
     return features
 
 
+_VOWELS = frozenset("アイウエオ")
+
+
+def _one_vowel(pron: str) -> str:
+    """The vowel that ``pron`` repeats (エ for エエッ, ア for アー), or "" when it is anything else."""
+    core = pron.replace("ー", "").replace("ッ", "")
+    return core[0] if core and core[0] in _VOWELS and core == core[0] * len(core) else ""
+
+
+def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
+    """An exclamation spoken with a doubled consonant (うっま！ for うまい, さっむ！, はっや！, ひっろ！, うっそ、
+    おっつー): MeCab cuts it after the っ into a one-mora fragment and a one-mora "word" (うっ + ま, さっ +
+    む), and each became an accent phrase (ウ]ッ # マ). One mora + ッ, then one mora (a ー may
+    stretch it) ending its clause, is one word: the second joins the first's phrase, said head-high
+    as such exclamations are (ウ]ッマ, like あっつ！, which the dictionary holds). A real word after an
+    interjection (えっ本当？, あっそう, ちょっ待って) is longer than one mora and stays apart; a
+    particle or an auxiliary (行った, 待って) is chained already.
+
+    Likewise a cry of one vowel said long, ええっ？, ああっ！, あああ！, which MeCab cuts into a filler and
+    an interjection (え + えっ) that became two phrases (エ # エ]ッ): pieces that are all the same
+    vowel (a ー or ッ aside) are one phrase. In place; returned."""
+    for i in range(1, len(features)):
+        f, prev = features[i], features[i - 1]
+        if f["chain_flag"] == 1 or f["pos"] == "記号":
+            continue
+        vowel = _one_vowel(prev["pron"])
+        if vowel and _one_vowel(f["pron"]) == vowel and prev["pos"] != "記号":
+            f["chain_flag"] = 1
+            continue
+        if not prev["pron"].endswith("ッ"):
+            continue
+        if prev["mora_size"] != 2 or prev["pos"] == "記号" or not prev["string"].endswith(("っ", "ッ")):
+            continue
+        if not (f["mora_size"] == 1 or f["mora_size"] == 2 and f["pron"].endswith("ー")):
+            continue
+        k = i + 1
+        while k < len(features) and features[k]["string"].strip("ー〜") == "":
+            k += 1
+        if k < len(features) and features[k]["pos"] != "記号":
+            continue
+        f["chain_flag"] = 1
+        if prev["chain_flag"] != 1:
+            prev["acc"] = 1
+    return features
+
+
 # Nouns OpenJTalk's dictionary does not mark サ変接続 that still take する as a verb of their own: the
 # 形容動詞語幹 (安定, 無理, 寝坊, 贅沢, 意地悪) and the suffix 化 (コンパクト化する). Not the 副詞可能 (mimetic
 # adverbs: うんざり, のんびり): JSUT's reader says うんざり | する apart (BASIC5000_0427, 1278).

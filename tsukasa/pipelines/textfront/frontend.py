@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from tsukasa.corpus.symbols import SYMBOL_TO_ID, check_symbols
 from tsukasa.pipelines.textfront.accent import (
+    chain_clipped_exclamations,
     chain_clipped_words,
     chain_copula_after_greetings,
     chain_suru,
@@ -224,7 +225,7 @@ def japanese_to_phonemized(
         features = apply_context_readings(features)  # before the accent rules, like the above
         if ruby:
             features = force_readings(features, ruby)
-        features = chain_copula_after_greetings(chain_suru(chain_clipped_words(features)))
+        features = chain_copula_after_greetings(chain_suru(chain_clipped_words(chain_clipped_exclamations(features))))
         features = split_accent_phrases(features)
         if phrase_breaks:  # after the accent rules: a break goes between accent phrases
             features = insert_phrase_breaks(features, from_latin=romaji)

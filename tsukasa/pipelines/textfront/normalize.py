@@ -463,9 +463,10 @@ _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 # decoration and silent), and an x between a Japanese word and a number is a multiplier
 # (ダメージx3 read like ×3, not エックスサン), and so is an x between numbers (2x3=6, 1920x1080: カケル,
 # was ニエックスサン); not a hex number's 0x (0x1F). Names said "by" have their row in
-# alphanumerics.tsv (2x4 ツーバイフォー), read before this.
+# alphanumerics.tsv (2x4 ツーバイフォー), read before this. After a Japanese word only a lower-case x
+# multiplies: a capital X there names a coordinate or a model (座標X23、Y45, 機体X1: エックス, was カケル).
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
-_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[xX](?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)")
+_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])x(?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)")
 # A weekday in brackets after a date (12月3日(火), 5日（土・祝）): the day's name, not the element
 # (ヒ, ツチ); the brackets are read as a break as everywhere.
 _DATE_WEEKDAY = re.compile(r"(?<=日)\s*([（(])([月火水木金土日])(?:[・･]([祝休]))?([)）])")

@@ -212,14 +212,17 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     clause, broke them: ゴゴサンジ、ジューゴフン; 12月25日 ジューニガツ、ニジューゴニチ)."""
     after = words[j]
     if after["pos"] != "名詞" or not (after["pos_group1"] == "数" or _DATE_WORD.fullmatch(after["string"])):
-        return False
+        if not _NUMERAL.fullmatch(after["string"]):
+            return False
     before = words[j - 1]
     if before["string"] in _BEFORE_A_NUMBER or before["string"].endswith(_SIGNS):
         return True  # a sign may be the end of a katakana word MeCab made (エーティーケープラス for ATK+)
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
     return before["pos"] == "名詞" and (
-        before["pos_group1"] == "数" or before["pos_group2"] == "助数詞" or _DATE_WORD.fullmatch(before["string"])
+        before["pos_group1"] == "数"
+        or before["pos_group2"] == "助数詞"
+        or bool(_DATE_WORD.fullmatch(before["string"]) or _NUMERAL.fullmatch(before["string"]))
     )
 
 
@@ -233,6 +236,9 @@ _SIGNS = ("プラス", "マイナス")
 # A number and its calendar counter that the dictionary holds as one word (１２月, 七日, 三日: not 数
 # + 助数詞 as 3時 is), so a date's parts are recognised as a quantity's.
 _DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月日]")
+# A numeral the dictionary holds as a noun of another group: the 二十 of 二十四日 (二十 + 四日, both
+# 副詞可能, where 二十五日 is 二 + 十 + 五 + 日): 12月24日 had a break before and inside the day.
+_NUMERAL = re.compile("[0-9０-９〇一二三四五六七八九十百千万]+")
 
 
 def sentences(features: list[dict]) -> list[list[dict]]:

@@ -39,7 +39,13 @@ def _table() -> tuple[dict[str, tuple[str, bool]], int]:
     return table, max(len(e) for e in table)
 
 
-def _rises(stem: str, *, final: bool) -> bool:
+# Endings that address the listener rather than ask (よ, ね, わ, ぞ, a request in ないで): they keep their
+# rise before ！ (行くよ！, 頑張ってね！), where an asking ending is an exclamation (行くか！ "let's go",
+# 誰が行くか！ "like hell I'd go", いいの！, でっか！): a surprised question writes ？ (本当か！？).
+_ADDRESS = frozenset({"よ", "ね", "よね", "わ", "ぞ", "ないで"})
+
+
+def _rises(stem: str, *, final: bool, exclaimed: bool = False) -> bool:
     table, longest = _table()
     spaced = stem.rstrip(_CLOSERS)
     stem = spaced.replace(" ", "")  # romaji words arrive space-separated (mixed.py)
@@ -52,6 +58,10 @@ def _rises(stem: str, *, final: bool) -> bool:
             continue  # 話そうか is no そうか: the shorter ending (か) decides
         if rise and stem.endswith("よ") and _verb_form_in_yo(stem):
             return False
+        if exclaimed and stem[-n:] not in _ADDRESS:
+            return False
+        if n == 1 and stem[-2:-1] in ("っ", "ッ") and stem[-1] != "か":
+            return False  # the last mora of a clipped exclamation (こっわ, かっわ), not a particle; 行こっか asks
         return rise and (final or where == "clause") and _starts_a_word(spaced, n)
     return False
 
@@ -87,11 +97,11 @@ def _verb_form_in_yo(stem: str) -> bool:
     return True
 
 
-def rises_at_end(stem: str) -> bool:
-    """Whether a sentence that ends with ``stem`` (no end mark) rises as a question or a
-    listener-directed ending would (来ますか, 行くぞ): what :func:`mark_questions` asks of each
-    written sentence, for one whose end is not written (textfront/phrasing.py)."""
-    return bool(stem) and _rises(stem, final=True)
+def rises_at_end(stem: str, *, exclaimed: bool = False) -> bool:
+    """Whether a sentence that ends with ``stem`` rises as a question or a listener-directed ending
+    would (来ますか, 行くぞ): what :func:`mark_questions` asks of each written sentence (``exclaimed``:
+    it ends in ！), and of one whose end is not written (textfront/phrasing.py)."""
+    return bool(stem) and _rises(stem, final=True, exclaimed=exclaimed)
 
 
 # What may stand before an ending that is a clause of its own ("alone" rows: そうか): nothing, or a mark
@@ -133,7 +143,8 @@ def mark_questions(text: str) -> str:
         if not part:
             continue
         stem = part.rstrip(_SENTENCE_END)
-        if not stem.endswith("？") and rises_at_end(stem):
+        exclaimed = part[len(stem) :].startswith("！")
+        if not stem.endswith("？") and rises_at_end(stem, exclaimed=exclaimed):
             part = stem + "？"
         asks = part.rstrip(_CLOSERS).endswith(("？", "?")) or stem.rstrip(_CLOSERS).endswith(_ALTERNATIVE)
         # Clauses inside the sentence (before 、) that end in a question ending rise as well.

@@ -56,8 +56,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 12: an x between numbers multiplies (2x3, 1920x1080; 2x4 ツーバイフォー), #1 ナンバーワン as No.1;
     # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5);
     # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
-    # (それな www) is a laugh, not letters
-    version: ClassVar[str] = "16"
+    # (それな www) is a laugh, not letters; 17: a capital X after a Japanese word names an axis or a model
+    # (座標X23 エックス), only a lower-case x there multiplies
+    version: ClassVar[str] = "17"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -187,7 +188,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # is one word with the dictionary's acronym accent; proverbs (急がば回れ), お手数 おてすう, 一本道 みち; 42:
     # so is one MeCab kept whole but does not know (DEF, NPC: was OpenJTalk's default accent for unknown words);
     # 43: 最中 eaten もなか, 色紙 signed しきし; 44: ねえ cut into ね + え… is one word (しょうがねえな)
-    version: ClassVar[str] = "58"
+    # 59: an asking ending before ！ is an exclamation (行くか！, いいの！: no rise), exclamations MeCab cut
+    # after a doubled consonant (うっま！, うっそ) or into one vowel's pieces (ええっ？) are one phrase, no
+    # break inside a date whose day is 二十 + 四日 (12月24日)
+    version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
