@@ -799,6 +799,9 @@ CONTEXT_READING_CASES = [
     ("三日三晩戦い続けた。", "ミッカサンバンタタカイツズケタ"),  # not 戦く おののい
     ("恐怖に戦いた。", "キョーフニオノノイタ"),  # 戦く before た stays
     ("お館様のご命令だ。", "オヤカタサマノゴメーレーダ"),
+    # 時の間 after a number: the hour and 間 (a mystery's time of death), not ときのま "a moment"
+    ("午後10時から11時の間です。", "ゴゴジュージカラジューイチジノアイダデス"),
+    ("時の間に過ぎ去った。", "トキノマニスギサッタ"),
     ("三行目を読んで。", "サンギョーメヲヨンデ"),  # not the place name みゆき
     ("数行の説明", "スーギョーノセツメー"),
     ("金がない", "カネガナイ"),
@@ -1321,6 +1324,20 @@ def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> No
 )
 def test_exclamations_cut_by_mecab_are_one_phrase(text: str, prosody: str) -> None:
     assert phonemize(text).prosody == prosody
+
+
+@pytest.mark.parametrize(
+    ("in_kana", "with_long_mark"),
+    [("やったあ！", "やったー！"), ("だめえ！", "だめー！"), ("ばかあ！", "ばかー！"), ("待ってえ！", "待ってー！")],
+)
+def test_a_vowel_stretched_in_kana_is_said_as_the_long_mark(in_kana: str, with_long_mark: str) -> None:
+    """Game lines stretch a last vowel with its kana as often as with ー; MeCab made the kana a
+    filler, an accent phrase of its own (ヤッタ # ア)."""
+    assert phonemize(in_kana).prosody == phonemize(with_long_mark).prosody
+
+
+def test_a_vowel_before_a_word_is_no_stretch() -> None:
+    assert "#" in phonemize("このお店").prosody  # the prefix お of お店 opens the next phrase
 
 
 def test_clipped_ending_keeps_the_full_forms_accent() -> None:

@@ -44,9 +44,11 @@ that heads a phrase where the dictionary and the reference reading disagree (人
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.readings import kana_vowels
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 # Table accent meaning "keep the nucleus OpenJTalk placed inside the split-off tail" (else flat).
@@ -89,40 +91,59 @@ def _one_vowel(pron: str) -> str:
 
 
 def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
-    """An exclamation spoken with a doubled consonant (うっま！ for うまい, さっむ！, はっや！, ひっろ！, うっそ、
-    おっつー): MeCab cuts it after the っ into a one-mora fragment and a one-mora "word" (うっ + ま, さっ +
-    む), and each became an accent phrase (ウ]ッ # マ). One mora + ッ, then one mora (a ー may
-    stretch it) ending its clause, is one word: the second joins the first's phrase, said head-high
-    as such exclamations are (ウ]ッマ, like あっつ！, which the dictionary holds). A real word after an
-    interjection (えっ本当？, あっそう, ちょっ待って) is longer than one mora and stays apart; a
-    particle or an auxiliary (行った, 待って) is chained already.
+    """Exclamations MeCab cuts into pieces that each became an accent phrase; each is one word said
+    in one phrase.
 
-    Likewise a cry of one vowel said long, ええっ？, ああっ！, あああ！, which MeCab cuts into a filler and
-    an interjection (え + えっ) that became two phrases (エ # エ]ッ): pieces that are all the same
-    vowel (a ー or ッ aside) are one phrase. In place; returned."""
+    - *Said with a doubled consonant* (うっま！ for うまい, さっむ！, はっや！, ひっろ！, うっそ、おっつー): cut
+      after the っ into a one-mora fragment and a one-mora "word" (うっ + ま: ウ]ッ # マ). One mora + ッ,
+      then one mora (a ー may stretch it) ending its clause: the second joins the first's phrase,
+      said head-high as such exclamations are (ウ]ッマ, like あっつ！, which the dictionary holds). A
+      real word after an interjection (えっ本当？, ちょっ待って) is longer than one mora and stays apart;
+      a particle or an auxiliary (行った, 待って) is chained already.
+    - *A cry of one vowel said long* (ええっ？, ああっ！, あああ！): a filler and an interjection (え + えっ:
+      エ # エ]ッ). Pieces that are all the same vowel (a ー or ッ aside) are one phrase.
+    - *A last vowel stretched in kana* (やったあ！, 待ってえ！, だめえっ！, よっしゃあ, このお！): the written
+      vowel is a filler of its own (ヤッタ # ア). Kana of the vowel the word before ends in, ending
+      the clause, join its phrase. In place; returned."""
+    vowels = kana_vowels()
     for i in range(1, len(features)):
         f, prev = features[i], features[i - 1]
-        if f["chain_flag"] == 1 or f["pos"] == "記号":
+        if f["chain_flag"] == 1 or f["pos"] == "記号" or prev["pos"] == "記号":
             continue
-        vowel = _one_vowel(prev["pron"])
-        if vowel and _one_vowel(f["pron"]) == vowel and prev["pos"] != "記号":
+        vowel = _one_vowel(f["pron"])
+        if vowel and _one_vowel(prev["pron"]) == vowel:
             f["chain_flag"] = 1
-            continue
-        if not prev["pron"].endswith("ッ"):
-            continue
-        if prev["mora_size"] != 2 or prev["pos"] == "記号" or not prev["string"].endswith(("っ", "ッ")):
-            continue
-        if not (f["mora_size"] == 1 or f["mora_size"] == 2 and f["pron"].endswith("ー")):
-            continue
-        k = i + 1
-        while k < len(features) and features[k]["string"].strip("ー〜") == "":
-            k += 1
-        if k < len(features) and features[k]["pos"] != "記号":
-            continue
-        f["chain_flag"] = 1
-        if prev["chain_flag"] != 1:
-            prev["acc"] = 1
+        elif (
+            vowel
+            and _KANA_ONLY.fullmatch(f["string"])
+            and vowels.get(prev["pron"].rstrip("ーッ")[-1:]) == vowels.get(vowel)
+            and _ends_clause(features, i + 1, vowel)
+        ):
+            f["chain_flag"] = 1
+        elif (
+            prev["pron"].endswith("ッ")
+            and prev["mora_size"] == 2
+            and prev["string"].endswith(("っ", "ッ"))
+            and (f["mora_size"] == 1 or f["mora_size"] == 2 and f["pron"].endswith("ー"))
+            and _ends_clause(features, i + 1)
+        ):
+            f["chain_flag"] = 1
+            if prev["chain_flag"] != 1:
+                prev["acc"] = 1
     return features
+
+
+_KANA_ONLY = re.compile("[ぁ-ゖァ-ヺー]+")
+
+
+def _ends_clause(features: list[dict], k: int, vowel: str = "") -> bool:
+    """Whether only punctuation (or the end) follows from ``features[k]`` on, past stretches (ー, 〜)
+    and pieces of ``vowel`` said long."""
+    while k < len(features) and (
+        features[k]["string"].strip("ー〜") == "" or vowel and _one_vowel(features[k]["pron"]) == vowel
+    ):
+        k += 1
+    return k == len(features) or features[k]["pos"] == "記号"
 
 
 # Nouns OpenJTalk's dictionary does not mark サ変接続 that still take する as a verb of their own: the

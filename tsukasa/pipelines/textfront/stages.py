@@ -190,7 +190,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 43: 最中 eaten もなか, 色紙 signed しきし; 44: ねえ cut into ね + え… is one word (しょうがねえな)
     # 59: an asking ending before ！ is an exclamation (行くか！, いいの！: no rise), exclamations MeCab cut
     # after a doubled consonant (うっま！, うっそ) or into one vowel's pieces (ええっ？) are one phrase, no
-    # break inside a date whose day is 二十 + 四日 (12月24日)
+    # break inside a date whose day is 二十 + 四日 (12月24日); a last vowel stretched in kana (やったあ) joins its
+    # word's phrase as ー does; 時の間 after a number is ジノアイダ
     version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
