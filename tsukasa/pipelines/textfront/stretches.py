@@ -5,9 +5,10 @@ write that with ー. MeCab's dictionary holds お兄ちゃん, お母さん, お
 inside they are not found, and the kanji fall back to other readings: お兄ちゃーん was read
 オアニチャーン, お母さーん オハハサーン, 兄さーん アニサーン. So a run of ー after a hiragana
 letter that ends a word (before ん at the end of the word, before punctuation, or at the end of
-the line) is taken out of the text OpenJTalk analyses (:func:`take_stretches`) and put back into
-the pronunciation of the word it stretched (:func:`restore_stretches`): オニーチャーン,
-オカーサーン, ニーサーン. The mora count and the phrase's accent follow the inserted morae.
+the line; or the vowel's own kana before such an ん: お母さあん) is taken out of the text OpenJTalk
+analyses (:func:`take_stretches`) and put back into the pronunciation of the word it stretched
+(:func:`restore_stretches`): オニーチャーン, オカーサーン, ニーサーン. The mora count and the
+phrase's accent follow the inserted morae.
 
 Only word endings, and only of words longer than the stretched letter: inside a word a written
 ー is often the word itself (ぼーっと, じゃねーか, ってゆーか, たまーに), and so it is in
@@ -43,8 +44,24 @@ class Stretch:
     context: str
 
 
+# The same stretch written with the vowel's own kana before a word-final ん (お母さあん, お兄ちゃあん,
+# 田中くうん): the dictionary word is broken as by ー (オハハサアン), so the kana is taken as ー when it
+# is the vowel of the letter before it.
+_VOWEL_STRETCH = re.compile(
+    r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])([あいうえお])\1*(?=ん[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))"
+)
+
+
+def _vowel_as_long_mark(m: re.Match[str]) -> str:
+    vowels = kana_vowels()
+    same = vowels.get(to_katakana(m.string[m.start() - 1])) == vowels.get(to_katakana(m.group(1)))
+    return "ー" * len(m.group(0)) if same else m.group(0)
+
+
 def take_stretches(text: str) -> tuple[str, list[Stretch]]:
     """``text`` without the word-final stretches, and the stretches in order."""
+    if "ん" in text:
+        text = _VOWEL_STRETCH.sub(_vowel_as_long_mark, text)
     if "ー" not in text:
         return text, []
     matches = list(_STRETCH.finditer(text))
