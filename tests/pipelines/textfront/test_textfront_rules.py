@@ -802,6 +802,13 @@ CONTEXT_READING_CASES = [
     # 時の間 after a number: the hour and 間 (a mystery's time of death), not ときのま "a moment"
     ("午後10時から11時の間です。", "ゴゴジュージカラジューイチジノアイダデス"),
     ("時の間に過ぎ去った。", "トキノマニスギサッタ"),
+    # the first of a month named by a word, as after ４月 (a school or event notice); "one day" elsewhere
+    ("来月の1日からだ。", "ライゲツノツイタチカラダ"),
+    ("次の1日は休みだ。", "ツギノイチニチワヤスミダ"),
+    # 辛い of food is からい, of a hardship つらい (the dictionary's plain form is always ツライ)
+    ("このカレー、辛い！", "コノカレー、カライ"),
+    ("辛い料理", "カライリョーリ"),
+    ("この仕事、辛いよ。", "コノシゴト、ツライヨ"),
     ("三行目を読んで。", "サンギョーメヲヨンデ"),  # not the place name みゆき
     ("数行の説明", "スーギョーノセツメー"),
     ("金がない", "カネガナイ"),
