@@ -1330,11 +1330,27 @@ def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> No
         ("ええっ？", "^ e ] e cl ? $"),
         ("ああっ、ダメ！", "^ a ] a cl _ d a [ m e $"),
         ("あああ！", "^ a ] a a $"),
+        ("ふふっ、可愛いね。", "^ f u ] f u cl _ k a [ w a i ] i n e ? $"),  # a laugh cut after its first mora
         ("いい家だ。", "^ i ] i # i [ e ] d a $"),  # not one vowel: the adjective and its noun
     ],
 )
 def test_exclamations_cut_by_mecab_are_one_phrase(text: str, prosody: str) -> None:
     assert phonemize(text).prosody == prosody
+
+
+@pytest.mark.parametrize(
+    ("text", "kana"),
+    [
+        # a narration's sound or a shout with ！ runs on into its sentence through a quoting と (VN
+        # narration: ドンッ！と机を叩いた): the mark made a pause and a phrase of と alone (ドンッ、ト)
+        ("ドンッ！と机を叩いた。", "ドンットツクエヲタタイタ"),
+        ("待って！と叫んだ。", "マッテトサケンダ"),
+        ("本当？と聞いた。", "ホントー、トキイタ"),  # a question keeps its rise and its pause
+        ("やった！ところで、", "ヤッタ、トコロデ"),  # ところで is no particle
+    ],
+)
+def test_exclamation_before_a_quoting_particle_runs_on(text: str, kana: str) -> None:
+    assert phonemize(text).kana == kana
 
 
 @pytest.mark.parametrize(

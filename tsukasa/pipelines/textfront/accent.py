@@ -101,7 +101,8 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
       real word after an interjection (えっ本当？, ちょっ待って) is longer than one mora and stays apart;
       a particle or an auxiliary (行った, 待って) is chained already.
     - *A cry of one vowel said long* (ええっ？, ああっ！, あああ！): a filler and an interjection (え + えっ:
-      エ # エ]ッ). Pieces that are all the same vowel (a ー or ッ aside) are one phrase.
+      エ # エ]ッ). Pieces that are all the same vowel (a ー or ッ aside) are one phrase, and so is a
+      laugh of one mora after that mora alone (ふ + ふっ: フ # フ]ッ).
     - *A last vowel stretched in kana* (やったあ！, 待ってえ！, だめえっ！, よっしゃあ, このお！): the written
       vowel is a filler of its own (ヤッタ # ア). Kana of the vowel the word before ends in, ending
       the clause, join its phrase. In place; returned."""
@@ -111,7 +112,12 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
         if f["chain_flag"] == 1 or f["pos"] == "記号" or prev["pos"] == "記号":
             continue
         vowel = _one_vowel(f["pron"])
-        if vowel and _one_vowel(prev["pron"]) == vowel:
+        if (
+            vowel
+            and _one_vowel(prev["pron"]) == vowel
+            and _KANA_ONLY.fullmatch(f["string"])
+            and (f["pos"] in _SOUND_POS or _ends_clause(features, i + 1, vowel))
+        ) or _repeats(prev, f):
             f["chain_flag"] = 1
         elif (
             vowel
@@ -131,6 +137,20 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
             if prev["chain_flag"] != 1:
                 prev["acc"] = 1
     return features
+
+
+_SOUND_POS = frozenset({"副詞", "感動詞", "フィラー"})
+
+
+def _repeats(prev: dict, f: dict) -> bool:
+    """Whether ``prev`` is one plain mora (フ) and ``f`` a sound (an interjection, filler or mimetic
+    adverb, in kana) that says it again, once or more, with a ッ or ー (フッ, フフッ): a laugh MeCab
+    cut after its first mora. Not a word (何も + 持っ: モ, モッ)."""
+    first, then = prev["pron"], f["pron"]
+    core = then.replace("ー", "").replace("ッ", "")
+    if len(first) != 1 or first in "ッー" or core != first * len(core) or core in ("", then):
+        return False
+    return f["pos"] in _SOUND_POS and bool(_KANA_ONLY.fullmatch(f["string"]))
 
 
 _KANA_ONLY = re.compile("[ぁ-ゖァ-ヺー]+")

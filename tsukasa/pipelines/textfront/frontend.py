@@ -40,7 +40,7 @@ from tsukasa.pipelines.textfront.mixed import (
 from tsukasa.pipelines.textfront.next_best import mend_with_next_best
 from tsukasa.pipelines.textfront.normalize import apply_ruby_with_readings, normalize, strip_colon_speaker
 from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
-from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks
+from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks, join_exclaimed_quotes
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
 from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings, join_cut_morae
@@ -225,6 +225,7 @@ def japanese_to_phonemized(
         features = apply_context_readings(features)  # before the accent rules, like the above
         if ruby:
             features = force_readings(features, ruby)
+        features = join_exclaimed_quotes(features)
         features = chain_copula_after_greetings(chain_suru(chain_clipped_words(chain_clipped_exclamations(features))))
         features = split_accent_phrases(features)
         if phrase_breaks:  # after the accent rules: a break goes between accent phrases

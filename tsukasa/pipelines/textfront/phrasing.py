@@ -241,6 +241,31 @@ _DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月�
 _NUMERAL = re.compile("[0-9０-９〇一二三四五六七八九十百千万]+")
 
 
+# The particles that take an exclaimed word or sound into the sentence (ドンッ！と, 行くぞ！って).
+_QUOTING = frozenset({"と", "って"})
+
+
+def join_exclaimed_quotes(features: list[dict]) -> list[dict]:
+    """An exclamation mark right before a quoting と / って is no sentence end: a narration's sound
+    (ドンッ！と机を叩いた, バタン！とドアが閉まった) or a shout it quotes (行くぞ！って言った) runs on into
+    its sentence, where the mark had made a pause and a phrase of と alone (ドンッ、ト # ツクエ). The
+    mark is dropped and the particle joins the word before, as a closing quote before a particle
+    already runs on (「待って」って言った; frontend._CLOSE_BEFORE_KANA), so 「ちょっと！」と彼女は叫んだ does
+    too. A ？ stays (本当？と聞いた: a rise to keep)."""
+    out: list[dict] = []
+    for i, f in enumerate(features):
+        if f["string"] in ("！", "!") and out and out[-1]["pos"] != "記号":
+            k = i + 1
+            while k < len(features) and features[k]["string"] in ("！", "!"):
+                k += 1
+            nxt = features[k] if k < len(features) else None
+            if nxt is not None and nxt["pos"] == "助詞" and nxt["string"] in _QUOTING:
+                nxt["chain_flag"] = 1
+                continue
+        out.append(f)
+    return out
+
+
 def sentences(features: list[dict]) -> list[list[dict]]:
     """The features cut after each sentence end (the end stays with its sentence)."""
     out: list[list[dict]] = [[]]

@@ -191,7 +191,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 59: an asking ending before ！ is an exclamation (行くか！, いいの！: no rise), exclamations MeCab cut
     # after a doubled consonant (うっま！, うっそ) or into one vowel's pieces (ええっ？) are one phrase, no
     # break inside a date whose day is 二十 + 四日 (12月24日); a last vowel stretched in kana (やったあ) joins its
-    # word's phrase as ー does, and before a final ん is ー (お母さあん); 時の間 after a number is ジノアイダ
+    # word's phrase as ー does, and before a final ん is ー (お母さあん); 時の間 after a number is ジノアイダ; a
+    # laugh cut after its first mora (ふ + ふっ) is one phrase; ！ before a quoting と / って runs on (ドンッ！と)
     version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
