@@ -1592,6 +1592,11 @@ CUE_CASES = [
     ("……ごくり。", "…ごくり。", [("pause", "……"), ("other", "ごくり。")]),  # a long ellipsis: a pause cue
     ("ごくりと唾を飲んだ", "ごくりと唾を飲んだ", []),
     ("はむっ♪", "はむっ♪", [("other", "はむっ")]),
+    # a yawn with its second vowel, sobbing as a sound, a sleeper's mumble (had no event); the adverb stays
+    ("ふぁ〜あ、眠い。", "ふぁ〜あ、眠い。", [("breath", "ふぁ〜あ")]),
+    ("しくしく……", "しくしく…", [("cry", "しくしく……"), ("pause", "……")]),
+    ("しくしく泣いた。", "しくしく泣いた。", []),
+    ("むにゃむにゃ……", "むにゃむにゃ…", [("other", "むにゃむにゃ……"), ("pause", "……")]),
 ]
 
 
