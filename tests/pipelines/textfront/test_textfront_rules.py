@@ -680,7 +680,9 @@ SIGN_READINGS = [
     ("今日は<晴れ", "キョーワハレ"),  # elsewhere a bracket or an arrow drawn in text: silent
     ("▷はい", "ハイ"),  # menu cursors and arrows are decoration, like ▶ and →
     ("◁戻る", "モドル"),
-    ("東京↔大阪", "トーキョーオーサカ"),
+    ("→右に進む", "ミギニススム"),
+    ("東京↔大阪", "トーキョー、オーサカ"),  # an arrow between two things is a step: a pause (was run together)
+    ("Lv.5→Lv.6", "レベルゴ、レベルロク"),
     ("⓫番", "ジューイチバン"),  # every circled number is a number
     ("❶と❷", "イチトニ"),
     ("➀➁➂", "イチ、ニ、サン"),

@@ -1307,7 +1307,8 @@ _DECIMAL_OR_ABBREV = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
 def _symbol_table() -> dict[int, str]:
     # A str.translate table: one C-level pass instead of a Python loop over the characters.
     # Arrows, shapes, symbols and dingbats (_DECORATION_BLOCKS) are decoration in game text and
-    # UI lines (▷ 決定, ◁ 戻る, ↔, ◼, ⤴): silent, as the table's ★ ● → are, unless the table reads them.
+    # UI lines (▷ 決定, ◁ 戻る, ◼, ⤴): silent, as the table's ★ ● are, unless the table reads them (→ ↔ ⇒
+    # between two words: a pause).
     # Before, each one not in the table stopped its line as a word with no reading.
     for lo, hi in _DECORATION_BLOCKS:
         for c in range(lo, hi + 1):

@@ -57,7 +57,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 13: more spoken sounds (あはっ, ひぃっ, ごくり, はむっ); a hyphen after an RPG stat is a minus (HP-5);
     # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
     # (それな www) is a laugh, not letters; 17: a capital X after a Japanese word names an axis or a model
-    # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ
+    # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
+    # between two words is a pause (Lv.5→Lv.6)
     version: ClassVar[str] = "17"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
