@@ -811,6 +811,13 @@ CONTEXT_READING_CASES = [
     ("このカレー、辛い！", "コノカレー、カライ"),
     ("辛い料理", "カライリョーリ"),
     ("この仕事、辛いよ。", "コノシゴト、ツライヨ"),
+    # 堪能 "proficient" たんのう (the dictionary's 形容動詞 entry keeps the old かんのう); 七色 before です
+    # (cut 七 + the counter 色 ショク) is なないろ, 二十七色 still counts colours
+    ("英語が堪能です。", "エーゴガタンノーデス"),
+    ("虹は七色です。", "ニジワナナイロデス"),
+    ("二十七色です。", "ニジューナナショクデス"),
+    # a row's reading applies where OpenJTalk's pron carries its accent mark (ミョーゴニチ’ before か)
+    ("明後日かな", "アサッテカナ"),
     ("三行目を読んで。", "サンギョーメヲヨンデ"),  # not the place name みゆき
     ("数行の説明", "スーギョーノセツメー"),
     ("金がない", "カネガナイ"),

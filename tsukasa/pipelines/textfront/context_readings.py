@@ -37,6 +37,9 @@ class _Row(NamedTuple):
     suffix: bool = False  # kind "suffix": the word also becomes a suffix chained to the word before
     head: bool = False  # kind "head": the word also starts an accent phrase of its own
     part: bool = False  # kind "part": the word is the second half of the word before (其|処 そこ)
+    # ``pron``'s alternatives without the accent mark ’ that OpenJTalk leaves in some prons (ミョーゴニチ’
+    # before か: a row for ミョーゴニチ missed it), compared with the word's pron without it
+    prons: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +49,15 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     for kind, surface, pron, before, after, reading, accent in read_table("context_readings.tsv"):
         level = None if accent == "*" else int(accent)
         row = _Row(
-            pron, before, after, reading, level, suffix=kind == "suffix", head=kind == "head", part=kind == "part"
+            pron,
+            before,
+            after,
+            reading,
+            level,
+            suffix=kind == "suffix",
+            head=kind == "head",
+            part=kind == "part",
+            prons=frozenset(pron.replace("’", "").split("|")),
         )
         if kind in ("word", "suffix", "head", "part"):
             words.setdefault(surface, []).append(row)
@@ -93,7 +104,7 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
         if rows is not None:
             for row in rows:
                 if (
-                    (row.pron == "*" or f["pron"] in row.pron.split("|"))
+                    (row.pron == "*" or f["pron"].replace("’", "") in row.prons)
                     and _matches_words(row.before, features, i - len(row.before.split()))
                     and _matches_words(row.after, features, i + 1)
                 ):

@@ -193,7 +193,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # after a doubled consonant (うっま！, うっそ) or into one vowel's pieces (ええっ？) are one phrase, no
     # break inside a date whose day is 二十 + 四日 (12月24日); a last vowel stretched in kana (やったあ) joins its
     # word's phrase as ー does, and before a final ん is ー (お母さあん); 時の間 after a number is ジノアイダ; a
-    # laugh cut after its first mora (ふ + ふっ) is one phrase; ！ before a quoting と / って runs on (ドンッ！と)
+    # laugh cut after its first mora (ふ + ふっ) is one phrase; ！ before a quoting と / って runs on (ドンッ！と);
+    # 一日 after 来月の ついたち, 辛い of food からい, 堪能 たんのう, 七色です なないろ; a context row matches a
+    # pron with its accent mark (明後日かな was ミョーゴニチ)
     version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
