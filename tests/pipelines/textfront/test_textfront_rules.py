@@ -1191,6 +1191,12 @@ CONTEXT_READING_CASES = [
     ("これって戦いじゃん！", "コレッテタタカイジャン"),  # was オノノイジャン
     ("割引じゃん。", "ワリビキジャン"),  # was ワリビケジャン
     ("行くじゃん", "イクジャン"),
+    # the suffix さ of 高さ never follows a verb: a verb form before it is a noun before the final particle
+    # さ (殴り + 書き + さ, 割引ける's ワリビケ, 毛 + 繕い: the compound MeCab cut is taken whole)
+    ("ただの殴り書きさ。", "タダノナグリガキサ"),  # was ナグリカキサ
+    ("割引さ。", "ワリビキサ"),  # was ワリビケサ
+    ("猫の毛繕いさ。", "ネコノケズクロイサ"),  # was ケツクロイサ
+    ("高さ", "タカサ"),
     # nor does a 連用形 stand before the copula, a final particle or a person suffix: 怒る's おこり there is
     # the noun いかり (a game line's それが俺の怒りなんだ); before も it stays the verb's (怒りもしない)
     ("それが俺の怒りなんだ！", "ソレガオレノイカリナンダ"),  # was オコリナンダ

@@ -38,7 +38,9 @@ spelling the rest (し, ね, よ, んだ), so 熱 + すぎて (熱す ネッス 
 
 **A noun read as a verb's stem before じゃん.** 戦いじゃん was 戦く (おののく) + じゃん, オノノイジャン; 割引じゃん
 ワリビケ (割引ける): じゃん and じゃ follow a noun or a full form, never a verb's 連用形 or 未然形, so such a
-word that the dictionary also holds as a noun is the noun.
+word that the dictionary also holds as a noun is the noun. So is a verb form before the suffix さ of
+高さ, which never follows a verb (殴り書きさ was 殴り + 書き + さ, ナグリカキサ; 割引さ ワリビケサ): the analysis taken
+reads the letters as a noun, the word itself or the compound MeCab cut it from (毛繕いさ: 毛 + 繕い).
 
 **A contracted て / で form after a word that cannot take it.** 降りてる was 降る's 降り (フリ) + てる,
 向いてる 向かう's 向い (ムカイ), 炊いちゃった 炊ぐ's 炊い (カシイ), 着いちゃう 着衣 (チャクイ) + ちゃう: the て
@@ -266,7 +268,8 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
     怒りかな), とか / って or a person suffix (たち, さん): 怒り there is the noun いかり, which MeCab read
     as 怒る's おこり. (Before も / は a 連用形 is right: 怒りもしない.) Whether the dictionary holds the
     noun is for MeCab's other analyses to say: the word alone is 怒る's to it too. After a godan verb's
-    音便 in ん, じゃ is the contraction of でしまう that MeCab cut apart (苦しんじゃう: じゃ + う), not the copula."""
+    音便 in ん, じゃ is the contraction of でしまう that MeCab cut apart (苦しんじゃう: じゃ + う), not the copula.
+    Nor does a verb form stand before the suffix さ (:func:`_nominal_sa`)."""
     return [
         verb.surface
         for verb, after in zip(words, words[1:], strict=False)
@@ -274,8 +277,16 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
         and (
             (after.surface in _JA and verb.cform.startswith(("連用", "未然")) and not _de_shimau(verb, after))
             or (verb.cform == "連用形" and _never_after_a_stem(after))
+            or (_nominal_sa(after) and verb.cform.startswith(("連用", "未然")))
         )
     ]
+
+
+def _nominal_sa(word: Word) -> bool:
+    """Whether ``word`` is the suffix さ that makes a noun of an adjective (高さ, 静かさ): it never follows
+    a verb, so a verb form before it is MeCab's misreading of a noun before the final particle さ
+    (殴り書きさ: 殴り + 書き + さ, ナグリカキ; 割引さ: 割引ける's ワリビケ; 突進さ ツキススメ)."""
+    return word.surface == "さ" and word.pos == "名詞" and word.groups[0] == "接尾"
 
 
 def _de_shimau(verb: Word, ja: Word) -> bool:
@@ -448,6 +459,28 @@ def _words_at(words: list[Word], pos: str | None = None) -> set[tuple[int, str]]
     return out
 
 
+def _spans(words: list[Word], surfaces: set[str]) -> list[tuple[int, int]]:
+    """(start, end) in the text of each word of ``words`` whose surface is one of ``surfaces``."""
+    out, at = [], 0
+    for word in words:
+        if word.surface in surfaces:
+            out.append((at, at + len(word.surface)))
+        at += len(word.surface)
+    return out
+
+
+def _inside_a_noun(words: list[Word], span: tuple[int, int]) -> bool:
+    """Whether a noun of ``words`` covers ``span``: the word itself read as a noun (戦い + じゃん), or the
+    compound it was cut from (毛繕い, where MeCab had 毛 + the verb 繕い before さ)."""
+    at = 0
+    for word in words:
+        end = at + len(word.surface)
+        if word.pos == "名詞" and at <= span[0] and span[1] <= end:
+            return True
+        at = end
+    return False
+
+
 def _offset(words: list[Word], k: int) -> tuple[int, str, str]:
     """(where word ``k`` starts in the text, its surface, the next word's surface)."""
     return sum(len(w.surface) for w in words[:k]), words[k].surface, words[k + 1].surface
@@ -472,6 +505,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
+    noun_spans = _spans(paths[0], nouns)
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
@@ -485,7 +519,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not any(w.surface in names and w.groups[1] == _PERSON for w in words)
             and not _name_pairs(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
-            and nouns <= {w.surface for w in words if w.pos == "名詞"}
+            and all(_inside_a_noun(words, span) for span in noun_spans)
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _words_at(words, "形容詞")
@@ -533,6 +567,8 @@ def _worth_a_look(features: list[dict]) -> bool:
                 return True  # a godan verb's し read as する after its stem (話 + し)
         if before["pos"] == "動詞" and before["cform"] == "連用形" and _never_after_a_stem(feature_word(f)):
             return True  # a verb's 連用形 before the copula or a final particle: 怒り + なんだ
+        if s == "さ" and before["pos"] == "動詞" and f["pos_group1"] == "接尾":
+            return True  # a verb form before the nominal suffix さ: 殴り書き read 殴り + 書き + さ
         if len(s) < 2:
             continue
         if f["pos_group3"] == "名" and before["pos_group3"] == "姓":
