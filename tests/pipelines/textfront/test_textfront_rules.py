@@ -818,6 +818,12 @@ CONTEXT_READING_CASES = [
     ("二十七色です。", "ニジューナナショクデス"),
     # a row's reading applies where OpenJTalk's pron carries its accent mark (ミョーゴニチ’ before か)
     ("明後日かな", "アサッテカナ"),
+    # compounds the dictionary holds whole, cut by MeCab before an ending
+    ("出発は明朝なんだ。", "シュッパツワミョーチョーナンダ"),  # was ミンチョー, the font
+    ("明朝体で書いて。", "ミンチョータイデカイテ"),
+    ("一文無しって辛い。", "イチモンナシッテツライ"),  # was イチブン
+    ("この一文は長い。", "コノイチブンワナガイ"),
+    ("正直者さ。", "ショージキモノサ"),  # was ショージキシャ
     ("三行目を読んで。", "サンギョーメヲヨンデ"),  # not the place name みゆき
     ("数行の説明", "スーギョーノセツメー"),
     ("金がない", "カネガナイ"),

@@ -195,7 +195,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # word's phrase as ー does, and before a final ん is ー (お母さあん); 時の間 after a number is ジノアイダ; a
     # laugh cut after its first mora (ふ + ふっ) is one phrase; ！ before a quoting と / って runs on (ドンッ！と);
     # 一日 after 来月の ついたち, 辛い of food からい, 堪能 たんのう, 七色です なないろ; a context row matches a
-    # pron with its accent mark (明後日かな was ミョーゴニチ); a verb form before the suffix さ is a noun (殴り書きさ)
+    # pron with its accent mark (明後日かな was ミョーゴニチ); a verb form before the suffix さ is a noun (殴り書きさ);
+    # 明朝 みょうちょう, 一文無し, 正直者 whole before an ending
     version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
