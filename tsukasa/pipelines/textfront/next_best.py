@@ -459,26 +459,10 @@ def _words_at(words: list[Word], pos: str | None = None) -> set[tuple[int, str]]
     return out
 
 
-def _spans(words: list[Word], surfaces: set[str]) -> list[tuple[int, int]]:
-    """(start, end) in the text of each word of ``words`` whose surface is one of ``surfaces``."""
-    out, at = [], 0
-    for word in words:
-        if word.surface in surfaces:
-            out.append((at, at + len(word.surface)))
-        at += len(word.surface)
-    return out
-
-
-def _inside_a_noun(words: list[Word], span: tuple[int, int]) -> bool:
-    """Whether a noun of ``words`` covers ``span``: the word itself read as a noun (戦い + じゃん), or the
-    compound it was cut from (毛繕い, where MeCab had 毛 + the verb 繕い before さ)."""
-    at = 0
-    for word in words:
-        end = at + len(word.surface)
-        if word.pos == "名詞" and at <= span[0] and span[1] <= end:
-            return True
-        at = end
-    return False
+def _inside_a_noun(words: list[Word], at: int, surface: str) -> bool:
+    """Whether a noun of ``words`` covers ``surface`` at offset ``at``: the word itself read as a noun
+    (戦い + じゃん), or the compound it was cut from (毛繕い, where MeCab had 毛 + the verb 繕い before さ)."""
+    return any(k <= at and at + len(surface) <= k + len(noun) for k, noun in _words_at(words, "名詞"))
 
 
 def _offset(words: list[Word], k: int) -> tuple[int, str, str]:
@@ -505,7 +489,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
-    noun_spans = _spans(paths[0], nouns)
+    noun_spans = {(at, surface) for at, surface in _words_at(paths[0]) if surface in nouns}
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
@@ -519,7 +503,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and not any(w.surface in names and w.groups[1] == _PERSON for w in words)
             and not _name_pairs(words)
             and all(_spells_compound(words, compound, kana) for compound, kana in compounds)
-            and all(_inside_a_noun(words, span) for span in noun_spans)
+            and all(_inside_a_noun(words, at, surface) for at, surface in noun_spans)
             and not te_form_mismatches(words)
             and te_forms <= _te_forms_after_a_verb(words)
             and adjectives <= _words_at(words, "形容詞")

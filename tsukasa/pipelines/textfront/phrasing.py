@@ -211,19 +211,21 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     said without a break (the model, which learnt that a reader may pause after 〜年 or 〜時 before a
     clause, broke them: ゴゴサンジ、ジューゴフン; 12月25日 ジューニガツ、ニジューゴニチ)."""
     after = words[j]
-    if after["pos"] != "名詞" or not (after["pos_group1"] == "数" or _DATE_WORD.fullmatch(after["string"])):
-        if not _NUMERAL.fullmatch(after["string"]):
-            return False
+    if not _number_word(after):
+        return False
     before = words[j - 1]
     if before["string"] in _BEFORE_A_NUMBER or before["string"].endswith(_SIGNS):
         return True  # a sign may be the end of a katakana word MeCab made (エーティーケープラス for ATK+)
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
-    return before["pos"] == "名詞" and (
-        before["pos_group1"] == "数"
-        or before["pos_group2"] == "助数詞"
-        or bool(_DATE_WORD.fullmatch(before["string"]) or _NUMERAL.fullmatch(before["string"]))
-    )
+    return _number_word(before) or (before["pos"] == "名詞" and before["pos_group2"] == "助数詞")
+
+
+def _number_word(f: dict) -> bool:
+    """A numeral (数), a number with its calendar counter (１２月) or a numeral the dictionary files
+    elsewhere (二十)."""
+    s = f["string"]
+    return f["pos"] == "名詞" and (f["pos_group1"] == "数" or bool(_DATE_WORD.fullmatch(s) or _NUMERAL.fullmatch(s)))
 
 
 # Words that open the quantity they stand before (午後|3時, 約|5キロ, 西暦|2020年, a sign: マイナス|5度,
