@@ -48,6 +48,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.normalize import KANA
 from tsukasa.pipelines.textfront.readings import kana_vowels
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
@@ -153,7 +154,7 @@ def _repeats(prev: dict, f: dict) -> bool:
     return f["pos"] in _SOUND_POS and bool(_KANA_ONLY.fullmatch(f["string"]))
 
 
-_KANA_ONLY = re.compile("[ぁ-ゖァ-ヺー]+")
+_KANA_ONLY = re.compile(f"[{KANA}]+")
 
 
 def _ends_clause(features: list[dict], k: int, vowel: str = "") -> bool:
