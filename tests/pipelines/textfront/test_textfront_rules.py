@@ -1245,6 +1245,8 @@ STRETCH_CASES = [
     ("お母さあん！", "オカーサーン"),
     ("お兄ちゃあん！", "オニーチャーン"),
     ("田中くうん、待ってよ。", "タナカクーン、マッテヨ"),
+    ("しゅうぎいんの", "シューギインノ"),  # in kana alone the vowel may be the word's own (議員)
+    ("Shūgiin no giseki", "シューギインノギセキ"),  # and a romaji line's kana is left to the romaji rules
     ("父さーん", "トーサーン"),  # was チチサーン
     ("兄さーん！", "ニーサーン"),  # was アニサーン
     ("お兄様ー！", "オニーサマー"),

@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import clean_pron, kana_vowels, mora_count, to_katakana
 
 # ー (one or more) after a hiragana letter that is not a word of its own (something other than
@@ -46,16 +47,18 @@ class Stretch:
 
 # The same stretch written with the vowel's own kana before a word-final ん (お母さあん, お兄ちゃあん,
 # 田中くうん): the dictionary word is broken as by ー (オハハサアン), so the kana is taken as ー when it
-# is the vowel of the letter before it.
+# is the vowel of the letter before it. Only in a word written with a kanji (母さ, 兄ちゃ, 中く: one or two
+# kana after it): in kana alone the vowel is as often the word's own (ぎいん 議員, かあん), and a romaji
+# line's kana (shūgiin, rinkān) changed its analysis.
 _VOWEL_STRETCH = re.compile(
-    r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])([あいうえお])\1*(?=ん[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))"
+    rf"(?<=[{KANJI}])([ぁ-ゖ]{{1,2}}?)([あいうえお])\2*(?=ん[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))"
 )
 
 
 def _vowel_as_long_mark(m: re.Match[str]) -> str:
     vowels = kana_vowels()
-    same = vowels.get(to_katakana(m.string[m.start() - 1])) == vowels.get(to_katakana(m.group(1)))
-    return "ー" * len(m.group(0)) if same else m.group(0)
+    same = vowels.get(to_katakana(m.group(1)[-1])) == vowels.get(to_katakana(m.group(2)))
+    return m.group(1) + "ー" * (len(m.group(0)) - len(m.group(1))) if same else m.group(0)
 
 
 def take_stretches(text: str) -> tuple[str, list[Stretch]]:
