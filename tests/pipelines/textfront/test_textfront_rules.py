@@ -836,6 +836,11 @@ CONTEXT_READING_CASES = [
     ("神様仏様", "カミサマホトケサマ"),
     ("日仏の交流", "ニチフツノコーリュー"),
     ("英仏の関係", "エーフツノカンケー"),  # was エーブツ (英 + 仏 cut)
+    # a hiragana word's ほ / ひ / ふ is said as written: the dictionary's historical spellings (しほ 塩, おほきい)
+    # are no modern text's words (a kana line MeCab cut into みずほ + しほ said シオ)
+    ("しほ", "シホ"),
+    ("おほきい", "オホキイ"),
+    ("こんにちは", "コンニチワ"),
     # 其方 in kanji: the archaic "you" そなた (a king's line), そちら only as a direction (was ソチラ always)
     ("其方の名は？", "ソナタノナワ"),
     ("其方へ参ります。", "ソチラエマイリマス"),

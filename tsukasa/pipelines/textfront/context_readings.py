@@ -406,6 +406,8 @@ def mend_cut_readings(
     for f in features:
         if f["pos"] == "名詞" and "ウ" in f["pron"] and _OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
             _long_ou(f)  # 救急車 キューキューシャ
+        elif _HISTORICAL_LETTERS.intersection(f["string"]) and _HIRAGANA.fullmatch(f["string"]):
+            _as_written(f)  # しほ read シオ: the old spelling of 塩
     for i in range(1, len(features)):
         f = features[i]
         if (
@@ -431,6 +433,24 @@ def mend_cut_readings(
                 elif _okurigana_of(stem["string"], f["string"], pron):
                     _drop_okurigana(stem, pron, len(kana))
     return features
+
+
+# ほ, ひ, ふ inside a word said お, い, う (or a long vowel): only in the historical kana spelling the
+# dictionary also holds (しほ 塩 シオ, おほきい オーキイ), which modern text never uses for those words; a
+# line in kana that MeCab cut into such a word (いしみずほしほし: みずほ + しほ) said ホ as オ.
+_HISTORICAL_LETTERS = frozenset("ほひふ")
+_HISTORICAL_SOUNDS = {"ホ": "オー", "ヒ": "イー", "フ": "ウー"}
+
+
+def _as_written(f: dict) -> None:
+    """A hiragana word's ほ / ひ / ふ said as written where its reading has the historical vowel."""
+    written, pron = to_katakana(f["string"]), clean_pron(f["pron"])
+    if len(written) != len(pron) or written == pron:
+        return
+    pairs = zip(written, pron, strict=True)
+    said = "".join(w if p != w and p in _HISTORICAL_SOUNDS.get(w, "") else p for w, p in pairs)
+    if said != pron:
+        set_reading(f, said)
 
 
 def _drop_okurigana(stem: dict, pron: str, n: int) -> None:
