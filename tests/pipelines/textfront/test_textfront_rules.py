@@ -112,6 +112,7 @@ QUESTION_CASES = [
     ("頑張ってね！", "頑張ってね？"),
     ("行くよ！", "行くよ？"),
     ("こっわ！", "こっわ！"),  # 怖い said with a doubled consonant: its わ is no particle
+    ("行くぞ！と叫んだ。", "行くぞ！と叫んだ。"),  # a shout quoted into its sentence rises no more than it pauses
     ("行こっか。", "行こっか？"),
 ]
 
@@ -1390,6 +1391,7 @@ def test_exclamations_cut_by_mecab_are_one_phrase(text: str, prosody: str) -> No
         ("待って！と叫んだ。", "マッテトサケンダ"),
         ("本当？と聞いた。", "ホントー、トキイタ"),  # a question keeps its rise and its pause
         ("やった！ところで、", "ヤッタ、トコロデ"),  # ところで is no particle
+        ("行くぞ！って言ったじゃん。", "イクゾッテイッタジャン"),  # a quoted shout: no rise, no pause
     ],
 )
 def test_exclamation_before_a_quoting_particle_runs_on(text: str, kana: str) -> None:

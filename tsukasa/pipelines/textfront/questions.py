@@ -137,14 +137,21 @@ def _starts_a_word(stem: str, n: int) -> bool:
     return True
 
 
+# A shout quoted into its sentence (行くぞ！って言った, 行くぞ！と叫んだ): its ！ is no sentence end
+# (phrasing.join_exclaimed_quotes runs it on), so its ending gets no rise of its own either.
+_QUOTED_AFTER = ("って", "と")
+
+
 def mark_questions(text: str) -> str:
     out = []
-    for part in re.split(r"(?<=[。．！？])", text):
+    parts = re.split(r"(?<=[。．！？])", text)
+    for k, part in enumerate(parts):
         if not part:
             continue
         stem = part.rstrip(_SENTENCE_END)
         exclaimed = part[len(stem) :].startswith("！")
-        if not stem.endswith("？") and rises_at_end(stem, exclaimed=exclaimed):
+        quoted = exclaimed and k + 1 < len(parts) and parts[k + 1].startswith(_QUOTED_AFTER)
+        if not stem.endswith("？") and not quoted and rises_at_end(stem, exclaimed=exclaimed):
             part = stem + "？"
         asks = part.rstrip(_CLOSERS).endswith(("？", "?")) or stem.rstrip(_CLOSERS).endswith(_ALTERNATIVE)
         # Clauses inside the sentence (before 、) that end in a question ending rise as well.

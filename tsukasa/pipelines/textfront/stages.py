@@ -198,7 +198,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # pron with its accent mark (明後日かな was ミョーゴニチ); a verb form before the suffix さ is a noun (殴り書きさ);
     # 明朝 みょうちょう, 一文無し, 正直者 whole before an ending; 解る わかる (was ほどける), 大形 おおがた; 苦しん,
     # 恐く, 辛く, 欠か read as nouns at a line's start (苦しんでた was クシンデタ); の如く ごとく; 仏 alone ほとけ;
-    # 其方 そなた but as a direction; a hiragana word's ほ / ひ / ふ said as written (しほ was シオ)
+    # 其方 そなた but as a direction; a hiragana word's ほ / ひ / ふ said as written (しほ was シオ); a shout
+    # quoted into its sentence (行くぞ！って) gets no rise
     version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
