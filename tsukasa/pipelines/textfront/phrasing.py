@@ -52,7 +52,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from tsukasa.pipelines.textfront.labels import makes_pause
-from tsukasa.pipelines.textfront.questions import rises_at_end
+from tsukasa.pipelines.textfront.questions import QUOTING_PARTICLES, rises_at_end
 from tsukasa.pipelines.textfront.resources import data_path
 
 MODEL_FILE = "phrase_breaks.json"
@@ -243,10 +243,6 @@ _DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月�
 _NUMERAL = re.compile("[0-9０-９〇一二三四五六七八九十百千万]+")
 
 
-# The particles that take an exclaimed word or sound into the sentence (ドンッ！と, 行くぞ！って).
-_QUOTING = frozenset({"と", "って"})
-
-
 def join_exclaimed_quotes(features: list[dict]) -> list[dict]:
     """An exclamation mark right before a quoting と / って is no sentence end: a narration's sound
     (ドンッ！と机を叩いた, バタン！とドアが閉まった) or a shout it quotes (行くぞ！って言った) runs on into
@@ -261,7 +257,7 @@ def join_exclaimed_quotes(features: list[dict]) -> list[dict]:
             while k < len(features) and features[k]["string"] in ("！", "!"):
                 k += 1
             nxt = features[k] if k < len(features) else None
-            if nxt is not None and nxt["pos"] == "助詞" and nxt["string"] in _QUOTING:
+            if nxt is not None and nxt["pos"] == "助詞" and nxt["string"] in QUOTING_PARTICLES:
                 nxt["chain_flag"] = 1
                 continue
         out.append(f)

@@ -137,9 +137,9 @@ def _starts_a_word(stem: str, n: int) -> bool:
     return True
 
 
-# A shout quoted into its sentence (行くぞ！って言った, 行くぞ！と叫んだ): its ！ is no sentence end
-# (phrasing.join_exclaimed_quotes runs it on), so its ending gets no rise of its own either.
-_QUOTED_AFTER = ("って", "と")
+# The particles that take a shout into its sentence (行くぞ！って言った, 行くぞ！と叫んだ, ドンッ！と): its ！
+# is no sentence end (phrasing.join_exclaimed_quotes runs it on), so its ending gets no rise either.
+QUOTING_PARTICLES = ("って", "と")
 
 
 def mark_questions(text: str) -> str:
@@ -150,7 +150,7 @@ def mark_questions(text: str) -> str:
             continue
         stem = part.rstrip(_SENTENCE_END)
         exclaimed = part[len(stem) :].startswith("！")
-        quoted = exclaimed and k + 1 < len(parts) and parts[k + 1].startswith(_QUOTED_AFTER)
+        quoted = exclaimed and k + 1 < len(parts) and parts[k + 1].startswith(QUOTING_PARTICLES)
         if not stem.endswith("？") and not quoted and rises_at_end(stem, exclaimed=exclaimed):
             part = stem + "？"
         asks = part.rstrip(_CLOSERS).endswith(("？", "?")) or stem.rstrip(_CLOSERS).endswith(_ALTERNATIVE)
