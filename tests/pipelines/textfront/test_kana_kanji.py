@@ -291,6 +291,22 @@ def test_the_reading_given_is_the_words_pronunciation() -> None:
     assert phonemize("おおごえでさけんだ。").kana == "オーゴエデサケンダ"
 
 
+@pytest.mark.parametrize(
+    "kana,said",
+    [
+        # MeCab cuts しんけ | いしつ and そう | て | いし: its い starts a word and stays イ, where UniDic
+        # reads the Sino-Japanese noun 神経 / 想定 and says it long (JSUT rewritten in kana)
+        ("しんけいしつなひとは、このしごとにはむかない。", "シンケーシツナヒトワ、コノシゴトニワムカナイ"),
+        ("みがなることをそうていしてえらびましょう。", "ミガナルコトヲソーテーシテエラビマショー"),
+        ("よさんはふせいかくだ。", "ヨサンワフセーカクダ"),
+        # the い of a verb's ている is two vowels, and stays so
+        ("めをとじている。", "メヲトジテイル"),
+    ],
+)
+def test_a_noun_that_mecab_cuts_apart_keeps_its_long_vowel(kana: str, said: str) -> None:
+    assert phonemize(kana).kana == said
+
+
 def test_a_dependent_noun_stays_in_kana() -> None:
     # もの after a verb is the formal noun (its own accent rules); 物 would make it a content word
     assert kana_kanji.spell_kana_sentences("たべるものがない。") == ("たべるものがない。", [])

@@ -200,7 +200,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 恐く, 辛く, 欠か read as nouns at a line's start (苦しんでた was クシンデタ); の如く ごとく; 仏 alone ほとけ;
     # 其方 そなた but as a direction; a hiragana word's ほ / ひ / ふ said as written (しほ was シオ); a shout
     # quoted into its sentence (行くぞ！って) gets no rise
-    version: ClassVar[str] = "59"
+    # 60: a kana-only line's Sino-Japanese noun that MeCab cuts apart keeps the long vowel UniDic
+    # says (しんけ | いしつ was シンケイ)
+    version: ClassVar[str] = "60"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
