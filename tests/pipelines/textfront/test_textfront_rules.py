@@ -114,6 +114,12 @@ QUESTION_CASES = [
     ("こっわ！", "こっわ！"),  # 怖い said with a doubled consonant: its わ is no particle
     ("行くぞ！と叫んだ。", "行くぞ！と叫んだ。"),  # a shout quoted into its sentence rises no more than it pauses
     ("行こっか。", "行こっか？"),
+    # わ after the negative ん or the copula や is the falling assertive of Kansai and rough speech; the
+    # feminine わ rises, also after ません
+    ("そんなん知らんわ。", "そんなん知らんわ。"),
+    ("行かへんわ。", "行かへんわ。"),
+    ("ほんまやわ。", "ほんまやわ。"),
+    ("存じませんわ。", "存じませんわ？"),
 ]
 
 
@@ -1239,6 +1245,17 @@ CONTEXT_READING_CASES = [
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),
+    # ありがとう cut into あり + が + the verb とう (問う) before a particle, after に / で (was ア]リガ # ト]ウナ)
+    ("ほんまにありがとうな。", "ホンマニアリガトーナ"),
+    ("お前にありがとうな", "オマエニアリガトーナ"),
+    ("本当にありがとう。", "ホントーニアリガトー"),
+    # an adjective's ウ音便 (period and polite speech: 近う寄れ, 高うございます) is said with a long o, not
+    # as the dictionary spells it (チカウ, タカウ); 良う ヨー (was ユー), しゅう シュー
+    ("苦しゅうない、近う寄れ。", "クルシューナイ、チコーヨレ"),
+    ("高うございますよ。", "タコーゴザイマスヨ"),
+    ("遅うなりました。", "オソーナリマシタ"),
+    ("良う来たな。", "ヨーキタナ"),
+    ("嬉しゅうございます。", "ウレシューゴザイマス"),
 ]
 
 

@@ -408,6 +408,8 @@ def mend_cut_readings(
             _long_ou(f)  # 救急車 キューキューシャ
         elif _HISTORICAL_LETTERS.intersection(f["string"]) and _HIRAGANA.fullmatch(f["string"]):
             _as_written(f)  # しほ read シオ: the old spelling of 塩
+        elif f["pos"] == "形容詞" and f.get("cform") == "連用ゴザイ接続":
+            _u_onbin(f)  # 近う寄れ チコー (was チカウ), 高うございます タコー
     for i in range(1, len(features)):
         f = features[i]
         if (
@@ -433,6 +435,32 @@ def mend_cut_readings(
                 elif _okurigana_of(stem["string"], f["string"], pron):
                     _drop_okurigana(stem, pron, len(kana))
     return features
+
+
+# An adjective's ウ音便, the form before ございます / 存じます and in period speech (高うございます, 近う寄れ,
+# 苦しゅうない, 遅うなりました): the dictionary spells its pronunciation as written (タカウ, チカウ, オソウ), but
+# the stem's last a turns with the う into a long o (タコー, チコー, ナゴー) and an o or u is simply long
+# (オソー, サムー, クルシュー). 良う is ヨー (the dictionary gives イウ, as from いい).
+_A_ROW_TO_O_ROW = dict(zip("アカガサザタダナハバパマヤラワャ", "オコゴソゾトドノホボポモヨロオョ", strict=True))
+_SAID_YO = frozenset({"良う", "善う", "好う"})
+
+
+def _u_onbin(f: dict) -> None:
+    """Say an adjective's 連用ゴザイ接続 form ``f`` as it is said (in place); the mora count stays."""
+    pron = clean_pron(f["pron"])
+    if f["string"] in _SAID_YO:  # NJD has made its イウ ユー by now, as for 言う
+        set_reading(f, "ヨー")
+        return
+    if len(pron) < 2 or not pron.endswith("ウ"):
+        return
+    last = pron[-2]
+    if last in _A_ROW_TO_O_ROW:
+        said = pron[:-2] + _A_ROW_TO_O_ROW[last] + "ー"
+    elif last in _U_OR_O_ROW:
+        said = pron[:-1] + "ー"
+    else:
+        return
+    set_reading(f, said)
 
 
 # ほ, ひ, ふ inside a word said お, い, う (or a long vowel): only in the historical kana spelling the

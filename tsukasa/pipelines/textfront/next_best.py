@@ -443,6 +443,19 @@ def nee_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
+def thanks_cuts(words: list[Word]) -> list[tuple[int, str]]:
+    """``(offset, "ありがとう")`` where MeCab cut the greeting into the verb あり + が + the verb とう (問う,
+    archaic in kana) + な: ほんまにありがとうな, お前にありがとうな read ア]リガ # ト]ウナ. After に or で its
+    costs prefer the cut when a particle follows; the next analysis holds ありがとう whole."""
+    out = []
+    at = 0
+    for k, word in enumerate(words[:-2]):
+        start, at = at, at + len(word.surface)
+        if word.surface == "あり" and words[k + 1].surface == "が" and words[k + 2].surface == "とう":
+            out.append((start, "ありがとう"))
+    return out
+
+
 def _adjective_stem(text: str) -> bool:
     found = dictionary_words(text + "い")
     return len(found) == 1 and found[0].pos == "形容詞" and found[0].base == text + "い"
@@ -493,7 +506,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
     te_forms = {_offset(paths[0], k - 1) for k in te_form_mismatches(paths[0])}
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
-    nee = set(nee_cuts(paths[0]))
+    nee = set(nee_cuts(paths[0])) | set(thanks_cuts(paths[0]))  # words read whole in a clean path
     if not (whole or names or compounds or nouns or te_forms or adjectives or verbs or nee):  # none after all
         return None
 
@@ -532,6 +545,8 @@ def _worth_a_look(features: list[dict]) -> bool:
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
         if (s == "さ" and before["pos"] != "形容詞") or (s == "ば" and before["pos"] == "動詞" and b.endswith("けれ")):
             return True  # maybe an adjective stem before さ (冷 + た + さ) or its conditional (長けれ + ば)
+        if s == "とう" and b == "が":
+            return True  # maybe ありがとう cut into あり + が + とう
         if b == "ね" and s[:1] == "え" and before["pos"] == "助詞":
             return True  # ねえ cut into ね + え…: しょうが + ね + えな
         if s.startswith("って") and before["pos"] == "名詞" and len(b) == 1 and _is_kanji(b):
@@ -594,6 +609,7 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or ideru_cuts(words)
         or tte_cuts(words)
         or nee_cuts(words)
+        or thanks_cuts(words)
     ):
         return features
     return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features

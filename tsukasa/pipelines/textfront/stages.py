@@ -202,7 +202,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # quoted into its sentence (行くぞ！って) gets no rise
     # 60: a kana-only line's Sino-Japanese noun that MeCab cuts apart keeps the long vowel UniDic
     # says (しんけ | いしつ was シンケイ)
-    version: ClassVar[str] = "60"
+    # 61: ありがとう cut into あり + が + とう is read whole; an adjective's ウ音便 is said with a long o (近う
+    # チコー, was チカウ; 良う ヨー); わ after the negative ん or や falls (知らんわ)
+    version: ClassVar[str] = "61"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
