@@ -120,6 +120,11 @@ QUESTION_CASES = [
     ("行かへんわ。", "行かへんわ。"),
     ("ほんまやわ。", "ほんまやわ。"),
     ("存じませんわ。", "存じませんわ？"),
+    # the rough じゃねーか is the falling challenge of じゃないか; ま、いっか ("oh well") is said to oneself
+    ("上等じゃねーか。", "上等じゃねーか。"),
+    ("いいじゃねえか。", "いいじゃねえか。"),
+    ("ま、いっか。", "ま、いっか。"),
+    ("いっか？", "いっか？"),
 ]
 
 
@@ -1280,6 +1285,8 @@ STRETCH_CASES = [
     ("すごーい！", "スゴーイ"),  # inside a word: as before
     ("ぼーっとしている", "ボーットシテイル"),
     ("じゃねーか", "ジャネーカ"),
+    # a hiragana word the dictionary holds with its ー and not without it is no stretch (てめー, "you")
+    ("てめぇ、ぶっ殺すぞ！", "テメー、ブッコロスゾ"),
     # ... inside quotation brackets too (voice scripts quote every line; the ー was lost: タダイマ)
     ("「ただいまー」", "タダイマー"),
     ("「にゃーん」", "ニャーン"),
@@ -1393,6 +1400,8 @@ def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> No
         ("あああ！", "^ a ] a a $"),
         ("ふふっ、可愛いね。", "^ f u ] f u cl _ k a [ w a i ] i n e ? $"),  # a laugh cut after its first mora
         ("いい家だ。", "^ i ] i # i [ e ] d a $"),  # not one vowel: the adjective and its noun
+        # ほほう: ほほ + the interjection う, which spells the long o (was ホ]ホ # ウ)
+        ("ほほう、なるほど。", "^ h o ] h o o _ n a [ r u h o d o $"),
     ],
 )
 def test_exclamations_cut_by_mecab_are_one_phrase(text: str, prosody: str) -> None:
@@ -1659,6 +1668,11 @@ CUE_CASES = [
     ("しくしく……", "しくしく…", [("cry", "しくしく……"), ("pause", "……")]),
     ("しくしく泣いた。", "しくしく泣いた。", []),
     ("むにゃむにゃ……", "むにゃむにゃ…", [("other", "むにゃむにゃ……"), ("pause", "……")]),
+    # a beat then ha-ha, mostly in katakana: the villain's, the big man's, the madman's laugh (had no event)
+    ("フハハハハ！この世界は我がものだ！", "フハハハハ！この世界は我がものだ！", [("laugh", "フハハハハ")]),
+    ("ガハハハ！", "ガハハハ！", [("laugh", "ガハハハ！")]),
+    ("ヒャハハハ！", "ヒャハハハ！", [("laugh", "ヒャハハハ！")]),
+    ("わはは、愉快だ。", "わはは、愉快だ。", [("laugh", "わはは")]),
 ]
 
 
@@ -2455,3 +2469,10 @@ def test_g2p_lines_pass_phrase_breaks_through() -> None:
     text, kana = PHRASE_BREAK_CASES[0]
     assert list(g2p_lines([text], "kana")) == [kana]
     assert list(g2p_lines([text], "kana", phrase_breaks=False)) == [kana.replace("、", "")]
+
+
+def test_a_word_holding_its_long_mark_is_one_accent_phrase() -> None:
+    # てめー was taken apart as a stretch of てめ, which MeCab reads as て + め: テ # メ]ー
+    assert phonemize("てめぇ、ぶっ殺すぞ！").prosody.startswith("^ t e [ m e e _")
+    # a word the dictionary holds without the ー too is still stretched (ただいま + ー)
+    assert phonemize("ただいまー。").prosody == "^ t a [ d a i m a ] a $"

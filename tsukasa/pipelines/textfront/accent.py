@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.normalize import KANA
-from tsukasa.pipelines.textfront.readings import kana_vowels
+from tsukasa.pipelines.textfront.readings import kana_vowels, set_reading
 from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 # Table accent meaning "keep the nucleus OpenJTalk placed inside the split-off tail" (else flat).
@@ -106,7 +106,8 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
       laugh of one mora after that mora alone (ふ + ふっ: フ # フ]ッ).
     - *A last vowel stretched in kana* (やったあ！, 待ってえ！, だめえっ！, よっしゃあ, このお！): the written
       vowel is a filler of its own (ヤッタ # ア). Kana of the vowel the word before ends in, ending
-      the clause, join its phrase. In place; returned."""
+      the clause, join its phrase; so does an う after an o (ほほう: ほほ + the interjection う, ホ]ホ # ウ),
+      said as the long o it spells (ホ]ホー). In place; returned."""
     vowels = kana_vowels()
     for i in range(1, len(features)):
         f, prev = features[i], features[i - 1]
@@ -126,6 +127,15 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
             and vowels.get(prev["pron"].rstrip("ーッ")[-1:]) == vowels.get(vowel)
             and _ends_clause(features, i + 1, vowel)
         ):
+            f["chain_flag"] = 1
+        elif (
+            f["pron"] == "ウ"
+            and f["pos"] in _SOUND_POS
+            and f["string"] in ("う", "ウ")
+            and vowels.get(prev["pron"][-1:]) == "o"
+            and _ends_clause(features, i + 1)
+        ):
+            set_reading(f, "ー")  # ほほう: ほほ + the interjection う, the kana spelling of a long o (ホホー)
             f["chain_flag"] = 1
         elif (
             prev["pron"].endswith("ッ")

@@ -58,8 +58,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
     # (それな www) is a laugh, not letters; 17: a capital X after a Japanese word names an axis or a model
     # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
-    # between two words is a pause (Lv.5→Lv.6)
-    version: ClassVar[str] = "17"
+    # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ)
+    version: ClassVar[str] = "18"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -204,7 +204,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # says (しんけ | いしつ was シンケイ)
     # 61: ありがとう cut into あり + が + とう is read whole; an adjective's ウ音便 is said with a long o (近う
     # チコー, was チカウ; 良う ヨー); わ after the negative ん or や falls (知らんわ)
-    version: ClassVar[str] = "61"
+    # 62: ほほう ホホー (was ホホ + ウ); てめー is a word, not a stretch of てめ; じゃねーか and ま、いっか fall
+    version: ClassVar[str] = "62"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import clean_pron, kana_vowels, mora_count, to_katakana
+from tsukasa.pipelines.textfront.resources import dictionary_words
 
 # ー (one or more) after a hiragana letter that is not a word of its own (something other than
 # punctuation stands before it: もー、 あー are interjections the dictionary holds with their ー),
@@ -67,10 +68,14 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
         text = _VOWEL_STRETCH.sub(_vowel_as_long_mark, text)
     if "ー" not in text:
         return text, []
-    matches = list(_STRETCH.finditer(text))
+    matches = [m for m in _STRETCH.finditer(text) if not _word_with_its_long_mark(text, m)]
     if not matches:
         return text, []
-    out = _STRETCH.sub("", text)
+    pieces, last = [], 0
+    for m in matches:
+        pieces.append(text[last : m.start()])
+        last = m.end()
+    out = "".join(pieces) + text[last:]
     stretches = []
     removed = 0
     for m in matches:
@@ -92,6 +97,23 @@ def take_stretches(text: str) -> tuple[str, list[Stretch]]:
 
 
 _SPACE = re.compile(r"\s")
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ]+$")
+_KANJI_CHAR = re.compile(f"[{KANJI}]")
+
+
+def _word_with_its_long_mark(text: str, m: re.Match[str]) -> bool:
+    """Whether the ー of ``m`` belongs to a word written all in hiragana that the dictionary holds with
+    it and not without it (てめー, "you": MeCab reads てめ as て + め, so taken out it split the word,
+    テ # メ]ー). Such a word is no stretch. A word the dictionary holds both ways (ただいま / ただいまー,
+    すげ / すげー) is stretched as before, and so is a word whose letters follow a kanji (お兄ちゃーん)."""
+    run = _HIRAGANA_RUN.search(text, 0, m.start())
+    if run is None or (run.start() and _KANJI_CHAR.match(text, run.start() - 1)):
+        return False
+    with_mark = dictionary_words(text[run.start() : m.end()])
+    if len(with_mark) != 1 or with_mark[0].accent is None:
+        return False
+    without = dictionary_words(run.group(0))
+    return not (len(without) == 1 and without[0].accent is not None)
 
 
 def _spaces(text: str, end: int) -> int:
