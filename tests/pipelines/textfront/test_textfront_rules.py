@@ -1677,6 +1677,10 @@ CUE_CASES = [
     ("ガハハハ！", "ガハハハ！", [("laugh", "ガハハハ！")]),
     ("ヒャハハハ！", "ヒャハハハ！", [("laugh", "ヒャハハハ！")]),
     ("わはは、愉快だ。", "わはは、愉快だ。", [("laugh", "わはは")]),
+    # lol, net laughter in Latin letters, as ｗ (was read ロール); not inside a word (lollipop)
+    ("それな、lol", "それな、", [("laugh", "lol")]),
+    ("それはない lol。", "それはない。", [("laugh", "lol")]),
+    ("lollipop", "lollipop", []),
 ]
 
 

@@ -11,7 +11,7 @@ Two kinds (table: ``data/cues.tsv``):
   out, as an event of the sound the direction names (cry, sigh...) or ``other``;
 * a pause directed by its length (（3秒間）) is a pause event, and a line that opens with a bare
   sound-effect or music label (【SE】爆発音, SE：ドアの開く音) is the scene's sound, cut out whole;
-* long ellipses (……, more than one ``…``) and trailing net laughter (ｗｗ) are cues too: the
+* long ellipses (……, more than one ``…``) and trailing net laughter (ｗｗ, lol) are cues too: the
   ellipsis becomes a pause event (the spoken text keeps one ``…``, read as a pause), the
   ``w`` run a laugh (removed: nobody reads it as letters).
 
@@ -156,6 +156,8 @@ def _manner_kind(label: str) -> str:
     return next((kind for name, kind in _MANNER_KINDS if name in label), "other")
 
 
+# lol / lmao, net laughter in Latin letters (それな、lol): a word of its own, not read (it was ロール)
+_NET_LAUGH_WORD = re.compile(r"(?<![A-Za-z'’])(?:lol|LOL|Lol|lmao|LMAO)(?![A-Za-z'’])")
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
 # _NET_LAUGH needs a w at the end of the line or two in a row; _LONG_ELLIPSIS needs one of these.
 _MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])")
@@ -208,6 +210,14 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     while _MAY_LAUGH.search(text) is not None and (m := _NET_LAUGH.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
         text = text[: m.start()] + text[m.end() :]
+    while ("l" in text or "L" in text) and (m := _NET_LAUGH_WORD.search(text)) is not None:
+        cues.append(CueSpan("laugh", m.group(0), m.start()))
+        start, end = m.start(), m.end()
+        if start and text[start - 1] in " 　":  # the space that set the word apart goes with it
+            start -= 1
+        elif text[end : end + 1] in (" ", "　"):
+            end += 1
+        text = text[:start] + text[end:]
     while ("z" in text or "Z" in text or "ｚ" in text or "Ｚ" in text) and (m := _SNORE.search(text)) is not None:
         cues.append(CueSpan("breath", m.group(0), m.start()))  # zzz: sleeping breath, not letters
         text = text[: m.start()] + text[m.end() :]

@@ -58,8 +58,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # ははは after の or before おや is 母 (の母は, は + 母親), not laughter; 14: net laughter after a space
     # (それな www) is a laugh, not letters; 17: a capital X after a Japanese word names an axis or a model
     # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
-    # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ)
-    version: ClassVar[str] = "18"
+    # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ);
+    # 19: lol / lmao as net laughter (was read ロール)
+    version: ClassVar[str] = "19"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
