@@ -1250,6 +1250,18 @@ CONTEXT_READING_CASES = [
     # a real verb after the stem is no cut: 熱 + すぎて (not 熱す ネッス), 割引 + いたします
     ("コーヒーが熱すぎて", "コーヒーガアツスギテ"),
     ("割引いたします。", "ワリビキイタシマス"),
+    # a verb opening a sentence, read by MeCab as a noun or a prefix with nothing before it (UniDic reads
+    # the verb): 結ぶん ケツブン + だ, 楽 + しんどく, 超 + えとく, 経 ケー + って
+    ("結ぶんだ。", "ムスブンダ"),
+    ("楽しんどく。", "タノシンドク"),
+    ("超えとく。", "コエトク"),
+    ("経ってよ。", "タッテヨ"),
+    ("夜、結ぶんだ。", "ヨル、ムスブンダ"),  # after a mark, as at the line's start
+    # ... not a compound noun UniDic cuts into verb stems (成り + 行き), nor a prefix or a noun before a particle
+    ("成り行きっぽい", "ナリユキッポイ"),
+    ("超かわいい！", "チョーカワイイ"),
+    ("経験って大事。", "ケーケンッテダイジ"),
+    ("防いでた", "フセイデタ"),
     # ありがとう cut into あり + が + the verb とう (問う) before a particle, after に / で (was ア]リガ # ト]ウナ)
     ("ほんまにありがとうな。", "ホンマニアリガトーナ"),
     ("お前にありがとうな", "オマエニアリガトーナ"),

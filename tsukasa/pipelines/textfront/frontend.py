@@ -213,7 +213,7 @@ def japanese_to_phonemized(
         while True:
             full, contractions = take_contractions(text, not_clipped)
             full, yagaru = take_yagaru(full, not_yagaru)
-            features = _analyse(full, jt, romaji=romaji)
+            features = _analyse(full, jt, romaji=romaji, spelled=bool(readings))
             unconfirmed = restore_contractions(features, contractions)
             wrong_yagaru = restore_yagaru(features, full, yagaru)
             if not unconfirmed and not wrong_yagaru:
@@ -259,11 +259,13 @@ def japanese_to_phonemized(
     )
 
 
-def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
+def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = False) -> list[dict]:
     """OpenJTalk's NJD features of ``text``, with the analysis mended where MeCab's costs alone
     mislead it (counters, は in hiragana, stretched endings). ``romaji``: the text is a romaji line's,
     with the spaces its words were converted with (:func:`_same_words_without_spaces`) and hiragana
-    that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`).
+    that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`). ``spelled``:
+    some words carry a reading the input spelled (romaji, a kana-only line's nouns given in kanji),
+    which no opening verb may take over (:func:`.next_best.opening_verbs`: juken's 受けん is no verb).
 
     OpenJTalk's analysis is pyopenjtalk-plus's ``run_frontend`` (with its reading post-processing),
     run by :func:`.openjtalk_frontend.run_frontend`: the same features in two thirds of the time."""
@@ -286,7 +288,8 @@ def _analyse(text: str, jt: object, *, romaji: bool = False) -> list[dict]:
     respaced = respace_mazegaki(respaced or analysed, features) or respaced  # その左は: 左 + は, not 左派
     if respaced is not None:
         features = run_frontend(respaced, jt)
-    features = mend_with_next_best(respaced or given, features, jt)  # 願いなんだ: 願い + な + ん, not 願 + いなん
+    # 願いなんだ: 願い + な + ん, not 願 + いなん
+    features = mend_with_next_best(respaced or given, features, jt, openings=not spelled)
     # a word after the writer's space is a word of its own: a は before it is no first syllable of it
     spaced = _words_after_a_space(analysed, features) if romaji else frozenset()
     features = say_word_initial_ha(features, spaced)  # だいがくにはいって: UniDic's 入って, not に | は | いって

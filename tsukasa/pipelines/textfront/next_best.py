@@ -68,11 +68,12 @@ form + 何, which would start an accent phrase of its own).
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from tsukasa.pipelines.textfront.openjtalk_frontend import Word, feature_word, run_frontend_choosing
-from tsukasa.pipelines.textfront.readings import clean_pron, is_hiragana, to_katakana
-from tsukasa.pipelines.textfront.resources import dictionary_words
+from tsukasa.pipelines.textfront.readings import clean_pron, is_hiragana, matches_spelling, to_katakana
+from tsukasa.pipelines.textfront.resources import dictionary_words, unidic_words
 
 _KANJI_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]$")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
@@ -443,6 +444,49 @@ def nee_cuts(words: list[Word]) -> list[tuple[int, str]]:
     return out
 
 
+def opening_verbs(words: list[Word]) -> list[tuple[int, str, str]]:
+    """``(offset, verb, pronunciation)`` for a verb that opens a sentence (the line's start, or
+    after 。！？、) where MeCab read its letters as a noun or a prefix and what follows: 結ぶんだ。
+    was the noun 結ぶん (ケツブン) + だ, 楽しんどく 楽 (ラク) + しんどく, 超えとく 超 (チョー) + えとく,
+    経ってよ 経 (ケー) + って, 苦しんでた 苦しん (クシン) + で + た. With nothing before it, MeCab's
+    costs favour a noun; UniDic, asked about the sentence's opening, reads the verb (結ぶ ムスブ,
+    楽しん タノシン). Taken where UniDic's first word is a verb written from a kanji, followed by a
+    function word (成り + 行き are a compound noun's verb stems), and MeCab's next-best analyses hold
+    that verb with UniDic's pronunciation (the choice checks it). Only where the noun reading is
+    suspect (:func:`_suspect_opening`): a noun written with kana after its kanji, or one kanji
+    before a kana word that is no particle (or before って)."""
+    out = []
+    at = 0
+    for k, word in enumerate(words):
+        after = words[k + 1] if k + 1 < len(words) else None
+        if (k == 0 or words[k - 1].pos == "記号") and _suspect_opening(word, after):
+            context = "".join(w.surface for w in words[k : k + 4])
+            read = unidic_words(context)[:2]
+            if (
+                len(read) == 2
+                and read[0].pos1 == "動詞"
+                and read[0].start == 0
+                and read[0].pron
+                and read[1].pos1 in ("助詞", "助動詞")  # not 成り + 行き: a compound noun's verb stems
+            ):
+                verb = context[: read[0].end]
+                if not (word.surface == verb and word.pos == "動詞"):
+                    out.append((at, verb, read[0].pron))
+        at += len(word.surface)
+    return out
+
+
+def _suspect_opening(word: Word, after: Word | None) -> bool:
+    """Whether ``word``, opening a sentence, may be a verb's letters read as a noun or a prefix."""
+    if word.pos not in ("名詞", "接頭詞") or not _is_kanji(word.surface[0]):
+        return False
+    if is_hiragana(word.surface[-1]):
+        return True  # 結ぶん, 苦しん: kana after the kanji, as a verb writes its endings
+    if len(word.surface) != 1 or after is None or not is_hiragana(after.surface[0]):
+        return False
+    return after.surface.startswith("っ") or after.pos not in _FUNCTION_POS  # 経 + って, 楽 + しんどく
+
+
 def thanks_cuts(words: list[Word]) -> list[tuple[int, str]]:
     """``(offset, "ありがとう")`` where MeCab cut the greeting into the verb あり + が + the verb とう (問う,
     archaic in kana) + な: ほんまにありがとうな, お前にありがとうな read ア]リガ # ト]ウナ. After に or で its
@@ -472,6 +516,17 @@ def _words_at(words: list[Word], pos: str | None = None) -> set[tuple[int, str]]
     return out
 
 
+def _verb_said(words: list[Word], at: int, verb: str, pron: str) -> bool:
+    """Whether ``words`` hold the verb ``verb`` at offset ``at``, said ``pron`` (UniDic's: its ー may be
+    the spelled い / う, 防い フセー for フセイ)."""
+    k = 0
+    for word in words:
+        if k == at:
+            return word.surface == verb and word.pos == "動詞" and matches_spelling(clean_pron(word.pron), pron)
+        k += len(word.surface)
+    return False
+
+
 def _inside_a_noun(words: list[Word], at: int, surface: str) -> bool:
     """Whether a noun of ``words`` covers ``surface`` at offset ``at``: the word itself read as a noun
     (戦い + じゃん), or the compound it was cut from (毛繕い, where MeCab had 毛 + the verb 繕い before さ)."""
@@ -494,7 +549,7 @@ def _te_forms_after_a_verb(words: list[Word]) -> set[tuple[int, str, str]]:
     }
 
 
-def _choose(paths: list[list[Word]]) -> int | None:
+def _choose(paths: list[list[Word]], *, openings: bool = True) -> int | None:
     """The best path without any of the cuts its best one makes, preferring one that reads each cut-off
     okurigana word as a noun, then one where a particle or an auxiliary follows it (誓い + な + ん, not
     誓い + 何)."""
@@ -507,7 +562,8 @@ def _choose(paths: list[list[Word]]) -> int | None:
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
     nee = set(nee_cuts(paths[0])) | set(thanks_cuts(paths[0]))  # words read whole in a clean path
-    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs or nee):  # none after all
+    opening = set(opening_verbs(paths[0])) if openings else set()
+    if not (whole or names or compounds or nouns or te_forms or adjectives or verbs or nee or opening):
         return None
 
     def clean(words: list[Word]) -> bool:
@@ -522,6 +578,7 @@ def _choose(paths: list[list[Word]]) -> int | None:
             and adjectives <= _words_at(words, "形容詞")
             and verbs <= _words_at(words, "動詞")
             and nee <= _words_at(words)
+            and all(_verb_said(words, at, verb, pron) for at, verb, pron in opening)
         )
 
     def rank(words: list[Word]) -> int:
@@ -536,11 +593,15 @@ def _choose(paths: list[list[Word]]) -> int | None:
     return ranked[0][1] if ranked else None
 
 
-def _worth_a_look(features: list[dict]) -> bool:
+def _worth_a_look(features: list[dict], openings: bool = True) -> bool:
     """Whether some word could be one of the cuts above: the detectors' cheap conditions only, in one
     pass over the features (most lines have none; the detectors themselves cost ~30 µs a line)."""
+    if openings and features and _may_open_with_a_verb(features[0], features[1] if len(features) > 1 else None):
+        return True  # maybe a verb read as a noun at the line's start (結ぶん + だ)
     for before, f, after in zip(features, features[1:], [*features[2:], None], strict=False):
         s, b = f["string"], before["string"]
+        if openings and before["pos"] == "記号" and _may_open_with_a_verb(f, after):
+            return True  # ... or at a sentence's
         if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
         if (s == "さ" and before["pos"] != "形容詞") or (s == "ば" and before["pos"] == "動詞" and b.endswith("けれ")):
@@ -588,14 +649,21 @@ def _worth_a_look(features: list[dict]) -> bool:
     return False
 
 
+def _may_open_with_a_verb(f: dict, after: dict | None) -> bool:
+    if f["pos"] not in ("名詞", "接頭詞") or not _is_kanji(f["string"][:1] or " "):
+        return False
+    return _suspect_opening(feature_word(f), None if after is None else feature_word(after))
+
+
 def _is_kanji(c: str) -> bool:
     # _KANJI's class by comparisons: the cheap pass calls this for every letter of most lines
     return "\u3400" <= c <= "\u9fff" or c == "々"
 
 
-def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dict]:
-    """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one."""
-    if not _worth_a_look(features):
+def mend_with_next_best(text: str, features: list[dict], jtalk: Any, *, openings: bool = True) -> list[dict]:
+    """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one.
+    ``openings``: look for a sentence's opening verb read as a noun (:func:`opening_verbs`)."""
+    if not _worth_a_look(features, openings):
         return features
     words = [feature_word(f) for f in features]
     if not (
@@ -610,6 +678,8 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any) -> list[dic
         or tte_cuts(words)
         or nee_cuts(words)
         or thanks_cuts(words)
+        or (openings and opening_verbs(words))
     ):
         return features
-    return run_frontend_choosing(text, jtalk, _choose, max_paths=MAX_PATHS) or features
+    choose = _choose if openings else partial(_choose, openings=False)
+    return run_frontend_choosing(text, jtalk, choose, max_paths=MAX_PATHS) or features

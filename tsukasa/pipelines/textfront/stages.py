@@ -206,8 +206,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 61: ありがとう cut into あり + が + とう is read whole; an adjective's ウ音便 is said with a long o (近う
     # チコー, was チカウ; 良う ヨー); わ after the negative ん or や falls (知らんわ)
     # 62: ほほう ホホー (was ホホ + ウ); てめー is a word, not a stretch of てめ; じゃねーか and ま、いっか fall
-    # 63: Nつ星 ボシ (5つ星 was イツツホシ, 3つ星 ミッツホシ); 64: お守り おまもり (was オモリ)
-    version: ClassVar[str] = "64"
+    # 63: Nつ星 ボシ (5つ星 was イツツホシ, 3つ星 ミッツホシ); 64: お守り おまもり (was オモリ); 65: a verb opening a
+    # sentence that MeCab read as a noun (結ぶんだ was ケツブンダ, 経ってよ ケーッテヨ) is read as UniDic reads it
+    version: ClassVar[str] = "65"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
