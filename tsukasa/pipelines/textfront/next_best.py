@@ -103,8 +103,11 @@ _VOICED_ROWS = ("ガ行", "バ行", "マ行", "ナ行")  # godan rows whose て-
 _AUXILIARIES_AFTER_A_WORD = frozenset(
     {"だ", "だっ", "だろ", "で", "です", "でし", "でしょ", "な", "じゃ", "じゃん", "みたい", "らしい", "らしく"}
 )
-# Verbs that follow a noun in nearly every sentence (勉強する, 有名になる) and begin no okurigana cut.
-_COMMON_AFTER_A_NOUN = frozenset({"する", "なる", "ある", "いる", "できる", "なさる", "くださる", "いたす", "たち"})
+# Verbs that follow a noun in nearly every sentence (勉強する, 有名になる) and begin no okurigana cut; いく
+# too, 行く in kana after a noun with its particle dropped (次いこう was 次い ジイ + こう, 先いくね).
+_COMMON_AFTER_A_NOUN = frozenset(
+    {"する", "なる", "ある", "いる", "できる", "なさる", "くださる", "いたす", "たち", "いく"}
+)
 # MeCab's n-best lists the same cut many times over (one path per homograph of each word), so the
 # analysis without it can be far down: 祝いって何 has it 9th or later.
 MAX_PATHS = 32
@@ -119,7 +122,11 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
         if _KANJI_END.search(stem.surface) is not None
         and stem.pos != "形容詞"  # an adjective's stem before そう / さ / すぎ is cut right: 高 + そう, not 高祖
         and (
-            (word.pos not in _FUNCTION_POS and _HIRAGANA_WORD.fullmatch(word.surface) is not None)
+            (
+                word.pos not in _FUNCTION_POS
+                and _HIRAGANA_WORD.fullmatch(word.surface) is not None
+                and word.base not in _COMMON_AFTER_A_NOUN
+            )
             or (word.pos == "助動詞" and word.surface == "き")  # the literary past, after a noun: 殴り書 + き
             or (word.surface == "し" and word.base == "する")  # 話 (ハナシ) + し (する) + ちゃった: 話す's 話し
             # 捨 (ステ) + て + てる: the okurigana read again as a particle (晴 + れ, a suffix, is mend_cut_readings')
