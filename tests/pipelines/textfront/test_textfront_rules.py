@@ -1865,6 +1865,17 @@ MIXED_READING_CASES = [
     ("Oyasumi~", "オヤスミー"),
     ("kawaii~", "カワイイー"),
     ("Konnichiwa, Tanaka-san.", "コンニチワ、タナカサン"),  # the honorific's hyphen is no long mark
+    # an English loanword written in English inside a romaji line (fan and chat text): game was ガメ, name ナメ;
+    # romaji that spells a noun written in kanji (take 竹, dame 駄目, iron 異論), a function word (demo) or
+    # an interjection (hate はて) stays romaji
+    ("Kono game wa omoshiroi.", "コノゲームワオモシロイ"),
+    ("Watashi no name wa Sakura desu.", "ワタシノネームワサクラデス"),
+    ("Home ni kaerou.", "ホームニカエロー"),
+    ("Take ga nobiru.", "タケガノビル"),
+    ("Dame da yo", "ダメダヨ"),
+    ("Iron ga nakereba, koko de owari ni shiyō.", "イロンガナケレバ、ココデオワリニシヨー"),
+    ("Sekai no hate made", "セカイノハテマデ"),
+    ("Donna hito demo ii.", "ドンナヒトデモイイ"),
 ]
 
 

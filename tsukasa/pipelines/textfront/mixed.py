@@ -470,6 +470,43 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 
+def _english_in_romaji(word: str, hiragana: str) -> bool:
+    """Whether a word of a romaji span is an English loanword written in English (Kono game wa
+    omoshiroi, Watashi no name wa Sakura: game was がめ ガメ, name なめ, home ホメ, note ノテ): the source of
+    a loanword UniDic knows (:func:`_established_loanword`: ゲーム-game, ネーム-name; not the loanword
+    table, which holds hi and demo) whose romaji is no noun written in kanji (:func:`_kanji_noun`: take
+    竹, dame 駄目, iron 異論 stay romaji), no function word (demo でも), no interjection, adverb or
+    pronoun (hate はて), nor a verb's te-form or past, and whose English reading is another word (mama,
+    donna are the same either way). The dictionaries hold がめ and なめ as rare words in kana, which is
+    why the kanji spelling decides."""
+    if word.lower() in spelled_words() or not _established_loanword(word):
+        return False
+    if _kanji_noun(hiragana) or _verb_te_or_ta(hiragana) or _function_word(hiragana):
+        return False
+    read = unidic_words(hiragana)
+    if len(read) == 1 and read[0].pos1 in ("感動詞", "副詞", "代名詞", "接続詞"):
+        return False
+    from tsukasa.pipelines.textfront.english import transliterate
+
+    return transliterate(word) != to_katakana(hiragana)  # mama, donna: the same word either way
+
+
+_ALL_KANJI = re.compile(r"[\u3400-\u9fff々]+")
+
+
+def _kanji_noun(hiragana: str) -> bool:
+    """Whether ``hiragana`` is a noun OpenJTalk's dictionary writes in kanji alone (いろん 異論, たけ 竹,
+    だめ 駄目), or one UniDic reads in kanji (:func:`.kana_kanji.kanji_spelling`). A verb stem made a
+    noun (なめ 嘗め, ほめ 褒め) is no such evidence: a romaji writer would spell the verb in full."""
+    if kanji_spelling(hiragana) is not None:
+        return True
+    for spelling in kana_kanji.index().get(hiragana, ())[:3]:
+        words = dictionary_words(spelling)
+        if _ALL_KANJI.fullmatch(spelling) and len(words) == 1 and words[0].pos == "名詞":
+            return True
+    return False
+
+
 def _function_word(hiragana: str) -> bool:
     words = dictionary_words(hiragana)
     return len(words) == 1 and words[0].pos in _FUNCTION_POS
@@ -538,7 +575,10 @@ def _convert_span(
             reading = _PARTICLE_READINGS[lw]
             kana, last = reading.surface, "romaji"
             readings.append(reading)
-        elif pron is not None and (romaji_mode or (english == "model" and _japanese_in_english(w, pron))):
+        elif pron is not None and (
+            (romaji_mode and not (english == "model" and _english_in_romaji(w, pron)))
+            or (not romaji_mode and english == "model" and _japanese_in_english(w, pron))
+        ):
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             last = "romaji"
             readings.append(reading)

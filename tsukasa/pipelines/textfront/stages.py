@@ -208,8 +208,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 62: ほほう ホホー (was ホホ + ウ); てめー is a word, not a stretch of てめ; じゃねーか and ま、いっか fall
     # 63: Nつ星 ボシ (5つ星 was イツツホシ, 3つ星 ミッツホシ); 64: お守り おまもり (was オモリ); 65: a verb opening a
     # sentence that MeCab read as a noun (結ぶんだ was ケツブンダ, 経ってよ ケーッテヨ) is read as UniDic reads it;
-    # 66: 次いこう ツギ (was ジイ); set phrases 上手を行く うわて, 大人気だ だいにんき, 開かずの間, 戦ができぬ いくさ…
-    version: ClassVar[str] = "66"
+    # 66: 次いこう ツギ (was ジイ); set phrases 上手を行く うわて, 大人気だ だいにんき, 開かずの間, 戦ができぬ いくさ…;
+    # 67: an English loanword inside a romaji line (Kono game wa: was ガメ) is read as English
+    version: ClassVar[str] = "67"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
