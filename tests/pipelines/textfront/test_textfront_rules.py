@@ -1612,7 +1612,9 @@ CUE_CASES = [
     ("それは……どうかな", "それは…どうかな", [("pause", "……")]),
     ("草ｗｗ", "草", [("laugh", "ｗｗ")]),
     ("それな www", "それな", [("laugh", "www")]),  # chat puts a space before it (was ダブリュー x 3)
-    ("hello ww", "hello ww", []),  # after a Latin word: letters
+    ("hello ww", "hello ww", []),  # after an English word: letters
+    ("Yabai w", "Yabai", [("laugh", "w")]),  # after a romaji word: a laugh (was ダブリュー)
+    ("wwwww草", "草", [("laugh", "wwwww")]),  # before 草, the laugh's kanji (was ダブリュー x 5 + ソー)
     ("はあく", "はあく", []),  # はあ inside a word is no cue
     # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
     # two different sounds and a sigh after a direction stay as they were
@@ -2026,6 +2028,22 @@ ENGLISH_LINE_CASES = [
     ("I like ramen.", "アイライクラーメン"),
     ("I love karaoke and ramen.", "アイラブカラオケアンドラーメン"),
     ("Luna-chan wa kawaii desu ne.", "ルナチャンワカワイイデスネ"),  # a romaji line with an l-name stays romaji
+    # a Japanese pronoun + no in an English line is the possessive (was オア ノー); English "no" stays
+    ("Ore no turn! Draw!", "オレノターン、ドロー"),
+    ("Boku no turn!", "ボクノターン"),
+    ("Say no more.", "セイノーモア"),
+    # a lower-case word no English reading covers is read as romaji, not spelled (was アイケーユーゼットオー)
+    ("My turn, ikuzo!", "マイターン、イクゾ"),
+    ("xyzzy", "エックスワイゼットゼットワイ"),
+    # streamers' English, spelled badly by e2k or as romaji before the tables held it
+    ("Hello, everyone!", "ハロー、エブリワン"),
+    ("What's up?", "ワッツアップ"),
+    ("Bye-bye!", "バイバイ"),
+    ("See ya!", "シーヤ"),
+    ("Have fun!", "ハブファン"),
+    ("NOW LOADING", "ナウローディング"),
+    ("NVIDIAのGPU。", "エヌビディアノジーピーユー"),
+    ("yandereキャラ。", "ヤンデレキャラ"),
 ]
 
 

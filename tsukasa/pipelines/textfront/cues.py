@@ -48,7 +48,11 @@ _NET_LAUGH = re.compile(
     r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ][ 　])[wWｗＷ]{2,}(?=$|[\s、。！？!?」])"  # 草 www: a space after Japanese
+    r"|[wWｗＷ]{2,}(?=草)"  # wwwww草: the laugh and its kanji (草, "lol")
 )
+# Yabai w, Mata shinda ww: lower-case w alone at the end after a word in romaji (after an English word,
+# hello ww, it stays letters)
+_LAUGH_AFTER_ROMAJI = re.compile(r"([A-Za-z]+)[ 　]([wｗ]+)$")
 
 
 # The brackets scripts put stage directions in: （笑） (笑) ［笑］ [笑] 【笑】.
@@ -164,6 +168,15 @@ _MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])")
 _MAY_ELLIPSIS = re.compile(r"[…‥]|\.{6}|・{6}")
 
 
+def _romaji_word(word: str) -> bool:
+    """Whether ``word`` reads as romaji and is no word of the English tables (hello, route: letters)."""
+    from tsukasa.pipelines.textfront.mixed import function_words, loanwords
+    from tsukasa.pipelines.textfront.romaji import romaji_to_hiragana
+
+    lower = word.lower()
+    return romaji_to_hiragana(word) is not None and lower not in loanwords() and lower not in function_words()
+
+
 def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     """(spoken text, cues). Stage directions are cut out; spoken cues stay in the text."""
     text = unicodedata.normalize("NFC", text)
@@ -210,6 +223,9 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     while _MAY_LAUGH.search(text) is not None and (m := _NET_LAUGH.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
         text = text[: m.start()] + text[m.end() :]
+    if (m := _LAUGH_AFTER_ROMAJI.search(text)) is not None and _romaji_word(m.group(1)):
+        cues.append(CueSpan("laugh", m.group(2), m.start(2)))
+        text = text[: m.start(2)].rstrip(" 　")
     while ("l" in text or "L" in text) and (m := _NET_LAUGH_WORD.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
         start, end = m.start(), m.end()

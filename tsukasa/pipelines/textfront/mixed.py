@@ -470,6 +470,30 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 
+def _possessives(words: list[str], readings: list[str | None]) -> set[int]:
+    """Indices of each Japanese pronoun written in romaji and the lower-case "no" after it, with a word
+    after that (Ore no turn, kimi no name): UniDic reads the pronoun's kana as a pronoun (おれ, ぼく)."""
+    out: set[int] = set()
+    for i in range(len(words) - 2):
+        reading = readings[i]
+        if words[i + 1] != "no" or reading is None or words[i].lower() in loanwords():
+            continue
+        read = unidic_words(reading)
+        if len(read) == 1 and read[0].pos1 == "代名詞":
+            out |= {i, i + 1}
+    return out
+
+
+def _unreadable_english(word: str) -> bool:
+    """Whether ``word``, in lower case in an English span, is no English word e2k can read nor in the
+    tables, so that its romaji reading is the best there is (My turn, ikuzo! was spelled アイケーユーゼットオー)."""
+    if not word.islower() or _table_word(word) is not None:
+        return False
+    from tsukasa.pipelines.textfront.english import transliterate
+
+    return transliterate(word) is None
+
+
 def _english_in_romaji(word: str, hiragana: str) -> bool:
     """Whether a word of a romaji span is an English loanword written in English (Kono game wa
     omoshiroi, Watashi no name wa Sakura: game was がめ ガメ, name なめ, home ホメ, note ノテ): the source of
@@ -557,6 +581,9 @@ def _convert_span(
         )
         romaji_mode = n_romaji > n_english and n_romaji * 2 >= len(words)
     shouted = not romaji_mode and _shouted_english(words)
+    # In an English span, a Japanese pronoun in romaji and the particle no after it (Ore no turn!, Boku
+    # no win: were オア ノー, ボク ノー): romaji, as the possessive says.
+    possessive = set() if romaji_mode else _possessives(words, readings_here)
     out: list[str] = []
     pos = 0
     phrase_tail = -1  # index of the second word of a two-word table entry (thank you サンキュー)
@@ -577,7 +604,9 @@ def _convert_span(
             readings.append(reading)
         elif pron is not None and (
             (romaji_mode and not (english == "model" and _english_in_romaji(w, pron)))
+            or i in possessive
             or (not romaji_mode and english == "model" and _japanese_in_english(w, pron))
+            or (not romaji_mode and english == "model" and _unreadable_english(w))
         ):
             kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
             last = "romaji"

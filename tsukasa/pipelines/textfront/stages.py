@@ -59,8 +59,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # (それな www) is a laugh, not letters; 17: a capital X after a Japanese word names an axis or a model
     # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
     # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ);
-    # 19: lol / lmao as net laughter (was read ロール)
-    version: ClassVar[str] = "19"
+    # 19: lol / lmao as net laughter (was read ロール); 20: w after a romaji word (Yabai w), w before 草
+    version: ClassVar[str] = "20"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -209,8 +209,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 63: Nつ星 ボシ (5つ星 was イツツホシ, 3つ星 ミッツホシ); 64: お守り おまもり (was オモリ); 65: a verb opening a
     # sentence that MeCab read as a noun (結ぶんだ was ケツブンダ, 経ってよ ケーッテヨ) is read as UniDic reads it;
     # 66: 次いこう ツギ (was ジイ); set phrases 上手を行く うわて, 大人気だ だいにんき, 開かずの間, 戦ができぬ いくさ…;
-    # 67: an English loanword inside a romaji line (Kono game wa: was ガメ) is read as English
-    version: ClassVar[str] = "67"
+    # 67: an English loanword inside a romaji line (Kono game wa: was ガメ) is read as English; 68: a romaji
+    # pronoun + no in English (Ore no turn), unreadable English as romaji (ikuzo), more table words
+    version: ClassVar[str] = "68"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
