@@ -1306,6 +1306,10 @@ CONTEXT_READING_CASES = [
     ("お札を貼った。", "オフダヲハッタ"),
     ("財布にお札を入れた。", "サイフニオサツヲイレタ"),
     ("へい、らっしゃい！", "ヘイ、ラッシャイ"),
+    # a kanji noun whose dictionary pronunciation spells its えい out says it long where UniDic does, as
+    # its うう / おう (救急車 キューキューシャ): 境内 was ケイダイ; a compound of native words keeps two vowels
+    ("寺の境内で、狐を見た。", "テラノケーダイデ、キツネヲミタ"),
+    ("毛糸", "ケイト"),
     # お守り is the amulet or the humble "protect" (was オモリ, "babysitting"); お守り役 keeps おもり
     ("神社でお守りをもらった。", "ジンジャデオマモリヲモラッタ"),
     ("必ずお守りいたします。", "カナラズオマモリイタシマス"),

@@ -287,17 +287,17 @@ def _lengthened(pron: str, heard: str, vowels: str) -> str:
 # A few kanji entries of OpenJTalk's dictionary give their pronunciation letter for letter (救急車
 # キュウキュウシャ, where 救急 alone is キューキュー): the phonemes are the same (a long vowel is its vowel
 # twice), but the kana a user reads, and the kana the benchmarks score, write it with ー as everywhere
-# else. Where UniDic says the same word with ー at that mora, so is it written.
-_OU = re.compile(f"(?<=[{_U_OR_O_ROW}])ウ")
+# else. Where UniDic says the same word with ー at that mora, so is it written. The same for an えい
+# spelled out (境内 ケイダイ, where the phonemes do differ: e i against e e): UniDic says ケーダイ.
 _KANJI_IN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 
 
 def _long_ou(f: dict) -> None:
-    """うう / おう said long in kanji noun ``f`` where its dictionary pronunciation spells them out and
-    UniDic, reading the same letters as one word, writes ー (in place)."""
+    """うう / おう / えい said long in kanji noun ``f`` where its dictionary pronunciation spells them out
+    and UniDic, reading the same letters as one word, writes ー (in place)."""
     heard = _unidic_word_pron(f["string"])
     if heard is not None and len(heard) == len(clean_pron(f["pron"])):
-        f["pron"] = _lengthened(f["pron"], heard, "ウ")
+        f["pron"] = _lengthened(f["pron"], heard, "ウイ")
 
 
 @lru_cache(maxsize=4096)
@@ -404,8 +404,8 @@ def mend_cut_readings(
         if ("い" in s or "う" in s) and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
             _long_ei(f)  # きれい キレー, ぼうかんしゃ ボーカンシャ
     for f in features:
-        if f["pos"] == "名詞" and "ウ" in f["pron"] and _OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
-            _long_ou(f)  # 救急車 キューキューシャ
+        if f["pos"] == "名詞" and _EI_OR_OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
+            _long_ou(f)  # 救急車 キューキューシャ, 境内 ケーダイ
         elif _HISTORICAL_LETTERS.intersection(f["string"]) and _HIRAGANA.fullmatch(f["string"]):
             _as_written(f)  # しほ read シオ: the old spelling of 塩
         elif f["pos"] == "形容詞" and f.get("cform") == "連用ゴザイ接続":

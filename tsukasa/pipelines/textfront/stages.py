@@ -210,8 +210,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # sentence that MeCab read as a noun (結ぶんだ was ケツブンダ, 経ってよ ケーッテヨ) is read as UniDic reads it;
     # 66: 次いこう ツギ (was ジイ); set phrases 上手を行く うわて, 大人気だ だいにんき, 開かずの間, 戦ができぬ いくさ…;
     # 67: an English loanword inside a romaji line (Kono game wa: was ガメ) is read as English; 68: a romaji
-    # pronoun + no in English (Ore no turn), unreadable English as romaji (ikuzo), more table words
-    version: ClassVar[str] = "68"
+    # pronoun + no in English (Ore no turn), unreadable English as romaji (ikuzo), more table words; 69: a kanji
+    # noun's spelled-out えい long where UniDic says it so (境内 was ケイダイ)
+    version: ClassVar[str] = "69"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
