@@ -1453,6 +1453,9 @@ def test_no_accent_phrase_opens_on_a_clipped_mora(text: str, prosody: str) -> No
         ("あああ！", "^ a ] a a $"),
         ("ふふっ、可愛いね。", "^ f u ] f u cl _ k a [ w a i ] i n e ? $"),  # a laugh cut after its first mora
         ("いい家だ。", "^ i ] i # i [ e ] d a $"),  # not one vowel: the adjective and its noun
+        # the honorific prefix and its noun are one phrase (NJD left お a phrase of one mora: オ # カ[ワリ)
+        ("おかわり自由だから", "^ o [ k a w a r i # j i [ y u ] u d a k a r a $"),
+        ("いいお年頃だ。", "^ i ] i # o [ t o sh i g o r o d a $"),
         # ほほう: ほほ + the interjection う, which spells the long o (was ホ]ホ # ウ)
         ("ほほう、なるほど。", "^ h o ] h o o _ n a [ r u h o d o $"),
     ],

@@ -151,6 +151,20 @@ def chain_clipped_exclamations(features: list[dict]) -> list[dict]:
 
 
 _SOUND_POS = frozenset({"副詞", "感動詞", "フィラー"})
+_HONORIFIC_PREFIXES = frozenset({"お", "ご", "御"})
+
+
+def chain_honorific_prefixes(features: list[dict]) -> list[dict]:
+    """The honorific prefix お / ご and the noun after it are one accent phrase (おかわり, お年頃, ご一行様);
+    NJD left some apart, the one-mora お a phrase of its own (オ # カ[ワリ). The phrase's accent is the
+    noun's, one mora later for the prefix (a flat noun stays flat). In place; returned."""
+    for prev, f in zip(features, features[1:], strict=False):
+        if prev["pos"] == "接頭詞" and prev["string"] in _HONORIFIC_PREFIXES and f["pos"] == "名詞":
+            if f["chain_flag"] == 0:
+                f["chain_flag"] = 1
+                acc = int(f["acc"])
+                prev["acc"] = acc + int(prev["mora_size"]) if acc else 0
+    return features
 
 
 def _repeats(prev: dict, f: dict) -> bool:

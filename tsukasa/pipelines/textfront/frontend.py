@@ -20,6 +20,7 @@ from tsukasa.pipelines.textfront.accent import (
     chain_clipped_exclamations,
     chain_clipped_words,
     chain_copula_after_greetings,
+    chain_honorific_prefixes,
     chain_suru,
     split_accent_phrases,
 )
@@ -226,7 +227,8 @@ def japanese_to_phonemized(
         if ruby:
             features = force_readings(features, ruby)
         features = join_exclaimed_quotes(features)
-        features = chain_copula_after_greetings(chain_suru(chain_clipped_words(chain_clipped_exclamations(features))))
+        features = chain_clipped_words(chain_clipped_exclamations(chain_honorific_prefixes(features)))
+        features = chain_copula_after_greetings(chain_suru(features))
         features = split_accent_phrases(features)
         if phrase_breaks:  # after the accent rules: a break goes between accent phrases
             features = insert_phrase_breaks(features, from_latin=romaji)
