@@ -2439,6 +2439,9 @@ def test_fast_label_parse_matches_field_regexes() -> None:
 # Read speech (JSUT basic5000's later, comma-sparse sentences: the reader paused after a long
 # topic or clause); newspaper-style sentences of the same shape.
 PHRASE_BREAK_CASES = [
+    # a quantity and the noun it makes a compound with are said in one go (was ニジューヨジカン、エーギョー)
+    ("24時間営業のコンビニ", "ニジューヨジカンエーギョーノコンビニ"),
+    ("50m走のタイムは6.8秒だった。", "ゴジューメートルソーノタイムワロクテンハチビョーダッタ"),
     # after the topic は
     ("連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
      "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),

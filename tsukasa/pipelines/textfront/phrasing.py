@@ -195,7 +195,11 @@ def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
     for j in range(1, len(words)):
         left += morae[j - 1]
         if words[j]["chain_flag"] != 1 and morae[j - 1] and morae[j] and words[j]["pos"] != "助詞":
-            if not _inside_quantity(words, j) and not words[j]["string"].startswith(_ADDRESS_JOINS):
+            if (
+                not _inside_quantity(words, j)
+                and not _counted_compound(words, j)
+                and not words[j]["string"].startswith(_ADDRESS_JOINS)
+            ):
                 yield j, left, total - left
 
 
@@ -221,6 +225,19 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     return _number_word(before) or (before["pos"] == "名詞" and before["pos_group2"] == "助数詞")
 
 
+def _counted_compound(words: list[dict], j: int) -> bool:
+    """Whether ``words[j]`` is a noun that a quantity before it makes a compound with (24時間|営業, 50メートル|走,
+    100円|ショップ, 3分|クッキング): one word said in one go (the model broke 24時間営業 as ニジューヨジカン、
+    エーギョー). A quantity before anything else (3年前、東京で; 3時間、待った) may still break."""
+    after = words[j]
+    if after["pos"] != "名詞" or after["pos_group1"] not in ("一般", "サ変接続") or after["string"] in _SIGN_WORDS:
+        return False  # x の 2乗 | プラス y の 2乗: a sign opens the next term
+    before = words[j - 1]
+    if before["pos_group1"] == "接尾" and before["pos_group2"] != "助数詞" and j >= 2:
+        before = words[j - 2]  # 時 + 間
+    return before["pos"] == "名詞" and before["pos_group2"] == "助数詞"
+
+
 def _number_word(f: dict) -> bool:
     """A numeral (数), a number with its calendar counter (１２月) or a numeral the dictionary files
     elsewhere (二十)."""
@@ -235,6 +252,7 @@ _BEFORE_A_NUMBER = frozenset(
     {"午前", "午後", "約", "およそ", "西暦", "紀元前", "紀元後", "毎分", "毎秒", "時速", "秒速"}
 )
 _SIGNS = ("プラス", "マイナス")
+_SIGN_WORDS = frozenset({"プラス", "マイナス", "プラスマイナス", "かける", "わる", "イコール"})
 # A number and its calendar counter that the dictionary holds as one word (１２月, 七日, 三日: not 数
 # + 助数詞 as 3時 is), so a date's parts are recognised as a quantity's.
 _DATE_WORD = re.compile("[0-9０-９〇一二三四五六七八九十]+[年月日]")
