@@ -1306,6 +1306,10 @@ CONTEXT_READING_CASES = [
     ("お札を貼った。", "オフダヲハッタ"),
     ("財布にお札を入れた。", "サイフニオサツヲイレタ"),
     ("へい、らっしゃい！", "ヘイ、ラッシャイ"),
+    ("いえへかえろう。", "イエエカエロー"),  # へ before a verb is the particle, after MeCab's いえ ("no") too
+    ("てへぺろ", "テヘペロ"),  # ... and not before anything else
+    # Kansai てもうた (was テモウタ: 歌)
+    ("えらいこっちゃ、財布落としてもうた！", "エライコッチャ、サイフオトシテモータ"),
     # a kanji noun whose dictionary pronunciation spells its えい out says it long where UniDic does, as
     # its うう / おう (救急車 キューキューシャ): 境内 was ケイダイ; a compound of native words keeps two vowels
     ("寺の境内で、狐を見た。", "テラノケーダイデ、キツネヲミタ"),
