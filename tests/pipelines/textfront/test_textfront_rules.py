@@ -2055,6 +2055,13 @@ ENGLISH_LINE_CASES = [
     ("NOW LOADING", "ナウローディング"),
     ("NVIDIAのGPU。", "エヌビディアノジーピーユー"),
     ("yandereキャラ。", "ヤンデレキャラ"),
+    # a Japanese word of three morae or more shouted in romaji capitals (was spelled エスユージーオーアイ);
+    # acronyms stay letters, AI too (愛 in romaji)
+    ("SUGOI！", "スゴイ"),
+    ("YABAI！", "ヤバイ"),
+    ("AIが生成した。", "エーアイガセーセーシタ"),
+    ("ANAの便", "エーエヌエーノビン"),
+    ("NHKのニュース", "エヌエイチケーノニュース"),
 ]
 
 

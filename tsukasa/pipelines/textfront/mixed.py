@@ -256,6 +256,16 @@ def _shouted_english(words: list[str]) -> bool:
     return any(w.lower() in loanwords() or w.lower() in function_words() for w in words)
 
 
+def _shouted_japanese(word: str) -> bool:
+    """Whether a short word in capitals is a Japanese word shouted in romaji (SUGOI！, YABAI: were spelled
+    エスユージーオーアイ), not an acronym: no acronym of the tables, and its romaji one word of the dictionary
+    in its dictionary form, of three morae or more (AI 愛, ANA 穴, NASA なさ stay letters or the tables')."""
+    if word in acronyms() or word.lower() in loanwords() or word.lower() in function_words():
+        return False
+    hiragana = romaji_to_hiragana(word)
+    return hiragana is not None and mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
+
+
 def _is_acronym(word: str) -> bool:
     return word.isupper() and len(word) <= 5 and word.isascii()
 
@@ -549,7 +559,9 @@ def _convert_span(
     (an acronym's letter names), "romaji", or "" when the span ends in punctuation."""
     matches = list(_WORD.finditer(span))
     words = [m.group(0) for m in matches]
-    readings_here = [None if _is_acronym(w) else romaji_to_hiragana(w, hepburn=hepburn) for w in words]
+    readings_here = [
+        romaji_to_hiragana(w, hepburn=hepburn) if not _is_acronym(w) or _shouted_japanese(w) else None for w in words
+    ]
     single = len(words) == 1
     n_romaji = sum(
         1

@@ -212,8 +212,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 67: an English loanword inside a romaji line (Kono game wa: was ガメ) is read as English; 68: a romaji
     # pronoun + no in English (Ore no turn), unreadable English as romaji (ikuzo), more table words; 69: a kanji
     # noun's spelled-out えい long where UniDic says it so (境内 was ケイダイ); 70: お / ご + noun one phrase;
-    # 71: no pause between a quantity and the noun it compounds with (24時間営業); 72: いえへ + verb エ, てもうた
-    version: ClassVar[str] = "72"
+    # 71: no pause between a quantity and the noun it compounds with (24時間営業); 72: いえへ + verb エ, てもうた;
+    # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym
+    version: ClassVar[str] = "73"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
