@@ -1878,6 +1878,11 @@ MIXED_READING_CASES = [
     ("Oyasumi~", "オヤスミー"),
     ("kawaii~", "カワイイー"),
     ("Konnichiwa, Tanaka-san.", "コンニチワ、タナカサン"),  # the honorific's hyphen is no long mark
+    # typed romaji: the particle は as "ha" where the line shows no Hepburn wa or macron (was ワタシハ);
+    # a greeting typed as its kana says its は ワ; a laugh "ha ha" is no particle (was ワワワ)
+    ("Watashi ha gakusei desu.", "ワタシワガクセーデス"),
+    ("Konbanha.", "コンバンワ"),
+    ("Ha ha ha!", "ハハハ"),
     # an English loanword written in English inside a romaji line (fan and chat text): game was ガメ, name ナメ;
     # romaji that spells a noun written in kanji (take 竹, dame 駄目, iron 異論), a function word (demo) or
     # an interjection (hate はて) stays romaji

@@ -309,6 +309,11 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
     """
     kana = romaji_to_hiragana(word, hepburn=hepburn, dictionary_spelling=True) or pron
     spelled = to_katakana(pron)
+    if spelled.endswith("ハ") and len(spelled) > 2:
+        # a greeting typed as its kana (konnichiha, konbanha): the dictionary's word says its は ワ
+        found = dictionary_words(pron)
+        if len(found) == 1 and found[0].pron.replace("’", "") == spelled[:-1] + "ワ":
+            spelled = spelled[:-1] + "ワ"
     doubled = doubled_spelling(word, hepburn=hepburn)
     if doubled is not None and not _known_spelling(kana, spelled) and _known_spelling(doubled, spelled):
         kana = doubled  # ōkina おおきな, not おうきな (which MeCab knows as no word)
@@ -593,6 +598,7 @@ def _convert_span(
         )
         romaji_mode = n_romaji > n_english and n_romaji * 2 >= len(words)
     shouted = not romaji_mode and _shouted_english(words)
+    hepburn_particles = hepburn and (not span.isascii() or any(w.lower() == "wa" for w in words))
     # In an English span, a Japanese pronoun in romaji and the particle no after it (Ore no turn!, Boku
     # no win: were オア ノー, ボク ノー): romaji, as the possessive says.
     possessive = set() if romaji_mode else _possessives(words, readings_here)
@@ -609,8 +615,18 @@ def _convert_span(
             between = " "  # a word boundary MeCab respects (and drops)
         out.append(between)
         lw = w.lower()
-        # Hepburn writes particles as pronounced (wa, e): there a lone "ha"/"he" is a word (派, 屁).
-        if romaji_mode and not single and lw in _PARTICLES and not (hepburn and lw in ("ha", "he")):
+        # Hepburn writes particles as pronounced (wa, e): there a lone "ha"/"he" is a word (派, 屁). A
+        # writer whose only Hepburn is shi / chi / tsu (which typing accepts too) and who writes no "wa"
+        # nor a macron types the particles as kana: Watashi ha gakusei desu (was ワタシハ).
+        # A topic は follows a word: not one opening the span nor one after another は (Ha ha ha! was ワワワ).
+        # (A lone "o" opening a line is the prefix お, said as the particle is.)
+        if (
+            romaji_mode
+            and not single
+            and lw in _PARTICLES
+            and not (hepburn_particles and lw in ("ha", "he"))
+            and not (lw in ("ha", "wa") and (i == 0 or words[i - 1].lower() in ("ha", "wa")))
+        ):
             reading = _PARTICLE_READINGS[lw]
             kana, last = reading.surface, "romaji"
             readings.append(reading)
