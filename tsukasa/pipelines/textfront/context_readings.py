@@ -68,6 +68,16 @@ def _tables() -> tuple[dict[str, tuple[_Row, ...]], dict[str, _Row]]:
     return {k: tuple(v) for k, v in words.items()}, weekdays
 
 
+def _row_applies(row: _Row, f: dict, features: list[dict], i: int) -> bool:
+    """Whether ``row`` rewrites word ``f`` (``features[i]``): its pronunciation and both contexts match.
+    A word with rows none of which applies goes on to the other rules (水 after 月・ is a weekday still)."""
+    return (
+        (row.pron == "*" or f["pron"].replace("’", "") in row.prons)
+        and _matches_words(row.before, features, i - len(row.before.split()))
+        and _matches_words(row.after, features, i + 1)
+    )
+
+
 def _matches_words(cond: str, features: list[dict], first: int) -> bool:
     """Space-separated conditions against the words from index ``first`` on, in order (お腹|腹 が:
     お腹 or 腹, then が; 時 !間: 時, then anything but 間); a word outside the sentence is None."""
@@ -101,13 +111,9 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             continue  # a romaji word: its writer spelled the reading (force_readings)
         s = f["string"]
         rows = words.get(s)
-        if rows is not None:
+        if rows is not None and any(_row_applies(row, f, features, i) for row in rows):
             for row in rows:
-                if (
-                    (row.pron == "*" or f["pron"].replace("’", "") in row.prons)
-                    and _matches_words(row.before, features, i - len(row.before.split()))
-                    and _matches_words(row.after, features, i + 1)
-                ):
+                if _row_applies(row, f, features, i):
                     set_reading(f, row.reading, row.accent)
                     if row.head:  # a dependent noun read as a word of its own (度を超す ド)
                         f["chain_flag"] = 0

@@ -213,8 +213,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # pronoun + no in English (Ore no turn), unreadable English as romaji (ikuzo), more table words; 69: a kanji
     # noun's spelled-out えい long where UniDic says it so (境内 was ケイダイ); 70: お / ご + noun one phrase;
     # 71: no pause between a quantity and the noun it compounds with (24時間営業); 72: いえへ + verb エ, てもうた;
-    # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym; 74: typed "ha" particles, konbanha
-    version: ClassVar[str] = "74"
+    # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym; 74: typed "ha" particles, konbanha;
+    # 75: narration rows (寒気 かんき, 目下の者, 何と美しい, お忙しい中…); a word whose rows miss is a weekday
+    version: ClassVar[str] = "75"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
