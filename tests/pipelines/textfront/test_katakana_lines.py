@@ -31,6 +31,11 @@ from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hir
         # a greeting alone: こんにちは's final は is ワ, おはよう's う a long vowel
         ("コンニチハ、ゲンキデスカ？", "コンニチワ、ゲンキデスカ", "こんにちは、げんきですか？"),
         ("オハヨウ！", "オハヨー", "おはよう！"),
+        # a set reply or a connective alone, and Japanese spelling a long vowel ウ / イ where UniDic sees
+        # loanword pieces (ヨウ|コソ): were ソウデスネ, ソレデハ (ハ), ヨウコソ, said as written
+        ("ソウデスネ。", "ソーデスネ", "そうですね。"),
+        ("ソレデハ、マタアシタ。", "ソレデワ、マタアシタ", "それでは、マタアシタ。"),
+        ("ヨウコソ、ニホンヘ。", "ヨーコソ、ニホンエ", "ようこそ、にほんへ。"),
         # a loanword inside the run is kept and the rest read as Japanese (the particle ヲ is said オ)
         ("ハンバーガーヲタベタイ。", "ハンバーガーヲタベタイ", "ハンバーガーをたべたい。"),
         (

@@ -407,6 +407,8 @@ NORMALIZE_CASES = [
     # three は in text without kanji: the particle and 母 before おや or after the genitive の
     ("おんなのこはははおやを", "おんなのこはははおやを"),
     ("わたしのはははやさしい", "わたしのはははやさしい"),
+    ("わたしのははは、かんごしです。", "わたしのははは、かんごしです。"),  # was のはハハ: 母 + は, then a mark
+    ("かれはははをたいせつにした。", "かれはははをたいせつにした。"),  # は + 母 + を: a laugh takes no を
     ("はははは", "ハハハハ"),
     ("へへっ、やったぜ", "ヘヘっ、やったぜ"),  # was エヘッ, the particle へ
     # two or more of the same vowel after a kana with that vowel stretch it; one is a mora (ああ, さあ)

@@ -81,6 +81,10 @@ def _reads_as_japanese(hiragana: str, after_word: bool = False, at_end: bool = F
         return False  # (no phrase opens on a particle: け|ね|すすたー is a name, ケネススター)
     if len(words) == 1 and words[0].pron and words[0].pos == "感動詞":
         return _word_said_as_written(words[0], particle_ok=False)  # a greeting alone (コンニチハ, オハヨウ)
+    if len(words) == 1 and words[0].pos in ("フィラー", "接続詞") and len(hiragana) > 1:
+        # a set reply or a connective alone (ソウデスネ ソーデスネ, ソレデハ ソレデワ, マタ: its neighbours
+        # are read with it); not a one-kana filler (ア of アイラブユー)
+        return _word_said_as_written(words[0], particle_ok=False)
     function = False
     for k, w in enumerate(words):
         if not w.pron or w.pos not in _ALLOWED:  # unknown to the dictionary, or a filler / interjection
@@ -113,8 +117,22 @@ def _word_said_as_written(w: DictionaryWord, particle_ok: bool) -> bool:
     said = w.pron.replace("’", "") or written
     if particle_ok and w.pos == "助詞" and _PARTICLE_READING.get(w.surface) == said:
         return True
-    final_wa = w.pos == "感動詞" and written.endswith("ハ") and said == written[:-1] + "ワ"
+    final_wa = w.pos in ("感動詞", "接続詞") and written.endswith("ハ") and said == written[:-1] + "ワ"
     return said == written or matches_spelling(written, said) or final_wa
+
+
+def _plainly_japanese(katakana: str, hiragana: str) -> bool:
+    """Whether a run that reads as Japanese does so whatever names UniDic sees in its katakana (ヨウコ,
+    キノ in ヨウコソ, キノウ): UniDic finds no loanword of three letters or more in it, and it spells a long vowel as
+    Japanese kana do, with ウ / イ (ヨウコソ, キノウ, ホントウ: the dictionary says ヨーコソ, キノー), which a
+    loanword writes ー."""
+    if any(w.goshu == "外" and w.end - w.start >= _MIN_KNOWN for w in unidic_words(katakana)):
+        return False  # UniDic takes short pieces of katakana Japanese for loanwords too (コソ, キノ, スカ)
+    for w in dictionary_words(hiragana):
+        written, said = jaconv.hira2kata(w.surface), w.pron.replace("’", "")
+        if said != written and matches_spelling(written, said):
+            return True
+    return False
 
 
 def _holds_a_loanword(katakana: str) -> bool:
@@ -140,7 +158,8 @@ def katakana_sentences_to_hiragana(text: str) -> str:
                 pieces.append(jaconv.kata2hira(s))  # ガリレオ|ハ、: MeCab's one-kana noun (葉) after a word
                 continue
             candidate = word.accent is None and _UNKNOWN_CANDIDATE.fullmatch(s) and not _a_sound(s)
-            if candidate and not _holds_a_loanword(s) and _reads_as_japanese(hira := jaconv.kata2hira(s)):
+            hira = jaconv.kata2hira(s)
+            if candidate and _reads_as_japanese(hira) and (not _holds_a_loanword(s) or _plainly_japanese(s, hira)):
                 pieces.append(hira)
             elif candidate:
                 pieces.append(_split_at_known_words(s))

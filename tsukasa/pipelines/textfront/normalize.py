@@ -1274,8 +1274,12 @@ _SIGH_HA = re.compile(
 # Laughter written as three or more は (ははは, あはははは) is never the particle: OpenJTalk reads
 # ははは ハハワ. In katakana it reads ハハハ. Nor are two after a kana that end the word (にゃはは,
 # うはは: were ニャワワ, ウワワ). Three は are the particle and 母 in text without kanji, though, before
-# おや (おんなのこはははおや: は + ははおや, was ハハハオヤ) or after the genitive の (わたしのははは: 母 + は).
-_LAUGH_HA = re.compile(r"は{4,}|(?<!の)ははは(?!おや)|(?<=[ぁ-ゖ])はは(?=[っー]*(?:$|[、。！？!?」』）)…‥～〜\s]))")
+# おや (おんなのこはははおや: は + ははおや, was ハハハオヤ) or after the genitive の (わたしのははは: 母 + は; its
+# last two は are no laugh after the first either: was わたしのはハハ), and before a case particle (かれははは
+# を: は + 母 + を; a laugh takes no を).
+_LAUGH_HA = re.compile(
+    r"は{4,}|(?<!の)ははは(?!おや|[をがにへでもや])|(?<=[ぁ-のば-ゖ])はは(?=[っー]*(?:$|[、。！？!?」』）)…‥～〜\s]))"
+)
 _STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
 
 
