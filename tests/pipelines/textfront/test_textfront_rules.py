@@ -1383,6 +1383,14 @@ STRETCH_CASES = [
     ("「お兄ちゃーん！」", "オニーチャーン"),
     # a stretched particle lengthens its sound, not its letter (the ー was lost: ワタシワ)
     ("私はー", "ワタシワー"),
+    # ... written with the small vowel, or clipped with っ, after a word (were ハー, ヘー, ハッ: the sigh, the
+    # interjection, the gasp); a greeting's は drawn out keeps its ー (こんにちはーっ was コンニチワッ)
+    ("きょうはぁ、おやすみなの。", "キョーワー、オヤスミナノ"),
+    ("がっこうへぇ、いきたくなーい。", "ガッコーエー、イキタクナーイ"),
+    ("ぼくはっ、まけないっ！", "ボクワッ、マケナイッ"),
+    ("こんにちはーっ！", "コンニチワーッ"),
+    ("はぁ…疲れた。", "ハー、ツカレタ"),  # the sigh opening its line stays
+    ("うはぁ！", "ウハー"),  # ... and an exclamation of one letter before it
     ("東京へー", "トーキョーエー"),
     # は right after a clipped っ is no particle: laughter, a greeting (was ワッハッワ, オッワヨー)
     ("わっはっは", "ワッハッハ"),

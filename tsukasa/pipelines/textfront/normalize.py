@@ -1280,7 +1280,18 @@ _SIGH_HA = re.compile(
 _LAUGH_HA = re.compile(
     r"は{4,}|(?<!の)ははは(?!おや|[をがにへでもや])|(?<=[ぁ-のば-ゖ])はは(?=[っー]*(?:$|[、。！？!?」』）)…‥～〜\s]))"
 )
-_STRETCH = re.compile(f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}")
+# はぁ / へぇ after a word of two letters or more, ending its clause, are the particle drawn out in a
+# drawl (きょうはぁ、 あたしはぁ、 がっこうへぇ、: were ハー, ヘー, the sigh and the interjection), so they are
+# written ー like the other drawn-out kana (the particle's ー is then said ワー, エー: stretches.py). Not after
+# a small kana (はぁはぁ) or a one-letter exclamation (うはぁ！).
+_DRAWN_PARTICLE = re.compile(
+    r"(?<=[ぁ-ゖ\u4e00-\u9fff々]{2})(?<![ぁぃぅぇぉゃゅょっゎ])(?:(は)ぁ|(へ)ぇ)(?=っ?(?:$|[、。！？!?」』）…‥\s]))"
+)
+
+
+_STRETCH = re.compile(
+    f"{_SAME_VOWEL_SMALL.pattern}|{_VOWEL_RUN.pattern}|{_SIGH_HA.pattern}|{_LAUGH_HA.pattern}|{_DRAWN_PARTICLE.pattern}"
+)
 
 
 def _sigh(m: re.Match[str]) -> str:
@@ -1290,9 +1301,11 @@ def _sigh(m: re.Match[str]) -> str:
 
 def stretch_vowels(text: str) -> str:
     """すぅ → すー, ああああ → あー; a lone は / はー / はあっ → ハ / ハー / ハーっ, laughter ははは → ハハハ
-    (OpenJTalk reads the は of those as the particle ワ)."""
+    (OpenJTalk reads the は of those as the particle ワ); a particle drawn out (きょうはぁ、) → はー."""
     if _STRETCH.search(text) is None:
         return text
+    if "ぁ" in text or "ぇ" in text:
+        text = _DRAWN_PARTICLE.sub(lambda m: (m.group(1) or m.group(2)) + "ー", text)
     text = _SIGH_HA.sub(_sigh, _VOWEL_RUN.sub("ー", _SAME_VOWEL_SMALL.sub("ー", text)))
     return _LAUGH_HA.sub(lambda m: "ハ" * len(m.group(0)), text)
 

@@ -60,8 +60,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
     # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ);
     # 19: lol / lmao as net laughter (was read ロール); 20: w after a romaji word (Yabai w), w before 草;
-    # 21: のははは、 and はははを are 母 + particles, not a laugh
-    version: ClassVar[str] = "21"
+    # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー
+    version: ClassVar[str] = "22"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -216,8 +216,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 71: no pause between a quantity and the noun it compounds with (24時間営業); 72: いえへ + verb エ, てもうた;
     # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym; 74: typed "ha" particles, konbanha;
     # 75: narration rows (寒気 かんき, 目下の者, 何と美しい, お忙しい中…); a word whose rows miss is a weekday;
-    # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese
-    version: ClassVar[str] = "76"
+    # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー
+    version: ClassVar[str] = "77"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

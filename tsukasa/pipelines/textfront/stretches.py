@@ -157,7 +157,8 @@ def restore_stretches(features: list[dict], stretches: list[Stretch]) -> list[di
         rest = to_katakana(word["string"][at - starts[i] + 1 :])
         pron = word["pron"]
         insert_at = len(pron) - len(rest)
-        letter = _PARTICLE_SOUND.get(s.letter, "") if word["pos"] == "助詞" else ""
+        # the particle's sound (は ワ), also ending a greeting (こんにちはー: コンニチワ, was left without its ー)
+        letter = _PARTICLE_SOUND.get(s.letter, "") if word["pos"] in ("助詞", "感動詞") else ""
         letter = letter if pron[:insert_at].endswith(letter or "\0") else to_katakana(s.letter)
         if word["pos"] == "記号" or not pron.endswith(rest) or not pron[:insert_at].endswith(letter):
             continue
