@@ -2499,6 +2499,13 @@ PHRASE_BREAK_CASES = [
     # a quantity and the noun it makes a compound with are said in one go (was ニジューヨジカン、エーギョー)
     ("24時間営業のコンビニ", "ニジューヨジカンエーギョーノコンビニ"),
     ("50m走のタイムは6.8秒だった。", "ゴジューメートルソーノタイムワロクテンハチビョーダッタ"),
+    # no break between an adjective and the noun it modifies, nor between a formal noun and ない (was
+    # ワカキ、キシ; コト、ナク)
+    ("目前に控え若き騎士は眠れぬ夜を過ごした", "モクゼンニヒカエワカキキシワネムレヌヨルヲスゴシタ"),
+    (
+        "彼は決して諦めることなく己の信じる道を歩み続けた。",
+        "カレワケッシテアキラメルコトナク、オノレノシンジルミチヲアユミツズケタ",
+    ),
     # after the topic は
     ("連邦政府の予算削減は社会保障の給付に影響が及ぶでしょう。",
      "レンポーセーフノヨサンサクゲンワ、シャカイホショーノキューフニエーキョーガオヨブデショー"),

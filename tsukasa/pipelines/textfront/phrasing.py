@@ -198,6 +198,7 @@ def candidates(words: list[dict]) -> Iterator[tuple[int, int, int]]:
             if (
                 not _inside_quantity(words, j)
                 and not _counted_compound(words, j)
+                and not _bound_to_the_word_before(words, j)
                 and not words[j]["string"].startswith(_ADDRESS_JOINS)
             ):
                 yield j, left, total - left
@@ -223,6 +224,16 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
     if before["pos"] == "助詞" and before["string"] == "から" and j >= 2:
         before = words[j - 2]
     return _number_word(before) or (before["pos"] == "名詞" and before["pos_group2"] == "助数詞")
+
+
+def _bound_to_the_word_before(words: list[dict], j: int) -> bool:
+    """Whether ``words[j]`` is said with the word before it, with no break between: a noun after an
+    adjective that modifies it (若き|騎士: the model broke ワカキ、キシ, the attributive from its noun), or
+    ない after a formal noun (諦めること|なく, 知る由もない's はず|ない: was コト、ナク)."""
+    before, after = words[j - 1], words[j]
+    if before["pos"] == "形容詞" and before["cform"] in ("体言接続", "基本形") and after["pos"] == "名詞":
+        return after["pos_group1"] in ("一般", "固有名詞", "サ変接続", "形容動詞語幹")
+    return after["pos"] == "形容詞" and after["orig"] == "ない" and before["pos_group1"] == "非自立"
 
 
 def _counted_compound(words: list[dict], j: int) -> bool:

@@ -216,8 +216,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 71: no pause between a quantity and the noun it compounds with (24時間営業); 72: いえへ + verb エ, てもうた;
     # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym; 74: typed "ha" particles, konbanha;
     # 75: narration rows (寒気 かんき, 目下の者, 何と美しい, お忙しい中…); a word whose rows miss is a weekday;
-    # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー
-    version: ClassVar[str] = "77"
+    # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー;
+    # 78: no break inside 若き|騎士 or こと|なく
+    version: ClassVar[str] = "78"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
