@@ -1345,6 +1345,7 @@ CONTEXT_READING_CASES = [
     ("少女は後退った。", "ショージョワアトズサッタ"),
     ("菜の花畑", "ナノハナバタケ"),
     ("人気の少ない路地に入った。", "ヒトケノスクナイロジニハイッタ"),
+    ("ちいさなおうさまは、おしろにすんでいました。", "チーサナオーサマワ、オシロニスンデイマシタ"),  # was オウ (追う)
     # a word with rows none of which applies goes on to the weekday rule (月・水・金 was ゲツ、ミズ、キン)
     ("月・水・金", "ゲツ、スイ、キン"),
     # お守り is the amulet or the humble "protect" (was オモリ, "babysitting"); お守り役 keeps おもり
