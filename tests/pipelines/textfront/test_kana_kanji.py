@@ -307,6 +307,12 @@ def test_a_noun_that_mecab_cuts_apart_keeps_its_long_vowel(kana: str, said: str)
     assert phonemize(kana).kana == said
 
 
+def test_a_kanji_spelling_whose_stem_says_its_okurigana_stays_in_kana() -> None:
+    # にわか given as 俄か was cut 俄 (ニワカ) + か and read ニワカカ
+    assert phonemize("にわかファンだけど").kana == "ニワカファンダケド"
+    assert phonemize("にわかです").kana == "ニワカデス"
+
+
 def test_a_dependent_noun_stays_in_kana() -> None:
     # もの after a verb is the formal noun (its own accent rules); 物 would make it a content word
     assert kana_kanji.spell_kana_sentences("たべるものがない。") == ("たべるものがない。", [])

@@ -297,6 +297,7 @@ class _MecabReading(NamedTuple):
     """OpenJTalk's MeCab analysis of a kana sentence, as :func:`_kana_sentence_words` checks it."""
 
     bounds: set[int]  # word boundaries (character offsets)
+    said: dict[int, tuple[int, str]]  # word start -> (its end, how the dictionary says it)
     dependent: set[tuple[int, int]]  # spans read as dependent nouns (もの, ため after a verb)
     short: set[int]  # offsets of a い / う said as written, which no later rule lengthens
 
@@ -304,11 +305,12 @@ class _MecabReading(NamedTuple):
 def _mecab_words(text: str) -> _MecabReading | None:
     """OpenJTalk's MeCab analysis of ``text``; None when its words do not spell ``text`` back (a
     character OpenJTalk rewrites)."""
-    bounds, pos, dependent, short = {0}, 0, set(), set()
+    bounds, pos, dependent, short, said = {0}, 0, set(), set(), {}
     for word in dictionary_words(text):
         start = pos
         pos += len(word.surface)
         bounds.add(pos)
+        said[start] = (pos, word.pron.replace("’", ""))
         if _is_dependent(word):
             dependent.add((start, pos))
         pron = word.pron.replace("’", "")
@@ -317,7 +319,7 @@ def _mecab_words(text: str) -> _MecabReading | None:
             # one that starts a word (ぜ | い) or sits in a verb (とう, 問う) is not
             lengthened = word.pos in ("名詞", "副詞")
             short |= {start + i for i, c in enumerate(pron) if c in "イウ" and (i == 0 or not lengthened)}
-    return _MecabReading(bounds, dependent, short) if pos == len(text) else None
+    return _MecabReading(bounds=bounds, said=said, dependent=dependent, short=short) if pos == len(text) else None
 
 
 def _long_vowel_lost(surface: str, start: int, pron: str, short: set[int]) -> bool:
@@ -412,6 +414,20 @@ def _spelled(sentence: str, words: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
+def _pieces_say(seen: _MecabReading, start: int, end: int, pron: str) -> bool:
+    """Whether MeCab's words from ``start`` to ``end`` do not read a kana twice: a stem that already says
+    its okurigana before the okurigana is read again (俄か cut 俄 ニワカ + か: was ニワカカ). Pieces of a
+    compound (停戦 + 会談) are fine: the spelled reading is enforced on whole words only."""
+    pieces, at = [], start
+    while at < end:
+        if at not in seen.said:
+            return True
+        at, said = seen.said[at]
+        pieces.append(said)
+    joined = "".join(pieces)
+    return not (len(pieces) > 1 and joined != pron and joined.startswith(pron))
+
+
 def _whole_words(spelled: str, words: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """The ``words`` that MeCab reads as whole words of the ``spelled`` sentence."""
     if not words:
@@ -421,9 +437,9 @@ def _whole_words(spelled: str, words: list[tuple[int, int, str, str]]) -> list[t
         return []
     bounds, shift, out = seen.bounds, 0, []
     for word in words:
-        start, end, kanji, _ = word
+        start, end, kanji, pron = word
         at = start + shift
-        if at in bounds and at + len(kanji) in bounds:
+        if at in bounds and at + len(kanji) in bounds and _pieces_say(seen, at, at + len(kanji), pron):
             out.append(word)
         shift += len(kanji) - (end - start)
     return out
