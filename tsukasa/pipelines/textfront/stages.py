@@ -217,8 +217,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 73: a Japanese word shouted in romaji capitals (SUGOI) is no acronym; 74: typed "ha" particles, konbanha;
     # 75: narration rows (寒気 かんき, 目下の者, 何と美しい, お忙しい中…); a word whose rows miss is a weekday;
     # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー;
-    # 78: no break inside 若き|騎士 or こと|なく; 79: おうさま in kana オーサマ; 80: にわか not ニワカカ
-    version: ClassVar[str] = "80"
+    # 78: no break inside 若き|騎士 or こと|なく; 79: おうさま in kana オーサマ; 80: にわか not ニワカカ;
+    # 81: game vocabulary rows (四大元素, 理 ことわり, 大盾, 長押し…), シー not スィー
+    version: ClassVar[str] = "81"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
