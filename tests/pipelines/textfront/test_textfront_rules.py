@@ -376,6 +376,11 @@ NORMALIZE_CASES = [
     ("了解です( ｀ー´)ノ", "了解です"),
     ("よろしく(・ω・)ゞ", "よろしく"),
     ("もうダメだorz", "もうダメだ"),
+    # ASCII faces of chat as words of their own (were ディー, ショーナリサン, ティーティー)
+    ("やったー XD", "やったー"),
+    ("love you <3", "love you"),
+    ("ありがとう^^", "ありがとう"),
+    ("T_T", ""),
     ("お願いしますm(_ _)m", "お願いします"),  # a bow (was エムエム)
     ("えっΣ(ﾟДﾟ)", "えっ"),  # surprise (was シグマ)
     ("悲しい(T_T)", "悲しい"),  # crying eyes (was ティーティー)
@@ -472,6 +477,14 @@ def test_ruby_reading_wins_over_the_context(text: str, kana: str) -> None:
 
 
 NUMBER_READINGS = [
+    # a postal code after 〒 / 郵便番号 and an ID after ID: are read digit by digit (were カラ, センニヒャク…);
+    # a range of the same shape stays one
+    ("〒123-4567", "ユービンバンゴーイチニーサンノヨンゴーロクナナ"),
+    ("100-2000円", "ヒャクカラニセンエン"),
+    ("ID:12345678", "アイディー、イチニーサンヨンゴーロクナナハチ"),
+    # a 〜 after a bracketed weekday or after 後 ending a line is "from", not a stretch (were ー, ゴー)
+    ("12/24(土)〜12/26(月)", "ジューニガツニジューヨッカ、ドヨービカラジューニガツニジューロクニチ、ゲツヨービ"),
+    ("1/15 メンテナンス後〜", "イチガツジューゴニチメンテナンスゴカラ"),
     # zero-padded numbers of game UIs and logs lose the zero before a counter; codes and years keep it
     ("08月05日", "ハチガツイツカ"),
     ("第01話", "ダイイチワ"),

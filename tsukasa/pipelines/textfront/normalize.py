@@ -317,6 +317,9 @@ _WAVE_AFTER_KANA = re.compile(rf"(?<=[{KANA}])[〜～~]|(?<=[{KANJI}])[〜～~]+
 _WAVE_RANGE = re.compile(
     rf"(?:(?<=\d)|(?<=\d[{KANJI}])|(?<=\d[{KANJI}]{{2}}))\s*[〜～~]\s*"
     rf"|(?<=[{KANJI}])\s*[〜～~]\s*(?=[{KANJI}{KATA}0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
+    # a date's weekday in brackets before the second date (12/24(土)〜12/26(月)), and a line ending in
+    # 後〜 / 以降〜 ("from after the maintenance"): from, not a stretch (were ー, メンテナンスゴー)
+    r"|(?<=[)）])\s*[〜～~]\s*(?=\d)|(?<=後|降)\s*[〜～~](?=\s*$)"
 )
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -401,6 +404,8 @@ _CODE = re.compile(r"(?<![\d\-‐])\d+(?:[\-‐]\d+)+(?![\d\-‐])")
 
 def _code(m: re.Match[str]) -> str:
     groups = re.split(r"[\-‐]", m.group(0))
+    if len(groups) == 2 and len(groups[0]) == 3 and len(groups[1]) == 4 and _POSTAL.search(m.string, 0, m.start()):
+        return "の".join(g.translate(_KANJI_DIGITS) for g in groups)  # 〒123-4567: a postal code, not から
     # A range runs upwards (3-5人): two equal or falling groups (1-1, 4-2) are a section or level
     # number, read with の like a code (was イチカライチ, ヨンカラニ).
     if len(groups) >= 3 and any(len(g) >= 3 for g in groups) and not groups[0].startswith("0"):
@@ -415,6 +420,10 @@ def _code(m: re.Match[str]) -> str:
 
 
 _KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_POSTAL = re.compile(r"(?:〒|郵便番号\s*(?:は|：|:)?)\s*$")
+# A number after ID / 番号 + a colon is an identifier, read digit by digit (ID:12345678 was センニヒャク…マン);
+# OpenJTalk reads kanji digits one by one.
+_IDENTIFIER = re.compile(r"(?<![A-Za-z])(ID|ＩＤ|Id)\s*[:：]\s*(\d{4,})(?!\d)")
 
 
 # N-M right after a game's stage word is a stage number, not a range: ステージ2-3 ステージニノサン
@@ -851,7 +860,11 @@ _CRYING_FACE = re.compile(r"[(（]\s*[;；]?[TＴ][_＿^＾.．дДoｏ\s]{0,3}[
 _OPEN_FACE = re.compile(r"[(（][\^＾][_＿\-・.]?[\^＾][;；ゞ]*(?![)）])")
 # Text emoticons of net slang: orz / OTL (a kneeling figure). Only as a word of its own. And the
 # shrug ¯\_(ツ)_/¯, whose face is a katakana letter (it read ツ).
-_TEXT_EMOTICON = re.compile(r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])|¯\\_?[(（]ツ[)）]_?/¯")
+_TEXT_EMOTICON = re.compile(
+    r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])|¯\\_?[(（]ツ[)）]_?/¯"
+    # ASCII faces of chat, as a word of their own (lol :D, love you <3, T_T, XD: were ディー, ショーナリサン)
+    r"|(?<![A-Za-z0-9])(?:[:;]-?[DP)(]|<3|T_T|XD|\^_?\^)(?![A-Za-z0-9])"
+)
 
 
 # A cat's face held between its paws, with no brackets: ฅ^•ω•^ฅ (it stopped the line on the ฅ).
@@ -866,7 +879,7 @@ def remove_emoji_kaomoji(text: str) -> str:
         text = _CRYING_FACE.sub("", text)
     if "^" in text or "＾" in text:
         text = _OPEN_FACE.sub("", text)
-    if "orz" in text or "OTL" in text or "otz" in text or "¯" in text:
+    if any(c in text for c in ("orz", "OTL", "otz", "¯", ":", ";", "<3", "T_T", "XD", "^")):
         text = _TEXT_EMOTICON.sub("", text)
     text = _VARIATION.sub("", text)
     return _EMOJI.sub("", text)
@@ -1019,6 +1032,8 @@ def _normalize_numbers_all(text: str) -> str:
 
     if "日" in text:
         text = _DATE_WEEKDAY.sub(_weekday, text)
+    if "I" in text or "Ｉ" in text:
+        text = _IDENTIFIER.sub(lambda m: m.group(1) + "、" + m.group(2).translate(_KANJI_DIGITS), text)
     if ":" in text:
         text = _STOPWATCH.sub(_stopwatch, text)
         text = _DURATION.sub(lambda m: m.group(1) + _minutes_seconds(m.group(2), m.group(3)), text)

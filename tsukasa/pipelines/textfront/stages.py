@@ -60,8 +60,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # (座標X23 エックス), only a lower-case x there multiplies; cues ふぁ〜あ (a yawn), しくしく, むにゃむにゃ; an arrow
     # between two words is a pause (Lv.5→Lv.6); 18: laughs of a beat then ha-ha (フハハハハ, ガハハ, ヒャハハ);
     # 19: lol / lmao as net laughter (was read ロール); 20: w after a romaji word (Yabai w), w before 草;
-    # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー
-    version: ClassVar[str] = "22"
+    # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー;
+    # 23: ASCII faces (:D, <3, T_T, XD, ^^) removed; 〜 after a bracketed weekday or 後 is から; 〒123-4567, ID:
+    version: ClassVar[str] = "23"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -218,8 +219,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 75: narration rows (寒気 かんき, 目下の者, 何と美しい, お忙しい中…); a word whose rows miss is a weekday;
     # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー;
     # 78: no break inside 若き|騎士 or こと|なく; 79: おうさま in kana オーサマ; 80: にわか not ニワカカ;
-    # 81: game vocabulary rows (四大元素, 理 ことわり, 大盾, 長押し…), シー not スィー
-    version: ClassVar[str] = "81"
+    # 81: game vocabulary rows (四大元素, 理 ことわり, 大盾, 長押し…), シー not スィー; 82: postal codes, IDs
+    version: ClassVar[str] = "82"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
