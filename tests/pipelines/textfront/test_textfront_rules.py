@@ -2139,6 +2139,16 @@ ENGLISH_LINE_CASES = [
     ("NOW LOADING", "ナウローディング"),
     ("NVIDIAのGPU。", "エヌビディアノジーピーユー"),
     ("yandereキャラ。", "ヤンデレキャラ"),
+    # chat abbreviations, units and names as Japanese says them (were エ、ジー, イーティーシー, ア、エム, カル,
+    # エムビーピーエス, イオス, エーピーイーエックス, ティーエイチエックス, ピソン)
+    ("果物、e.g. りんごとか", "クダモノ、タトエバリンゴトカ"),
+    ("お菓子、etc.", "オカシ、エトセトラ"),
+    ("w/o 砂糖で", "ウィズアウトサトーデ"),
+    ("a.m.10時", "ゴゼンジュージ"),
+    ("100Mbps出てる", "ヒャクメガビーピーエスデテル"),
+    ("APEXやろ", "エーペックスヤロ"),
+    ("thx", "サンクス"),
+    ("Python入れた", "パイソンイレタ"),
     # a Japanese word of three morae or more shouted in romaji capitals (was spelled エスユージーオーアイ);
     # acronyms stay letters, AI too (愛 in romaji)
     ("SUGOI！", "スゴイ"),
