@@ -1705,6 +1705,8 @@ CUE_CASES = [
     ("hello ww", "hello ww", []),  # after an English word: letters
     ("Yabai w", "Yabai", [("laugh", "w")]),  # after a romaji word: a laugh (was ダブリュー)
     ("wwwww草", "草", [("laugh", "wwwww")]),  # before 草, the laugh's kanji (was ダブリュー x 5 + ソー)
+    ("おめでとう！88888", "おめでとう！", [("other", "88888")]),  # applause (8 ぱち), not a number
+    ("8888円", "8888円", []),  # a price
     ("はあく", "はあく", []),  # はあ inside a word is no cue
     # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
     # two different sounds and a sigh after a direction stay as they were
@@ -2149,6 +2151,14 @@ ENGLISH_LINE_CASES = [
     ("APEXやろ", "エーペックスヤロ"),
     ("thx", "サンクス"),
     ("Python入れた", "パイソンイレタ"),
+    ("eスポーツ", "イースポーツ"),
+    ("Live2Dモデル", "ライブツーディーモデル"),
+    # MP / SP after a word that makes them a character's points (消費MP3 was エムピースリー, the file format)
+    ("消費MP3", "ショーヒエムピーサン"),
+    ("MP3プレイヤー", "エムピースリープレイヤー"),
+    # a hashtag going on in Japanese through a counter is no ナンバー (was ナンバーニセン…); #1 still is
+    ("#2026年やりたいこと", "ニセンニジューロクネンヤリタイコト"),
+    ("#1ホスト", "ナンバーワンホスト"),
     # a Japanese word of three morae or more shouted in romaji capitals (was spelled エスユージーオーアイ);
     # acronyms stay letters, AI too (愛 in romaji)
     ("SUGOI！", "スゴイ"),

@@ -734,6 +734,9 @@ _JAPANESE_NUMBERED_LETTERS = frozenset("ABN")
 # RPG stats, whose values are Japanese numbers at any length (残りHP1 エイチピーイチ, as HP100
 # エイチピーヒャク). Not MP (MP3, MP4 are file formats) nor SP (product names: SP3).
 _STATS = frozenset({"HP", "EXP", "ATK", "DEF"})
+# ... and MP / SP after a word that makes them points of a character's (消費MP3 was エムピースリー)
+_POINTS = frozenset({"MP", "SP", "TP", "AP", "BP"})
+_STAT_WORDS = ("消費", "残り", "最大", "回復", "現在", "必要")
 
 
 @lru_cache(maxsize=1)
@@ -751,6 +754,8 @@ def _english_number_after(span: str, last: str, text: str, pos: int) -> tuple[st
         word = _WORD.findall(span)[-1]
         if word in _JAPANESE_NUMBERED_LETTERS or word.upper() in _STATS:  # A4, N1, HP1; not A-1
             return None
+        if word.upper() in _POINTS and text[: text.rfind(span, 0, pos)].endswith(_STAT_WORDS):
+            return None  # 消費MP3, 残りSP2: a cost or a rest of points, not the file format
         m = _DIGIT_AFTER_LETTERS.match(text, pos)
     if m is None:
         return None

@@ -1219,11 +1219,13 @@ def normalize_symbols(text: str) -> str:
 
 
 # Signs that are read only inside a word: a sharp after a letter (C#, F#m, the key or the language:
-# シャープ), a number sign before digits (#3, an episode or a rank: ナンバー), an underscore
+# シャープ), a number sign before digits (#3, an episode or a rank: ナンバー; not a hashtag going on in
+# Japanese, #2026年やりたいこと, which was ナンバーニセン…), an underscore
 # between letters or digits (snake_case, x86_64: a break, else the parts ran into one word or one
 # number, ハッセンロッピャクロクジューヨン). Anywhere else they are decoration (#タグ, ___): silent.
 _IN_WORD_SIGNS = re.compile(
-    r"(?P<sharp>(?<=[A-Za-z])#)|(?P<number>#(?=\d))|(?P<break>(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9]))"
+    r"(?P<sharp>(?<=[A-Za-z])#)|(?P<number>#(?=\d+(?![\d年月日時歳才人回個枚本件])))"
+    r"|(?P<break>(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9]))"
 )
 _IN_WORD_READING = {"sharp": "シャープ", "number": "ナンバー", "break": " "}
 # The digits after a number sign, said as after No. (#1 ナンバーワン, #12 ナンバージューニ)

@@ -62,8 +62,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 19: lol / lmao as net laughter (was read ロール); 20: w after a romaji word (Yabai w), w before 草;
     # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー;
     # 23: ASCII faces (:D, <3, T_T, XD, ^^) removed; 〜 after a bracketed weekday or 後 is から; 〒123-4567, ID:;
-    # 24: e.g. / i.e. / etc. / w/ / w/o / a.m. / p.m., kcal / cal / Mbps / Gbps / kbps
-    version: ClassVar[str] = "24"
+    # 24: e.g. / i.e. / etc. / w/ / w/o / a.m. / p.m., kcal / cal / Mbps / Gbps / kbps; 25: 8888 applause,
+    # #2026年 a hashtag, eスポーツ, Live2D
+    version: ClassVar[str] = "25"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -221,8 +222,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 76: katakana lines: ソウデスネ, ソレデハ, ヨウコソ read as Japanese; 77: ぼくはっ、 ワッ, こんにちはーっ keeps ー;
     # 78: no break inside 若き|騎士 or こと|なく; 79: おうさま in kana オーサマ; 80: にわか not ニワカカ;
     # 81: game vocabulary rows (四大元素, 理 ことわり, 大盾, 長押し…), シー not スィー; 82: postal codes, IDs;
-    # 83: chat abbreviations (e.g., etc., w/o, a.m.), kcal / Mbps, iOS, APEX, thx, python, galaxy, day
-    version: ClassVar[str] = "83"
+    # 83: chat abbreviations (e.g., etc., w/o, a.m.), kcal / Mbps, iOS, APEX, thx, python, galaxy, day;
+    # 84: 消費MP3 a cost, #2026年 a hashtag, eスポーツ, Live2D
+    version: ClassVar[str] = "84"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
