@@ -116,6 +116,7 @@ _katakana_line = lines_of(st.sampled_from(_KATAKANA_WORDS), ["ハ", "ガ", "ヲ"
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_katakana_line)
 @example("ワタシキョウワタシワタシワカリマシタワカリマシタワカリマシタ")  # make fuzz: as written, キ・ヨ・ウ
+@example("データタタカウハ")  # make fuzz: た + たかう, MeCab's ゴザイ form of 高い in kana, was said タコー
 def test_katakana_lines_never_crash_and_say_what_is_written(line: str) -> None:
     # the hiragana changes the analysis, not what is said: at most a particle ハ/ヘ (ワ, エ) or a long
     # vowel written ウ/イ differs from the line read as written, one phoneme each

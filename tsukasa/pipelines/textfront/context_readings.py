@@ -461,6 +461,8 @@ def _u_onbin(f: dict) -> None:
         return
     last = pron[-2]
     if last in _A_ROW_TO_O_ROW:
+        if not _KANJI_IN.search(f["string"]):
+            return  # spelled in kana as said (たこう); MeCab's たかう is the letters of another word (たたかう)
         said = pron[:-2] + _A_ROW_TO_O_ROW[last] + "ー"
     elif last in _U_OR_O_ROW:
         said = pron[:-1] + "ー"
