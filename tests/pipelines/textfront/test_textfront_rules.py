@@ -1382,6 +1382,8 @@ CONTEXT_READING_CASES = [
     ("この辺りには人気がない。", "コノアタリニワヒトケガナイ"),
     ("この店には人気がない。", "コノミセニワニンキガナイ"),
     ("同接1万人", "ドーセツイチマンニン"),
+    ("準備は十分か？", "ジュンビワジューブンカ"),  # enough, not ten minutes (MeCab's 十 + 分)
+    ("剣を1本手に入れた。", "ケンヲイッポンテニイレタ"),  # 1本 | 手に入れた, not UniDic's 本手 (was イチホンテ)
     ("評価C", "ヒョーカシー"),  # the dictionary's katakana シー says スィー
     # a word with rows none of which applies goes on to the weekday rule (月・水・金 was ゲツ、ミズ、キン)
     ("月・水・金", "ゲツ、スイ、キン"),

@@ -51,7 +51,13 @@ def _counter_verb_splits(features: list[dict]) -> set[tuple[str, str]]:
     return {
         (b["string"], c["string"][:1])
         for a, b, c in zip(features, features[1:], features[2:], strict=False)
-        if a["pos"] == "名詞" and a["pos_group1"] == "数" and b["pos_group2"] == "助数詞" and c["pos"] == "動詞"
+        if a["pos"] == "名詞"
+        and a["pos_group1"] == "数"
+        and b["pos_group2"] == "助数詞"
+        and c["pos"] == "動詞"
+        # a verb stem of one kanji and its okurigana (復し, 転し); one spelled longer is a word of its own
+        # that begins after the counter (1本 | 手に入れた: UniDic's 本手, a go term, made it イチホンテ)
+        and len(c["string"]) <= 2
     }
 
 

@@ -223,8 +223,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 78: no break inside 若き|騎士 or こと|なく; 79: おうさま in kana オーサマ; 80: にわか not ニワカカ;
     # 81: game vocabulary rows (四大元素, 理 ことわり, 大盾, 長押し…), シー not スィー; 82: postal codes, IDs;
     # 83: chat abbreviations (e.g., etc., w/o, a.m.), kcal / Mbps, iOS, APEX, thx, python, galaxy, day;
-    # 84: 消費MP3 a cost, #2026年 a hashtag, eスポーツ, Live2D; 85: a ウ音便 in kana is said as spelled
-    version: ClassVar[str] = "85"
+    # 84: 消費MP3 a cost, #2026年 a hashtag, eスポーツ, Live2D; 85: a ウ音便 in kana is said as spelled;
+    # 86: 1本手に入れた イッポン, 準備は十分か ジューブン
+    version: ClassVar[str] = "86"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
