@@ -348,6 +348,7 @@ _kana_line = lines_of(st.sampled_from(_KANA_WORDS), ["が", "を", "も", "に",
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_kana_line)
 @example("いしみずほしほしみず")  # 石 + みずほ + しほ: MeCab's old spelling of 塩 said シオ
+@example("ほしやまたべる")  # make fuzz: 星 + やま taken for an okurigana cut, 星や セーヤ
 def test_kana_only_lines_never_crash_and_say_what_is_written(line: str) -> None:
     # the kanji change the analysis, not what is said: the phonemes (pauses aside) are those of the
     # line read as written, up to a long vowel the dictionary word says (ていねい テイネイ / テーネー)

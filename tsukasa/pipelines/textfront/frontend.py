@@ -267,7 +267,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
     with the spaces its words were converted with (:func:`_same_words_without_spaces`) and hiragana
     that MeCab may cut inside a word (so no long-えい rule: :func:`mend_cut_readings`). ``spelled``:
     some words carry a reading the input spelled (romaji, a kana-only line's nouns given in kanji),
-    which no opening verb may take over (:func:`.next_best.opening_verbs`: juken's 受けん is no verb).
+    which no opening verb nor okurigana cut may take over (:func:`.next_best.mend_with_next_best`).
 
     OpenJTalk's analysis is pyopenjtalk-plus's ``run_frontend`` (with its reading post-processing),
     run by :func:`.openjtalk_frontend.run_frontend`: the same features in two thirds of the time."""
@@ -291,7 +291,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
     if respaced is not None:
         features = run_frontend(respaced, jt)
     # 願いなんだ: 願い + な + ん, not 願 + いなん
-    features = mend_with_next_best(respaced or given, features, jt, openings=not spelled)
+    features = mend_with_next_best(respaced or given, features, jt, spelled=spelled)
     # a word after the writer's space is a word of its own: a は before it is no first syllable of it
     spaced = _words_after_a_space(analysed, features) if romaji else frozenset()
     features = say_word_initial_ha(features, spaced)  # だいがくにはいって: UniDic's 入って, not に | は | いって

@@ -556,11 +556,12 @@ def _te_forms_after_a_verb(words: list[Word]) -> set[tuple[int, str, str]]:
     }
 
 
-def _choose(paths: list[list[Word]], *, openings: bool = True) -> int | None:
+def _choose(paths: list[list[Word]], *, spelled: bool = False) -> int | None:
     """The best path without any of the cuts its best one makes, preferring one that reads each cut-off
     okurigana word as a noun, then one where a particle or an auxiliary follows it (誓い + な + ん, not
     誓い + 何)."""
-    whole = set(okurigana_cuts(paths[0]))
+    # a spelled line's kanji words carry their readings: no okurigana is cut off them (星 + やま was read 星や)
+    whole = set() if spelled else set(okurigana_cuts(paths[0]))
     names = set(misread_names(paths[0]))
     compounds = set(compound_cuts(paths[0])) | set(inflected_cuts(paths[0]))
     nouns = set(verbs_before_ja(paths[0]))
@@ -569,7 +570,7 @@ def _choose(paths: list[list[Word]], *, openings: bool = True) -> int | None:
     adjectives = set(adjective_stem_cuts(paths[0]))
     verbs = set(ideru_cuts(paths[0])) | set(tte_cuts(paths[0]))  # verbs read as other words (泳 + いで, 笑 + って)
     nee = set(nee_cuts(paths[0])) | set(thanks_cuts(paths[0]))  # words read whole in a clean path
-    opening = set(opening_verbs(paths[0])) if openings else set()
+    opening = set() if spelled else set(opening_verbs(paths[0]))
     if not (whole or names or compounds or nouns or te_forms or adjectives or verbs or nee or opening):
         return None
 
@@ -600,14 +601,14 @@ def _choose(paths: list[list[Word]], *, openings: bool = True) -> int | None:
     return ranked[0][1] if ranked else None
 
 
-def _worth_a_look(features: list[dict], openings: bool = True) -> bool:
+def _worth_a_look(features: list[dict], spelled: bool = False) -> bool:
     """Whether some word could be one of the cuts above: the detectors' cheap conditions only, in one
     pass over the features (most lines have none; the detectors themselves cost ~30 µs a line)."""
-    if openings and features and _may_open_with_a_verb(features[0], features[1] if len(features) > 1 else None):
+    if not spelled and features and _may_open_with_a_verb(features[0], features[1] if len(features) > 1 else None):
         return True  # maybe a verb read as a noun at the line's start (結ぶん + だ)
     for before, f, after in zip(features, features[1:], [*features[2:], None], strict=False):
         s, b = f["string"], before["string"]
-        if openings and before["pos"] == "記号" and _may_open_with_a_verb(f, after):
+        if not spelled and before["pos"] == "記号" and _may_open_with_a_verb(f, after):
             return True  # ... or at a sentence's
         if before["pos"] != "形容詞" and any(stem in s for stem in _AFTER_ADJECTIVE_STEM):
             return True  # maybe an adjective stem before そう / すぎ read as other words (新 + しそう)
@@ -667,14 +668,16 @@ def _is_kanji(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff" or c == "々"
 
 
-def mend_with_next_best(text: str, features: list[dict], jtalk: Any, *, openings: bool = True) -> list[dict]:
+def mend_with_next_best(text: str, features: list[dict], jtalk: Any, *, spelled: bool = False) -> list[dict]:
     """``features`` of ``text``, or those of MeCab's best analysis without such cuts when they have one.
-    ``openings``: look for a sentence's opening verb read as a noun (:func:`opening_verbs`)."""
-    if not _worth_a_look(features, openings):
+    ``spelled``: words of the line carry readings its input spelled (romaji, a kana-only line's nouns
+    given in kanji), which neither an opening verb (:func:`opening_verbs`: juken's 受けん) nor an
+    okurigana cut (星 + やま read 星や セーヤ) may take over."""
+    if not _worth_a_look(features, spelled):
         return features
     words = [feature_word(f) for f in features]
     if not (
-        okurigana_cuts(words)
+        (not spelled and okurigana_cuts(words))
         or misread_names(words)
         or compound_cuts(words)
         or inflected_cuts(words)
@@ -685,8 +688,8 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any, *, openings
         or tte_cuts(words)
         or nee_cuts(words)
         or thanks_cuts(words)
-        or (openings and opening_verbs(words))
+        or (not spelled and opening_verbs(words))
     ):
         return features
-    choose = _choose if openings else partial(_choose, openings=False)
+    choose = partial(_choose, spelled=True) if spelled else _choose
     return run_frontend_choosing(text, jtalk, choose, max_paths=MAX_PATHS) or features
