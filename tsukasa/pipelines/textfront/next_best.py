@@ -282,6 +282,7 @@ def verbs_before_ja(words: list[Word]) -> list[str]:
         verb.surface
         for verb, after in zip(words, words[1:], strict=False)
         if verb.pos == "動詞"
+        and verb.surface != "いい"  # 調子はいいです: the adjective, which MeCab took for 言い; no noun
         and (
             (after.surface in _JA and verb.cform.startswith(("連用", "未然")) and not _de_shimau(verb, after))
             or (verb.cform == "連用形" and _never_after_a_stem(after))

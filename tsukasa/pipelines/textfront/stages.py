@@ -225,8 +225,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 83: chat abbreviations (e.g., etc., w/o, a.m.), kcal / Mbps, iOS, APEX, thx, python, galaxy, day;
     # 84: 消費MP3 a cost, #2026年 a hashtag, eスポーツ, Live2D; 85: a ウ音便 in kana is said as spelled;
     # 86: 1本手に入れた イッポン, 準備は十分か ジューブン; 87: drama / keigo rows (君 キミ, ご家族の方 カタ…);
-    # 88: no okurigana cut off a spelled word (ほしやま was セーヤ); 89: mystery / period rows (彷徨う, 社, 大佐…)
-    version: ClassVar[str] = "89"
+    # 88: no okurigana cut off a spelled word (ほしやま was セーヤ); 89: mystery / period rows (彷徨う, 社, 大佐…);
+    # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…)
+    version: ClassVar[str] = "90"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
