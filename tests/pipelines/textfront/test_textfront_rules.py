@@ -477,6 +477,11 @@ def test_ruby_reading_wins_over_the_context(text: str, kana: str) -> None:
 
 
 NUMBER_READINGS = [
+    # baseball's counts in English; weather units (were イチアウト, ニボール, エイチピーエー, メートル、エス)
+    ("1アウト満塁", "ワンアウトマンルイ"),
+    ("カウントは2ボール2ストライク。", "カウントワツーボールツーストライク"),
+    ("中心気圧は980hPaです。", "チューシンキアツワキューヒャクハチジューヘクトパスカルデス"),
+    ("30m/sを観測", "サンジューメートルマイビョーヲカンソク"),
     # a postal code after 〒 / 郵便番号 and an ID after ID: are read digit by digit (were カラ, センニヒャク…);
     # a range of the same shape stays one
     ("〒123-4567", "ユービンバンゴーイチニーサンノヨンゴーロクナナ"),

@@ -420,6 +420,10 @@ def _code(m: re.Match[str]) -> str:
 
 
 _KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+# Baseball's counts are said in English (1アウト ワンアウト, 2ボール2ストライク ツーボールツーストライク:
+# were イチ, ニ).
+_BASEBALL_COUNT = re.compile(r"(?<![\d.])([0-4])(?=アウト|ボール|ストライク)")
+_BASEBALL_NUMBERS = {"0": "ノー", "1": "ワン", "2": "ツー", "3": "スリー", "4": "フォー"}
 _POSTAL = re.compile(r"(?:〒|郵便番号\s*(?:は|：|:)?)\s*$")
 # A number after ID / 番号 + a colon is an identifier, read digit by digit (ID:12345678 was センニヒャク…マン);
 # OpenJTalk reads kanji digits one by one.
@@ -1032,6 +1036,8 @@ def _normalize_numbers_all(text: str) -> str:
 
     if "日" in text:
         text = _DATE_WEEKDAY.sub(_weekday, text)
+    if "アウト" in text or "ボール" in text or "ストライク" in text:
+        text = _BASEBALL_COUNT.sub(lambda m: _BASEBALL_NUMBERS[m.group(1)], text)
     if "I" in text or "Ｉ" in text:
         text = _IDENTIFIER.sub(lambda m: m.group(1) + "、" + m.group(2).translate(_KANJI_DIGITS), text)
     if ":" in text:

@@ -63,8 +63,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー;
     # 23: ASCII faces (:D, <3, T_T, XD, ^^) removed; 〜 after a bracketed weekday or 後 is から; 〒123-4567, ID:;
     # 24: e.g. / i.e. / etc. / w/ / w/o / a.m. / p.m., kcal / cal / Mbps / Gbps / kbps; 25: 8888 applause,
-    # #2026年 a hashtag, eスポーツ, Live2D
-    version: ClassVar[str] = "25"
+    # #2026年 a hashtag, eスポーツ, Live2D; 26: baseball counts in English (1アウト ワンアウト), hPa, m/s
+    version: ClassVar[str] = "26"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -226,8 +226,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 84: 消費MP3 a cost, #2026年 a hashtag, eスポーツ, Live2D; 85: a ウ音便 in kana is said as spelled;
     # 86: 1本手に入れた イッポン, 準備は十分か ジューブン; 87: drama / keigo rows (君 キミ, ご家族の方 カタ…);
     # 88: no okurigana cut off a spelled word (ほしやま was セーヤ); 89: mystery / period rows (彷徨う, 社, 大佐…);
-    # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…)
-    version: ClassVar[str] = "90"
+    # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…);
+    # 91: baseball counts in English (ワンアウト), hPa, m/s
+    version: ClassVar[str] = "91"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
