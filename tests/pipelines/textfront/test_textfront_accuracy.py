@@ -171,6 +171,13 @@ ACCENT_CASES = [
     ("廊下を走ってはいけません。", "# i [ k e m a s e ] N $"),
     # a flat verb + ないで: nucleus on な (NHK 日本語発音アクセント新辞典, 活用形: イカナ]イデ)
     ("何も言わないで帰った。", "# i [ w a n a ] i d e #"),
+    # a verb's 連用形 + the そう of appearance: nucleus on そ for every verb (NHK: ヨミソ]ー); not
+    # the hearsay そう after a 終止形, and not before に + a verb (マケソーニナ]ル joins the verb)
+    ("本を読みそうです。", "# y o [ m i s o ] o d e s u $"),  # 読む 1: was ヨ]ミソーデス
+    ("バスを降りそうだ。", "# o [ r i s o ] o d a $"),  # 降りる 2
+    ("これなら食べられそうです。", "# t a [ b e r a r e s o ] o d e s u $"),  # through られ
+    ("高そうです。", "^ t a [ k a s o ] o d e s u $"),  # an adjective's: OpenJTalk's own rule
+    ("雨が降るそうです。", "# f u ] r u #"),  # hearsay: the verb keeps its accent
     # passive/causative follow the stem (NHK; 明解日本語アクセント辞典 付録): a flat verb's stays
     # flat, an accented verb's 連用形 + た has the nucleus before れ/せ, a サ変 noun keeps its own
     ("彼の名前が呼ばれる。", "# y o [ b a r e r u $"),  # 呼ぶ 0

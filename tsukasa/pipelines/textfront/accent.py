@@ -300,6 +300,7 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
     _flatten_indefinites(features)
     _flatten_final_polite(features)
     _accent_naide(features)
+    _accent_appearance_sou(features)
     _accent_passive(features)
     _accent_formal_nouns(features)
     _accent_nai_adjectives(features)
@@ -480,6 +481,30 @@ def _conditional_to(features: list[dict], i: int) -> bool:
         return False
     nxt = features[i + 1] if i + 1 < len(features) else None
     return nxt is None or nxt["pos"] != "動詞" or nxt["orig"] not in _QUOTING_VERBS
+
+
+def _accent_appearance_sou(features: list[dict]) -> None:
+    """A verb's 連用形 before the そう of appearance (様態) takes its nucleus on そ (ヨミソ]ー,
+    フリソ]ーデス, ナリソ]ーダ), whatever the verb's own accent.
+
+    NHK 日本語発音アクセント新辞典: 〜そうだ (様態) after a verb is 中高 on そ for every verb. MeCab
+    tags that そう ``名詞,接尾`` with the chain rule ``形容詞%F3@1/F2@1``, which acts after an
+    adjective only (タカソ]ー is right), so after a verb the phrase kept the verb's own nucleus
+    (ヨ]ミソーデス) or was flat. The hearsay そう (降るそうだ, ``名詞,特殊``, its own phrase) keeps
+    the verb's accent and is not touched. Not before に (負けそうになる): the reader joins that
+    phrase to the verb after it (マケソーニナ]ル; JSUT, even ids, 1 of 1), and the accent stays
+    where the chain rules put it. JSUT even ids: 3 phrases (やりそうな, なりそうだ, 負けそうに).
+    """
+    for i, f, head, before in _chained_words(features):
+        if not (f["string"] == "そう" and f["pos"] == "名詞" and f["pos_group1"] == "接尾"):
+            continue
+        prev = features[i - 1]
+        if prev["pos"] != "動詞" or prev["cform"] != "連用形":
+            continue
+        nxt = features[i + 1] if i + 1 < len(features) else None
+        if nxt is not None and nxt["chain_flag"] == 1 and nxt["string"] == "に":
+            continue
+        features[head]["acc"] = before + 1
 
 
 def _accent_nai_adjectives(features: list[dict]) -> None:
