@@ -177,7 +177,12 @@ ACCENT_CASES = [
     ("バスを降りそうだ。", "# o [ r i s o ] o d a $"),  # 降りる 2
     ("これなら食べられそうです。", "# t a [ b e r a r e s o ] o d e s u $"),  # through られ
     ("高そうです。", "^ t a [ k a s o ] o d e s u $"),  # an adjective's: OpenJTalk's own rule
-    ("雨が降るそうです。", "# f u ] r u #"),  # hearsay: the verb keeps its accent
+    # the hearsay そう joins the phrase before it: no nucleus of its own after an accented phrase,
+    # on そ after a flat one (NHK 助動詞「そうだ」伝聞; JSUT even ids 4 of 5)
+    ("雨が降るそうです。", "# f u ] r u s o o d e s u $"),  # was フ]ル | ソ[ーデス
+    ("明日行くそうです。", "# i [ k u s o ] o d e s u $"),  # 行く 0
+    ("明日は雨だそうだ。", "# a ] m e d a s o o d a $"),  # MeCab's one-word そうだ
+    ("ええ、そうです。", "_ s o [ o d e s u $"),  # the adverb そう: its own phrase
     # passive/causative follow the stem (NHK; 明解日本語アクセント辞典 付録): a flat verb's stays
     # flat, an accented verb's 連用形 + た has the nucleus before れ/せ, a サ変 noun keeps its own
     ("彼の名前が呼ばれる。", "# y o [ b a r e r u $"),  # 呼ぶ 0

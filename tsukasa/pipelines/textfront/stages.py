@@ -227,8 +227,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 86: 1本手に入れた イッポン, 準備は十分か ジューブン; 87: drama / keigo rows (君 キミ, ご家族の方 カタ…);
     # 88: no okurigana cut off a spelled word (ほしやま was セーヤ); 89: mystery / period rows (彷徨う, 社, 大佐…);
     # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…);
-    # 91: baseball counts in English (ワンアウト), hPa, m/s; 92: a verb + the そう of appearance ヨミソ]ー
-    version: ClassVar[str] = "92"
+    # 91: baseball counts in English (ワンアウト), hPa, m/s; 92: a verb + the そう of appearance ヨミソ]ー;
+    # 93: the hearsay そう joins the phrase before it (フ]ルソーデス)
+    version: ClassVar[str] = "93"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
