@@ -496,9 +496,9 @@ def _join_hearsay_sou(features: list[dict]) -> None:
     all after an accented phrase: 貸与だそうです, 高いそうだ…; 人物だ | そ]うだ is the one kept apart:
     phrase boundaries 1 true and 4 false ones fewer; odd ids: the rule changes none). MeCab tags
     that そう ``名詞,特殊`` (or the whole そうだ ``名詞,サ変接続``) with an accent of its own and no
-    chain, so OpenJTalk made it a phrase of its own (… | ソ[ーデス). Only after a 基本形 (a sentence's end form: 降る, 高い,
-    だ, ない), which is what the hearsay そう follows; the adverb そう (そうです, そう言った) is
-    ``副詞`` and not touched.
+    chain, so OpenJTalk made it a phrase of its own (… | ソ[ーデス). Only after a 基本形 (a
+    sentence's end form: 降る, 高い, だ, ない), which is what the hearsay そう follows; the adverb
+    そう (そうです, そう言った) is ``副詞`` and not touched.
     """
     head: int | None = None
     before = 0
