@@ -503,10 +503,8 @@ def _join_hearsay_sou(features: list[dict]) -> None:
     head: int | None = None
     before = 0
     for i, f in enumerate(features):
-        joined = False
         if (
-            i
-            and head is not None
+            head is not None
             and f["chain_flag"] != 1
             and f["pos"] == "名詞"
             and (f["string"], f["pos_group1"]) in _HEARSAY
@@ -516,8 +514,7 @@ def _join_hearsay_sou(features: list[dict]) -> None:
             f["chain_flag"] = 1
             if features[head]["acc"] == 0:
                 features[head]["acc"] = before + 1
-            joined = True
-        if f["chain_flag"] != 1 and not joined:
+        if f["chain_flag"] != 1:
             head, before = i, 0
         before += f["mora_size"]
 
@@ -529,8 +526,8 @@ def _accent_appearance_sou(features: list[dict]) -> None:
     NHK 日本語発音アクセント新辞典: 〜そうだ (様態) after a verb is 中高 on そ for every verb. MeCab
     tags that そう ``名詞,接尾`` with the chain rule ``形容詞%F3@1/F2@1``, which acts after an
     adjective only (タカソ]ー is right), so after a verb the phrase kept the verb's own nucleus
-    (ヨ]ミソーデス) or was flat. The hearsay そう (降るそうだ, ``名詞,特殊``, its own phrase) keeps
-    the verb's accent and is not touched. Not before に (負けそうになる): the reader joins that
+    (ヨ]ミソーデス) or was flat. The hearsay そう (降るそうだ, ``名詞,特殊``) is
+    :func:`_join_hearsay_sou`'s. Not before に (負けそうになる): the reader joins that
     phrase to the verb after it (マケソーニナ]ル; JSUT, even ids, 1 of 1), and the accent stays
     where the chain rules put it. JSUT even ids: 3 phrases (やりそうな, なりそうだ, 負けそうに).
     """
