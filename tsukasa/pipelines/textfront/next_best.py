@@ -692,5 +692,5 @@ def mend_with_next_best(text: str, features: list[dict], jtalk: Any, *, spelled:
         or (not spelled and opening_verbs(words))
     ):
         return features
-    choose = partial(_choose, spelled=True) if spelled else _choose
+    choose = partial(_choose, spelled=spelled)
     return run_frontend_choosing(text, jtalk, choose, max_paths=MAX_PATHS) or features
