@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.pipelines.textfront.passes import lines_of, phonemes_with_and_without, same_up_to_long_vowels
 from tsukasa.pipelines.textfront import frontend, kana_kanji, phonemize
-from tsukasa.pipelines.textfront.readings import SpelledReading
+from tsukasa.pipelines.textfront.readings import SpelledReading, to_katakana
 
 DICTIONARY = Path(pyopenjtalk.OPEN_JTALK_DICT_DIR.decode("utf-8"))
 
@@ -349,12 +349,20 @@ _kana_line = lines_of(st.sampled_from(_KANA_WORDS), ["が", "を", "も", "に",
 @given(_kana_line)
 @example("いしみずほしほしみず")  # 石 + みずほ + しほ: MeCab's old spelling of 塩 said シオ
 @example("ほしやまたべる")  # make fuzz: 星 + やま taken for an okurigana cut, 星や セーヤ
+@example("きれいうみやま")  # make fuzz: the unspelled analysis cuts きれ|いう (キレユー); the spelled line is right
 def test_kana_only_lines_never_crash_and_say_what_is_written(line: str) -> None:
     # the kanji change the analysis, not what is said: the phonemes (pauses aside) are those of the
-    # line read as written, up to a long vowel the dictionary word says (ていねい テイネイ / テーネー)
+    # line read without them, up to a long vowel the dictionary word says (ていねい テイネイ / テーネー) ...
     both = phonemes_with_and_without(line, "spell_kana_sentences", lambda text, keep=frozenset(): (text, []))
-    if both is not None:
-        assert same_up_to_long_vowels(*both)
+    if both is None:
+        return
+    said, unspelled = both
+    # ... or, where that analysis itself misreads the kana (きれ|いう read キレユー: the word list has no 言う),
+    # those of the kana read one by one (as katakana, which MeCab does not take for inflected words);
+    # devoicing aside, which differs between the two analyses
+    kana_by_kana = [p for p in pyopenjtalk.g2p(to_katakana(line)).lower().split() if p != "pau"]
+    lower = [p.lower() for p in said]
+    assert same_up_to_long_vowels(said, unspelled) or same_up_to_long_vowels(lower, kana_by_kana)
 
 
 def test_a_romaji_word_keeps_its_spelled_ei() -> None:

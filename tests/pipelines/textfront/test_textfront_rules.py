@@ -290,6 +290,10 @@ NORMALIZE_CASES = [
     ("≪ファイア≫を唱えた", "《ファイア》を唱えた"),
     ("〈聖剣〉が光った", "〈聖剣〉が光った"),
     ("【鍵】の使い方", "【鍵】の使い方"),
+    # ... and a label naming the kind of notice a headline is (shop and game-news text) is read with it
+    ("【期間限定】ガチャ開催中！", "【期間限定】ガチャ開催中！"),
+    ("【重要なお知らせ】明日は休み", "【重要なお知らせ】明日は休み"),
+    ("【少女】待って", "待って"),  # a role is a speaker
     ("【ユウキ】でも…", "でも…"),  # a tag's line opening with a word that starts like a particle
     ("≪警告≫もう時間がない", "もう時間がない"),
     # repeated / stretched characters (manga and chat writing)
@@ -361,6 +365,12 @@ NORMALIZE_CASES = [
     # Roman numeral and circled-number characters (NFKC would make III / one number 123)
     ("Ⅲ世", "3世"),
     ("①②③", "1、2、3"),
+    # a star rating (reviews, difficulty, rarity) says its stars; a run of ★ alone decorates
+    ("評価：★★★☆☆", "評価、星3"),
+    ("このゲームは★★★☆☆です", "このゲームは星3です"),
+    ("難易度★★☆", "難易度星2"),
+    ("レア度：★★★★", "レア度、星4"),
+    ("★★★超お得★★★", "超お得"),
     ("手順①を見て", "手順1を見て"),
     # a long mark with no vowel before it lengthens nothing
     ("ーあ", "あ"),
@@ -687,6 +697,31 @@ NUMBER_READINGS = [
     ("第3ー5話", "ダイサンカラゴワ"),
     ("100−200人", "ヒャクカラニヒャクニン"),
     ("４８６ー２４３５です", "ヨンハチロクニーヨンサンゴーデス"),
+    # Roman numerals (roman_numerals.py): Japanese before a kanji or after 第, English in a title
+    # (players' and makers' names: ドラクエスリー, ロッキーツー); single letters, L/C/D/M and XXX stay letters
+    ("XIII機関のメンバーだ", "ジューサンキカンノメンバーダ"),
+    ("IV号戦車が来る", "ヨンゴーセンシャガクル"),
+    ("第III章", "ダイサンショー"),
+    ("エリザベスII世", "エリザベスニセー"),
+    ("XX世紀", "ニジュッセーキ"),
+    ("ロッキーII", "ロッキーツー"),
+    ("ドラゴンクエストXIが発売", "ドラゴンクエストイレブンガハツバイ"),
+    ("Chapter III", "チャプタースリー"),
+    ("パートIIは面白い", "パートツーワオモシロイ"),
+    ("ドラクエⅢ", "ドラクエスリー"),
+    ("Ⅱ章とⅢ型", "ニショートサンガタ"),
+    ("ガンダムMk-II", "ガンダムマークツー"),
+    ("Mk.2が出撃する", "マークツーガシュツゲキスル"),
+    ("ロックマンX", "ロックマンエックス"),
+    ("XXXの秘密", "エックスエックスエックスノヒミツ"),
+    ("CDとDL版", "シーディートディーエルバン"),
+    # transfer rates (units.tsv; 100MB/s was メガバイト、エスデス), team match-ups with 対 (1v1 was イチブイワン,
+    # 3vs3 サンバーサススリー) and the English "on" form (5on5 was ゴオンゴ)
+    ("100MB/sで転送", "ヒャクメガバイトマイビョーデテンソー"),
+    ("1v1で勝負だ", "イチタイイチデショーブダ"),
+    ("3vs3のチーム戦", "サンタイサンノチームセン"),
+    ("5on5の試合", "ファイブオンファイブノシアイ"),
+    ("12V 24V電源", "ジューニボルトニジューヨンボルトデンゲン"),
 ]
 
 
@@ -790,6 +825,10 @@ def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
 CONTEXT_READING_CASES = [
+    # 何分 tagged as the adverb was ナンフン, a reading of no sense: minutes before a verb, なにぶん elsewhere
+    ("何分かかる？", "ナンプンカカル"),
+    ("何分待てばいい？", "ナンプンマテバイイ"),
+    ("何分ご了承ください", "ナニブンゴリョーショークダサイ"),
     # 人気 before のない / がない and a place is ひとけ (novels and game scenes); popularity elsewhere
     ("人気のない路地を歩く", "ヒトケノナイロジヲアルク"),
     ("人気がない公園で待つ", "ヒトケガナイコーエンデマツ"),

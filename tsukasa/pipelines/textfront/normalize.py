@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, matches_spelling, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.roman_numerals import lower_case_numerals_to_digits, read_roman_numerals
 
 # --- character classes ---------------------------------------------------------------------
 KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ"
@@ -147,8 +148,18 @@ _NEWLINES = re.compile(r"[\r\n\t\u2028\u2029]+")
 # may open with a word that starts like a particle (【田中】でも…, もう, がんばって), so a particle
 # counts only as を or before a kanji, a katakana word or another bracket.
 _GOES_ON = rf"(?!を|[がのにへでともはや][{KANJI}\u30a1-\u30fa≪【〈＜「『（(])"
+# A 【】 label that names the kind of notice a line is (【期間限定】ガチャ開催中！, 【重要】メンテナンスのお知らせ,
+# 【速報】: shop, game-news and social-media headlines) is read as part of it, as a newsreader says 速報; it was
+# stripped as a speaker's name. Only these words (and their compounds: 期間限定, 重要なお知らせ) are such labels: a
+# name or a role (【ユウキ】, 【少女】) stays a speaker tag.
+_NOTICE_WORDS = (
+    "期間|数量|初回|先着|地域|季節|本日|今週|週末|毎日|新規|無料|有料|公式|特別|緊急|重要|限定|お知らせ|告知|速報|続報|特報|"
+    "号外|悲報|朗報|訃報|新着|新作|新商品|予告|募集|更新|開催中|開催|終了|延期|中止|必見|注目|定期|拡散希望|配信|情報|"
+    "注意|解禁|発売|再販|予約|受付中|追記|訂正|修正|お詫び|おすすめ|オススメ|PR|ネタバレ"
+)
+_NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
 _NAME_TAG = re.compile(
-    rf"^\s*(?:【[^】]{{1,20}}】{_GOES_ON}|\[[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
+    rf"^\s*(?:【{_NOTICE_TAG}[^】]{{1,20}}】{_GOES_ON}|\[[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
     rf"|〈[^〉]{{1,20}}〉{_GOES_ON}|＜[^＞]{{1,20}}＞{_GOES_ON}|≪[^≫]{{1,20}}≫{_GOES_ON})"
 )
 # The bare form, 名前「…」: the rest of the line must be ONE quotation (one level of 「」 may nest
@@ -504,9 +515,9 @@ _ASCII_TO_JA = {"!": "！", "?": "？", ",": "、", ";": "、", ":": "、"}
 
 # Number forms NFKC would get wrong: Roman numeral characters become Latin letters (Ⅲ世 → III世,
 # spelled アイアイアイ) and a run of circled list numbers one number (①②③ → 123, ヒャクニジューサン).
-# Both become Arabic digits first; adjacent circled numbers are kept apart by 、 (read as a list).
+# Roman numerals become what they are said as (:mod:`.roman_numerals`: Ⅲ世 3世, ドラクエⅢ ドラクエスリー),
+# circled numbers Arabic digits, adjacent ones kept apart by 、 (read as a list).
 _ROMAN_CHARS = "".join(chr(c) for c in (*range(0x2160, 0x216C), *range(0x2170, 0x217C)))
-_ROMAN_TO_DIGITS = {ord(c): str(int(unicodedata.numeric(c))) for c in _ROMAN_CHARS}
 _CIRCLED_CHARS = "".join(
     chr(c)
     for c in (0x24EA, *range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
@@ -529,7 +540,7 @@ _NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}{_SUPERSCRIPTS}™�
 
 
 def _number_forms(text: str) -> str:
-    text = text.translate(_ROMAN_TO_DIGITS).translate(_MARKS_NOT_LETTERS)
+    text = lower_case_numerals_to_digits(read_roman_numerals(text)).translate(_MARKS_NOT_LETTERS)
     text = _POWER.sub(_power, text)
     return _CIRCLED_RUN.sub(lambda m: "、".join(str(int(unicodedata.numeric(c))) for c in m.group(0)), text)
 
@@ -875,6 +886,28 @@ _TEXT_EMOTICON = re.compile(
 _PAW_FACE = re.compile(r"ฅ([^ฅ\n]{1,12})ฅ")
 
 
+# A star rating (レビュー, 難易度, gacha rarity: 評価：★★★☆☆, 難易度★★☆) is said as the stars it gives, 星3, as ★5
+# already was; it was removed as decoration and the line lost what it said (評価、). A rating is filled stars
+# then empty ones, or any stars after a word that names a rating; a run of ★ alone (★★★超お得★★★) decorates.
+_RATED = "評価|難易度|レア度|レアリティ|おすすめ度|オススメ度|満足度|危険度|重要度|人気度|ランク"
+_STAR_RUN = re.compile(rf"(?:(?:(?<={_RATED.replace('|', ')|(?<=')}))(?P<rated>)\s*[:：]?\s*)?(?P<stars>[★☆]{{1,10}})")
+
+
+def read_star_ratings(text: str) -> str:
+    """評価：★★★☆☆ → 評価：星3 (see _STAR_RUN)."""
+    if "★" not in text and "☆" not in text:
+        return text
+    return _STAR_RUN.sub(_star_rating, text)
+
+
+def _star_rating(m: re.Match[str]) -> str:
+    stars = m.group("stars")
+    filled_then_empty = len(stars) >= 3 and "★" in stars and "☆" in stars and "★" not in stars.lstrip("★")
+    if m.group("rated") is None and not filled_then_empty:
+        return m.group(0)
+    return m.group(0)[: -len(stars)] + f"星{stars.count('★')}"
+
+
 def remove_emoji_kaomoji(text: str) -> str:
     text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
     if "ฅ" in text:
@@ -1001,6 +1034,11 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![A-Za-z0-9.])({_longest_first(names)})(?![A-Za-z0-9])"), names
 
 
+# A match-up of team sizes (1v1, 3vs3, 5 VS 5) is said with 対, as a score is (サンタイサン; was イチブイワン,
+# サンバーサススリー); the "on" form (3on3, 5on5) is English, in data/alphanumerics.tsv (スリーオンスリー).
+_MATCH_UP = re.compile(r"(?<![\d.,A-Za-z])(\d{1,2})(?:[vV]|\s?(?:vs|VS|Vs)\.?\s?)(\d{1,2})(?![\d.,A-Za-z])")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
@@ -1008,6 +1046,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
     names, name_readings = _alphanumeric_pattern()
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
+    if "v" in text or "V" in text:
+        text = _MATCH_UP.sub(r"\1対\2", text)
     if "0" in text:
         text = _ZERO_PADDED.sub(lambda m: str(int(m.group(1))), text)
     if "m" in text or "M" in text:
@@ -1401,9 +1441,9 @@ def _tidy_space(text: str) -> str:
 
 # remove_emoji_kaomoji runs before NFKC too: NFKC decomposes a face's marks (´ into a space and a
 # combining accent), after which ( ｀ー´) no longer looks like a face.
-_PASSES = (apply_ruby, strip_markup, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji, read_addresses,
-           squeeze_repeats, expand_abbreviations, normalize_numbers, normalize_symbols, stretch_vowels, squeeze_repeats,
-           _tidy_space)  # fmt: skip
+_PASSES = (apply_ruby, strip_markup, read_star_ratings, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji,
+           read_addresses, read_roman_numerals, squeeze_repeats, expand_abbreviations, normalize_numbers,
+           normalize_symbols, stretch_vowels, squeeze_repeats, _tidy_space)  # fmt: skip
 
 
 # Text made only of kanji, kana and 、。？！ (most script lines) is already normal: no pass
@@ -1432,6 +1472,8 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
     # a dash, as _JAPANESE_DASH reads it
     rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"
+    # a Roman numeral or a Mk (read_roman_numerals: ロッキーII, Mk-II)
+    r"|(?<![A-Za-z0-9'’])[IVX]{2,}(?![A-Za-z0-9'’])|(?<![A-Za-z0-9])M[kK](?![A-Za-z])"
 )
 
 

@@ -63,8 +63,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # 21: のははは、 and はははを are 母 + particles, not a laugh; 22: a drawn-out particle はぁ / へぇ → はー / へー;
     # 23: ASCII faces (:D, <3, T_T, XD, ^^) removed; 〜 after a bracketed weekday or 後 is から; 〒123-4567, ID:;
     # 24: e.g. / i.e. / etc. / w/ / w/o / a.m. / p.m., kcal / cal / Mbps / Gbps / kbps; 25: 8888 applause,
-    # #2026年 a hashtag, eスポーツ, Live2D; 26: baseball counts in English (1アウト ワンアウト), hPa, m/s
-    version: ClassVar[str] = "26"
+    # #2026年 a hashtag, eスポーツ, Live2D; 26: baseball counts in English (1アウト ワンアウト), hPa, m/s;
+    # 27: Roman numerals said (ロッキーツー, XIII機関 13機関, Mk-II マークツー), MB/s, 1v1 / 3vs3 with 対, 5on5,
+    # a notice label 【期間限定】 read, not stripped as a speaker tag
+    version: ClassVar[str] = "27"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -228,8 +230,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 88: no okurigana cut off a spelled word (ほしやま was セーヤ); 89: mystery / period rows (彷徨う, 社, 大佐…);
     # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…);
     # 91: baseball counts in English (ワンアウト), hPa, m/s; 92: a verb + the そう of appearance ヨミソ]ー;
-    # 93: the hearsay そう joins the phrase before it (フ]ルソーデス)
-    version: ClassVar[str] = "93"
+    # 93: the hearsay そう joins the phrase before it (フ]ルソーデス); 94: textnorm 27's numerals and labels, 何分
+    # before a verb ナンプン, the adverb なにぶん (was ナンフン)
+    version: ClassVar[str] = "94"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
