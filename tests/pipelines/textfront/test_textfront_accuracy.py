@@ -190,6 +190,21 @@ ACCENT_CASES = [
     ("子供を歩かせた。", "# a [ r u k a ] s e t a $"),  # 歩く 2
     ("新製品が注目される。", "# ch u [ u m o k u s a r e r u $"),  # 注目 0
     ("犯人が排除された。", "# h a ] i j o s a r e t a $"),  # 排除 1
+    # an accented adjective's く-form keeps a nucleus one mora before the dictionary form's when ない is
+    # split off (NHK 活用形: おか]しく); the chain rules' nucleus on く was the phrase's last mora, unseen
+    ("いつ起きてもおかしくない。", "# o [ k a ] sh i k u # n a ] i $"),  # おかしい 3
+    ("彼の英語も悪くない。", "# w a ] r u k u # n a ] i $"),  # 悪い 2
+    ("美しくない。", "^ u [ ts u k u ] sh i k u # n a ] i $"),  # 美しい 4
+    ("赤くない。", "^ a [ k a k u # n a ] i $"),  # 赤い 0: flat stays flat
+    # a phrase made flat by the passive rule still takes な] in 〜なかった (NHK: イカナ]カッタ)
+    ("そのことには触れられなかった。", "# f u [ r e r a r e n a ] k a cl t a $"),
+    # ください joins a flat て-form (one phrase, nucleus on さ) and follows an accented one on its own
+    ("手続きをしてください。", "# sh i [ t e k u d a s a ] i $"),
+    ("急いでください。", "^ i [ s o ] i d e # k u [ d a s a ] i $"),
+    # the negative いない / いなかった after an accented て-form is a phrase of its own; after a flat one not
+    ("よく覚えていないのですが。", "# o [ b o ] e t e # i [ n a i"),
+    ("お金は全く残っていなかった。", "# n o [ k o ] cl t e # i [ n a ] k a cl t a $"),
+    ("格好をしていないと困る。", "# sh i [ t e i n a ] i t o #"),
 ]
 
 

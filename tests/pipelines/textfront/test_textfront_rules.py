@@ -2584,8 +2584,9 @@ ACCENT_PHRASE_CASES = [
     ("気持ちなんだ", "^ k i [ m o ch i n a ] N d a $"),
     ("これが私の願いなんだ。", "# n e [ g a ] i n a N d a $"),
     ("誓いなんだ。", "^ ch i [ k a i n a ] N d a $"),  # was ch i [ k a i # n a ] N d a (誓い + 何)
-    # 補助動詞 ください after a て-form: its own phrase, accent 3 (JSUT BASIC5000 gold "k u [ d a s a ] i")
-    ("添付で送ってください。", "o [ k u cl t e # k u [ d a s a ] i $"),
+    # 補助動詞 ください after an accented て-form: its own phrase, accent 3 (JSUT BASIC5000 gold
+    # "k u [ d a s a ] i"); after a flat one it joins it (test_textfront_accuracy.py)
+    ("手紙を書いてください。", "k a ] i t e # k u [ d a s a ] i $"),
     # 形式名詞 もの after a 連体形: its own phrase, accent 2 (JSUT gold "m o [ n o ] d a")
     ("彼の良識を疑わせるものだ。", "# m o [ n o ] d a $"),
     # sentence-initial もの (no inflected word before it) keeps the dictionary's phrase

@@ -57,10 +57,12 @@ INHERIT = -1
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict[tuple[str, str, str], tuple[int, frozenset[str]]]:
+def _rules() -> dict[tuple[str, str, str], tuple[int, frozenset[str], str, bool]]:
+    """(surface, pos, pos_group1) → (accent, parts of speech it must follow, conjugated form or "*",
+    whether it splits only after a phrase whose nucleus lies before it)."""
     return {
-        (surface, pos, group1): (int(accent), frozenset(after.split(",")))
-        for surface, pos, group1, accent, after in read_table("accent_phrases.tsv")
+        (surface, pos, group1): (int(accent), frozenset(after.split(",")), cform, when == "accented")
+        for surface, pos, group1, accent, after, cform, when in read_table("accent_phrases.tsv")
     }
 
 
@@ -266,6 +268,10 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
         hit = rules.get((feat["string"], feat["pos"], feat["pos_group1"]))
         if hit is None or head is None or i == 0 or features[i - 1]["pos"] not in hit[1]:
             continue
+        if hit[2] != "*" and feat["cform"] != hit[2]:
+            continue
+        if hit[3] and not 0 < features[head]["acc"] <= sum(f["mora_size"] for f in features[head:i]):
+            continue  # after a flat phrase (or one whose nucleus is in the tail) the word joins it
         if _copula_of_content_noun(features, i):
             # A flat noun's phrase (its nucleus, if any, already on あ: ムダデア]ッタ) stays one
             # phrase with the nucleus on あ (ユーメーデア]ル), where the table would split it.
@@ -303,8 +309,10 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
     _accent_naide(features)
     _accent_appearance_sou(features)
     _accent_passive(features)
+    _accent_nakatta(features)
     _accent_formal_nouns(features)
     _accent_nai_adjectives(features)
+    _accent_adjective_before_nai(features)
     return features
 
 
@@ -469,6 +477,19 @@ def _accent_naide(features: list[dict]) -> None:
             features[head]["acc"] = before + 1
 
 
+def _accent_nakatta(features: list[dict]) -> None:
+    """A flat phrase ``<verb> なかった`` takes its nucleus on な (ふれられな]かった, いかな]かった).
+
+    NHK 日本語発音アクセント新辞典 (活用形のアクセント): a flat verb's 〜なかった is イカナ]カッタ, which
+    OpenJTalk's chain rule for なかっ gives after a flat verb; but a phrase that :func:`_accent_passive`
+    made flat (a flat verb's passive or potential: 触れられる, いられる) lost that nucleus and was read
+    flat to its end (フレラレナカッタ; JSUT even ids: 触れられなかった フレラレナ]カッタ).
+    """
+    for _i, f, head, before in _chained_words(features):
+        if features[head]["acc"] == 0 and f["string"] == "なかっ" and f["pos"] == "助動詞":
+            features[head]["acc"] = before + 1
+
+
 # Verbs a quoting と stands before (〜ないと言う, 〜ないと思う, 〜ないという): MeCab tags the と as
 # quoting or conjunctive without regard to what follows (行かないと遅れる gets the quoting tag).
 _QUOTING_VERBS = frozenset(
@@ -561,6 +582,38 @@ def _accent_nai_adjectives(features: list[dict]) -> None:
             and features[head]["acc"] in (0, before + f["mora_size"])
         ):
             features[head]["acc"] = before + 1
+
+
+def _accent_adjective_before_nai(features: list[dict]) -> None:
+    """An accented adjective's く-form before the negative ない it was split from keeps a nucleus of
+    its own, one mora before the dictionary form's (おか]しく | な]い, わ]るく | な]い, いそが]しく | な]い).
+
+    OpenJTalk's ない chain rule puts the nucleus of 〜くない on く (おかしく]ない: the modern 〜く]ない);
+    :func:`split_accent_phrases` gives ない a phrase of its own (the reader's, and NHK's), and the nucleus
+    left on く is the last mora of the adjective's phrase, which no pitch fall inside the phrase shows
+    (ESPnet marks none there): the adjective read as flat, as no accented adjective is. NHK 日本語発音アクセント
+    新辞典 (活用形のアクセント) gives the く-form its nucleus one mora before the dictionary form's (たか]い →
+    た]かく, min. the first mora); JSUT even ids, 〜くない split: 4 of 5 so (高くない is read as one
+    phrase). A flat adjective (あかい) stays flat (あかく | な]い).
+    """
+    head = 0
+    for i, f in enumerate(features):
+        if f["chain_flag"] != 1:
+            if (
+                i > 0
+                and f["pos"] == "助動詞"
+                and f["string"] == "ない"
+                and features[i - 1]["pos"] == "形容詞"
+                and features[i - 1]["cform"] == "連用テ接続"
+                and features[i - 1]["string"].endswith("く")
+            ):
+                adjective = features[i - 1]
+                before = sum(w["mora_size"] for w in features[head : i - 1])
+                end = before + adjective["mora_size"]
+                own = _dictionary_accent(adjective["orig"])
+                if own and features[head]["acc"] in (0, end):
+                    features[head]["acc"] = before + max(1, own - 1)
+            head = i
 
 
 # Formal nouns (形式名詞) and their own nucleus (morae into the noun) when they follow a flat verb

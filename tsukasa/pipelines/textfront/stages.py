@@ -231,8 +231,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 90: 準備はいいですか ワ (was the noun はいい); school / sports / cooking / weather rows (雨が降りました フリ…);
     # 91: baseball counts in English (ワンアウト), hPa, m/s; 92: a verb + the そう of appearance ヨミソ]ー;
     # 93: the hearsay そう joins the phrase before it (フ]ルソーデス); 94: textnorm 27's numerals and labels, 何分
-    # before a verb ナンプン, the adverb なにぶん (was ナンフン)
-    version: ClassVar[str] = "94"
+    # before a verb ナンプン, the adverb なにぶん (was ナンフン); 95: an accented adjective's く-form before the
+    # split-off ない keeps a nucleus (おか]しく | な]い), a flat phrase's 〜なかった な], ください joins a flat
+    # て-form (してくださ]い), いない after an accented て-form is a phrase of its own (覚]えて | いない)
+    version: ClassVar[str] = "95"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
