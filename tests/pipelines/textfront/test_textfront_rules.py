@@ -290,6 +290,9 @@ NORMALIZE_CASES = [
     ("≪ファイア≫を唱えた", "《ファイア》を唱えた"),
     ("〈聖剣〉が光った", "〈聖剣〉が光った"),
     ("【鍵】の使い方", "【鍵】の使い方"),
+    # ... and so does a label naming what a quotation is the title of (quest and skill text)
+    ("スキル「鑑定」を獲得した", "スキル「鑑定」を獲得した"),
+    ("メインクエスト第2章「闇の胎動」", "メインクエスト第2章「闇の胎動」"),
     # ... and a label naming the kind of notice a headline is (shop and game-news text) is read with it
     ("【期間限定】ガチャ開催中！", "【期間限定】ガチャ開催中！"),
     ("【重要なお知らせ】明日は休み", "【重要なお知らせ】明日は休み"),
@@ -378,6 +381,8 @@ NORMALIZE_CASES = [
     # a small vowel after a kana of the same vowel stretches it; は keeps its ぁ (OpenJTalk reads
     # はぁ ハー but はー as the particle ワー); a lone sigh はー and laughter ははは go to katakana
     ("すぅ", "すー"),
+    ("そうじゃのぅ", "そうじゃのー"),  # ぅ after an お-row kana: おう is said オー
+    ("トゥルー", "トゥルー"),  # in katakana a mora of its own
     ("スゥ", "スー"),
     ("ファイル", "ファイル"),
     ("はぁはぁ", "はぁはぁ"),
@@ -697,6 +702,14 @@ NUMBER_READINGS = [
     ("第3ー5話", "ダイサンカラゴワ"),
     ("100−200人", "ヒャクカラニヒャクニン"),
     ("４８６ー２４３５です", "ヨンハチロクニーヨンサンゴーデス"),
+    # versions of three parts say each part as a number (Ver.2.10.0 was ニテンイチゼロ…); an address of four keeps
+    # digits; a four-digit time before 時 is hours and minutes; 秒速 + km/s names the unit once
+    ("Ver.2.10.0", "バージョンニテンジューテンゼロ"),
+    ("1800時に集合", "ジューハチジニシューゴー"),
+    ("0630時", "ロクジサンジュップン"),
+    ("2000時間", "ニセンジカン"),
+    ("秒速11.2km/sで脱出", "ビョーソクジューイッテンニキロメートルデダッシュツ"),
+    ("時速300km/h", "ジソクサンビャッキロ"),
     # Roman numerals (roman_numerals.py): Japanese before a kanji or after 第, English in a title
     # (players' and makers' names: ドラクエスリー, ロッキーツー); single letters, L/C/D/M and XXX stay letters
     ("XIII機関のメンバーだ", "ジューサンキカンノメンバーダ"),
@@ -735,6 +748,18 @@ def test_number_readings(text: str, kana: str) -> None:
 # Signs and decoration of game UI and novel text, found by feeding every character of the arrow,
 # shape, symbol and dingbat blocks through a sentence: each of these stopped its line as "no reading".
 SIGN_READINGS = [
+    # session 40 probes: a pairing's × is かける (collaboration titles), the minus button and arrow keys are
+    # named, a run of arrows is a command; a bracketed time range is no kaomoji; www. is not read in a URL
+    ("アイドル×ファッションのコラボ", "アイドルカケルファッションノコラボ"),
+    ("×ボタンでキャンセル", "バツボタンデキャンセル"),
+    ("−ボタンでマップ表示", "マイナスボタンデマップヒョージ"),
+    ("↑キーで移動", "ウエキーデイドー"),
+    ("↑↑↓↓←→←→BA", "ウエウエシタシタヒダリミギヒダリミギビーエー"),
+    ("お知らせ（12/7 10:00〜15:00）", "オシラセ、ジューニガツナノカジュージカラジューゴジ"),
+    ("https://www.youtube.com/watch?v=abc", "ユーチューブドットコムスラッシュウォッチ"),
+    ("約350万pt獲得", "ヤクサンビャクゴジューマンポイントカクトク"),
+    ("SSR☆5確定", "エスエスアールホシゴカクテー"),  # 星 before a number: ホシ, not the suffix ボシ
+    ("グッジョブ( ´∀｀ )ｂ", "グッジョブ"),  # a thumb beside a face is no letter
     ("ゲーム-開始", "ゲーム、カイシ"),  # a hyphen between Japanese words is a dash: a pause, as ― is
     ("それは－－", "ソレワ"),
     ("ポケモン-GO", "ポケモン、ゴー"),
@@ -825,6 +850,25 @@ def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
 CONTEXT_READING_CASES = [
+    # session 40 probes (fantasy, idol, dialect and sci-fi lines)
+    ("公爵家の次男", "コーシャクケノジナン"),
+    ("精霊使いの少女", "セーレーツカイノショージョ"),
+    ("玉座の間で待つ", "ギョクザノマデマツ"),
+    ("我、汝を導く者なり", "ワレ、ナンジヲミチビクモノナリ"),
+    ("禁呪を使う", "キンジュヲツカウ"),
+    ("一定時間", "イッテージカン"),
+    ("分身の術でござる！", "ブンシンノジュツデゴザル"),
+    ("合点承知！", "ガッテンショーチ"),
+    ("合点がいく", "ガテンガイク"),
+    ("セトリ神すぎ", "セトリカミスギ"),
+    ("配布石でガチャ", "ハイフイシデガチャ"),
+    ("わし、そこに居ったんじゃ", "ワシ、ソコニオッタンジャ"),
+    ("あいつ、来ーへんで。", "アイツ、ケーヘンデ"),
+    ("来おへんかった。", "コオヘンカッタ"),
+    ("三佐に報告", "サンサニホーコク"),
+    ("外気温は低い", "ガイキオンワヒクイ"),
+    ("HPを50回復する", "エイチピーヲゴジューカイフクスル"),  # counters.py: 回 + 復する
+    ("セーブ日時：2026/12/07", "セーブニチジ、ニセンニジューロクネンジューニガツナノカ"),
     # 何分 tagged as the adverb was ナンフン, a reading of no sense: minutes before a verb, なにぶん elsewhere
     ("何分かかる？", "ナンプンカカル"),
     ("何分待てばいい？", "ナンプンマテバイイ"),
@@ -2144,7 +2188,14 @@ ENGLISH_CASES = [
     ("WHOは宣言を終了した", "ダブリューエイチオーワセンゲンヲシューリョーシタ"),  # was フー (who); news text
     ("LINEで送って", "ラインデオクッテ"),  # the app (was エルアイエヌイー)
     # English words written in capitals (game UIs, battle text): read as words, not spelled
-    ("TIPSを見る", "チップスヲミル"),  # was ティーアイピーエス
+    ("TIPSを見る", "ティップスヲミル"),  # was ティーアイピーエス, then チップス (the money's plural)
+    ("AT車に乗る", "エーティーシャニノル"),  # was アット (at)
+    ("Coming Soon...", "カミングスーン"),  # Soon was read as romaji ソオン
+    ("難易度EXPERT", "ナンイドエキスパート"),  # e2k's model said エクスパート
+    ("SLOTを選ぶ", "スロットヲエラブ"),
+    ("Altキーを押す", "オルトキーヲオス"),
+    ("アリーナC7ブロック", "アリーナシーナナブロック"),  # a seat block: Japanese, as A7 (was シーセブン)
+    ("LIVE・STAGE", "ライブ、ステージ"),  # 中黒 between Latin words lists them (was リベステージ)
     ("COMBOが途切れた", "コンボガトギレタ"),
     ("HIT！", "ヒット"),
     ("SKIPボタン", "スキップボタン"),  # no table row: e2k's model, since it scores clearly English

@@ -55,9 +55,10 @@ def _counter_verb_splits(features: list[dict]) -> set[tuple[str, str]]:
         and a["pos_group1"] == "数"
         and b["pos_group2"] == "助数詞"
         and c["pos"] == "動詞"
-        # a verb stem of one kanji and its okurigana (復し, 転し); one spelled longer is a word of its own
-        # that begins after the counter (1本 | 手に入れた: UniDic's 本手, a go term, made it イチホンテ)
-        and len(c["string"]) <= 2
+        # a verb stem of one kanji and its okurigana (復し, 転し, and the サ変 ending of 復する, 復すれ: HPを50回復する
+        # was ゴジュッカイフクスル); one spelled longer is a word of its own that begins after the counter
+        # (1本 | 手に入れた: UniDic's 本手, a go term, made it イチホンテ)
+        and (len(c["string"]) <= 2 or (len(c["string"]) == 3 and c["string"][1] in "すせさし"))
     }
 
 

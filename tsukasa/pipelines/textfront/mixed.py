@@ -728,6 +728,9 @@ _DIGIT_AFTER_LETTERS = re.compile(r"([1-9])(?![\d.,:/A-Za-z]|の\d)")
 _COUNTER_KANJI = frozenset(
     "月日時分秒話回章巻位号番階人個枚本匹歳才周戦面節幕部円年点倍件台冊杯度割票頭羽着問曲名組機種"
 )
+# Places numbered with a letter and a digit (アリーナC7ブロック, B2ゲート, A3エリア: seats, gates and areas) are
+# said in Japanese like A7 (シーナナ; C7 was シーセブン).
+_PLACE_COUNTERS = ("ブロック", "ゲート", "エリア", "フロア", "ホール", "ゾーン", "レーン", "コート", "ルーム", "番線")
 # A capital letter alone before a digit that Japanese reads in Japanese: paper sizes (A4 エーヨン, B5)
 # and the levels of the Japanese-Language Proficiency Test (N1 エヌイチ).
 _JAPANESE_NUMBERED_LETTERS = frozenset("ABN")
@@ -760,7 +763,9 @@ def _english_number_after(span: str, last: str, text: str, pos: int) -> tuple[st
     if m is None:
         return None
     end = m.end()
-    if end < len(text) and (text[end] in _COUNTER_KANJI or text.startswith(_unit_words(), end)):
+    if end < len(text) and (
+        text[end] in _COUNTER_KANJI or text.startswith(_unit_words(), end) or text.startswith(_PLACE_COUNTERS, end)
+    ):
         return None
     reading = english_numeral(m.group(1))
     return (reading, end) if reading is not None else None

@@ -172,7 +172,12 @@ _BARE_NAME = re.compile(r"^\s*([^\s「『（(【]{1,12})(?=「(?:[^「」]|「[^
 # character, after a pronoun written in hiragana (これは, わたしが), or as を. Unknown speakers
 # (？？？「誰だ」) stay names.
 _NOT_A_NAME = re.compile(
-    rf"[、。，．,.…‥！!「」]|^第[\d{KANJI}]+[章話部幕節回巻編]|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
+    rf"[、。，．,.…‥！!「」]|第[\d{KANJI}]+[章話部幕節回巻編]|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
+    # ... or a label naming what the quotation is the title of (スキル「鑑定」, メインクエスト「…」, 称号「竜殺し」,
+    # 依頼書「ゴブリン討伐」: game UI and quest text; the label was dropped as a speaker's name)
+    r"|(?:クエスト|スキル|アイテム|称号|依頼書|依頼|技|魔法|呪文|奥義|必殺技|新曲|曲|作品|タイトル|映画|番組|ミッション"
+    r"|作戦|イベント|キャンペーン|ステージ|エピソード|チャプター|装備|武器|二つ名|異名|通称|実績|トロフィー|お題|合言葉"
+    r"|キーワード|コマンド|モード)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
     rf"|^(?:これ|それ|あれ|どれ|ここ|そこ|あそこ|わたし|あたし|ぼく|おれ|きみ|あなた|かれ|かのじょ|みんな|だれ|なに)[はがもの]$"
 )
@@ -480,6 +485,29 @@ def _kanji_then_minus(m: re.Match[str]) -> str:
 # A version or an address with two or more dots (Ver1.0.2, 192.168.0.1) says てん at each dot; only
 # the first was a decimal point and the next a sentence break (イッテンゼロ、ニ).
 _DOTTED_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+){2,}(?!\d|\.\d)")
+_KANJI_NUMERAL_DIGITS = "〇一二三四五六七八九"
+
+
+def _kanji_numeral(n: int) -> str:
+    """10..999 in kanji numerals (十二, 百五): what OpenJTalk reads as a number after 点, where it reads
+    Arabic digits one by one as decimals."""
+    out = ""
+    for value, name in ((100, "百"), (10, "十")):
+        k, n = divmod(n, value)
+        if k:
+            out += ("" if k == 1 else _KANJI_NUMERAL_DIGITS[k]) + name
+    return out + (_KANJI_NUMERAL_DIGITS[n] if n else "")
+
+
+def _dotted(m: re.Match[str]) -> str:
+    """A version of three parts says each part after the first as a number (Ver.2.10.0 ニテンジューテンゼロ; the
+    10 was read digit by digit, イチゼロ, as decimals are); an address of four (192.168.0.1) keeps digits."""
+    parts = m.group(0).split(".")
+    if len(parts) == 3:
+        parts[1:] = [_kanji_numeral(int(p)) if len(p) in (2, 3) and p[0] != "0" else p for p in parts[1:]]
+    return "点".join(parts)
+
+
 # A ratio or a score written with a colon (16:9, 3:2で勝った, 1:1): what is left once times (3:02,
 # 12:30) are read; the colon was a pause (ジューロク、キュー).
 _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
@@ -836,11 +864,17 @@ _LATIN_GLOSS = re.compile(rf"(?<=[{KANJI}{KATA}])[(（][A-Za-z][A-Za-z .'’\-]*
 
 # Kana or kanji in brackets make them words, not a face: ゛ ゜ are no kana (えっ(゜ロ゜) read ロ).
 _FACE_VETO = re.compile(rf"[\u3041-\u309a\u309d-\u309f{KANJI}]")
+# ... nor is a bracket holding a time, a date or a number of two digits or more (お知らせ（12/7 10:00〜15:00）:
+# its 0s, colons and slashes counted as eyes and strokes, and the times were dropped unread); a face draws
+# at most one digit (the mouth of (´3`)).
+_NUMBER_IN_BRACKETS = re.compile(r"\d[\d:/.,]*\d")
 _FACE_MARK = re.compile(r"[ωд∀▽]")
 
 
 def _is_kaomoji(inner: str) -> bool:
     if _FACE_VETO.search(inner) is not None and _FACE_MARK.search(inner) is None:
+        return False
+    if _NUMBER_IN_BRACKETS.search(inner) is not None:
         return False
     symbolic = other = 0
     for c in inner:
@@ -864,9 +898,10 @@ _FACE_LETTER = re.compile(r"[^\u0000-\u024f\u3040-\u30ff\u3400-\u9fff\uf900-\ufa
 # A kaomoji's arms and hands stand outside its brackets: ( ｀ー´)ノ, (・ω・)ゞ, ヽ(・∀・)ﾉ — once the
 # face is gone they would be read as kana (リョーカイデス、ノ).
 # A bow holds the brackets in two hands (m(_ _)m), a surprise is marked before them (Σ(ﾟДﾟ)): those
-# were read エムエム and シグマ.
+# were read エムエム and シグマ. Thumbs up beside a face (d(^_^)b, ( ´∀｀ )ｂ) were read ディー, ビー.
 _KAOMOJI_WITH_ARMS = re.compile(
-    r"(?:(?<![A-Za-z])m|[ヽヾ＼\\٩ლΣσงฅ]|(?<![\u3041-\u30ff\u4e00-\u9fff])[ノﾉ])?[(（]([^()（）]{1,20})[)）](?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|m(?![A-Za-z]))*"
+    r"(?:(?<![A-Za-z])[mdｄ]|[ヽヾ＼\\٩ლΣσงฅ]|(?<![\u3041-\u30ff\u4e00-\u9fff])[ノﾉ])?[(（]([^()（）]{1,20})[)）]\s?"
+    r"(?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|[mbｂ](?![A-Za-z]))*"
 )
 # Crying eyes are capital Ts (T_T, T^T, TдT), which as letters are no kaomoji characters: (NTT) is
 # a company. Matched as a whole face only. And a face whose bracket is never closed, as a line ends
@@ -1039,6 +1074,24 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 _MATCH_UP = re.compile(r"(?<![\d.,A-Za-z])(\d{1,2})(?:[vV]|\s?(?:vs|VS|Vs)\.?\s?)(\d{1,2})(?![\d.,A-Za-z])")
 
 
+# Points after a number written with 万 / 億 (350万pt) or after a katakana word (イベントpt): ポイント, as after
+# digits (units.tsv); they were spelled ピーティー.
+_POINTS_AFTER_WORD = re.compile(r"(?<=[万億千百\u30a1-\u30fa\u30fc])pts?(?![A-Za-z])")
+
+
+# A time of four digits before 時 (military and radio text: 1800時 集合, 0600時) is hours and minutes, ジューハチジ;
+# it was read as an amount (センハッピャクジ, and 0600時 lost its zero: ロッピャクジ). Not before 間 (2000時間 is a
+# duration).
+_FOUR_DIGIT_TIME = re.compile(r"(?<![\d.,])([01]\d|2[0-4])([0-5]\d)時(?!間)")
+# A speed after 秒速 names its unit once: 秒速11.2km/s キロメートル (the 毎秒 of km/s said it twice).
+_SPEED_TWICE = re.compile(r"(?<=秒速)([\d.,]+)\s?(km|m)/s")
+
+
+def _four_digit_time(m: re.Match[str]) -> str:
+    h, mi = int(m.group(1)), int(m.group(2))
+    return f"{h}時" + (f"{mi}分" if mi else "")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
@@ -1048,6 +1101,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "v" in text or "V" in text:
         text = _MATCH_UP.sub(r"\1対\2", text)
+    if "時" in text:
+        text = _FOUR_DIGIT_TIME.sub(_four_digit_time, text)
     if "0" in text:
         text = _ZERO_PADDED.sub(lambda m: str(int(m.group(1))), text)
     if "m" in text or "M" in text:
@@ -1058,8 +1113,12 @@ def _normalize_numbers_all(text: str) -> str:
         text = _BASEMENT.sub(r"地下\1階", text)
     if "°" in text:
         text = _DEGREES.sub("度", text)
+    if "速" in text:
+        text = _SPEED_TWICE.sub(r"\1\2", text)
     units, unit_readings = _unit_pattern()
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
+    if "pt" in text:
+        text = _POINTS_AFTER_WORD.sub("ポイント", text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
     if "€" in text or "£" in text:
         text = _MONEY_SUFFIX.sub(lambda m: m.group(1) + _MONEY_UNIT[m.group(2)], text)
@@ -1087,7 +1146,7 @@ def _normalize_numbers_all(text: str) -> str:
     if ":" in text:
         text = _COLON_RATIO.sub(r"\1対\2", text)
     if "." in text:
-        text = _DOTTED_NUMBER.sub(lambda m: m.group(0).replace(".", "点"), text)
+        text = _DOTTED_NUMBER.sub(_dotted, text)
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
@@ -1119,10 +1178,11 @@ def _has_periodless_abbreviation(text: str) -> bool:
     return any(a in text for a in _periodless_abbreviations())
 
 
-# Web and mail addresses, read the way Japanese reads them aloud: the scheme left out, ドット,
+# Web and mail addresses, read the way Japanese reads them aloud: the scheme and www. left out, ドット,
 # スラッシュ, アット between the parts (info@example.jp インフォアットエグザンプルドットジェーピー);
 # the parts are then read as any Latin word. Without this the dots became sentence ends
-# (エグザンプル、ジェーピー) and https エイチティーティーピーエス. A query or fragment is not read.
+# (エグザンプル、ジェーピー) and https エイチティーティーピーエス. A query or fragment is not read. (www. as
+# ダブリュー thrice made a katakana run MeCab cut into ダブ|リューダ|ブリュー, with pauses between.)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9.])www\.)[A-Za-z0-9\-._~/%:@]+(?:[?#][\x21-\x7e]*)?")
 _ADDRESS_MARKS = str.maketrans({".": "ドット", "/": "スラッシュ", "@": "アット", "-": "ハイフン", "_": "アンダーバー"})
@@ -1139,7 +1199,7 @@ def _address(m: re.Match[str]) -> str:
     return address.translate(_ADDRESS_MARKS)
 
 
-_SCHEME_OR_QUERY = re.compile(r"^https?://|[?#].*")
+_SCHEME_OR_QUERY = re.compile(r"^https?://(?:www\.)?|^www\.|[?#].*")
 
 
 # Capital letters each with its period (K.O., U.S.A., D.C.) are one acronym, read as the capitals
@@ -1160,6 +1220,9 @@ def expand_abbreviations(text: str) -> str:
 # (×印), a quiz (〇×クイズ, with its circle). OpenJTalk reads every × as カケル (カケルカケルワダメ).
 # In hiragana: ばつ印 is one word to MeCab (バツジルシ), バツ印 is バツ + イン.
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
+# Between two words it joins a pairing (a collaboration or crossover title: アイドル×ファッション, KAWAII×COOL,
+# 新人×ベテラン), said かける, as × between numbers is; it was read バツ. Not a mark: ×印, ×ボタン, 〇×.
+_PAIRING_CROSS = re.compile(rf"(?<=[A-Za-z{KATA}{KANJI}])\s?×\s?(?=[A-Za-z{KATA}{KANJI}])(?!印|ボタン|キー)")
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
 # A game's multiplier written with both × and 倍 (ダメージ×２倍, 経験値×1.5倍) says 倍 once: the × is
 # silent (was カケルニバイ). Not after a number (3×4 is still サンカケルヨン).
@@ -1168,6 +1231,12 @@ _TIMES_BEFORE_BAI = re.compile(r"(?<![0-9０-９])\s*×\s*(?=[0-9０-９][0-9０
 # the shapes are silent decoration elsewhere (symbols.tsv), so the button's name was lost (ボタンデ…).
 _BUTTON_SHAPES = re.compile(r"[〇○◯△□]+(?=\s?(?:ボタン|ﾎﾞﾀﾝ|(?:キー|ｷｰ)(?![ァ-ヶｦ-ﾟ])))")  # not キーボード
 _SHAPE_NAMES = {"〇": "まる", "○": "まる", "◯": "まる", "△": "さんかく", "□": "しかく"}
+# So are the minus button and the arrow keys (−ボタンでマップ, ↑キーで移動: the minus was a silent dash, the
+# arrow dropped), and a run of arrows is a command to enter (↑↑↓↓←→←→BA): each said, うえ, した, ひだり, みぎ.
+# A single arrow elsewhere points (配信URL→…) and stays a pause.
+_MINUS_BUTTON = re.compile(r"(?<![A-Za-z0-9])[-−－‐](?=\s?(?:ボタン|キー(?![ァ-ヶ])))")
+_ARROW_KEYS = re.compile(r"[↑↓←→]+(?=\s?(?:ボタン|キー(?![ァ-ヶ])))|[↑↓←→]{2,}")
+_ARROW_NAMES = {"↑": "うえ", "↓": "した", "←": "ひだり", "→": "みぎ"}
 # A hyphen with no letter on either side and no digit after it (「-」, ……－」, a line that is only -,
 # hello - world, 3-」), or one that opens a Latin word (-Oyasumi, a bullet), is a dash too: it had no
 # reading and stopped the line.
@@ -1213,11 +1282,14 @@ def normalize_symbols(text: str) -> str:
         text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
     if "×" in text:
         text = _TIMES_BEFORE_BAI.sub("", text)
-        text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", text))
+        text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", _PAIRING_CROSS.sub("かける", text)))
     if "〇" in text or "○" in text or "◯" in text:
         text = _CIRCLE_RUN.sub(_circle, text)
     if "ボタン" in text or "キー" in text or "ﾎﾞﾀﾝ" in text or "ｷｰ" in text:
         text = _BUTTON_SHAPES.sub(lambda m: "".join(_SHAPE_NAMES[c] for c in m.group(0)), text)
+        text = _MINUS_BUTTON.sub("マイナス", text)
+    if "↑" in text or "↓" in text or "←" in text or "→" in text:
+        text = _ARROW_KEYS.sub(lambda m: "".join(_ARROW_NAMES[c] for c in m.group(0)), text)
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
         # A wave dash after a number, a counter or a kanji word joins a range (15時30分〜16時,
         # 東京〜大阪, 3日〜): から. After kana it stretches the vowel (ね〜, すご〜い): ー.
@@ -1228,7 +1300,8 @@ def normalize_symbols(text: str) -> str:
         # reads ・ itself. Dropped (the table's rule), 月水金 is analysed as one word (オマケキン).
         # Between katakana it joins the parts of one foreign name (ロッキー・ルチアーノ): dropped.
         # Between numbers it lists them too (1・2年生 イチ、ニネンセー): dropped, they ran into one
-        # number (ジューニネンセー, 1・2・3 ヒャクニジューサン).
+        # number (ジューニネンセー, 1・2・3 ヒャクニジューサン). Between Latin words likewise (LIVE・STAGE,
+        # Day1・Day2: dropped, the words ran into one, リベステージ).
         text = _NAKAGURO_LIST.sub("、", text)
     if "#" in text or "_" in text:
         text = _read_in_words(text)
@@ -1319,6 +1392,9 @@ _VOWEL_ROWS = {  # hiragana; the katakana of each row is added below
 
 _SAME_VOWEL_SMALL = re.compile(
     "|".join(f"(?<=[{row}{to_katakana(row)}])[{small}{to_katakana(small)}]" for small, row in _VOWEL_ROWS.items())
+    # ... and a small ぅ after an お-row hiragana, as おう is said オー (そうじゃのぅ, おはよぅ, ありがとぅ: were ノゥ,
+    # ヨゥ, トゥ with a phrase of their own); in katakana トゥ, ノゥ are morae of loanwords and stay
+    + "|(?<=[おこそとのほもよろをごぞどぼぽょ])ぅ"
 )
 # Three or more of the same vowel kana after a kana ending in that vowel stretch it as well
 # (ああああ, ぎゃあああ: a scream). Two can be a particle and the next word (もおおいに, にいいあう;
@@ -1374,7 +1450,7 @@ def stretch_vowels(text: str) -> str:
 
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
-_NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々0-9])[・･](?=[\u3400-\u9fff々0-9])")
+_NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々0-9A-Za-z])[・･](?=[\u3400-\u9fff々0-9A-Za-z])")
 
 
 _ASCII_PUNCT = tuple(

@@ -65,8 +65,11 @@ class TextNormStage(Stage[TextNormConfig]):
     # 24: e.g. / i.e. / etc. / w/ / w/o / a.m. / p.m., kcal / cal / Mbps / Gbps / kbps; 25: 8888 applause,
     # #2026年 a hashtag, eスポーツ, Live2D; 26: baseball counts in English (1アウト ワンアウト), hPa, m/s;
     # 27: Roman numerals said (ロッキーツー, XIII機関 13機関, Mk-II マークツー), MB/s, 1v1 / 3vs3 with 対, 5on5,
-    # a notice label 【期間限定】 read, not stripped as a speaker tag
-    version: ClassVar[str] = "27"
+    # a notice label 【期間限定】 read, not stripped as a speaker tag; 28: star ratings (評価：★★★☆☆ 星3), 中黒
+    # between Latin words, ぅ after an お-row kana, a pairing's ×, the minus button / arrow keys, a bracketed time is
+    # no kaomoji, www. unread, pt after 万 or katakana, a title label before 「」 kept (スキル「鑑定」), versions of three
+    # parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s
+    version: ClassVar[str] = "28"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -234,7 +237,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # before a verb ナンプン, the adverb なにぶん (was ナンフン); 95: an accented adjective's く-form before the
     # split-off ない keeps a nucleus (おか]しく | な]い), a flat phrase's 〜なかった な], ください joins a flat
     # て-form (してくださ]い), いない after an accented て-form is a phrase of its own (覚]えて | いない)
-    version: ClassVar[str] = "95"
+    # 96: textnorm 28; probe rows (公爵家 ケ, 精霊使い ツカイ, 玉座の間 マ, 禁呪, 分身の術, Kansai 来ーへん, 星 before a
+    # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する
+    version: ClassVar[str] = "96"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
