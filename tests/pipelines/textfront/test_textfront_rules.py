@@ -705,6 +705,17 @@ NUMBER_READINGS = [
     # versions of three parts say each part as a number (Ver.2.10.0 was ニテンイチゼロ…); an address of four keeps
     # digits; a four-digit time before 時 is hours and minutes; 秒速 + km/s names the unit once
     ("Ver.2.10.0", "バージョンニテンジューテンゼロ"),
+    # news figures: units after 万 and missing ones, a range between units, ▲ / △ as minus, ranks in English,
+    # PM2.5, a postal code before an address (its digits ran into 千代田 and lost their zeros)
+    ("1万kmを走破", "イチマンキロメートルヲソーハ"),
+    ("農地約300ha", "ノーチヤクサンビャクヘクタール"),
+    ("毎時0.1μSv", "マイジレーテンイチマイクロシーベルト"),
+    ("3km〜5kmの渋滞", "サンキロメートルカラゴキロメートルノジュータイ"),
+    ("前日比▲120円", "ゼンジツヒマイナスヒャクニジューエン"),
+    ("ベスト8に進出", "ベストエイトニシンシュツ"),
+    ("PM2.5の濃度", "ピーエムニーテンゴノノード"),
+    ("PM3:00に集合", "ゴゴサンジニシューゴー"),
+    ("〒100-0001 東京都千代田区", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ、トーキョートチヨダク"),
     ("1800時に集合", "ジューハチジニシューゴー"),
     ("0630時", "ロクジサンジュップン"),
     ("2000時間", "ニセンジカン"),
@@ -850,6 +861,28 @@ def test_no_arrow_shape_symbol_or_dingbat_stops_a_line() -> None:
 
 # --- readings decided by context (data/context_readings.tsv; causes found on even JSUT ids) --
 CONTEXT_READING_CASES = [
+    # session 40, second probe round (literary and news narration, recipes, chat)
+    ("彼は、一歩前に出た。", "カレワ、イッポマエニデタ"),  # 一歩 at a clause's start was the name ハジメ, 歩 lost
+    ("別れは辛かった。", "ワカレワツラカッタ"),
+    ("カレーが辛かった", "カレーガカラカッタ"),
+    ("ついに時が来た。", "ツイニトキガキタ"),
+    ("株価は大きく値を下げた。", "カブカワオーキクネヲサゲタ"),
+    ("一瞬の間があった。", "イッシュンノマガアッタ"),
+    ("何時か、また会おう。", "イツカ、マタアオー"),
+    ("今何時か分かる？", "イマナンジカワカル"),
+    ("お祖母ちゃんの家", "オバーチャンノイエ"),
+    ("部屋の灯りが消えた", "ヘヤノアカリガキエタ"),
+    ("雪が風に舞っていた", "ユキガカゼニマッテイタ"),
+    ("月の一日には", "ツキノツイタチニワ"),
+    ("粗熱を取る", "アラネツヲトル"),
+    ("牛ひき肉を炒める", "ギューヒキニクヲイタメル"),
+    ("半月切りにします", "ハンゲツギリニシマス"),
+    ("2凸で十分", "ニトツデジューブン"),
+    ("十分で着く", "ジュップンデツク"),
+    ("おばあちゃん家行く", "オバーチャンチイク"),
+    ("英首相が来日", "エーシュショーガライニチ"),
+    ("7月7日は七夕です", "シチガツナノカワタナバタデス"),
+    ("金相場が上昇", "キンソーバガジョーショー"),
     # session 40 probes (fantasy, idol, dialect and sci-fi lines)
     ("公爵家の次男", "コーシャクケノジナン"),
     ("精霊使いの少女", "セーレーツカイノショージョ"),
@@ -1867,6 +1900,8 @@ CUE_CASES = [
     ("wwwww草", "草", [("laugh", "wwwww")]),  # before 草, the laugh's kanji (was ダブリュー x 5 + ソー)
     ("おめでとう！88888", "おめでとう！", [("other", "88888")]),  # applause (8 ぱち), not a number
     ("8888円", "8888円", []),  # a price
+    ("おめでとう888", "おめでとう", [("other", "888")]),  # three 8s too (were ハッピャクハチジューハチ)
+    ("888円です", "888円です", []),
     ("はあく", "はあく", []),  # はあ inside a word is no cue
     # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
     # two different sounds and a sigh after a direction stay as they were
@@ -2194,6 +2229,8 @@ ENGLISH_CASES = [
     ("難易度EXPERT", "ナンイドエキスパート"),  # e2k's model said エクスパート
     ("SLOTを選ぶ", "スロットヲエラブ"),
     ("Altキーを押す", "オルトキーヲオス"),
+    ("APECの会議", "エーペックノカイギ"),
+    ("BANされた", "バンサレタ"),
     ("アリーナC7ブロック", "アリーナシーナナブロック"),  # a seat block: Japanese, as A7 (was シーセブン)
     ("LIVE・STAGE", "ライブ、ステージ"),  # 中黒 between Latin words lists them (was リベステージ)
     ("COMBOが途切れた", "コンボガトギレタ"),

@@ -160,8 +160,9 @@ def _manner_kind(label: str) -> str:
     return next((kind for name, kind in _MANNER_KINDS if name in label), "other")
 
 
-# 8888…, applause in chat (8 is ぱち: パチパチ): four or more 8s standing alone (8888円 is a price)
-_APPLAUSE = re.compile(r"(?<![\d.,])[8８]{4,}(?=$|[\s、。！？!?」』）w])")
+# 8888…, applause in chat (8 is ぱち: パチパチ): three or more 8s standing alone (888円 is a price, No.888 an
+# index; おめでとう888 and a line of 888 are applause: three 8s were read ハッピャクハチジューハチ)
+_APPLAUSE = re.compile(r"(?<![\d.,])[8８]{3,}(?=$|[\s、。！？!?」』）w])")
 # lol / lmao, net laughter in Latin letters (それな、lol): a word of its own, not read (it was ロール)
 _NET_LAUGH_WORD = re.compile(r"(?<![A-Za-z'’])(?:lol|LOL|Lol|lmao|LMAO)(?![A-Za-z'’])")
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
@@ -225,7 +226,7 @@ def extract_cues(text: str) -> tuple[str, list[CueSpan]]:
     while _MAY_LAUGH.search(text) is not None and (m := _NET_LAUGH.search(text)) is not None:
         cues.append(CueSpan("laugh", m.group(0), m.start()))
         text = text[: m.start()] + text[m.end() :]
-    while ("8888" in text or "８８８８" in text) and (m := _APPLAUSE.search(text)) is not None:
+    while ("888" in text or "８８８" in text) and (m := _APPLAUSE.search(text)) is not None:
         cues.append(CueSpan("other", m.group(0), m.start()))  # not read as a number
         text = text[: m.start()] + text[m.end() :]
     if (m := _LAUGH_AFTER_ROMAJI.search(text)) is not None and _romaji_word(m.group(1)):

@@ -336,6 +336,8 @@ _WAVE_RANGE = re.compile(
     # a date's weekday in brackets before the second date (12/24(土)〜12/26(月)), and a line ending in
     # 後〜 / 以降〜 ("from after the maintenance"): from, not a stretch (were ー, メンテナンスゴー)
     r"|(?<=[)）])\s*[〜～~]\s*(?=\d)|(?<=後|降)\s*[〜～~](?=\s*$)"
+    # a unit read in katakana before another number (3km〜5km, 5℃〜10℃: キロメートル〜 was drawn out, ー)
+    r"|(?<=[\u30a1-\u30fa\u30fc])\s*[〜～~]\s*(?=[0-9０-９])"
 )
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -421,7 +423,11 @@ _CODE = re.compile(r"(?<![\d\-‐])\d+(?:[\-‐]\d+)+(?![\d\-‐])")
 def _code(m: re.Match[str]) -> str:
     groups = re.split(r"[\-‐]", m.group(0))
     if len(groups) == 2 and len(groups[0]) == 3 and len(groups[1]) == 4 and _POSTAL.search(m.string, 0, m.start()):
-        return "の".join(g.translate(_KANJI_DIGITS) for g in groups)  # 〒123-4567: a postal code, not から
+        # 〒123-4567: a postal code, not から; a pause before an address written after it, or its kanji digits
+        # ran into the address (〒一〇〇の〇〇〇一東京都千代田区: the zeros lost, 千代田 read as numbers, センダイデン)
+        after = m.string[m.end() :].lstrip(" 　")
+        tail = "、" if after and _KANJI_CHAR.match(after) is not None else ""
+        return "の".join(g.translate(_KANJI_DIGITS) for g in groups) + tail
     # A range runs upwards (3-5人): two equal or falling groups (1-1, 4-2) are a section or level
     # number, read with の like a code (was イチカライチ, ヨンカラニ).
     if len(groups) >= 3 and any(len(g) >= 3 for g in groups) and not groups[0].startswith("0"):
@@ -993,7 +999,8 @@ def _longest_first(keys: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     units = {u: r for u, r in read_table("units.tsv")}
-    return re.compile(rf"(?<=\d)\s?({_longest_first(units)})(?![A-Za-z])"), units
+    # after a digit, or after a number's 万 / 億 (1万km, 3万kW: were ケーエム, ケーダブリュー)
+    return re.compile(rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億))\s?({_longest_first(units)})(?![A-Za-z])"), units
 
 
 @lru_cache(maxsize=1)
@@ -1092,11 +1099,22 @@ def _four_digit_time(m: re.Match[str]) -> str:
     return f"{h}時" + (f"{mi}分" if mi else "")
 
 
+# ▲ / △ before a figure is its minus sign in Japanese business and news tables (前日比▲120円, △5億円: were
+# dropped, and the figure's sign with them). A rank after ベスト / トップ / ワースト is said in English (ベスト8
+# ベストエイト, トップ10 トップテン), as the words are.
+_TRIANGLE_MINUS = re.compile(r"[▲△]\s?(?=[0-9０-９])")
+_ENGLISH_RANK = re.compile(r"(?<=ベスト|トップ)(1\d|20|[1-9])(?![\d.,])|(?<=ワースト)(1\d|20|[1-9])(?![\d.,])")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
+    if "▲" in text or "△" in text:
+        text = _TRIANGLE_MINUS.sub("マイナス", text)
+    if "ベスト" in text or "トップ" in text or "ワースト" in text:
+        text = _ENGLISH_RANK.sub(lambda m: english_numeral(m.group(1) or m.group(2)) or m.group(0), text)
     names, name_readings = _alphanumeric_pattern()
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "v" in text or "V" in text:
@@ -1207,8 +1225,14 @@ _SCHEME_OR_QUERY = re.compile(r"^https?://(?:www\.)?|^www\.|[?#].*")
 _DOTTED_ACRONYM = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.){2,}(?![A-Za-z])")
 
 
+# PM2.5 / PM10 of air quality are particulate matter, ピーエム, not the PM of a time before a number (午後).
+_PARTICULATE = re.compile(r"(?<![A-Za-z])PM(?=2\.5|10(?![\d:]))")
+
+
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
+    if "PM" in text:
+        text = _PARTICULATE.sub("ピーエム", text)
     pattern, readings = _abbreviation_pattern()
     if "." not in text and not _has_periodless_abbreviation(text):
         return text  # every row has a period but these

@@ -68,8 +68,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # a notice label 【期間限定】 read, not stripped as a speaker tag; 28: star ratings (評価：★★★☆☆ 星3), 中黒
     # between Latin words, ぅ after an お-row kana, a pairing's ×, the minus button / arrow keys, a bracketed time is
     # no kaomoji, www. unread, pt after 万 or katakana, a title label before 「」 kept (スキル「鑑定」), versions of three
-    # parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s
-    version: ClassVar[str] = "28"
+    # parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s; 29: units after 万 / 億 and news units
+    # (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English, PM2.5, a pause after a postal code
+    # before an address, 888 applause
+    version: ClassVar[str] = "29"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -238,8 +240,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # split-off ない keeps a nucleus (おか]しく | な]い), a flat phrase's 〜なかった な], ください joins a flat
     # て-form (してくださ]い), いない after an accented て-form is a phrase of its own (覚]えて | いない)
     # 96: textnorm 28; probe rows (公爵家 ケ, 精霊使い ツカイ, 玉座の間 マ, 禁呪, 分身の術, Kansai 来ーへん, 星 before a
-    # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する
-    version: ClassVar[str] = "96"
+    # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する; 97: textnorm 29, second probe round rows
+    # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words, 英首相, 七夕, 金相場…)
+    version: ClassVar[str] = "97"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
