@@ -67,10 +67,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # 27: Roman numerals said (ロッキーツー, XIII機関 13機関, Mk-II マークツー), MB/s, 1v1 / 3vs3 with 対, 5on5,
     # a notice label 【期間限定】 read, not stripped as a speaker tag; 28: star ratings (評価：★★★☆☆ 星3), 中黒
     # between Latin words, ぅ after an お-row kana, a pairing's ×, the minus button / arrow keys, a bracketed time is
-    # no kaomoji, www. unread, pt after 万 or katakana, a title label before 「」 kept (スキル「鑑定」), versions of three
-    # parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s; 29: units after 万 / 億 and news units
-    # (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English, PM2.5, a pause after a postal code
-    # before an address, 888 applause
+    # no kaomoji, www. unread, pt after 万 or katakana, a title label before 「」 kept (スキル「鑑定」), versions of
+    # three parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s;
+    # 29: units after 万 / 億, news units (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English,
+    # PM2.5, a pause after a postal code before an address, 888 applause
     version: ClassVar[str] = "29"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
@@ -241,7 +241,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # て-form (してくださ]い), いない after an accented て-form is a phrase of its own (覚]えて | いない)
     # 96: textnorm 28; probe rows (公爵家 ケ, 精霊使い ツカイ, 玉座の間 マ, 禁呪, 分身の術, Kansai 来ーへん, 星 before a
     # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する; 97: textnorm 29, second probe round rows
-    # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words, 英首相, 七夕, 金相場…)
+    # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words,
+    # 英首相, 七夕, 金相場…)
     version: ClassVar[str] = "97"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
