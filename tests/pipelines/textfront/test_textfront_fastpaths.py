@@ -266,10 +266,24 @@ def test_guarded_passes_equal_their_rules(text: str) -> None:
 @_FUZZ
 @given(_norm_text)
 def test_tidy_space_removes_whitespace_next_to_japanese_only(text: str) -> None:
-    # The original formulation: every Japanese character swallows the whitespace around it.
-    spaced = re.sub(r"[ \u3000]+", " ", text)
-    reference = re.sub(rf"\s*([{KANA}{KANJI}、。！？「」『』（）…])\s*", r"\1", spaced)
-    reference = re.sub(r"^[、。\s]+", "", reference).strip()
+    # The original formulation: every Japanese character swallows the whitespace around it ... but one
+    # space stays between two Japanese words (kana games write words apart; not two katakana words) and between a
+    # Latin word and a kanji.
+    spaced = re.sub(r"\s+", " ", text)
+
+    def is_(pattern: str, ch: str) -> bool:
+        return bool(ch) and re.fullmatch(pattern, ch) is not None
+
+    word, kanji, latin = f"[{KANA}{KANJI}]", f"[{KANJI}]", "[A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\\-,!?]"
+    japanese = f"[{KANA}{KANJI}、。！？「」『』（）…]"
+    out = []
+    for i, ch in enumerate(spaced):
+        before, after = spaced[i - 1 : i], spaced[i + 1 : i + 2]
+        katakana = is_("[\u30a1-\u30fa\u30fc]", before) and is_("[\u30a1-\u30fa\u30fc]", after)
+        kept = (is_(word, before) and is_(word, after) and not katakana) or (is_(latin, before) and is_(kanji, after))
+        if ch != " " or kept or not (is_(japanese, before) or is_(japanese, after)):
+            out.append(ch)
+    reference = re.sub(r"^[、。\s]+", "", "".join(out)).strip()
     assert _tidy_space(text) == reference
 
 

@@ -209,7 +209,7 @@ NORMALIZE_CASES = [
     # Kakuyomu's emphasis dots 《《…》》 mark no reading: the text is said as written, with no pause
     ("《《大事》》なことだ", "大事なことだ"),
     # HTML character references of scraped text (were read as letters: アンドヘリップ)
-    ("漢字&nbsp;を読む&hellip;", "漢字を読む…"),
+    ("漢字&nbsp;を読む&hellip;", "漢字 を読む…"),  # a space between Japanese words stays, as a word boundary
     ("&#x661F;&#12364;見える&amp;", "星が見えるアンド"),
     # Unity TextMeshPro rich text, WebVTT spans and cue timestamps: any lower-case ASCII tag goes
     # (were read as letters and digits: マークイコールエフエフ…, ブイタナカ); <A> (a button) stays
@@ -714,6 +714,13 @@ NUMBER_READINGS = [
     ("前日比▲120円", "ゼンジツヒマイナスヒャクニジューエン"),
     ("ベスト8に進出", "ベストエイトニシンシュツ"),
     ("PM2.5の濃度", "ピーエムニーテンゴノノード"),
+    # clinical figures (a probe of hospital drama): blood pressure with の, units per volume, µg, mmHg, joules
+    ("血圧80/50です", "ケツアツハチジューノゴジューデス"),
+    ("120/80mmHg", "ヒャクニジューノハチジューミリメートルエイチジー"),
+    ("血糖値は250mg/dL", "ケットーチワニヒャクゴジューミリグラムパーデシリットル"),
+    ("10μg投与", "ジューマイクログラムトーヨ"),
+    ("200Jでチャージ", "ニヒャクジュールデチャージ"),
+    ("SpO2が90%", "エスピーオーツーガキュージュッパーセント"),
     ("PM3:00に集合", "ゴゴサンジニシューゴー"),
     ("〒100-0001 東京都千代田区", "ユービンバンゴーイチマルマルノゼロゼロゼロイチ、トーキョートチヨダク"),
     ("1800時に集合", "ジューハチジニシューゴー"),
@@ -762,6 +769,31 @@ SIGN_READINGS = [
     # session 40 probes: a pairing's × is かける (collaboration titles), the minus button and arrow keys are
     # named, a run of arrows is a command; a bracketed time range is no kaomoji; www. is not read in a URL
     ("アイドル×ファッションのコラボ", "アイドルカケルファッションノコラボ"),
+    (
+        "A型Rh−の血液が足りません！",
+        "エーガタアールエイチマイナスノケツエキガタリマセン",
+    ),  # the minus had no reading: the line failed
+    ("証言開始 ～事件当夜の出来事～", "ショーゲンカイシ、ジケントーヤノデキゴト"),  # a wave pair decorates a subtitle
+    ("10時〜12時", "ジュージカラジューニジ"),
+    # music and card-game text: ♯ / ♭ said, a heart between Latin words a space, a star before a number a level,
+    # stars before の a level, a circled number before a colon a clause number, a minus in an equation
+    ("F♯とB♭", "エフシャープトビーフラット"),
+    ("Love♡Love♡Summer", "ラブラブサマー"),
+    ("難易度★12", "ナンイドホシジューニ"),
+    ("★★★★のモンスター", "ホシヨンノモンスター"),
+    ("③：1ターンに1度", "サン、イチターンニイチド"),
+    ("LP 4000－1000＝3000", "エルピー、ヨンセンマイナスセンイコールサンゼン"),
+    ("PP 10/15", "ピーピージューゴブンノジュー"),  # a stat's value, not the 15th of October
+    # a space between Japanese words is a word boundary (kana games write words apart), and one between an English
+    # word and a kanji too (君 was the suffix クン)
+    ("カビゴンは　めを　さました！", "カビゴンワメヲサマシタ"),
+    ("ねむりごなは　はずれた！", "ネムリゴナワハズレタ"),
+    ("Merry Christmas 君に届け", "メリークリスマスキミニトドケ"),
+    ("Shining star 星に願いを", "シャイニングスターホシニネガイヲ"),
+    ("オープニングテーマ「Brave Heart」", "オープニングテーマ、ブレーブハート"),
+    ("feat. 初音ミク", "フィーチャリングハツネミク"),
+    ("Re:Start", "リスタート"),
+    ("Acoustic Ver.", "アコースティックバージョン"),
     ("×ボタンでキャンセル", "バツボタンデキャンセル"),
     ("−ボタンでマップ表示", "マイナスボタンデマップヒョージ"),
     ("↑キーで移動", "ウエキーデイドー"),
@@ -885,6 +917,15 @@ CONTEXT_READING_CASES = [
     ("金相場が上昇", "キンソーバガジョーショー"),
     # session 40 probes (fantasy, idol, dialect and sci-fi lines)
     ("公爵家の次男", "コーシャクケノジナン"),
+    ("師長が呼んでいます", "シチョーガヨンデイマス"),
+    ("四分音符", "シブオンプ"),
+    ("八分音符", "ハチブオンプ"),
+    ("あと八分", "アトハップン"),
+    ("ト音記号とヘ音記号", "トオンキゴートヘオンキゴー"),
+    ("劇中歌", "ゲキチューカ"),
+    ("攻2400・守2000", "コーニセンヨンヒャク、シュニセン"),
+    ("閉腹します", "ヘーフクシマス"),
+    ("財前先生", "ザイゼンセンセー"),
     ("精霊使いの少女", "セーレーツカイノショージョ"),
     ("玉座の間で待つ", "ギョクザノマデマツ"),
     ("我、汝を導く者なり", "ワレ、ナンジヲミチビクモノナリ"),
@@ -2229,6 +2270,8 @@ ENGLISH_CASES = [
     ("難易度EXPERT", "ナンイドエキスパート"),  # e2k's model said エクスパート
     ("SLOTを選ぶ", "スロットヲエラブ"),
     ("Altキーを押す", "オルトキーヲオス"),
+    ("Forever", "フォーエバー"),
+    ("Baby, don't cry", "ベビー、ドントクライ"),
     ("APECの会議", "エーペックノカイギ"),
     ("BANされた", "バンサレタ"),
     ("アリーナC7ブロック", "アリーナシーナナブロック"),  # a seat block: Japanese, as A7 (was シーセブン)

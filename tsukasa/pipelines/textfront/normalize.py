@@ -177,7 +177,7 @@ _NOT_A_NAME = re.compile(
     # 依頼書「ゴブリン討伐」: game UI and quest text; the label was dropped as a speaker's name)
     r"|(?:クエスト|スキル|アイテム|称号|依頼書|依頼|技|魔法|呪文|奥義|必殺技|新曲|曲|作品|タイトル|映画|番組|ミッション"
     r"|作戦|イベント|キャンペーン|ステージ|エピソード|チャプター|装備|武器|二つ名|異名|通称|実績|トロフィー|お題|合言葉"
-    r"|キーワード|コマンド|モード)$"
+    r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
     rf"|^(?:これ|それ|あれ|どれ|ここ|そこ|あそこ|わたし|あたし|ぼく|おれ|きみ|あなた|かれ|かのじょ|みんな|だれ|なに)[はがもの]$"
 )
@@ -406,12 +406,40 @@ _DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])
 _DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(?![\d/])(?!\s*スケール)")
 
 
+# A value after a stat's name (HP 12/12, PP 10/15, MP:5/5) is no date (it was ジューニガツジューニニチ).
+_STAT_BEFORE = re.compile(r"(?<![A-Za-z])(?:HP|MP|PP|SP|TP|AP|BP|LP|EXP|ATK|DEF)\s*[:：]?\s*$")
+
+
+def _after_stat(m: re.Match[str]) -> bool:
+    return _STAT_BEFORE.search(m.string, 0, m.start()) is not None
+
+
+def _late_date(m: re.Match[str]) -> str:
+    return m.group(0) if _after_stat(m) else f"{int(m.group(1))}月{int(m.group(2))}日"
+
+
 def _early_date(m: re.Match[str]) -> str:
     month, day = int(m.group(1)), int(m.group(2))
-    return f"{month}月{day}日" if month >= day else m.group(0)
+    return f"{month}月{day}日" if month >= day and not _after_stat(m) else m.group(0)
 
 
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
+# Blood pressure is systolic / diastolic, said with の (血圧80/50 ハチジューノゴジュー; it was a fraction, 50分の80).
+_BLOOD_PRESSURE = re.compile(
+    r"(?<=血圧)([はがも]?[:：]?\s?(?:上昇|低下)?[、,]?\s?)(\d{2,3})/(\d{2,3})(?![\d/])"
+    r"|(?<![\d/])(\d{2,3})/(\d{2,3})(?=\s?(?:mmHg|ミリメートルエイチジー))"
+)
+
+
+def _blood_pressure(m: re.Match[str]) -> str:
+    if m.group(2):
+        return f"{m.group(1)}{m.group(2)}の{m.group(3)}"
+    return f"{m.group(4)}の{m.group(5)}"
+
+
+# The Rh factor's sign (A型Rh−, Rh-) is said: マイナス (the minus sign had no reading and the line stopped; a hyphen
+# was dropped, naming the other blood type); Rh+ already read プラス.
+_RH_SIGN = re.compile(r"(?<=Rh)[-−－]")
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
 # 〒100-0001) — when there are three or more groups or a group starts with 0; read digit by digit
@@ -477,7 +505,9 @@ _PLUS_NUM = re.compile(_NOT_SIGNED_AFTER + r"\+(?=\d)")
 _KANJI_THEN_MINUS = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])[-−](?=\d)")
 # ... and after an RPG stat written in capitals (HP-5, DEF-10, SPD−3: a debuff), where a hyphen and a
 # digit after capitals is otherwise a model name said in English (K-1 ケーワン; HP-5 was エイチピーファイブ).
-_STAT_MINUS = re.compile(r"(?<![A-Za-z])(HP|MP|ATK|DEF|SPD|AGI|STR|DEX|LUK|INT|EXP|MATK|MDEF)[-−](?=\d)")
+_STAT_MINUS = re.compile(r"(?<![A-Za-z])(HP|MP|LP|ATK|DEF|SPD|AGI|STR|DEX|LUK|INT|EXP|MATK|MDEF)[-−－](?=\d)")
+# A minus between two numbers in an equation (LP 4000－1000＝3000: ヨンセンノセン, a code) is マイナス.
+_EQUATION_MINUS = re.compile(r"(?<=\d)\s*[-−－]\s*(?=\d+(?:\.\d+)?\s*[=＝])")
 _KANJI_RUN_END = re.compile(rf"[{KANJI}]+$")
 
 
@@ -559,6 +589,7 @@ _CIRCLED_CHARS = "".join(
     + (*range(0x24EB, 0x2500), *range(0x2776, 0x2794))
 )
 _CIRCLED_RUN = re.compile(f"[{_CIRCLED_CHARS}]+")
+_CIRCLED_COLON = re.compile(f"([{_CIRCLED_CHARS}])\\s*[:：]")
 # Superscript digits are a power (x², 10³: NFKC made them x2 and 103, ヒャクサン): の…乗. So are
 # digits after ^ between a number or letter and digits (10^3, 2^10). ™ and ℠ are marks, not the
 # letters NFKC spells them with (ティーエム); a vulgar fraction (½) is NFKC's 1⁄2, whose fraction
@@ -576,6 +607,9 @@ _NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}{_SUPERSCRIPTS}™�
 def _number_forms(text: str) -> str:
     text = lower_case_numerals_to_digits(read_roman_numerals(text)).translate(_MARKS_NOT_LETTERS)
     text = _POWER.sub(_power, text)
+    # a circled number before a colon numbers a clause (card text: ③：1ターンに1度…): a pause, not the colon that
+    # made 3:1 a ratio (サンタイイチ)
+    text = _CIRCLED_COLON.sub(lambda m: m.group(1) + "、", text)
     return _CIRCLED_RUN.sub(lambda m: "、".join(str(int(unicodedata.numeric(c))) for c in m.group(0)), text)
 
 
@@ -931,11 +965,15 @@ _PAW_FACE = re.compile(r"ฅ([^ฅ\n]{1,12})ฅ")
 # already was; it was removed as decoration and the line lost what it said (評価、). A rating is filled stars
 # then empty ones, or any stars after a word that names a rating; a run of ★ alone (★★★超お得★★★) decorates.
 _RATED = "評価|難易度|レア度|レアリティ|おすすめ度|オススメ度|満足度|危険度|重要度|人気度|ランク"
-_STAR_RUN = re.compile(rf"(?:(?:(?<={_RATED.replace('|', ')|(?<=')}))(?P<rated>)\s*[:：]?\s*)?(?P<stars>[★☆]{{1,10}})")
+_STAR_RUN = re.compile(
+    rf"(?:(?:(?<={_RATED.replace('|', ')|(?<=')}))(?P<rated>)\s*[:：]?\s*)?(?P<stars>[★☆]{{1,10}})(?![0-9０-９])"
+)  # not a star before a number: ★12 is a level (星12), as _STAR_RATING reads it
 
 
 def read_star_ratings(text: str) -> str:
-    """評価：★★★☆☆ → 評価：星3 (see _STAR_RUN)."""
+    """評価：★★★☆☆ → 評価：星3 (see _STAR_RUN); a heart or star between Latin words → a space."""
+    if _DECORATION_BETWEEN_WORDS.search(text) is not None:
+        text = _DECORATION_BETWEEN_WORDS.sub(" ", text)
     if "★" not in text and "☆" not in text:
         return text
     return _STAR_RUN.sub(_star_rating, text)
@@ -944,7 +982,9 @@ def read_star_ratings(text: str) -> str:
 def _star_rating(m: re.Match[str]) -> str:
     stars = m.group("stars")
     filled_then_empty = len(stars) >= 3 and "★" in stars and "☆" in stars and "★" not in stars.lstrip("★")
-    if m.group("rated") is None and not filled_then_empty:
+    # a level in stars before what it grades (★★★★のモンスター, ★★以上): 星4
+    level = len(stars) >= 2 and "☆" not in stars and m.string.startswith(("の", "以上", "以下"), m.end())
+    if m.group("rated") is None and not filled_then_empty and not level:
         return m.group(0)
     return m.group(0)[: -len(stars)] + f"星{stars.count('★')}"
 
@@ -966,7 +1006,7 @@ def remove_emoji_kaomoji(text: str) -> str:
 # The same set as _is_emoji, as one character class (a regex pass instead of a Python loop); the
 # private-use ranges are exactly Unicode category Co. Tests check the two agree on every code point.
 # (The dingbat numbers ❶ ➀ ➊ are numbers: normalisation reads them as circled numbers.)
-_KEPT_SYMBOLS = "★☆♪♫♬♥♡" + "".join(chr(c) for c in range(0x2776, 0x2794))
+_KEPT_SYMBOLS = "★☆♪♫♬♥♡♯♭" + "".join(chr(c) for c in range(0x2776, 0x2794))  # ♯ ♭: read (symbols.tsv)
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
     + "".join(chr(c) for c in range(0x2600, 0x27C0) if chr(c) not in _KEPT_SYMBOLS)
@@ -1143,7 +1183,7 @@ def _normalize_numbers_all(text: str) -> str:
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
     if "/" in text:
-        text = _DATE_MD_LATE.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
+        text = _DATE_MD_LATE.sub(_late_date, text)
         text = _DATE_MD_EARLY.sub(_early_date, text)
 
     def time(m: re.Match[str]) -> str:
@@ -1168,9 +1208,13 @@ def _normalize_numbers_all(text: str) -> str:
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(r"\1対\2", text)
+    if "=" in text or "＝" in text:
+        text = _EQUATION_MINUS.sub("マイナス", text)
     text = _CODE.sub(_code, text)
     if "^" in text:
         text = _CARET_POWER.sub(r"の\1乗", text)
+    if "/" in text and ("血圧" in text or "エイチジー" in text):
+        text = _BLOOD_PRESSURE.sub(_blood_pressure, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)
@@ -1301,7 +1345,21 @@ _LEGAL_FORM = re.compile(r"[(（]([株有財社])[)）]")
 _LEGAL_FORM_NAMES = {"株": "株式会社", "有": "有限会社", "財": "財団法人", "社": "社団法人"}
 
 
+# A pair of wave dashes around a subtitle or heading (証言開始 ～事件当夜の出来事～, 〜第1章〜) is decoration,
+# as brackets are: a pause before the subtitle, nothing after it. The first was read から and the last drew the
+# word out (ー).
+_WAVE_PAIR = re.compile(
+    r"(?:^|(?<=[\s　、。」』]))[〜～~](?=[^\d\s〜～~ー])([^〜～~]{1,30}?)(?<![\d\s])[〜～~]+(?=$|[\s　、。！？!?「『])"
+)
+
+
+def _wave_pair(m: re.Match[str]) -> str:
+    return "、" + m.group(1) + ("" if m.end() == len(m.string) else "、")
+
+
 def normalize_symbols(text: str) -> str:
+    if "Rh" in text:
+        text = _RH_SIGN.sub("マイナス", text)
     if ")" in text or "）" in text:
         text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
     if "×" in text:
@@ -1315,6 +1373,7 @@ def normalize_symbols(text: str) -> str:
     if "↑" in text or "↓" in text or "←" in text or "→" in text:
         text = _ARROW_KEYS.sub(lambda m: "".join(_ARROW_NAMES[c] for c in m.group(0)), text)
     if "〜" in text or "～" in text or "~" in text:  # the only characters the wave rules rewrite
+        text = _WAVE_PAIR.sub(_wave_pair, text)
         # A wave dash after a number, a counter or a kanji word joins a range (15時30分〜16時,
         # 東京〜大阪, 3日〜): から. After kana it stretches the vowel (ね〜, すご〜い): ー.
         text = _WAVE_RANGE.sub("から", text)
@@ -1475,6 +1534,9 @@ def stretch_vowels(text: str) -> str:
 
 _SYMBOLS: dict[int, str] = {}  # filled on first use by _symbol_table
 _NAKAGURO_LIST = re.compile(r"(?<=[\u3400-\u9fff々0-9A-Za-z])[・･](?=[\u3400-\u9fff々0-9A-Za-z])")
+# A heart or star between two Latin words joins a title's words (Love♡Love♡Summer): a space, not nothing (the words
+# ran into one, ロベロベサマ).
+_DECORATION_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z])[♡♥❤☆★♪]+(?=[A-Za-z])")
 
 
 _ASCII_PUNCT = tuple(
@@ -1523,11 +1585,27 @@ def _squeeze_all(text: str) -> str:
     return text
 
 
-_SPACES = re.compile(r"[ \u3000]+")
+_SPACES = re.compile(r"\s+")
 # Whitespace next to a Japanese character or bracket goes. Matching the whitespace itself (not
 # every Japanese character with optional spaces around it) keeps this pass cheap.
 _JA_AND_PUNCT = rf"[{KANA}{KANJI}、。！？「」『』（）…]"
-_SPACE_AROUND_JA = re.compile(rf"\s+(?={_JA_AND_PUNCT})|(?<={_JA_AND_PUNCT})\s+")
+# Except one space between a Latin word and a kanji after it: there the writer marked a word boundary that the
+# kanji needs (Merry Christmas 君に届け: without it 君 read as the suffix クン, 星 ボシ, 声 ゴエ after an English word);
+# :mod:`.mixed` keeps it for English words and drops it after romaji, whose kanji suffixes join them (kyōsē 的).
+_LATIN_BEFORE_SPACE = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\\-,!?"
+# And one space between two Japanese words (not two katakana ones): games written in kana put a
+# (full-width) space where kanji would have shown the words (カビゴンは　めを　さました！); without it
+# MeCab read across it (カビゴン|はめ|を: ハメヲ, ねむりごなは|はずれた: ハ). A space is no node and no
+# pause to OpenJTalk, only a cut.
+_JA_WORD_CHAR = rf"[{KANA}{KANJI}]"
+_SPACE_AROUND_JA = re.compile(
+    rf"(?<![{_LATIN_BEFORE_SPACE}])(?<!{_JA_WORD_CHAR})\s+(?={_JA_AND_PUNCT})"
+    rf"|(?<=[{_LATIN_BEFORE_SPACE}])\s+(?=[{KANA}、。！？「」『』（）…])"
+    rf"|(?<=[、。！？「」『』（）…])\s+|(?<={_JA_WORD_CHAR})\s+(?![\s{KANA}{KANJI}])"
+    # ... but not between two katakana words: a robot's or a foreigner's line spaced word by word (ワタシ アナタ
+    # ロボット) is read by the katakana-line rules, which need the line whole
+    r"|(?<=[\u30a1-\u30fa\u30fc])\s+(?=[\u30a1-\u30fa\u30fc])"
+)
 _LEADING_PUNCT = re.compile(r"^[、。\s]+")
 
 
@@ -1569,7 +1647,8 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー|''"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
-    rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?])"  # a space next to Japanese goes (_tidy_space)
+    rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?{KANJI}])"  # a space next to Japanese goes (_tidy_space) ...
+    rf"|(?<![{_LATIN},!?]) (?=[{KANJI}])"  # ... but one between a Latin word and a kanji stays
     # a dash, as _JAPANESE_DASH reads it
     rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"
     # a Roman numeral or a Mk (read_roman_numerals: ロッキーII, Mk-II)

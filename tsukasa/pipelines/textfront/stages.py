@@ -70,8 +70,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # no kaomoji, www. unread, pt after 万 or katakana, a title label before 「」 kept (スキル「鑑定」), versions of
     # three parts (Ver.2.10.0 ジュー), four-digit times before 時 (1800時), 秒速 + km/s;
     # 29: units after 万 / 億, news units (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English,
-    # PM2.5, a pause after a postal code before an address, 888 applause
-    version: ClassVar[str] = "29"
+    # PM2.5, a pause after a postal code before an address, 888 applause; 30: a space kept between Japanese words
+    # (not two katakana ones) and between a Latin word and a kanji, blood pressure, Rh−, clinical units, a wave
+    # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：, 4000－1000＝
+    version: ClassVar[str] = "30"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -242,8 +244,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 96: textnorm 28; probe rows (公爵家 ケ, 精霊使い ツカイ, 玉座の間 マ, 禁呪, 分身の術, Kansai 来ーへん, 星 before a
     # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する; 97: textnorm 29, second probe round rows
     # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words,
-    # 英首相, 七夕, 金相場…)
-    version: ClassVar[str] = "97"
+    # 英首相, 七夕, 金相場…); 98: textnorm 30, an English word keeps the space before a kanji (君 キミ), hospital,
+    # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words
+    version: ClassVar[str] = "98"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
