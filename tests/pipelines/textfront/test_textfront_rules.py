@@ -146,6 +146,9 @@ def test_question_reaches_prosody() -> None:
 
 # --- normalisation: game/novel script conventions ---------------------------------------------
 NORMALIZE_CASES = [
+    # ruby after a word's okurigana (web novels, lyrics) spells the whole word: the bar goes before it (it was no
+    # ruby, and the reading was said again after the word)
+    ("強さ《つよさ》が欲しい", "強さが欲しい"),  # its ruby spells the dictionary reading: kept as written
     # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}; a reading
     # the dictionary does not give the word replaces it ...
     ("|司《しのぶ》は言った。", "しのぶは言った。"),

@@ -842,7 +842,20 @@ def apply_ruby_with_readings(text: str, user_dic: str | None = None) -> tuple[st
     return _apply_ruby_all(text, kept, user_dic), kept
 
 
+# Aozora ruby without its bar covers the kanji right before 《》; web novels and lyrics also put it after a
+# word's okurigana (強さ《つよさ》, 優しさ《やさしさ》, 煌めき《きらめき》), the reading spelling the whole word. Such a
+# ruby (its reading ending in the word's kana) gets the bar before the word, as the writer meant: it was no
+# ruby at all and read after the word (ツヨサ、ツヨサガ).
+_RUBY_AFTER_OKURIGANA = re.compile(rf"(?<![|｜{KANJI}])([{KANJI}]+)([{HIRA}]{{1,3}})(?=《([{KANA}]{{1,40}})》)")
+
+
+def _bar_before_okurigana_ruby(m: re.Match[str]) -> str:
+    return "｜" + m.group(0) if m.group(3).endswith(m.group(2)) and len(m.group(3)) > len(m.group(2)) else m.group(0)
+
+
 def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
+    if "《" in text:
+        text = _RUBY_AFTER_OKURIGANA.sub(_bar_before_okurigana_ruby, text)
     # One scan over every form at once would keep `kept` in text order; the forms never overlap, so
     # each form's words are found in order and the list is sorted by position at the end.
     found: list[tuple[int, SpelledReading]] = []

@@ -72,8 +72,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 29: units after 万 / 億, news units (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English,
     # PM2.5, a pause after a postal code before an address, 888 applause; 30: a space kept between Japanese words
     # (not two katakana ones) and between a Latin word and a kanji, blood pressure, Rh−, clinical units, a wave
-    # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：, 4000－1000＝
-    version: ClassVar[str] = "30"
+    # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：, 4000－1000＝;
+    # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice)
+    version: ClassVar[str] = "31"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -245,8 +246,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # number ホシ…), TIPS ティップス, AT, C7ブロック シーナナ, 50回復する; 97: textnorm 29, second probe round rows
     # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words,
     # 英首相, 七夕, 金相場…); 98: textnorm 30, an English word keeps the space before a kanji (君 キミ), hospital,
-    # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words
-    version: ClassVar[str] = "98"
+    # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words;
+    # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》)
+    version: ClassVar[str] = "99"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
