@@ -72,7 +72,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 29: units after 万 / 億, news units (ha, kWh, μSv, Bq…), 〜 between units, ▲ / △ minus, ベスト8 in English,
     # PM2.5, a pause after a postal code before an address, 888 applause; 30: a space kept between Japanese words
     # (not two katakana ones) and between a Latin word and a kanji, blood pressure, Rh−, clinical units, a wave
-    # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：, 4000－1000＝;
+    # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：,
+    # 4000－1000＝;
     # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice)
     version: ClassVar[str] = "31"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
