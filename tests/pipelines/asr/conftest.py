@@ -7,6 +7,7 @@ boundaries (what the segment stage would produce), so the model loads once and o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,12 +82,23 @@ def _cut(rec: Any, cid: str, start: float, dur: float, text: str = "", source: d
     )
 
 
+@pytest.fixture(autouse=True)
+def _fixed_blas_threads() -> Iterator[None]:
+    """Every transcription test at one BLAS thread count, whatever ran before it in the worker (see
+    ``asr_session``: a flow test pins the process to one thread, and Whisper's features move with it)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def asr_session(tmp_path_factory: pytest.TempPathFactory) -> AsrSession:
     import time
 
     import soundfile as sf
     from lhotse import Recording
+    from threadpoolctl import threadpool_limits
 
     from tsukasa.pipelines.asr.transcribe import TranscribeConfig, TranscribeStage
     from tsukasa.pipelines.base import StageContext
@@ -144,7 +156,12 @@ def asr_session(tmp_path_factory: pytest.TempPathFactory) -> AsrSession:
 
     stage = TranscribeStage(TranscribeConfig())
     t0 = time.perf_counter()
-    result = stage.process(list(cuts.values()), StageContext(work_dir=root, num_threads=2))
+    # BLAS threads fixed for this session: OpenBLAS's float32 products differ across thread counts, and Whisper's
+    # log-mel features with them (tsukasa.flows.curate.pin_blas_threads), so a flow test that ran earlier in the same
+    # worker (it pins the process to one thread) changed a comma into a full stop here, and the sentence tests failed
+    # in some orders of the suite only.
+    with threadpool_limits(limits=2, user_api="blas"):
+        result = stage.process(list(cuts.values()), StageContext(work_dir=root, num_threads=2))
     seconds = time.perf_counter() - t0
     return AsrSession(
         recording=rec,
