@@ -781,6 +781,22 @@ SIGN_READINGS = [
     # music and card-game text: ♯ / ♭ said, a heart between Latin words a space, a star before a number a level,
     # stars before の a level, a circled number before a colon a clause number, a minus in an equation
     ("F♯とB♭", "エフシャープトビーフラット"),
+    # the fourth probe round (announcers, game UI, web novels, sound effects)
+    ("BONUS x2", "ボーナスカケルニ"),
+    ("スコアは3-1", "スコアワサンタイイチ"),
+    ("STAGE 1-2", "ステージイチノニ"),
+    ("打率.312", "ダリツサンワリイチブニリン"),
+    ("ラップタイム 1'23.456", "ラップタイム、イップンニジューサンビョーヨンゴーロク"),
+    ("LAP 3/3", "ラップサンブンノサン"),  # a capital label's count, not the 3rd of March
+    ("最終章「君と見た空」", "サイシューショー、キミトミタソラ"),
+    ("【レベル】42", "レベル、ヨンジューニ"),  # a status window's label is read, not stripped as a speaker
+    ("ランク：D", "ランク、ディー"),  # a grade, not the :D smiley
+    ("評価はS－だった。", "ヒョーカワエスマイナスダッタ"),
+    ("★★★★★で応援お願いします！", "ホシゴデオーエンオネガイシマス"),
+    ("ドカ――ン！", "ドカーン"),  # a dash inside a sound effect is its long vowel ...
+    ("うわ――っ！と叫んだ", "ウワーットサケンダ"),
+    ("それは――違う", "ソレワ、チガウ"),  # ... between words a pause
+    ("背後から(ｺﾞｺﾞｺﾞｺﾞ)と音がした", "ハイゴカラ、ゴゴゴゴトオトガシタ"),  # a sound effect in brackets is no kaomoji
     ("Love♡Love♡Summer", "ラブラブサマー"),
     ("難易度★12", "ナンイドホシジューニ"),
     ("★★★★のモンスター", "ホシヨンノモンスター"),
@@ -921,6 +937,11 @@ CONTEXT_READING_CASES = [
     # session 40 probes (fantasy, idol, dialect and sci-fi lines)
     ("公爵家の次男", "コーシャクケノジナン"),
     ("師長が呼んでいます", "シチョーガヨンデイマス"),
+    ("おう、任せろ！", "オー、マカセロ"),
+    ("勇者様方", "ユーシャサマガタ"),
+    ("辺境伯家の三男", "ヘンキョーハクケノサンナン"),
+    ("魔眼の力", "マガンノチカラ"),
+    ("画質：中", "ガシツ、チュー"),
     ("四分音符", "シブオンプ"),
     ("八分音符", "ハチブオンプ"),
     ("あと八分", "アトハップン"),

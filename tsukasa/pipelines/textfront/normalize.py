@@ -155,7 +155,11 @@ _GOES_ON = rf"(?!を|[がのにへでともはや][{KANJI}\u30a1-\u30fa≪【〈
 _NOTICE_WORDS = (
     "期間|数量|初回|先着|地域|季節|本日|今週|週末|毎日|新規|無料|有料|公式|特別|緊急|重要|限定|お知らせ|告知|速報|続報|特報|"
     "号外|悲報|朗報|訃報|新着|新作|新商品|予告|募集|更新|開催中|開催|終了|延期|中止|必見|注目|定期|拡散希望|配信|情報|"
-    "注意|解禁|発売|再販|予約|受付中|追記|訂正|修正|お詫び|おすすめ|オススメ|PR|ネタバレ"
+    "注意|解禁|発売|再販|予約|受付中|追記|訂正|修正|お詫び|おすすめ|オススメ|PR|ネタバレ|"
+    # status windows and system messages of web novels ([名前]アルト, 【レベル】42, 【スキル】《剣術》, 【通知】…)
+    "名前|種族|性別|年齢|職業|称号|レベル|LV|Lv|HP|MP|SP|筋力|体力|魔力|敏捷|器用|知力|精神|幸運|耐久|防御|攻撃|"
+    "スキル|固有スキル|加護|状態|装備|所持金|通知|警告|依頼|緊急クエスト|クエスト|ガチャ結果|従魔|ステータス|"
+    "延長|新曲|新イベント|新キャラ|新衣装|復刻|実装|追加|公開|発表|開始|再開|登場|新登場|材料|作り方|手順|ポイント|コツ"
 )
 _NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
 _NAME_TAG = re.compile(
@@ -177,7 +181,8 @@ _NOT_A_NAME = re.compile(
     # 依頼書「ゴブリン討伐」: game UI and quest text; the label was dropped as a speaker's name)
     r"|(?:クエスト|スキル|アイテム|称号|依頼書|依頼|技|魔法|呪文|奥義|必殺技|新曲|曲|作品|タイトル|映画|番組|ミッション"
     r"|作戦|イベント|キャンペーン|ステージ|エピソード|チャプター|装備|武器|二つ名|異名|通称|実績|トロフィー|お題|合言葉"
-    r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲)$"
+    r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲"
+    r"|(?<=.)[章話編]|エピローグ|プロローグ|幕間|閑話|序幕|終幕)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
     rf"|^(?:これ|それ|あれ|どれ|ここ|そこ|あそこ|わたし|あたし|ぼく|おれ|きみ|あなた|かれ|かのじょ|みんな|だれ|なに)[はがもの]$"
 )
@@ -396,7 +401,18 @@ _DATE_MD = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])(?=\s*[（(]?[月�
 _SCORE = re.compile(
     r"(?<![\d\-])(\d{1,2})\s?[-－–]\s?(\d{1,2})(?![\d\-])"
     r"(?=で(?:勝|負|敗|引|リード|快勝|完勝|大勝|圧勝|惜敗|逆転)|の(?:勝利|完封|引き分け|接戦|大差))"
+    # ... or after a word that names a score (スコアは3-1, 得点 3-1, セットカウント2-1, 判定 3-0, 前半終了、0-0)
+    r"|(?:(?<=スコア)|(?<=得点)|(?<=カウント)|(?<=判定)|(?<=終了)|(?<=PK))([はがも:：、,]?\s?)(\d{1,2})\s?[-－–]\s?(\d{1,2})"
+    r"(?![\d\-])"
 )
+
+
+def _score(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return f"{m.group(1)}対{m.group(2)}"
+    return f"{m.group(3)}{m.group(4)}対{m.group(5)}"
+
+
 # A slash date without a weekday: month 1-12 over a day that no month number reaches (13-31), as
 # 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
 # (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
@@ -406,8 +422,9 @@ _DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])
 _DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(?![\d/])(?!\s*スケール)")
 
 
-# A value after a stat's name (HP 12/12, PP 10/15, MP:5/5) is no date (it was ジューニガツジューニニチ).
-_STAT_BEFORE = re.compile(r"(?<![A-Za-z])(?:HP|MP|PP|SP|TP|AP|BP|LP|EXP|ATK|DEF)\s*[:：]?\s*$")
+# A value after a stat's name or a capital label (HP 12/12, PP 10/15, LAP 3/3, CG 10/30) is no date (it was
+# ジューニガツジューニニチ).
+_STAT_BEFORE = re.compile(r"(?<![A-Za-z])(?:HP|MP|PP|SP|TP|AP|BP|LP|EXP|ATK|DEF|[A-Z]{2,8})\s*[:：]?\s*$")
 
 
 def _after_stat(m: re.Match[str]) -> bool:
@@ -436,6 +453,9 @@ def _blood_pressure(m: re.Match[str]) -> str:
         return f"{m.group(1)}{m.group(2)}の{m.group(3)}"
     return f"{m.group(4)}の{m.group(5)}"
 
+
+# A grade's minus (A－ランク, 評価はS－だった) is said, as its plus is (B＋ ビープラス); it was a dash, and silent.
+_GRADE_MINUS = re.compile(r"(?<![A-Za-z])([A-FS])[-−－](?=ランク|評価|判定|だ|です|」|』|。|、|！|$|\s)")
 
 # The Rh factor's sign (A型Rh−, Rh-) is said: マイナス (the minus sign had no reading and the line stopped; a hyphen
 # was dropped, naming the other blood type); Rh+ already read プラス.
@@ -554,7 +574,10 @@ _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 # alphanumerics.tsv (2x4 ツーバイフォー), read before this. After a Japanese word only a lower-case x
 # multiplies: a capital X there names a coordinate or a model (座標X23、Y45, 機体X1: エックス, was カケル).
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
-_TIMES_X = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])x(?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)")
+_TIMES_X = re.compile(
+    r"(?<=[\u3040-\u30ff\u4e00-\u9fff])x(?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)"
+    r"|(?<=[A-Z] )x(?=\d{1,3}(?![\d.]))"  # a multiplier after a capital word (BONUS x2, COMBO x10: was エックスツー)
+)
 # A weekday in brackets after a date (12月3日(火), 5日（土・祝）): the day's name, not the element
 # (ヒ, ツチ); the brackets are read as a break as everywhere.
 _DATE_WEEKDAY = re.compile(r"(?<=日)\s*([（(])([月火水木金土日])(?:[・･]([祝休]))?([)）])")
@@ -921,6 +944,7 @@ _FACE_VETO = re.compile(rf"[\u3041-\u309a\u309d-\u309f{KANJI}]")
 # its 0s, colons and slashes counted as eyes and strokes, and the times were dropped unread); a face draws
 # at most one digit (the mouth of (´3`)).
 _NUMBER_IN_BRACKETS = re.compile(r"\d[\d:/.,]*\d")
+_KATAKANA_LETTERS = re.compile("[\u30a1-\u30fa\uff66-\uff6f\uff71-\uff9d]")
 _FACE_MARK = re.compile(r"[ωд∀▽]")
 
 
@@ -929,6 +953,8 @@ def _is_kaomoji(inner: str) -> bool:
         return False
     if _NUMBER_IN_BRACKETS.search(inner) is not None:
         return False
+    if _FACE_MARK.search(inner) is None and len(_KATAKANA_LETTERS.findall(inner)) >= 2:
+        return False  # a sound effect in brackets ((ｺﾞｺﾞｺﾞ), （ドーン）), its voicing marks and long marks no strokes
     symbolic = other = 0
     for c in inner:
         cat = unicodedata.category(c)
@@ -966,7 +992,8 @@ _OPEN_FACE = re.compile(r"[(（][\^＾][_＿\-・.]?[\^＾][;；ゞ]*(?![)）])"
 _TEXT_EMOTICON = re.compile(
     r"(?<![A-Za-z])(?:orz|OTL|otz)(?![A-Za-z])|¯\\_?[(（]ツ[)）]_?/¯"
     # ASCII faces of chat, as a word of their own (lol :D, love you <3, T_T, XD: were ディー, ショーナリサン)
-    r"|(?<![A-Za-z0-9])(?:[:;]-?[DP)(]|<3|T_T|XD|\^_?\^)(?![A-Za-z0-9])"
+    # (not after a word: ランク：D, 評価：D are a grade)
+    r"|(?<![A-Za-z0-9\u3040-\u30ff\u3400-\u9fff])(?:[:;]-?[DP)(]|<3|T_T|XD|\^_?\^)(?![A-Za-z0-9])"
 )
 
 
@@ -997,9 +1024,12 @@ def _star_rating(m: re.Match[str]) -> str:
     filled_then_empty = len(stars) >= 3 and "★" in stars and "☆" in stars and "★" not in stars.lstrip("★")
     # a level in stars before what it grades (★★★★のモンスター, ★★以上): 星4
     level = len(stars) >= 2 and "☆" not in stars and m.string.startswith(("の", "以上", "以下"), m.end())
-    if m.group("rated") is None and not filled_then_empty and not level:
+    # stars as a noun before a particle (★★★★★で応援, 下の☆☆☆☆☆から評価: a review's stars): 星5, or 星 when empty
+    noun = len(stars) >= 3 and m.string.startswith(("で", "を", "が", "から", "に", "は"), m.end())
+    if m.group("rated") is None and not filled_then_empty and not level and not noun:
         return m.group(0)
-    return m.group(0)[: -len(stars)] + f"星{stars.count('★')}"
+    count = stars.count("★")
+    return m.group(0)[: -len(stars)] + (f"星{count}" if count or not noun else "星")
 
 
 def remove_emoji_kaomoji(text: str) -> str:
@@ -1159,7 +1189,32 @@ _TRIANGLE_MINUS = re.compile(r"[▲△]\s?(?=[0-9０-９])")
 _ENGLISH_RANK = re.compile(r"(?<=ベスト|トップ)(1\d|20|[1-9])(?![\d.,])|(?<=ワースト)(1\d|20|[1-9])(?![\d.,])")
 
 
+# A rate written from its decimal point (打率.312, 勝率.650: baseball and league tables) is said in 割 / 分 / 厘
+# (サンワリイチブニリン); the point was a sentence break and the digits one number.
+_RATE = re.compile(r"(?<=[打勝塁長]率)\s?[.．](\d)(\d)?(\d)?(?![\d])")
+
+
+def _rate(m: re.Match[str]) -> str:
+    parts = zip((m.group(1), m.group(2), m.group(3)), ("割", "分", "厘"), strict=True)
+    return "".join(f"{d}{unit}" for d, unit in parts if d and d != "0")
+
+
+# A lap time with minute and second marks (1'23.456, 3'45"12: race games) is minutes, seconds and the fraction
+# read digit by digit; the marks were pauses (イチ、ニジューサン…).
+_LAP_TIME = re.compile(r"(?<![\d'′])(\d{1,2})['′](\d{2})(?:[.．\"″](\d{1,3}))?(?![\d'′])")
+
+
+def _lap_time(m: re.Match[str]) -> str:
+    minutes, seconds, fraction = int(m.group(1)), int(m.group(2)), m.group(3) or ""
+    out = (f"{minutes}分" if minutes else "") + f"{seconds}秒"
+    return out + fraction.translate(_KANJI_DIGITS)
+
+
 def _normalize_numbers_all(text: str) -> str:
+    if "率" in text:
+        text = _RATE.sub(_rate, text)
+    if "'" in text or "′" in text:
+        text = _LAP_TIME.sub(_lap_time, text)
     text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
     if "、" in text:
@@ -1220,7 +1275,7 @@ def _normalize_numbers_all(text: str) -> str:
         text = _DOTTED_NUMBER.sub(_dotted, text)
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
-        text = _SCORE.sub(r"\1対\2", text)
+        text = _SCORE.sub(_score, text)
     if "=" in text or "＝" in text:
         text = _EQUATION_MINUS.sub("マイナス", text)
     text = _CODE.sub(_code, text)
@@ -1321,6 +1376,14 @@ _ARROW_NAMES = {"↑": "うえ", "↓": "した", "←": "ひだり", "→": "�
 # A hyphen with no letter on either side and no digit after it (「-」, ……－」, a line that is only -,
 # hello - world, 3-」), or one that opens a Latin word (-Oyasumi, a bullet), is a dash too: it had no
 # reading and stopped the line.
+# A dash drawn inside a sound effect or a shout is its long vowel (ドカ――ン, ズド━━ン, うわ――っ, キタ━━━！): ー,
+# not the pause a dash between words is (それは――違う). Inside: kana before it and ン / ッ / っ after it, closing the
+# word; or a doubled dash with katakana on both sides or after katakana at a word's end (a single one between
+# katakana words, ワン―ツー, stays a pause).
+_DASH_AS_LONG_MARK = re.compile(
+    r"(?<=[\u3041-\u3096\u30a1-\u30fa])[―━─—－〰]+(?=[ンッっん](?:$|[！!？?…」』）)\s、。と]))"
+    r"|(?<=[\u30a1-\u30fa])[―━─—－〰]{2,}(?=[\u30a1-\u30fa]|[！!？?…」』）]|$)"
+)
 _JAPANESE_DASH = re.compile(
     rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])"
     r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[A-Za-z])"
@@ -1371,8 +1434,12 @@ def _wave_pair(m: re.Match[str]) -> str:
 
 
 def normalize_symbols(text: str) -> str:
+    if "―" in text or "━" in text or "─" in text or "—" in text or "－" in text or "〰" in text:
+        text = _DASH_AS_LONG_MARK.sub("ー", text)
     if "Rh" in text:
         text = _RH_SIGN.sub("マイナス", text)
+    if "-" in text or "−" in text or "－" in text:
+        text = _GRADE_MINUS.sub(r"\1マイナス", text)
     if ")" in text or "）" in text:
         text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
     if "×" in text:

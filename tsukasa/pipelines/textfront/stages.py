@@ -74,8 +74,11 @@ class TextNormStage(Stage[TextNormConfig]):
     # (not two katakana ones) and between a Latin word and a kanji, blood pressure, Rh−, clinical units, a wave
     # pair around a subtitle, ♯ ♭, a heart between Latin words, stars before の, a stat's N/M no date, ③：,
     # 4000－1000＝;
-    # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice)
-    version: ClassVar[str] = "31"
+    # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice); 32: BONUS x2, scores after
+    # their label, 打率.312, lap times 1'23.456, a capital label's N/M no date, chapter headings before 「」, status
+    # labels 【レベル】, ランク：D no smiley, grade minus, stars before a particle, a dash inside a sound effect ー,
+    # katakana sound effects in brackets no kaomoji
+    version: ClassVar[str] = "32"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -248,8 +251,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (一歩 イッポ, 辛かった ツラ, 時 トキ, 値 ネ, 間 マ, 何時か イツ, 祖母ちゃん, 灯り, kitchen words,
     # 英首相, 七夕, 金相場…); 98: textnorm 30, an English word keeps the space before a kanji (君 キミ), hospital,
     # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words;
-    # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》)
-    version: ClassVar[str] = "99"
+    # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》); 100: textnorm 32, announcer and web-novel
+    # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN
+    version: ClassVar[str] = "100"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
