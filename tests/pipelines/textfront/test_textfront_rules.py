@@ -149,6 +149,7 @@ NORMALIZE_CASES = [
     # ruby after a word's okurigana (web novels, lyrics) spells the whole word: the bar goes before it (it was no
     # ruby, and the reading was said again after the word)
     ("強さ《つよさ》が欲しい", "強さが欲しい"),  # its ruby spells the dictionary reading: kept as written
+    ("|仕切り直し《しきりなおし》だね", "仕切り直しだね"),  # inside a barred base the writer's bar stands
     # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}; a reading
     # the dictionary does not give the word replaces it ...
     ("|司《しのぶ》は言った。", "しのぶは言った。"),

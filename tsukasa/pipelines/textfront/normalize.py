@@ -873,7 +873,14 @@ _RUBY_AFTER_OKURIGANA = re.compile(rf"(?<![|｜{KANJI}])([{KANJI}]+)([{HIRA}]{{1
 
 
 def _bar_before_okurigana_ruby(m: re.Match[str]) -> str:
-    return "｜" + m.group(0) if m.group(3).endswith(m.group(2)) and len(m.group(3)) > len(m.group(2)) else m.group(0)
+    before = m.string[: m.start()]
+    if max(before.rfind("|"), before.rfind("｜")) > before.rfind("》"):
+        return m.group(0)  # inside a barred ruby's base (|仕切り直し《しきりなおし》): the writer's bar stands
+    if before[-1:] and m.group(3).startswith(before[-1]):
+        return m.group(0)  # the reading covers a kana before the kanji too (お詫び《おわび》): left as written
+    if not m.group(3).endswith(m.group(2)) or len(m.group(3)) <= len(m.group(2)):
+        return m.group(0)
+    return "｜" + m.group(0)
 
 
 def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
