@@ -41,7 +41,6 @@ from tsukasa.pipelines.textfront.romaji import doubled_spelling, romaji_to_hirag
 
 _LETTERS = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû"
 _WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
-_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff々〆]")
 _SPAN = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*(?:[\s,.!?;:\"]+[{_LETTERS}][{_LETTERS}'’\-]*)*[.,!?]?")
 _JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u9fff]")  # kana and kanji
 _PARTICLES = {"wa": "は", "ha": "は", "e": "へ", "he": "へ", "o": "を", "wo": "を"}
@@ -690,7 +689,7 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
                 kana, pos = kana + number[0], number[1]
         while pos < len(text) and text[pos] in " 　":
             pos += 1
-        if last in ("word", "letters") and m.end() < pos < len(text) and _KANJI.match(text, pos) is not None:
+        if last in ("word", "letters") and m.end() < pos < len(text) and _ALL_KANJI.match(text, pos) is not None:
             kana += " "  # the writer's space before a kanji after an English word: a word boundary (君 キミ, not クン)
         if len(readings) > before:
             # ... but a romaji word does end there: keep MeCab from joining it with hiragana

@@ -424,7 +424,7 @@ _DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(
 
 # A value after a stat's name or a capital label (HP 12/12, PP 10/15, LAP 3/3, CG 10/30) is no date (it was
 # ジューニガツジューニニチ).
-_STAT_BEFORE = re.compile(r"(?<![A-Za-z])(?:HP|MP|PP|SP|TP|AP|BP|LP|EXP|ATK|DEF|[A-Z]{2,8})\s*[:：]?\s*$")
+_STAT_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{2,8}\s*[:：]?\s*$")
 
 
 def _after_stat(m: re.Match[str]) -> bool:
@@ -1171,9 +1171,9 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 _MATCH_UP = re.compile(r"(?<![\d.,A-Za-z])(\d{1,2})(?:[vV]|\s?(?:vs|VS|Vs)\.?\s?)(\d{1,2})(?![\d.,A-Za-z])")
 
 
-# Points after a number written with 万 / 億 (350万pt) or after a katakana word (イベントpt): ポイント, as after
-# digits (units.tsv); they were spelled ピーティー.
-_POINTS_AFTER_WORD = re.compile(r"(?<=[万億千百\u30a1-\u30fa\u30fc])pts?(?![A-Za-z])")
+# Points after a katakana word (イベントpt): ポイント, as after a number (units.tsv: 200pt, 350万pt); they were
+# spelled ピーティー.
+_POINTS_AFTER_WORD = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])pts?(?![A-Za-z])")
 
 
 # A time of four digits before 時 (military and radio text: 1800時 集合, 0600時) is hours and minutes, ジューハチジ;
