@@ -252,8 +252,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 英首相, 七夕, 金相場…); 98: textnorm 30, an English word keeps the space before a kanji (君 キミ), hospital,
     # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words;
     # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》); 100: textnorm 32, announcer and web-novel
-    # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN
-    version: ClassVar[str] = "100"
+    # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN; 101: LV as a word レベル
+    version: ClassVar[str] = "101"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
