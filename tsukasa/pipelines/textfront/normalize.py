@@ -541,7 +541,6 @@ def _kanji_then_minus(m: re.Match[str]) -> str:
 # A version or an address with two or more dots (Ver1.0.2, 192.168.0.1) says てん at each dot; only
 # the first was a decimal point and the next a sentence break (イッテンゼロ、ニ).
 _DOTTED_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+){2,}(?!\d|\.\d)")
-_KANJI_NUMERAL_DIGITS = "〇一二三四五六七八九"
 
 
 def _kanji_numeral(n: int) -> str:
@@ -551,8 +550,8 @@ def _kanji_numeral(n: int) -> str:
     for value, name in ((100, "百"), (10, "十")):
         k, n = divmod(n, value)
         if k:
-            out += ("" if k == 1 else _KANJI_NUMERAL_DIGITS[k]) + name
-    return out + (_KANJI_NUMERAL_DIGITS[n] if n else "")
+            out += ("" if k == 1 else str(k).translate(_KANJI_DIGITS)) + name
+    return out + (str(n).translate(_KANJI_DIGITS) if n else "")
 
 
 def _dotted(m: re.Match[str]) -> str:
@@ -1679,7 +1678,8 @@ _JA_AND_PUNCT = rf"[{KANA}{KANJI}、。！？「」『』（）…]"
 # Except one space between a Latin word and a kanji after it: there the writer marked a word boundary that the
 # kanji needs (Merry Christmas 君に届け: without it 君 read as the suffix クン, 星 ボシ, 声 ゴエ after an English word);
 # :mod:`.mixed` keeps it for English words and drops it after romaji, whose kanji suffixes join them (kyōsē 的).
-_LATIN_BEFORE_SPACE = "A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\\-,!?"
+_LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
+_LATIN_BEFORE_SPACE = _LATIN + ",!?"
 # And one space between two Japanese words (not two katakana ones): games written in kana put a
 # (full-width) space where kanji would have shown the words (カビゴンは　めを　さました！); without it
 # MeCab read across it (カビゴン|はめ|を: ハメヲ, ねむりごなは|はずれた: ハ). A space is no node and no
@@ -1728,7 +1728,6 @@ def _is_plain(text: str) -> bool:
 # (after a letter, before a letter or space). Without that check they ran every pass a second
 # time only to find nothing changed (~half of normalisation's cost on a romaji line). Fuzz tests
 # check that one round of passes leaves every such text unchanged.
-_LATIN = r"A-Za-zĀāĒēĪīŌōŪūÂâÊêÎîÔôÛû'\-"
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
     r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー|''"
