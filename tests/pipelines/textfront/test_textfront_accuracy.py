@@ -202,9 +202,22 @@ ACCENT_CASES = [
     ("手続きをしてください。", "# sh i [ t e k u d a s a ] i $"),
     ("急いでください。", "^ i [ s o ] i d e # k u [ d a s a ] i $"),
     # the negative いない / いなかった after an accented て-form is a phrase of its own; after a flat one not
-    ("よく覚えていないのですが。", "# o [ b o ] e t e # i [ n a i"),
+    ("よく覚えていないのですが。", "# o [ b o ] e t e # i [ n a ] i n o"),
     ("お金は全く残っていなかった。", "# n o [ k o ] cl t e # i [ n a ] k a cl t a $"),
     ("格好をしていないと困る。", "# sh i [ t e i n a ] i t o #"),
+    # だけ after a predicate is a phrase of its own, odaka; 方 ホー after a clause is ホ]ー, 方 カタ keeps カタ];
+    # ため after an accented verb starts a phrase (JSUT even ids; NHK ため 2, 方 ほう 1)
+    ("若い奴の反発を食うだけですよ。", "# k u ] u # d a [ k e ] d e s u"),
+    ("弁護士と相談した方がいいよ。", "sh i t a # h o ] o g a #"),
+    ("お連れの方がお待ちです。", "^ o [ ts u r e n o k a ] t a g a #"),
+    ("老化を防ぐために、体を動かすべきだ。", "# f u [ s e ] g u # t a [ m e ] n i _"),
+    ("手帳にお名前を書いていただけませんか。", "# k a ] i t e i t a d a k e m a s e N k a"),  # MeCab: い|た|だけ|ませ
+    # a flat verb's ない has its nucleus on な before の, か, から, だろう (NHK; JSUT even ids 4 of 4); not
+    # at the sentence's end or before a noun
+    ("本が見つからないのよ。", "# m i [ ts u k a r a n a ] i n o y o $"),
+    ("カーテンと調和しないだろう。", "# ch o [ o w a sh i n a ] i d a r o o $"),
+    ("本が見つからない。", "# m i [ ts u k a r a n a i $"),
+    ("知らない人。", "^ sh i [ r a n a i # h i"),
 ]
 
 

@@ -150,6 +150,12 @@ NORMALIZE_CASES = [
     # ruby, and the reading was said again after the word)
     ("強さ《つよさ》が欲しい", "強さが欲しい"),  # its ruby spells the dictionary reading: kept as written
     ("|仕切り直し《しきりなおし》だね", "仕切り直しだね"),  # inside a barred base the writer's bar stands
+    # ... and one whose reading spells an honorific prefix before the kanji too: the bar goes before the お / ご
+    # (the ruby was read after the word as well, or the prefix twice: オワビ、オワビ, ゴゴチソー)
+    ("お詫び《おわび》申し上げます", "お詫び申し上げます"),
+    ("ご馳走《ごちそう》さま", "ご馳走さま"),
+    ("お母さん《おかあさん》が来た", "お母さんが来た"),
+    ("お父《とう》さん", "おとうさん"),  # the reading spells the kanji alone: the Aozora rule, as before
     # ruby forms: Aozora Bunko (|《》), web novels (漢字(かんじ)), Markdown-like, Kakuyomu {|}; a reading
     # the dictionary does not give the word replaces it ...
     ("|司《しのぶ》は言った。", "しのぶは言った。"),
@@ -1694,6 +1700,13 @@ STRETCH_CASES = [
     ("おっはよー！", "オッハヨー"),
     ("おっはー", "オッハー"),
     ("ちょっとは休め", "チョットワヤスメ"),  # after と: the particle, as before
+    # nor in a breath sound or a cry: one letter opens the sentence and a ー follows (were スーワー, ホエー, フワー)
+    ("すーはー、すーはー。", "スーハー、スーハー"),
+    ("ぜーはー言ってる。", "ゼーハーイッテル"),
+    ("ふはー。", "フハー"),
+    ("うへー、まじか。", "ウヘー、マジカ"),
+    ("ほへー。", "ホヘー"),
+    ("ぼくはー、いやだ。", "ボクワー、イヤダ"),  # a word before it: the particle, drawn out
     # a small vowel after a kanji word ending in that vowel draws it out (was a lone mora: センセーェ)
     ("先生ぇ！", "センセーー"),
     ("馬鹿ぁ！", "バカー"),
@@ -2298,6 +2311,8 @@ ENGLISH_CASES = [
     ("Forever", "フォーエバー"),
     ("[LV：15]", "レベル、ジューゴ"),  # LV as a word of its own: レベル (was エルブイ)
     ("俺のLVは1のままだった。", "オレノレベルワイチノママダッタ"),
+    ("イベントptを集めよう。", "イベントポイントヲアツメヨー"),  # pt as a word: points (was ピーティー)
+    ("PT募集中！", "ピーティーボシューチュー"),  # capitals: an acronym
     ("Baby, don't cry", "ベビー、ドントクライ"),
     ("APECの会議", "エーペックノカイギ"),
     ("BANされた", "バンサレタ"),

@@ -56,14 +56,43 @@ from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 INHERIT = -1
 
 
+_Rule = tuple[int, frozenset[str], str, bool, str]
+
+
 @lru_cache(maxsize=1)
-def _rules() -> dict[tuple[str, str, str], tuple[int, frozenset[str], str, bool]]:
-    """(surface, pos, pos_group1) → (accent, parts of speech it must follow, conjugated form or "*",
-    whether it splits only after a phrase whose nucleus lies before it)."""
-    return {
-        (surface, pos, group1): (int(accent), frozenset(after.split(",")), cform, when == "accented")
-        for surface, pos, group1, accent, after, cform, when in read_table("accent_phrases.tsv")
-    }
+def _rules() -> dict[tuple[str, str, str], list[_Rule]]:
+    """(surface, pos, pos_group1) → its rows, in table order: (accent, parts of speech it must follow,
+    conjugated form or "*", whether it splits only after a phrase whose nucleus lies before it, the
+    reading it must have or ""). A word may have several rows (ため after a particle always, after a
+    verb only after an accented one); a surface written ``方:ホー`` holds for that reading only (方 カタ,
+    "person", is another word with another accent)."""
+    rules: dict[tuple[str, str, str], list[_Rule]] = {}
+    for written, pos, group1, accent, after, cform, when in read_table("accent_phrases.tsv"):
+        surface, _, reading = written.partition(":")
+        rule = (int(accent), frozenset(after.split(",")), cform, when == "accented", reading)
+        rules.setdefault((surface, pos, group1), []).append(rule)
+    return rules
+
+
+# The polite auxiliary only follows a verb: a particle right before it is a piece MeCab cut out of
+# one (書いていただけませんか analysed い|た|だけ|ませ), not a word that could start a phrase.
+_POLITE_FORMS = frozenset({"ます", "ませ", "まし", "ましょ"})
+
+
+def _matching_rule(features: list[dict], i: int, head: int, rules: list[_Rule]) -> _Rule | None:
+    """The first row whose conditions hold for ``features[i]`` chained into the phrase from ``head``."""
+    feat = features[i]
+    if feat["pos"] == "助詞" and i + 1 < len(features) and features[i + 1]["string"] in _POLITE_FORMS:
+        return None
+    for rule in rules:
+        if features[i - 1]["pos"] not in rule[1] or (rule[2] != "*" and feat["cform"] != rule[2]):
+            continue
+        if rule[4] and feat["pron"].replace("’", "") != rule[4]:
+            continue
+        if rule[3] and not 0 < features[head]["acc"] <= sum(f["mora_size"] for f in features[head:i]):
+            continue  # after a flat phrase (or one whose nucleus is in the tail) the word joins it
+        return rule
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -265,13 +294,12 @@ def split_accent_phrases(features: list[dict]) -> list[dict]:
             if fixed is not None:
                 feat["acc"] = fixed
             continue
-        hit = rules.get((feat["string"], feat["pos"], feat["pos_group1"]))
-        if hit is None or head is None or i == 0 or features[i - 1]["pos"] not in hit[1]:
+        rows = rules.get((feat["string"], feat["pos"], feat["pos_group1"]))
+        if rows is None or head is None or i == 0:
             continue
-        if hit[2] != "*" and feat["cform"] != hit[2]:
+        hit = _matching_rule(features, i, head, rows)
+        if hit is None:
             continue
-        if hit[3] and not 0 < features[head]["acc"] <= sum(f["mora_size"] for f in features[head:i]):
-            continue  # after a flat phrase (or one whose nucleus is in the tail) the word joins it
         if _copula_of_content_noun(features, i):
             # A flat noun's phrase (its nucleus, if any, already on あ: ムダデア]ッタ) stays one
             # phrase with the nucleus on あ (ユーメーデア]ル), where the table would split it.
@@ -455,9 +483,15 @@ def _chained_accent(features: list[dict], start: int, first: int | None = None) 
     return acc if 0 <= acc <= size else 0
 
 
+_NAI_FOLLOWERS = frozenset({"で", "の", "か", "から", "だろ", "でしょ"})
+
+
 def _accent_naide(features: list[dict]) -> None:
     """A flat phrase ``<verb> ないで`` or ``<verb> ないと`` takes its nucleus on な (いかな]いで,
-    しな]いで, していな]いと).
+    しな]いで, していな]いと), and so does ない before the explanatory の / ん, a question か, から or
+    だろう / でしょう (みつからな]いのよ, ちょうわしな]いだろう, いけな]いから; JSUT even ids: 4 of 4 such flat
+    phrases, while a flat verb's sentence-final ない。 stays flat 23 times of 24 and one before a noun 11 of
+    12), also where OpenJTalk's chain rules had put a nucleus after ない (しないだ]ろう).
 
     NHK 日本語発音アクセント新辞典 (活用形のアクセント): a flat verb's 〜ない is flat (いかない) but
     its 〜ないで is イカナ]イデ; OpenJTalk's chain rules keep the whole phrase flat. The conditional
@@ -466,13 +500,15 @@ def _accent_naide(features: list[dict]) -> None:
     """
     for i, f, head, before in _chained_words(features):
         if (
-            features[head]["acc"] == 0
+            (features[head]["acc"] == 0 or features[head]["acc"] > before + 2)
             and f["string"] == "ない"
             and f["pos"] == "助動詞"
             and i + 1 < len(features)
             and features[i + 1]["chain_flag"] == 1
-            and features[i + 1]["pos"] == "助詞"
-            and (features[i + 1]["string"] == "で" or _conditional_to(features, i + 1))
+            and (
+                features[i + 1]["string"] in _NAI_FOLLOWERS
+                or (features[i + 1]["pos"] == "助詞" and _conditional_to(features, i + 1))
+            )
         ):
             features[head]["acc"] = before + 1
 

@@ -381,6 +381,22 @@ def _no_particle_after(word: dict, rest: list[dict]) -> bool:
     return bool(rest) and is_hiragana(rest[0]["string"][:1]) and no_topic_after(word)
 
 
+_ONE_SYLLABLE_SOUND = re.compile(r"[ぁ-ゖ]ー*")
+
+
+def _breath_syllable(features: list[dict], i: int) -> bool:
+    """Whether the は at ``features[i]`` is the second syllable of a breath sound or a cry (ふはー, むはー,
+    ぜーはー): one hiragana letter (drawn out or not) opens the sentence, and a ー follows the は. No topic
+    は follows a lone letter at a sentence's start, and a stretched particle follows a word (ぼくはー)."""
+    before = features[i - 1]
+    return (
+        i + 1 < len(features)
+        and features[i + 1]["string"].startswith("ー")
+        and bool(_ONE_SYLLABLE_SOUND.fullmatch(before["string"]))
+        and (i == 1 or features[i - 2]["pos"] == "記号")
+    )
+
+
 def mend_cut_readings(
     features: list[dict], *, long_ei: bool = True, spaced: frozenset[int] = frozenset()
 ) -> list[dict]:
@@ -388,7 +404,8 @@ def mend_cut_readings(
     returned).
 
     No particle follows a clipped っ (an interjection, a verb stem before た/て): such a は is a
-    syllable of laughter or a greeting that MeCab cut apart (わっはっは, おっはよ: was ワ). Run
+    syllable of laughter or a greeting that MeCab cut apart (わっはっは, おっはよ: was ワ), as it is in a breath
+    sound (:func:`_breath_syllable`: ふはー, ぜーはー). Run
     before a stretch is put back, which looks for the letter's own kana (おっはー オッハー). Nor does
     the topic は follow が or を (がは, をは are no Japanese) or an attributive word: there it is the first
     syllable of a word in hiragana that OpenJTalk's dictionary does not hold so (なにがはいっているの:
@@ -421,8 +438,13 @@ def mend_cut_readings(
         if (
             f["string"] == "は"
             and f["pron"] == "ワ"
-            and (i + 1 not in spaced or features[i - 1]["pron"].endswith("ッ"))
-            and _no_particle_after(features[i - 1], features[i + 1 :])
+            and (
+                (
+                    (i + 1 not in spaced or features[i - 1]["pron"].endswith("ッ"))
+                    and _no_particle_after(features[i - 1], features[i + 1 :])
+                )
+                or _breath_syllable(features, i)
+            )
         ):
             set_reading(f, "ハ")
         elif len(f["string"]) == 1 and "ぁ" <= f["string"] <= "ゖ":

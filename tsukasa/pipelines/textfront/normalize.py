@@ -876,14 +876,33 @@ def _bar_before_okurigana_ruby(m: re.Match[str]) -> str:
     if max(before.rfind("|"), before.rfind("｜")) > before.rfind("》"):
         return m.group(0)  # inside a barred ruby's base (|仕切り直し《しきりなおし》): the writer's bar stands
     if before[-1:] and m.group(3).startswith(before[-1]):
-        return m.group(0)  # the reading covers a kana before the kanji too (お詫び《おわび》): left as written
+        return m.group(0)  # the reading covers a kana before the kanji too: _RUBY_AFTER_PREFIX's case
     if not m.group(3).endswith(m.group(2)) or len(m.group(3)) <= len(m.group(2)):
         return m.group(0)
     return "｜" + m.group(0)
 
 
+# The same with an honorific prefix the reading spells too (お詫び《おわび》, ご馳走《ごちそう》,
+# お母さん《おかあさん》): the bar goes before the お / ご. Read by the Aozora rule, the ruby covered the kanji
+# alone and the prefix was said twice, or the ruby after the word as well (ゴゴチソー, オワビ、オワビ).
+_RUBY_AFTER_PREFIX = re.compile(rf"(?<![|｜])([おご])([{KANJI}]+)([{HIRA}]{{0,3}})(?=《([{KANA}]{{2,40}})》)")
+
+
+def _bar_before_prefixed_ruby(m: re.Match[str]) -> str:
+    import jaconv
+
+    before = m.string[: m.start()]
+    if max(before.rfind("|"), before.rfind("｜")) > before.rfind("》"):
+        return m.group(0)  # inside a barred ruby's base: the writer's bar stands
+    prefix, okurigana, reading = m.group(1), m.group(3), jaconv.kata2hira(m.group(4))
+    if reading.startswith(prefix) and reading.endswith(okurigana) and len(reading) > len(prefix + okurigana):
+        return "｜" + m.group(0)
+    return m.group(0)
+
+
 def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_dic: str | None = None) -> str:
     if "《" in text:
+        text = _RUBY_AFTER_PREFIX.sub(_bar_before_prefixed_ruby, text)
         text = _RUBY_AFTER_OKURIGANA.sub(_bar_before_okurigana_ruby, text)
     # One scan over every form at once would keep `kept` in text order; the forms never overlap, so
     # each form's words are found in order and the list is sorted by position at the end.

@@ -77,8 +77,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice); 32: BONUS x2, scores after
     # their label, 打率.312, lap times 1'23.456, a capital label's N/M no date, chapter headings before 「」, status
     # labels 【レベル】, ランク：D no smiley, grade minus, stars before a particle, a dash inside a sound effect ー,
-    # katakana sound effects in brackets no kaomoji
-    version: ClassVar[str] = "32"
+    # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》)
+    version: ClassVar[str] = "33"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -252,8 +252,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 英首相, 七夕, 金相場…); 98: textnorm 30, an English word keeps the space before a kanji (君 キミ), hospital,
     # music and card rows (師長, 閉腹, 財前, 四分音符, 劇中歌, 攻 / 守), music abbreviations and lyric words;
     # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》); 100: textnorm 32, announcer and web-novel
-    # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN; 101: LV as a word レベル
-    version: ClassVar[str] = "101"
+    # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN; 101: LV as a word レベル;
+    # 102: phrases of だけ / 方 ホー / ため after predicates, ない's nucleus before の・か・から・だろう, breath
+    # sounds' は / へ (すーはー), pt ポイント
+    version: ClassVar[str] = "102"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:

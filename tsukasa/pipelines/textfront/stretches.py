@@ -29,8 +29,13 @@ from tsukasa.pipelines.textfront.resources import dictionary_words
 # ー (one or more) after a hiragana letter that is not a word of its own (something other than
 # punctuation stands before it: もー、 あー are interjections the dictionary holds with their ー),
 # followed by an optional ん and then (after an optional small っ) punctuation, a closing bracket,
-# a space or the end of the line.
-_STRETCH = re.compile(r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])ー+(?=(ん?)[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))")
+# a space or the end of the line. Not after a は or へ that follows a ー or is a sentence's second
+# letter: those are breath sounds and cries (すーはー, ぜーはー, ほへー, うへー), which the dictionary
+# holds whole or reads as written, and taken apart their は / へ became particles (スーワー, ホエー).
+_STRETCH = re.compile(
+    r"(?<=[^\s、。，．！？!?…‥「『（(][ぁ-ゖ])(?<!ー[はへ])(?<![\s、。，．！？!?…‥「『（(][ぁ-ゖ][はへ])(?<!^[ぁ-ゖ][はへ])"
+    r"ー+(?=(ん?)[っッ]?(?:[、。，．！？!?…‥」』）)\s]|$))"
+)
 
 
 @dataclass(frozen=True)
