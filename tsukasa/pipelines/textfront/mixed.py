@@ -327,6 +327,29 @@ def _romaji_word(word: str, pron: str, hepburn: bool, in_japanese: bool) -> tupl
     return kana, SpelledReading(kana, spelled)
 
 
+# A hyphen before a capital joins two romaji names (Shin-Osaka, Higashi-Nakano, Shin-Kobe); one before a
+# small letter or at the end is wapuro's long mark (ko-hi- こーひー).
+_NAME_HYPHEN = re.compile(r"-(?=[A-Z])")
+
+
+def _romaji_compound(word: str, pron: str, hepburn: bool, in_japanese: bool, readings: list[SpelledReading]) -> str:
+    """The surface of a romaji word for OpenJTalk, its spelled readings appended to ``readings``. Names joined by
+    a hyphen are read one by one, each as a word of its own: whole, Shin-Osaka spelled しんおさか, which no word
+    or name is, and the long vowel romaji leaves unmarked was lost with it (シンオサカ; Osaka alone オーサカ)."""
+    parts = _NAME_HYPHEN.split(word)
+    prons = [romaji_to_hiragana(part, hepburn=hepburn) for part in parts]
+    if len(parts) == 1 or not all(prons):
+        kana, reading = _romaji_word(word, pron, hepburn, in_japanese)
+        readings.append(reading)
+        return kana
+    out = []
+    for part, part_pron in zip(parts, prons, strict=True):
+        kana, reading = _romaji_word(part, part_pron or "", hepburn, in_japanese)
+        readings.append(reading)
+        out.append(kana)
+    return " ".join(out)
+
+
 # What UniDic reads a native word in hiragana as: a word of these (a verb, adjective, pronoun,
 # adverb or function word) followed by function words only (きて, ないと, そうだ, これら, でも).
 _NATIVE_HEADS = frozenset({"動詞", "形容詞", "助動詞", "助詞", "代名詞", "副詞"})
@@ -636,9 +659,8 @@ def _convert_span(
             or (not romaji_mode and english == "model" and _japanese_in_english(w, pron))
             or (not romaji_mode and english == "model" and _unreadable_english(w))
         ):
-            kana, reading = _romaji_word(w, pron, hepburn, in_japanese)
+            kana = _romaji_compound(w, pron, hepburn, in_japanese, readings)
             last = "romaji"
-            readings.append(reading)
         else:
             pair = f"{lw} {words[i + 1].lower()}" if i + 1 < len(words) else ""
             if pair in loanwords() and not _between(span[m.end() : matches[i + 1].start()]):
