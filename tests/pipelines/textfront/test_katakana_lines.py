@@ -152,3 +152,28 @@ def test_a_mora_that_mecab_cut_in_two_is_said_as_one() -> None:
         said = " ".join(phonemize(line).phonemes)
     assert said.startswith("w a t a sh i ky o u w a t a sh i")
     assert "k i y o" not in said
+
+
+@pytest.mark.parametrize(
+    "line,kana",
+    [
+        # kanji with katakana endings and particles: a ghost's, a curse's or a machine's voice in horror and
+        # mystery games (the kanji was read alone and the katakana after it: ジハ, モトサナイ, イキク, ハ for は)
+        ("「次ハ、オマエダ」", "ツギワ、オマエダ"),
+        ("「オ前ヲ、許サナイ」", "オマエヲ、ユルサナイ"),
+        ("「今夜、迎エニ行ク」", "コンヤ、ムカエニイク"),
+        ("「オ母サン、ドコニ行ッタノ？」", "オカーサン、ドコニイッタノ"),
+        ("「寒イ、寒イ……」", "サムイ、サムイ"),
+        ("「此処カラ出シテ」", "ココカラダシテ"),
+        ("人類ハ滅ビル", "ジンルイワホロビル"),
+        ("ロボットヲ壊セ", "ロボットヲコワセ"),  # a known loanword stays, its particle is read
+        # kanji and loanwords stay as written: the loanwords are words, and a key's name is a note
+        ("初見プレイ", "ショケンプレイ"),
+        ("7位タイ", "ナナイタイ"),
+        ("先攻ワンキル", "センコーワンキル"),
+        ("嬰ハ短調", "エーハタンチョー"),
+        ("新型ロボット開発", "シンガタロボットカイハツ"),
+    ],
+)
+def test_kanji_with_katakana_endings_are_read_as_japanese(line: str, kana: str) -> None:
+    assert phonemize(line).kana == kana

@@ -29,7 +29,10 @@ from tsukasa.pipelines.textfront.contractions import restore_contractions, take_
 from tsukasa.pipelines.textfront.counters import respace_false_counters
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_sentences
-from tsukasa.pipelines.textfront.katakana_lines import katakana_sentences_to_hiragana
+from tsukasa.pipelines.textfront.katakana_lines import (
+    kanji_katakana_sentences_to_hiragana,
+    katakana_sentences_to_hiragana,
+)
 from tsukasa.pipelines.textfront.labels import labels_to_prosody, prosody_from_njd
 from tsukasa.pipelines.textfront.mazegaki import respace_mazegaki
 from tsukasa.pipelines.textfront.mixed import (
@@ -498,7 +501,7 @@ def phonemize(
     japanese, readings = to_japanese_with_readings(norm, english)
     romaji = bool(readings)
     if not readings:  # ワタシハロボットデス: Japanese written in katakana, read as the hiragana it stands for
-        japanese = katakana_sentences_to_hiragana(japanese)
+        japanese = kanji_katakana_sentences_to_hiragana(katakana_sentences_to_hiragana(japanese))
     japanese = mark_questions(japanese)
     # after the question rules, which read the romaji words' kana (いかが, かな); a word of the user
     # dictionary stays as written, for it to find, and so does a placeholder's value (a name as the

@@ -37,6 +37,7 @@ import re
 import jaconv
 
 from tsukasa.pipelines.textfront.kana_kanji import SENTENCE
+from tsukasa.pipelines.textfront.normalize import KANJI
 from tsukasa.pipelines.textfront.readings import matches_spelling
 from tsukasa.pipelines.textfront.resources import DictionaryWord, dictionary_words, unidic_words
 
@@ -234,3 +235,76 @@ def _split_at_known_words(run: str) -> str:
     if done is None or all(_KNOWN_PIECE.fullmatch(part) for part in done[1]):
         return run  # no way through, or nothing read in hiragana
     return "".join(done[1])
+
+
+# Kanji with katakana endings and particles (漢字カタカナ交じり): the written voice of a ghost, a curse, a machine or an
+# old proclamation (次ハ、オマエダ / オ前ヲ、許サナイ / 迎エニ行ク). MeCab reads a kanji before katakana as a word alone
+# and the katakana as an unknown word after it: 次ハ was ジハ (the prefix), 許サナイ モトサナイ, 行ク イキク, and the
+# particle ハ stayed ハ. A sentence holding kanji and katakana but no hiragana, in which a katakana letter follows a
+# kanji, is read with its katakana in hiragana (次は、おまえだ) when (1) MeCab did not read the katakana as written
+# words (an unknown run, or a lone letter), (2) it knows every word of the sentence in hiragana and (3) a particle
+# or an auxiliary is among the words the katakana became. A katakana word the dictionary holds (ロボット, ゲーム) and a
+# run written as loanwords are (ー, small vowels, ヴ) stay as written. Text that is no such voice almost always holds
+# hiragana; a line of kanji and loanwords reads as written (初見プレイ, 100億ドル, 7位タイ: known words), and one whose
+# unknown loanword spells native words (先攻ワンキル as 湾 + 切る) gains no particle. A key's name (嬰ハ短調, 変ロ長調)
+# is a note, not a particle.
+_MIXED_SENTENCE = re.compile(rf"[{KANJI}ァ-ヴー・0-9０-９\s、。，．！？!?…‥「」『』（）()]+")
+_KANJI_THEN_KATAKANA = re.compile(rf"[{KANJI}][ァ-ヴ]")
+_KATAKANA_RUNS = re.compile(r"[ァ-ヴー]+")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
+_MUSICAL_KEY = re.compile(r"[嬰変]?[ハニホヘトイロ][長短]調")
+
+
+def _run_in_hiragana(m: re.Match[str]) -> str:
+    run = m.group(0)
+    if _LOANWORD_LETTERS.search(run) or (len(run) >= _MIN_KNOWN and _known_katakana_word(run)):
+        return run
+    split = _split_at_known_words(run)  # ロボット|ヲ: a known word kept, its particle read
+    return split if split != run else jaconv.kata2hira(run)
+
+
+def _native_katakana(sentence: str) -> bool:
+    """Whether some katakana run of ``sentence`` is no loanword or name to UniDic (オマエダ, サナイ, カラ: Japanese
+    written in katakana), where 初見プレイ, 100億ドル, 先攻ワンキル hold loanwords only."""
+    return any(
+        not all(w.goshu in ("外", "固") for w in unidic_words(m.group(0))) for m in _KATAKANA_RUNS.finditer(sentence)
+    )
+
+
+def _reads_with_particles(converted: str, original: str) -> bool:
+    """Whether MeCab knows every word of ``converted`` and the katakana of ``original`` became a particle or an
+    auxiliary, or the ending of a verb or an adjective written with its kanji (寒イ 寒い, 返シテ 返し)."""
+    grammar = False
+    at = 0
+    for w in dictionary_words(converted):
+        start, at = at, at + len(w.surface)
+        if w.pos == "記号" or w.surface.isspace():
+            continue
+        if w.accent is None or not w.pron:
+            return False
+        written = original[start:at]
+        if w.pos in _FUNCTION and _KATAKANA_WORD.fullmatch(written):
+            grammar = True
+        elif w.pos in _PREDICATE_END and _KANJI_THEN_KATAKANA.search(written):
+            grammar = True
+    return grammar
+
+
+def kanji_katakana_sentences_to_hiragana(text: str) -> str:
+    """``text`` with the katakana of its kanji-and-katakana sentences in hiragana where that reads as Japanese
+    (see the comment above)."""
+    if not _KANJI_THEN_KATAKANA.search(text):
+        return text
+    out = []
+    for sentence in SENTENCE.findall(text):
+        if (
+            _MIXED_SENTENCE.fullmatch(sentence)
+            and _KANJI_THEN_KATAKANA.search(sentence)
+            and not _MUSICAL_KEY.search(sentence)
+            and _native_katakana(sentence)
+        ):
+            converted = _KATAKANA_RUNS.sub(_run_in_hiragana, sentence)
+            if converted != sentence and _reads_with_particles(converted, sentence):
+                sentence = converted
+        out.append(sentence)
+    return "".join(out)
