@@ -878,6 +878,17 @@ SIGN_READINGS = [
     ("○持ち物：剣", "モチモノ、ケン"),  # a bullet opening the line
     ("○○○○○○", ""),  # a rule drawn with circles
     ("二〇〇〇年", "ニセンネン"),  # the numeral
+    # marks standing for a number before a counter (a diary's date, a withheld time or room): the marks' names and
+    # the counter as after a number (were レーツキカケルヒ; 〇月〇日 stopped the line); 〇 alone before 時 is zero
+    ("〇月×日　晴れ", "マルガツバツニチハレ"),
+    ("×月△日　曇り", "バツガツサンカクニチクモリ"),
+    ("〇年〇月〇日", "マルネンマルガツマルニチ"),
+    ("〇時×分ごろ", "マルジバツフンゴロ"),
+    ("十月×日", "ジューガツバツニチ"),
+    ("□□号室", "シカクシカクゴーシツ"),
+    ("午前〇時", "ゴゼンレージ"),
+    ("△△村の事件", "サンカクサンカクムラノジケン"),  # a withheld name, as ○○さん
+    ("××県", "バツバツケン"),
     # the くの字点 of vertical text (Aozora Bunko: 〳〵 in halves, 〱, or its plain-text stand-in ／＼)
     # repeats the word before it, voiced after a voicing mark; most spellings had no reading
     ("ます〳〵", "マスマス"),

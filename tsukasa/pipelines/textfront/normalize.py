@@ -1446,6 +1446,36 @@ _LEGAL_FORM = re.compile(r"[(（]([株有財社])[)）]")
 _LEGAL_FORM_NAMES = {"株": "株式会社", "有": "有限会社", "財": "財団法人", "社": "社団法人"}
 
 
+# Marks standing in for a number before a counter (a diary's 〇月×日, a report's ××年△月, a withheld 〇時×分ごろ,
+# □□号室) are said as the marks' names with the counter read as after a number: マルガツバツニチ. 〇 was the
+# numeral zero (レーツキ), × times (カケルヒ), ○ △ □ silent (ツキマルビ, and 〇月〇日 stopped the line). 〇 is the
+# kanji zero too: before 月 or 日 (there is no month or day 0) it is a mark, before 年 or 時 only when a marked
+# month or minute follows (〇年〇月, 〇時×分), and elsewhere (午前〇時, 二〇〇〇年) it stays a number. A run of two
+# or three △, □ or × before a word withholds a name (△△村, □□病院, ××県), as ○○ does (_circle): サンカクサンカク.
+_PLACEHOLDER_NAMES = {"〇": "マル", "○": "マル", "◯": "マル", "×": "バツ", "△": "サンカク", "□": "シカク"}
+_PLACEHOLDER_COUNTERS = {
+    "月": "ガツ",
+    "日": "ニチ",
+    "年": "ネン",
+    "時": "ジ",
+    "分": "フン",
+    "秒": "ビョー",
+    "号室": "ゴーシツ",
+}
+_NUMERAL_BEFORE = "0-9０-９一二三四五六七八九十百千〇"
+_PLACEHOLDER_COUNT = re.compile(
+    rf"(?<![{_NUMERAL_BEFORE}])(?:[○◯×△□]+(?P<any>号室|[月日年時分秒])|〇+(?P<date>[月日])"
+    r"|〇+(?P<year>年|時)(?=[〇○◯×△□]+[月分]))"
+)
+_WITHHELD_NAME = re.compile(rf"(?<![{_NUMERAL_BEFORE}×△□])([△□×])\1{{1,2}}(?=[{KANJI}{HIRA}{KATA}])(?!ボタン|キー|印)")
+
+
+def _placeholder_count(m: re.Match[str]) -> str:
+    counter = m.group("any") or m.group("date") or m.group("year")
+    marks = m.group(0)[: -len(counter)]
+    return "".join(_PLACEHOLDER_NAMES[c] for c in marks) + _PLACEHOLDER_COUNTERS[counter]
+
+
 # A pair of wave dashes around a subtitle or heading (証言開始 ～事件当夜の出来事～, 〜第1章〜) is decoration,
 # as brackets are: a pause before the subtitle, nothing after it. The first was read から and the last drew the
 # word out (ー).
@@ -1467,6 +1497,9 @@ def normalize_symbols(text: str) -> str:
         text = _GRADE_MINUS.sub(r"\1マイナス", text)
     if ")" in text or "）" in text:
         text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
+    if "〇" in text or "○" in text or "◯" in text or "×" in text or "△" in text or "□" in text:
+        text = _PLACEHOLDER_COUNT.sub(_placeholder_count, text)
+        text = _WITHHELD_NAME.sub(lambda m: _PLACEHOLDER_NAMES[m.group(1)] * (m.end() - m.start()), text)
     if "×" in text:
         text = _TIMES_BEFORE_BAI.sub("", text)
         text = _CROSS_MARK.sub("ばつ", _CIRCLE_BY_CROSS.sub("まる", _PAIRING_CROSS.sub("かける", text)))

@@ -77,8 +77,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 31: ruby after a word's okurigana gets its bar (強さ《つよさ》 was read twice); 32: BONUS x2, scores after
     # their label, 打率.312, lap times 1'23.456, a capital label's N/M no date, chapter headings before 「」, status
     # labels 【レベル】, ランク：D no smiley, grade minus, stars before a particle, a dash inside a sound effect ー,
-    # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》)
-    version: ClassVar[str] = "33"
+    # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》); 34: marks
+    # for a number before a counter (〇月×日) and withheld names (△△村)
+    version: ClassVar[str] = "34"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -254,8 +255,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 99: textnorm 31, ruby after a word's okurigana (強さ《つよさ》); 100: textnorm 32, announcer and web-novel
     # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN; 101: LV as a word レベル;
     # 102: phrases of だけ / 方 ホー / ため after predicates, ない's nucleus before の・か・から・だろう, breath
-    # sounds' は / へ (すーはー), pt ポイント
-    version: ClassVar[str] = "102"
+    # sounds' は / へ (すーはー), pt ポイント; 103: announcement readings, kanji with katakana endings (次ハ)
+    version: ClassVar[str] = "103"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
