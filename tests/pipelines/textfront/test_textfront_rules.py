@@ -417,6 +417,11 @@ NORMALIZE_CASES = [
     ("ふふ(๑•̀ㅂ•́)و✧", "ふふ"),
     ("えっ(゜ロ゜)", "えっ"),
     ("にゃーんฅ^•ω•^ฅ", "にゃーん"),
+    ("ありがとう٩( ᐛ )و", "ありがとう"),  # a face of one such letter (the line stopped on ᐛ)
+    ("よろしく(ᐛ)", "よろしく"),
+    ("かわいい꒰ᐢ⸝⸝•༝•⸝⸝ᐢ꒱", "かわいい"),  # no brackets we know: letters and marks of scripts never read
+    ("すみませんｍ(_ _)ｍ", "すみません"),  # a bow with full-width hands (was エムエム)
+    ("ﾊﾞｲﾊﾞｲ(・ω・)ﾉｼ", "バイバイ"),  # a waving hand, ﾉｼ (its シ was read)
     ("まあね¯\\_(ツ)_/¯", "まあね"),  # the shrug (its face read ツ)
     ("┬─┬ノ( º _ ºノ)", "┬─┬"),  # a hand before the face, room around it (ノ was read); ┬─┬ is silent
     ("ヒノ(^^)", "ヒノ"),  # ノ ending a word is no hand

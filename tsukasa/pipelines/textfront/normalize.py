@@ -980,6 +980,9 @@ def _is_kaomoji(inner: str) -> bool:
         return False
     if _FACE_MARK.search(inner) is None and len(_KATAKANA_LETTERS.findall(inner)) >= 2:
         return False  # a sound effect in brackets ((ｺﾞｺﾞｺﾞ), （ドーン）), its voicing marks and long marks no strokes
+    drawn_letters = inner.strip(" \u3000")
+    if len(drawn_letters) == 1 and _FACE_LETTER.match(drawn_letters) is not None:
+        return True  # a face drawn with one letter of a script we never read: ( ᐛ ), (ᐛ)
     symbolic = other = 0
     for c in inner:
         cat = unicodedata.category(c)
@@ -1004,8 +1007,8 @@ _FACE_LETTER = re.compile(r"[^\u0000-\u024f\u3040-\u30ff\u3400-\u9fff\uf900-\ufa
 # A bow holds the brackets in two hands (m(_ _)m), a surprise is marked before them (Σ(ﾟДﾟ)): those
 # were read エムエム and シグマ. Thumbs up beside a face (d(^_^)b, ( ´∀｀ )ｂ) were read ディー, ビー.
 _KAOMOJI_WITH_ARMS = re.compile(
-    r"(?:(?<![A-Za-z])[mdｄ]|[ヽヾ＼\\٩ლΣσงฅ]|(?<![\u3041-\u30ff\u4e00-\u9fff])[ノﾉ])?[(（]([^()（）]{1,20})[)）]\s?"
-    r"(?:[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|[mbｂ](?![A-Za-z]))*"
+    r"(?:(?<![A-Za-z])[mdｍｄ]|[ヽヾ＼\\٩ლΣσงฅ]|(?<![\u3041-\u30ff\u4e00-\u9fff])[ノﾉ])?[(（]([^()（）]{1,20})[)）]\s?"
+    r"(?:ﾉｼ|ノシ|[ノﾉ丿ゞ۶وงฅლσっ彡／/✧]|[mbｍｂ](?![A-Za-z]))*"
 )
 # Crying eyes are capital Ts (T_T, T^T, TдT), which as letters are no kaomoji characters: (NTT) is
 # a company. Matched as a whole face only. And a face whose bracket is never closed, as a line ends
@@ -1057,8 +1060,23 @@ def _star_rating(m: re.Match[str]) -> str:
     return m.group(0)[: -len(stars)] + (f"星{count}" if count or not noun else "星")
 
 
+# A face drawn without brackets we know, all in letters of scripts we never read and marks (꒰ᐢ⸝⸝•༝•⸝⸝ᐢ꒱, ʕ•ᴥ•ʔ):
+# three characters or more, one a letter and one a mark at least; it stopped the line on its letters. Text in a
+# script we do not read (한국어, Москва) has no marks in it and stays an error naming it.
+_LOOSE_FACE = re.compile(r"[^\s\u0000-\u007f\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]{3,}")
+
+
+def _loose_face(m: re.Match[str]) -> str:
+    run = m.group(0)
+    letters = sum(1 for c in run if _FACE_LETTER.match(c) is not None and unicodedata.category(c)[0] == "L")
+    marks = sum(1 for c in run if unicodedata.category(c)[0] in "PS")
+    return "" if letters and marks else run
+
+
 def remove_emoji_kaomoji(text: str) -> str:
     text = _KAOMOJI_WITH_ARMS.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
+    if not text.isascii():
+        text = _LOOSE_FACE.sub(_loose_face, text)
     if "ฅ" in text:
         text = _PAW_FACE.sub(lambda m: "" if _is_kaomoji(m.group(1)) else m.group(0), text)
     if "T" in text or "Ｔ" in text:
