@@ -1761,6 +1761,10 @@ STRETCH_CASES = [
     ("ぼくはっ、まけないっ！", "ボクワッ、マケナイッ"),
     ("こんにちはーっ！", "コンニチワーッ"),
     ("はぁ…疲れた。", "ハー、ツカレタ"),  # the sigh opening its line stays
+    # a catch of breath between pauses has no sound of its own (was a pause then cl: マッテ、ッ)
+    ("「待って……っ」", "マッテ"),
+    ("「い、いや……っ、来ないで……！」", "イ、イヤ、コナイデ"),
+    ("ちょっ、待って", "チョッ、マッテ"),  # a word's own clipped end stays
     ("うはぁ！", "ウハー"),  # ... and an exclamation of one letter before it
     ("東京へー", "トーキョーエー"),
     # は right after a clipped っ is no particle: laughter, a greeting (was ワッハッワ, オッワヨー)

@@ -329,6 +329,9 @@ _REPEATS = [
     (re.compile(r"(?:\.{3,}|・{3,})"), "…"),
     (re.compile(r"、{2,}"), "、"),
     (re.compile(r"。{2,}"), "。"),
+    # A catch of breath standing between pauses (待って……っ, いや……っ、来ないで, 「っ……！」) has no sound of its own:
+    # a ッ after a pause is no mora anyone says (it was read マッテ、ッ: pau then cl). It goes.
+    (re.compile(r"(?:^|(?<=[…‥、。！？!?「『（(\s]))[っッ]+(?=$|[…‥、。！？!?」』）)\s])"), ""),
 ]
 # A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel, and so
 # after a kanji word that ends there (先輩〜！, 嫌〜: a call or a whine, nothing for a range to reach).
@@ -1726,7 +1729,9 @@ _DECORATION_BLOCKS = (
 
 
 # Every repeat rule needs one of these pairs (or an ellipsis character): text without any is unchanged.
-_MAY_REPEAT = re.compile(r"[ー〜～~]{2}|ッッ|っっ|[！!？?][！!？?]|[…‥]|\.\.|・・|、、|。。")
+_MAY_REPEAT = re.compile(
+    r"[ー〜～~]{2}|ッッ|っっ|[！!？?][！!？?]|[…‥]|\.\.|・・|、、|。。|[…‥、。！？!?「『（(\s][っッ]|^[っッ]"
+)
 
 
 def squeeze_repeats(text: str) -> str:
@@ -1786,7 +1791,10 @@ _PASSES = (apply_ruby, strip_markup, read_star_ratings, remove_emoji_kaomoji, _n
 # Checking that with two regexes skips nine passes run twice each (a third of the front-end's
 # own time on plain text); tests compare the fast path with the full passes.
 _PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！]+")
-_PLAIN_SUSPECT = re.compile(r"^[、。ー！？]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー")
+# (and a ッ between pauses, which squeeze_repeats drops)
+_PLAIN_SUSPECT = re.compile(
+    r"^[、。ー！？]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー|(?:^|[、。？！])[っッ]+(?=$|[、。？！])"
+)
 
 
 def _is_plain(text: str) -> bool:
@@ -1801,6 +1809,7 @@ def _is_plain(text: str) -> bool:
 _PLAIN_LATIN = re.compile(rf"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？！{_LATIN},!? ]+")
 _PLAIN_LATIN_SUSPECT = re.compile(
     r"^[、。 ー！？!?]|^\W*[！？!?]| $|  |([、。？！っッー])\1|[！!？?][！!？?]|[、。？！ ]ー|''"
+    r"|(?:^|[、。？！!? ])[っッ]+(?=$|[、。？！!? ])"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?{KANJI}])"  # a space next to Japanese goes (_tidy_space) ...

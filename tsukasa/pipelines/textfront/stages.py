@@ -79,8 +79,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # labels 【レベル】, ランク：D no smiley, grade minus, stars before a particle, a dash inside a sound effect ー,
     # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》); 34: marks
     # for a number before a counter (〇月×日) and withheld names (△△村); 35: faces of one unread letter ( ᐛ ) or
-    # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ
-    version: ClassVar[str] = "35"
+    # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ; 36: a ッ between pauses goes
+    version: ClassVar[str] = "36"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
