@@ -1020,6 +1020,13 @@ CONTEXT_READING_CASES = [
     ("子の刻に", "ネノコクニ"),
     ("御館様のご命令", "オヤカタサマノゴメーレー"),
     ("α波が出る", "アルファハガデル"),
+    # verb endings in the historical kana spelling (letters and poems quoted in period dramas), as said today
+    ("彼は言ふ。", "カレワユー"),  # was ゲンフ: the stem alone in its on reading
+    ("習ふより慣れよ。", "ナラウヨリナレヨ"),
+    ("言はぬが花。", "イワヌガハナ"),
+    ("昔の人は言ひけり。", "ムカシノヒトワイイケリ"),
+    ("参りませう。", "マイリマショー"),
+    ("歌はずいぶん上手い。", "ウタワズイブンウマイ"),  # the topic は before ずいぶん stays
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

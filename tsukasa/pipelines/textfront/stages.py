@@ -257,8 +257,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # rows (最終章, 画質：中, おう, 様方, 魔眼, 念話…), LAP, LOSER, SUDDEN; 101: LV as a word レベル;
     # 102: phrases of だけ / 方 ホー / ため after predicates, ない's nucleus before の・か・から・だろう, breath
     # sounds' は / へ (すーはー), pt ポイント; 103: announcement readings, kanji with katakana endings (次ハ); 104:
-    # horror / chat / period-drama readings (塔の下, 語彙力ない, 最新話, 候, 筑前守), gamer words in capitals (NEET)
-    version: ClassVar[str] = "104"
+    # horror / chat / period-drama readings (塔の下, 語彙力ない, 最新話, 候, 筑前守), gamer words in capitals (NEET);
+    # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう)
+    version: ClassVar[str] = "105"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
