@@ -218,6 +218,9 @@ ACCENT_CASES = [
     ("カーテンと調和しないだろう。", "# ch o [ o w a sh i n a ] i d a r o o $"),
     ("本が見つからない。", "# m i [ ts u k a r a n a i $"),
     ("知らない人。", "^ sh i [ r a n a i # h i"),
+    # いる after an accented て-form before の / けど / し / か is a phrase of its own, いる] (JSUT even ids 8 of 8)
+    ("お金なら持っているけど。", "# m o ] cl t e # i [ r u ] k e d o $"),
+    ("本を読んでいる。", "# y o ] N d e i r u $"),  # at the sentence's end it stays in the phrase
 ]
 
 
