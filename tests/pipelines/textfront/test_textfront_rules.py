@@ -995,6 +995,11 @@ CONTEXT_READING_CASES = [
     ("IC card is available.", "アイシーカードイズアベイラブル"),
     ("次はShin-Osakaです", "ツギワシンオーサカデス"),  # romaji names joined by a hyphen, read one by one
     ("ko-hi- wo nomu", "コーヒーヲノム"),  # wapuro's long mark: one word
+    # a Japanese place or person named in romaji inside an English line (bilingual announcements) is read as
+    # Japanese: e2k's English model said ハカータ, シンオーザーカ
+    ("The next station is Hakata.", "ザネクストステーションイズハカタ"),
+    ("The next station is Shin-Osaka.", "ザネクストステーションイズシンオーサカ"),
+    ("I met Mike.", "アイメットマイク"),  # was ミケ, as romaji
     # session 41 probes: horror, streamer chat and period drama
     ("時計塔の下で", "トケートーノシタデ"),  # MeCab's proper noun 塔の took 下 for a suffix カ
     ("台の上に立った。", "ダイノウエニタッタ"),

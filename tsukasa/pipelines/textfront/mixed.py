@@ -505,7 +505,30 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
         return True
     if _established_loanword(word):  # sense センス, not センセ (先生)
         return False
+    if mora_count(to_katakana(hiragana)) >= 3 and _japanese_name(word):
+        return True  # The next station is Hakata (was ハカータ: e2k's English), Shin-Osaka
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
+
+
+def _japanese_name(word: str) -> bool:
+    """Whether a capitalised word (or names joined by a hyphen, Shin-Osaka) names a Japanese place or person in
+    romaji: each part is a Japanese word of the romaji table (Osaka おおさか) or UniDic reads its katakana as one
+    proper noun (ハカタ 博多, シン 新). Bilingual announcements and English lines set in Japan say them so; e2k's
+    English model read them as English words (ハカータ, シンオーザーカ)."""
+    parts = _NAME_HYPHEN.split(word)
+    if not all(part[:1].isupper() and part[1:].islower() for part in parts):
+        return False
+    for part in parts:
+        if part.lower() in spelled_words():
+            continue
+        hiragana = romaji_to_hiragana(part)
+        if hiragana is None:
+            return False
+        katakana = to_katakana(hiragana)
+        found = unidic_words(katakana)
+        if not (len(found) == 1 and found[0].pos2 == "固有名詞" and found[0].end == len(katakana)):
+            return False
+    return True
 
 
 def _possessives(words: list[str], readings: list[str | None]) -> set[int]:

@@ -258,8 +258,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 102: phrases of だけ / 方 ホー / ため after predicates, ない's nucleus before の・か・から・だろう, breath
     # sounds' は / へ (すーはー), pt ポイント; 103: announcement readings, kanji with katakana endings (次ハ); 104:
     # horror / chat / period-drama readings (塔の下, 語彙力ない, 最新話, 候, 筑前守), gamer words in capitals (NEET);
-    # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう); 106: いる] after an accented て-form
-    version: ClassVar[str] = "106"
+    # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう); 106: いる] after an accented て-form;
+    # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク
+    version: ClassVar[str] = "107"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
