@@ -2063,6 +2063,10 @@ CUE_CASES = [
     ("wwwww草", "草", [("laugh", "wwwww")]),  # before 草, the laugh's kanji (was ダブリュー x 5 + ソー)
     ("おめでとう！88888", "おめでとう！", [("other", "88888")]),  # applause (8 ぱち), not a number
     ("8888円", "8888円", []),  # a price
+    ("それな笑", "それな", [("laugh", "笑")]),  # chat's bare 笑 ending a sentence: (笑) without brackets (was ワライ)
+    ("ほんと笑、やばい", "ほんと、やばい", [("laugh", "笑")]),
+    ("爆笑した", "爆笑した", []),  # after a kanji: a word's end
+    ("笑える", "笑える", []),
     ("おめでとう888", "おめでとう", [("other", "888")]),  # three 8s too (were ハッピャクハチジューハチ)
     ("888円です", "888円です", []),
     ("はあく", "はあく", []),  # はあ inside a word is no cue

@@ -49,6 +49,9 @@ _NET_LAUGH = re.compile(
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ][ 　])[wWｗＷ]{2,}(?=$|[\s、。！？!?」])"  # 草 www: a space after Japanese
     r"|[wWｗＷ]{2,}(?=草)"  # wwwww草: the laugh and its kanji (草, "lol")
+    # chat's bare 笑 after a kana word or a mark, ending its sentence (それな笑, マジ笑): the (笑) of a script
+    # without its brackets, not the noun ワライ it was read as; after a kanji it is a word's end (爆笑, 苦笑)
+    r"|(?<=[ぁ-ゖァ-ヺー！？!?…])笑(?=$|[。！？!?、\s」』])"
 )
 # Yabai w, Mata shinda ww: lower-case w alone at the end after a word in romaji (after an English word,
 # hello ww, it stays letters)
@@ -166,8 +169,8 @@ _APPLAUSE = re.compile(r"(?<![\d.,])[8８]{3,}(?=$|[\s、。！？!?」』）w])
 # lol / lmao, net laughter in Latin letters (それな、lol): a word of its own, not read (it was ロール)
 _NET_LAUGH_WORD = re.compile(r"(?<![A-Za-z'’])(?:lol|LOL|Lol|lmao|LMAO)(?![A-Za-z'’])")
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
-# _NET_LAUGH needs a w at the end of the line or two in a row; _LONG_ELLIPSIS needs one of these.
-_MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])")
+# _NET_LAUGH needs a w at the end of the line, two in a row or a 笑; _LONG_ELLIPSIS needs one of these.
+_MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])|笑")
 _MAY_ELLIPSIS = re.compile(r"[…‥]|\.{6}|・{6}")
 
 
