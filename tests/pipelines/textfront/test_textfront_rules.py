@@ -885,8 +885,8 @@ SIGN_READINGS = [
     ("二〇〇〇年", "ニセンネン"),  # the numeral
     # marks standing for a number before a counter (a diary's date, a withheld time or room): the marks' names and
     # the counter as after a number (were レーツキカケルヒ; 〇月〇日 stopped the line); 〇 alone before 時 is zero
-    ("〇月×日　晴れ", "マルガツバツニチハレ"),
-    ("×月△日　曇り", "バツガツサンカクニチクモリ"),
+    ("〇月×日　晴れ", "マルガツバツニチ、ハレ"),  # the full-width space of a header: a pause
+    ("×月△日　曇り", "バツガツサンカクニチ、クモリ"),
     ("〇年〇月〇日", "マルネンマルガツマルニチ"),
     ("〇時×分ごろ", "マルジバツフンゴロ"),
     ("十月×日", "ジューガツバツニチ"),
@@ -1791,6 +1791,12 @@ STRETCH_CASES = [
     ("うへー、まじか。", "ウヘー、マジカ"),
     ("ほへー。", "ホヘー"),
     ("ぼくはー、いやだ。", "ボクワー、イヤダ"),  # a word before it: the particle, drawn out
+    # a full-width space after a word in kanji, katakana or digits separates a heading's parts: a pause (the words ran
+    # together); after hiragana it is a kana game's word space, and between katakana words a robot's: no pause
+    ("第二章　血塗られた旅館", "ダイニショー、チヌラレタリョカン"),
+    ("山田太郎　三十五歳", "ヤマダタロー、サンジューゴサイ"),
+    ("カビゴンは　めを　さました！", "カビゴンワメヲサマシタ"),
+    ("ワタシ　アナタ　トモダチ", "ワタシアナタトモダチ"),
     # a small vowel after a kanji word ending in that vowel draws it out (was a lone mora: センセーェ)
     ("先生ぇ！", "センセーー"),
     ("馬鹿ぁ！", "バカー"),

@@ -736,7 +736,26 @@ def _repeated_unit(run: str, *, voiced: bool) -> str | None:
     return again(tails[-1]) if tails else None
 
 
+# A full-width space after a noun written in kanji, katakana or digits separates the parts of a heading, a caption
+# or a diary's header (第二章　血塗られた旅館, 山田太郎　三十五歳, 〇月×日　晴れ): a pause, as a comma would be; the
+# words ran together (ダイニショーチヌラレタ). After hiragana it is the word space of a game written in kana (カビゴンは
+# めを　さました), a cut and no pause (_tidy_space); so it is between two katakana words (ワタシ　アナタ: a robot's line
+# spaced word by word, which the katakana-line rules read whole).
+_HEADING_SPACE = re.compile(
+    rf"(?<=[{KANJI}\u30a1-\u30fa\u30fc0-9０-９）)」』])\u3000+(?=[{KANA}{KANJI}0-9０-９「『（(])"
+)
+_KATAKANA_LETTER = re.compile(r"[\u30a1-\u30fa\u30fc]")
+
+
+def _heading_space(m: re.Match[str]) -> str:
+    before, after = m.string[m.start() - 1], m.string[m.end()]
+    both_katakana = _KATAKANA_LETTER.match(before) is not None and _KATAKANA_LETTER.match(after) is not None
+    return m.group(0) if both_katakana else "、"
+
+
 def _nfkc(text: str) -> str:
+    if "\u3000" in text:
+        text = _HEADING_SPACE.sub(_heading_space, text)
     if "〳" in text or "〴" in text or "〱" in text or "〲" in text or "／" in text:
         text = _expand_kunoji(text)
     if "∼" in text or "⁓" in text:
