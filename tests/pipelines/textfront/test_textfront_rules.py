@@ -348,7 +348,7 @@ NORMALIZE_CASES = [
     ("100≒99", "100ニアリーイコール99"),
     ("√2", "ルート2"),
     ("60kg±2kg", "60キログラムプラスマイナス2キログラム"),
-    ("x²+y²", "xの2乗プラスyの2乗"),  # NFKC made 10³ the number 103
+    ("x²+y²", "Xの2乗プラスYの2乗"),  # NFKC made 10³ the number 103; an equation's variables are capitals
     ("10³", "10の3乗"),
     ("2^10", "2の10乗"),
     ("100m²", "100平方メートル"),  # a unit after a number stays the units table's
@@ -1032,6 +1032,16 @@ CONTEXT_READING_CASES = [
     ("昔の人は言ひけり。", "ムカシノヒトワイイケリ"),
     ("参りませう。", "マイリマショー"),
     ("歌はずいぶん上手い。", "ウタワズイブンウマイ"),  # the topic は before ずいぶん stays
+    # formulas in tutorials and quizzes: a minus after a variable or a power (the minus sign stopped the line; after
+    # x² it was から), and a lone small letter of an equation said by its name (a, i, e, n were ア, イ, エ, ン)
+    ("y=x−1", "ワイイコールエックスマイナスイチ"),
+    ("x²−4", "エックスノニジョーマイナスヨン"),
+    ("y=x-1", "ワイイコールエックスマイナスイチ"),  # a hyphen in an equation
+    ("a+b=5", "エープラスビーイコールゴ"),
+    ("i++でカウントを増やします。", "アイプラスプラスデカウントヲフヤシマス"),
+    ("n−1番目", "エヌマイナスイチバンメ"),
+    ("LP−", "エルピー"),  # a minus sign no rule reads is a dash
+    ("Wi-Fi", "ワイファイ"),  # no equation: a hyphen joins a name
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

@@ -753,8 +753,38 @@ def _heading_space(m: re.Match[str]) -> str:
     return m.group(0) if both_katakana else "、"
 
 
+# A minus in a formula after a variable or a power (y=x−1, x²−4, a−b=3, n−1番目) is マイナス: the minus sign had no
+# reading after a letter and stopped the line, and after a power it became the range から. U+2212 is the minus sign
+# itself; a hyphen (y=x-1, x²-4=0) is one only in a line that is an equation (with =, +), or else it joins a name
+# (Wi-Fi, USB-C, X-Men).
+_LETTER_MINUS_SIGN = re.compile(rf"(?<=[A-Za-z{_SUPERSCRIPTS})）])\s*−\s*(?=[A-Za-z0-9(（])")
+_LETTER_HYPHEN = re.compile(rf"(?<=[A-Za-z{_SUPERSCRIPTS})）])\s*[-－]\s*(?=[A-Za-z0-9(（])")
+_EQUATION = re.compile(rf"[A-Za-z0-9{_SUPERSCRIPTS})）]\s*(?:[=＝+＋]=?\s*[A-Za-z0-9(（]|\+\+)")
+# In an equation a lone small letter is a variable, said by its name (a+b=5, i++, e=2.718: a, i, e and n were read as
+# the kana ア, イ, エ, ン): written as a capital, which the letter rules read as letters.
+_VARIABLE = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
+
+
+def _formula(text: str) -> str:
+    signed = "−" in text and _LETTER_MINUS_SIGN.search(text) is not None
+    if signed:
+        text = _LETTER_MINUS_SIGN.sub("マイナス", text)
+    if signed or _EQUATION.search(text) is not None:
+        if "-" in text or "－" in text:
+            text = _LETTER_HYPHEN.sub("マイナス", text)
+        text = _VARIABLE.sub(lambda m: m.group(0).upper(), text)
+    return text
+
+
+# A line that puts a full-width space after hiragana is written in a kana game's word spacing (ピカチュウは　けいけんち
+# 1200　ポイント　もらった！): none of its spaces is a heading's pause.
+_KANA_WORD_SPACE = re.compile(r"[\u3041-\u3096]\u3000")
+
+
 def _nfkc(text: str) -> str:
-    if "\u3000" in text:
+    if "−" in text or "=" in text or "＝" in text or "+" in text or "＋" in text:
+        text = _formula(text)
+    if "\u3000" in text and _KANA_WORD_SPACE.search(text) is None:
         text = _HEADING_SPACE.sub(_heading_space, text)
     if "〳" in text or "〴" in text or "〱" in text or "〲" in text or "／" in text:
         text = _expand_kunoji(text)
@@ -1571,6 +1601,8 @@ def normalize_symbols(text: str) -> str:
         # is a dash (ゲーム-開始, それは－－, ポケモン-GO): a pause, as ― is. It had no reading and stopped
         # the line. A letter before it joins a word (T-シャツ); a digit after it is a sign or a range.
         text = _JAPANESE_DASH.sub("―", text)
+    if "−" in text:  # a minus sign no rule read (LP− after letters, nothing after it): a dash, not a line stopped
+        text = text.replace("−", "―")
     if "<" in text or ">" in text:
         # Between numbers or letters a comparison (3<5 サンショーナリゴ); elsewhere a bracket or an
         # arrow drawn in text: silent, as 【】 are.

@@ -80,8 +80,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》); 34: marks
     # for a number before a counter (〇月×日) and withheld names (△△村); 35: faces of one unread letter ( ᐛ ) or
     # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ; 36: a ッ between pauses goes;
-    # 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause (第二章　…)
-    version: ClassVar[str] = "38"
+    # 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause (第二章　…);
+    # 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule reads a dash
+    version: ClassVar[str] = "39"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
