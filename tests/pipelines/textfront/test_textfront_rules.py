@@ -1042,6 +1042,23 @@ CONTEXT_READING_CASES = [
     ("n−1番目", "エヌマイナスイチバンメ"),
     ("LP−", "エルピー"),  # a minus sign no rule reads is a dash
     ("Wi-Fi", "ワイファイ"),  # no equation: a hyphen joins a name
+    # old kanji forms (Taishō / Shōwa settings) read as the modern ones, unless the dictionary holds the word as written
+    ("體操の時間。", "タイソーノジカン"),  # was テーミサオ
+    ("舊友と廣場で再會した。", "キューユートヒロバデサイカイシタ"),
+    ("私たちはまた會えるでしょうか。", "ワタシタチワマタアエルデショーカ"),
+    ("愛國行進曲。", "アイコクコーシンキョク"),
+    ("靜子が来た。", "シズコガキタ"),  # a name the dictionary holds in the old form keeps its accent
+    ("天皇陛下萬歳！", "テンノーヘーカバンザイ"),  # 万 | 歳 before ！ was マンサイ
+    ("一万歳", "イチマンサイ"),
+    ("實のところ", "ジツノトコロ"),
+    ("実の兄", "ジツノアニ"),
+    ("木の実", "コノミ"),
+    ("灯火管制", "トーカカンセー"),
+    ("体育祭、紅組が勝った！", "タイイクサイ、アカグミガカッタ"),
+    ("球数は112球", "タマカズワヒャクジューニキュー"),
+    ("1浪して合格しました。", "イチローシテゴーカクシマシタ"),
+    ("英語の小テスト", "エーゴノショーテスト"),  # a one-kanji prefix said long (was ショウ)
+    ("中ジョッキください", "チュージョッキクダサイ"),
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

@@ -298,9 +298,18 @@ def _lengthened(pron: str, heard: str, vowels: str) -> str:
 _KANJI_IN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 
 
+# Nouns, and prefixes before a katakana word (小テスト, 中ジョッキ, 高カロリー: said ショー, チュー, コー; the
+# dictionary spells the prefix ショウ and it was said so, s h o u).
+_LONG_OU_POS = frozenset({"名詞", "接頭詞"})
+
+
 def _long_ou(f: dict) -> None:
     """うう / おう / えい said long in kanji noun ``f`` where its dictionary pronunciation spells them out
-    and UniDic, reading the same letters as one word, writes ー (in place)."""
+    and UniDic, reading the same letters as one word, writes ー (in place). A one-kanji prefix is a Sino-Japanese
+    morpheme, said long whatever UniDic makes of the kanji alone (中 ナカ, 高 タカ)."""
+    if f["pos"] == "接頭詞" and len(f["string"]) == 1:
+        f["pron"] = _EI_OR_OU.sub("ー", f["pron"])
+        return
     heard = _unidic_word_pron(f["string"])
     if heard is not None and len(heard) == len(clean_pron(f["pron"])):
         f["pron"] = _lengthened(f["pron"], heard, "ウイ")
@@ -427,7 +436,7 @@ def mend_cut_readings(
         if ("い" in s or "う" in s) and f["pos"] in _LONG_EI_POS and len(s) > 1 and _HIRAGANA.fullmatch(s):
             _long_ei(f)  # きれい キレー, ぼうかんしゃ ボーカンシャ
     for f in features:
-        if f["pos"] == "名詞" and _EI_OR_OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
+        if f["pos"] in _LONG_OU_POS and _EI_OR_OU.search(f["pron"]) and _KANJI_IN.search(f["string"]):
             _long_ou(f)  # 救急車 キューキューシャ, 境内 ケーダイ
         elif _HISTORICAL_LETTERS.intersection(f["string"]) and _HIRAGANA.fullmatch(f["string"]):
             _as_written(f)  # しほ read シオ: the old spelling of 塩

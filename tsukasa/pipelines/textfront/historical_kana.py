@@ -1,4 +1,4 @@
-"""Verb endings in the historical kana spelling (歴史的仮名遣い), read as said today.
+"""Old spellings read as said today: verb endings in the historical kana spelling (歴史的仮名遣い) and old kanji forms.
 
 Period dramas, letters and poems quoted in games write verbs the old way: 言ふ, 習ふより慣れよ, 言ひけり,
 言はぬが花, 神に給ふ, 参りませう, かはいさう. MeCab's dictionary holds few such forms (思ふ, けふ), so a kanji stem
@@ -10,14 +10,19 @@ verb stem; せう → しょう after ま / で, さう → そう), the endings
 becomes 言う because 言う is a verb; a kanji + ふ that makes no verb in modern spelling is left as written. Modern
 text never writes these endings after a verb stem, so it is not touched; the hiragana spellings さう and せう do not
 occur in modern words.
+
+Old kanji forms (旧字体: 國語, 體操, 會う, 廣場, 實は, 戰車 in Taishō / Shōwa settings, period letters) are read
+as the modern forms (``data/kyujitai.tsv``): the dictionary holds a few words in the old form (學校, 會社), the
+others were read kanji by kanji, often by a name's reading (體操 テーミサオ, 廣い ヒロシイ, 會う カイウ, 實 ミノル).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from tsukasa.pipelines.textfront.normalize import KANJI
-from tsukasa.pipelines.textfront.resources import dictionary_words
+from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 
 # A kanji stem (one or two kanji, and a kana of okurigana at most) before ふ / ひ / は: the verb's old ending.
 # ふ ends the verb (言ふ。, 習ふより, 給ふ), ひ is its 連用形 (言ひけり, 思ひて), は its 未然形 before a negative
@@ -43,9 +48,32 @@ def _verb_ending(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+@cache
+def _modern_kanji() -> tuple[dict[int, str], re.Pattern[str]]:
+    pairs = dict(read_table("kyujitai.tsv"))
+    return str.maketrans(pairs), re.compile("[" + "".join(pairs) + "]")
+
+
+def _modern_forms(text: str, table: dict[int, str], old: re.Pattern[str]) -> str:
+    """``text`` with the old kanji forms of the words MeCab does not hold as written in their modern forms: a word
+    the dictionary knows in the old form keeps it and its accent (靜子 シ]ズコ, a name; 學校, 萬葉集), a kanji it read
+    alone or in an unknown word is modernised (體 + 操, 廣 + 場, 會 + う)."""
+    words = dictionary_words(text)
+    if "".join(w.surface for w in words) != text:
+        return text.translate(table)
+    out = []
+    for w in words:
+        known = w.accent is not None and len(w.surface) > 1 and w.pos != "記号"
+        out.append(w.surface if known or old.search(w.surface) is None else w.surface.translate(table))
+    return "".join(out)
+
+
 def modernize_historical_kana(text: str) -> str:
-    """``text`` with verb endings in the historical kana spelling written as said today (see the module
-    docstring)."""
+    """``text`` with verb endings in the historical kana spelling and old kanji forms written as said today (see
+    the module docstring)."""
+    table, old = _modern_kanji()
+    if old.search(text) is not None:
+        text = _modern_forms(text, table, old)
     if "ふ" in text or "ひ" in text or "は" in text:
         text = _OLD_ENDING.sub(_verb_ending, text)
     if "せう" in text or "さう" in text:

@@ -79,9 +79,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # labels 【レベル】, ランク：D no smiley, grade minus, stars before a particle, a dash inside a sound effect ー,
     # katakana sound effects in brackets no kaomoji; 33: ruby over an honorific prefix (お詫び《おわび》); 34: marks
     # for a number before a counter (〇月×日) and withheld names (△△村); 35: faces of one unread letter ( ᐛ ) or
-    # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ; 36: a ッ between pauses goes;
-    # 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause (第二章　…);
-    # 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule reads a dash
+    # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ; 36: a ッ between pauses
+    # goes; 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause
+    # (第二章　…); 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule
+    # reads a dash
     version: ClassVar[str] = "39"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
@@ -261,8 +262,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # sounds' は / へ (すーはー), pt ポイント; 103: announcement readings, kanji with katakana endings (次ハ); 104:
     # horror / chat / period-drama readings (塔の下, 語彙力ない, 最新話, 候, 筑前守), gamer words in capitals (NEET);
     # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう); 106: いる] after an accented て-form;
-    # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue
-    version: ClassVar[str] = "108"
+    # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue;
+    # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪)
+    version: ClassVar[str] = "109"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
