@@ -93,7 +93,8 @@ def _matches(cond: str, word: dict | None) -> bool:
     if "|" in cond:
         return any(_matches(c, word) for c in cond.split("|"))
     if cond == "start":  # the start of a sentence or clause
-        return word is None or word["pos"] == "記号"
+        # (a letter or a Greek letter MeCab tags 記号 is a word: πは, θは are the topic particle, not ハ)
+        return word is None or (word["pos"] == "記号" and word["pos_group1"] != "アルファベット")
     if word is None:
         return False
     if cond == "date":

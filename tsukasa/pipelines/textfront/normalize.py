@@ -405,9 +405,19 @@ _SCORE = re.compile(
     r"(?<![\d\-])(\d{1,2})\s?[-－–]\s?(\d{1,2})(?![\d\-])"
     r"(?=で(?:勝|負|敗|引|リード|快勝|完勝|大勝|圧勝|惜敗|逆転)|の(?:勝利|完封|引き分け|接戦|大差))"
     # ... or after a word that names a score (スコアは3-1, 得点 3-1, セットカウント2-1, 判定 3-0, 前半終了、0-0)
-    r"|(?:(?<=スコア)|(?<=得点)|(?<=カウント)|(?<=判定)|(?<=終了)|(?<=PK))([はがも:：、,]?\s?)(\d{1,2})\s?[-－–]\s?(\d{1,2})"
+    r"|(?:(?<=スコア)|(?<=得点)|(?<=カウント)|(?<=判定)|(?<=終了)|(?<=PK)|(?<=これで))([はがも:：、,]?\s?)(\d{1,2})\s?[-－–]\s?(\d{1,2})"
     r"(?![\d\-])"
 )
+
+
+# In a line about a game or a match every N-M between two numbers of up to three digits is a score (これで2-1！, 1-0で
+# 前半終了, 98-97、1点差, タイブレーク、7-5, 24-22、セットポイント): 対. It was read as an address or a code, ニノイチ.
+# A stage's number is read before this (ステージ1-2: の), and an address has three parts.
+_MATCH_WORDS = re.compile(
+    r"試合|前半|後半|延長|同点|勝利|勝ち|負け|逆転|リード|点差|得点|失点|先制|先取|決勝|セット|ゲーム|マッチ|タイブレーク"
+    r"|クォーター|ピリオド|イニング|[回表裏]|ゴール|シュート|ホームラン|ボール|ストライク|ダウン|ラウンド|スコア|PK"
+)
+_MATCH_SCORE = re.compile(r"(?<![\d\-.])(\d{1,3})\s?[-－–]\s?(\d{1,3})(?![\d\-.])")
 
 
 def _score(m: re.Match[str]) -> str:
@@ -776,6 +786,13 @@ def _formula(text: str) -> str:
     return text
 
 
+# A space after a numbered label (問1 次の計算をしなさい, ステップ1 次に進みます, 問3 日本の首都は) ends the label:
+# a pause. Dropped, the number ran into the word after it (1次 イチジ, 3日 ミッカ, 1月 イチガツ).
+# (Not after 第: 第1 章 is 第1章 spaced, a counter after its number.)
+_LABEL_NUMBER_SPACE = re.compile(
+    rf"(?<=[{KANJI}\u30a1-\u30fa\u30fc])(?<!第)(?P<number>[0-9０-９]{{1,3}})[ \u3000]+(?=[{KANJI}{HIRA}])"
+)
+
 # A line that puts a full-width space after hiragana is written in a kana game's word spacing (ピカチュウは　けいけんち
 # 1200　ポイント　もらった！): none of its spaces is a heading's pause.
 _KANA_WORD_SPACE = re.compile(r"[\u3041-\u3096]\u3000")
@@ -784,6 +801,8 @@ _KANA_WORD_SPACE = re.compile(r"[\u3041-\u3096]\u3000")
 def _nfkc(text: str) -> str:
     if "−" in text or "=" in text or "＝" in text or "+" in text or "＋" in text:
         text = _formula(text)
+    if " " in text or "\u3000" in text:
+        text = _LABEL_NUMBER_SPACE.sub(lambda m: m.group("number") + "、", text)
     if "\u3000" in text and _KANA_WORD_SPACE.search(text) is None:
         text = _HEADING_SPACE.sub(_heading_space, text)
     if "〳" in text or "〴" in text or "〱" in text or "〲" in text or "／" in text:
@@ -1177,8 +1196,11 @@ def _longest_first(keys: Iterable[str]) -> str:
 @lru_cache(maxsize=1)
 def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     units = {u: r for u, r in read_table("units.tsv")}
-    # after a digit, or after a number's 万 / 億 (1万km, 3万kW: were ケーエム, ケーダブリュー)
-    return re.compile(rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億))\s?({_longest_first(units)})(?![A-Za-z])"), units
+    # after a digit, or after a number's 万 / 億 / 兆 (1万km, 3万kW, 9.46兆km: were ケーエム, ケーダブリュー); a unit
+    # ending in a digit (m2, m3) not before another digit: 8m25 is 8 metres 25 (a long jump), not 8 m² and 5
+    return re.compile(
+        rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億)|(?<=\d兆))\s?({_longest_first(units)})(?![A-Za-z])(?!(?<=\d)\d)"
+    ), units
 
 
 @lru_cache(maxsize=1)
@@ -1371,6 +1393,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _SCORE.sub(_score, text)
+        if _MATCH_WORDS.search(text) is not None:
+            text = _MATCH_SCORE.sub(r"\1対\2", text)
     if "=" in text or "＝" in text:
         text = _EQUATION_MINUS.sub("マイナス", text)
     text = _CODE.sub(_code, text)

@@ -51,9 +51,17 @@ def roman_value(numeral: str) -> int | None:
     return total
 
 
+# School subjects numbered by course (数学Ⅰ・A, 数学ⅡB, 英語Ⅲ): said in Japanese, スーガクイチエー (was ワン).
+_SUBJECTS = (
+    "第", "数学", "物理", "化学", "生物", "地学", "英語", "国語", "古典", "世界史", "日本史", "地理", "倫理", "情報"
+)  # fmt: skip
+
+
 def _japanese_context(text: str, start: int, end: int) -> bool:
-    """Whether the numeral at text[start:end] is a Japanese number: after 第, or a kanji right after it."""
-    return text[:start].rstrip(" ").endswith("第") or (end < len(text) and _KANJI.match(text, end) is not None)
+    """Whether the numeral at text[start:end] is a Japanese number: after 第 or a school subject, or a kanji right
+    after it."""
+    before = text[:start].rstrip(" ")
+    return before.endswith(_SUBJECTS) or (end < len(text) and _KANJI.match(text, end) is not None)
 
 
 def _spoken(value: int, japanese: bool) -> str:

@@ -82,8 +82,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # without our brackets (꒰ᐢ•༝•ᐢ꒱), full-width bowing hands ｍ(_ _)ｍ, a waving ﾉｼ; 36: a ッ between pauses
     # goes; 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause
     # (第二章　…); 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule
-    # reads a dash
-    version: ClassVar[str] = "39"
+    # reads a dash; 40: scores in a line about a match (これで2-1 対), 8m25, 数学Ⅰ, a numbered label's space (問1 次の),
+    # nm, 兆km
+    version: ClassVar[str] = "40"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -263,8 +264,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # horror / chat / period-drama readings (塔の下, 語彙力ない, 最新話, 候, 筑前守), gamer words in capitals (NEET);
     # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう); 106: いる] after an accented て-form;
     # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue;
-    # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪)
-    version: ClassVar[str] = "109"
+    # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪);
+    # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS
+    version: ClassVar[str] = "110"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
