@@ -1075,6 +1075,12 @@ CONTEXT_READING_CASES = [
     ("9.46兆km", "キューテンヨンロクチョーキロメートル"),
     ("DDoS攻撃", "ディードスコーゲキ"),
     ("iPS細胞", "アイピーエスサイボー"),
+    ("九七式中戦車", "キューナナシキチューセンシャ"),  # a type number in kanji digits, digit by digit
+    ("三八式歩兵銃", "サンパチシキホヘージュー"),
+    ("零戦二一型", "ゼロセンニーイチガタ"),
+    ("一〇〇式", "ヒャクシキ"),  # three digits: a number
+    ("エラーコード0x80070005", "エラーコードゼロエックスハチゼロゼロナナゼロゼロゼロゴー"),  # hex: digit by digit
+    ("0x1F", "ゼロエックスイチエフ"),  # was an upper floor, イッカイ
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

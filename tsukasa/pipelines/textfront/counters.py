@@ -72,3 +72,25 @@ def _unidic_word_from(text: str, i: int) -> int:
         if w.start + lo > i:
             return 0
     return 0
+
+
+# A type or model number written in two kanji digits before 式 or 型 (九七式中戦車, 三八式歩兵銃, 九九式小銃, 九〇式,
+# 零戦二一型) is said digit by digit, as the year it counts was shortened (皇紀2597 → 九七): キューナナシキ,
+# サンパチシキ, ニーイチガタ. OpenJTalk's numeral rules read them as numbers (キュージューナナシキ, ニジューイチガタ).
+# Three digits (一〇〇式 ヒャクシキ) and numbers written with 十 (二十式) stay numbers.
+_TYPE_NUMBER = re.compile(r"(?<![〇一二三四五六七八九十百千万])([〇一二三四五六七八九]{2})(?=式|型)")
+_TYPE_DIGITS = {
+    "〇": "マル", "一": "イチ", "二": "ニー", "三": "サン", "四": "ヨン",
+    "五": "ゴー", "六": "ロク", "七": "ナナ", "八": "ハチ", "九": "キュー",
+}  # fmt: skip
+
+
+def _type_digits(m: re.Match[str]) -> str:
+    digits = m.group(1)
+    spoken = "".join(_TYPE_DIGITS[d] for d in digits)
+    return "サンパチ" if digits == "三八" else spoken  # 三八式: the sound change everyone says
+
+
+def spell_type_numbers(text: str) -> str:
+    """``text`` with type numbers in kanji digits before 式 / 型 spelled digit by digit in katakana (see above)."""
+    return _TYPE_NUMBER.sub(_type_digits, text) if ("式" in text or "型" in text) else text

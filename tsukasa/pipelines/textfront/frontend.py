@@ -26,7 +26,7 @@ from tsukasa.pipelines.textfront.accent import (
 )
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
 from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
-from tsukasa.pipelines.textfront.counters import respace_false_counters
+from tsukasa.pipelines.textfront.counters import respace_false_counters, spell_type_numbers
 from tsukasa.pipelines.textfront.cues import extract_cues
 from tsukasa.pipelines.textfront.historical_kana import modernize_historical_kana
 from tsukasa.pipelines.textfront.kana_kanji import spell_in_kanji, spell_kana_sentences
@@ -504,6 +504,7 @@ def phonemize(
     if not readings:  # ワタシハロボットデス: Japanese written in katakana, read as the hiragana it stands for
         japanese = kanji_katakana_sentences_to_hiragana(katakana_sentences_to_hiragana(japanese))
         japanese = modernize_historical_kana(japanese)  # 言ふ, 言はぬ, ませう: as said today
+        japanese = spell_type_numbers(japanese)  # 九七式 キューナナシキ
     japanese = mark_questions(japanese)
     # after the question rules, which read the romaji words' kana (いかが, かな); a word of the user
     # dictionary stays as written, for it to find, and so does a placeholder's value (a name as the

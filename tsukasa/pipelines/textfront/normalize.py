@@ -1327,7 +1327,22 @@ def _lap_time(m: re.Match[str]) -> str:
     return out + fraction.translate(_KANJI_DIGITS)
 
 
+# A hexadecimal number (an error code 0x80070005, an address 0x1F, 0xFF) is said character by character, its digits
+# as digits and its letters by name: 0x80070005 was ハッセンナナマンゴ and 0x1F an upper floor (イッカイ).
+_HEX_NUMBER = re.compile(r"(?<![0-9A-Za-z])0[xX]([0-9A-Fa-f]+)(?![0-9A-Za-z])")
+_HEX_SPOKEN = dict(
+    zip("0123456789ABCDEF", ("ゼロ", "イチ", "ニー", "サン", "ヨン", "ゴー", "ロク", "ナナ", "ハチ", "キュー",
+                             "エー", "ビー", "シー", "ディー", "イー", "エフ"), strict=True)
+)  # fmt: skip
+
+
+def _hex_number(m: re.Match[str]) -> str:
+    return "ゼロエックス" + "".join(_HEX_SPOKEN[c] for c in m.group(1).upper())
+
+
 def _normalize_numbers_all(text: str) -> str:
+    if "0x" in text or "0X" in text:
+        text = _HEX_NUMBER.sub(_hex_number, text)
     if "率" in text:
         text = _RATE.sub(_rate, text)
     if "'" in text or "′" in text:

@@ -155,13 +155,25 @@ def force_readings(features: list[dict], readings: list[SpelledReading]) -> list
     joined = "".join(strings)
     cursor = 0
     merged: list[tuple[int, int, str]] = []
-    for reading in readings:
+    k = 0
+    while k < len(readings):
+        reading = readings[k]
+        k += 1
         at = joined.find(reading.surface, cursor)
         if at < 0:
             continue
         end = at + len(reading.surface)
         cursor = end
         first, last = start_at.get(at), end_at.get(end)
+        # Spelled readings MeCab joined into one word (romaji "sa u": さ + う, read as the old spelling さう ソー) are
+        # written into it together when the next ones, written right after, end where a word ends.
+        while first is not None and last is None and k < len(readings) and joined.startswith(readings[k].surface, end):
+            nxt = readings[k]
+            k += 1
+            end += len(nxt.surface)
+            cursor = end
+            reading = SpelledReading(reading.surface + nxt.surface, reading.pron + nxt.pron)
+            last = end_at.get(end)
         if first is None or last is None:
             continue
         for w in features[first : last + 1]:

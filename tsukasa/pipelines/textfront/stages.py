@@ -83,8 +83,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # goes; 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause
     # (第二章　…); 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule
     # reads a dash; 40: scores in a line about a match (これで2-1 対), 8m25, 数学Ⅰ, a numbered label's space (問1 次の),
-    # nm, 兆km
-    version: ClassVar[str] = "40"
+    # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005)
+    version: ClassVar[str] = "41"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -265,8 +265,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 105: verb endings in the historical kana spelling (言ふ, 言はぬ, ませう); 106: いる] after an accented て-form;
     # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue;
     # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪);
-    # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS
-    version: ClassVar[str] = "110"
+    # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS; 111: type numbers (九七式), spelled
+    # romaji words MeCab joined (sa u)
+    version: ClassVar[str] = "111"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
