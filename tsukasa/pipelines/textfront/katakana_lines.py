@@ -250,8 +250,7 @@ def _split_at_known_words(run: str) -> str:
 # is a note, not a particle.
 _MIXED_SENTENCE = re.compile(rf"[{KANJI}ァ-ヴー・0-9０-９\s、。，．！？!?…‥「」『』（）()]+")
 _KANJI_THEN_KATAKANA = re.compile(rf"[{KANJI}][ァ-ヴ]")
-_KATAKANA_RUNS = re.compile(r"[ァ-ヴー]+")
-_KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
+_KATAKANA_RUNS = _KNOWN_PIECE  # the same letters: a run of katakana
 _MUSICAL_KEY = re.compile(r"[嬰変]?[ハニホヘトイロ][長短]調")
 
 
@@ -283,7 +282,7 @@ def _reads_with_particles(converted: str, original: str) -> bool:
         if w.accent is None or not w.pron:
             return False
         written = original[start:at]
-        if w.pos in _FUNCTION and _KATAKANA_WORD.fullmatch(written):
+        if w.pos in _FUNCTION and _KATAKANA_RUNS.fullmatch(written):
             grammar = True
         elif w.pos in _PREDICATE_END and _KANJI_THEN_KATAKANA.search(written):
             grammar = True
