@@ -355,7 +355,7 @@ def _split_iru_before_particles(features: list[dict]) -> None:
     noun, and at a sentence's end, the reader keeps it in the て-form's phrase, 50 of 52). OpenJTalk chained it
     there always."""
     targets = [
-        (i, head)
+        i
         for i, f, head, before in _chained_words(features)
         if f["string"] == "いる"
         and f["pos"] == "動詞"
@@ -366,7 +366,7 @@ def _split_iru_before_particles(features: list[dict]) -> None:
         and features[i + 1]["chain_flag"] == 1
         and features[i + 1]["string"] in _AFTER_IRU
     ]
-    for i, _head in targets:
+    for i in targets:
         features[i]["chain_flag"] = 0
         features[i]["acc"] = 2
 
