@@ -1079,6 +1079,10 @@ CONTEXT_READING_CASES = [
     ("三八式歩兵銃", "サンパチシキホヘージュー"),
     ("零戦二一型", "ゼロセンニーイチガタ"),
     ("一〇〇式", "ヒャクシキ"),  # three digits: a number
+    ("九〇式野砲", "キューマルシキヤホー"),  # a code's zero
+    ("二・二六事件", "ニーニーロクジケン"),  # an event named by its date: the digits one by one (was ニ、ニーロク)
+    ("三・一独立運動", "サンイチドクリツウンドー"),
+    ("月・水・金", "ゲツ、スイ、キン"),  # a list stays a list
     ("エラーコード0x80070005", "エラーコードゼロエックスハチゼロゼロナナゼロゼロゼロゴー"),  # hex: digit by digit
     ("0x1F", "ゼロエックスイチエフ"),  # was an upper floor, イッカイ
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from tsukasa.pipelines.textfront.normalize import spoken_digits
 from tsukasa.pipelines.textfront.resources import unidic_words
 
 _NUMERAL = "0-9０-９〇一二三四五六七八九十百千万億"
@@ -79,16 +80,13 @@ def _unidic_word_from(text: str, i: int) -> int:
 # サンパチシキ, ニーイチガタ. OpenJTalk's numeral rules read them as numbers (キュージューナナシキ, ニジューイチガタ).
 # Three digits (一〇〇式 ヒャクシキ) and numbers written with 十 (二十式) stay numbers.
 _TYPE_NUMBER = re.compile(r"(?<![〇一二三四五六七八九十百千万])([〇一二三四五六七八九]{2})(?=式|型)")
-_TYPE_DIGITS = {
-    "〇": "マル", "一": "イチ", "二": "ニー", "三": "サン", "四": "ヨン",
-    "五": "ゴー", "六": "ロク", "七": "ナナ", "八": "ハチ", "九": "キュー",
-}  # fmt: skip
 
 
 def _type_digits(m: re.Match[str]) -> str:
     digits = m.group(1)
-    spoken = "".join(_TYPE_DIGITS[d] for d in digits)
-    return "サンパチ" if digits == "三八" else spoken  # 三八式: the sound change everyone says
+    if digits == "三八":
+        return "サンパチ"  # 三八式: the sound change everyone says
+    return "マル".join(spoken_digits(part) for part in digits.split("〇"))  # 九〇式 キューマル: a code's zero
 
 
 def spell_type_numbers(text: str) -> str:

@@ -503,6 +503,18 @@ def _code(m: re.Match[str]) -> str:
 
 
 _KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_ASCII_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+# Digits said one by one, as codes are (a hex number, an event's date, a type number): ニー and ゴー drawn out.
+SPOKEN_DIGITS = dict(
+    zip("0123456789", ("ゼロ", "イチ", "ニー", "サン", "ヨン", "ゴー", "ロク", "ナナ", "ハチ", "キュー"), strict=True)
+)
+
+
+def spoken_digits(digits: str) -> str:
+    """Katakana for ``digits`` (ASCII or kanji) said one by one."""
+    return "".join(SPOKEN_DIGITS[d] for d in digits.translate(_ASCII_DIGITS))
+
+
 # Baseball's counts are said in English (1アウト ワンアウト, 2ボール2ストライク ツーボールツーストライク:
 # were イチ, ニ).
 _BASEBALL_COUNT = re.compile(r"(?<![\d.])([0-4])(?=アウト|ボール|ストライク)")
@@ -1330,10 +1342,7 @@ def _lap_time(m: re.Match[str]) -> str:
 # A hexadecimal number (an error code 0x80070005, an address 0x1F, 0xFF) is said character by character, its digits
 # as digits and its letters by name: 0x80070005 was ハッセンナナマンゴ and 0x1F an upper floor (イッカイ).
 _HEX_NUMBER = re.compile(r"(?<![0-9A-Za-z])0[xX]([0-9A-Fa-f]+)(?![0-9A-Za-z])")
-_HEX_SPOKEN = dict(
-    zip("0123456789ABCDEF", ("ゼロ", "イチ", "ニー", "サン", "ヨン", "ゴー", "ロク", "ナナ", "ハチ", "キュー",
-                             "エー", "ビー", "シー", "ディー", "イー", "エフ"), strict=True)
-)  # fmt: skip
+_HEX_SPOKEN = SPOKEN_DIGITS | dict(zip("ABCDEF", ("エー", "ビー", "シー", "ディー", "イー", "エフ"), strict=True))
 
 
 def _hex_number(m: re.Match[str]) -> str:
@@ -1597,6 +1606,19 @@ def _wave_pair(m: re.Match[str]) -> str:
     return "、" + m.group(1) + ("" if m.end() == len(m.string) else "、")
 
 
+# An event named by its date in kanji digits with a 中黒 (五・一五事件, 二・二六事件, 三・一独立運動, 八・一五) is said
+# as the digits, one after another (ゴーイチゴー, ニーニーロク): the 中黒 had made a list of it, a pause and a short
+# digit (ゴ、イチゴー). Only before the words such names end in.
+_INCIDENT_DATE = re.compile(
+    r"(?<![〇一二三四五六七八九十])([一二三四五六七八九])・([一二三四五六七八九〇]{1,2})(?![〇一二三四五六七八九十])"
+    r"(?=事件|事変|独立|運動|宣言|闘争|テロ|クーデター|の記憶|記念)"
+)
+
+
+def _incident_date(m: re.Match[str]) -> str:
+    return spoken_digits(m.group(1) + m.group(2))
+
+
 def normalize_symbols(text: str) -> str:
     if "―" in text or "━" in text or "─" in text or "—" in text or "－" in text or "〰" in text:
         text = _DASH_AS_LONG_MARK.sub("ー", text)
@@ -1632,6 +1654,7 @@ def normalize_symbols(text: str) -> str:
         # Between numbers it lists them too (1・2年生 イチ、ニネンセー): dropped, they ran into one
         # number (ジューニネンセー, 1・2・3 ヒャクニジューサン). Between Latin words likewise (LIVE・STAGE,
         # Day1・Day2: dropped, the words ran into one, リベステージ).
+        text = _INCIDENT_DATE.sub(_incident_date, text)
         text = _NAKAGURO_LIST.sub("、", text)
     if "#" in text or "_" in text:
         text = _read_in_words(text)

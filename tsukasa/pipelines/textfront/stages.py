@@ -83,8 +83,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # goes; 37: chat's sentence-final 笑 a laugh cue (それな笑); 38: a full-width space after a kanji word a pause
     # (第二章　…); 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule
     # reads a dash; 40: scores in a line about a match (これで2-1 対), 8m25, 数学Ⅰ, a numbered label's space (問1 次の),
-    # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005)
-    version: ClassVar[str] = "41"
+    # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005); 42: events named by a date (二・二六事件)
+    version: ClassVar[str] = "42"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
