@@ -1085,6 +1085,20 @@ CONTEXT_READING_CASES = [
     ("月・水・金", "ゲツ、スイ、キン"),  # a list stays a list
     ("エラーコード0x80070005", "エラーコードゼロエックスハチゼロゼロナナゼロゼロゼロゴー"),  # hex: digit by digit
     ("0x1F", "ゼロエックスイチエフ"),  # was an upper floor, イッカイ
+    # shops and phone menus: IDs and codes digit by digit (were numbers), phone keys, RPG gold, sizes, two amounts
+    ("注文番号：A-12345", "チューモンバンゴー、エー、イチニーサンヨンゴー"),
+    ("ご注文No.98765", "ゴチューモンナンバーキューハチナナロクゴー"),
+    ("認証コード：482913", "ニンショーコード、ヨンハチニーキューイチサン"),
+    ("会員IDはabc123です。", "カイインアイディーワ、エービーシーイチニーサンデス"),
+    ("番号 1500円", "バンゴーセンゴヒャクエン"),  # a price after it stays a number
+    ("最後に＃を押してください。", "サイゴニシャープヲオシテクダサイ"),
+    ("＊印を押してください。", "コメジルシヲオシテクダサイ"),
+    ("やくそう 8G", "ヤクソーハチゴールド"),
+    ("5Gに対応", "ファイブジーニタイオー"),  # no shop: the network
+    ("3Lサイズまで", "スリーエルサイズマデ"),
+    ("2Lのペットボトル", "ニリットルノペットボトル"),
+    ("1,000 980", "セン、キューヒャクハチジュー"),  # two amounts, not one number
+    ("席替え、窓際", "セキガエ、マドギワ"),
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

@@ -1349,15 +1349,55 @@ def _hex_number(m: re.Match[str]) -> str:
     return "ゼロエックス" + "".join(_HEX_SPOKEN[c] for c in m.group(1).upper())
 
 
+# An ID or a code is said digit by digit, as a phone number is (注文番号：A-12345, No.98765, 認証コード：482913, 会員ID:
+# abc123, チケット B-2345): it was read as a number (イチマンニセン…). A capital and a hyphen before digits, a label
+# that names a code or a number before four digits or more, or small letters run into three digits or more.
+_ID_AFTER_LABEL = re.compile(
+    rf"(?:(?<=コード)|(?<=番号)|(?<=ワード)|(?<=ナンバー))(\s?[:：は、]?\s?)(\d{{4,}})(?![\d.,{KANJI}])"
+    rf"|(?:(?<=ID)|(?<=No))(\.?[:：]?\s?)(\d{{4,}})(?![\d.,{KANJI}])"
+)
+_ID_AFTER_LETTERS = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][\-‐]|[a-z]{2,})(\d{3,})(?![\d.,\-])")
+
+
+def _id_digits(m: re.Match[str]) -> str:
+    if m.re is _ID_AFTER_LETTERS:
+        if m.group(1)[0].islower() and m.group(2)[1:].strip("0") == "":
+            return m.group(0)  # a round number after a word (basic5000, level100) is a number
+        letters = m.group(1).rstrip("-‐")
+        return letters + ("、" if letters.isupper() else "") + spoken_digits(m.group(2))
+    gap, digits = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+    return gap + spoken_digits(digits)
+
+
+# A clothing size (3Lサイズ, 4Lサイズ) is said in English, スリーエル (it was litres, サンリットル).
+_CLOTHING_SIZE = re.compile(r"(?<![\d.])([2-9])L(?=サイズ)")
+# An RPG's money after a number in a line about buying, selling or holding it (やくそう 8G, 所持金：12,345G,
+# 1,000Gで売れる) is ゴールド; it was the letter (ハチジー). Elsewhere a G stays what the tables make it
+# (5G ファイブジー).
+_GOLD = re.compile(r"(?<=\d)G(?![A-Za-z])")
+_SHOP_WORDS = re.compile(r"所持金|ゴールド|売|買|合計|残り|ショップ|お金|代金|購入|値段|やくそう|薬草|報酬")
+# Two numbers side by side with only a space between them are two amounts (ダイヤ×1,000 980円): a pause; they ran
+# into one number (センキューヒャク…).
+# Not a part of a date, a time or a name (12/7 10:00, x86 64).
+_SPACED_NUMBERS = re.compile(r"(?<![A-Za-z0-9/:._])(\d+)[ \u3000]+(?=\d+(?![\d:/.]))")
+
+
 def _normalize_numbers_all(text: str) -> str:
     if "0x" in text or "0X" in text:
         text = _HEX_NUMBER.sub(_hex_number, text)
+    if "L" in text:
+        text = _CLOTHING_SIZE.sub(lambda m: (english_numeral(m.group(1)) or m.group(1)) + "エル", text)
+    if "G" in text and _SHOP_WORDS.search(text) is not None:
+        text = _GOLD.sub("ゴールド", text)
+    text = _ID_AFTER_LETTERS.sub(_id_digits, _ID_AFTER_LABEL.sub(_id_digits, text))
     if "率" in text:
         text = _RATE.sub(_rate, text)
     if "'" in text or "′" in text:
         text = _LAP_TIME.sub(_lap_time, text)
     text = _DIGIT_DASH.sub(_digit_dash, text)
     text = _NUM_COMMA.sub("", text)
+    if " " in text or "\u3000" in text:
+        text = _SPACED_NUMBERS.sub(r"\1、", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
     if "▲" in text or "△" in text:
@@ -1619,7 +1659,20 @@ def _incident_date(m: re.Match[str]) -> str:
     return spoken_digits(m.group(1) + m.group(2))
 
 
+# The keys of a phone menu (#を押してください, ＊印, *キー, *と#): シャープ and 米印 / コメジルシ. The signs were silent
+# and the sentence lost its object (ヲオシテクダサイ).
+_PHONE_KEY = re.compile(r"[#＃*＊](?=\s?(?:を押|キー|ボタン|印|と[#＃*＊]))|(?<=[*＊]と)[#＃]")
+
+
+def _phone_key(m: re.Match[str]) -> str:
+    if m.group(0) in "#＃":
+        return "シャープ"
+    return "米" if m.string.startswith("印", m.end()) else "コメジルシ"
+
+
 def normalize_symbols(text: str) -> str:
+    if "#" in text or "＃" in text or "*" in text or "＊" in text:
+        text = _PHONE_KEY.sub(_phone_key, text)
     if "―" in text or "━" in text or "─" in text or "—" in text or "－" in text or "〰" in text:
         text = _DASH_AS_LONG_MARK.sub("ー", text)
     if "Rh" in text:
