@@ -1099,6 +1099,15 @@ CONTEXT_READING_CASES = [
     ("2Lのペットボトル", "ニリットルノペットボトル"),
     ("1,000 980", "セン、キューヒャクハチジュー"),  # two amounts, not one number
     ("席替え、窓際", "セキガエ、マドギワ"),
+    # children's books and kana games: counters in hiragana take their sound changes (were イチコ, ロクポン, ヨンニン)
+    ("りんごが　1こ、2こ、3こ　あります", "リンゴガイッコ、ニコ、サンコアリマス"),
+    ("えんぴつが　6ぽん　あります", "エンピツガロッポンアリマス"),
+    ("4にんで　あそぼう", "ヨニンデアソボー"),
+    ("4がつは　はるです", "シガツワハルデス"),
+    ("5こども", "ゴコドモ"),  # not before a word
+    ("いえへ　かえる", "イエエカエル"),  # the house, not the conjunction いえ
+    ("1000えんさつを　だした", "センエンサツヲダシタ"),
+    ("また　あおうね", "マタアオーネ"),
     ("NEET", "ニート"),  # capital gamer words said as words (were spelled)
     ("AIM悪い", "エイムワルイ"),
     ("ROM専です", "ロムセンデス"),

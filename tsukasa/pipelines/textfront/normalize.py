@@ -1382,7 +1382,22 @@ _SHOP_WORDS = re.compile(r"所持金|ゴールド|売|買|合計|残り|ショ�
 _SPACED_NUMBERS = re.compile(r"(?<![A-Za-z0-9/:._])(\d+)[ \u3000]+(?=\d+(?![\d:/.]))")
 
 
+# A counter written in hiragana after a number (children's books and kana games: りんごが 1こ, 6ぽん, 1かい, 4にん, 4じ,
+# 4がつ) is the counter's kanji to the number rules, which say its sound changes and the special readings (イッコ,
+# ロッポン, ヨニン, ヨジ, シガツ; were イチコ, ロクポン, ヨンニン). Only before a particle, a mark or the line's end.
+_KANA_COUNTERS = {
+    "こ": "個", "ほん": "本", "ぼん": "本", "ぽん": "本", "かい": "回", "ふん": "分", "ぷん": "分", "さつ": "冊",
+    "はい": "杯", "ぱい": "杯", "ばい": "倍", "さい": "歳", "にん": "人", "じ": "時", "がつ": "月", "ねん": "年",
+    "まい": "枚", "だい": "台", "とう": "頭", "ちゃく": "着",
+}  # fmt: skip
+_KANA_COUNTER = re.compile(
+    r"(?<=[0-9０-９])(" + "|".join(sorted(_KANA_COUNTERS, key=len, reverse=True)) + r")"
+    r"(?=$|[^ぁ-ゖ]|(?:が|を|に|で|の|は|も|と|や|へ|ずつ|め|まえ|ご|かん|です|だ|まで|から|しか|だけ|ね|よ)(?:[^ぁ-ゖ]|$|[ぁ-ゖ]))"
+)
+
+
 def _normalize_numbers_all(text: str) -> str:
+    text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
     if "0x" in text or "0X" in text:
         text = _HEX_NUMBER.sub(_hex_number, text)
     if "L" in text:

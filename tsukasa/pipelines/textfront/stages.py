@@ -84,8 +84,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # (第二章　…); 39: formulas (y=x−1 マイナス, an equation's small letters as capitals), a minus sign no rule
     # reads a dash; 40: scores in a line about a match (これで2-1 対), 8m25, 数学Ⅰ, a numbered label's space (問1 次の),
     # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005); 42: events named by a date (二・二六事件); 43:
-    # IDs and codes digit by digit (A-12345, 認証コード), phone keys (#, ＊印), RPG gold (8G), 3Lサイズ, spaced amounts
-    version: ClassVar[str] = "43"
+    # IDs and codes digit by digit (A-12345, 認証コード), phone keys (#, ＊印), RPG gold (8G), 3Lサイズ, spaced amounts;
+    # 44: counters in hiragana after a number (1こ イッコ, 4にん ヨニン)
+    version: ClassVar[str] = "44"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -267,8 +268,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue;
     # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪);
     # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS; 111: type numbers (九七式), spelled
-    # romaji words MeCab joined (sa u); 112: 席替え、 ガエ
-    version: ClassVar[str] = "112"
+    # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう
+    version: ClassVar[str] = "113"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
