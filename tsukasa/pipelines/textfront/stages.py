@@ -268,8 +268,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 107: Japanese names in romaji inside English lines (Hakata, Shin-Osaka), mike マイク; 108: chat's 笑 a cue;
     # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪);
     # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS; 111: type numbers (九七式), spelled
-    # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう
-    version: ClassVar[str] = "113"
+    # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう; 114: myth rows (神じゃ, 草薙剣,
+    # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト)
+    version: ClassVar[str] = "114"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
