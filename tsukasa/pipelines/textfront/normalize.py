@@ -1378,8 +1378,9 @@ _GOLD = re.compile(r"(?<=\d)G(?![A-Za-z])")
 _SHOP_WORDS = re.compile(r"所持金|ゴールド|売|買|合計|残り|ショップ|お金|代金|購入|値段|やくそう|薬草|報酬")
 # Two numbers side by side with only a space between them are two amounts (ダイヤ×1,000 980円): a pause; they ran
 # into one number (センキューヒャク…).
-# Not a part of a date, a time or a name (12/7 10:00, x86 64).
-_SPACED_NUMBERS = re.compile(r"(?<![A-Za-z0-9/:._])(\d+)[ \u3000]+(?=\d+(?![\d:/.]))")
+# Only after an amount written with its thousands comma: a phone number spaced in groups (486 2435) is one number said
+# digit by digit, and a date, a time or a name (12/7 10:00, x86 64) is not two amounts.
+_SPACED_NUMBERS = re.compile(r"(?<![A-Za-z0-9/:._,])(\d{1,3}(?:,\d{3})+)[ \u3000]+(?=\d+(?![\d:/.]))")
 
 
 # A counter written in hiragana after a number (children's books and kana games: りんごが 1こ, 6ぽん, 1かい, 4にん, 4じ,
@@ -1410,9 +1411,9 @@ def _normalize_numbers_all(text: str) -> str:
     if "'" in text or "′" in text:
         text = _LAP_TIME.sub(_lap_time, text)
     text = _DIGIT_DASH.sub(_digit_dash, text)
-    text = _NUM_COMMA.sub("", text)
-    if " " in text or "\u3000" in text:
+    if "," in text and (" " in text or "\u3000" in text):
         text = _SPACED_NUMBERS.sub(r"\1、", text)
+    text = _NUM_COMMA.sub("", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
     if "▲" in text or "△" in text:
