@@ -1098,7 +1098,8 @@ CONTEXT_READING_CASES = [
     ("3Lサイズまで", "スリーエルサイズマデ"),
     ("2Lのペットボトル", "ニリットルノペットボトル"),
     ("1,000 980", "セン、キューヒャクハチジュー"),  # two amounts, not one number
-    ("市外局番２１３の、４８６ ２４３５です。", "シガイキョクバンニーイチサンノ、ヨンハチロクニーヨンサンゴーデス"),  # a phone number
+    # a phone number spaced in groups is one number
+    ("市外局番２１３の、４８６ ２４３５です。", "シガイキョクバンニーイチサンノ、ヨンハチロクニーヨンサンゴーデス"),
     ("席替え、窓際", "セキガエ、マドギワ"),
     # children's books and kana games: counters in hiragana take their sound changes (were イチコ, ロクポン, ヨンニン)
     ("りんごが　1こ、2こ、3こ　あります", "リンゴガイッコ、ニコ、サンコアリマス"),
