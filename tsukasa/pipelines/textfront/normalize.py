@@ -1517,15 +1517,32 @@ _URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9.])www\.)[A-Za-z0-9\-._~/%:@]+(?:
 _ADDRESS_MARKS = str.maketrans({".": "ドット", "/": "スラッシュ", "@": "アット", "-": "ハイフン", "_": "アンダーバー"})
 
 
+# A domain written bare (example.co.jp, tsukasa-app.com: a shop's or a support line's address) is an address too:
+# its dots were pauses (エグザンプル、コー、ジェーピー).
+_DOMAIN = re.compile(
+    r"(?<![A-Za-z0-9.@/\-])[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*"
+    r"\.(?:com|net|org|info|io|dev|app|jp)(?![A-Za-z0-9.\-])"
+)
+# Japanese second-level domains are said letter by letter (co.jp シーオードットジェーピー; co was read コー).
+_SECOND_LEVEL = {
+    "co": "シーオー", "ne": "エヌイー", "or": "オーアール", "ac": "エーシー", "go": "ジーオー", "ed": "イーディー"
+}  # fmt: skip
+_SECOND_LEVEL_JP = re.compile(r"(?<=\.)(co|ne|or|ac|go|ed)(?=\.jp$)")
+
+
 def read_addresses(text: str) -> str:
     if "@" not in text and "://" not in text and "www." not in text:
-        return text
+        if "." not in text:
+            return text
+        return _DOMAIN.sub(_address, text)
     return _EMAIL.sub(_address, _URL.sub(_address, text))
 
 
 def _address(m: re.Match[str]) -> str:
     address = _SCHEME_OR_QUERY.sub("", m.group(0)).rstrip("/.:")
-    return address.translate(_ADDRESS_MARKS)
+    host, slash, path = address.partition("/")
+    host = _SECOND_LEVEL_JP.sub(lambda s: _SECOND_LEVEL[s.group(1)], host)
+    return (host + slash + path).translate(_ADDRESS_MARKS)
 
 
 _SCHEME_OR_QUERY = re.compile(r"^https?://(?:www\.)?|^www\.|[?#].*")
