@@ -269,8 +269,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 109: old kanji forms (體操, 會う), prefixes said long (小テスト), Shōwa / sports / school rows (萬歳, 紅組, 1浪);
     # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS; 111: type numbers (九七式), spelled
     # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう; 114: myth rows (神じゃ, 草薙剣,
-    # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト)
-    version: ClassVar[str] = "114"
+    # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い
+    version: ClassVar[str] = "115"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
