@@ -1378,6 +1378,11 @@ _GOLD = re.compile(r"(?<=\d)G(?![A-Za-z])")
 _SHOP_WORDS = re.compile(r"所持金|ゴールド|売|買|合計|残り|ショップ|お金|代金|購入|値段|やくそう|薬草|報酬")
 # Two numbers side by side with only a space between them are two amounts (ダイヤ×1,000 980円): a pause; they ran
 # into one number (センキューヒャク…).
+# A shop's P after a number or before a multiplier is points (1P還元, 100P付与, P10倍, 1p=1円): ポイント, as pt is
+# (said once after the word: ポイントP10倍); it was the letter with an English number (ワンピー, ピージューバイ).
+_POINTS = re.compile(
+    r"(?<=\d)[Pp](?=還元|付与|獲得|進呈|プレゼント|ゲット|GET|もらえ|貯ま|たま|[=＝])|(?<![A-Za-z])P(?=\d+倍)"
+)
 # Only after an amount written with its thousands comma: a phone number spaced in groups (486 2435) is one number said
 # digit by digit, and a date, a time or a name (12/7 10:00, x86 64) is not two amounts.
 _SPACED_NUMBERS = re.compile(r"(?<![A-Za-z0-9/:._,])(\d{1,3}(?:,\d{3})+)[ \u3000]+(?=\d+(?![\d:/.]))")
@@ -1399,6 +1404,8 @@ _KANA_COUNTER = re.compile(
 
 def _normalize_numbers_all(text: str) -> str:
     text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
+    if "P" in text or "p" in text:
+        text = _POINTS.sub(lambda m: "" if m.string.endswith("ポイント", 0, m.start()) else "ポイント", text)
     if "0x" in text or "0X" in text:
         text = _HEX_NUMBER.sub(_hex_number, text)
     if "L" in text:

@@ -85,8 +85,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # reads a dash; 40: scores in a line about a match (これで2-1 対), 8m25, 数学Ⅰ, a numbered label's space (問1 次の),
     # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005); 42: events named by a date (二・二六事件); 43:
     # IDs and codes digit by digit (A-12345, 認証コード), phone keys (#, ＊印), RPG gold (8G), 3Lサイズ, spaced amounts;
-    # 44: counters in hiragana after a number (1こ イッコ, 4にん ヨニン); 45: bare domains (example.co.jp)
-    version: ClassVar[str] = "45"
+    # 44: counters in hiragana after a number (1こ イッコ, 4にん ヨニン); 45: bare domains (example.co.jp); 46: a
+    # shop's P (1P還元, P10倍)
+    version: ClassVar[str] = "46"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
