@@ -1000,6 +1000,10 @@ CONTEXT_READING_CASES = [
     ("The next station is Hakata.", "ザネクストステーションイズハカタ"),
     ("The next station is Shin-Osaka.", "ザネクストステーションイズシンオーサカ"),
     ("I met Mike.", "アイメットマイク"),  # was ミケ, as romaji
+    # names weigh for neither language: a line listing stations stays English (we, be were ウェ, ベ)
+    ("We will be stopping at Shinagawa, Nagoya.", "ウィーウィルビーストッピングアットシナガワ、ナゴヤ"),
+    ("Watashi wa Tanaka desu.", "ワタシワタナカデス"),
+    ("Made in Japan.", "メードインジャパン"),  # Japan is no Japanese name (ジャパン-Japan)
     # session 41 probes: horror, streamer chat and period drama
     ("時計塔の下で", "トケートーノシタデ"),  # MeCab's proper noun 塔の took 下 for a suffix カ
     ("台の上に立った。", "ダイノウエニタッタ"),

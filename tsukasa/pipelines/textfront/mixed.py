@@ -510,6 +510,17 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
     return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
 
 
+def _name_indices(words: list[str]) -> set[int]:
+    """The words of a line of three or more that name a Japanese place or person in romaji (:func:`_japanese_name`).
+    They are said the same in a line of either language, so they weigh for neither: a bilingual announcement listing
+    five stations was read as romaji, its "we will be" included (ウェ, ベ). A line of names alone is weighed by all its
+    words."""
+    if len(words) <= 2:
+        return set()
+    names = {k for k, w in enumerate(words) if w[:1].isupper() and _japanese_name(w)}
+    return set() if len(names) == len(words) else names
+
+
 def _japanese_name(word: str) -> bool:
     """Whether a capitalised word (or names joined by a hyphen, Shin-Osaka) names a Japanese place or person in
     romaji: each part is a Japanese word of the romaji table (Osaka おおさか) or UniDic reads its katakana as one
@@ -521,13 +532,17 @@ def _japanese_name(word: str) -> bool:
     for part in parts:
         if part.lower() in spelled_words():
             continue
+        if part.lower() in loanwords() or part.lower() in function_words():
+            return False  # You, Made: English words that also spell a name (ヨウ)
         hiragana = romaji_to_hiragana(part)
-        if hiragana is None:
+        if hiragana is None or (len(parts) == 1 and mora_count(to_katakana(hiragana)) < 3):
             return False
         katakana = to_katakana(hiragana)
         found = unidic_words(katakana)
         if not (len(found) == 1 and found[0].pos2 == "固有名詞" and found[0].end == len(katakana)):
             return False
+        if "-" in found[0].lemma:
+            return False  # a foreign name's loanword (ジャパン-Japan)
     return True
 
 
@@ -614,12 +629,13 @@ def _convert_span(
         romaji_to_hiragana(w, hepburn=hepburn) if not _is_acronym(w) or _shouted_japanese(w) else None for w in words
     ]
     single = len(words) == 1
+    names = set() if prefer_romaji else _name_indices(words)
     n_romaji = sum(
         1
-        for w, r in zip(words, readings_here, strict=True)
-        if _romaji_evidence(w, r, prefer_romaji, single, in_japanese)
+        for k, (w, r) in enumerate(zip(words, readings_here, strict=True))
+        if k not in names and _romaji_evidence(w, r, prefer_romaji, single, in_japanese)
     )
-    romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words)
+    romaji_mode = n_romaji > 0 and n_romaji * 2 >= len(words) - len(names)
     if (
         single
         and romaji_mode
@@ -713,7 +729,12 @@ def to_japanese_with_readings(text: str, english: EnglishMode = "model") -> tupl
     # A writer who puts several romaji words into a line writes a lone "hi" or "me" as romaji
     # too (日, 目), not as the English word the loanword table knows.
     in_japanese = _JAPANESE.search(text) is not None
-    n_romaji = sum(1 for w in words if _romaji_evidence(w, romaji_to_hiragana(w), False, False, in_japanese))
+    names = _name_indices(words)
+    n_romaji = sum(
+        1
+        for k, w in enumerate(words)
+        if k not in names and _romaji_evidence(w, romaji_to_hiragana(w), False, False, in_japanese)
+    )
     # ... unless as many words speak for English: "I love karaoke and ramen" is English with two
     # Japanese words in it (it was read as romaji: ロヴェ)
     prefer_romaji = n_romaji >= 2 and n_romaji > sum(1 for w in words if _english_evidence(w, in_japanese))

@@ -318,6 +318,7 @@ _PAREN_READING = re.compile(rf"([{KANJI}{HIRA}]*[{KANJI}][{HIRA}]*)[(（]([{KANA
 _KANJI_RUN = re.compile(rf"[{KANJI}]+")
 
 # --- repetition ------------------------------------------------------------------------------
+_STRANDED_SOKUON = re.compile(r"(?:^|(?<=[…‥、。！？!?「『（(\s]))[っッ]+(?=$|[…‥、。！？!?」』）)\s])")
 _REPEATS = [
     (re.compile(r"[ー〜～~]{2,}"), "ー"),
     (re.compile(r"ッ{2,}"), "ッ"),
@@ -331,7 +332,7 @@ _REPEATS = [
     (re.compile(r"。{2,}"), "。"),
     # A catch of breath standing between pauses (待って……っ, いや……っ、来ないで, 「っ……！」) has no sound of its own:
     # a ッ after a pause is no mora anyone says (it was read マッテ、ッ: pau then cl). It goes.
-    (re.compile(r"(?:^|(?<=[…‥、。！？!?「『（(\s]))[っッ]+(?=$|[…‥、。！？!?」』）)\s])"), ""),
+    (_STRANDED_SOKUON, ""),
 ]
 # A stretched vowel written with a wave dash after kana (ね〜, すご～い) is a long vowel, and so
 # after a kanji word that ends there (先輩〜！, 嫌〜: a call or a whine, nothing for a range to reach).
@@ -2076,6 +2077,7 @@ def _latin_line(text: str) -> str | None:
         or _PLAIN_LATIN.fullmatch(body) is None
         or _WIDE_MARK_AFTER_LATIN.search(body) is not None
         or "ー" in body  # a long mark after a space lengthens nothing and goes (normalize_symbols): passes
+        or _STRANDED_SOKUON.search(body) is not None  # 'Z っ': a ッ between a space and the end goes (squeeze_repeats)
         or (end and _LEADING_NON_WORD.fullmatch(body) is not None)  # '-?': a mark with no word before it goes
     ):
         return None
