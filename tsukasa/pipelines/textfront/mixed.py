@@ -505,9 +505,10 @@ def _japanese_in_english(word: str, hiragana: str | None) -> bool:
         return True
     if _established_loanword(word):  # sense センス, not センセ (先生)
         return False
-    if mora_count(to_katakana(hiragana)) >= 3 and _japanese_name(word):
-        return True  # The next station is Hakata (was ハカータ: e2k's English), Shin-Osaka
-    return mora_count(to_katakana(hiragana)) >= 3 and _japanese_word(hiragana)
+    if mora_count(to_katakana(hiragana)) < 3:
+        return False
+    # The next station is Hakata (was ハカータ: e2k's English), Shin-Osaka
+    return _japanese_name(word) or _japanese_word(hiragana)
 
 
 def _name_indices(words: list[str]) -> set[int]:
@@ -521,6 +522,7 @@ def _name_indices(words: list[str]) -> set[int]:
     return set() if len(names) == len(words) else names
 
 
+@lru_cache(maxsize=4096)  # asked for the line, for its span and for the word itself
 def _japanese_name(word: str) -> bool:
     """Whether a capitalised word (or names joined by a hyphen, Shin-Osaka) names a Japanese place or person in
     romaji: each part is a Japanese word of the romaji table (Osaka おおさか) or UniDic reads its katakana as one

@@ -789,9 +789,9 @@ _VARIABLE = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
 
 
 def _formula(text: str) -> str:
-    signed = "−" in text and _LETTER_MINUS_SIGN.search(text) is not None
-    if signed:
-        text = _LETTER_MINUS_SIGN.sub("マイナス", text)
+    signed = 0
+    if "−" in text:
+        text, signed = _LETTER_MINUS_SIGN.subn("マイナス", text)
     if signed or _EQUATION.search(text) is not None:
         if "-" in text or "－" in text:
             text = _LETTER_HYPHEN.sub("マイナス", text)
@@ -955,10 +955,15 @@ def apply_ruby_with_readings(text: str, user_dic: str | None = None) -> tuple[st
 _RUBY_AFTER_OKURIGANA = re.compile(rf"(?<![|｜{KANJI}])([{KANJI}]+)([{HIRA}]{{1,3}})(?=《([{KANA}]{{1,40}})》)")
 
 
+def _inside_barred_base(before: str) -> bool:
+    """Whether a ruby bar opened in ``before`` is still open (|仕切り直し《しきりなおし》): the writer's bar stands."""
+    return max(before.rfind("|"), before.rfind("｜")) > before.rfind("》")
+
+
 def _bar_before_okurigana_ruby(m: re.Match[str]) -> str:
     before = m.string[: m.start()]
-    if max(before.rfind("|"), before.rfind("｜")) > before.rfind("》"):
-        return m.group(0)  # inside a barred ruby's base (|仕切り直し《しきりなおし》): the writer's bar stands
+    if _inside_barred_base(before):
+        return m.group(0)
     if before[-1:] and m.group(3).startswith(before[-1]):
         return m.group(0)  # the reading covers a kana before the kanji too: _RUBY_AFTER_PREFIX's case
     if not m.group(3).endswith(m.group(2)) or len(m.group(3)) <= len(m.group(2)):
@@ -975,9 +980,8 @@ _RUBY_AFTER_PREFIX = re.compile(rf"(?<![|｜])([おご])([{KANJI}]+)([{HIRA}]{{0
 def _bar_before_prefixed_ruby(m: re.Match[str]) -> str:
     import jaconv
 
-    before = m.string[: m.start()]
-    if max(before.rfind("|"), before.rfind("｜")) > before.rfind("》"):
-        return m.group(0)  # inside a barred ruby's base: the writer's bar stands
+    if _inside_barred_base(m.string[: m.start()]):
+        return m.group(0)
     prefix, okurigana, reading = m.group(1), m.group(3), jaconv.kata2hira(m.group(4))
     if reading.startswith(prefix) and reading.endswith(okurigana) and len(reading) > len(prefix + okurigana):
         return "｜" + m.group(0)
