@@ -157,8 +157,11 @@ ACCENT_CASES = [
     ("世界の屋根である。", "# a ] r u $"),  # an accented noun: the reference goes both ways; split kept
     ("それは本ではない。", "# n a ] i $"),  # (では) な]い
     ("書いたことがある。", "# k o [ t o ] g a"),  # 形式名詞 こと]
+    ("彼は医者でなく、教師だ。", "# n a ] k u _"),  # (でなく) な]く: the copula's で, as after では
+    ("休むどころか、働いた。", "# d o ] k o r o k a _"),  # a conjunctive どころか keeps a nucleus of its own
     # accent type where the dictionary and the reference disagree (data/accent_types.tsv)
     ("人が来た。", "^ h i [ t o ] g a #"),
+    ("うまくいった。", "^ u ] m a k u #"),  # うまい's く form ウ]マク (NHK), not ウマ]ク
     # a final-accented common noun loses its nucleus before の, not before が
     ("町の明かりが見えた。", "^ m a [ ch i n o #"),
     ("花が咲く。", "^ h a [ n a ] g a #"),

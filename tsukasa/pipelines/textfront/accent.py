@@ -65,7 +65,8 @@ def _rules() -> dict[tuple[str, str, str], list[_Rule]]:
     conjugated form or "*", whether it splits only after a phrase whose nucleus lies before it, the
     reading it must have or ""). A word may have several rows (ため after a particle always, after a
     verb only after an accented one); a surface written ``方:ホー`` holds for that reading only (方 カタ,
-    "person", is another word with another accent)."""
+    "person", is another word with another accent), and a part of speech written ``助動詞=で`` after one
+    word only (the copula's で of 〜でなく, not every auxiliary)."""
     rules: dict[tuple[str, str, str], list[_Rule]] = {}
     for written, pos, group1, accent, after, cform, when in read_table("accent_phrases.tsv"):
         surface, _, reading = written.partition(":")
@@ -85,7 +86,10 @@ def _matching_rule(features: list[dict], i: int, head: int, rules: list[_Rule]) 
     if feat["pos"] == "助詞" and i + 1 < len(features) and features[i + 1]["string"] in _POLITE_FORMS:
         return None
     for rule in rules:
-        if features[i - 1]["pos"] not in rule[1] or (rule[2] != "*" and feat["cform"] != rule[2]):
+        prev = features[i - 1]
+        if (prev["pos"] not in rule[1] and f"{prev['pos']}={prev['string']}" not in rule[1]) or (
+            rule[2] != "*" and feat["cform"] != rule[2]
+        ):
             continue
         if rule[4] and feat["pron"].replace("’", "") != rule[4]:
             continue

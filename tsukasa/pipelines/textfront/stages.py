@@ -271,8 +271,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 110: は after a Greek letter, JSON / ASCII / PIN / DDoS / Cmd / iPS; 111: type numbers (九七式), spelled
     # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう; 114: myth rows (神じゃ, 草薙剣,
     # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い; 116: Japanese
-    # names in romaji weigh for neither language (We will be stopping at Shinagawa, …)
-    version: ClassVar[str] = "116"
+    # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
+    # 〜でな]く and ど]ころか rows
+    version: ClassVar[str] = "117"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
