@@ -192,6 +192,10 @@ NORMALIZE_CASES = [
     ("食べ物(たべもの)が好き", "食べ物が好き"),
     ("食べ物(たべもん)が好き", "たべもんが好き"),
     ("晴れ（はれ）", "晴れ"),
+    # a name's ノ between kanji is part of it, and a spaced name read with a space is read part by part
+    # (character introductions: 一ノ瀬奏 read イチノイチノセカナデ, 白石 凛 read twice)
+    ("一ノ瀬奏（いちのせかなで）です", "いちのせかなでです"),
+    ("白石 凛（しらいし りん）です", "白石凛です"),  # each part the dictionary's reading: kept as written
     ("私の名前(なめえ)", "私のなめえ"),  # の is not in the reading: the word starts after it
     ("漢(かん)字(じ)", "漢字"),  # one reading per kanji
     ("行った(おこなった)", "おこなった"),
@@ -306,6 +310,9 @@ NORMALIZE_CASES = [
     # ... and a label naming the kind of notice a headline is (shop and game-news text) is read with it
     ("【期間限定】ガチャ開催中！", "【期間限定】ガチャ開催中！"),
     ("【重要なお知らせ】明日は休み", "【重要なお知らせ】明日は休み"),
+    ("【学年】2年生", "【学年】2年生"),  # a character profile's field is read (was dropped as a speaker)
+    ("挿入歌：「君の声」", "挿入歌、「君の声」"),  # a label before a colon is no speaker's name
+    ("第3の証言「私は見た」", "第3の証言「私は見た」"),
     ("【少女】待って", "待って"),  # a role is a speaker
     ("【ユウキ】でも…", "でも…"),  # a tag's line opening with a word that starts like a particle
     ("≪警告≫もう時間がない", "もう時間がない"),
@@ -671,6 +678,10 @@ NUMBER_READINGS = [
     ("STAGE 3-5", "ステージサンノゴ"),
     ("ワールド1-1", "ワールドイチノイチ"),  # equal ends: never a range (was イチカライチ)
     ("答えは4-2", "コタエワヨンノニ"),  # falling: not a range either (was ヨンカラニ)
+    # a class or section: a number, a hyphen and a letter (the line stopped: no reading for '−')
+    ("2-Bの教室で待ってる", "ニノビーノキョーシツデマッテル"),
+    ("y=2-x", "ワイイコールニマイナスエックス"),  # ... but in an equation a minus
+    ("3-(x+1)=0", "サンマイナス、エックスプラスイチ、イコールゼロ"),  # a bracketed term is no face (was dropped)
     ("レベル10-20の敵", "レベルジューカラニジューノテキ"),  # a range of levels stays one
     ("2-3日かかる", "ニカラミッカカカル"),
     # a sign after kana or a particle (was a pause: キオンワ、ゴド); after a letter or kanji it is not one
@@ -910,6 +921,21 @@ SIGN_READINGS = [
     ("㈱テクノ", "カブシキガイシャテクノ"),
     ("テクノ（株）の社員", "テクノカブシキガイシャノシャイン"),
     ("㈲山田商店", "ユーゲンガイシャヤマダショーテン"),
+    # a letter OpenJTalk reads alone but turned into a pause after a number (medical doses: 3γ ガンマ)
+    ("3γを投与", "サンガンマヲトーヨ"),
+    # a sign in brackets is a test result: said (the word before it was dropped as if ruby; the minus was silent)
+    ("尿蛋白(+)", "ニョータンパクプラス"),
+    ("Rh(−)", "アールエイチマイナス"),
+    # a case code after a counter is no ruby
+    ("本件は令和5年(ワ)第1234号", "ホンケンワレーワゴネン、ワ、ダイセンニヒャクサンジューヨンゴー"),
+    ("懲役3年6月に処する", "チョーエキサンネンロッカゲツニショスル"),  # a sentence's months
+    # a unit per unit after a number (clinical and physics text; only mg/dL and mL/h were rows)
+    ("10mg/mLを投与", "ジューミリグラムパーミリリットルヲトーヨ"),
+    ("5μg/kg/minで", "ゴマイクログラムパーキログラムパーフンデ"),
+    ("5mL/時", "ゴミリリットルパージ"),
+    ("50km/h", "ゴジュッキロ"),  # a row of its own stays
+    ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
+    ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]
 
 

@@ -146,6 +146,40 @@ def unread_characters(features: list[dict]) -> list[str]:
     return out
 
 
+def read_symbols_alone(features: list[dict], jt: Any) -> list[dict]:
+    """A letter symbol OpenJTalk reads alone but left unread in its sentence takes its reading alone.
+
+    After a number NJD turns some symbols into a pause (3γを投与, 0.05γで: γ became 読点 、 while 5γ and
+    γを read ガンマ), and the line stopped with "no reading". Each such character is analysed alone
+    (cached) and, where that gives a word, the feature takes its reading and accent. In place; returned.
+    """
+    for f in features:
+        if f["pos"] == "記号" and not f["mora_size"] and len(f["string"]) == 1 and f["string"] not in _PAUSE_PRON:
+            alone = _alone(f["string"], jt)
+            if alone is not None:
+                f.update(alone)
+    return features
+
+
+_ALONE: dict[tuple[str, int], dict | None] = {}
+
+
+def _alone(char: str, jt: Any) -> dict | None:
+    """The reading fields of ``char`` analysed alone, or None when it is no word alone either."""
+    key = (char, id(jt))
+    if key not in _ALONE:
+        import unicodedata
+
+        found = None
+        if unicodedata.category(char).startswith(_WORD_CATEGORIES):
+            words = run_frontend(char, jt)
+            if len(words) == 1 and words[0]["mora_size"] and words[0]["string"] == char:
+                w = words[0]
+                found = {k: w[k] for k in ("pron", "read", "acc", "mora_size", "pos_group1", "chain_rule")}
+        _ALONE[key] = found
+    return _ALONE[key]
+
+
 def text_excerpt(text: str, limit: int = 40) -> str:
     """``text`` for an error message: a long line (a whole chapter pasted as one) is cut, not echoed."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
@@ -225,6 +259,7 @@ def japanese_to_phonemized(
                 break
             not_clipped |= {(c.start, c.kind) for c in unconfirmed}
             not_yagaru |= frozenset(wrong_yagaru)
+        features = read_symbols_alone(features, jt)
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above

@@ -159,7 +159,11 @@ _NOTICE_WORDS = (
     # status windows and system messages of web novels ([名前]アルト, 【レベル】42, 【スキル】《剣術》, 【通知】…)
     "名前|種族|性別|年齢|職業|称号|レベル|LV|Lv|HP|MP|SP|筋力|体力|魔力|敏捷|器用|知力|精神|幸運|耐久|防御|攻撃|"
     "スキル|固有スキル|加護|状態|装備|所持金|通知|警告|依頼|緊急クエスト|クエスト|ガチャ結果|従魔|ステータス|"
-    "延長|新曲|新イベント|新キャラ|新衣装|復刻|実装|追加|公開|発表|開始|再開|登場|新登場|材料|作り方|手順|ポイント|コツ"
+    "延長|新曲|新イベント|新キャラ|新衣装|復刻|実装|追加|公開|発表|開始|再開|登場|新登場|材料|作り方|手順|ポイント|コツ|"
+    # a character profile's fields (【学年】2年生, 【趣味】読書, 【所属】生徒会): only 名前 was listed, and the others
+    # were dropped as speakers' names
+    "氏名|学年|所属|趣味|特技|誕生日|血液型|身長|体重|出身|出身地|部活|クラス|好きなもの|好きな食べ物|苦手なもの|嫌いなもの|"
+    "座右の銘|星座|家族構成|備考|担当|CV"
 )
 _NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
 _NAME_TAG = re.compile(
@@ -170,13 +174,14 @@ _NAME_TAG = re.compile(
 # in it). 答えは「はい」か「いいえ」 holds two and is narration; it lost 答えは and read か alone.
 _BARE_NAME = re.compile(r"^\s*([^\s「『（(【]{1,12})(?=「(?:[^「」]|「[^「」]*」)*」\s*$)")
 # What a speaker name never is: a phrase ending in a particle after a word (私の名前は「ツカサ」,
-# タイトルは「約束の場所」, 次回、「決戦」: narration that quotes, read whole) or a chapter heading
-# (第3章「約束の場所」). A hiragana name may end like a particle (もも, ゆきの, まこと, and the -ha
-# names いろは, このは, ことは), so a one-kana particle counts only after a kanji/katakana/Latin
-# character, after a pronoun written in hiragana (これは, わたしが), or as を. Unknown speakers
-# (？？？「誰だ」) stay names.
+# タイトルは「約束の場所」, 次回、「決戦」: narration that quotes, read whole), a chapter heading
+# (第3章「約束の場所」, 第3の証言「…」), or a label before a colon (挿入歌：「君の声」, 予約特典：ドラマCD「…」:
+# a speaker before a colon is the colon rule's to take, and only as a person's name). A hiragana
+# name may end like a particle (もも, ゆきの, まこと, and the -ha names いろは, このは, ことは), so a
+# one-kana particle counts only after a kanji/katakana/Latin character, after a pronoun written in
+# hiragana (これは, わたしが), or as を. Unknown speakers (？？？「誰だ」) stay names.
 _NOT_A_NAME = re.compile(
-    rf"[、。，．,.…‥！!「」]|第[\d{KANJI}]+[章話部幕節回巻編]|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
+    rf"[、。，．,.…‥！!「」：:]|第[\d{KANJI}]+(?:[章話部幕節回巻編]|の)|(?:って|とは|には|では|への|から|まで|より|だけ|しか)$"
     # ... or a label naming what the quotation is the title of (スキル「鑑定」, メインクエスト「…」, 称号「竜殺し」,
     # 依頼書「ゴブリン討伐」: game UI and quest text; the label was dropped as a speaker's name)
     r"|(?:クエスト|スキル|アイテム|称号|依頼書|依頼|技|魔法|呪文|奥義|必殺技|新曲|曲|作品|タイトル|映画|番組|ミッション"
@@ -314,8 +319,18 @@ def _dictionary_reading(word: str, user_dic: str | None = None) -> str:
 # follow a word with kanji; the word is the longest run before them, starting with a kanji, that
 # the reading spells: its kana in place, at least one mora per kanji (食べ物(たべもの), 晴れ（はれ）:
 # the reading covers the okurigana too; it used to be taken for 物 alone, タベタベモノ).
-_PAREN_READING = re.compile(rf"([{KANJI}{HIRA}]*[{KANJI}][{HIRA}]*)[(（]([{KANA}]+)[)）]")
+# A name's ノ / ヶ between kanji belongs to the word (一ノ瀬奏（いちのせかなで）, 八ヶ岳（やつがたけ）): the reading was
+# given to 瀬奏 alone, and 一ノ read twice (イチノイチノセカナデ). A name written with a space and read with one
+# (白石 凛（しらいし りん）) is two words, each with its part: the spaced reading matched nothing and was read twice.
+_PAREN_READING = re.compile(
+    rf"((?:[{KANJI}]+[ノヶヵ](?=[{KANJI}]))*[{KANJI}{HIRA}]*[{KANJI}][{HIRA}]*)[(（]([{KANA}]+)[)）]"
+)
+_SPACED_PAREN_READING = re.compile(
+    rf"(?<![{KANJI}{HIRA}ノヶヵ])((?:[{KANJI}]+[ノヶヵ](?=[{KANJI}]))*[{KANJI}]+)[ \u3000]([{KANJI}]+)"
+    rf"[(（]([{KANA}]+)[ \u3000]([{KANA}]+)[)）]"
+)
 _KANJI_RUN = re.compile(rf"[{KANJI}]+")
+_KATAKANA_RUN = re.compile("[\u30a1-\u30fa\u30fc]+")
 
 # --- repetition ------------------------------------------------------------------------------
 _STRANDED_SOKUON = re.compile(r"(?:^|(?<=[…‥、。！？!?「『（(\s]))[っッ]+(?=$|[…‥、。！？!?」』）)\s])")
@@ -474,6 +489,10 @@ _GRADE_MINUS = re.compile(r"(?<![A-Za-z])([A-FS])[-−－](?=ランク|評価|�
 # The Rh factor's sign (A型Rh−, Rh-) is said: マイナス (the minus sign had no reading and the line stopped; a hyphen
 # was dropped, naming the other blood type); Rh+ already read プラス.
 _RH_SIGN = re.compile(r"(?<=Rh)[-−－]")
+# A sign in brackets is a test result (尿蛋白(+), Rh(−), HBs抗原(−), 潜血（±）): said, without the brackets. As
+# （プラス） the next round took it for the word's ruby and dropped the word; the minus was silent.
+_BRACKETED_SIGN = re.compile(r"[(（]\s*([+＋±−\-－])\s*[)）]")
+_SIGN_NAMES = {"+": "プラス", "＋": "プラス", "±": "プラスマイナス", "−": "マイナス", "-": "マイナス", "－": "マイナス"}
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
 # 〒100-0001) — when there are three or more groups or a group starts with 0; read digit by digit
@@ -781,7 +800,9 @@ def _heading_space(m: re.Match[str]) -> str:
 # itself; a hyphen (y=x-1, x²-4=0) is one only in a line that is an equation (with =, +), or else it joins a name
 # (Wi-Fi, USB-C, X-Men).
 _LETTER_MINUS_SIGN = re.compile(rf"(?<=[A-Za-z{_SUPERSCRIPTS})）])\s*−\s*(?=[A-Za-z0-9(（])")
-_LETTER_HYPHEN = re.compile(rf"(?<=[A-Za-z{_SUPERSCRIPTS})）])\s*[-－]\s*(?=[A-Za-z0-9(（])")
+_LETTER_HYPHEN = re.compile(
+    rf"(?<=[A-Za-z{_SUPERSCRIPTS})）])\s*[-－]\s*(?=[A-Za-z0-9(（])|(?<=[0-9])\s*[-－]\s*(?=[A-Za-z(（])"  # y=2-x too
+)
 _EQUATION = re.compile(rf"[A-Za-z0-9{_SUPERSCRIPTS})）]\s*(?:[=＝+＋]=?\s*[A-Za-z0-9(（]|\+\+)")
 # In an equation a lone small letter is a variable, said by its name (a+b=5, i++, e=2.718: a, i, e and n were read as
 # the kana ア, イ, エ, ン): written as a capital, which the letter rules read as letters.
@@ -1027,19 +1048,30 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
         bg = 3 - rg
         text = pat.sub(lambda m, rg=rg, bg=bg: word(m.group(bg), m.group(rg), m.start()), text)
 
-    def paren(m: re.Match[str]) -> str:
+    def spells(run: str, reading: str) -> bool:
         import jaconv
 
+        pattern = jaconv.kata2hira(_KANJI_RUN.sub(lambda k: f".{{{len(k.group(0))},}}", run))
+        return re.fullmatch(pattern, jaconv.kata2hira(reading)) is not None
+
+    def paren(m: re.Match[str]) -> str:
         run, reading = m.group(1), m.group(2)
-        spelled = jaconv.kata2hira(reading)
         for start in range(len(run)):  # the longest word first
-            if _KANJI_RUN.match(run, start) is None:
-                continue
-            pattern = jaconv.kata2hira(_KANJI_RUN.sub(lambda k: f".{{{len(k.group(0))},}}", run[start:]))
-            if re.fullmatch(pattern, spelled) is not None:
+            before = run[start - 1] if start else m.string[m.start() - 1 : m.start()]
+            if before.isdigit() and len(run) - start == 1 and _KATAKANA_RUN.fullmatch(reading) is not None:
+                continue  # a counter after its number takes no katakana ruby: 令和5年(ワ)第1234号 is a case's code
+            if _KANJI_RUN.match(run, start) is not None and spells(run[start:], reading):
                 return run[:start] + word(run[start:], reading, m.start() + start)
         return m.group(0)
 
+    def spaced_paren(m: re.Match[str]) -> str:
+        family, given, family_reading, given_reading = m.groups()
+        if not (spells(family, family_reading) and spells(given, given_reading)):
+            return m.group(0)
+        return word(family, family_reading, m.start()) + word(given, given_reading, m.start(2))
+
+    if "(" in text or "（" in text:
+        text = _SPACED_PAREN_READING.sub(spaced_paren, text)
     text = _LATIN_GLOSS.sub("", _PAREN_READING.sub(paren, text))
     if kept is not None:
         kept.extend(r for _, r in sorted(found, key=lambda item: item[0]))
@@ -1061,9 +1093,19 @@ _KATAKANA_LETTERS = re.compile("[\u30a1-\u30fa\uff66-\uff6f\uff71-\uff9d]")
 _FACE_MARK = re.compile(r"[ωд∀▽]")
 
 
+# ... nor is an expression in an equation's brackets (y=(x+1), 3-(x-1)=0): its x and + counted as eyes and a
+# nose, and the terms were dropped unread. Letters and digits joined by operators, with a digit or a plus.
+_BRACKETED_TERMS = re.compile(r"[A-Za-z0-9]+(?:\s*[-+−＋－×÷*/]\s*[A-Za-z0-9]+)+")
+_TERMS_MARK = re.compile(r"[0-9+＋×÷]")
+
+
 def _is_kaomoji(inner: str) -> bool:
     if _FACE_VETO.search(inner) is not None and _FACE_MARK.search(inner) is None:
         return False
+    if _BRACKETED_TERMS.fullmatch(inner) is not None and _TERMS_MARK.search(inner) is not None:
+        return False
+    if inner.strip(" \u3000") in _SIGN_NAMES:
+        return False  # a test result's sign (Rh(−), 尿蛋白(-)): no face
     if _NUMBER_IN_BRACKETS.search(inner) is not None:
         return False
     if _FACE_MARK.search(inner) is None and len(_KATAKANA_LETTERS.findall(inner)) >= 2:
@@ -1218,6 +1260,44 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(
         rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億)|(?<=\d兆))\s?({_longest_first(units)})(?![A-Za-z])(?!(?<=\d)\d)"
     ), units
+
+
+# A unit per unit (per unit...) after a number: 10mg/mL ジューミリグラムパーミリリットル, 5μg/kg/min, 0.5mL/kg/h. Only a
+# few such pairs were rows of the table (mg/dL, mL/h); the others read the slash as a pause and spelled the
+# second unit (エムエル, ケージー、ミン). Time after the slash is said as a rate's: h アワー, min フン, and in kanji
+# 分, 時, 日, 回 (5mL/時, 100g/日).
+_PER_TIME = {
+    "h": "アワー",
+    "min": "フン",
+    "s": "ビョー",
+    "sec": "ビョー",
+    "分": "フン",
+    "時": "ジ",
+    "時間": "ジカン",
+    "日": "ニチ",
+    "回": "カイ",
+    "週": "シュー",
+}
+
+
+@lru_cache(maxsize=1)
+def _per_unit_pattern() -> re.Pattern[str]:
+    _, readings = _unit_pattern()
+    units = _longest_first(u for u in readings if "/" not in u and u not in ("F", "℃", "°C"))
+    per = _longest_first(set(_PER_TIME) | {u for u in readings if "/" not in u and u not in ("F", "℃", "°C")})
+    return re.compile(rf"(?<=\d)\s?({units})((?:/(?:{per}))+)(?![A-Za-z0-9])")
+
+
+def _per_unit(m: re.Match[str]) -> str:
+    _, readings = _unit_pattern()
+    first, *rest = m.group(2)[1:].split("/")
+    if f"{m.group(1)}/{first}" in readings:  # a row of its own (km/h キロ, m/s メートル毎秒), then what follows
+        if not rest:
+            return m.group(0)
+        head = readings[f"{m.group(1)}/{first}"]
+    else:
+        head, rest = readings[m.group(1)], [first, *rest]
+    return head + "".join("パー" + (_PER_TIME.get(u) or readings[u]) for u in rest)
 
 
 @lru_cache(maxsize=1)
@@ -1407,8 +1487,14 @@ _KANA_COUNTER = re.compile(
 )
 
 
+# A sentence's term counts months with 月 (懲役3年6月, 禁錮6月: legal style): か月, not the calendar's June.
+_SENTENCE_MONTHS = re.compile(r"(?<=懲役|禁錮|禁固)(\d+年)?(\d+)月")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
+    if "月" in text:
+        text = _SENTENCE_MONTHS.sub(r"\1\2か月", text)
     if "P" in text or "p" in text:
         text = _POINTS.sub(lambda m: "" if m.string.endswith("ポイント", 0, m.start()) else "ポイント", text)
     if "0x" in text or "0X" in text:
@@ -1451,6 +1537,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "速" in text:
         text = _SPEED_TWICE.sub(r"\1\2", text)
     units, unit_readings = _unit_pattern()
+    if "/" in text:
+        text = _per_unit_pattern().sub(_per_unit, text)
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     if "pt" in text:
         text = _POINTS_AFTER_WORD.sub("ポイント", text)
@@ -1617,6 +1705,7 @@ _JAPANESE_DASH = re.compile(
     r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[A-Za-z])"
 )
 _COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
+_NUMBER_LETTER_HYPHEN = re.compile(r"(?<=[0-9])[-‐](?=([A-Za-z])(?![A-Za-z])|[A-Za-z]{2})")
 
 
 # A circle used as a word is said マル: a quiz answer or mark (○か×か, 答えは○, ○をつける, 〇！) and
@@ -1726,6 +1815,7 @@ def normalize_symbols(text: str) -> str:
         text = _GRADE_MINUS.sub(r"\1マイナス", text)
     if ")" in text or "）" in text:
         text = _LEGAL_FORM.sub(lambda m: _LEGAL_FORM_NAMES[m.group(1)], text)
+        text = _BRACKETED_SIGN.sub(lambda m: _SIGN_NAMES[m.group(1)], text)
     if "〇" in text or "○" in text or "◯" in text or "×" in text or "△" in text or "□" in text:
         text = _PLACEHOLDER_COUNT.sub(_placeholder_count, text)
         text = _WITHHELD_NAME.sub(lambda m: _PLACEHOLDER_NAMES[m.group(1)] * (m.end() - m.start()), text)
@@ -1756,6 +1846,11 @@ def normalize_symbols(text: str) -> str:
         text = _NAKAGURO_LIST.sub("、", text)
     if "#" in text or "_" in text:
         text = _read_in_words(text)
+    if "-" in text or "‐" in text:
+        # A hyphen between a number and a letter names a class or a section (2-B, 3-Aの前で): の, as between
+        # two numbers (1-1 イチノイチ); before a longer Latin word (V7-iii7, 2-in-1) a break between words.
+        # It had no reading and stopped the line.
+        text = _NUMBER_LETTER_HYPHEN.sub(lambda m: "の" if m.group(1) else " ", text)
     if "-" in text or "−" in text or "‐" in text:
         # A hyphen or minus after a Japanese word, or before one with no letter or digit before it,
         # is a dash (ゲーム-開始, それは－－, ポケモン-GO): a pause, as ― is. It had no reading and stopped

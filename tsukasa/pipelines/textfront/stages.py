@@ -86,8 +86,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # nm, 兆km; 41: hexadecimal numbers digit by digit (0x80070005); 42: events named by a date (二・二六事件); 43:
     # IDs and codes digit by digit (A-12345, 認証コード), phone keys (#, ＊印), RPG gold (8G), 3Lサイズ, spaced amounts;
     # 44: counters in hiragana after a number (1こ イッコ, 4にん ヨニン); 45: bare domains (example.co.jp); 46: a
-    # shop's P (1P還元, P10倍)
-    version: ClassVar[str] = "46"
+    # shop's P (1P還元, P10倍); 47: a number-hyphen-letter class (2-B ニノビー), y=2-x, bracketed terms in an
+    # equation, a profile's fields (【学年】), labels before a colon or 第3の… are no speakers, 一ノ瀬奏（…）,
+    # spaced names read part by part, bracketed test signs (尿蛋白(+)), 令和5年(ワ), 懲役3年6月, units per unit
+    version: ClassVar[str] = "47"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -272,8 +274,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう; 114: myth rows (神じゃ, 草薙剣,
     # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い; 116: Japanese
     # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
-    # 〜でな]く and ど]ころか rows
-    version: ClassVar[str] = "117"
+    # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ)
+    version: ClassVar[str] = "118"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
