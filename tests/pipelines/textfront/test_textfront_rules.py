@@ -934,6 +934,22 @@ SIGN_READINGS = [
     ("5μg/kg/minで", "ゴマイクログラムパーキログラムパーフンデ"),
     ("5mL/時", "ゴミリリットルパージ"),
     ("50km/h", "ゴジュッキロ"),  # a row of its own stays
+    # whipped cream's tenths, a bracketed weekday after 明日 / 今日, a meal's タイム before a clock time, a class
+    # typed with a long mark, W as "double", a subtitle between wave dashes (cooking, school, music probes)
+    ("生クリームを8分立てにする", "ナマクリームヲハチブダテニスル"),
+    ("明日(木)は雨", "アシタ、モクヨービワアメ"),
+    ("ランチタイム 11:00〜14:00", "ランチタイム、ジューイチジカラジューヨジ"),
+    ("クリアタイム 12:34", "クリアタイム、ジューニフンサンジューヨンビョー"),  # a lap's time stays one
+    ("3ーAの教室", "サンノエーノキョーシツ"),
+    ("Wアンコール", "ダブルアンコール"),
+    ("Wキーで前進", "ダブリューキーデゼンシン"),
+    ("ライブ〜春の陣〜", "ライブ、ハルノジン"),
+    ("やだ〜もう〜", "ヤダーモー"),
+    # shogi moves (kifu notation): square digit by digit, the piece's shogi name, its move and promotion
+    ("先手は▲7六歩と突いた。", "センテワナナロクフトツイタ"),
+    ("▲3三桂成", "サンサンケーナル"),
+    ("▲同金", "ドーキン"),
+    ("気温は▲3度", "キオンワマイナスサンド"),  # a figure's minus sign stays
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]
@@ -2194,6 +2210,8 @@ CUE_CASES = [
     ("hello ww", "hello ww", []),  # after an English word: letters
     ("Yabai w", "Yabai", [("laugh", "w")]),  # after a romaji word: a laugh (was ダブリュー)
     ("wwwww草", "草", [("laugh", "wwwww")]),  # before 草, the laugh's kanji (was ダブリュー x 5 + ソー)
+    ("「それなｗ」", "「それな」", [("laugh", "ｗ")]),  # one small ｗ after a word, before a mark (was ダブリュー)
+    ("プランW。", "プランW。", []),  # a capital W is a letter
     ("おめでとう！88888", "おめでとう！", [("other", "88888")]),  # applause (8 ぱち), not a number
     ("8888円", "8888円", []),  # a price
     ("それな笑", "それな", [("laugh", "笑")]),  # chat's bare 笑 ending a sentence: (笑) without brackets (was ワライ)

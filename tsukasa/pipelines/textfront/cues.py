@@ -47,6 +47,7 @@ _LONG_ELLIPSIS = re.compile(r"(?:…{2,}|‥{2,}|…‥|‥…|\.{6,}|・{6,})")
 _NET_LAUGH = re.compile(
     r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
+    r"|(?<=[ぁ-ゖァ-ヺー一-鿿])[wｗ](?=[、。！？!?」』])"  # a single small ｗ after a Japanese word: 「それなｗ」
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ][ 　])[wWｗＷ]{2,}(?=$|[\s、。！？!?」])"  # 草 www: a space after Japanese
     r"|[wWｗＷ]{2,}(?=草)"  # wwwww草: the laugh and its kanji (草, "lol")
     # chat's bare 笑 after a kana word or a mark, ending its sentence (それな笑, マジ笑): the (笑) of a script
@@ -169,8 +170,9 @@ _APPLAUSE = re.compile(r"(?<![\d.,])[8８]{3,}(?=$|[\s、。！？!?」』）w])
 # lol / lmao, net laughter in Latin letters (それな、lol): a word of its own, not read (it was ロール)
 _NET_LAUGH_WORD = re.compile(r"(?<![A-Za-z'’])(?:lol|LOL|Lol|lmao|LMAO)(?![A-Za-z'’])")
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")
-# _NET_LAUGH needs a w at the end of the line, two in a row or a 笑; _LONG_ELLIPSIS needs one of these.
-_MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ])|笑")
+# _NET_LAUGH needs a w at the end of the line, two in a row, one before punctuation or a 笑; _LONG_ELLIPSIS
+# needs one of these.
+_MAY_LAUGH = re.compile(r"[wWｗＷ](?:$|[wWｗＷ、。！？!?」』])|笑")
 _MAY_ELLIPSIS = re.compile(r"[…‥]|\.{6}|・{6}")
 
 

@@ -327,7 +327,7 @@ _PAREN_READING = re.compile(
 )
 _SPACED_PAREN_READING = re.compile(
     rf"(?<![{KANJI}{HIRA}ノヶヵ])((?:[{KANJI}]+[ノヶヵ](?=[{KANJI}]))*[{KANJI}]+)[ \u3000]([{KANJI}]+)"
-    rf"[(（]([{KANA}]+)[ \u3000]([{KANA}]+)[)）]"
+    rf"[(（]([{KANA}]+)[ \u3000・･]([{KANA}]+)[)）]"
 )
 _KANJI_RUN = re.compile(rf"[{KANJI}]+")
 _KATAKANA_RUN = re.compile("[\u30a1-\u30fa\u30fc]+")
@@ -380,6 +380,8 @@ _NUM_IDEOGRAPHIC_COMMA = re.compile(r"(?<!\d)(?<!\d、)\d{1,3}(?:、\d{3})+(?![\
 # follows: OpenJTalk reads those as a telephone number, digit by digit with a pause
 # (市外局番２１３の、４８６ー２４３５).
 _DIGIT_DASH = re.compile(r"(\d+)([ー−―‐])(?=(\d+)(年?))")
+# ... and so is one between a number and a single letter (3ーA, a class typed in an IME: was サンーエー)
+_DIGIT_DASH_LETTER = re.compile(r"(?<=\d)[ー−―‐](?=[A-Za-z](?![A-Za-z]))")
 
 
 def _digit_dash(m: re.Match[str]) -> str:
@@ -395,10 +397,12 @@ def _join_thousands(m: re.Match[str]) -> str:
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
 # A stopwatch time: minutes:seconds with a fraction (記録は1:23.45: a clock never shows hundredths),
 # or minutes:seconds after a word that says a duration follows (残り時間 03:21, クリアタイム 12:34,
-# as game UIs and race results write them). Read as 分 and 秒; a clock time 3:21 is 3時21分.
+# as game UIs and race results write them). Read as 分 and 秒; a clock time 3:21 is 3時21分, also after a
+# meal's タイム (ランチタイム 11:00〜14:00: a shop's hours, not a lap).
 _STOPWATCH = re.compile(r"(?<![\d.])(?<!\d:)(?:(\d{1,2}):)??(\d{1,2}):([0-5]\d)[.．](\d{1,3})(?![\d:.])")
 _DURATION = re.compile(
-    r"((?:残り|残り時間|制限時間|経過時間|タイム|記録|ラップ|再生時間|TIME|Time)[:：]?\s*)"
+    r"((?:残り|残り時間|制限時間|経過時間|(?<!ランチ)(?<!ディナー)(?<!ティー)(?<!モーニング)(?<!ハッピー)タイム|記録|ラップ"
+    r"|再生時間|TIME|Time)[:：]?\s*)"
     r"(\d{1,2}):([0-5]\d)(?![\d:.])"
 )
 
@@ -1243,7 +1247,11 @@ def _is_emoji(c: str) -> bool:
 
 def normalize_numbers(text: str) -> str:
     if _DIGIT.search(text) is None:
-        return text  # every rule rewrites a digit or the sign/comma/range next to one
+        if "日" in text and ("(" in text or "（" in text):  # 明日(木), 今日（金）: a day's weekday, as after a date
+            text = _DATE_WEEKDAY.sub(_weekday, text)
+        if "同" in text:  # a shogi move to the square of the last one: ▲同金 ドーキン
+            text = _SHOGI_MOVE.sub(_shogi_move, text)
+        return text  # every other rule rewrites a digit or the sign/comma/range next to one
     return _normalize_numbers_all(text)
 
 
@@ -1400,6 +1408,32 @@ def _four_digit_time(m: re.Match[str]) -> str:
 # dropped, and the figure's sign with them). A rank after ベスト / トップ / ワースト is said in English (ベスト8
 # ベストエイト, トップ10 トップテン), as the words are.
 _TRIANGLE_MINUS = re.compile(r"[▲△]\s?(?=[0-9０-９])")
+# A shogi move (kifu notation): ▲7六歩, △3四歩, ▲3三桂成, ▲同金, 7六歩 — the file (a digit) and the rank (a kanji
+# numeral) said digit by digit, then the piece by its shogi name (歩 フ, 桂 ケー, 玉 ギョク), how it moves (右 上 引
+# 寄 直) and whether it promotes (成 ナル, 不成 ナラズ) or is dropped (打 ウツ); the side's mark is not said. It was a
+# minus sign, the number 76 and the counter 歩 (マイナスナナジューロッポ), and 桂成 the name カツラシゲル.
+_SHOGI_MOVE = re.compile(
+    r"(?:[▲△☗☖▽]\s?(?:(?P<file>[1-9])(?P<rank>[一二三四五六七八九])|(?P<same>同)\s?)"
+    r"|(?<![\d.])(?P<file2>[1-9])(?P<rank2>[一二三四五六七八九]))"
+    r"(?P<piece>成香|成桂|成銀|歩|香|桂|銀|金|角|飛|玉|王|と|馬|竜|龍)(?P<how>[右左]?[上引寄直]?)(?P<promote>不成|成|打)?"
+)
+_SHOGI_PIECES = {"成香": "ナリキョー", "成桂": "ナリケー", "成銀": "ナリギン", "歩": "フ", "香": "キョー",
+                 "桂": "ケー", "銀": "ギン", "金": "キン", "角": "カク", "飛": "ヒ", "玉": "ギョク", "王": "オー",
+                 "と": "ト", "馬": "ウマ", "竜": "リュー", "龍": "リュー"}  # fmt: skip
+_SHOGI_HOW = {"右": "ミギ", "左": "ヒダリ", "上": "アガル", "引": "ヒク", "寄": "ヨル", "直": "スグ", "不成": "ナラズ",
+              "成": "ナル", "打": "ウツ"}  # fmt: skip
+
+
+def _shogi_move(m: re.Match[str]) -> str:
+    if m.group("same"):
+        square = "ドー"
+    else:
+        rank = (m.group("rank") or m.group("rank2")).translate(_ASCII_DIGITS)
+        square = spoken_digits((m.group("file") or m.group("file2")) + rank)
+    how = "".join(_SHOGI_HOW[c] for c in m.group("how"))
+    return square + _SHOGI_PIECES[m.group("piece")] + how + _SHOGI_HOW.get(m.group("promote") or "", "")
+
+
 _ENGLISH_RANK = re.compile(r"(?<=ベスト|トップ)(1\d|20|[1-9])(?![\d.,])|(?<=ワースト)(1\d|20|[1-9])(?![\d.,])")
 
 
@@ -1491,8 +1525,15 @@ _KANA_COUNTER = re.compile(
 _SENTENCE_MONTHS = re.compile(r"(?<=懲役|禁錮|禁固)(\d+年)?(\d+)月")
 
 
+# Cream whipped to a tenth of stiffness: 8分立て ハチブダテ (a recipe's 分 is a tenth, 八分目's ブ), not minutes.
+_WHIPPED = re.compile(r"(?<![\d.])([5-9])分(?:立て|だて)")
+_WHIPPED_TENTHS = {"5": "ゴブ", "6": "ロクブ", "7": "シチブ", "8": "ハチブ", "9": "クブ"}
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
+    if "分立て" in text or "分だて" in text:
+        text = _WHIPPED.sub(lambda m: _WHIPPED_TENTHS[m.group(1)] + "ダテ", text)
     if "月" in text:
         text = _SENTENCE_MONTHS.sub(r"\1\2か月", text)
     if "P" in text or "p" in text:
@@ -1509,11 +1550,14 @@ def _normalize_numbers_all(text: str) -> str:
     if "'" in text or "′" in text:
         text = _LAP_TIME.sub(_lap_time, text)
     text = _DIGIT_DASH.sub(_digit_dash, text)
+    if "ー" in text or "−" in text or "―" in text or "‐" in text:
+        text = _DIGIT_DASH_LETTER.sub("-", text)
     if "," in text and (" " in text or "\u3000" in text):
         text = _SPACED_NUMBERS.sub(r"\1、", text)
     text = _NUM_COMMA.sub("", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
+    text = _SHOGI_MOVE.sub(_shogi_move, text)
     if "▲" in text or "△" in text:
         text = _TRIANGLE_MINUS.sub("マイナス", text)
     if "ベスト" in text or "トップ" in text or "ワースト" in text:
@@ -1804,7 +1848,25 @@ def _phone_key(m: re.Match[str]) -> str:
     return "米" if m.string.startswith("印", m.end()) else "コメジルシ"
 
 
+# W before a katakana word or a few kanji ones is "double" (Wアンコール, Wチーズバーガー, W主演: were ダブリュー),
+# except Wカップ, the World Cup as W杯 is, and the keyboard's Wキー.
+_DOUBLE_W = re.compile(r"(?<![A-Za-z])[WＷ](?=(?!カップ|キー|ボタン)[ァ-ヺ][ァ-ヺー]|主演|受賞|優勝|ヒロイン)")
+
+
+# A subtitle between wave dashes closes a title (ライブ〜春の陣〜, 全国ツアー2024〜夏〜): a break before it, not the
+# long vowel a 〜 after kana is (ライブー…ジンー) nor a range (ニセンニジューヨンカラナツ). Its words hold a kanji, a
+# Latin letter or two katakana, and the second 〜 ends the line or a clause (すご〜い, やだ〜もう〜 stay stretches).
+_WAVE_SUBTITLE = re.compile(
+    rf"[〜～](?=[^〜～、。！？!?\s]*(?:[{KANJI}A-Za-z]|[ァ-ヺ]{{2}}))([^〜～、。！？!?\s]{{1,30}})[〜～]"
+    r"(?=$|[\s、。！？!?」』）)])"
+)
+
+
 def normalize_symbols(text: str) -> str:
+    if ("〜" in text or "～" in text) and (m := _WAVE_SUBTITLE.search(text)) is not None and m.start():
+        text = _WAVE_SUBTITLE.sub(lambda m: "、" + m.group(1) if m.start() else m.group(0), text)
+    if "W" in text or "Ｗ" in text:
+        text = _DOUBLE_W.sub("ダブル", text)
     if "#" in text or "＃" in text or "*" in text or "＊" in text:
         text = _PHONE_KEY.sub(_phone_key, text)
     if "―" in text or "━" in text or "─" in text or "—" in text or "－" in text or "〰" in text:
@@ -2124,6 +2186,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     rf"|(?<=[{KANA}{KANJI}])-|-(?=[{KANA}{KANJI}])|(?<![A-Za-z])-(?![A-Za-z0-9])|(?<![A-Za-z0-9])-(?=[A-Za-z])"
     # a Roman numeral or a Mk (read_roman_numerals: ロッキーII, Mk-II)
     r"|(?<![A-Za-z0-9'’])[IVX]{2,}(?![A-Za-z0-9'’])|(?<![A-Za-z0-9])M[kK](?![A-Za-z])"
+    rf"|{_DOUBLE_W.pattern}"  # W as "double" (normalize_symbols: Wアンコール)
 )
 
 

@@ -88,8 +88,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 44: counters in hiragana after a number (1こ イッコ, 4にん ヨニン); 45: bare domains (example.co.jp); 46: a
     # shop's P (1P還元, P10倍); 47: a number-hyphen-letter class (2-B ニノビー), y=2-x, bracketed terms in an
     # equation, a profile's fields (【学年】), labels before a colon or 第3の… are no speakers, 一ノ瀬奏（…）,
-    # spaced names read part by part, bracketed test signs (尿蛋白(+)), 令和5年(ワ), 懲役3年6月, units per unit
-    version: ClassVar[str] = "47"
+    # spaced names read part by part, bracketed test signs (尿蛋白(+)), 令和5年(ワ), 懲役3年6月, units per unit;
+    # 48: 8分立て, 明日(木), ランチタイム 11:00, 3ーA, W as double, 〜subtitles〜, shogi moves, a single ｗ laugh
+    version: ClassVar[str] = "48"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -274,8 +275,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # romaji words MeCab joined (sa u); 112: 席替え、 ガエ; 113: いえへ, さつ, あおう; 114: myth rows (神じゃ, 草薙剣,
     # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い; 116: Japanese
     # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
-    # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ)
-    version: ClassVar[str] = "118"
+    # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ);
+    # 119: textnorm 48's readings
+    version: ClassVar[str] = "119"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
