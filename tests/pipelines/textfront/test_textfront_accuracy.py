@@ -162,6 +162,11 @@ ACCENT_CASES = [
     # accent type where the dictionary and the reference disagree (data/accent_types.tsv)
     ("人が来た。", "^ h i [ t o ] g a #"),
     ("うまくいった。", "^ u ] m a k u #"),  # うまい's く form ウ]マク (NHK), not ウマ]ク
+    ("雨が激しくなる。", "# h a [ g e ] sh i k u #"),  # likewise ハゲ]シク
+    ("父は医者だ。", "^ ch i [ ch i ] w a #"),  # NHK gives 1 and 2; the reference says チチ]
+    ("大きな役割を果たす。", "y a [ k u w a ] r i o #"),
+    ("来た者は帰る。", "# m o [ n o ] w a #"),  # 者 after a predicate: a phrase of its own, モノ]
+    ("次の駅で降りる。", "^ ts u [ g i ] n o #"),  # 次 keeps its final nucleus before の (花の is flat)
     # a final-accented common noun loses its nucleus before の, not before が
     ("町の明かりが見えた。", "^ m a [ ch i n o #"),
     ("花が咲く。", "^ h a [ n a ] g a #"),

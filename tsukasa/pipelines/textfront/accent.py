@@ -431,8 +431,12 @@ def _indefinite_mo(features: list[dict], i: int) -> bool:
     )
 
 
+# Final-accented nouns that keep their nucleus before の: 次の ツギ]ノ (JSUT even ids, 3 of 3).
+_KEEP_BEFORE_NO = frozenset({"次"})
+
+
 def _deaccent_before_no(features: list[dict]) -> None:
-    """A phrase ``<common noun> の`` whose nucleus is the noun's last mora becomes flat."""
+    """A phrase ``<common noun> の`` whose nucleus is the noun's last mora becomes flat (but 次の)."""
     head: int | None = None
     for i, f in enumerate(features):
         if f["chain_flag"] != 1:
@@ -441,7 +445,12 @@ def _deaccent_before_no(features: list[dict]) -> None:
         if head != i - 1 or f["string"] != "の" or f["pos"] != "助詞" or f["pos_group1"] != "連体化":
             continue
         noun = features[head]
-        if noun["pos"] == "名詞" and noun["pos_group1"] == "一般" and noun["mora_size"] >= 2:
+        if (
+            noun["pos"] == "名詞"
+            and noun["pos_group1"] == "一般"
+            and noun["mora_size"] >= 2
+            and (noun["string"] not in _KEEP_BEFORE_NO)
+        ):
             if noun["acc"] == noun["mora_size"]:
                 noun["acc"] = 0
 

@@ -276,8 +276,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い; 116: Japanese
     # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
     # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ);
-    # 119: textnorm 48's readings
-    version: ClassVar[str] = "119"
+    # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の
+    version: ClassVar[str] = "120"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
