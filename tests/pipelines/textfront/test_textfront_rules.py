@@ -950,6 +950,15 @@ SIGN_READINGS = [
     ("▲3三桂成", "サンサンケーナル"),
     ("▲同金", "ドーキン"),
     ("気温は▲3度", "キオンワマイナスサンド"),  # a figure's minus sign stays
+    # okurigana a dictionary word already reads is not said twice (一騎討 イッキウチ + ち)
+    ("一騎討ちを挑む", "イッキウチヲイドム"),
+    ("御御御付けを飲む", "オミオツケヲノム"),
+    # a range between capitals or a test's katakana choices (were long marks), a heading word, a one-letter symbol
+    ("サイズはS〜LL", "サイズワエスカラエルエル"),
+    ("ア〜エから選びなさい", "アカラエカラエラビナサイ"),
+    ("【予想】本命は7番", "ヨソー、ホンメーワナナバン"),
+    ("電圧（V）を測る", "デンアツ、ブイヲハカル"),
+    ("東京(Tokyo)に行く", "トーキョーニイク"),  # a gloss of a word stays unread
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]
@@ -2861,9 +2870,9 @@ PLACEHOLDER_CASES = [
     ("%d匹のスライム", ["d"], "匹のスライム"),
     ("%1$sと%2$s", ["1", "2"], "と"),
     ("%name%、起きて。", ["name"], "、起きて。"),
-    ("\\N[1]は剣を手に入れた！", ["N[1]"], "は剣を手に入れた！"),
+    ("\\N[1]は剣を手に入れた！", ["N[1]"], "わ剣を手に入れた！"),  # は opening the line now: the particle, as said
     ("\\P[2]が仲間になった。", ["P[2]"], "が仲間になった。"),
-    ("\\n[1]はどこへ行った？", ["N[1]"], "はどこへ行った？"),  # RPG Maker's codes in either case (was dropped)
+    ("\\n[1]はどこへ行った？", ["N[1]"], "わどこへ行った？"),  # RPG Maker's codes in either case (was dropped)
     ("$nameさん、こんにちは", ["name"], "さん、こんにちは"),  # Twine / SugarCube (was an error on ＄)
     ("$name$の番だ。", ["name"], "の番だ。"),
     ("\\V[3]ゴールド手に入れた。", ["V[3]"], "ゴールド手に入れた。"),
@@ -2876,6 +2885,8 @@ PLACEHOLDER_CASES = [
     ("{hero}殿", ["hero"], "どの"),
     ("\\N[1]君", ["N[1]"], "くん"),
     ("{name}様子がおかしい", ["name"], "様子がおかしい"),  # part of a word: 様子
+    ("%3d回目", ["d"], "回目"),  # printf with a width or a precision (was %3 and a letter d)
+    ("勝率は%.1f%です", ["f"], "勝率は%です"),
     # not placeholders: a speaker tag, markup, ruby, money, percentages, a kanji in braces
     ("[Yui]「行くよ」", [], "[Yui]「行くよ」"),
     ("[r]改行[p]", [], "[r]改行[p]"),

@@ -146,6 +146,40 @@ def unread_characters(features: list[dict]) -> list[str]:
     return out
 
 
+_HIRAGANA_ONE = re.compile("[\u3041-\u3096]")
+
+
+def join_okurigana_read_twice(features: list[dict]) -> list[dict]:
+    """A dictionary word written without its okurigana keeps it in its reading (一騎討 イッキウチ, 御御御付
+    オミオツケ); where the text writes the okurigana too (一騎討ちを, 御御御付け), MeCab left that kana a noun of
+    its own and it was said twice (イッキウチチ, オミオツケケ). One hiragana after a word ending in a kanji, analysed
+    as a noun and read as the mora the word's reading already ends in, joins the word. In place; returned."""
+    i = 1
+    while i < len(features):
+        f, prev = features[i], features[i - 1]
+        if (
+            f["pos"] == "名詞"
+            and len(f["string"]) == 1
+            and _HIRAGANA_ONE.match(f["string"]) is not None
+            and prev["pos"] == "名詞"
+            and _KANJI_END.search(prev["string"]) is not None
+            and f["pron"]
+            and prev["pron"].replace("’", "").endswith(f["pron"])
+            and len(prev["pron"].replace("’", "")) > len(f["pron"])
+        ):
+            prev["string"] += f["string"]
+            prev["orig"] = prev.get("orig", "") + f.get("orig", f["string"])
+            if features[i + 1 : i + 2] and features[i + 1]["chain_flag"] == 1 and f["chain_flag"] != 1:
+                features[i + 1]["chain_flag"] = f["chain_flag"]
+            del features[i]
+            continue
+        i += 1
+    return features
+
+
+_KANJI_END = re.compile("[\u4e00-\u9fff々]$")
+
+
 def read_symbols_alone(features: list[dict], jt: Any) -> list[dict]:
     """A letter symbol OpenJTalk reads alone but left unread in its sentence takes its reading alone.
 
@@ -341,6 +375,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
     if any(f["string"] in _SMALL_VOWELS for f in features):  # 先生ぇ: the small vowel draws the word out
         features = absorb_small_vowels(features)
     features = join_cut_morae(features)  # ワタ|シキ|ョウ: キョ is one mora
+    features = join_okurigana_read_twice(features)  # 一騎討ち: 一騎討 イッキウチ + ち, not イッキウチチ
     # MP: エム (a name) + ピー, one acronym; DEF: one word unknown to the dictionary, an acronym's accent.
     # MeCab cuts a spelled acronym only where its dictionary holds a letter name as a word of its own
     # (エム, オー, ブイ), and keeps it whole only as a word it does not know (no chaining rule).

@@ -163,7 +163,9 @@ _NOTICE_WORDS = (
     # a character profile's fields (【学年】2年生, 【趣味】読書, 【所属】生徒会): only 名前 was listed, and the others
     # were dropped as speakers' names
     "氏名|学年|所属|趣味|特技|誕生日|血液型|身長|体重|出身|出身地|部活|クラス|好きなもの|好きな食べ物|苦手なもの|嫌いなもの|"
-    "座右の銘|星座|家族構成|備考|担当|CV"
+    "座右の銘|星座|家族構成|備考|担当|CV|"
+    # headings of articles and quizzes (【予想】本命は7番, 【結果】, 【問題】, 【解説】): read, as the notices are
+    "予想|結果|問題|答え|正解|解説|ヒント|概要|補足|感想|まとめ|考察|レビュー"
 )
 _NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
 _NAME_TAG = re.compile(
@@ -360,6 +362,9 @@ _WAVE_RANGE = re.compile(
     # a date's weekday in brackets before the second date (12/24(土)〜12/26(月)), and a line ending in
     # 後〜 / 以降〜 ("from after the maintenance"): from, not a stretch (were ー, メンテナンスゴー)
     r"|(?<=[)）])\s*[〜～~]\s*(?=\d)|(?<=後|降)\s*[〜～~](?=\s*$)"
+    # between capitals (サイズはS〜LL, A〜Cから選べ) and between a test's katakana choices (ア〜エ): were long marks
+    r"|(?<=[A-Z])\s*[〜～~]\s*(?=[A-Z])"
+    r"|(?<=(?<![ァ-ヺー])[アイウエオカキクケコ])[〜～](?=[アイウエオカキクケコ](?![ァ-ヺー]))"
     # a unit read in katakana before another number (3km〜5km, 5℃〜10℃: キロメートル〜 was drawn out, ー)
     r"|(?<=[\u30a1-\u30fa\u30fc])\s*[〜～~]\s*(?=[0-9０-９])"
 )
@@ -1084,7 +1089,8 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
 
 # A Latin gloss in brackets right after a Japanese word — 東京(Tokyo), 会社（company） — is a
 # reading or a translation for the reader, not something a voice actor says.
-_LATIN_GLOSS = re.compile(rf"(?<=[{KANJI}{KATA}])[(（][A-Za-z][A-Za-z .'’\-]*[)）]")
+# One letter in brackets is a symbol the line defines, said (電圧（V）, 質量（m）: were dropped).
+_LATIN_GLOSS = re.compile(rf"(?<=[{KANJI}{KATA}])[(（][A-Za-z][A-Za-z .'’\-]+[)）]")
 
 
 # Kana or kanji in brackets make them words, not a face: ゛ ゜ are no kana (えっ(゜ロ゜) read ロ).

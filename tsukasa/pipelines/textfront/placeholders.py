@@ -54,9 +54,9 @@ _PLACEHOLDER = re.compile(
             r"\\(?P<rpg>[NPVnpv])\[(?P<rpg_arg>\d+)\]",  # \N[1], \P[2], \V[3] (RPG Maker takes \n[1] too)
             r"\\(?P<gold>G)(?![A-Za-z\[])",  # \G: RPG Maker's currency unit, named in the game's database
             r"\[emb\s+exp\s*=\s*[\"']?(?P<emb>[^\"'\]]+?)[\"']?\s*\]",  # [emb exp="f.name"] (KAG, TyranoScript)
-            r"%(?P<pos>\d)(?:\$[sdif])?",  # %1, %1$s
+            r"%(?P<pos>\d)(?:\$[sdif]|(?![sdif0-9.]))",  # %1$s, %1 (Windows message strings)
+            r"%[-+0 #]*\d*(?:\.\d+)?(?P<printf>[sdif])(?![A-Za-z])",  # %s, %d, %.1f, %3d, %-5s
             rf"%(?P<win>{_ID})%",  # %name%
-            r"%(?P<printf>[sdif])(?![A-Za-z])",  # %s, %d
             r"\$(?P<caps>[A-Z][A-Z0-9_]{2,})(?![A-Za-z0-9_])",  # $PLAYER
             r"\$(?P<story>[a-z_][A-Za-z0-9_]*)\$?(?![A-Za-z0-9_])",  # $name, $name$ (Twine / SugarCube)
             rf"(?<!\[)\[(?P<renpy>{_ID})\](?![(\]])",  # [player_name] inside a line (not [漢字](よみ) ruby)
@@ -130,6 +130,11 @@ def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> t
                 # (様 ヨー, 殿 トノ, 君 キミ): write the reading it has after a name.
                 parts.append(_NAME_SUFFIXES[suffix])
                 pos += 1
+            elif suffix in _PARTICLES and ph.start == 0:
+                # ... and a topic は / direction へ after it, opening the line now, is still the particle
+                # ({player}は強い: was ハツヨイ, a は with no word before it being said as written)
+                parts.append(_PARTICLES[suffix])
+                pos += 1
         else:
             parts.append(value)
     parts.append(text[pos:])
@@ -138,6 +143,8 @@ def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> t
 
 # Titles after a name whose kanji, with no name before them, read as another word.
 _NAME_SUFFIXES = {"様": "さま", "殿": "どの", "君": "くん"}
+# Particles written as they are not said, after a name that opened the line (written as said: わ, え).
+_PARTICLES = {"は": "わ", "へ": "え"}
 
 
 def _starts_compound(ch: str) -> bool:

@@ -89,8 +89,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # shop's P (1P還元, P10倍); 47: a number-hyphen-letter class (2-B ニノビー), y=2-x, bracketed terms in an
     # equation, a profile's fields (【学年】), labels before a colon or 第3の… are no speakers, 一ノ瀬奏（…）,
     # spaced names read part by part, bracketed test signs (尿蛋白(+)), 令和5年(ワ), 懲役3年6月, units per unit;
-    # 48: 8分立て, 明日(木), ランチタイム 11:00, 3ーA, W as double, 〜subtitles〜, shogi moves, a single ｗ laugh
-    version: ClassVar[str] = "48"
+    # 48: 8分立て, 明日(木), ランチタイム 11:00, 3ーA, W as double, 〜subtitles〜, shogi moves, a single ｗ laugh;
+    # 49: S〜LL and ア〜エ ranges, heading words (【予想】), a one-letter symbol in brackets (電圧（V）), %.1f
+    version: ClassVar[str] = "49"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -276,8 +277,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 唱え, 妾を誰, 天の岩戸, 〜命 ノミコト); 115: 伊邪那岐は (no の), 五芒星, 八幡 ハチマン, 小豆洗い; 116: Japanese
     # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
     # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ);
-    # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の
-    version: ClassVar[str] = "120"
+    # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の; 121: okurigana a
+    # word already reads (一騎討ち), は after a line-opening placeholder
+    version: ClassVar[str] = "121"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
