@@ -208,6 +208,19 @@ def test_stretches_between_written_pauses_have_the_longer_floor() -> None:
     assert phrasing.BREATH_MORAE < phrasing.STRETCH_MORAE
 
 
+def test_a_sentence_with_three_written_pauses_keeps_the_writers_phrasing() -> None:
+    """Three pauses written in one sentence are its phrasing: no stretch between them is looked at, however long
+    (JSUT's comma-annotated sentences, where every pause is written)."""
+    fit = _fitter()
+    text = "昨日は、駅前に新しくできたばかりのとても静かで落ち着いた雰囲気の喫茶店で、友達と、コーヒーを飲んだ。"
+    (dense,) = phrasing.sentences(fit.analysed(text))
+    assert phrasing.stretches(dense) == []
+    assert phonemize(text).prosody.count("_") == 3  # the written pauses only
+    two_pauses = "駅前に新しくできたばかりのとても静かで落ち着いた雰囲気の喫茶店で、友達と、"
+    (two,) = phrasing.sentences(fit.analysed(two_pauses))
+    assert len(phrasing.stretches(two)) == 2  # two pauses: stretches are still looked at
+
+
 def test_a_line_converted_from_latin_letters_takes_a_break_on_stronger_evidence(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -79,6 +79,11 @@ BREATH_MORAE = 16
 # of its commas kept (as many as the comma-sparse block has): 30 gets two thirds of 25's gain there
 # for a quarter of the pauses 25 adds where the annotated text has none (RESULTS, 2026-12-06).
 STRETCH_MORAE = 30
+# A writer who marked this many pauses or more in one sentence wrote its phrasing: no break is looked for
+# between them. Set on the even ids (2026-12-07): from 3 pauses the comma-annotated block loses 3 of its 44
+# added pauses and nothing else moves (the comma-sparse block, the commas-removed and quarter-kept rows); from
+# 2 it also misses pauses in the sparse block (24 → 27) and the quarter-kept text (340 → 345).
+WRITTEN_PHRASING = 3
 
 _SENTENCE_ENDS = frozenset("。．！？!?")
 
@@ -396,7 +401,8 @@ def spoken_words(sentence: list[dict]) -> list[dict] | None:
 def stretches(sentence: list[dict]) -> list[tuple[list[dict], int]]:
     """The spoken words of a sentence (its end mark left out) cut at the pauses the writer marked,
     each with the morae from which a break inside it is looked for (:data:`BREATH_MORAE` for a
-    sentence with no such pause, :data:`STRETCH_MORAE` for a stretch beside one)."""
+    sentence with no such pause, :data:`STRETCH_MORAE` for a stretch beside one); none where the writer
+    marked :data:`WRITTEN_PHRASING` pauses or more."""
     out: list[list[dict]] = [[]]
     for f in sentence:
         if f["string"] in _SENTENCE_ENDS:
@@ -405,8 +411,11 @@ def stretches(sentence: list[dict]) -> list[tuple[list[dict], int]]:
             out.append([])
         else:
             out[-1].append(f)
+    spoken = [words for words in out if words]
+    if len(spoken) > WRITTEN_PHRASING:
+        return []  # the writer's phrasing (three pauses or more)
     floor = BREATH_MORAE if len(out) == 1 else STRETCH_MORAE
-    return [(words, floor) for words in out if words]
+    return [(words, floor) for words in spoken]
 
 
 @cache

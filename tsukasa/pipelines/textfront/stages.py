@@ -278,8 +278,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # names in romaji weigh for neither language (We will be stopping at Shinagawa, …); 117: うまく ウ]マク,
     # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ);
     # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の; 121: okurigana a
-    # word already reads (一騎討ち), は after a line-opening placeholder
-    version: ClassVar[str] = "121"
+    # word already reads (一騎討ち), は after a line-opening placeholder; 122: no phrase break in a sentence whose
+    # writer marked three pauses or more (phrasing.WRITTEN_PHRASING)
+    version: ClassVar[str] = "122"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
