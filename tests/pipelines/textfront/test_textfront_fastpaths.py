@@ -187,6 +187,7 @@ def test_njd_fields_match_labels_on_fuzzed_text(text: str) -> None:
 @_FUZZ
 @given(st.text(alphabet=_JA_ALPHABET, max_size=30))
 @example("Aー0")  # a word of long marks alone, after a letter and before a number: JPCommon drops it
+@example("0Aー0")  # ... also where the letter is a unit (Ａ アンペア, a noun)
 def test_rebuilt_phonemes_equal_jpcommons_on_fuzzed_text(text: str) -> None:
     feats, jt = _features(text)
     ours = _rebuilt(feats)

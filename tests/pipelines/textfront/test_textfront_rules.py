@@ -959,6 +959,16 @@ SIGN_READINGS = [
     ("【予想】本命は7番", "ヨソー、ホンメーワナナバン"),
     ("電圧（V）を測る", "デンアツ、ブイヲハカル"),
     ("東京(Tokyo)に行く", "トーキョーニイク"),  # a gloss of a word stays unread
+    # chemical formulas: letter names, subscripts in English, a coefficient in Japanese (school lessons)
+    ("CuOを還元", "シーユーオーヲカンゲン"),  # was キュオ
+    ("Fe2O3", "エフイーツーオースリー"),
+    ("H2SO4は硫酸", "エイチツーエスオーフォーワ、リューサン"),  # capitals alone: in a line about chemistry
+    ("2H2Oが生成する反応", "ニエイチツーオーガセーセースルハンノー"),
+    ("Cl⁻イオン", "シーエルマイナスイオン"),
+    ("HP5回復", "エイチピーゴカイフク"),  # capitals outside chemistry: a game's stat, not H and P5
+    ("B2Fへ降りる", "チカニカイエオリル"),  # a basement floor
+    ("LvUP！", "レベルアップ"),
+    ("CoCo壱番屋", "ココイチバンヤ"),  # one symbol repeated: a name
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]

@@ -167,6 +167,7 @@ _SMALL_RE = re.compile("[ァィゥェォャュョヮ]")
 # devoicing marks. JPCommon stops reading a word at the first other character, and so do we.
 _PRON = re.compile("([ー’]*)([ァ-ヴヶー’]*)")
 _LONG = "ー"
+_LATIN_LETTER = re.compile("[A-Za-zＡ-Ｚａ-ｚ]+")
 _UNVOICE = "’"
 # JPCommon: a word pronounced 、 (OpenJTalk gives 。「」… etc. that pronunciation) or ！ sets the pause flag
 _PAUSE_PRONS = frozenset({"、", "！"})
@@ -247,11 +248,12 @@ def prosody_from_njd(
             parts = _pron_parts(pron)
         n_long, count, spelled = parts
         if own is not None and (spelled is None or (n_long and not count and prev_pos == "記号")):
-            # A word of long marks alone after a symbol (a letter: Aー0): JPCommon sometimes drops
-            # it (エイゼロ, before a number) and sometimes lengthens the letter (Aー水); found by
-            # fuzzing. Its own phonemes decide. (After a word, as the う of だろう, it lengthens.)
+            # A word of long marks alone after a symbol or a letter (Aー0, and 0Aー0, where Ａ is the unit
+            # アンペア): JPCommon sometimes drops it (エイゼロ, before a number) and sometimes lengthens the
+            # letter (Aー水); found by fuzzing. Its own phonemes decide. (After a word, as the う of だろう,
+            # it lengthens.)
             return None
-        prev_pos = f["pos"]
+        prev_pos = "記号" if _LATIN_LETTER.fullmatch(f["string"]) else f["pos"]
         if n_long and units and not pause:
             # A long mark before the word's first mora lengthens the previous word (it is dropped at
             # the start of the utterance and right after a pause), repeating its last phoneme.

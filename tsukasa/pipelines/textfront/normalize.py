@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from tsukasa.pipelines.textfront.chemistry import has_formula, read_formulas
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, matches_spelling, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 from tsukasa.pipelines.textfront.roman_numerals import lower_case_numerals_to_digits, read_roman_numerals
@@ -842,6 +843,8 @@ _KANA_WORD_SPACE = re.compile(r"[\u3041-\u3096]\u3000")
 
 
 def _nfkc(text: str) -> str:
+    if _LATIN_CAPITAL.search(text) is not None:
+        text = read_formulas(text)  # H2SO4, CuO, Cl⁻ (before NFKC makes ⁻ a minus sign an equation may take)
     if "−" in text or "=" in text or "＝" in text or "+" in text or "＋" in text:
         text = _formula(text)
     if " " in text or "\u3000" in text:
@@ -2213,12 +2216,15 @@ def normalize(text: str) -> str:
         return text
     if _TEXT_EMOTICON.search(text) is not None or _has_periodless_abbreviation(text):
         return _normalize_passes(text)  # orz, W杯: plain Latin to the fast paths, but rewritten
+    if _LATIN_CAPITAL.search(text) is not None and has_formula(text):
+        return _normalize_passes(text)  # CuO, H2SO4: no romaji word, though plain Latin to the fast paths
     if _is_plain_latin(text):
         return text
     latin = _latin_line(text)
     return latin if latin is not None else _normalize_passes(text)
 
 
+_LATIN_CAPITAL = re.compile("[A-ZＡ-Ｚ]")
 _FINAL_MARK = {".": "。", "?": "？", "!": "！"}
 _WIDE_MARK_AFTER_LATIN = re.compile(rf"(?<=[{_LATIN}])[？！]")
 

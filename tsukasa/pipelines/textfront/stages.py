@@ -90,8 +90,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # equation, a profile's fields (【学年】), labels before a colon or 第3の… are no speakers, 一ノ瀬奏（…）,
     # spaced names read part by part, bracketed test signs (尿蛋白(+)), 令和5年(ワ), 懲役3年6月, units per unit;
     # 48: 8分立て, 明日(木), ランチタイム 11:00, 3ーA, W as double, 〜subtitles〜, shogi moves, a single ｗ laugh;
-    # 49: S〜LL and ア〜エ ranges, heading words (【予想】), a one-letter symbol in brackets (電圧（V）), %.1f
-    version: ClassVar[str] = "49"
+    # 49: S〜LL and ア〜エ ranges, heading words (【予想】), a one-letter symbol in brackets (電圧（V）), %.1f;
+    # 50: chemical formulas (CuO, H2SO4 in a line about chemistry, Cl⁻: chemistry.py)
+    version: ClassVar[str] = "50"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -279,8 +280,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 〜でな]く and ど]ころか rows; 118: a symbol NJD made a pause after a number reads as alone (3γ ガンマ);
     # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の; 121: okurigana a
     # word already reads (一騎討ち), は after a line-opening placeholder; 122: no phrase break in a sentence whose
-    # writer marked three pauses or more (phrasing.WRITTEN_PHRASING)
-    version: ClassVar[str] = "122"
+    # writer marked three pauses or more (phrasing.WRITTEN_PHRASING); 123: textnorm 50's formulas
+    version: ClassVar[str] = "123"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
