@@ -246,6 +246,7 @@ def _kana_kept_apart(text: str, readings: list, keep: frozenset[str] = frozenset
 @example("を は wa")  # make fuzz, 2026-12-07: the switched-off pass left two spaces (は  わ), hiding the word space
 @example("akuna は ai")  # make fuzz, 2026-12-07: the same before ai, given to OpenJTalk as アイ (no space left)
 @example("a hi hi sa u")  # make fuzz, 2026-12-07: MeCab joined さ + う into the old spelling さう, read ソー
+@example("wa は meri")  # make fuzz, 2026-12-07: めり put back in kana (米利 is cut apart) had lost its space: はめり
 def test_romaji_lines_never_crash_and_keep_the_spelled_phonemes(line: str) -> None:
     # the kanji change the analysis, never what is said: the phonemes (pauses aside) are those of the
     # line with the kanji spelling switched off, up to a long vowel the dictionary word says (セイ/セー)

@@ -969,6 +969,17 @@ SIGN_READINGS = [
     ("B2Fへ降りる", "チカニカイエオリル"),  # a basement floor
     ("LvUP！", "レベルアップ"),
     ("CoCo壱番屋", "ココイチバンヤ"),  # one symbol repeated: a name
+    # approximate numbers in kanji (novels, poems): each digit said, not one number (was ニジューサンニチ)
+    ("二三日後に", "ニサンニチゴニ"),
+    ("四五人の男", "シゴニンノオトコ"),
+    ("五六本のバラ", "ゴロッポンノバラ"),
+    ("七八割の人が賛成した", "シチハチワリノヒトガサンセーシタ"),
+    ("一九六七年", "センキューヒャクロクジューナナネン"),  # inside a longer number: the number
+    # a minister's 相 ショー (not the phase ソー), dew before に, arrival after a place (news and poetry probes)
+    ("財務相", "ザイムショー"),
+    ("液相と気相", "エキソートキソー"),
+    ("露に濡れる", "ツユニヌレル"),
+    ("成田発、パリ着", "ナリタハツ、パリチャク"),
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]

@@ -225,6 +225,10 @@ def kanji_spelling(hiragana: str, pron: str = "") -> str | None:
     return spellings[0]
 
 
+_HIRAGANA_END = re.compile("[\u3041-\u3096]$")
+_HIRAGANA_START = re.compile("[\u3041-\u3096]")
+
+
 def spell_in_kanji(
     text: str, readings: list[SpelledReading], keep: frozenset[str] = frozenset()
 ) -> tuple[str, list[SpelledReading]]:
@@ -254,7 +258,22 @@ def spell_in_kanji(
         pos = at + len(surface)
     rest = text[pos:]
     if any(kanji for _, _, kanji, _ in pieces):
-        pieces = _keep_kanji_whole(pieces, rest)
+        kept = _keep_kanji_whole(pieces, rest)
+        # A word put back in kana had no space beside hiragana (the kanji was to be the boundary): give it the
+        # space back, or MeCab glues it to them (wa は meri: わ はめり read はめ + り, ハメリ).
+        for n, (old, new) in enumerate(zip(pieces, kept, strict=True)):
+            if old[2] and not new[2]:
+                before, surface, _, reading = new
+                if before and _HIRAGANA_END.search(before):
+                    before += " "
+                kept[n] = (before, surface, None, reading)
+                after = kept[n + 1][0] if n + 1 < len(kept) else rest
+                if after and _HIRAGANA_START.match(after):
+                    if n + 1 < len(kept):
+                        kept[n + 1] = (" " + kept[n + 1][0], *kept[n + 1][1:])
+                    else:
+                        rest = " " + rest
+        pieces = kept
     out = [f"{before}{kanji or surface}" for before, surface, kanji, _ in pieces]
     spelled = [reading if kanji is None else SpelledReading(kanji, reading.pron) for _, _, kanji, reading in pieces]
     return "".join(out) + rest, spelled

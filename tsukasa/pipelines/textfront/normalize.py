@@ -1710,6 +1710,46 @@ _DOTTED_ACRONYM = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.){2,}(?![A-Za-z])")
 _PARTICULATE = re.compile(r"(?<![A-Za-z])PM(?=2\.5|10(?![\d:]))")
 
 
+# Two neighbouring kanji digits before a counter are an approximate number, each digit said (二三日 ニサンニチ,
+# 四五人 シゴニン, 五六本 ゴロッポン, 七八割 シチハチワリ: "two or three days"); OpenJTalk joined them into one
+# number (ニジューサンニチ), and katakana digits beside kanji ones it joins too, so the whole is written in katakana:
+# the first digit as said in such pairs, then the second with its counter as the dictionary reads them (日 as
+# ニチ: 三四日 サンヨッカ). Not inside a longer number (一九六七年, 二〇二三) and not before another numeral.
+_NUMERALS = "〇一二三四五六七八九十百千万億兆"
+_APPROXIMATE = re.compile(
+    rf"(?<![{_NUMERALS}])(一二|二三|三四|四五|五六|六七|七八|八九)(?![{_NUMERALS}])([{KANJI}]{{1,3}})"
+)
+_APPROXIMATE_FIRST = {
+    "一": "イチ",
+    "二": "ニ",
+    "三": "サン",
+    "四": "シ",
+    "五": "ゴ",
+    "六": "ロク",
+    "七": "シチ",
+    "八": "ハチ",
+}
+_APPROXIMATE_DAYS = {"二": "ニニチ", "三": "サンニチ", "四": "ヨッカ", "五": "ゴニチ", "六": "ロクニチ",
+                     "七": "シチニチ", "八": "ハチニチ", "九": "クニチ"}  # fmt: skip
+
+
+def _approximate(m: re.Match[str]) -> str:
+    pair, after = m.group(1), m.group(2)
+    first, second = pair
+    if after.startswith("日"):
+        return _APPROXIMATE_FIRST[first] + _APPROXIMATE_DAYS[second] + after[1:]
+    said = _APPROXIMATE_FIRST[first] + _dictionary_reading(second + after)
+    if _dictionary_reading(said) == said:
+        return said
+    # read back as one number (シチハチワリ was シチジューハチ): the two digits in katakana, the counter as written
+    return _APPROXIMATE_FIRST[first] + _APPROXIMATE_FIRST.get(second, "ク") + after
+
+
+def read_approximate_numbers(text: str) -> str:
+    """二三日 ニサンニチ, 四五人 シゴニン: see :data:`_APPROXIMATE`."""
+    return _APPROXIMATE.sub(_approximate, text) if _APPROXIMATE.search(text) is not None else text
+
+
 def expand_abbreviations(text: str) -> str:
     """Lv.99 → レベル99, No.1 → ナンバー1, Mr. スミス → ミスタースミス (data/abbreviations.tsv)."""
     if "PM" in text:
@@ -2159,7 +2199,8 @@ def _tidy_space(text: str) -> str:
 # remove_emoji_kaomoji runs before NFKC too: NFKC decomposes a face's marks (´ into a space and a
 # combining accent), after which ( ｀ー´) no longer looks like a face.
 _PASSES = (apply_ruby, strip_markup, read_star_ratings, remove_emoji_kaomoji, _nfkc, remove_emoji_kaomoji,
-           read_addresses, read_roman_numerals, squeeze_repeats, expand_abbreviations, normalize_numbers,
+           read_addresses, read_roman_numerals, squeeze_repeats, expand_abbreviations, read_approximate_numbers,
+           normalize_numbers,
            normalize_symbols, stretch_vowels, squeeze_repeats, _tidy_space)  # fmt: skip
 
 
@@ -2175,7 +2216,12 @@ _PLAIN_SUSPECT = re.compile(
 
 
 def _is_plain(text: str) -> bool:
-    return _PLAIN.fullmatch(text) is not None and _PLAIN_SUSPECT.search(text) is None and _STRETCH.search(text) is None
+    return (
+        _PLAIN.fullmatch(text) is not None
+        and _PLAIN_SUSPECT.search(text) is None
+        and _STRETCH.search(text) is None
+        and _APPROXIMATE.search(text) is None
+    )
 
 
 # The same for romaji and mixed lines once a first round has run: plain Japanese plus Latin words
@@ -2204,6 +2250,7 @@ def _is_plain_latin(text: str) -> bool:
         _PLAIN_LATIN.fullmatch(text) is not None
         and _PLAIN_LATIN_SUSPECT.search(text) is None
         and _STRETCH.search(text) is None
+        and _APPROXIMATE.search(text) is None
     )
 
 
