@@ -980,6 +980,12 @@ SIGN_READINGS = [
     ("液相と気相", "エキソートキソー"),
     ("露に濡れる", "ツユニヌレル"),
     ("成田発、パリ着", "ナリタハツ、パリチャク"),
+    # game system text: a level word after a colon or in brackets, a change's arrow, a save screen's play time
+    ("描画距離：中", "ビョーガキョリ、チュー"),
+    ("回復薬（中）", "カイフクヤク、チュー"),  # the word before stays (（チュー） would be taken for its ruby)
+    ("攻撃力を10%→15%に変更", "コーゲキリョクヲ、ジュッパーセントカラジューゴパーセントニヘンコー"),
+    ("東京→大阪", "トーキョー、オーサカ"),  # a step elsewhere: a pause
+    ("プレイ時間：123:45:06", "プレイジカン、ヒャクニジューサンジカンヨンジューゴフンロクビョー"),
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]

@@ -413,6 +413,20 @@ _DURATION = re.compile(
 )
 
 
+# A play time or an uptime on a save screen counts hours (プレイ時間 05:30 ゴジカンサンジュップン, 123:45:06
+# ヒャクニジューサンジカン…): it was a clock time (ゴジ), and past 24 hours a score and a list
+# (ヒャクニジューサン、ヨンジューゴ).
+_PLAY_TIME = re.compile(
+    r"((?:総?プレイ時間|稼働時間|起動時間|PLAY ?TIME|Play ?time)[:：]?\s*)(\d{1,4}):([0-5]\d)(?::([0-5]\d))?(?![\d:])"
+)
+
+
+def _play_time(m: re.Match[str]) -> str:
+    hours, minutes, seconds = int(m.group(2)), int(m.group(3)), m.group(4)
+    out = f"{m.group(1)}{hours}時間" + (f"{minutes}分" if minutes or seconds else "")
+    return out + (f"{int(seconds)}秒" if seconds and int(seconds) else "")
+
+
 def _stopwatch(m: re.Match[str]) -> str:
     hours, minutes, seconds, fraction = m.groups()
     return (f"{int(hours)}時間" if hours and int(hours) else "") + _minutes_seconds(minutes, seconds) + fraction
@@ -1618,6 +1632,7 @@ def _normalize_numbers_all(text: str) -> str:
     if ":" in text:
         text = _STOPWATCH.sub(_stopwatch, text)
         text = _DURATION.sub(lambda m: m.group(1) + _minutes_seconds(m.group(2), m.group(3)), text)
+        text = _PLAY_TIME.sub(_play_time, text)
     text = _TIME.sub(time, text)
     if ":" in text:
         text = _COLON_RATIO.sub(r"\1対\2", text)
@@ -1911,7 +1926,23 @@ _WAVE_SUBTITLE = re.compile(
 )
 
 
+# A setting's or an item's level written alone after a colon or in brackets (描画距離：中, 回復薬（中）,
+# 難易度：低, じゃがいも3個（中）): チュー, テー, コー, as 大 ダイ and 小 ショー already were (were ナカ, ヒク).
+_LEVEL_WORD = re.compile(r"[（(]\s*([中低高])\s*[）)]|(?<=[：:])\s*([中低高])(?=$|[、。\s])")
+_LEVEL_READINGS = {"中": "チュー", "低": "テー", "高": "コー"}
+# An arrow between two amounts before a change's に / へ is "from ... to" (攻撃力を10%→15%に変更, 5→6へ): から;
+# elsewhere it stays the step a reader pauses at (symbols.tsv).
+_ARROW_CHANGE = re.compile(r"(?<=[\d%％])\s*→\s*(?=[\d.,]+[%％]?[^\s、。]{0,4}?[にへ])")
+
+
 def normalize_symbols(text: str) -> str:
+    if "：" in text or ":" in text or "（" in text or "(" in text:
+        # (in brackets the word goes without them: （チュー） would be taken for the ruby of the word before)
+        text = _LEVEL_WORD.sub(
+            lambda m: "、" + _LEVEL_READINGS[m.group(1)] if m.group(1) else _LEVEL_READINGS[m.group(2)], text
+        )
+    if "→" in text:
+        text = _ARROW_CHANGE.sub("から", text)
     if ("〜" in text or "～" in text) and (m := _WAVE_SUBTITLE.search(text)) is not None and m.start():
         text = _WAVE_SUBTITLE.sub(lambda m: "、" + m.group(1) if m.start() else m.group(0), text)
     if "W" in text or "Ｗ" in text:

@@ -92,8 +92,8 @@ class TextNormStage(Stage[TextNormConfig]):
     # 48: 8分立て, 明日(木), ランチタイム 11:00, 3ーA, W as double, 〜subtitles〜, shogi moves, a single ｗ laugh;
     # 49: S〜LL and ア〜エ ranges, heading words (【予想】), a one-letter symbol in brackets (電圧（V）), %.1f;
     # 50: chemical formulas (CuO, H2SO4 in a line about chemistry, Cl⁻: chemistry.py); 51: approximate numbers
-    # in kanji (二三日 ニサンニチ)
-    version: ClassVar[str] = "51"
+    # in kanji (二三日 ニサンニチ); 52: a level word (描画距離：中), a change's arrow (10%→15%に), play times
+    version: ClassVar[str] = "52"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -282,8 +282,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 119: textnorm 48's readings; 120: accents of 父, 役割, 激しく, 者 after a predicate, 次の; 121: okurigana a
     # word already reads (一騎討ち), は after a line-opening placeholder; 122: no phrase break in a sentence whose
     # writer marked three pauses or more (phrasing.WRITTEN_PHRASING); 123: textnorm 50's formulas; 124: textnorm
-    # 51, a minister's 相 ショー, 露に ツユ, パリ着 チャク; 125: a romaji word put back in kana keeps its space
-    version: ClassVar[str] = "125"
+    # 51, a minister's 相 ショー, 露に ツユ, パリ着 チャク; 125: a romaji word put back in kana keeps its space;
+    # 126: textnorm 52
+    version: ClassVar[str] = "126"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
