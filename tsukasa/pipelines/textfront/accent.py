@@ -56,7 +56,7 @@ from tsukasa.pipelines.textfront.resources import dictionary_words, read_table
 INHERIT = -1
 
 
-_Rule = tuple[int, frozenset[str], str, bool, str]
+_Rule = tuple[int, frozenset[str], str, bool, str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +70,15 @@ def _rules() -> dict[tuple[str, str, str], list[_Rule]]:
     rules: dict[tuple[str, str, str], list[_Rule]] = {}
     for written, pos, group1, accent, after, cform, when in read_table("accent_phrases.tsv"):
         surface, _, reading = written.partition(":")
-        rule = (int(accent), frozenset(after.split(",")), cform, when == "accented", reading)
+        afters = after.split(",")
+        rule = (
+            int(accent),
+            frozenset(a for a in afters if "=" not in a),
+            cform,
+            when == "accented",
+            reading,
+            frozenset(a for a in afters if "=" in a),  # pos=surface: one word only (助動詞=で)
+        )
         rules.setdefault((surface, pos, group1), []).append(rule)
     return rules
 
@@ -87,7 +95,7 @@ def _matching_rule(features: list[dict], i: int, head: int, rules: list[_Rule]) 
         return None
     for rule in rules:
         prev = features[i - 1]
-        if (prev["pos"] not in rule[1] and f"{prev['pos']}={prev['string']}" not in rule[1]) or (
+        if (prev["pos"] not in rule[1] and (not rule[5] or f"{prev['pos']}={prev['string']}" not in rule[5])) or (
             rule[2] != "*" and feat["cform"] != rule[2]
         ):
             continue
