@@ -48,7 +48,7 @@ from tsukasa.pipelines.textfront.openjtalk_frontend import run_frontend
 from tsukasa.pipelines.textfront.phrasing import insert_phrase_breaks, join_exclaimed_quotes
 from tsukasa.pipelines.textfront.placeholders import fill_placeholders
 from tsukasa.pipelines.textfront.questions import mark_questions
-from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings, join_cut_morae
+from tsukasa.pipelines.textfront.readings import SpelledReading, force_readings, is_hiragana, join_cut_morae
 from tsukasa.pipelines.textfront.resources import TextFrontError, jtalk
 from tsukasa.pipelines.textfront.stretches import absorb_small_vowels, restore_stretches, take_stretches
 from tsukasa.pipelines.textfront.topic_wa import respace_topic_wa, say_word_initial_ha
@@ -146,9 +146,6 @@ def unread_characters(features: list[dict]) -> list[str]:
     return out
 
 
-_HIRAGANA_ONE = re.compile("[\u3041-\u3096]")
-
-
 def join_okurigana_read_twice(features: list[dict]) -> list[dict]:
     """A dictionary word written without its okurigana keeps it in its reading (一騎討 イッキウチ, 御御御付
     オミオツケ); where the text writes the okurigana too (一騎討ちを, 御御御付け), MeCab left that kana a noun of
@@ -160,7 +157,7 @@ def join_okurigana_read_twice(features: list[dict]) -> list[dict]:
         if (
             f["pos"] == "名詞"
             and len(f["string"]) == 1
-            and _HIRAGANA_ONE.match(f["string"]) is not None
+            and is_hiragana(f["string"])
             and prev["pos"] == "名詞"
             and _KANJI_END.search(prev["string"]) is not None
             and f["pron"]

@@ -49,7 +49,7 @@ import jaconv
 import numpy as np
 
 from tsukasa.pipelines.textfront.normalize import KANJI
-from tsukasa.pipelines.textfront.readings import SpelledReading
+from tsukasa.pipelines.textfront.readings import SpelledReading, is_hiragana
 from tsukasa.pipelines.textfront.resources import DictionaryWord, dictionary_words, unidic_words
 
 # Parts of speech (as pos-id.def names them) whose entries may stand for a romaji word. Pronouns
@@ -225,10 +225,6 @@ def kanji_spelling(hiragana: str, pron: str = "") -> str | None:
     return spellings[0]
 
 
-_HIRAGANA_END = re.compile("[\u3041-\u3096]$")
-_HIRAGANA_START = re.compile("[\u3041-\u3096]")
-
-
 def spell_in_kanji(
     text: str, readings: list[SpelledReading], keep: frozenset[str] = frozenset()
 ) -> tuple[str, list[SpelledReading]]:
@@ -264,11 +260,11 @@ def spell_in_kanji(
         for n, (old, new) in enumerate(zip(pieces, kept, strict=True)):
             if old[2] and not new[2]:
                 before, surface, _, reading = new
-                if before and _HIRAGANA_END.search(before):
+                if before and is_hiragana(before[-1]):
                     before += " "
                 kept[n] = (before, surface, None, reading)
                 after = kept[n + 1][0] if n + 1 < len(kept) else rest
-                if after and _HIRAGANA_START.match(after):
+                if after and is_hiragana(after[0]):
                     if n + 1 < len(kept):
                         kept[n + 1] = (" " + kept[n + 1][0], *kept[n + 1][1:])
                     else:

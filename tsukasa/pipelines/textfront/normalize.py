@@ -1440,6 +1440,7 @@ _SHOGI_MOVE = re.compile(
     r"|(?<![\d.])(?P<file2>[1-9])(?P<rank2>[一二三四五六七八九]))"
     r"(?P<piece>成香|成桂|成銀|歩|香|桂|銀|金|角|飛|玉|王|と|馬|竜|龍)(?P<how>[右左]?[上引寄直]?)(?P<promote>不成|成|打)?"
 )
+_SHOGI_SQUARE = re.compile(r"[1-9][一二三四五六七八九]|[▲△☗☖▽]")  # what every move has: its square or its side's mark
 _SHOGI_PIECES = {"成香": "ナリキョー", "成桂": "ナリケー", "成銀": "ナリギン", "歩": "フ", "香": "キョー",
                  "桂": "ケー", "銀": "ギン", "金": "キン", "角": "カク", "飛": "ヒ", "玉": "ギョク", "王": "オー",
                  "と": "ト", "馬": "ウマ", "竜": "リュー", "龍": "リュー"}  # fmt: skip
@@ -1580,7 +1581,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _NUM_COMMA.sub("", text)
     if "、" in text:
         text = _NUM_IDEOGRAPHIC_COMMA.sub(_join_thousands, text)
-    text = _SHOGI_MOVE.sub(_shogi_move, text)
+    if _SHOGI_SQUARE.search(text) is not None:
+        text = _SHOGI_MOVE.sub(_shogi_move, text)
     if "▲" in text or "△" in text:
         text = _TRIANGLE_MINUS.sub("マイナス", text)
     if "ベスト" in text or "トップ" in text or "ワースト" in text:
