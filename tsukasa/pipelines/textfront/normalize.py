@@ -400,7 +400,12 @@ def _join_thousands(m: re.Match[str]) -> str:
     return "".join(groups) if any(g.startswith("0") for g in groups[1:]) else m.group(0)
 
 
-_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)")
+_TIME = re.compile(
+    r"(?<!\d)([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?(?!\d)"
+    # a broadcast's late-night hours past 24 (25:30から放送, 毎週土曜 26:00〜: were scores, ニジューゴタイサンジュー)
+    # before から / 〜 / a start: a score is not followed by those
+    r"|(?<![\d:])(2[5-9]):([0-5]\d)()(?=\s?(?:から|〜|～|~|-|放送|開始|スタート|より|頃|ごろ))"
+)
 # A stopwatch time: minutes:seconds with a fraction (記録は1:23.45: a clock never shows hundredths),
 # or minutes:seconds after a word that says a duration follows (残り時間 03:21, クリアタイム 12:34,
 # as game UIs and race results write them). Read as 分 and 秒; a clock time 3:21 is 3時21分, also after a
@@ -1621,7 +1626,7 @@ def _normalize_numbers_all(text: str) -> str:
         text = _DATE_MD_EARLY.sub(_early_date, text)
 
     def time(m: re.Match[str]) -> str:
-        h, mi, s = int(m.group(1)), int(m.group(2)), m.group(3)
+        h, mi, s = int(m.group(1) or m.group(4)), int(m.group(2) or m.group(5)), m.group(3)
         out = f"{h}時" + (f"{mi}分" if mi else "")
         return out + (f"{int(s)}秒" if s and int(s) else "")
 
@@ -1937,7 +1942,14 @@ _LEVEL_READINGS = {"中": "チュー", "低": "テー", "高": "コー"}
 _ARROW_CHANGE = re.compile(r"(?<=[\d%％])\s*→\s*(?=[\d.,]+[%％]?[^\s、。]{0,4}?[にへ])")
 
 
+# A lyric's repeat mark at the end of its line ((×2), （x3）: sing it twice, three times) is no word of the song
+# (was カケルニ, エックススリー).
+_REPEAT_MARK = re.compile(r"\s*[(（]\s*[×xX✕]\s*[0-9０-９]+\s*[)）]\s*$")
+
+
 def normalize_symbols(text: str) -> str:
+    if ")" in text or "）" in text:
+        text = _REPEAT_MARK.sub("", text)
     if "：" in text or ":" in text or "（" in text or "(" in text:
         # (in brackets the word goes without them: （チュー） would be taken for the ruby of the word before)
         text = _LEVEL_WORD.sub(
@@ -2284,6 +2296,7 @@ def _is_plain_latin(text: str) -> bool:
         and _PLAIN_LATIN_SUSPECT.search(text) is None
         and _STRETCH.search(text) is None
         and _APPROXIMATE.search(text) is None
+        and (_LATIN_CAPITAL.search(text) is None or not has_formula(text))  # BMn: B + Mn (read_formulas)
     )
 
 
@@ -2296,9 +2309,7 @@ def normalize(text: str) -> str:
         return text
     if _TEXT_EMOTICON.search(text) is not None or _has_periodless_abbreviation(text):
         return _normalize_passes(text)  # orz, W杯: plain Latin to the fast paths, but rewritten
-    if _LATIN_CAPITAL.search(text) is not None and has_formula(text):
-        return _normalize_passes(text)  # CuO, H2SO4: no romaji word, though plain Latin to the fast paths
-    if _is_plain_latin(text):
+    if _is_plain_latin(text):  # (not a line with a formula: CuO, H2SO4 are no romaji words)
         return text
     latin = _latin_line(text)
     return latin if latin is not None else _normalize_passes(text)
