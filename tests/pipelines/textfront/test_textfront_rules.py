@@ -990,6 +990,14 @@ SIGN_READINGS = [
     ("試合は25:23で終わった", "シアイワ、ニジューゴタイニジューサンデオワッタ"),  # a score stays one
     ("君が好き（×2）", "キミガスキ"),  # a lyric's repeat mark is not sung
     ("りんご（×2）個", "リンゴ、カケルニ、コ"),  # ... only at the end of its line
+    # geometry symbols (they stopped the line) and a named triangle (math lessons)
+    ("AB⊥CD", "エービースイチョクシーディー"),
+    ("△ABC≡△DEF", "サンカッケーエービーシーゴードーサンカッケーディーイーエフ"),
+    # an ID's hyphenated groups after a label, digit by digit (customer-service scripts; were a minus and a range)
+    ("お電話番号は0120-123-456です。", "オデンワバンゴーワ、ゼロイチニーゼロノイチニーサンノヨンゴーロクデス"),
+    ("お問い合わせ番号 A-1234-5678", "オトイアワセバンゴーエー、イチニーサンヨンノゴーロクナナハチ"),
+    ("1000-2000円", "センカラニセンエン"),  # a range of prices stays one
+    ("【発送完了】商品を発送しました", "ハッソーカンリョー、ショーヒンヲハッソーシマシタ"),  # an e-mail subject
     ("20mL/h/kg", "ニジューミリリットルパーアワーパーキログラム"),
     ("0.05γで開始", "レーテンゼロゴーガンマデカイシ"),
 ]

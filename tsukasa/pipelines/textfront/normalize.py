@@ -166,7 +166,9 @@ _NOTICE_WORDS = (
     "氏名|学年|所属|趣味|特技|誕生日|血液型|身長|体重|出身|出身地|部活|クラス|好きなもの|好きな食べ物|苦手なもの|嫌いなもの|"
     "座右の銘|星座|家族構成|備考|担当|CV|"
     # headings of articles and quizzes (【予想】本命は7番, 【結果】, 【問題】, 【解説】): read, as the notices are
-    "予想|結果|問題|答え|正解|解説|ヒント|概要|補足|感想|まとめ|考察|レビュー"
+    "予想|結果|問題|答え|正解|解説|ヒント|概要|補足|感想|まとめ|考察|レビュー|"
+    # e-mail subjects of shops and services (【ご注文確認】, 【発送完了】, 【再送】)
+    "ご注文|注文|確認|発送|完了|再送|返信|転送|ご案内|案内|ご予約|受付|入金|お問い合わせ|キャンペーン"
 )
 _NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
 _NAME_TAG = re.compile(
@@ -1501,10 +1503,12 @@ def _hex_number(m: re.Match[str]) -> str:
 # abc123, チケット B-2345): it was read as a number (イチマンニセン…). A capital and a hyphen before digits, a label
 # that names a code or a number before four digits or more, or small letters run into three digits or more.
 _ID_AFTER_LABEL = re.compile(
-    rf"(?:(?<=コード)|(?<=番号)|(?<=ワード)|(?<=ナンバー))(\s?[:：は、]?\s?)(\d{{4,}})(?![\d.,{KANJI}])"
-    rf"|(?:(?<=ID)|(?<=No))(\.?[:：]?\s?)(\d{{4,}})(?![\d.,{KANJI}])"
+    rf"(?:(?<=コード)|(?<=番号)|(?<=ワード)|(?<=ナンバー))(\s?[:：は、]?\s?)(\d{{4,}}(?:[\-‐]\d+)*)(?![\d.,{KANJI}\-‐])"
+    rf"|(?:(?<=ID)|(?<=No))(\.?[:：]?\s?)(\d{{4,}}(?:[\-‐]\d+)*)(?![\d.,{KANJI}\-‐])"
 )
-_ID_AFTER_LETTERS = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][\-‐]|[a-z]{2,})(\d{3,})(?![\d.,\-])")
+# (its groups joined by hyphens too, each said digit by digit with の between: 1234-5678
+# イチニーサンヨンノゴーロクナナハチ, where the hyphen was a minus or a range)
+_ID_AFTER_LETTERS = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][\-‐]|[a-z]{2,})(\d{3,}(?:[\-‐]\d+)*)(?![\d.,\-‐])")
 
 
 def _id_digits(m: re.Match[str]) -> str:
@@ -1512,9 +1516,14 @@ def _id_digits(m: re.Match[str]) -> str:
         if m.group(1)[0].islower() and m.group(2)[1:].strip("0") == "":
             return m.group(0)  # a round number after a word (basic5000, level100) is a number
         letters = m.group(1).rstrip("-‐")
-        return letters + ("、" if letters.isupper() else "") + spoken_digits(m.group(2))
+        return letters + ("、" if letters.isupper() else "") + _spoken_groups(m.group(2))
     gap, digits = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
-    return gap + spoken_digits(digits)
+    return gap + _spoken_groups(digits)
+
+
+def _spoken_groups(digits: str) -> str:
+    """Hyphen-joined digit groups said digit by digit, の between the groups."""
+    return "ノ".join(spoken_digits(group) for group in re.split("[-‐]", digits))
 
 
 # A clothing size (3Lサイズ, 4Lサイズ) is said in English, スリーエル (it was litres, サンリットル).
@@ -1947,9 +1956,15 @@ _ARROW_CHANGE = re.compile(r"(?<=[\d%％])\s*→\s*(?=[\d.,]+[%％]?[^\s、。]{
 _REPEAT_MARK = re.compile(r"\s*[(（]\s*[×xX✕]\s*[0-9０-９]+\s*[)）]\s*$")
 
 
+# A triangle before its three vertices is the triangle (△ABC≡△DEF サンカクケー…): it was silent decoration.
+_TRIANGLE_NAMED = re.compile(r"[△▵](?=[A-Z]{3}(?![A-Za-z]))")
+
+
 def normalize_symbols(text: str) -> str:
     if ")" in text or "）" in text:
         text = _REPEAT_MARK.sub("", text)
+    if "△" in text or "▵" in text:
+        text = _TRIANGLE_NAMED.sub("三角形", text)
     if "：" in text or ":" in text or "（" in text or "(" in text:
         # (in brackets the word goes without them: （チュー） would be taken for the ruby of the word before)
         text = _LEVEL_WORD.sub(
