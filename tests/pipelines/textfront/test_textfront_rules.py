@@ -683,7 +683,8 @@ NUMBER_READINGS = [
     ("y=2-x", "ワイイコールニマイナスエックス"),  # ... but in an equation a minus
     ("3-(x+1)=0", "サンマイナス、エックスプラスイチ、イコールゼロ"),  # a bracketed term is no face (was dropped)
     ("レベル10-20の敵", "レベルジューカラニジューノテキ"),  # a range of levels stays one
-    ("2-3日かかる", "ニカラミッカカカル"),
+    ("2-3日かかる", "フツカカラミッカカカル"),  # a range of days names the day at each end (was ニカラミッカ)
+    ("12月2〜3日", "ジューニガツフツカカラミッカ"),
     # a sign after kana or a particle (was a pause: キオンワ、ゴド); after a letter or kanji it is not one
     ("気温は-5℃", "キオンワマイナスゴド"),
     ("攻撃力が-10された", "コーゲキリョクガマイナスジューサレタ"),  # was イチゼロ

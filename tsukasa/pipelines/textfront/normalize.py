@@ -525,6 +525,9 @@ _RH_SIGN = re.compile(r"(?<=Rh)[-−－]")
 _BRACKETED_SIGN = re.compile(r"[(（]\s*([+＋±−\-－])\s*[)）]")
 _SIGN_NAMES = {"+": "プラス", "＋": "プラス", "±": "プラスマイナス", "−": "マイナス", "-": "マイナス", "－": "マイナス"}
 _RANGE = re.compile(r"(?<=\d)\s*[〜～~\-–—]\s*(?=\d)")
+# A range of days names the day at each end (2～3日 フツカカラミッカ, 12月2〜3日, 5〜7日でお届け: the first number
+# was said bare, ニカラミッカ); not where 日 starts a word (日本).
+_DAY_RANGE = re.compile(r"(?<![\d.])(\d{1,2})\s*[〜～~\-–—]\s*(\d{1,2})日(?!本)")
 # Digit groups joined by hyphens are a code — a phone number, postal code or ID (03-1234-5678,
 # 〒100-0001) — when there are three or more groups or a group starts with 0; read digit by digit
 # with の between the groups, as Japanese reads them (ゼロサンノイチニーサンヨン...). Otherwise
@@ -1667,6 +1670,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "/" in text and ("血圧" in text or "エイチジー" in text):
         text = _BLOOD_PRESSURE.sub(_blood_pressure, text)
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
+    if "日" in text:
+        text = _DAY_RANGE.sub(r"\1日から\2日", text)
     text = _RANGE.sub("から", text)
     text = _NEGATIVE.sub("マイナス", text)
     if "-" in text or "−" in text:
