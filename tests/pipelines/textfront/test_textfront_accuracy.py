@@ -167,6 +167,8 @@ ACCENT_CASES = [
     ("大きな役割を果たす。", "y a [ k u w a ] r i o #"),
     ("来た者は帰る。", "# m o [ n o ] w a #"),  # 者 after a predicate: a phrase of its own, モノ]
     ("次の駅で降りる。", "^ ts u [ g i ] n o #"),  # 次 keeps its final nucleus before の (花の is flat)
+    ("どのくらいかかりますか。", "^ d o [ n o k u r a i #"),  # "how much": flat (どの alone is ド]ノ)
+    ("どの本ですか。", "^ d o ] n o #"),
     # a final-accented common noun loses its nucleus before の, not before が
     ("町の明かりが見えた。", "^ m a [ ch i n o #"),
     ("花が咲く。", "^ h a [ n a ] g a #"),

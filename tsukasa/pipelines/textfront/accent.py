@@ -418,12 +418,24 @@ _QUESTION_WORDS = frozenset({"何", "なに", "誰", "だれ", "どこ", "いつ
 def _flatten_indefinites(features: list[dict]) -> None:
     """何も / 誰も / どこにも (も right after the word or after one particle) and 何の head a flat
     phrase. Not a count: 何度も, 何人も ("many times", "many people": な]んども, NHK) keep the accent
-    of 何 with its counter."""
+    of 何 with its counter. And どのくらい / どれくらい (ぐらい), "how much", is flat (JSUT even ids: 4 of 4;
+    OpenJTalk kept どの's ド]ノ)."""
     for i, f in enumerate(features):
         if f["chain_flag"] == 1:
             continue
         if f["string"] == "何の" or (f["string"] in _QUESTION_WORDS and _indefinite_mo(features, i)):
             f["acc"] = 0
+        elif (
+            f["string"] in _HOW_MUCH
+            and i + 1 < len(features)
+            and features[i + 1]["string"] in _ABOUT
+            and features[i + 1]["chain_flag"] == 1
+        ):
+            f["acc"] = 0
+
+
+_HOW_MUCH = frozenset({"どの", "どれ"})
+_ABOUT = frozenset({"くらい", "ぐらい"})
 
 
 def _indefinite_mo(features: list[dict], i: int) -> bool:
