@@ -1284,6 +1284,8 @@ def normalize_numbers(text: str) -> str:
             text = _DATE_WEEKDAY.sub(_weekday, text)
         if "同" in text:  # a shogi move to the square of the last one: ▲同金 ドーキン
             text = _SHOGI_MOVE.sub(_shogi_move, text)
+        if "何" in text:  # 何km ナンキロメートル: a unit after 何 as after a number (was ナニケーエム)
+            text = _what_unit(text)
         return text  # every other rule rewrites a digit or the sign/comma/range next to one
     return _normalize_numbers_all(text)
 
@@ -1327,6 +1329,19 @@ def _per_unit_pattern() -> re.Pattern[str]:
     units = _longest_first(u for u in readings if "/" not in u and u not in ("F", "℃", "°C"))
     per = _longest_first(set(_PER_TIME) | {u for u in readings if "/" not in u and u not in ("F", "℃", "°C")})
     return re.compile(rf"(?<=\d)\s?({units})((?:/(?:{per}))+)(?![A-Za-z0-9])")
+
+
+@lru_cache(maxsize=1)
+def _what_unit_pattern() -> re.Pattern[str]:
+    """何 before a unit (何km, 何cm³, 何mL: a math problem's question), which the unit rules read only after a digit."""
+    _, readings = _unit_pattern()
+    units = _longest_first(u for u in readings if "/" not in u and u not in ("F", "℃", "°C", "t", "pt", "pts"))
+    return re.compile(rf"何\s?({units})(?![A-Za-z])")
+
+
+def _what_unit(text: str) -> str:
+    _, readings = _unit_pattern()
+    return _what_unit_pattern().sub(lambda m: "ナン" + readings[m.group(1)], text)
 
 
 def _per_unit(m: re.Match[str]) -> str:
@@ -1623,6 +1638,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "速" in text:
         text = _SPEED_TWICE.sub(r"\1\2", text)
     units, unit_readings = _unit_pattern()
+    if "何" in text:
+        text = _what_unit(text)
     if "/" in text:
         text = _per_unit_pattern().sub(_per_unit, text)
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
@@ -1924,7 +1941,7 @@ def _incident_date(m: re.Match[str]) -> str:
 
 # The keys of a phone menu (#を押してください, ＊印, *キー, *と#): シャープ and 米印 / コメジルシ. The signs were silent
 # and the sentence lost its object (ヲオシテクダサイ).
-_PHONE_KEY = re.compile(r"[#＃*＊](?=\s?(?:を押|キー|ボタン|印|と[#＃*＊]))|(?<=[*＊]と)[#＃]")
+_PHONE_KEY = re.compile(r"[#＃*＊※](?=\s?(?:を押|キー|ボタン|印|と[#＃*＊]))|(?<=[*＊]と)[#＃]")  # ※ too: a phone's ＊
 
 
 def _phone_key(m: re.Match[str]) -> str:
@@ -1981,7 +1998,7 @@ def normalize_symbols(text: str) -> str:
         text = _WAVE_SUBTITLE.sub(lambda m: "、" + m.group(1) if m.start() else m.group(0), text)
     if "W" in text or "Ｗ" in text:
         text = _DOUBLE_W.sub("ダブル", text)
-    if "#" in text or "＃" in text or "*" in text or "＊" in text:
+    if "#" in text or "＃" in text or "*" in text or "＊" in text or "※" in text:
         text = _PHONE_KEY.sub(_phone_key, text)
     if "―" in text or "━" in text or "─" in text or "—" in text or "－" in text or "〰" in text:
         text = _DASH_AS_LONG_MARK.sub("ー", text)
@@ -2307,6 +2324,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     # a Roman numeral or a Mk (read_roman_numerals: ロッキーII, Mk-II)
     r"|(?<![A-Za-z0-9'’])[IVX]{2,}(?![A-Za-z0-9'’])|(?<![A-Za-z0-9])M[kK](?![A-Za-z])"
     rf"|{_DOUBLE_W.pattern}"  # W as "double" (normalize_symbols: Wアンコール)
+    r"|何\s?[A-Za-zμ°℃]"  # a unit after 何 (normalize_numbers: 何km)
 )
 
 

@@ -94,8 +94,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 50: chemical formulas (CuO, H2SO4 in a line about chemistry, Cl⁻: chemistry.py); 51: approximate numbers
     # in kanji (二三日 ニサンニチ); 52: a level word (描画距離：中), a change's arrow (10%→15%に), play times; 53:
     # late-night broadcast hours (25:30から), a lyric's repeat mark (（×2）); 54: geometry symbols (∠ ⊥ ∥ ≡ ∽, △ABC),
-    # an ID's hyphenated groups (番号 1234-5678), e-mail subject tags (【発送完了】); 55: ranges of days (2〜3日)
-    version: ClassVar[str] = "55"
+    # an ID's hyphenated groups (番号 1234-5678), e-mail subject tags (【発送完了】); 55: ranges of days (2〜3日);
+    # 56: a unit after 何 (何km), ※ as a phone key
+    version: ClassVar[str] = "56"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -285,8 +286,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # word already reads (一騎討ち), は after a line-opening placeholder; 122: no phrase break in a sentence whose
     # writer marked three pauses or more (phrasing.WRITTEN_PHRASING); 123: textnorm 50's formulas; 124: textnorm
     # 51, a minister's 相 ショー, 露に ツユ, パリ着 チャク; 125: a romaji word put back in kana keeps its space;
-    # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat
-    version: ClassVar[str] = "130"
+    # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat; 131: textnorm 56
+    version: ClassVar[str] = "131"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
