@@ -286,8 +286,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # word already reads (一騎討ち), は after a line-opening placeholder; 122: no phrase break in a sentence whose
     # writer marked three pauses or more (phrasing.WRITTEN_PHRASING); 123: textnorm 50's formulas; 124: textnorm
     # 51, a minister's 相 ショー, 露に ツユ, パリ着 チャク; 125: a romaji word put back in kana keeps its space;
-    # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat; 131: textnorm 56
-    version: ClassVar[str] = "131"
+    # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat; 131: textnorm 56;
+    # 132: math terms (仮分数, 数直線, 球の体積)
+    version: ClassVar[str] = "132"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
