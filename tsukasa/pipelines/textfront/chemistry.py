@@ -16,10 +16,8 @@ ion (Cl⁻, Na⁺, OH⁻) may be one symbol or capitals alone.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from tsukasa.pipelines.textfront.readings import english_numeral
-from tsukasa.pipelines.textfront.resources import read_table
+from tsukasa.pipelines.textfront.readings import english_numeral, letter_names
 
 ELEMENTS = frozenset(
     """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr
@@ -38,11 +36,6 @@ FORMULA = re.compile(
     r"(?P<charge>[⁺⁻]|[+−](?![A-Za-z0-9(（]))?(?![A-Za-z0-9])"
 )
 _SYMBOL = re.compile(r"([A-Z][a-z]?)([0-9₀-₉]*)")
-
-
-@lru_cache(maxsize=1)
-def _letters() -> dict[str, str]:
-    return {c: k for c, k in read_table("letters.tsv")}
 
 
 def _symbols(body: str, charged: bool, chemistry: bool) -> list[tuple[str, str]] | None:
@@ -66,7 +59,7 @@ def read_formula(m: re.Match[str]) -> str:
     pairs = _symbols(m.group("body"), bool(m.group("charge")), _CHEMISTRY.search(m.string) is not None)
     if pairs is None:
         return m.group(0)
-    letters = _letters()
+    letters = letter_names()
     out = [m.group("coef")]  # a coefficient is said in Japanese by the number rules (2H2O: ニ)
     for symbol, count in pairs:
         out.append("".join(letters[c.lower()] for c in symbol))

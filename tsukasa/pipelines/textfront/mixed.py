@@ -32,6 +32,7 @@ from tsukasa.pipelines.textfront.readings import (
     SpelledReading,
     english_numeral,
     is_hiragana,
+    letter_names,
     make_mid_clause_particle,
     mora_count,
     to_katakana,
@@ -64,11 +65,6 @@ def loanwords() -> dict[str, str]:
 def function_words() -> dict[str, str]:
     """English closed-class words (the, to, what, let's) → katakana (data/function_words.tsv)."""
     return {w: k for w, k in read_table("function_words.tsv")}
-
-
-@lru_cache(maxsize=1)
-def letter_names() -> dict[str, str]:
-    return {c: k for c, k in read_table("letters.tsv")}
 
 
 @lru_cache(maxsize=1)

@@ -1323,11 +1323,17 @@ _PER_TIME = {
 }
 
 
+def _single_units(readings: dict[str, str], leave_out: tuple[str, ...] = ()) -> list[str]:
+    """The table's units that are one unit (not km/h, /μL) and no floor nor temperature sign (F 階, ℃)."""
+    return [u for u in readings if "/" not in u and u not in ("F", "℃", "°C", *leave_out)]
+
+
 @lru_cache(maxsize=1)
 def _per_unit_pattern() -> re.Pattern[str]:
     _, readings = _unit_pattern()
-    units = _longest_first(u for u in readings if "/" not in u and u not in ("F", "℃", "°C"))
-    per = _longest_first(set(_PER_TIME) | {u for u in readings if "/" not in u and u not in ("F", "℃", "°C")})
+    single = _single_units(readings)
+    units = _longest_first(single)
+    per = _longest_first(set(_PER_TIME) | set(single))
     return re.compile(rf"(?<=\d)\s?({units})((?:/(?:{per}))+)(?![A-Za-z0-9])")
 
 
@@ -1335,7 +1341,7 @@ def _per_unit_pattern() -> re.Pattern[str]:
 def _what_unit_pattern() -> re.Pattern[str]:
     """何 before a unit (何km, 何cm³, 何mL: a math problem's question), which the unit rules read only after a digit."""
     _, readings = _unit_pattern()
-    units = _longest_first(u for u in readings if "/" not in u and u not in ("F", "℃", "°C", "t", "pt", "pts"))
+    units = _longest_first(_single_units(readings, ("t", "pt", "pts")))
     return re.compile(rf"何\s?({units})(?![A-Za-z])")
 
 

@@ -62,6 +62,13 @@ def english_numeral(digits: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def letter_names() -> dict[str, str]:
+    """Latin letter → its name in katakana (data/letters.tsv: a エー, h エイチ), for acronyms, unknown Latin
+    strings and chemical formulas."""
+    return {c: k for c, k in read_table("letters.tsv")}
+
+
+@lru_cache(maxsize=1)
 def kana_vowels() -> dict[str, str]:
     """Katakana → its vowel letter, from the romaji table (one-kana rows)."""
     out = {}
