@@ -683,6 +683,20 @@ NUMBER_READINGS = [
     ("y=2-x", "ワイイコールニマイナスエックス"),  # ... but in an equation a minus
     ("3-(x+1)=0", "サンマイナス、エックスプラスイチ、イコールゼロ"),  # a bracketed term is no face (was dropped)
     ("レベル10-20の敵", "レベルジューカラニジューノテキ"),  # a range of levels stays one
+    # a model number's later hyphens join its parts with の (was ナナジューハチカラニ: a range)
+    ("RX-78-2ガンダム", "アールエックスナナジューハチノニガンダム"),
+    ("型式はXJ-220-3です。", "ケーシキワエックスジェーニヒャクニジューノサンデス"),
+    # Intel's processor names in English, the model number after a pause (were イゴ, ゴカラハッセン…)
+    ("CPUはi7です。", "シーピーユーワアイセブンデス"),
+    ("Core i5-8400", "コアアイファイブ、ハッセンヨンヒャク"),
+    # one or two digits after 番号 are a number (OpenJTalk read them one by one: イチイチ); longer ones keep digits
+    ("原子番号は11です。", "ゲンシバンゴーワジューイチデス"),
+    ("番号11の選手", "バンゴージューイチノセンシュ"),
+    ("部屋番号は302です。", "ヘヤバンゴーワサンゼロニーデス"),
+    # a conversion between units keeps its lone m and g units (were the letters エム, ジー)
+    ("1km=1000mだよ。", "イチキロメートルイコールセンメートルダヨ"),
+    ("1kg=1000gです。", "イチキログラムイコールセングラムデス"),
+    ("3a=6のときaは2。", "サンエーイコールロクノトキエーワニ"),  # a variable stays a letter
     ("2-3日かかる", "フツカカラミッカカカル"),  # a range of days names the day at each end (was ニカラミッカ)
     ("12月2〜3日", "ジューニガツフツカカラミッカ"),
     # a sign after kana or a particle (was a pause: キオンワ、ゴド); after a letter or kanji it is not one

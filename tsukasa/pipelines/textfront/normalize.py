@@ -587,6 +587,11 @@ _STAGE_NUMBER = re.compile(
 )
 
 
+# A model number of capitals and hyphen-joined numbers (RX-78-2, X-15-3, XJ-220-3): each hyphen after the first joins
+# the next part with の, as an address's do; it was a range (ナナジューハチカラニ).
+_MODEL_NUMBER = re.compile(r"(?<![A-Za-z0-9\-‐])([A-Z]{1,4}[\-‐]\d+)((?:[\-‐]\d+)+)(?![\d\-‐])")
+
+
 _MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
 # The euro and the pound also follow the amount in European writing (5€, 3,50 £ in a shop menu);
 # OpenJTalk reads 100$ as ドル but has no reading for € or £ at all, and stopped the line.
@@ -841,6 +846,10 @@ _EQUATION = re.compile(rf"[A-Za-z0-9{_SUPERSCRIPTS})）]\s*(?:[=＝+＋]=?\s*[A-
 # In an equation a lone small letter is a variable, said by its name (a+b=5, i++, e=2.718: a, i, e and n were read as
 # the kana ア, イ, エ, ン): written as a capital, which the letter rules read as letters.
 _VARIABLE = re.compile(r"(?<![A-Za-z])[a-z](?![A-Za-z])")
+# ... except a unit after a number in a conversion between units (1km=1000m, 1m=100cm, 1kg=1000g): a unit of two
+# letters after a number says the line measures, and its lone m or g is the unit (was センエム, センジー).
+_TWO_LETTER_UNIT = re.compile(r"\d\s?(?:km|cm|mm|kg|mg|mL|ml|kL|dL|ms)(?![A-Za-z])")
+_UNIT_LETTERS = frozenset("mgs")
 
 
 def _formula(text: str) -> str:
@@ -850,7 +859,13 @@ def _formula(text: str) -> str:
     if signed or _EQUATION.search(text) is not None:
         if "-" in text or "－" in text:
             text = _LETTER_HYPHEN.sub("マイナス", text)
-        text = _VARIABLE.sub(lambda m: m.group(0).upper(), text)
+        units = _TWO_LETTER_UNIT.search(text) is not None
+
+        def variable(m: re.Match[str]) -> str:
+            unit = units and m.group(0) in _UNIT_LETTERS and m.string[: m.start()].rstrip()[-1:].isdigit()
+            return m.group(0) if unit else m.group(0).upper()
+
+        text = _VARIABLE.sub(variable, text)
     return text
 
 
@@ -1435,6 +1450,15 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![A-Za-z0-9.])({_longest_first(names)})(?![A-Za-z0-9])"), names
 
 
+# Intel's processor names (Core i5, i7-12700K) are said in English, アイファイブ; a lone i before a digit was the
+# kana イ (イゴ) and the hyphen before the model number a range (カラ).
+_INTEL_CORE = re.compile(r"(?<![A-Za-z0-9])i([3579])(?:[-‐](?=\d{4,5})|(?![A-Za-z0-9]))")
+
+
+def _intel_core(m: re.Match[str]) -> str:
+    return "アイ" + (english_numeral(m.group(1)) or m.group(1)) + ("、" if m.group(0)[-1] in "-‐" else "")
+
+
 # A match-up of team sizes (1v1, 3vs3, 5 VS 5) is said with 対, as a score is (サンタイサン; was イチブイワン,
 # サンバーサススリー); the "on" form (3on3, 5on5) is English, in data/alphanumerics.tsv (スリーオンスリー).
 _MATCH_UP = re.compile(r"(?<![\d.,A-Za-z])(\d{1,2})(?:[vV]|\s?(?:vs|VS|Vs)\.?\s?)(\d{1,2})(?![\d.,A-Za-z])")
@@ -1530,6 +1554,10 @@ _ID_AFTER_LABEL = re.compile(
     rf"(?:(?<=コード)|(?<=番号)|(?<=ワード)|(?<=ナンバー))(\s?[:：は、]?\s?)(\d{{4,}}(?:[\-‐]\d+)*)(?![\d.,{KANJI}\-‐])"
     rf"|(?:(?<=ID)|(?<=No))(\.?[:：]?\s?)(\d{{4,}}(?:[\-‐]\d+)*)(?![\d.,{KANJI}\-‐])"
 )
+# OpenJTalk reads the digits after 番号 one by one (a phone number's way), also a short number's: 原子番号は11 and
+# 番号11の選手 were イチイチ. One or two digits after 番号 are a number (ジューイチ); written in kanji numerals so it
+# reads them as one. Longer ones keep their digits (部屋番号は302; four or more are an ID, below).
+_SHORT_NUMBER_AFTER_BANGOU = re.compile(r"(?<=番号)(\s?[はがも:：、]?\s?)([1-9]\d?)(?![\d.,\-‐－番号])")
 # (its groups joined by hyphens too, each said digit by digit with の between: 1234-5678
 # イチニーサンヨンノゴーロクナナハチ, where the hyphen was a minus or a range)
 _ID_AFTER_LETTERS = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][\-‐]|[a-z]{2,})(\d{3,}(?:[\-‐]\d+)*)(?![\d.,\-‐])")
@@ -1607,6 +1635,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "G" in text and _SHOP_WORDS.search(text) is not None:
         text = _GOLD.sub("ゴールド", text)
     text = _ID_AFTER_LETTERS.sub(_id_digits, _ID_AFTER_LABEL.sub(_id_digits, text))
+    if "番号" in text:
+        text = _SHORT_NUMBER_AFTER_BANGOU.sub(lambda m: m.group(1) + _kanji_numeral(int(m.group(2))), text)
     if "率" in text:
         text = _RATE.sub(_rate, text)
     if "'" in text or "′" in text:
@@ -1625,6 +1655,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _TRIANGLE_MINUS.sub("マイナス", text)
     if "ベスト" in text or "トップ" in text or "ワースト" in text:
         text = _ENGLISH_RANK.sub(lambda m: english_numeral(m.group(1) or m.group(2)) or m.group(0), text)
+    if "i" in text:
+        text = _INTEL_CORE.sub(_intel_core, text)
     names, name_readings = _alphanumeric_pattern()
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "v" in text or "V" in text:
@@ -1682,6 +1714,7 @@ def _normalize_numbers_all(text: str) -> str:
         text = _DOTTED_NUMBER.sub(_dotted, text)
     if "-" in text or "－" in text or "–" in text:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
+        text = _MODEL_NUMBER.sub(lambda m: m.group(1) + re.sub("[-‐]", "の", m.group(2)), text)
         text = _SCORE.sub(_score, text)
         if _MATCH_WORDS.search(text) is not None:
             text = _MATCH_SCORE.sub(r"\1対\2", text)
