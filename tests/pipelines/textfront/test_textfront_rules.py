@@ -627,6 +627,15 @@ NUMBER_READINGS = [
     # English ordinals and versions in titles and patch notes (were サンアールディー, バー、ニーテンゼロ)
     ("3rdシーズン", "サードシーズン"),
     ("1stアルバム", "ファーストアルバム"),
+    ("20th Anniversary", "トゥエンティースアニバーサリー"),  # was ニジューティーエイチ
+    ("21st Century", "トゥエンティファーストセンチュリー"),
+    ("15th Live", "フィフティーンスライブ"),
+    ("22th", "ニジューニティーエイチ"),  # no ordinal: as written
+    # thousandths of a lap time digit by digit (were ヨンヒャク…); hundredths stay a number (9秒58 ゴジューハチ)
+    ("タイムは1分23秒456", "タイムワイップンニジューサンビョーヨンゴーロク"),
+    ("ベストラップ 1:23.456", "ベストラップイップンニジューサンビョーヨンゴーロク"),
+    ("9秒58の世界記録", "キュービョーゴジューハチノセカイキロク"),
+    ("$10.00のスパチャ", "ジュードルノスパチャ"),  # whole dollars (was ジュッテンゼロゼロ)
     ("ver.2.0", "バージョンニーテンゼロ"),
     ("24h営業", "ニジューヨジカンエーギョー"),
     ("P.S. 元気？", "ピーエスゲンキ"),
@@ -972,6 +981,14 @@ SIGN_READINGS = [
     ("サイズはS〜LL", "サイズワエスカラエルエル"),
     ("ア〜エから選びなさい", "アカラエカラエラビナサイ"),
     ("【予想】本命は7番", "ヨソー、ホンメーワナナバン"),
+    # session 43: stream-title tags, chapter headings and a game's name in capitals are read, not stripped as a speaker
+    ("【歌枠】初見さん歓迎", "ウタワク、ショケンサンカンゲー"),
+    ("【第三章】旅立ちの朝", "ダイサンショー、タビダチノアサ"),
+    ("[雑談] まったり", "ザツダン、マッタリ"),
+    ("【少女】「助けて」", "タスケテ"),  # a role's tag stays a speaker's
+    ("朗読劇「星降る夜に」", "ロードクゲキ、ホシフルヨルニ"),  # a work named before its title
+    ("ジャン＝リュック・ピカード艦長", "ジャンリュックピカードカンチョー"),  # = joins a name's parts (was イコール)
+    ("ときめき×ドリーマー", "トキメキカケルドリーマー"),  # a pairing after a hiragana word (was バツ)
     ("電圧（V）を測る", "デンアツ、ブイヲハカル"),
     ("東京(Tokyo)に行く", "トーキョーニイク"),  # a gloss of a word stays unread
     # chemical formulas: letter names, subscripts in English, a coefficient in Japanese (school lessons)
@@ -1947,6 +1964,31 @@ CONTEXT_READING_CASES = [
     ("神社でお守りをもらった。", "ジンジャデオマモリヲモラッタ"),
     ("必ずお守りいたします。", "カナラズオマモリイタシマス"),
     ("お守り役を任された。", "オモリヤクヲマカサレタ"),
+    # session 43 probes: 時 of 時刻表 after の (MeCab cut 時 トキ + 刻), 吐く of a lie つく, baseball's 外野手 and
+    # 空三振, the suffixes 痕 / 温 after a noun, 初公判, 致死傷, 也 ナリ, 拍子 after a number, 劇伴, 宝具, 推し事, 星系,
+    # a nebula's 雲, 八歩
+    ("列車の時刻表を見る。", "レッシャノジコクヒョーヲミル"),
+    ("その時私は泣いた。", "ソノトキワタシワナイタ"),  # 時 before any other word stays トキ
+    ("嘘を吐くな。", "ウソヲツクナ"),
+    ("嘘吐きめ！", "ウソツキメ"),
+    ("血を吐いた。", "チヲハイタ"),
+    ("外野手が前進守備。", "ガイヤシュガゼンシンシュビ"),
+    ("空三振に倒れた。", "カラサンシンニタオレタ"),
+    ("索条痕が残っていた。", "サクジョーコンガノコッテイタ"),
+    ("爪痕を残す。", "ツメアトヲノコス"),
+    ("直腸温を測る。", "チョクチョーオンヲハカル"),
+    ("田中温です。", "タナカアツシデス"),  # a given name after a surname is no suffix
+    ("初公判が開かれた。", "ショコーハンガヒラカレタ"),
+    ("金壱万円也", "キンイチマンエンナリ"),
+    ("3拍子の曲", "サンビョーシノキョク"),
+    ("劇伴が最高。", "ゲキバンガサイコー"),
+    ("宝具を解放する。", "ホーグヲカイホースル"),
+    ("シリウス星系に到達した。", "シリウスセーケーニトータツシタ"),
+    ("マゼラン雲", "マゼランウン"),
+    ("8歩進む。", "ハッポススム"),
+    # a counter after a number before いった (reached): not the words 万人 バンニン, 円い マルイ (next_best.py)
+    ("同接1万人いった！", "ドーセツイチマンニンイッタ"),
+    ("1万円いったよ。", "イチマンエンイッタヨ"),
 ]
 
 
@@ -2290,6 +2332,8 @@ CUE_CASES = [
     ("笑える", "笑える", []),
     ("おめでとう888", "おめでとう", [("other", "888")]),  # three 8s too (were ハッピャクハチジューハチ)
     ("888円です", "888円です", []),
+    ("最大コンボ：888", "最大コンボ：888", []),  # a count after a label (it was dropped)
+    ("スコア 888888", "スコア 888888", []),
     ("はあく", "はあく", []),  # はあ inside a word is no cue
     # a sigh or gasp said again right after itself is panting, a breath (it was two sighs); one sigh,
     # two different sounds and a sigh after a direction stay as they were

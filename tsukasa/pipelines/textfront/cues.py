@@ -165,8 +165,12 @@ def _manner_kind(label: str) -> str:
 
 
 # 8888…, applause in chat (8 is ぱち: パチパチ): three or more 8s standing alone (888円 is a price, No.888 an
-# index; おめでとう888 and a line of 888 are applause: three 8s were read ハッピャクハチジューハチ)
-_APPLAUSE = re.compile(r"(?<![\d.,])[8８]{3,}(?=$|[\s、。！？!?」』）w])")
+# index; おめでとう888 and a line of 888 are applause: three 8s were read ハッピャクハチジューハチ). Not after a label
+# that a number follows (最大コンボ：888, コンボ数888, スコア 888888, ルーム番号：8888, 残り888: were dropped).
+_APPLAUSE = re.compile(
+    r"(?<![\d.,])(?<![:：=＝数号計値点])(?<![:：=＝][ 　])(?<!残り)(?<!スコア)(?<!コンボ)(?<!スコア )(?<!コンボ )"
+    r"[8８]{3,}(?=$|[\s、。！？!?」』）w])"
+)
 # lol / lmao, net laughter in Latin letters (それな、lol): a word of its own, not read (it was ロール)
 _NET_LAUGH_WORD = re.compile(r"(?<![A-Za-z'’])(?:lol|LOL|Lol|lmao|LMAO)(?![A-Za-z'’])")
 _SNORE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])[zZｚＺ]{3,}(?![A-Za-zＡ-Ｚａ-ｚ])")

@@ -119,9 +119,10 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
     a noun or a verb's stem: ['願い'] for 願 + いなん + だ, ['捨て'] for 捨 + て + てる."""
     return [
         stem.surface + word.surface[0]
-        for stem, word in zip(words, words[1:], strict=False)
+        for before, stem, word in zip([None, *words], words, words[1:], strict=False)
         if _KANJI_END.search(stem.surface) is not None
         and stem.pos != "形容詞"  # an adjective's stem before そう / さ / すぎ is cut right: 高 + そう, not 高祖
+        and not _counter(before, stem, word)
         and (
             (
                 word.pos not in _FUNCTION_POS
@@ -135,6 +136,12 @@ def okurigana_cuts(words: list[Word]) -> list[str]:
         )
         and _is_okurigana_word(stem.surface, clean_pron(stem.pron), word.surface[0])
     ]
+
+
+def _counter(before: Word | None, stem: Word, word: Word) -> bool:
+    """Whether ``stem`` is a counter after a number, followed by the verb いく / いる (1万人 + いった, 1万円 + いった,
+    1番 + いった: reached, not the words 万人 バンニン, 円い マルイ, 番い ツガイ the okurigana rules took them for)."""
+    return before is not None and before.groups[0] == "数" and len(stem.surface) == 1 and word.surface[:1] == "い"
 
 
 def _says_the_kana(stem: Word, word: Word) -> bool:
@@ -227,9 +234,10 @@ def inflected_cuts(words: list[Word]) -> list[tuple[str, str]]:
     ('焼く', 'し') for 焼 (ショー) + くし (櫛), ('好む', 'ね') for 好 (コー) + むね (胸), ('正しい', 'し')
     for 正し (セーシ) + いし, ('尽くす', 'んだ') for 尽く (コトゴトク) + すん + だ."""
     out = []
-    for stem, word in zip(words, words[1:], strict=False):
+    for before, stem, word in zip([None, *words], words, words[1:], strict=False):
         if (
-            stem.pos not in _MISREAD_STEM_POS
+            _counter(before, stem, word)
+            or stem.pos not in _MISREAD_STEM_POS
             or _KANJI_FIRST.match(stem.surface) is None
             or word.pos in _FUNCTION_POS
             or _HIRAGANA_WORD.fullmatch(word.surface) is None

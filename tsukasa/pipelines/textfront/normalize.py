@@ -168,11 +168,16 @@ _NOTICE_WORDS = (
     # headings of articles and quizzes (【予想】本命は7番, 【結果】, 【問題】, 【解説】): read, as the notices are
     "予想|結果|問題|答え|正解|解説|ヒント|概要|補足|感想|まとめ|考察|レビュー|"
     # e-mail subjects of shops and services (【ご注文確認】, 【発送完了】, 【再送】)
-    "ご注文|注文|確認|発送|完了|再送|返信|転送|ご案内|案内|ご予約|受付|入金|お問い合わせ|キャンペーン"
+    "ご注文|注文|確認|発送|完了|再送|返信|転送|ご案内|案内|ご予約|受付|入金|お問い合わせ|キャンペーン|"
+    # stream titles (【歌枠】初見さん歓迎, 【雑談】, 【試合結果】), a mystery game's court records (【証拠】, 【証言】)
+    "試合|雑談|歌枠|枠|実況|初見|企画|コラボ|作業|朝活|凸待ち|証拠|証言|調査|捜査|事件|記録|報告|日誌"
 )
-_NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】)"
+# ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
+_HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
+_NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】|(?:{_HEADING_TAG})】)"
+_NOTICE_SQUARE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+\]|(?:{_HEADING_TAG})\])"
 _NAME_TAG = re.compile(
-    rf"^\s*(?:【{_NOTICE_TAG}[^】]{{1,20}}】{_GOES_ON}|\[[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
+    rf"^\s*(?:【{_NOTICE_TAG}[^】]{{1,20}}】{_GOES_ON}|\[{_NOTICE_SQUARE_TAG}[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
     rf"|〈[^〉]{{1,20}}〉{_GOES_ON}|＜[^＞]{{1,20}}＞{_GOES_ON}|≪[^≫]{{1,20}}≫{_GOES_ON})"
 )
 # The bare form, 名前「…」: the rest of the line must be ONE quotation (one level of 「」 may nest
@@ -191,6 +196,8 @@ _NOT_A_NAME = re.compile(
     # 依頼書「ゴブリン討伐」: game UI and quest text; the label was dropped as a speaker's name)
     r"|(?:クエスト|スキル|アイテム|称号|依頼書|依頼|技|魔法|呪文|奥義|必殺技|新曲|曲|作品|タイトル|映画|番組|ミッション"
     r"|作戦|イベント|キャンペーン|ステージ|エピソード|チャプター|装備|武器|二つ名|異名|通称|実績|トロフィー|お題|合言葉"
+    # (a work or a show named before its title: 朗読劇「星降る夜に」, 舞台「…」, ドラマCD「…」, DLC第2弾「…」)
+    r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
     r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲"
     r"|(?<=.)[章話編]|エピローグ|プロローグ|幕間|閑話|序幕|終幕)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
@@ -436,7 +443,15 @@ def _play_time(m: re.Match[str]) -> str:
 
 def _stopwatch(m: re.Match[str]) -> str:
     hours, minutes, seconds, fraction = m.groups()
-    return (f"{int(hours)}時間" if hours and int(hours) else "") + _minutes_seconds(minutes, seconds) + fraction
+    out = (f"{int(hours)}時間" if hours and int(hours) else "") + _minutes_seconds(minutes, seconds)
+    # thousandths digit by digit (1:23.456 ヨンゴーロク, was ヨンヒャク…); hundredths are a number (9秒58 ゴジューハチ)
+    return out + (fraction.translate(_KANJI_DIGITS) if len(fraction) == 3 else fraction)
+
+
+# Thousandths run on after 秒 in a lap time (1分23秒456) are said digit by digit as in 1'23"456 (they were a number:
+# ヨンヒャクゴジューロク); hundredths stay a number, as sport says them (9秒58 キュービョーゴジューハチ). Not before a
+# counter or a unit.
+_SECONDS_FRACTION = re.compile(rf"(?<=\d秒)(\d{{3}})(?![\d.,{KANJI}{KATA}A-Za-z%％])")
 
 
 def _minutes_seconds(minutes: str, seconds: str) -> str:
@@ -664,12 +679,31 @@ _TIMES_X = re.compile(
 # A weekday in brackets after a date (12月3日(火), 5日（土・祝）): the day's name, not the element
 # (ヒ, ツチ); the brackets are read as a break as everywhere.
 _DATE_WEEKDAY = re.compile(r"(?<=日)\s*([（(])([月火水木金土日])(?:[・･]([祝休]))?([)）])")
-# English ordinals in game and music titles (1st アルバム, 3rd シーズン) as Japanese says them, not
-# the digit then the letters (サンアールディー); 21st and the like stay as they are.
-_ORDINALS = {"1st": "ファースト", "2nd": "セカンド", "3rd": "サード", "4th": "フォース", "5th": "フィフス",
-             "6th": "シックス", "7th": "セブンス", "8th": "エイス", "9th": "ナインス", "10th": "テンス",
-             "11th": "イレブンス", "12th": "トゥエルフス"}  # fmt: skip
-_ORDINAL = re.compile(rf"(?<![\dA-Za-z.])({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})(?![A-Za-z\d])")
+# English ordinals in game and music titles (1st アルバム, 3rd シーズン, 20th Anniversary, 21st Century) as Japanese
+# says them, not the digit then the letters (サンアールディー, ニジューティーエイチ): 1st to 99th and 100th, each with
+# the suffix its number takes (22th is no ordinal and stays as written).
+_ORDINAL_ONES = ("", "ファースト", "セカンド", "サード", "フォース", "フィフス", "シックス", "セブンス",
+                 "エイス", "ナインス")  # fmt: skip
+_ORDINAL_TEENS = ("テンス", "イレブンス", "トゥエルフス", "サーティーンス", "フォーティーンス", "フィフティーンス",
+                  "シックスティーンス", "セブンティーンス", "エイティーンス", "ナインティーンス")  # fmt: skip
+_TENS = ("", "", "トゥエンティ", "サーティ", "フォーティ", "フィフティ", "シックスティ", "セブンティ",
+         "エイティ", "ナインティ")  # fmt: skip
+_ORDINAL = re.compile(r"(?<![\dA-Za-z.])([1-9]\d?|100)(st|nd|rd|th)(?![A-Za-z\d])")
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    n, suffix = int(m.group(1)), m.group(2)
+    expected = "th" if 10 <= n % 100 <= 19 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    if suffix != expected:
+        return m.group(0)
+    if n == 100:
+        return "ハンドレッドス"
+    if 10 <= n <= 19:
+        return _ORDINAL_TEENS[n - 10]
+    tens, ones = divmod(n, 10)
+    return (_TENS[tens] + _ORDINAL_ONES[ones]) if ones else _TENS[tens] + "ース"
+
+
 # An asterisk between numbers multiplies (3*4 サンカケルヨン): dropped, the digits ran into one
 # number (サンジューヨン).
 _TIMES_STAR = re.compile(r"(?<=[\dA-Za-z])\s*\*\s*(?=\d)")
@@ -1620,6 +1654,11 @@ _WHIPPED = re.compile(r"(?<![\d.])([5-9])分(?:立て|だて)")
 _WHIPPED_TENTHS = {"5": "ゴブ", "6": "ロクブ", "7": "シチブ", "8": "ハチブ", "9": "クブ"}
 
 
+# An = (＝ before NFKC) between katakana joins the parts of a foreign name (ジャン＝リュック, ジャン=ポール: the French
+# double-barrelled names translation writes so), a ・ to say: it was イコール.
+_NAME_EQUALS = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])\s?[=＝]\s?(?=[\u30a1-\u30fa])")
+
+
 def _normalize_numbers_all(text: str) -> str:
     text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
     if "分立て" in text or "分だて" in text:
@@ -1683,7 +1722,7 @@ def _normalize_numbers_all(text: str) -> str:
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     if "pt" in text:
         text = _POINTS_AFTER_WORD.sub("ポイント", text)
-    text = _MONEY_PREFIX.sub(lambda m: m.group(2) + _MONEY_UNIT[m.group(1)], text)
+    text = _MONEY_PREFIX.sub(lambda m: m.group(2).removesuffix(".00") + _MONEY_UNIT[m.group(1)], text)
     if "€" in text or "£" in text:
         text = _MONEY_SUFFIX.sub(lambda m: m.group(1) + _MONEY_UNIT[m.group(2)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
@@ -1708,6 +1747,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _DURATION.sub(lambda m: m.group(1) + _minutes_seconds(m.group(2), m.group(3)), text)
         text = _PLAY_TIME.sub(_play_time, text)
     text = _TIME.sub(time, text)
+    if "秒" in text:
+        text = _SECONDS_FRACTION.sub(lambda m: m.group(1).translate(_KANJI_DIGITS), text)
     if ":" in text:
         text = _COLON_RATIO.sub(r"\1対\2", text)
     if "." in text:
@@ -1739,7 +1780,7 @@ def _normalize_numbers_all(text: str) -> str:
     if "*" in text:
         text = _TIMES_STAR.sub("×", text)
     if "st" in text or "nd" in text or "rd" in text or "th" in text:
-        text = _ORDINAL.sub(lambda m: _ORDINALS[m.group(1)], text)
+        text = _ORDINAL.sub(_ordinal, text)
     return text
 
 
@@ -1859,7 +1900,9 @@ def expand_abbreviations(text: str) -> str:
 _CROSS_MARK = re.compile(r"(?<![\d\s])\s*×(?!\s*\d)")
 # Between two words it joins a pairing (a collaboration or crossover title: アイドル×ファッション, KAWAII×COOL,
 # 新人×ベテラン), said かける, as × between numbers is; it was read バツ. Not a mark: ×印, ×ボタン, 〇×.
-_PAIRING_CROSS = re.compile(rf"(?<=[A-Za-z{KATA}{KANJI}])\s?×\s?(?=[A-Za-z{KATA}{KANJI}])(?!印|ボタン|キー)")
+_PAIRING_CROSS = re.compile(
+    rf"(?:(?<=[A-Za-z{KATA}{KANJI}])|(?<=[{HIRA}]{{2}}))\s?×\s?(?=[A-Za-z{KATA}{KANJI}])(?!印|ボタン|キー)"
+)  # (after a word in hiragana too: ときめき×ドリーマー)
 _CIRCLE_BY_CROSS = re.compile(r"[〇○](?=×)|(?<=×)[〇○]")
 # A game's multiplier written with both × and 倍 (ダメージ×２倍, 経験値×1.5倍) says 倍 once: the × is
 # silent (was カケルニバイ). Not after a number (3×4 is still サンカケルヨン).
@@ -2022,6 +2065,8 @@ _TRIANGLE_NAMED = re.compile(r"[△▵](?=[A-Z]{3}(?![A-Za-z]))")
 
 
 def normalize_symbols(text: str) -> str:
+    if "=" in text or "＝" in text:
+        text = _NAME_EQUALS.sub("・", text)
     if ")" in text or "）" in text:
         text = _REPEAT_MARK.sub("", text)
     if "△" in text or "▵" in text:
