@@ -1989,6 +1989,28 @@ CONTEXT_READING_CASES = [
     # a counter after a number before いった (reached): not the words 万人 バンニン, 円い マルイ (next_best.py)
     ("同接1万人いった！", "ドーセツイチマンニンイッタ"),
     ("1万円いったよ。", "イチマンエンイッタヨ"),
+    # historical text: eras before a year (eras.py; were モトハル, モトカメ, アカリレキ), an era's letters elsewhere
+    # keep the dictionary's word; old provinces before 国, 候 after a predicate, 畳間; old kana spellings of a verb's
+    # っ and volitional (言つた, 行かう); a quoted word's reading in brackets after it is its ruby (was read twice)
+    ("元治元年、京で事件が起きた。", "ゲンジガンネン、キョーデジケンガオキタ"),
+    ("元亀2年の戦い", "ゲンキニネンノタタカイ"),
+    ("明暦の大火", "メーレキノタイカ"),
+    ("保元の乱", "ホーゲンノラン"),
+    ("治安が悪い。", "チアンガワルイ"),
+    ("上野の国。", "コーズケノクニ"),
+    ("上野駅で待つ。", "ウエノエキデマツ"),
+    ("豊前の大友氏。", "ブゼンノオートモシ"),
+    ("相違無く候。", "ソーイナクソーロー"),
+    ("新緑の候", "シンリョクノコー"),
+    ("6畳間に住む。", "ロクジョーマニスム"),
+    ("彼はさう言つた。", "カレワソーイッタ"),
+    ("待つてゐる", "マッテイル"),
+    ("役立つために", "ヤクダツタメニ"),
+    ("行かう。", "イコー"),
+    ("会はう。", "アオー"),
+    ("喰らう", "クラウ"),  # a verb that ends so today
+    ("「御意」（ぎょい）", "ギョイ"),
+    ("『天下人』（てんかびと）", "テンカビト"),
 ]
 
 
@@ -3335,3 +3357,17 @@ def test_a_word_holding_its_long_mark_is_one_accent_phrase() -> None:
     assert phonemize("てめぇ、ぶっ殺すぞ！").prosody.startswith("^ t e [ m e e _")
     # a word the dictionary holds without the ー too is still stretched (ただいま + ー)
     assert phonemize("ただいまー。").prosody == "^ t a [ d a i m a ] a $"
+
+
+def test_every_listed_era_is_read_as_the_era_before_a_year() -> None:
+    # data/eras.tsv lists only eras the dictionary misreads; each must come out as the table says, before a year
+    # in kanji and in digits, and before 元年 (through the ruby pass: eras.py)
+    from tsukasa.pipelines.textfront.resources import read_table
+
+    wrong = []
+    for era, reading in read_table("eras.tsv"):
+        for year, said in (("三年", "サンネン"), ("3年", "サンネン"), ("元年", "ガンネン")):
+            got = phonemize(era + year, phrase_breaks=False).kana.replace("エイ", "エー")  # 建永元年 ケンエイ: either
+            if got != reading + said:
+                wrong.append((era + year, got))
+    assert wrong == []

@@ -33,6 +33,32 @@ _OLD_ENDING = re.compile(
     rf"|(?P<hi>ひ)(?=けり|き|し|つ|ぬ|て|た|ま)|(?P<ha>は)(?=ぬ(?:[がのこと]|[^ぁ-ゖ]|$)|ず(?:[^ぁ-ゖ]|$)))"
 )
 _MODERN = {"fu": "う", "fu2": "う", "hi": "い", "ha": "わ"}
+# A full-size つ for the small っ of a verb's 促音便 (言つた, 行つて, 待つてゐる: old print sets no small kana), and
+# the volitional in its old spelling (行かう, 会はう, 帰らう: 行こう, 会おう): after a kanji stem, where MeCab then
+# reads a verb. Not つ before ため / たび and the like (役立つために: the verb's plain form, then a noun), nor a verb
+# that ends so today (喰らう, 語らう, 向かう).
+_OLD_SOKUON = re.compile(rf"(?P<stem>[{KANJI}]{{1,2}}[ぁ-ゖ]?)つ(?=て|た(?![めびらちまけ]))")
+_OLD_VOLITIONAL = re.compile(rf"(?P<stem>[{KANJI}]{{1,2}})(?P<a>[かがさたなばまらはわ])う(?=[^ぁ-ゖ]|$|[よねかとぜぞ])")
+_A_TO_O = dict(zip("かがさたなばまらはわ", "こごそとのぼもろおお", strict=True))
+
+
+def _sokuon(m: re.Match[str]) -> str:
+    modern = m.group("stem") + "っ"
+    words = dictionary_words(modern + m.string[m.end()])  # with its て / た (待った alone is a noun)
+    return modern if words and words[0].pos == "動詞" and words[0].surface == modern else m.group(0)
+
+
+def _volitional(m: re.Match[str]) -> str:
+    old = dictionary_words(m.group(0))
+    if len(old) == 1 and old[0].pos == "動詞":
+        return m.group(0)  # a verb of its own in modern spelling: 喰らう, 語らう, 向かう, 味わう
+    modern = m.group("stem") + _A_TO_O[m.group("a")] + "う"
+    words = dictionary_words(modern)
+    if len(words) == 2 and words[0].pos == "動詞" and words[0].surface == modern[:-1] and words[1].surface == "う":
+        return modern  # the verb's 未然ウ接続 form and the volitional う
+    return m.group(0)
+
+
 # Kana spellings of the old language that modern words do not contain: the polite volitional ませう / でせう
 # (ましょう, でしょう) and the vowel pair さう (そう: かはいさう, さうらふ, さうだ).
 _OLD_SPELLINGS = re.compile(r"(?<=[まで])せう|さうらふ|さう")
@@ -76,6 +102,10 @@ def modernize_historical_kana(text: str) -> str:
         text = _modern_forms(text, table, old)
     if "ふ" in text or "ひ" in text or "は" in text:
         text = _OLD_ENDING.sub(_verb_ending, text)
+    if "つ" in text:
+        text = _OLD_SOKUON.sub(_sokuon, text)
+    if "う" in text:
+        text = _OLD_VOLITIONAL.sub(_volitional, text)
     if "せう" in text or "さう" in text:
         text = _OLD_SPELLINGS.sub(lambda m: _OLD_SPELLING_MODERN[m.group(0)], text)
     return text

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.chemistry import has_formula, read_formulas
+from tsukasa.pipelines.textfront.eras import era_readings
 from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, matches_spelling, to_katakana
 from tsukasa.pipelines.textfront.resources import read_table
 from tsukasa.pipelines.textfront.roman_numerals import lower_case_numerals_to_digits, read_roman_numerals
@@ -341,6 +342,9 @@ _SPACED_PAREN_READING = re.compile(
     rf"(?<![{KANJI}{HIRA}ノヶヵ])((?:[{KANJI}]+[ノヶヵ](?=[{KANJI}]))*[{KANJI}]+)[ \u3000]([{KANJI}]+)"
     rf"[(（]([{KANA}]+)[ \u3000・･]([{KANA}]+)[)）]"
 )
+# ... and after a quoted word or phrase: 「御意」（ぎょい）, 『天下人』（てんかびと）, 「是非もなし」（ぜひもなし）: the
+# reading of what the quotation marks hold (it was read twice, the second time after a pause)
+_QUOTED_PAREN_READING = re.compile(rf"([「『])([^「」『』()（）]{{1,20}})([」』])[(（]([{KANA}]+)[)）]")
 _KANJI_RUN = re.compile(rf"[{KANJI}]+")
 _KATAKANA_RUN = re.compile("[\u30a1-\u30fa\u30fc]+")
 
@@ -1049,6 +1053,7 @@ def apply_ruby_with_readings(text: str, user_dic: str | None = None) -> tuple[st
     """:func:`apply_ruby`, and the readings of the words it kept as written, in text order; a word
     the compiled user dictionary ``user_dic`` reads as its ruby is kept too."""
     kept: list[SpelledReading] = []
+    text = era_readings(text)  # 元治元年 ゲンジ, not the dictionary's given name モトハル (eras.py)
     if _MAY_HAVE_RUBY.search(text) is None:
         return text, kept
     return _apply_ruby_all(text, kept, user_dic), kept
@@ -1155,8 +1160,16 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
             return m.group(0)
         return word(family, family_reading, m.start()) + word(given, given_reading, m.start(2))
 
+    def quoted_paren(m: re.Match[str]) -> str:
+        opening, quoted, closing, reading = m.groups()
+        if _KANJI_RUN.search(quoted) is None or not spells(quoted, reading):
+            return m.group(0)
+        return opening + word(quoted, reading, m.start(2)) + closing
+
     if "(" in text or "（" in text:
         text = _SPACED_PAREN_READING.sub(spaced_paren, text)
+        if "」" in text or "』" in text:
+            text = _QUOTED_PAREN_READING.sub(quoted_paren, text)
     text = _LATIN_GLOSS.sub("", _PAREN_READING.sub(paren, text))
     if kept is not None:
         kept.extend(r for _, r in sorted(found, key=lambda item: item[0]))

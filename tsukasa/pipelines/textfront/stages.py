@@ -98,8 +98,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # 56: a unit after 何 (何km), ※ as a phone key; 57: a short number after 番号 (原子番号は11), model numbers
     # (RX-78-2), Intel's i5, a lone m or g in a conversion between units (1km=1000m); 58: stream-title and chapter
     # tags read (【歌枠】, 【第三章】), a work named before its title (朗読劇「…」), 888 after a label is a count, = in
-    # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00
-    version: ClassVar[str] = "58"
+    # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00; 59: a quoted
+    # word's reading in brackets after it (「御意」（ぎょい）)
+    version: ClassVar[str] = "59"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -291,8 +292,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 51, a minister's 相 ショー, 露に ツユ, パリ着 チャク; 125: a romaji word put back in kana keeps its space;
     # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat; 131: textnorm 56;
     # 132: math terms (仮分数, 数直線, 球の体積); 133: textnorm 57; 134: textnorm 58, a counter before いった
-    # (1万人いった), context rows of the session 43 probes (時刻表, 嘘を吐く, 外野手, 索条痕, 也, 3拍子, 八歩...)
-    version: ClassVar[str] = "134"
+    # (1万人いった), context rows of the session 43 probes (時刻表, 嘘を吐く, 外野手, 索条痕, 也, 3拍子, 八歩...); 135:
+    # textnorm 59, eras before a year (eras.py), old provinces, 候, 畳間, old kana っ and volitional (言つた, 行かう)
+    version: ClassVar[str] = "135"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
