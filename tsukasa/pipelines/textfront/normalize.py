@@ -171,15 +171,27 @@ _NOTICE_WORDS = (
     # e-mail subjects of shops and services (【ご注文確認】, 【発送完了】, 【再送】)
     "ご注文|注文|確認|発送|完了|再送|返信|転送|ご案内|案内|ご予約|受付|入金|お問い合わせ|キャンペーン|"
     # stream titles (【歌枠】初見さん歓迎, 【雑談】, 【試合結果】), a mystery game's court records (【証拠】, 【証言】)
-    "試合|雑談|歌枠|枠|実況|初見|企画|コラボ|作業|朝活|凸待ち|証拠|証言|調査|捜査|事件|記録|報告|日誌"
+    "試合|雑談|歌枠|枠|実況|初見|企画|コラボ|作業|朝活|凸待ち|証拠品|証拠|証言|調査|捜査|事件|記録|報告|日誌|"
+    # (and what streams announce: 【告知あり】, 【初配信】, 【歌ってみた】, 【3D】, 【記念配信】, 【同時視聴】)
+    "あり|有り|なし|無し|初|記念|周年|生誕祭|歌ってみた|踊ってみた|弾いてみた|描いてみた|やってみた|3D|ASMR|同時視聴|"
+    "参加型|視聴者参加型|縦型|切り抜き|耐久配信"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
 _HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
-_NOTICE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+】|(?:{_HEADING_TAG})】)"
-_NOTICE_SQUARE_TAG = rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+\]|(?:{_HEADING_TAG})\])"
+
+
+def _notice_tag(closing: str) -> str:
+    """A lookahead that fails on a tag holding notice words or a heading up to ``closing`` (read, not stripped)."""
+    end = re.escape(closing)
+    return rf"(?!(?:(?:{_NOTICE_WORDS})[なの]?)+{end}|(?:{_HEADING_TAG}){end})"
+
+
+_NOTICE_TAG = _notice_tag("】")
+_NOTICE_SQUARE_TAG = _notice_tag("]")
 _NAME_TAG = re.compile(
-    rf"^\s*(?:【{_NOTICE_TAG}[^】]{{1,20}}】{_GOES_ON}|\[{_NOTICE_SQUARE_TAG}[^\]]{{1,20}}\](?=\s|「)|#[^\s「]{{1,20}}\s+"
-    rf"|〈[^〉]{{1,20}}〉{_GOES_ON}|＜[^＞]{{1,20}}＞{_GOES_ON}|≪[^≫]{{1,20}}≫{_GOES_ON})"
+    rf"^\s*(?:【{_NOTICE_TAG}[^】]{{1,20}}】{_GOES_ON}|\[{_NOTICE_SQUARE_TAG}[^\]]{{1,20}}\](?=\s|「)(?!\s*\[)"
+    rf"|#[^\s「]{{1,20}}\s+|〈{_notice_tag('〉')}[^〉]{{1,20}}〉{_GOES_ON}|＜[^＞]{{1,20}}＞{_GOES_ON}"
+    rf"|≪[^≫]{{1,20}}≫{_GOES_ON})"
 )
 # The bare form, 名前「…」: the rest of the line must be ONE quotation (one level of 「」 may nest
 # in it). 答えは「はい」か「いいえ」 holds two and is narration; it lost 答えは and read か alone.
@@ -482,7 +494,15 @@ _SCORE = re.compile(
 _MATCH_WORDS = re.compile(
     r"試合|前半|後半|延長|同点|勝利|勝ち|負け|逆転|リード|点差|得点|失点|先制|先取|決勝|セット|ゲーム|マッチ|タイブレーク"
     r"|クォーター|ピリオド|イニング|[回表裏]|ゴール|シュート|ホームラン|ボール|ストライク|ダウン|ラウンド|スコア|PK"
+    # (session 43's sports probe: 2-1で逃げ切り, 10-9の乱打戦, 14-0の大勝, 0-3から追いつく, a tennis game's デュース)
+    r"|[勝敗]|戦|引き分|逃げ切|追いつ|追い付|サヨナラ|完封|零封|乱打|接戦|デュース|ブレイク"
 )
+# A scoreboard puts the score between the two sides, spaced (東京 5-4 横浜, HOME 3 - 2 AWAY): 対 (was ノ, and a
+# spaced hyphen a range, から).
+_SPACED_SCORE = re.compile(r"(?<=[^\s\d] )(\d{1,3}) ?[-－–] ?(\d{1,3})(?= [^\s\d])")
+# A football formation (4-3-3, 4-2-3-1 before フォーメーション / システム / 布陣) is said digit after digit,
+# ヨンサンサン (it was an address: ヨンノサンノサン).
+_FORMATION = re.compile(r"(?<![\d\-])(\d)-(\d)-(\d)(?:-(\d))?(?=の?(?:フォーメーション|システム|布陣))")
 _MATCH_SCORE = re.compile(r"(?<![\d\-.])(\d{1,3})\s?[-－–]\s?(\d{1,3})(?![\d\-.])")
 
 
@@ -495,10 +515,10 @@ def _score(m: re.Match[str]) -> str:
 # A slash date without a weekday: month 1-12 over a day that no month number reaches (13-31), as
 # 12/25はクリスマス (was 25分の12); a fraction over 13..31 is rare in speech. Not after Latin letters
 # (HP10/30 is a gauge) nor before スケール (1/24スケール is a model's scale).
-_DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])(?![\d/])(?!\s*スケール)")
+_DATE_MD_LATE = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(1[3-9]|2\d|3[01])(?![\d/])(?!\s*(?:スケール|拍子))")
 # ... and one whose month is at least its day (12/3に会おう, 5/5は休み; was 3分の12): as a fraction
 # that would be improper, which speech seldom has. 1/2, 3/4 stay fractions.
-_DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(?![\d/])(?!\s*スケール)")
+_DATE_MD_EARLY = re.compile(r"(?<![\d/A-Za-z])(1[0-2]|0?[1-9])/(0?[1-9]|1[0-2])(?![\d/])(?!\s*(?:スケール|拍子))")
 
 
 # A value after a stat's name or a capital label (HP 12/12, PP 10/15, LAP 3/3, CG 10/30) is no date (it was
@@ -601,13 +621,16 @@ _IDENTIFIER = re.compile(r"(?<![A-Za-z])(ID|ＩＤ|Id)\s*[:：]\s*(\d{4,})(?!\d)
 # N-M right after a game's stage word is a stage number, not a range: ステージ2-3 ステージニノサン
 # (was ニカラサン), ワールド1-2, エリア4-1. Not after レベル or 第: レベル10-20の敵 and 第1-2章 are ranges.
 _STAGE_NUMBER = re.compile(
-    r"((?:ステージ|ワールド|エリア|チャプター|ミッション|クエスト|[Ss]tage|STAGE|[Ww]orld|WORLD|[Aa]rea|AREA)\s?)"
+    r"((?:ステージ|ワールド|エリア|チャプター|ミッション|クエスト|セクター|ゲート|ブロック|区画|フロア|[Ss]tage|STAGE|[Ww]orld|WORLD|[Aa]rea|AREA)\s?)"
     r"(\d+)\s?[\-‐－–]\s?(\d+)(?![\d\-‐－–])"
 )
 
 
 # A model number of capitals and hyphen-joined numbers (RX-78-2, X-15-3, XJ-220-3): each hyphen after the first joins
 # the next part with の, as an address's do; it was a range (ナナジューハチカラニ).
+# A capital letter after a hyphenated model number is the model's letter (MS-06F, RGM-79C, AH-64D), not a unit:
+# F was the floor (ゼロロッカイ).
+_MODEL_LETTER = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[\-‐]\d+)F(?![A-Za-z])")
 _MODEL_NUMBER = re.compile(r"(?<![A-Za-z0-9\-‐])([A-Z]{1,4}[\-‐]\d+)((?:[\-‐]\d+)+)(?![\d\-‐])")
 
 
@@ -676,6 +699,10 @@ _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 # alphanumerics.tsv (2x4 ツーバイフォー), read before this. After a Japanese word only a lower-case x
 # multiplies: a capital X there names a coordinate or a model (座標X23、Y45, 機体X1: エックス, was カケル).
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
+# A tabletop game's dice (2d6, 1D100, 3d6+2) are said ニディーロク, the sides in Japanese as the count is (2d6 was
+# ニディーシックス: the English numbers after a letter; 1d100 already ヒャク).
+_DICE = re.compile(r"(?<![A-Za-z\d])(\d{1,2})[dD](\d{1,3})(?![A-Za-z\d])")
+
 _TIMES_X = re.compile(
     r"(?<=[\u3040-\u30ff\u4e00-\u9fff])x(?=\d)|(?<=\d)(?<!(?<![\d.])0)\s?[xX]\s?(?=\d)"
     r"|(?<=[A-Z] )x(?=\d{1,3}(?![\d.]))"  # a multiplier after a capital word (BONUS x2, COMBO x10: was エックスツー)
@@ -1467,6 +1494,11 @@ _BASEMENT = re.compile(r"(?<![A-Za-z\d])B(\d{1,3})F(?![A-Za-z\d])")
 # ° after a number with no scale letter after it is an angle or a temperature (東経135°, 38.5°): 度
 # (it was dropped). °C and °F are the units table's.
 _DEGREES = re.compile(r"(?<=\d)\s?°(?![CF])")
+# ... and the arcminutes after degrees with no arcseconds after them (北緯35°41', 赤緯-5°23': the ' was dropped)
+_ARCMINUTES = re.compile(r"(?<=\d°)(\d{1,2})['′](?![\d'′])")
+# A year with its last digits hidden by X (199X年, 20XX年, 198X年: a story's vague date) is said digit by digit with
+# エックス for each X (199 was a number: ヒャクキュージューキューエックス).
+_X_YEAR = re.compile(r"(?<![\dA-Za-z])(\d{1,3})([XＸx]{1,3})(?=年)")
 
 
 # 20 years of age is はたち in speech (二十歳 is in the dictionary as such); written in digits
@@ -1481,6 +1513,8 @@ _ZERO_PADDED = re.compile(r"(?<![\d.,:/\-])(0\d+)(?=[月日時分秒話回章巻
 # (was サンジピーエム, ハチアム). Before a number the abbreviations table already reads them.
 # A 午前/午後 already written before the time is not said twice (午後3:00PM).
 _TIME_AMPM = re.compile(r"(?<![\d:])(?:午前|午後)?(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?[Mm]\.?(?![A-Za-z])")
+# ... and written before the time (am2:00, PM 11:30: am was read as the word アム)
+_AMPM_TIME = re.compile(r"(?<![A-Za-z])([AaPp])\.?[Mm]\.?\s?(?=\d{1,2}:\d{2}(?!\d))")
 
 
 def _time_ampm(m: re.Match[str]) -> str:
@@ -1604,6 +1638,22 @@ _ID_AFTER_LABEL = re.compile(
 # OpenJTalk reads the digits after 番号 one by one (a phone number's way), also a short number's: 原子番号は11 and
 # 番号11の選手 were イチイチ. One or two digits after 番号 are a number (ジューイチ); written in kanji numerals so it
 # reads them as one. Longer ones keep their digits (部屋番号は302; four or more are an ID, below).
+# Two hyphen-joined groups after a label that names a number (部屋番号は12-34, 品番12-34, ナンバーは46-49: a room, an
+# article, a car's plate) are a code: の (they were a range, ジューニカラサンジューヨン).
+_CODE_AFTER_LABEL = re.compile(
+    r"(?:(?<=番号)|(?<=品番)|(?<=型番)|(?<=ナンバー))(\s?[はがも:：、]?\s?)(\d{1,4})[\-‐－](\d{1,4})(?![\d\-‐－])"
+    r"|(?<=[\u3041-\u3096] )(\d{2})[\-‐－](\d{2})(?![\d\-‐－])"  # a plate's kana, a space, 12-34: 品川300 さ 12-34
+)
+
+
+def _code_after_label(m: re.Match[str]) -> str:
+    if m.group(2) is None:
+        return f"{m.group(4)}の{m.group(5)}"
+    if len(m.group(2)) == 3 and len(m.group(3)) == 4:
+        return m.group(0)  # a postal code (郵便番号 150-0001): _code reads it
+    return f"{m.group(1)}{m.group(2)}の{m.group(3)}"
+
+
 _SHORT_NUMBER_AFTER_BANGOU = re.compile(r"(?<=番号)(\s?[はがも:：、]?\s?)([1-9]\d?)(?![\d.,\-‐－番号])")
 # (its groups joined by hyphens too, each said digit by digit with の between: 1234-5678
 # イチニーサンヨンノゴーロクナナハチ, where the hyphen was a minus or a range)
@@ -1631,7 +1681,7 @@ _CLOTHING_SIZE = re.compile(r"(?<![\d.])([2-9])L(?=サイズ)")
 # 1,000Gで売れる) is ゴールド; it was the letter (ハチジー). Elsewhere a G stays what the tables make it
 # (5G ファイブジー).
 _GOLD = re.compile(r"(?<=\d)G(?![A-Za-z])")
-_SHOP_WORDS = re.compile(r"所持金|ゴールド|売|買|合計|残り|ショップ|お金|代金|購入|値段|やくそう|薬草|報酬")
+_SHOP_WORDS = re.compile(r"所持金|資金|ゴールド|売|買|合計|残り|ショップ|お金|代金|購入|値段|やくそう|薬草|報酬")
 # Two numbers side by side with only a space between them are two amounts (ダイヤ×1,000 980円): a pause; they ran
 # into one number (センキューヒャク…).
 # A shop's P after a number or before a multiplier is points (1P還元, 100P付与, P10倍, 1p=1円): ポイント, as pt is
@@ -1669,6 +1719,8 @@ _WHIPPED_TENTHS = {"5": "ゴブ", "6": "ロクブ", "7": "シチブ", "8": "ハ�
 
 # An = (＝ before NFKC) between katakana joins the parts of a foreign name (ジャン＝リュック, ジャン=ポール: the French
 # double-barrelled names translation writes so), a ・ to say: it was イコール.
+# Net slang うp (upload: うp主 ウプヌシ, うpした) writes its ぷ as a Latin p (it was the letter ピー).
+_UP_SLANG = re.compile(r"(?<=う)[pｐ](?![A-Za-zａ-ｚ])")
 _NAME_EQUALS = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])\s?[=＝]\s?(?=[\u30a1-\u30fa])")
 
 
@@ -1687,6 +1739,8 @@ def _normalize_numbers_all(text: str) -> str:
     if "G" in text and _SHOP_WORDS.search(text) is not None:
         text = _GOLD.sub("ゴールド", text)
     text = _ID_AFTER_LETTERS.sub(_id_digits, _ID_AFTER_LABEL.sub(_id_digits, text))
+    if "-" in text or "‐" in text or "－" in text:
+        text = _CODE_AFTER_LABEL.sub(_code_after_label, text)
     if "番号" in text:
         text = _SHORT_NUMBER_AFTER_BANGOU.sub(lambda m: m.group(1) + _kanji_numeral(int(m.group(2))), text)
     if "率" in text:
@@ -1719,14 +1773,20 @@ def _normalize_numbers_all(text: str) -> str:
         text = _ZERO_PADDED.sub(lambda m: str(int(m.group(1))), text)
     if "m" in text or "M" in text:
         text = _TIME_AMPM.sub(_time_ampm, text)
+        text = _AMPM_TIME.sub(lambda m: "午前" if m.group(1) in "Aa" else "午後", text)
     if "20" in text:
         text = _HATACHI.sub("二十歳", text)
     if "B" in text:
         text = _BASEMENT.sub(r"地下\1階", text)
     if "°" in text:
+        text = _ARCMINUTES.sub(r"\1分", text)
         text = _DEGREES.sub("度", text)
+    if "X" in text or "x" in text or "Ｘ" in text:
+        text = _X_YEAR.sub(lambda m: spoken_digits(m.group(1)) + "エックス" * len(m.group(2)), text)
     if "速" in text:
         text = _SPEED_TWICE.sub(r"\1\2", text)
+    if "F" in text:
+        text = _MODEL_LETTER.sub(r"\1エフ", text)
     units, unit_readings = _unit_pattern()
     if "何" in text:
         text = _what_unit(text)
@@ -1737,7 +1797,7 @@ def _normalize_numbers_all(text: str) -> str:
         text = _POINTS_AFTER_WORD.sub("ポイント", text)
     text = _MONEY_PREFIX.sub(lambda m: m.group(2).removesuffix(".00") + _MONEY_UNIT[m.group(1)], text)
     if "€" in text or "£" in text:
-        text = _MONEY_SUFFIX.sub(lambda m: m.group(1) + _MONEY_UNIT[m.group(2)], text)
+        text = _MONEY_SUFFIX.sub(lambda m: m.group(1).removesuffix(".00") + _MONEY_UNIT[m.group(2)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
     if "/" in text:
@@ -1770,6 +1830,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _STAGE_NUMBER.sub(r"\1\2の\3", text)
         text = _MODEL_NUMBER.sub(lambda m: m.group(1) + re.sub("[-‐]", "の", m.group(2)), text)
         text = _SCORE.sub(_score, text)
+        text = _SPACED_SCORE.sub(r"\1対\2", text)
+        text = _FORMATION.sub(lambda m: "".join(SPOKEN_DIGITS[d] for d in m.groups() if d), text)
         if _MATCH_WORDS.search(text) is not None:
             text = _MATCH_SCORE.sub(r"\1対\2", text)
     if "=" in text or "＝" in text:
@@ -1792,6 +1854,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = _TIMES_X.sub("×", text)
     if "*" in text:
         text = _TIMES_STAR.sub("×", text)
+    if "d" in text or "D" in text:
+        text = _DICE.sub(r"\1ディー\2", text)
     if "st" in text or "nd" in text or "rd" in text or "th" in text:
         text = _ORDINAL.sub(_ordinal, text)
     return text
@@ -1945,7 +2009,9 @@ _JAPANESE_DASH = re.compile(
     rf"(?<=[{KANA}{KANJI}])[-−‐]+(?![0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[{KANA}{KANJI}])"
     r"|(?<![A-Za-z])[-−‐]+(?![A-Za-z0-9])|(?<![A-Za-z0-9])[-−‐]+(?=[A-Za-z])"
 )
-_COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*[<>]\s*(?=[0-9A-Za-z])")
+# (and with = after the sign, 1d100<=50, CCB<=70, HP>=100: ショーナリイコール as players say; the < was dropped)
+_COMPARISON = re.compile(r"(?<=[0-9A-Za-z])\s*([<>]=?)\s*(?=[0-9A-Za-z])")
+_COMPARISON_WORDS = {"<": "小なり", ">": "大なり", "<=": "小なりイコール", ">=": "大なりイコール"}
 _NUMBER_LETTER_HYPHEN = re.compile(r"(?<=[0-9])[-‐](?=([A-Za-z])(?![A-Za-z])|[A-Za-z]{2})")
 
 
@@ -2078,6 +2144,8 @@ _TRIANGLE_NAMED = re.compile(r"[△▵](?=[A-Z]{3}(?![A-Za-z]))")
 
 
 def normalize_symbols(text: str) -> str:
+    if "うp" in text or "うｐ" in text:
+        text = _UP_SLANG.sub("ぷ", text)
     if "=" in text or "＝" in text:
         text = _NAME_EQUALS.sub("・", text)
     if ")" in text or "）" in text:
@@ -2151,7 +2219,7 @@ def normalize_symbols(text: str) -> str:
     if "<" in text or ">" in text:
         # Between numbers or letters a comparison (3<5 サンショーナリゴ); elsewhere a bracket or an
         # arrow drawn in text: silent, as 【】 are.
-        text = _COMPARISON.sub(lambda m: "小なり" if "<" in m.group(0) else "大なり", text)
+        text = _COMPARISON.sub(lambda m: _COMPARISON_WORDS[m.group(1)], text)
         text = text.replace("<", "").replace(">", "")
     text = text.translate(_SYMBOLS or _symbol_table())
     for ascii_p, pat, ja in _ASCII_PUNCT:
@@ -2414,6 +2482,7 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?:^|[、。？！!? ])[っッ]+(?=$|[、。？！!? ])"
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
+    r"|うp(?![A-Za-z])"  # net slang's うp (normalize_symbols: うぷ)
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?{KANJI}])"  # a space next to Japanese goes (_tidy_space) ...
     rf"|(?<![{_LATIN},!?]) (?=[{KANJI}])"  # ... but one between a Latin word and a kanji stays
     # a dash, as _JAPANESE_DASH reads it

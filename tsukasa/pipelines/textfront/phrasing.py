@@ -233,9 +233,12 @@ def _inside_quantity(words: list[dict], j: int) -> bool:
 
 def _bound_to_the_word_before(words: list[dict], j: int) -> bool:
     """Whether ``words[j]`` is said with the word before it, with no break between: a noun after an
-    adjective that modifies it (若き|騎士: the model broke ワカキ、キシ, the attributive from its noun), or
+    adjective that modifies it (若き|騎士: the model broke ワカキ、キシ, the attributive from its noun), a count's 数
+    after a noun (登録者|数), or
     ない after a formal noun (諦めること|なく, 知る由もない's はず|ない: was コト、ナク)."""
     before, after = words[j - 1], words[j]
+    if after["string"] == "数" and before["pos"] == "名詞":
+        return True  # a count's 数 (登録者|数 100万人: MeCab's numeral "several", and a break made it 数百万)
     if before["pos"] == "形容詞" and before["cform"] in ("体言接続", "基本形") and after["pos"] == "名詞":
         return after["pos_group1"] in ("一般", "固有名詞", "サ変接続", "形容動詞語幹")
     return after["pos"] == "形容詞" and after["orig"] == "ない" and before["pos_group1"] == "非自立"

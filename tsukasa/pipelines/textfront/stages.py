@@ -99,8 +99,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # (RX-78-2), Intel's i5, a lone m or g in a conversion between units (1km=1000m); 58: stream-title and chapter
     # tags read (【歌枠】, 【第三章】), a work named before its title (朗読劇「…」), 888 after a label is a count, = in
     # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00; 59: a quoted
-    # word's reading in brackets after it (「御意」（ぎょい）)
-    version: ClassVar[str] = "59"
+    # word's reading in brackets after it (「御意」（ぎょい）); 60: more stream and notice tags (【告知あり】, 〈証言〉),
+    # a menu of [choices], am before a time, 199X年, arcminutes, codes after 番号 / 品番, dice, <=, 4/4拍子, sectors,
+    # model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00
+    version: ClassVar[str] = "60"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -293,8 +295,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 126: textnorm 52; 127: textnorm 53; 128: textnorm 54; 129: textnorm 55; 130: どのくらい flat; 131: textnorm 56;
     # 132: math terms (仮分数, 数直線, 球の体積); 133: textnorm 57; 134: textnorm 58, a counter before いった
     # (1万人いった), context rows of the session 43 probes (時刻表, 嘘を吐く, 外野手, 索条痕, 也, 3拍子, 八歩...); 135:
-    # textnorm 59, eras before a year (eras.py), old provinces, 候, 畳間, old kana っ and volitional (言つた, 行かう)
-    version: ClassVar[str] = "135"
+    # textnorm 59, eras before a year (eras.py), old provinces, 候, 畳間, old kana っ and volitional (言つた, 行かう);
+    # 136: textnorm 60, no break before a count's 数, sci-fi / idol / chat context rows, capital title words (FOX, BOX,
+    # TOP), SAN / CERO / NAMCO, 版 バン after a name
+    version: ClassVar[str] = "136"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
