@@ -2926,6 +2926,11 @@ ENGLISH_NUMBER_CASES = [
     ("4Kテレビ", "ヨンケーテレビ"),
     ("Lv.5", "レベルゴ"),
     ("sugoi 3", "スゴイサン"),  # after romaji
+    # a counter's kanji that opens a word counts nothing (F1日本グランプリ: 日本, not 1日), and a unit's katakana inside
+    # a longer word is no unit (F1ドライバー: the ド of ドライバー); both read F1 as エフイチ
+    ("F1日本グランプリ", "エフワンニホングランプリ"),
+    ("F1ドライバー", "エフワンドライバー"),
+    ("HP5回復", "エイチピーゴカイフク"),
 ]
 
 

@@ -794,6 +794,8 @@ _DIGIT_AFTER_LETTERS = re.compile(r"([1-9])(?![\d.,:/A-Za-z]|の\d)")
 _COUNTER_KANJI = frozenset(
     "月日時分秒話回章巻位号番階人個枚本匹歳才周戦面節幕部円年点倍件台冊杯度割票頭羽着問曲名組機種"
 )
+# Words that open with a counter's kanji but count nothing (F1日本グランプリ, MP3本体: 日本 and 本体, not 1日, 3本)
+_NOT_COUNTING = ("日本", "本体", "本番", "本部", "本社", "本店", "人気", "人間", "回転", "番組", "曲目")
 # Places numbered with a letter and a digit (アリーナC7ブロック, B2ゲート, A3エリア: seats, gates and areas) are
 # said in Japanese like A7 (シーナナ; C7 was シーセブン).
 _PLACE_COUNTERS = ("ブロック", "ゲート", "エリア", "フロア", "ホール", "ゾーン", "レーン", "コート", "ルーム", "番線")
@@ -830,11 +832,23 @@ def _english_number_after(span: str, last: str, text: str, pos: int) -> tuple[st
         return None
     end = m.end()
     if end < len(text) and (
-        text[end] in _COUNTER_KANJI or text.startswith(_unit_words(), end) or text.startswith(_PLACE_COUNTERS, end)
+        (text[end] in _COUNTER_KANJI and not text.startswith(_NOT_COUNTING, end))
+        or _unit_at(text, end)
+        or text.startswith(_PLACE_COUNTERS, end)
     ):
         return None
     reading = english_numeral(m.group(1))
     return (reading, end) if reading is not None else None
+
+
+def _unit_at(text: str, at: int) -> bool:
+    """Whether a unit's katakana stands at ``at`` as a word of its own (5ド, 3メートル; not the ド of F1ドライバー)."""
+    for unit in _unit_words():
+        if text.startswith(unit, at):
+            after = text[at + len(unit) : at + len(unit) + 1]
+            if not after or not ("\u30a1" <= after <= "\u30fa" or after == "ー"):
+                return True
+    return False
 
 
 def to_japanese(text: str, english: EnglishMode = "model") -> str:

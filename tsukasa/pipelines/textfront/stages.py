@@ -98,10 +98,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # 56: a unit after 何 (何km), ※ as a phone key; 57: a short number after 番号 (原子番号は11), model numbers
     # (RX-78-2), Intel's i5, a lone m or g in a conversion between units (1km=1000m); 58: stream-title and chapter
     # tags read (【歌枠】, 【第三章】), a work named before its title (朗読劇「…」), 888 after a label is a count, = in
-    # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00; 59: a quoted
-    # word's reading in brackets after it (「御意」（ぎょい）); 60: more stream and notice tags (【告知あり】, 〈証言〉),
-    # a menu of [choices], am before a time, 199X年, arcminutes, codes after 番号 / 品番, dice, <=, 4/4拍子, sectors,
-    # model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00
+    # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00; 59: a
+    # quoted word's reading in brackets after it (「御意」（ぎょい）); 60: more stream and notice tags (【告知あり】,
+    # 〈証言〉), a menu of [choices], am before a time, 199X年, arcminutes, codes after 番号 / 品番, dice, <=, 4/4拍子,
+    # sectors, model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00
     version: ClassVar[str] = "60"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
@@ -297,8 +297,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (1万人いった), context rows of the session 43 probes (時刻表, 嘘を吐く, 外野手, 索条痕, 也, 3拍子, 八歩...); 135:
     # textnorm 59, eras before a year (eras.py), old provinces, 候, 畳間, old kana っ and volitional (言つた, 行かう);
     # 136: textnorm 60, no break before a count's 数, sci-fi / idol / chat context rows, capital title words (FOX, BOX,
-    # TOP), SAN / CERO / NAMCO, 版 バン after a name
-    version: ClassVar[str] = "136"
+    # TOP), SAN / CERO / NAMCO, 版 バン after a name; 137: F1 before 日本 or a katakana word in English (エフワン)
+    version: ClassVar[str] = "137"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
