@@ -45,7 +45,7 @@ _TAIL = r"[っッー〜～…‥。、！？!?]*"
 _AFTER = r"(?=$|[」』）)、。！？!?…‥\s　♪♫♡♥❤☆★])"
 _LONG_ELLIPSIS = re.compile(r"(?:…{2,}|‥{2,}|…‥|‥…|\.{6,}|・{6,})")
 _NET_LAUGH = re.compile(
-    r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line
+    r"(?:(?<=[^\sA-Za-zＡ-Ｚａ-ｚ0-9０-９])|^)[wWｗＷ]{1,}$"  # 草ｗ at the end of a line (500W is watts)
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wWｗＷ]{2,}(?=[\s、。！？!?」])"  # ｗｗ before punctuation
     r"|(?<=[ぁ-ゖァ-ヺー一-鿿])[wｗ](?=[、。！？!?」』])"  # a single small ｗ after a Japanese word: 「それなｗ」
     r"|(?<=[^\sA-Za-zＡ-Ｚａ-ｚ][ 　])[wWｗＷ]{2,}(?=$|[\s、。！？!?」])"  # 草 www: a space after Japanese

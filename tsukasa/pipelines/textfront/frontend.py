@@ -24,6 +24,7 @@ from tsukasa.pipelines.textfront.accent import (
     chain_suru,
     split_accent_phrases,
 )
+from tsukasa.pipelines.textfront.coined_compounds import read_coined_compounds
 from tsukasa.pipelines.textfront.context_readings import apply_context_readings, mend_cut_readings
 from tsukasa.pipelines.textfront.contractions import restore_contractions, take_contractions
 from tsukasa.pipelines.textfront.counters import respace_false_counters, spell_type_numbers
@@ -294,6 +295,7 @@ def japanese_to_phonemized(
         if readings:  # before the accent rules: they count the morae of the spelled readings
             features = force_readings(features, readings)
         features = apply_context_readings(features)  # before the accent rules, like the above
+        features = read_coined_compounds(features)  # 水竜 スイリュー, 氷槍 ヒョーソー: MeCab cut them in two
         if ruby:
             features = force_readings(features, ruby)
         features = join_exclaimed_quotes(features)

@@ -60,9 +60,26 @@ def _volitional(m: re.Match[str]) -> str:
 
 
 # Kana spellings of the old language that modern words do not contain: the polite volitional ませう / でせう
-# (ましょう, でしょう) and the vowel pair さう (そう: かはいさう, さうらふ, さうだ).
-_OLD_SPELLINGS = re.compile(r"(?<=[まで])せう|さうらふ|さう")
-_OLD_SPELLING_MODERN = {"せう": "しょう", "さうらふ": "そうろう", "さう": "そう"}
+# (ましょう, でしょう), the vowel pair さう (そう: かはいさう, さうらふ, さうだ), the butterfly てふてふ, and words
+# a text in the old spelling writes in hiragana (にほひ, かほり, かをり, ありがたう, といふ, といへども: were ニホヒ,
+# テフテフ). And やう: after an i-row kana the contracted sound written with a full-size や (ちやうど,
+# しやうがない: ちょう, しょう), elsewhere よう before the endings of 様 (やうに, やうな, やうだ) and in やうやく,
+# おはやう; not after あ or や (あやうく, ややうるさい are modern). Session 43's historical probe found these.
+_OLD_SPELLINGS = re.compile(
+    r"(?<=[まで])せう|さうらふ|さう|てふてふ|にほひ|かほり|かをり|ありがたう|といふ|といへど"
+    r"|(?<=[ちしきりじぎにひびみ])やう|(?<![あや])やう(?=に|な|だ|で|やく|[、。！？]|$)"
+)
+_OLD_SPELLING_MODERN = {"せう": "しょう", "さうらふ": "そうろう", "さう": "そう", "てふてふ": "ちょうちょう",
+                        "にほひ": "におい", "かほり": "かおり", "かをり": "かおり", "ありがたう": "ありがとう",
+                        "といふ": "という", "といへど": "といえど"}  # fmt: skip
+_I_ROW = frozenset("ちしきりじぎにひびみ")
+_MAY_BE_OLD = re.compile("せう|さう|やう|てふ|にほひ|かほり|かをり|ありがたう|といふ|といへど")
+
+
+def _old_spelling(m: re.Match[str]) -> str:
+    if m.group(0) == "やう":
+        return "ょう" if m.start() and m.string[m.start() - 1] in _I_ROW else "よう"
+    return _OLD_SPELLING_MODERN[m.group(0)]
 
 
 def _verb_ending(m: re.Match[str]) -> str:
@@ -106,6 +123,6 @@ def modernize_historical_kana(text: str) -> str:
         text = _OLD_SOKUON.sub(_sokuon, text)
     if "う" in text:
         text = _OLD_VOLITIONAL.sub(_volitional, text)
-    if "せう" in text or "さう" in text:
-        text = _OLD_SPELLINGS.sub(lambda m: _OLD_SPELLING_MODERN[m.group(0)], text)
+    if _MAY_BE_OLD.search(text) is not None:
+        text = _OLD_SPELLINGS.sub(_old_spelling, text)
     return text

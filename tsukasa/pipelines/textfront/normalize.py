@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from tsukasa.pipelines.textfront.chemistry import has_formula, read_formulas
 from tsukasa.pipelines.textfront.eras import era_readings
-from tsukasa.pipelines.textfront.readings import SpelledReading, english_numeral, matches_spelling, to_katakana
+from tsukasa.pipelines.textfront.readings import (
+    SpelledReading,
+    english_numeral,
+    letter_names,
+    matches_spelling,
+    to_katakana,
+)
 from tsukasa.pipelines.textfront.resources import read_table
 from tsukasa.pipelines.textfront.roman_numerals import lower_case_numerals_to_digits, read_roman_numerals
 
@@ -174,7 +180,9 @@ _NOTICE_WORDS = (
     "試合|雑談|歌枠|枠|実況|初見|企画|コラボ|作業|朝活|凸待ち|証拠品|証拠|証言|調査|捜査|事件|記録|報告|日誌|"
     # (and what streams announce: 【告知あり】, 【初配信】, 【歌ってみた】, 【3D】, 【記念配信】, 【同時視聴】)
     "あり|有り|なし|無し|初|記念|周年|生誕祭|歌ってみた|踊ってみた|弾いてみた|描いてみた|やってみた|3D|ASMR|同時視聴|"
-    "参加型|視聴者参加型|縦型|切り抜き|耐久配信"
+    "参加型|視聴者参加型|縦型|切り抜き|耐久配信|"
+    # (and a railway's or an airport's notices: 【到着】, 【運行情報】, 〈急行〉)
+    "到着|出発|運行情報|運行|運休|遅延|快速|特急|急行|各停|普通|乗り換え|乗換|搭乗|欠航"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
 _HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
@@ -211,6 +219,8 @@ _NOT_A_NAME = re.compile(
     r"|作戦|イベント|キャンペーン|ステージ|エピソード|チャプター|装備|武器|二つ名|異名|通称|実績|トロフィー|お題|合言葉"
     # (a work or a show named before its title: 朗読劇「星降る夜に」, 舞台「…」, ドラマCD「…」, DLC第2弾「…」)
     r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
+    # (a ship, an operation or a numbered chapter: 空母「赤城」, 作戦名「天号」, チャプター5「鉄の暴風」)
+    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|(?:チャプター|Chapter|CHAPTER|No\.?|#)\s?\d+"
     r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲"
     r"|(?<=.)[章話編]|エピローグ|プロローグ|幕間|閑話|序幕|終幕)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
@@ -290,6 +300,9 @@ _KAG_RUBY_ONE = re.compile(r"\[ruby\s+text\s*=\s*\"?(?P<rt>[^\"\]\n]{1,20})\"?\s
 # ... and web-novel and Aozora mono-ruby, one kanji after another with its reading: 学(がっ)校(こう)
 _KANJI_RUBY_ONE = re.compile(rf"(?P<base>[{KANJI}])(?:[(（](?P<rt>[{KANA}]{{1,8}})[)）]|《(?P<rt2>[{KANA}]{{1,8}})》)")
 _KANJI_RUBY_RUN = re.compile(rf"(?:[{KANJI}](?:[(（][{KANA}]{{1,8}}[)）]|《[{KANA}]{{1,8}}》)){{2,}}")
+# KAG's ruby closed by [/ruby] (TyranoScript: [ruby text="マジ"]本気[/ruby]): the reading covers the whole base; the
+# tag-per-character form read マジ for 本, ゲ for 気 and the closing tag as ルビー.
+_KAG_RUBY_CLOSED = re.compile(r"\[ruby\s+text\s*=\s*\"?([^\"\]\n]{1,40})\"?\s*\]([^\[\]\n]{1,30})\[/ruby\]", re.I)
 _KAG_RUBY_RUN = re.compile(r"(?:\[ruby\s+text\s*=\s*\"?[^\"\]\n]{1,20}\"?\s*\][^\[\]\n]){2,}", re.I)
 
 
@@ -539,6 +552,9 @@ def _early_date(m: re.Match[str]) -> str:
     return f"{month}月{day}日" if month >= day and not _after_stat(m) else m.group(0)
 
 
+# A fiscal period (2025/3期, 24/3期, FY2024/3: the year ending in March) is a year and a month, 年 and 月期; it was
+# a fraction (サンブンノニセンニジューゴ).
+_FISCAL_PERIOD = re.compile(r"(?<![\d/])(?:FY)?(\d{2}|\d{4})/(\d{1,2})(?=期)|(?<=FY)(\d{4})/(\d{1,2})(?![\d/])")
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
 # Blood pressure is systolic / diastolic, said with の (血圧80/50 ハチジューノゴジュー; it was a fraction, 50分の80).
 _BLOOD_PRESSURE = re.compile(
@@ -554,7 +570,10 @@ def _blood_pressure(m: re.Match[str]) -> str:
 
 
 # A grade's minus (A－ランク, 評価はS－だった) is said, as its plus is (B＋ ビープラス); it was a dash, and silent.
-_GRADE_MINUS = re.compile(r"(?<![A-Za-z])([A-FS])[-−－](?=ランク|評価|判定|だ|です|」|』|。|、|！|$|\s)")
+# And a credit rating's (格付けはAA-に, BBB-).
+_GRADE_MINUS = re.compile(
+    r"(?<![A-Za-z])([A-FS]|AAA|AA|BBB|BB|CCC|CC)[-−－](?=ランク|評価|判定|だ|です|に|」|』|。|、|！|$|\s)"
+)
 
 # The Rh factor's sign (A型Rh−, Rh-) is said: マイナス (the minus sign had no reading and the line stopped; a hyphen
 # was dropped, naming the other blood type); Rh+ already read プラス.
@@ -621,7 +640,7 @@ _IDENTIFIER = re.compile(r"(?<![A-Za-z])(ID|ＩＤ|Id)\s*[:：]\s*(\d{4,})(?!\d)
 # N-M right after a game's stage word is a stage number, not a range: ステージ2-3 ステージニノサン
 # (was ニカラサン), ワールド1-2, エリア4-1. Not after レベル or 第: レベル10-20の敵 and 第1-2章 are ranges.
 _STAGE_NUMBER = re.compile(
-    r"((?:ステージ|ワールド|エリア|チャプター|ミッション|クエスト|セクター|ゲート|ブロック|区画|フロア|[Ss]tage|STAGE|[Ww]orld|WORLD|[Aa]rea|AREA)\s?)"
+    r"((?:ステージ|ワールド|エリア|チャプター|ミッション|クエスト|セクター|ゲート|ブロック|区画|フロア|[Ss]tage|STAGE|[Ww]orld|WORLD|[Aa]rea|AREA|[Cc]hapter|CHAPTER)\s?)"
     r"(\d+)\s?[\-‐－–]\s?(\d+)(?![\d\-‐－–])"
 )
 
@@ -630,11 +649,11 @@ _STAGE_NUMBER = re.compile(
 # the next part with の, as an address's do; it was a range (ナナジューハチカラニ).
 # A capital letter after a hyphenated model number is the model's letter (MS-06F, RGM-79C, AH-64D), not a unit:
 # F was the floor (ゼロロッカイ).
-_MODEL_LETTER = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[\-‐]\d+)F(?![A-Za-z])")
+_MODEL_LETTER = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,4}[\-‐]\d+)([FJLWVAG])(?![A-Za-z])")
 _MODEL_NUMBER = re.compile(r"(?<![A-Za-z0-9\-‐])([A-Z]{1,4}[\-‐]\d+)((?:[\-‐]\d+)+)(?![\d\-‐])")
 
 
-_MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)")
+_MONEY_PREFIX = re.compile(r"([¥￥$＄€£])\s*(\d+(?:\.\d+)?)([兆億万]*)")
 # The euro and the pound also follow the amount in European writing (5€, 3,50 £ in a shop menu);
 # OpenJTalk reads 100$ as ドル but has no reading for € or £ at all, and stopped the line.
 _MONEY_SUFFIX = re.compile(r"(\d+(?:\.\d+)?)\s*([€£])")
@@ -701,6 +720,7 @@ _COLON_RATIO = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?![\d:.])")
 _STAR_RATING = re.compile(r"[★☆](?=\d)")
 # A tabletop game's dice (2d6, 1D100, 3d6+2) are said ニディーロク, the sides in Japanese as the count is (2d6 was
 # ニディーシックス: the English numbers after a letter; 1d100 already ヒャク).
+_DICE_OR = re.compile(r"(?<=ディー\d)/(?=\d+ディー)|(?<=ディー\d\d)/(?=\d+ディー)|(?<=ディー\d\d\d)/(?=\d+ディー)")
 _DICE = re.compile(r"(?<![A-Za-z\d])(\d{1,2})[dD](\d{1,3})(?![A-Za-z\d])")
 
 _TIMES_X = re.compile(
@@ -1155,6 +1175,8 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
     if "(" in text or "（" in text or "《" in text:
         text = _KANJI_RUBY_RUN.sub(lambda m: per_character(m, _KANJI_RUBY_ONE), text)
     if "[" in text or "［" in text:
+        if "[/ruby]" in text.lower():  # [ruby text="マジ"]本気[/ruby]: a closed tag covers its whole base
+            text = _KAG_RUBY_CLOSED.sub(lambda m: word(m.group(2), m.group(1), m.start(2)), text)
         text = _KAG_RUBY_RUN.sub(lambda m: per_character(m, _KAG_RUBY_ONE), text)
         text = _KAG_RUBY.sub(lambda m: _kag_ruby(m, word, user_dic), text)
     for i, pat in enumerate(_RUBY):
@@ -1726,6 +1748,10 @@ _NAME_EQUALS = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])\s?[=＝]\s?(?=[\u30a1-\u3
 
 def _normalize_numbers_all(text: str) -> str:
     text = _KANA_COUNTER.sub(lambda m: _KANA_COUNTERS[m.group(1)], text)
+    if "d" in text or "D" in text:  # before fractions: 1d6/1d20 is two rolls
+        text = _DICE.sub(r"\1ディー\2", text)
+        if "/" in text:
+            text = _DICE_OR.sub("、", text)
     if "分立て" in text or "分だて" in text:
         text = _WHIPPED.sub(lambda m: _WHIPPED_TENTHS[m.group(1)] + "ダテ", text)
     if "月" in text:
@@ -1785,8 +1811,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _X_YEAR.sub(lambda m: spoken_digits(m.group(1)) + "エックス" * len(m.group(2)), text)
     if "速" in text:
         text = _SPEED_TWICE.sub(r"\1\2", text)
-    if "F" in text:
-        text = _MODEL_LETTER.sub(r"\1エフ", text)
+    if "-" in text or "‐" in text:
+        text = _MODEL_LETTER.sub(lambda m: m.group(1) + letter_names()[m.group(2).lower()], text)
     units, unit_readings = _unit_pattern()
     if "何" in text:
         text = _what_unit(text)
@@ -1795,7 +1821,8 @@ def _normalize_numbers_all(text: str) -> str:
     text = units.sub(lambda m: unit_readings[m.group(1)], text)
     if "pt" in text:
         text = _POINTS_AFTER_WORD.sub("ポイント", text)
-    text = _MONEY_PREFIX.sub(lambda m: m.group(2).removesuffix(".00") + _MONEY_UNIT[m.group(1)], text)
+    # (the amount's 兆 / 億 / 万 before the currency: ＄1.5兆 イッテンゴチョードル, was ドルチョー)
+    text = _MONEY_PREFIX.sub(lambda m: m.group(2).removesuffix(".00") + m.group(3) + _MONEY_UNIT[m.group(1)], text)
     if "€" in text or "£" in text:
         text = _MONEY_SUFFIX.sub(lambda m: m.group(1).removesuffix(".00") + _MONEY_UNIT[m.group(2)], text)
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
@@ -1841,6 +1868,10 @@ def _normalize_numbers_all(text: str) -> str:
         text = _CARET_POWER.sub(r"の\1乗", text)
     if "/" in text and ("血圧" in text or "エイチジー" in text):
         text = _BLOOD_PRESSURE.sub(_blood_pressure, text)
+    if "期" in text or "FY" in text:
+        text = _FISCAL_PERIOD.sub(
+            lambda m: f"{m.group(1)}年{int(m.group(2))}月" if m.group(1) else f"{m.group(3)}年{int(m.group(4))}月", text
+        )
     text = _FRACTION.sub(lambda m: f"{m.group(2)}分の{m.group(1)}", text)
     if "日" in text:
         text = _DAY_RANGE.sub(r"\1日から\2日", text)
@@ -1854,8 +1885,6 @@ def _normalize_numbers_all(text: str) -> str:
     text = _TIMES_X.sub("×", text)
     if "*" in text:
         text = _TIMES_STAR.sub("×", text)
-    if "d" in text or "D" in text:
-        text = _DICE.sub(r"\1ディー\2", text)
     if "st" in text or "nd" in text or "rd" in text or "th" in text:
         text = _ORDINAL.sub(_ordinal, text)
     return text
@@ -2023,6 +2052,10 @@ _NUMBER_LETTER_HYPHEN = re.compile(r"(?<=[0-9])[-‐](?=([A-Za-z])(?![A-Za-z])|[
 _CIRCLE_RUN = re.compile(r"[〇○◯]+")
 _BULLET_BEFORE = re.compile(r"^[\s「『]*$")
 _DIGIT_OR_KANJI = re.compile(rf"[0-9{KANJI}]")
+# (a 〇 after a kanji is the zero of a number only after a numeral: 二〇〇〇年; after a word it is a mark, 空席〇 マル)
+_NUMERAL_BEFORE_CIRCLE = re.compile("[0-9〇一二三四五六七八九十百千万億兆]")
+# ... and before a kanji only before a counter (〇点, 午前〇時); before a word it is a mark (〇空席あり, was no reading)
+_NUMERAL_AFTER_CIRCLE = re.compile("[0-9〇一二三四五六七八九十百千万億兆点時年月日分秒回人個本枚円度位号番割]")
 _CIRCLE_WORD_AFTER = re.compile(rf"[{HIRA}、。！？!?」』）)…‥ー〜～]|$")
 
 
@@ -2032,10 +2065,10 @@ def _circle(m: re.Match[str]) -> str:
     after = text[m.end()] if m.end() < len(text) else ""
     if len(run) > 3:
         return run
-    if "〇" in run and (_DIGIT_OR_KANJI.match(before) or _DIGIT_OR_KANJI.match(after)):
+    if "〇" in run and (_NUMERAL_BEFORE_CIRCLE.match(before) or _NUMERAL_AFTER_CIRCLE.match(after)):
         return run
     if len(run) == 1 and _BULLET_BEFORE.match(text[: m.start()]) and _CIRCLE_WORD_AFTER.match(after) is None:
-        return run
+        return "○"  # a bullet, silent (the kanji zero 〇 alone had no reading and stopped the line: 〇 空席あり)
     return "マル" * len(run)  # katakana: 答えはまる was analysed 答え + はまる (嵌まる), は read ハ
 
 

@@ -124,8 +124,9 @@ def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> t
         pos = ph.start + len(ph.text)
         if value is None:
             unresolved.append(ph)
-            suffix, after = text[pos : pos + 1], text[pos + 1 : pos + 2]
-            if suffix in _NAME_SUFFIXES and not _starts_compound(after):
+            gap = len(text[pos:]) - len(text[pos:].lstrip(" 　")) if ph.start == 0 else 0  # {player} は…
+            suffix, after = text[pos + gap : pos + gap + 1], text[pos + gap + 1 : pos + gap + 2]
+            if suffix in _NAME_SUFFIXES and not gap and not _starts_compound(after):
                 # The name this stood for is gone; the title after it, read alone, is another word
                 # (様 ヨー, 殿 トノ, 君 キミ): write the reading it has after a name.
                 parts.append(_NAME_SUFFIXES[suffix])
@@ -134,7 +135,7 @@ def fill_placeholders(text: str, readings: Mapping[str, str] | None = None) -> t
                 # ... and a topic は / direction へ after it, opening the line now, is still the particle
                 # ({player}は強い: was ハツヨイ, a は with no word before it being said as written)
                 parts.append(_PARTICLES[suffix])
-                pos += 1
+                pos += gap + 1
         else:
             parts.append(value)
     parts.append(text[pos:])

@@ -101,8 +101,11 @@ class TextNormStage(Stage[TextNormConfig]):
     # a katakana name, a pairing × after hiragana, ordinals to 100th, thousandths of a lap time, $10.00; 59: a
     # quoted word's reading in brackets after it (「御意」（ぎょい）); 60: more stream and notice tags (【告知あり】,
     # 〈証言〉), a menu of [choices], am before a time, 199X年, arcminutes, codes after 番号 / 品番, dice, <=, 4/4拍子,
-    # sectors, model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00
-    version: ClassVar[str] = "60"
+    # sectors, model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00; 61:
+    # KAG ruby closed by [/ruby], 〇 as a bullet or a mark, 500W at a line's end, dice rolls apart, Chapter 1-2,
+    # ＄1.5兆, fiscal periods (2025/3期), ratings (AA-), model letters (XR-500J), railway notices, ships and operations
+    # before a title, は after a placeholder and a space
+    version: ClassVar[str] = "61"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -297,8 +300,11 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (1万人いった), context rows of the session 43 probes (時刻表, 嘘を吐く, 外野手, 索条痕, 也, 3拍子, 八歩...); 135:
     # textnorm 59, eras before a year (eras.py), old provinces, 候, 畳間, old kana っ and volitional (言つた, 行かう);
     # 136: textnorm 60, no break before a count's 数, sci-fi / idol / chat context rows, capital title words (FOX, BOX,
-    # TOP), SAN / CERO / NAMCO, 版 バン after a name; 137: F1 before 日本 or a katakana word in English (エフワン)
-    version: ClassVar[str] = "137"
+    # TOP), SAN / CERO / NAMCO, 版 バン after a name; 137: F1 before 日本 or a katakana word in English (エフワン);
+    # 138: textnorm 61, coined element + creature / weapon names (coined_compounds.py: 水竜 スイリュー), old kana in
+    # hiragana (にほひ, ちやうど, やうに), context rows of the second probe round (設備投資, 年3回, 6時40分着, 1つ上,
+    # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM
+    version: ClassVar[str] = "138"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
