@@ -303,8 +303,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # TOP), SAN / CERO / NAMCO, 版 バン after a name; 137: F1 before 日本 or a katakana word in English (エフワン);
     # 138: textnorm 61, coined element + creature / weapon names (coined_compounds.py: 水竜 スイリュー), old kana in
     # hiragana (にほひ, ちやうど, やうに), context rows of the second probe round (設備投資, 年3回, 6時40分着, 1つ上,
-    # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM
-    version: ClassVar[str] = "138"
+    # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM; 139: 塞いだ, 合わせ鏡, 即身仏, 直葬,
+    # 開かずの
+    version: ClassVar[str] = "139"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
