@@ -147,9 +147,31 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
+        elif f["orig"] == "降りる" and f["pron"].startswith("オリ") and _precipitation_falls(features, i):
+            set_reading(f, "フ" + clean_pron(f["pron"])[1:])  # 雨が強く降ります フリマス: 降る, not 降りる
         elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
             _adjective_looks(features, i)
     return features
+
+
+# 降り in a clause whose subject is rain or snow is 降る's (雨が強く降ります, 雪がたくさん降りました, 雨が1時間で
+# 100ミリ降りました: OpenJTalk read 降りる, オリマス, wherever a word stood between が and the verb). Not where 降りる
+# has its own object or source (電車を降りた, バスから降りた: a passenger gets off, in the rain or not).
+_PRECIPITATION = frozenset(
+    {"雨", "雪", "大雨", "大雪", "小雨", "雹", "霰", "みぞれ", "霙", "にわか雨", "豪雨", "初雪", "霧雨"}
+)
+
+
+def _precipitation_falls(features: list[dict], i: int) -> bool:
+    for j in range(i - 1, -1, -1):
+        w = features[j]
+        if w["pos"] == "記号" and w["string"] in ("。", "！", "？", "、"):
+            return False
+        if w["string"] in ("を", "から") and w["pos"] == "助詞":
+            return False
+        if w["string"] in _PRECIPITATION and j + 1 < i and features[j + 1]["string"] in ("が", "は", "も"):
+            return True
+    return False
 
 
 # 入れない with no を-object is the potential of 入る, "cannot enter" (ここへは入れない ハイレナイ, 部屋に

@@ -347,9 +347,27 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
     # ー when that text still held the 」 OpenJTalk was then given as 、.
     analysed, stretches = take_stretches(_brackets_to_pauses(text))
     given = analysed
+    features = None
     if romaji and _WORD_SPACE.search(analysed) is not None and _same_words_without_spaces(analysed, jt):
         given = _WORD_SPACE.sub("", analysed)
-    features = run_frontend(given, jt)
+    elif (
+        not romaji
+        and _WORD_SPACE.search(analysed) is not None
+        and _SPACED_KANA_LINE.fullmatch(analysed)
+        and _HA_WORD_AFTER_SPACE.search(analysed) is not None
+    ):
+        # A line in kana with a space between its words (old RPGs, picture books: はは が わらった) and a word
+        # that starts with は or へ: OpenJTalk cut はは before a space into two particles (ハワ), はしった into
+        # the particle and しった; without the spaces MeCab reads the word whole. Joined when no word of the
+        # joined analysis runs across a writer's space (only such lines: elsewhere the spaced analysis is kept).
+        joined = _WORD_SPACE.sub("", analysed)
+        features = run_frontend(joined, jt)
+        if _keeps_word_starts(analysed, features):
+            given = joined
+        else:
+            features = None
+    if features is None:
+        features = run_frontend(given, jt)
     if given is not analysed and not _keeps_word_starts(analysed, features):
         given = analysed  # bu buokuhe: NJD joined the fillers ぶ + ぶ across the writer's space
         features = run_frontend(given, jt)
@@ -385,6 +403,9 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞"})
+# a line of kana words and spaces, with the marks that end or break its sentences
+_HA_WORD_AFTER_SPACE = re.compile(r"(?:^|[ 　])[はへ][\u3041-\u3096]")
+_SPACED_KANA_LINE = re.compile(r"[\u3041-\u309f\u30a1-\u30ffー 、。！？!?…‥「」『』]+")
 _INFLECTING = frozenset({"動詞", "形容詞"})
 # A space between two Japanese characters: only romaji conversion leaves one by now (normalize drops
 # the layout spaces around Japanese), one between each two romaji words.

@@ -182,7 +182,9 @@ _NOTICE_WORDS = (
     "あり|有り|なし|無し|初|記念|周年|生誕祭|歌ってみた|踊ってみた|弾いてみた|描いてみた|やってみた|3D|ASMR|同時視聴|"
     "参加型|視聴者参加型|縦型|切り抜き|耐久配信|"
     # (and a railway's or an airport's notices: 【到着】, 【運行情報】, 〈急行〉)
-    "到着|出発|運行情報|運行|運休|遅延|快速|特急|急行|各停|普通|乗り換え|乗換|搭乗|欠航"
+    "到着|出発|運行情報|運行|運休|遅延|快速|特急|急行|各停|普通|乗り換え|乗換|搭乗|欠航|"
+    # (and a fandom's trade and notice tags: 【急募】, 【求】, 【譲】, 【再掲】, 【宣伝】)
+    "急募|求|譲|再掲|宣伝|交換|取引"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
 _HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
@@ -220,7 +222,10 @@ _NOT_A_NAME = re.compile(
     # (a work or a show named before its title: 朗読劇「星降る夜に」, 舞台「…」, ドラマCD「…」, DLC第2弾「…」)
     r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
     # (a ship, an operation or a numbered chapter: 空母「赤城」, 作戦名「天号」, チャプター5「鉄の暴風」)
-    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|(?:チャプター|Chapter|CHAPTER|No\.?|#)\s?\d+"
+    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦"
+    # (an episode's or a track's number, also as the abbreviations pass writes it: No.01「…」 ナンバー01, Vol.3「…」)
+    r"|(?:チャプター|Chapter|CHAPTER|No\.?|ナンバー|Vol\.?|ボリューム|#|＃|Episode|エピソード|EP\.?|Track|トラック)\s?\d+"
+    r"|(?:ボリューム|ナンバー|エピソード|トラック|チャプター)(?:ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|テン)"
     r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲"
     r"|(?<=.)[章話編]|エピローグ|プロローグ|幕間|閑話|序幕|終幕)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
@@ -1553,6 +1558,21 @@ def _alphanumeric_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![A-Za-z0-9.])({_longest_first(names)})(?![A-Za-z0-9])"), names
 
 
+# Two versions with a slash after a product's name (Windows 10/11, iOS 16/17: either one) are said one after the
+# other with a pause; they were a fraction, the other way round (ジューイチブンノジュー). Only neighbouring versions (up
+# to two apart; Page 3/10 is a page of ten) and not after a label in capitals (LAP 3/3).
+_VERSIONS = re.compile(r"(?<=[A-Za-z] )(\d{1,2})/(\d{1,2})(?![\d/])")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+) $")
+# A module's hyphen between its type and its speed (DDR4-3200, PC4-25600, LPDDR5-6400) is a pause, not a range.
+_MODULE_HYPHEN = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6}\d)[-‐](?=\d{3,5}(?![\d\-]))")
+
+
+def _versions(m: re.Match[str]) -> str:
+    word = _WORD_BEFORE.search(m.string, 0, m.start())
+    named = word is not None and not word.group(1).isupper()  # a name (Windows, iOS), not a label (LAP 3/3)
+    return f"{m.group(1)}、{m.group(2)}" if named and 0 < int(m.group(2)) - int(m.group(1)) <= 2 else m.group(0)
+
+
 # Intel's processor names (Core i5, i7-12700K) are said in English, アイファイブ; a lone i before a digit was the
 # kana イ (イゴ) and the hyphen before the model number a range (カラ).
 _INTEL_CORE = re.compile(r"(?<![A-Za-z0-9])i([3579])(?:[-‐](?=\d{4,5})|(?![A-Za-z0-9]))")
@@ -1723,6 +1743,9 @@ _KANA_COUNTERS = {
     "こ": "個", "ほん": "本", "ぼん": "本", "ぽん": "本", "かい": "回", "ふん": "分", "ぷん": "分", "さつ": "冊",
     "はい": "杯", "ぱい": "杯", "ばい": "倍", "さい": "歳", "にん": "人", "じ": "時", "がつ": "月", "ねん": "年",
     "まい": "枚", "だい": "台", "とう": "頭", "ちゃく": "着",
+    # (and those a picture book or a kana RPG writes: 1そく イッソク, 1けん, 1しゅうかん, 3びき; were イチソク…)
+    "そく": "足", "けん": "軒", "しゅうかん": "週間", "かげつ": "か月", "はつ": "発", "ぱつ": "発", "ひき": "匹",
+    "びき": "匹", "ぴき": "匹", "つう": "通", "ばん": "番",
 }  # fmt: skip
 _KANA_COUNTER = re.compile(
     r"(?<=[0-9０-９])(" + "|".join(sorted(_KANA_COUNTERS, key=len, reverse=True)) + r")"
@@ -1789,6 +1812,10 @@ def _normalize_numbers_all(text: str) -> str:
         text = _ENGLISH_RANK.sub(lambda m: english_numeral(m.group(1) or m.group(2)) or m.group(0), text)
     if "i" in text:
         text = _INTEL_CORE.sub(_intel_core, text)
+    if "/" in text:
+        text = _VERSIONS.sub(_versions, text)
+    if "-" in text or "‐" in text:
+        text = _MODULE_HYPHEN.sub(r"\1、", text)
     names, name_readings = _alphanumeric_pattern()
     text = names.sub(lambda m: name_readings[m.group(1)], text)  # 3D スリーディー, 1UP ワンナップ
     if "v" in text or "V" in text:

@@ -104,8 +104,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # sectors, model letters (MS-06F), scores in more sports lines and on a scoreboard, formations, うp, €5.00; 61:
     # KAG ruby closed by [/ruby], 〇 as a bullet or a mark, 500W at a line's end, dice rolls apart, Chapter 1-2,
     # ＄1.5兆, fiscal periods (2025/3期), ratings (AA-), model letters (XR-500J), railway notices, ships and operations
-    # before a title, は after a placeholder and a space
-    version: ClassVar[str] = "61"
+    # before a title, は after a placeholder and a space; 62: an episode's number before its title (No.01「…」), fandom
+    # tags (【急募】), counters in hiragana (1そく, 3びき), neighbouring versions (Windows 10/11), DDR4-3200
+    version: ClassVar[str] = "62"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -304,8 +305,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 138: textnorm 61, coined element + creature / weapon names (coined_compounds.py: 水竜 スイリュー), old kana in
     # hiragana (にほひ, ちやうど, やうに), context rows of the second probe round (設備投資, 年3回, 6時40分着, 1つ上,
     # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM; 139: 塞いだ, 合わせ鏡, 即身仏, 直葬,
-    # 開かずの
-    version: ClassVar[str] = "139"
+    # 開かずの; 140: textnorm 62, 降る after rain or snow (雨が強く降ります), a spaced kana line's は-words whole
+    # (はは が), dialect, fandom and weather context rows (堪忍, 押忍, 好いとう, 腐女子, 震度5強以上, 晴れ後曇り...),
+    # IT loanwords (JPEG)
+    version: ClassVar[str] = "140"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
