@@ -222,7 +222,7 @@ _NOT_A_NAME = re.compile(
     # (a work or a show named before its title: 朗読劇「星降る夜に」, 舞台「…」, ドラマCD「…」, DLC第2弾「…」)
     r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
     # (a ship, an operation or a numbered chapter: 空母「赤城」, 作戦名「天号」, チャプター5「鉄の暴風」)
-    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦"
+    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|新色|限定色|コフレ"
     # (an episode's or a track's number, also as the abbreviations pass writes it: No.01「…」 ナンバー01, Vol.3「…」)
     r"|(?:チャプター|Chapter|CHAPTER|No\.?|ナンバー|Vol\.?|ボリューム|#|＃|Episode|エピソード|EP\.?|Track|トラック)\s?\d+"
     r"|(?:ボリューム|ナンバー|エピソード|トラック|チャプター)(?:ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|テン)"
@@ -1718,7 +1718,7 @@ def _spoken_groups(digits: str) -> str:
 
 
 # A clothing size (3Lサイズ, 4Lサイズ) is said in English, スリーエル (it was litres, サンリットル).
-_CLOTHING_SIZE = re.compile(r"(?<![\d.])([2-9])L(?=サイズ)")
+_CLOTHING_SIZE = re.compile(r"(?<![\d.])([2-9])L(?=サイズ)|(?<=サイズ)([:：]?\s?)([2-9])L(?![A-Za-z])")  # or サイズ3L
 # An RPG's money after a number in a line about buying, selling or holding it (やくそう 8G, 所持金：12,345G,
 # 1,000Gで売れる) is ゴールド; it was the letter (ハチジー). Elsewhere a G stays what the tables make it
 # (5G ファイブジー).
@@ -1784,7 +1784,9 @@ def _normalize_numbers_all(text: str) -> str:
     if "0x" in text or "0X" in text:
         text = _HEX_NUMBER.sub(_hex_number, text)
     if "L" in text:
-        text = _CLOTHING_SIZE.sub(lambda m: (english_numeral(m.group(1)) or m.group(1)) + "エル", text)
+        text = _CLOTHING_SIZE.sub(
+            lambda m: (m.group(2) or "") + (english_numeral(m.group(1) or m.group(3)) or "") + "エル", text
+        )
     if "G" in text and _SHOP_WORDS.search(text) is not None:
         text = _GOLD.sub("ゴールド", text)
     text = _ID_AFTER_LETTERS.sub(_id_digits, _ID_AFTER_LABEL.sub(_id_digits, text))

@@ -105,8 +105,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # KAG ruby closed by [/ruby], 〇 as a bullet or a mark, 500W at a line's end, dice rolls apart, Chapter 1-2,
     # ＄1.5兆, fiscal periods (2025/3期), ratings (AA-), model letters (XR-500J), railway notices, ships and operations
     # before a title, は after a placeholder and a space; 62: an episode's number before its title (No.01「…」), fandom
-    # tags (【急募】), counters in hiragana (1そく, 3びき), neighbouring versions (Windows 10/11), DDR4-3200
-    version: ClassVar[str] = "62"
+    # tags (【急募】), counters in hiragana (1そく, 3びき), neighbouring versions (Windows 10/11), DDR4-3200; 63:
+    # a new colour before its name (新色「…」), サイズ3L
+    version: ClassVar[str] = "63"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -307,8 +308,8 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM; 139: 塞いだ, 合わせ鏡, 即身仏, 直葬,
     # 開かずの; 140: textnorm 62, 降る after rain or snow (雨が強く降ります), a spaced kana line's は-words whole
     # (はは が), dialect, fandom and weather context rows (堪忍, 押忍, 好いとう, 腐女子, 震度5強以上, 晴れ後曇り...),
-    # IT loanwords (JPEG)
-    version: ClassVar[str] = "140"
+    # IT loanwords (JPEG); 141: textnorm 63, 羽織って, 綿100%, 唇, ワンサイズ上
+    version: ClassVar[str] = "141"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
