@@ -147,6 +147,8 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
             prev = features[i - 1]
             if prev["cform"] == "未然ウ接続" and prev["pron"][-1:] in _O_ROW:
                 f["pron"] = "ー"  # the read stays ウ, as OpenJTalk writes it after verbs
+        elif f["orig"] == "行く" and f["pron"].startswith("イッ") and s[:1] == "行" and _an_action_done(features, i):
+            set_reading(f, "オコナッ")  # 調査は慎重に行った: an action is done (行う), not gone to
         elif f["orig"] == "降りる" and f["pron"].startswith("オリ") and _precipitation_falls(features, i):
             set_reading(f, "フ" + clean_pron(f["pron"])[1:])  # 雨が強く降ります フリマス: 降る, not 降りる
         elif "そ" in s or (i + 1 < len(features) and features[i + 1]["string"].startswith(_AFTER_STEM)):
@@ -160,6 +162,25 @@ def apply_context_readings(features: list[dict]) -> list[dict]:
 _PRECIPITATION = frozenset(
     {"雨", "雪", "大雨", "大雪", "小雨", "雹", "霰", "みぞれ", "霙", "にわか雨", "豪雨", "初雪", "霧雨"}
 )
+
+
+def _an_action_done(features: list[dict], i: int) -> bool:
+    """Whether 行っ (i) does an action its clause names as topic or object (撮影は許可を得て行っています, 調査は慎重に
+    行った, 分配は前日までに行ってください: 行う, which OpenJTalk read 行く, イッテ; NHK reads 行って so only where
+    the text cannot mean going). Where a place is gone to (学校に行った, 会議に行った: a noun and に or へ right before
+    it) or no action noun stands before it (彼は行った), it stays 行く."""
+    before = features[i - 1] if i else None
+    if before is not None and before["string"] in ("に", "へ") and i >= 2:
+        place = features[i - 2]
+        if place["string"] != "まで" and place["pos_group1"] not in ("形容動詞語幹", "副詞可能"):
+            return False  # 学校に行った; not 慎重に, 丁寧に, 前日までに
+    for j in range(i - 1, 0, -1):
+        w = features[j]
+        if w["pos"] == "記号" and w["string"] in ("。", "！", "？"):
+            return False
+        if w["string"] in ("は", "を", "も") and w["pos"] == "助詞" and features[j - 1]["pos_group1"] == "サ変接続":
+            return True
+    return False
 
 
 def _precipitation_falls(features: list[dict], i: int) -> bool:

@@ -1,4 +1,4 @@
-"""Japanese era names (元号) before a year, read as eras.
+"""Japanese era names (元号) before a year, read as eras; and terms the dictionary reads kanji by kanji.
 
 OpenJTalk's dictionary holds the modern eras and many old ones, but reads dozens of others as a
 given name or with kun readings (元治元年 モトハルガンネン, 元亀二年 モトカメ, 明暦の大火 アカリレキ, 安永
@@ -34,6 +34,19 @@ def _era_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _ERA_CONTEXT = re.compile(_AFTER_ERA)
+
+
+@cache
+def _term_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    readings = dict(read_table("terms.tsv"))
+    return re.compile("|".join(sorted(readings, key=len, reverse=True))), readings
+
+
+def term_readings(text: str) -> str:
+    """``text`` with each term of ``data/terms.tsv`` (a game's, a hobby's or a field's word the dictionary reads
+    kanji by kanji: 跳満, 聴牌, 稍重, 漸新世, 付喪神) written in its reading."""
+    pattern, readings = _term_pattern()
+    return pattern.sub(lambda m: readings[m.group(0)], text)
 
 
 def era_readings(text: str) -> str:

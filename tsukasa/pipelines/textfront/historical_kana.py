@@ -64,16 +64,22 @@ def _volitional(m: re.Match[str]) -> str:
 # a text in the old spelling writes in hiragana (にほひ, かほり, かをり, ありがたう, といふ, といへども: were ニホヒ,
 # テフテフ). And やう: after an i-row kana the contracted sound written with a full-size や (ちやうど,
 # しやうがない: ちょう, しょう), elsewhere よう before the endings of 様 (やうに, やうな, やうだ) and in やうやく,
-# おはやう; not after あ or や (あやうく, ややうるさい are modern). Session 43's historical probe found these.
+# おはやう; not after あ or や (あやうく, ややうるさい are modern). Also だらう, かういふ, をとこ, しまつた,
+# ぢや. Session 43's historical and literature probes found these.
 _OLD_SPELLINGS = re.compile(
     r"(?<=[まで])せう|さうらふ|さう|てふてふ|にほひ|かほり|かをり|ありがたう|といふ|といへど"
+    r"|(?<=[だでろ])らう|ういふ|をとこ|をんな|ゑがほ|(?:しまつ|だつ|なつ|やつ)た(?![めびらちまけ])|ぢや"
     r"|(?<=[ちしきりじぎにひびみ])やう|(?<![あや])やう(?=に|な|だ|で|やく|[、。！？]|$)"
 )
 _OLD_SPELLING_MODERN = {"せう": "しょう", "さうらふ": "そうろう", "さう": "そう", "てふてふ": "ちょうちょう",
                         "にほひ": "におい", "かほり": "かおり", "かをり": "かおり", "ありがたう": "ありがとう",
-                        "といふ": "という", "といへど": "といえど"}  # fmt: skip
+                        "といふ": "という", "といへど": "といえど", "らう": "ろう", "ういふ": "ういう",
+                        "をとこ": "おとこ", "をんな": "おんな", "ゑがほ": "えがお", "しまつた": "しまった",
+                        "だつた": "だった", "なつた": "なった", "やつた": "やった", "ぢや": "じゃ"}  # fmt: skip
 _I_ROW = frozenset("ちしきりじぎにひびみ")
-_MAY_BE_OLD = re.compile("せう|さう|やう|てふ|にほひ|かほり|かをり|ありがたう|といふ|といへど")
+_MAY_BE_OLD = re.compile(
+    "せう|さう|やう|てふ|にほひ|かほり|かをり|ありがたう|といふ|といへど|らう|ういふ|をとこ|をんな|ゑがほ|つた|ぢや"
+)
 
 
 def _old_spelling(m: re.Match[str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from tsukasa.pipelines.textfront.chemistry import has_formula, read_formulas
-from tsukasa.pipelines.textfront.eras import era_readings
+from tsukasa.pipelines.textfront.eras import era_readings, term_readings
 from tsukasa.pipelines.textfront.readings import (
     SpelledReading,
     english_numeral,
@@ -184,7 +184,9 @@ _NOTICE_WORDS = (
     # (and a railway's or an airport's notices: 【到着】, 【運行情報】, 〈急行〉)
     "到着|出発|運行情報|運行|運休|遅延|快速|特急|急行|各停|普通|乗り換え|乗換|搭乗|欠航|"
     # (and a fandom's trade and notice tags: 【急募】, 【求】, 【譲】, 【再掲】, 【宣伝】)
-    "急募|求|譲|再掲|宣伝|交換|取引"
+    "急募|求|譲|再掲|宣伝|交換|取引|"
+    # (and a game's maintenance notices: 【不具合】, 【復旧済み】, 【調査中】, 【メンテナンス】, 【イベント】)
+    "不具合|復旧済み|復旧|調査中|対応中|修正済み|既知の不具合|補填|メンテナンス|イベント|ガチャ|アップデート|ログインボーナス"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
 _HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
@@ -222,7 +224,7 @@ _NOT_A_NAME = re.compile(
     # (a work or a show named before its title: 朗読劇「星降る夜に」, 舞台「…」, ドラマCD「…」, DLC第2弾「…」)
     r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
     # (a ship, an operation or a numbered chapter: 空母「赤城」, 作戦名「天号」, チャプター5「鉄の暴風」)
-    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|新色|限定色|コフレ"
+    r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|新色|限定色|コフレ|神器|ガチャ|衣装|報酬|コスチューム|スキン|防具"
     # (an episode's or a track's number, also as the abbreviations pass writes it: No.01「…」 ナンバー01, Vol.3「…」)
     r"|(?:チャプター|Chapter|CHAPTER|No\.?|ナンバー|Vol\.?|ボリューム|#|＃|Episode|エピソード|EP\.?|Track|トラック)\s?\d+"
     r"|(?:ボリューム|ナンバー|エピソード|トラック|チャプター)(?:ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|テン)"
@@ -515,6 +517,26 @@ _MATCH_WORDS = re.compile(
     # (session 43's sports probe: 2-1で逃げ切り, 10-9の乱打戦, 14-0の大勝, 0-3から追いつく, a tennis game's デュース)
     r"|[勝敗]|戦|引き分|逃げ切|追いつ|追い付|サヨナラ|完封|零封|乱打|接戦|デュース|ブレイク"
 )
+# A horse-racing bet's numbers (馬連3-7, ワイド3-7, 3連単1-5-8) are said one after the other, サンナナ (they were a
+# range, サンカラナナ).
+_BET = re.compile(
+    r"(?:(?<=馬連)|(?<=馬単)|(?<=枠連)|(?<=枠単)|(?<=ワイド)|(?<=連複)|(?<=連単)|(?<=ウマレン)|(?<=ウマタン)|(?<=ワクレン)"
+    r"|(?<=レンプク)|(?<=レンタン))\s?(\d{1,2}(?:\s?[-－]\s?\d{1,2}){1,2})(?![\d\-])"
+)
+
+
+_HORSE_NUMBERS = ("", "イチ", "ニー", "サン", "ヨン", "ゴー", "ロク", "ナナ", "ハチ", "キュー", "ジュー",
+                  "ジューイチ", "ジューニ", "ジューサン", "ジューヨン", "ジューゴ", "ジューロク", "ジューナナ",
+                  "ジューハチ")  # fmt: skip
+
+
+def _bet(m: re.Match[str]) -> str:
+    numbers = [int(n) for n in re.split(r"\s?[-－]\s?", m.group(1))]
+    if not all(0 < n < len(_HORSE_NUMBERS) for n in numbers):
+        return m.group(0)
+    return "".join(_HORSE_NUMBERS[n] for n in numbers)
+
+
 # A scoreboard puts the score between the two sides, spaced (東京 5-4 横浜, HOME 3 - 2 AWAY): 対 (was ノ, and a
 # spaced hyphen a range, から).
 _SPACED_SCORE = re.compile(r"(?<=[^\s\d] )(\d{1,3}) ?[-－–] ?(\d{1,3})(?= [^\s\d])")
@@ -561,6 +583,11 @@ def _early_date(m: re.Match[str]) -> str:
 # a fraction (サンブンノニセンニジューゴ).
 _FISCAL_PERIOD = re.compile(r"(?<![\d/])(?:FY)?(\d{2}|\d{4})/(\d{1,2})(?=期)|(?<=FY)(\d{4})/(\d{1,2})(?![\d/])")
 _FRACTION = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
+# Two month/day pairs joined as a period (4/1〜4/7, 12/25〜1/7: an event's dates) are dates at both ends; 4/1 was the
+# fraction ヨンブンノイチ (only a day past 12 or a weekday after it made a date).
+_DATE_PERIOD = re.compile(
+    r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(\s?[〜～~\-–]\s?)(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?![\d/])"
+)
 # Blood pressure is systolic / diastolic, said with の (血圧80/50 ハチジューノゴジュー; it was a fraction, 50分の80).
 _BLOOD_PRESSURE = re.compile(
     r"(?<=血圧)([はがも]?[:：]?\s?(?:上昇|低下)?[、,]?\s?)(\d{2,3})/(\d{2,3})(?![\d/])"
@@ -1105,7 +1132,7 @@ def apply_ruby_with_readings(text: str, user_dic: str | None = None) -> tuple[st
     """:func:`apply_ruby`, and the readings of the words it kept as written, in text order; a word
     the compiled user dictionary ``user_dic`` reads as its ruby is kept too."""
     kept: list[SpelledReading] = []
-    text = era_readings(text)  # 元治元年 ゲンジ, not the dictionary's given name モトハル (eras.py)
+    text = term_readings(era_readings(text))  # 元治元年 ゲンジ, not the given name モトハル; 跳満 ハネマン (eras.py)
     if _MAY_HAVE_RUBY.search(text) is None:
         return text, kept
     return _apply_ruby_all(text, kept, user_dic), kept
@@ -1202,8 +1229,8 @@ def _apply_ruby_all(text: str, kept: list[SpelledReading] | None = None, user_di
         run, reading = m.group(1), m.group(2)
         for start in range(len(run)):  # the longest word first
             before = run[start - 1] if start else m.string[m.start() - 1 : m.start()]
-            if before.isdigit() and len(run) - start == 1 and _KATAKANA_RUN.fullmatch(reading) is not None:
-                continue  # a counter after its number takes no katakana ruby: 令和5年(ワ)第1234号 is a case's code
+            if before.isdigit() and len(run) - start == 1 and (_KATAKANA_RUN.fullmatch(reading) or len(reading) <= 2):
+                continue  # a counter after its number takes no katakana ruby: 令和5年(ワ)第1234号, (わ): a case's code
             if _KANJI_RUN.match(run, start) is not None and spells(run[start:], reading):
                 return run[:start] + word(run[start:], reading, m.start() + start)
         return m.group(0)
@@ -1394,6 +1421,18 @@ def _is_emoji(c: str) -> bool:
     )
 
 
+# A unit after 数 or 数十 / 数百 / 数千 / 数万 (数km, 数十m, 数℃: "a few") is read as after a number; it was spelled
+# (カズケーエム, スージューエム).
+_SOME_UNITS = re.compile(r"(?<=数)([十百千万]?)(km|cm|mm|m|kg|mg|g|℃|°C|mL|L|t|ha|ppm)(?![A-Za-z])")
+
+
+def _some_units(m: re.Match[str]) -> str:
+    _, readings = _unit_pattern()
+    if m.group(2) in ("℃", "°C"):
+        return m.group(1) + "度"  # 数度 スード (the unit's katakana ド made 数 カズ)
+    return m.group(1) + readings.get(m.group(2), m.group(2))
+
+
 def normalize_numbers(text: str) -> str:
     if _DIGIT.search(text) is None:
         if "日" in text and ("(" in text or "（" in text):  # 明日(木), 今日（金）: a day's weekday, as after a date
@@ -1402,6 +1441,10 @@ def normalize_numbers(text: str) -> str:
             text = _SHOGI_MOVE.sub(_shogi_move, text)
         if "何" in text:  # 何km ナンキロメートル: a unit after 何 as after a number (was ナニケーエム)
             text = _what_unit(text)
+        if "月" in text and ("懲役" in text or "禁" in text):  # 懲役六月 ロッカゲツ, as 懲役6月
+            text = _SENTENCE_MONTHS_KANJI.sub(r"\1\2か月", text)
+        if "数" in text:  # 数km スーキロメートル: a unit after 数 (数十m) as after a number (was カズケーエム)
+            text = _SOME_UNITS.sub(_some_units, text)
         return text  # every other rule rewrites a digit or the sign/comma/range next to one
     return _normalize_numbers_all(text)
 
@@ -1521,6 +1564,8 @@ _BASEMENT = re.compile(r"(?<![A-Za-z\d])B(\d{1,3})F(?![A-Za-z\d])")
 # ° after a number with no scale letter after it is an angle or a temperature (東経135°, 38.5°): 度
 # (it was dropped). °C and °F are the units table's.
 _DEGREES = re.compile(r"(?<=\d)\s?°(?![CF])")
+# Fahrenheit (350°F, an American recipe's oven) is 華氏 … 度; F was the floor (カイ).
+_FAHRENHEIT = re.compile(r"(\d+(?:\.\d+)?)\s?°F(?![A-Za-z])")
 # ... and the arcminutes after degrees with no arcseconds after them (北緯35°41', 赤緯-5°23': the ' was dropped)
 _ARCMINUTES = re.compile(r"(?<=\d°)(\d{1,2})['′](?![\d'′])")
 # A year with its last digits hidden by X (199X年, 20XX年, 198X年: a story's vague date) is said digit by digit with
@@ -1755,6 +1800,9 @@ _KANA_COUNTER = re.compile(
 
 # A sentence's term counts months with 月 (懲役3年6月, 禁錮6月: legal style): か月, not the calendar's June.
 _SENTENCE_MONTHS = re.compile(r"(?<=懲役|禁錮|禁固)(\d+年)?(\d+)月")
+_SENTENCE_MONTHS_KANJI = re.compile(
+    r"(?<=懲役|禁錮|禁固)([一二三四五六七八九十]+年)?([一二三四五六七八九十]+)月"
+)  # 懲役六月
 
 
 # Cream whipped to a tenth of stiffness: 8分立て ハチブダテ (a recipe's 分 is a tenth, 八分目's ブ), not minutes.
@@ -1834,6 +1882,7 @@ def _normalize_numbers_all(text: str) -> str:
     if "B" in text:
         text = _BASEMENT.sub(r"地下\1階", text)
     if "°" in text:
+        text = _FAHRENHEIT.sub(r"華氏\1度", text)
         text = _ARCMINUTES.sub(r"\1分", text)
         text = _DEGREES.sub("度", text)
     if "X" in text or "x" in text or "Ｘ" in text:
@@ -1857,6 +1906,9 @@ def _normalize_numbers_all(text: str) -> str:
     text = _DATE_YMD.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
     text = _DATE_MD.sub(lambda m: f"{int(m.group(1))}月{int(m.group(2))}日", text)
     if "/" in text:
+        text = _DATE_PERIOD.sub(
+            lambda m: f"{int(m.group(1))}月{int(m.group(2))}日{m.group(3)}{int(m.group(4))}月{int(m.group(5))}日", text
+        )
         text = _DATE_MD_LATE.sub(_late_date, text)
         text = _DATE_MD_EARLY.sub(_early_date, text)
 
@@ -1887,6 +1939,8 @@ def _normalize_numbers_all(text: str) -> str:
         text = _MODEL_NUMBER.sub(lambda m: m.group(1) + re.sub("[-‐]", "の", m.group(2)), text)
         text = _SCORE.sub(_score, text)
         text = _SPACED_SCORE.sub(r"\1対\2", text)
+        if "連" in text or "ワイド" in text or "単" in text or "レン" in text or "タン" in text:
+            text = _BET.sub(_bet, text)
         text = _FORMATION.sub(lambda m: "".join(SPOKEN_DIGITS[d] for d in m.groups() if d), text)
         if _MATCH_WORDS.search(text) is not None:
             text = _MATCH_SCORE.sub(r"\1対\2", text)
@@ -2521,6 +2575,7 @@ _PLAIN = re.compile(r"[\u4e00-\u9fff々\u3041-\u3094\u30a1-\u30f4\u30fc、。？
 # (and a ッ between pauses, which squeeze_repeats drops)
 _PLAIN_SUSPECT = re.compile(
     r"^[、。ー！？]|([、。？！っッー])\1|[？！][？！]|[、。？！]ー|(?:^|[、。？！])[っッ]+(?=$|[、。？！])"
+    r"|(?:懲役|禁錮|禁固)[一二三四五六七八九十]"  # a sentence's months in kanji (懲役六月: _SENTENCE_MONTHS_KANJI)
 )
 
 
@@ -2545,6 +2600,8 @@ _PLAIN_LATIN_SUSPECT = re.compile(
     r"|(?<![A-Za-z])[,!?]|[,!?](?![A-Za-z ])"  # ASCII marks normalize_symbols would make Japanese
     r"|(?<=[A-Za-z])[？！](?=[A-Za-z ])"  # NFKC would make these ASCII, and they would stay ASCII
     r"|うp(?![A-Za-z])"  # net slang's うp (normalize_symbols: うぷ)
+    r"|数[十百千万]?(?:km|cm|mm|m|kg|mg|g|mL|L|t|ha|ppm)(?![A-Za-z])"  # 数km (_SOME_UNITS)
+    r"|(?:懲役|禁錮|禁固)[一二三四五六七八九十]"  # 懲役六月 (_SENTENCE_MONTHS_KANJI)
     rf"|(?<![ {_LATIN},!?]) | (?![ {_LATIN},!?{KANJI}])"  # a space next to Japanese goes (_tidy_space) ...
     rf"|(?<![{_LATIN},!?]) (?=[{KANJI}])"  # ... but one between a Latin word and a kanji stays
     # a dash, as _JAPANESE_DASH reads it

@@ -106,8 +106,10 @@ class TextNormStage(Stage[TextNormConfig]):
     # ＄1.5兆, fiscal periods (2025/3期), ratings (AA-), model letters (XR-500J), railway notices, ships and operations
     # before a title, は after a placeholder and a space; 62: an episode's number before its title (No.01「…」), fandom
     # tags (【急募】), counters in hiragana (1そく, 3びき), neighbouring versions (Windows 10/11), DDR4-3200; 63:
-    # a new colour before its name (新色「…」), サイズ3L
-    version: ClassVar[str] = "63"
+    # a new colour before its name (新色「…」), サイズ3L; 64: maintenance-notice tags (【不具合】), a prize before its
+    # title (神器「…」), 懲役六月, a case code in hiragana (わ), 数km, bets (馬連3-7), °F, two dates as a period
+    # (4/1〜4/7)
+    version: ClassVar[str] = "64"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -308,8 +310,10 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # 桜の下で, 止めろ, 攻, 大斧, （改）, 空の弁当箱...), TOEIC / LOG / ALBUM; 139: 塞いだ, 合わせ鏡, 即身仏, 直葬,
     # 開かずの; 140: textnorm 62, 降る after rain or snow (雨が強く降ります), a spaced kana line's は-words whole
     # (はは が), dialect, fandom and weather context rows (堪忍, 押忍, 好いとう, 腐女子, 震度5強以上, 晴れ後曇り...),
-    # IT loanwords (JPEG); 141: textnorm 63, 羽織って, 綿100%, 唇, ワンサイズ上
-    version: ClassVar[str] = "141"
+    # IT loanwords (JPEG); 141: textnorm 63, 羽織って, 綿100%, 唇, ワンサイズ上; 142: textnorm 64, terms the dictionary
+    # reads kanji by kanji (data/terms.tsv: 跳満, 稍重, 漸新世, 付喪神), 行って of an action (行う), more old kana, the
+    # fourth probe round's context rows (票, 今国会, 鶏の, 上カルビ, 乳, 綱, 等星, 尾, 御父様...), GII / JpnI
+    version: ClassVar[str] = "142"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
