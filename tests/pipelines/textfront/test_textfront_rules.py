@@ -736,6 +736,10 @@ NUMBER_READINGS = [
     ("350°Fで焼く", "カシサンビャクゴジュードデヤク"),
     ("4/1〜4/7開催", "シガツツイタチカラシガツナノカカイサイ"),
     ("12/25〜1/7", "ジューニガツニジューゴニチカライチガツナノカ"),
+    # a negative power in superscripts (was a range: ジューカラジューイチ), a unit after a power
+    ("10⁻¹¹", "ジューノマイナスジューイチジョー"),
+    ("10⁻³m", "ジューノマイナスサンジョーメートル"),
+    ("10³⁰kg", "ジューノサンジュージョーキログラム"),
     ("1/2の確率", "ニブンノイチノカクリツ"),
     # watts at a line's end (were taken for a laugh's w), two dice rolls, a chapter's number, an amount's 兆 before its
     # currency, a fiscal period, a credit rating's minus, a model's letter (was a unit: ジュール)
@@ -1068,6 +1072,15 @@ SIGN_READINGS = [
     ("ぢやないか", "ジャナイカ"),
     ("ヤクダツタメニ", "ヤクダツタメニ"),
     ("まつたけごはん", "マツタケゴハン"),
+    # mathematical operators that stopped their line (∝, ∈, ∑); tags opening with a number or a version; an ending's or
+    # a route's number before its title
+    ("F∝a", "エフヒレーア"),
+    ("A∈B", "エーゾクスルビー"),
+    ("∑の記号", "シグマノキゴー"),
+    ("【10連】開催中", "ジューレン、カイサイチュー"),
+    ("【Ver.2.5】アップデート情報", "バージョンニーテンゴ、アップデートジョーホー"),
+    ("ED1「さよならの歌」", "イーディーワン、サヨナラノウタ"),
+    ("ルート2「約束」", "ルートニ、ヤクソク"),
     # a kana line spaced into words reads a word that starts with は whole (はは was ハワ, はしった ワシッタ);
     # counters in hiragana; an episode's number before its title; fandom tags; neighbouring versions; a module's
     # speed; 119番 stays the number JSUT's reader says (ヒャクジューキュー), 110番 ヒャクトー
@@ -2230,6 +2243,22 @@ CONTEXT_READING_CASES = [
     ("漸新世の化石", "ゼンシンセーノカセキ"),
     ("付喪神が宿る", "ツクモガミガヤドル"),
     ("クジラは偶蹄目", "クジラワグーテーモク"),
+    # fifth probe round: minutes by bus (not で十分 "enough"), a symptom's 痛, 決まり手, a powder's 包, a spring's 泉,
+    # 生, 刻 of fate, 真ルート, ガチャ石, 喧しい, 七人の小人
+    ("バスで10分", "バスデジュップン"),
+    ("自分で十分だ", "ジブンデジューブンダ"),
+    ("関節痛がある", "カンセツツーガアル"),
+    ("痛っ", "イタッ"),
+    ("決まり手は寄り切り", "キマリテワヨリキリ"),
+    ("1包", "イッポー"),
+    ("6包", "ロッポー"),
+    ("単純泉", "タンジュンセン"),
+    ("生八ツ橋", "ナマヤツハシ"),
+    ("運命の刻", "ウンメーノトキ"),
+    ("真ルートに入った", "シンルートニハイッタ"),
+    ("ガチャ石", "ガチャイシ"),
+    ("喧しい", "ヤカマシイ"),
+    ("七人の小人", "シチニンノコビト"),
     ("雨の中、バスから降りました", "アメノナカ、バスカラオリマシタ"),
 ]
 
@@ -3321,7 +3350,7 @@ def test_text_too_long_for_openjtalk_is_read_in_parts() -> None:
 
 @pytest.mark.parametrize(
     "text,unread",
-    [("한국어", "한국어"), ("Жизнь", "Жизнь"), ("∑の記号", "∑"), ("これは¢", "¢"), ("(Москва)に行く", "Москва")],
+    [("한국어", "한국어"), ("Жизнь", "Жизнь"), ("⊞の記号", "⊞"), ("これは¢", "¢"), ("(Москва)に行く", "Москва")],
 )
 def test_a_word_with_no_reading_is_an_error_naming_it(text: str, unread: str) -> None:
     # OpenJTalk reads what it cannot say as a pause: the phonemes lacked a word the audio says

@@ -591,8 +591,21 @@ _KANJI_WORD = re.compile(f"[{_KANJI_CHARS}]+")
 _KANJI_END = re.compile(f"[{_KANJI_CHARS}]$")
 
 
+_ELEMENT_WORDS = frozenset({"属性", "魔法", "タイプ", "系", "耐性", "攻撃", "ダメージ"})
+
+
 def _in_weekday_list(features: list[dict], i: int, weekdays: dict[str, _Row]) -> bool:
-    """Whether word ``i`` is next to another single-kanji weekday, across one list mark."""
+    """Whether word ``i`` is next to another single-kanji weekday, across one list mark; not in a list of a game's
+    elements (火・水・木属性, 火・風属性: ヒ, ミズ, キ; the weekdays' カ, スイ, モク were read)."""
+    end = i
+    while (
+        end + 2 < len(features)
+        and features[end + 1]["string"] in _LIST_MARKS
+        and features[end + 2]["string"] in weekdays
+    ):
+        end += 2
+    if end + 1 < len(features) and features[end + 1]["string"] in _ELEMENT_WORDS:
+        return False
     for j, k in ((i - 2, i - 1), (i + 2, i + 1)):
         if 0 <= j < len(features) and features[k]["string"] in _LIST_MARKS:
             other = features[j]

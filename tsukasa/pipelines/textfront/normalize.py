@@ -189,7 +189,10 @@ _NOTICE_WORDS = (
     "不具合|復旧済み|復旧|調査中|対応中|修正済み|既知の不具合|補填|メンテナンス|イベント|ガチャ|アップデート|ログインボーナス"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
-_HEADING_TAG = r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
+_HEADING_TAG = (
+    r"第[\d０-９〇一二三四五六七八九十百]+[章話部幕節回巻編弾][^】\]]{0,12}|[A-Z][A-Z0-9]{2,7}"
+    r"|[\d０-９][^】\]]{0,12}|(?:[Vv]er\.?|バージョン)\s?[\d.]+"  # (or opening with a number: 【10連】, 【Ver.2.5】)
+)
 
 
 def _notice_tag(closing: str) -> str:
@@ -228,6 +231,7 @@ _NOT_A_NAME = re.compile(
     # (an episode's or a track's number, also as the abbreviations pass writes it: No.01「…」 ナンバー01, Vol.3「…」)
     r"|(?:チャプター|Chapter|CHAPTER|No\.?|ナンバー|Vol\.?|ボリューム|#|＃|Episode|エピソード|EP\.?|Track|トラック)\s?\d+"
     r"|(?:ボリューム|ナンバー|エピソード|トラック|チャプター)(?:ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|テン)"
+    r"|(?:ED|OP|BGM|TRACK|ルート|その|エンディング|オープニング|テーマ)\s?\d+"  # ED1「…」, ルート2「…」
     r"|キーワード|コマンド|モード|テーマ|主題歌|挿入歌|楽曲|シングル|アルバム|ツアー|交響曲|協奏曲"
     r"|(?<=.)[章話編]|エピローグ|プロローグ|幕間|閑話|序幕|終幕)$"
     rf"|[^ぁ-ゖ][はがをへもにでとのや]$|を$"
@@ -820,11 +824,11 @@ _CIRCLED_COLON = re.compile(f"([{_CIRCLED_CHARS}])\\s*[:：]")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # (A unit after a number, 100m² 5cm³, is the units table's: 平方メートル.)
 _POWER = re.compile(
-    f"(?P<unit>\\d\\s?[A-Za-z]{{1,3}}[{_SUPERSCRIPTS}])|(?<=[0-9A-Za-z)）])(?P<power>[{_SUPERSCRIPTS}]+)"
+    f"(?P<unit>\\d\\s?[A-Za-z]{{1,3}}[{_SUPERSCRIPTS}])|(?<=[0-9A-Za-z)）])(?P<power>⁻?[{_SUPERSCRIPTS}]+)"
 )
 _CARET_POWER = re.compile(r"(?<=[0-9A-Za-z)])\^(\d+)")
 _MARKS_NOT_LETTERS = {ord("™"): "", ord("℠"): ""}
-_NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}{_SUPERSCRIPTS}™℠]")
+_NUMBER_FORMS = re.compile(f"[{_ROMAN_CHARS}{_CIRCLED_CHARS}{_SUPERSCRIPTS}™℠]|⁻")
 
 
 def _number_forms(text: str) -> str:
@@ -842,7 +846,9 @@ _SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 def _power(m: re.Match[str]) -> str:
     if m.group("unit"):
         return m.group(0)
-    return f"の{m.group('power').translate(_SUPERSCRIPT_DIGITS)}乗"
+    power = m.group("power")  # a negative power's minus too (10⁻¹¹: it was a range, ジューカラジューイチ)
+    sign = "マイナス" if power.startswith("⁻") else ""
+    return f"の{sign}{power.lstrip('⁻').translate(_SUPERSCRIPT_DIGITS)}乗"
 
 
 # Latin letters with diacritics in loanwords and names (café, Pokémon, naïve, Ångström, Müller):
@@ -1460,7 +1466,7 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     # after a digit, or after a number's 万 / 億 / 兆 (1万km, 3万kW, 9.46兆km: were ケーエム, ケーダブリュー); a unit
     # ending in a digit (m2, m3) not before another digit: 8m25 is 8 metres 25 (a long jump), not 8 m² and 5
     return re.compile(
-        rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億)|(?<=\d兆))\s?({_longest_first(units)})(?![A-Za-z])(?!(?<=\d)\d)"
+        rf"(?:(?<=\d)|(?<=\d万)|(?<=\d億)|(?<=\d兆)|(?<=\d乗))\s?({_longest_first(units)})(?![A-Za-z])(?!(?<=\d)\d)"
     ), units
 
 

@@ -108,8 +108,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # tags (【急募】), counters in hiragana (1そく, 3びき), neighbouring versions (Windows 10/11), DDR4-3200; 63:
     # a new colour before its name (新色「…」), サイズ3L; 64: maintenance-notice tags (【不具合】), a prize before its
     # title (神器「…」), 懲役六月, a case code in hiragana (わ), 数km, bets (馬連3-7), °F, two dates as a period
-    # (4/1〜4/7)
-    version: ClassVar[str] = "64"
+    # (4/1〜4/7); 65: math operators read (∝ ヒレー, ∈, ∑: they stopped their line), a negative power (10⁻¹¹), a
+    # unit after a power, tags opening with a number or a version (【10連】, 【Ver.2.5】), ED1「…」 / ルート2「…」
+    version: ClassVar[str] = "65"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -312,8 +313,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # (はは が), dialect, fandom and weather context rows (堪忍, 押忍, 好いとう, 腐女子, 震度5強以上, 晴れ後曇り...),
     # IT loanwords (JPEG); 141: textnorm 63, 羽織って, 綿100%, 唇, ワンサイズ上; 142: textnorm 64, terms the dictionary
     # reads kanji by kanji (data/terms.tsv: 跳満, 稍重, 漸新世, 付喪神), 行って of an action (行う), more old kana, the
-    # fourth probe round's context rows (票, 今国会, 鶏の, 上カルビ, 乳, 綱, 等星, 尾, 御父様...), GII / JpnI
-    version: ClassVar[str] = "142"
+    # fourth probe round's context rows (票, 今国会, 鶏の, 上カルビ, 乳, 綱, 等星, 尾, 御父様...), GII / JpnI; 143:
+    # textnorm 65, the fifth round's rows (バスで10分, 関節痛, 決まり手, 1包, 単純泉, 運命の刻, 真ルート, 喧しい, 小人)
+    version: ClassVar[str] = "143"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
