@@ -1075,6 +1075,8 @@ SIGN_READINGS = [
     # mathematical operators that stopped their line (∝, ∈, ∑); tags opening with a number or a version; an ending's or
     # a route's number before its title
     ("F∝a", "エフヒレーア"),
+    # a lone $ (the line stopped)
+    ("正規表現で^[a-z]+$にマッチさせる。", "セーキヒョーゲンデ、エーゼット、プラスドルニマッチサセル"),
     ("A∈B", "エーゾクスルビー"),
     ("∑の記号", "シグマノキゴー"),
     ("【10連】開催中", "ジューレン、カイサイチュー"),

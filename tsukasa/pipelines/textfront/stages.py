@@ -109,8 +109,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # a new colour before its name (新色「…」), サイズ3L; 64: maintenance-notice tags (【不具合】), a prize before its
     # title (神器「…」), 懲役六月, a case code in hiragana (わ), 数km, bets (馬連3-7), °F, two dates as a period
     # (4/1〜4/7); 65: math operators read (∝ ヒレー, ∈, ∑: they stopped their line), a negative power (10⁻¹¹), a
-    # unit after a power, tags opening with a number or a version (【10連】, 【Ver.2.5】), ED1「…」 / ルート2「…」
-    version: ClassVar[str] = "65"
+    # unit after a power, tags opening with a number or a version (【10連】, 【Ver.2.5】), ED1「…」 / ルート2「…」;
+    # 66: a lone $ (a regular expression's: it stopped the line)
+    version: ClassVar[str] = "66"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -314,8 +315,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # IT loanwords (JPEG); 141: textnorm 63, 羽織って, 綿100%, 唇, ワンサイズ上; 142: textnorm 64, terms the dictionary
     # reads kanji by kanji (data/terms.tsv: 跳満, 稍重, 漸新世, 付喪神), 行って of an action (行う), more old kana, the
     # fourth probe round's context rows (票, 今国会, 鶏の, 上カルビ, 乳, 綱, 等星, 尾, 御父様...), GII / JpnI; 143:
-    # textnorm 65, the fifth round's rows (バスで10分, 関節痛, 決まり手, 1包, 単純泉, 運命の刻, 真ルート, 喧しい, 小人)
-    version: ClassVar[str] = "143"
+    # textnorm 65, the fifth round's rows (バスで10分, 関節痛, 決まり手, 1包, 単純泉, 運命の刻, 真ルート, 喧しい,
+    # 小人); 144: textnorm 66
+    version: ClassVar[str] = "144"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
