@@ -740,6 +740,16 @@ NUMBER_READINGS = [
     ("10⁻¹¹", "ジューノマイナスジューイチジョー"),
     ("10⁻³m", "ジューノマイナスサンジョーメートル"),
     ("10³⁰kg", "ジューノサンジュージョーキログラム"),
+    # a patch note's arrow between amounts, a multiplier after its number, channels, a weight class, a phone number with
+    # its area code in brackets (was read as amounts)
+    ("20m→25m", "ニジューメートルカラニジューゴメートル"),
+    ("12秒→10秒", "ジューニビョーカラジュービョー"),
+    ("1.5x", "イッテンゴバイ"),
+    ("2xボーナス", "ニバイボーナス"),
+    ("7.1ch", "ナナテンイチチャンネル"),
+    ("60kg級", "ロクジュッキロキュー"),
+    ("03(1234)5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
+    ("(03)1234-5678", "ゼロサンノイチニーサンヨンノゴーロクナナハチ"),
     ("1/2の確率", "ニブンノイチノカクリツ"),
     # watts at a line's end (were taken for a laugh's w), two dice rolls, a chapter's number, an amount's 兆 before its
     # currency, a fiscal period, a credit rating's minus, a model's letter (was a unit: ジュール)
@@ -1083,6 +1093,8 @@ SIGN_READINGS = [
     ("【Ver.2.5】アップデート情報", "バージョンニーテンゴ、アップデートジョーホー"),
     ("ED1「さよならの歌」", "イーディーワン、サヨナラノウタ"),
     ("ルート2「約束」", "ルートニ、ヤクソク"),
+    ("【独自】新事実", "ドクジ、シンジジツ"),
+    ("番組名「ぶらり旅」", "バングミメー、ブラリタビ"),
     # a kana line spaced into words reads a word that starts with は whole (はは was ハワ, はしった ワシッタ);
     # counters in hiragana; an episode's number before its title; fandom tags; neighbouring versions; a module's
     # speed; 119番 stays the number JSUT's reader says (ヒャクジューキュー), 110番 ヒャクトー
@@ -2261,6 +2273,19 @@ CONTEXT_READING_CASES = [
     ("ガチャ石", "ガチャイシ"),
     ("喧しい", "ヤカマシイ"),
     ("七人の小人", "シチニンノコビト"),
+    # sixth probe round: a range of weekdays, a former office-holder, (仮名), デカ盛り, esports and office words
+    ("月～金は営業", "ゲツカラキンワエーギョー"),
+    ("月から火星へ", "ツキカラカセーエ"),
+    ("前知事が会見", "ゼンチジガカイケン"),
+    ("山田太郎（仮名）", "ヤマダタロー、カメー"),
+    ("デカ盛り", "デカモリ"),
+    ("一択", "イッタク"),
+    ("弾速が上がった", "ダンソクガアガッタ"),
+    ("三本先取", "サンボンセンシュ"),
+    ("小技", "コワザ"),
+    ("コメント行", "コメントギョー"),
+    ("原神", "ゲンシン"),
+    ("報連相", "ホーレンソー"),
     ("雨の中、バスから降りました", "アメノナカ、バスカラオリマシタ"),
 ]
 

@@ -23,7 +23,7 @@ from tsukasa.pipelines.textfront.topic_wa import no_topic_after
 
 # Katakana ending in the vowel o (the conjectural う after them is a long vowel).
 _O_ROW = frozenset("オコソトノホモヨロヲゴゾドボポョォ")
-_LIST_MARKS = frozenset("、・，")
+_LIST_MARKS = frozenset({"、", "・", "，", "から"})  # (and a range between two weekdays: 月〜金 ゲツカラキン)
 # A word that is a date or a numbered day (４月, 10日, 三月, ２０２５年): 来る before it is きたる.
 _DATE = re.compile(r"(?:[0-9０-９]+|[一二三四五六七八九十]+)[月日年]")
 

@@ -186,7 +186,9 @@ _NOTICE_WORDS = (
     # (and a fandom's trade and notice tags: 【急募】, 【求】, 【譲】, 【再掲】, 【宣伝】)
     "急募|求|譲|再掲|宣伝|交換|取引|"
     # (and a game's maintenance notices: 【不具合】, 【復旧済み】, 【調査中】, 【メンテナンス】, 【イベント】)
-    "不具合|復旧済み|復旧|調査中|対応中|修正済み|既知の不具合|補填|メンテナンス|イベント|ガチャ|アップデート|ログインボーナス"
+    "不具合|復旧済み|復旧|調査中|対応中|修正済み|既知の不具合|補填|メンテナンス|イベント|ガチャ|アップデート|ログインボーナス|"
+    # (and a news programme's captions: 【独自】, 【特集】, 【中継】, 【検証】)
+    "独自|特集|中継|検証|生中継|密着|直撃|現地|取材"
 )
 # ... and a chapter heading (【第三章】旅立ち) or a game's name in capitals (【APEX】ランクマ): a stream title's tag
 _HEADING_TAG = (
@@ -228,6 +230,7 @@ _NOT_A_NAME = re.compile(
     r"|朗読劇|劇|舞台|公演|アニメ|ゲーム|ライブ|ユニット|ドラマCD|ドラマ|EP|ミニアルバム|漫画|マンガ|小説|絵本|ラジオ|第\d+弾"
     # (a ship, an operation or a numbered chapter: 空母「赤城」, 作戦名「天号」, チャプター5「鉄の暴風」)
     r"|空母|戦艦|巡洋艦|駆逐艦|潜水艦|作戦名|作戦|新色|限定色|コフレ|神器|ガチャ|衣装|報酬|コスチューム|スキン|防具"
+    r"|番組名|書籍|商品名|店名|社名|ハッシュタグ|流行語大賞|新商品|新刊"
     # (an episode's or a track's number, also as the abbreviations pass writes it: No.01「…」 ナンバー01, Vol.3「…」)
     r"|(?:チャプター|Chapter|CHAPTER|No\.?|ナンバー|Vol\.?|ボリューム|#|＃|Episode|エピソード|EP\.?|Track|トラック)\s?\d+"
     r"|(?:ボリューム|ナンバー|エピソード|トラック|チャプター)(?:ワン|ツー|スリー|フォー|ファイブ|シックス|セブン|エイト|ナイン|テン)"
@@ -1721,6 +1724,17 @@ def _hex_number(m: re.Match[str]) -> str:
     return "ゼロエックス" + "".join(_HEX_SPOKEN[c] for c in m.group(1).upper())
 
 
+# A phone number with its area code in brackets (03(1234)5678, (03)1234-5678) is the hyphenated number (it was read as
+# amounts, センニヒャク…, and the hyphen as a range).
+_BRACKETED_PHONE = re.compile(
+    r"(?<![\d(（])(?:(0\d{1,4})[(（](\d{1,4})[)）]|[(（](0\d{1,4})[)）]\s?(\d{1,4})-)(\d{3,4})(?!\d)"
+)
+# A weight class's kilograms are キロ (60kg級 ロクジッキロキュー, as said; the unit table's キログラム otherwise).
+_WEIGHT_CLASS = re.compile(r"(?<=\d)kg(?=級)")
+# A multiplier after its number (2x, 1.5x: a game's bonus) is 倍; the x was the letter (エックス).
+_TRAILING_TIMES = re.compile(r"(?<=\d)x(?![A-Za-z\d])")
+
+
 # An ID or a code is said digit by digit, as a phone number is (注文番号：A-12345, No.98765, 認証コード：482913, 会員ID:
 # abc123, チケット B-2345): it was read as a number (イチマンニセン…). A capital and a hyphen before digits, a label
 # that names a code or a number before four digits or more, or small letters run into three digits or more.
@@ -1843,6 +1857,14 @@ def _normalize_numbers_all(text: str) -> str:
         )
     if "G" in text and _SHOP_WORDS.search(text) is not None:
         text = _GOLD.sub("ゴールド", text)
+    if "(" in text or "（" in text:
+        text = _BRACKETED_PHONE.sub(
+            lambda m: f"{m.group(1) or m.group(3)}-{m.group(2) or m.group(4)}-{m.group(5)}", text
+        )
+    if "kg" in text:
+        text = _WEIGHT_CLASS.sub("キロ", text)
+    if "x" in text:
+        text = _TRAILING_TIMES.sub("倍", text)
     text = _ID_AFTER_LETTERS.sub(_id_digits, _ID_AFTER_LABEL.sub(_id_digits, text))
     if "-" in text or "‐" in text or "－" in text:
         text = _CODE_AFTER_LABEL.sub(_code_after_label, text)
@@ -2254,6 +2276,8 @@ _LEVEL_READINGS = {"中": "チュー", "低": "テー", "高": "コー"}
 # An arrow between two amounts before a change's に / へ is "from ... to" (攻撃力を10%→15%に変更, 5→6へ): から;
 # elsewhere it stays the step a reader pauses at (symbols.tsv).
 _ARROW_CHANGE = re.compile(r"(?<=[\d%％])\s*→\s*(?=[\d.,]+[%％]?[^\s、。]{0,4}?[にへ])")
+# ... and in a patch note between two amounts with a unit (20m→25m, 12秒→10秒, 10%→15%): から, it was silent.
+_ARROW_AMOUNTS = re.compile(r"(?<=[\d%％秒分\u30a1-\u30fa\u30fc])\s*→\s*(?=\d)")  # (a unit read in katakana by now)
 
 
 # A lyric's repeat mark at the end of its line ((×2), （x3）: sing it twice, three times) is no word of the song
@@ -2280,7 +2304,7 @@ def normalize_symbols(text: str) -> str:
             lambda m: "、" + _LEVEL_READINGS[m.group(1)] if m.group(1) else _LEVEL_READINGS[m.group(2)], text
         )
     if "→" in text:
-        text = _ARROW_CHANGE.sub("から", text)
+        text = _ARROW_AMOUNTS.sub("から", _ARROW_CHANGE.sub("から", text))
     if ("〜" in text or "～" in text) and (m := _WAVE_SUBTITLE.search(text)) is not None and m.start():
         text = _WAVE_SUBTITLE.sub(lambda m: "、" + m.group(1) if m.start() else m.group(0), text)
     if "W" in text or "Ｗ" in text:

@@ -110,8 +110,9 @@ class TextNormStage(Stage[TextNormConfig]):
     # title (神器「…」), 懲役六月, a case code in hiragana (わ), 数km, bets (馬連3-7), °F, two dates as a period
     # (4/1〜4/7); 65: math operators read (∝ ヒレー, ∈, ∑: they stopped their line), a negative power (10⁻¹¹), a
     # unit after a power, tags opening with a number or a version (【10連】, 【Ver.2.5】), ED1「…」 / ルート2「…」;
-    # 66: a lone $ (a regular expression's: it stopped the line)
-    version: ClassVar[str] = "66"
+    # 66: a lone $ (a regular expression's: it stopped the line); 67: news captions' tags (【独自】), a programme or a
+    # product named before its title, a patch note's arrow (20m→25m), 2x, 7.1ch, 60kg級, 03(1234)5678
+    version: ClassVar[str] = "67"
     Config: ClassVar[type[StageConfig]] = TextNormConfig
 
     def model_versions(self) -> dict[str, str]:
@@ -316,8 +317,9 @@ class PhonemizeStage(Stage[PhonemizeConfig]):
     # reads kanji by kanji (data/terms.tsv: 跳満, 稍重, 漸新世, 付喪神), 行って of an action (行う), more old kana, the
     # fourth probe round's context rows (票, 今国会, 鶏の, 上カルビ, 乳, 綱, 等星, 尾, 御父様...), GII / JpnI; 143:
     # textnorm 65, the fifth round's rows (バスで10分, 関節痛, 決まり手, 1包, 単純泉, 運命の刻, 真ルート, 喧しい,
-    # 小人); 144: textnorm 66
-    version: ClassVar[str] = "144"
+    # 小人); 144: textnorm 66; 145: textnorm 67, the sixth round's rows (前知事, (仮名), デカ盛り, 択, 弾速, 三本先取,
+    # 小技, コメント行, 月～金) and terms (原神, 報連相, 角印, 鶴の一声)
+    version: ClassVar[str] = "145"
     Config: ClassVar[type[StageConfig]] = PhonemizeConfig
 
     def model_versions(self) -> dict[str, str]:
