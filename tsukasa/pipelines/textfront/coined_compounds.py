@@ -47,6 +47,8 @@ def _joined(first: str, second: str) -> tuple[str, str]:
 def read_coined_compounds(features: list[dict]) -> list[dict]:
     """Rewrite, in place (and return), each coined element + creature / weapon compound MeCab cut in two."""
     firsts, seconds = _halves()
+    if firsts.keys().isdisjoint(f["string"] for f in features):
+        return features  # most lines: no first half at all (one set look-up per word, in C)
     for i in range(len(features) - 1):
         a, b = features[i], features[i + 1]
         first, second = firsts.get(a["string"]), seconds.get(b["string"])
