@@ -352,6 +352,7 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
         given = _WORD_SPACE.sub("", analysed)
     elif (
         not romaji
+        and (" " in analysed or "\u3000" in analysed)  # (most lines have no space: no regex for them)
         and _SPACED_KANA_LINE.fullmatch(analysed)
         and _HA_WORD_AFTER_SPACE.search(analysed) is not None
         and _WORD_SPACE.search(analysed := analysed.replace("\u3000", " ")) is not None
@@ -403,8 +404,9 @@ def _analyse(text: str, jt: object, *, romaji: bool = False, spelled: bool = Fal
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞"})
-# a line of kana words and spaces, with the marks that end or break its sentences
+# a word of a spaced kana line that starts with は or へ
 _HA_WORD_AFTER_SPACE = re.compile(r"(?:^|[ 　])[はへ][\u3041-\u3096]")
+# a line of kana words and spaces, with the marks that end or break its sentences
 _SPACED_KANA_LINE = re.compile(r"[\u3041-\u309f\u30a1-\u30ffー 　、。！？!?…‥「」『』]+")
 _INFLECTING = frozenset({"動詞", "形容詞"})
 # A space between two Japanese characters: only romaji conversion leaves one by now (normalize drops

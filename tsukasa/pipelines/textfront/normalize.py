@@ -2162,7 +2162,6 @@ _NUMBER_LETTER_HYPHEN = re.compile(r"(?<=[0-9])[-‐](?=([A-Za-z])(?![A-Za-z])|[
 # kanji (二〇〇〇年, 〇点).
 _CIRCLE_RUN = re.compile(r"[〇○◯]+")
 _BULLET_BEFORE = re.compile(r"^[\s「『]*$")
-_DIGIT_OR_KANJI = re.compile(rf"[0-9{KANJI}]")
 # (a 〇 after a kanji is the zero of a number only after a numeral: 二〇〇〇年; after a word it is a mark, 空席〇 マル)
 _NUMERAL_BEFORE_CIRCLE = re.compile("[0-9〇一二三四五六七八九十百千万億兆]")
 # ... and before a kanji only before a counter (〇点, 午前〇時); before a word it is a mark (〇空席あり, was no reading)
